@@ -1,0 +1,47 @@
+package org.weverywhere;
+
+/**
+ * Stable error codes, one per distinct failure a user or a peer can meet.
+ *
+ * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
+ * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
+ * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups.
+ */
+public enum ErrorCode {
+  IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
+  IO_UNWRITABLE("WE1002", "a file or directory cannot be written"),
+  IO_EXISTS("WE1003", "a file already exists and would be overwritten"),
+  IO_LOOP("WE1004", "a directory loop was found while walking a tree"),
+
+  WASM_NOT_WASM("WE2001", "the file is not a WebAssembly binary"),
+  WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),
+  WASM_MALFORMED("WE2003", "the binary violates the WebAssembly binary format"),
+  WASM_LIMIT("WE2004", "the binary declares more than this reader accepts"),
+  WASM_METADATA("WE2005", "the weverywhere custom section is not valid"),
+
+  CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
+  CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),
+  CONFIG_BAD_VALUE("WE3003", "a configuration value is not valid for its key"),
+
+  KEY_MALFORMED("WE4001", "a key file is not a valid PEM key"),
+  KEY_NOT_ED25519("WE4002", "a key is not an Ed25519 key"),
+  GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid");
+
+  private final String code;
+  private final String summary;
+
+  ErrorCode(String code, String summary) {
+    this.code = code;
+    this.summary = summary;
+  }
+
+  /** The stable identifier, e.g. {@code WE2002}. */
+  public String code() {
+    return code;
+  }
+
+  /** One line saying what this kind of failure means, for documentation and {@code --help}. */
+  public String summary() {
+    return summary;
+  }
+}

@@ -1,0 +1,47 @@
+package org.weverywhere.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code weverywhere} command line: entry point of the CLI jar. */
+@Command(
+    name = "weverywhere",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Run WASI programs everywhere on a network.",
+    subcommands = {HelpCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  weverywhere inspect target/example-programs",
+      "  weverywhere inspect --json hello.wasi",
+      "  weverywhere keygen --name alice --out ~/.config/weverywhere",
+      "  weverywhere config extract --to /tmp/we-etc",
+      "",
+      "Exit status:",
+      "  0  success",
+      "  1  failure: a file, module, key or configuration was bad (one line per cause on stderr)",
+      "  2  bad usage: unknown command or option, missing argument"
+    })
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "Missing command; see 'weverywhere --help'");
+  }
+
+  /** The configured command line, shared by {@link #main} and the tests. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(new FailureReporter());
+    return commandLine;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
