@@ -1,0 +1,97 @@
+package org.weverywhere.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.WeverywhereException;
+import org.weverywhere.wasm.ModuleInfo;
+import org.weverywhere.wasm.ModuleParser;
+import org.weverywhere.wasm.WasmFormatException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code weverywhere inspect}: what WASI modules on disk need and offer, without running them. */
+@Command(
+    name = "inspect",
+    description = {
+      "Show what WebAssembly modules need and offer, without running them: kind, WASI version,",
+      "memory limits, imports and exports with typed signatures, custom sections, metadata."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  weverywhere inspect target/example-programs",
+      "  weverywhere inspect --json math.wasi | jq '.exports[] | .name + \" \" + .signature'",
+      "",
+      "Directories are searched (links followed) for *.wasm and *.wasi files.",
+      "A file that cannot be read is reported on stderr with the byte offset; the other files are",
+      "still reported and the exit status is 1. --json prints one JSON object per line, per module",
+      "(schema: docs/inspect.schema.json)."
+    })
+final class InspectCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Module files or directories.")
+  List<Path> paths;
+
+  @Option(names = "--json", description = "One JSON object per module per line, for scripts.")
+  boolean json;
+
+  private final ModuleParser parser = new ModuleParser();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    var found = new ModuleFinder().find(paths);
+    int failures = 0;
+    boolean first = true;
+    for (var item : found) {
+      WeverywhereException failure = switch (item) {
+        case ModuleFinder.Unreachable unreachable -> unreachable.failure();
+        case ModuleFinder.ModuleFile file -> {
+          try {
+            ModuleInfo info = parser.parse(file.path());
+            if (json) {
+              out.println(JSON.writeValueAsString(ModuleJson.of(file.path(), info)));
+            } else {
+              if (!first) {
+                out.println();
+              }
+              out.print(ModuleReport.render(file.path(), info));
+            }
+            first = false;
+            yield null;
+          } catch (WasmFormatException bad) {
+            yield new WeverywhereException(bad.code(), file.path() + ": " + bad.getMessage(), bad);
+          } catch (AccessDeniedException denied) {
+            yield new WeverywhereException(ErrorCode.IO_UNREADABLE, file.path() + ": permission denied", denied);
+          } catch (IOException unreadable) {
+            yield new WeverywhereException(ErrorCode.IO_UNREADABLE, file.path() + ": cannot read: " + unreadable, unreadable);
+          }
+        }
+      };
+      if (failure != null) {
+        failures++;
+        err.println(FailureReporter.line(failure));
+        if (json) {
+          out.println(JSON.writeValueAsString(ModuleJson.failure(item.path(), failure)));
+        }
+      }
+    }
+    out.flush();
+    if (found.isEmpty()) {
+      err.println("weverywhere: no .wasm or .wasi files under " + paths);
+      return ExitStatus.FAILURE;
+    }
+    return failures == 0 ? ExitStatus.OK : ExitStatus.FAILURE;
+  }
+}

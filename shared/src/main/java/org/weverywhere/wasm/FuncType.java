@@ -1,0 +1,24 @@
+package org.weverywhere.wasm;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A function signature: parameter and result types, in order. */
+public record FuncType(List<ValueType> params, List<ValueType> results) {
+  public FuncType {
+    params = List.copyOf(params);
+    results = List.copyOf(results);
+  }
+
+  /** E.g. {@code (i32, i32) -> i32}, {@code () -> ()}, {@code (i64) -> (i32, i32)}. */
+  @Override
+  public String toString() {
+    String results =
+        this.results.size() == 1 ? this.results.getFirst().text() : "(" + join(this.results) + ")";
+    return "(" + join(params) + ") -> " + results;
+  }
+
+  private static String join(List<ValueType> types) {
+    return types.stream().map(ValueType::text).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,529 @@
+package org.weverywhere.wasm;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import org.weverywhere.ErrorCode;
+
+/**
+ * Reads a module's interface (types, imports, exports, memories, custom sections) in one pass.
+ *
+ * <p>It is a reader, not a validator: function bodies, data and element segments are skipped
+ * unread, so it is fast and its memory is bounded by the sections it does read, each bounded by
+ * the file. It rejects what it cannot report truthfully: sections out of order, sizes or counts
+ * that overrun, unknown type codes, indices that point nowhere.
+ */
+public final class ModuleParser {
+  private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
+  private static final int CORE_VERSION = 1;
+  /** Component-model binaries share the magic, then say version 0x0d, layer 1. */
+  private static final int COMPONENT_LAYER = 1;
+
+  /** Custom sections whose payload is read; every other one is skipped by size. */
+  private static final int MAX_NAME_SECTION = 16 * 1024 * 1024;
+
+  private static final int MAX_PRODUCERS_SECTION = 64 * 1024;
+
+  /** Reads the module at {@code path}. */
+  public ModuleInfo parse(Path path) throws IOException {
+    long size = Files.size(path);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 64 * 1024)) {
+      return parse(in, size);
+    }
+  }
+
+  /** Reads a module from {@code in}, which must hold exactly {@code size} bytes. */
+  public ModuleInfo parse(InputStream in, long size) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    var digesting = new DigestInputStream(in, sha256);
+    var reading = new Reading(new WasmInput(digesting, size));
+    reading.header();
+    if (reading.component) {
+      reading.input.skip(reading.input.remaining(), "component");
+    } else {
+      reading.sections();
+    }
+    String hash = HexFormat.of().formatHex(sha256.digest());
+    return reading.result(size, hash);
+  }
+
+  /** The state of one parse; section readers fill it in file order. */
+  private static final class Reading {
+    final WasmInput input;
+    boolean component;
+    final List<FuncType> types = new ArrayList<>();
+    /** Type of every function in the function index space: imports first. */
+    final List<FuncType> functions = new ArrayList<>();
+    final List<ExternType.Table> tables = new ArrayList<>();
+    final List<ExternType.Memory> memories = new ArrayList<>();
+    final List<ExternType.Global> globals = new ArrayList<>();
+    final List<ExternType.Tag> tags = new ArrayList<>();
+    final List<Import> imports = new ArrayList<>();
+    final List<Export> exports = new ArrayList<>();
+    final List<Limits> definedMemories = new ArrayList<>();
+    long definedFunctions;
+    final List<CustomSection> customs = new ArrayList<>();
+    Producers producers;
+    String moduleName;
+    final TreeMap<Long, String> functionNames = new TreeMap<>();
+    ModuleMetadata metadata;
+    final List<String> warnings = new ArrayList<>();
+    int lastRank;
+
+    Reading(WasmInput input) {
+      this.input = input;
+    }
+
+    void header() {
+      if (input.remaining() < 8) {
+        if (input.remaining() >= 4 && startsWithMagic()) {
+          throw WasmFormatException.truncated(4, "the version field of the header");
+        }
+        throw notWasm();
+      }
+      if (!startsWithMagic()) {
+        throw notWasm();
+      }
+      byte[] version = input.bytes(4, "header");
+      int number = (version[0] & 0xff) | (version[1] & 0xff) << 8;
+      int layer = (version[2] & 0xff) | (version[3] & 0xff) << 8;
+      if (layer == COMPONENT_LAYER) {
+        component = true;
+      } else if (layer != 0 || number != CORE_VERSION) {
+        throw WasmFormatException.malformed(
+            4, "unsupported binary version " + number + " (layer " + layer + "); expected 1");
+      }
+    }
+
+    private boolean startsWithMagic() {
+      byte[] magic = input.bytes(4, "header");
+      return java.util.Arrays.equals(magic, MAGIC);
+    }
+
+    private WasmFormatException notWasm() {
+      return new WasmFormatException(
+          ErrorCode.WASM_NOT_WASM, 0, "not a WebAssembly binary (no \\0asm header)");
+    }
+
+    void sections() {
+      while (!input.atEnd()) {
+        long start = input.offset();
+        int id = input.u8("section id");
+        Section section = Section.of(id);
+        if (section == null) {
+          throw WasmFormatException.malformed(start, "unknown section id " + id);
+        }
+        String label = section.label();
+        long sizeAt = input.offset();
+        long size = input.u32("size of " + label);
+        long outer = input.enter(size, sizeAt, label);
+        if (section != Section.CUSTOM) {
+          if (section.rank <= lastRank) {
+            throw WasmFormatException.malformed(
+                start, label + " is out of order or repeated");
+          }
+          lastRank = section.rank;
+        }
+        switch (section) {
+          case CUSTOM -> custom(start, size);
+          case TYPE -> typeSection();
+          case IMPORT -> importSection();
+          case FUNCTION -> functionSection();
+          case TABLE -> repeat("table", () -> tables.add(new ExternType.Table(refType(), limits())));
+          case MEMORY -> repeat("memory", () -> {
+            Limits limits = limits();
+            memories.add(new ExternType.Memory(limits));
+            definedMemories.add(limits);
+          });
+          case TAG -> repeat("tag", () -> tags.add(tag()));
+          case GLOBAL -> repeat("global", () -> {
+            globals.add(globalType());
+            constantExpression();
+          });
+          case EXPORT -> exportSection();
+          case START -> start();
+          default -> input.skip(size, label);
+        }
+        input.exit(outer, label);
+      }
+    }
+
+    private void repeat(String what, Runnable readOne) {
+      int n = input.count(what + " count");
+      for (int i = 0; i < n; i++) {
+        readOne.run();
+      }
+    }
+
+    private void typeSection() {
+      repeat("type", () -> {
+        long at = input.offset();
+        int form = input.u8("type form");
+        if (form != 0x60) {
+          throw WasmFormatException.malformed(
+              at, String.format("type form 0x%02x is not a function type (GC types are not supported)", form));
+        }
+        types.add(new FuncType(valueTypes("parameter"), valueTypes("result")));
+      });
+    }
+
+    private List<ValueType> valueTypes(String what) {
+      int n = input.count(what + " count");
+      List<ValueType> list = new ArrayList<>(Math.min(n, 64));
+      for (int i = 0; i < n; i++) {
+        list.add(valueType(what + " type"));
+      }
+      return list;
+    }
+
+    private ValueType valueType(String what) {
+      long at = input.offset();
+      int code = input.u8(what);
+      ValueType type = ValueType.fromCode(code);
+      if (type == null) {
+        throw WasmFormatException.malformed(at, String.format("unknown %s 0x%02x", what, code));
+      }
+      return type;
+    }
+
+    private ValueType refType() {
+      long at = input.offset();
+      ValueType type = valueType("table element type");
+      if (!type.isReference()) {
+        throw WasmFormatException.malformed(at, "table element type " + type + " is not a reference type");
+      }
+      return type;
+    }
+
+    private Limits limits() {
+      long at = input.offset();
+      int flags = input.u8("limits flags");
+      if (flags > 0x07) {
+        throw WasmFormatException.malformed(at, String.format("unknown limits flags 0x%02x", flags));
+      }
+      boolean hasMax = (flags & 0x01) != 0;
+      boolean shared = (flags & 0x02) != 0;
+      boolean index64 = (flags & 0x04) != 0;
+      long min = index64 ? input.u64("limits minimum") : input.u32("limits minimum");
+      OptionalLong max = OptionalLong.empty();
+      if (hasMax) {
+        long value = index64 ? input.u64("limits maximum") : input.u32("limits maximum");
+        if (Long.compareUnsigned(value, min) < 0) {
+          throw WasmFormatException.malformed(at, "limits maximum " + value + " is below minimum " + min);
+        }
+        max = OptionalLong.of(value);
+      }
+      return new Limits(min, max, shared, index64);
+    }
+
+    private ExternType.Global globalType() {
+      ValueType type = valueType("global type");
+      long at = input.offset();
+      int mutability = input.u8("global mutability");
+      if (mutability > 1) {
+        throw WasmFormatException.malformed(at, "global mutability must be 0 or 1, got " + mutability);
+      }
+      return new ExternType.Global(type, mutability == 1);
+    }
+
+    private ExternType.Tag tag() {
+      long at = input.offset();
+      int attribute = input.u8("tag attribute");
+      if (attribute != 0) {
+        throw WasmFormatException.malformed(at, "tag attribute must be 0, got " + attribute);
+      }
+      return new ExternType.Tag(typeAt(input.offset(), input.u32("tag type index")));
+    }
+
+    private FuncType typeAt(long at, long index) {
+      if (index >= types.size()) {
+        throw WasmFormatException.malformed(
+            at, "type index " + index + " out of range (" + types.size() + " types)");
+      }
+      return types.get((int) index);
+    }
+
+    private void importSection() {
+      repeat("import", () -> {
+        String module = input.name("import module name");
+        String name = input.name("import name");
+        long at = input.offset();
+        int kind = input.u8("import kind");
+        ExternType type = switch (kind) {
+          case 0x00 -> {
+            FuncType f = typeAt(input.offset(), input.u32("import type index"));
+            functions.add(f);
+            yield new ExternType.Function(f);
+          }
+          case 0x01 -> add(tables, new ExternType.Table(refType(), limits()));
+          case 0x02 -> add(memories, new ExternType.Memory(limits()));
+          case 0x03 -> add(globals, globalType());
+          case 0x04 -> add(tags, tag());
+          default -> throw WasmFormatException.malformed(
+              at, String.format("unknown import kind 0x%02x for %s.%s", kind, module, name));
+        };
+        imports.add(new Import(module, name, type));
+      });
+    }
+
+    private static <T> T add(List<? super T> list, T item) {
+      list.add(item);
+      return item;
+    }
+
+    private void functionSection() {
+      repeat("function", () -> {
+        functions.add(typeAt(input.offset(), input.u32("function type index")));
+        definedFunctions++;
+      });
+    }
+
+    private void exportSection() {
+      repeat("export", () -> {
+        String name = input.name("export name");
+        long at = input.offset();
+        int kind = input.u8("export kind");
+        long index = input.u32("export index");
+        ExternType type = switch (kind) {
+          case 0x00 -> new ExternType.Function(indexed(functions, index, "function", at));
+          case 0x01 -> indexed(tables, index, "table", at);
+          case 0x02 -> indexed(memories, index, "memory", at);
+          case 0x03 -> indexed(globals, index, "global", at);
+          case 0x04 -> indexed(tags, index, "tag", at);
+          default -> throw WasmFormatException.malformed(
+              at, String.format("unknown export kind 0x%02x for '%s'", kind, name));
+        };
+        exports.add(new Export(name, type, index));
+      });
+    }
+
+    private static <T> T indexed(List<T> list, long index, String what, long at) {
+      if (index >= list.size()) {
+        throw WasmFormatException.malformed(
+            at, what + " index " + index + " out of range (" + list.size() + " " + what + "s)");
+      }
+      return list.get((int) index);
+    }
+
+    private void start() {
+      long at = input.offset();
+      indexed(functions, input.u32("start function index"), "function", at);
+    }
+
+    /** Skips an initializer expression: constant instructions up to {@code end}. */
+    private void constantExpression() {
+      while (true) {
+        long at = input.offset();
+        int op = input.u8("constant expression");
+        switch (op) {
+          case 0x0b -> {
+            return;
+          }
+          case 0x41 -> input.signed(32, "i32.const");
+          case 0x42 -> input.signed(64, "i64.const");
+          case 0x43 -> input.skip(4, "f32.const");
+          case 0x44 -> input.skip(8, "f64.const");
+          case 0x23 -> input.u32("global.get index");
+          case 0xd0 -> input.u8("ref.null type");
+          case 0xd2 -> input.u32("ref.func index");
+          case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e -> {} // extended-const arithmetic
+          case 0xfd -> {
+            long sub = input.u32("SIMD opcode");
+            if (sub != 12) {
+              throw WasmFormatException.malformed(at, "SIMD opcode " + sub + " is not constant");
+            }
+            input.skip(16, "v128.const");
+          }
+          default -> throw WasmFormatException.malformed(
+              at, String.format("opcode 0x%02x is not allowed in a constant expression", op));
+        }
+      }
+    }
+
+    private void custom(long start, long size) {
+      String name = input.name("custom section name");
+      customs.add(new CustomSection(name, start, size));
+      long payload = input.remaining();
+      switch (name) {
+        case "name" -> tolerant(name, payload, MAX_NAME_SECTION, this::nameSection);
+        case "producers" -> tolerant(name, payload, MAX_PRODUCERS_SECTION, this::producersSection);
+        case ModuleMetadata.SECTION -> tolerant(name, payload, MetadataReader.MAX_PAYLOAD, () -> {
+          byte[] bytes = input.bytes((int) payload, "weverywhere section");
+          try {
+            metadata = MetadataReader.read(bytes);
+          } catch (IllegalArgumentException bad) {
+            warnings.add("custom section 'weverywhere' at byte " + start + ": " + bad.getMessage());
+          }
+        });
+        default -> input.skip(payload, "custom section '" + name + "'");
+      }
+    }
+
+    /**
+     * Reads a known custom section; by the spec a malformed one does not make the module
+     * invalid, so its problem becomes a warning and the rest of it is skipped.
+     */
+    private void tolerant(String name, long payload, int maxPayload, Runnable reader) {
+      if (payload > maxPayload) {
+        warnings.add("custom section '" + name + "' has " + payload
+            + " bytes, more than the " + maxPayload + " read; skipped");
+        input.skip(payload, "custom section '" + name + "'");
+        return;
+      }
+      long sectionEnd = input.end();
+      try {
+        reader.run();
+      } catch (WasmFormatException bad) {
+        // The reader may have failed inside a subsection: skip from there to the section's end.
+        warnings.add("custom section '" + name + "' " + bad.getMessage() + "; ignored");
+        input.abandonTo(sectionEnd);
+        input.skip(input.remaining(), "custom section '" + name + "'");
+      }
+    }
+
+    private void nameSection() {
+      long lastId = -1;
+      while (!input.atEnd()) {
+        long at = input.offset();
+        int id = input.u8("name subsection id");
+        if (id <= lastId) {
+          throw WasmFormatException.malformed(at, "name subsection " + id + " out of order");
+        }
+        lastId = id;
+        long sizeAt = input.offset();
+        long outer = input.enter(input.u32("name subsection size"), sizeAt, "name subsection " + id);
+        switch (id) {
+          case 0 -> moduleName = input.name("module name");
+          case 1 -> repeat("function name", () -> {
+            long index = input.u32("function index");
+            functionNames.put(index, input.name("function name"));
+          });
+          default -> input.skip(input.remaining(), "name subsection " + id);
+        }
+        input.exit(outer, "name subsection " + id);
+      }
+    }
+
+    private void producersSection() {
+      var fields = new LinkedHashMap<String, List<Producers.Tool>>();
+      repeat("producers field", () -> {
+        String field = input.name("producers field name");
+        List<Producers.Tool> tools = new ArrayList<>();
+        repeat("producers value", () -> tools.add(
+            new Producers.Tool(input.name("producer name"), input.name("producer version"))));
+        fields.put(field, tools);
+      });
+      producers = new Producers(fields);
+    }
+
+    ModuleInfo result(long size, String sha256) {
+      ModuleKind kind = component ? ModuleKind.COMPONENT : kind();
+      WasiVersion wasi = component ? WasiVersion.UNKNOWN : wasi();
+      if (metadata != null) {
+        checkMetadataAgainstExports();
+      }
+      return new ModuleInfo(size, sha256, kind, wasi, imports, exports, definedMemories,
+          definedFunctions, customs, Optional.ofNullable(producers), Optional.ofNullable(moduleName),
+          functionNames, Optional.ofNullable(metadata), warnings);
+    }
+
+    private ModuleKind kind() {
+      if (exports.stream().anyMatch(e -> e.name().equals("_start") && e.type() instanceof ExternType.Function)) {
+        return ModuleKind.COMMAND;
+      }
+      if (exports.stream().anyMatch(e -> e.name().equals("_initialize") && e.type() instanceof ExternType.Function)) {
+        return ModuleKind.REACTOR;
+      }
+      return ModuleKind.LIBRARY;
+    }
+
+    private WasiVersion wasi() {
+      for (WasiVersion version : List.of(WasiVersion.PREVIEW1, WasiVersion.PREVIEW0)) {
+        if (imports.stream().anyMatch(i -> i.module().equals(version.importModule()))) {
+          return version;
+        }
+      }
+      return WasiVersion.NONE;
+    }
+
+    /** Metadata that contradicts the binary is worse than none: say so. */
+    private void checkMetadataAgainstExports() {
+      for (var entry : metadata.functions().entrySet()) {
+        String name = entry.getKey();
+        var export = exports.stream()
+            .filter(e -> e.name().equals(name) && e.type() instanceof ExternType.Function)
+            .findFirst();
+        if (export.isEmpty()) {
+          warnings.add("weverywhere metadata describes '" + name + "', which is not an exported function");
+          continue;
+        }
+        FuncType type = ((ExternType.Function) export.get().type()).type();
+        var doc = entry.getValue();
+        boolean onlyCoreTypes = doc.params().stream().allMatch(v -> v.type().isEmpty()
+            || !List.of("bytes", "string").contains(v.type().get()));
+        if (onlyCoreTypes && !doc.params().isEmpty() && doc.params().size() != type.params().size()) {
+          warnings.add("weverywhere metadata names " + doc.params().size() + " parameters for '"
+              + name + "', but its signature " + type + " has " + type.params().size());
+        }
+      }
+    }
+  }
+
+  /** Section ids with their required order (tags sit between memories and globals). */
+  private enum Section {
+    CUSTOM(0, 0, "custom section"),
+    TYPE(1, 1, "type section"),
+    IMPORT(2, 2, "import section"),
+    FUNCTION(3, 3, "function section"),
+    TABLE(4, 4, "table section"),
+    MEMORY(5, 5, "memory section"),
+    TAG(13, 6, "tag section"),
+    GLOBAL(6, 7, "global section"),
+    EXPORT(7, 8, "export section"),
+    START(8, 9, "start section"),
+    ELEMENT(9, 10, "element section"),
+    DATA_COUNT(12, 11, "data count section"),
+    CODE(10, 12, "code section"),
+    DATA(11, 13, "data section");
+
+    final int id;
+    final int rank;
+    final String label;
+
+    Section(int id, int rank, String label) {
+      this.id = id;
+      this.rank = rank;
+      this.label = label;
+    }
+
+    static Section of(int id) {
+      for (Section s : values()) {
+        if (s.id == id) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    String label() {
+      return label + " (id " + id + ")";
+    }
+  }
+}
