@@ -59,6 +59,10 @@ final class ModuleFinder {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (attrs.isRegularFile() && isModuleName(file)) {
                 inTree.add(new ModuleFile(file));
+              } else if (attrs.isSymbolicLink() && isModuleName(file)) {
+                // With FOLLOW_LINKS, a link is only seen as itself when its target is gone.
+                inTree.add(new Unreachable(file, new WeverywhereException(ErrorCode.IO_UNREADABLE,
+                    file + ": no such file or directory (a dangling link)")));
               }
               return FileVisitResult.CONTINUE;
             }

@@ -56,8 +56,12 @@ final class WasmInput {
    */
   long enter(long size, long sizeAt, String what) {
     if (size > remaining()) {
-      throw WasmFormatException.malformed(
-          sizeAt, what + " claims " + size + " bytes, but only " + remaining() + " follow");
+      String reason = what + " claims " + size + " bytes, but only " + remaining() + " follow";
+      // Overrunning the file is a cut-off file (or a lie); overrunning the enclosing section is
+      // always a malformed module.
+      throw end == length
+          ? new WasmFormatException(org.weverywhere.ErrorCode.WASM_TRUNCATED, sizeAt, reason)
+          : WasmFormatException.malformed(sizeAt, reason);
     }
     long previous = end;
     end = offset + size;

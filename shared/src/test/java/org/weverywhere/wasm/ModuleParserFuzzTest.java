@@ -33,7 +33,7 @@ class ModuleParserFuzzTest {
 
   @BeforeContainer
   static void seeds() throws IOException {
-    SEEDS.add(Wasm.everything());
+    SEEDS.add(TestModules.everything());
     // Real toolchain output, when the example programs were built (mvn builds them before tests).
     Path examples = Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
     if (Files.isDirectory(examples)) {
@@ -47,7 +47,7 @@ class ModuleParserFuzzTest {
     }
     // Warm up class loading and JIT so that one-time costs are not charged to a single input.
     for (int i = 0; i < 50; i++) {
-      parseAndMeasure(Wasm.everything());
+      parseAndMeasure(TestModules.everything());
       parseAndMeasure(new byte[] {1, 2, 3});
     }
   }
@@ -78,7 +78,7 @@ class ModuleParserFuzzTest {
   @Provide
   Arbitrary<byte[]> headerThenNoise() {
     return Arbitraries.bytes().array(byte[].class).ofMaxSize(256)
-        .map(noise -> Wasm.cat(Wasm.bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00), noise));
+        .map(noise -> TestModules.cat(TestModules.bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00), noise));
   }
 
   /** Flips bytes, writes LEB-ish maxima, truncates or duplicates a slice, as fuzzers do. */
@@ -92,7 +92,7 @@ class ModuleParserFuzzTest {
         case 2 -> out = java.util.Arrays.copyOf(out, Math.max(at, 1));
         default -> {
           int len = Math.min(16, out.length - at);
-          out = Wasm.cat(java.util.Arrays.copyOf(out, at + len), java.util.Arrays.copyOfRange(out, at, out.length));
+          out = TestModules.cat(java.util.Arrays.copyOf(out, at + len), java.util.Arrays.copyOfRange(out, at, out.length));
         }
       }
     }

@@ -4,10 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes WebAssembly binaries byte by byte, so tests can build exactly the input they mean. */
-final class Wasm {
+public final class TestModules {
   static final int I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c;
 
-  private Wasm() {}
+  private TestModules() {}
 
   static byte[] module(byte[]... sections) {
     return cat(bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00), cat(sections));
@@ -66,7 +66,7 @@ final class Wasm {
    * functions, a global with an initializer, exports of every kind, and name, producers and
    * weverywhere sections.
    */
-  static byte[] everything() {
+  public static byte[] everything() {
     byte[] types = section(1, vec(
         funcType(new int[] {I32, I32}, new int[] {I32}),
         funcType(new int[] {}, new int[] {}),
