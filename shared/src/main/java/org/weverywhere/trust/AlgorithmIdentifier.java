@@ -77,7 +77,8 @@ record AlgorithmIdentifier(String oid) {
     }
 
     void skip(int tag) {
-      position += header(tag);
+      int length = header(tag); // before the +=, which would otherwise read position too early
+      position += length;
     }
 
     String oid() {

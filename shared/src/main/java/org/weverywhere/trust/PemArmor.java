@@ -28,7 +28,7 @@ final class PemArmor {
       at++;
     }
     if (at == lines.size()) {
-      throw malformed(source, lines.isEmpty() ? 0 : lines.size(), "empty; expected " + begin(label));
+      throw malformed(source, 0, "empty; expected " + begin(label));
     }
     String first = lines.get(at);
     String found = labelOf(first, "BEGIN");
@@ -60,7 +60,7 @@ final class PemArmor {
       base64.append(line);
     }
     if (at == lines.size()) {
-      throw malformed(source, lines.size(), "no " + end(label) + " line after line " + beginLine);
+      throw malformed(source, beginLine, begin(label) + " has no matching " + end(label) + " line");
     }
     String endLabel = labelOf(lines.get(at), "END");
     if (!label.equals(endLabel)) {
@@ -120,7 +120,8 @@ final class PemArmor {
       char c = line.charAt(i);
       boolean alphabet =
           (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-      if (c == '=' ? line.substring(i).matches("={1,2}") : !alphabet) {
+      boolean padding = c == '=' && line.substring(i).matches("={1,2}");
+      if (alphabet || padding) {
         continue;
       }
       throw malformed(source, number, "invalid base64 character '" + printable(c) + "' at column " + (i + 1));
