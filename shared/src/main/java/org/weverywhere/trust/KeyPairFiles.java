@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -52,7 +53,7 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
   public void write(KeyPair pair, boolean replace) {
     if (!replace) {
       for (Path file : new Path[] {privateKey, publicKey}) {
-        if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
           throw new WeverywhereException(
               ErrorCode.IO_EXISTS, file + ": already exists; use --force to replace the key pair");
         }
