@@ -151,6 +151,18 @@ class SignatureGroupsTest {
   }
 
   @Test
+  void aDirectoryNamedLikeAKeyFileIsReportedAsUnreadable() throws Exception {
+    addKey("ops", "alice");
+    Path directory = Files.createDirectories(config.resolve("groups/ops/folder.pub-key.pem"));
+
+    SignatureGroups groups = SignatureGroups.load(config);
+
+    assertEquals(1, groups.group("ops").orElseThrow().keys().size());
+    assertEquals(List.of(directory + ": cannot read: Is a directory"), messages(groups));
+    assertEquals(List.of(ErrorCode.IO_UNREADABLE), codes(groups));
+  }
+
+  @Test
   void anUnreadableKeyFileIsReported() throws Exception {
     Path file = write("ops/locked.pub-key.pem", KeyPem.publicKeyText(Ed25519.generate().getPublic()));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
