@@ -1,0 +1,163 @@
+package org.weverywhere.trust;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import org.weverywhere.ErrorCode;
+
+/** Ed25519 with the JDK's own provider (SunEC): key generation, DER decoding, signing. */
+public final class Ed25519 {
+  private static final String ALGORITHM = "Ed25519";
+
+  private Ed25519() {}
+
+  /** A fresh key pair from the platform's strong random source. */
+  public static KeyPair generate() {
+    try {
+      return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  /** The public key in a DER SubjectPublicKeyInfo; {@code source} names the file in errors. */
+  static PublicKey publicKey(byte[] spki, Path source) {
+    requireEd25519(algorithm(spki, source, false), source, "public");
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(spki));
+    } catch (InvalidKeySpecException bad) {
+      throw malformedDer(source, bad);
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  /** The private key in a DER PKCS#8 PrivateKeyInfo; {@code source} names the file in errors. */
+  static PrivateKey privateKey(byte[] pkcs8, Path source) {
+    requireEd25519(algorithm(pkcs8, source, true), source, "private");
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    } catch (InvalidKeySpecException bad) {
+      throw malformedDer(source, bad);
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  /**
+   * The public half of an Ed25519 private key, so that a lone private key file (as {@code openssl
+   * genpkey} writes) is enough to sign and to know one's fingerprint.
+   *
+   * <p>The JDK has no public call for this, but its generator derives the public key from exactly
+   * the 32 random bytes it draws; handing it the private key's seed as those bytes re-derives the
+   * pair. The result is checked, so a JDK that draws differently fails loudly instead of silently.
+   */
+  public static PublicKey publicKeyOf(PrivateKey key) {
+    if (!(key instanceof EdECPrivateKey edKey) || !ALGORITHM.equalsIgnoreCase(edKey.getParams().getName())) {
+      throw new IllegalArgumentException("not an Ed25519 private key: " + key.getAlgorithm());
+    }
+    byte[] seed = edKey.getBytes().orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+      generator.initialize(NamedParameterSpec.ED25519, new SeedAsRandom(seed));
+      KeyPair pair = generator.generateKeyPair();
+      byte[] derived = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
+      if (!Arrays.equals(derived, seed)) {
+        throw new IllegalStateException("this JDK's Ed25519 generator does not draw the seed as expected");
+      }
+      return pair.getPublic();
+    } catch (GeneralSecurityException missing) {
+      throw missingProvider(missing);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  /** The 64-byte Ed25519 signature of {@code message}. */
+  public static byte[] sign(PrivateKey key, byte[] message) {
+    try {
+      Signature signer = Signature.getInstance(ALGORITHM);
+      signer.initSign(key);
+      signer.update(message);
+      return signer.sign();
+    } catch (InvalidKeyException | SignatureException bad) {
+      throw new IllegalArgumentException("cannot sign with this key: " + bad.getMessage(), bad);
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  /** True when {@code signature} is {@code key}'s Ed25519 signature of {@code message}. */
+  public static boolean verify(PublicKey key, byte[] message, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance(ALGORITHM);
+      verifier.initVerify(key);
+      verifier.update(message);
+      return verifier.verify(signature);
+    } catch (SignatureException malformedSignature) {
+      return false; // a signature of the wrong length or form is simply not a valid one
+    } catch (InvalidKeyException bad) {
+      throw new IllegalArgumentException("cannot verify with this key: " + bad.getMessage(), bad);
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  private static AlgorithmIdentifier algorithm(byte[] der, Path source, boolean isPrivate) {
+    try {
+      return isPrivate ? AlgorithmIdentifier.ofPrivateKeyInfo(der) : AlgorithmIdentifier.ofPublicKeyInfo(der);
+    } catch (IllegalArgumentException bad) {
+      String kind = isPrivate ? "PKCS#8 private key" : "SubjectPublicKeyInfo";
+      throw new KeyException(ErrorCode.KEY_MALFORMED, source, 0, "not a DER " + kind + ": " + bad.getMessage(), bad);
+    }
+  }
+
+  private static void requireEd25519(AlgorithmIdentifier algorithm, Path source, String kind) {
+    if (!algorithm.isEd25519()) {
+      throw new KeyException(
+          ErrorCode.KEY_NOT_ED25519, source, "is an " + algorithm.name() + " " + kind + " key, not Ed25519");
+    }
+  }
+
+  private static KeyException malformedDer(Path source, InvalidKeySpecException bad) {
+    return new KeyException(ErrorCode.KEY_MALFORMED, source, 0, "invalid Ed25519 key: " + bad.getMessage(), bad);
+  }
+
+  private static IllegalStateException missingProvider(GeneralSecurityException missing) {
+    return new IllegalStateException("this Java runtime lacks Ed25519 (JDK 15+ has it)", missing);
+  }
+
+  /** Yields the given seed once, as the generator's random bytes; any other draw is a bug. */
+  private static final class SeedAsRandom extends SecureRandom {
+    private final byte[] seed;
+    private boolean used;
+
+    SeedAsRandom(byte[] seed) {
+      this.seed = seed;
+    }
+
+    @Override
+    public void nextBytes(byte[] bytes) {
+      if (used || bytes.length != seed.length) {
+        throw new IllegalStateException("unexpected draw of " + bytes.length + " random bytes");
+      }
+      System.arraycopy(seed, 0, bytes, 0, seed.length);
+      used = true;
+    }
+  }
+}
