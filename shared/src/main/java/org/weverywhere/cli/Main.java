@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run WASI programs everywhere on a network.",
-    subcommands = {HelpCommand.class},
+    subcommands = {HelpCommand.class, ConfigCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere inspect target/example-programs",
