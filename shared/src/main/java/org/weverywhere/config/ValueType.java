@@ -195,12 +195,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       if (!m.matches()) {
         throw InvalidValueException.expected("host:port or [IPv6]:port, e.g. 192.0.2.7:22341", item);
       }
-      String host = m.group(1) != null ? m.group(1) : m.group(2);
-      if (m.group(1) != null) {
-        literalIpv6(host);
-      } else {
-        parseHost(host);
-      }
+      String host = m.group(1) != null ? formatIpv6(literalIpv6(m.group(1))) : parseHost(m.group(2));
       int port = parseInt(m.group(3), 1, 65_535, "a port");
       peers.add(new HostPort(host, port));
     }
@@ -219,7 +214,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       return trimmed;
     }
     if (trimmed.indexOf(':') >= 0) {
-      return literalIpv6(trimmed).getHostAddress();
+      return formatIpv6(literalIpv6(trimmed));
     }
     if (!HOST_NAME.matcher(trimmed).matches()) {
       throw InvalidValueException.expected("a host name or IP address like localhost or 192.0.2.7", text);
@@ -273,6 +268,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   /** RFC 5952 text: lower case, the longest run of two or more zero groups as "::" (Java writes them all out). */
   static String formatIpv6(InetAddress address) {
     byte[] bytes = address.getAddress();
+    if (bytes.length != 16) {
+      return address.getHostAddress(); // an IPv4-mapped literal comes back as IPv4
+    }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
       groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
