@@ -8,6 +8,14 @@ public final class ByteSizeConverter implements Converter<ByteSize> {
 
   @Override
   public ByteSize convert(String value) {
-    return value == null || value.isBlank() ? null : ByteSize.parse(value);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return ByteSize.parse(value);
+    } catch (InvalidValueException bad) {
+      // the MicroProfile contract: a value that does not convert is an IllegalArgumentException
+      throw new IllegalArgumentException(bad.getMessage(), bad);
+    }
   }
 }

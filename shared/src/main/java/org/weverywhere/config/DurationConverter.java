@@ -22,9 +22,14 @@ public final class DurationConverter implements Converter<Duration> {
       try {
         return Duration.parse(trimmed);
       } catch (DateTimeParseException notIso) {
-        throw new InvalidValueException("'" + ValueText.quote(value) + "' is not an ISO-8601 duration like PT30S");
+        throw new IllegalArgumentException("'" + ValueText.quote(value) + "' is not an ISO-8601 duration like PT30S", notIso);
       }
     }
-    return DurationFormat.parse(trimmed);
+    try {
+      return DurationFormat.parse(trimmed);
+    } catch (InvalidValueException bad) {
+      // the MicroProfile contract: a value that does not convert is an IllegalArgumentException
+      throw new IllegalArgumentException(bad.getMessage(), bad);
+    }
   }
 }

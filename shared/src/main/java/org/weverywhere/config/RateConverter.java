@@ -8,6 +8,14 @@ public final class RateConverter implements Converter<Rate> {
 
   @Override
   public Rate convert(String value) {
-    return value == null || value.isBlank() ? null : Rate.parse(value);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Rate.parse(value);
+    } catch (InvalidValueException bad) {
+      // the MicroProfile contract: a value that does not convert is an IllegalArgumentException
+      throw new IllegalArgumentException(bad.getMessage(), bad);
+    }
   }
 }
