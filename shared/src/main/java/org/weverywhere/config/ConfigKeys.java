@@ -54,7 +54,7 @@ public final class ConfigKeys {
           "Unicast seed peers as host:port, comma separated, that multicast does not reach; none for no peers.");
 
   public static final ConfigKey<String> HTTP_HOST =
-      key("http.host", ValueType.HOST, "localhost", "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
+      key("http.host", ValueType.LISTEN_HOST, "localhost", "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
   public static final ConfigKey<Integer> HTTP_PORT =
       key("http.port", ValueType.PORT, 22341, "TCP port of the HTTP bulk channel (modules, large arguments and results).");
 
@@ -82,7 +82,7 @@ public final class ConfigKeys {
   public static final ConfigKey<Rate> HOST_QUOTA_NETWORK_RATE =
       key("host.quota.network.rate", ValueType.RATE, new Rate(ByteSize.ofMebibytes(10)), "Traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> HOST_QUOTA_NETWORK_PERIOD_BYTES =
-      key("host.quota.network.period-bytes", ValueType.SIZE, ByteSize.ofMebibytes(10 * 1024), "Traffic in plus out per network.period.");
+      key("host.quota.network.period-bytes", ValueType.SIZE, ByteSize.ofMebibytes(10 * 1024), "Traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<Duration> HOST_QUOTA_NETWORK_PERIOD =
       key("host.quota.network.period", ValueType.DURATION, Duration.ofDays(1), "Length of the period that period-bytes quotas count over (host and groups).");
 

@@ -58,6 +58,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   public static final ValueType<List<HostPort>> PEERS =
       new ValueType<>("host:port list", ValueType::parsePeers, ValueType::formatList);
   public static final ValueType<String> HOST = new ValueType<>("host", ValueType::parseHost, Function.identity());
+  /** A listening address: a host, or {@code *} for every address. */
+  public static final ValueType<String> LISTEN_HOST =
+      new ValueType<>("host or *", text -> text.strip().equals("*") ? "*" : parseHost(text), Function.identity());
   public static final ValueType<InetAddress> IPV4_MULTICAST =
       new ValueType<>("IPv4 multicast address", text -> parseMulticast(text, 4), InetAddress::getHostAddress);
   public static final ValueType<InetAddress> IPV6_MULTICAST =

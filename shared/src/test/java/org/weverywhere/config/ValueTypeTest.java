@@ -112,6 +112,9 @@ class ValueTypeTest {
     assertMessage("expected a TCP/UDP port like 22341 (1 to 65535), got 65536", () -> ValueType.PORT.parse("65536"));
     assertMessage("expected a TCP/UDP port like 22341, got '99999999999'", () -> ValueType.PORT.parse("99999999999"));
     assertEquals(0, ValueType.TTL.parse("0"));
+    assertEquals("*", ValueType.LISTEN_HOST.parse(" * "));
+    assertEquals("localhost", ValueType.LISTEN_HOST.parse("LocalHost"));
+    assertMessage("expected a host name or IP address like localhost or 192.0.2.7, got '**'", () -> ValueType.LISTEN_HOST.parse("**"));
     assertEquals(Engine.CHICORY, ValueType.ENGINE.parse("chicory"));
     assertMessage("expected one of wasmtime, chicory, got 'Wasmtime'", () -> ValueType.ENGINE.parse("Wasmtime"));
     assertEquals(Path.of("/var/lib/we"), ValueType.PATH.parse("/var/lib/./we/"));
