@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = {
       "Print the effective configuration (key, value, source) or every error in it.",
       "Reads --config-dir, else $WEVERYWHERE_CONFIG_DIR, else /etc/weverywhere; the embedded sample when that directory does not exist."

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "config",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Write out the sample configuration or check a configuration directory.",
     subcommands = {ConfigExtractCommand.class, ConfigCheckCommand.class})
 public final class ConfigCommand implements Runnable {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "extract",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Write the sample configuration to a directory; existing files are kept unless --force.")
 final class ConfigExtractCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -74,12 +75,25 @@ final class ConfigExtractCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
+  /** The JDK often puts only the path in the message; the exception's kind is the reason. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return switch (e) {
+      case java.nio.file.AccessDeniedException denied -> "permission denied";
+      case java.nio.file.NoSuchFileException absent -> "no such file or directory: " + absent.getFile();
+      case java.nio.file.FileAlreadyExistsException exists -> "exists and is not a directory: " + exists.getFile();
+      default -> String.valueOf(e.getMessage());
+    };
+  }
+
   private static void write(Path target, byte[] content) {
     try {
       Files.createDirectories(target.getParent());
       Files.write(target, content);
     } catch (IOException e) {
-      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, "cannot write " + target + ": " + e.getMessage(), e);
+      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, "cannot write " + target + ": " + reason(e), e);
     }
   }
 }

@@ -73,6 +73,17 @@ class ConfigCommandTest {
   }
 
   @Test
+  void extractIntoAPathBlockedByAFileFailsWithTheReason() throws IOException {
+    Path file = Files.writeString(dir.resolve("file"), "");
+    Run run = run("config", "extract", "--to", file.resolve("sub").toString());
+
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("weverywhere: cannot write " + file.resolve("sub/weverywhere.conf") + ": "), run.err());
+    assertTrue(run.err().endsWith(" [WE1002]\n"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+  }
+
+  @Test
   void checkPrintsEveryKeyAlignedWithValueAndSource() throws IOException {
     Files.writeString(dir.resolve("weverywhere.conf"), "# x\nnetwork.port = 1234\ngroup.team.quota.cores = 3\n");
     Run run = run("config", "check", "--config-dir", dir.toString());
