@@ -140,6 +140,20 @@ class ConfigCommandTest {
     assertTrue(run.out().contains("\"location\" : \"embedded sample\""), run.out());
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"config", "config extract", "config check"})
+  void helpMatchesItsApprovedText(String command) throws IOException {
+    String name = command.replace(' ', '-') + "-help.approved.txt";
+    try (var approved = ConfigCommandTest.class.getResourceAsStream(name)) {
+      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+      args.add("--help");
+      Run run = run(args.toArray(String[]::new));
+      assertEquals(0, run.status());
+      assertEquals(new String(approved.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), run.out(),
+          "help changed: review it and update src/test/resources/org/weverywhere/cli/" + name);
+    }
+  }
+
   @Test
   void configWithoutSubcommandIsAUsageError() {
     Run run = run("config");
