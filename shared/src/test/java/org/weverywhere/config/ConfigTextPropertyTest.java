@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whatever text a configuration file holds, loading it ends quickly with a configuration or with
  * {@link InvalidConfigException}, never with another exception and never by hanging.
  */
-class ConfigTextProperties {
+class ConfigTextPropertyTest {
   private static Path dir;
   private static final byte[] SAMPLE = SampleConfig.read("weverywhere.conf");
 
