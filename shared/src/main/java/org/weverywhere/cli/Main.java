@@ -13,7 +13,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run WASI programs everywhere on a network.",
-    subcommands = {InspectCommand.class, KeygenCommand.class, GroupsCommand.class, HelpCommand.class},
+    subcommands = {
+      InspectCommand.class,
+      KeygenCommand.class,
+      GroupsCommand.class,
+      ConfigCommand.class,
+      HelpCommand.class
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere inspect target/example-programs",

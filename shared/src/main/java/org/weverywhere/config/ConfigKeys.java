@@ -1,0 +1,216 @@
+package org.weverywhere.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The registry of every configuration key: validation, defaults, the sample file and the reference
+ * documentation all come from this one list, so none of them can drift from the others.
+ */
+public final class ConfigKeys {
+  /** Same rule as the directory names under {@code groups/}. */
+  public static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** The built-in group of requests signed by keys that are in no group. */
+  public static final String ANONYMOUS = "anonymous";
+
+  private static final Map<String, ConfigKey<?>> KEYS = new LinkedHashMap<>();
+
+  public static final ConfigKey<String> NODE_NAME =
+      optional("node.name", ValueType.NAME, "the host name", "Name this daemon announces to its peers.");
+  public static final ConfigKey<Path> STATE_DIR =
+      optional("state.dir", ValueType.PATH, "/var/lib/weverywhere as root, else ~/.local/state/weverywhere",
+          "Directory for the host key pair, the library store and other state (created 0700).");
+
+  public static final ConfigKey<InterfaceSelection> NETWORK_INTERFACES =
+      key("network.interfaces", ValueType.INTERFACES, new InterfaceSelection.Loopback(),
+          "Interfaces to join the multicast groups on: loopback (TTL 0, nothing leaves the host), all, or names like eth0, wlan0.");
+  public static final ConfigKey<Boolean> NETWORK_IPV4_ENABLED =
+      key("network.ipv4.enabled", ValueType.BOOLEAN, true, "Take part in discovery over IPv4 multicast.");
+  public static final ConfigKey<InetAddress> NETWORK_IPV4_GROUP =
+      key("network.ipv4.group", ValueType.IPV4_MULTICAST, address("239.255.87.69"), "IPv4 multicast group for discovery.");
+  public static final ConfigKey<Boolean> NETWORK_IPV6_ENABLED =
+      key("network.ipv6.enabled", ValueType.BOOLEAN, true, "Take part in discovery over IPv6 multicast.");
+  public static final ConfigKey<InetAddress> NETWORK_IPV6_GROUP =
+      key("network.ipv6.group", ValueType.IPV6_MULTICAST, address("ff02::5745"), "IPv6 multicast group for discovery.");
+  public static final ConfigKey<Integer> NETWORK_PORT =
+      key("network.port", ValueType.PORT, 22341, "UDP port of discovery and small requests (0x5745, \"WE\").");
+  public static final ConfigKey<Integer> NETWORK_TTL =
+      key("network.ttl", ValueType.TTL, 1, "Multicast TTL (IPv6 hop limit) on the chosen interfaces; always 0 on loopback.");
+  public static final ConfigKey<Duration> NETWORK_ANNOUNCE_INTERVAL =
+      key("network.announce.interval", ValueType.DURATION, Duration.ofSeconds(60), "Time between periodic announcements.");
+  public static final ConfigKey<List<HostPort>> PEERS_STATIC =
+      key("peers.static", ValueType.PEERS, List.of(),
+          "Unicast seed peers as host:port, comma separated, that multicast does not reach; none for no peers.");
+
+  public static final ConfigKey<String> HTTP_HOST =
+      key("http.host", ValueType.LISTEN_HOST, "localhost", "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
+  public static final ConfigKey<Integer> HTTP_PORT =
+      key("http.port", ValueType.PORT, 22341, "TCP port of the HTTP bulk channel (modules, large arguments and results).");
+
+  public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
+      key("protocol.clock-skew", ValueType.DURATION, Duration.ofSeconds(30),
+          "Messages whose timestamp is further than this from the local clock are rejected.");
+  public static final ConfigKey<Integer> PROTOCOL_REPLAY_CACHE_SIZE =
+      key("protocol.replay-cache.size", ValueType.COUNT, 65_536, "Message ids remembered to reject replays (entries).");
+
+  public static final ConfigKey<Engine> EXECUTOR_ENGINE =
+      key("executor.engine", ValueType.ENGINE, Engine.WASMTIME, "WebAssembly engine: wasmtime (JNI) or chicory (pure Java).");
+  public static final ConfigKey<ByteSize> EXECUTOR_MODULE_CACHE_SIZE =
+      key("executor.module-cache.size", ValueType.SIZE, ByteSize.ofMebibytes(256), "Bytes of compiled modules kept in memory, by module hash.");
+  public static final ConfigKey<ByteSize> EXECUTOR_OUTPUT_MAX =
+      key("executor.output.max", ValueType.SIZE, ByteSize.ofMebibytes(1), "Captured stdout and stderr of one execution, each; the rest is cut.");
+  public static final ConfigKey<Duration> EXECUTOR_WALL_TIMEOUT =
+      key("executor.wall-timeout", ValueType.DURATION, Duration.ofSeconds(60), "Wall-clock time after which an execution is interrupted.");
+  public static final ConfigKey<Integer> EXECUTOR_QUEUE_MAX =
+      key("executor.queue.max", ValueType.COUNT, 64, "Executions waiting for a free slot; beyond this requests are rejected.");
+
+  public static final ConfigKey<Cores> HOST_QUOTA_CORES =
+      key("host.quota.cores", ValueType.CORES, new Cores(2), "Executions running at once on this host (whole cores).");
+  public static final ConfigKey<ByteSize> HOST_QUOTA_MEMORY =
+      key("host.quota.memory", ValueType.SIZE, ByteSize.ofMebibytes(1024), "Sum of the memory limits of running instances, reserved at admission.");
+  public static final ConfigKey<Rate> HOST_QUOTA_NETWORK_RATE =
+      key("host.quota.network.rate", ValueType.RATE, new Rate(ByteSize.ofMebibytes(10)), "Traffic in plus out, bytes per second.");
+  public static final ConfigKey<ByteSize> HOST_QUOTA_NETWORK_PERIOD_BYTES =
+      key("host.quota.network.period-bytes", ValueType.SIZE, ByteSize.ofMebibytes(10 * 1024), "Traffic in plus out per host.quota.network.period.");
+  public static final ConfigKey<Duration> HOST_QUOTA_NETWORK_PERIOD =
+      key("host.quota.network.period", ValueType.DURATION, Duration.ofDays(1), "Length of the period that period-bytes quotas count over (host and groups).");
+
+  public static final ConfigKey<Set<Privilege>> GROUP_PRIVILEGES =
+      key("group." + ConfigKey.GROUP + ".privileges", ValueType.PRIVILEGES, EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
+          "What the group's keys may do: none, or a list of observe, fetch, execute, publish, control.");
+  public static final ConfigKey<Cores> GROUP_QUOTA_CORES = groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
+  public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY = groupQuota("memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
+  public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
+      groupQuota("memory.per-execution", ValueType.SIZE, "Memory limit of one instance.");
+  public static final ConfigKey<Duration> GROUP_QUOTA_CPU_TIME_PER_EXECUTION =
+      groupQuota("cpu-time.per-execution", ValueType.DURATION, "CPU time of one execution.");
+  public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE = groupQuota("network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
+  public static final ConfigKey<ByteSize> GROUP_QUOTA_NETWORK_PERIOD_BYTES =
+      groupQuota("network.period-bytes", ValueType.SIZE, "The group's traffic in plus out per host.quota.network.period.");
+
+  // anonymous is every key nobody vouches for: it gets little, and nothing that changes the host
+  public static final ConfigKey<Set<Privilege>> ANONYMOUS_PRIVILEGES =
+      anonymous(GROUP_PRIVILEGES, EnumSet.of(Privilege.EXECUTE));
+  public static final ConfigKey<Cores> ANONYMOUS_QUOTA_CORES = anonymous(GROUP_QUOTA_CORES, new Cores(1));
+  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_MEMORY = anonymous(GROUP_QUOTA_MEMORY, ByteSize.ofMebibytes(64));
+  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_MEMORY_PER_EXECUTION =
+      anonymous(GROUP_QUOTA_MEMORY_PER_EXECUTION, ByteSize.ofMebibytes(16));
+  public static final ConfigKey<Duration> ANONYMOUS_QUOTA_CPU_TIME_PER_EXECUTION =
+      anonymous(GROUP_QUOTA_CPU_TIME_PER_EXECUTION, Duration.ofSeconds(1));
+  public static final ConfigKey<Rate> ANONYMOUS_QUOTA_NETWORK_RATE =
+      anonymous(GROUP_QUOTA_NETWORK_RATE, new Rate(ByteSize.ofBytes(256 * 1024)));
+  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_NETWORK_PERIOD_BYTES =
+      anonymous(GROUP_QUOTA_NETWORK_PERIOD_BYTES, ByteSize.ofMebibytes(100));
+
+  public static final ConfigKey<Path> CONTROL_SOCKET =
+      key("control.socket", ValueType.PATH, Path.of("/run/weverywhere/control.sock"),
+          "AF_UNIX control socket; a daemon not running as root uses <state.dir>/control.sock unless this is set.");
+  public static final ConfigKey<String> CONTROL_GROUP =
+      optional("control.group", ValueType.UNIX_GROUP, "only the daemon's user", "Unix group whose members may use the control socket.");
+
+  public static final ConfigKey<Path> EVENTS_JOURNAL_DIR =
+      optional("events.journal.dir", ValueType.PATH, "<state.dir>/events", "Directory of the append-only event journal.");
+  public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_FILE_SIZE =
+      key("events.journal.max-file-size", ValueType.SIZE, ByteSize.ofMebibytes(64), "A journal file is closed and a new one started at this size.");
+  public static final ConfigKey<Duration> EVENTS_JOURNAL_RETENTION =
+      key("events.journal.retention", ValueType.DURATION, Duration.ofDays(30), "Closed journal files older than this are deleted.");
+
+  private ConfigKeys() {}
+
+  /** Every key, in the order of the reference documentation; per-group keys once, as patterns. */
+  public static List<ConfigKey<?>> all() {
+    return List.copyOf(KEYS.values());
+  }
+
+  /** The key a name in a file means, whether a plain key, a key of {@code anonymous} or a per-group pattern. */
+  public static Optional<Resolved> resolve(String name) {
+    ConfigKey<?> exact = KEYS.get(name);
+    if (exact != null && !exact.isPattern()) {
+      return Optional.of(new Resolved(exact, groupOf(name).orElse(null)));
+    }
+    Optional<String> group = groupOf(name);
+    if (group.isPresent()) {
+      ConfigKey<?> pattern = KEYS.get(name.replace("group." + group.get() + ".", "group." + ConfigKey.GROUP + "."));
+      if (pattern != null && pattern.isPattern()) {
+        return Optional.of(new Resolved(pattern, group.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The group a {@code group.NAME.…} key names, whether or not NAME is a valid group name. */
+  public static Optional<String> groupOf(String name) {
+    if (!name.startsWith("group.")) {
+      return Optional.empty();
+    }
+    int end = name.indexOf('.', "group.".length());
+    return end < 0 ? Optional.empty() : Optional.of(name.substring("group.".length(), end));
+  }
+
+  /** The known key closest to an unknown one, when it is close enough to be a likely typo. */
+  public static Optional<String> suggest(String unknown) {
+    if (unknown.length() > 128) {
+      return Optional.empty(); // no key is that long, and the distance costs length squared
+    }
+    Optional<String> group = groupOf(unknown);
+    List<String> candidates = new ArrayList<>();
+    for (ConfigKey<?> key : KEYS.values()) {
+      if (key.isPattern()) {
+        group.ifPresent(g -> candidates.add(key.forGroup(g)));
+      } else {
+        candidates.add(key.name());
+      }
+    }
+    return candidates.stream()
+        .map(candidate -> Map.entry(candidate, EditDistance.between(unknown, candidate)))
+        .filter(scored -> scored.getValue() <= Math.max(2, unknown.length() / 5))
+        .min(Comparator.comparingInt(Map.Entry<String, Integer>::getValue))
+        .map(Map.Entry::getKey);
+  }
+
+  /** A key found in the registry, and the group it was written for (per-group keys only). */
+  public record Resolved(ConfigKey<?> key, String group) {}
+
+  private static <T> ConfigKey<T> key(String name, ValueType<T> type, T defaultValue, String doc) {
+    return register(new ConfigKey<>(name, type, defaultValue, doc, null));
+  }
+
+  private static <T> ConfigKey<T> optional(String name, ValueType<T> type, String unsetMeans, String doc) {
+    return register(new ConfigKey<>(name, type, null, doc, unsetMeans));
+  }
+
+  private static <T> ConfigKey<T> groupQuota(String suffix, ValueType<T> type, String doc) {
+    return register(
+        new ConfigKey<>("group." + ConfigKey.GROUP + ".quota." + suffix, type, null, doc, "only the host quota applies"));
+  }
+
+  private static <T> ConfigKey<T> anonymous(ConfigKey<T> pattern, T defaultValue) {
+    return register(new ConfigKey<>(pattern.forGroup(ANONYMOUS), pattern.type(), defaultValue, pattern.doc(), null));
+  }
+
+  private static <T> ConfigKey<T> register(ConfigKey<T> key) {
+    if (KEYS.putIfAbsent(key.name(), key) != null) {
+      throw new IllegalStateException("key registered twice: " + key.name());
+    }
+    return key;
+  }
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal); // a literal: no name lookup happens
+    } catch (UnknownHostException impossible) {
+      throw new IllegalStateException(literal, impossible);
+    }
+  }
+}

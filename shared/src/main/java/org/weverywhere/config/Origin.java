@@ -1,0 +1,29 @@
+package org.weverywhere.config;
+
+/** Where an effective configuration value came from, printed by {@code weverywhere config check}. */
+public sealed interface Origin {
+
+  /** A line of a configuration file; line 0 means the file as a whole (e.g. it is too large). */
+  record InFile(String file, int line) implements Origin {
+    @Override
+    public String toString() {
+      return line > 0 ? file + ":" + line : file;
+    }
+  }
+
+  /** The registry's default: nobody set the key. */
+  record Default() implements Origin {
+    @Override
+    public String toString() {
+      return "default";
+    }
+  }
+
+  /** An environment variable, named the way MicroProfile Config maps it to the key. */
+  record Environment(String variable) implements Origin {
+    @Override
+    public String toString() {
+      return "environment " + variable;
+    }
+  }
+}

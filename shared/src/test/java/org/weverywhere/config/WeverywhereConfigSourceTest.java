@@ -1,0 +1,107 @@
+package org.weverywhere.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The configuration as the server's beans see it: through a real SmallRye Config. */
+class WeverywhereConfigSourceTest {
+  @TempDir Path dir;
+
+  private Config files(String content) throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), content);
+    return ConfigLoader.filesOnly().load(dir);
+  }
+
+  @Test
+  void valuesConvertToTheirUnitTypesThroughTheRegisteredConverters() throws IOException {
+    SmallRyeConfig config = new SmallRyeConfigBuilder()
+        .withSources(new WeverywhereConfigSource(files("host.quota.memory = 1.5GiB\nhost.quota.network.rate = 2MiB/s\n")))
+        .addDiscoveredConverters()
+        .build();
+
+    assertEquals(ByteSize.ofMebibytes(1536), config.getValue("host.quota.memory", ByteSize.class));
+    assertEquals(new Rate(ByteSize.ofMebibytes(2)), config.getValue("host.quota.network.rate", Rate.class));
+    assertEquals(Duration.ofSeconds(30), config.getValue("protocol.clock-skew", Duration.class));
+    assertEquals(Duration.ofDays(1), config.getValue("host.quota.network.period", Duration.class));
+    assertEquals(22341, config.getValue("network.port", Integer.class));
+    assertEquals("wasmtime", config.getValue("executor.engine", String.class));
+    assertFalse(config.getOptionalValue("node.name", String.class).isPresent(), "unset keys are absent, not empty");
+  }
+
+  @Test
+  void environmentAndSystemPropertiesOverrideTheFiles() throws IOException {
+    Config files = files("network.port = 1000\nhttp.port = 1001\nprotocol.clock-skew = 10s\n");
+    String property = "http.port";
+    System.setProperty(property, "3000");
+    try {
+      SmallRyeConfig config = new SmallRyeConfigBuilder()
+          .withSources(new WeverywhereConfigSource(files))
+          .withSources(new EnvConfigSource(Map.of("NETWORK_PORT", "2000", "PROTOCOL_CLOCK_SKEW", "1m"), 300))
+          .addSystemSources()
+          .addDiscoveredConverters()
+          .build();
+
+      assertEquals(2000, config.getValue("network.port", Integer.class));
+      assertEquals(3000, config.getValue("http.port", Integer.class));
+      assertEquals(Duration.ofMinutes(1), config.getValue("protocol.clock-skew", Duration.class));
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
+  @Test
+  void theDiscoveredSourceReadsTheDirectoryNamedBySystemProperty() throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), "executor.queue.max = 7\n");
+    System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
+    try {
+      SmallRyeConfig config = new SmallRyeConfigBuilder().addDiscoveredSources().build();
+      assertEquals(7, config.getValue("executor.queue.max", Integer.class));
+      assertTrue(config.getConfigSource("weverywhere configuration (" + dir + ")").isPresent());
+    } finally {
+      System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    }
+  }
+
+  @Test
+  void aBadValueFromAnotherSourceFailsWithTheUnitMessage() throws IOException {
+    SmallRyeConfig config = new SmallRyeConfigBuilder()
+        .withSources(new WeverywhereConfigSource(files("")))
+        .withSources(new EnvConfigSource(Map.of("HOST_QUOTA_MEMORY", "lots"), 300))
+        .addDiscoveredConverters()
+        .build();
+    IllegalArgumentException failure =
+        assertThrows(IllegalArgumentException.class, () -> config.getValue("host.quota.memory", ByteSize.class));
+    // SmallRye wraps it with the key and its own code; our message must come through whole
+    assertTrue(failure.getMessage().endsWith("host.quota.memory with the config value \"lots\" threw an Exception whilst being"
+        + " converted expected a size like 512MiB, 1.5GiB, 10MB or 4096, got 'lots'"), failure.getMessage());
+  }
+
+  @Test
+  void theDurationConverterStillAcceptsIso8601() {
+    assertEquals(Duration.ofSeconds(90), new DurationConverter().convert("PT90S"));
+    assertEquals(Duration.ofMillis(250), new DurationConverter().convert("250ms"));
+    assertEquals("'PXYZ' is not an ISO-8601 duration like PT30S",
+        assertThrows(IllegalArgumentException.class, () -> new DurationConverter().convert("PXYZ")).getMessage());
+    assertEquals("expected a duration like 500ms, 30s, 5m, 1h or 7d, got '5 minutes'",
+        assertThrows(IllegalArgumentException.class, () -> new DurationConverter().convert("5 minutes")).getMessage());
+  }
+
+  @Test
+  void itsOrdinalIsBelowEnvironmentAndSystemProperties() throws IOException {
+    int ordinal = new WeverywhereConfigSource(files("")).getOrdinal();
+    assertTrue(ordinal > 100 && ordinal < 300, "ordinal " + ordinal);
+  }
+}
