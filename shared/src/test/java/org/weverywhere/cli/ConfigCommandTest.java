@@ -69,7 +69,9 @@ class ConfigCommandTest {
     assertEquals(0, run.status(), run.err());
     assertArrayEquals(SampleConfig.read("weverywhere.conf"), Files.readAllBytes(existing));
     JsonNode json = new ObjectMapper().readTree(run.out());
-    assertEquals(existing.toString(), json.get("written").get(0).asText());
+    var written = new java.util.ArrayList<String>();
+    json.get("written").forEach(path -> written.add(path.asText()));
+    assertTrue(written.contains(existing.toString()), written.toString());
   }
 
   @Test
@@ -78,7 +80,8 @@ class ConfigCommandTest {
     Run run = run("config", "extract", "--to", file.resolve("sub").toString());
 
     assertEquals(1, run.status());
-    assertTrue(run.err().startsWith("weverywhere: cannot write " + file.resolve("sub/weverywhere.conf") + ": "), run.err());
+    assertTrue(run.err().startsWith("weverywhere: cannot write " + file.resolve("sub") + "/"), run.err());
+    assertTrue(run.err().contains(": Not a directory"), run.err());
     assertTrue(run.err().endsWith(" [WE1002]\n"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
   }
