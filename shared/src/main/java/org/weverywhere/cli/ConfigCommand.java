@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code weverywhere config}: the configuration files, written out or checked. */
 @Command(
     name = "config",
+    header = "Write out the sample configuration, or check one.",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Write out the sample configuration or check a configuration directory.",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code weverywhere groups}: lists the Signature Groups, their keys, and every bad file. */
 @Command(
     name = "groups",
+    header = "List the Signature Groups and the keys in each.",
     description = {
       "List the Signature Groups under CONFIG-DIR/groups/<Group-Name>/*.pub-key.pem with the"
           + " fingerprint of every key, then every file that could not be used (one line each on stderr).",

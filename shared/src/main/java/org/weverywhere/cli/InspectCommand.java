@@ -21,19 +21,24 @@ import picocli.CommandLine.Spec;
 /** {@code weverywhere inspect}: what WASI modules on disk need and offer, without running them. */
 @Command(
     name = "inspect",
+    header = "Show the imports, exports and metadata of WebAssembly modules.",
+    mixinStandardHelpOptions = true,
     description = {
-      "Show what WebAssembly modules need and offer, without running them: kind, WASI version,",
-      "memory limits, imports and exports with typed signatures, custom sections, metadata."
+      "Reads each module without running it and reports its size, SHA-256, kind (command,"
+          + " reactor, library, component), WASI version, memory limits, imports and exports"
+          + " with typed signatures, custom sections, producers, function names and the"
+          + " module's own metadata (docs/METADATA.md).",
+      "",
+      "Directories are searched, links followed, for *.wasm and *.wasi files. A file that"
+          + " cannot be read is reported on stderr with its byte offset and a stable code; the"
+          + " other files are still reported, and the exit status is then 1."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere inspect target/example-programs",
-      "  weverywhere inspect --json math.wasi | jq '.exports[] | .name + \" \" + .signature'",
+      "  weverywhere inspect --json math.wasi | jq -r '.exports[].signature'",
       "",
-      "Directories are searched (links followed) for *.wasm and *.wasi files.",
-      "A file that cannot be read is reported on stderr with the byte offset; the other files are",
-      "still reported and the exit status is 1. --json prints one JSON object per line, per module",
-      "(schema: docs/inspect.schema.json)."
+      "--json prints one JSON object per module per line; schema: docs/inspect.schema.json."
     })
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

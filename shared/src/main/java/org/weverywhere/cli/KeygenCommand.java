@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code weverywhere keygen}: creates an Ed25519 key pair as two PEM files. */
 @Command(
     name = "keygen",
+    header = "Create an Ed25519 key pair to sign requests and modules with.",
     description = {
       "Create an Ed25519 key pair: NAME.key.pem (private, PKCS#8, mode 0600) and NAME.pub-key.pem"
           + " (public, SPKI), and print the public key's fingerprint.",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
       "",
       "Exit status:",
       "  0  success",
-      "  1  failure: a file, module, key or configuration was bad (one line per cause on stderr)",
+      "  1  failure: a file, module, key or configuration was bad (reason on stderr)",
       "  2  bad usage: unknown command or option, missing argument"
     })
 public final class Main implements Runnable {

@@ -21,22 +21,12 @@ import picocli.CommandLine;
 class ConfigCommandTest {
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
 
-  static Run run(String... args) {
-    CommandLine commandLine = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    commandLine.setOut(new PrintWriter(out));
-    commandLine.setErr(new PrintWriter(err));
-    int status = commandLine.execute(args);
-    return new Run(status, out.toString(), err.toString());
-  }
 
   @Test
   void extractWritesEveryEmbeddedFileAndListsThem() throws IOException {
     Path target = dir.resolve("new/etc");
-    Run run = run("config", "extract", "--to", target.toString());
+    CliRun run = CliRun.of("config", "extract", "--to", target.toString());
 
     assertEquals(0, run.status(), run.err());
     List<String> files = SampleConfig.files();
@@ -52,7 +42,7 @@ class ConfigCommandTest {
     Files.createDirectories(dir.resolve("weverywhere.d"));
     Path existing = Files.writeString(dir.resolve("weverywhere.d/10-quotas.conf"), "mine\n");
 
-    Run run = run("config", "extract", "--to", dir.toString());
+    CliRun run = CliRun.of("config", "extract", "--to", dir.toString());
 
     assertEquals(1, run.status());
     assertEquals("weverywhere: " + existing + " already exists; nothing written (use --force to overwrite) [WE1003]\n", run.err());
@@ -64,7 +54,7 @@ class ConfigCommandTest {
   @Test
   void extractWithForceOverwrites() throws IOException {
     Path existing = Files.writeString(dir.resolve("weverywhere.conf"), "mine\n");
-    Run run = run("config", "extract", "--to", dir.toString(), "--force", "--json");
+    CliRun run = CliRun.of("config", "extract", "--to", dir.toString(), "--force", "--json");
 
     assertEquals(0, run.status(), run.err());
     assertArrayEquals(SampleConfig.read("weverywhere.conf"), Files.readAllBytes(existing));
@@ -77,7 +67,7 @@ class ConfigCommandTest {
   @Test
   void extractIntoAPathBlockedByAFileFailsWithTheReason() throws IOException {
     Path file = Files.writeString(dir.resolve("file"), "");
-    Run run = run("config", "extract", "--to", file.resolve("sub").toString());
+    CliRun run = CliRun.of("config", "extract", "--to", file.resolve("sub").toString());
 
     assertEquals(1, run.status());
     assertTrue(run.err().startsWith("weverywhere: cannot write " + file.resolve("sub") + "/"), run.err());
@@ -89,7 +79,7 @@ class ConfigCommandTest {
   @Test
   void checkPrintsEveryKeyAlignedWithValueAndSource() throws IOException {
     Files.writeString(dir.resolve("weverywhere.conf"), "# x\nnetwork.port = 1234\ngroup.team.quota.cores = 3\n");
-    Run run = run("config", "check", "--config-dir", dir.toString());
+    CliRun run = CliRun.of("config", "check", "--config-dir", dir.toString());
 
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
@@ -106,7 +96,7 @@ class ConfigCommandTest {
   @Test
   void checkJsonHasKeyValueAndSource() throws IOException {
     Files.writeString(dir.resolve("weverywhere.conf"), "executor.engine = chicory\n");
-    Run run = run("config", "check", "--config-dir", dir.toString(), "--json");
+    CliRun run = CliRun.of("config", "check", "--config-dir", dir.toString(), "--json");
 
     assertEquals(0, run.status(), run.err());
     JsonNode json = new ObjectMapper().readTree(run.out());
@@ -124,7 +114,7 @@ class ConfigCommandTest {
   @Test
   void checkPrintsEveryErrorOnItsOwnLineAndFails() throws IOException {
     Files.writeString(dir.resolve("weverywhere.conf"), "network.prot = 1\nhttp.port = 0\n");
-    Run run = run("config", "check", "--config-dir", dir.toString());
+    CliRun run = CliRun.of("config", "check", "--config-dir", dir.toString());
 
     assertEquals(1, run.status());
     assertEquals("", run.out());
@@ -138,28 +128,14 @@ class ConfigCommandTest {
 
   @Test
   void checkOfAMissingDirectoryShowsTheEmbeddedSample() {
-    Run run = run("config", "check", "--config-dir", dir.resolve("absent").toString(), "--json");
+    CliRun run = CliRun.of("config", "check", "--config-dir", dir.resolve("absent").toString(), "--json");
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().contains("\"location\" : \"embedded sample\""), run.out());
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"config", "config extract", "config check"})
-  void helpMatchesItsApprovedText(String command) throws IOException {
-    String name = command.replace(' ', '-') + "-help.approved.txt";
-    try (var approved = ConfigCommandTest.class.getResourceAsStream(name)) {
-      List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
-      args.add("--help");
-      Run run = run(args.toArray(String[]::new));
-      assertEquals(0, run.status());
-      assertEquals(new String(approved.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), run.out(),
-          "help changed: review it and update src/test/resources/org/weverywhere/cli/" + name);
-    }
-  }
-
   @Test
   void configWithoutSubcommandIsAUsageError() {
-    Run run = run("config");
+    CliRun run = CliRun.of("config");
     assertEquals(2, run.status());
     assertTrue(run.err().startsWith("Missing subcommand: extract or check"), run.err());
   }

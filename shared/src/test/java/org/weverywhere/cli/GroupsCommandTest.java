@@ -110,9 +110,9 @@ class GroupsCommandTest {
   }
 
   private int run(String... arguments) {
-    var commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    return commandLine.execute(arguments);
+    CliRun run = CliRun.of(arguments);
+    out.write(run.out());
+    err.write(run.err());
+    return run.status();
   }
 }

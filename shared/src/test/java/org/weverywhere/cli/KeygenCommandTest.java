@@ -147,9 +147,9 @@ class KeygenCommandTest {
   }
 
   private int run(String... arguments) {
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    return commandLine.execute(arguments);
+    CliRun run = CliRun.of(arguments);
+    out.write(run.out());
+    err.write(run.err());
+    return run.status();
   }
 }
