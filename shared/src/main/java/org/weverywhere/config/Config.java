@@ -1,5 +1,7 @@
 package org.weverywhere.config;
 
+import org.weverywhere.trust.SignatureGroup;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -114,7 +116,7 @@ public final class Config {
 
   /** The privileges and quotas of a group; a group the configuration never names gets the defaults. */
   public GroupSettings group(String name) {
-    if (!ConfigKeys.GROUP_NAME.matcher(name).matches()) {
+    if (!SignatureGroup.isValidName(name)) {
       throw new IllegalArgumentException("not a group name: " + name);
     }
     return new GroupSettings(

@@ -1,5 +1,7 @@
 package org.weverywhere.config;
 
+import org.weverywhere.trust.SignatureGroup;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The registry of every configuration key: validation, defaults, the sample file and the reference
@@ -20,9 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class ConfigKeys {
   /** Same rule as the directory names under {@code groups/}. */
-  public static final Pattern GROUP_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** The built-in group of requests signed by keys that are in no group. */
-  public static final String ANONYMOUS = "anonymous";
+  public static final String ANONYMOUS = SignatureGroup.ANONYMOUS;
 
   private static final Map<String, ConfigKey<?>> KEYS = new LinkedHashMap<>();
 

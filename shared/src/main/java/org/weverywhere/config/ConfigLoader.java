@@ -1,5 +1,7 @@
 package org.weverywhere.config;
 
+import org.weverywhere.trust.SignatureGroup;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -182,7 +184,7 @@ public final class ConfigLoader {
 
   private static Optional<ConfigEntry> typed(String key, String value, Origin origin, Problems problems) {
     Optional<String> group = ConfigKeys.groupOf(key);
-    if (group.isPresent() && !ConfigKeys.GROUP_NAME.matcher(group.get()).matches()) {
+    if (group.isPresent() && !SignatureGroup.isValidName(group.get())) {
       problems.add(origin, ErrorCode.GROUP_INVALID,
           "'" + ValueText.quote(group.get()) + "' is not a group name: 1 to 64 letters, digits, '-' or '_'");
       return Optional.empty();
