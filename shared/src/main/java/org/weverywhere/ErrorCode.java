@@ -16,8 +16,6 @@ public enum ErrorCode {
   WASM_NOT_WASM("WE2001", "the file is not a WebAssembly binary"),
   WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),
   WASM_MALFORMED("WE2003", "the binary violates the WebAssembly binary format"),
-  WASM_LIMIT("WE2004", "the binary declares more than this reader accepts"),
-  WASM_METADATA("WE2005", "the weverywhere custom section is not valid"),
 
   CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
   CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),

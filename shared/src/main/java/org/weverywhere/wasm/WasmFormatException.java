@@ -32,8 +32,4 @@ public final class WasmFormatException extends WeverywhereException {
   static WasmFormatException malformed(long offset, String reason) {
     return new WasmFormatException(ErrorCode.WASM_MALFORMED, offset, reason);
   }
-
-  static WasmFormatException limit(long offset, String reason) {
-    return new WasmFormatException(ErrorCode.WASM_LIMIT, offset, reason);
-  }
 }
