@@ -445,13 +445,17 @@ public final class ModuleParser {
     }
 
     private ModuleKind kind() {
-      if (exports.stream().anyMatch(e -> e.name().equals("_start") && e.type() instanceof ExternType.Function)) {
+      if (exportedFunction("_start").isPresent()) {
         return ModuleKind.COMMAND;
       }
-      if (exports.stream().anyMatch(e -> e.name().equals("_initialize") && e.type() instanceof ExternType.Function)) {
-        return ModuleKind.REACTOR;
-      }
-      return ModuleKind.LIBRARY;
+      return exportedFunction("_initialize").isPresent() ? ModuleKind.REACTOR : ModuleKind.LIBRARY;
+    }
+
+    private Optional<FuncType> exportedFunction(String name) {
+      return exports.stream()
+          .filter(e -> e.name().equals(name) && e.type() instanceof ExternType.Function)
+          .map(e -> ((ExternType.Function) e.type()).type())
+          .findFirst();
     }
 
     private WasiVersion wasi() {
@@ -467,14 +471,12 @@ public final class ModuleParser {
     private void checkMetadataAgainstExports() {
       for (var entry : metadata.functions().entrySet()) {
         String name = entry.getKey();
-        var export = exports.stream()
-            .filter(e -> e.name().equals(name) && e.type() instanceof ExternType.Function)
-            .findFirst();
-        if (export.isEmpty()) {
+        var exported = exportedFunction(name);
+        if (exported.isEmpty()) {
           warnings.add("weverywhere metadata describes '" + name + "', which is not an exported function");
           continue;
         }
-        FuncType type = ((ExternType.Function) export.get().type()).type();
+        FuncType type = exported.get();
         var doc = entry.getValue();
         boolean onlyCoreTypes = doc.params().stream().allMatch(v -> v.type().isEmpty()
             || !List.of("bytes", "string").contains(v.type().get()));
