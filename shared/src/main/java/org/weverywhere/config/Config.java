@@ -1,7 +1,5 @@
 package org.weverywhere.config;
 
-import org.weverywhere.trust.SignatureGroup;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.weverywhere.trust.SignatureGroup;
 
 /**
  * The effective configuration: every known key with its value and origin, immutable. Typed views

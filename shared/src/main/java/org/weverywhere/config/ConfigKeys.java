@@ -1,7 +1,5 @@
 package org.weverywhere.config;
 
-import org.weverywhere.trust.SignatureGroup;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.weverywhere.trust.SignatureGroup;
 
 /**
  * The registry of every configuration key: validation, defaults, the sample file and the reference

@@ -1,7 +1,5 @@
 package org.weverywhere.config;
 
-import org.weverywhere.trust.SignatureGroup;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.trust.SignatureGroup;
 
 /**
  * Builds the effective {@link Config}: {@code weverywhere.conf}, then {@code weverywhere.d/*.conf}
