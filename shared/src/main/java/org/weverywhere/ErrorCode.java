@@ -23,7 +23,8 @@ public enum ErrorCode {
 
   KEY_MALFORMED("WE4001", "a key file is not a valid PEM key"),
   KEY_NOT_ED25519("WE4002", "a key is not an Ed25519 key"),
-  GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid");
+  GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid"),
+  KEY_EXPOSED("WE4004", "a private key file can be read or written by other users");
 
   private final String code;
   private final String summary;

@@ -1,0 +1,66 @@
+package org.weverywhere.daemon;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.logging.Logger;
+import org.weverywhere.config.Config;
+
+/**
+ * The daemon's lifecycle: started with the application, it makes sure the configuration, state
+ * directory and host identity are in place and says who it is; stopped, it says goodbye.
+ */
+@ApplicationScoped
+public class Daemon {
+  private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
+
+  private final Config config;
+  private final StateDirectory state;
+  private final HostIdentity identity;
+  private volatile Instant startedAt;
+
+  @Inject
+  public Daemon(Config config, StateDirectory state, HostIdentity identity) {
+    this.config = config;
+    this.state = state;
+    this.identity = identity;
+  }
+
+  /** Protected no-argument constructor for the CDI client proxy only. */
+  protected Daemon() {
+    this.config = null;
+    this.state = null;
+    this.identity = null;
+  }
+
+  void start(@Observes Startup startup) {
+    startedAt = Instant.now();
+    LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
+        + config.location() + "; state: " + state.path()
+        + (identity.created() ? " (new host key created)" : ""));
+  }
+
+  @PreDestroy
+  void stop() {
+    if (startedAt != null) {
+      LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " stopping");
+    }
+  }
+
+  /** When the daemon finished starting, or empty while it has not. */
+  public Optional<Instant> startedAt() {
+    return Optional.ofNullable(startedAt);
+  }
+
+  public HostIdentity identity() {
+    return identity;
+  }
+
+  public Config config() {
+    return config;
+  }
+}
