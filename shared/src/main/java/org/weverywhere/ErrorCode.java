@@ -5,7 +5,8 @@ package org.weverywhere;
  *
  * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
- * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups.
+ * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 7xxx the
+ * library store.
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -24,7 +25,13 @@ public enum ErrorCode {
   KEY_MALFORMED("WE4001", "a key file is not a valid PEM key"),
   KEY_NOT_ED25519("WE4002", "a key is not an Ed25519 key"),
   GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid"),
-  KEY_EXPOSED("WE4004", "a private key file can be read or written by other users");
+  KEY_EXPOSED("WE4004", "a private key file can be read or written by other users"),
+
+  STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
+  STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),
+  STORE_CORRUPT("WE7003", "a stored module no longer matches its hash and was set aside"),
+  STORE_NOT_FOUND("WE7004", "no library matches the name or hash asked for"),
+  STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for");
 
   private final String code;
   private final String summary;

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.store.LibraryStore;
 
 /**
  * The daemon's lifecycle: started with the application, it makes sure the configuration, state
@@ -23,11 +24,14 @@ public class Daemon {
   private final HostIdentity identity;
   private volatile Instant startedAt;
 
+  private final LibraryStore libraries;
+
   @Inject
-  public Daemon(Config config, StateDirectory state, HostIdentity identity) {
+  public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries) {
     this.config = config;
     this.state = state;
     this.identity = identity;
+    this.libraries = libraries;
   }
 
   /** Protected no-argument constructor for the CDI client proxy only. */
@@ -35,13 +39,15 @@ public class Daemon {
     this.config = null;
     this.state = null;
     this.identity = null;
+    this.libraries = null;
   }
 
   void start(@Observes Startup startup) {
     startedAt = Instant.now();
     LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
         + config.location() + "; state: " + state.path()
-        + (identity.created() ? " (new host key created)" : ""));
+        + (identity.created() ? " (new host key created)" : "")
+        + "; libraries: " + libraries.list().size());
   }
 
   @PreDestroy

@@ -3,12 +3,16 @@ package org.weverywhere.daemon;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.Map;
+import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.store.LibraryStore;
 
-/** Produces what the daemon owns on disk: its state directory and the host identity kept there. */
+/** Produces what the daemon owns on disk: its state directory, host identity and library store. */
 @ApplicationScoped
 public class DaemonState {
+  private static final Logger LOG = Logger.getLogger(DaemonState.class.getName());
+
   @Produces
   @Singleton
   StateDirectory stateDirectory(Config config) {
@@ -21,8 +25,14 @@ public class DaemonState {
     return HostIdentity.loadOrCreate(state);
   }
 
-  /** For tests that pass their own environment. */
-  static StateDirectory stateDirectory(Config config, Map<String, String> environment) {
-    return StateDirectory.resolve(config, environment);
+  /** The library store under the state directory, with libraries.dir published into it. */
+  @Produces
+  @Singleton
+  LibraryStore libraryStore(StateDirectory state, Config config) {
+    LibraryStore store = LibraryStore.open(state.path().resolve("store").resolve("modules"),
+        config.value(ConfigKeys.LIBRARIES_MAX_MODULE_SIZE).bytes());
+    config.optional(ConfigKeys.LIBRARIES_DIR).ifPresent(dir -> store.publishDirectory(dir)
+        .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
+    return store;
   }
 }

@@ -65,6 +65,13 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
       key("executor.engine", ValueType.ENGINE, Engine.WASMTIME, "WebAssembly engine: wasmtime (JNI) or chicory (pure Java).");
+  public static final ConfigKey<Path> LIBRARIES_DIR =
+      optional("libraries.dir", ValueType.PATH, "none",
+          "Directory of modules (*.wasm, *.wasi) published as Libraries at every start.");
+  public static final ConfigKey<ByteSize> LIBRARIES_MAX_MODULE_SIZE =
+      key("libraries.max-module-size", ValueType.SIZE, ByteSize.ofMebibytes(64),
+          "Largest module the library store accepts, from the directory or a publish request.");
+
   public static final ConfigKey<ByteSize> EXECUTOR_MODULE_CACHE_SIZE =
       key("executor.module-cache.size", ValueType.SIZE, ByteSize.ofMebibytes(256), "Bytes of compiled modules kept in memory, by module hash.");
   public static final ConfigKey<ByteSize> EXECUTOR_OUTPUT_MAX =
