@@ -6,7 +6,7 @@ package org.weverywhere;
  * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
  * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 7xxx the
- * library store.
+ * library store, 8xxx the event journal.
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -31,7 +31,10 @@ public enum ErrorCode {
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),
   STORE_CORRUPT("WE7003", "a stored module no longer matches its hash and was set aside"),
   STORE_NOT_FOUND("WE7004", "no library matches the name or hash asked for"),
-  STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for");
+  STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for"),
+
+  JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
+  JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal");
 
   private final String code;
   private final String summary;

@@ -1,5 +1,6 @@
 package org.weverywhere.daemon;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -9,6 +10,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.events.EventJournal;
+import org.weverywhere.events.JournalEvent;
 import org.weverywhere.store.LibraryStore;
 
 /**
@@ -25,13 +28,16 @@ public class Daemon {
   private volatile Instant startedAt;
 
   private final LibraryStore libraries;
+  private final EventJournal journal;
 
   @Inject
-  public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries) {
+  public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries,
+      EventJournal journal) {
     this.config = config;
     this.state = state;
     this.identity = identity;
     this.libraries = libraries;
+    this.journal = journal;
   }
 
   /** Protected no-argument constructor for the CDI client proxy only. */
@@ -40,9 +46,16 @@ public class Daemon {
     this.state = null;
     this.identity = null;
     this.libraries = null;
+    this.journal = null;
   }
 
   void start(@Observes Startup startup) {
+    // Billing programs see every start in the journal, so a gap in service is never a mystery.
+    journal.append(JournalEvent.unsequenced("org.weverywhere.daemon.started", null,
+        JsonNodeFactory.instance.objectNode()
+            .put("nodeId", identity.nodeId().toString())
+            .put("configuration", config.location())
+            .put("libraries", libraries.list().size())));
     startedAt = Instant.now();
     LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
         + config.location() + "; state: " + state.path()

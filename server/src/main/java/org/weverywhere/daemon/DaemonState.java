@@ -1,14 +1,17 @@
 package org.weverywhere.daemon;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.events.EventJournal;
 import org.weverywhere.store.LibraryStore;
 
-/** Produces what the daemon owns on disk: its state directory, host identity and library store. */
+/** Produces what the daemon owns on disk: state directory, host identity, event journal, library store. */
 @ApplicationScoped
 public class DaemonState {
   private static final Logger LOG = Logger.getLogger(DaemonState.class.getName());
@@ -23,6 +26,19 @@ public class DaemonState {
   @Singleton
   HostIdentity hostIdentity(StateDirectory state) {
     return HostIdentity.loadOrCreate(state);
+  }
+
+  /** The event journal: events.journal.dir, else events/ in the state directory. */
+  @Produces
+  @Singleton
+  EventJournal eventJournal(StateDirectory state, Config config, HostIdentity identity) {
+    Path dir = config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
+    return EventJournal.open(dir, config.value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE).bytes(),
+        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION), identity.nodeId().toString());
+  }
+
+  void closeJournal(@Disposes EventJournal journal) {
+    journal.close();
   }
 
   /** The library store under the state directory, with libraries.dir published into it. */

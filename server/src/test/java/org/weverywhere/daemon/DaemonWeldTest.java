@@ -55,5 +55,7 @@ class DaemonWeldTest {
     assertEquals(Fingerprint.of(KeyPem.readPublicKey(stateDir.resolve("host.pub-key.pem"))),
         daemon.identity().nodeId());
     assertEquals(configDir.toString(), daemon.config().location());
+    String journal = Files.readString(stateDir.resolve("events/events-00000000000000000001.jsonl"));
+    assertTrue(journal.contains("\"type\":\"org.weverywhere.daemon.started\""), journal);
   }
 }

@@ -1,0 +1,403 @@
+package org.weverywhere.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.weverywhere.ErrorCode;
+
+/**
+ * An append-only, durable journal of events, one CloudEvents 1.0 JSON object per line, each with a
+ * sequence number one higher than the last.
+ *
+ * <p>{@link #append} returns only once the event is on disk ({@code fsync}): events are written
+ * before anyone is told of them. Concurrent appends are committed together (group commit), so
+ * durability costs one {@code fsync} per batch, not per event. Segments are named by their first
+ * sequence number and rotate at a size; closed segments older than the retention are deleted.
+ * Readers ({@link #read}) follow the files, not a queue, so a slow reader never holds up a writer.
+ * After a crash, an incomplete last line is cut off at open: it was never acknowledged.
+ */
+public final class EventJournal implements AutoCloseable {
+  /** The CloudEvents extension attribute that carries the sequence number. */
+  public static final String SEQUENCE = "weverywhereseq";
+
+  private static final Pattern SEGMENT = Pattern.compile("events-(\\d{20})\\.jsonl");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** No event is this large; a longer "line" is damage, and is not held in memory whole. */
+  private static final int MAX_LINE = 1024 * 1024;
+
+  private final Path dir;
+  private final long maxSegmentSize;
+  private final Duration retention;
+  private final String source;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final Condition committed = lock.newCondition();
+  /** First sequence number of each segment, to its file. Guarded by lock. */
+  private final NavigableMap<Long, Path> segments = new TreeMap<>();
+  private List<byte[]> pending = new ArrayList<>();
+  private long nextSequence;
+  private long durableSequence;
+  /** Bytes of the newest segment that are on disk; readers read no further. */
+  private long durableSize;
+  private IOException failure;
+  private boolean closed;
+
+  private FileChannel active;
+  private long activeFirst;
+  private final Thread writer;
+
+  private EventJournal(Path dir, long maxSegmentSize, Duration retention, String source) {
+    this.dir = dir;
+    this.maxSegmentSize = maxSegmentSize;
+    this.retention = retention;
+    this.source = source;
+    this.writer = Thread.ofPlatform().name("event-journal-writer").daemon().unstarted(this::writeLoop);
+  }
+
+  /**
+   * Opens the journal in {@code dir} (created if missing), recovering after a crash.
+   *
+   * @param source the node id, written as each event's CloudEvents {@code source}
+   */
+  public static EventJournal open(Path dir, long maxSegmentSize, Duration retention, String source) {
+    var journal = new EventJournal(dir, maxSegmentSize, retention, source);
+    try {
+      Files.createDirectories(dir);
+      journal.recover();
+    } catch (IOException e) {
+      throw new JournalException(ErrorCode.JOURNAL_IO, "cannot open the event journal in " + dir + ": " + e.getMessage(), e);
+    }
+    journal.writer.start();
+    return journal;
+  }
+
+  private void recover() throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Matcher m = SEGMENT.matcher(file.getFileName().toString());
+        if (m.matches()) {
+          segments.put(Long.parseLong(m.group(1)), file);
+        }
+      }
+    }
+    expire();
+    if (segments.isEmpty()) {
+      nextSequence = 1;
+      durableSequence = 0;
+      return;
+    }
+    var last = segments.lastEntry();
+    long lastSequence = last.getKey() - 1;
+    long validEnd = 0;
+    // Only the last segment can hold the tail of a crash: a final line without its newline, or
+    // one that does not parse, was never acknowledged and is cut off. Damage anywhere before it
+    // is not papered over.
+    try (var in = new java.io.BufferedInputStream(Files.newInputStream(last.getValue()), 64 * 1024)) {
+      var line = new ByteArrayOutputStream();
+      long position = 0;
+      long lineNumber = 0;
+      int b;
+      while ((b = in.read()) >= 0) {
+        position++;
+        if (b != '\n') {
+          if (line.size() < MAX_LINE) {
+            line.write(b);
+          }
+          continue;
+        }
+        lineNumber++;
+        long sequence = sequenceOf(line.toString(java.nio.charset.StandardCharsets.UTF_8));
+        line.reset();
+        if (sequence != lastSequence + 1) {
+          if (in.read() < 0) { // the broken line was the last one: the crash tail
+            break;
+          }
+          throw new IOException(last.getValue() + ":" + lineNumber + ": expected event "
+              + (lastSequence + 1) + ", found " + (sequence < 0 ? "a damaged line" : "event " + sequence));
+        }
+        lastSequence = sequence;
+        validEnd = position;
+      }
+    }
+    try (FileChannel channel = FileChannel.open(last.getValue(), StandardOpenOption.WRITE)) {
+      if (channel.size() > validEnd) {
+        channel.truncate(validEnd);
+        channel.force(true);
+      }
+    }
+    nextSequence = lastSequence + 1;
+    durableSequence = lastSequence;
+    activeFirst = last.getKey();
+    active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    durableSize = validEnd;
+  }
+
+  /** The sequence number on a journal line, or -1 when the line is not a journal event. */
+  private static long sequenceOf(String line) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      return node != null && node.path(SEQUENCE).canConvertToLong() ? node.path(SEQUENCE).asLong() : -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Writes the event durably and returns its sequence number. */
+  public long append(JournalEvent event) {
+    lock.lock();
+    try {
+      failIfBroken();
+      long sequence = nextSequence++;
+      pending.add(encode(event.withSequence(sequence)));
+      work.signal();
+      while (durableSequence < sequence) {
+        failIfBroken();
+        committed.awaitUninterruptibly();
+      }
+      return sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void failIfBroken() {
+    if (failure != null) {
+      throw new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written: " + failure.getMessage(), failure);
+    }
+    if (closed) {
+      throw new JournalException(ErrorCode.JOURNAL_IO, "the event journal is closed", null);
+    }
+  }
+
+  private byte[] encode(JournalEvent event) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("specversion", "1.0");
+    node.put("id", Long.toString(event.sequence()));
+    node.put("source", "/weverywhere/" + source);
+    node.put("type", event.type());
+    node.put("time", event.time().toString());
+    if (event.subject() != null) {
+      node.put("subject", event.subject());
+    }
+    node.put("datacontenttype", "application/json");
+    node.put(SEQUENCE, event.sequence());
+    node.set("data", event.data());
+    try {
+      byte[] json = JSON.writeValueAsBytes(node);
+      byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+      line[json.length] = '\n';
+      return line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void writeLoop() {
+    while (true) {
+      List<byte[]> batch;
+      long lastInBatch;
+      lock.lock();
+      try {
+        while (pending.isEmpty() && !closed) {
+          work.awaitUninterruptibly();
+        }
+        if (pending.isEmpty()) {
+          return;
+        }
+        batch = pending;
+        pending = new ArrayList<>();
+        lastInBatch = nextSequence - 1;
+      } finally {
+        lock.unlock();
+      }
+      try {
+        long written = write(batch, lastInBatch - batch.size() + 1);
+        lock.lock();
+        try {
+          durableSize += written;
+          durableSequence = lastInBatch;
+          committed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+      } catch (IOException e) {
+        lock.lock();
+        try {
+          failure = e;
+          committed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        return;
+      }
+    }
+  }
+
+  /** Writes one batch to the active segment (rotating first if it is full) and forces it to disk. */
+  private long write(List<byte[]> batch, long firstInBatch) throws IOException {
+    if (active == null || durableSize >= maxSegmentSize) {
+      rotate(firstInBatch);
+    }
+    var out = new ByteArrayOutputStream();
+    batch.forEach(out::writeBytes);
+    ByteBuffer buffer = ByteBuffer.wrap(out.toByteArray());
+    while (buffer.hasRemaining()) {
+      active.write(buffer);
+    }
+    active.force(false);
+    return buffer.capacity();
+  }
+
+  private void rotate(long firstSequence) throws IOException {
+    Path file = dir.resolve(String.format("events-%020d.jsonl", firstSequence));
+    FileChannel next = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND);
+    forceDirectory();
+    lock.lock();
+    try {
+      if (active != null) {
+        active.close();
+      }
+      active = next;
+      activeFirst = firstSequence;
+      durableSize = 0;
+      segments.put(firstSequence, file);
+      expire();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A new file's name must survive a crash too, or the events in it would be lost with it. */
+  private void forceDirectory() throws IOException {
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    }
+  }
+
+  /** Deletes closed segments whose last event is older than the retention. Called under lock. */
+  private void expire() throws IOException {
+    Instant cutoff = Instant.now().minus(retention);
+    var closedSegments = new ArrayList<>(segments.headMap(segments.isEmpty() ? 0 : segments.lastKey()).entrySet());
+    for (Map.Entry<Long, Path> segment : closedSegments) {
+      if (Files.getLastModifiedTime(segment.getValue()).toInstant().isBefore(cutoff)) {
+        Files.deleteIfExists(segment.getValue());
+        segments.remove(segment.getKey());
+      }
+    }
+  }
+
+  /** The sequence number the next event will get. */
+  public long nextSequence() {
+    lock.lock();
+    try {
+      return nextSequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A reader of every event from {@code fromSequence} on, which waits for new ones at the end. */
+  public JournalReader read(long fromSequence) {
+    lock.lock();
+    try {
+      long earliest = segments.isEmpty() ? nextSequence : segments.firstKey();
+      if (fromSequence < earliest) {
+        throw new JournalException(ErrorCode.JOURNAL_BEHIND, "events before " + earliest
+            + " are no longer kept (events.journal.retention); resume from " + earliest, null);
+      }
+      return new JournalReader(this, Math.max(1, fromSequence));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- what JournalReader needs, under the journal's lock ----
+
+  /** The segment holding {@code sequence}, and how far it may be read; null when not yet written. */
+  record Readable(Path file, long firstSequence, long limit, boolean newest) {}
+
+  Readable segmentFor(long sequence) throws IOException {
+    lock.lock();
+    try {
+      var entry = segments.floorEntry(sequence);
+      if (entry == null || sequence > durableSequence) {
+        return null;
+      }
+      boolean newest = entry.getKey() == segments.lastKey();
+      long limit = newest ? durableSize : Files.size(entry.getValue());
+      return new Readable(entry.getValue(), entry.getKey(), limit, newest);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until events after {@code sequence} are durable, or the timeout passes. */
+  boolean awaitBeyond(long sequence, Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (durableSequence <= sequence && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        committed.await(left, TimeUnit.NANOSECONDS);
+      }
+      return durableSequence > sequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static JournalEvent parse(byte[] line, int length) throws IOException {
+    JsonNode node = JSON.readTree(line, 0, length);
+    return new JournalEvent(node.path(SEQUENCE).asLong(), node.path("type").asText(),
+        Instant.parse(node.path("time").asText()),
+        node.hasNonNull("subject") ? node.path("subject").asText() : null,
+        (ObjectNode) node.path("data"));
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      work.signalAll();
+      committed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      writer.join(Duration.ofSeconds(10));
+      if (active != null) {
+        active.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      throw new JournalException(ErrorCode.JOURNAL_IO, "cannot close the event journal: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package org.weverywhere.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.weverywhere.ErrorCode;
+
+class EventJournalTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration KEEP = Duration.ofDays(30);
+  private static final Duration WAIT = Duration.ofSeconds(5);
+
+  @TempDir Path dir;
+
+  static JournalEvent event(int n) {
+    ObjectNode data = JSON.createObjectNode().put("n", n).put("requester", "SHA256:test");
+    return JournalEvent.unsequenced("org.weverywhere.test", "item-" + n, data);
+  }
+
+  private static List<JournalEvent> readAll(EventJournal journal, long from) throws InterruptedException {
+    List<JournalEvent> events = new ArrayList<>();
+    try (JournalReader reader = journal.read(from)) {
+      for (var e = reader.next(Duration.ZERO); e.isPresent(); e = reader.next(Duration.ZERO)) {
+        events.add(e.get());
+      }
+    }
+    return events;
+  }
+
+  @Test
+  void eventsAreCloudEventsWithContiguousSequenceNumbers() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "SHA256:node")) {
+      assertEquals(1, journal.append(event(1)));
+      assertEquals(2, journal.append(event(2)));
+      var events = readAll(journal, 1);
+      assertEquals(List.of(1L, 2L), events.stream().map(JournalEvent::sequence).toList());
+      assertEquals("item-2", events.get(1).subject());
+      assertEquals(2, events.get(1).data().path("n").asInt());
+    }
+    String firstLine = Files.readAllLines(dir.resolve("events-00000000000000000001.jsonl")).getFirst();
+    var node = JSON.readTree(firstLine);
+    assertEquals("1.0", node.path("specversion").asText());
+    assertEquals("/weverywhere/SHA256:node", node.path("source").asText());
+    assertEquals("org.weverywhere.test", node.path("type").asText());
+    assertEquals(1, node.path(EventJournal.SEQUENCE).asLong());
+  }
+
+  @Test
+  void sequenceNumbersContinueAfterRestart() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      journal.append(event(1));
+      journal.append(event(2));
+    }
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      assertEquals(3, journal.append(event(3)));
+      assertEquals(List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
+    }
+  }
+
+  @Test
+  void rotatesBySizeAndReadsAcrossSegments() throws Exception {
+    try (var journal = EventJournal.open(dir, 600, KEEP, "n")) {
+      for (int i = 1; i <= 40; i++) {
+        journal.append(event(i));
+      }
+      assertTrue(Files.list(dir).count() > 3, "rotated into several segments");
+      assertEquals(40, readAll(journal, 1).size());
+      var fromMiddle = readAll(journal, 17);
+      assertEquals(17, fromMiddle.getFirst().sequence());
+      assertEquals(24, fromMiddle.size());
+    }
+  }
+
+  @Test
+  void retentionDeletesOldClosedSegmentsAndReadersAreToldWhereToResume() throws Exception {
+    try (var journal = EventJournal.open(dir, 300, KEEP, "n")) {
+      for (int i = 1; i <= 20; i++) {
+        journal.append(event(i));
+      }
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.setLastModifiedTime(f, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+      }
+    }
+    try (var journal = EventJournal.open(dir, 300, KEEP, "n")) {
+      var behind = assertThrows(JournalException.class, () -> journal.read(1));
+      assertEquals(ErrorCode.JOURNAL_BEHIND, behind.code());
+      assertTrue(behind.getMessage().contains("resume from"), behind.getMessage());
+      assertEquals(1, Files.list(dir).count(), "only the newest segment is kept");
+      assertEquals(21, journal.append(event(21)));
+    }
+  }
+
+  @Test
+  void aCrashTailIsCutOffAtOpen() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      journal.append(event(1));
+      journal.append(event(2));
+    }
+    Path segment = dir.resolve("events-00000000000000000001.jsonl");
+    Files.writeString(segment, "{\"specversion\":\"1.0\",\"weverywhereseq\":3,\"da", StandardOpenOption.APPEND);
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      assertEquals(3, journal.append(event(3)));
+      assertEquals(List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
+    }
+  }
+
+  @Test
+  void damageBeforeTheTailIsRefusedWithFileAndLine() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      for (int i = 1; i <= 3; i++) {
+        journal.append(event(i));
+      }
+    }
+    Path segment = dir.resolve("events-00000000000000000001.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(segment));
+    lines.set(1, "garbage");
+    Files.write(segment, lines);
+    var refused = assertThrows(JournalException.class, () -> EventJournal.open(dir, 1 << 20, KEEP, "n"));
+    assertTrue(refused.getMessage().contains(segment + ":2: expected event 2, found a damaged line"),
+        refused.getMessage());
+  }
+
+  @Test
+  void concurrentAppendsGetDistinctContiguousNumbers() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try (var journal = EventJournal.open(dir, 64 * 1024, KEEP, "n")) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 250; i++) {
+            journal.append(event(i));
+          }
+        }));
+      }
+      for (var f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+      var events = readAll(journal, 1);
+      assertEquals(2000, events.size());
+      for (int i = 0; i < events.size(); i++) {
+        assertEquals(i + 1, events.get(i).sequence());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFollowerReceivesEventsAsTheyAreWritten() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      journal.append(event(1));
+      List<Long> seen = new ArrayList<>();
+      CountDownLatch done = new CountDownLatch(1);
+      Thread follower = Thread.ofPlatform().start(() -> {
+        try (JournalReader reader = journal.read(1)) {
+          while (seen.size() < 3) {
+            reader.next(WAIT).ifPresent(e -> seen.add(e.sequence()));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        done.countDown();
+      });
+      journal.append(event(2));
+      journal.append(event(3));
+      assertTrue(done.await(10, TimeUnit.SECONDS), "follower got " + seen);
+      follower.join(5000);
+      assertEquals(List.of(1L, 2L, 3L), seen);
+    }
+  }
+
+  @Test
+  void aReaderWithNothingNewWaitsOnlyAsLongAsAsked() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n");
+        JournalReader reader = journal.read(1)) {
+      long start = System.nanoTime();
+      assertTrue(reader.next(Duration.ofMillis(100)).isEmpty());
+      assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
+    }
+  }
+}
