@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,7 +56,10 @@ public final class EventJournal implements AutoCloseable {
   private final Condition committed = lock.newCondition();
   /** First sequence number of each segment, to its file. Guarded by lock. */
   private final NavigableMap<Long, Path> segments = new TreeMap<>();
-  private List<byte[]> pending = new ArrayList<>();
+  private List<Pending> pending = new ArrayList<>();
+  private long pendingBytes;
+  private static final long MAX_PENDING_BYTES = 16L << 20;
+  private final Condition drained = lock.newCondition();
   private long nextSequence;
   private long durableSequence;
   /** Bytes of the newest segment that are on disk; readers read no further. */
@@ -165,21 +169,39 @@ public final class EventJournal implements AutoCloseable {
 
   /** Writes the event durably and returns its sequence number. */
   public long append(JournalEvent event) {
+    try {
+      return appendAsync(event).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof JournalException j ? j
+          : new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written", e.getCause());
+    }
+  }
+
+  /**
+   * Queues the event and returns at once; the future completes with its sequence number once it
+   * is on disk. Many appends in flight share one fsync. Waits (bounded memory) when more than
+   * {@value #MAX_PENDING_BYTES} bytes are not yet written.
+   */
+  public CompletableFuture<Long> appendAsync(JournalEvent event) {
     lock.lock();
     try {
+      while (pendingBytes > MAX_PENDING_BYTES && failure == null && !closed) {
+        drained.awaitUninterruptibly();
+      }
       failIfBroken();
       long sequence = nextSequence++;
-      pending.add(encode(event.withSequence(sequence)));
+      byte[] line = encode(event.withSequence(sequence));
+      var done = new CompletableFuture<Long>();
+      pending.add(new Pending(line, sequence, done));
+      pendingBytes += line.length;
       work.signal();
-      while (durableSequence < sequence) {
-        failIfBroken();
-        committed.awaitUninterruptibly();
-      }
-      return sequence;
+      return done;
     } finally {
       lock.unlock();
     }
   }
+
+  private record Pending(byte[] line, long sequence, CompletableFuture<Long> done) {}
 
   private void failIfBroken() {
     if (failure != null) {
@@ -215,8 +237,7 @@ public final class EventJournal implements AutoCloseable {
 
   private void writeLoop() {
     while (true) {
-      List<byte[]> batch;
-      long lastInBatch;
+      List<Pending> batch;
       lock.lock();
       try {
         while (pending.isEmpty() && !closed) {
@@ -227,40 +248,66 @@ public final class EventJournal implements AutoCloseable {
         }
         batch = pending;
         pending = new ArrayList<>();
-        lastInBatch = nextSequence - 1;
       } finally {
         lock.unlock();
       }
+      long written = 0;
+      IOException failed = null;
       try {
-        long written = write(batch, lastInBatch - batch.size() + 1);
-        lock.lock();
-        try {
-          durableSize += written;
-          durableSequence = lastInBatch;
-          committed.signalAll();
-        } finally {
-          lock.unlock();
-        }
+        written = write(batch);
       } catch (IOException e) {
-        lock.lock();
-        try {
-          failure = e;
-          committed.signalAll();
-        } finally {
-          lock.unlock();
+        failed = e;
+      }
+      lock.lock();
+      try {
+        pendingBytes = 0;
+        drained.signalAll();
+        if (failed != null) {
+          failure = failed;
+        } else {
+          durableSize += written;
+          durableSequence = batch.getLast().sequence();
         }
+        committed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      for (Pending p : batch) {
+        if (failed == null) {
+          p.done().complete(p.sequence());
+        } else {
+          p.done().completeExceptionally(new JournalException(ErrorCode.JOURNAL_IO,
+              "the event journal cannot be written: " + failed.getMessage(), failed));
+        }
+      }
+      if (failed != null) {
+        failPending(failed);
         return;
       }
     }
   }
 
+  /** After a write failure nothing more can be made durable: every waiting append learns so. */
+  private void failPending(IOException failed) {
+    List<Pending> stranded;
+    lock.lock();
+    try {
+      stranded = pending;
+      pending = new ArrayList<>();
+    } finally {
+      lock.unlock();
+    }
+    stranded.forEach(p -> p.done().completeExceptionally(new JournalException(ErrorCode.JOURNAL_IO,
+        "the event journal cannot be written: " + failed.getMessage(), failed)));
+  }
+
   /** Writes one batch to the active segment (rotating first if it is full) and forces it to disk. */
-  private long write(List<byte[]> batch, long firstInBatch) throws IOException {
+  private long write(List<Pending> batch) throws IOException {
     if (active == null || durableSize >= maxSegmentSize) {
-      rotate(firstInBatch);
+      rotate(batch.getFirst().sequence());
     }
     var out = new ByteArrayOutputStream();
-    batch.forEach(out::writeBytes);
+    batch.forEach(p -> out.writeBytes(p.line()));
     ByteBuffer buffer = ByteBuffer.wrap(out.toByteArray());
     while (buffer.hasRemaining()) {
       active.write(buffer);

@@ -199,4 +199,26 @@ class EventJournalTest {
       assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
     }
   }
+
+  @Test
+  void asyncAppendsCompleteInOrderOnceDurable() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+      for (int i = 1; i <= 500; i++) {
+        acks.add(journal.appendAsync(event(i)));
+      }
+      for (int i = 0; i < acks.size(); i++) {
+        assertEquals(i + 1, acks.get(i).get(10, TimeUnit.SECONDS));
+      }
+      assertEquals(500, readAll(journal, 1).size());
+    }
+  }
+
+  @Test
+  void appendsAfterCloseAreRefused() {
+    var journal = EventJournal.open(dir, 1 << 20, KEEP, "n");
+    journal.close();
+    var refused = assertThrows(JournalException.class, () -> journal.append(event(1)));
+    assertEquals(ErrorCode.JOURNAL_IO, refused.code());
+  }
 }
