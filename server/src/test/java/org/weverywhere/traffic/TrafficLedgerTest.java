@@ -1,0 +1,98 @@
+package org.weverywhere.traffic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TrafficLedgerTest {
+  private static final long SECOND = 1_000_000_000L;
+  private final AtomicLong now = new AtomicLong(1_000 * SECOND);
+
+  private TrafficLedger ledger(Map<String, TrafficQuota> groups, TrafficQuota host) {
+    return new TrafficLedger(g -> groups.getOrDefault(g, TrafficQuota.UNLIMITED), host,
+        Duration.ofDays(1), now::get);
+  }
+
+  @Test
+  void aGroupOverItsRateIsRefusedWhileAnotherProceeds() {
+    var ledger = ledger(Map.of("anonymous", new TrafficQuota(1000, 0)), TrafficQuota.UNLIMITED);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("anonymous", 800));
+    var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("anonymous", 800));
+    assertEquals(TrafficLedger.Limit.GROUP_RATE, refused.limit());
+    assertEquals("group anonymous is over its rate of 1000 bytes/s", refused.reason());
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("friends", 1_000_000));
+  }
+
+  @Test
+  void theBucketRefillsWithTime() {
+    var ledger = ledger(Map.of("g", new TrafficQuota(1000, 0)), TrafficQuota.UNLIMITED);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 1000));
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 500));
+    now.addAndGet(SECOND / 2);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 500));
+  }
+
+  @Test
+  void repliesOverdrawTheBucketAndDelayTheNextRequest() {
+    var ledger = ledger(Map.of("g", new TrafficQuota(1000, 0)), TrafficQuota.UNLIMITED);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 100));
+    ledger.charge("g", 2900); // a reply larger than the bucket: sent whole, owed afterwards
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 1));
+    now.addAndGet(2 * SECOND);
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100));
+    now.addAndGet(SECOND + SECOND / 5);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 100));
+  }
+
+  @Test
+  void thePeriodBudgetCountsInAndOutAndResetsWithThePeriod() {
+    var ledger = ledger(Map.of("g", new TrafficQuota(0, 10_000)), TrafficQuota.UNLIMITED);
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 4_000));
+    ledger.charge("g", 5_000);
+    assertEquals(9_000, ledger.usedThisPeriod("g"));
+    var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 2_000));
+    assertEquals(TrafficLedger.Limit.GROUP_PERIOD, refused.limit());
+    now.addAndGet(Duration.ofDays(1).toNanos());
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 2_000));
+    assertEquals(2_000, ledger.usedThisPeriod("g"));
+  }
+
+  @Test
+  void theHostLimitBindsAllGroupsTogether() {
+    var ledger = ledger(Map.of(), new TrafficQuota(0, 1_000));
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("a", 600));
+    var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("b", 600));
+    assertEquals(TrafficLedger.Limit.HOST_PERIOD, refused.limit());
+    assertEquals(0, ledger.usedThisPeriod("b"), "a refused request is not charged");
+  }
+
+  @Test
+  void sourcesAreLimitedEachAndTheTableIsBounded() throws Exception {
+    var limiter = new SourceLimiter(10, 5, 100, now::get);
+    InetAddress flooder = InetAddress.getByName("127.0.0.2");
+    int allowed = 0;
+    for (int i = 0; i < 50; i++) {
+      allowed += limiter.allow(flooder) ? 1 : 0;
+    }
+    assertEquals(5, allowed, "the burst, then nothing until tokens refill");
+    assertEquals(true, limiter.allow(InetAddress.getByName("127.0.0.3")), "others are not affected");
+    for (int i = 0; i < 1000; i++) {
+      limiter.allow(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}));
+    }
+    assertEquals(100, limiter.tracked());
+  }
+
+  @Test
+  void groupQuotasComeFromTheConfiguration() {
+    var config = org.weverywhere.config.ConfigLoader.filesOnly().load(java.nio.file.Path.of("/nonexistent-so-embedded"));
+    TrafficQuota anonymous = TrafficBeans.of(config.group("anonymous").quota());
+    assertEquals(256 * 1024, anonymous.bytesPerSecond());
+    assertEquals(100L * 1024 * 1024, anonymous.periodBytes());
+    assertEquals(TrafficQuota.UNLIMITED, TrafficBeans.of(config.group("no-such-group").quota()));
+  }
+}
