@@ -98,7 +98,7 @@ public final class Config {
   public ExecutorSettings executor() {
     return new ExecutorSettings(
         value(ConfigKeys.EXECUTOR_ENGINE),
-        value(ConfigKeys.EXECUTOR_MODULE_CACHE_SIZE),
+        value(ConfigKeys.EXECUTOR_MODULE_CACHE_MODULES),
         value(ConfigKeys.EXECUTOR_OUTPUT_MAX),
         value(ConfigKeys.EXECUTOR_WALL_TIMEOUT),
         value(ConfigKeys.EXECUTOR_QUEUE_MAX));

@@ -72,8 +72,9 @@ public final class ConfigKeys {
       key("libraries.max-module-size", ValueType.SIZE, ByteSize.ofMebibytes(64),
           "Largest module the library store accepts, from the directory or a publish request.");
 
-  public static final ConfigKey<ByteSize> EXECUTOR_MODULE_CACHE_SIZE =
-      key("executor.module-cache.size", ValueType.SIZE, ByteSize.ofMebibytes(256), "Bytes of compiled modules kept in memory, by module hash.");
+  public static final ConfigKey<Integer> EXECUTOR_MODULE_CACHE_MODULES =
+      key("executor.module-cache.modules", ValueType.COUNT, 64,
+          "Compiled modules kept in memory by module hash; the least recently used go first.");
   public static final ConfigKey<ByteSize> EXECUTOR_OUTPUT_MAX =
       key("executor.output.max", ValueType.SIZE, ByteSize.ofMebibytes(1), "Captured stdout and stderr of one execution, each; the rest is cut.");
   public static final ConfigKey<Duration> EXECUTOR_WALL_TIMEOUT =
