@@ -1,0 +1,149 @@
+package org.weverywhere.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.newsclub.net.unix.AFUNIXSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+class ControlSocketTest {
+  /** Answers in plain text, so the tests read what the socket did, not a codec. */
+  static final class TextService implements ControlService {
+    @Override
+    public byte[] handle(Peer peer, byte[] request) {
+      return ("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] refusal(String reason) {
+      return reason.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] badFrame(String reason) {
+      return ("bad frame: " + reason).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private Path dir;
+  private ControlSocket socket;
+
+  @BeforeEach
+  void open() throws IOException {
+    // world-traversable, so that the other-user test can reach the socket at all
+    dir = Files.createTempDirectory("we-control", PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwxr-xr-x")));
+    socket = ControlSocket.open(dir.resolve("control.sock"), Optional.empty(),
+        PeerPolicy.forThisProcess(Optional.empty(), Path.of("/etc/group")), new TextService());
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    socket.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static String exchange(AFUNIXSocket client, byte[] request) throws IOException {
+    Frames.write(client.getOutputStream(), request);
+    return new String(Frames.read(client.getInputStream()).orElseThrow(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theDaemonsOwnUserIsServedRequestAfterRequest() throws IOException {
+    assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.path())));
+    try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
+      long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+      assertEquals("ok " + uid + ": status", exchange(client, "status".getBytes()));
+      assertEquals("ok " + uid + ": reload", exchange(client, "reload".getBytes()));
+    }
+  }
+
+  @Test
+  void anOversizedFrameIsAnsweredAndTheConnectionClosed() throws IOException {
+    try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
+      client.getOutputStream().write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+      String answer = new String(Frames.read(client.getInputStream()).orElseThrow(), StandardCharsets.UTF_8);
+      assertEquals("bad frame: frame of 2147483647 bytes is over the 1048576-byte limit", answer);
+      assertTrue(Frames.read(client.getInputStream()).isEmpty(), "closed after a bad frame");
+    }
+  }
+
+  @Test
+  void aSecondDaemonCannotTakeALiveSocket() {
+    var taken = assertThrows(UncheckedIOException.class, () -> ControlSocket.open(socket.path(),
+        Optional.empty(), new PeerPolicy(0, Optional.empty()), new TextService()));
+    assertTrue(taken.getMessage().contains("another daemon is listening"), taken.getMessage());
+  }
+
+  @Test
+  void aStaleSocketFileIsReplaced() throws IOException {
+    socket.close();
+    Path stale = Files.createFile(dir.resolve("control.sock"));
+    socket = ControlSocket.open(stale, Optional.empty(),
+        PeerPolicy.forThisProcess(Optional.empty(), Path.of("/etc/group")), new TextService());
+    try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(stale.toFile()))) {
+      assertTrue(exchange(client, "x".getBytes()).startsWith("ok "));
+    }
+  }
+
+  @Test
+  void anotherUserIsRefusedByPeerCredentials() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")),
+        "needs root to connect as another user (runuser)");
+    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
+        "runuser is not installed");
+    // The file mode would stop this user before we ever saw it: open it up, so that the peer
+    // credential check is what refuses.
+    Files.setPosixFilePermissions(socket.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
+    String client = String.join("\n",
+        "import socket, struct, sys",
+        "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])",
+        "s.sendall(struct.pack('>I', 6) + b'status')",
+        "n = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]",
+        "print(s.recv(n, socket.MSG_WAITALL).decode())");
+    Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", "python3", "-c", client,
+        socket.path().toString()).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "client hung");
+    String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertTrue(answer.startsWith("refused: uid 65534 gid "), answer);
+    assertTrue(answer.contains("is neither root nor the daemon's user (uid 0); no control.group is configured"), answer);
+  }
+
+  @Test
+  void policyRules() {
+    var group = new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice"));
+    var policy = new PeerPolicy(1000, Optional.of(group));
+    assertTrue(policy.refusal(new Peer(0, 0, 1), Optional.of("root")).isEmpty(), "root");
+    assertTrue(policy.refusal(new Peer(1000, 1000, 1), Optional.empty()).isEmpty(), "daemon's user");
+    assertTrue(policy.refusal(new Peer(1001, 990, 1), Optional.empty()).isEmpty(), "primary group");
+    assertTrue(policy.refusal(new Peer(1002, 1002, 1), Optional.of("alice")).isEmpty(), "listed member");
+    assertEquals(Optional.of("refused: uid 1003 gid 1003 pid 7 is neither root, the daemon's user (uid 1000),"
+        + " nor in the control group 'weverywhere'"), policy.refusal(new Peer(1003, 1003, 7), Optional.of("bob")));
+  }
+
+  @Test
+  void groupLookUpReadsEtcGroup() throws IOException {
+    Path etcGroup = Files.writeString(dir.resolve("group"), "root:x:0:\nweverywhere:x:990:alice,carol\n");
+    assertEquals(new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice", "carol")),
+        PeerPolicy.lookUp("weverywhere", etcGroup));
+    var missing = assertThrows(IOException.class, () -> PeerPolicy.lookUp("nope", etcGroup));
+    assertEquals("control.group 'nope' is not a group in " + etcGroup, missing.getMessage());
+  }
+}
