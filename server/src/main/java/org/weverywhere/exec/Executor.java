@@ -68,15 +68,20 @@ public class Executor {
     Interruption interruption = new Interruption();
     GuestState state =
         new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
-    Object plan = Preflight.plan(info, request, provided(request, state));
-    if (plan instanceof Outcome.Invalid invalid) {
-      return invalid;
+    Preflight.Plan plan;
+    switch (Preflight.plan(info, request, provided(request, state))) {
+      case Checked.Failed<Preflight.Plan> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<Preflight.Plan> passed -> plan = passed.value();
     }
-    Object grant = MemoryGrant.of(info, group, quota);
-    if (grant instanceof Outcome.Refused refused) {
-      return refused;
+    MemoryGrant memory;
+    switch (MemoryGrant.of(info, group, quota)) {
+      case Checked.Failed<MemoryGrant> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
     }
-    MemoryGrant memory = (MemoryGrant) grant;
     long admitted = System.nanoTime();
     var admission = ledger.admit(group, memory.reservedBytes(), settings.wallTimeout());
     if (admission instanceof QuotaLedger.Denied denied) {
@@ -84,7 +89,7 @@ public class Executor {
     }
     try (QuotaLedger.Lease lease = ((QuotaLedger.Granted) admission).lease()) {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
-      return run(info, request, (Preflight.Plan) plan, memory, quota, state, interruption, wallLeft);
+      return run(info, request, plan, memory, quota, state, interruption, wallLeft);
     }
   }
 

@@ -16,7 +16,7 @@ import org.weverywhere.wasm.ModuleInfo;
  */
 record MemoryGrant(long pages, long reservedBytes) {
   /** The grant, or a refusal when the module starts larger than the group allows. */
-  static Object of(ModuleInfo info, String group, GroupQuota quota) {
+  static Checked<MemoryGrant> of(ModuleInfo info, String group, GroupQuota quota) {
     List<Limits> memories = new ArrayList<>(info.memories());
     for (Import i : info.imports()) {
       if (i.type() instanceof ExternType.Memory memory) {
@@ -24,19 +24,20 @@ record MemoryGrant(long pages, long reservedBytes) {
       }
     }
     if (memories.isEmpty()) {
-      return new MemoryGrant(0, 0);
+      return new Checked.Passed<>(new MemoryGrant(0, 0));
     }
     long allowed = Math.min(quota.memoryPerExecution() / Limits.PAGE_SIZE, 65_536);
     long pages = 0;
     for (Limits limits : memories) {
       if (limits.min() > allowed) {
-        return new Outcome.Refused(
+        return new Checked.Failed<>(new Outcome.Refused(
             Quota.MEMORY_PER_EXECUTION,
             "the module starts with " + limits.min() * Limits.PAGE_SIZE + " bytes of memory; group '"
-                + group + "' may use " + quota.memoryPerExecution() + " per execution");
+                + group + "' may use " + quota.memoryPerExecution() + " per execution"));
       }
       pages = Math.max(pages, Math.min(limits.max().orElse(allowed), allowed));
     }
-    return new MemoryGrant(pages, pages * Limits.PAGE_SIZE * memories.size());
+    return new Checked.Passed<>(
+        new MemoryGrant(pages, pages * Limits.PAGE_SIZE * memories.size()));
   }
 }

@@ -28,13 +28,16 @@ final class Preflight {
   record Plan(WasmEngine.Entry entry, List<HostFunction> imports) {}
 
   /** The plan, or the reason the request cannot run. */
-  static Object plan(ModuleInfo info, ExecutionRequest request, List<HostFunction> provided) {
+  static Checked<Plan> plan(ModuleInfo info, ExecutionRequest request, List<HostFunction> provided) {
     if (info.kind() == ModuleKind.COMPONENT) {
-      return new Outcome.Invalid("component-model binaries are not supported, only core modules");
+      return invalid("component-model binaries are not supported, only core modules");
     }
-    Object entry = entry(info, request);
-    if (entry instanceof Outcome.Invalid invalid) {
-      return invalid;
+    WasmEngine.Entry entry;
+    switch (entry(info, request)) {
+      case Checked.Failed<WasmEngine.Entry> failed -> {
+        return new Checked.Failed<>(failed.outcome());
+      }
+      case Checked.Passed<WasmEngine.Entry> passed -> entry = passed.value();
     }
     Map<String, HostFunction> byName =
         provided.stream()
@@ -43,7 +46,7 @@ final class Preflight {
     for (Import wanted : info.imports()) {
       String name = wanted.module() + "." + wanted.name();
       if (!(wanted.type() instanceof ExternType.Function function)) {
-        return new Outcome.Invalid(
+        return invalid(
             "imports " + wanted.type().kind() + " " + name + "; this host provides functions only");
       }
       HostFunction offered = byName.get(name);
@@ -52,55 +55,59 @@ final class Preflight {
             wanted.module().equals(HostFacts.MODULE)
                 ? "host facts are linked only for groups with the observe privilege"
                 : "this host does not provide it";
-        return new Outcome.Invalid("imports " + name + ", which is not available: " + why);
+        return invalid("imports " + name + ", which is not available: " + why);
       }
       if (!offered.type().equals(function.type())) {
-        return new Outcome.Invalid(
+        return invalid(
             "imports " + name + " as " + function.type() + ", but it is " + offered.type());
       }
       imports.add(offered);
     }
-    return new Plan((WasmEngine.Entry) entry, imports);
+    return new Checked.Passed<>(new Plan(entry, imports));
   }
 
-  private static Object entry(ModuleInfo info, ExecutionRequest request) {
+  private static Checked<WasmEngine.Entry> entry(ModuleInfo info, ExecutionRequest request) {
     return switch (request) {
       case ExecutionRequest.CommandRun run -> {
         Optional<Export> start = info.exportedFunction("_start");
         if (start.isEmpty()) {
-          yield new Outcome.Invalid(
+          yield invalid(
               "the module is a " + info.kind().text() + " without _start; call one of its functions");
         }
         FuncType type = ((ExternType.Function) start.get().type()).type();
         if (!type.params().isEmpty() || !type.results().isEmpty()) {
-          yield new Outcome.Invalid("_start must be () -> (), it is " + type);
+          yield invalid("_start must be () -> (), it is " + type);
         }
-        yield new WasmEngine.Start();
+        yield new Checked.Passed<>(new WasmEngine.Start());
       }
       case ExecutionRequest.FunctionCall call -> call(info, call);
     };
   }
 
-  private static Object call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
+  private static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
     Optional<Export> export = info.exportedFunction(call.function());
     if (export.isEmpty()) {
-      return new Outcome.Invalid("the module exports no function '" + call.function() + "'");
+      return invalid("the module exports no function '" + call.function() + "'");
     }
     FuncType type = ((ExternType.Function) export.get().type()).type();
     List<ValueType> given = call.args().stream().map(WasmValue::type).toList();
     if (!given.equals(type.params())) {
-      return new Outcome.Invalid(
+      return invalid(
           call.function() + " takes " + list(type.params()) + ", but the call passes "
               + list(given));
     }
     for (ValueType result : type.results()) {
       if (result == ValueType.V128 || result.isReference()) {
-        return new Outcome.Invalid(
+        return invalid(
             call.function() + " returns " + result + "; only i32, i64, f32 and f64 results can be sent back");
       }
     }
     boolean initialize = info.exportedFunction("_initialize").isPresent();
-    return new WasmEngine.Call(call.function(), type, call.args(), initialize);
+    return new Checked.Passed<>(new WasmEngine.Call(call.function(), type, call.args(), initialize));
+  }
+
+  private static <T> Checked<T> invalid(String reason) {
+    return new Checked.Failed<>(new Outcome.Invalid(reason));
   }
 
   private static String list(List<ValueType> types) {
