@@ -259,6 +259,23 @@ abstract class ExecutorContractTest {
   }
 
   @Test
+  void wallClockTimeoutStopsAGuestWhoseCpuBudgetIsLarger() {
+    var settings = new ExecutorSettings(engine(), 4, 1024, Duration.ofMillis(300), 0);
+    var quotas = new ReservingQuotaLedger(TestSetup.quotas(), 0);
+    Executor shortWall = new Executor(settings, quotas, new ExecutorBeans().engine(settings));
+    try {
+      Outcome outcome =
+          shortWall.execute(
+              new CommandRun(Examples.bytes("fixtures/loop"), List.of("loop"), Map.of(), new byte[0],
+                  new Requester("one-slot", false)));
+      assertTrue(expect(Outcome.OutOfCpu.class, outcome).wallClock());
+      assertTrue(outcome.usage().wallTime().toMillis() < 1000, outcome.usage().toString());
+    } finally {
+      shortWall.close();
+    }
+  }
+
+  @Test
   void unknownGroupIsRefused() {
     var refused = expect(Outcome.Refused.class, command("hello", new Requester("strangers", false)));
     assertEquals(Quota.UNKNOWN_GROUP, refused.quota());
