@@ -14,20 +14,20 @@ import org.weverywhere.exec.wasmtime.WasmtimeEngine;
 public class ExecutorBeans {
   @Produces
   @ApplicationScoped
-  WasmEngine engine(ExecutorSettings settings) {
+  public WasmEngine engine(ExecutorSettings settings) {
     return switch (settings.engine()) {
       case WASMTIME -> new WasmtimeEngine(settings.moduleCacheSize());
       case CHICORY -> new ChicoryEngine(settings.moduleCacheSize());
     };
   }
 
-  void close(@Disposes WasmEngine engine) {
+  public void close(@Disposes WasmEngine engine) {
     engine.close();
   }
 
   @Produces
   @ApplicationScoped
-  QuotaLedger ledger(QuotaSettings quotas, ExecutorSettings settings) {
+  public QuotaLedger ledger(QuotaSettings quotas, ExecutorSettings settings) {
     return new ReservingQuotaLedger(quotas, settings.queueMax());
   }
 }
