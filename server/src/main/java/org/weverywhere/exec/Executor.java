@@ -37,6 +37,9 @@ public class Executor {
   private QuotaLedger ledger;
   private WasmEngine engine;
   private Watchdog watchdog;
+  /** Reading a module (names, metadata JSON) costs more than running a small function. */
+  private ModuleCache<ModuleInfo> infos;
+  private ModuleCache<WasmEngine.Module> capped;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
@@ -47,6 +50,8 @@ public class Executor {
     this.ledger = ledger;
     this.engine = engine;
     this.watchdog = new Watchdog(WATCH_PERIOD);
+    this.infos = new ModuleCache<>(settings.moduleCacheSize(), info -> {});
+    this.capped = new ModuleCache<>(settings.moduleCacheSize(), module -> {});
   }
 
   public EngineKind engine() {
@@ -56,8 +61,12 @@ public class Executor {
   public Outcome execute(ExecutionRequest request) {
     String group = request.requester().group();
     ModuleInfo info;
+    String sha256 = sha256(request.module());
     try {
-      info = new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length);
+      info =
+          infos.get(
+              sha256,
+              () -> new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length));
     } catch (WasmFormatException e) {
       return new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage());
     }
@@ -102,10 +111,13 @@ public class Executor {
       GuestState state,
       Interruption interruption,
       long wallNanos) {
-    byte[] capped = memory.pages() > 0 || !info.memories().isEmpty()
-        ? new MemoryCap(memory.pages()).apply(request.module())
-        : request.module();
-    var module = new WasmEngine.Module(sha256(capped), capped, (int) memory.pages());
+    var module =
+        capped.get(
+            info.sha256() + "/" + memory.pages(),
+            () -> {
+              byte[] bytes = new MemoryCap(memory.pages()).apply(request.module());
+              return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
+            });
     var clock = new Clock();
     var sandbox =
         new WasmEngine.Sandbox(
