@@ -78,7 +78,8 @@ public class Executor {
     GuestState state =
         new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
     Preflight.Plan plan;
-    switch (Preflight.plan(info, request, provided(request, state))) {
+    List<HostFunction> provided = info.imports().isEmpty() ? List.of() : provided(request, state);
+    switch (Preflight.plan(info, request, provided)) {
       case Checked.Failed<Preflight.Plan> failed -> {
         return failed.outcome();
       }
