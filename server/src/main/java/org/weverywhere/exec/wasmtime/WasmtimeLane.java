@@ -6,6 +6,7 @@ import io.github.kawamuray.wasmtime.Extern;
 import io.github.kawamuray.wasmtime.Func;
 import io.github.kawamuray.wasmtime.FuncType;
 import io.github.kawamuray.wasmtime.Instance;
+import io.github.kawamuray.wasmtime.Memory;
 import io.github.kawamuray.wasmtime.Store;
 import io.github.kawamuray.wasmtime.Val;
 import io.github.kawamuray.wasmtime.WasmFunctionError;
@@ -32,9 +33,21 @@ import org.weverywhere.wasm.ValueType;
 final class WasmtimeLane implements AutoCloseable {
   private final Engine engine = new Engine(new Config().epochInterruption(true));
   private final ModuleCache<io.github.kawamuray.wasmtime.Module> modules;
+  /** {@link ImportAdapter} modules by the import list they adapt. */
+  private final ModuleCache<io.github.kawamuray.wasmtime.Module> adapters;
+
+  private static final FuncType DISPATCH_TYPE = dispatchType();
 
   WasmtimeLane(int cacheSize) {
     this.modules = new ModuleCache<>(cacheSize, io.github.kawamuray.wasmtime.Module::dispose);
+    this.adapters = new ModuleCache<>(cacheSize, io.github.kawamuray.wasmtime.Module::dispose);
+  }
+
+  private static FuncType dispatchType() {
+    Val.Type[] params = new Val.Type[1 + ImportAdapter.MAX_PARAMS];
+    java.util.Arrays.fill(params, Val.Type.I64);
+    params[0] = Val.Type.I32;
+    return new FuncType(params, new Val.Type[] {Val.Type.I64});
   }
 
   Run run(WasmEngine.Module module, WasmEngine.Entry entry, WasmEngine.Sandbox sandbox) {
@@ -47,6 +60,7 @@ final class WasmtimeLane implements AutoCloseable {
     sandbox.begin().run();
     Store<Void> store = new Store<>(null, engine);
     List<Func> functions = new ArrayList<>();
+    Instance adapter = null;
     Instance instance = null;
     Ending ending;
     long memoryBytes = 0;
@@ -54,13 +68,20 @@ final class WasmtimeLane implements AutoCloseable {
       store.setEpochDeadline(1); // the next increment of this lane's epoch stops the guest
       sandbox.interruption().arm(engine::incrementEpoch);
       List<Extern> imports = new ArrayList<>();
-      for (HostFunction function : sandbox.imports()) {
-        Func func = hostFunction(store, function, sandbox);
-        functions.add(func);
-        imports.add(Extern.fromFunc(func));
-      }
+      Memory[] guestMemory = {null};
       try {
+        if (!sandbox.imports().isEmpty()) {
+          Func dispatch = dispatch(store, sandbox, guestMemory);
+          functions.add(dispatch);
+          adapter = new Instance(store, adapter(sandbox.imports()), List.of(Extern.fromFunc(dispatch)));
+          for (int k = 0; k < sandbox.imports().size(); k++) {
+            Func adapted = adapter.getFunc(store, "f" + k).orElseThrow();
+            functions.add(adapted);
+            imports.add(Extern.fromFunc(adapted));
+          }
+        }
         instance = new Instance(store, compiled, imports);
+        guestMemory[0] = instance.getMemory(store, "memory").orElse(null);
         ending = call(store, instance, entry);
       } catch (RuntimeException | StackOverflowError | OutOfMemoryError thrown) {
         Ending known = WasmEngine.ending(thrown, sandbox);
@@ -74,31 +95,43 @@ final class WasmtimeLane implements AutoCloseable {
       if (instance != null) {
         instance.dispose();
       }
+      if (adapter != null) {
+        adapter.dispose();
+      }
       functions.forEach(Func::dispose);
       store.dispose();
     }
     return new Run(ending, memoryBytes);
   }
 
-  private static Func hostFunction(Store<Void> store, HostFunction function, WasmEngine.Sandbox sandbox) {
-    var type =
-        new FuncType(
-            function.type().params().stream().map(WasmtimeLane::valType).toArray(Val.Type[]::new),
-            function.type().results().stream().map(WasmtimeLane::valType).toArray(Val.Type[]::new));
-    List<ValueType> params = function.type().params();
-    List<ValueType> results = function.type().results();
+  private io.github.kawamuray.wasmtime.Module adapter(List<HostFunction> imports) {
+    String key =
+        imports.stream()
+            .map(f -> f.module() + "." + f.name() + f.type())
+            .collect(java.util.stream.Collectors.joining("|"));
+    return adapters.get(
+        key,
+        () ->
+            new io.github.kawamuray.wasmtime.Module(
+                engine, ImportAdapter.module(imports.stream().map(HostFunction::type).toList())));
+  }
+
+  /** The one host function of a run: calls import {@code index} with the adapter's i64s. */
+  private static Func dispatch(Store<Void> store, WasmEngine.Sandbox sandbox, Memory[] guestMemory) {
+    List<HostFunction> imports = sandbox.imports();
     return new Func(
         store,
-        type,
+        DISPATCH_TYPE,
         (caller, in, out) -> {
-          long[] args = new long[in.length];
-          for (int i = 0; i < in.length; i++) {
-            args[i] = bits(params.get(i), in[i]);
+          HostFunction function = imports.get(in[0].i32());
+          List<ValueType> params = function.type().params();
+          long[] args = new long[params.size()];
+          for (int i = 0; i < args.length; i++) {
+            long raw = in[i + 1].i64();
+            args[i] = params.get(i) == ValueType.I32 ? (int) raw : raw;
           }
-          long[] answer = sandbox.call(function, new WasmtimeMemory(caller, store), args);
-          for (int i = 0; i < out.length; i++) {
-            out[i] = val(WasmValue.ofBits(results.get(i), answer[i]));
-          }
+          long[] answer = sandbox.call(function, new WasmtimeMemory(guestMemory[0], store), args);
+          out[0] = Val.fromI64(answer.length == 0 ? 0 : answer[0]);
         });
   }
 
@@ -164,16 +197,6 @@ final class WasmtimeLane implements AutoCloseable {
       case WasmValue.I64 v -> Val.fromI64(v.value());
       case WasmValue.F32 v -> Val.fromF32(v.value());
       case WasmValue.F64 v -> Val.fromF64(v.value());
-    };
-  }
-
-  private static Val.Type valType(ValueType type) {
-    return switch (type) {
-      case I32 -> Val.Type.I32;
-      case I64 -> Val.Type.I64;
-      case F32 -> Val.Type.F32;
-      case F64 -> Val.Type.F64;
-      default -> throw new IllegalArgumentException("host functions take numbers, not " + type);
     };
   }
 

@@ -1,23 +1,18 @@
 package org.weverywhere.exec.wasmtime;
 
-import io.github.kawamuray.wasmtime.Caller;
-import io.github.kawamuray.wasmtime.Extern;
+import io.github.kawamuray.wasmtime.Memory;
 import io.github.kawamuray.wasmtime.Store;
 import java.nio.ByteBuffer;
 import org.weverywhere.exec.host.GuestMemory;
 import org.weverywhere.exec.host.HostFault;
 
-/** The calling instance's exported {@code memory}, fetched per host call (growth moves it). */
+/** The guest's exported {@code memory}, its buffer fetched per host call (growth moves it). */
 final class WasmtimeMemory implements GuestMemory {
   private final ByteBuffer buffer;
 
-  WasmtimeMemory(Caller<Void> caller, Store<Void> store) {
-    this.buffer =
-        caller
-            .getExport("memory")
-            .filter(e -> e.type() == Extern.Type.MEMORY)
-            .map(e -> e.memory().buffer(store))
-            .orElse(null);
+  /** @param memory the guest's exported memory, null when it has none (yet) */
+  WasmtimeMemory(Memory memory, Store<Void> store) {
+    this.buffer = memory == null ? null : memory.buffer(store);
   }
 
   private void check(int address, int length) {
