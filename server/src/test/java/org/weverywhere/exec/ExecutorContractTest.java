@@ -218,6 +218,9 @@ abstract class ExecutorContractTest {
     assertEquals(Runtime.getRuntime().availableProcessors(), json.get("cpu_logical_cores").asInt());
     assertTrue(json.get("memory_total_bytes").asLong() >= json.get("memory_free_bytes").asLong());
     assertTrue(json.get("uptime_millis").asLong() > 0);
+    // an f64 result: on Linux /proc/loadavg is always known, so never null (negative)
+    assertTrue(json.get("load_average").get("1m").isNumber(), json.toString());
+    assertTrue(json.get("load_average").get("15m").asDouble() >= 0, json.toString());
     JsonNode quota = json.get("quota_remaining");
     // the probe itself holds its group's only slot while it asks
     assertEquals(0, quota.get("execution_slots").asInt());
