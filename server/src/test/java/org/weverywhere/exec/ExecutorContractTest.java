@@ -204,6 +204,32 @@ abstract class ExecutorContractTest {
     assertEquals(2, ledger.remaining("small-memory").slots());
   }
 
+  /**
+   * {@code (memory (export "memory") 1) (func (export "_start") (loop (br_if 0 (i32.ne
+   * (memory.grow (i32.const 1)) (i32.const -1)))) unreachable)}: grows until refused, then traps.
+   */
+  static final byte[] GROW_UNTIL_REFUSED = {
+    0, 'a', 's', 'm', 1, 0, 0, 0,
+    1, 4, 1, 0x60, 0, 0, // type () -> ()
+    3, 2, 1, 0, // one function of type 0
+    5, 3, 1, 0, 1, // memory min 1, no max
+    7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 0, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0,
+    10, 17, 1, 15, 0, // code: one body of 15 bytes, no locals
+    0x03, 0x40, 0x41, 1, 0x40, 0, 0x41, 0x7f, 0x47, 0x0d, 0, 0x0b, 0x00, 0x0b
+  };
+
+  @Test
+  void trappingAtTheMemoryGrantIsOutOfMemory() {
+    Outcome outcome =
+        executor.execute(
+            new CommandRun(
+                GROW_UNTIL_REFUSED, List.of("grow"), Map.of(), new byte[0], new Requester("small-memory", false)));
+    var out = expect(Outcome.OutOfMemory.class, outcome);
+    assertEquals(16 * MIB, out.limitBytes());
+    assertEquals(16 * MIB, outcome.usage().peakMemoryBytes());
+    assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
+  }
+
   @Test
   void hostFactsNeedTheObservePrivilege() {
     var refused = expect(Outcome.Invalid.class, command("sysinfo", ANONYMOUS));
