@@ -93,13 +93,18 @@ public class Executor {
       case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
     }
     long admitted = System.nanoTime();
-    var admission = ledger.admit(group, memory.reservedBytes(), settings.wallTimeout());
-    if (admission instanceof QuotaLedger.Denied denied) {
-      return new Outcome.Refused(denied.quota(), denied.reason());
+    QuotaLedger.Lease lease;
+    switch (ledger.admit(group, memory.reservedBytes(), settings.wallTimeout())) {
+      case QuotaLedger.Denied denied -> {
+        return new Outcome.Refused(denied.quota(), denied.reason());
+      }
+      case QuotaLedger.Granted granted -> lease = granted.lease();
     }
-    try (QuotaLedger.Lease lease = ((QuotaLedger.Granted) admission).lease()) {
+    try {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
       return run(info, request, plan, memory, quota, state, interruption, wallLeft);
+    } finally {
+      lease.close(); // however the run ended: the slot and the memory go back
     }
   }
 
