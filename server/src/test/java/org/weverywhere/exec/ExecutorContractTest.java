@@ -230,6 +230,33 @@ abstract class ExecutorContractTest {
     assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
   }
 
+  /** {@code _start} asks {@code random_get} to fill 2 GiB of its one-page memory. */
+  static byte[] randomGetBeyondMemory() {
+    var out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+    out.writeBytes(new byte[] {1, 10, 2, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 0, 0});
+    out.writeBytes(new byte[] {2, 37, 1, 22});
+    out.writeBytes("wasi_snapshot_preview1".getBytes(StandardCharsets.UTF_8));
+    out.write(10);
+    out.writeBytes("random_get".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(new byte[] {0, 0});
+    out.writeBytes(new byte[] {3, 2, 1, 1, 5, 3, 1, 0, 1});
+    out.writeBytes(new byte[] {7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0});
+    out.writeBytes(new byte[] {10, 15, 1, 13, 0, 0x41, 0, 0x41, -1, -1, -1, -1, 0x07, 0x10, 0, 0x1a, 0x0b});
+    return out.toByteArray();
+  }
+
+  @Test
+  void aHostCallOutsideGuestMemoryIsAHostTrapNotAHostAllocation() {
+    var trapped =
+        expect(
+            Outcome.Trapped.class,
+            executor.execute(
+                new CommandRun(randomGetBeyondMemory(), List.of("r"), Map.of(), new byte[0], ANONYMOUS)));
+    assertEquals(TrapKind.HOST, trapped.kind(), trapped.message());
+    assertTrue(trapped.message().contains("outside the guest's memory of 65536 bytes"), trapped.message());
+  }
+
   @Test
   void hostFactsNeedTheObservePrivilege() {
     var refused = expect(Outcome.Invalid.class, command("sysinfo", ANONYMOUS));

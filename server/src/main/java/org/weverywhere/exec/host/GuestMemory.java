@@ -5,6 +5,19 @@ package org.weverywhere.exec.host;
  * bounds-checked: an address outside memory throws {@link HostFault}, never touches the host.
  */
 public interface GuestMemory {
+  /** Bytes of linear memory now; 0 when the guest has none. */
+  long size();
+
+  /** Throws {@link HostFault} unless {@code [address, address + length)} lies in memory. */
+  default void check(int address, int length) {
+    long end = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(length);
+    if (end > size()) {
+      throw new HostFault(
+          "access to " + Integer.toUnsignedLong(address) + "+" + Integer.toUnsignedLong(length)
+              + " is outside the guest's memory of " + size() + " bytes");
+    }
+  }
+
   byte[] read(int address, int length);
 
   void write(int address, byte[] bytes);

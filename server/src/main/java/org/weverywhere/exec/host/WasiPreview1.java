@@ -170,6 +170,7 @@ public final class WasiPreview1 {
   }
 
   private static int random(GuestMemory m, long[] a) {
+    m.check((int) a[0], (int) a[1]); // before allocating: the length is the guest's to choose
     byte[] bytes = new byte[(int) a[1]];
     RANDOM.nextBytes(bytes);
     m.write((int) a[0], bytes);

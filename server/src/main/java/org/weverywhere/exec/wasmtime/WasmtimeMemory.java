@@ -4,7 +4,6 @@ import io.github.kawamuray.wasmtime.Memory;
 import io.github.kawamuray.wasmtime.Store;
 import java.nio.ByteBuffer;
 import org.weverywhere.exec.host.GuestMemory;
-import org.weverywhere.exec.host.HostFault;
 
 /** The guest's exported {@code memory}, its buffer fetched per host call (growth moves it). */
 final class WasmtimeMemory implements GuestMemory {
@@ -15,16 +14,9 @@ final class WasmtimeMemory implements GuestMemory {
     this.buffer = memory == null ? null : memory.buffer(store);
   }
 
-  private void check(int address, int length) {
-    if (buffer == null) {
-      throw new HostFault("the module exports no memory");
-    }
-    long end = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(length);
-    if (end > buffer.capacity()) {
-      throw new HostFault(
-          "access to " + Integer.toUnsignedLong(address) + "+" + Integer.toUnsignedLong(length)
-              + " is outside the guest's memory");
-    }
+  @Override
+  public long size() {
+    return buffer == null ? 0 : buffer.capacity();
   }
 
   @Override
