@@ -52,6 +52,8 @@ public final class ChicoryEngine implements WasmEngine {
       return new Run(new Unrunnable("Chicory cannot compile the module: " + e.getMessage()), 0);
     }
     sandbox.begin().run();
+    // an interrupt the caller already had would stop the guest at once; keep it for afterwards
+    boolean callerInterrupted = Thread.interrupted();
     Thread executing = Thread.currentThread();
     sandbox.interruption().arm(executing::interrupt);
     Instance instance = null;
@@ -73,6 +75,9 @@ public final class ChicoryEngine implements WasmEngine {
     } finally {
       sandbox.interruption().disarm();
       Thread.interrupted(); // a stop that raced the guest's return must not leak to the caller
+      if (callerInterrupted) {
+        executing.interrupt();
+      }
     }
     long memoryBytes = 0;
     if (instance != null && compiled.module().memorySection().isPresent()) {
