@@ -20,7 +20,11 @@ public sealed interface Outcome {
   /** Used up its CPU time (or wall-clock time) budget and was stopped. */
   record OutOfCpu(boolean wallClock, Output output, Usage usage) implements Outcome {}
 
-  /** Reached its granted memory and then failed (trap, non-zero exit, or the JVM heap). */
+  /**
+   * Trapped with its memory at the grant (a refused {@code memory.grow} it could not handle), or
+   * the JVM heap could not hold it (Chicory). A program that handles a failed allocation and
+   * exits with a code of its own ends {@link Completed}.
+   */
   record OutOfMemory(long limitBytes, String detail, Output output, Usage usage)
       implements Outcome {}
 

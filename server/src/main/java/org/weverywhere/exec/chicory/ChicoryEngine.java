@@ -168,11 +168,11 @@ public final class ChicoryEngine implements WasmEngine {
       kind = TrapKind.INDIRECT_CALL;
     } else if (text.contains("call stack exhausted")) {
       kind = TrapKind.STACK_EXHAUSTED;
-    } else if (thrown instanceof TrapException || thrown instanceof ChicoryException) {
-      kind = TrapKind.OTHER;
     } else {
       kind = TrapKind.OTHER;
-      message = thrown.getClass().getSimpleName() + ": " + message;
+      if (!(thrown instanceof TrapException)) { // not a wasm trap: say what it was
+        message = thrown.getClass().getSimpleName() + ": " + message;
+      }
     }
     return new Trap(kind, message.lines().findFirst().orElse(message));
   }

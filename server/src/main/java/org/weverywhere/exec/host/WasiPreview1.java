@@ -140,7 +140,7 @@ public final class WasiPreview1 {
 
   private int fdRead(GuestMemory m, long[] a) {
     if (a[0] != 0) {
-      return stdio(a[0]) ? EBADF : EBADF;
+      return EBADF; // only stdin can be read
     }
     int iovs = (int) a[1];
     int read = 0;
