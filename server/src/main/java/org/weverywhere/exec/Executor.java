@@ -1,0 +1,252 @@
+package org.weverywhere.exec;
+
+import org.weverywhere.config.Engine;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.weverywhere.exec.ExecutionRequest.CommandRun;
+import org.weverywhere.exec.host.GuestState;
+import org.weverywhere.exec.host.HostFacts;
+import org.weverywhere.exec.host.HostFunction;
+import org.weverywhere.exec.host.WasiPreview1;
+import org.weverywhere.wasm.Limits;
+import org.weverywhere.wasm.MemoryCap;
+import org.weverywhere.wasm.ModuleInfo;
+import org.weverywhere.wasm.ModuleParser;
+import org.weverywhere.wasm.WasmFormatException;
+
+/**
+ * Runs WASI modules and functions within quotas: reads and checks the module, refuses what does
+ * not fit, reserves a slot and memory, caps the module's memory, runs it on the calling thread
+ * under the watchdog, and says how it ended and what it used.
+ */
+@ApplicationScoped
+public class Executor {
+  /** How often the watchdog looks: bounds how late a runaway guest is stopped. */
+  static final Duration WATCH_PERIOD = Duration.ofMillis(1);
+
+  private ExecutorSettings settings;
+  private QuotaLedger ledger;
+  private WasmEngine engine;
+  private Watchdog watchdog;
+  /** Reading a module (names, metadata JSON) costs more than running a small function. */
+  private ModuleCache<ModuleInfo> infos;
+  private ModuleCache<WasmEngine.Module> capped;
+
+  /** For CDI's client proxy only. */
+  protected Executor() {}
+
+  @Inject
+  public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine) {
+    this.settings = settings;
+    this.ledger = ledger;
+    this.engine = engine;
+    this.watchdog = new Watchdog(WATCH_PERIOD);
+    this.infos = new ModuleCache<>(settings.moduleCacheSize(), info -> {});
+    this.capped = new ModuleCache<>(settings.moduleCacheSize(), module -> {});
+  }
+
+  public Engine engine() {
+    return engine.kind();
+  }
+
+  public Outcome execute(ExecutionRequest request) {
+    String group = request.requester().group();
+    ModuleInfo info;
+    String sha256 = sha256(request.module());
+    try {
+      info =
+          infos.get(
+              sha256,
+              () -> new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length));
+    } catch (WasmFormatException e) {
+      return new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage());
+    }
+    GroupQuota quota = ledger.quota(group);
+    if (quota == null) {
+      return new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    Interruption interruption = new Interruption();
+    GuestState state =
+        new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
+    Preflight.Plan plan;
+    List<HostFunction> provided = info.imports().isEmpty() ? List.of() : provided(request, state);
+    switch (Preflight.plan(info, request, provided)) {
+      case Checked.Failed<Preflight.Plan> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<Preflight.Plan> passed -> plan = passed.value();
+    }
+    MemoryGrant memory;
+    switch (MemoryGrant.of(info, group, quota)) {
+      case Checked.Failed<MemoryGrant> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
+    }
+    long admitted = System.nanoTime();
+    QuotaLedger.Lease lease;
+    switch (ledger.admit(group, memory.reservedBytes(), settings.wallTimeout())) {
+      case QuotaLedger.Denied denied -> {
+        return new Outcome.Refused(denied.quota(), denied.reason());
+      }
+      case QuotaLedger.Granted granted -> lease = granted.lease();
+    }
+    try {
+      long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
+      return run(info, request, plan, memory, quota, state, interruption, wallLeft);
+    } finally {
+      lease.close(); // however the run ended: the slot and the memory go back
+    }
+  }
+
+  private Outcome run(
+      ModuleInfo info,
+      ExecutionRequest request,
+      Preflight.Plan plan,
+      MemoryGrant memory,
+      GroupQuota quota,
+      GuestState state,
+      Interruption interruption,
+      long wallNanos) {
+    var module =
+        capped.get(
+            info.sha256() + "/" + memory.pages(),
+            () -> {
+              byte[] bytes = new MemoryCap(memory.pages()).apply(request.module());
+              return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
+            });
+    var clock = new Clock();
+    var sandbox =
+        new WasmEngine.Sandbox(
+            plan.imports(),
+            state,
+            interruption,
+            () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), wallNanos, interruption)));
+    WasmEngine.Run run;
+    try {
+      run = engine.run(module, plan.entry(), sandbox);
+    } finally {
+      clock.stop();
+    }
+    Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
+    Output output = output(state);
+    long limitBytes = memory.pages() * Limits.PAGE_SIZE;
+    return switch (run.ending()) {
+      case WasmEngine.Returned returned ->
+          new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
+      case WasmEngine.Exited exited -> new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
+      case WasmEngine.Trap trap ->
+          limitBytes > 0 && run.memoryBytes() >= limitBytes
+              ? new Outcome.OutOfMemory(limitBytes, trap.message(), output, usage)
+              : new Outcome.Trapped(trap.kind(), trap.message(), output, usage);
+      case WasmEngine.HeapExhausted heap ->
+          new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
+      case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+      case WasmEngine.Interrupted stopped ->
+          switch (interruption.reason().orElseThrow()) {
+            case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
+            case WALL_CLOCK -> new Outcome.OutOfCpu(true, output, usage);
+            case OUTPUT -> new Outcome.OutputTruncated(output, usage);
+          };
+    };
+  }
+
+  private List<HostFunction> provided(ExecutionRequest request, GuestState state) {
+    List<HostFunction> functions = new ArrayList<>();
+    if (request instanceof CommandRun run) {
+      functions.addAll(new WasiPreview1(run.args(), run.env(), run.stdin(), state).functions());
+    } else {
+      functions.addAll(new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
+    }
+    if (request.requester().observe()) {
+      String group = request.requester().group();
+      functions.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
+    }
+    return functions;
+  }
+
+  /** {@code quota_remaining} of docs/HOST-FACTS.md: -1 unlimited, -2 unknown {@code which}. */
+  private long quotaRemaining(String group, int which) {
+    QuotaLedger.Remaining left = ledger.remaining(group);
+    return switch (which) {
+      case 0 -> left.memoryBytes();
+      case 1 -> left.slots();
+      case 2 -> left.cpuMillisPerExecution();
+      case 3 -> -1; // network traffic quotas are not metered by this executor
+      default -> -2;
+    };
+  }
+
+  private static Output output(GuestState state) {
+    byte[] stdout = state.stdout();
+    byte[] stderr = state.stderr();
+    byte[] marker = Output.MARKER.getBytes(StandardCharsets.UTF_8);
+    if (state.truncatedFd() == 1) {
+      stdout = concat(stdout, marker);
+    } else if (state.truncatedFd() == 2) {
+      stderr = concat(stderr, marker);
+    }
+    return new Output(stdout, stderr);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    var out = new ByteArrayOutputStream(a.length + b.length);
+    out.writeBytes(a);
+    out.writeBytes(b);
+    return out.toByteArray();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  @PreDestroy
+  public void close() {
+    watchdog.close();
+  }
+
+  /** CPU and wall time of the executing thread between the engine's begin and the end. */
+  private static final class Clock {
+    private Watchdog.Watch watch;
+    private long cpuStart;
+    private long wallStart;
+    private long cpu;
+    private long wall;
+
+    void start(Watchdog.Watch started) {
+      watch = started;
+      cpuStart = Watchdog.currentThreadCpuNanos();
+      wallStart = System.nanoTime();
+    }
+
+    void stop() {
+      if (watch != null) {
+        watch.close();
+        cpu = Watchdog.currentThreadCpuNanos() - cpuStart;
+        wall = System.nanoTime() - wallStart;
+      }
+    }
+
+    Duration cpu() {
+      return Duration.ofNanos(cpu);
+    }
+
+    Duration wall() {
+      return Duration.ofNanos(wall);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package org.weverywhere.exec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import org.weverywhere.exec.chicory.ChicoryEngine;
+import org.weverywhere.exec.wasmtime.WasmtimeEngine;
+
+/**
+ * Produces the engine chosen by {@code executor.engine} and the quota ledger, from the settings
+ * records (which the configuration module produces).
+ */
+@ApplicationScoped
+public class ExecutorBeans {
+  @Produces
+  @ApplicationScoped
+  public WasmEngine engine(ExecutorSettings settings) {
+    return switch (settings.engine()) {
+      case WASMTIME -> new WasmtimeEngine(settings.moduleCacheSize());
+      case CHICORY -> new ChicoryEngine(settings.moduleCacheSize());
+    };
+  }
+
+  public void close(@Disposes WasmEngine engine) {
+    engine.close();
+  }
+
+  @Produces
+  @ApplicationScoped
+  public QuotaLedger ledger(QuotaSettings quotas, ExecutorSettings settings) {
+    return new ReservingQuotaLedger(quotas, settings.queueMax());
+  }
+}

@@ -1,0 +1,60 @@
+package org.weverywhere.exec;
+
+import java.util.List;
+
+/** How an execution ended. The JVM and the host survive every one of them. */
+public sealed interface Outcome {
+  Usage usage();
+
+  /** What the guest wrote; empty for outcomes that never ran it. */
+  default Output output() {
+    return Output.EMPTY;
+  }
+
+  /** The guest finished: a command's exit code or a function's results. */
+  record Completed(Result result, Output output, Usage usage) implements Outcome {}
+
+  /** A WebAssembly trap ended it. */
+  record Trapped(TrapKind kind, String message, Output output, Usage usage) implements Outcome {}
+
+  /** Used up its CPU time (or wall-clock time) budget and was stopped. */
+  record OutOfCpu(boolean wallClock, Output output, Usage usage) implements Outcome {}
+
+  /**
+   * Trapped with its memory at the grant (a refused {@code memory.grow} it could not handle), or
+   * the JVM heap could not hold it (Chicory). A program that handles a failed allocation and
+   * exits with a code of its own ends {@link Completed}.
+   */
+  record OutOfMemory(long limitBytes, String detail, Output output, Usage usage)
+      implements Outcome {}
+
+  /** Wrote more than the output cap; stopped at that point. */
+  record OutputTruncated(Output output, Usage usage) implements Outcome {}
+
+  /** Not started: a quota said no. */
+  record Refused(Quota quota, String reason) implements Outcome {
+    public Usage usage() {
+      return Usage.NONE;
+    }
+  }
+
+  /** Not started: the module cannot run here, or the request does not fit the module. */
+  record Invalid(String reason) implements Outcome {
+    public Usage usage() {
+      return Usage.NONE;
+    }
+  }
+
+  /** What a completed execution produced. */
+  sealed interface Result {}
+
+  /** A command's exit code ({@code proc_exit}, or 0 when {@code _start} returned). */
+  record Exit(int code) implements Result {}
+
+  /** A function's results, typed. */
+  record Returned(List<WasmValue> values) implements Result {
+    public Returned {
+      values = List.copyOf(values);
+    }
+  }
+}

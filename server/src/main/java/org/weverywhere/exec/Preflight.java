@@ -1,0 +1,116 @@
+package org.weverywhere.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.weverywhere.exec.host.HostFacts;
+import org.weverywhere.exec.host.HostFunction;
+import org.weverywhere.wasm.Export;
+import org.weverywhere.wasm.ExternType;
+import org.weverywhere.wasm.FuncType;
+import org.weverywhere.wasm.Import;
+import org.weverywhere.wasm.ModuleInfo;
+import org.weverywhere.wasm.ModuleKind;
+import org.weverywhere.wasm.ValueType;
+
+/**
+ * Everything checked before anything is instantiated, so that both engines refuse the same
+ * requests with the same words: the entry point and its argument types, and that every import is
+ * one we provide, with the type we provide it with.
+ */
+final class Preflight {
+  private Preflight() {}
+
+  /** What to call and what to link, in the module's import order. */
+  record Plan(WasmEngine.Entry entry, List<HostFunction> imports) {}
+
+  /** The plan, or the reason the request cannot run. */
+  static Checked<Plan> plan(ModuleInfo info, ExecutionRequest request, List<HostFunction> provided) {
+    if (info.kind() == ModuleKind.COMPONENT) {
+      return invalid("component-model binaries are not supported, only core modules");
+    }
+    WasmEngine.Entry entry;
+    switch (entry(info, request)) {
+      case Checked.Failed<WasmEngine.Entry> failed -> {
+        return new Checked.Failed<>(failed.outcome());
+      }
+      case Checked.Passed<WasmEngine.Entry> passed -> entry = passed.value();
+    }
+    Map<String, HostFunction> byName =
+        provided.stream()
+            .collect(Collectors.toMap(f -> f.module() + "." + f.name(), Function.identity()));
+    List<HostFunction> imports = new ArrayList<>();
+    for (Import wanted : info.imports()) {
+      String name = wanted.module() + "." + wanted.name();
+      if (!(wanted.type() instanceof ExternType.Function function)) {
+        return invalid(
+            "imports " + wanted.type().kind() + " " + name + "; this host provides functions only");
+      }
+      HostFunction offered = byName.get(name);
+      if (offered == null) {
+        String why =
+            wanted.module().equals(HostFacts.MODULE)
+                ? "host facts are linked only for groups with the observe privilege"
+                : "this host does not provide it";
+        return invalid("imports " + name + ", which is not available: " + why);
+      }
+      if (!offered.type().equals(function.type())) {
+        return invalid(
+            "imports " + name + " as " + function.type() + ", but it is " + offered.type());
+      }
+      imports.add(offered);
+    }
+    return new Checked.Passed<>(new Plan(entry, imports));
+  }
+
+  private static Checked<WasmEngine.Entry> entry(ModuleInfo info, ExecutionRequest request) {
+    return switch (request) {
+      case ExecutionRequest.CommandRun run -> {
+        Optional<Export> start = info.exportedFunction("_start");
+        if (start.isEmpty()) {
+          yield invalid(
+              "the module is a " + info.kind().text() + " without _start; call one of its functions");
+        }
+        FuncType type = ((ExternType.Function) start.get().type()).type();
+        if (!type.params().isEmpty() || !type.results().isEmpty()) {
+          yield invalid("_start must be () -> (), it is " + type);
+        }
+        yield new Checked.Passed<>(new WasmEngine.Start());
+      }
+      case ExecutionRequest.FunctionCall call -> call(info, call);
+    };
+  }
+
+  private static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
+    Optional<Export> export = info.exportedFunction(call.function());
+    if (export.isEmpty()) {
+      return invalid("the module exports no function '" + call.function() + "'");
+    }
+    FuncType type = ((ExternType.Function) export.get().type()).type();
+    List<ValueType> given = call.args().stream().map(WasmValue::type).toList();
+    if (!given.equals(type.params())) {
+      return invalid(
+          call.function() + " takes " + list(type.params()) + ", but the call passes "
+              + list(given));
+    }
+    for (ValueType result : type.results()) {
+      if (result == ValueType.V128 || result.isReference()) {
+        return invalid(
+            call.function() + " returns " + result + "; only i32, i64, f32 and f64 results can be sent back");
+      }
+    }
+    boolean initialize = info.exportedFunction("_initialize").isPresent();
+    return new Checked.Passed<>(new WasmEngine.Call(call.function(), type, call.args(), initialize));
+  }
+
+  private static <T> Checked<T> invalid(String reason) {
+    return new Checked.Failed<>(new Outcome.Invalid(reason));
+  }
+
+  private static String list(List<ValueType> types) {
+    return types.stream().map(ValueType::text).collect(Collectors.joining(", ", "(", ")"));
+  }
+}

@@ -1,0 +1,45 @@
+package org.weverywhere.exec;
+
+import java.time.Duration;
+
+/**
+ * The one place that says yes or no to resources, like wasmtime's {@code ResourceLimiter}: an
+ * execution slot and its memory are reserved together at admission and released together when
+ * the {@link Lease} closes, however the execution ended.
+ */
+public interface QuotaLedger {
+  /**
+   * Reserves one execution slot and {@code memoryBytes} for {@code group}, waiting up to {@code
+   * wait} for a slot when all are busy (memory is never waited for: it is refused at once).
+   */
+  Admission admit(String group, long memoryBytes, Duration wait);
+
+  /** What {@code group} has left now, for the host-facts {@code quota_remaining} import. */
+  Remaining remaining(String group);
+
+  /** The group's quota, or null when the group has none (and may run nothing). */
+  GroupQuota quota(String group);
+
+  /** The answer to an admission. */
+  sealed interface Admission {}
+
+  /** Admitted: close the lease when the execution ends. */
+  record Granted(Lease lease) implements Admission {}
+
+  /** Refused, naming the quota. */
+  record Denied(Quota quota, String reason) implements Admission {}
+
+  /** A held slot and memory reservation; closing it twice releases once. */
+  interface Lease extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * A group's unused quota.
+   *
+   * @param memoryBytes memory not reserved by the group's running executions
+   * @param slots executions the group could still start now
+   */
+  record Remaining(long memoryBytes, int slots, long cpuMillisPerExecution) {}
+}

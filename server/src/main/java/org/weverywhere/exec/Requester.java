@@ -1,0 +1,16 @@
+package org.weverywhere.exec;
+
+/**
+ * The Signature Group a request was admitted under, with the privileges the executor needs.
+ *
+ * @param observe whether the {@code weverywhere_host} host-facts imports are linked
+ */
+public record Requester(String group, boolean observe) {
+  public static final String ANONYMOUS = "anonymous";
+
+  public Requester {
+    if (group == null || group.isBlank()) {
+      throw new IllegalArgumentException("group must be named");
+    }
+  }
+}

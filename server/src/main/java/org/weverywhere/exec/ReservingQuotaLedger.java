@@ -1,0 +1,154 @@
+package org.weverywhere.exec;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Counts slots and memory per group and for the host under one lock; waiters for a slot queue on
+ * that lock, at most {@code queueMax} at a time.
+ */
+public final class ReservingQuotaLedger implements QuotaLedger {
+  private final QuotaSettings settings;
+  private final int queueMax;
+  private final Map<String, Usage> groups = new HashMap<>();
+  private final Usage host = new Usage();
+  private int waiting;
+
+  public ReservingQuotaLedger(QuotaSettings settings, int queueMax) {
+    this.settings = settings;
+    this.queueMax = queueMax;
+  }
+
+  @Override
+  public GroupQuota quota(String group) {
+    return settings.groups().get(group);
+  }
+
+  @Override
+  public synchronized Admission admit(String group, long memoryBytes, Duration wait) {
+    GroupQuota quota = quota(group);
+    if (quota == null) {
+      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (memoryBytes > quota.memoryPerExecution()) {
+      return new Denied(
+          Quota.MEMORY_PER_EXECUTION,
+          "needs " + memoryBytes + " bytes of memory, one execution of group '" + group
+              + "' may have " + quota.memoryPerExecution());
+    }
+    Usage used = groups.computeIfAbsent(group, g -> new Usage());
+    long deadline = System.nanoTime() + wait.toNanos();
+    boolean queued = false;
+    try {
+      while (true) {
+        Denied memory = memoryDenial(group, quota, used, memoryBytes);
+        if (memory != null) {
+          return memory;
+        }
+        if (used.slots < quota.cores() && host.slots < settings.host().cores()) {
+          used.take(memoryBytes);
+          host.take(memoryBytes);
+          return new Granted(new HeldLease(used, memoryBytes));
+        }
+        if (!queued) {
+          if (waiting >= queueMax) {
+            return new Denied(
+                Quota.QUEUE_FULL,
+                "all execution slots are busy (group '" + group + "': " + used.slots + " of "
+                    + quota.cores() + ", host: " + host.slots + " of "
+                    + settings.host().cores() + ") and " + waiting + " requests already wait");
+          }
+          queued = true;
+          waiting++;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return new Denied(Quota.SLOT_WAIT, "no execution slot freed within " + wait);
+        }
+        wait(Math.max(1, left / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Denied(Quota.SLOT_WAIT, "interrupted while waiting for an execution slot");
+    } finally {
+      if (queued) {
+        waiting--;
+      }
+    }
+  }
+
+  private Denied memoryDenial(String group, GroupQuota quota, Usage used, long memoryBytes) {
+    if (used.memory + memoryBytes > quota.memoryTotal()) {
+      return new Denied(
+          Quota.GROUP_MEMORY,
+          "group '" + group + "' holds " + used.memory + " of " + quota.memoryTotal()
+              + " bytes; " + memoryBytes + " more do not fit");
+    }
+    if (host.memory + memoryBytes > settings.host().memoryTotal()) {
+      return new Denied(
+          Quota.HOST_MEMORY,
+          "the host holds " + host.memory + " of " + settings.host().memoryTotal() + " bytes; "
+              + memoryBytes + " more do not fit");
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized Remaining remaining(String group) {
+    GroupQuota quota = quota(group);
+    if (quota == null) {
+      return new Remaining(0, 0, 0);
+    }
+    Usage used = groups.getOrDefault(group, new Usage());
+    long memory =
+        Math.min(
+            quota.memoryTotal() - used.memory, settings.host().memoryTotal() - host.memory);
+    int slots = Math.min(quota.cores() - used.slots, settings.host().cores() - host.slots);
+    return new Remaining(
+        Math.max(0, memory), Math.max(0, slots), quota.cpuTimePerExecution().toMillis());
+  }
+
+  private synchronized void release(Usage used, long memoryBytes) {
+    used.give(memoryBytes);
+    host.give(memoryBytes);
+    notifyAll();
+  }
+
+  /** Slots and bytes in use. */
+  private static final class Usage {
+    int slots;
+    long memory;
+
+    void take(long bytes) {
+      slots++;
+      memory += bytes;
+    }
+
+    void give(long bytes) {
+      slots--;
+      memory -= bytes;
+    }
+  }
+
+  private final class HeldLease implements Lease {
+    private final Usage used;
+    private final long memoryBytes;
+    private boolean closed;
+
+    HeldLease(Usage used, long memoryBytes) {
+      this.used = used;
+      this.memoryBytes = memoryBytes;
+    }
+
+    @Override
+    public void close() {
+      synchronized (ReservingQuotaLedger.this) {
+        if (!closed) {
+          closed = true;
+          release(used, memoryBytes);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package org.weverywhere.exec;
+
+import org.weverywhere.config.Engine;
+import java.util.List;
+import org.weverywhere.exec.host.GuestMemory;
+import org.weverywhere.exec.host.GuestState;
+import org.weverywhere.exec.host.HostFault;
+import org.weverywhere.exec.host.HostFunction;
+import org.weverywhere.wasm.FuncType;
+
+/**
+ * A WebAssembly engine as the executor uses it: compile (cached by hash), then run once in a
+ * fresh instance. Engines enforce nothing by themselves beyond the module's (capped) memory
+ * maximum; limits, checks and accounting live in {@link Executor}.
+ */
+public interface WasmEngine extends AutoCloseable {
+  Engine kind();
+
+  /**
+   * Instantiates {@code module} with exactly {@code imports} and runs {@code entry}, on the
+   * calling thread. Arms {@code interruption} with a way to stop the guest before any guest code
+   * runs. Never throws for anything the guest does.
+   */
+  Run run(Module module, Entry entry, Sandbox sandbox);
+
+  @Override
+  void close();
+
+  /**
+   * What the guest may touch and how it is stopped.
+   *
+   * @param imports every function linked, nothing else, in the module's import order
+   * @param begin called by the engine once the module is compiled, just before instantiation:
+   *     budgets count from there, so a cold compile is not billed to the guest
+   */
+  record Sandbox(
+      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin) {
+    /** Runs a host function for the guest, recording a {@link HostFault} before it propagates. */
+    public long[] call(HostFunction function, GuestMemory memory, long[] args) {
+      try {
+        return function.body().call(memory, args);
+      } catch (HostFault failure) {
+        throw state.fault(failure);
+      }
+    }
+  }
+
+  /** @param memoryBytes linear memory at the end (the peak: memory only grows) */
+  record Run(Ending ending, long memoryBytes) {}
+
+  /**
+   * A module ready to compile.
+   *
+   * @param sha256 identity of {@code bytes} (the already capped binary), the cache key
+   * @param memoryPages the granted maximum; engines that can also enforce it natively do
+   */
+  record Module(String sha256, byte[] bytes, int memoryPages) {}
+
+  /** What to call. */
+  sealed interface Entry {}
+
+  /** A WASI command's {@code _start}. */
+  record Start() implements Entry {}
+
+  /** An exported function; {@code _initialize} first when the module exports it. */
+  record Call(String function, FuncType type, List<WasmValue> args, boolean initialize)
+      implements Entry {}
+
+  /** How the guest's code ended, before the executor adds why (budget, cap) and usage. */
+  sealed interface Ending {}
+
+  record Returned(List<WasmValue> values) implements Ending {}
+
+  /** Returned from {@code _start} (code 0) or called {@code proc_exit}. */
+  record Exited(int code) implements Ending {}
+
+  record Trap(TrapKind kind, String message) implements Ending {}
+
+  /** Stopped through the armed interruption. */
+  record Interrupted() implements Ending {}
+
+  /** The JVM heap could not hold the guest (Chicory keeps guest memory on the heap). */
+  record HeapExhausted(String message) implements Ending {}
+
+  /** Could not be compiled or instantiated although our own checks passed. */
+  record Unrunnable(String message) implements Ending {}
+
+  /**
+   * The ending both engines agree on for a throwable out of guest code, when our own state says
+   * more than the exception: an exit code, a requested stop, a full heap, a deep stack.
+   */
+  static Ending ending(Throwable thrown, Sandbox sandbox) {
+    GuestState state = sandbox.state();
+    Interruption interruption = sandbox.interruption();
+    if (state.exitCode().isPresent()) {
+      return new Exited(state.exitCode().getAsInt());
+    }
+    if (interruption.reason().isPresent()) {
+      return new Interrupted();
+    }
+    if (state.fault().isPresent()) {
+      return new Trap(TrapKind.HOST, state.fault().get());
+    }
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return new HeapExhausted(String.valueOf(t.getMessage()));
+      }
+      if (t instanceof StackOverflowError) {
+        return new Trap(TrapKind.STACK_EXHAUSTED, "call stack exhausted");
+      }
+      if (t instanceof HostFault) {
+        return new Trap(TrapKind.HOST, t.getMessage());
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,184 @@
+package org.weverywhere.exec.chicory;
+
+import org.weverywhere.config.Engine;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.ImportFunction;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.weverywhere.exec.ModuleCache;
+import org.weverywhere.exec.TrapKind;
+import org.weverywhere.exec.WasmEngine;
+import org.weverywhere.exec.WasmValue;
+import org.weverywhere.wasm.ValueType;
+
+/**
+ * Chicory with its bytecode compiler: guest code becomes JVM classes, compiled once per module
+ * and shared by every instance; stopped by interrupting the executing thread.
+ */
+public final class ChicoryEngine implements WasmEngine {
+  private final ModuleCache<Compiled> cache;
+
+  public ChicoryEngine(int cacheSize) {
+    this.cache = new ModuleCache<>(cacheSize, compiled -> {});
+  }
+
+  private record Compiled(WasmModule module, Function<Instance, Machine> machine) {}
+
+  @Override
+  public Engine kind() {
+    return Engine.CHICORY;
+  }
+
+  @Override
+  public Run run(Module module, Entry entry, Sandbox sandbox) {
+    Compiled compiled;
+    try {
+      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+    } catch (ChicoryException e) {
+      return new Run(new Unrunnable("Chicory cannot compile the module: " + e.getMessage()), 0);
+    }
+    sandbox.begin().run();
+    // an interrupt the caller already had would stop the guest at once; keep it for afterwards
+    boolean callerInterrupted = Thread.interrupted();
+    Thread executing = Thread.currentThread();
+    sandbox.interruption().arm(executing::interrupt);
+    Instance instance = null;
+    Ending ending;
+    try {
+      var builder =
+          Instance.builder(compiled.module())
+              .withMachineFactory(compiled.machine())
+              .withImportValues(
+                  ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
+              .withStart(false);
+      compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
+          new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
+      instance = builder.build();
+      ending = call(instance, entry);
+    } catch (Throwable thrown) { // the guest boundary: whatever it did becomes an Ending
+      Ending known = WasmEngine.ending(thrown, sandbox);
+      ending = known != null ? known : trap(thrown);
+    } finally {
+      sandbox.interruption().disarm();
+      Thread.interrupted(); // a stop that raced the guest's return must not leak to the caller
+      if (callerInterrupted) {
+        executing.interrupt();
+      }
+    }
+    long memoryBytes = 0;
+    if (instance != null && compiled.module().memorySection().isPresent()) {
+      memoryBytes = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
+    }
+    return new Run(ending, memoryBytes);
+  }
+
+  private static Compiled compile(byte[] bytes) {
+    WasmModule module = Parser.parse(bytes);
+    return new Compiled(module, MachineFactoryCompiler.compile(module));
+  }
+
+  private static Ending call(Instance instance, Entry entry) {
+    return switch (entry) {
+      case Start start -> {
+        instance.export("_start").apply();
+        yield new Exited(0);
+      }
+      case Call call -> {
+        if (call.initialize()) {
+          instance.export("_initialize").apply();
+        }
+        ExportFunction function = instance.export(call.function());
+        long[] args = call.args().stream().mapToLong(WasmValue::bits).toArray();
+        long[] raw = function.apply(args);
+        List<WasmValue> results = new ArrayList<>();
+        List<ValueType> types = call.type().results();
+        for (int i = 0; i < types.size(); i++) {
+          results.add(WasmValue.ofBits(types.get(i), raw[i]));
+        }
+        yield new Returned(results);
+      }
+    };
+  }
+
+  private static List<ImportFunction> hostFunctions(Sandbox sandbox) {
+    List<ImportFunction> functions = new ArrayList<>();
+    for (var function : sandbox.imports()) {
+      functions.add(
+          new HostFunction(
+              function.module(),
+              function.name(),
+              FunctionType.of(
+                  function.type().params().stream().map(ChicoryEngine::valType).toList(),
+                  function.type().results().stream().map(ChicoryEngine::valType).toList()),
+              (instance, args) ->
+                  sandbox.call(function, new ChicoryMemory(memoryOf(instance)), args)));
+    }
+    return functions;
+  }
+
+  private static com.dylibso.chicory.runtime.Memory memoryOf(Instance instance) {
+    return instance.module().memorySection().isPresent() || instance.imports().memoryCount() > 0
+        ? instance.memory()
+        : null;
+  }
+
+  private static ValType valType(ValueType type) {
+    return switch (type) {
+      case I32 -> ValType.I32;
+      case I64 -> ValType.I64;
+      case F32 -> ValType.F32;
+      case F64 -> ValType.F64;
+      default -> throw new IllegalArgumentException("host functions take numbers, not " + type);
+    };
+  }
+
+  /** Chicory names traps only in messages; these are its spec-test wordings. */
+  private static Ending trap(Throwable thrown) {
+    String message = String.valueOf(thrown.getMessage());
+    String text = message.toLowerCase(Locale.ROOT);
+    TrapKind kind;
+    if (text.contains("unreachable")) {
+      kind = TrapKind.UNREACHABLE;
+    } else if (text.contains("divide by zero") || text.contains("division by zero")) {
+      kind = TrapKind.INTEGER_DIVIDE_BY_ZERO;
+    } else if (text.contains("integer overflow")) {
+      kind = TrapKind.INTEGER_OVERFLOW;
+    } else if (text.contains("conversion to integer")) {
+      kind = TrapKind.BAD_CONVERSION_TO_INTEGER;
+    } else if (text.contains("out of bounds memory")) {
+      kind = TrapKind.MEMORY_OUT_OF_BOUNDS;
+    } else if (text.contains("undefined element") || text.contains("uninitialized element")
+        || text.contains("out of bounds table")) {
+      kind = TrapKind.TABLE_OUT_OF_BOUNDS;
+    } else if (text.contains("indirect call")) {
+      kind = TrapKind.INDIRECT_CALL;
+    } else if (text.contains("call stack exhausted")) {
+      kind = TrapKind.STACK_EXHAUSTED;
+    } else {
+      kind = TrapKind.OTHER;
+      if (!(thrown instanceof TrapException)) { // not a wasm trap: say what it was
+        message = thrown.getClass().getSimpleName() + ": " + message;
+      }
+    }
+    return new Trap(kind, message.lines().findFirst().orElse(message));
+  }
+
+  @Override
+  public void close() {
+    cache.clear();
+  }
+}

@@ -1,0 +1,2 @@
+/** The Chicory engine (pure Java, bytecode compiler). */
+package org.weverywhere.exec.chicory;

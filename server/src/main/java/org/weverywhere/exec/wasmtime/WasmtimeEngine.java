@@ -1,0 +1,51 @@
+package org.weverywhere.exec.wasmtime;
+
+import org.weverywhere.config.Engine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.weverywhere.exec.WasmEngine;
+
+/**
+ * Wasmtime through wasmtime-java (JNI, Cranelift). Executions borrow a {@link WasmtimeLane}; there
+ * are as many lanes as executions ever ran at once, which admission bounds by the host's slots.
+ */
+public final class WasmtimeEngine implements WasmEngine {
+  private final int cacheSize;
+  private final ConcurrentLinkedQueue<WasmtimeLane> idle = new ConcurrentLinkedQueue<>();
+  private final List<WasmtimeLane> lanes = new ArrayList<>();
+
+  public WasmtimeEngine(int cacheSize) {
+    this.cacheSize = cacheSize;
+  }
+
+  @Override
+  public Engine kind() {
+    return Engine.WASMTIME;
+  }
+
+  @Override
+  public Run run(Module module, Entry entry, Sandbox sandbox) {
+    WasmtimeLane lane = idle.poll();
+    if (lane == null) {
+      lane = new WasmtimeLane(cacheSize);
+      synchronized (lanes) {
+        lanes.add(lane);
+      }
+    }
+    try {
+      return lane.run(module, entry, sandbox);
+    } finally {
+      idle.offer(lane);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lanes) {
+      lanes.forEach(WasmtimeLane::close);
+      lanes.clear();
+      idle.clear();
+    }
+  }
+}

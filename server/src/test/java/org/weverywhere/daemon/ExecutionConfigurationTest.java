@@ -1,0 +1,35 @@
+package org.weverywhere.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.weverywhere.config.ConfigLoader;
+import org.weverywhere.exec.GroupQuota;
+
+class ExecutionConfigurationTest {
+  @TempDir Path dir;
+
+  @Test
+  void groupQuotasFallBackToTheHostsWhereUnset() throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
+        "host.quota.cores = 2",
+        "host.quota.memory = 1GiB",
+        "executor.wall-timeout = 30s",
+        "group.friends.quota.memory = 256MiB",
+        "group.friends.quota.cores = 1",
+        "group.operators.privileges = observe, fetch, execute, publish, control",
+        ""));
+    var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
+
+    assertEquals(2, quotas.host().cores());
+    assertEquals(new GroupQuota(1, 256L << 20, 256L << 20, Duration.ofSeconds(30)), quotas.groups().get("friends"));
+    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(30)), quotas.groups().get("operators"));
+    assertEquals(new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1)), quotas.groups().get("anonymous"),
+        "anonymous keeps its conservative sample defaults");
+  }
+}

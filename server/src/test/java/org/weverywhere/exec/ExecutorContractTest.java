@@ -1,0 +1,344 @@
+package org.weverywhere.exec;
+
+import org.weverywhere.config.Engine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weverywhere.exec.TestSetup.MIB;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.weverywhere.exec.ExecutionRequest.CommandRun;
+import org.weverywhere.exec.ExecutionRequest.FunctionCall;
+import org.weverywhere.exec.Outcome.Completed;
+import org.weverywhere.exec.Outcome.Exit;
+import org.weverywhere.exec.Outcome.Returned;
+import org.weverywhere.exec.WasmValue.F32;
+import org.weverywhere.exec.WasmValue.F64;
+import org.weverywhere.exec.WasmValue.I32;
+import org.weverywhere.exec.WasmValue.I64;
+
+/** What every engine must do, real modules through the real executor; one subclass per engine. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ExecutorContractTest {
+  static final Requester ANONYMOUS = new Requester("anonymous", false);
+
+  QuotaLedger ledger;
+  Executor executor;
+
+  abstract Engine engine();
+
+  @BeforeAll
+  void start() {
+    ledger = new ReservingQuotaLedger(TestSetup.quotas(), 0);
+    executor = TestSetup.executor(engine(), 0, ledger);
+  }
+
+  @AfterAll
+  void stop() {
+    executor.close();
+  }
+
+  Outcome command(String example, Requester requester, String... args) {
+    return command(example, requester, new byte[0], args);
+  }
+
+  Outcome command(String example, Requester requester, byte[] stdin, String... args) {
+    var argv = new java.util.ArrayList<String>(List.of(example));
+    argv.addAll(List.of(args));
+    return executor.execute(
+        new CommandRun(Examples.bytes(example), argv, Map.of(), stdin, requester));
+  }
+
+  Outcome call(String function, WasmValue... args) {
+    return executor.execute(
+        new FunctionCall(Examples.bytes("math"), function, List.of(args), ANONYMOUS));
+  }
+
+  static <T> T expect(Class<T> type, Outcome outcome) {
+    return assertInstanceOf(type, outcome, () -> "got " + outcome);
+  }
+
+  static void assertExit(int code, Outcome outcome) {
+    assertEquals(new Exit(code), expect(Completed.class, outcome).result(), outcome::toString);
+  }
+
+  @Test
+  void helloSeesOnlyItsArgumentsEnvironmentAndStdin() {
+    Outcome outcome =
+        executor.execute(
+            new CommandRun(
+                Examples.bytes("hello"),
+                List.of("hello", "a1", "two words"),
+                Map.of("GREETING", "hi"),
+                "piped\n".getBytes(StandardCharsets.UTF_8),
+                ANONYMOUS));
+    assertExit(0, outcome);
+    assertEquals(
+        "hello from WEverywhere\narg[0]=hello\narg[1]=a1\narg[2]=two words\nenv[0]=GREETING=hi\n"
+            + "stdin=6 bytes\npiped\n",
+        outcome.output().stdoutText());
+    assertTrue(outcome.usage().peakMemoryBytes() > 0);
+    assertTrue(outcome.usage().outputBytes() > 0);
+  }
+
+  @Test
+  void fibPrintsAndExitsWithItsCode() {
+    Outcome ok = command("fib", ANONYMOUS, "25");
+    assertExit(0, ok);
+    assertEquals("fib(25) = 75025\n", ok.output().stdoutText());
+    Outcome bad = command("fib", ANONYMOUS, "minus");
+    assertExit(2, bad);
+    assertTrue(bad.output().stderrText().startsWith("usage: fib"), bad.output().stderrText());
+  }
+
+  @Test
+  void typedFunctionsOfEveryValueType() {
+    assertEquals(List.of(new I32(42)), returned(call("add", new I32(40), new I32(2))));
+    assertEquals(List.of(new I32(1)), returned(call("is_prime", new I32(7919))));
+    assertEquals(List.of(new I64(1L << 40)), returned(call("add_i64", new I64(1L << 39), new I64(1L << 39))));
+    assertEquals(List.of(new I64(6)), returned(call("gcd", new I64(54), new I64(-24))));
+    assertEquals(List.of(new I64(2_432_902_008_176_640_000L)), returned(call("factorial", new I32(20))));
+    assertEquals(List.of(new F32(7.5f)), returned(call("scale_f32", new F32(2.5f), new F32(3f))));
+    assertEquals(List.of(new F64(0.5)), returned(call("mul_f64", new F64(0.25), new F64(2))));
+    assertEquals(List.of(new F64(5.0)), returned(call("hypot_f64", new F64(3), new F64(4))));
+  }
+
+  private static List<WasmValue> returned(Outcome outcome) {
+    return assertInstanceOf(Returned.class, expect(Completed.class, outcome).result()).values();
+  }
+
+  @Test
+  void argumentsAreCheckedAgainstTheFunctionTypeBeforeInstantiating() {
+    var wrongType = expect(Outcome.Invalid.class, call("add", new I32(1), new F64(2)));
+    assertEquals("add takes (i32, i32), but the call passes (i32, f64)", wrongType.reason());
+    var tooFew = expect(Outcome.Invalid.class, call("gcd", new I64(1)));
+    assertEquals("gcd takes (i64, i64), but the call passes (i64)", tooFew.reason());
+    var missing = expect(Outcome.Invalid.class, call("sub", new I32(1)));
+    assertEquals("the module exports no function 'sub'", missing.reason());
+    var reactor = expect(Outcome.Invalid.class, command("math", ANONYMOUS));
+    assertTrue(reactor.reason().contains("without _start"), reactor.reason());
+  }
+
+  @Test
+  void endlessLoopIsStoppedAtItsCpuBudget() {
+    Outcome outcome = command("fixtures/loop", ANONYMOUS);
+    var out = expect(Outcome.OutOfCpu.class, outcome);
+    assertTrue(!out.wallClock());
+    Duration cpu = outcome.usage().cpuTime();
+    assertTrue(cpu.compareTo(TestSetup.CPU_BUDGET) >= 0, "stopped early: " + cpu);
+    assertTrue(cpu.compareTo(TestSetup.CPU_BUDGET.plusMillis(250)) < 0, "stopped late: " + cpu);
+    assertJvmStillRuns();
+  }
+
+  @Test
+  void unboundedRecursionIsATrapNotACrash() {
+    var trapped = expect(Outcome.Trapped.class, command("fixtures/recurse", ANONYMOUS));
+    assertEquals(TrapKind.STACK_EXHAUSTED, trapped.kind(), trapped.message());
+    assertJvmStillRuns();
+  }
+
+  @Test
+  void trapsAreNamed() {
+    assertEquals(
+        TrapKind.UNREACHABLE,
+        expect(Outcome.Trapped.class, command("fixtures/trap", ANONYMOUS)).kind());
+    var divide =
+        executor.execute(
+            new FunctionCall(
+                Examples.bytes("fixtures/trap"), "divide", List.of(new I32(1), new I32(0)), ANONYMOUS));
+    assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, expect(Outcome.Trapped.class, divide).kind());
+  }
+
+  @Test
+  void moduleStartingAboveTheMemoryGrantIsRefusedUpFront() {
+    var refused = expect(Outcome.Refused.class, command("fixtures/bigmem", ANONYMOUS));
+    assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
+    assertTrue(refused.reason().contains("131072000 bytes"), refused.reason());
+  }
+
+  @Test
+  void endlessOutputIsCutAtTheCapWithAMarker() {
+    Outcome outcome = command("fixtures/spew", ANONYMOUS);
+    var truncated = expect(Outcome.OutputTruncated.class, outcome);
+    String stdout = truncated.output().stdoutText();
+    assertTrue(stdout.endsWith(Output.MARKER));
+    assertEquals(TestSetup.OUTPUT_MAX + Output.MARKER.length(), stdout.length());
+    assertTrue(stdout.startsWith("spew spew"));
+  }
+
+  @Test
+  void malformedModuleIsInvalid() {
+    var invalid =
+        expect(
+            Outcome.Invalid.class,
+            executor.execute(
+                new CommandRun(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 99}, List.of(), Map.of(), new byte[0], ANONYMOUS)));
+    assertTrue(invalid.reason().startsWith("not a valid WebAssembly module: at byte"), invalid.reason());
+    var notWasm =
+        expect(
+            Outcome.Invalid.class,
+            executor.execute(
+                new CommandRun("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), List.of(), Map.of(), new byte[0], ANONYMOUS)));
+    assertTrue(notWasm.reason().startsWith("not a valid WebAssembly module"), notWasm.reason());
+  }
+
+  @Test
+  void memoryBombStaysWithinItsGrantAndTheReservationIsReleased() {
+    Requester small = new Requester("small-memory", false);
+    Outcome outcome = command("memhog", small, "1");
+    assertExit(3, outcome); // malloc failed: memory.grow said no at the cap
+    assertTrue(outcome.usage().peakMemoryBytes() <= 16 * MIB, outcome.usage().toString());
+    assertTrue(outcome.usage().peakMemoryBytes() > 8 * MIB, outcome.usage().toString());
+    assertTrue(outcome.output().stdoutText().contains("malloc failed after 1"), outcome.output().stdoutText());
+    assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
+    assertEquals(2, ledger.remaining("small-memory").slots());
+  }
+
+  /**
+   * {@code (memory (export "memory") 1) (func (export "_start") (loop (br_if 0 (i32.ne
+   * (memory.grow (i32.const 1)) (i32.const -1)))) unreachable)}: grows until refused, then traps.
+   */
+  static final byte[] GROW_UNTIL_REFUSED = {
+    0, 'a', 's', 'm', 1, 0, 0, 0,
+    1, 4, 1, 0x60, 0, 0, // type () -> ()
+    3, 2, 1, 0, // one function of type 0
+    5, 3, 1, 0, 1, // memory min 1, no max
+    7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 0, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0,
+    10, 17, 1, 15, 0, // code: one body of 15 bytes, no locals
+    0x03, 0x40, 0x41, 1, 0x40, 0, 0x41, 0x7f, 0x47, 0x0d, 0, 0x0b, 0x00, 0x0b
+  };
+
+  @Test
+  void trappingAtTheMemoryGrantIsOutOfMemory() {
+    Outcome outcome =
+        executor.execute(
+            new CommandRun(
+                GROW_UNTIL_REFUSED, List.of("grow"), Map.of(), new byte[0], new Requester("small-memory", false)));
+    var out = expect(Outcome.OutOfMemory.class, outcome);
+    assertEquals(16 * MIB, out.limitBytes());
+    assertEquals(16 * MIB, outcome.usage().peakMemoryBytes());
+    assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
+  }
+
+  /** {@code _start} asks {@code random_get} to fill 2 GiB of its one-page memory. */
+  static byte[] randomGetBeyondMemory() {
+    var out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+    out.writeBytes(new byte[] {1, 10, 2, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 0, 0});
+    out.writeBytes(new byte[] {2, 37, 1, 22});
+    out.writeBytes("wasi_snapshot_preview1".getBytes(StandardCharsets.UTF_8));
+    out.write(10);
+    out.writeBytes("random_get".getBytes(StandardCharsets.UTF_8));
+    out.writeBytes(new byte[] {0, 0});
+    out.writeBytes(new byte[] {3, 2, 1, 1, 5, 3, 1, 0, 1});
+    out.writeBytes(new byte[] {7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0});
+    out.writeBytes(new byte[] {10, 15, 1, 13, 0, 0x41, 0, 0x41, -1, -1, -1, -1, 0x07, 0x10, 0, 0x1a, 0x0b});
+    return out.toByteArray();
+  }
+
+  @Test
+  void aHostCallOutsideGuestMemoryIsAHostTrapNotAHostAllocation() {
+    var trapped =
+        expect(
+            Outcome.Trapped.class,
+            executor.execute(
+                new CommandRun(randomGetBeyondMemory(), List.of("r"), Map.of(), new byte[0], ANONYMOUS)));
+    assertEquals(TrapKind.HOST, trapped.kind(), trapped.message());
+    assertTrue(trapped.message().contains("outside the guest's memory of 65536 bytes"), trapped.message());
+  }
+
+  @Test
+  void hostFactsNeedTheObservePrivilege() {
+    var refused = expect(Outcome.Invalid.class, command("sysinfo", ANONYMOUS));
+    assertTrue(refused.reason().contains("observe privilege"), refused.reason());
+  }
+
+  @Test
+  void sysinfoPrintsHostFactsForObservers() throws Exception {
+    Outcome outcome = command("sysinfo", new Requester("observers", true));
+    assertExit(0, outcome);
+    JsonNode json = new ObjectMapper().readTree(outcome.output().stdoutText());
+    assertEquals(Runtime.getRuntime().availableProcessors(), json.get("cpu_logical_cores").asInt());
+    assertTrue(json.get("memory_total_bytes").asLong() >= json.get("memory_free_bytes").asLong());
+    assertTrue(json.get("uptime_millis").asLong() > 0);
+    // an f64 result: on Linux /proc/loadavg is always known, so never null (negative)
+    assertTrue(json.get("load_average").get("1m").isNumber(), json.toString());
+    assertTrue(json.get("load_average").get("15m").asDouble() >= 0, json.toString());
+    JsonNode quota = json.get("quota_remaining");
+    // the probe itself holds its group's only slot while it asks
+    assertEquals(0, quota.get("execution_slots").asInt());
+    assertEquals(TestSetup.CPU_BUDGET.toMillis(), quota.get("cpu_millis_per_execution").asLong());
+    assertTrue(quota.get("network_bytes_in_period").isNull());
+  }
+
+  @Test
+  void aGroupAtItsLimitsIsRefusedWhileAnotherGroupRuns() throws Exception {
+    Requester oneSlot = new Requester("one-slot", false);
+    CompletableFuture<Outcome> running =
+        CompletableFuture.supplyAsync(() -> command("fixtures/loop", oneSlot));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (ledger.remaining("one-slot").slots() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    var refused = expect(Outcome.Refused.class, command("fixtures/loop", oneSlot));
+    assertEquals(Quota.QUEUE_FULL, refused.quota(), refused.reason());
+    assertExit(0, command("fib", ANONYMOUS, "20"));
+    expect(Outcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
+    assertEquals(1, ledger.remaining("one-slot").slots());
+  }
+
+  @Test
+  void aGroupWhoseMemoryIsHeldIsRefused() throws Exception {
+    // loop declares no maximum, so it is granted (and holds) the group's whole 16 MiB
+    Requester small = new Requester("small-memory", false);
+    CompletableFuture<Outcome> running =
+        CompletableFuture.supplyAsync(() -> command("fixtures/loop", small));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (ledger.remaining("small-memory").memoryBytes() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    var refused = expect(Outcome.Refused.class, command("hello", small));
+    assertEquals(Quota.GROUP_MEMORY, refused.quota(), refused.reason());
+    assertExit(0, command("hello", ANONYMOUS));
+    expect(Outcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
+    assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
+  }
+
+  @Test
+  void wallClockTimeoutStopsAGuestWhoseCpuBudgetIsLarger() {
+    var settings = new ExecutorSettings(engine(), 4, 1024, Duration.ofMillis(300), 0);
+    var quotas = new ReservingQuotaLedger(TestSetup.quotas(), 0);
+    Executor shortWall = new Executor(settings, quotas, new ExecutorBeans().engine(settings));
+    try {
+      Outcome outcome =
+          shortWall.execute(
+              new CommandRun(Examples.bytes("fixtures/loop"), List.of("loop"), Map.of(), new byte[0],
+                  new Requester("one-slot", false)));
+      assertTrue(expect(Outcome.OutOfCpu.class, outcome).wallClock());
+      assertTrue(outcome.usage().wallTime().toMillis() < 1000, outcome.usage().toString());
+    } finally {
+      shortWall.close();
+    }
+  }
+
+  @Test
+  void unknownGroupIsRefused() {
+    var refused = expect(Outcome.Refused.class, command("hello", new Requester("strangers", false)));
+    assertEquals(Quota.UNKNOWN_GROUP, refused.quota());
+  }
+
+  private void assertJvmStillRuns() {
+    assertExit(0, command("fib", ANONYMOUS, "10"));
+  }
+}

@@ -1,0 +1,34 @@
+package org.weverywhere.exec;
+
+import org.weverywhere.config.Engine;
+import java.time.Duration;
+import java.util.Map;
+
+/** Settings and quotas the executor tests run under; small enough that limits are reached fast. */
+final class TestSetup {
+  static final long MIB = 1024 * 1024;
+  static final long OUTPUT_MAX = 64 * 1024;
+  static final Duration CPU_BUDGET = Duration.ofMillis(500);
+
+  private TestSetup() {}
+
+  static ExecutorSettings settings(Engine engine, int queueMax) {
+    return new ExecutorSettings(engine, 16, OUTPUT_MAX, Duration.ofSeconds(10), queueMax);
+  }
+
+  static QuotaSettings quotas() {
+    return new QuotaSettings(
+        new HostQuota(4, 512 * MIB),
+        Map.of(
+            "anonymous", new GroupQuota(2, 128 * MIB, 64 * MIB, CPU_BUDGET),
+            "observers", new GroupQuota(1, 64 * MIB, 64 * MIB, CPU_BUDGET),
+            // memhog runs only here: 16 MiB is all it can ever get
+            "small-memory", new GroupQuota(2, 16 * MIB, 16 * MIB, CPU_BUDGET),
+            "one-slot", new GroupQuota(1, 64 * MIB, 16 * MIB, Duration.ofSeconds(3))));
+  }
+
+  static Executor executor(Engine engine, int queueMax, QuotaLedger ledger) {
+    ExecutorSettings settings = settings(engine, queueMax);
+    return new Executor(settings, ledger, new ExecutorBeans().engine(settings));
+  }
+}

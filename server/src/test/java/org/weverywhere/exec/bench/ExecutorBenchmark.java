@@ -1,0 +1,227 @@
+package org.weverywhere.exec.bench;
+
+import org.weverywhere.config.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.weverywhere.exec.ExecutionRequest;
+import org.weverywhere.exec.ExecutionRequest.CommandRun;
+import org.weverywhere.exec.ExecutionRequest.FunctionCall;
+import org.weverywhere.exec.Executor;
+import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.exec.ExecutorSettings;
+import org.weverywhere.exec.GroupQuota;
+import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.QuotaSettings;
+import org.weverywhere.exec.Requester;
+import org.weverywhere.exec.ReservingQuotaLedger;
+import org.weverywhere.exec.WasmValue;
+
+/**
+ * Measures the executor per engine, side by side with native code and Node's WASI: a program,
+ * not a test. {@code ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests}; figures
+ * go to docs/PERFORMANCE.md.
+ */
+public final class ExecutorBenchmark {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
+  private static final Path ROOT = EXAMPLES.getParent().getParent();
+  private static final Requester BENCH = new Requester("bench", false);
+  private static final Requester LOOPS = new Requester("loops", false);
+  private static final Duration LOOP_BUDGET = Duration.ofMillis(100);
+  private static final int FIB_N = 38;
+  private static final int FIB_RUNS = 5;
+
+  private ExecutorBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.printf("machine: %s, %d cores, %s %s%n", cpuModel(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        System.getProperty("java.version"));
+    double nativeMs = nativeFibMillis();
+    double nodeMs = nodeFibMillis();
+    System.out.printf("fib(%d) native gcc -O2: median %.1f ms; node:wasi: median %.1f ms (CPU time, process start subtracted)%n",
+        FIB_N, nativeMs, nodeMs);
+    for (Engine engine : Engine.values()) {
+      bench(engine, nativeMs, nodeMs);
+    }
+  }
+
+  private static void bench(Engine engine, double nativeMs, double nodeMs) throws Exception {
+    var settings = new ExecutorSettings(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 1L << 30),
+            Map.of(
+                "bench", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30)),
+                "loops", new GroupQuota(2, 512L << 20, 64L << 20, LOOP_BUDGET)));
+    Executor executor =
+        new Executor(settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
+    try {
+      System.out.printf("%n== %s ==%n", engine);
+      var add = new FunctionCall(bytes("math.wasi"), "add", List.of(new WasmValue.I32(40), new WasmValue.I32(2)), BENCH);
+      long[] addNanos = times(executor, add, 2000, 5000);
+      System.out.printf("math.add, whole request incl. checks + fresh instance: p50 %.1f us, p90 %.1f us%n",
+          pct(addNanos, 50) / 1e3, pct(addNanos, 90) / 1e3);
+
+      var hello = new CommandRun(bytes("hello.wasi"), List.of("hello"), Map.of(), new byte[0], BENCH);
+      long[] helloNanos = times(executor, hello, 200, 500);
+      System.out.printf("fresh WASI hello run: p50 %.1f us, p90 %.1f us%n",
+          pct(helloNanos, 50) / 1e3, pct(helloNanos, 90) / 1e3);
+
+      var fib = new CommandRun(bytes("fib.wasi"), List.of("fib", "" + FIB_N), Map.of(), new byte[0], BENCH);
+      long[] fibCpu = new long[FIB_RUNS];
+      run(executor, fib);
+      for (int i = 0; i < FIB_RUNS; i++) {
+        fibCpu[i] = run(executor, fib).usage().cpuTime().toNanos();
+      }
+      double fibMs = pct(fibCpu, 50) / 1e6;
+      System.out.printf("fib(%d) guest CPU time: median %.1f ms = %.2fx native, %.2fx node%n",
+          FIB_N, fibMs, fibMs / nativeMs, fibMs / nodeMs);
+
+      var loop = new CommandRun(bytes("fixtures/loop.wasm"), List.of("loop"), Map.of(), new byte[0], LOOPS);
+      long[] late = new long[10];
+      for (int i = 0; i < late.length; i++) {
+        Outcome outcome = executor.execute(loop);
+        if (!(outcome instanceof Outcome.OutOfCpu)) {
+          throw new IllegalStateException("loop was not stopped: " + outcome);
+        }
+        late[i] = outcome.usage().cpuTime().minus(LOOP_BUDGET).toNanos();
+      }
+      System.out.printf("runaway loop, %d ms budget: stopped %.2f ms late (median), %.2f ms (max)%n",
+          LOOP_BUDGET.toMillis(), pct(late, 50) / 1e6, pct(late, 100) / 1e6);
+
+      var fib30 = new CommandRun(bytes("fib.wasi"), List.of("fib", "30"), Map.of(), new byte[0], BENCH);
+      double one = throughput(executor, fib30, 1, 40);
+      double two = throughput(executor, fib30, 2, 40);
+      System.out.printf("throughput fib(30) runs: 1 thread %.1f/s, 2 slots %.1f/s (%.2fx)%n", one, two, two / one);
+    } finally {
+      executor.close();
+    }
+  }
+
+  private static Outcome run(Executor executor, ExecutionRequest request) {
+    Outcome outcome = executor.execute(request);
+    if (!(outcome instanceof Outcome.Completed)) {
+      throw new IllegalStateException("benchmark request failed: " + outcome);
+    }
+    return outcome;
+  }
+
+  private static long[] times(Executor executor, ExecutionRequest request, int warmup, int runs) {
+    for (int i = 0; i < warmup; i++) {
+      run(executor, request);
+    }
+    long[] nanos = new long[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      run(executor, request);
+      nanos[i] = System.nanoTime() - start;
+    }
+    return nanos;
+  }
+
+  private static double throughput(Executor executor, ExecutionRequest request, int threads, int runs)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      // every Wasmtime lane compiles its own copy: warm as many lanes as threads
+      List<Future<Outcome>> warm = new ArrayList<>();
+      for (int i = 0; i < 2 * threads; i++) {
+        warm.add(pool.submit(() -> run(executor, request)));
+      }
+      for (Future<Outcome> f : warm) {
+        f.get();
+      }
+      long start = System.nanoTime();
+      List<Future<Outcome>> futures = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        futures.add(pool.submit(() -> run(executor, request)));
+      }
+      for (Future<Outcome> f : futures) {
+        f.get();
+      }
+      return runs / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static double pct(long[] values, int percent) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)];
+  }
+
+  private static byte[] bytes(String name) throws IOException {
+    return Files.readAllBytes(EXAMPLES.resolve(name));
+  }
+
+  private static double nativeFibMillis() throws Exception {
+    Path binary = Files.createTempFile("fib-native", "");
+    process(List.of("gcc", "-O2", "-o", binary.toString(), ROOT.resolve("example-programs/fib/fib.c").toString()));
+    try {
+      return processMillis(List.of(binary.toString(), "" + FIB_N)) - processMillis(List.of(binary.toString(), "0"));
+    } finally {
+      Files.delete(binary);
+    }
+  }
+
+  private static double nodeFibMillis() throws Exception {
+    String runner = ROOT.resolve("shared/src/test/resources/org/weverywhere/examples/wasi-run.mjs").toString();
+    String module = EXAMPLES.resolve("fib.wasi").toString();
+    return processMillis(List.of("node", runner, "command", module, "--", "" + FIB_N))
+        - processMillis(List.of("node", runner, "command", module, "--", "0"));
+  }
+
+  /**
+   * Median CPU time (user + system) of the process over {@link #FIB_RUNS} runs, as bash's {@code
+   * times} reports for its children: CPU, not wall, so a busy machine does not flatter us.
+   */
+  private static double processMillis(List<String> command) throws Exception {
+    List<String> timed = new ArrayList<>(List.of("bash", "-c", "\"$@\" >/dev/null; times", "_"));
+    timed.addAll(command);
+    long[] nanos = new long[FIB_RUNS];
+    process(timed);
+    for (int i = 0; i < nanos.length; i++) {
+      Process p = new ProcessBuilder(timed).start();
+      String[] lines = new String(p.getInputStream().readAllBytes()).strip().split("\n");
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(command + " exited " + p.exitValue());
+      }
+      long total = 0;
+      for (String time : lines[lines.length - 1].trim().split("\\s+")) { // "0m0.160s 0m0.002s"
+        int m = time.indexOf('m');
+        total += (long) ((Long.parseLong(time.substring(0, m)) * 60
+            + Double.parseDouble(time.substring(m + 1, time.length() - 1))) * 1e9);
+      }
+      nanos[i] = total;
+    }
+    return pct(nanos, 50) / 1e6;
+  }
+
+  private static void process(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(command + " exited " + p.exitValue());
+    }
+  }
+
+  private static String cpuModel() throws IOException {
+    return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+        .filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 2))
+        .findFirst()
+        .orElse("unknown CPU");
+  }
+}
