@@ -1,6 +1,5 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.config.Engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -13,6 +12,7 @@ import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
+import org.weverywhere.config.Engine;
 
 /** The executor wires itself under plain Weld SE, from nothing but the two settings records. */
 @EnableWeld
