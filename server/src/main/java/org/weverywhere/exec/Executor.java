@@ -1,6 +1,5 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.config.Engine;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.host.GuestState;
 import org.weverywhere.exec.host.HostFacts;

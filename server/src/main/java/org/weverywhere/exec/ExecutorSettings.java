@@ -1,7 +1,7 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.config.Engine;
 import java.time.Duration;
+import org.weverywhere.config.Engine;
 
 /**
  * Executor-wide settings ({@code executor.*}).

@@ -1,7 +1,7 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.config.Engine;
 import java.util.List;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.host.GuestMemory;
 import org.weverywhere.exec.host.GuestState;
 import org.weverywhere.exec.host.HostFault;

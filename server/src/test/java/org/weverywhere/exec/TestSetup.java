@@ -1,8 +1,8 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.config.Engine;
 import java.time.Duration;
 import java.util.Map;
+import org.weverywhere.config.Engine;
 
 /** Settings and quotas the executor tests run under; small enough that limits are reached fast. */
 final class TestSetup {

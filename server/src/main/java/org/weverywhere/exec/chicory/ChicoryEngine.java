@@ -1,6 +1,5 @@
 package org.weverywhere.exec.chicory;
 
-import org.weverywhere.config.Engine;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ModuleCache;
 import org.weverywhere.exec.TrapKind;
 import org.weverywhere.exec.WasmEngine;

@@ -1,9 +1,9 @@
 package org.weverywhere.exec.wasmtime;
 
-import org.weverywhere.config.Engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.WasmEngine;
 
 /**

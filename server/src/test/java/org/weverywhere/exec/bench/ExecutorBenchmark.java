@@ -1,6 +1,5 @@
 package org.weverywhere.exec.bench;
 
-import org.weverywhere.config.Engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
