@@ -5,7 +5,8 @@ package org.weverywhere;
  *
  * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
- * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups.
+ * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 5xxx Network
+ * Messages (wire format, verification, transport answers).
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -25,7 +26,26 @@ public enum ErrorCode {
 
   KEY_MALFORMED("WE4001", "a key file is not a valid PEM key"),
   KEY_NOT_ED25519("WE4002", "a key is not an Ed25519 key"),
-  GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid");
+  GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid"),
+
+  PROTOCOL_MALFORMED("WE5001", "a network message is not valid CBOR/COSE or breaks the message schema"),
+  PROTOCOL_TRUNCATED("WE5002", "a network message ends before a declared item is complete"),
+  PROTOCOL_OVERSIZED("WE5003", "a network message is larger than its transport allows"),
+  PROTOCOL_LIMIT("WE5004", "a network message nests deeper or holds longer items than allowed"),
+  PROTOCOL_ALGORITHM("WE5005", "a network message is signed with an algorithm other than EdDSA"),
+  PROTOCOL_BAD_SIGNATURE("WE5006", "a network message's signature does not verify"),
+  PROTOCOL_STALE("WE5007", "a network message's timestamp is outside the accepted window"),
+  PROTOCOL_REPLAYED("WE5008", "a network message id was seen before"),
+  PROTOCOL_AUDIENCE("WE5009", "a network message is addressed to another node"),
+  PROTOCOL_VERSION("WE5010", "a network message has an unsupported protocol version"),
+  PROTOCOL_UNKNOWN_TYPE("WE5011", "a network message has a type this version does not know"),
+  PROTOCOL_BUSY("WE5012", "the replay cache is full: too many messages inside the window"),
+  PROTOCOL_NOT_PERMITTED("WE5020", "the requester's Signature Groups lack the privilege a request needs"),
+  PROTOCOL_NOT_MEMBER("WE5021", "a request names a Signature Group its key is not in"),
+  PROTOCOL_QUOTA("WE5022", "a request exceeds a quota of its Signature Group"),
+  PROTOCOL_REFUSED("WE5023", "a peer refused a request with an error reply"),
+  PROTOCOL_NO_ANSWER("WE5024", "a peer did not answer in time"),
+  PROTOCOL_TRANSPORT("WE5025", "a network socket or HTTP exchange failed");
 
   private final String code;
   private final String summary;

@@ -1,0 +1,27 @@
+package org.weverywhere.protocol;
+
+/**
+ * How large and how deep a decoded message may be. A datagram can never exceed {@link
+ * #UDP_DATAGRAM_BYTES}; the HTTP bulk channel allows {@code maxMessageBytes} (modules travel there).
+ *
+ * @param maxMessageBytes the whole COSE_Sign1 envelope
+ * @param maxDepth nesting of arrays and maps inside the payload, the payload map itself being 1
+ * @param maxItems entries of one array or map
+ * @param maxTextBytes one text string, in UTF-8 bytes
+ */
+public record WireLimits(int maxMessageBytes, int maxDepth, int maxItems, int maxTextBytes) {
+  /** The largest datagram sent or accepted: fits an IPv6 minimum MTU (1280) with headers. */
+  public static final int UDP_DATAGRAM_BYTES = 1200;
+
+  /** What a datagram may carry. */
+  public static final WireLimits UDP = new WireLimits(UDP_DATAGRAM_BYTES, 8, 256, 1024);
+
+  /** What an HTTP bulk body may carry by default: a module of up to 64 MiB and its envelope. */
+  public static final WireLimits HTTP = new WireLimits(64 * 1024 * 1024 + 64 * 1024, 8, 4096, 64 * 1024);
+
+  public WireLimits {
+    if (maxMessageBytes < 1 || maxDepth < 1 || maxItems < 1 || maxTextBytes < 1) {
+      throw new IllegalArgumentException("wire limits must be positive");
+    }
+  }
+}
