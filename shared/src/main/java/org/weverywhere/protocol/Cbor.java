@@ -94,6 +94,10 @@ final class Cbor {
 
   /** Decodes exactly one item filling {@code bytes[offset, offset+length)}. */
   static Object decode(byte[] bytes, int offset, int length, WireLimits limits, String what) {
+    if (length == 0) {
+      throw new ProtocolException(Reason.TRUNCATED, what + " is empty");
+    }
+    CborScan.check(bytes, offset, length, what);
     try (CBORParser p = FACTORY.createParser(bytes, offset, length)) {
       JsonToken first = p.nextToken();
       if (first == null) {

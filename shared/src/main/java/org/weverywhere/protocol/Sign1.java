@@ -79,6 +79,10 @@ final class Sign1 {
 
   private static Parts parse(byte[] envelope, int length) {
     String what = "envelope";
+    if (length == 0) {
+      throw new ProtocolException(Reason.TRUNCATED, "empty message");
+    }
+    CborScan.check(envelope, 0, length, what);
     try (CBORParser p = Cbor.FACTORY.createParser(envelope, 0, length)) {
       JsonToken token = p.nextToken();
       if (token == null) {
@@ -144,6 +148,11 @@ final class Sign1 {
 
   /** The value of label 1 in a protected header map, or null when it cannot be found. */
   private static Object algorithmOf(byte[] protectedHeader) {
+    try {
+      CborScan.check(protectedHeader, 0, protectedHeader.length, "protected header");
+    } catch (ProtocolException garbage) {
+      return null;
+    }
     try (CBORParser p = Cbor.FACTORY.createParser(protectedHeader)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
