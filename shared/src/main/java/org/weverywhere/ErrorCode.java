@@ -19,6 +19,7 @@ public enum ErrorCode {
   WASM_MALFORMED("WE2003", "the binary violates the WebAssembly binary format"),
   WASM_LIMIT("WE2004", "the binary declares more than this reader accepts"),
   WASM_METADATA("WE2005", "the weverywhere custom section is not valid"),
+  WASM_SIGNATURE_INVALID("WE2006", "a module's embedded signature does not verify over its content"),
 
   CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
   CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),
