@@ -82,12 +82,16 @@ final class InspectCommand implements Callable<Integer> {
               out.print(ModuleReport.render(file.path(), info) + ModuleReport.signatures(signatures, groups));
             }
             first = false;
-            yield signatures.signed() && !signatures.allValid()
-                ? new WeverywhereException(ErrorCode.WASM_SIGNATURE_INVALID, file.path() + ": signed, but "
-                    + signatures.checks().stream().filter(c -> !c.valid()).map(c -> c.signer()
-                        .map(f -> f.shortForm() + ": ").orElse("") + c.detail()).distinct()
-                        .collect(java.util.stream.Collectors.joining("; ")))
-                : null;
+            if (signatures.signed() && !signatures.allValid()) {
+              // the report (and its JSON line) already says which signatures fail; stderr and the
+              // exit status say that something is wrong
+              failures++;
+              err.println(FailureReporter.line(new WeverywhereException(ErrorCode.WASM_SIGNATURE_INVALID,
+                  file.path() + ": signed, but " + signatures.checks().stream().filter(c -> !c.valid())
+                      .map(c -> c.signer().map(f -> f.shortForm() + ": ").orElse("") + c.detail())
+                      .collect(java.util.stream.Collectors.joining("; ")))));
+            }
+            yield null;
           } catch (WasmFormatException bad) {
             yield new WeverywhereException(bad.code(), file.path() + ": " + bad.getMessage(), bad);
           } catch (AccessDeniedException denied) {

@@ -82,6 +82,14 @@ class SignCommandTest {
     assertTrue(inspect.out().contains("INVALID: module content changed after signing"), inspect.out());
     assertEquals("weverywhere: " + module + ": signed, but " + fingerprint("alice").substring(7, 19)
         + ": module content changed after signing [WE2006]\n", inspect.err());
+
+    CliRun json = CliRun.of("inspect", "--json", module.toString());
+    assertEquals(1, json.status());
+    assertEquals(1, json.out().lines().count(), "one JSON line per module: " + json.out());
+    JsonNode line = new ObjectMapper().readTree(json.out());
+    assertTrue(line.get("signed").asBoolean());
+    assertEquals(false, line.get("signatures").get(0).get("valid").asBoolean());
+    assertEquals("module content changed after signing", line.get("signatures").get(0).get("detail").asText());
   }
 
   @Test
