@@ -18,13 +18,16 @@ import org.weverywhere.protocol.ProtocolException.Reason;
  * bounded probing), so neither memory nor work per lookup grows with traffic.
  *
  * <p>{@code capacity} is the number of ids the cache holds when messages arrive evenly over the
- * window; one period can take {@code capacity / 7}. Beyond that, messages stamped in a full period
+ * window; one period can take {@code 1.1 × capacity / 7}. Beyond that, messages stamped in a full period
  * are refused with {@link Reason#BUSY} rather than forgotten, because forgetting would admit
  * replays.
  */
 public final class ReplayCache {
   static final int BUCKETS = 8;
-  private static final int MAX_PROBES = 64;
+  /** Linear probing at load ≤ 3/4 rarely runs past a few dozen slots; this bounds the worst case. */
+  private static final int MAX_PROBES = 512;
+  /** Room for a period taking a little more than its even share (clock alignment, jitter). */
+  private static final double SLACK = 1.1;
 
   private final long windowMillis;
   private final long periodMillis;
@@ -42,7 +45,7 @@ public final class ReplayCache {
     }
     this.windowMillis = window.toMillis();
     this.periodMillis = Math.max(1, -Math.floorDiv(-2 * windowMillis, BUCKETS - 1));
-    this.perBucket = (int) Math.ceil(capacity / (double) (BUCKETS - 1));
+    this.perBucket = (int) Math.ceil(SLACK * capacity / (BUCKETS - 1));
     int tableSlots = Integer.highestOneBit(Math.max(2, (int) Math.ceil(perBucket / 0.75)) - 1) << 1;
     this.mask = tableSlots - 1;
     this.slots = new long[BUCKETS][2 * tableSlots];
@@ -96,9 +99,9 @@ public final class ReplayCache {
     return (long) BUCKETS * slots[0].length * Long.BYTES;
   }
 
-  /** Ids the cache holds at most with an even arrival rate over the window. */
+  /** Ids the cache holds at least with an even arrival rate over the window. */
   public long capacity() {
-    return (long) perBucket * (BUCKETS - 1);
+    return (long) Math.floor(perBucket * (BUCKETS - 1) / SLACK);
   }
 
   public Duration window() {

@@ -12,11 +12,9 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.ProviderException;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.weverywhere.protocol.ProtocolException.Reason;
-import org.weverywhere.trust.Ed25519;
 
 /**
  * COSE_Sign1 (RFC 9052 §4.2) as this protocol profiles it: always tagged (18), the protected header
@@ -43,8 +41,9 @@ final class Sign1 {
 
   /** The COSE_Sign1 bytes of {@code payload}, signed with {@code key} whose public half is {@code pub}. */
   static byte[] sign(byte[] payload, PrivateKey key, PublicKey pub) {
-    byte[] protectedHeader = protectedHeader(rawKey(pub));
-    byte[] signature = Ed25519.sign(key, sigStructure(protectedHeader, payload));
+    byte[] raw = rawKey(pub);
+    byte[] protectedHeader = protectedHeader(raw);
+    byte[] signature = EdDsa.sign(key, raw, sigStructure(protectedHeader, payload));
     var out = new ByteArrayOutputStream(payload.length + 128);
     try (CBORGenerator g = Cbor.FACTORY.createGenerator(out)) {
       g.writeTag(TAG);
@@ -177,14 +176,8 @@ final class Sign1 {
   }
 
   private static boolean verify(Parts parts) {
-    try {
-      Signature verifier = Signature.getInstance("Ed25519");
-      verifier.initVerify(parts.signer());
-      verifier.update(sigStructure(parts.protectedHeader(), parts.payload()));
-      return verifier.verify(parts.signature());
-    } catch (GeneralSecurityException | ProviderException invalid) {
-      return false; // a key or signature that is not even well-formed is a bad signature
-    }
+    byte[] raw = Arrays.copyOfRange(parts.protectedHeader(), PROTECTED_PREFIX.length, parts.protectedHeader().length);
+    return EdDsa.verify(raw, sigStructure(parts.protectedHeader(), parts.payload()), parts.signature());
   }
 
   /** {@code ["Signature1", protected, h'', payload]}: the bytes Ed25519 signs (RFC 9052 §4.4). */
