@@ -33,6 +33,12 @@ final class EdDsa {
     }
   }
 
+  /** True when {@code signature} is a valid signature of {@code message} by the key at {@code point}. */
+  static boolean verify(Ed25519.PublicPoint point, byte[] message, byte[] signature) {
+    return signature.length == Ed25519.SIGNATURE_SIZE
+        && Ed25519.verify(signature, 0, point, message, 0, message.length);
+  }
+
   /** True when {@code signature} is a valid signature of {@code message} by raw key {@code publicKey}. */
   static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE || signature.length != Ed25519.SIGNATURE_SIZE) {

@@ -7,12 +7,8 @@ import com.fasterxml.jackson.dataformat.cbor.CBORReadContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.ProviderException;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import org.weverywhere.protocol.ProtocolException.Reason;
 
@@ -61,7 +57,7 @@ final class Sign1 {
   }
 
   /** A structurally valid envelope: the parts still to be checked. */
-  record Parts(byte[] protectedHeader, PublicKey signer, byte[] payload, byte[] signature) {}
+  record Parts(byte[] protectedHeader, SignerKeys.Signer signer, byte[] payload, byte[] signature) {}
 
   /** Parses {@code envelope} and checks its signature; the payload is not yet decoded. */
   static Parts open(byte[] envelope, int length, WireLimits limits) {
@@ -95,7 +91,7 @@ final class Sign1 {
         throw new ProtocolException(Reason.MALFORMED, "COSE_Sign1 must be a definite array of 4");
       }
       byte[] protectedHeader = bytes(p, "protected header");
-      PublicKey signer = signer(protectedHeader);
+      SignerKeys.Signer signer = signer(protectedHeader);
       if (next(p) != JsonToken.START_OBJECT || p.getCurrentTag() != -1) {
         throw new ProtocolException(Reason.MALFORMED, "unprotected header must be a map");
       }
@@ -121,7 +117,7 @@ final class Sign1 {
   }
 
   /** The signer's key, after checking that the header says EdDSA and nothing else. */
-  private static PublicKey signer(byte[] protectedHeader) {
+  private static SignerKeys.Signer signer(byte[] protectedHeader) {
     boolean canonical = protectedHeader.length == PROTECTED_PREFIX.length + KEY_BYTES
         && Arrays.equals(protectedHeader, 0, PROTECTED_PREFIX.length, PROTECTED_PREFIX, 0, PROTECTED_PREFIX.length);
     if (!canonical) {
@@ -136,13 +132,12 @@ final class Sign1 {
       throw new ProtocolException(Reason.MALFORMED,
           "protected header must be exactly {1: -8, 4: 32-byte Ed25519 key}");
     }
-    byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + KEY_BYTES);
-    System.arraycopy(protectedHeader, PROTECTED_PREFIX.length, spki, SPKI_PREFIX.length, KEY_BYTES);
-    try {
-      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-    } catch (GeneralSecurityException | ProviderException bad) {
-      throw new ProtocolException(Reason.BAD_SIGNATURE, "kid is not a usable Ed25519 public key", bad);
+    SignerKeys.Signer signer = SignerKeys.of(Arrays.copyOfRange(protectedHeader, PROTECTED_PREFIX.length,
+        protectedHeader.length));
+    if (signer == null) {
+      throw new ProtocolException(Reason.BAD_SIGNATURE, "kid is not a usable Ed25519 public key");
     }
+    return signer;
   }
 
   /** The value of label 1 in a protected header map, or null when it cannot be found. */
@@ -176,8 +171,8 @@ final class Sign1 {
   }
 
   private static boolean verify(Parts parts) {
-    byte[] raw = Arrays.copyOfRange(parts.protectedHeader(), PROTECTED_PREFIX.length, parts.protectedHeader().length);
-    return EdDsa.verify(raw, sigStructure(parts.protectedHeader(), parts.payload()), parts.signature());
+    return EdDsa.verify(parts.signer().point(), sigStructure(parts.protectedHeader(), parts.payload()),
+        parts.signature());
   }
 
   /** {@code ["Signature1", protected, h'', payload]}: the bytes Ed25519 signs (RFC 9052 §4.4). */

@@ -68,7 +68,6 @@ public final class Verifier {
           + "; a client accepts only messages for any");
     }
     replays.record(header.id(), header.timestamp());
-    return new SignedMessage(header, decoded.message(), parts.signer(),
-        Fingerprint.of(parts.signer()), length);
+    return new SignedMessage(header, decoded.message(), parts.signer().key(), parts.signer().fingerprint(), length);
   }
 }

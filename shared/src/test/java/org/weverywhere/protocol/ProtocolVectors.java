@@ -113,7 +113,7 @@ final class ProtocolVectors {
     expect.put("outcome", "valid");
     Sign1.Parts parts = Sign1.open(wire, wire.length, WireLimits.HTTP);
     expect.put("type", MessageCodec.decode(parts.payload(), WireLimits.HTTP).message().type());
-    expect.put("signer", Fingerprint.of(parts.signer()).toString());
+    expect.put("signer", parts.signer().fingerprint().toString());
     vector.put("expect", expect);
     return vector;
   }
