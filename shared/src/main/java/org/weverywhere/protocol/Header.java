@@ -23,7 +23,8 @@ public record Header(
 
   public Header {
     Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(timestamp, "timestamp");
+    // the wire carries milliseconds: keep only those, so a header equals its decoded copy
+    timestamp = Objects.requireNonNull(timestamp, "timestamp").truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Objects.requireNonNull(audience, "audience");
     Objects.requireNonNull(replyTo, "replyTo");
     Objects.requireNonNull(group, "group");

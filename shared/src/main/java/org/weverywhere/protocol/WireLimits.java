@@ -19,6 +19,17 @@ public record WireLimits(int maxMessageBytes, int maxDepth, int maxItems, int ma
   /** What an HTTP bulk body may carry by default: a module of up to 64 MiB and its envelope. */
   public static final WireLimits HTTP = new WireLimits(64 * 1024 * 1024 + 64 * 1024, 8, 4096, 64 * 1024);
 
+  /** A UDP reply to a sender not yet verified is at most this many times its request's size. */
+  public static final int AMPLIFICATION_FACTOR = 3;
+
+  /**
+   * The largest UDP reply allowed to a request of {@code requestBytes}: UDP source addresses can be
+   * forged, so a reply must never turn a small datagram into a large one aimed at someone else.
+   */
+  public static int maxUdpReply(int requestBytes) {
+    return (int) Math.min(UDP_DATAGRAM_BYTES, (long) AMPLIFICATION_FACTOR * requestBytes);
+  }
+
   public WireLimits {
     if (maxMessageBytes < 1 || maxDepth < 1 || maxItems < 1 || maxTextBytes < 1) {
       throw new IllegalArgumentException("wire limits must be positive");

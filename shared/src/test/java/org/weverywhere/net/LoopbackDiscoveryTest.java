@@ -29,6 +29,7 @@ import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
@@ -72,6 +73,7 @@ class LoopbackDiscoveryTest {
       for (TestResponder r : List.of(a, b)) {
         for (int[] size : r.sizes) {
           assertTrue(size[1] <= 3 * size[0], "reply " + size[1] + " > 3 × request " + size[0]);
+          assertTrue(size[1] <= WireLimits.maxUdpReply(size[0]));
         }
       }
     }

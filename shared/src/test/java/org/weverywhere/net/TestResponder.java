@@ -104,7 +104,7 @@ final class TestResponder implements AutoCloseable {
     }
     byte[] wire = host.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
     sizes.add(new int[] {length, wire.length});
-    if (wire.length <= 3 * length) { // never amplify an unverified sender's traffic more than 3×
+    if (wire.length <= WireLimits.maxUdpReply(length)) { // never amplify a forged sender's traffic
       channel.send(ByteBuffer.wrap(wire), from);
     }
   }

@@ -105,6 +105,14 @@ class VerifierTest {
   }
 
   @Test
+  void aHeaderWithNanosecondsEqualsItsDecodedCopy() {
+    Header header = Header.fresh(Audience.ANY, NOW.plusNanos(123_456_789));
+    SignedMessage got = hostVerifier().verify(alice.sign(header, new Message.Bye()), WireLimits.UDP);
+    assertEquals(header, got.header());
+    assertEquals(NOW.plusMillis(123), got.header().timestamp());
+  }
+
+  @Test
   void theWindowIsConfigurable() {
     Verifier strict = new Verifier(clock, Duration.ofSeconds(5), new ReplayCache(Duration.ofSeconds(5), 100),
         Optional.empty());
