@@ -87,6 +87,7 @@ class LoopbackDiscoveryTest {
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(Set.of("only"), result.answers().stream().map(x -> x.announce().name()).collect(Collectors.toSet()));
       assertTrue(tookMs >= 650 && tookMs < 3000, "took " + tookMs + " ms");
+      assertTrue(only.requests.get() >= 1, "the responder heard the discover");
     }
   }
 
@@ -112,6 +113,7 @@ class LoopbackDiscoveryTest {
           gone.await(100, TimeUnit.MILLISECONDS);
         }
       }
+      assertTrue(listening != null);
       assertEquals(0, announced.getCount(), "no announce heard");
       assertEquals(0, gone.getCount(), "no bye heard");
     }
