@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "discover",
     description = {
-      "Send a signed discover to the IPv4 and IPv6 multicast groups on the chosen interfaces and print",
-      "each daemon's verified announce as it arrives, until the timeout or --max answers."
+      "Find daemons: print each one's verified announce as it arrives.",
+      "Sends a signed discover to the IPv4 and IPv6 multicast groups on the chosen interfaces and",
+      "waits until the timeout or --max answers."
     },
     mixinStandardHelpOptions = true,
     footerHeading = "%nExamples:%n",
@@ -106,7 +107,11 @@ final class DiscoverCommand implements Callable<Integer> {
       out.flush();
     });
     PrintWriter err = spec.commandLine().getErr();
-    result.unsent().forEach(u -> err.println("weverywhere: not sent to " + u));
+    if (result.answers().isEmpty()) {
+      // a group that could not be reached explains silence; with answers it is only noise (lo has no
+      // IPv6 multicast route by default)
+      result.unsent().forEach(u -> err.println("weverywhere: not sent to " + u));
+    }
     if (!result.rejected().isEmpty()) {
       err.println("weverywhere: ignored " + result.rejected().size() + " unverifiable answer(s), first: "
           + FailureReporter.line(result.rejected().get(0)).substring("weverywhere: ".length()));

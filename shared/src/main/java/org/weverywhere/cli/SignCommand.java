@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sign",
     description = {
-      "Sign a WebAssembly module with an Ed25519 private key: the signature goes into the module's",
-      "first custom section 'signature' (WebAssembly tool-conventions format, as wasmsign2 writes it).",
-      "Signing a signed module adds a signer; signing again with the same key replaces its signature."
+      "Sign a WebAssembly module with an Ed25519 private key.",
+      "The signature goes into the module's first custom section 'signature' (WebAssembly",
+      "tool-conventions format, as wasmsign2 writes it). Signing a signed module adds a signer;",
+      "signing again with the same key replaces its signature. See docs/SIGNING.md."
     },
     mixinStandardHelpOptions = true,
     footerHeading = "%nExamples:%n",
