@@ -5,8 +5,9 @@ package org.weverywhere;
  *
  * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
- * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 7xxx the
- * library store, 8xxx the event journal.
+ * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 5xxx Network
+ * Messages (wire format, verification, transport answers), 7xxx the library store, 8xxx the event
+ * journal.
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -17,6 +18,7 @@ public enum ErrorCode {
   WASM_NOT_WASM("WE2001", "the file is not a WebAssembly binary"),
   WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),
   WASM_MALFORMED("WE2003", "the binary violates the WebAssembly binary format"),
+  WASM_SIGNATURE_INVALID("WE2006", "a module's embedded signature does not verify over its content"),
 
   CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
   CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),
@@ -26,6 +28,25 @@ public enum ErrorCode {
   KEY_NOT_ED25519("WE4002", "a key is not an Ed25519 key"),
   GROUP_INVALID("WE4003", "a Signature Group directory or name is not valid"),
   KEY_EXPOSED("WE4004", "a private key file can be read or written by other users"),
+
+  PROTOCOL_MALFORMED("WE5001", "a network message is not valid CBOR/COSE or breaks the message schema"),
+  PROTOCOL_TRUNCATED("WE5002", "a network message ends before a declared item is complete"),
+  PROTOCOL_OVERSIZED("WE5003", "a network message is larger than its transport allows"),
+  PROTOCOL_LIMIT("WE5004", "a network message nests deeper or holds longer items than allowed"),
+  PROTOCOL_ALGORITHM("WE5005", "a network message is signed with an algorithm other than EdDSA"),
+  PROTOCOL_BAD_SIGNATURE("WE5006", "a network message's signature does not verify"),
+  PROTOCOL_STALE("WE5007", "a network message's timestamp is outside the accepted window"),
+  PROTOCOL_REPLAYED("WE5008", "a network message id was seen before"),
+  PROTOCOL_AUDIENCE("WE5009", "a network message is addressed to another node"),
+  PROTOCOL_VERSION("WE5010", "a network message has an unsupported protocol version"),
+  PROTOCOL_UNKNOWN_TYPE("WE5011", "a network message has a type this version does not know"),
+  PROTOCOL_BUSY("WE5012", "the replay cache is full: too many messages inside the window"),
+  PROTOCOL_NOT_PERMITTED("WE5020", "the requester's Signature Groups lack the privilege a request needs"),
+  PROTOCOL_NOT_MEMBER("WE5021", "a request names a Signature Group its key is not in"),
+  PROTOCOL_QUOTA("WE5022", "a request exceeds a quota of its Signature Group"),
+  PROTOCOL_REFUSED("WE5023", "a peer refused a request with an error reply"),
+  PROTOCOL_NO_ANSWER("WE5024", "a peer did not answer in time"),
+  PROTOCOL_TRANSPORT("WE5025", "a network socket or HTTP exchange failed"),
 
   STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),

@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
     description = "Run WASI programs everywhere on a network.",
     subcommands = {
       InspectCommand.class,
+      SignCommand.class,
+      DiscoverCommand.class,
       KeygenCommand.class,
       GroupsCommand.class,
       ConfigCommand.class,
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
       "  weverywhere inspect target/example-programs",
       "  weverywhere inspect --json hello.wasi",
       "  weverywhere keygen --name alice --out ~/.config/weverywhere",
+      "  weverywhere sign hello.wasi --key ~/.config/weverywhere/keys/alice.key.pem",
+      "  weverywhere discover --timeout 2",
       "  weverywhere config extract --to /tmp/we-etc",
       "",
       "Exit status:",

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.trust.SignatureGroups;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleMetadata;
+import org.weverywhere.wasm.ModuleSignatures;
 import org.weverywhere.wasm.ValueType;
 import org.weverywhere.wasm.WasmFormatException;
 
@@ -26,6 +28,30 @@ final class ModuleJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private ModuleJson() {}
+
+  /** The report with its signatures: {@code signed}, and each signer with its verdict and groups. */
+  static ObjectNode of(Path path, ModuleInfo info, ModuleSignatures.Report report, Optional<SignatureGroups> groups) {
+    ObjectNode o = of(path, info);
+    o.put("signed", report.signed());
+    ArrayNode signatures = o.putArray("signatures");
+    for (ModuleSignatures.Check check : report.checks()) {
+      ObjectNode n = signatures.addObject();
+      if (check.signer().isPresent()) {
+        n.put("signer", check.signer().get().toString());
+      } else {
+        n.putNull("signer");
+      }
+      n.put("valid", check.valid());
+      n.put("detail", check.detail());
+      if (groups.isPresent() && check.signer().isPresent()) {
+        ArrayNode names = n.putArray("groups");
+        groups.get().membership(check.signer().get()).groups().forEach(names::add);
+      } else {
+        n.putNull("groups");
+      }
+    }
+    return o;
+  }
 
   static ObjectNode of(Path path, ModuleInfo info) {
     ObjectNode o = F.objectNode();

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.weverywhere.trust.Fingerprint;
+import org.weverywhere.trust.SignatureGroups;
 import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
@@ -12,6 +14,7 @@ import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleKind;
 import org.weverywhere.wasm.ModuleMetadata;
+import org.weverywhere.wasm.ModuleSignatures;
 import org.weverywhere.wasm.ValueType;
 
 /** The human form of {@code inspect}: a compact report, labels and columns aligned. */
@@ -62,6 +65,27 @@ final class ModuleReport {
     }
     for (String warning : info.warnings()) {
       line(s, "warning", warning);
+    }
+    return s.toString();
+  }
+
+  /** The signature lines: unsigned, or each signer with its verdict and (given groups) its groups. */
+  static String signatures(ModuleSignatures.Report report, Optional<SignatureGroups> groups) {
+    var s = new StringBuilder();
+    if (!report.signed()) {
+      line(s, "signed", "no");
+      return s.toString();
+    }
+    long valid = report.checks().stream().filter(ModuleSignatures.Check::valid).count();
+    line(s, "signed", report.allValid() ? "yes, " + valid + " valid signature" + (valid == 1 ? "" : "s")
+        : "INVALID: " + (report.checks().size() - valid) + " of " + report.checks().size()
+            + " signatures do not verify");
+    for (ModuleSignatures.Check check : report.checks()) {
+      String who = check.signer().map(Fingerprint::toString).orElse("(unknown key)");
+      String verdict = check.valid() ? "valid" : "INVALID: " + check.detail();
+      String inGroups = groups.isPresent() && check.signer().isPresent()
+          ? "  groups: " + String.join(", ", groups.get().membership(check.signer().get()).groups()) : "";
+      line(s, "signer", who + "  " + verdict + inGroups);
     }
     return s.toString();
   }

@@ -1,0 +1,95 @@
+package org.weverywhere.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.ProtocolException.Reason;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.trust.Fingerprint;
+
+/**
+ * Requests over the HTTP bulk channel: {@code POST /weverywhere/v1/messages} with the signed
+ * message as an {@code application/cose} body; a 200 answer carries the signed reply (an {@code
+ * error} reply included). Any other status is a transport-level refusal. Bodies are read up to
+ * {@link WireLimits#maxMessageBytes()} and no further.
+ */
+public final class BulkClient {
+  public static final String PATH = "/weverywhere/v1/messages";
+  public static final String MEDIA_TYPE = "application/cose";
+
+  private final MessageSigner signer;
+  private final Verifier verifier;
+  private final Clock clock;
+  private final HttpClient http;
+  private final Duration timeout;
+  private final WireLimits limits;
+
+  public BulkClient(MessageSigner signer, Verifier verifier, Clock clock, Duration connectTimeout, Duration timeout,
+      WireLimits limits) {
+    this.signer = Objects.requireNonNull(signer);
+    this.verifier = Objects.requireNonNull(verifier);
+    this.clock = Objects.requireNonNull(clock);
+    this.timeout = Objects.requireNonNull(timeout);
+    this.limits = Objects.requireNonNull(limits);
+    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  /** Sends {@code message} to node {@code node} at {@code base} (e.g. {@code http://10.0.0.5:22341}). */
+  public SignedMessage request(URI base, Fingerprint node, Message message) {
+    Header header = Header.fresh(Audience.node(node), clock.instant());
+    return exchange(base, node, header, message);
+  }
+
+  /** Like {@link #request} with a header of the caller's, e.g. one naming the group to charge. */
+  public SignedMessage exchange(URI base, Fingerprint node, Header header, Message message) {
+    URI target = base.resolve(PATH);
+    HttpRequest request = HttpRequest.newBuilder(target)
+        .timeout(timeout)
+        .header("Content-Type", MEDIA_TYPE)
+        .header("Accept", MEDIA_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(signer.sign(header, message)))
+        .build();
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (HttpTimeoutException slow) {
+      throw new ProtocolException(Reason.NO_ANSWER, target + " did not answer within " + timeout.toMillis() + " ms",
+          slow);
+    } catch (IOException failed) {
+      throw new ProtocolException(Reason.TRANSPORT, target + ": " + failed, failed);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new ProtocolException(Reason.NO_ANSWER, target + ": interrupted while waiting", interrupted);
+    }
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(limits.maxMessageBytes() + 1);
+    } catch (IOException failed) {
+      throw new ProtocolException(Reason.TRANSPORT, target + ": reading the reply: " + failed.getMessage(), failed);
+    }
+    if (response.statusCode() != 200) {
+      throw new ProtocolException(Reason.REFUSED, target + " answered HTTP " + response.statusCode());
+    }
+    SignedMessage reply = verifier.verify(body, limits);
+    if (!reply.fingerprint().equals(node) || !reply.header().replyTo().equals(java.util.Optional.of(header.id()))) {
+      throw new ProtocolException(Reason.REFUSED, target + " answered with a reply from another node or to another"
+          + " request");
+    }
+    return Replies.unwrap(reply, target.toString());
+  }
+}

@@ -1,0 +1,107 @@
+package org.weverywhere.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageId;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.ProtocolException.Reason;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.trust.Fingerprint;
+
+/**
+ * One request, one reply, over unicast UDP. Each attempt is signed afresh (new id, new timestamp),
+ * so a retry is never mistaken for a replay; a reply answering any attempt ends the wait. Only
+ * requests that are safe to repeat belong on UDP (discover, describe, small control queries);
+ * execute and fetch go over {@link BulkClient}.
+ */
+public final class UdpClient {
+  private final MessageSigner signer;
+  private final Verifier verifier;
+  private final Clock clock;
+
+  public UdpClient(MessageSigner signer, Verifier verifier, Clock clock) {
+    this.signer = Objects.requireNonNull(signer);
+    this.verifier = Objects.requireNonNull(verifier);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * Sends {@code message} to node {@code node} at {@code peer} up to {@code attempts} times, waiting
+   * {@code perAttempt} for each; returns the verified reply, or throws {@code NO_ANSWER}, a refusal
+   * ({@code REFUSED}, {@code QUOTA_EXCEEDED} naming the quota, {@code NOT_PERMITTED}...), or
+   * {@code TRANSPORT}.
+   */
+  public SignedMessage request(InetSocketAddress peer, Fingerprint node, Message message, Duration perAttempt,
+      int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("at least one attempt");
+    }
+    var family = peer.getAddress() instanceof java.net.Inet6Address
+        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    Set<MessageId> sent = new HashSet<>();
+    int rejected = 0;
+    try (DatagramChannel channel = DatagramChannel.open(family); Selector selector = Selector.open()) {
+      channel.bind(null);
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_READ);
+      ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+      for (int attempt = 0; attempt < attempts; attempt++) {
+        Header header = Header.fresh(Audience.node(node), clock.instant());
+        byte[] wire = signer.sign(header, message);
+        if (wire.length > WireLimits.UDP_DATAGRAM_BYTES) {
+          throw new ProtocolException(Reason.OVERSIZED, message.type() + " of " + wire.length
+              + " bytes does not fit a datagram; send it over HTTP");
+        }
+        channel.send(ByteBuffer.wrap(wire), peer);
+        sent.add(header.id());
+        Instant deadline = clock.instant().plus(perAttempt);
+        for (long left = perAttempt.toMillis(); left > 0;
+            left = Duration.between(clock.instant(), deadline).toMillis()) {
+          if (selector.select(left) == 0) {
+            continue;
+          }
+          selector.selectedKeys().clear();
+          for (int i = 0; i < 64; i++) {
+            buffer.clear();
+            InetSocketAddress from = (InetSocketAddress) channel.receive(buffer);
+            if (from == null) {
+              break;
+            }
+            SignedMessage reply;
+            try {
+              reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+            } catch (ProtocolException refused) {
+              rejected++;
+              continue;
+            }
+            if (reply.fingerprint().equals(node) && reply.header().replyTo().filter(sent::contains).isPresent()) {
+              return Replies.unwrap(reply, peer.toString());
+            }
+          }
+        }
+      }
+    } catch (IOException failed) {
+      throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
+    }
+    throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + message.type() + " in " + attempts
+        + " attempt(s) of " + perAttempt.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
+        + " unverifiable datagrams ignored)" : ""));
+  }
+}

@@ -1,0 +1,87 @@
+package org.weverywhere.protocol;
+
+import org.weverywhere.protocol.ProtocolException.Reason;
+
+/**
+ * A walk over CBOR item heads that checks every declared length against the bytes actually there,
+ * before Jackson sees them.
+ *
+ * <p>Jackson's parser believes a byte string's declared length and sizes its buffer by it (up to
+ * its own chunk size), so a 7-byte datagram claiming a 64 KiB string costs 64 KiB. Refusing such
+ * input first keeps the cost of any message proportional to its size. This is not a second
+ * decoder: it reads heads only, never builds values.
+ */
+final class CborScan {
+  private static final int MAX_STACK = 32;
+
+  private CborScan() {}
+
+  /** Throws unless {@code bytes[offset, offset+length)} holds exactly one well-formed item. */
+  static void check(byte[] bytes, int offset, int length, String what) {
+    int end = offset + length;
+    int at = offset;
+    long[] pending = new long[MAX_STACK]; // items still expected at each open level
+    int depth = 0;
+    pending[0] = 1;
+    while (true) {
+      while (depth >= 0 && pending[depth] == 0) {
+        depth--;
+      }
+      if (depth < 0) {
+        break;
+      }
+      if (at >= end) {
+        throw new ProtocolException(Reason.TRUNCATED, what + " is truncated");
+      }
+      pending[depth]--;
+      int head = bytes[at++] & 0xff;
+      int major = head >>> 5;
+      int info = head & 0x1f;
+      long argument;
+      if (info < 24) {
+        argument = info;
+      } else if (info <= 27) {
+        int size = 1 << (info - 24);
+        if (end - at < size) {
+          throw new ProtocolException(Reason.TRUNCATED, what + " is truncated");
+        }
+        argument = 0;
+        for (int i = 0; i < size; i++) {
+          argument = (argument << 8) | (bytes[at++] & 0xff);
+        }
+      } else {
+        throw new ProtocolException(Reason.MALFORMED,
+            what + ": indefinite lengths and reserved heads are not used (byte " + (at - 1 - offset) + ")");
+      }
+      switch (major) {
+        case 2, 3 -> {
+          if (argument < 0 || argument > end - at) {
+            throw new ProtocolException(Reason.TRUNCATED, what + " declares a string of "
+                + Long.toUnsignedString(argument) + " bytes with " + (end - at) + " left");
+          }
+          at += (int) argument;
+        }
+        case 4, 5 -> {
+          long items = major == 5 ? argument * 2 : argument;
+          if (argument < 0 || items < 0 || items > end - at) {
+            throw new ProtocolException(Reason.TRUNCATED, what + " declares " + Long.toUnsignedString(argument)
+                + " items with " + (end - at) + " bytes left");
+          }
+          if (items > 0) {
+            if (++depth >= MAX_STACK) {
+              throw new ProtocolException(Reason.LIMIT, what + " nests deeper than " + (MAX_STACK - 1));
+            }
+            pending[depth] = items;
+          }
+        }
+        case 6 -> pending[depth]++; // a tag applies to the next item
+        default -> {
+          // unsigned and negative integers, simple values and floats: the head is the whole item
+        }
+      }
+    }
+    if (at != end) {
+      throw new ProtocolException(Reason.MALFORMED, what + " has " + (end - at) + " bytes after its end");
+    }
+  }
+}

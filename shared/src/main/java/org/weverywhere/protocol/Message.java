@@ -1,0 +1,389 @@
+package org.weverywhere.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.weverywhere.protocol.ProtocolException.Reason;
+
+/**
+ * The body of a Network Message; {@link #type()} is its {@code t} on the wire. The CDDL of each is
+ * in docs/PROTOCOL.md. Byte arrays in these records are not copied: treat them as read-only.
+ */
+public sealed interface Message {
+  /** The wire name, e.g. {@code discover}. */
+  String type();
+
+  /** The body map, before encoding. */
+  Map<String, Object> body();
+
+  /** The privilege a requester needs for this message; empty for replies and free requests. */
+  default Optional<Privilege> privilege() {
+    return Optional.empty();
+  }
+
+  /** Asks every daemon that hears it to answer with an {@link Announce}. Free. */
+  record Discover() implements Message {
+    public String type() {
+      return "discover";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of();
+    }
+  }
+
+  /** A daemon's presence: its name, HTTP port, and what it offers. Signed by the host key. */
+  record Announce(String name, int httpPort, List<String> libraries, List<String> services) implements Message {
+    public Announce {
+      Objects.requireNonNull(name, "name");
+      libraries = List.copyOf(libraries);
+      services = List.copyOf(services);
+    }
+
+    public String type() {
+      return "announce";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("name", name, "http", (long) httpPort, "libraries", libraries, "services", services);
+    }
+
+    static Announce read(Fields f) {
+      return new Announce(f.text("name"), f.uint("http", 65535), f.texts("libraries"), f.texts("services"));
+    }
+  }
+
+  /** A daemon is stopping. */
+  record Bye() implements Message {
+    public String type() {
+      return "bye";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of();
+    }
+  }
+
+  /** Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free. */
+  record Describe(List<String> what) implements Message {
+    public Describe {
+      what = List.copyOf(what);
+    }
+
+    public String type() {
+      return "describe";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("what", what);
+    }
+  }
+
+  /** What a host offers. Host facts appear only when the requester has {@code observe}. */
+  record Description(Map<String, Long> host, List<Library> libraries, List<Service> services) implements Message {
+    public Description {
+      host = Map.copyOf(host);
+      libraries = List.copyOf(libraries);
+      services = List.copyOf(services);
+    }
+
+    public String type() {
+      return "description";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("host", new LinkedHashMap<>(host),
+          "libraries", libraries.stream().map(Library::toMap).toList(),
+          "services", services.stream().map(Service::toMap).toList());
+    }
+
+    static Description read(Fields f) {
+      return new Description(f.entries("host", v -> (Long) v, Long.class),
+          f.list("libraries", (item, at) -> Library.read(Fields.of(item, at))),
+          f.list("services", (item, at) -> Service.read(Fields.of(item, at))));
+    }
+  }
+
+  /** One library a host offers. */
+  record Library(String name, String version, byte[] sha256, long size, List<String> exports) {
+    public Library {
+      exports = List.copyOf(exports);
+    }
+
+    Map<String, Object> toMap() {
+      return Map.of("name", name, "version", version, "sha256", sha256, "size", size, "exports", exports);
+    }
+
+    static Library read(Fields f) {
+      long size = f.integer("size");
+      if (size < 0) {
+        throw Fields.malformed(f.path() + ".size", "a non-negative integer");
+      }
+      return new Library(f.text("name"), f.text("version"), f.bytes("sha256", 32), size, f.texts("exports"));
+    }
+  }
+
+  /** One running service on a host. */
+  record Service(String name, String library) {
+    Map<String, Object> toMap() {
+      return Map.of("name", name, "library", library);
+    }
+
+    static Service read(Fields f) {
+      return new Service(f.text("name"), f.text("library"));
+    }
+  }
+
+  /** Asks for a library's executable material; answered by {@link ModuleReply}. Needs fetch. */
+  record Fetch(String library, Optional<byte[]> sha256) implements Message {
+    public String type() {
+      return "fetch";
+    }
+
+    public Map<String, Object> body() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("library", library);
+      sha256.ifPresent(h -> body.put("sha256", h));
+      return body;
+    }
+
+    public Optional<Privilege> privilege() {
+      return Optional.of(Privilege.FETCH);
+    }
+
+    static Fetch read(Fields f) {
+      return new Fetch(f.text("library"), f.optionalBytes("sha256", 32));
+    }
+  }
+
+  /** A library's module bytes (over HTTP: they rarely fit a datagram). */
+  record ModuleReply(String library, byte[] sha256, byte[] module) implements Message {
+    public String type() {
+      return "module";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("library", library, "sha256", sha256, "bytes", module);
+    }
+
+    static ModuleReply read(Fields f) {
+      return new ModuleReply(f.text("library"), f.bytes("sha256", 32), f.bytes("bytes"));
+    }
+  }
+
+  /** What to run: a library the host has, or module bytes the client sends. */
+  sealed interface Target {
+    Map<String, Object> toMap();
+
+    static Target read(Fields f) {
+      if (f.has("library") == f.has("module")) {
+        throw Fields.malformed(f.path(), "a map with exactly one of library, module");
+      }
+      return f.has("library") ? new LibraryTarget(f.text("library")) : new ModuleTarget(f.bytes("module"));
+    }
+  }
+
+  record LibraryTarget(String library) implements Target {
+    public Map<String, Object> toMap() {
+      return Map.of("library", library);
+    }
+  }
+
+  record ModuleTarget(byte[] module) implements Target {
+    public Map<String, Object> toMap() {
+      return Map.of("module", module);
+    }
+  }
+
+  /** How to run it: as a WASI command, or by calling one exported function. */
+  sealed interface Invocation {
+    Map<String, Object> toMap();
+
+    static Invocation read(Fields f) {
+      if (f.has("function")) {
+        return new Call(f.text("function"), f.list("args", WasmValue::read));
+      }
+      return new Command(f.texts("args"), f.entries("env", v -> (String) v, String.class), f.bytes("stdin"));
+    }
+  }
+
+  /** A WASI command run: {@code _start} with these args, environment and stdin. */
+  record Command(List<String> args, Map<String, String> env, byte[] stdin) implements Invocation {
+    public Command {
+      args = List.copyOf(args);
+      env = Map.copyOf(env);
+    }
+
+    public Map<String, Object> toMap() {
+      return Map.of("args", args, "env", new LinkedHashMap<>(env), "stdin", stdin);
+    }
+  }
+
+  /** A call of one exported function with typed arguments. */
+  record Call(String function, List<WasmValue> args) implements Invocation {
+    public Call {
+      args = List.copyOf(args);
+    }
+
+    public Map<String, Object> toMap() {
+      return Map.of("function", function, "args", args.stream().map(WasmValue::toList).toList());
+    }
+  }
+
+  /**
+   * A WebAssembly number: {@code type} is i32, i64, f32 or f64; {@code bits} is the value, or for
+   * floats its IEEE 754 bit pattern (so NaN payloads survive and no CBOR float is ever needed).
+   */
+  record WasmValue(String type, long bits) {
+    private static final List<String> TYPES = List.of("i32", "i64", "f32", "f64");
+
+    public WasmValue {
+      if (!TYPES.contains(type)) {
+        throw new IllegalArgumentException("not a number type: " + type);
+      }
+    }
+
+    public static WasmValue i32(int v) {
+      return new WasmValue("i32", v);
+    }
+
+    public static WasmValue f64(double v) {
+      return new WasmValue("f64", Double.doubleToRawLongBits(v));
+    }
+
+    List<Object> toList() {
+      return List.of(type, bits);
+    }
+
+    static WasmValue read(Object item, String at) {
+      if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type
+          && TYPES.contains(type) && pair.get(1) instanceof Long bits) {
+        return new WasmValue(type, bits);
+      }
+      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer]");
+    }
+  }
+
+  /** Runs a module or function; answered by {@link Result}. Needs execute. */
+  record Execute(Target target, Invocation run) implements Message {
+    public String type() {
+      return "execute";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("target", target.toMap(), "run", run.toMap());
+    }
+
+    public Optional<Privilege> privilege() {
+      return Optional.of(Privilege.EXECUTE);
+    }
+
+    static Execute read(Fields f) {
+      return new Execute(Target.read(f.map("target")), Invocation.read(f.map("run")));
+    }
+  }
+
+  /**
+   * How an execution ended: {@code outcome} is completed, trapped, out-of-fuel, over-memory or
+   * interrupted; {@code exit} the WASI exit status; {@code values} a call's results.
+   */
+  record Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos)
+      implements Message {
+    public Result {
+      values = List.copyOf(values);
+    }
+
+    public String type() {
+      return "result";
+    }
+
+    public Map<String, Object> body() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("outcome", outcome);
+      body.put("exit", (long) exit);
+      body.put("stdout", stdout);
+      body.put("stderr", stderr);
+      body.put("values", values.stream().map(WasmValue::toList).toList());
+      body.put("cpu_ns", cpuNanos);
+      return body;
+    }
+
+    static Result read(Fields f) {
+      long exit = f.integer("exit");
+      if (exit < Integer.MIN_VALUE || exit > Integer.MAX_VALUE) {
+        throw Fields.malformed(f.path() + ".exit", "a 32-bit integer");
+      }
+      return new Result(f.text("outcome"), (int) exit, f.bytes("stdout"), f.bytes("stderr"),
+          f.list("values", WasmValue::read), f.integer("cpu_ns"));
+    }
+  }
+
+  /**
+   * A remote control action, the same set the control socket offers (reload, drain, publish...).
+   * Needs publish for publish/unpublish, control for everything else.
+   */
+  record Control(String action, Map<String, String> arguments) implements Message {
+    public Control {
+      arguments = Map.copyOf(arguments);
+    }
+
+    public String type() {
+      return "control";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("action", action, "args", new LinkedHashMap<>(arguments));
+    }
+
+    public Optional<Privilege> privilege() {
+      return Optional.of(action.equals("publish") || action.equals("unpublish") ? Privilege.PUBLISH : Privilege.CONTROL);
+    }
+
+    static Control read(Fields f) {
+      return new Control(f.text("action"), f.entries("args", v -> (String) v, String.class));
+    }
+  }
+
+  /** A refusal or failure: a stable code (WEnnnn), a message, and the quota when one was hit. */
+  record ErrorReply(String code, String message, Optional<String> quota) implements Message {
+    public String type() {
+      return "error";
+    }
+
+    public Map<String, Object> body() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("code", code);
+      body.put("message", message);
+      quota.ifPresent(q -> body.put("quota", q));
+      return body;
+    }
+
+    static ErrorReply read(Fields f) {
+      return new ErrorReply(f.text("code"), f.text("message"), f.optionalText("quota"));
+    }
+  }
+
+  /** Every type name this version knows, in the order of the spec. */
+  List<String> TYPES = List.of("discover", "announce", "bye", "describe", "description", "fetch", "module",
+      "execute", "result", "control", "error");
+
+  /** The body of a message of {@code type}. */
+  static Message read(String type, Fields body) {
+    return switch (type) {
+      case "discover" -> new Discover();
+      case "announce" -> Announce.read(body);
+      case "bye" -> new Bye();
+      case "describe" -> new Describe(body.texts("what"));
+      case "description" -> Description.read(body);
+      case "fetch" -> Fetch.read(body);
+      case "module" -> ModuleReply.read(body);
+      case "execute" -> Execute.read(body);
+      case "result" -> Result.read(body);
+      case "control" -> Control.read(body);
+      case "error" -> ErrorReply.read(body);
+      default -> throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
+    };
+  }
+}

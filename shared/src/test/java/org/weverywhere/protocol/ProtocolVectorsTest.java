@@ -1,0 +1,83 @@
+package org.weverywhere.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.weverywhere.trust.Fingerprint;
+
+/** The executable spec: every file in docs/protocol-vectors, checked against this implementation. */
+class ProtocolVectorsTest {
+  private static final Path VECTORS = Path.of(System.getProperty("weverywhere.root", ".."))
+      .resolve(ProtocolVectors.DIRECTORY);
+
+  static Stream<Path> vectorFiles() throws IOException {
+    try (Stream<Path> files = Files.list(VECTORS)) {
+      List<Path> all = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+      if (all.isEmpty()) {
+        throw new IllegalStateException("no vectors in " + VECTORS.toAbsolutePath());
+      }
+      return all.stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("vectorFiles")
+  void theImplementationGivesTheExpectedOutcome(Path file) throws IOException {
+    JsonNode vector = new ObjectMapper().readTree(file.toFile());
+    JsonNode receiver = vector.get("receiver");
+    Clock clock = Clock.fixed(Instant.parse(receiver.get("now").asText()), ZoneOffset.UTC);
+    Duration window = Duration.ofSeconds(receiver.get("windowSeconds").asLong());
+    Optional<Fingerprint> node = receiver.get("nodeId").isNull()
+        ? Optional.empty() : Optional.of(Fingerprint.parse(receiver.get("nodeId").asText()));
+    WireLimits limits = switch (receiver.get("transport").asText()) {
+      case "udp" -> WireLimits.UDP;
+      case "http" -> WireLimits.HTTP;
+      default -> throw new IllegalArgumentException("unknown transport in " + file);
+    };
+    Verifier verifier = new Verifier(clock, window, new ReplayCache(window, 1000), node);
+    for (JsonNode before : vector.get("acceptedBefore")) {
+      verifier.verify(HexFormat.of().parseHex(before.asText()), limits);
+    }
+    byte[] wire = HexFormat.of().parseHex(vector.get("hex").asText());
+    JsonNode expect = vector.get("expect");
+    if (expect.get("outcome").asText().equals("valid")) {
+      SignedMessage message = verifier.verify(wire, limits);
+      assertEquals(expect.get("type").asText(), message.message().type());
+      assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
+    } else {
+      ProtocolException e = assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
+      assertEquals(expect.get("reason").asText(), e.reason().name(), e.getMessage());
+      assertEquals(expect.get("code").asText(), e.code().code());
+    }
+  }
+
+  /** The files are what the generator makes today: the encoder is deterministic and nobody hand-edited them. */
+  @Test
+  void theVectorFilesAreCurrent() throws IOException {
+    var expected = new ProtocolVectors().all();
+    List<Path> files = vectorFiles().toList();
+    assertEquals(expected.size(), files.size(), "vector files: " + files);
+    for (var entry : expected.entrySet()) {
+      Path file = VECTORS.resolve(entry.getKey() + ".json");
+      assertFalse(!Files.exists(file), file + " is missing");
+      assertEquals(ProtocolVectors.text(entry.getValue()), Files.readString(file), file.toString());
+    }
+  }
+}
