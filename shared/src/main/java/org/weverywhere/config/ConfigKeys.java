@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroup;
 
 /**

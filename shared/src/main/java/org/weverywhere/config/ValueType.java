@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.weverywhere.trust.Privilege;
 
 /**
  * The type of a configuration key: how its text parses (with a message that says what was
@@ -147,7 +148,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     if (text.strip().equals("none")) {
       return Collections.unmodifiableSet(EnumSet.noneOf(Privilege.class));
     }
-    ValueType<Privilege> one = enumType("privilege", Privilege.class, Privilege::configName);
+    ValueType<Privilege> one = enumType("privilege", Privilege.class, Privilege::text);
     Set<Privilege> privileges = EnumSet.noneOf(Privilege.class);
     for (String item : items(text)) {
       try {
@@ -164,7 +165,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     if (privileges.isEmpty()) {
       return "none";
     }
-    return EnumSet.copyOf(privileges).stream().map(Privilege::configName).collect(Collectors.joining(", "));
+    return EnumSet.copyOf(privileges).stream().map(Privilege::text).collect(Collectors.joining(", "));
   }
 
   private static InterfaceSelection parseInterfaces(String text) {

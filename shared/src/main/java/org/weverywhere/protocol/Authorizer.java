@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.Membership;
+import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
 /**

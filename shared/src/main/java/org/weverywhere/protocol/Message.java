@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.weverywhere.protocol.ProtocolException.Reason;
+import org.weverywhere.trust.Privilege;
 
 /**
  * The body of a Network Message; {@link #type()} is its {@code t} on the wire. The CDDL of each is

@@ -2,6 +2,7 @@ package org.weverywhere.protocol;
 
 import java.util.Set;
 import org.weverywhere.trust.Membership;
+import org.weverywhere.trust.Privilege;
 
 /**
  * Who sent a verified request and what they may do.

@@ -16,6 +16,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.trust.Privilege;
 
 class ConfigLoaderTest {
   @TempDir Path dir;

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.trust.Privilege;
 
 class ValueTypeTest {
 

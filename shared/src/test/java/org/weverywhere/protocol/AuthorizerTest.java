@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPem;
+import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
 /** Signature Groups read from a real config directory, privileges as the configuration gives them. */

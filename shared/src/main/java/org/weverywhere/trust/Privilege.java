@@ -1,8 +1,11 @@
-package org.weverywhere.protocol;
+package org.weverywhere.trust;
 
 import java.util.Locale;
 
-/** What a Signature Group may do on a host; configured per group, granted as a union over groups. */
+/**
+ * What the keys of a Signature Group may ask a daemon to do; configured per group
+ * ({@code group.<Name>.privileges}), granted as the union over a key's groups.
+ */
 public enum Privilege {
   /** read host facts: the host-facts import module, host facts in a {@code description} */
   OBSERVE,
@@ -15,7 +18,7 @@ public enum Privilege {
   /** every other remote {@code control} action */
   CONTROL;
 
-  /** The lower-case name used in configuration and on the wire. */
+  /** The lower-case spelling used in configuration files and on the wire, e.g. {@code execute}. */
   public String text() {
     return name().toLowerCase(Locale.ROOT);
   }
