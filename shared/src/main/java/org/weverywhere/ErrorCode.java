@@ -41,6 +41,7 @@ public enum ErrorCode {
   PROTOCOL_VERSION("WE5010", "a network message has an unsupported protocol version"),
   PROTOCOL_UNKNOWN_TYPE("WE5011", "a network message has a type this version does not know"),
   PROTOCOL_BUSY("WE5012", "the replay cache is full: too many messages inside the window"),
+  PROTOCOL_UNSUPPORTED_ACTION("WE5013", "a control action this daemon does not perform"),
   PROTOCOL_NOT_PERMITTED("WE5020", "the requester's Signature Groups lack the privilege a request needs"),
   PROTOCOL_NOT_MEMBER("WE5021", "a request names a Signature Group its key is not in"),
   PROTOCOL_QUOTA("WE5022", "a request exceeds a quota of its Signature Group"),

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.store.LibraryStore;
@@ -29,15 +30,17 @@ public class Daemon {
 
   private final LibraryStore libraries;
   private final EventJournal journal;
+  private final Endpoints endpoints;
 
   @Inject
   public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries,
-      EventJournal journal) {
+      EventJournal journal, Endpoints endpoints) {
     this.config = config;
     this.state = state;
     this.identity = identity;
     this.libraries = libraries;
     this.journal = journal;
+    this.endpoints = endpoints;
   }
 
   /** Protected no-argument constructor for the CDI client proxy only. */
@@ -47,6 +50,7 @@ public class Daemon {
     this.identity = null;
     this.libraries = null;
     this.journal = null;
+    this.endpoints = null;
   }
 
   void start(@Observes Startup startup) {
@@ -56,6 +60,7 @@ public class Daemon {
             .put("nodeId", identity.nodeId().toString())
             .put("configuration", config.location())
             .put("libraries", libraries.list().size())));
+    endpoints.start();
     startedAt = Instant.now();
     LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
         + config.location() + "; state: " + state.path()
@@ -73,6 +78,11 @@ public class Daemon {
   /** When the daemon finished starting, or empty while it has not. */
   public Optional<Instant> startedAt() {
     return Optional.ofNullable(startedAt);
+  }
+
+  /** Started, and every socket still open. */
+  public boolean ready() {
+    return startedAt != null && endpoints.isOpen();
   }
 
   public HostIdentity identity() {

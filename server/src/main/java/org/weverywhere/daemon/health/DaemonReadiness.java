@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.weverywhere.daemon.Daemon;
 
-/** Ready once the daemon has started with a valid configuration and its host identity. */
+/** Ready once the daemon has started with a valid configuration and while its sockets are bound. */
 @Readiness
 @ApplicationScoped
 public class DaemonReadiness implements HealthCheck {
@@ -23,9 +23,7 @@ public class DaemonReadiness implements HealthCheck {
     var response = HealthCheckResponse.named("weverywhere-daemon")
         .withData("nodeId", daemon.identity().nodeId().toString())
         .withData("configuration", daemon.config().location());
-    return daemon.startedAt()
-        .map(at -> response.up().withData("since", at.toString()))
-        .orElseGet(response::down)
-        .build();
+    daemon.startedAt().ifPresent(at -> response.withData("since", at.toString()));
+    return response.status(daemon.ready()).build();
   }
 }

@@ -1,0 +1,140 @@
+package org.weverywhere.daemon.endpoint;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.weverywhere.config.Config;
+import org.weverywhere.daemon.HostIdentity;
+import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.Executor;
+import org.weverywhere.protocol.Authorizer;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ReplayCache;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.store.LibraryStore;
+import org.weverywhere.traffic.SourceLimiter;
+import org.weverywhere.traffic.TrafficLedger;
+import org.weverywhere.trust.Privilege;
+import org.weverywhere.trust.SignatureGroup;
+import org.weverywhere.trust.SignatureGroups;
+
+/**
+ * The daemon's network side, assembled from the configuration: who may ask what (Signature
+ * Groups and privileges), how messages are checked and signed, and the transports. Started by the
+ * daemon once its state is in place; the HTTP bulk channel ({@link BulkResource}) shares the same
+ * handler and verifier.
+ */
+@ApplicationScoped
+public class Endpoints {
+  private static final Logger LOG = Logger.getLogger(Endpoints.class.getName());
+
+  private Config config;
+  private HostIdentity identity;
+  private RequestHandler handler;
+  private Verifier verifier;
+  private MessageSigner signer;
+  private UdpEndpoint udp;
+  private ScheduledExecutorService announcer;
+
+  /** For CDI's client proxy only. */
+  protected Endpoints() {}
+
+  @Inject
+  public Endpoints(Config config, HostIdentity identity, LibraryStore libraries, Executor executor,
+      EventJournal journal, TrafficLedger traffic) {
+    this.config = config;
+    this.identity = identity;
+    this.signer = new MessageSigner(identity.keys());
+    var protocol = config.protocol();
+    this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
+        new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
+    SignatureGroups groups = signatureGroups(config);
+    groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
+    this.handler = new RequestHandler(nodeName(config), config.http().port(),
+        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal);
+  }
+
+  /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */
+  public void start() {
+    var network = config.network();
+    udp = UdpEndpoint.open(network, signer, verifier, handler,
+        new SourceLimiter(200, 400, 65_536, System::nanoTime), Clock.systemUTC());
+    announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("announcer").daemon().factory());
+    long every = network.announceInterval().toMillis();
+    announcer.scheduleAtFixedRate(() -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);
+    LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " answering on UDP port " + network.port()
+        + " (" + network.interfaces() + ")");
+  }
+
+  public boolean isOpen() {
+    return udp != null && udp.isOpen();
+  }
+
+  RequestHandler handler() {
+    return handler;
+  }
+
+  Verifier verifier() {
+    return verifier;
+  }
+
+  MessageSigner signer() {
+    return signer;
+  }
+
+  /** Datagrams not answered since start, by reason. */
+  public Map<String, Long> dropped() {
+    return udp == null ? Map.of() : udp.dropped();
+  }
+
+  @PreDestroy
+  void stop() {
+    if (announcer != null) {
+      announcer.shutdownNow();
+    }
+    if (udp != null) {
+      udp.close();
+    }
+  }
+
+  /** Groups from {@code <config dir>/groups}; with the embedded sample, everyone is anonymous. */
+  static SignatureGroups signatureGroups(Config config) {
+    Path dir = Path.of(config.location());
+    return Files.isDirectory(dir) ? SignatureGroups.load(dir) : SignatureGroups.load(Path.of("/nonexistent"));
+  }
+
+  /** Each known group's privileges from {@code group.<Name>.privileges}. */
+  static Map<String, Set<Privilege>> privileges(Config config, SignatureGroups groups) {
+    Map<String, Set<Privilege>> privileges = new HashMap<>();
+    for (String group : config.groups()) {
+      privileges.put(group, config.group(group).privileges());
+    }
+    for (SignatureGroup group : groups.groups()) {
+      privileges.putIfAbsent(group.name(), config.group(group.name()).privileges());
+    }
+    return privileges;
+  }
+
+  private static String nodeName(Config config) {
+    return config.node().name().orElseGet(() -> {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        return "weverywhere";
+      }
+    });
+  }
+}

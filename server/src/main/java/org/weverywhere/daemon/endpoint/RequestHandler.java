@@ -1,0 +1,203 @@
+package org.weverywhere.daemon.endpoint;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.events.EventJournal;
+import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.ExecutionRequest;
+import org.weverywhere.exec.Executor;
+import org.weverywhere.exec.Outcome;
+import org.weverywhere.protocol.Authorizer;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.Requester;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.store.Library;
+import org.weverywhere.store.LibraryStore;
+import org.weverywhere.store.StoreException;
+import org.weverywhere.traffic.TrafficLedger;
+import org.weverywhere.trust.Privilege;
+import org.weverywhere.wasm.ExternType;
+
+/**
+ * What the daemon answers to a verified request, whatever carried it: authorises the signer,
+ * charges its group's traffic, then describes, serves a module or runs it, and journals what it
+ * did. Every refusal is an {@code error} reply with a stable code, never silence.
+ */
+public final class RequestHandler {
+  private final String name;
+  private final int httpPort;
+  private final Authorizer authorizer;
+  private final TrafficLedger traffic;
+  private final LibraryStore libraries;
+  private final Executor executor;
+  private final EventJournal journal;
+
+  public RequestHandler(String name, int httpPort, Authorizer authorizer, TrafficLedger traffic,
+      LibraryStore libraries, Executor executor, EventJournal journal) {
+    this.name = name;
+    this.httpPort = httpPort;
+    this.authorizer = authorizer;
+    this.traffic = traffic;
+    this.libraries = libraries;
+    this.executor = executor;
+    this.journal = journal;
+  }
+
+  /** This daemon's presence, as sent on start, periodically and in answer to discover. */
+  public Message.Announce announce() {
+    return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
+        List.of());
+  }
+
+  /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
+  public Optional<Message> handle(SignedMessage request, Transport transport) {
+    Requester requester;
+    try {
+      requester = authorizer.authorize(request);
+    } catch (ProtocolException refused) {
+      record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage()));
+      return Optional.of(error(refused.code(), refused.getMessage(), Optional.empty()));
+    }
+    // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate.
+    if (traffic.admit(requester.chargedGroup(), request.size())
+        instanceof TrafficLedger.Refused over) {
+      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", over.limit().name())
+          .put("reason", over.reason()));
+      return Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))));
+    }
+    Message reply = switch (request.message()) {
+      case Message.Discover discover -> announce();
+      case Message.Describe describe -> describe(describe, requester);
+      case Message.Fetch fetch -> fetch(fetch, requester, request, transport);
+      case Message.Execute execute -> execute(execute, requester, request);
+      case Message.Control control -> error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
+          "control action '" + control.action() + "' is not performed over the network by this daemon yet",
+          Optional.empty());
+      default -> null; // replies and announcements are not requests
+    };
+    return Optional.ofNullable(reply);
+  }
+
+  /** The transport a request came by: a fetched module only fits in a bulk (HTTP) reply. */
+  public enum Transport { UDP, HTTP }
+
+  private Message describe(Message.Describe describe, Requester requester) {
+    boolean all = describe.what().isEmpty();
+    Map<String, Long> host = new LinkedHashMap<>();
+    if ((all || describe.what().contains("host")) && requester.may(Privilege.OBSERVE)) {
+      var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+      host.put("cores", (long) Runtime.getRuntime().availableProcessors());
+      host.put("ram-bytes", os.getTotalMemorySize());
+      host.put("ram-free-bytes", os.getFreeMemorySize());
+      host.put("uptime-ms", ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+    List<Message.Library> offered = all || describe.what().contains("libraries")
+        ? libraries.list().stream().map(RequestHandler::library).toList()
+        : List.of();
+    return new Message.Description(host, offered, List.of());
+  }
+
+  private static Message.Library library(Library library) {
+    List<String> exports = library.info().exports().stream()
+        .filter(e -> e.type() instanceof ExternType.Function)
+        .map(e -> e.name() + " " + e.type().toString().substring("func ".length()))
+        .toList();
+    return new Message.Library(library.name(), library.version(), HexFormat.of().parseHex(library.sha256()),
+        library.size(), exports);
+  }
+
+  private Message fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {
+    Library library;
+    try {
+      library = libraries.find(fetch.library());
+    } catch (StoreException missing) {
+      return error(missing.code(), missing.getMessage(), Optional.empty());
+    }
+    if (fetch.sha256().isPresent() && !HexFormat.of().formatHex(fetch.sha256().get()).equals(library.sha256())) {
+      return error(ErrorCode.STORE_NOT_FOUND, "library '" + fetch.library() + "' here has hash "
+          + library.sha256() + ", not the one asked for", Optional.empty());
+    }
+    if (transport == Transport.UDP) {
+      return error(ErrorCode.PROTOCOL_OVERSIZED, "a module travels by the HTTP bulk channel (port "
+          + httpPort + "), not UDP", Optional.empty());
+    }
+    byte[] bytes = libraries.bytes(library.sha256());
+    traffic.charge(requester.chargedGroup(), bytes.length);
+    record(request, requester, "org.weverywhere.fetch.served", event -> event
+        .put("library", library.sha256()).put("bytesOut", bytes.length));
+    return new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()), bytes);
+  }
+
+  private Message execute(Message.Execute execute, Requester requester, SignedMessage request) {
+    byte[] module;
+    String target;
+    switch (execute.target()) {
+      case Message.LibraryTarget named -> {
+        try {
+          Library library = libraries.find(named.library());
+          module = libraries.bytes(library.sha256());
+          target = library.sha256();
+        } catch (StoreException missing) {
+          return error(missing.code(), missing.getMessage(), Optional.empty());
+        }
+      }
+      case Message.ModuleTarget sent -> {
+        module = sent.module();
+        target = "module";
+      }
+    }
+    var who = new org.weverywhere.exec.Requester(requester.chargedGroup(), requester.may(Privilege.OBSERVE));
+    ExecutionRequest run = switch (execute.run()) {
+      case Message.Command command -> new ExecutionRequest.CommandRun(module,
+          command.args(), command.env(), command.stdin(), who);
+      case Message.Call call -> new ExecutionRequest.FunctionCall(module, call.function(),
+          call.args().stream().map(WireValues::toExec).toList(), who);
+    };
+    record(request, requester, "org.weverywhere.execution.started", event -> event.put("module", target)
+        .put("function", execute.run() instanceof Message.Call call ? call.function() : "_start"));
+    Outcome outcome = executor.execute(run);
+    Message reply = Results.of(outcome);
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    traffic.charge(requester.chargedGroup(), bytesOut);
+    // Journaled before the reply leaves: a completed execution is never missing from the bill.
+    record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
+        .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    return reply;
+  }
+
+  private static String quotaName(TrafficLedger.Limit limit) {
+    return switch (limit) {
+      case GROUP_RATE, HOST_RATE -> "network-rate";
+      case GROUP_PERIOD, HOST_PERIOD -> "network-period";
+    };
+  }
+
+  static Message.ErrorReply error(ErrorCode code, String message, Optional<String> quota) {
+    return new Message.ErrorReply(code.code(), message, quota);
+  }
+
+  interface EventData {
+    ObjectNode fill(ObjectNode data);
+  }
+
+  /** Appends one event with who asked, the group charged and the message's identity. */
+  private void record(SignedMessage request, Requester requester, String type, EventData data) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode()
+        .put("requester", request.fingerprint().toString())
+        .put("messageId", request.header().id().toString())
+        .put("messageType", request.message().type());
+    if (requester != null) {
+      node.put("group", requester.chargedGroup());
+    }
+    // A journal that cannot write throws: the request fails rather than run unbilled.
+    journal.append(JournalEvent.unsequenced(type, request.message().type(), data.fill(node)));
+  }
+}

@@ -1,0 +1,75 @@
+package org.weverywhere.daemon.endpoint;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Optional;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.Output;
+import org.weverywhere.exec.Usage;
+import org.weverywhere.protocol.Message;
+
+/** How an execution's outcome goes on the wire ({@code result} or {@code error}) and in events. */
+final class Results {
+  private Results() {}
+
+  static Message of(Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Completed c -> switch (c.result()) {
+        case Outcome.Exit exit -> result("completed", exit.code(), c.output(), List.of(), c.usage());
+        case Outcome.Returned returned -> result("completed", 0, c.output(),
+            returned.values().stream().map(WireValues::toWire).toList(), c.usage());
+      };
+      case Outcome.Trapped t -> result("trapped", 0, withDetail(t.output(), "trap: " + t.kind() + ": " + t.message()),
+          List.of(), t.usage());
+      case Outcome.OutOfCpu o -> result(o.wallClock() ? "timed-out" : "out-of-cpu", 0, o.output(), List.of(), o.usage());
+      case Outcome.OutOfMemory m -> result("out-of-memory", 0, m.output(), List.of(), m.usage());
+      case Outcome.OutputTruncated t -> result("output-truncated", 0, t.output(), List.of(), t.usage());
+      case Outcome.Refused r -> RequestHandler.error(ErrorCode.PROTOCOL_QUOTA, r.reason(),
+          Optional.of(r.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+      case Outcome.Invalid i -> RequestHandler.error(ErrorCode.WASM_MALFORMED, i.reason(), Optional.empty());
+    };
+  }
+
+  private static Message.Result result(String outcome, int exit, Output output, List<Message.WasmValue> values,
+      Usage usage) {
+    return new Message.Result(outcome, exit, output.stdout(), output.stderr(), values, usage.cpuTime().toNanos());
+  }
+
+  /** The trap's reason is told in stderr, where a person running the module would look. */
+  private static Output withDetail(Output output, String detail) {
+    byte[] line = ("\n[weverywhere: " + detail + "]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] stderr = java.util.Arrays.copyOf(output.stderr(), output.stderr().length + line.length);
+    System.arraycopy(line, 0, stderr, output.stderr().length, line.length);
+    return new Output(output.stdout(), stderr);
+  }
+
+  /** The usage and ending of an execution, for its journal event. */
+  static ObjectNode describe(Outcome outcome, ObjectNode event) {
+    String ending = switch (outcome) {
+      case Outcome.Completed c -> c.result() instanceof Outcome.Exit exit ? "exit " + exit.code() : "returned";
+      case Outcome.Trapped t -> "trap " + t.kind();
+      case Outcome.OutOfCpu o -> o.wallClock() ? "wall-clock timeout" : "out of CPU time";
+      case Outcome.OutOfMemory m -> "out of memory";
+      case Outcome.OutputTruncated t -> "output truncated";
+      case Outcome.Refused r -> "refused " + r.quota();
+      case Outcome.Invalid i -> "invalid module";
+    };
+    event.put("ending", ending);
+    usage(outcome).ifPresent(u -> event.put("cpuNanos", u.cpuTime().toNanos()).put("wallNanos", u.wallTime().toNanos())
+        .put("peakMemoryBytes", u.peakMemoryBytes()).put("outputBytes", u.outputBytes()));
+    return event;
+  }
+
+  private static Optional<Usage> usage(Outcome outcome) {
+    return switch (outcome) {
+      case Outcome.Completed c -> Optional.of(c.usage());
+      case Outcome.Trapped t -> Optional.of(t.usage());
+      case Outcome.OutOfCpu o -> Optional.of(o.usage());
+      case Outcome.OutOfMemory m -> Optional.of(m.usage());
+      case Outcome.OutputTruncated t -> Optional.of(t.usage());
+      case Outcome.Refused r -> Optional.empty();
+      case Outcome.Invalid i -> Optional.empty();
+    };
+  }
+}

@@ -1,0 +1,310 @@
+package org.weverywhere.daemon.endpoint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ProtocolFamily;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.weverywhere.config.InterfaceSelection;
+import org.weverywhere.config.NetworkSettings;
+import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.traffic.SourceLimiter;
+
+/**
+ * The daemon's UDP side: joins the discovery groups on the configured interfaces (loopback only,
+ * TTL 0, unless the host owner opts in), answers verified requests unicast, and announces itself.
+ *
+ * <p>Nothing unverified is ever answered, and no reply to a UDP request is larger than three times
+ * the request, so the daemon cannot be used to amplify forged traffic. Each source address is rate
+ * limited before any signature is checked; requests run on a bounded pool off the receiving
+ * thread, so a slow execution never stops discovery.
+ */
+public final class UdpEndpoint implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
+  /** Requests being handled at once; datagrams beyond it are dropped (and counted), not queued. */
+  private static final int IN_FLIGHT = 64;
+
+  private final NetworkSettings settings;
+  private final MessageSigner host;
+  private final Verifier verifier;
+  private final RequestHandler handler;
+  private final SourceLimiter sources;
+  private final Clock clock;
+  private final Selector selector;
+  private final List<Listener> listeners = new ArrayList<>();
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+  private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
+  private final Thread receiver;
+
+  /** One bound channel, where it sends replies from, and the multicast groups it serves. */
+  private record Listener(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic,
+      InetAddress group) {}
+
+  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Verifier verifier, RequestHandler handler,
+      SourceLimiter sources, Clock clock) throws IOException {
+    this.settings = settings;
+    this.host = host;
+    this.verifier = verifier;
+    this.handler = handler;
+    this.sources = sources;
+    this.clock = clock;
+    this.selector = Selector.open();
+    this.receiver = Thread.ofPlatform().name("udp-endpoint").daemon().unstarted(this::receive);
+  }
+
+  /** Binds and joins as configured, starts answering, and announces this daemon. */
+  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
+      RequestHandler handler, SourceLimiter sources, Clock clock) {
+    try {
+      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock);
+      endpoint.bind();
+      endpoint.receiver.start();
+      endpoint.announce(handler.announce());
+      return endpoint;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the UDP endpoint on port " + settings.port() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private void bind() throws IOException {
+    if (settings.interfaces() instanceof InterfaceSelection.Loopback) {
+      NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+      // Loopback only: multicast on the group address and unicast on 127.0.0.1, so nothing
+      // arriving on another interface reaches us. IPv6 multicast has no route on lo by default.
+      DatagramChannel unicast = channel(StandardProtocolFamily.INET, new InetSocketAddress(
+          InetAddress.getByName("127.0.0.1"), settings.port()), lo, 0);
+      listen(unicast, unicast, lo, null);
+      if (settings.ipv4Enabled()) {
+        DatagramChannel group = channel(StandardProtocolFamily.INET,
+            new InetSocketAddress(settings.ipv4Group(), settings.port()), lo, 0);
+        group.join(settings.ipv4Group(), lo);
+        listen(group, unicast, lo, settings.ipv4Group());
+      }
+      return;
+    }
+    for (NetworkInterface nic : interfaces()) {
+      if (settings.ipv4Enabled() && hasAddress(nic, true)) {
+        DatagramChannel v4 = channel(StandardProtocolFamily.INET, new InetSocketAddress(settings.port()), nic,
+            settings.ttl());
+        v4.join(settings.ipv4Group(), nic);
+        listen(v4, v4, nic, settings.ipv4Group());
+      }
+      if (settings.ipv6Enabled() && hasAddress(nic, false)) {
+        DatagramChannel v6 = channel(StandardProtocolFamily.INET6, new InetSocketAddress(settings.port()), nic,
+            settings.ttl());
+        v6.join(settings.ipv6Group(), nic);
+        listen(v6, v6, nic, settings.ipv6Group());
+      }
+    }
+  }
+
+  private List<NetworkInterface> interfaces() throws SocketException {
+    List<NetworkInterface> chosen = new ArrayList<>();
+    switch (settings.interfaces()) {
+      case InterfaceSelection.All all -> {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+          if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
+            chosen.add(nic);
+          }
+        }
+      }
+      case InterfaceSelection.Named named -> {
+        for (String name : named.names()) {
+          NetworkInterface nic = NetworkInterface.getByName(name);
+          if (nic == null) {
+            throw new SocketException("network.interfaces names '" + name + "', which this host does not have");
+          }
+          chosen.add(nic);
+        }
+      }
+      case InterfaceSelection.Loopback loopback -> throw new IllegalStateException("handled by bind()");
+    }
+    return chosen;
+  }
+
+  private static boolean hasAddress(NetworkInterface nic, boolean ipv4) {
+    return nic.inetAddresses().anyMatch(a -> (a instanceof Inet4Address) == ipv4);
+  }
+
+  private static DatagramChannel channel(ProtocolFamily family, InetSocketAddress bindTo, NetworkInterface nic,
+      int ttl) throws IOException {
+    DatagramChannel channel = DatagramChannel.open(family);
+    channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+    channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
+    channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, nic.isLoopback() ? 0 : ttl);
+    channel.bind(bindTo);
+    channel.configureBlocking(false);
+    return channel;
+  }
+
+  private void listen(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic, InetAddress group)
+      throws IOException {
+    listeners.add(new Listener(channel, replyFrom, nic, group));
+    channel.register(selector, SelectionKey.OP_READ, listeners.getLast());
+  }
+
+  private void receive() {
+    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+    try {
+      while (selector.isOpen()) {
+        selector.select(1000);
+        for (SelectionKey key : selector.selectedKeys()) {
+          Listener listener = (Listener) key.attachment();
+          buffer.clear();
+          InetSocketAddress from;
+          try {
+            from = (InetSocketAddress) listener.channel().receive(buffer);
+          } catch (IOException e) {
+            count("receive-failed");
+            continue;
+          }
+          if (from != null) {
+            accept(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+          }
+        }
+        selector.selectedKeys().clear();
+      }
+    } catch (IOException | ClosedSelectorException closed) {
+      // close() ends the loop
+    }
+  }
+
+  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
+    if (!sources.allow(from.getAddress())) {
+      count("source-rate");
+      return;
+    }
+    SignedMessage request;
+    try {
+      request = verifier.verify(datagram, WireLimits.UDP);
+    } catch (ProtocolException refused) {
+      count(refused.reason().name()); // never answered: an answer would help reflection attacks
+      return;
+    }
+    if (!inFlight.tryAcquire()) {
+      count("busy");
+      return;
+    }
+    workers.submit(() -> {
+      try {
+        reply(listener, from, request, datagram.length);
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.WARNING, "request from " + from + " failed", e);
+      } finally {
+        inFlight.release();
+      }
+    });
+  }
+
+  private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
+      throws IOException {
+    Optional<Message> reply = handler.handle(request, RequestHandler.Transport.UDP);
+    if (reply.isEmpty()) {
+      return;
+    }
+    Message message = reply.get() instanceof Message.Announce announce
+        ? fit(announce, requestBytes, request.header()) : reply.get();
+    byte[] wire = host.sign(Header.replyTo(request.header(), clock.instant()), message);
+    if (wire.length > WireLimits.maxUdpReply(requestBytes)) {
+      count("reply-over-3x");
+      return;
+    }
+    listener.replyFrom().send(ByteBuffer.wrap(wire), to);
+  }
+
+  /** An announce trimmed (libraries dropped from the end) to what the no-amplification rule allows. */
+  private Message.Announce fit(Message.Announce announce, int requestBytes, Header request) {
+    int limit = WireLimits.maxUdpReply(requestBytes);
+    Message.Announce fitted = announce;
+    while (!fitted.libraries().isEmpty()
+        && host.sign(Header.replyTo(request, clock.instant()), fitted).length > limit) {
+      fitted = new Message.Announce(fitted.name(), fitted.httpPort(),
+          fitted.libraries().subList(0, fitted.libraries().size() / 2), fitted.services());
+    }
+    return fitted;
+  }
+
+  /** Sends {@code message} (announce or bye) to the groups on every interface served. */
+  void announce(Message message) {
+    for (Listener listener : listeners) {
+      if (listener.group() == null) {
+        continue;
+      }
+      byte[] wire = host.sign(Header.fresh(Audience.ANY, clock.instant()), message);
+      if (wire.length > WireLimits.UDP_DATAGRAM_BYTES && message instanceof Message.Announce a) {
+        wire = host.sign(Header.fresh(Audience.ANY, clock.instant()),
+            new Message.Announce(a.name(), a.httpPort(), List.of(), a.services()));
+      }
+      try {
+        listener.replyFrom().send(ByteBuffer.wrap(wire), new InetSocketAddress(listener.group(), settings.port()));
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "announce on " + listener.nic().getName() + " failed", e);
+      }
+    }
+  }
+
+  /** Datagrams not answered, by reason: refused checks, source rate, busy, replies over 3x. */
+  public Map<String, Long> dropped() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    dropped.forEach((reason, n) -> counts.put(reason, n.get()));
+    return counts;
+  }
+
+  private void count(String reason) {
+    dropped.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** Whether every channel is bound: the readiness check asks. */
+  public boolean isOpen() {
+    return selector.isOpen() && listeners.stream().allMatch(l -> l.channel().isOpen());
+  }
+
+  /** Says bye, then stops answering. */
+  @Override
+  public void close() {
+    announce(new Message.Bye());
+    try {
+      selector.close();
+      for (Listener listener : listeners) {
+        listener.channel().close();
+      }
+      receiver.join(java.time.Duration.ofSeconds(5));
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing the UDP endpoint", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdownNow();
+  }
+}
