@@ -25,9 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.config.ConfigLoader;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.UdpClient;
@@ -36,7 +33,6 @@ import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
-import org.weverywhere.traffic.TrafficBeans;
 import org.weverywhere.trust.Ed25519;
 
 /**
@@ -76,8 +72,7 @@ class DaemonNetworkTest {
   }
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonConfiguration.class, DaemonState.class, Daemon.class,
-      Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class, ExecutionConfiguration.class).build();
+  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
 
   @Inject Daemon daemon;
 

@@ -1,0 +1,16 @@
+package org.weverywhere.daemon;
+
+import java.util.List;
+import org.weverywhere.daemon.endpoint.Endpoints;
+import org.weverywhere.exec.Executor;
+import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.traffic.TrafficBeans;
+
+/** The bean classes of a whole daemon (less the HTTP channel, which Liberty serves), for Weld SE. */
+public final class DaemonParts {
+  public static final List<Class<?>> CLASSES = List.of(DaemonConfiguration.class, DaemonState.class,
+      Daemon.class, Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class,
+      ExecutionConfiguration.class);
+
+  private DaemonParts() {}
+}
