@@ -395,7 +395,14 @@ public final class ModuleSignatures {
           }
           int algorithm = entry[q[0]++] & 0xff;
           byte[] signature = slice(entry, q, entry.length);
+          if (q[0] != entry.length) {
+            throw new IllegalArgumentException((entry.length - q[0]) + " bytes after a signature");
+          }
           signatures.add(new SignatureEntry(keyId, algorithm, signature));
+        }
+        // Exact framing: a count edited down must not leave a signer's bytes silently ignored.
+        if (p[0] != set.length) {
+          throw new IllegalArgumentException((set.length - p[0]) + " bytes after the last signature of hash set " + i);
         }
         sets.add(new SignedHashes(hashes, signatures));
       }
