@@ -1,0 +1,58 @@
+package org.weverywhere.desktop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.PeerListener;
+import org.weverywhere.desktop.client.Sighting;
+import org.weverywhere.protocol.Message;
+
+/**
+ * The network seam played by a test: discover answers with the sightings a test queued, listen
+ * hands the test the listener, execute answers through a function the test gives and records each
+ * request. It stands in for the network so the models can be tested without sockets; the TestFX
+ * tests use the real client over loopback.
+ */
+public final class ScriptedNetworkClient implements NetworkClient {
+  public final List<Sighting> discoverAnswers = new ArrayList<>();
+  public List<String> unsent = List.of();
+  public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
+  public Function<Message.Execute, Message.Result> executor = request -> {
+    throw new AssertionError("no execute expected");
+  };
+  public PeerListener listener;
+  public boolean listenerClosed;
+
+  @Override
+  public AutoCloseable listen(PeerListener heard) {
+    this.listener = heard;
+    return () -> listenerClosed = true;
+  }
+
+  @Override
+  public List<String> discover(Duration timeout, Consumer<Sighting> each) {
+    discoverAnswers.forEach(each);
+    return unsent;
+  }
+
+  @Override
+  public Message.Description describe(PeerAddress peer) {
+    throw new UnsupportedOperationException("describe is not scripted");
+  }
+
+  @Override
+  public Message.ModuleReply fetch(PeerAddress peer, String library) {
+    throw new UnsupportedOperationException("fetch is not scripted");
+  }
+
+  @Override
+  public Message.Result execute(PeerAddress peer, Message.Execute request) {
+    executed.add(request);
+    return executor.apply(request);
+  }
+}
