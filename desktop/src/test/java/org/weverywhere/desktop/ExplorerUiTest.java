@@ -97,6 +97,8 @@ class ExplorerUiTest {
       robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
       await("delta answered", () -> table.getItems().stream().anyMatch(p -> p.roundTrip().isPresent()), () -> { });
       assertEquals("delta", table.getItems().getFirst().name());
+      Duration trip = table.getItems().getFirst().roundTrip().orElseThrow();
+      assertTrue(trip.compareTo(Duration.ofSeconds(1)) < 0, "a loopback round trip took " + trip);
       await("the round is over", () -> robot.lookup("#peersStatus").queryAs(Label.class).getText()
           .startsWith("1 node answered"), () -> { });
       assertTrue(daemon.discovers.get() >= 1);

@@ -136,9 +136,11 @@ public final class SubmitView extends BorderPane {
     if (form == null) {
       return;
     }
-    arguments.addRow(0, new Label(form.function() + " " + form.type()));
+    Label signature = new Label(form.function() + " " + form.type());
+    signature.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    arguments.add(signature, 0, 0, 3, 1);
     if (form.fields().isEmpty()) {
-      arguments.addRow(1, new Label("(no arguments)"));
+      arguments.add(new Label("(no arguments)"), 0, 1, 3, 1);
     }
     int row = 1;
     for (ArgumentField field : form.fields()) {
@@ -151,6 +153,8 @@ public final class SubmitView extends BorderPane {
       Label problem = new Label();
       problem.setId("argProblem" + (row - 1));
       problem.getStyleClass().add("danger");
+      problem.setWrapText(true);
+      problem.setMaxWidth(320);
       // an empty field is merely unfinished: say what is wrong only once something was typed
       problem.textProperty().bind(field.parsedProperty().map(p -> field.textProperty().get().isBlank() ? ""
           : field.problem()));
