@@ -1,5 +1,6 @@
 package org.weverywhere.desktop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -83,6 +84,12 @@ class ScreenshotsTest {
       shoot(out.resolve("submit.png"));
 
       robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+      robot.doubleClickOn("#newKeyName").eraseText(20).write("alice");
+      robot.clickOn("#createKeyButton");
+      WaitForAsyncUtils.waitForFxEvents();
+      assertEquals(config.resolve("keys/alice.key.pem").toString(),
+          robot.lookup("#identityFile").queryAs(javafx.scene.control.Label.class).getText());
+      assertTrue(Files.isRegularFile(config.resolve("keys/alice.pub-key.pem")));
       shoot(out.resolve("identity.png"));
 
       robot.interact(() -> explorer.useDarkTheme(true));
