@@ -138,7 +138,9 @@ class ExplorerUiTest {
   void theWindowLayoutAndScreenAreRememberedForTheNextRun(FxRobot robot) throws Exception {
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
     robot.interact(() -> stage.setWidth(987));
-    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS);
+    robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL); // Quit hides the window
+    WaitForAsyncUtils.waitForFxEvents();
+    assertFalse(stage.isShowing());
     var saved = org.weverywhere.desktop.shell.ExplorerSettings.load(config.resolve("explorer.properties"));
     assertEquals(987, saved.number("window.width", 0));
     assertEquals(3, saved.number("screen", 0));

@@ -151,7 +151,8 @@ public final class Explorer {
     tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
 
     MenuItem open = item("_Open module…", "Shortcut+O", modulesView::chooseFiles);
-    MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
+    // hiding the window (rather than Platform.exit) runs the same close path as the window's X: layout saved
+    MenuItem quit = item("_Quit", "Shortcut+Q", () -> tabs.getScene().getWindow().hide());
     MenuItem discover = item("_Discover", "Shortcut+D", peers::discover);
     discover.disableProperty().bind(peers.discoveringProperty());
     CheckMenuItem darkItem = new CheckMenuItem("_Dark theme");
