@@ -123,7 +123,7 @@ class ExplorerUiTest {
   void theArgumentFormRejectsAbcForAnI32(FxRobot robot) throws Exception {
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
     await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
-    robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
     robot.interact(() -> explorer.submit().chooseFunction("add"));
     robot.clickOn("#arg0").write("abc");
     robot.clickOn("#arg1").write("2");
@@ -136,14 +136,14 @@ class ExplorerUiTest {
 
   @Test
   void theWindowLayoutAndScreenAreRememberedForTheNextRun(FxRobot robot) throws Exception {
-    robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
     robot.interact(() -> stage.setWidth(987));
     robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL); // Quit hides the window
     WaitForAsyncUtils.waitForFxEvents();
     assertFalse(stage.isShowing());
     var saved = org.weverywhere.desktop.shell.ExplorerSettings.load(config.resolve("explorer.properties"));
     assertEquals(987, saved.number("window.width", 0));
-    assertEquals(3, saved.number("screen", 0));
+    assertEquals(4, saved.number("screen", 0));
     assertNotEquals(0, saved.number("window.height", 0));
     robot.interact(stage::show); // for @AfterEach
   }

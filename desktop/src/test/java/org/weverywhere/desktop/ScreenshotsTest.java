@@ -74,16 +74,16 @@ class ScreenshotsTest {
       for (int i = 0; i < 100 && explorer.submit().formProperty().get() == null; i++) {
         Thread.sleep(100);
       }
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
       shoot(out.resolve("modules.png"));
 
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
       robot.interact(() -> explorer.submit().chooseFunction("add"));
       robot.clickOn("#arg0").write("abc");
       robot.clickOn("#arg1").write("2");
       shoot(out.resolve("submit.png"));
 
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
       robot.doubleClickOn("#newKeyName").eraseText(20).write("alice");
       robot.clickOn("#createKeyButton");
       WaitForAsyncUtils.waitForFxEvents();
@@ -95,7 +95,7 @@ class ScreenshotsTest {
       robot.interact(() -> explorer.useDarkTheme(true));
       robot.press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
       shoot(out.resolve("peers-dark.png"));
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
       shoot(out.resolve("submit-dark.png"));
       robot.interact(() -> explorer.useDarkTheme(false));
     }

@@ -14,8 +14,8 @@ import org.weverywhere.protocol.Message;
 
 /**
  * The network seam played by a test: discover answers with the sightings a test queued, listen
- * hands the test the listener, execute answers through a function the test gives and records each
- * request. It stands in for the network so the models can be tested without sockets; the TestFX
+ * hands the test the listener, describe and execute answer through functions the test gives
+ * (execute records each request). It stands in for the network so the models can be tested without sockets; the TestFX
  * tests use the real client over loopback.
  */
 public final class ScriptedNetworkClient implements NetworkClient {
@@ -24,6 +24,9 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
   public Function<Message.Execute, Message.Result> executor = request -> {
     throw new AssertionError("no execute expected");
+  };
+  public Function<PeerAddress, Message.Description> describer = peer -> {
+    throw new AssertionError("no describe expected");
   };
   public PeerListener listener;
   public boolean listenerClosed;
@@ -42,7 +45,7 @@ public final class ScriptedNetworkClient implements NetworkClient {
 
   @Override
   public Message.Description describe(PeerAddress peer) {
-    throw new UnsupportedOperationException("describe is not scripted");
+    return describer.apply(peer);
   }
 
   @Override

@@ -27,6 +27,8 @@ import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.weverywhere.desktop.browse.BrowseModel;
+import org.weverywhere.desktop.browse.BrowseView;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.ProtocolNetworkClient;
 import org.weverywhere.desktop.events.EventBus;
@@ -73,7 +75,7 @@ public final class Explorer {
     }
   }
 
-  private static final String[] SCREENS = {"Peers", "Modules", "Submit", "Identity"};
+  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity"};
 
   private final Config config;
   private final ExplorerSettings settings;
@@ -85,6 +87,7 @@ public final class Explorer {
   private final PeersModel peers;
   private final ModulesModel modules;
   private final SubmitModel submit;
+  private final BrowseModel browse;
   private final ReadOnlyBooleanWrapper dark = new ReadOnlyBooleanWrapper(this, "dark");
   private PeersView peersView;
   private TabPane tabs;
@@ -100,6 +103,7 @@ public final class Explorer {
         config.fade());
     this.modules = new ModulesModel(bus, network, Platform::runLater);
     this.submit = new SubmitModel(client, bus, network, Platform::runLater);
+    this.browse = new BrowseModel(client, bus, network, Platform::runLater);
     bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
   }
 
@@ -113,6 +117,10 @@ public final class Explorer {
 
   public SubmitModel submit() {
     return submit;
+  }
+
+  public BrowseModel browse() {
+    return browse;
   }
 
   public IdentityModel identity() {
@@ -143,9 +151,10 @@ public final class Explorer {
         .orElse(null), dir -> settings.put("modules.directory", dir));
     tabs = new TabPane(
         tab(SCREENS[0], peersView),
-        tab(SCREENS[1], modulesView),
-        tab(SCREENS[2], new SubmitView(submit)),
-        tab(SCREENS[3], new IdentityView(identity, System.getProperty("user.name", "default"))));
+        tab(SCREENS[1], new BrowseView(browse)),
+        tab(SCREENS[2], modulesView),
+        tab(SCREENS[3], new SubmitView(submit)),
+        tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))));
     tabs.setId("screens");
     tabs.getSelectionModel().select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
     tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
@@ -208,7 +217,7 @@ public final class Explorer {
     }
   }
 
-  /** Selects screen {@code index} (0 Peers, 1 Modules, 2 Submit, 3 Identity). */
+  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity). */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
   }
