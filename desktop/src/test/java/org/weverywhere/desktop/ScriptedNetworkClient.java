@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.PeerAddress;
 import org.weverywhere.desktop.client.PeerListener;
@@ -32,7 +33,7 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public boolean listenerClosed;
 
   @Override
-  public AutoCloseable listen(PeerListener heard) {
+  public Listening listen(PeerListener heard) {
     this.listener = heard;
     return () -> listenerClosed = true;
   }

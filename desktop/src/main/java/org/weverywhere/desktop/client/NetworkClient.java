@@ -13,7 +13,7 @@ import org.weverywhere.protocol.Message;
  */
 public interface NetworkClient {
   /** Hears announcements and byes until the returned handle is closed. */
-  AutoCloseable listen(PeerListener listener);
+  Listening listen(PeerListener listener);
 
   /**
    * Sends one discover and reports each answering node as it answers, for at most {@code timeout};

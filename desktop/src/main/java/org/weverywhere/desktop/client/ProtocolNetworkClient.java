@@ -55,7 +55,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public AutoCloseable listen(PeerListener listener) {
+  public Listening listen(PeerListener listener) {
     Discovery.Listening listening = discovery().listen(
         heard -> listener.announced(sighting(heard, Optional.empty())),
         listener::gone,

@@ -1,6 +1,5 @@
 package org.weverywhere.desktop.events;
 
-import java.security.KeyPair;
 import java.nio.file.Path;
 import java.util.List;
 import org.weverywhere.desktop.client.PeerAddress;
@@ -28,5 +27,5 @@ public sealed interface ExplorerEvent {
   record ModuleOpened(Path file, byte[] bytes, ModuleInfo info) implements ExplorerEvent {}
 
   /** The signing key changed. */
-  record IdentityChanged(Path privateKey, KeyPair keys, Fingerprint fingerprint) implements ExplorerEvent {}
+  record IdentityChanged(Path privateKey, Fingerprint fingerprint) implements ExplorerEvent {}
 }

@@ -106,6 +106,6 @@ public final class IdentityModel {
     signer = new MessageSigner(pair);
     identity.set(new Identity(file, signer.fingerprint()));
     error.set("");
-    file.ifPresent(f -> bus.publish(new ExplorerEvent.IdentityChanged(f, pair, signer.fingerprint())));
+    file.ifPresent(f -> bus.publish(new ExplorerEvent.IdentityChanged(f, signer.fingerprint())));
   }
 }

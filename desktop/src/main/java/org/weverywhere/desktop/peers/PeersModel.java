@@ -15,6 +15,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.PeerListener;
 import org.weverywhere.desktop.client.Sighting;
@@ -44,7 +45,7 @@ public final class PeersModel {
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final AtomicInteger rejected = new AtomicInteger();
-  private AutoCloseable listener;
+  private Listening listener;
 
   public PeersModel(NetworkClient client, EventBus bus, Executor background, Executor ui, Clock clock,
       Duration silence, Duration fade) {
@@ -109,11 +110,7 @@ public final class PeersModel {
     if (listener == null) {
       return;
     }
-    try {
-      listener.close();
-    } catch (Exception closing) { // AutoCloseable's close() may throw anything; show it, keep going
-      status.set("closing the listener failed: " + closing.getMessage());
-    }
+    listener.close();
     listener = null;
     listening.set(false);
   }

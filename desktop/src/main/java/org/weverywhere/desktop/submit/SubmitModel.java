@@ -18,6 +18,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
@@ -96,14 +97,9 @@ public final class SubmitModel {
       modules.add(added);
       chooseModule(added);
     });
+    ObservableValue<Boolean> formValid = form.flatMap(ArgumentForm::validBinding).orElse(false);
     canSend = Bindings.createBooleanBinding(() -> !busy.get() && module.get() != null && !peers.isEmpty()
-        && (mode.get() == Mode.COMMAND || (form.get() != null && form.get().validBinding().get())),
-        busy, module, peers, mode, form);
-    form.addListener((o, old, now) -> {
-      if (now != null) {
-        now.validBinding().addListener((v, was, is) -> canSend.invalidate());
-      }
-    });
+        && (mode.get() == Mode.COMMAND || formValid.getValue()), busy, module, peers, mode, formValid);
   }
 
   public ObservableList<ExplorerEvent.PeerChoice> peers() {
