@@ -37,6 +37,7 @@ public final class LoopbackDaemon implements AutoCloseable {
   public final AtomicInteger discovers = new AtomicInteger();
   private final String name;
   private final List<String> libraries;
+  private final int httpPort;
   private final MulticastGroups groups;
   private final Verifier verifier;
   private final DatagramChannel channel;
@@ -44,7 +45,14 @@ public final class LoopbackDaemon implements AutoCloseable {
   private final Thread thread;
 
   public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups) throws IOException {
+    this(name, libraries, groups, 22341);
+  }
+
+  /** @param httpPort the bulk channel port it announces (nothing listens there: this is no daemon) */
+  public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups, int httpPort)
+      throws IOException {
     this.name = name;
+    this.httpPort = httpPort;
     this.libraries = List.copyOf(libraries);
     this.groups = groups;
     this.verifier = Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 1000);
@@ -75,7 +83,14 @@ public final class LoopbackDaemon implements AutoCloseable {
   }
 
   private Message.Announce announcement() {
-    return new Message.Announce(name, 22341, libraries, List.of("clock"));
+    return new Message.Announce(name, httpPort, libraries, List.of("clock"));
+  }
+
+  /** A TCP port nothing listens on right now, so a request there is refused rather than answered. */
+  public static int closedTcpPort() throws IOException {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return probe.getLocalPort();
+    }
   }
 
   /** Multicasts an unsolicited announce, as a daemon does when it starts. */

@@ -58,9 +58,17 @@ public final class SubmitModel {
     /** The daemon ran it; {@code result} says how it ended (completed, trapped, out-of-fuel...). */
     record Ran(Message.Result result) implements Outcome {}
 
-    /** The daemon or the network refused: {@code quota} is true for a quota-exceeded refusal. */
+    /** The daemon said no (permission, membership, busy, quota...): {@code quota} marks a quota refusal. */
     record Refused(String code, String message, boolean quota) implements Outcome {}
+
+    /** It never got an answer: no connection, no reply in time, a reply that did not verify. */
+    record Failed(String code, String message) implements Outcome {}
   }
+
+  /** The reasons that are a daemon's answer, as opposed to a failure to get one. */
+  private static final java.util.Set<ProtocolException.Reason> SAID_NO = java.util.EnumSet.of(
+      ProtocolException.Reason.QUOTA_EXCEEDED, ProtocolException.Reason.REFUSED, ProtocolException.Reason.NOT_PERMITTED,
+      ProtocolException.Reason.NOT_MEMBER, ProtocolException.Reason.BUSY);
 
   private final NetworkClient client;
   private final Executor background;
@@ -206,9 +214,10 @@ public final class SubmitModel {
       Outcome ended;
       try {
         ended = new Outcome.Ran(client.execute(target.address(), request));
-      } catch (WeverywhereException refused) {
-        ended = new Outcome.Refused(refused.code().code(), refused.getMessage(),
-            refused instanceof ProtocolException p && p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED);
+      } catch (WeverywhereException failed) {
+        ended = failed instanceof ProtocolException p && SAID_NO.contains(p.reason())
+            ? new Outcome.Refused(p.code().code(), p.getMessage(), p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED)
+            : new Outcome.Failed(failed.code().code(), failed.getMessage());
       }
       Outcome shown = ended;
       ui.execute(() -> {
@@ -240,6 +249,7 @@ public final class SubmitModel {
     return switch (outcome) {
       case Outcome.Refused r when r.quota() -> "QUOTA EXCEEDED [" + r.code() + "]\n" + r.message();
       case Outcome.Refused r -> "refused [" + r.code() + "]\n" + r.message();
+      case Outcome.Failed f -> "failed [" + f.code() + "]\n" + f.message();
       case Outcome.Ran ran -> {
         Message.Result r = ran.result();
         StringBuilder text = new StringBuilder("outcome: " + r.outcome() + "\nexit: " + r.exit()

@@ -121,7 +121,7 @@ public final class SubmitView extends BorderPane {
     result.setPromptText("The outcome, results, stdout, stderr and CPU time appear here.");
     model.outcomeProperty().addListener((o, old, now) -> {
       result.getStyleClass().remove("danger");
-      if (now instanceof SubmitModel.Outcome.Refused) {
+      if (!(now instanceof SubmitModel.Outcome.Ran)) {
         result.getStyleClass().add("danger");
       }
     });

@@ -114,6 +114,23 @@ class SubmitModelTest {
   }
 
   @Test
+  void noAnswerIsAFailureNotARefusal() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseFunction("is_prime");
+    model.formProperty().get().fields().getFirst().textProperty().set("7");
+    client.executor = request -> {
+      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer within 120000 ms");
+    };
+
+    model.send();
+
+    assertInstanceOf(SubmitModel.Outcome.Failed.class, model.outcomeProperty().get());
+    assertTrue(model.outcomeTextProperty().get().startsWith("failed [WE"), model.outcomeTextProperty().get());
+    assertFalse(model.busyProperty().get());
+  }
+
+  @Test
   void aCommandRunCarriesArgsEnvironmentAndStdin() throws Exception {
     openMath();
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
