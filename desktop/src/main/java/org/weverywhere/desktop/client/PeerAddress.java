@@ -1,0 +1,26 @@
+package org.weverywhere.desktop.client;
+
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Objects;
+import org.weverywhere.trust.Fingerprint;
+
+/**
+ * Where one node answers: its node id (requests are addressed to it), the UDP address it announced
+ * from, and the HTTP port of its bulk channel on the same host.
+ */
+public record PeerAddress(Fingerprint node, InetSocketAddress udp, int httpPort) {
+  public PeerAddress {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(udp, "udp");
+  }
+
+  /** The bulk channel's base URI, e.g. {@code http://10.0.0.5:22341} or {@code http://[fe80::1%25eth0]:22341}. */
+  public URI http() {
+    String host = udp.getAddress() instanceof Inet6Address v6
+        ? "[" + v6.getHostAddress().replace("%", "%25") + "]"
+        : udp.getAddress().getHostAddress();
+    return URI.create("http://" + host + ":" + httpPort);
+  }
+}

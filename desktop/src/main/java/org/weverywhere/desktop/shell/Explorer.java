@@ -1,0 +1,237 @@
+package org.weverywhere.desktop.shell;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+import org.weverywhere.desktop.browse.BrowseModel;
+import org.weverywhere.desktop.browse.BrowseView;
+import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.ProtocolNetworkClient;
+import org.weverywhere.desktop.events.EventBus;
+import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.desktop.identity.IdentityModel;
+import org.weverywhere.desktop.identity.IdentityView;
+import org.weverywhere.desktop.modules.ModulesModel;
+import org.weverywhere.desktop.modules.ModulesView;
+import org.weverywhere.desktop.peers.PeersModel;
+import org.weverywhere.desktop.peers.PeersView;
+import org.weverywhere.desktop.submit.SubmitModel;
+import org.weverywhere.desktop.submit.SubmitView;
+import org.weverywhere.net.MulticastGroups;
+
+/**
+ * The explorer put together: one network client, one event bus, the screens' models and views in
+ * tabs, a menu with the keyboard shortcuts, the theme, and the remembered window layout.
+ */
+public final class Explorer {
+  /**
+   * Where the explorer looks and keeps its files.
+   *
+   * @param interfaces where discovery sends and listens
+   * @param ttl multicast hops for discover: 1 reaches the link, 0 stays on this host
+   * @param silence how long a peer may go unheard before it fades
+   */
+  public record Config(MulticastGroups groups, List<NetworkInterface> interfaces, int ttl, Path configDirectory,
+      Path keyDirectory, Duration silence, Duration fade) {
+    public Config {
+      interfaces = List.copyOf(interfaces);
+    }
+
+    /** The defaults: standard groups, every multicast-capable interface that is up, the link, ~/.config/weverywhere. */
+    public static Config defaults() throws SocketException {
+      List<NetworkInterface> nics = new ArrayList<>();
+      for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+        if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
+          nics.add(nic);
+        }
+      }
+      Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
+      return new Config(MulticastGroups.DEFAULT, nics, 1, config, config.resolve("keys"), Duration.ofSeconds(90),
+          Duration.ofSeconds(10));
+    }
+  }
+
+  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity"};
+
+  private final Config config;
+  private final ExplorerSettings settings;
+  private final EventBus bus = new EventBus();
+  private final ExecutorService network = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+      .name("explorer-network-", 0).factory());
+  private final IdentityModel identity;
+  private final NetworkClient client;
+  private final PeersModel peers;
+  private final ModulesModel modules;
+  private final SubmitModel submit;
+  private final BrowseModel browse;
+  private final ReadOnlyBooleanWrapper dark = new ReadOnlyBooleanWrapper(this, "dark");
+  private PeersView peersView;
+  private TabPane tabs;
+
+  public Explorer(Config config) {
+    this.config = config;
+    this.settings = ExplorerSettings.load(config.configDirectory().resolve("explorer.properties"));
+    this.identity = new IdentityModel(bus, config.keyDirectory());
+    settings.text("identity.key").map(Path::of).ifPresent(identity::choose);
+    this.client = new ProtocolNetworkClient(identity::signer, config.groups(), config.interfaces(), config.ttl(),
+        Clock.systemUTC());
+    this.peers = new PeersModel(client, bus, network, Platform::runLater, Clock.systemUTC(), config.silence(),
+        config.fade());
+    this.modules = new ModulesModel(bus, network, Platform::runLater);
+    this.submit = new SubmitModel(client, bus, network, Platform::runLater);
+    this.browse = new BrowseModel(client, bus, network, Platform::runLater);
+    bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
+  }
+
+  public PeersModel peers() {
+    return peers;
+  }
+
+  public ModulesModel modules() {
+    return modules;
+  }
+
+  public SubmitModel submit() {
+    return submit;
+  }
+
+  public BrowseModel browse() {
+    return browse;
+  }
+
+  public IdentityModel identity() {
+    return identity;
+  }
+
+  public ExplorerSettings settings() {
+    return settings;
+  }
+
+  public ReadOnlyBooleanProperty darkProperty() {
+    return dark.getReadOnlyProperty();
+  }
+
+  /** Switches between the light and dark AtlantaFX themes (application-wide, as JavaFX styles are). */
+  public void useDarkTheme(boolean on) {
+    Application.setUserAgentStylesheet(on ? new PrimerDark().getUserAgentStylesheet()
+        : new PrimerLight().getUserAgentStylesheet());
+    dark.set(on);
+    settings.put("theme", on ? "dark" : "light");
+  }
+
+  /** Builds the window's content; call on the FX thread, once. */
+  public Parent root() {
+    useDarkTheme(settings.text("theme").map("dark"::equals).orElse(false));
+    peersView = new PeersView(peers, Clock.systemUTC());
+    ModulesView modulesView = new ModulesView(modules, () -> settings.text("modules.directory").map(Path::of)
+        .orElse(null), dir -> settings.put("modules.directory", dir));
+    tabs = new TabPane(
+        tab(SCREENS[0], peersView),
+        tab(SCREENS[1], new BrowseView(browse)),
+        tab(SCREENS[2], modulesView),
+        tab(SCREENS[3], new SubmitView(submit)),
+        tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))));
+    tabs.setId("screens");
+    tabs.getSelectionModel().select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
+    tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
+
+    MenuItem open = item("_Open module…", "Shortcut+O", modulesView::chooseFiles);
+    // hiding the window (rather than Platform.exit) runs the same close path as the window's X: layout saved
+    MenuItem quit = item("_Quit", "Shortcut+Q", () -> tabs.getScene().getWindow().hide());
+    MenuItem discover = item("_Discover", "Shortcut+D", peers::discover);
+    discover.disableProperty().bind(peers.discoveringProperty());
+    CheckMenuItem darkItem = new CheckMenuItem("_Dark theme");
+    darkItem.setAccelerator(KeyCombination.keyCombination("Shortcut+T"));
+    darkItem.setSelected(dark.get());
+    darkItem.selectedProperty().addListener((o, old, now) -> useDarkTheme(now));
+    Menu view = new Menu("_View", null, darkItem);
+    for (int i = 0; i < SCREENS.length; i++) {
+      int index = i;
+      view.getItems().add(item(SCREENS[i], "Shortcut+" + (i + 1), () -> tabs.getSelectionModel().select(index)));
+    }
+    MenuBar menu = new MenuBar(new Menu("_File", null, open, quit), new Menu("_Network", null, discover), view);
+
+    BorderPane root = new BorderPane(tabs);
+    root.setTop(menu);
+    peers.startListening();
+    return root;
+  }
+
+  /** Shows the explorer in {@code stage} where it was last time, and saves its layout when it closes. */
+  public void show(Stage stage) {
+    Scene scene = new Scene(root(), settings.number("window.width", 1100), settings.number("window.height", 700));
+    stage.setTitle("WEverywhere explorer");
+    stage.setScene(scene);
+    settings.text("window.x").ifPresent(x -> stage.setX(settings.number("window.x", 0)));
+    settings.text("window.y").ifPresent(y -> stage.setY(settings.number("window.y", 0)));
+    stage.setMaximized(settings.text("window.maximized").map(Boolean::parseBoolean).orElse(false));
+    stage.setOnHidden(e -> {
+      if (!stage.isMaximized()) {
+        settings.put("window.x", stage.getX());
+        settings.put("window.y", stage.getY());
+        settings.put("window.width", stage.getWidth());
+        settings.put("window.height", stage.getHeight());
+      }
+      settings.put("window.maximized", stage.isMaximized());
+      close();
+    });
+    stage.show();
+  }
+
+  /** Stops listening and the timers and writes the settings. */
+  public void close() {
+    peers.stopListening();
+    if (peersView != null) {
+      peersView.stop();
+    }
+    network.shutdownNow();
+    try {
+      settings.save();
+    } catch (IOException unwritable) {
+      // the explorer still closes; only the layout is not remembered
+      System.err.println("weverywhere explorer: cannot save " + settings.file() + ": " + unwritable.getMessage());
+    }
+  }
+
+  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity). */
+  public void showScreen(int index) {
+    tabs.getSelectionModel().select(index);
+  }
+
+  private static Tab tab(String title, javafx.scene.Node content) {
+    Tab tab = new Tab(title, content);
+    tab.setClosable(false);
+    return tab;
+  }
+
+  private static MenuItem item(String text, String accelerator, Runnable action) {
+    MenuItem item = new MenuItem(text);
+    item.setAccelerator(KeyCombination.keyCombination(accelerator));
+    item.setOnAction(e -> action.run());
+    return item;
+  }
+}

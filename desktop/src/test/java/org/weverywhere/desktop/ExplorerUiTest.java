@@ -1,0 +1,172 @@
+package org.weverywhere.desktop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+import org.weverywhere.desktop.peers.Peer;
+import org.weverywhere.desktop.shell.Explorer;
+import org.weverywhere.net.MulticastGroups;
+
+/**
+ * The real explorer, headless on Monocle, with the real network client on loopback only
+ * (IP_MULTICAST_IF=lo, TTL 0, a free port): what a user sees when daemons announce and answer.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ExplorerUiTest {
+  @TempDir Path config;
+  private MulticastGroups groups;
+  private Explorer explorer;
+  private Stage stage;
+
+  @Start
+  void start(Stage stage) throws IOException {
+    this.stage = stage;
+    groups = LoopbackDaemon.freeGroups();
+    explorer = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10)));
+    explorer.show(stage);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS); // closes the explorer, saves settings
+  }
+
+  /** Polls {@code condition} on the FX thread every 100 ms for at most 10 s, doing {@code nudge} each time. */
+  private static void await(String what, Callable<Boolean> condition, IoAction nudge) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      nudge.run();
+      WaitForAsyncUtils.waitForFxEvents();
+      if (WaitForAsyncUtils.asyncFx(condition).get(5, TimeUnit.SECONDS)) {
+        return;
+      }
+      Thread.sleep(100); // bounded: at most 100 rounds, each also waiting for the FX queue
+    }
+    throw new AssertionError("timed out waiting until " + what);
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  @Test
+  void aPeerAppearsWhenItsSignedAnnounceArrivesAndFadesAfterBye(FxRobot robot) throws Exception {
+    TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
+    try (LoopbackDaemon daemon = new LoopbackDaemon("gamma", List.of("math", "fib"), groups)) {
+      await("gamma is listed", () -> !table.getItems().isEmpty(), daemon::announce); // a datagram may be lost: resend
+      Peer gamma = table.getItems().getFirst();
+      assertEquals("gamma", gamma.name());
+      assertEquals(daemon.host.fingerprint(), gamma.node());
+      assertEquals(List.of("math", "fib"), gamma.libraries());
+      assertEquals(1, gamma.protocolVersion());
+      assertEquals("127.0.0.1", gamma.addressText());
+      assertTrue(gamma.roundTrip().isEmpty(), "nobody asked, so nothing was timed");
+
+      await("gamma fades", () -> table.getItems().getFirst().isFading(), daemon::bye);
+      assertEquals("gamma said bye", robot.lookup("#peersStatus").queryAs(Label.class).getText());
+    }
+  }
+
+  @Test
+  void discoverFromTheKeyboardListsTheAnsweringNodeWithItsRoundTrip(FxRobot robot) throws Exception {
+    TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
+    try (LoopbackDaemon daemon = new LoopbackDaemon("delta", List.of("math"), groups)) {
+      robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
+      await("delta answered", () -> table.getItems().stream().anyMatch(p -> p.roundTrip().isPresent()), () -> { });
+      assertEquals("delta", table.getItems().getFirst().name());
+      Duration trip = table.getItems().getFirst().roundTrip().orElseThrow();
+      assertTrue(trip.compareTo(Duration.ofSeconds(1)) < 0, "a loopback round trip took " + trip);
+      await("the round is over", () -> robot.lookup("#peersStatus").queryAs(Label.class).getText()
+          .startsWith("1 node answered"), () -> { });
+      assertTrue(daemon.discovers.get() >= 1);
+      assertFalse(robot.lookup("#discoverButton").queryAs(Button.class).isDisabled());
+    }
+  }
+
+  @Test
+  void openingMathListsItsTypedFunctions(FxRobot robot) throws Exception {
+    robot.clickOn("Modules");
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    TreeView<String> outline = robot.lookup("#moduleOutline").query();
+    await("math is inspected", () -> outline.getRoot() != null, () -> { });
+    List<String> exports = outline.getRoot().getChildren().stream().filter(c -> c.getValue().startsWith("Exports"))
+        .findFirst().orElseThrow().getChildren().stream().map(TreeItem::getValue).toList();
+    assertTrue(exports.stream().anyMatch(e -> e.startsWith("add: func (i32, i32) -> i32")), exports.toString());
+    assertTrue(exports.stream().anyMatch(e -> e.startsWith("mul_f64: func (f64, f64) -> f64")), exports.toString());
+    assertTrue(exports.stream().anyMatch(e -> e.startsWith("factorial: func (i32) -> i64")), exports.toString());
+  }
+
+  @Test
+  void theArgumentFormRejectsAbcForAnI32(FxRobot robot) throws Exception {
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+    robot.interact(() -> explorer.submit().chooseFunction("add"));
+    robot.clickOn("#arg0").write("abc");
+    robot.clickOn("#arg1").write("2");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("'abc' is not an i32: expected a whole number like 42, -7 or 0x2a",
+        robot.lookup("#argProblem0").queryAs(Label.class).getText());
+    assertEquals("", robot.lookup("#argProblem1").queryAs(Label.class).getText());
+    assertTrue(robot.lookup("#sendButton").queryAs(Button.class).isDisabled());
+  }
+
+  @Test
+  void sendGoesThroughTheRealClientOffTheFxThreadAndShowsWhyNothingAnswered(FxRobot robot) throws Exception {
+    int closed = LoopbackDaemon.closedTcpPort();
+    try (LoopbackDaemon daemon = new LoopbackDaemon("epsilon", List.of("math"), groups, closed)) {
+      robot.interact(() -> explorer.peers().discover());
+      await("epsilon is live", () -> !explorer.submit().peers().isEmpty(), () -> { });
+      robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+      robot.interact(() -> explorer.submit().chooseFunction("add"));
+      robot.clickOn("#arg0").write("40");
+      robot.clickOn("#arg1").write("2");
+      robot.clickOn("#sendButton");
+      await("the refusal is shown", () -> !explorer.submit().busyProperty().get()
+          && explorer.submit().outcomeProperty().get() != null, () -> { });
+      String shown = robot.lookup("#outcome").queryAs(javafx.scene.control.TextArea.class).getText();
+      // no daemon serves HTTP here (issue 6 brings one): the signed execute went out and was refused by TCP
+      assertTrue(shown.startsWith("failed [WE"), shown);
+      assertTrue(shown.contains("127.0.0.1:" + closed), shown);
+    }
+  }
+
+  @Test
+  void theWindowLayoutAndScreenAreRememberedForTheNextRun(FxRobot robot) throws Exception {
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
+    robot.interact(() -> stage.setWidth(987));
+    robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL); // Quit hides the window
+    WaitForAsyncUtils.waitForFxEvents();
+    assertFalse(stage.isShowing());
+    var saved = org.weverywhere.desktop.shell.ExplorerSettings.load(config.resolve("explorer.properties"));
+    assertEquals(987, saved.number("window.width", 0));
+    assertEquals(4, saved.number("screen", 0));
+    assertNotEquals(0, saved.number("window.height", 0));
+    robot.interact(stage::show); // for @AfterEach
+  }
+}

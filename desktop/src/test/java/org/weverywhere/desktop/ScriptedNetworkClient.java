@@ -1,0 +1,62 @@
+package org.weverywhere.desktop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.weverywhere.desktop.client.Listening;
+import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.PeerListener;
+import org.weverywhere.desktop.client.Sighting;
+import org.weverywhere.protocol.Message;
+
+/**
+ * The network seam played by a test: discover answers with the sightings a test queued, listen
+ * hands the test the listener, describe and execute answer through functions the test gives
+ * (execute records each request). It stands in for the network so the models can be tested without sockets; the TestFX
+ * tests use the real client over loopback.
+ */
+public final class ScriptedNetworkClient implements NetworkClient {
+  public final List<Sighting> discoverAnswers = new ArrayList<>();
+  public List<String> unsent = List.of();
+  public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
+  public Function<Message.Execute, Message.Result> executor = request -> {
+    throw new AssertionError("no execute expected");
+  };
+  public Function<PeerAddress, Message.Description> describer = peer -> {
+    throw new AssertionError("no describe expected");
+  };
+  public PeerListener listener;
+  public boolean listenerClosed;
+
+  @Override
+  public Listening listen(PeerListener heard) {
+    this.listener = heard;
+    return () -> listenerClosed = true;
+  }
+
+  @Override
+  public List<String> discover(Duration timeout, Consumer<Sighting> each) {
+    discoverAnswers.forEach(each);
+    return unsent;
+  }
+
+  @Override
+  public Message.Description describe(PeerAddress peer) {
+    return describer.apply(peer);
+  }
+
+  @Override
+  public Message.ModuleReply fetch(PeerAddress peer, String library) {
+    throw new UnsupportedOperationException("fetch is not scripted");
+  }
+
+  @Override
+  public Message.Result execute(PeerAddress peer, Message.Execute request) {
+    executed.add(request);
+    return executor.apply(request);
+  }
+}

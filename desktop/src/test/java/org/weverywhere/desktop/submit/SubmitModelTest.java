@@ -1,0 +1,159 @@
+package org.weverywhere.desktop.submit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.weverywhere.desktop.Examples;
+import org.weverywhere.desktop.ScriptedNetworkClient;
+import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.events.EventBus;
+import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.wasm.ModuleParser;
+
+class SubmitModelTest {
+  private final ScriptedNetworkClient client = new ScriptedNetworkClient();
+  private final EventBus bus = new EventBus();
+  private final SubmitModel model = new SubmitModel(client, bus, Runnable::run, Runnable::run);
+  private final ExplorerEvent.PeerChoice alpha = new ExplorerEvent.PeerChoice("alpha", new PeerAddress(
+      new MessageSigner(Ed25519.generate()).fingerprint(), new InetSocketAddress("127.0.0.1", 22341), 22341));
+
+  private void openMath() throws Exception {
+    Path math = Examples.wasi("math");
+    bus.publish(new ExplorerEvent.ModuleOpened(math, Files.readAllBytes(math), new ModuleParser().parse(math)));
+  }
+
+  @Test
+  void anOpenedModuleOffersItsFunctionsAndTheFormFollowsTheChosenSignature() throws Exception {
+    openMath();
+    assertEquals("math.wasi", model.moduleProperty().get().toString());
+    assertTrue(model.functions().containsAll(List.of("add", "is_prime", "add_i64", "gcd", "factorial", "mul_f64")),
+        model.functions().toString());
+    model.chooseFunction("mul_f64");
+    ArgumentForm form = model.formProperty().get();
+    assertEquals("(f64, f64) -> f64", form.type().toString());
+    assertEquals(2, form.fields().size());
+  }
+
+  @Test
+  void theFormRejectsAbcForAnI32AndNothingCanBeSent() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseFunction("add");
+    ArgumentForm form = model.formProperty().get();
+    form.fields().get(0).textProperty().set("abc");
+    form.fields().get(1).textProperty().set("2");
+
+    assertEquals("'abc' is not an i32: expected a whole number like 42, -7 or 0x2a", form.fields().get(0).problem());
+    assertFalse(model.canSendBinding().get());
+    model.send();
+    assertEquals(List.of(), client.executed, "an invalid form sends nothing");
+
+    form.fields().get(0).textProperty().set("40");
+    assertTrue(model.canSendBinding().get());
+  }
+
+  @Test
+  void withoutAnyLivePeerNothingCanBeSent() throws Exception {
+    openMath();
+    model.chooseFunction("is_prime");
+    model.formProperty().get().fields().getFirst().textProperty().set("7");
+    assertFalse(model.canSendBinding().get());
+  }
+
+  @Test
+  void sendingCallsTheFunctionOnTheChosenPeerWithTypedArgumentsAndShowsTheResult() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseFunction("add");
+    model.formProperty().get().fields().get(0).textProperty().set("40");
+    model.formProperty().get().fields().get(1).textProperty().set("0x2");
+    client.executor = request -> new Message.Result("completed", 0, new byte[0], "warn".getBytes(StandardCharsets.UTF_8),
+        List.of(Message.WasmValue.i32(42)), 1_500_000);
+
+    model.send();
+
+    Message.Execute sent = client.executed.getFirst();
+    assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
+    assertEquals(model.moduleProperty().get().bytes(), ((Message.ModuleTarget) sent.target()).module());
+    String shown = model.outcomeTextProperty().get();
+    assertTrue(shown.startsWith("outcome: completed\nexit: 0\ncpu time: 1.500 ms\nresults: 42 : i32"), shown);
+    assertTrue(shown.contains("--- stderr (4 bytes)\nwarn"), shown);
+    assertFalse(model.busyProperty().get());
+  }
+
+  @Test
+  void aQuotaRefusalIsShownAsSuch() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseFunction("factorial");
+    model.formProperty().get().fields().getFirst().textProperty().set("20");
+    client.executor = request -> {
+      throw new ProtocolException(ProtocolException.Reason.QUOTA_EXCEEDED,
+          "alpha refused: quota 'cpu-seconds-per-hour' exceeded: group lab used 3600 s");
+    };
+
+    model.send();
+
+    var refused = assertInstanceOf(SubmitModel.Outcome.Refused.class, model.outcomeProperty().get());
+    assertTrue(refused.quota());
+    assertTrue(model.outcomeTextProperty().get().startsWith("QUOTA EXCEEDED [WE"), model.outcomeTextProperty().get());
+    assertTrue(model.outcomeTextProperty().get().contains("cpu-seconds-per-hour"));
+  }
+
+  @Test
+  void noAnswerIsAFailureNotARefusal() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseFunction("is_prime");
+    model.formProperty().get().fields().getFirst().textProperty().set("7");
+    client.executor = request -> {
+      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer within 120000 ms");
+    };
+
+    model.send();
+
+    assertInstanceOf(SubmitModel.Outcome.Failed.class, model.outcomeProperty().get());
+    assertTrue(model.outcomeTextProperty().get().startsWith("failed [WE"), model.outcomeTextProperty().get());
+    assertFalse(model.busyProperty().get());
+  }
+
+  @Test
+  void aCommandRunCarriesArgsEnvironmentAndStdin() throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseMode(SubmitModel.Mode.COMMAND);
+    model.commandArgsProperty().set("  one  two ");
+    model.commandEnvProperty().set("A=1\nnot a pair\nB=x=y");
+    model.commandStdinProperty().set("input");
+    client.executor = request -> new Message.Result("completed", 3, new byte[0], new byte[0], List.of(), 0);
+
+    model.send();
+
+    Message.Command run = (Message.Command) client.executed.getFirst().run();
+    assertEquals(List.of("one", "two"), run.args());
+    assertEquals(Map.of("A", "1", "B", "x=y"), run.env());
+    assertEquals("input", new String(run.stdin(), StandardCharsets.UTF_8));
+    assertTrue(model.outcomeTextProperty().get().contains("exit: 3"));
+  }
+
+  @Test
+  void aChosenPeerThatGoesAwayFallsBackToAny() throws Exception {
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.choosePeer(alpha);
+    bus.publish(new ExplorerEvent.PeersChanged(List.of()));
+    assertEquals(null, model.peerProperty().get());
+  }
+}
