@@ -102,12 +102,13 @@ public final class UdpEndpoint implements AutoCloseable {
       NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
       // Loopback only: multicast on the group address and unicast on 127.0.0.1, so nothing
       // arriving on another interface reaches us. IPv6 multicast has no route on lo by default.
+      // No address reuse here: a second daemon on the same port must fail to start, not share it.
       DatagramChannel unicast = channel(StandardProtocolFamily.INET, new InetSocketAddress(
-          InetAddress.getByName("127.0.0.1"), settings.port()), lo, 0);
+          InetAddress.getByName("127.0.0.1"), settings.port()), lo, 0, false);
       listen(unicast, unicast, lo, null);
       if (settings.ipv4Enabled()) {
         DatagramChannel group = channel(StandardProtocolFamily.INET,
-            new InetSocketAddress(settings.ipv4Group(), settings.port()), lo, 0);
+            new InetSocketAddress(settings.ipv4Group(), settings.port()), lo, 0, true);
         group.join(settings.ipv4Group(), lo);
         listen(group, unicast, lo, settings.ipv4Group());
       }
@@ -116,13 +117,13 @@ public final class UdpEndpoint implements AutoCloseable {
     for (NetworkInterface nic : interfaces()) {
       if (settings.ipv4Enabled() && hasAddress(nic, true)) {
         DatagramChannel v4 = channel(StandardProtocolFamily.INET, new InetSocketAddress(settings.port()), nic,
-            settings.ttl());
+            settings.ttl(), true);
         v4.join(settings.ipv4Group(), nic);
         listen(v4, v4, nic, settings.ipv4Group());
       }
       if (settings.ipv6Enabled() && hasAddress(nic, false)) {
         DatagramChannel v6 = channel(StandardProtocolFamily.INET6, new InetSocketAddress(settings.port()), nic,
-            settings.ttl());
+            settings.ttl(), true);
         v6.join(settings.ipv6Group(), nic);
         listen(v6, v6, nic, settings.ipv6Group());
       }
@@ -157,10 +158,11 @@ public final class UdpEndpoint implements AutoCloseable {
     return nic.inetAddresses().anyMatch(a -> (a instanceof Inet4Address) == ipv4);
   }
 
+  /** @param shared whether other sockets may bind the same port (group members must, to all hear it) */
   private static DatagramChannel channel(ProtocolFamily family, InetSocketAddress bindTo, NetworkInterface nic,
-      int ttl) throws IOException {
+      int ttl, boolean shared) throws IOException {
     DatagramChannel channel = DatagramChannel.open(family);
-    channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+    channel.setOption(StandardSocketOptions.SO_REUSEADDR, shared);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, nic.isLoopback() ? 0 : ttl);
     channel.bind(bindTo);
