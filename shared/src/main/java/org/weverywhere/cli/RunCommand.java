@@ -110,7 +110,11 @@ final class RunCommand implements Callable<Integer> {
         invocation = new Message.Call(function, signature.arguments(args));
       }
     } else {
-      invocation = new Message.Command(args, env, readStdin());
+      // argv starts with the program's name, as a shell would pass it
+      List<String> argv = new ArrayList<>();
+      argv.add(module.map(m -> m.getFileName().toString()).orElse(target));
+      argv.addAll(args);
+      invocation = new Message.Command(argv, env, readStdin());
       peer = choose(peers, module.isEmpty());
     }
     Message.Target what = moduleBytes != null ? new Message.ModuleTarget(moduleBytes) : new Message.LibraryTarget(target);
