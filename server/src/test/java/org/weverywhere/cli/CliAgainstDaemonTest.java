@@ -40,7 +40,7 @@ import org.weverywhere.traffic.TrafficBeans;
 /**
  * The CLI's network commands end to end, as a user types them, against the daemon's real beans
  * (Weld SE, as in DaemonNetworkTest): discovery and describe over loopback UDP on a port of the
- * test's own, fetch and execute over a loopback HTTP server that hands each body to the daemon's
+ * test's own, describe, fetch and execute over a loopback HTTP server that hands each body to the daemon's
  * request handler exactly as its JAX-RS resource does.
  */
 @EnableWeld
@@ -135,7 +135,7 @@ class CliAgainstDaemonTest {
     assertEquals(2, lines.length, human.out());
     assertTrue(lines[0].matches("\\S+\\s+test-daemon\\s+127\\.0\\.0\\.1\\s+udp " + port + "\\s+http " + httpPort
         + "\\s+math"), lines[0]);
-    assertTrue(lines[1].matches("1 daemon answered in \\d+ ms"), lines[1]);
+    assertTrue(lines[1].matches("1 daemon answered \\(waited \\d+ ms\\)"), lines[1]);
 
     CliRun json = we("discover", "--json");
     assertEquals(0, json.status(), json.toString());
@@ -191,6 +191,7 @@ class CliAgainstDaemonTest {
     CliRun run = we("fetch", "test-daemon", "math", "-o", file.toString());
     assertEquals(0, run.status(), run.toString());
     assertArrayEquals(Files.readAllBytes(EXAMPLES.resolve("math.wasi")), Files.readAllBytes(file));
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertTrue(run.out().startsWith(file + "  " + Files.size(file) + " bytes  sha256 " + sha256(file)), run.out());
 
     Files.writeString(file, "mine");
@@ -272,6 +273,31 @@ class CliAgainstDaemonTest {
     assertTrue(run.out().contains("\narg[1]=--name\narg[2]=world\n"), run.out());
     assertTrue(run.out().contains("env[0]=GREETING=hi\n"), run.out());
     assertTrue(run.out().endsWith("stdin=5 bytes\nhello"), run.out());
+  }
+
+  @Test
+  void runReadsStdinFromThisProcessWithADashAndVerboseSaysWhoSigns() {
+    var saved = System.in;
+    System.setIn(new java.io.ByteArrayInputStream("piped".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    try {
+      CliRun run = we("run", "--peer", "test-daemon", EXAMPLES.resolve("hello.wasi").toString(), "--stdin", "-",
+          "--verbose", "--key", anonymousKey().toString());
+      assertEquals(0, run.status(), run.toString());
+      assertTrue(run.out().endsWith("stdin=5 bytes\npiped"), run.out());
+      assertTrue(run.err().startsWith("weverywhere: signing with " + anonymousKey() + ": SHA256:"), run.err());
+      assertTrue(run.err().contains("weverywhere: running " + EXAMPLES.resolve("hello.wasi") + " on test-daemon ("),
+          run.err());
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  private static Path anonymousKey() {
+    Path file = configDir.resolve("cli.key.pem");
+    if (!Files.exists(file)) {
+      org.weverywhere.trust.KeyPairFiles.named(configDir, "cli").write(org.weverywhere.trust.Ed25519.generate(), false);
+    }
+    return file;
   }
 
   @Test

@@ -129,6 +129,10 @@ final class FetchCommand implements Callable<Integer> {
     Path temporary = null;
     try {
       temporary = Files.createTempFile(directory, ".fetch-", ".part");
+      // a temporary file is private (0600); a fetched module is not a secret, so it reads like any download
+      if (Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {

@@ -18,11 +18,13 @@ record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, 
         announcement.announce().httpPort(), announcement.announce().libraries());
   }
 
-  /** Describes it over UDP ({@code what} empty: everything); refusals and silence throw. */
+  /**
+   * Describes it ({@code what} empty: everything); refusals and silence throw. Over HTTP: a UDP
+   * reply may be at most 3x the request, which a describe of more than a library or two exceeds, and
+   * the daemon then sends nothing at all.
+   */
   Message.Description describe(ClientOptions client, List<String> what) {
-    return (Message.Description) client.udp().request(udp, node, new Message.Describe(what),
-        client.timeout().dividedBy(3), 3)
-        .message();
+    return (Message.Description) client.bulk().request(http(), node, new Message.Describe(what)).message();
   }
 
   /** The base of its HTTP bulk channel, on the address it answered from. */

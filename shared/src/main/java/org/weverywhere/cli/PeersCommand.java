@@ -64,7 +64,7 @@ final class PeersCommand implements Callable<Integer> {
       out.flush();
     });
     if (!json) {
-      out.printf("%d daemon%s answered in %d ms%n", found.size(), found.size() == 1 ? "" : "s",
+      out.printf("%d daemon%s answered (waited %d ms)%n", found.size(), found.size() == 1 ? "" : "s",
           (System.nanoTime() - started) / 1_000_000);
     }
     return ExitStatus.OK;

@@ -47,7 +47,7 @@ class DiscoverCommandTest {
       assertEquals("0", human[0], human[2]);
       assertTrue(human[1].startsWith(daemon.host.fingerprint().shortForm() + "          lab-7             127.0.0.1 "),
           human[1]);
-      assertTrue(human[1].contains("  http 22341  math\n1 daemon answered in "), human[1]);
+      assertTrue(human[1].contains("  http 22341  math\n1 daemon answered (waited "), human[1]);
 
       // discover is the command's old name, kept as an alias
       String[] json = run("discover", "--json", "--port", Integer.toString(port), "--max", "1");
