@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
       "",
       "Exit status:",
       "  0  success",
-      "  1  failure: a file, module, key, configuration or peer was bad (reason on stderr)",
-      "     (run: the guest's own exit status when it ran to the end)",
+      "  1  failure: a bad file, module, key, peer or configuration (reason on stderr)",
+      "  N  run: the guest's own exit status, when it ran to the end",
       "  2  bad usage: unknown command or option, missing argument"
     })
 public final class Main implements Runnable {
