@@ -178,6 +178,22 @@ class CliAgainstDaemonTest {
   }
 
   @Test
+  void aHostAndPortIsAskedDirectlyAndAHostNameAmongThoseThatAnswered() {
+    CliRun direct = we("describe", "127.0.0.1:" + port, "--verbose");
+    assertEquals(0, direct.status(), direct.toString());
+    assertTrue(direct.err().contains("weverywhere: 127.0.0.1:" + port + " is test-daemon ("), direct.err());
+
+    CliRun byHost = we("libraries", "localhost");
+    assertEquals(0, byHost.status(), byHost.toString());
+    assertTrue(byHost.out().contains("\ntest-daemon  math "), byHost.out());
+
+    int closed = port == 65535 ? port - 1 : port + 1;
+    CliRun silent = we("describe", "127.0.0.1:" + closed);
+    assertEquals(1, silent.status(), silent.toString());
+    assertEquals("weverywhere: no daemon answered at 127.0.0.1:" + closed + " within 1000 ms [WE5024]\n", silent.err());
+  }
+
+  @Test
   void anUnknownPeerIsOneLineNamingTheDaemonsThatAnswered() {
     CliRun run = we("describe", "nobody");
     assertEquals(1, run.status(), run.toString());

@@ -130,6 +130,10 @@ final class ClientOptions {
     return new BulkClient(signer(), verifier(), Clock.systemUTC(), timeout(), timeout().plusMinutes(5), WireLimits.HTTP);
   }
 
+  UnicastProbe probe() {
+    return new UnicastProbe(signer(), verifier(), Clock.systemUTC());
+  }
+
   private MessageSigner signer() {
     return new MessageSigner(keys());
   }

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.weverywhere.ErrorCode;
 
@@ -44,20 +45,31 @@ final class PeerMatcher {
         : wanted.length() >= 4 && bare.startsWith(wanted);
   }
 
-  private static List<Peer> byAddress(String wanted, List<Peer> found) {
+  /** {@code host[:port]} as typed; {@code port} is -1 when none was given. */
+  record HostPort(String host, int port) {
+    /** An IP address, which cannot be a daemon's name, or any host with a port: worth asking directly. */
+    boolean explicit() {
+      return port > 0 || host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    }
+  }
+
+  /** {@code host}, {@code host:port}, {@code [v6]}, {@code [v6]:port} or a bare IPv6 address; empty if malformed. */
+  static Optional<HostPort> hostPort(String wanted) {
+    if (wanted.startsWith(":") && !wanted.startsWith("::")) { // a port without a host
+      return Optional.empty();
+    }
     String host = wanted;
     int port = -1;
     int colon = wanted.lastIndexOf(':');
-    boolean bracketed = wanted.startsWith("[");
-    if (bracketed) {
+    if (wanted.startsWith("[")) {
       int close = wanted.indexOf(']');
       if (close < 0) {
-        return List.of();
+        return Optional.empty();
       }
       host = wanted.substring(1, close);
       if (wanted.length() > close + 1) {
         if (wanted.charAt(close + 1) != ':') {
-          return List.of();
+          return Optional.empty();
         }
         port = port(wanted.substring(close + 2));
       }
@@ -65,16 +77,21 @@ final class PeerMatcher {
       host = wanted.substring(0, colon);
       port = port(wanted.substring(colon + 1));
     }
-    if (port == 0) {
+    return port == 0 || host.isEmpty() ? Optional.empty() : Optional.of(new HostPort(host, port));
+  }
+
+  private static List<Peer> byAddress(String wanted, List<Peer> found) {
+    Optional<HostPort> parsed = hostPort(wanted);
+    if (parsed.isEmpty()) {
       return List.of();
     }
     Set<InetAddress> addresses = new LinkedHashSet<>();
     try {
-      addresses.addAll(List.of(InetAddress.getAllByName(host)));
+      addresses.addAll(List.of(InetAddress.getAllByName(parsed.get().host())));
     } catch (UnknownHostException | SecurityException unknown) {
       return List.of();
     }
-    int wantedPort = port;
+    int wantedPort = parsed.get().port();
     List<Peer> matches = new ArrayList<>();
     for (Peer peer : found) {
       if (addresses.contains(peer.udp().getAddress()) && (wantedPort < 0 || peer.udp().getPort() == wantedPort)) {

@@ -1,9 +1,14 @@
 package org.weverywhere.cli;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
+import org.weverywhere.ErrorCode;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.protocol.ProtocolException;
 
@@ -47,16 +52,51 @@ final class Peers {
     return discover(10_000, p -> {});
   }
 
-  /** The daemons {@code wanted} names, in that order; one discovery round serves them all. */
+  /**
+   * The daemons {@code wanted} names, in that order. An IP address or a {@code host:port} is asked
+   * directly (unicast discover: it reaches daemons multicast does not); anything else is looked for
+   * among the daemons that answer one discovery round, and a host name that matches none of them is
+   * then asked directly too.
+   */
   List<Peer> resolve(List<String> wanted) {
-    List<Peer> found = all();
+    List<Peer> found = null;
     List<Peer> chosen = new ArrayList<>();
     for (String name : wanted) {
-      Peer peer = PeerMatcher.match(name, found);
+      Optional<PeerMatcher.HostPort> address = PeerMatcher.hostPort(name);
+      Peer peer;
+      if (address.isPresent() && address.get().explicit()) {
+        peer = ask(address.get());
+      } else {
+        if (found == null) {
+          found = all();
+        }
+        try {
+          peer = PeerMatcher.match(name, found);
+        } catch (CommandException unknown) {
+          if (unknown.code() != ErrorCode.PROTOCOL_PEER_UNKNOWN || address.isEmpty() || !resolves(address.get().host())) {
+            throw unknown;
+          }
+          peer = ask(address.get());
+        }
+      }
       options.say(name + " is " + peer.label() + " at " + peer.udp() + ", http " + peer.httpPort());
       chosen.add(peer);
     }
     return chosen;
+  }
+
+  private Peer ask(PeerMatcher.HostPort address) {
+    int port = address.port() > 0 ? address.port() : options.port;
+    return Peer.of(options.probe().ask(new InetSocketAddress(address.host(), port), options.timeout()));
+  }
+
+  private static boolean resolves(String host) {
+    try {
+      InetAddress.getByName(host);
+      return true;
+    } catch (UnknownHostException | SecurityException unknown) {
+      return false;
+    }
   }
 
   Peer resolve(String wanted) {

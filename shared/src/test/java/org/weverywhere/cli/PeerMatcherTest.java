@@ -1,6 +1,7 @@
 package org.weverywhere.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
@@ -67,5 +69,24 @@ class PeerMatcherTest {
     // a prefix of three characters is too short to mean one node
     assertEquals("WE5030", assertThrows(CommandException.class,
         () -> PeerMatcher.match(alpha.node().toString().substring(7, 10), found)).code().code());
+  }
+
+  @Test
+  void readsHostAndPortTheWaysPeopleWriteThem() {
+    assertEquals(Optional.of(new PeerMatcher.HostPort("10.0.0.5", 22341)), PeerMatcher.hostPort("10.0.0.5:22341"));
+    assertEquals(Optional.of(new PeerMatcher.HostPort("lab-7", -1)), PeerMatcher.hostPort("lab-7"));
+    assertEquals(Optional.of(new PeerMatcher.HostPort("fe80::1", -1)), PeerMatcher.hostPort("fe80::1"));
+    assertEquals(Optional.of(new PeerMatcher.HostPort("::1", 9000)), PeerMatcher.hostPort("[::1]:9000"));
+    assertEquals(Optional.empty(), PeerMatcher.hostPort("[::1"));
+    assertEquals(Optional.empty(), PeerMatcher.hostPort("host:http"));
+    assertEquals(Optional.empty(), PeerMatcher.hostPort(":22341"));
+  }
+
+  @Test
+  void addressesAndPortsAreAskedDirectlyButABareNameIsLookedForFirst() {
+    assertTrue(PeerMatcher.hostPort("10.0.0.5").orElseThrow().explicit());
+    assertTrue(PeerMatcher.hostPort("lab-7:22341").orElseThrow().explicit());
+    assertTrue(PeerMatcher.hostPort("fe80::1").orElseThrow().explicit());
+    assertFalse(PeerMatcher.hostPort("lab-7").orElseThrow().explicit());
   }
 }
