@@ -19,6 +19,9 @@ public enum ErrorCode {
   WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),
   WASM_MALFORMED("WE2003", "the binary violates the WebAssembly binary format"),
   WASM_SIGNATURE_INVALID("WE2006", "a module's embedded signature does not verify over its content"),
+  WASM_BAD_ARGUMENT("WE2010", "a function argument is missing, extra, or not a value of its parameter's type"),
+  WASM_NO_FUNCTION("WE2011", "a module or library exports no function of the name asked for"),
+  WASM_RUN_FAILED("WE2012", "a run ended without completing: trapped, out of CPU time or memory, output cut"),
 
   CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
   CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),
@@ -48,6 +51,9 @@ public enum ErrorCode {
   PROTOCOL_REFUSED("WE5023", "a peer refused a request with an error reply"),
   PROTOCOL_NO_ANSWER("WE5024", "a peer did not answer in time"),
   PROTOCOL_TRANSPORT("WE5025", "a network socket or HTTP exchange failed"),
+  PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
+  PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
+  PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
 
   STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),

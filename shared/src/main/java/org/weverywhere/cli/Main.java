@@ -16,7 +16,11 @@ import picocli.CommandLine.Spec;
     subcommands = {
       InspectCommand.class,
       SignCommand.class,
-      DiscoverCommand.class,
+      PeersCommand.class,
+      LibrariesCommand.class,
+      DescribeCommand.class,
+      FetchCommand.class,
+      RunCommand.class,
       KeygenCommand.class,
       GroupsCommand.class,
       ConfigCommand.class,
@@ -28,12 +32,15 @@ import picocli.CommandLine.Spec;
       "  weverywhere inspect --json hello.wasi",
       "  weverywhere keygen --name alice --out ~/.config/weverywhere",
       "  weverywhere sign hello.wasi --key ~/.config/weverywhere/keys/alice.key.pem",
-      "  weverywhere discover --timeout 2",
+      "  weverywhere peers --timeout 2",
+      "  weverywhere describe test-daemon",
+      "  weverywhere run --peer test-daemon math --function add 2 40",
       "  weverywhere config extract --to /tmp/we-etc",
       "",
       "Exit status:",
       "  0  success",
-      "  1  failure: a file, module, key or configuration was bad (reason on stderr)",
+      "  1  failure: a bad file, module, key, peer or configuration (reason on stderr)",
+      "  N  run: the guest's own exit status, when it ran to the end",
       "  2  bad usage: unknown command or option, missing argument"
     })
 public final class Main implements Runnable {

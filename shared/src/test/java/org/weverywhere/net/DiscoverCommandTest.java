@@ -43,11 +43,13 @@ class DiscoverCommandTest {
   @Test
   void printsEachDaemonAsItAnswers() throws IOException {
     try (TestResponder daemon = new TestResponder("lab-7", MulticastGroups.DEFAULT.withPort(port), lo, 0)) {
-      String[] human = run("discover", "--interface", lo.getName(), "--port", Integer.toString(port), "--max", "1");
+      String[] human = run("peers", "--interface", lo.getName(), "--port", Integer.toString(port), "--max", "1");
       assertEquals("0", human[0], human[2]);
-      assertTrue(human[1].startsWith(daemon.host.fingerprint().shortForm() + "          127.0.0.1 "), human[1]);
-      assertTrue(human[1].contains("lab-7             http 22341  math"), human[1]);
+      assertTrue(human[1].startsWith(daemon.host.fingerprint().shortForm() + "          lab-7             127.0.0.1 "),
+          human[1]);
+      assertTrue(human[1].contains("  http 22341  math\n1 daemon answered (waited "), human[1]);
 
+      // discover is the command's old name, kept as an alias
       String[] json = run("discover", "--json", "--port", Integer.toString(port), "--max", "1");
       assertEquals("0", json[0], json[2]);
       JsonNode line = new ObjectMapper().readTree(json[1]);

@@ -1,0 +1,84 @@
+package org.weverywhere.daemon.endpoint;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Optional;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.WireLimits;
+
+/**
+ * The daemon's HTTP bulk channel for tests that run its beans under Weld SE, where Liberty does not
+ * serve {@link BulkResource}: the JDK's HTTP server on 127.0.0.1 hands each body to the same verifier,
+ * request handler and signer, with the same answers (200 signed reply, 400 unverifiable, 413 too large).
+ */
+public final class LoopbackBulkServer implements AutoCloseable {
+  private final HttpServer server;
+
+  private LoopbackBulkServer(HttpServer server) {
+    this.server = server;
+  }
+
+  public static LoopbackBulkServer start(Endpoints endpoints, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    server.createContext("/weverywhere/v1/messages", exchange -> {
+      try (exchange) {
+        answer(endpoints, exchange);
+      }
+    });
+    server.start();
+    return new LoopbackBulkServer(server);
+  }
+
+  private static void answer(Endpoints endpoints, HttpExchange exchange) throws IOException {
+    if (!exchange.getRequestMethod().equals("POST")) {
+      exchange.sendResponseHeaders(405, -1);
+      return;
+    }
+    int limit = WireLimits.HTTP.maxMessageBytes();
+    byte[] bytes;
+    try (InputStream body = exchange.getRequestBody()) {
+      bytes = body.readNBytes(limit + 1);
+    }
+    if (bytes.length > limit) {
+      exchange.sendResponseHeaders(413, -1);
+      return;
+    }
+    SignedMessage request;
+    try {
+      request = endpoints.verifier().verify(bytes, WireLimits.HTTP);
+    } catch (ProtocolException refused) {
+      send(exchange, 400, "text/plain", (refused.code().code() + " " + refused.getMessage() + "\n")
+          .getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    Message reply = endpoints.handler().handle(request, RequestHandler.Transport.HTTP)
+        .orElseGet(() -> RequestHandler.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE,
+            request.message().type() + " is not a request", Optional.empty()));
+    send(exchange, 200, BulkResource.MEDIA_TYPE,
+        endpoints.signer().sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply));
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,152 @@
+package org.weverywhere.cli;
+
+import java.io.PrintWriter;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.Discovery;
+import org.weverywhere.net.MulticastGroups;
+import org.weverywhere.net.UdpClient;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.KeyPairFiles;
+import org.weverywhere.trust.KeyPem;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every command that talks to daemons shares: where to look for them (interfaces, UDP port),
+ * how long to wait, and which key signs. The clients it builds sign with one key per run, so a
+ * daemon sees one requester for the whole command.
+ */
+final class ClientOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
+  @Option(names = {"-i", "--interface"}, paramLabel = "NAME",
+      description = "Interface to discover daemons on (repeatable; default: lo).")
+  List<String> interfaces = new ArrayList<>();
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "22341", description = "UDP port of the daemons (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long to wait for answers (default: ${DEFAULT-VALUE}).")
+  double timeoutSeconds;
+
+  @Option(names = "--key", paramLabel = "KEY",
+      description = "Sign with this private key (default: ~/.config/weverywhere/keys/<user>.key.pem if present, else a fresh key, i.e. anonymous).")
+  Path key;
+
+  @Option(names = {"-v", "--verbose"}, description = "Say which key signs and where requests go, on stderr.")
+  boolean verbose;
+
+  private KeyPair keys;
+
+  /** Checks the ranges picocli cannot; call first. */
+  void validate() {
+    if (timeoutSeconds <= 0 || timeoutSeconds > 3600 || port < 1 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be 0..3600 s, --port 1..65535");
+    }
+  }
+
+  Duration timeout() {
+    return Duration.ofMillis((long) (timeoutSeconds * 1000));
+  }
+
+  /** The key that signs this run's requests, read or generated once. */
+  KeyPair keys() {
+    if (keys == null) {
+      Path chosen = key != null ? key : defaultKey(Path.of(System.getProperty("user.home")), System.getProperty("user.name"))
+          .orElse(null);
+      if (chosen == null) {
+        keys = Ed25519.generate();
+        say("signing with a throwaway key (anonymous): " + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+      } else {
+        PrivateKey privateKey = KeyPem.readPrivateKey(chosen);
+        keys = new KeyPair(Ed25519.publicKeyOf(privateKey), privateKey);
+        say("signing with " + chosen + ": " + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+      }
+    }
+    return keys;
+  }
+
+  /** The identity {@code keygen} creates by default, if it exists. */
+  static Optional<Path> defaultKey(Path home, String userName) {
+    Path file = KeygenCommand.defaultDirectory(home)
+        .resolve(KeygenCommand.defaultName(userName) + KeyPairFiles.PRIVATE_SUFFIX);
+    return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  void say(String line) {
+    if (verbose) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("weverywhere: " + line);
+      err.flush();
+    }
+  }
+
+  List<NetworkInterface> networkInterfaces() {
+    List<NetworkInterface> nics = new ArrayList<>();
+    for (String name : interfaces.isEmpty() ? List.of("lo") : interfaces) {
+      try {
+        NetworkInterface nic = NetworkInterface.getByName(name);
+        if (nic == null) {
+          throw new ParameterException(spec.commandLine(), "Invalid value for option '--interface': no interface '" + name + "'");
+        }
+        nics.add(nic);
+      } catch (SocketException failed) {
+        throw new ProtocolException(ProtocolException.Reason.TRANSPORT, "cannot list interfaces: " + failed.getMessage(), failed);
+      }
+    }
+    return nics;
+  }
+
+  Discovery discovery() {
+    List<NetworkInterface> nics = networkInterfaces();
+    // TTL 0 keeps a loopback-only discover on this host; 1 reaches the link and no further
+    int ttl = nics.stream().allMatch(ClientOptions::isLoopback) ? 0 : 1;
+    return new Discovery(signer(), verifier(), MulticastGroups.DEFAULT.withPort(port), nics, ttl, Clock.systemUTC());
+  }
+
+  UdpClient udp() {
+    return new UdpClient(signer(), verifier(), Clock.systemUTC());
+  }
+
+  /** HTTP waits longer than UDP: an execution may run for a while before its result comes back. */
+  BulkClient bulk() {
+    return new BulkClient(signer(), verifier(), Clock.systemUTC(), timeout(), timeout().plusMinutes(5), WireLimits.HTTP);
+  }
+
+  UnicastProbe probe() {
+    return new UnicastProbe(signer(), verifier(), Clock.systemUTC());
+  }
+
+  private MessageSigner signer() {
+    return new MessageSigner(keys());
+  }
+
+  private static Verifier verifier() {
+    return Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000);
+  }
+
+  private static boolean isLoopback(NetworkInterface nic) {
+    try {
+      return nic.isLoopback();
+    } catch (SocketException failed) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package org.weverywhere.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.protocol.Message.WasmValue;
+import org.weverywhere.wasm.FuncType;
+import org.weverywhere.wasm.ValueType;
+
+/**
+ * An exported function's name and type, as {@code describe} lists it ({@code add (i32, i32) -> i32})
+ * or as the module itself declares it; turns command-line words into typed arguments before anything
+ * is sent, so a typo costs no round trip.
+ */
+record FunctionSignature(String name, FuncType type) {
+  /** Reads {@code name (p, ...) -> r} or {@code name (p, ...) -> (r, ...)}; empty when the text is not that. */
+  static Optional<FunctionSignature> parse(String export) {
+    // the arrow is the last one (a name may hold anything), and the parameters hold no parentheses
+    int arrow = export.lastIndexOf(") -> ");
+    int open = arrow < 0 ? -1 : export.lastIndexOf(" (", arrow);
+    if (open <= 0) {
+      return Optional.empty();
+    }
+    String name = export.substring(0, open);
+    Optional<List<ValueType>> params = types(export.substring(open + 2, arrow));
+    String results = export.substring(arrow + ") -> ".length());
+    Optional<List<ValueType>> resultTypes = results.startsWith("(") && results.endsWith(")")
+        ? types(results.substring(1, results.length() - 1)) : types(results);
+    if (params.isEmpty() || resultTypes.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new FunctionSignature(name, new FuncType(params.get(), resultTypes.get())));
+  }
+
+  private static Optional<List<ValueType>> types(String list) {
+    List<ValueType> types = new ArrayList<>();
+    if (list.isBlank()) {
+      return Optional.of(types);
+    }
+    for (String text : list.split(",")) {
+      Optional<ValueType> type = java.util.Arrays.stream(ValueType.values())
+          .filter(t -> t.text().equals(text.strip())).findFirst();
+      if (type.isEmpty()) {
+        return Optional.empty();
+      }
+      types.add(type.get());
+    }
+    return Optional.of(types);
+  }
+
+  /** The words as this function's arguments, or a {@code WASM_BAD_ARGUMENT} naming the first that does not fit. */
+  List<WasmValue> arguments(List<String> words) {
+    if (words.size() != type.params().size()) {
+      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + " takes " + type.params().size()
+          + " argument" + (type.params().size() == 1 ? "" : "s") + ", not " + words.size());
+    }
+    List<WasmValue> values = new ArrayList<>();
+    for (int i = 0; i < words.size(); i++) {
+      values.add(value(i, type.params().get(i), words.get(i)));
+    }
+    return values;
+  }
+
+  private WasmValue value(int index, ValueType type, String word) {
+    String text = word.strip().replace("_", "");
+    try {
+      return switch (type) {
+        case I32 -> new WasmValue("i32", integer(text, 32));
+        case I64 -> new WasmValue("i64", integer(text, 64));
+        case F32 -> new WasmValue("f32", Float.floatToRawIntBits(floating(text, true).floatValue()) & 0xffff_ffffL);
+        case F64 -> new WasmValue("f64", Double.doubleToRawLongBits(floating(text, false)));
+        default -> throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": parameter " + (index + 1)
+            + " is a " + type + ", which cannot be given on the command line");
+      };
+    } catch (NumberFormatException notANumber) {
+      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": argument " + (index + 1) + " '" + word
+          + "' is not an " + type + (notANumber.getMessage() == null
+              || notANumber.getMessage().startsWith("For input") ? "" : " (" + notANumber.getMessage() + ")"));
+    }
+  }
+
+  /**
+   * A signed or unsigned decimal, or 0x hex, that fits {@code bits}; an i32 travels sign-extended,
+   * as the daemon reads it back.
+   */
+  private static long integer(String text, int bits) {
+    boolean negative = text.startsWith("-");
+    String digits = negative || text.startsWith("+") ? text.substring(1) : text;
+    boolean hex = digits.startsWith("0x") || digits.startsWith("0X");
+    if (digits.isEmpty() || (hex && digits.length() == 2) || digits.startsWith("-") || digits.startsWith("+")) {
+      throw new NumberFormatException();
+    }
+    java.math.BigInteger value = new java.math.BigInteger(hex ? digits.substring(2) : digits, hex ? 16 : 10);
+    if (negative) {
+      value = value.negate();
+    }
+    java.math.BigInteger min = java.math.BigInteger.ONE.shiftLeft(bits - 1).negate();
+    java.math.BigInteger maxUnsigned = java.math.BigInteger.ONE.shiftLeft(bits).subtract(java.math.BigInteger.ONE);
+    if (value.compareTo(min) < 0 || value.compareTo(maxUnsigned) > 0) {
+      throw new NumberFormatException("out of range");
+    }
+    return bits == 32 ? (long) value.intValue() : value.longValue();
+  }
+
+  /** Decimal or hex floats, {@code inf}, {@code -inf}, {@code nan}; never Java's {@code 1f}/{@code 1d} suffixes. */
+  private static Double floating(String text, boolean single) {
+    String lower = text.toLowerCase(java.util.Locale.ROOT);
+    switch (lower) {
+      case "inf", "+inf", "infinity", "+infinity" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-inf", "-infinity" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      case "nan", "+nan", "-nan" -> {
+        return lower.startsWith("-") ? -Double.NaN : Double.NaN;
+      }
+      default -> {
+        if (lower.endsWith("f") || lower.endsWith("d") || lower.isEmpty() || lower.contains("n")) {
+          throw new NumberFormatException();
+        }
+        double value = Double.parseDouble(text);
+        if (single && Double.isFinite(value) && Float.isInfinite((float) value)) {
+          throw new NumberFormatException("out of range");
+        }
+        return value;
+      }
+    }
+  }
+
+  /** A result as people read it: integers signed, floats in decimal. */
+  static String show(WasmValue value) {
+    return switch (value.type()) {
+      case "i32" -> Integer.toString((int) value.bits());
+      case "i64" -> Long.toString(value.bits());
+      case "f32" -> Float.toString(Float.intBitsToFloat((int) value.bits()));
+      default -> Double.toString(Double.longBitsToDouble(value.bits()));
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name + " " + type;
+  }
+}

@@ -1,0 +1,105 @@
+package org.weverywhere.cli;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.net.Discovery;
+import org.weverywhere.protocol.ProtocolException;
+
+/** Finds daemons by discovery and resolves the PEERs a user names among them. */
+final class Peers {
+  private final ClientOptions options;
+  private final PrintWriter err;
+
+  Peers(ClientOptions options, PrintWriter err) {
+    this.options = options;
+    this.err = err;
+  }
+
+  /** Every daemon that answers within the timeout (at most {@code max}), each handed to {@code each} as it comes. */
+  List<Peer> discover(int max, Consumer<Peer> each) {
+    List<Peer> found = new ArrayList<>();
+    Discovery.Result result = options.discovery().discover(options.timeout(), max, a -> {
+      Peer peer = Peer.of(a);
+      found.add(peer);
+      each.accept(peer);
+    });
+    if (result.answers().isEmpty()) {
+      // a group that could not be reached explains silence; with answers it is only noise (lo has no
+      // IPv6 multicast route by default)
+      result.unsent().forEach(u -> err.println("weverywhere: not sent to " + u));
+    }
+    if (!result.rejected().isEmpty()) {
+      err.println("weverywhere: ignored " + result.rejected().size() + " unverifiable answer(s), first: "
+          + FailureReporter.line(result.rejected().get(0)).substring("weverywhere: ".length()));
+    }
+    err.flush();
+    if (found.isEmpty()) {
+      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "no daemon answered on "
+          + String.join(", ", options.networkInterfaces().stream().map(n -> n.getName()).toList()) + " within "
+          + options.timeout().toMillis() + " ms");
+    }
+    return found;
+  }
+
+  List<Peer> all() {
+    return discover(10_000, p -> {});
+  }
+
+  /**
+   * The daemons {@code wanted} names, in that order. An IP address or a {@code host:port} is asked
+   * directly (unicast discover: it reaches daemons multicast does not); anything else is looked for
+   * among the daemons that answer one discovery round, and a host name that matches none of them is
+   * then asked directly too.
+   */
+  List<Peer> resolve(List<String> wanted) {
+    List<Peer> found = null;
+    List<Peer> chosen = new ArrayList<>();
+    for (String name : wanted) {
+      Optional<PeerMatcher.HostPort> address = PeerMatcher.hostPort(name);
+      Peer peer;
+      if (address.isPresent() && address.get().explicit()) {
+        peer = ask(address.get());
+      } else {
+        if (found == null) {
+          found = all();
+        }
+        try {
+          peer = PeerMatcher.match(name, found);
+        } catch (CommandException unknown) {
+          if (unknown.code() != ErrorCode.PROTOCOL_PEER_UNKNOWN || address.isEmpty() || !resolves(address.get().host())) {
+            throw unknown;
+          }
+          peer = ask(address.get());
+        }
+      }
+      options.say(name + " is " + peer.label() + " at " + peer.udp() + ", http " + peer.httpPort());
+      chosen.add(peer);
+    }
+    return chosen;
+  }
+
+  private Peer ask(PeerMatcher.HostPort address) {
+    int port = address.port() > 0 ? address.port() : options.port;
+    return Peer.of(options.probe().ask(new InetSocketAddress(address.host(), port), options.timeout()));
+  }
+
+  private static boolean resolves(String host) {
+    try {
+      InetAddress.getByName(host);
+      return true;
+    } catch (UnknownHostException | SecurityException unknown) {
+      return false;
+    }
+  }
+
+  Peer resolve(String wanted) {
+    return resolve(List.of(wanted)).getFirst();
+  }
+}
