@@ -83,7 +83,10 @@ public final class BulkClient {
       throw new ProtocolException(Reason.TRANSPORT, target + ": reading the reply: " + failed.getMessage(), failed);
     }
     if (response.statusCode() != 200) {
-      throw new ProtocolException(Reason.REFUSED, target + " answered HTTP " + response.statusCode());
+      // A daemon says in plain text why it could not verify a request (e.g. "WE5007 ..."): keep it.
+      String why = new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
+          .lines().findFirst().map(line -> ": " + line.strip()).orElse("");
+      throw new ProtocolException(Reason.REFUSED, target + " answered HTTP " + response.statusCode() + why);
     }
     SignedMessage reply = verifier.verify(body, limits);
     if (!reply.fingerprint().equals(node) || !reply.header().replyTo().equals(java.util.Optional.of(header.id()))) {
