@@ -161,7 +161,8 @@ public final class RequestHandler {
       case Message.Call call -> new ExecutionRequest.FunctionCall(module, call.function(),
           call.args().stream().map(WireValues::toExec).toList(), who);
     };
-    record(request, requester, "org.weverywhere.execution.started", event -> event.put("module", target)
+    // The start need not be on disk before the run (the finish must be before the reply).
+    recordAsync(request, requester, "org.weverywhere.execution.started", event -> event.put("module", target)
         .put("function", execute.run() instanceof Message.Call call ? call.function() : "_start"));
     Outcome outcome = executor.execute(run);
     Message reply = Results.of(outcome);
@@ -190,6 +191,15 @@ public final class RequestHandler {
 
   /** Appends one event with who asked, the group charged and the message's identity. */
   private void record(SignedMessage request, Requester requester, String type, EventData data) {
+    // A journal that cannot write throws: the request fails rather than run unbilled.
+    journal.append(event(request, requester, type, data));
+  }
+
+  private void recordAsync(SignedMessage request, Requester requester, String type, EventData data) {
+    journal.appendAsync(event(request, requester, type, data));
+  }
+
+  private static JournalEvent event(SignedMessage request, Requester requester, String type, EventData data) {
     ObjectNode node = JsonNodeFactory.instance.objectNode()
         .put("requester", request.fingerprint().toString())
         .put("messageId", request.header().id().toString())
@@ -197,7 +207,6 @@ public final class RequestHandler {
     if (requester != null) {
       node.put("group", requester.chargedGroup());
     }
-    // A journal that cannot write throws: the request fails rather than run unbilled.
-    journal.append(JournalEvent.unsequenced(type, request.message().type(), data.fill(node)));
+    return JournalEvent.unsequenced(type, request.message().type(), data.fill(node));
   }
 }
