@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,16 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonConfiguration;
-import org.weverywhere.daemon.DaemonState;
-import org.weverywhere.daemon.ExecutionConfiguration;
+import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
-import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
-import org.weverywhere.traffic.TrafficBeans;
 
 /**
  * The CLI's network commands end to end, as a user types them, against the daemon's real beans
@@ -67,37 +59,16 @@ class CliAgainstDaemonTest {
 
   // before the class's Weld container starts, which is before any @BeforeAll of a PER_CLASS test
   static {
-    try {
-      configuration();
-    } catch (IOException failed) {
-      throw new java.io.UncheckedIOException(failed);
-    }
-  }
-
-  private static void configuration() throws IOException {
-    try (var udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        var tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = udp.getLocalPort();
-      httpPort = tcp.getLocalPort();
-    }
+    var test = TestDaemonConfig.prepare("test-daemon", List.of("math.wasi"),
+        "group.anonymous.privileges = execute, fetch");
+    port = test.udpPort();
+    httpPort = test.httpPort();
     portArg = Integer.toString(port);
-    configDir = Files.createTempDirectory("we-cli");
-    Path libraries = Files.createDirectories(configDir.resolve("libraries"));
-    Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
-    Files.writeString(configDir.resolve("weverywhere.conf"), String.join("\n",
-        "state.dir = " + configDir.resolve("state"),
-        "libraries.dir = " + libraries,
-        "node.name = test-daemon",
-        "network.port = " + port,
-        "http.port = " + httpPort,
-        "group.anonymous.privileges = execute, fetch",
-        ""));
-    System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, configDir.toString());
+    configDir = test.dir();
   }
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonConfiguration.class, DaemonState.class, Daemon.class,
-      Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class, ExecutionConfiguration.class).build();
+  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
 
   @Inject Daemon daemon;
   @Inject Endpoints endpoints;
@@ -112,7 +83,7 @@ class CliAgainstDaemonTest {
   @AfterAll
   void stop() {
     http.close();
-    System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    TestDaemonConfig.clear();
   }
 
   /** The command with this test's daemon port and a short wait added. */

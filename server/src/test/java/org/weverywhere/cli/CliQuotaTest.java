@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -18,16 +15,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonConfiguration;
-import org.weverywhere.daemon.DaemonState;
-import org.weverywhere.daemon.ExecutionConfiguration;
+import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
-import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
-import org.weverywhere.traffic.TrafficBeans;
 
 /** A daemon whose anonymous group may move only 8 KiB: the CLI says which quota refused, in one line. */
 @EnableWeld
@@ -40,27 +32,14 @@ class CliQuotaTest {
 
   // before the class's Weld container starts, which is before any @BeforeAll of a PER_CLASS test
   static {
-    try (var udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        var tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = udp.getLocalPort();
-      httpPort = tcp.getLocalPort();
-      Path configDir = Files.createTempDirectory("we-cli-quota");
-      Files.writeString(configDir.resolve("weverywhere.conf"), String.join("\n",
-          "state.dir = " + configDir.resolve("state"),
-          "node.name = small-daemon",
-          "network.port = " + port,
-          "http.port = " + httpPort,
-          "group.anonymous.quota.network.period-bytes = 8KiB",
-          ""));
-      System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, configDir.toString());
-    } catch (IOException failed) {
-      throw new UncheckedIOException(failed);
-    }
+    var test = TestDaemonConfig.prepare("small-daemon", List.of(),
+        "group.anonymous.quota.network.period-bytes = 8KiB");
+    port = test.udpPort();
+    httpPort = test.httpPort();
   }
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonConfiguration.class, DaemonState.class, Daemon.class,
-      Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class, ExecutionConfiguration.class).build();
+  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
 
   @Inject Endpoints endpoints;
 
@@ -74,7 +53,7 @@ class CliQuotaTest {
   @AfterAll
   void stop() {
     http.close();
-    System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    TestDaemonConfig.clear();
   }
 
   @Test

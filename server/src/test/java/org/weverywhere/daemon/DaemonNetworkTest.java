@@ -43,32 +43,19 @@ import org.weverywhere.trust.Ed25519;
  */
 @EnableWeld
 class DaemonNetworkTest {
-  private static final Path EXAMPLES =
-      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
   private static Path configDir;
   private static int port;
 
   @BeforeAll
-  static void configuration() throws IOException {
-    try (var probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    configDir = Files.createTempDirectory("we-net");
-    Path libraries = Files.createDirectories(configDir.resolve("libraries"));
-    Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
-    Files.writeString(configDir.resolve("weverywhere.conf"), String.join("\n",
-        "state.dir = " + configDir.resolve("state"),
-        "libraries.dir = " + libraries,
-        "node.name = test-daemon",
-        "network.port = " + port,
-        "group.anonymous.privileges = execute",
-        ""));
-    System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, configDir.toString());
+  static void configuration() {
+    var test = TestDaemonConfig.prepare("test-daemon", List.of("math.wasi"), "group.anonymous.privileges = execute");
+    configDir = test.dir();
+    port = test.udpPort();
   }
 
   @AfterAll
   static void clearProperty() {
-    System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    TestDaemonConfig.clear();
   }
 
   @WeldSetup

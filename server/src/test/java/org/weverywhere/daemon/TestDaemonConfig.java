@@ -1,0 +1,55 @@
+package org.weverywhere.daemon;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.weverywhere.config.ConfigLoader;
+
+/**
+ * A configuration directory for a test daemon: free UDP and HTTP ports on loopback, its own state
+ * directory, the example libraries named, plus the lines a test adds. Made the daemon's
+ * configuration for this JVM (the {@code weverywhere.config.dir} property) until {@link #clear}.
+ */
+public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+
+  /**
+   * @param libraries example modules (e.g. {@code math.wasi}) published through libraries.dir
+   * @param lines more configuration lines, e.g. {@code group.anonymous.privileges = execute}
+   */
+  public static TestDaemonConfig prepare(String name, List<String> libraries, String... lines) {
+    try (var udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        var tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path dir = Files.createTempDirectory("we-" + name);
+      List<String> config = new ArrayList<>(List.of(
+          "state.dir = " + dir.resolve("state"),
+          "node.name = " + name,
+          "network.port = " + udp.getLocalPort(),
+          "http.port = " + tcp.getLocalPort()));
+      if (!libraries.isEmpty()) {
+        Path modules = Files.createDirectories(dir.resolve("libraries"));
+        for (String library : libraries) {
+          Files.copy(EXAMPLES.resolve(library), modules.resolve(library));
+        }
+        config.add("libraries.dir = " + modules);
+      }
+      config.addAll(List.of(lines));
+      Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
+      System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
+      return new TestDaemonConfig(dir, udp.getLocalPort(), tcp.getLocalPort());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void clear() {
+    System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+  }
+}
