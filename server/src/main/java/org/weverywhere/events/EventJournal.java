@@ -68,7 +68,6 @@ public final class EventJournal implements AutoCloseable {
   private boolean closed;
 
   private FileChannel active;
-  private long activeFirst;
   private final Thread writer;
 
   private EventJournal(Path dir, long maxSegmentSize, Duration retention, String source) {
@@ -152,7 +151,6 @@ public final class EventJournal implements AutoCloseable {
     }
     nextSequence = lastSequence + 1;
     durableSequence = lastSequence;
-    activeFirst = last.getKey();
     active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     durableSize = validEnd;
   }
@@ -327,7 +325,6 @@ public final class EventJournal implements AutoCloseable {
         active.close();
       }
       active = next;
-      activeFirst = firstSequence;
       durableSize = 0;
       segments.put(firstSequence, file);
       expire();

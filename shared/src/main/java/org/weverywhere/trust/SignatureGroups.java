@@ -45,15 +45,22 @@ public final class SignatureGroups {
     this.membership = index;
   }
 
+  /** No groups but {@code anonymous}: every key is a stranger. */
+  public static SignatureGroups none() {
+    Map<String, SignatureGroup> groups = new TreeMap<>();
+    groups.put(SignatureGroup.ANONYMOUS, new SignatureGroup(SignatureGroup.ANONYMOUS, List.of()));
+    return new SignatureGroups(groups, List.of());
+  }
+
   /** Reads {@code configDir/groups}; a missing groups directory means no groups but anonymous. */
   public static SignatureGroups load(Path configDir) {
     Path root = configDir.resolve(DIRECTORY);
+    if (!Files.exists(root)) {
+      return none();
+    }
     Map<String, SignatureGroup> groups = new TreeMap<>();
     groups.put(SignatureGroup.ANONYMOUS, new SignatureGroup(SignatureGroup.ANONYMOUS, List.of()));
     List<KeyException> errors = new ArrayList<>();
-    if (!Files.exists(root)) {
-      return new SignatureGroups(groups, errors);
-    }
     if (!Files.isDirectory(root)) {
       errors.add(invalid(root, "not a directory; expected groups/<Group-Name>/*.pub-key.pem"));
       return new SignatureGroups(groups, errors);

@@ -44,11 +44,6 @@ final class WasmInput {
     return offset >= end;
   }
 
-  /** Bytes left in the whole file, whatever section we are in. */
-  long remainingInFile() {
-    return length - offset;
-  }
-
   /**
    * Confines reads to the next {@code size} bytes; returns the previous end for {@link #exit}.
    *

@@ -115,7 +115,7 @@ public class Endpoints {
   /** Groups from {@code <config dir>/groups}; with the embedded sample, everyone is anonymous. */
   static SignatureGroups signatureGroups(Config config) {
     Path dir = Path.of(config.location());
-    return Files.isDirectory(dir) ? SignatureGroups.load(dir) : SignatureGroups.load(Path.of("/nonexistent"));
+    return Files.isDirectory(dir) ? SignatureGroups.load(dir) : SignatureGroups.none();
   }
 
   /** Each known group's privileges from {@code group.<Name>.privileges}. */

@@ -56,20 +56,12 @@ final class Results {
       case Outcome.Invalid i -> "invalid module";
     };
     event.put("ending", ending);
-    usage(outcome).ifPresent(u -> event.put("cpuNanos", u.cpuTime().toNanos()).put("wallNanos", u.wallTime().toNanos())
-        .put("peakMemoryBytes", u.peakMemoryBytes()).put("outputBytes", u.outputBytes()));
+    Usage usage = outcome.usage();
+    if (usage != Usage.NONE) { // refused and invalid requests never ran: nothing to bill
+      event.put("cpuNanos", usage.cpuTime().toNanos()).put("wallNanos", usage.wallTime().toNanos())
+          .put("peakMemoryBytes", usage.peakMemoryBytes()).put("outputBytes", usage.outputBytes());
+    }
     return event;
   }
 
-  private static Optional<Usage> usage(Outcome outcome) {
-    return switch (outcome) {
-      case Outcome.Completed c -> Optional.of(c.usage());
-      case Outcome.Trapped t -> Optional.of(t.usage());
-      case Outcome.OutOfCpu o -> Optional.of(o.usage());
-      case Outcome.OutOfMemory m -> Optional.of(m.usage());
-      case Outcome.OutputTruncated t -> Optional.of(t.usage());
-      case Outcome.Refused r -> Optional.empty();
-      case Outcome.Invalid i -> Optional.empty();
-    };
-  }
 }

@@ -235,26 +235,22 @@ public final class UdpEndpoint implements AutoCloseable {
     if (reply.isEmpty()) {
       return;
     }
-    Message message = reply.get() instanceof Message.Announce announce
-        ? fit(announce, requestBytes, request.header()) : reply.get();
-    byte[] wire = host.sign(Header.replyTo(request.header(), clock.instant()), message);
-    if (wire.length > WireLimits.maxUdpReply(requestBytes)) {
+    Header header = Header.replyTo(request.header(), clock.instant());
+    int limit = WireLimits.maxUdpReply(requestBytes);
+    byte[] wire = host.sign(header, reply.get());
+    // An announce too long for the no-amplification rule loses libraries from the end until it fits.
+    if (reply.get() instanceof Message.Announce announce) {
+      while (wire.length > limit && !announce.libraries().isEmpty()) {
+        announce = new Message.Announce(announce.name(), announce.httpPort(),
+            announce.libraries().subList(0, announce.libraries().size() / 2), announce.services());
+        wire = host.sign(header, announce);
+      }
+    }
+    if (wire.length > limit) {
       count("reply-over-3x");
       return;
     }
     listener.replyFrom().send(ByteBuffer.wrap(wire), to);
-  }
-
-  /** An announce trimmed (libraries dropped from the end) to what the no-amplification rule allows. */
-  private Message.Announce fit(Message.Announce announce, int requestBytes, Header request) {
-    int limit = WireLimits.maxUdpReply(requestBytes);
-    Message.Announce fitted = announce;
-    while (!fitted.libraries().isEmpty()
-        && host.sign(Header.replyTo(request, clock.instant()), fitted).length > limit) {
-      fitted = new Message.Announce(fitted.name(), fitted.httpPort(),
-          fitted.libraries().subList(0, fitted.libraries().size() / 2), fitted.services());
-    }
-    return fitted;
   }
 
   /** Sends {@code message} (announce or bye) to the groups on every interface served. */
