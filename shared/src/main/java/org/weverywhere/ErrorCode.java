@@ -7,7 +7,7 @@ package org.weverywhere;
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
  * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 5xxx Network
  * Messages (wire format, verification, transport answers), 7xxx the library store, 8xxx the event
- * journal.
+ * journal, 9xxx controlling a daemon.
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -62,7 +62,13 @@ public enum ErrorCode {
   STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for"),
 
   JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
-  JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal");
+  JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal"),
+
+  CONTROL_BAD_REQUEST("WE9001", "a control action lacks an argument or has one that is not valid"),
+  CONTROL_NOT_PERSISTENT("WE9002", "the daemon runs on the embedded sample configuration: nothing to change on disk"),
+  CONTROL_PEER_REFUSED("WE9003", "the control socket refused the connecting user"),
+  CONTROL_UNREACHABLE("WE9004", "no daemon answers on the control socket"),
+  CONTROL_DRAINING("WE9005", "the daemon is draining: it finishes work in flight and accepts no new");
 
   private final String code;
   private final String summary;

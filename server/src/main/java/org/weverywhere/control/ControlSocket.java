@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.weverywhere.net.Frames;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
@@ -125,7 +126,7 @@ public final class ControlSocket implements AutoCloseable {
         if (request.isEmpty()) {
           return;
         }
-        Frames.write(out, service.handle(peer, request.get()));
+        service.handle(peer, request.get(), frame -> Frames.write(out, frame));
       }
     } catch (SocketTimeoutException idle) {
       // an idle peer: closing is the answer

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.control.ControlEndpoint;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
@@ -31,16 +32,18 @@ public class Daemon {
   private final LibraryStore libraries;
   private final EventJournal journal;
   private final Endpoints endpoints;
+  private final ControlEndpoint control;
 
   @Inject
   public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries,
-      EventJournal journal, Endpoints endpoints) {
+      EventJournal journal, Endpoints endpoints, ControlEndpoint control) {
     this.config = config;
     this.state = state;
     this.identity = identity;
     this.libraries = libraries;
     this.journal = journal;
     this.endpoints = endpoints;
+    this.control = control;
   }
 
   /** Protected no-argument constructor for the CDI client proxy only. */
@@ -51,6 +54,7 @@ public class Daemon {
     this.libraries = null;
     this.journal = null;
     this.endpoints = null;
+    this.control = null;
   }
 
   void start(@Observes Startup startup) {
@@ -61,6 +65,7 @@ public class Daemon {
             .put("configuration", config.location())
             .put("libraries", libraries.list().size())));
     endpoints.start();
+    control.start();
     startedAt = Instant.now();
     LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
         + config.location() + "; state: " + state.path()

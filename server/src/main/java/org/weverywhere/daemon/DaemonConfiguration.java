@@ -9,15 +9,18 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigLoader;
 
 /**
- * Produces the daemon's effective {@link Config}: the directory named by {@code
+ * Produces the {@link Config} the daemon starts with: the directory named by {@code
  * WEVERYWHERE_CONFIG_DIR} (or the {@code weverywhere.config.dir} system property), else
- * /etc/weverywhere, else the embedded sample; environment variables override the files.
+ * /etc/weverywhere, else the embedded sample; environment variables override the files. What may
+ * change while it runs is read from {@link RunningConfig}, which reloads from the same place.
  *
  * <p>An invalid configuration throws at startup with every error, file and line: the daemon
  * never runs half-configured.
  */
 @ApplicationScoped
 public class DaemonConfiguration {
+  private final Path dir;
+  private final ConfigLoader loader;
   private final Config config;
 
   public DaemonConfiguration() {
@@ -25,8 +28,9 @@ public class DaemonConfiguration {
   }
 
   DaemonConfiguration(Map<String, String> environment) {
-    Path dir = ConfigLoader.locate(null, environment).toAbsolutePath();
-    this.config = ConfigLoader.withEnvironment(environment).load(dir);
+    this.dir = ConfigLoader.locate(null, environment).toAbsolutePath();
+    this.loader = ConfigLoader.withEnvironment(environment);
+    this.config = loader.load(dir);
   }
 
   /** Singleton, not application-scoped: Config is an immutable final class, nothing to proxy. */
@@ -34,5 +38,13 @@ public class DaemonConfiguration {
   @Singleton
   Config config() {
     return config;
+  }
+
+  /**
+   * The configuration as it is on disk now, with each drop-in in {@code pending} read as that
+   * content instead; throws with every problem when it is not valid.
+   */
+  Config load(Map<Path, byte[]> pending) {
+    return loader.load(dir, pending);
   }
 }

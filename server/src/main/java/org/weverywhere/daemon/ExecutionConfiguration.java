@@ -1,6 +1,7 @@
 package org.weverywhere.daemon;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -9,9 +10,11 @@ import java.util.Map;
 import org.weverywhere.config.ByteSize;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.Cores;
+import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
 
 /**
@@ -24,6 +27,16 @@ public class ExecutionConfiguration {
   @Produces
   @Singleton
   ExecutorSettings executorSettings(Config config) {
+    return executor(config);
+  }
+
+  /** New quotas and executor limits apply to executions admitted from now on. */
+  void apply(@Observes ConfigChanged change, QuotaLedger ledger, Executor executor) {
+    ledger.update(quotas(change.next()));
+    executor.update(executor(change.next()));
+  }
+
+  static ExecutorSettings executor(Config config) {
     var executor = config.executor();
     return new ExecutorSettings(executor.engine(), executor.moduleCacheModules(),
         executor.outputMax().bytes(), executor.wallTimeout(), executor.queueMax());

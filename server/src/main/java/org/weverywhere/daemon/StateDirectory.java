@@ -6,25 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.Optional;
 import org.weverywhere.config.Config;
-import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.config.DaemonPaths;
 
 /**
  * Where the daemon keeps what it creates: its host key, the library store, the event journal.
- * {@code WEVERYWHERE_STATE_DIR} wins, then {@code state.dir}; otherwise /var/lib/weverywhere for
- * root and ~/.local/state/weverywhere for anyone else, so no root is needed to try it.
+ * Located as {@link DaemonPaths} says, so the CLI finds the same place.
  */
 public record StateDirectory(Path path) {
-  public static final String VARIABLE = "WEVERYWHERE_STATE_DIR";
+  public static final String VARIABLE = DaemonPaths.STATE_DIR_VARIABLE;
 
   /** Resolves the directory and creates it (mode 0700) if it is missing. */
   public static StateDirectory resolve(Config config, Map<String, String> environment) {
-    Path dir = Optional.ofNullable(environment.get(VARIABLE))
-        .filter(v -> !v.isBlank())
-        .map(Path::of)
-        .or(() -> config.optional(ConfigKeys.STATE_DIR))
-        .orElseGet(StateDirectory::defaultPath);
+    Path dir = DaemonPaths.of(config, environment).stateDir();
     try {
       if (!Files.isDirectory(dir)) {
         Files.createDirectories(dir,
@@ -33,13 +27,6 @@ public record StateDirectory(Path path) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the state directory " + dir + ": " + e.getMessage(), e);
     }
-    return new StateDirectory(dir.toAbsolutePath());
-  }
-
-  private static Path defaultPath() {
-    if ("root".equals(System.getProperty("user.name"))) {
-      return Path.of("/var/lib/weverywhere");
-    }
-    return Path.of(System.getProperty("user.home"), ".local", "state", "weverywhere");
+    return new StateDirectory(dir);
   }
 }

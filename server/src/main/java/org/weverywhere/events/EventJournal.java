@@ -211,6 +211,14 @@ public final class EventJournal implements AutoCloseable {
   }
 
   private byte[] encode(JournalEvent event) {
+    byte[] json = json(event).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    return line;
+  }
+
+  /** The event as its journal line says it (a CloudEvents 1.0 JSON object), without the newline. */
+  public String json(JournalEvent event) {
     ObjectNode node = JSON.createObjectNode();
     node.put("specversion", "1.0");
     node.put("id", Long.toString(event.sequence()));
@@ -224,10 +232,7 @@ public final class EventJournal implements AutoCloseable {
     node.put(SEQUENCE, event.sequence());
     node.set("data", event.data());
     try {
-      byte[] json = JSON.writeValueAsBytes(node);
-      byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-      line[json.length] = '\n';
-      return line;
+      return JSON.writeValueAsString(node);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -357,6 +362,16 @@ public final class EventJournal implements AutoCloseable {
     lock.lock();
     try {
       return nextSequence;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sequence number of the oldest event still kept (the next one when none is). */
+  public long earliestSequence() {
+    lock.lock();
+    try {
+      return segments.isEmpty() ? nextSequence : segments.firstKey();
     } finally {
       lock.unlock();
     }

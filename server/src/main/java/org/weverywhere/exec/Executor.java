@@ -34,7 +34,8 @@ public class Executor {
   /** How often the watchdog looks: bounds how late a runaway guest is stopped. */
   static final Duration WATCH_PERIOD = Duration.ofMillis(1);
 
-  private ExecutorSettings settings;
+  /** Replaced whole by {@link #update}; each execution reads it once and keeps what it read. */
+  private volatile ExecutorSettings settings;
   private QuotaLedger ledger;
   private WasmEngine engine;
   private Watchdog watchdog;
@@ -59,7 +60,17 @@ public class Executor {
     return engine.kind();
   }
 
+  /**
+   * New limits (output cap, wall-clock timeout, queue) for executions that start from now on. The
+   * engine and the cache size stay as they are until a restart.
+   */
+  public void update(ExecutorSettings next) {
+    this.settings = new ExecutorSettings(settings.engine(), settings.moduleCacheSize(), next.outputMax(),
+        next.wallTimeout(), next.queueMax());
+  }
+
   public Outcome execute(ExecutionRequest request) {
+    ExecutorSettings settings = this.settings;
     String group = request.requester().group();
     ModuleInfo info;
     String sha256 = sha256(request.module());

@@ -20,6 +20,19 @@ public interface QuotaLedger {
   /** The group's quota, or null when the group has none (and may run nothing). */
   GroupQuota quota(String group);
 
+  /**
+   * Replaces the limits: admissions from now on meet {@code settings}, while leases already held
+   * keep counting against the group and the host until they close (an execution in flight keeps
+   * what it was granted).
+   */
+  void update(QuotaSettings settings);
+
+  /** What {@code group} holds now (the host as a whole when {@code group} is null). */
+  Held held(String group);
+
+  /** Execution slots and reserved memory in use. */
+  record Held(int slots, long memoryBytes) {}
+
   /** The answer to an admission. */
   sealed interface Admission {}
 

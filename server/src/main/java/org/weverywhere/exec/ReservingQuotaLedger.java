@@ -9,7 +9,7 @@ import java.util.Map;
  * that lock, at most {@code queueMax} at a time.
  */
 public final class ReservingQuotaLedger implements QuotaLedger {
-  private final QuotaSettings settings;
+  private QuotaSettings settings;
   private final int queueMax;
   private final Map<String, Usage> groups = new HashMap<>();
   private final Usage host = new Usage();
@@ -21,8 +21,20 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   }
 
   @Override
-  public GroupQuota quota(String group) {
+  public synchronized GroupQuota quota(String group) {
     return settings.groups().get(group);
+  }
+
+  @Override
+  public synchronized void update(QuotaSettings settings) {
+    this.settings = settings;
+    notifyAll(); // a waiter may fit under a larger limit now, or learn it never will
+  }
+
+  @Override
+  public synchronized Held held(String group) {
+    Usage used = group == null ? host : groups.getOrDefault(group, new Usage());
+    return new Held(used.slots, used.memory);
   }
 
   @Override
@@ -42,6 +54,10 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     boolean queued = false;
     try {
       while (true) {
+        quota = quota(group); // a waiter meets the limits in force when it wakes
+        if (quota == null) {
+          return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+        }
         Denied memory = memoryDenial(group, quota, used, memoryBytes);
         if (memory != null) {
           return memory;

@@ -30,9 +30,9 @@ public final class TrafficLedger {
 
   private static final String HOST = "";
 
-  private final Function<String, TrafficQuota> quotas;
-  private final TrafficQuota hostQuota;
-  private final long periodNanos;
+  private Function<String, TrafficQuota> quotas;
+  private TrafficQuota hostQuota;
+  private long periodNanos;
   private final LongSupplier clock;
   private final Map<String, Account> accounts = new HashMap<>();
 
@@ -47,6 +47,18 @@ public final class TrafficLedger {
     this.hostQuota = hostQuota;
     this.periodNanos = period.toNanos();
     this.clock = clock;
+  }
+
+  /**
+   * New quotas from now on. Each account keeps what it used this period (a tightened budget may
+   * already be spent); its rate bucket starts again, full, at the new rate.
+   */
+  public synchronized void update(Function<String, TrafficQuota> quotas, TrafficQuota hostQuota, Duration period) {
+    this.quotas = quotas;
+    this.hostQuota = hostQuota;
+    this.periodNanos = period.toNanos();
+    long now = clock.getAsLong();
+    accounts.replaceAll((name, old) -> old.under(name.equals(HOST) ? hostQuota : quotas.apply(name), now));
   }
 
   /** Admits a request of {@code bytesIn} for {@code group}, charging them if allowed. */
@@ -73,6 +85,12 @@ public final class TrafficLedger {
     account(HOST, hostQuota, now).take(bytes, now);
   }
 
+  /** Bytes the host as a whole has used in the current period. */
+  public synchronized long hostUsedThisPeriod() {
+    long now = clock.getAsLong();
+    return account(HOST, hostQuota, now).periodUsed;
+  }
+
   /** Bytes the group has used in the current period. */
   public synchronized long usedThisPeriod(String group) {
     long now = clock.getAsLong();
@@ -96,6 +114,14 @@ public final class TrafficLedger {
       this.quota = quota;
       this.bucket = quota.limitsRate() ? new TokenBucket(quota.bytesPerSecond(), quota.bytesPerSecond(), now) : null;
       this.periodStart = now;
+    }
+
+    /** This account's period use under another quota. */
+    Account under(TrafficQuota next, long now) {
+      Account account = new Account(next, now);
+      account.periodStart = periodStart;
+      account.periodUsed = periodUsed;
+      return account;
     }
 
     void roll(long now, long periodNanos) {

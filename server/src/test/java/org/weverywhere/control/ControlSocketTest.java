@@ -20,13 +20,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.weverywhere.net.Frames;
 
 class ControlSocketTest {
   /** Answers in plain text, so the tests read what the socket did, not a codec. */
   static final class TextService implements ControlService {
     @Override
-    public byte[] handle(Peer peer, byte[] request) {
-      return ("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+    public void handle(Peer peer, byte[] request, Replies replies) throws java.io.IOException {
+      replies.send(("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -80,7 +81,7 @@ class ControlSocketTest {
     try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
       client.getOutputStream().write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
       String answer = new String(Frames.read(client.getInputStream()).orElseThrow(), StandardCharsets.UTF_8);
-      assertEquals("bad frame: frame of 2147483647 bytes is over the 1048576-byte limit", answer);
+      assertEquals("bad frame: frame of 2147483647 bytes is over the " + Frames.MAX_FRAME + "-byte limit", answer);
       assertTrue(Frames.read(client.getInputStream()).isEmpty(), "closed after a bad frame");
     }
   }

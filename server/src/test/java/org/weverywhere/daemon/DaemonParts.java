@@ -1,6 +1,8 @@
 package org.weverywhere.daemon;
 
 import java.util.List;
+import org.weverywhere.control.ControlActions;
+import org.weverywhere.control.ControlEndpoint;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.ExecutorBeans;
@@ -10,7 +12,8 @@ import org.weverywhere.traffic.TrafficBeans;
 public final class DaemonParts {
   public static final List<Class<?>> CLASSES = List.of(DaemonConfiguration.class, DaemonState.class,
       Daemon.class, Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class,
-      ExecutionConfiguration.class);
+      ExecutionConfiguration.class, RunningConfig.class, Intake.class, ControlActions.class,
+      ControlEndpoint.class);
 
   private DaemonParts() {}
 }

@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
       KeygenCommand.class,
       GroupsCommand.class,
       ConfigCommand.class,
+      CtlCommand.class,
+      EventsCommand.class,
       HelpCommand.class
     },
     footerHeading = "%nExamples:%n",

@@ -39,6 +39,11 @@ public final class Config {
     return Optional.ofNullable(value(key));
   }
 
+  /** Whether a plain key is set by a file or the environment, not left at its default. */
+  public boolean isSet(ConfigKey<?> key) {
+    return set.containsKey(key.name());
+  }
+
   /** The value of a per-group key for one group: set for it, else the group's default, if any. */
   public <T> Optional<T> groupValue(ConfigKey<T> pattern, String group) {
     return Optional.ofNullable(cast(pattern, groupEntry(pattern, group).value()));

@@ -123,7 +123,7 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Path> CONTROL_SOCKET =
       key("control.socket", ValueType.PATH, Path.of("/run/weverywhere/control.sock"),
-          "AF_UNIX control socket; a daemon not running as root uses <state.dir>/control.sock unless this is set.");
+          "AF_UNIX control socket; a daemon not running as root, or given its own state directory, uses <state.dir>/control.sock unless this is set.");
   public static final ConfigKey<String> CONTROL_GROUP =
       optional("control.group", ValueType.UNIX_GROUP, "only the daemon's user", "Unix group whose members may use the control socket.");
 

@@ -62,6 +62,14 @@ public final class ConfigLoader {
 
   /** Loads {@code dir}, or the embedded sample when {@code dir} does not exist at all. */
   public Config load(Path dir) {
+    return load(dir, Map.of());
+  }
+
+  /**
+   * Loads {@code dir} as it would be if each drop-in file in {@code pending} (a path inside
+   * {@code weverywhere.d}) had that content: how a change is checked whole before it is written.
+   */
+  public Config load(Path dir, Map<Path, byte[]> pending) {
     if (!Files.exists(dir)) {
       return loadEmbedded();
     }
@@ -72,8 +80,16 @@ public final class ConfigLoader {
       throw new InvalidConfigException(problems.list());
     }
     read(dir.resolve(MAIN_FILE), problems).ifPresent(files::add);
-    for (Path dropIn : dropIns(dir.resolve(DROP_IN_DIR), problems)) {
-      read(dropIn, problems).ifPresent(files::add);
+    List<Path> dropIns = dropIns(dir.resolve(DROP_IN_DIR), problems);
+    pending.keySet().stream().filter(p -> !dropIns.contains(p)).forEach(dropIns::add);
+    dropIns.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
+    for (Path dropIn : dropIns) {
+      byte[] content = pending.get(dropIn);
+      if (content != null) {
+        files.add(new ConfigFileText(dropIn.toString(), content));
+      } else {
+        read(dropIn, problems).ifPresent(files::add);
+      }
     }
     return merge(dir.toString(), files, problems);
   }

@@ -30,6 +30,11 @@ final class Fields {
     return new Fields(map, path);
   }
 
+  /** The whole map, as decoded. */
+  Map<String, Object> values() {
+    return map;
+  }
+
   boolean has(String key) {
     return map.containsKey(key);
   }

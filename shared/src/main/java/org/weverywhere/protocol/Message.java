@@ -1,5 +1,6 @@
 package org.weverywhere.protocol;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,12 +323,19 @@ public sealed interface Message {
   }
 
   /**
-   * A remote control action, the same set the control socket offers (reload, drain, publish...).
-   * Needs publish for publish/unpublish, control for everything else.
+   * A control action, the same set over the network and on the control socket (reload, set,
+   * drain, publish...; docs/PROTOCOL.md lists them). {@code module} carries a module's bytes for
+   * {@code publish}. Needs publish for publish/unpublish, control for everything else.
    */
-  record Control(String action, Map<String, String> arguments) implements Message {
+  record Control(String action, Map<String, String> arguments, Optional<byte[]> module) implements Message {
     public Control {
+      Objects.requireNonNull(action, "action");
       arguments = Map.copyOf(arguments);
+      Objects.requireNonNull(module, "module");
+    }
+
+    public Control(String action, Map<String, String> arguments) {
+      this(action, arguments, Optional.empty());
     }
 
     public String type() {
@@ -335,7 +343,11 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("action", action, "args", new LinkedHashMap<>(arguments));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("action", action);
+      body.put("args", new LinkedHashMap<>(arguments));
+      module.ifPresent(bytes -> body.put("module", bytes));
+      return body;
     }
 
     public Optional<Privilege> privilege() {
@@ -343,7 +355,32 @@ public sealed interface Message {
     }
 
     static Control read(Fields f) {
-      return new Control(f.text("action"), f.entries("args", v -> (String) v, String.class));
+      return new Control(f.text("action"), f.entries("args", v -> (String) v, String.class),
+          f.has("module") ? Optional.of(f.bytes("module")) : Optional.empty());
+    }
+  }
+
+  /**
+   * What a control action did or found: {@code data} is a map of plain values (integers, text,
+   * booleans, byte strings, lists and maps of them), e.g. the status of the host and its groups,
+   * or a batch of journal events.
+   */
+  record Report(String action, Map<String, Object> data) implements Message {
+    public Report {
+      Objects.requireNonNull(action, "action");
+      data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+
+    public String type() {
+      return "report";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("action", action, "data", data);
+    }
+
+    static Report read(Fields f) {
+      return new Report(f.text("action"), f.map("data").values());
     }
   }
 
@@ -368,7 +405,7 @@ public sealed interface Message {
 
   /** Every type name this version knows, in the order of the spec. */
   List<String> TYPES = List.of("discover", "announce", "bye", "describe", "description", "fetch", "module",
-      "execute", "result", "control", "error");
+      "execute", "result", "control", "report", "error");
 
   /** The body of a message of {@code type}. */
   static Message read(String type, Fields body) {
@@ -383,6 +420,7 @@ public sealed interface Message {
       case "execute" -> Execute.read(body);
       case "result" -> Result.read(body);
       case "control" -> Control.read(body);
+      case "report" -> Report.read(body);
       case "error" -> ErrorReply.read(body);
       default -> throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
     };

@@ -55,6 +55,16 @@ final class ProtocolVectors {
     v.put("valid-announce", valid("The node's announce answering valid-discover (re = its id), checked by a client"
         + " (no node id of its own).", announce, "udp", false));
 
+    Header control = header(11, Audience.node(nodeId), SIGNED_AT).withGroup("operators");
+    v.put("valid-control", valid("A remote control request: set a group's quota (needs the control privilege),"
+        + " charged to group operators.", sign(client, control, new Message.Control("set",
+            Map.of("group.friends.quota.cores", "2"))), "udp", true));
+    Header report = new Header(1, id(12), SIGNED_AT, Audience.ANY, Optional.of(id(11)), Optional.empty());
+    v.put("valid-report", valid("The node's report answering valid-control: the keys it changed and those that"
+        + " wait for a restart.", sign(node, report, new Message.Report("set",
+            Map.of("changed", List.of("group.friends.quota.cores"), "restart", List.of(),
+                "configuration", "/etc/weverywhere"))), "udp", false));
+
     byte[] flipped = execute.clone();
     flipped[flipped.length - 1] ^= 0x01;
     v.put("bad-signature", rejected("valid-execute with the last signature bit flipped.", flipped, "udp",

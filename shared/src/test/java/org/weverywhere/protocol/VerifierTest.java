@@ -65,8 +65,12 @@ class VerifierTest {
             new Message.Command(List.of("-v"), Map.of("A", "b"), new byte[] {'x'})),
         new Message.Result("completed", 0, new byte[] {'o'}, new byte[0], List.of(WasmValue.f64(Double.NaN)), 1200),
         new Message.Control("drain", Map.of()),
+        new Message.Report("status", Map.of("draining", false, "in-flight", 2L,
+            "groups", Map.of("friends", Map.of("slots", 1L, "privileges", List.of("execute"))))),
         new Message.ErrorReply("WE5022", "cpu quota of friends exceeded", Optional.of("cpu")));
     assertEquals(Message.TYPES.size(), all.size());
+    all = new java.util.ArrayList<>(all);
+    all.add(new Message.Control("publish", Map.of(), Optional.of(new byte[] {0, 'a', 's', 'm'})));
     Verifier verifier = hostVerifier();
     for (Message m : all) {
       Header header = Header.fresh(Audience.ANY, NOW);

@@ -2,6 +2,7 @@ package org.weverywhere.daemon.endpoint;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,9 +16,13 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.control.ControlActions;
+import org.weverywhere.daemon.ConfigChanged;
 import org.weverywhere.daemon.HostIdentity;
+import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.protocol.Authorizer;
@@ -48,23 +53,34 @@ public class Endpoints {
   private MessageSigner signer;
   private UdpEndpoint udp;
   private ScheduledExecutorService announcer;
+  private final AtomicReference<Authorizer> authorizer = new AtomicReference<>();
 
   /** For CDI's client proxy only. */
   protected Endpoints() {}
 
   @Inject
   public Endpoints(Config config, HostIdentity identity, LibraryStore libraries, Executor executor,
-      EventJournal journal, TrafficLedger traffic) {
+      EventJournal journal, TrafficLedger traffic, Intake intake, ControlActions control) {
     this.config = config;
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
     var protocol = config.protocol();
     this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
+    authorizer.set(authorizer(config));
+    this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
+        libraries, executor, journal, intake, control);
+  }
+
+  /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */
+  void apply(@Observes ConfigChanged change) {
+    authorizer.set(authorizer(change.next()));
+  }
+
+  private static Authorizer authorizer(Config config) {
     SignatureGroups groups = signatureGroups(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
-    this.handler = new RequestHandler(nodeName(config), config.http().port(),
-        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal);
+    return new Authorizer(groups, privileges(config, groups));
   }
 
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.control.ControlActions;
+import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.exec.ExecutionRequest;
@@ -34,14 +37,19 @@ import org.weverywhere.wasm.ExternType;
 public final class RequestHandler {
   private final String name;
   private final int httpPort;
-  private final Authorizer authorizer;
+  private final Supplier<Authorizer> authorizer;
   private final TrafficLedger traffic;
   private final LibraryStore libraries;
   private final Executor executor;
   private final EventJournal journal;
+  private final Intake intake;
+  private final ControlActions control;
 
-  public RequestHandler(String name, int httpPort, Authorizer authorizer, TrafficLedger traffic,
-      LibraryStore libraries, Executor executor, EventJournal journal) {
+  /**
+   * @param authorizer the Signature Groups and privileges in force now, read once per request
+   */
+  public RequestHandler(String name, int httpPort, Supplier<Authorizer> authorizer, TrafficLedger traffic,
+      LibraryStore libraries, Executor executor, EventJournal journal, Intake intake, ControlActions control) {
     this.name = name;
     this.httpPort = httpPort;
     this.authorizer = authorizer;
@@ -49,6 +57,8 @@ public final class RequestHandler {
     this.libraries = libraries;
     this.executor = executor;
     this.journal = journal;
+    this.intake = intake;
+    this.control = control;
   }
 
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
@@ -61,7 +71,7 @@ public final class RequestHandler {
   public Optional<Message> handle(SignedMessage request, Transport transport) {
     Requester requester;
     try {
-      requester = authorizer.authorize(request);
+      requester = authorizer.get().authorize(request);
     } catch (ProtocolException refused) {
       record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage()));
       return Optional.of(error(refused.code(), refused.getMessage(), Optional.empty()));
@@ -76,14 +86,26 @@ public final class RequestHandler {
     Message reply = switch (request.message()) {
       case Message.Discover discover -> announce();
       case Message.Describe describe -> describe(describe, requester);
-      case Message.Fetch fetch -> fetch(fetch, requester, request, transport);
-      case Message.Execute execute -> execute(execute, requester, request);
-      case Message.Control control -> error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
-          "control action '" + control.action() + "' is not performed over the network by this daemon yet",
-          Optional.empty());
+      case Message.Fetch fetch -> admitted(() -> fetch(fetch, requester, request, transport));
+      case Message.Execute execute -> admitted(() -> execute(execute, requester, request));
+      case Message.Control action -> control.perform(action, "key " + request.fingerprint()
+          + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")");
       default -> null; // replies and announcements are not requests
     };
     return Optional.ofNullable(reply);
+  }
+
+  /** Work goes through the intake: refused while the daemon drains, counted while it runs. */
+  private Message admitted(Supplier<Message> work) {
+    if (!intake.enter()) {
+      return error(ErrorCode.CONTROL_DRAINING, "this daemon is draining: it finishes what it runs and takes "
+          + "no new work; ask another peer", Optional.empty());
+    }
+    try {
+      return work.get();
+    } finally {
+      intake.leave();
+    }
   }
 
   /** The transport a request came by: a fetched module only fits in a bulk (HTTP) reply. */

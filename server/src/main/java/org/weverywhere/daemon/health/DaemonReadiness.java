@@ -6,16 +6,22 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.weverywhere.daemon.Daemon;
+import org.weverywhere.daemon.Intake;
 
-/** Ready once the daemon has started with a valid configuration and while its sockets are bound. */
+/**
+ * Ready once the daemon has started with a valid configuration, while its sockets are bound and
+ * while it is not draining (a draining daemon takes no new work, so a balancer should look elsewhere).
+ */
 @Readiness
 @ApplicationScoped
 public class DaemonReadiness implements HealthCheck {
   private final Daemon daemon;
+  private final Intake intake;
 
   @Inject
-  public DaemonReadiness(Daemon daemon) {
+  public DaemonReadiness(Daemon daemon, Intake intake) {
     this.daemon = daemon;
+    this.intake = intake;
   }
 
   @Override
@@ -24,6 +30,8 @@ public class DaemonReadiness implements HealthCheck {
         .withData("nodeId", daemon.identity().nodeId().toString())
         .withData("configuration", daemon.config().location());
     daemon.startedAt().ifPresent(at -> response.withData("since", at.toString()));
-    return response.status(daemon.ready()).build();
+    boolean draining = intake.draining();
+    response.withData("draining", draining);
+    return response.status(daemon.ready() && !draining).build();
   }
 }

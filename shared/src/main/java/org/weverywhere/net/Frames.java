@@ -1,4 +1,4 @@
-package org.weverywhere.control;
+package org.weverywhere.net;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -9,11 +9,15 @@ import java.util.Optional;
 
 /**
  * The control socket's framing: a 4-byte big-endian length, then that many bytes of message.
- * A length over the limit is refused before anything is allocated.
+ * A length over the limit is refused before anything is allocated. The daemon and the CLI both
+ * use it.
  */
 public final class Frames {
-  /** Largest control message: a published module travels by the bulk channel, not here. */
-  public static final int MAX_FRAME = 1024 * 1024;
+  /**
+   * Largest control message: one that publishes a module as large as the HTTP bulk channel takes.
+   * Only a peer the socket has already authorised gets to send one.
+   */
+  public static final int MAX_FRAME = org.weverywhere.protocol.WireLimits.HTTP.maxMessageBytes();
 
   private Frames() {}
 

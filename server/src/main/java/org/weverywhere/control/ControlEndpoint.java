@@ -1,0 +1,59 @@
+package org.weverywhere.control;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.logging.Logger;
+import org.weverywhere.config.Config;
+import org.weverywhere.config.DaemonPaths;
+
+/**
+ * The daemon's control socket, opened when the daemon starts (where {@link DaemonPaths} says,
+ * mode 0660, group {@code control.group}) and removed when it stops.
+ */
+@ApplicationScoped
+public class ControlEndpoint {
+  private static final Logger LOG = Logger.getLogger(ControlEndpoint.class.getName());
+
+  private Config config;
+  private ControlActions actions;
+  private volatile ControlSocket socket;
+
+  /** For CDI's client proxy only. */
+  protected ControlEndpoint() {}
+
+  @Inject
+  public ControlEndpoint(Config config, ControlActions actions) {
+    this.config = config;
+    this.actions = actions;
+  }
+
+  public void start() {
+    Path path = DaemonPaths.of(config, System.getenv()).controlSocket();
+    var group = config.control().group();
+    PeerPolicy policy;
+    try {
+      policy = PeerPolicy.forThisProcess(group, Path.of("/etc/group"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("control socket: " + e.getMessage(), e);
+    }
+    socket = ControlSocket.open(path, group, policy, new SocketControl(actions, Clock.systemUTC()));
+    LOG.info(() -> "control socket at " + path + group.map(g -> " (group " + g + ")").orElse(""));
+  }
+
+  /** Where the socket is, once started. */
+  public Path path() {
+    return socket.path();
+  }
+
+  @PreDestroy
+  void stop() {
+    if (socket != null) {
+      socket.close();
+    }
+  }
+}
