@@ -13,8 +13,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.weld.junit5.EnableWeld;
@@ -31,6 +33,12 @@ import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.net.Frames;
+import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.LocalPayload;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.KeyPairFiles;
 
@@ -306,5 +314,38 @@ class CtlAgainstDaemonTest {
 
     CliRun byConfig = CliRun.of("ctl", "status", "--config-dir", configDir.toString(), "--json");
     assertEquals(0, byConfig.status(), "finds the socket from the daemon's configuration: " + byConfig);
+  }
+
+  @Test
+  void badFramesGetClearErrors() throws IOException {
+    try (var client = org.newsclub.net.unix.AFUNIXSocket.connectTo(
+        org.newsclub.net.unix.AFUNIXSocketAddress.of(control.path().toFile()))) {
+      Frames.write(client.getOutputStream(), "not cbor at all".getBytes());
+      Message.ErrorReply garbage = errorIn(Frames.read(client.getInputStream()).orElseThrow());
+      assertEquals("WE5001", garbage.code(), garbage.toString());
+
+      Frames.write(client.getOutputStream(), LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()),
+          new Message.Discover()));
+      Message.ErrorReply notControl = errorIn(Frames.read(client.getInputStream()).orElseThrow());
+      assertEquals("WE5011", notControl.code());
+      assertEquals("the control socket takes control messages, not 'discover'", notControl.message());
+
+      Frames.write(client.getOutputStream(), LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()),
+          new Message.Control("reboot", Map.of())));
+      Message.ErrorReply unknown = errorIn(Frames.read(client.getInputStream()).orElseThrow());
+      assertEquals("WE5013", unknown.code());
+      assertTrue(unknown.message().startsWith("unknown control action 'reboot'; this daemon performs status, "),
+          unknown.message());
+
+      // the connection still serves after refusals that kept the framing intact; a broken frame ends it
+      client.getOutputStream().write(new byte[] {0x7f, 0, 0, 0});
+      Message.ErrorReply oversized = errorIn(Frames.read(client.getInputStream()).orElseThrow());
+      assertEquals("WE5003", oversized.code());
+      assertTrue(Frames.read(client.getInputStream()).isEmpty(), "closed after a broken frame");
+    }
+  }
+
+  private static Message.ErrorReply errorIn(byte[] frame) {
+    return (Message.ErrorReply) LocalPayload.decode(frame, WireLimits.HTTP).message();
   }
 }
