@@ -16,7 +16,19 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Map;
+import org.weverywhere.config.Engine;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.ExecutionRequest.FunctionCall;
+import org.weverywhere.exec.Executor;
+import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.exec.ExecutorSettings;
+import org.weverywhere.exec.GroupQuota;
+import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.QuotaSettings;
+import org.weverywhere.exec.Requester;
+import org.weverywhere.exec.ReservingQuotaLedger;
+import org.weverywhere.exec.WasmValue;
 import org.weverywhere.events.JournalEvent;
 
 /**
@@ -50,10 +62,67 @@ public final class JournalBenchmark {
       row("journal, 8 appending threads (group commit)", eightThreads, perEventSync);
       row("journal, appendAsync from 1 thread (each acknowledged once on disk)", pipelined, perEventSync);
       row("reference: plain writes, no fsync (ceiling)", noSync, perEventSync);
+      executionOverhead(Files.createTempDirectory(root, "overhead"));
     } finally {
       try (var files = Files.walk(root)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * What journaling adds to one warm execution: {@code math.add} through the executor alone, and
+   * through the executor with the two events the daemon writes for it (the start without waiting,
+   * the finish durably before the reply), interleaved in rounds so both meet the same noise.
+   */
+  private static void executionOverhead(Path dir) throws Exception {
+    Path examples = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+    byte[] math = Files.readAllBytes(examples.resolve("math.wasi"));
+    var settings = new ExecutorSettings(Engine.WASMTIME, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var quotas = new QuotaSettings(new HostQuota(2, 1L << 30),
+        Map.of("friends", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30))));
+    var add = new FunctionCall(math, "add", List.of(new WasmValue.I32(40), new WasmValue.I32(2)),
+        new Requester("friends", false));
+    Executor executor = new Executor(settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
+    try (var journal = EventJournal.open(dir, 64L << 20, Duration.ofDays(1), "bench")) {
+      int rounds = 10;
+      int perRound = 500;
+      long[] bare = new long[rounds * perRound];
+      long[] journaled = new long[rounds * perRound];
+      for (int i = 0; i < 2_000; i++) {
+        executor.execute(add);
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < perRound; i++) {
+          long start = System.nanoTime();
+          executor.execute(add);
+          bare[r * perRound + i] = System.nanoTime() - start;
+        }
+        for (int i = 0; i < perRound; i++) {
+          long start = System.nanoTime();
+          journal.appendAsync(JournalEvent.unsequenced("org.weverywhere.execution.started", "execute", data(i)));
+          executor.execute(add);
+          journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute", data(i)));
+          journaled[r * perRound + i] = System.nanoTime() - start;
+        }
+      }
+      Arrays.sort(bare);
+      Arrays.sort(journaled);
+      double p50Bare = bare[bare.length / 2] / 1e3;
+      double p50Journaled = journaled[journaled.length / 2] / 1e3;
+      System.out.println();
+      System.out.println("## Journal overhead on a warm execution (math.add on Wasmtime, " + bare.length
+          + " each, interleaved)");
+      System.out.println();
+      System.out.println("| lane | p50 | p99 |");
+      System.out.println("|---|---:|---:|");
+      System.out.printf("| executor alone | %.0f µs | %.0f µs |%n", p50Bare, bare[bare.length * 99 / 100] / 1e3);
+      System.out.printf("| executor + started (async) + finished (durable) events | %.0f µs | %.0f µs |%n",
+          p50Journaled, journaled[journaled.length * 99 / 100] / 1e3);
+      System.out.printf("%njournal adds %.0f µs at the median (%.1f× the bare execution)%n", p50Journaled - p50Bare,
+          p50Journaled / p50Bare);
+    } finally {
+      executor.close();
     }
   }
 
