@@ -35,6 +35,7 @@ import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Fingerprint;
+import org.weverywhere.trust.SignatureGroups;
 
 /**
  * The control actions, the same whether they arrive on the control socket or, signed by a key
@@ -138,7 +139,10 @@ public class ControlActions {
     data.put("host", usage(held, (long) host.cores().count(), host.memory().bytes(), traffic.hostUsedThisPeriod(),
         host.networkPeriodBytes().bytes()));
     Map<String, Object> groups = new LinkedHashMap<>();
-    for (String group : config.groups()) {
+    // the groups the configuration names, then those that only have keys on disk
+    var names = new java.util.LinkedHashSet<>(config.groups());
+    running.directory().ifPresent(dir -> SignatureGroups.load(dir).groups().forEach(g -> names.add(g.name())));
+    for (String group : names) {
       var quota = quotas.quota(group);
       var settings = config.group(group);
       Map<String, Object> usage = usage(quotas.held(group), quota == null ? 0 : quota.cores(),
@@ -325,7 +329,7 @@ public class ControlActions {
   private Path directory() {
     return running.directory().orElseThrow(() -> new ControlException(ErrorCode.CONTROL_NOT_PERSISTENT,
         "the daemon runs on the embedded sample configuration, so a change could not survive a restart; "
-            + "write it out with `weverywhere config extract DIR` and start the daemon with WEVERYWHERE_CONFIG_DIR=DIR"));
+            + "write it out with `weverywhere config extract --to DIR` and start the daemon with WEVERYWHERE_CONFIG_DIR=DIR"));
   }
 
   // ---- libraries ----
