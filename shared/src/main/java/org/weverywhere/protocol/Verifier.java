@@ -68,6 +68,7 @@ public final class Verifier {
           + "; a client accepts only messages for any");
     }
     replays.record(header.id(), header.timestamp());
-    return new SignedMessage(header, decoded.message(), parts.signer().key(), parts.signer().fingerprint(), length);
+    return new SignedMessage(header, decoded.message(), parts.signer().key(), parts.signer().fingerprint(), length,
+        parts.signature());
   }
 }

@@ -83,6 +83,11 @@ public final class RequestHandler {
           .put("reason", over.reason()));
       return Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))));
     }
+    // Every admitted request is on the bill with its bytes (a discover or describe does not wait for
+    // the disk); other daemons' announcements are not requests.
+    if (!(request.message() instanceof Message.Announce || request.message() instanceof Message.Bye)) {
+      recordAsync(request, requester, "org.weverywhere.request.received", event -> event.put("bytesIn", request.size()));
+    }
     Message reply = switch (request.message()) {
       case Message.Discover discover -> announce();
       case Message.Describe describe -> describe(describe, requester);
@@ -191,8 +196,14 @@ public final class RequestHandler {
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // Journaled before the reply leaves: a completed execution is never missing from the bill.
-    record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
-        .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    if (outcome instanceof Outcome.Refused refused) {
+      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("module", target)
+          .put("quota", refused.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+          .put("reason", refused.reason()));
+    } else {
+      record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
+          .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    }
     return reply;
   }
 
@@ -225,6 +236,7 @@ public final class RequestHandler {
     ObjectNode node = JsonNodeFactory.instance.objectNode()
         .put("requester", request.fingerprint().toString())
         .put("messageId", request.header().id().toString())
+        .put("signature", java.util.Base64.getEncoder().encodeToString(request.signature()))
         .put("messageType", request.message().type());
     if (requester != null) {
       node.put("group", requester.chargedGroup());
