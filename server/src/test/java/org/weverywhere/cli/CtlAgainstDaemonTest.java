@@ -126,8 +126,9 @@ class CtlAgainstDaemonTest {
   }
 
   @Test
-  void aTightenedQuotaAppliesToNewExecutionsWhileTheOneInFlightKeepsItsOwn() throws Exception {
+  void aReloadThatTightensAQuotaAppliesToNewExecutionsWhileTheOneInFlightKeepsItsOwn() throws Exception {
     Path loop = EXAMPLES.resolve("fixtures/loop.wasm");
+    Path tighter = configDir.resolve("weverywhere.d/50-tighter.conf");
     // One second of CPU for anonymous: this run spins until it has used it.
     CompletableFuture<JsonNode> inFlight = CompletableFuture.supplyAsync(() -> {
       try {
@@ -141,11 +142,12 @@ class CtlAgainstDaemonTest {
       Thread.sleep(10);
     }
     Thread.sleep(100); // admitted, and well inside its second
-    CliRun set = ctl("set", "group.anonymous.quota.cpu-time.per-execution", "50ms");
+    Files.createDirectories(tighter.getParent());
+    Files.writeString(tighter, "group.anonymous.quota.cpu-time.per-execution = 50ms\n");
     try {
-      assertEquals(0, set.status(), set.toString());
-      assertEquals("changed: group.anonymous.quota.cpu-time.per-execution\n", set.out());
-      assertTrue(Files.readString(dropIn()).contains("group.anonymous.quota.cpu-time.per-execution = 50ms\n"));
+      CliRun reload = ctl("reload");
+      assertEquals(0, reload.status(), reload.toString());
+      assertEquals("changed: group.anonymous.quota.cpu-time.per-execution\n", reload.out());
 
       JsonNode first = inFlight.get(30, TimeUnit.SECONDS);
       assertEquals("out-of-cpu", first.get("outcome").asText(), first.toString());
@@ -155,10 +157,32 @@ class CtlAgainstDaemonTest {
       assertEquals("out-of-cpu", next.get("outcome").asText(), next.toString());
       assertTrue(next.get("cpuNanos").asLong() < 500_000_000L, "met the new 50ms: " + next);
     } finally {
-      CliRun unset = ctl("unset", "group.anonymous.quota.cpu-time.per-execution");
-      assertEquals(0, unset.status(), unset.toString());
+      Files.deleteIfExists(tighter);
+      CliRun back = ctl("reload");
+      assertEquals(0, back.status(), back.toString());
     }
-    assertFalse(Files.readString(dropIn()).contains("cpu-time"), "unset removed it from the file");
+  }
+
+  @Test
+  void setIsKeptOnDiskAndUnsetTakesItBack() throws IOException {
+    CliRun set = ctl("group", "quota", "ops", "cores=1", "memory=256MiB");
+    assertEquals(0, set.status(), set.toString());
+    assertEquals("changed: group.ops.quota.cores, group.ops.quota.memory\n", set.out());
+    assertTrue(Files.readString(dropIn()).contains("group.ops.quota.cores = 1\ngroup.ops.quota.memory = 256MiB\n"),
+        Files.readString(dropIn()));
+    JsonNode ops = JSON.readTree(ctl("status", "--json").out()).get("groups").get("ops");
+    assertEquals(1, ops.get("cores").asInt(), ops.toString());
+    assertEquals(256L << 20, ops.get("memory-limit").asLong(), ops.toString());
+
+    CliRun restart = ctl("set", "network.port", "1");
+    assertEquals(0, restart.status(), restart.toString());
+    assertEquals("changed: network.port\ntakes effect after a restart: network.port\n", restart.out());
+
+    CliRun unset = ctl("unset", "group.ops.quota.cores", "group.ops.quota.memory", "network.port");
+    assertEquals(0, unset.status(), unset.toString());
+    assertFalse(Files.readString(dropIn()).contains("group.ops"), Files.readString(dropIn()));
+    assertEquals(2, JSON.readTree(ctl("status", "--json").out()).get("groups").get("ops").get("cores").asInt(),
+        "back to the host's cores");
   }
 
   @Test
