@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,12 +47,13 @@ class DaemonCrashTest {
     TestDaemonConfig.clear(); // the daemon runs in a process of its own, told its directory
     Path log = config.dir().resolve("daemon.log");
     Process daemon = start(config.dir(), log);
-    Fingerprint node = ready(daemon, log);
+    Fingerprint node = DaemonProcess.awaitReady(daemon, log);
 
     // Four clients call math.add as fast as the daemon answers; each remembers the calls answered.
     Set<String> completed = ConcurrentHashMap.newKeySet();
     AtomicBoolean load = new AtomicBoolean(true);
     List<CompletableFuture<Void>> clients = new ArrayList<>();
+    var threads = java.util.concurrent.Executors.newFixedThreadPool(4); // the common pool may have one thread
     for (int c = 0; c < 4; c++) {
       clients.add(CompletableFuture.runAsync(() -> {
         var signer = new MessageSigner(Ed25519.generate());
@@ -68,13 +65,13 @@ class DaemonCrashTest {
                 new Message.Call("add", List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1)))),
                 Duration.ofMillis(500), 1);
             if (reply.message() instanceof Message.Result result && result.outcome().equals("completed")) {
-              completed.add(signer.fingerprint() + "/" + i);
+              completed.add(signer.fingerprint() + " " + i); // base64 fingerprints may hold '/'
             }
           } catch (RuntimeException killed) {
             // the daemon is gone (or was slow): this call never completed for its client
           }
         }
-      }));
+      }, threads));
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (completed.size() < 200 && System.nanoTime() < deadline) {
@@ -84,11 +81,14 @@ class DaemonCrashTest {
     daemon.waitFor(10, TimeUnit.SECONDS);
     load.set(false);
     CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    threads.shutdown();
     assertTrue(completed.size() >= 200, "load reached the daemon: " + completed.size());
+    assertEquals(4, completed.stream().map(call -> call.substring(0, call.indexOf(' '))).distinct().count(),
+        "all four clients were answered");
 
     Process restarted = start(config.dir(), config.dir().resolve("daemon-2.log"));
     try {
-      ready(restarted, config.dir().resolve("daemon-2.log"));
+      DaemonProcess.awaitReady(restarted, config.dir().resolve("daemon-2.log"));
       List<JsonNode> events = new ArrayList<>();
       try (var control = ControlClient.connect(config.dir().resolve("state/control.sock"), Clock.systemUTC())) {
         long since = 1;
@@ -115,7 +115,7 @@ class DaemonCrashTest {
         }
       }
       Map<String, Long> answered = new HashMap<>();
-      completed.forEach(call -> answered.merge(call.substring(0, call.indexOf('/')), 1L, Long::sum));
+      completed.forEach(call -> answered.merge(call.substring(0, call.indexOf(' ')), 1L, Long::sum));
       answered.forEach((requester, count) -> assertTrue(finished.getOrDefault(requester, 0L) >= count,
           requester + ": " + count + " calls answered, " + finished.get(requester) + " journaled"));
       assertEquals(2, events.stream().filter(e -> e.get("type").asText().equals("org.weverywhere.daemon.started"))
@@ -133,19 +133,5 @@ class DaemonCrashTest {
     return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         DaemonProcess.class.getName(), dir.toString())
         .redirectError(log.toFile()).start();
-  }
-
-  private static Fingerprint ready(Process daemon, Path log) throws Exception {
-    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(60, TimeUnit.SECONDS);
-    assertTrue(line != null && line.startsWith("READY "), "daemon did not start: " + line + "\n"
-        + Files.readString(log));
-    return Fingerprint.parse(line.substring("READY ".length()));
   }
 }

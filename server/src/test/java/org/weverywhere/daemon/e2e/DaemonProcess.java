@@ -1,10 +1,19 @@
 package org.weverywhere.daemon.e2e;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.trust.Fingerprint;
 
 /**
  * The daemon's beans in a process of their own under Weld SE, for tests that need several daemons
@@ -13,6 +22,25 @@ import org.weverywhere.daemon.DaemonParts;
  */
 public final class DaemonProcess {
   private DaemonProcess() {}
+
+  /**
+   * Waits (at most a minute) for a started daemon process to say {@code READY} and returns its
+   * node id; fails with its log when it does not.
+   */
+  static Fingerprint awaitReady(Process daemon, Path log) throws Exception {
+    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+    String line = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    }).get(60, TimeUnit.SECONDS);
+    if (line == null || !line.startsWith("READY ")) {
+      throw new AssertionError("daemon did not start: " + line + "\n" + Files.readString(log));
+    }
+    return Fingerprint.parse(line.substring("READY ".length()));
+  }
 
   public static void main(String[] args) throws Exception {
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, args[0]);

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -144,17 +141,7 @@ class ThreeHostsTest {
         DaemonProcess.class.getName(), dir.toString())
         .redirectError(dir.resolve("daemon.log").toFile()).start();
     daemons.put(host, daemon);
-    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(60, TimeUnit.SECONDS);
-    assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line
-        + "\n" + Files.readString(dir.resolve("daemon.log")));
-    nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
+    nodes.put(host, DaemonProcess.awaitReady(daemon, dir.resolve("daemon.log")));
   }
 
   @AfterAll
