@@ -46,7 +46,7 @@ class ExplorerUiTest {
     this.stage = stage;
     groups = LoopbackDaemon.freeGroups();
     explorer = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10)));
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
     explorer.show(stage);
   }
 

@@ -42,7 +42,7 @@ class ScreenshotsTest {
     this.stage = stage;
     groups = LoopbackDaemon.freeGroups();
     explorer = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10)));
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
     explorer.show(stage);
     stage.setWidth(1100);
     stage.setHeight(640);

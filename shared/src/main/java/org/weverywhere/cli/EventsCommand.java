@@ -1,15 +1,13 @@
 package org.weverywhere.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.net.DaemonEvent;
 import org.weverywhere.protocol.Message;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,10 +37,6 @@ import picocli.CommandLine.Spec;
       "  weverywhere events --since 1200 --follow --json >> billing.jsonl"
     })
 final class EventsCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** Fields every event has, left out of the human detail column. */
-  private static final List<String> COMMON = List.of("requester", "group", "messageId", "messageType");
-
   @Spec CommandSpec spec;
 
   @Mixin ControlTarget target;
@@ -100,25 +94,17 @@ final class EventsCommand implements Callable<Integer> {
     return ReportText.number(report.data().get("next"));
   }
 
-  /** {@code SEQ TIME TYPE SUBJECT REQUESTER GROUP details}: one event a line. */
+  /** {@code SEQ TIME KIND REQUESTER GROUP details}: one event a line. */
   static String human(String line) {
-    JsonNode event;
+    DaemonEvent event;
     try {
-      event = JSON.readTree(line);
-    } catch (java.io.IOException e) {
+      event = DaemonEvent.parse(line);
+    } catch (IllegalArgumentException e) {
       return line; // the daemon wrote it; show it as it is rather than lose it
     }
-    JsonNode data = event.path("data");
-    List<String> details = new ArrayList<>();
-    data.properties().forEach(field -> {
-      if (!COMMON.contains(field.getKey())) {
-        details.add(field.getKey() + "=" + (field.getValue().isTextual() ? field.getValue().asText() : field.getValue()));
-      }
-    });
-    String requester = data.path("requester").asText("-");
-    return String.join("  ", event.path("weverywhereseq").asText(), event.path("time").asText(),
-        event.path("type").asText().replaceFirst("^org\\.weverywhere\\.", ""),
+    String requester = event.requester().isEmpty() ? "-" : event.requester();
+    return String.join("  ", Long.toString(event.sequence()), event.time(), event.kind(),
         requester.length() > 20 ? requester.substring(0, 20) + "…" : requester,
-        data.path("group").asText("-"), String.join(" ", details));
+        event.group().isEmpty() ? "-" : event.group(), event.detailText());
   }
 }

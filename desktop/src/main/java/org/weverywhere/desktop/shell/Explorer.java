@@ -35,12 +35,17 @@ import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.desktop.identity.IdentityModel;
 import org.weverywhere.desktop.identity.IdentityView;
+import org.weverywhere.desktop.journal.EventsModel;
+import org.weverywhere.desktop.journal.EventsView;
 import org.weverywhere.desktop.modules.ModulesModel;
 import org.weverywhere.desktop.modules.ModulesView;
 import org.weverywhere.desktop.peers.PeersModel;
 import org.weverywhere.desktop.peers.PeersView;
 import org.weverywhere.desktop.submit.SubmitModel;
 import org.weverywhere.desktop.submit.SubmitView;
+import org.weverywhere.WeverywhereException;
+import org.weverywhere.config.ConfigLoader;
+import org.weverywhere.config.DaemonPaths;
 import org.weverywhere.net.MulticastGroups;
 
 /**
@@ -54,9 +59,10 @@ public final class Explorer {
    * @param interfaces where discovery sends and listens
    * @param ttl multicast hops for discover: 1 reaches the link, 0 stays on this host
    * @param silence how long a peer may go unheard before it fades
+   * @param controlSocket the local daemon's control socket, for the Events screen
    */
   public record Config(MulticastGroups groups, List<NetworkInterface> interfaces, int ttl, Path configDirectory,
-      Path keyDirectory, Duration silence, Duration fade) {
+      Path keyDirectory, Duration silence, Duration fade, Path controlSocket) {
     public Config {
       interfaces = List.copyOf(interfaces);
     }
@@ -71,11 +77,23 @@ public final class Explorer {
       }
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
       return new Config(MulticastGroups.DEFAULT, nics, 1, config, config.resolve("keys"), Duration.ofSeconds(90),
-          Duration.ofSeconds(10));
+          Duration.ofSeconds(10), localControlSocket());
+    }
+
+    /** Where the local daemon's socket is, found as `weverywhere ctl` finds it. */
+    static Path localControlSocket() {
+      var environment = System.getenv();
+      try {
+        var daemonConfig = ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(null, environment));
+        return DaemonPaths.of(daemonConfig, environment).controlSocket();
+      } catch (WeverywhereException unreadable) {
+        // the Events screen then says there is no socket there, which is the truth for this user
+        return Path.of("/run/weverywhere/control.sock");
+      }
     }
   }
 
-  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity"};
+  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity", "Events"};
 
   private final Config config;
   private final ExplorerSettings settings;
@@ -88,6 +106,7 @@ public final class Explorer {
   private final ModulesModel modules;
   private final SubmitModel submit;
   private final BrowseModel browse;
+  private final EventsModel events;
   private final ReadOnlyBooleanWrapper dark = new ReadOnlyBooleanWrapper(this, "dark");
   private PeersView peersView;
   private TabPane tabs;
@@ -104,6 +123,7 @@ public final class Explorer {
     this.modules = new ModulesModel(bus, network, Platform::runLater);
     this.submit = new SubmitModel(client, bus, network, Platform::runLater);
     this.browse = new BrowseModel(client, bus, network, Platform::runLater);
+    this.events = new EventsModel(config::controlSocket, network, Platform::runLater);
     bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
   }
 
@@ -121,6 +141,10 @@ public final class Explorer {
 
   public BrowseModel browse() {
     return browse;
+  }
+
+  public EventsModel events() {
+    return events;
   }
 
   public IdentityModel identity() {
@@ -154,7 +178,8 @@ public final class Explorer {
         tab(SCREENS[1], new BrowseView(browse)),
         tab(SCREENS[2], modulesView),
         tab(SCREENS[3], new SubmitView(submit)),
-        tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))));
+        tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))),
+        tab(SCREENS[5], new EventsView(events)));
     tabs.setId("screens");
     tabs.getSelectionModel().select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
     tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
@@ -205,6 +230,7 @@ public final class Explorer {
   /** Stops listening and the timers and writes the settings. */
   public void close() {
     peers.stopListening();
+    events.stop();
     if (peersView != null) {
       peersView.stop();
     }
@@ -217,7 +243,7 @@ public final class Explorer {
     }
   }
 
-  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity). */
+  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events). */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
   }
