@@ -32,4 +32,15 @@ class ExecutionConfigurationTest {
     assertEquals(new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1)), quotas.groups().get("anonymous"),
         "anonymous keeps its conservative sample defaults");
   }
+
+  @Test
+  void aGroupThatOnlyHasKeysGetsTheHostsLimitsLikeANamedOne() throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), "host.quota.cores = 2\nhost.quota.memory = 1GiB\n");
+    var keys = org.weverywhere.trust.KeyPairFiles.named(Files.createDirectories(dir.resolve("groups/team")), "alice");
+    keys.write(org.weverywhere.trust.Ed25519.generate(), false);
+    Files.delete(keys.privateKey()); // groups hold public keys only
+    var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
+    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofMinutes(1)), quotas.groups().get("team"),
+        "the default wall-clock timeout bounds its CPU time");
+  }
 }
