@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.PeerAddress;
@@ -55,8 +56,8 @@ public final class ScriptedNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Result execute(PeerAddress peer, Message.Execute request) {
+  public Executed execute(PeerAddress peer, Message.Execute request) {
     executed.add(request);
-    return executor.apply(request);
+    return new Executed(executor.apply(request), 321, Duration.ofMillis(7));
   }
 }

@@ -15,6 +15,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.RemoteFunction;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.desktop.events.ExplorerEvent.PeerChoice;
@@ -28,6 +29,7 @@ import org.weverywhere.trust.Fingerprint;
  */
 public final class BrowseModel {
   private final NetworkClient client;
+  private final EventBus bus;
   private final Executor background;
   private final Executor ui;
   private final Map<Fingerprint, PeerChoice> peers = new LinkedHashMap<>();
@@ -39,14 +41,26 @@ public final class BrowseModel {
 
   public BrowseModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
     this.client = Objects.requireNonNull(client);
+    this.bus = Objects.requireNonNull(bus);
     this.background = Objects.requireNonNull(background);
     this.ui = Objects.requireNonNull(ui);
     bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> {
+      List<PeerChoice> appeared = changed.peers().stream().filter(p -> !peers.containsKey(p.address().node())).toList();
       peers.clear();
       changed.peers().forEach(p -> peers.put(p.address().node(), p));
       described.keySet().retainAll(peers.keySet());
       states.keySet().retainAll(peers.keySet());
       rebuild();
+      // a newcomer is described once on its own, so its libraries are there to browse and to submit to
+      appeared.forEach(this::describe);
+    });
+    bus.subscribe(ExplorerEvent.PeerDescribed.class, answer -> {
+      Fingerprint node = answer.peer().address().node();
+      if (peers.containsKey(node)) {
+        described.put(node, answer.description());
+        states.put(node, "");
+        rebuild();
+      }
     });
     filter.addListener((o, old, now) -> rebuild());
   }
@@ -82,11 +96,7 @@ public final class BrowseModel {
     background.execute(() -> {
       try {
         Message.Description answer = client.describe(peer.address());
-        ui.execute(() -> {
-          described.put(node, answer);
-          states.put(node, "");
-          rebuild();
-        });
+        ui.execute(() -> bus.publish(new ExplorerEvent.PeerDescribed(peer, answer)));
       } catch (WeverywhereException failed) {
         String why = "not described: " + failed.getMessage() + " [" + failed.code().code() + "]";
         ui.execute(() -> {
@@ -109,7 +119,7 @@ public final class BrowseModel {
         for (Message.Library library : d.libraries()) {
           Offer.Library lib = new Offer.Library(peer, library);
           List<Offer.Tree> functions = library.exports().stream()
-              .map(name -> new Offer.Function(peer, library, name))
+              .map(export -> new Offer.Function(peer, library, RemoteFunction.of(export)))
               .filter(f -> query.isEmpty() || f.matches(query) || lib.matches(query))
               .map(f -> new Offer.Tree(f, List.of())).toList();
           if (query.isEmpty() || lib.matches(query) || !functions.isEmpty()) {

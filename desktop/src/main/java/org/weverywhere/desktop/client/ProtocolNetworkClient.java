@@ -94,8 +94,11 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Result execute(PeerAddress peer, Message.Execute request) {
-    return expect(bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request), Message.Result.class, peer);
+  public Executed execute(PeerAddress peer, Message.Execute request) {
+    Instant sent = clock.instant();
+    SignedMessage reply = bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request);
+    Duration trip = Duration.between(sent, clock.instant());
+    return new Executed(expect(reply, Message.Result.class, peer), reply.size(), trip);
   }
 
   private BulkClient bulk(WireLimits limits) {

@@ -2,12 +2,19 @@ package org.weverywhere.desktop.submit;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -22,29 +29,68 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.RemoteFunction;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.wasm.ExternType;
+import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ModuleInfo;
+import org.weverywhere.wasm.ModuleMetadata;
 
 /**
- * The Submit screen's state: which peer (or any), which local module, and either a function with
- * its typed argument form or a command run with args, environment and stdin; then the outcome.
- * Sending goes through the {@link NetworkClient} on {@code background}.
+ * The Submit screen's state: which peer (or any), what to run (a local module, or a library a peer
+ * described), and either a function with its typed argument form or a command run with args,
+ * environment and stdin; then the outcome. Sending goes through the {@link NetworkClient} on
+ * {@code background}; state changes happen on {@code ui}.
  */
 public final class SubmitModel {
   /** Call one exported function, or run the module as a WASI command. */
   public enum Mode { CALL, COMMAND }
 
-  /** A module that can be sent: a file opened on the Modules screen. */
-  public record Module(Path file, byte[] bytes, ModuleInfo info) {
-    /** Exported function names, {@code _start} and {@code _initialize} left out (they take no arguments to type). */
+  /** Something that can be run: a local module sent with the request, or a library a peer already has. */
+  public sealed interface Program {
+    /** Functions offered for a typed call ({@code _start} and {@code _initialize} left out: nothing to type). */
+    List<String> functions();
+
+    /** The signature of {@code function}, if this program exports one by that name with a readable type. */
+    Optional<FuncType> signature(String function);
+
+    /** Parameter names and descriptions, when the program carries them. */
+    Optional<ModuleMetadata.FunctionDoc> doc(String function);
+
+    /** What the execute request names. */
+    Message.Target target();
+
+    /** Where it must run: a library's peer; empty for a local module, which can go to any peer. */
+    Optional<ExplorerEvent.PeerChoice> home();
+  }
+
+  /** A module file opened on the Modules screen; its bytes travel with the request. */
+  public record Module(Path file, byte[] bytes, ModuleInfo info) implements Program {
     public List<String> functions() {
       return info.exports().stream().filter(e -> e.type() instanceof ExternType.Function)
-          .map(e -> e.name()).filter(n -> !n.equals("_start") && !n.equals("_initialize")).toList();
+          .map(e -> e.name()).filter(SubmitModel::typedCall).toList();
+    }
+
+    public Optional<FuncType> signature(String function) {
+      return info.exportedFunction(function).map(e -> ((ExternType.Function) e.type()).type());
+    }
+
+    public Optional<ModuleMetadata.FunctionDoc> doc(String function) {
+      return info.metadata().map(md -> md.functions().get(function));
+    }
+
+    public Message.Target target() {
+      return new Message.ModuleTarget(bytes);
+    }
+
+    public Optional<ExplorerEvent.PeerChoice> home() {
+      return Optional.empty();
     }
 
     @Override
@@ -53,31 +99,79 @@ public final class SubmitModel {
     }
   }
 
+  /**
+   * A library a peer offers, as its {@code describe} listed it: the typed form comes from the listed
+   * signatures (no parameter names: describe does not carry them), and the request names the library.
+   */
+  public record Library(ExplorerEvent.PeerChoice peer, Message.Library library) implements Program {
+    public List<String> functions() {
+      return remote().filter(f -> f.type().isPresent()).map(RemoteFunction::name).filter(SubmitModel::typedCall)
+          .toList();
+    }
+
+    public Optional<FuncType> signature(String function) {
+      return remote().filter(f -> f.name().equals(function)).findFirst().flatMap(RemoteFunction::type);
+    }
+
+    public Optional<ModuleMetadata.FunctionDoc> doc(String function) {
+      return Optional.empty();
+    }
+
+    private java.util.stream.Stream<RemoteFunction> remote() {
+      return library.exports().stream().map(RemoteFunction::of);
+    }
+
+    public Message.Target target() {
+      return new Message.LibraryTarget(library.name());
+    }
+
+    public Optional<ExplorerEvent.PeerChoice> home() {
+      return Optional.of(peer);
+    }
+
+    /** Same peer, same library bytes: a repeated describe need not disturb a form being filled. */
+    boolean sameAs(Library other) {
+      return peer.address().node().equals(other.peer.address().node()) && library.name().equals(other.library.name())
+          && Arrays.equals(library.sha256(), other.library.sha256());
+    }
+
+    @Override
+    public String toString() {
+      return library.name() + " " + library.version() + " on " + peer.name();
+    }
+  }
+
   /** How a send ended. */
   public sealed interface Outcome {
-    /** The daemon ran it; {@code result} says how it ended (completed, trapped, out-of-fuel...). */
-    record Ran(Message.Result result) implements Outcome {}
+    /** The daemon ran it; the result says how it ended (completed, trapped, out-of-fuel...). */
+    record Ran(Executed executed) implements Outcome {}
 
-    /** The daemon said no (permission, membership, busy, quota...): {@code quota} marks a quota refusal. */
-    record Refused(String code, String message, boolean quota) implements Outcome {}
+    /**
+     * The daemon said no (permission, membership, busy, quota...); {@code quota} names the quota that
+     * refused (as the daemon named it), present only for a quota refusal.
+     */
+    record Refused(String code, String message, Optional<String> quota) implements Outcome {}
 
     /** It never got an answer: no connection, no reply in time, a reply that did not verify. */
     record Failed(String code, String message) implements Outcome {}
   }
 
   /** The reasons that are a daemon's answer, as opposed to a failure to get one. */
-  private static final java.util.Set<ProtocolException.Reason> SAID_NO = java.util.EnumSet.of(
+  private static final Set<ProtocolException.Reason> SAID_NO = EnumSet.of(
       ProtocolException.Reason.QUOTA_EXCEEDED, ProtocolException.Reason.REFUSED, ProtocolException.Reason.NOT_PERMITTED,
       ProtocolException.Reason.NOT_MEMBER, ProtocolException.Reason.BUSY);
+  /** How the shared client words a quota refusal: {@code ... refused: quota 'network-period' exceeded: ...}. */
+  private static final Pattern QUOTA_NAME = Pattern.compile("quota '([^']*)' exceeded");
 
   private final NetworkClient client;
   private final Executor background;
   private final Executor ui;
   private final ObservableList<ExplorerEvent.PeerChoice> peers = FXCollections.observableArrayList();
-  private final ObservableList<Module> modules = FXCollections.observableArrayList();
+  private final ObservableList<Program> programs = FXCollections.observableArrayList();
+  private final Map<Fingerprint, ExplorerEvent.PeerDescribed> descriptions = new LinkedHashMap<>();
   private final ObservableList<String> functions = FXCollections.observableArrayList();
   private final ReadOnlyObjectWrapper<ExplorerEvent.PeerChoice> peer = new ReadOnlyObjectWrapper<>(this, "peer");
-  private final ReadOnlyObjectWrapper<Module> module = new ReadOnlyObjectWrapper<>(this, "module");
+  private final ReadOnlyObjectWrapper<Program> program = new ReadOnlyObjectWrapper<>(this, "program");
   private final ReadOnlyObjectWrapper<Mode> mode = new ReadOnlyObjectWrapper<>(this, "mode", Mode.CALL);
   private final ReadOnlyObjectWrapper<ArgumentForm> form = new ReadOnlyObjectWrapper<>(this, "form");
   private final StringProperty commandArgs = new SimpleStringProperty(this, "commandArgs", "");
@@ -94,28 +188,72 @@ public final class SubmitModel {
     this.ui = Objects.requireNonNull(ui);
     bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> {
       peers.setAll(changed.peers());
-      if (peer.get() != null && changed.peers().stream().noneMatch(p -> p.address().node().equals(
-          peer.get().address().node()))) {
+      Set<Fingerprint> live = changed.peers().stream().map(p -> p.address().node()).collect(Collectors.toSet());
+      if (peer.get() != null && !live.contains(peer.get().address().node())) {
         peer.set(null); // the chosen peer went away: back to "any"
       }
+      descriptions.keySet().retainAll(live);
+      refreshLibraries();
     });
     bus.subscribe(ExplorerEvent.ModuleOpened.class, opened -> {
-      modules.removeIf(m -> m.file().equals(opened.file()));
+      programs.removeIf(m -> m instanceof Module module && module.file().equals(opened.file()));
       Module added = new Module(opened.file(), opened.bytes(), opened.info());
-      modules.add(added);
-      chooseModule(added);
+      programs.add(localCount(), added);
+      chooseProgram(added);
+    });
+    bus.subscribe(ExplorerEvent.PeerDescribed.class, described -> {
+      // kept even for a peer not (yet) live here: the peers' list may reach this model after the description
+      descriptions.put(described.peer().address().node(), described);
+      refreshLibraries();
     });
     ObservableValue<Boolean> formValid = form.flatMap(ArgumentForm::validBinding).orElse(false);
-    canSend = Bindings.createBooleanBinding(() -> !busy.get() && module.get() != null && !peers.isEmpty()
-        && (mode.get() == Mode.COMMAND || formValid.getValue()), busy, module, peers, mode, formValid);
+    canSend = Bindings.createBooleanBinding(() -> !busy.get() && program.get() != null && destination().isPresent()
+        && (mode.get() == Mode.COMMAND || formValid.getValue()), busy, program, peers, peer, mode, formValid);
+  }
+
+  private static boolean typedCall(String function) {
+    return !function.equals("_start") && !function.equals("_initialize");
+  }
+
+  private int localCount() {
+    return (int) programs.stream().filter(p -> p instanceof Module).count();
+  }
+
+  /**
+   * The live peers' libraries, after the local modules, from the latest description of each; a
+   * library listed unchanged keeps its place (and a form being filled for it stays).
+   */
+  private void refreshLibraries() {
+    List<Program> fresh = new ArrayList<>();
+    for (ExplorerEvent.PeerChoice live : peers) {
+      ExplorerEvent.PeerDescribed d = descriptions.get(live.address().node());
+      if (d == null) {
+        continue;
+      }
+      for (Message.Library offered : d.description().libraries()) {
+        Library library = new Library(d.peer(), offered);
+        fresh.add(programs.stream().filter(p -> p instanceof Library old && old.sameAs(library)).findFirst()
+            .orElse(library));
+      }
+    }
+    programs.removeIf(p -> p instanceof Library && !fresh.contains(p));
+    for (Program p : fresh) {
+      if (!programs.contains(p)) {
+        programs.add(p);
+      }
+    }
+    if (program.get() != null && !programs.contains(program.get())) {
+      chooseProgram(null);
+    }
   }
 
   public ObservableList<ExplorerEvent.PeerChoice> peers() {
     return FXCollections.unmodifiableObservableList(peers);
   }
 
-  public ObservableList<Module> modules() {
-    return FXCollections.unmodifiableObservableList(modules);
+  /** Local modules first, then the libraries peers described. */
+  public ObservableList<Program> programs() {
+    return FXCollections.unmodifiableObservableList(programs);
   }
 
   public ObservableList<String> functions() {
@@ -127,8 +265,8 @@ public final class SubmitModel {
     return peer.getReadOnlyProperty();
   }
 
-  public ReadOnlyObjectProperty<Module> moduleProperty() {
-    return module.getReadOnlyProperty();
+  public ReadOnlyObjectProperty<Program> programProperty() {
+    return program.getReadOnlyProperty();
   }
 
   public ReadOnlyObjectProperty<Mode> modeProperty() {
@@ -167,34 +305,57 @@ public final class SubmitModel {
     return outcomeText.getReadOnlyProperty();
   }
 
-  /** True when a send would go out: a module, a peer, and for a call every argument valid. */
+  /** True when a send would go out: something to run, a peer to run it on, and for a call every argument valid. */
   public BooleanBinding canSendBinding() {
     return canSend;
   }
 
+  /**
+   * Chooses where to run; a library of another peer gives way to the library of that name on this
+   * one, if it has it.
+   */
   public void choosePeer(ExplorerEvent.PeerChoice choice) {
     peer.set(choice);
+    if (choice != null && program.get() instanceof Library library
+        && !library.peer().address().node().equals(choice.address().node())) {
+      chooseProgram(programs.stream().filter(p -> p instanceof Library l && l.peer().address().node()
+          .equals(choice.address().node()) && l.library().name().equals(library.library().name()))
+          .findFirst().orElse(null));
+    }
   }
 
   public void chooseMode(Mode chosen) {
     mode.set(Objects.requireNonNull(chosen));
   }
 
-  public void chooseModule(Module chosen) {
-    module.set(chosen);
+  /** Chooses what to run; a library also chooses its peer. */
+  public void chooseProgram(Program chosen) {
+    program.set(chosen);
+    if (chosen != null) {
+      chosen.home().ifPresent(peer::set);
+    }
     functions.setAll(chosen == null ? List.of() : chosen.functions());
     chooseFunction(functions.isEmpty() ? null : functions.getFirst());
   }
 
   public void chooseFunction(String name) {
-    Module m = module.get();
-    if (name == null || m == null) {
+    Program p = program.get();
+    if (name == null || p == null) {
       form.set(null);
       return;
     }
-    var type = m.info().exportedFunction(name).map(e -> ((ExternType.Function) e.type()).type())
-        .orElseThrow(() -> new IllegalArgumentException(m + " exports no function " + name));
-    form.set(new ArgumentForm(name, type, m.info().metadata().map(md -> md.functions().get(name))));
+    FuncType type = p.signature(name)
+        .orElseThrow(() -> new IllegalArgumentException(p + " exports no function " + name));
+    form.set(new ArgumentForm(name, type, p.doc(name)));
+  }
+
+  /** Where a send goes now: the program's own peer, else the chosen one, else the first live one. */
+  private Optional<ExplorerEvent.PeerChoice> destination() {
+    Program p = program.get();
+    if (p != null && p.home().isPresent()) {
+      return p.home().filter(h -> peers.stream().anyMatch(l -> l.address().node().equals(h.address().node())));
+    }
+    return Optional.ofNullable(peer.get()).or(() -> peers.stream().findFirst());
   }
 
   /** Sends the execute request; the outcome (or refusal) appears when the daemon answers. */
@@ -202,21 +363,22 @@ public final class SubmitModel {
     if (!canSend.get()) {
       return;
     }
-    ExplorerEvent.PeerChoice target = peer.get() != null ? peer.get() : peers.getFirst();
+    ExplorerEvent.PeerChoice target = destination().orElseThrow();
     Message.Invocation run = mode.get() == Mode.CALL
         ? new Message.Call(form.get().function(), form.get().values())
         : new Message.Command(args(commandArgs.get()), env(commandEnv.get()),
             commandStdin.get().getBytes(StandardCharsets.UTF_8));
-    Message.Execute request = new Message.Execute(new Message.ModuleTarget(module.get().bytes()), run);
+    Message.Execute request = new Message.Execute(program.get().target(), run);
     busy.set(true);
-    outcomeText.set("sending to " + target + "…");
+    outcomeText.set("sending " + program.get() + " to " + target + "…");
     background.execute(() -> {
       Outcome ended;
       try {
         ended = new Outcome.Ran(client.execute(target.address(), request));
       } catch (WeverywhereException failed) {
         ended = failed instanceof ProtocolException p && SAID_NO.contains(p.reason())
-            ? new Outcome.Refused(p.code().code(), p.getMessage(), p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED)
+            ? new Outcome.Refused(p.code().code(), p.getMessage(), p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED
+                ? Optional.of(quotaName(p.getMessage())) : Optional.empty())
             : new Outcome.Failed(failed.code().code(), failed.getMessage());
       }
       Outcome shown = ended;
@@ -226,6 +388,11 @@ public final class SubmitModel {
         busy.set(false);
       });
     });
+  }
+
+  private static String quotaName(String message) {
+    Matcher named = QUOTA_NAME.matcher(message);
+    return named.find() && !named.group(1).isEmpty() ? named.group(1) : "unnamed";
   }
 
   static List<String> args(String line) {
@@ -247,16 +414,21 @@ public final class SubmitModel {
   /** The outcome as the result pane shows it. */
   static String describe(Outcome outcome) {
     return switch (outcome) {
-      case Outcome.Refused r when r.quota() -> "QUOTA EXCEEDED [" + r.code() + "]\n" + r.message();
+      case Outcome.Refused r when r.quota().isPresent() -> "QUOTA EXCEEDED: the daemon's '" + r.quota().get()
+          + "' quota for your group refused this [" + r.code() + "]\n" + r.message();
       case Outcome.Refused r -> "refused [" + r.code() + "]\n" + r.message();
       case Outcome.Failed f -> "failed [" + f.code() + "]\n" + f.message();
       case Outcome.Ran ran -> {
-        Message.Result r = ran.result();
-        StringBuilder text = new StringBuilder("outcome: " + r.outcome() + "\nexit: " + r.exit()
-            + "\ncpu time: " + String.format("%.3f ms", r.cpuNanos() / 1e6));
+        Message.Result r = ran.executed().result();
+        StringBuilder text = new StringBuilder();
         if (!r.values().isEmpty()) {
-          text.append("\nresults: ").append(String.join(", ", r.values().stream().map(NumberText::format).toList()));
+          text.append("results: ").append(String.join(", ", r.values().stream().map(NumberText::format).toList()))
+              .append('\n');
         }
+        text.append("outcome: ").append(r.outcome()).append("\nexit: ").append(r.exit())
+            .append("\nusage: cpu time ").append(String.format("%.3f ms", r.cpuNanos() / 1e6))
+            .append(" (the daemon's count); round trip ").append(ran.executed().roundTrip().toMillis())
+            .append(" ms, reply ").append(ran.executed().replyBytes()).append(" bytes (the explorer's)");
         text.append("\n--- stdout (").append(r.stdout().length).append(" bytes)\n")
             .append(new String(r.stdout(), StandardCharsets.UTF_8));
         text.append("\n--- stderr (").append(r.stderr().length).append(" bytes)\n")
