@@ -24,6 +24,7 @@ public final class InProcessDaemon implements AutoCloseable {
   private final LoopbackBulkServer http;
   private final Daemon daemon;
   private final TestDaemonConfig config;
+  private boolean closed;
 
   /**
    * @param libraries example modules it offers, e.g. {@code math.wasi}
@@ -64,8 +65,13 @@ public final class InProcessDaemon implements AutoCloseable {
     return config.httpPort();
   }
 
+  /** Stops the daemon (it says bye); again is a no-op. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (http != null) {
       http.close();
     }

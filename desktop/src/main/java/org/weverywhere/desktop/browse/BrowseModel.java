@@ -37,6 +37,9 @@ public final class BrowseModel {
   private final Map<Fingerprint, String> states = new LinkedHashMap<>();
   private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
   private final ObservableList<Offer.Tree> tree = FXCollections.observableArrayList();
+  // made once: an unmodifiable wrapper listens to its source weakly, so a listener added to a fresh
+  // wrapper per call went quiet once that wrapper was collected (the Browse tree stopped updating)
+  private final ObservableList<Offer.Tree> treeView = FXCollections.unmodifiableObservableList(tree);
   private final ReadOnlyObjectWrapper<Offer> selected = new ReadOnlyObjectWrapper<>(this, "selected");
 
   public BrowseModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
@@ -67,7 +70,7 @@ public final class BrowseModel {
 
   /** One tree per live peer, filtered. */
   public ObservableList<Offer.Tree> tree() {
-    return FXCollections.unmodifiableObservableList(tree);
+    return treeView;
   }
 
   /** The search box: what the user typed (the input itself, so writable). */

@@ -60,7 +60,17 @@ public final class ProtocolNetworkClient implements NetworkClient {
         heard -> listener.announced(sighting(heard, Optional.empty())),
         listener::gone,
         refused -> listener.rejected(refused.getMessage()));
-    return listening::close;
+    return new Listening() {
+      @Override
+      public void close() {
+        listening.close();
+      }
+
+      @Override
+      public List<String> unheard() {
+        return listening.unheard();
+      }
+    };
   }
 
   @Override

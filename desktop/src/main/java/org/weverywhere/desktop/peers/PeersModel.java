@@ -41,6 +41,7 @@ public final class PeersModel {
   private final Duration silence;
   private final Duration fade;
   private final ObservableList<Peer> peers = FXCollections.observableArrayList();
+  private final ObservableList<Peer> peersView = FXCollections.unmodifiableObservableList(peers);
   private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
@@ -60,7 +61,7 @@ public final class PeersModel {
 
   /** The peers, live ones and fading ones, in the order first heard. */
   public ObservableList<Peer> peers() {
-    return FXCollections.unmodifiableObservableList(peers);
+    return peersView;
   }
 
   public ReadOnlyBooleanProperty discoveringProperty() {
@@ -100,6 +101,9 @@ public final class PeersModel {
         }
       });
       listening.set(true);
+      if (!listener.unheard().isEmpty()) {
+        status.set("listening, but not to " + String.join("; ", listener.unheard()));
+      }
     } catch (WeverywhereException cannot) {
       status.set("not listening: " + cannot.getMessage());
     }

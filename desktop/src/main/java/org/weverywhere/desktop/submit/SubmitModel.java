@@ -167,9 +167,12 @@ public final class SubmitModel {
   private final Executor background;
   private final Executor ui;
   private final ObservableList<ExplorerEvent.PeerChoice> peers = FXCollections.observableArrayList();
+  private final ObservableList<ExplorerEvent.PeerChoice> peersView = FXCollections.unmodifiableObservableList(peers);
   private final ObservableList<Program> programs = FXCollections.observableArrayList();
+  private final ObservableList<Program> programsView = FXCollections.unmodifiableObservableList(programs);
   private final Map<Fingerprint, ExplorerEvent.PeerDescribed> descriptions = new LinkedHashMap<>();
   private final ObservableList<String> functions = FXCollections.observableArrayList();
+  private final ObservableList<String> functionsView = FXCollections.unmodifiableObservableList(functions);
   private final ReadOnlyObjectWrapper<ExplorerEvent.PeerChoice> peer = new ReadOnlyObjectWrapper<>(this, "peer");
   private final ReadOnlyObjectWrapper<Program> program = new ReadOnlyObjectWrapper<>(this, "program");
   private final ReadOnlyObjectWrapper<Mode> mode = new ReadOnlyObjectWrapper<>(this, "mode", Mode.CALL);
@@ -248,16 +251,16 @@ public final class SubmitModel {
   }
 
   public ObservableList<ExplorerEvent.PeerChoice> peers() {
-    return FXCollections.unmodifiableObservableList(peers);
+    return peersView;
   }
 
   /** Local modules first, then the libraries peers described. */
   public ObservableList<Program> programs() {
-    return FXCollections.unmodifiableObservableList(programs);
+    return programsView;
   }
 
   public ObservableList<String> functions() {
-    return FXCollections.unmodifiableObservableList(functions);
+    return functionsView;
   }
 
   /** The chosen peer; null means any (the first live one). */
