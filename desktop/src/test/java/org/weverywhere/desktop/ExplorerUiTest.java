@@ -169,4 +169,31 @@ class ExplorerUiTest {
     assertNotEquals(0, saved.number("window.height", 0));
     robot.interact(stage::show); // for @AfterEach
   }
+
+  @Test
+  void theOpenModulesAndTheLastChoiceComeBackInTheNextRun(FxRobot robot) throws Exception {
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    robot.interact(() -> explorer.submit().chooseFunction("gcd"));
+    robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL);
+    WaitForAsyncUtils.waitForFxEvents();
+
+    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10)));
+    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
+      Stage s = new Stage();
+      next.show(s);
+      return s;
+    }).get(10, TimeUnit.SECONDS);
+    try {
+      await("math.wasi is open again", () -> next.submit().formProperty().get() != null, () -> { });
+      assertEquals("math.wasi", next.submit().programProperty().get().toString());
+      assertEquals("gcd", next.submit().formProperty().get().function());
+      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+          next.modules().modules().stream().map(m -> m.file()).toList());
+    } finally {
+      WaitForAsyncUtils.asyncFx(nextStage::hide).get(10, TimeUnit.SECONDS);
+      robot.interact(stage::show); // for @AfterEach
+    }
+  }
 }

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleStringProperty;
@@ -41,6 +43,7 @@ public final class BrowseModel {
   // wrapper per call went quiet once that wrapper was collected (the Browse tree stopped updating)
   private final ObservableList<Offer.Tree> treeView = FXCollections.unmodifiableObservableList(tree);
   private final ReadOnlyObjectWrapper<Offer> selected = new ReadOnlyObjectWrapper<>(this, "selected");
+  private final ReadOnlyIntegerWrapper describing = new ReadOnlyIntegerWrapper(this, "describing");
 
   public BrowseModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
     this.client = Objects.requireNonNull(client);
@@ -82,6 +85,11 @@ public final class BrowseModel {
     return selected.getReadOnlyProperty();
   }
 
+  /** How many describes are on their way; the view shows progress while it is above zero. */
+  public ReadOnlyIntegerProperty describingProperty() {
+    return describing.getReadOnlyProperty();
+  }
+
   public void select(Offer offer) {
     selected.set(offer);
   }
@@ -96,13 +104,18 @@ public final class BrowseModel {
     Fingerprint node = peer.address().node();
     states.put(node, "describing…");
     rebuild();
+    describing.set(describing.get() + 1);
     background.execute(() -> {
       try {
         Message.Description answer = client.describe(peer.address());
-        ui.execute(() -> bus.publish(new ExplorerEvent.PeerDescribed(peer, answer)));
+        ui.execute(() -> {
+          describing.set(describing.get() - 1);
+          bus.publish(new ExplorerEvent.PeerDescribed(peer, answer));
+        });
       } catch (WeverywhereException failed) {
         String why = "not described: " + failed.getMessage() + " [" + failed.code().code() + "]";
         ui.execute(() -> {
+          describing.set(describing.get() - 1);
           states.put(node, why);
           rebuild();
         });

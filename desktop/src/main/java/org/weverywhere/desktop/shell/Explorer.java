@@ -2,13 +2,16 @@ package org.weverywhere.desktop.shell;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
+import java.io.File;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +108,7 @@ public final class Explorer {
     this.submit = new SubmitModel(client, bus, network, Platform::runLater);
     this.browse = new BrowseModel(client, bus, network, Platform::runLater);
     bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
+    settings.text("submit.program").ifPresent(label -> submit.prefer(label, settings.text("submit.function").orElse("")));
   }
 
   public PeersModel peers() {
@@ -178,6 +182,13 @@ public final class Explorer {
     BorderPane root = new BorderPane(tabs);
     root.setTop(menu);
     peers.startListening();
+    // the modules open last time come back (those still there), and with them Submit's last choice
+    List<Path> reopen = settings.text("modules.files").stream()
+        .flatMap(files -> Arrays.stream(files.split(File.pathSeparator))).map(Path::of).filter(Files::isRegularFile)
+        .toList();
+    if (!reopen.isEmpty()) {
+      modules.open(reopen);
+    }
     return root;
   }
 
@@ -204,6 +215,13 @@ public final class Explorer {
 
   /** Stops listening and the timers and writes the settings. */
   public void close() {
+    settings.put("modules.files", modules.modules().isEmpty() ? null : String.join(File.pathSeparator,
+        modules.modules().stream().map(m -> m.file().toAbsolutePath().toString()).toList()));
+    if (submit.programProperty().get() != null) {
+      settings.put("submit.program", submit.programProperty().get().toString());
+      settings.put("submit.function", submit.formProperty().get() == null ? null
+          : submit.formProperty().get().function());
+    }
     peers.stopListening();
     if (peersView != null) {
       peersView.stop();

@@ -184,6 +184,10 @@ public final class SubmitModel {
   private final ReadOnlyObjectWrapper<Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
   private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
   private final BooleanBinding canSend;
+  /** Last run's choice, until it is offered or the user chooses. */
+  private Optional<Wanted> wanted = Optional.empty();
+
+  private record Wanted(String label, String function) {}
 
   public SubmitModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
     this.client = Objects.requireNonNull(client);
@@ -202,7 +206,8 @@ public final class SubmitModel {
       programs.removeIf(m -> m instanceof Module module && module.file().equals(opened.file()));
       Module added = new Module(opened.file(), opened.bytes(), opened.info());
       programs.add(localCount(), added);
-      chooseProgram(added);
+      select(added);
+      applyWanted();
     });
     bus.subscribe(ExplorerEvent.PeerDescribed.class, described -> {
       // kept even for a peer not (yet) live here: the peers' list may reach this model after the description
@@ -246,8 +251,34 @@ public final class SubmitModel {
       }
     }
     if (program.get() != null && !programs.contains(program.get())) {
-      chooseProgram(null);
+      select(null);
     }
+    applyWanted();
+  }
+
+  /**
+   * Chooses the program labelled {@code label} (e.g. {@code math 1.0.0 on lab-1}) and its function
+   * {@code function} as soon as it is offered, unless the user chooses something first: how the
+   * explorer comes back to last run's choice.
+   */
+  public void prefer(String label, String function) {
+    wanted = Optional.of(new Wanted(label, function));
+    applyWanted();
+  }
+
+  private void applyWanted() {
+    if (wanted.isEmpty()) {
+      return;
+    }
+    String label = wanted.get().label();
+    String function = wanted.get().function();
+    programs.stream().filter(p -> p.toString().equals(label)).findFirst().ifPresent(p -> {
+      wanted = Optional.empty();
+      select(p);
+      if (functions.contains(function)) {
+        chooseFunction(function);
+      }
+    });
   }
 
   public ObservableList<ExplorerEvent.PeerChoice> peers() {
@@ -321,7 +352,7 @@ public final class SubmitModel {
     peer.set(choice);
     if (choice != null && program.get() instanceof Library library
         && !library.peer().address().node().equals(choice.address().node())) {
-      chooseProgram(programs.stream().filter(p -> p instanceof Library l && l.peer().address().node()
+      select(programs.stream().filter(p -> p instanceof Library l && l.peer().address().node()
           .equals(choice.address().node()) && l.library().name().equals(library.library().name()))
           .findFirst().orElse(null));
     }
@@ -331,8 +362,13 @@ public final class SubmitModel {
     mode.set(Objects.requireNonNull(chosen));
   }
 
-  /** Chooses what to run; a library also chooses its peer. */
+  /** Chooses what to run (the user's choice: it outranks {@link #prefer}); a library also chooses its peer. */
   public void chooseProgram(Program chosen) {
+    wanted = Optional.empty();
+    select(chosen);
+  }
+
+  private void select(Program chosen) {
     program.set(chosen);
     if (chosen != null) {
       chosen.home().ifPresent(peer::set);
