@@ -196,4 +196,17 @@ class ExplorerUiTest {
       robot.interact(stage::show); // for @AfterEach
     }
   }
+
+  @Test
+  void theSubmitFormIsReachableFromTheKeyboard(FxRobot robot) throws Exception {
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+    robot.press(KeyCode.ALT, KeyCode.U).release(KeyCode.U, KeyCode.ALT); // F_unction
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("functionChoice", stage.getScene().getFocusOwner().getId());
+    robot.press(KeyCode.ALT, KeyCode.W).release(KeyCode.W, KeyCode.ALT); // _What
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("programChoice", stage.getScene().getFocusOwner().getId());
+  }
 }

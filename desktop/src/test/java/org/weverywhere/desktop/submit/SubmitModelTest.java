@@ -223,4 +223,19 @@ class SubmitModelTest {
     assertEquals(null, model.programProperty().get(), "beta went away with its library");
     assertEquals(List.of("math 1.0.0 on alpha"), model.programs().stream().map(Object::toString).toList());
   }
+
+  @Test
+  void lastRunsChoiceIsTakenWhenOfferedUnlessTheUserChoseFirst() throws Exception {
+    model.prefer("math 1.0.0 on beta", "scale_f32");
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha, beta)));
+    bus.publish(new ExplorerEvent.PeerDescribed(beta, offering(math((byte) 2))));
+    assertEquals("math 1.0.0 on beta", model.programProperty().get().toString());
+    assertEquals("scale_f32", model.formProperty().get().function());
+
+    model.prefer("math 1.0.0 on alpha", "add");
+    openMath();
+    model.chooseProgram(model.programs().getFirst()); // the user's own choice
+    bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
+    assertEquals("math.wasi", model.programProperty().get().toString(), "the user's choice stands");
+  }
 }
