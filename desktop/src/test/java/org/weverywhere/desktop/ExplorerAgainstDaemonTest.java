@@ -166,6 +166,7 @@ class ExplorerAgainstDaemonTest {
     await("the daemon answered", () -> explorer.submit().outcomeProperty().get() != null);
     String shown = outcome(robot);
     assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time "), shown);
+    assertEquals("results: 42 : i32", robot.lookup("#outcomeHeadline").queryAs(Label.class).getText());
   }
 
   @Test
@@ -197,7 +198,11 @@ class ExplorerAgainstDaemonTest {
     String shown = outcome(robot);
     assertTrue(shown.startsWith("QUOTA EXCEEDED: the daemon's 'network-period' quota for your group refused this"
         + " [WE5022]\n"), shown);
-    assertTrue(robot.lookup("#outcome").queryAs(TextArea.class).getStyleClass().contains("danger"));
+    assertTrue(robot.lookup("#outcome").queryAs(TextArea.class).getPseudoClassStates()
+        .contains(atlantafx.base.theme.Styles.STATE_DANGER), "the outcome is marked as a refusal");
+    Label headline = robot.lookup("#outcomeHeadline").queryAs(Label.class);
+    assertTrue(headline.getText().startsWith("QUOTA EXCEEDED: the daemon's 'network-period' quota"), headline.getText());
+    assertTrue(headline.getStyleClass().contains(atlantafx.base.theme.Styles.DANGER));
   }
 
   @Test

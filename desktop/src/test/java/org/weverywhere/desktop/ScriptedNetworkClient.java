@@ -30,13 +30,25 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public Function<PeerAddress, Message.Description> describer = peer -> {
     throw new AssertionError("no describe expected");
   };
+  public List<String> unheard = List.of();
   public PeerListener listener;
   public boolean listenerClosed;
 
   @Override
   public Listening listen(PeerListener heard) {
     this.listener = heard;
-    return () -> listenerClosed = true;
+    List<String> notHeard = unheard;
+    return new Listening() {
+      @Override
+      public void close() {
+        listenerClosed = true;
+      }
+
+      @Override
+      public List<String> unheard() {
+        return notHeard;
+      }
+    };
   }
 
   @Override

@@ -59,6 +59,7 @@ public final class BrowseView extends BorderPane {
     searchLabel.setLabelFor(search); // Alt+S puts the cursor in the search box
     HBox bar = new HBox(8, describe, busy, searchLabel, search);
     bar.setPadding(new Insets(8));
+    bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     setTop(bar);
     SplitPane split = new SplitPane(tree, detail);
     split.setDividerPositions(0.5);

@@ -44,6 +44,7 @@ public final class PeersModel {
   private final ObservableList<Peer> peersView = FXCollections.unmodifiableObservableList(peers);
   private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
+  private final ReadOnlyStringWrapper listeningText = new ReadOnlyStringWrapper(this, "listeningText", "not listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final AtomicInteger rejected = new AtomicInteger();
   private Listening listener;
@@ -70,6 +71,11 @@ public final class PeersModel {
 
   public ReadOnlyBooleanProperty listeningProperty() {
     return listening.getReadOnlyProperty();
+  }
+
+  /** Whether and where announcements are heard, e.g. "listening for announcements (not on ff02::5745 ...)". */
+  public ReadOnlyStringProperty listeningTextProperty() {
+    return listeningText.getReadOnlyProperty();
   }
 
   /** One line about the last thing that happened, e.g. "2 nodes answered". */
@@ -101,10 +107,10 @@ public final class PeersModel {
         }
       });
       listening.set(true);
-      if (!listener.unheard().isEmpty()) {
-        status.set("listening, but not to " + String.join("; ", listener.unheard()));
-      }
+      listeningText.set("listening for announcements" + (listener.unheard().isEmpty() ? ""
+          : " (not on " + String.join("; ", listener.unheard()) + ")"));
     } catch (WeverywhereException cannot) {
+      listeningText.set("not listening: " + cannot.getMessage());
       status.set("not listening: " + cannot.getMessage());
     }
   }
@@ -117,6 +123,7 @@ public final class PeersModel {
     listener.close();
     listener = null;
     listening.set(false);
+    listeningText.set("not listening");
   }
 
   /** Sends one discover; answers appear as they arrive; the status says how many answered. */

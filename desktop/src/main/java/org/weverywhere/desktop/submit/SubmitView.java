@@ -1,5 +1,6 @@
 package org.weverywhere.desktop.submit;
 
+import atlantafx.base.theme.Styles;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -119,14 +120,25 @@ public final class SubmitView extends BorderPane {
     result.setWrapText(true);
     result.textProperty().bind(model.outcomeTextProperty());
     result.setPromptText("The results, outcome, usage, stdout and stderr appear here.");
+    // the outcome's first line as a headline: the result, or what refused it (QUOTA EXCEEDED...), in red
+    Label headline = new Label();
+    headline.setId("outcomeHeadline");
+    headline.setWrapText(true);
+    headline.getStyleClass().add(Styles.TITLE_4);
+    headline.textProperty().bind(model.outcomeTextProperty().map(t -> model.outcomeProperty().get() == null ? ""
+        : t.lines().findFirst().orElse("")));
     model.outcomeProperty().addListener((o, old, now) -> {
-      result.getStyleClass().remove("danger");
-      if (!(now instanceof SubmitModel.Outcome.Ran)) {
-        result.getStyleClass().add("danger");
-      }
+      boolean bad = now != null && !(now instanceof SubmitModel.Outcome.Ran ran
+          && ran.executed().result().outcome().equals("completed"));
+      result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
+      headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
+      headline.getStyleClass().add(bad ? Styles.DANGER : Styles.SUCCESS);
     });
+    VBox right = new VBox(8, headline, result);
+    right.setPadding(new Insets(12));
+    VBox.setVgrow(result, javafx.scene.layout.Priority.ALWAYS);
 
-    SplitPane split = new SplitPane(left, result);
+    SplitPane split = new SplitPane(left, right);
     split.setDividerPositions(0.5);
     setCenter(split);
   }
@@ -170,6 +182,7 @@ public final class SubmitView extends BorderPane {
   private static Label labelFor(String text, javafx.scene.Node target) {
     Label label = new Label(text);
     label.setMnemonicParsing(true);
+    label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     label.setLabelFor(target);
     return label;
   }
