@@ -66,15 +66,66 @@ public final class Explorer {
 
     /** The defaults: standard groups, every multicast-capable interface that is up, the link, ~/.config/weverywhere. */
     public static Config defaults() throws SocketException {
-      List<NetworkInterface> nics = new ArrayList<>();
-      for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-        if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
-          nics.add(nic);
+      return of(List.of());
+    }
+
+    /**
+     * The defaults changed by the command line: {@code --interface NAME} (repeatable) listens and
+     * discovers there only (loopback alone keeps every datagram on this host, TTL 0), {@code --port N}
+     * uses another discovery port (a daemon's {@code network.port}).
+     *
+     * @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value
+     */
+    public static Config of(List<String> args) throws SocketException {
+      List<NetworkInterface> chosen = new ArrayList<>();
+      MulticastGroups groups = MulticastGroups.DEFAULT;
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
+        if (!option.equals("--interface") && !option.equals("--port")) {
+          throw new IllegalArgumentException("unknown option '" + option + "' (known: --interface NAME, --port N)");
+        }
+        if (i + 1 == args.size()) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        String value = args.get(++i);
+        if (option.equals("--interface")) {
+          NetworkInterface nic = NetworkInterface.getByName(value);
+          if (nic == null) {
+            throw new IllegalArgumentException("--interface " + value + ": this host has no such interface");
+          }
+          chosen.add(nic);
+        } else {
+          int port;
+          try {
+            port = Integer.parseInt(value);
+          } catch (NumberFormatException notANumber) {
+            port = -1;
+          }
+          if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--port " + value + ": expected a UDP port, 1 to 65535");
+          }
+          groups = groups.withPort(port);
         }
       }
+      if (chosen.isEmpty()) {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+          if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
+            chosen.add(nic);
+          }
+        }
+      }
+      boolean loopbackOnly = chosen.stream().allMatch(Config::isLoopback);
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
-      return new Config(MulticastGroups.DEFAULT, nics, 1, config, config.resolve("keys"), Duration.ofSeconds(90),
+      return new Config(groups, chosen, loopbackOnly ? 0 : 1, config, config.resolve("keys"), Duration.ofSeconds(90),
           Duration.ofSeconds(10));
+    }
+
+    private static boolean isLoopback(NetworkInterface nic) {
+      try {
+        return nic.isLoopback();
+      } catch (SocketException gone) {
+        return false; // an interface that vanished is no loopback to rely on
+      }
     }
   }
 
