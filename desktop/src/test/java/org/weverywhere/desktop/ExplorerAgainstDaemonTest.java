@@ -33,7 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.browse.Offer;
 import org.weverywhere.desktop.peers.Peer;
 import org.weverywhere.desktop.shell.Explorer;
-import org.weverywhere.desktop.submit.SubmitModel;
+import org.weverywhere.desktop.submit.Program;
 
 /**
  * The real explorer, headless on Monocle, against the real daemon running in this JVM on loopback
@@ -154,7 +154,7 @@ class ExplorerAgainstDaemonTest {
   void mathAddOnTheDaemonsLibraryReturnsItsResult(FxRobot robot) throws Exception {
     discover(robot);
     shortcut(robot, KeyCode.DIGIT4);
-    ComboBox<SubmitModel.Program> what = robot.lookup("#programChoice").queryComboBox();
+    ComboBox<Program> what = robot.lookup("#programChoice").queryComboBox();
     robot.clickOn(what);
     robot.clickOn("math 1.0.0 on lab-1");
     await("the form for add", () -> explorer.submit().formProperty().get() != null
@@ -174,7 +174,7 @@ class ExplorerAgainstDaemonTest {
   void aModuleSentWithTheRequestRunsThereToo(FxRobot robot) throws Exception {
     discover(robot);
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    await("math.wasi reaches Submit", () -> explorer.submit().programProperty().get() instanceof SubmitModel.Module);
+    await("math.wasi reaches Submit", () -> explorer.submit().programProperty().get() instanceof Program.Module);
     shortcut(robot, KeyCode.DIGIT4);
     robot.interact(() -> explorer.submit().chooseFunction("factorial"));
     robot.clickOn("#arg0").write("20");

@@ -26,7 +26,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.desktop.browse.Offer;
-import org.weverywhere.desktop.submit.SubmitModel;
+import org.weverywhere.desktop.submit.Outcome;
+import org.weverywhere.desktop.submit.Program;
 
 /**
  * Renders each screen of the real explorer, against the real daemon in this JVM ({@link
@@ -89,7 +90,7 @@ class ScreenshotsTest {
     shoot(out.resolve("browse.png"));
 
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    waitFor(() -> explorer.submit().programProperty().get() instanceof SubmitModel.Module);
+    waitFor(() -> explorer.submit().programProperty().get() instanceof Program.Module);
     key(robot, KeyCode.DIGIT3);
     shoot(out.resolve("modules.png"));
 
@@ -108,7 +109,7 @@ class ScreenshotsTest {
         && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
     robot.clickOn("Run as a command");
     robot.clickOn("#sendButton");
-    waitFor(() -> explorer.submit().outcomeProperty().get() instanceof SubmitModel.Outcome.Refused);
+    waitFor(() -> explorer.submit().outcomeProperty().get() instanceof Outcome.Refused);
     assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("QUOTA EXCEEDED"));
     shoot(out.resolve("submit-quota.png"));
 

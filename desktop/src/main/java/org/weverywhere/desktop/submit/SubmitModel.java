@@ -1,7 +1,6 @@
 package org.weverywhere.desktop.submit;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -29,18 +28,13 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
-import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.desktop.client.NetworkClient;
-import org.weverywhere.desktop.client.RemoteFunction;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.trust.Fingerprint;
-import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
-import org.weverywhere.wasm.ModuleInfo;
-import org.weverywhere.wasm.ModuleMetadata;
 
 /**
  * The Submit screen's state: which peer (or any), what to run (a local module, or a library a peer
@@ -51,110 +45,6 @@ import org.weverywhere.wasm.ModuleMetadata;
 public final class SubmitModel {
   /** Call one exported function, or run the module as a WASI command. */
   public enum Mode { CALL, COMMAND }
-
-  /** Something that can be run: a local module sent with the request, or a library a peer already has. */
-  public sealed interface Program {
-    /** Functions offered for a typed call ({@code _start} and {@code _initialize} left out: nothing to type). */
-    List<String> functions();
-
-    /** The signature of {@code function}, if this program exports one by that name with a readable type. */
-    Optional<FuncType> signature(String function);
-
-    /** Parameter names and descriptions, when the program carries them. */
-    Optional<ModuleMetadata.FunctionDoc> doc(String function);
-
-    /** What the execute request names. */
-    Message.Target target();
-
-    /** Where it must run: a library's peer; empty for a local module, which can go to any peer. */
-    Optional<ExplorerEvent.PeerChoice> home();
-  }
-
-  /** A module file opened on the Modules screen; its bytes travel with the request. */
-  public record Module(Path file, byte[] bytes, ModuleInfo info) implements Program {
-    public List<String> functions() {
-      return info.exports().stream().filter(e -> e.type() instanceof ExternType.Function)
-          .map(e -> e.name()).filter(SubmitModel::typedCall).toList();
-    }
-
-    public Optional<FuncType> signature(String function) {
-      return info.exportedFunction(function).map(e -> ((ExternType.Function) e.type()).type());
-    }
-
-    public Optional<ModuleMetadata.FunctionDoc> doc(String function) {
-      return info.metadata().map(md -> md.functions().get(function));
-    }
-
-    public Message.Target target() {
-      return new Message.ModuleTarget(bytes);
-    }
-
-    public Optional<ExplorerEvent.PeerChoice> home() {
-      return Optional.empty();
-    }
-
-    @Override
-    public String toString() {
-      return file.getFileName().toString();
-    }
-  }
-
-  /**
-   * A library a peer offers, as its {@code describe} listed it: the typed form comes from the listed
-   * signatures (no parameter names: describe does not carry them), and the request names the library.
-   */
-  public record Library(ExplorerEvent.PeerChoice peer, Message.Library library) implements Program {
-    public List<String> functions() {
-      return remote().filter(f -> f.type().isPresent()).map(RemoteFunction::name).filter(SubmitModel::typedCall)
-          .toList();
-    }
-
-    public Optional<FuncType> signature(String function) {
-      return remote().filter(f -> f.name().equals(function)).findFirst().flatMap(RemoteFunction::type);
-    }
-
-    public Optional<ModuleMetadata.FunctionDoc> doc(String function) {
-      return Optional.empty();
-    }
-
-    private java.util.stream.Stream<RemoteFunction> remote() {
-      return library.exports().stream().map(RemoteFunction::of);
-    }
-
-    public Message.Target target() {
-      return new Message.LibraryTarget(library.name());
-    }
-
-    public Optional<ExplorerEvent.PeerChoice> home() {
-      return Optional.of(peer);
-    }
-
-    /** Same peer, same library bytes: a repeated describe need not disturb a form being filled. */
-    boolean sameAs(Library other) {
-      return peer.address().node().equals(other.peer.address().node()) && library.name().equals(other.library.name())
-          && Arrays.equals(library.sha256(), other.library.sha256());
-    }
-
-    @Override
-    public String toString() {
-      return library.name() + " " + library.version() + " on " + peer.name();
-    }
-  }
-
-  /** How a send ended. */
-  public sealed interface Outcome {
-    /** The daemon ran it; the result says how it ended (completed, trapped, out-of-fuel...). */
-    record Ran(Executed executed) implements Outcome {}
-
-    /**
-     * The daemon said no (permission, membership, busy, quota...); {@code quota} names the quota that
-     * refused (as the daemon named it), present only for a quota refusal.
-     */
-    record Refused(String code, String message, Optional<String> quota) implements Outcome {}
-
-    /** It never got an answer: no connection, no reply in time, a reply that did not verify. */
-    record Failed(String code, String message) implements Outcome {}
-  }
 
   /** The reasons that are a daemon's answer, as opposed to a failure to get one. */
   private static final Set<ProtocolException.Reason> SAID_NO = EnumSet.of(
@@ -203,8 +93,8 @@ public final class SubmitModel {
       refreshLibraries();
     });
     bus.subscribe(ExplorerEvent.ModuleOpened.class, opened -> {
-      programs.removeIf(m -> m instanceof Module module && module.file().equals(opened.file()));
-      Module added = new Module(opened.file(), opened.bytes(), opened.info());
+      programs.removeIf(m -> m instanceof Program.Module module && module.file().equals(opened.file()));
+      Program.Module added = new Program.Module(opened.file(), opened.bytes(), opened.info());
       programs.add(localCount(), added);
       select(added);
       applyWanted();
@@ -219,12 +109,8 @@ public final class SubmitModel {
         && (mode.get() == Mode.COMMAND || formValid.getValue()), busy, program, peers, peer, mode, formValid);
   }
 
-  private static boolean typedCall(String function) {
-    return !function.equals("_start") && !function.equals("_initialize");
-  }
-
   private int localCount() {
-    return (int) programs.stream().filter(p -> p instanceof Module).count();
+    return (int) programs.stream().filter(p -> p instanceof Program.Module).count();
   }
 
   /**
@@ -239,12 +125,12 @@ public final class SubmitModel {
         continue;
       }
       for (Message.Library offered : d.description().libraries()) {
-        Library library = new Library(d.peer(), offered);
-        fresh.add(programs.stream().filter(p -> p instanceof Library old && old.sameAs(library)).findFirst()
+        Program.Library library = new Program.Library(d.peer(), offered);
+        fresh.add(programs.stream().filter(p -> p instanceof Program.Library old && old.sameAs(library)).findFirst()
             .orElse(library));
       }
     }
-    programs.removeIf(p -> p instanceof Library && !fresh.contains(p));
+    programs.removeIf(p -> p instanceof Program.Library && !fresh.contains(p));
     for (Program p : fresh) {
       if (!programs.contains(p)) {
         programs.add(p);
@@ -350,9 +236,9 @@ public final class SubmitModel {
    */
   public void choosePeer(ExplorerEvent.PeerChoice choice) {
     peer.set(choice);
-    if (choice != null && program.get() instanceof Library library
+    if (choice != null && program.get() instanceof Program.Library library
         && !library.peer().address().node().equals(choice.address().node())) {
-      select(programs.stream().filter(p -> p instanceof Library l && l.peer().address().node()
+      select(programs.stream().filter(p -> p instanceof Program.Library l && l.peer().address().node()
           .equals(choice.address().node()) && l.library().name().equals(library.library().name()))
           .findFirst().orElse(null));
     }
@@ -423,7 +309,7 @@ public final class SubmitModel {
       Outcome shown = ended;
       ui.execute(() -> {
         outcome.set(shown);
-        outcomeText.set(describe(shown));
+        outcomeText.set(shown.text());
         busy.set(false);
       });
     });
@@ -448,32 +334,5 @@ public final class SubmitModel {
       }
     }
     return env;
-  }
-
-  /** The outcome as the result pane shows it. */
-  static String describe(Outcome outcome) {
-    return switch (outcome) {
-      case Outcome.Refused r when r.quota().isPresent() -> "QUOTA EXCEEDED: the daemon's '" + r.quota().get()
-          + "' quota for your group refused this [" + r.code() + "]\n" + r.message();
-      case Outcome.Refused r -> "refused [" + r.code() + "]\n" + r.message();
-      case Outcome.Failed f -> "failed [" + f.code() + "]\n" + f.message();
-      case Outcome.Ran ran -> {
-        Message.Result r = ran.executed().result();
-        StringBuilder text = new StringBuilder();
-        if (!r.values().isEmpty()) {
-          text.append("results: ").append(String.join(", ", r.values().stream().map(NumberText::format).toList()))
-              .append('\n');
-        }
-        text.append("outcome: ").append(r.outcome()).append("\nexit: ").append(r.exit())
-            .append("\nusage: cpu time ").append(String.format("%.3f ms", r.cpuNanos() / 1e6))
-            .append(" (the daemon's count); round trip ").append(ran.executed().roundTrip().toMillis())
-            .append(" ms, reply ").append(ran.executed().replyBytes()).append(" bytes (the explorer's)");
-        text.append("\n--- stdout (").append(r.stdout().length).append(" bytes)\n")
-            .append(new String(r.stdout(), StandardCharsets.UTF_8));
-        text.append("\n--- stderr (").append(r.stderr().length).append(" bytes)\n")
-            .append(new String(r.stderr(), StandardCharsets.UTF_8));
-        yield text.toString();
-      }
-    };
   }
 }

@@ -34,7 +34,7 @@ public final class SubmitView extends BorderPane {
     peer.valueProperty().addListener((o, old, now) -> model.choosePeer(now));
     model.peerProperty().addListener((o, old, now) -> peer.setValue(now));
 
-    ComboBox<SubmitModel.Program> program = new ComboBox<>(model.programs());
+    ComboBox<Program> program = new ComboBox<>(model.programs());
     program.setId("programChoice");
     program.setPromptText("open a module (Modules screen) or describe a peer (Browse screen)");
     program.valueProperty().addListener((o, old, now) -> {
@@ -128,7 +128,7 @@ public final class SubmitView extends BorderPane {
     headline.textProperty().bind(model.outcomeTextProperty().map(t -> model.outcomeProperty().get() == null ? ""
         : t.lines().findFirst().orElse("")));
     model.outcomeProperty().addListener((o, old, now) -> {
-      boolean bad = now != null && !(now instanceof SubmitModel.Outcome.Ran ran
+      boolean bad = now != null && !(now instanceof Outcome.Ran ran
           && ran.executed().result().outcome().equals("completed"));
       result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
       headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);

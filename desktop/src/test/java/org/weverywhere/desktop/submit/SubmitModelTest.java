@@ -88,7 +88,7 @@ class SubmitModelTest {
 
     Message.Execute sent = client.executed.getFirst();
     assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
-    assertEquals(((SubmitModel.Module) model.programProperty().get()).bytes(),
+    assertEquals(((Program.Module) model.programProperty().get()).bytes(),
         ((Message.ModuleTarget) sent.target()).module());
     String shown = model.outcomeTextProperty().get();
     assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time 1.500 ms (the daemon's"
@@ -110,7 +110,7 @@ class SubmitModelTest {
 
     model.send();
 
-    var refused = assertInstanceOf(SubmitModel.Outcome.Refused.class, model.outcomeProperty().get());
+    var refused = assertInstanceOf(Outcome.Refused.class, model.outcomeProperty().get());
     assertEquals(java.util.Optional.of("cpu-seconds-per-hour"), refused.quota());
     assertTrue(model.outcomeTextProperty().get().startsWith(
         "QUOTA EXCEEDED: the daemon's 'cpu-seconds-per-hour' quota for your group refused this [WE5022]\n"),
@@ -129,7 +129,7 @@ class SubmitModelTest {
 
     model.send();
 
-    assertInstanceOf(SubmitModel.Outcome.Failed.class, model.outcomeProperty().get());
+    assertInstanceOf(Outcome.Failed.class, model.outcomeProperty().get());
     assertTrue(model.outcomeTextProperty().get().startsWith("failed [WE"), model.outcomeTextProperty().get());
     assertFalse(model.busyProperty().get());
   }
@@ -179,7 +179,7 @@ class SubmitModelTest {
   void aDescribedLibraryOffersItsTypedFunctionsAndRunsOnItsOwnPeerByName() {
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha, beta)));
     bus.publish(new ExplorerEvent.PeerDescribed(beta, offering(math((byte) 1))));
-    SubmitModel.Program library = model.programs().getFirst();
+    Program library = model.programs().getFirst();
     assertEquals("math 1.0.0 on beta", library.toString());
 
     model.chooseProgram(library);
