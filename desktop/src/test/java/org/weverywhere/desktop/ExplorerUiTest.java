@@ -150,7 +150,7 @@ class ExplorerUiTest {
       await("the refusal is shown", () -> !explorer.submit().busyProperty().get()
           && explorer.submit().outcomeProperty().get() != null, () -> { });
       String shown = robot.lookup("#outcome").queryAs(javafx.scene.control.TextArea.class).getText();
-      // no daemon serves HTTP here (issue 6 brings one): the signed execute went out and was refused by TCP
+      // nothing serves HTTP there: the signed execute went out and was refused by TCP
       assertTrue(shown.startsWith("failed [WE"), shown);
       assertTrue(shown.contains("127.0.0.1:" + closed), shown);
     }
@@ -208,5 +208,46 @@ class ExplorerUiTest {
     robot.press(KeyCode.ALT, KeyCode.W).release(KeyCode.W, KeyCode.ALT); // _What
     WaitForAsyncUtils.waitForFxEvents();
     assertEquals("programChoice", stage.getScene().getFocusOwner().getId());
+  }
+
+  @Test
+  void aDaemonThatHoldsTheConnectionNeverFreezesTheWindow(FxRobot robot) throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        LoopbackDaemon daemon = new LoopbackDaemon("zeta", List.of("math"), groups, silent.getLocalPort())) {
+      // accepts each connection, says nothing for 2 s, then hangs up (the describe on sight, then the execute)
+      Thread holder = Thread.ofPlatform().daemon().start(() -> {
+        for (int i = 0; i < 2; i++) {
+          try (java.net.Socket held = silent.accept()) {
+            Thread.sleep(2000);
+          } catch (IOException | InterruptedException stopped) {
+            return;
+          }
+        }
+      });
+      robot.interact(() -> explorer.peers().discover());
+      await("zeta is live", () -> !explorer.submit().peers().isEmpty(), () -> { });
+      robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+      robot.interact(() -> explorer.submit().chooseFunction("is_prime"));
+      robot.clickOn("#arg0").write("7");
+      robot.clickOn("#sendButton");
+
+      assertTrue(WaitForAsyncUtils.asyncFx(() -> explorer.submit().busyProperty().get()).get(1, TimeUnit.SECONDS),
+          "sending: the spinner shows");
+      long asked = System.nanoTime();
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
+      String screen = WaitForAsyncUtils.asyncFx(() -> robot.lookup("#screens")
+          .queryAs(javafx.scene.control.TabPane.class).getSelectionModel().getSelectedItem().getText())
+          .get(1, TimeUnit.SECONDS);
+      assertEquals("Browse", screen, "the window answers the keyboard while the daemon is silent");
+      assertTrue(System.nanoTime() - asked < 1_500_000_000L, "and at once");
+      assertTrue(explorer.submit().busyProperty().get(), "the send is still waiting");
+
+      await("the hang-up is shown", () -> !explorer.submit().busyProperty().get(), () -> { });
+      assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("failed [WE"),
+          explorer.submit().outcomeTextProperty().get());
+      holder.join(5000);
+    }
   }
 }
