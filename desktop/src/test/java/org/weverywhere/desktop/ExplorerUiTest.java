@@ -250,4 +250,27 @@ class ExplorerUiTest {
       holder.join(5000);
     }
   }
+
+  @Test
+  void rememberedModulesThatAreGoneOrUnnamableAreSkipped(@TempDir Path other) throws Exception {
+    var settings = org.weverywhere.desktop.shell.ExplorerSettings.load(other.resolve("explorer.properties"));
+    settings.put("modules.files", String.join(java.io.File.pathSeparator, "bad\u0000name.wasi",
+        other.resolve("gone.wasi").toString(), Examples.wasi("math").toAbsolutePath().toString()));
+    settings.save();
+    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, other,
+        other.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10)));
+    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
+      Stage s = new Stage();
+      next.show(s);
+      return s;
+    }).get(10, TimeUnit.SECONDS);
+    try {
+      await("math.wasi is open again", () -> !next.modules().modules().isEmpty(), () -> { });
+      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+          next.modules().modules().stream().map(m -> m.file()).toList());
+      assertEquals("", next.modules().errorProperty().get());
+    } finally {
+      WaitForAsyncUtils.asyncFx(nextStage::hide).get(10, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -235,8 +235,8 @@ public final class Explorer {
     peers.startListening();
     // the modules open last time come back (those still there), and with them Submit's last choice
     List<Path> reopen = settings.text("modules.files").stream()
-        .flatMap(files -> Arrays.stream(files.split(File.pathSeparator))).map(Path::of).filter(Files::isRegularFile)
-        .toList();
+        .flatMap(files -> Arrays.stream(files.split(File.pathSeparator))).flatMap(Explorer::path)
+        .filter(Files::isRegularFile).toList();
     if (!reopen.isEmpty()) {
       modules.open(reopen);
     }
@@ -289,6 +289,15 @@ public final class Explorer {
   /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity). */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
+  }
+
+  /** A remembered path, or nothing when the settings file holds one this system cannot name. */
+  private static java.util.stream.Stream<Path> path(String text) {
+    try {
+      return java.util.stream.Stream.of(Path.of(text));
+    } catch (java.nio.file.InvalidPathException unnamable) {
+      return java.util.stream.Stream.empty(); // an edited or foreign settings file; the module is simply not reopened
+    }
   }
 
   private static Tab tab(String title, javafx.scene.Node content) {
