@@ -1,13 +1,25 @@
 package org.weverywhere.desktop;
 
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.weverywhere.desktop.shell.Explorer;
 
-/** The JavaFX application: the explorer with its default configuration. */
+/**
+ * The JavaFX application: the explorer with its default configuration, changed by the command line
+ * ({@code --interface NAME}, {@code --port N}); a bad argument is one line on stderr and no window.
+ */
 public final class ExplorerApp extends Application {
   @Override
   public void start(Stage stage) throws Exception {
-    new Explorer(Explorer.Config.defaults()).show(stage);
+    Explorer.Config config;
+    try {
+      config = Explorer.Config.of(getParameters().getRaw());
+    } catch (IllegalArgumentException bad) {
+      System.err.println("weverywhere-explorer: " + bad.getMessage());
+      Platform.exit();
+      return;
+    }
+    new Explorer(config).show(stage);
   }
 }

@@ -150,7 +150,7 @@ class ExplorerUiTest {
       await("the refusal is shown", () -> !explorer.submit().busyProperty().get()
           && explorer.submit().outcomeProperty().get() != null, () -> { });
       String shown = robot.lookup("#outcome").queryAs(javafx.scene.control.TextArea.class).getText();
-      // no daemon serves HTTP here (issue 6 brings one): the signed execute went out and was refused by TCP
+      // nothing serves HTTP there: the signed execute went out and was refused by TCP
       assertTrue(shown.startsWith("failed [WE"), shown);
       assertTrue(shown.contains("127.0.0.1:" + closed), shown);
     }
@@ -168,5 +168,109 @@ class ExplorerUiTest {
     assertEquals(4, saved.number("screen", 0));
     assertNotEquals(0, saved.number("window.height", 0));
     robot.interact(stage::show); // for @AfterEach
+  }
+
+  @Test
+  void theOpenModulesAndTheLastChoiceComeBackInTheNextRun(FxRobot robot) throws Exception {
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    robot.interact(() -> explorer.submit().chooseFunction("gcd"));
+    robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL);
+    WaitForAsyncUtils.waitForFxEvents();
+
+    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
+    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
+      Stage s = new Stage();
+      next.show(s);
+      return s;
+    }).get(10, TimeUnit.SECONDS);
+    try {
+      await("math.wasi is open again", () -> next.submit().formProperty().get() != null, () -> { });
+      assertEquals("math.wasi", next.submit().programProperty().get().toString());
+      assertEquals("gcd", next.submit().formProperty().get().function());
+      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+          next.modules().modules().stream().map(m -> m.file()).toList());
+    } finally {
+      WaitForAsyncUtils.asyncFx(nextStage::hide).get(10, TimeUnit.SECONDS);
+      robot.interact(stage::show); // for @AfterEach
+    }
+  }
+
+  @Test
+  void theSubmitFormIsReachableFromTheKeyboard(FxRobot robot) throws Exception {
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+    robot.press(KeyCode.ALT, KeyCode.U).release(KeyCode.U, KeyCode.ALT); // F_unction
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("functionChoice", stage.getScene().getFocusOwner().getId());
+    robot.press(KeyCode.ALT, KeyCode.W).release(KeyCode.W, KeyCode.ALT); // _What
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("programChoice", stage.getScene().getFocusOwner().getId());
+  }
+
+  @Test
+  void aDaemonThatHoldsTheConnectionNeverFreezesTheWindow(FxRobot robot) throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        LoopbackDaemon daemon = new LoopbackDaemon("zeta", List.of("math"), groups, silent.getLocalPort())) {
+      // accepts each connection, says nothing for 2 s, then hangs up (the describe on sight, then the execute)
+      Thread holder = Thread.ofPlatform().daemon().start(() -> {
+        for (int i = 0; i < 2; i++) {
+          try (java.net.Socket held = silent.accept()) {
+            Thread.sleep(2000);
+          } catch (IOException | InterruptedException stopped) {
+            return;
+          }
+        }
+      });
+      robot.interact(() -> explorer.peers().discover());
+      await("zeta is live", () -> !explorer.submit().peers().isEmpty(), () -> { });
+      robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+      robot.interact(() -> explorer.submit().chooseFunction("is_prime"));
+      robot.clickOn("#arg0").write("7");
+      robot.clickOn("#sendButton");
+
+      assertTrue(WaitForAsyncUtils.asyncFx(() -> explorer.submit().busyProperty().get()).get(1, TimeUnit.SECONDS),
+          "sending: the spinner shows");
+      long asked = System.nanoTime();
+      robot.press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
+      String screen = WaitForAsyncUtils.asyncFx(() -> robot.lookup("#screens")
+          .queryAs(javafx.scene.control.TabPane.class).getSelectionModel().getSelectedItem().getText())
+          .get(1, TimeUnit.SECONDS);
+      assertEquals("Browse", screen, "the window answers the keyboard while the daemon is silent");
+      assertTrue(System.nanoTime() - asked < 1_500_000_000L, "and at once");
+      assertTrue(explorer.submit().busyProperty().get(), "the send is still waiting");
+
+      await("the hang-up is shown", () -> !explorer.submit().busyProperty().get(), () -> { });
+      assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("failed [WE"),
+          explorer.submit().outcomeTextProperty().get());
+      holder.join(5000);
+    }
+  }
+
+  @Test
+  void rememberedModulesThatAreGoneOrUnnamableAreSkipped(@TempDir Path other) throws Exception {
+    var settings = org.weverywhere.desktop.shell.ExplorerSettings.load(other.resolve("explorer.properties"));
+    settings.put("modules.files", String.join(java.io.File.pathSeparator, "bad\u0000name.wasi",
+        other.resolve("gone.wasi").toString(), Examples.wasi("math").toAbsolutePath().toString()));
+    settings.save();
+    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, other,
+        other.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), other.resolve("control.sock")));
+    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
+      Stage s = new Stage();
+      next.show(s);
+      return s;
+    }).get(10, TimeUnit.SECONDS);
+    try {
+      await("math.wasi is open again", () -> !next.modules().modules().isEmpty(), () -> { });
+      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+          next.modules().modules().stream().map(m -> m.file()).toList());
+      assertEquals("", next.modules().errorProperty().get());
+    } finally {
+      WaitForAsyncUtils.asyncFx(nextStage::hide).get(10, TimeUnit.SECONDS);
+    }
   }
 }

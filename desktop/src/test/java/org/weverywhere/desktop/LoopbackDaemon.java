@@ -29,8 +29,8 @@ import org.weverywhere.trust.Ed25519;
 /**
  * Enough of a daemon to be seen, on loopback only: a real UDP socket joined to the IPv4 group on
  * {@code lo} that answers a signed discover with a signed announce, and can announce or say bye on
- * its own (IP_MULTICAST_IF=lo, TTL 0, so nothing leaves this host). Not the real daemon (issue 6):
- * it answers nothing else.
+ * its own (IP_MULTICAST_IF=lo, TTL 0, so nothing leaves this host). Not the real daemon:
+ * it answers nothing else (the explorer's tests against the real daemon use {@link InProcessDaemon}).
  */
 public final class LoopbackDaemon implements AutoCloseable {
   public final MessageSigner host = new MessageSigner(Ed25519.generate());
@@ -45,7 +45,8 @@ public final class LoopbackDaemon implements AutoCloseable {
   private final Thread thread;
 
   public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups) throws IOException {
-    this(name, libraries, groups, 22341);
+    // a closed port: the explorer describes a peer when it appears, and must never reach a real daemon
+    this(name, libraries, groups, closedTcpPort());
   }
 
   /** @param httpPort the bulk channel port it announces (nothing listens there: this is no daemon) */

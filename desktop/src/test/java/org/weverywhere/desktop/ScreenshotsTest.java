@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
+import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -24,25 +25,29 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.shell.Explorer;
-import org.weverywhere.net.MulticastGroups;
+import org.weverywhere.desktop.browse.Offer;
+import org.weverywhere.desktop.submit.Outcome;
+import org.weverywhere.desktop.submit.Program;
 
 /**
- * Renders each screen of the real explorer, fed by two loopback announcers and math.wasi, to PNG
- * for docs/EXPLORER.md: {@code -Dscreenshots.dir=$PWD/docs/screenshots} writes them into the docs.
+ * Renders each screen of the real explorer, against the real daemon in this JVM ({@link
+ * InProcessDaemon}, loopback only) with math.wasi open, to PNG for docs/EXPLORER.md:
+ * {@code -Dscreenshots.dir=$PWD/docs/screenshots} writes them into the docs.
  */
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotsTest {
   @TempDir Path config;
-  private MulticastGroups groups;
+  private InProcessDaemon daemon;
   private Explorer explorer;
   private Stage stage;
 
   @Start
   void start(Stage stage) throws IOException {
     this.stage = stage;
-    groups = LoopbackDaemon.freeGroups();
-    explorer = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
+    daemon = new InProcessDaemon("lab-1", List.of("math.wasi", "fib.wasi", "hello.wasi", "sysinfo.wasi"),
+        "group.anonymous.privileges = execute", "group.anonymous.quota.network.period-bytes = 24KiB");
+    explorer = new Explorer(new Explorer.Config(daemon.groups(), List.of(LoopbackDaemon.loopback()), 0, config,
+        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), daemon.controlSocket()));
     explorer.show(stage);
     stage.setWidth(1100);
     stage.setHeight(640);
@@ -51,54 +56,97 @@ class ScreenshotsTest {
   @AfterEach
   void close() throws Exception {
     WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS);
+    daemon.close();
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
+    for (int i = 0; i < 150 && !done.getAsBoolean(); i++) {
+      Thread.sleep(100); // bounded
+    }
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  private static void key(FxRobot robot, KeyCode code) {
+    robot.press(KeyCode.CONTROL, code).release(code, KeyCode.CONTROL);
   }
 
   @Test
   void everyScreenLightAndDark(FxRobot robot) throws Exception {
     Path out = Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots"));
     Files.createDirectories(out);
-    try (LoopbackDaemon lab1 = new LoopbackDaemon("lab-1", List.of("math", "fib", "hello"), groups);
-        LoopbackDaemon lab2 = new LoopbackDaemon("build-server", List.of("echo"), groups)) {
-      robot.clickOn("#discoverButton");
-      for (int i = 0; i < 100 && explorer.peers().peers().size() < 2; i++) {
-        Thread.sleep(100); // bounded wait for both answers
-      }
-      assertTrue(explorer.peers().peers().size() == 2, "both announcers answered");
-      for (int i = 0; i < 100 && explorer.peers().discoveringProperty().get(); i++) {
-        Thread.sleep(100); // the round ends after its 2 s wait
-      }
-      WaitForAsyncUtils.waitForFxEvents();
-      shoot(out.resolve("peers.png"));
+    robot.clickOn("#discoverButton");
+    waitFor(() -> explorer.submit().programs().size() == 4 && !explorer.peers().discoveringProperty().get());
+    assertEquals(1, explorer.peers().peers().size(), "lab-1 answered");
+    shoot(out.resolve("peers.png"));
 
-      robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-      for (int i = 0; i < 100 && explorer.submit().formProperty().get() == null; i++) {
-        Thread.sleep(100);
-      }
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
-      shoot(out.resolve("modules.png"));
+    key(robot, KeyCode.DIGIT2);
+    TreeView<Offer> tree = robot.lookup("#offerTree").query();
+    robot.interact(() -> {
+      var lab = tree.getRoot().getChildren().getFirst();
+      lab.getChildren().forEach(library -> library.setExpanded(library.getValue().label().startsWith("math")));
+      var math = lab.getChildren().stream().filter(l -> l.getValue().label().startsWith("math")).findFirst().orElseThrow();
+      tree.getSelectionModel().select(math.getChildren().get(1));
+    });
+    shoot(out.resolve("browse.png"));
 
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
-      robot.interact(() -> explorer.submit().chooseFunction("add"));
-      robot.clickOn("#arg0").write("abc");
-      robot.clickOn("#arg1").write("2");
-      shoot(out.resolve("submit.png"));
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
+    waitFor(() -> explorer.submit().programProperty().get() instanceof Program.Module);
+    key(robot, KeyCode.DIGIT3);
+    shoot(out.resolve("modules.png"));
 
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
-      robot.doubleClickOn("#newKeyName").eraseText(20).write("alice");
-      robot.clickOn("#createKeyButton");
-      WaitForAsyncUtils.waitForFxEvents();
-      assertEquals(config.resolve("keys/alice.key.pem").toString(),
-          robot.lookup("#identityFile").queryAs(javafx.scene.control.Label.class).getText());
-      assertTrue(Files.isRegularFile(config.resolve("keys/alice.pub-key.pem")));
-      shoot(out.resolve("identity.png"));
+    key(robot, KeyCode.DIGIT4);
+    robot.interact(() -> explorer.submit().chooseProgram(explorer.submit().programs().stream()
+        .filter(p -> p.toString().equals("math 1.0.0 on lab-1")).findFirst().orElseThrow()));
+    robot.clickOn("#arg0").write("40");
+    robot.clickOn("#arg1").write("2");
+    robot.clickOn("#sendButton");
+    waitFor(() -> explorer.submit().outcomeProperty().get() != null);
+    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 42 : i32"));
+    shoot(out.resolve("submit.png"));
 
-      robot.interact(() -> explorer.useDarkTheme(true));
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
-      shoot(out.resolve("peers-dark.png"));
-      robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
-      shoot(out.resolve("submit-dark.png"));
-      robot.interact(() -> explorer.useDarkTheme(false));
-    }
+    robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("hello"))));
+    waitFor(() -> explorer.submit().programProperty().get() != null
+        && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
+    robot.clickOn("Run as a command");
+    robot.clickOn("#sendButton");
+    waitFor(() -> explorer.submit().outcomeProperty().get() instanceof Outcome.Refused);
+    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("QUOTA EXCEEDED"));
+    shoot(out.resolve("submit-quota.png"));
+
+    key(robot, KeyCode.DIGIT5);
+    robot.doubleClickOn("#newKeyName").eraseText(20).write("alice");
+    robot.clickOn("#createKeyButton");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(config.resolve("keys/alice.key.pem").toString(),
+        robot.lookup("#identityFile").queryAs(javafx.scene.control.Label.class).getText());
+    assertTrue(Files.isRegularFile(config.resolve("keys/alice.pub-key.pem")));
+    shoot(out.resolve("identity.png"));
+
+    key(robot, KeyCode.DIGIT6);
+    robot.clickOn("#followButton");
+    waitFor(() -> explorer.events().shown().stream().anyMatch(e -> e.kind().equals("quota.refused")));
+    robot.interact(() -> explorer.events().groupFilterProperty().set("anonymous"));
+    shoot(out.resolve("events.png"));
+    robot.clickOn("#stopButton");
+
+    robot.interact(() -> explorer.useDarkTheme(true));
+    key(robot, KeyCode.DIGIT1);
+    shoot(out.resolve("peers-dark.png"));
+    key(robot, KeyCode.DIGIT2);
+    shoot(out.resolve("browse-dark.png"));
+    key(robot, KeyCode.DIGIT4);
+    robot.clickOn("Call a function");
+    robot.interact(() -> explorer.submit().chooseProgram(explorer.submit().programs().stream()
+        .filter(p -> p.toString().equals("math 1.0.0 on lab-1")).findFirst().orElseThrow()));
+    robot.interact(() -> explorer.submit().chooseFunction("hypot_f64"));
+    robot.clickOn("#arg0").write("3");
+    robot.clickOn("#arg1").write("4");
+    robot.clickOn("#sendButton");
+    waitFor(() -> explorer.submit().outcomeTextProperty().get().startsWith("results: 5"));
+    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 5.0 : f64"),
+        explorer.submit().outcomeTextProperty().get());
+    shoot(out.resolve("submit-dark.png"));
+    robot.interact(() -> explorer.useDarkTheme(false));
   }
 
   private void shoot(Path png) throws Exception {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.PeerAddress;
@@ -29,13 +30,25 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public Function<PeerAddress, Message.Description> describer = peer -> {
     throw new AssertionError("no describe expected");
   };
+  public List<String> unheard = List.of();
   public PeerListener listener;
   public boolean listenerClosed;
 
   @Override
   public Listening listen(PeerListener heard) {
     this.listener = heard;
-    return () -> listenerClosed = true;
+    List<String> notHeard = unheard;
+    return new Listening() {
+      @Override
+      public void close() {
+        listenerClosed = true;
+      }
+
+      @Override
+      public List<String> unheard() {
+        return notHeard;
+      }
+    };
   }
 
   @Override
@@ -55,8 +68,8 @@ public final class ScriptedNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Result execute(PeerAddress peer, Message.Execute request) {
+  public Executed execute(PeerAddress peer, Message.Execute request) {
     executed.add(request);
-    return executor.apply(request);
+    return new Executed(executor.apply(request), 321, Duration.ofMillis(7));
   }
 }

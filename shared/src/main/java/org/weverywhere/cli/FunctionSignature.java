@@ -22,31 +22,7 @@ record FunctionSignature(String name, FuncType type) {
     if (open <= 0) {
       return Optional.empty();
     }
-    String name = export.substring(0, open);
-    Optional<List<ValueType>> params = types(export.substring(open + 2, arrow));
-    String results = export.substring(arrow + ") -> ".length());
-    Optional<List<ValueType>> resultTypes = results.startsWith("(") && results.endsWith(")")
-        ? types(results.substring(1, results.length() - 1)) : types(results);
-    if (params.isEmpty() || resultTypes.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new FunctionSignature(name, new FuncType(params.get(), resultTypes.get())));
-  }
-
-  private static Optional<List<ValueType>> types(String list) {
-    List<ValueType> types = new ArrayList<>();
-    if (list.isBlank()) {
-      return Optional.of(types);
-    }
-    for (String text : list.split(",")) {
-      Optional<ValueType> type = java.util.Arrays.stream(ValueType.values())
-          .filter(t -> t.text().equals(text.strip())).findFirst();
-      if (type.isEmpty()) {
-        return Optional.empty();
-      }
-      types.add(type.get());
-    }
-    return Optional.of(types);
+    return FuncType.parse(export.substring(open + 1)).map(type -> new FunctionSignature(export.substring(0, open), type));
   }
 
   /** The words as this function's arguments, or a {@code WASM_BAD_ARGUMENT} naming the first that does not fit. */

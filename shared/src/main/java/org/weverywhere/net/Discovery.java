@@ -1,6 +1,7 @@
 package org.weverywhere.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
@@ -178,33 +179,54 @@ public final class Discovery {
   public interface Listening extends AutoCloseable {
     @Override
     void close();
+
+    /** The groups it could not listen to, each with why (e.g. the port taken); empty when it hears both. */
+    default List<String> unheard() {
+      return List.of();
+    }
   }
 
   /**
    * Joins both groups on every chosen interface (port {@code groups.port()}, address reuse on) and
-   * reports each verified announce, and each {@code bye} as {@code gone}, until closed.
+   * reports each verified announce, and each {@code bye} as {@code gone}, until closed. A group that
+   * cannot be listened to is told by {@link Listening#unheard()}; only when neither can is it an error.
    */
   public Listening listen(Consumer<Announcement> announced, Consumer<Fingerprint> gone,
       Consumer<ProtocolException> rejected) {
     List<DatagramChannel> channels = new ArrayList<>();
+    List<String> unheard = new ArrayList<>();
     Selector selector;
     try {
       selector = Selector.open();
-      for (boolean v6 : new boolean[] {false, true}) {
-        DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        channels.add(channel);
+    } catch (IOException failed) {
+      throw new ProtocolException(Reason.TRANSPORT, "cannot listen on port " + groups.port() + ": " + failed.getMessage(),
+          failed);
+    }
+    for (boolean v6 : new boolean[] {false, true}) {
+      InetAddress group = v6 ? groups.ipv6() : groups.ipv4();
+      DatagramChannel channel = null;
+      try {
+        channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        channel.bind(new InetSocketAddress(groups.port()));
+        // IPv4 binds the group address, not the wildcard: only the group's datagrams arrive here, so a
+        // daemon's unicast requests on this host never land on this socket, and a loopback-only daemon
+        // (bound to 127.0.0.1 without address reuse) does not keep us from listening. A link-local IPv6
+        // group cannot be bound without a scope, so IPv6 binds the wildcard.
+        channel.bind(new InetSocketAddress(v6 ? null : group, groups.port()));
         for (NetworkInterface nic : interfaces) {
-          channel.join(v6 ? groups.ipv6() : groups.ipv4(), nic);
+          channel.join(group, nic);
         }
         channel.configureBlocking(false);
         channel.register(selector, SelectionKey.OP_READ);
+        channels.add(channel);
+      } catch (IOException failed) {
+        closeQuietly(channel);
+        unheard.add(group.getHostAddress() + " port " + groups.port() + ": " + failed.getMessage());
       }
-    } catch (IOException failed) {
-      channels.forEach(Discovery::closeQuietly);
-      throw new ProtocolException(Reason.TRANSPORT, "cannot listen on port " + groups.port() + ": " + failed.getMessage(),
-          failed);
+    }
+    if (channels.isEmpty()) {
+      closeQuietly(selector);
+      throw new ProtocolException(Reason.TRANSPORT, "cannot listen on " + String.join("; ", unheard));
     }
     Thread thread = Thread.ofPlatform().daemon().name("weverywhere-announcements").start(() -> {
       try {
@@ -223,7 +245,13 @@ public final class Discovery {
         // close() ends the wait this way
       }
     });
-    return () -> {
+    return new RunningListener(selector, List.copyOf(channels), thread, List.copyOf(unheard));
+  }
+
+  private record RunningListener(Selector selector, List<DatagramChannel> channels, Thread thread,
+      List<String> unheard) implements Listening {
+    @Override
+    public void close() {
       closeQuietly(selector);
       channels.forEach(Discovery::closeQuietly);
       try {
@@ -231,7 +259,7 @@ public final class Discovery {
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }
-    };
+    }
   }
 
   static void closeQuietly(java.io.Closeable closeable) {

@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * The jar's Main-Class, compiled for Java 8 so that an old default {@code java} can still read it.
- * On Java 21+ it hands over to the CLI at once; on an older JVM it re-runs the same command on the
- * newest JDK 21+ it finds (JAVA_HOME, then /usr/lib/jvm), or says exactly what to install.
+ * On Java 21+ it hands over at once to the CLI, or to the class its jar's manifest names as
+ * {@code WEverywhere-Main} (the explorer's jar names its own); on an older JVM it re-runs the same
+ * {@code java -jar} on the newest JDK 21+ it finds (JAVA_HOME, then /usr/lib/jvm), or says exactly
+ * what to install.
  */
 public final class Launcher {
   private static final int REQUIRED = 21;
@@ -17,8 +19,9 @@ public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) throws Exception {
+    File jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     if (feature(System.getProperty("java.specification.version")) >= REQUIRED) {
-      Method main = Class.forName(CLI).getMethod("main", String[].class);
+      Method main = Class.forName(mainClass(jar)).getMethod("main", String[].class);
       main.invoke(null, (Object) args);
       return;
     }
@@ -31,14 +34,27 @@ public final class Launcher {
     }
     List<String> command = new ArrayList<String>();
     command.add(java.getPath());
-    command.add("-cp");
-    command.add(new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath());
-    command.add(CLI);
+    command.add("-jar"); // again through this class, so the manifest's attributes apply on the new JVM too
+    command.add(jar.getPath());
     for (String arg : args) {
       command.add(arg);
     }
     Process child = new ProcessBuilder(command).inheritIO().start();
     System.exit(child.waitFor());
+  }
+
+  /** The manifest's {@code WEverywhere-Main}, else the CLI (also when running from a classes directory). */
+  private static String mainClass(File jar) {
+    if (!jar.isFile()) {
+      return CLI;
+    }
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
+      java.util.jar.Manifest manifest = file.getManifest();
+      String named = manifest == null ? null : manifest.getMainAttributes().getValue("WEverywhere-Main");
+      return named == null ? CLI : named;
+    } catch (java.io.IOException unreadable) {
+      return CLI; // the jar we run from cannot be read back: the CLI is what it most likely is
+    }
   }
 
   private static File findJava() {

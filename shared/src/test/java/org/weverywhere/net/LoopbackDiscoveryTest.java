@@ -119,6 +119,33 @@ class LoopbackDiscoveryTest {
     }
   }
 
+  @Test
+  void listeningBesideALoopbackOnlyDaemonOnThisHostNeitherFailsNorTakesItsUnicast() throws Exception {
+    // what a daemon with the default network.interfaces = loopback holds: 127.0.0.1 on the port, no reuse
+    try (DatagramChannel daemonSocket = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+      daemonSocket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), groups.port()));
+      CountDownLatch announced = new CountDownLatch(1);
+      MessageSigner daemon = new MessageSigner(Ed25519.generate());
+      try (Discovery.Listening listening = discovery().listen(a -> announced.countDown(), f -> { }, r -> { });
+          DatagramChannel sender = DatagramChannel.open(java.net.StandardProtocolFamily.INET)) {
+        sender.setOption(java.net.StandardSocketOptions.IP_MULTICAST_IF, lo);
+        sender.setOption(java.net.StandardSocketOptions.IP_MULTICAST_TTL, 0);
+        for (int i = 0; i < 20 && announced.getCount() > 0; i++) { // bounded resends
+          send(sender, daemon, new Message.Announce("gamma", 22341, List.of(), List.of()));
+          announced.await(100, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(0, announced.getCount(), "the IPv4 group is heard; unheard: " + listening.unheard());
+        // a unicast datagram for the daemon still reaches the daemon, not the listener
+        sender.send(java.nio.ByteBuffer.wrap(new byte[] {42}), new InetSocketAddress("127.0.0.1", groups.port()));
+        daemonSocket.socket().setSoTimeout(2000); // bounded: a lost datagram fails the test, it never hangs
+        var received = new java.net.DatagramPacket(new byte[8], 8);
+        daemonSocket.socket().receive(received);
+        assertEquals(1, received.getLength());
+        assertEquals(42, received.getData()[0]);
+      }
+    }
+  }
+
   private void send(DatagramChannel sender, MessageSigner daemon, Message m) throws IOException {
     byte[] wire = daemon.sign(Header.fresh(Audience.ANY, Clock.systemUTC().instant()), m);
     sender.send(java.nio.ByteBuffer.wrap(wire), new InetSocketAddress(groups.ipv4(), groups.port()));

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleStringProperty;
@@ -15,6 +17,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.desktop.client.NetworkClient;
+import org.weverywhere.desktop.client.RemoteFunction;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.desktop.events.ExplorerEvent.PeerChoice;
@@ -28,6 +31,7 @@ import org.weverywhere.trust.Fingerprint;
  */
 public final class BrowseModel {
   private final NetworkClient client;
+  private final EventBus bus;
   private final Executor background;
   private final Executor ui;
   private final Map<Fingerprint, PeerChoice> peers = new LinkedHashMap<>();
@@ -35,25 +39,41 @@ public final class BrowseModel {
   private final Map<Fingerprint, String> states = new LinkedHashMap<>();
   private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
   private final ObservableList<Offer.Tree> tree = FXCollections.observableArrayList();
+  // made once: an unmodifiable wrapper listens to its source weakly, so a listener added to a fresh
+  // wrapper per call went quiet once that wrapper was collected (the Browse tree stopped updating)
+  private final ObservableList<Offer.Tree> treeView = FXCollections.unmodifiableObservableList(tree);
   private final ReadOnlyObjectWrapper<Offer> selected = new ReadOnlyObjectWrapper<>(this, "selected");
+  private final ReadOnlyIntegerWrapper describing = new ReadOnlyIntegerWrapper(this, "describing");
 
   public BrowseModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
     this.client = Objects.requireNonNull(client);
+    this.bus = Objects.requireNonNull(bus);
     this.background = Objects.requireNonNull(background);
     this.ui = Objects.requireNonNull(ui);
     bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> {
+      List<PeerChoice> appeared = changed.peers().stream().filter(p -> !peers.containsKey(p.address().node())).toList();
       peers.clear();
       changed.peers().forEach(p -> peers.put(p.address().node(), p));
       described.keySet().retainAll(peers.keySet());
       states.keySet().retainAll(peers.keySet());
       rebuild();
+      // a newcomer is described once on its own, so its libraries are there to browse and to submit to
+      appeared.forEach(this::describe);
+    });
+    bus.subscribe(ExplorerEvent.PeerDescribed.class, answer -> {
+      Fingerprint node = answer.peer().address().node();
+      if (peers.containsKey(node)) {
+        described.put(node, answer.description());
+        states.put(node, "");
+        rebuild();
+      }
     });
     filter.addListener((o, old, now) -> rebuild());
   }
 
   /** One tree per live peer, filtered. */
   public ObservableList<Offer.Tree> tree() {
-    return FXCollections.unmodifiableObservableList(tree);
+    return treeView;
   }
 
   /** The search box: what the user typed (the input itself, so writable). */
@@ -63,6 +83,11 @@ public final class BrowseModel {
 
   public ReadOnlyObjectProperty<Offer> selectedProperty() {
     return selected.getReadOnlyProperty();
+  }
+
+  /** How many describes are on their way; the view shows progress while it is above zero. */
+  public ReadOnlyIntegerProperty describingProperty() {
+    return describing.getReadOnlyProperty();
   }
 
   public void select(Offer offer) {
@@ -79,17 +104,18 @@ public final class BrowseModel {
     Fingerprint node = peer.address().node();
     states.put(node, "describing…");
     rebuild();
+    describing.set(describing.get() + 1);
     background.execute(() -> {
       try {
         Message.Description answer = client.describe(peer.address());
         ui.execute(() -> {
-          described.put(node, answer);
-          states.put(node, "");
-          rebuild();
+          describing.set(describing.get() - 1);
+          bus.publish(new ExplorerEvent.PeerDescribed(peer, answer));
         });
       } catch (WeverywhereException failed) {
         String why = "not described: " + failed.getMessage() + " [" + failed.code().code() + "]";
         ui.execute(() -> {
+          describing.set(describing.get() - 1);
           states.put(node, why);
           rebuild();
         });
@@ -109,7 +135,7 @@ public final class BrowseModel {
         for (Message.Library library : d.libraries()) {
           Offer.Library lib = new Offer.Library(peer, library);
           List<Offer.Tree> functions = library.exports().stream()
-              .map(name -> new Offer.Function(peer, library, name))
+              .map(export -> new Offer.Function(peer, library, RemoteFunction.of(export)))
               .filter(f -> query.isEmpty() || f.matches(query) || lib.matches(query))
               .map(f -> new Offer.Tree(f, List.of())).toList();
           if (query.isEmpty() || lib.matches(query) || !functions.isEmpty()) {

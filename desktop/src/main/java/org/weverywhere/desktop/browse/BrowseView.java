@@ -4,6 +4,7 @@ import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -49,8 +50,16 @@ public final class BrowseView extends BorderPane {
     Button describe = new Button("Describe _all");
     describe.setId("describeAllButton");
     describe.setOnAction(e -> model.describeAll());
-    HBox bar = new HBox(8, describe, new Label("Search"), search);
+    ProgressIndicator busy = new ProgressIndicator();
+    busy.setId("describing");
+    busy.setPrefSize(18, 18);
+    busy.visibleProperty().bind(model.describingProperty().greaterThan(0));
+    Label searchLabel = new Label("_Search");
+    searchLabel.setMnemonicParsing(true);
+    searchLabel.setLabelFor(search); // Alt+S puts the cursor in the search box
+    HBox bar = new HBox(8, describe, busy, searchLabel, search);
     bar.setPadding(new Insets(8));
+    bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     setTop(bar);
     SplitPane split = new SplitPane(tree, detail);
     split.setDividerPositions(0.5);

@@ -3,6 +3,7 @@ package org.weverywhere.desktop.browse;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import org.weverywhere.desktop.client.RemoteFunction;
 import org.weverywhere.desktop.events.ExplorerEvent.PeerChoice;
 import org.weverywhere.protocol.Message;
 
@@ -42,19 +43,22 @@ public sealed interface Offer {
 
     public String detail() {
       return "library " + library.name() + "\nversion " + library.version() + "\nsha256 "
-          + HexFormat.of().formatHex(library.sha256()) + "\nsize " + library.size() + " bytes\nexports "
-          + String.join(", ", library.exports()) + "\non " + peer;
+          + HexFormat.of().formatHex(library.sha256()) + "\nsize " + library.size() + " bytes\nexports\n  "
+          + String.join("\n  ", library.exports()) + "\non " + peer
+          + "\nsigned by: not carried by describe in protocol v1";
     }
   }
 
-  /** A function a library exports (its name: a description carries no signatures). */
-  record Function(PeerChoice peer, Message.Library library, String name) implements Offer {
+  /** A function a library exports, with its typed signature when the description carries one. */
+  record Function(PeerChoice peer, Message.Library library, RemoteFunction function) implements Offer {
     public String label() {
-      return name;
+      return function.toString();
     }
 
     public String detail() {
-      return "function " + name + "\nof library " + library.name() + " " + library.version() + "\non " + peer;
+      return "function " + function.name() + "\nsignature " + function.type().map(Object::toString).orElse("not given")
+          + "\nof library " + library.name() + " " + library.version() + "\non " + peer
+          + "\n\nCall it on the Submit screen (Ctrl+4): choose " + library.name() + " on " + peer.name() + ".";
     }
   }
 

@@ -28,5 +28,5 @@ public interface NetworkClient {
   Message.ModuleReply fetch(PeerAddress peer, String library);
 
   /** Runs a library function, a sent module or a command on one node. */
-  Message.Result execute(PeerAddress peer, Message.Execute request);
+  Executed execute(PeerAddress peer, Message.Execute request);
 }

@@ -60,7 +60,17 @@ public final class ProtocolNetworkClient implements NetworkClient {
         heard -> listener.announced(sighting(heard, Optional.empty())),
         listener::gone,
         refused -> listener.rejected(refused.getMessage()));
-    return listening::close;
+    return new Listening() {
+      @Override
+      public void close() {
+        listening.close();
+      }
+
+      @Override
+      public List<String> unheard() {
+        return listening.unheard();
+      }
+    };
   }
 
   @Override
@@ -94,8 +104,11 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Result execute(PeerAddress peer, Message.Execute request) {
-    return expect(bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request), Message.Result.class, peer);
+  public Executed execute(PeerAddress peer, Message.Execute request) {
+    Instant sent = clock.instant();
+    SignedMessage reply = bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request);
+    Duration trip = Duration.between(sent, clock.instant());
+    return new Executed(expect(reply, Message.Result.class, peer), reply.size(), trip);
   }
 
   private BulkClient bulk(WireLimits limits) {

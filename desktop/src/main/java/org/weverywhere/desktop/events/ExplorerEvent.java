@@ -3,6 +3,7 @@ package org.weverywhere.desktop.events;
 import java.nio.file.Path;
 import java.util.List;
 import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.protocol.Message;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.wasm.ModuleInfo;
 
@@ -22,6 +23,9 @@ public sealed interface ExplorerEvent {
       return name + " (" + address.node().shortForm() + ")";
     }
   }
+
+  /** A peer answered {@code describe}: its libraries (with typed exports) and services, for Browse and Submit. */
+  record PeerDescribed(PeerChoice peer, Message.Description description) implements ExplorerEvent {}
 
   /** A local module was opened and inspected. */
   record ModuleOpened(Path file, byte[] bytes, ModuleInfo info) implements ExplorerEvent {}

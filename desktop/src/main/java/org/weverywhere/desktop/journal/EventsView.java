@@ -22,12 +22,12 @@ public final class EventsView extends BorderPane {
     table.setId("eventTable");
     table.setPlaceholder(new Label("No events yet."));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Seq", e -> Long.toString(e.sequence())));
-    table.getColumns().add(column("Time", DaemonEvent::time));
-    table.getColumns().add(column("Kind", DaemonEvent::kind));
-    table.getColumns().add(column("Requester", e -> e.requester().isEmpty() ? "—" : e.requester()));
-    table.getColumns().add(column("Group", e -> e.group().isEmpty() ? "—" : e.group()));
-    table.getColumns().add(column("Details", DaemonEvent::detailText));
+    table.getColumns().add(column("Seq", 60, e -> Long.toString(e.sequence())));
+    table.getColumns().add(column("Time (UTC)", 150, e -> shortTime(e.time())));
+    table.getColumns().add(column("Kind", 140, DaemonEvent::kind));
+    table.getColumns().add(column("Requester", 150, e -> e.requester().isEmpty() ? "—" : e.requester()));
+    table.getColumns().add(column("Group", 90, e -> e.group().isEmpty() ? "—" : e.group()));
+    table.getColumns().add(column("Details", 420, DaemonEvent::detailText));
     // keep the newest in view while following, as a terminal's tail -f does
     model.shown().addListener((ListChangeListener<DaemonEvent>) change -> {
       if (model.followingProperty().get() && !model.shown().isEmpty()) {
@@ -69,8 +69,15 @@ public final class EventsView extends BorderPane {
     return field;
   }
 
-  private static TableColumn<DaemonEvent, String> column(String title, Function<DaemonEvent, String> text) {
+  /** {@code 2026-11-25 22:49:13}: the second is enough to read; the sequence number orders. */
+  static String shortTime(String iso) {
+    String text = iso.replace('T', ' ');
+    return text.length() > 19 ? text.substring(0, 19) : text;
+  }
+
+  private static TableColumn<DaemonEvent, String> column(String title, double width, Function<DaemonEvent, String> text) {
     TableColumn<DaemonEvent, String> column = new TableColumn<>(title);
+    column.setPrefWidth(width);
     column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(text.apply(cell.getValue())));
     return column;
   }

@@ -35,6 +35,7 @@ public final class ModulesModel {
   private final Executor background;
   private final Executor ui;
   private final ObservableList<LocalModule> modules = FXCollections.observableArrayList();
+  private final ObservableList<LocalModule> modulesView = FXCollections.unmodifiableObservableList(modules);
   private final ReadOnlyObjectWrapper<LocalModule> selected = new ReadOnlyObjectWrapper<>(this, "selected");
   private final ReadOnlyObjectWrapper<Outline> outline = new ReadOnlyObjectWrapper<>(this, "outline");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
@@ -48,7 +49,7 @@ public final class ModulesModel {
   }
 
   public ObservableList<LocalModule> modules() {
-    return FXCollections.unmodifiableObservableList(modules);
+    return modulesView;
   }
 
   public ReadOnlyObjectProperty<LocalModule> selectedProperty() {

@@ -41,8 +41,10 @@ public final class PeersModel {
   private final Duration silence;
   private final Duration fade;
   private final ObservableList<Peer> peers = FXCollections.observableArrayList();
+  private final ObservableList<Peer> peersView = FXCollections.unmodifiableObservableList(peers);
   private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
+  private final ReadOnlyStringWrapper listeningText = new ReadOnlyStringWrapper(this, "listeningText", "not listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final AtomicInteger rejected = new AtomicInteger();
   private Listening listener;
@@ -60,7 +62,7 @@ public final class PeersModel {
 
   /** The peers, live ones and fading ones, in the order first heard. */
   public ObservableList<Peer> peers() {
-    return FXCollections.unmodifiableObservableList(peers);
+    return peersView;
   }
 
   public ReadOnlyBooleanProperty discoveringProperty() {
@@ -69,6 +71,11 @@ public final class PeersModel {
 
   public ReadOnlyBooleanProperty listeningProperty() {
     return listening.getReadOnlyProperty();
+  }
+
+  /** Whether and where announcements are heard, e.g. "listening for announcements (not on ff02::5745 ...)". */
+  public ReadOnlyStringProperty listeningTextProperty() {
+    return listeningText.getReadOnlyProperty();
   }
 
   /** One line about the last thing that happened, e.g. "2 nodes answered". */
@@ -100,7 +107,10 @@ public final class PeersModel {
         }
       });
       listening.set(true);
+      listeningText.set("listening for announcements" + (listener.unheard().isEmpty() ? ""
+          : " (not on " + String.join("; ", listener.unheard()) + ")"));
     } catch (WeverywhereException cannot) {
+      listeningText.set("not listening: " + cannot.getMessage());
       status.set("not listening: " + cannot.getMessage());
     }
   }
@@ -113,6 +123,7 @@ public final class PeersModel {
     listener.close();
     listener = null;
     listening.set(false);
+    listeningText.set("not listening");
   }
 
   /** Sends one discover; answers appear as they arrive; the status says how many answered. */

@@ -62,11 +62,13 @@ public final class PeersView extends BorderPane {
     status.setId("peersStatus");
     status.textProperty().bind(model.statusProperty());
     Label listening = new Label();
-    listening.textProperty().bind(model.listeningProperty().map(on -> on ? "listening for announcements" : "not listening"));
+    listening.setId("listeningState");
+    listening.textProperty().bind(model.listeningTextProperty());
     Region grow = new Region();
     HBox.setHgrow(grow, Priority.ALWAYS);
     HBox bar = new HBox(8, discover, busy, status, grow, listening);
     bar.setPadding(new Insets(8));
+    bar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
     setTop(bar);
     setCenter(table);
 

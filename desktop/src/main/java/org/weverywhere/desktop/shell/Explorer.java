@@ -2,13 +2,16 @@ package org.weverywhere.desktop.shell;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
+import java.io.File;
 import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,14 +72,57 @@ public final class Explorer {
 
     /** The defaults: standard groups, every multicast-capable interface that is up, the link, ~/.config/weverywhere. */
     public static Config defaults() throws SocketException {
-      List<NetworkInterface> nics = new ArrayList<>();
-      for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-        if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
-          nics.add(nic);
+      return of(List.of());
+    }
+
+    /**
+     * The defaults changed by the command line: {@code --interface NAME} (repeatable) listens and
+     * discovers there only (loopback alone keeps every datagram on this host, TTL 0), {@code --port N}
+     * uses another discovery port (a daemon's {@code network.port}).
+     *
+     * @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value
+     */
+    public static Config of(List<String> args) throws SocketException {
+      List<NetworkInterface> chosen = new ArrayList<>();
+      MulticastGroups groups = MulticastGroups.DEFAULT;
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
+        if (!option.equals("--interface") && !option.equals("--port")) {
+          throw new IllegalArgumentException("unknown option '" + option + "' (known: --interface NAME, --port N)");
+        }
+        if (i + 1 == args.size()) {
+          throw new IllegalArgumentException(option + " needs a value");
+        }
+        String value = args.get(++i);
+        if (option.equals("--interface")) {
+          NetworkInterface nic = NetworkInterface.getByName(value);
+          if (nic == null) {
+            throw new IllegalArgumentException("--interface " + value + ": this host has no such interface");
+          }
+          chosen.add(nic);
+        } else {
+          int port;
+          try {
+            port = Integer.parseInt(value);
+          } catch (NumberFormatException notANumber) {
+            port = -1;
+          }
+          if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("--port " + value + ": expected a UDP port, 1 to 65535");
+          }
+          groups = groups.withPort(port);
         }
       }
+      if (chosen.isEmpty()) {
+        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
+          if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
+            chosen.add(nic);
+          }
+        }
+      }
+      boolean loopbackOnly = chosen.stream().allMatch(Config::isLoopback);
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
-      return new Config(MulticastGroups.DEFAULT, nics, 1, config, config.resolve("keys"), Duration.ofSeconds(90),
+      return new Config(groups, chosen, loopbackOnly ? 0 : 1, config, config.resolve("keys"), Duration.ofSeconds(90),
           Duration.ofSeconds(10), localControlSocket());
     }
 
@@ -89,6 +135,14 @@ public final class Explorer {
       } catch (WeverywhereException unreadable) {
         // the Events screen then says there is no socket there, which is the truth for this user
         return Path.of("/run/weverywhere/control.sock");
+      }
+    }
+
+    private static boolean isLoopback(NetworkInterface nic) {
+      try {
+        return nic.isLoopback();
+      } catch (SocketException gone) {
+        return false; // an interface that vanished is no loopback to rely on
       }
     }
   }
@@ -125,6 +179,7 @@ public final class Explorer {
     this.browse = new BrowseModel(client, bus, network, Platform::runLater);
     this.events = new EventsModel(config::controlSocket, network, Platform::runLater);
     bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
+    settings.text("submit.program").ifPresent(label -> submit.prefer(label, settings.text("submit.function").orElse("")));
   }
 
   public PeersModel peers() {
@@ -203,6 +258,13 @@ public final class Explorer {
     BorderPane root = new BorderPane(tabs);
     root.setTop(menu);
     peers.startListening();
+    // the modules open last time come back (those still there), and with them Submit's last choice
+    List<Path> reopen = settings.text("modules.files").stream()
+        .flatMap(files -> Arrays.stream(files.split(File.pathSeparator))).flatMap(Explorer::path)
+        .filter(Files::isRegularFile).toList();
+    if (!reopen.isEmpty()) {
+      modules.open(reopen);
+    }
     return root;
   }
 
@@ -229,6 +291,13 @@ public final class Explorer {
 
   /** Stops listening and the timers and writes the settings. */
   public void close() {
+    settings.put("modules.files", modules.modules().isEmpty() ? null : String.join(File.pathSeparator,
+        modules.modules().stream().map(m -> m.file().toAbsolutePath().toString()).toList()));
+    if (submit.programProperty().get() != null) {
+      settings.put("submit.program", submit.programProperty().get().toString());
+      settings.put("submit.function", submit.formProperty().get() == null ? null
+          : submit.formProperty().get().function());
+    }
     peers.stopListening();
     events.stop();
     if (peersView != null) {
@@ -246,6 +315,15 @@ public final class Explorer {
   /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events). */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
+  }
+
+  /** A remembered path, or nothing when the settings file holds one this system cannot name. */
+  private static java.util.stream.Stream<Path> path(String text) {
+    try {
+      return java.util.stream.Stream.of(Path.of(text));
+    } catch (java.nio.file.InvalidPathException unnamable) {
+      return java.util.stream.Stream.empty(); // an edited or foreign settings file; the module is simply not reopened
+    }
   }
 
   private static Tab tab(String title, javafx.scene.Node content) {

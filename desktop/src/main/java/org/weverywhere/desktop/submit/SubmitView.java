@@ -1,5 +1,6 @@
 package org.weverywhere.desktop.submit;
 
+import atlantafx.base.theme.Styles;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
@@ -33,15 +34,15 @@ public final class SubmitView extends BorderPane {
     peer.valueProperty().addListener((o, old, now) -> model.choosePeer(now));
     model.peerProperty().addListener((o, old, now) -> peer.setValue(now));
 
-    ComboBox<SubmitModel.Module> module = new ComboBox<>(model.modules());
-    module.setId("moduleChoice");
-    module.setPromptText("open a module on the Modules screen");
-    module.valueProperty().addListener((o, old, now) -> {
-      if (now != model.moduleProperty().get()) {
-        model.chooseModule(now);
+    ComboBox<Program> program = new ComboBox<>(model.programs());
+    program.setId("programChoice");
+    program.setPromptText("open a module (Modules screen) or describe a peer (Browse screen)");
+    program.valueProperty().addListener((o, old, now) -> {
+      if (now != model.programProperty().get()) {
+        model.chooseProgram(now);
       }
     });
-    model.moduleProperty().addListener((o, old, now) -> module.setValue(now));
+    model.programProperty().addListener((o, old, now) -> program.setValue(now));
 
     ToggleGroup modes = new ToggleGroup();
     RadioButton call = new RadioButton("Call a _function");
@@ -67,10 +68,10 @@ public final class SubmitView extends BorderPane {
     GridPane choices = new GridPane();
     choices.setHgap(8);
     choices.setVgap(8);
-    choices.addRow(0, new Label("Peer"), peer);
-    choices.addRow(1, new Label("Module"), module);
+    choices.addRow(0, labelFor("_Peer", peer), peer);
+    choices.addRow(1, labelFor("_What", program), program);
     choices.addRow(2, new Label("Run"), new HBox(12, call, command));
-    choices.addRow(3, new Label("Function"), function);
+    choices.addRow(3, labelFor("F_unction", function), function);
 
     arguments.setId("argumentForm");
     arguments.setHgap(8);
@@ -118,15 +119,26 @@ public final class SubmitView extends BorderPane {
     result.setEditable(false);
     result.setWrapText(true);
     result.textProperty().bind(model.outcomeTextProperty());
-    result.setPromptText("The outcome, results, stdout, stderr and CPU time appear here.");
+    result.setPromptText("The results, outcome, usage, stdout and stderr appear here.");
+    // the outcome's first line as a headline: the result, or what refused it (QUOTA EXCEEDED...), in red
+    Label headline = new Label();
+    headline.setId("outcomeHeadline");
+    headline.setWrapText(true);
+    headline.getStyleClass().add(Styles.TITLE_4);
+    headline.textProperty().bind(model.outcomeTextProperty().map(t -> model.outcomeProperty().get() == null ? ""
+        : t.lines().findFirst().orElse("")));
     model.outcomeProperty().addListener((o, old, now) -> {
-      result.getStyleClass().remove("danger");
-      if (!(now instanceof SubmitModel.Outcome.Ran)) {
-        result.getStyleClass().add("danger");
-      }
+      boolean bad = now != null && !(now instanceof Outcome.Ran ran
+          && ran.executed().result().outcome().equals("completed"));
+      result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
+      headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
+      headline.getStyleClass().add(bad ? Styles.DANGER : Styles.SUCCESS);
     });
+    VBox right = new VBox(8, headline, result);
+    right.setPadding(new Insets(12));
+    VBox.setVgrow(result, javafx.scene.layout.Priority.ALWAYS);
 
-    SplitPane split = new SplitPane(left, result);
+    SplitPane split = new SplitPane(left, right);
     split.setDividerPositions(0.5);
     setCenter(split);
   }
@@ -164,6 +176,15 @@ public final class SubmitView extends BorderPane {
               && !field.textProperty().get().isBlank()));
       arguments.addRow(row++, name, input, problem);
     }
+  }
+
+  /** A label whose mnemonic (Alt + the underlined letter) moves the focus to {@code target}. */
+  private static Label labelFor(String text, javafx.scene.Node target) {
+    Label label = new Label(text);
+    label.setMnemonicParsing(true);
+    label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    label.setLabelFor(target);
+    return label;
   }
 
   /** Shows "any peer" for the empty choice. */

@@ -37,21 +37,26 @@ class BrowseModelTest {
   }
 
   @Test
-  void describedPeersShowLibrariesTheirFunctionsAndServices() {
-    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
-    assertEquals(List.of("lab-1 — not described yet", "build — not described yet"),
-        model.tree().stream().map(t -> t.offer().label()).toList());
+  void aPeerIsDescribedWhenItAppearsAndShowsLibrariesTypedFunctionsAndServices() {
     client.describer = peer -> peer.equals(lab.address())
-        ? new Message.Description(Map.of(), List.of(library("math", "add", "gcd"), library("fib", "fib")),
-            List.of(new Message.Service("clock", "fib")))
+        ? new Message.Description(Map.of(), List.of(library("math", "add (i32, i32) -> i32", "gcd (i64, i64) -> i64"),
+            library("fib", "fib")), List.of(new Message.Service("clock", "fib")))
         : new Message.Description(Map.of(), List.of(), List.of());
+    List<ExplorerEvent.PeerDescribed> told = new java.util.ArrayList<>();
+    bus.subscribe(ExplorerEvent.PeerDescribed.class, told::add);
 
-    model.describeAll();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
 
+    assertEquals(List.of(lab, build), told.stream().map(ExplorerEvent.PeerDescribed::peer).toList(),
+        "each newcomer described once, and the other screens told");
     Offer.Tree first = model.tree().getFirst();
     assertEquals("lab-1", first.offer().label());
     assertEquals(List.of("math 1.0.0", "fib 1.0.0", "clock (service of fib)"), labels(first));
-    assertEquals(List.of("add", "gcd"), labels(first.children().getFirst()));
+    assertEquals(List.of("add (i32, i32) -> i32", "gcd (i64, i64) -> i64"), labels(first.children().getFirst()));
+    Offer add = first.children().getFirst().children().getFirst().offer();
+    assertTrue(add.detail().startsWith("function add\nsignature (i32, i32) -> i32\nof library math 1.0.0"), add.detail());
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
+    assertEquals(2, told.size(), "a peer already listed is not described again on its next announce");
     Offer math = first.children().getFirst().offer();
     model.select(math);
     assertTrue(model.selectedProperty().get().detail().contains("sha256 " + "00".repeat(32)));
@@ -60,9 +65,8 @@ class BrowseModelTest {
 
   @Test
   void theSearchKeepsOnlyWhatMatchesAndThePathToIt() {
-    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
     client.describer = peer -> new Message.Description(Map.of(), List.of(library("math", "add", "gcd")), List.of());
-    model.describeAll();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
 
     model.filterProperty().set("GCD");
     assertEquals(2, model.tree().size(), "both peers have it");
@@ -76,19 +80,19 @@ class BrowseModelTest {
 
   @Test
   void aRefusedDescribeIsShownOnThePeerWithItsCode() {
-    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab)));
     client.describer = peer -> {
       throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer");
     };
-    model.describe(lab);
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(lab)));
     String label = model.tree().getFirst().offer().label();
     assertTrue(label.startsWith("lab-1 — not described: http://127.0.0.1:22341 did not answer [WE"), label);
   }
 
   @Test
   void aPeerThatGoesAwayLeavesTheTree() {
+    client.describer = peer -> new Message.Description(Map.of(), List.of(), List.of());
     bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
     bus.publish(new ExplorerEvent.PeersChanged(List.of(build)));
-    assertEquals(List.of("build — not described yet"), model.tree().stream().map(t -> t.offer().label()).toList());
+    assertEquals(List.of("build"), model.tree().stream().map(t -> t.offer().label()).toList());
   }
 }

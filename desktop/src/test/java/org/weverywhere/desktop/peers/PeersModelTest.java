@@ -128,6 +128,16 @@ class PeersModelTest {
     assertFalse(model.listeningProperty().get());
   }
 
+  @Test
+  void aGroupThatCannotBeHeardIsSaidBesideTheListeningState() {
+    client.unheard = List.of("ff02:0:0:0:0:0:0:5745 port 22341: Address already in use");
+    model.startListening();
+    assertEquals("listening for announcements (not on ff02:0:0:0:0:0:0:5745 port 22341: Address already in use)",
+        model.listeningTextProperty().get());
+    model.stopListening();
+    assertEquals("not listening", model.listeningTextProperty().get());
+  }
+
   /** A clock the test moves by hand, so fading needs no waiting. */
   static final class MovableClock extends Clock {
     private Instant now;

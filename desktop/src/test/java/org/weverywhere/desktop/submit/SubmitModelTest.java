@@ -3,6 +3,7 @@ package org.weverywhere.desktop.submit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -38,7 +39,7 @@ class SubmitModelTest {
   @Test
   void anOpenedModuleOffersItsFunctionsAndTheFormFollowsTheChosenSignature() throws Exception {
     openMath();
-    assertEquals("math.wasi", model.moduleProperty().get().toString());
+    assertEquals("math.wasi", model.programProperty().get().toString());
     assertTrue(model.functions().containsAll(List.of("add", "is_prime", "add_i64", "gcd", "factorial", "mul_f64")),
         model.functions().toString());
     model.chooseFunction("mul_f64");
@@ -87,9 +88,11 @@ class SubmitModelTest {
 
     Message.Execute sent = client.executed.getFirst();
     assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
-    assertEquals(model.moduleProperty().get().bytes(), ((Message.ModuleTarget) sent.target()).module());
+    assertEquals(((Program.Module) model.programProperty().get()).bytes(),
+        ((Message.ModuleTarget) sent.target()).module());
     String shown = model.outcomeTextProperty().get();
-    assertTrue(shown.startsWith("outcome: completed\nexit: 0\ncpu time: 1.500 ms\nresults: 42 : i32"), shown);
+    assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time 1.500 ms (the daemon's"
+        + " count); round trip 7 ms, reply 321 bytes (the explorer's)"), shown);
     assertTrue(shown.contains("--- stderr (4 bytes)\nwarn"), shown);
     assertFalse(model.busyProperty().get());
   }
@@ -107,10 +110,11 @@ class SubmitModelTest {
 
     model.send();
 
-    var refused = assertInstanceOf(SubmitModel.Outcome.Refused.class, model.outcomeProperty().get());
-    assertTrue(refused.quota());
-    assertTrue(model.outcomeTextProperty().get().startsWith("QUOTA EXCEEDED [WE"), model.outcomeTextProperty().get());
-    assertTrue(model.outcomeTextProperty().get().contains("cpu-seconds-per-hour"));
+    var refused = assertInstanceOf(Outcome.Refused.class, model.outcomeProperty().get());
+    assertEquals(java.util.Optional.of("cpu-seconds-per-hour"), refused.quota());
+    assertTrue(model.outcomeTextProperty().get().startsWith(
+        "QUOTA EXCEEDED: the daemon's 'cpu-seconds-per-hour' quota for your group refused this [WE5022]\n"),
+        model.outcomeTextProperty().get());
   }
 
   @Test
@@ -125,7 +129,7 @@ class SubmitModelTest {
 
     model.send();
 
-    assertInstanceOf(SubmitModel.Outcome.Failed.class, model.outcomeProperty().get());
+    assertInstanceOf(Outcome.Failed.class, model.outcomeProperty().get());
     assertTrue(model.outcomeTextProperty().get().startsWith("failed [WE"), model.outcomeTextProperty().get());
     assertFalse(model.busyProperty().get());
   }
@@ -155,5 +159,83 @@ class SubmitModelTest {
     model.choosePeer(alpha);
     bus.publish(new ExplorerEvent.PeersChanged(List.of()));
     assertEquals(null, model.peerProperty().get());
+  }
+
+  private final ExplorerEvent.PeerChoice beta = new ExplorerEvent.PeerChoice("beta", new PeerAddress(
+      new MessageSigner(Ed25519.generate()).fingerprint(), new InetSocketAddress("127.0.0.1", 22342), 22342));
+
+  private static Message.Description offering(Message.Library... libraries) {
+    return new Message.Description(Map.of(), List.of(libraries), List.of());
+  }
+
+  private static Message.Library math(byte fill) {
+    byte[] sha = new byte[32];
+    java.util.Arrays.fill(sha, fill);
+    return new Message.Library("math", "1.0.0", sha, 1904, List.of("_initialize () -> ()", "add (i32, i32) -> i32",
+        "scale_f32 (f32, f32) -> f32", "from the future <T>(x) => y"));
+  }
+
+  @Test
+  void aDescribedLibraryOffersItsTypedFunctionsAndRunsOnItsOwnPeerByName() {
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha, beta)));
+    bus.publish(new ExplorerEvent.PeerDescribed(beta, offering(math((byte) 1))));
+    Program library = model.programs().getFirst();
+    assertEquals("math 1.0.0 on beta", library.toString());
+
+    model.chooseProgram(library);
+
+    assertEquals(beta, model.peerProperty().get(), "a library runs where it lives");
+    assertEquals(List.of("add", "scale_f32"), model.functions(), "typed functions only; what cannot be read is left out");
+    ArgumentForm form = model.formProperty().get();
+    assertEquals("add", form.function());
+    assertEquals(List.of("#0", "#1"), form.fields().stream().map(ArgumentField::label).toList());
+    form.fields().get(0).textProperty().set("4294967296");
+    form.fields().get(1).textProperty().set("2");
+    assertFalse(model.canSendBinding().get(), "the same checks as for a local module: 2^32 is no i32");
+    form.fields().get(0).textProperty().set("40");
+    client.executor = request -> new Message.Result("completed", 0, new byte[0], new byte[0],
+        List.of(Message.WasmValue.i32(42)), 1000);
+
+    model.send();
+
+    Message.Execute sent = client.executed.getFirst();
+    assertEquals(new Message.LibraryTarget("math"), sent.target());
+    assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
+    assertTrue(model.outcomeTextProperty().get().startsWith("results: 42 : i32\n"), model.outcomeTextProperty().get());
+  }
+
+  @Test
+  void anotherPeerTakesItsOwnLibraryOfThatNameAndARepeatedDescribeKeepsTheForm() {
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha, beta)));
+    bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
+    bus.publish(new ExplorerEvent.PeerDescribed(beta, offering(math((byte) 2))));
+    model.chooseProgram(model.programs().getFirst());
+    ArgumentForm form = model.formProperty().get();
+    form.fields().get(0).textProperty().set("1");
+
+    bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
+    assertSame(form, model.formProperty().get(), "the same library described again: the form stays");
+
+    model.choosePeer(beta);
+    assertEquals("math 1.0.0 on beta", model.programProperty().get().toString());
+
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    assertEquals(null, model.programProperty().get(), "beta went away with its library");
+    assertEquals(List.of("math 1.0.0 on alpha"), model.programs().stream().map(Object::toString).toList());
+  }
+
+  @Test
+  void lastRunsChoiceIsTakenWhenOfferedUnlessTheUserChoseFirst() throws Exception {
+    model.prefer("math 1.0.0 on beta", "scale_f32");
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha, beta)));
+    bus.publish(new ExplorerEvent.PeerDescribed(beta, offering(math((byte) 2))));
+    assertEquals("math 1.0.0 on beta", model.programProperty().get().toString());
+    assertEquals("scale_f32", model.formProperty().get().function());
+
+    model.prefer("math 1.0.0 on alpha", "add");
+    openMath();
+    model.chooseProgram(model.programs().getFirst()); // the user's own choice
+    bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
+    assertEquals("math.wasi", model.programProperty().get().toString(), "the user's choice stands");
   }
 }

@@ -79,7 +79,7 @@ public final class RequestHandler {
     // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate.
     if (traffic.admit(requester.chargedGroup(), request.size())
         instanceof TrafficLedger.Refused over) {
-      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", over.limit().name())
+      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", quotaName(over.limit()))
           .put("reason", over.reason()));
       return Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))));
     }
