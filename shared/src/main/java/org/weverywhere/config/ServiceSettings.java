@@ -1,0 +1,24 @@
+package org.weverywhere.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One service as declared ({@code services.<Service-Name>.*}).
+ *
+ * @param library the library to run; empty when the key is missing (the service then fails to start)
+ * @param memory limit of one instance; empty: the group's per-execution limit
+ * @param cpuTime CPU time of one call; empty: the group's per-execution limit
+ * @param exports callable functions; empty: every export but {@code _initialize} and {@code _start}
+ * @param callers groups that may call; empty: every group with the execute privilege
+ */
+public record ServiceSettings(
+    String name,
+    Optional<String> library,
+    String group,
+    Optional<ByteSize> memory,
+    Optional<Duration> cpuTime,
+    int instances,
+    Optional<List<String>> exports,
+    Optional<List<String>> callers) {}
