@@ -10,7 +10,7 @@ import org.weverywhere.traffic.TrafficBeans;
 public final class DaemonParts {
   public static final List<Class<?>> CLASSES = List.of(DaemonConfiguration.class, DaemonState.class,
       Daemon.class, Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class,
-      ExecutionConfiguration.class);
+      ExecutionConfiguration.class, org.weverywhere.service.Services.class);
 
   private DaemonParts() {}
 }

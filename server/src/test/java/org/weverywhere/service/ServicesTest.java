@@ -122,7 +122,7 @@ class ServicesTest {
     assertEquals(1, kv.live());
     assertEquals(Optional.empty(), kv.reason());
     assertEquals(List.of("put", "get", "count", "calls", "crash"), kv.functions().stream().map(ServiceSnapshot.Function::name).toList());
-    assertEquals("(i64, i64) -> i64", kv.functions().get(1).type().toString().replace("func ", ""));
+    assertEquals("(i64, i64) -> i64", kv.functions().get(1).type().toString());
   }
 
   @Test

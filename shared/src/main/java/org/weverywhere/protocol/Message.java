@@ -126,14 +126,41 @@ public sealed interface Message {
     }
   }
 
-  /** One running service on a host. */
-  record Service(String name, String library) {
+  /**
+   * One service a host declares: its library, the functions callers may call (as {@code name
+   * (params) -> results}, like {@link Library#exports}), and its state.
+   *
+   * @param sha256 the library's hash; empty when the host has no such library (the service failed)
+   * @param instances instances configured
+   * @param live instances up now
+   * @param state running, restarting, failed or stopped
+   * @param since when it entered that state, milliseconds since the epoch
+   * @param reason why it restarts or failed
+   */
+  record Service(String name, String library, Optional<byte[]> sha256, List<String> functions, long instances,
+      long live, String state, long since, Optional<String> reason) {
+    public Service {
+      functions = List.copyOf(functions);
+    }
+
     Map<String, Object> toMap() {
-      return Map.of("name", name, "library", library);
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("name", name);
+      map.put("library", library);
+      sha256.ifPresent(h -> map.put("sha256", h));
+      map.put("functions", functions);
+      map.put("instances", instances);
+      map.put("live", live);
+      map.put("state", state);
+      map.put("since", since);
+      reason.ifPresent(r -> map.put("reason", r));
+      return map;
     }
 
     static Service read(Fields f) {
-      return new Service(f.text("name"), f.text("library"));
+      return new Service(f.text("name"), f.text("library"), f.optionalBytes("sha256", 32), f.texts("functions"),
+          f.uint("instances", Integer.MAX_VALUE), f.uint("live", Integer.MAX_VALUE), f.text("state"),
+          f.integer("since"), f.optionalText("reason"));
     }
   }
 
@@ -322,6 +349,33 @@ public sealed interface Message {
   }
 
   /**
+   * Calls one function of a service the host runs (its instances keep their state between
+   * calls); answered by {@link Result}. Needs execute, and one of the service's caller groups
+   * when it names any.
+   */
+  record ServiceCall(String service, String function, List<WasmValue> args) implements Message {
+    public ServiceCall {
+      args = List.copyOf(args);
+    }
+
+    public String type() {
+      return "call";
+    }
+
+    public Map<String, Object> body() {
+      return Map.of("service", service, "function", function, "args", args.stream().map(WasmValue::toList).toList());
+    }
+
+    public Optional<Privilege> privilege() {
+      return Optional.of(Privilege.EXECUTE);
+    }
+
+    static ServiceCall read(Fields f) {
+      return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read));
+    }
+  }
+
+  /**
    * A remote control action, the same set the control socket offers (reload, drain, publish...).
    * Needs publish for publish/unpublish, control for everything else.
    */
@@ -368,7 +422,7 @@ public sealed interface Message {
 
   /** Every type name this version knows, in the order of the spec. */
   List<String> TYPES = List.of("discover", "announce", "bye", "describe", "description", "fetch", "module",
-      "execute", "result", "control", "error");
+      "execute", "result", "control", "error", "call");
 
   /** The body of a message of {@code type}. */
   static Message read(String type, Fields body) {
@@ -384,6 +438,7 @@ public sealed interface Message {
       case "result" -> Result.read(body);
       case "control" -> Control.read(body);
       case "error" -> ErrorReply.read(body);
+      case "call" -> ServiceCall.read(body);
       default -> throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
     };
   }

@@ -58,14 +58,16 @@ class VerifierTest {
         new Message.Bye(),
         new Message.Describe(List.of("host", "libraries")),
         new Message.Description(Map.of("cores", 8L), List.of(new Message.Library("math", "1.0", hash, 1234, List.of("add"))),
-            List.of(new Message.Service("counter", "math"))),
+            List.of(new Message.Service("counter", "math", Optional.of(hash), List.of("add (i32, i32) -> i32"), 2, 1,
+                "restarting", 1_767_225_600_000L, Optional.of("trapped")))),
         new Message.Fetch("math", Optional.of(hash)),
         new Message.ModuleReply("math", hash, new byte[] {0, 'a', 's', 'm'}),
         new Execute(new Message.ModuleTarget(new byte[] {1, 2}),
             new Message.Command(List.of("-v"), Map.of("A", "b"), new byte[] {'x'})),
         new Message.Result("completed", 0, new byte[] {'o'}, new byte[0], List.of(WasmValue.f64(Double.NaN)), 1200),
         new Message.Control("drain", Map.of()),
-        new Message.ErrorReply("WE5022", "cpu quota of friends exceeded", Optional.of("cpu")));
+        new Message.ErrorReply("WE5022", "cpu quota of friends exceeded", Optional.of("cpu")),
+        new Message.ServiceCall("kv", "get", List.of(new WasmValue("i64", 7), new WasmValue("i64", -1))));
     assertEquals(Message.TYPES.size(), all.size());
     Verifier verifier = hostVerifier();
     for (Message m : all) {

@@ -43,7 +43,7 @@ class BrowseModelTest {
         model.tree().stream().map(t -> t.offer().label()).toList());
     client.describer = peer -> peer.equals(lab.address())
         ? new Message.Description(Map.of(), List.of(library("math", "add", "gcd"), library("fib", "fib")),
-            List.of(new Message.Service("clock", "fib")))
+            List.of(new Message.Service("clock", "fib", java.util.Optional.empty(), List.of(), 1, 1, "running", 0, java.util.Optional.empty())))
         : new Message.Description(Map.of(), List.of(), List.of());
 
     model.describeAll();

@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import org.weverywhere.config.Config;
 import org.weverywhere.daemon.HostIdentity;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
@@ -54,7 +55,7 @@ public class Endpoints {
 
   @Inject
   public Endpoints(Config config, HostIdentity identity, LibraryStore libraries, Executor executor,
-      EventJournal journal, TrafficLedger traffic) {
+      EventJournal journal, TrafficLedger traffic, Services services) {
     this.config = config;
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
@@ -64,7 +65,7 @@ public class Endpoints {
     SignatureGroups groups = signatureGroups(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
     this.handler = new RequestHandler(nodeName(config), config.http().port(),
-        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal);
+        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal, services);
   }
 
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */

@@ -19,6 +19,10 @@ import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Requester;
 import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.service.ServiceException;
+import org.weverywhere.service.ServiceSnapshot;
+import org.weverywhere.service.ServiceState;
+import org.weverywhere.service.Services;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -39,9 +43,11 @@ public final class RequestHandler {
   private final LibraryStore libraries;
   private final Executor executor;
   private final EventJournal journal;
+  private final Services services;
 
   public RequestHandler(String name, int httpPort, Authorizer authorizer, TrafficLedger traffic,
-      LibraryStore libraries, Executor executor, EventJournal journal) {
+      LibraryStore libraries, Executor executor, EventJournal journal, Services services) {
+    this.services = services;
     this.name = name;
     this.httpPort = httpPort;
     this.authorizer = authorizer;
@@ -54,7 +60,7 @@ public final class RequestHandler {
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
   public Message.Announce announce() {
     return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
-        List.of());
+        services.snapshot().stream().filter(s -> s.state() == ServiceState.RUNNING).map(ServiceSnapshot::name).toList());
   }
 
   /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
@@ -78,6 +84,7 @@ public final class RequestHandler {
       case Message.Describe describe -> describe(describe, requester);
       case Message.Fetch fetch -> fetch(fetch, requester, request, transport);
       case Message.Execute execute -> execute(execute, requester, request);
+      case Message.ServiceCall call -> call(call, requester, request);
       case Message.Control control -> error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
           "control action '" + control.action() + "' is not performed over the network by this daemon yet",
           Optional.empty());
@@ -102,7 +109,37 @@ public final class RequestHandler {
     List<Message.Library> offered = all || describe.what().contains("libraries")
         ? libraries.list().stream().map(RequestHandler::library).toList()
         : List.of();
-    return new Message.Description(host, offered, List.of());
+    List<Message.Service> running = all || describe.what().contains("services")
+        ? services.snapshot().stream().map(RequestHandler::service).toList()
+        : List.of();
+    return new Message.Description(host, offered, running);
+  }
+
+  private static Message.Service service(ServiceSnapshot service) {
+    return new Message.Service(service.name(), service.library(), service.sha256().map(HexFormat.of()::parseHex),
+        service.functions().stream().map(f -> f.name() + " " + f.type()).toList(),
+        service.instances(), service.live(), service.state().text(), service.since().toEpochMilli(),
+        service.reason());
+  }
+
+  private Message call(Message.ServiceCall call, Requester requester, SignedMessage request) {
+    Outcome outcome;
+    try {
+      outcome = services.call(call.service(), call.function(),
+          call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups());
+    } catch (ServiceException refused) {
+      record(request, requester, "org.weverywhere.service.call.refused", event -> event
+          .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage()));
+      return error(refused.code(), refused.getMessage(), Optional.empty());
+    }
+    Message reply = Results.of(outcome);
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    traffic.charge(requester.chargedGroup(), bytesOut);
+    // journaled before the reply leaves, like an execution: usage is attributed to the signer
+    record(request, requester, "org.weverywhere.service.called", event -> Results.describe(outcome, event)
+        .put("service", call.service()).put("function", call.function())
+        .put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    return reply;
   }
 
   private static Message.Library library(Library library) {
