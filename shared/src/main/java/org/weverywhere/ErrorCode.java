@@ -60,6 +60,7 @@ public enum ErrorCode {
   SERVICE_NOT_CALLABLE("WE6003", "the function is not one of the service's callable exports"),
   SERVICE_CALLER_REFUSED("WE6004", "none of the requester's Signature Groups may call the service"),
   SERVICE_BUSY("WE6005", "every instance of the service stayed busy for as long as a call may wait"),
+  SERVICE_CHAIN_TOO_DEEP("WE6006", "a chain of service calls crossed more hosts than calls.max-depth allows"),
 
   STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),

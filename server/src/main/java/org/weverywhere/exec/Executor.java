@@ -41,11 +41,21 @@ public class Executor {
   /** Reading a module (names, metadata JSON) costs more than running a small function. */
   private ModuleCache<ModuleInfo> infos;
   private ModuleCache<WasmEngine.Module> capped;
+  private ImportProvider imports = ImportProvider.NONE;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
 
+  /** The daemon's executor: imports of services are linked when a provider is deployed. */
   @Inject
+  public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine,
+      jakarta.enterprise.inject.Instance<ImportProvider> imports) {
+    this(settings, ledger, engine);
+    if (imports.isResolvable()) {
+      this.imports = imports.get();
+    }
+  }
+
   public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine) {
     this.settings = settings;
     this.ledger = ledger;
@@ -79,7 +89,12 @@ public class Executor {
     GuestState state =
         new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
     Preflight.Plan plan;
-    List<HostFunction> provided = info.imports().isEmpty() ? List.of() : provided(request, state);
+    List<HostFunction> provided;
+    try {
+      provided = info.imports().isEmpty() ? List.of() : provided(info, request, state);
+    } catch (org.weverywhere.WeverywhereException refused) {
+      return new Outcome.Invalid(refused.getMessage());
+    }
     switch (Preflight.plan(info, request, provided)) {
       case Checked.Failed<Preflight.Plan> failed -> {
         return failed.outcome();
@@ -194,6 +209,11 @@ public class Executor {
     if (requester.observe()) {
       provided.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
     }
+    try {
+      provided.addAll(this.imports.functions(info));
+    } catch (org.weverywhere.WeverywhereException refused) {
+      return new KeptInstance.Failed(new Outcome.Invalid(refused.getMessage()));
+    }
     List<HostFunction> imports;
     switch (Preflight.links(info, provided)) {
       case Checked.Failed<List<HostFunction>> failed -> {
@@ -294,7 +314,7 @@ public class Executor {
     }
   }
 
-  private List<HostFunction> provided(ExecutionRequest request, GuestState state) {
+  private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state) {
     List<HostFunction> functions = new ArrayList<>();
     if (request instanceof CommandRun run) {
       functions.addAll(new WasiPreview1(run.args(), run.env(), run.stdin(), state).functions());
@@ -305,6 +325,7 @@ public class Executor {
       String group = request.requester().group();
       functions.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
     }
+    functions.addAll(imports.functions(info));
     return functions;
   }
 

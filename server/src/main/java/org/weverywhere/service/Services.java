@@ -58,6 +58,9 @@ public class Services {
     this.declared = new LinkedHashMap<>();
     for (String name : config.services()) {
       ServiceSettings settings = config.service(name);
+      if (settings.isRemote()) {
+        continue; // runs elsewhere: only imports refer to it (ServiceImports)
+      }
       declared.put(name, settings);
       boolean observe = config.group(settings.group()).privileges().contains(Privilege.OBSERVE);
       pools.put(name, pool(settings, libraries, executor, new Requester(settings.group(), observe), policy,

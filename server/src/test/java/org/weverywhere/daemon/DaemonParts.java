@@ -10,7 +10,8 @@ import org.weverywhere.traffic.TrafficBeans;
 public final class DaemonParts {
   public static final List<Class<?>> CLASSES = List.of(DaemonConfiguration.class, DaemonState.class,
       Daemon.class, Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class,
-      ExecutionConfiguration.class, org.weverywhere.service.Services.class);
+      ExecutionConfiguration.class, org.weverywhere.service.Services.class,
+      org.weverywhere.service.ServiceImports.class);
 
   private DaemonParts() {}
 }

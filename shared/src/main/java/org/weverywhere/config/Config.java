@@ -99,7 +99,8 @@ public final class Config {
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CPU_TIME, name)),
         serviceValue(ConfigKeys.SERVICE_INSTANCES, name),
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_EXPORTS, name)),
-        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CALLERS, name)));
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CALLERS, name)),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER, name)).orElse(List.of()));
   }
 
   private <T> T serviceValue(ConfigKey<T> pattern, String service) {

@@ -157,6 +157,16 @@ public final class ConfigKeys {
       service("callers", ValueType.NAMES, null, "every group with the execute privilege",
           "Signature Groups whose keys may call the service, comma separated (anonymous included only if named).");
 
+  public static final ConfigKey<List<HostPort>> SERVICE_PEER =
+      service("peer", ValueType.PEERS, null, "the service runs on this host",
+          "Daemons (host:port) that run the service: modules importing weverywhere:service/<Service-Name> call it there.");
+  public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
+      key("calls.max-depth", ValueType.COUNT, 8,
+          "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");
+  public static final ConfigKey<Duration> CALLS_TIMEOUT =
+      key("calls.timeout", ValueType.DURATION, Duration.ofSeconds(5),
+          "How long a call to a service on another host may take before the calling guest traps.");
+
   private ConfigKeys() {}
 
   /** Same rule as group names: one dotted segment of letters, digits, '-' or '_'. */

@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param cpuTime CPU time of one call; empty: the group's per-execution limit
  * @param exports callable functions; empty: every export but {@code _initialize} and {@code _start}
  * @param callers groups that may call; empty: every group with the execute privilege
+ * @param peers where the service runs when not here ({@code services.<Name>.peer}); empty: here
  */
 public record ServiceSettings(
     String name,
@@ -21,4 +22,14 @@ public record ServiceSettings(
     Optional<Duration> cpuTime,
     int instances,
     Optional<List<String>> exports,
-    Optional<List<String>> callers) {}
+    Optional<List<String>> callers,
+    List<HostPort> peers) {
+  public ServiceSettings {
+    peers = List.copyOf(peers);
+  }
+
+  /** Declared here to be called elsewhere: {@code services.<Name>.peer} names where it runs. */
+  public boolean isRemote() {
+    return !peers.isEmpty();
+  }
+}

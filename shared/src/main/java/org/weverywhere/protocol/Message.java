@@ -67,10 +67,21 @@ public sealed interface Message {
     }
   }
 
-  /** Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free. */
-  record Describe(List<String> what) implements Message {
+  /**
+   * Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free.
+   * {@code pad} zero bytes make the request larger so that a bigger reply stays within the UDP
+   * no-amplification rule (replies at most 3x the request).
+   */
+  record Describe(List<String> what, int pad) implements Message {
     public Describe {
       what = List.copyOf(what);
+      if (pad < 0 || pad > 1024) {
+        throw new IllegalArgumentException("pad must be 0 to 1024 bytes");
+      }
+    }
+
+    public Describe(List<String> what) {
+      this(what, 0);
     }
 
     public String type() {
@@ -78,7 +89,11 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("what", what);
+      return pad == 0 ? Map.of("what", what) : Map.of("what", what, "pad", new byte[pad]);
+    }
+
+    static Describe read(Fields f) {
+      return new Describe(f.texts("what"), f.has("pad") ? Math.min(1024, f.bytes("pad").length) : 0);
     }
   }
 
@@ -353,9 +368,16 @@ public sealed interface Message {
    * calls); answered by {@link Result}. Needs execute, and one of the service's caller groups
    * when it names any.
    */
-  record ServiceCall(String service, String function, List<WasmValue> args) implements Message {
+  record ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
+      Optional<String> origin) implements Message {
     public ServiceCall {
       args = List.copyOf(args);
+      chain = List.copyOf(chain);
+    }
+
+    /** A call straight from a client: no chain, the signer is the requester. */
+    public ServiceCall(String service, String function, List<WasmValue> args) {
+      this(service, function, args, List.of(), Optional.empty());
     }
 
     public String type() {
@@ -363,7 +385,15 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("service", service, "function", function, "args", args.stream().map(WasmValue::toList).toList());
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("service", service);
+      body.put("function", function);
+      body.put("args", args.stream().map(WasmValue::toList).toList());
+      if (!chain.isEmpty()) {
+        body.put("chain", chain.stream().map(MessageId::bytes).toList());
+      }
+      origin.ifPresent(o -> body.put("origin", o));
+      return body;
     }
 
     public Optional<Privilege> privilege() {
@@ -371,7 +401,14 @@ public sealed interface Message {
     }
 
     static ServiceCall read(Fields f) {
-      return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read));
+      List<MessageId> chain = f.has("chain") ? f.list("chain", (item, at) -> {
+        if (item instanceof byte[] id && id.length == MessageId.BYTES) {
+          return MessageId.of(id);
+        }
+        throw Fields.malformed(at, "a 16-byte message id");
+      }) : List.of();
+      return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read), chain,
+          f.optionalText("origin"));
     }
   }
 
@@ -430,7 +467,7 @@ public sealed interface Message {
       case "discover" -> new Discover();
       case "announce" -> Announce.read(body);
       case "bye" -> new Bye();
-      case "describe" -> new Describe(body.texts("what"));
+      case "describe" -> Describe.read(body);
       case "description" -> Description.read(body);
       case "fetch" -> Fetch.read(body);
       case "module" -> ModuleReply.read(body);

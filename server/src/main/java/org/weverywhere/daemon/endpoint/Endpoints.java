@@ -65,7 +65,8 @@ public class Endpoints {
     SignatureGroups groups = signatureGroups(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
     this.handler = new RequestHandler(nodeName(config), config.http().port(),
-        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal, services);
+        new Authorizer(groups, privileges(config, groups)), traffic, libraries, executor, journal, services,
+        config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH));
   }
 
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */

@@ -19,6 +19,7 @@ import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Requester;
 import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.service.CallOrigin;
 import org.weverywhere.service.ServiceException;
 import org.weverywhere.service.ServiceSnapshot;
 import org.weverywhere.service.ServiceState;
@@ -44,10 +45,13 @@ public final class RequestHandler {
   private final Executor executor;
   private final EventJournal journal;
   private final Services services;
+  private final int maxDepth;
 
+  /** @param maxDepth hosts a chain of service calls may cross ({@code calls.max-depth}) */
   public RequestHandler(String name, int httpPort, Authorizer authorizer, TrafficLedger traffic,
-      LibraryStore libraries, Executor executor, EventJournal journal, Services services) {
+      LibraryStore libraries, Executor executor, EventJournal journal, Services services, int maxDepth) {
     this.services = services;
+    this.maxDepth = maxDepth;
     this.name = name;
     this.httpPort = httpPort;
     this.authorizer = authorizer;
@@ -123,12 +127,22 @@ public final class RequestHandler {
   }
 
   private Message call(Message.ServiceCall call, Requester requester, SignedMessage request) {
+    if (call.chain().size() >= maxDepth) {
+      String why = "call of " + call.service() + "." + call.function() + " refused: the chain has crossed "
+          + call.chain().size() + " hosts, calls.max-depth is " + maxDepth;
+      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+          .put("service", call.service()).put("function", call.function()).put("reason", why));
+      return error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty());
+    }
+    // a forwarded call names who started the chain; the signer (a host) is who is charged here
+    var origin = new CallOrigin(call.origin().orElse(request.fingerprint().toString()),
+        requester.membership().groups(), call.chain()).then(request.header().id());
     Outcome outcome;
     try {
-      outcome = services.call(call.service(), call.function(),
-          call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups());
+      outcome = origin.bind(() -> services.call(call.service(), call.function(),
+          call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups()));
     } catch (ServiceException refused) {
-      record(request, requester, "org.weverywhere.service.call.refused", event -> event
+      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
           .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage()));
       return error(refused.code(), refused.getMessage(), Optional.empty());
     }
@@ -136,7 +150,7 @@ public final class RequestHandler {
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // journaled before the reply leaves, like an execution: usage is attributed to the signer
-    record(request, requester, "org.weverywhere.service.called", event -> Results.describe(outcome, event)
+    record(request, requester, "org.weverywhere.service.called", event -> origin(call, Results.describe(outcome, event))
         .put("service", call.service()).put("function", call.function())
         .put("bytesIn", request.size()).put("bytesOut", bytesOut));
     return reply;
@@ -201,7 +215,9 @@ public final class RequestHandler {
     // The start need not be on disk before the run (the finish must be before the reply).
     recordAsync(request, requester, "org.weverywhere.execution.started", event -> event.put("module", target)
         .put("function", execute.run() instanceof Message.Call call ? call.function() : "_start"));
-    Outcome outcome = executor.execute(run);
+    var origin = new CallOrigin(request.fingerprint().toString(), requester.membership().groups(),
+        List.of(request.header().id()));
+    Outcome outcome = origin.bind(() -> executor.execute(run));
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
@@ -209,6 +225,12 @@ public final class RequestHandler {
     record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
         .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
     return reply;
+  }
+
+  /** A forwarded call's original requester and depth, so the bill can follow the chain to its start. */
+  private static ObjectNode origin(Message.ServiceCall call, ObjectNode event) {
+    call.origin().ifPresent(o -> event.put("originalRequester", o));
+    return event.put("depth", call.chain().size() + 1);
   }
 
   private static String quotaName(TrafficLedger.Limit limit) {
