@@ -5,11 +5,12 @@ import java.time.Duration;
 /**
  * How failed instances are started again: after {@code firstDelay}, doubling per failure up to
  * {@code maxDelay}; more than {@code failuresAllowed} failures within {@code window} mark the
- * service failed, so a service that cannot work stops burning CPU and says why.
+ * service failed, so a service that cannot work stops burning CPU and says why. The default retries
+ * for about 11 s: long enough for the peers a service imports from to start in any order.
  */
 public record RestartPolicy(Duration firstDelay, Duration maxDelay, int failuresAllowed, Duration window) {
   public static final RestartPolicy DEFAULT =
-      new RestartPolicy(Duration.ofMillis(50), Duration.ofSeconds(5), 5, Duration.ofMinutes(1));
+      new RestartPolicy(Duration.ofMillis(50), Duration.ofSeconds(5), 8, Duration.ofMinutes(1));
 
   public RestartPolicy {
     if (firstDelay.isNegative() || maxDelay.compareTo(firstDelay) < 0 || failuresAllowed < 0) {

@@ -47,6 +47,8 @@ public class ServiceImports implements ImportProvider {
   private static final Duration SIGNATURES_KEPT = Duration.ofSeconds(5);
   /** A describe padded so that a description up to one datagram stays within 3x the request. */
   private static final int DESCRIBE_PAD = 300;
+  /** Characters of a remote trap's reason passed on: a chain's replies must fit datagrams. */
+  private static final int REASON_MAX = 240;
 
   private Config config;
   private Services services;
@@ -93,8 +95,8 @@ public class ServiceImports implements ImportProvider {
       String where;
       if (settings.isRemote()) {
         HostPort peer = settings.peers().getFirst();
-        where = "service " + name + " on " + peer;
-        offered = remoteType(peer, name, wanted.name(), label);
+        where = "service " + settings.peerService() + " on " + peer;
+        offered = remoteType(peer, settings.peerService(), wanted.name(), label);
       } else {
         where = "service " + name + " here";
         offered = services.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
@@ -111,7 +113,7 @@ public class ServiceImports implements ImportProvider {
             + offered.results().size() + " results; imported service functions return at most one value");
       }
       functions.add(new HostFunction(wanted.module(), wanted.name(), offered, settings.isRemote()
-          ? (memory, args) -> remoteCall(settings.peers().getFirst(), name, wanted.name(), offered, args)
+          ? (memory, args) -> remoteCall(settings.peers().getFirst(), settings.peerService(), wanted.name(), offered, args)
           : (memory, args) -> localCall(name, wanted.name(), offered, args)));
     }
     return functions;
@@ -202,15 +204,30 @@ public class ServiceImports implements ImportProvider {
       throw new HostFault("remote call of " + label + " was answered with " + reply.type());
     }
     if (!result.outcome().equals("completed")) {
-      String detail = new String(result.stderr(), java.nio.charset.StandardCharsets.UTF_8).strip();
-      throw new HostFault("remote call of " + label + " ended " + result.outcome()
-          + (detail.isEmpty() ? "" : ": " + detail.lines().reduce((a, b) -> b).orElse("")));
+      throw new HostFault("remote call of " + label + " ended " + result.outcome() + reason(result.stderr()));
     }
     if (result.values().size() != type.results().size()) {
       throw new HostFault("remote call of " + label + " returned " + result.values().size() + " values, not "
           + type.results().size());
     }
     return result.values().stream().mapToLong(Message.WasmValue::bits).toArray();
+  }
+
+  /**
+   * The remote trap's reason, from the last line of its stderr, without the host's brackets. Kept to
+   * its end when long: along a chain each host wraps the next one's reason, the innermost (the real
+   * cause) comes last, and the reply must stay small enough for a datagram.
+   */
+  static String reason(byte[] stderr) {
+    String last = new String(stderr, java.nio.charset.StandardCharsets.UTF_8).strip().lines()
+        .reduce((a, b) -> b).orElse("");
+    if (last.startsWith("[weverywhere: trap: HOST: ") && last.endsWith("]")) {
+      last = last.substring("[weverywhere: trap: HOST: ".length(), last.length() - 1);
+    }
+    if (last.length() > REASON_MAX) {
+      last = "..." + last.substring(last.length() - REASON_MAX);
+    }
+    return last.isEmpty() ? "" : ": " + last;
   }
 
   private static List<WasmValue> values(FuncType type, long[] args) {

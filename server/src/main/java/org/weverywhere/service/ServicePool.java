@@ -85,15 +85,20 @@ final class ServicePool {
       fail(problem);
       return;
     }
-    for (int i = 0; i < settings.instances(); i++) {
+    enter(ServiceState.RESTARTING, "starting");
+    for (int i = 0; i < settings.instances() && state != ServiceState.FAILED; i++) {
       switch (executor.keep(module, requester, memoryMax(), cpuTime())) {
         case KeptInstance.Ready ready -> add(new Member(ready.instance(), generation));
-        case KeptInstance.Failed failed -> {
-          closeAll();
-          fail("cannot start an instance: " + describe(failed.outcome()));
-          return;
-        }
+        // a peer its imports name may still be starting: retried with backoff, failed if it persists
+        case KeptInstance.Failed failed -> failure("cannot start an instance: " + describe(failed.outcome()));
       }
+    }
+    if (state == ServiceState.FAILED) {
+      return;
+    }
+    if (live() < settings.instances()) {
+      journal.accept("org.weverywhere.service.started", event().put("why", why).put("live", live()));
+      return;
     }
     enter(ServiceState.RUNNING, null);
     journal.accept("org.weverywhere.service.started", event().put("why", why));

@@ -100,7 +100,8 @@ public final class Config {
         serviceValue(ConfigKeys.SERVICE_INSTANCES, name),
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_EXPORTS, name)),
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CALLERS, name)),
-        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER, name)).orElse(List.of()));
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER, name)).orElse(List.of()),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_SERVICE, name)).orElse(name));
   }
 
   private <T> T serviceValue(ConfigKey<T> pattern, String service) {

@@ -160,6 +160,9 @@ public final class ConfigKeys {
   public static final ConfigKey<List<HostPort>> SERVICE_PEER =
       service("peer", ValueType.PEERS, null, "the service runs on this host",
           "Daemons (host:port) that run the service: modules importing weverywhere:service/<Service-Name> call it there.");
+  public static final ConfigKey<String> SERVICE_PEER_SERVICE =
+      service("peer-service", ValueType.NAME, null, "the same name",
+          "The service's name on its peer, when the name imports use here differs.");
   public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
       key("calls.max-depth", ValueType.COUNT, 8,
           "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");

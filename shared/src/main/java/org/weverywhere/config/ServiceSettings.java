@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param exports callable functions; empty: every export but {@code _initialize} and {@code _start}
  * @param callers groups that may call; empty: every group with the execute privilege
  * @param peers where the service runs when not here ({@code services.<Name>.peer}); empty: here
+ * @param peerService its name there ({@code services.<Name>.peer-service}, else {@code name})
  */
 public record ServiceSettings(
     String name,
@@ -23,7 +24,8 @@ public record ServiceSettings(
     int instances,
     Optional<List<String>> exports,
     Optional<List<String>> callers,
-    List<HostPort> peers) {
+    List<HostPort> peers,
+    String peerService) {
   public ServiceSettings {
     peers = List.copyOf(peers);
   }

@@ -164,7 +164,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("kv", "math"), List.copyOf(config.services()));
     ServiceSettings kv = config.service("kv");
     assertEquals(new ServiceSettings("kv", Optional.of("kv@1.0.0"), "anonymous", Optional.empty(), Optional.empty(), 2,
-        Optional.of(List.of("put", "get", "count")), Optional.of(List.of("team")), List.of()), kv);
+        Optional.of(List.of("put", "get", "count")), Optional.of(List.of("team")), List.of(), "kv"), kv);
     assertEquals(Optional.of(Duration.ofMillis(50)), config.service("math").cpuTime());
     assertEquals(1, config.service("math").instances());
     assertEquals(origin("weverywhere.d/20-services.conf", 2), entry(config, "services.kv.instances").origin());

@@ -59,6 +59,7 @@ class CrossHostServicesTest {
 
   private static final Map<String, Process> daemons = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
+  private static final Map<Process, BufferedReader> readers = new java.util.concurrent.ConcurrentHashMap<>();
   private static Path work;
   private static UdpClient udp;
 
@@ -106,11 +107,22 @@ class CrossHostServicesTest {
     String a = address("a") + ":" + PORT;
     start("a", List.of("caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
         "services.kv.peer = " + b, "services.math.peer = " + c,
-        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + b);
+        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + b,
+        "services.next.peer-service = relay");
     start("b", List.of("kv.wasi", "fixtures/relay.wasm"),
         "services.kv.library = kv",
-        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + a);
+        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + a,
+        "services.next.peer-service = relay");
     start("c", List.of("math.wasi"), "services.math.library = math");
+    // relay on A imports from B, which was not up yet: A retries with backoff until it is
+    for (String host : List.of("a", "b")) {
+      String state = command(host, "start-service relay");
+      for (int i = 0; i < 100 && !state.equals("SERVICE relay running"); i++) {
+        Thread.sleep(100); // bounded polling: the restart happens on the daemon's own schedule
+        state = command(host, "start-service relay");
+      }
+      assertEquals("SERVICE relay running", state, host);
+    }
     var verifier = new Verifier(Clock.systemUTC(), Duration.ofSeconds(30), new ReplayCache(Duration.ofSeconds(30), 1024),
         Optional.empty());
     udp = new UdpClient(CLIENT, verifier, Clock.systemUTC());
@@ -147,8 +159,18 @@ class CrossHostServicesTest {
     nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
   }
 
+  /** A line to the daemon process's control (its stdin), and its one-line answer. */
+  private static String command(String host, String line) throws Exception {
+    Process daemon = daemons.get(host);
+    daemon.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    daemon.getOutputStream().flush();
+    return readLine(daemon);
+  }
+
   private static String readLine(Process daemon) throws Exception {
-    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+    // one reader per process: a reader buffers, so a second one could miss lines the first took
+    var out = readers.computeIfAbsent(daemon,
+        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
     return CompletableFuture.supplyAsync(() -> {
       try {
         return out.readLine();
@@ -172,7 +194,7 @@ class CrossHostServicesTest {
       run("ip", "netns", "del", namespace(host));
     }
     run("ip", "link", "del", BRIDGE);
-    if (work != null) {
+    if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) { // keep logs and journals to debug
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -228,10 +250,7 @@ class CrossHostServicesTest {
   @Test
   @Order(4)
   void stoppingKvOnBMakesTheCallerOnATrapWithTheReason() throws Exception {
-    Process b = daemons.get("b");
-    b.getOutputStream().write("stop-service kv\n".getBytes(StandardCharsets.UTF_8));
-    b.getOutputStream().flush();
-    assertEquals("STOPPED-SERVICE kv", readLine(b));
+    assertEquals("STOPPED-SERVICE kv", command("b", "stop-service kv"));
     // the signatures A keeps for a few seconds still name kv: the call itself is refused by B
     Message.Result result = runCaller("caller", "1", "1", "1");
     assertEquals("trapped", result.outcome());
