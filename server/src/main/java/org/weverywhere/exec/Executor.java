@@ -31,6 +31,13 @@ import org.weverywhere.wasm.WasmFormatException;
  */
 @ApplicationScoped
 public class Executor {
+  /**
+   * Set while this thread runs a guest under a slot. A service called by that guest (imports of
+   * local services) runs on the same thread while the caller waits, so it uses the caller's slot
+   * instead of asking for a second one, which a group with one slot would never get.
+   */
+  private static final ThreadLocal<Boolean> HOLDS_SLOT = new ThreadLocal<>();
+
   /** How often the watchdog looks: bounds how late a runaway guest is stopped. */
   static final Duration WATCH_PERIOD = Duration.ofMillis(1);
 
@@ -116,10 +123,12 @@ public class Executor {
       }
       case QuotaLedger.Granted granted -> lease = granted.lease();
     }
+    HOLDS_SLOT.set(Boolean.TRUE);
     try {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
       return run(info, request, plan, memory, quota, state, interruption, wallLeft);
     } finally {
+      HOLDS_SLOT.remove();
       lease.close(); // however the run ended: the slot and the memory go back
     }
   }
@@ -266,13 +275,17 @@ public class Executor {
   Outcome call(KeptInstance instance, WasmEngine.Call call) {
     String group = instance.requester().group();
     long admitted = System.nanoTime();
-    QuotaLedger.Lease lease;
-    switch (ledger.admit(group, 0, settings.wallTimeout())) {
-      case QuotaLedger.Denied denied -> {
-        return new Outcome.Refused(denied.quota(), denied.reason());
+    boolean nested = HOLDS_SLOT.get() != null;
+    QuotaLedger.Lease lease = () -> { };
+    if (!nested) {
+      switch (ledger.admit(group, 0, settings.wallTimeout())) {
+        case QuotaLedger.Denied denied -> {
+          return new Outcome.Refused(denied.quota(), denied.reason());
+        }
+        case QuotaLedger.Granted granted -> lease = granted.lease();
       }
-      case QuotaLedger.Granted granted -> lease = granted.lease();
     }
+    HOLDS_SLOT.set(Boolean.TRUE);
     try {
       Interruption interruption = new Interruption();
       instance.output().current = interruption;
@@ -310,6 +323,9 @@ public class Executor {
             };
       };
     } finally {
+      if (!nested) {
+        HOLDS_SLOT.remove();
+      }
       lease.close();
     }
   }

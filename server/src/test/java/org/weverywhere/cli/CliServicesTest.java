@@ -34,10 +34,11 @@ class CliServicesTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("service-daemon", List.of("kv.wasi", "math.wasi"),
+    var test = TestDaemonConfig.prepare("service-daemon", List.of("kv.wasi", "math.wasi", "caller.wasi"),
         "services.kv.library = kv",
         "services.math.library = math",
-        "services.math.callers = team",
+        "services.guarded.library = math",
+        "services.guarded.callers = team",
         "services.ghost.library = ghost");
     port = test.udpPort();
     httpPort = test.httpPort();
@@ -77,12 +78,12 @@ class CliServicesTest {
     assertTrue(lines[0].matches("PEER\\s+SERVICE\\s+LIBRARY\\s+STATE\\s+INSTANCES\\s+SINCE\\s+FUNCTIONS"), lines[0]);
     assertTrue(lines[1].matches("service-daemon\\s+ghost\\s+ghost\\s+failed: no library 'ghost' on this host\\s+0/1\\s+\\S+Z\\s*"),
         lines[1]);
-    assertTrue(lines[2].matches("service-daemon\\s+kv\\s+kv\\s+running\\s+1/1\\s+\\S+Z\\s+put \\(i64, i64\\) -> i32, "
-        + "get \\(i64, i64\\) -> i64, count \\(\\) -> i32, calls \\(\\) -> i64, crash \\(i32\\) -> i32"), lines[2]);
+    assertTrue(lines[3].matches("service-daemon\\s+kv\\s+kv\\s+running\\s+1/1\\s+\\S+Z\\s+put \\(i64, i64\\) -> i32, "
+        + "get \\(i64, i64\\) -> i64, count \\(\\) -> i32, calls \\(\\) -> i64, crash \\(i32\\) -> i32"), lines[3]);
 
     CliRun json = we("services", "service-daemon", "--json");
     assertEquals(0, json.status(), json.toString());
-    JsonNode kv = new ObjectMapper().readTree(json.out()).get(1);
+    JsonNode kv = new ObjectMapper().readTree(json.out()).get(2);
     assertEquals("kv", kv.get("name").asText());
     assertEquals("running", kv.get("state").asText());
     assertEquals(64, kv.get("sha256").asText().length());
@@ -122,13 +123,21 @@ class CliServicesTest {
     CliRun function = we("call", "service-daemon", "kv", "pop");
     assertTrue(function.err().endsWith("offers no function 'pop'; callable: put, get, count, calls, crash [WE6003]\n"),
         function.err());
-    CliRun refused = we("call", "service-daemon", "math", "add", "1", "2");
+    CliRun refused = we("call", "service-daemon", "guarded", "add", "1", "2");
     assertEquals(1, refused.status(), refused.toString());
     // the peer's code in parentheses, the CLI's own (a peer refused) at the end, as for every refusal
-    assertTrue(refused.err().endsWith(" refused (WE6004): service 'math' may be called by [team]; the requester is"
+    assertTrue(refused.err().endsWith(" refused (WE6004): service 'guarded' may be called by [team]; the requester is"
         + " in [anonymous] [WE5023]\n"), refused.err());
     CliRun failed = we("call", "service-daemon", "ghost", "f");
     assertTrue(failed.err().contains("offers no function 'f'"), failed.err());
+  }
+
+  @Test
+  void aProgramImportingServicesCallsThemHereWithTheirState() {
+    assertEquals(0, we("call", "service-daemon", "kv", "put", "9", "900").status());
+    CliRun run = we("run", "--peer", "service-daemon", "caller", "20", "22", "9");
+    assertEquals(0, run.status(), run.toString());
+    assertEquals("math.add(20, 22) = 42\nkv.get(9) = 900\n", run.out());
   }
 
   @Test
