@@ -66,10 +66,11 @@ public final class UdpEndpoint implements AutoCloseable {
    * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
    * thread inside a guest pins its carrier, and a guest waiting for a service on another host would
    * hold that carrier for the whole call; with as many carriers as cores, a few such waits (a call
-   * chain that comes back to this host) would stall every request. In-flight requests are bounded.
+   * chain that comes back to this host) would stall every request. In-flight requests are bounded;
+   * idle threads are reused, so a warm request does not pay for a new thread.
    */
   private final ExecutorService guests =
-      Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Thread receiver;
