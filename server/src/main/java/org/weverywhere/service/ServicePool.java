@@ -74,34 +74,50 @@ final class ServicePool {
     return settings.name();
   }
 
-  /** Starts every instance now; a no-op while running or restarting. */
-  synchronized void start(String why) {
-    if (state == ServiceState.RUNNING || state == ServiceState.RESTARTING) {
-      return;
+  /**
+   * Starts every instance now; a no-op while running or restarting. Instances are made outside the
+   * lock: linking may ask another host, which may at that moment be describing this one.
+   */
+  void start(String why) {
+    long starting;
+    synchronized (this) {
+      if (state == ServiceState.RUNNING || state == ServiceState.RESTARTING) {
+        return;
+      }
+      generation++;
+      starting = generation;
+      failures.clear();
+      if (problem != null) {
+        fail(problem);
+        return;
+      }
+      enter(ServiceState.RESTARTING, "starting");
     }
-    generation++;
-    failures.clear();
-    if (problem != null) {
-      fail(problem);
-      return;
-    }
-    enter(ServiceState.RESTARTING, "starting");
-    for (int i = 0; i < settings.instances() && state != ServiceState.FAILED; i++) {
-      switch (executor.keep(module, requester, memoryMax(), cpuTime())) {
-        case KeptInstance.Ready ready -> add(new Member(ready.instance(), generation));
-        // a peer its imports name may still be starting: retried with backoff, failed if it persists
-        case KeptInstance.Failed failed -> failure("cannot start an instance: " + describe(failed.outcome()));
+    for (int i = 0; i < settings.instances(); i++) {
+      KeptInstance.Start start = executor.keep(module, requester, memoryMax(), cpuTime());
+      synchronized (this) {
+        if (starting != generation) { // stopped or failed meanwhile
+          if (start instanceof KeptInstance.Ready ready) {
+            ready.instance().close();
+          }
+          return;
+        }
+        switch (start) {
+          case KeptInstance.Ready ready -> add(new Member(ready.instance(), generation));
+          // a peer its imports name may still be starting: retried with backoff, failed if it persists
+          case KeptInstance.Failed failed -> failure("cannot start an instance: " + describe(failed.outcome()));
+        }
       }
     }
-    if (state == ServiceState.FAILED) {
-      return;
-    }
-    if (live() < settings.instances()) {
+    synchronized (this) {
+      if (starting != generation) {
+        return;
+      }
       journal.accept("org.weverywhere.service.started", event().put("why", why).put("live", live()));
-      return;
+      if (live() == settings.instances()) {
+        enter(ServiceState.RUNNING, null);
+      }
     }
-    enter(ServiceState.RUNNING, null);
-    journal.accept("org.weverywhere.service.started", event().put("why", why));
   }
 
   /** Stops every instance; calls in flight finish first, then their instances are closed. */
