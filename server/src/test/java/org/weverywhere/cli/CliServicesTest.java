@@ -34,7 +34,8 @@ class CliServicesTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("service-daemon", List.of("kv.wasi", "math.wasi", "caller.wasi"),
+    var test = TestDaemonConfig.prepare("service-daemon",
+        List.of("kv.wasi", "math.wasi", "caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
         "services.kv.library = kv",
         "services.math.library = math",
         "services.guarded.library = math",
@@ -138,6 +139,19 @@ class CliServicesTest {
     CliRun run = we("run", "--peer", "service-daemon", "caller", "20", "22", "9");
     assertEquals(0, run.status(), run.toString());
     assertEquals("math.add(20, 22) = 42\nkv.get(9) = 900\n", run.out());
+  }
+
+  @Test
+  void importsAreTypeCheckedAgainstTheServiceBeforeAnythingRuns() {
+    CliRun wrongType = we("run", "--peer", "service-daemon", "badcaller");
+    assertEquals(1, wrongType.status(), wrongType.toString());
+    assertTrue(wrongType.err().contains("imports weverywhere:service/kv.get as (i32) -> i32, but service kv here"
+        + " exports get as (i64, i64) -> i64"), wrongType.err());
+    // relay imports "next", which this host neither runs nor binds to a peer
+    CliRun unbound = we("run", "--peer", "service-daemon", "relay", "--function", "relay", "1");
+    assertEquals(1, unbound.status(), unbound.toString());
+    assertTrue(unbound.err().contains("imports weverywhere:service/next.relay, but no service 'next' is declared on"
+        + " this host (services.next.library, or .peer for one elsewhere)"), unbound.err());
   }
 
   @Test
