@@ -6,8 +6,8 @@ package org.weverywhere;
  * <p>The code string is printed by the CLI, sent in protocol {@code error} replies and answered on
  * the control socket, so it never changes meaning once released. Numbering by area: 1xxx files and
  * I/O, 2xxx WebAssembly binaries, 3xxx configuration, 4xxx keys and Signature Groups, 5xxx Network
- * Messages (wire format, verification, transport answers), 7xxx the library store, 8xxx the event
- * journal, 9xxx controlling a daemon.
+ * Messages (wire format, verification, transport answers), 6xxx services, 7xxx the library store,
+ * 8xxx the event journal, 9xxx controlling a daemon.
  */
 public enum ErrorCode {
   IO_UNREADABLE("WE1001", "a file or directory cannot be read"),
@@ -54,6 +54,13 @@ public enum ErrorCode {
   PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
   PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
   PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
+
+  SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
+  SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
+  SERVICE_NOT_CALLABLE("WE6003", "the function is not one of the service's callable exports"),
+  SERVICE_CALLER_REFUSED("WE6004", "none of the requester's Signature Groups may call the service"),
+  SERVICE_BUSY("WE6005", "every instance of the service stayed busy for as long as a call may wait"),
+  SERVICE_CHAIN_TOO_DEEP("WE6006", "a chain of service calls crossed more hosts than calls.max-depth allows"),
 
   STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),

@@ -31,6 +31,13 @@ import org.weverywhere.wasm.WasmFormatException;
  */
 @ApplicationScoped
 public class Executor {
+  /**
+   * Set while this thread runs a guest under a slot. A service called by that guest (imports of
+   * local services) runs on the same thread while the caller waits, so it uses the caller's slot
+   * instead of asking for a second one, which a group with one slot would never get.
+   */
+  private static final ThreadLocal<Boolean> HOLDS_SLOT = new ThreadLocal<>();
+
   /** How often the watchdog looks: bounds how late a runaway guest is stopped. */
   static final Duration WATCH_PERIOD = Duration.ofMillis(1);
 
@@ -42,11 +49,21 @@ public class Executor {
   /** Reading a module (names, metadata JSON) costs more than running a small function. */
   private ModuleCache<ModuleInfo> infos;
   private ModuleCache<WasmEngine.Module> capped;
+  private ImportProvider imports = ImportProvider.NONE;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
 
+  /** The daemon's executor: imports of services are linked when a provider is deployed. */
   @Inject
+  public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine,
+      jakarta.enterprise.inject.Instance<ImportProvider> imports) {
+    this(settings, ledger, engine);
+    if (imports.isResolvable()) {
+      this.imports = imports.get();
+    }
+  }
+
   public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine) {
     this.settings = settings;
     this.ledger = ledger;
@@ -90,7 +107,12 @@ public class Executor {
     GuestState state =
         new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
     Preflight.Plan plan;
-    List<HostFunction> provided = info.imports().isEmpty() ? List.of() : provided(request, state);
+    List<HostFunction> provided;
+    try {
+      provided = info.imports().isEmpty() ? List.of() : provided(info, request, state);
+    } catch (org.weverywhere.WeverywhereException refused) {
+      return new Outcome.Invalid(refused.getMessage());
+    }
     switch (Preflight.plan(info, request, provided)) {
       case Checked.Failed<Preflight.Plan> failed -> {
         return failed.outcome();
@@ -112,10 +134,12 @@ public class Executor {
       }
       case QuotaLedger.Granted granted -> lease = granted.lease();
     }
+    HOLDS_SLOT.set(Boolean.TRUE);
     try {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
       return run(info, request, plan, memory, quota, state, interruption, wallLeft);
     } finally {
+      HOLDS_SLOT.remove();
       lease.close(); // however the run ended: the slot and the memory go back
     }
   }
@@ -172,7 +196,152 @@ public class Executor {
     };
   }
 
-  private List<HostFunction> provided(ExecutionRequest request, GuestState state) {
+  /**
+   * Instantiates a library's module to keep for many calls (a service's instance): the same
+   * checks as {@link #execute}, with memory capped at {@code memoryMax} and the group's
+   * per-execution limit, whichever is smaller. Its WASI gets no arguments, environment or stdin.
+   *
+   * @param cpuTimePerCall CPU time of one call, bounded by the group's per-execution limit
+   */
+  public KeptInstance.Start keep(
+      byte[] module, Requester requester, long memoryMax, Duration cpuTimePerCall) {
+    String group = requester.group();
+    String sha256 = sha256(module);
+    ModuleInfo info;
+    try {
+      info = infos.get(sha256, () -> new ModuleParser().parse(new ByteArrayInputStream(module), module.length));
+    } catch (WasmFormatException e) {
+      return new KeptInstance.Failed(new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage()));
+    }
+    GroupQuota groupQuota = ledger.quota(group);
+    if (groupQuota == null) {
+      return new KeptInstance.Failed(
+          new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
+    }
+    GroupQuota quota = new GroupQuota(groupQuota.cores(), groupQuota.memoryTotal(),
+        Math.min(memoryMax, groupQuota.memoryPerExecution()),
+        cpuTimePerCall.compareTo(groupQuota.cpuTimePerExecution()) < 0 ? cpuTimePerCall
+            : groupQuota.cpuTimePerExecution());
+    KeptInstance.Output sink = new KeptInstance.Output();
+    GuestState state = new GuestState(settings.outputMax(), sink::capped);
+    List<HostFunction> provided = new ArrayList<>(
+        new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
+    if (requester.observe()) {
+      provided.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
+    }
+    try {
+      provided.addAll(this.imports.functions(info));
+    } catch (org.weverywhere.WeverywhereException refused) {
+      return new KeptInstance.Failed(new Outcome.Invalid(refused.getMessage()));
+    }
+    List<HostFunction> imports;
+    switch (Preflight.links(info, provided)) {
+      case Checked.Failed<List<HostFunction>> failed -> {
+        return new KeptInstance.Failed(failed.outcome());
+      }
+      case Checked.Passed<List<HostFunction>> passed -> imports = passed.value();
+    }
+    MemoryGrant memory;
+    switch (MemoryGrant.of(info, group, quota)) {
+      case Checked.Failed<MemoryGrant> failed -> {
+        return new KeptInstance.Failed(failed.outcome());
+      }
+      case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
+    }
+    var capped = this.capped.get(info.sha256() + "/" + memory.pages(), () -> {
+      byte[] bytes = new MemoryCap(memory.pages()).apply(module);
+      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
+    });
+    Interruption starting = new Interruption();
+    sink.current = starting;
+    var clock = new Clock();
+    var sandbox = new WasmEngine.Sandbox(imports, state, starting,
+        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)));
+    WasmEngine.Kept kept;
+    try {
+      kept = engine.keep(capped, info.exportedFunction("_initialize").isPresent(), sandbox);
+    } finally {
+      clock.stop();
+    }
+    if (!(kept.started() instanceof WasmEngine.Returned)) {
+      kept.close();
+      Outcome failed = switch (kept.started()) {
+        case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+        case WasmEngine.Trap trap -> new Outcome.Trapped(trap.kind(), "while starting: " + trap.message(),
+            Output.EMPTY, Usage.NONE);
+        case WasmEngine.Exited exited -> new Outcome.Invalid(
+            "the module exited with code " + exited.code() + " while starting; a service must be a reactor");
+        case WasmEngine.Interrupted stopped -> new Outcome.OutOfCpu(false, Output.EMPTY, Usage.NONE);
+        case WasmEngine.HeapExhausted heap -> new Outcome.OutOfMemory(
+            memory.pages() * Limits.PAGE_SIZE, "JVM heap exhausted: " + heap.message(), Output.EMPTY, Usage.NONE);
+        case WasmEngine.Returned impossible -> throw new IllegalStateException();
+      };
+      return new KeptInstance.Failed(failed);
+    }
+    return new KeptInstance.Ready(new KeptInstance(info, module, requester, kept, state, sink, quota,
+        memory.pages() * Limits.PAGE_SIZE, this));
+  }
+
+  /** One call on a kept instance: admitted for a slot, watched, measured. */
+  Outcome call(KeptInstance instance, WasmEngine.Call call) {
+    String group = instance.requester().group();
+    long admitted = System.nanoTime();
+    boolean nested = HOLDS_SLOT.get() != null;
+    QuotaLedger.Lease lease = () -> { };
+    if (!nested) {
+      switch (ledger.admit(group, 0, settings.wallTimeout())) {
+        case QuotaLedger.Denied denied -> {
+          return new Outcome.Refused(denied.quota(), denied.reason());
+        }
+        case QuotaLedger.Granted granted -> lease = granted.lease();
+      }
+    }
+    HOLDS_SLOT.set(Boolean.TRUE);
+    try {
+      Interruption interruption = new Interruption();
+      instance.output().current = interruption;
+      GuestState state = instance.state();
+      long outputBefore = state.outputBytes();
+      long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
+      var clock = new Clock();
+      clock.start(watchdog.watch(instance.quota().cpuTimePerExecution(), wallLeft, interruption));
+      WasmEngine.Run run;
+      try {
+        run = instance.kept().call(call, interruption);
+      } finally {
+        clock.stop();
+      }
+      byte[][] captured = state.drain();
+      Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes() - outputBefore);
+      Output output = new Output(captured[0], captured[1]);
+      long limitBytes = instance.memoryLimit();
+      return switch (run.ending()) {
+        case WasmEngine.Returned returned ->
+            new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
+        case WasmEngine.Exited exited -> new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
+        case WasmEngine.Trap trap ->
+            limitBytes > 0 && run.memoryBytes() >= limitBytes
+                ? new Outcome.OutOfMemory(limitBytes, trap.message(), output, usage)
+                : new Outcome.Trapped(trap.kind(), trap.message(), output, usage);
+        case WasmEngine.HeapExhausted heap ->
+            new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
+        case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+        case WasmEngine.Interrupted stopped ->
+            switch (interruption.reason().orElseThrow()) {
+              case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
+              case WALL_CLOCK -> new Outcome.OutOfCpu(true, output, usage);
+              case OUTPUT -> new Outcome.OutputTruncated(output, usage);
+            };
+      };
+    } finally {
+      if (!nested) {
+        HOLDS_SLOT.remove();
+      }
+      lease.close();
+    }
+  }
+
+  private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state) {
     List<HostFunction> functions = new ArrayList<>();
     if (request instanceof CommandRun run) {
       functions.addAll(new WasiPreview1(run.args(), run.env(), run.stdin(), state).functions());
@@ -183,6 +352,7 @@ public class Executor {
       String group = request.requester().group();
       functions.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
     }
+    functions.addAll(imports.functions(info));
     return functions;
   }
 

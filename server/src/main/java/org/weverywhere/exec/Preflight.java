@@ -39,6 +39,14 @@ final class Preflight {
       }
       case Checked.Passed<WasmEngine.Entry> passed -> entry = passed.value();
     }
+    return switch (links(info, provided)) {
+      case Checked.Failed<List<HostFunction>> failed -> new Checked.Failed<>(failed.outcome());
+      case Checked.Passed<List<HostFunction>> passed -> new Checked.Passed<>(new Plan(entry, passed.value()));
+    };
+  }
+
+  /** What to link for each of the module's imports, in its order, or why one cannot be. */
+  static Checked<List<HostFunction>> links(ModuleInfo info, List<HostFunction> provided) {
     Map<String, HostFunction> byName =
         provided.stream()
             .collect(Collectors.toMap(f -> f.module() + "." + f.name(), Function.identity()));
@@ -63,7 +71,7 @@ final class Preflight {
       }
       imports.add(offered);
     }
-    return new Checked.Passed<>(new Plan(entry, imports));
+    return new Checked.Passed<>(imports);
   }
 
   private static Checked<WasmEngine.Entry> entry(ModuleInfo info, ExecutionRequest request) {
@@ -84,7 +92,7 @@ final class Preflight {
     };
   }
 
-  private static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
+  static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
     Optional<Export> export = info.exportedFunction(call.function());
     if (export.isEmpty()) {
       return invalid("the module exports no function '" + call.function() + "'");

@@ -23,6 +23,14 @@ public interface WasmEngine extends AutoCloseable {
    */
   Run run(Module module, Entry entry, Sandbox sandbox);
 
+  /**
+   * Instantiates {@code module} once and keeps the instance for many calls (a service's
+   * instance), running {@code _initialize} first when {@code initialize}. The sandbox's
+   * interruption covers instantiation only; each call brings its own. Never throws for anything
+   * the guest does: a failed start is a {@link Kept} whose {@link Kept#started()} says why.
+   */
+  Kept keep(Module module, boolean initialize, Sandbox sandbox);
+
   @Override
   void close();
 
@@ -43,6 +51,24 @@ public interface WasmEngine extends AutoCloseable {
         throw state.fault(failure);
       }
     }
+  }
+
+  /**
+   * A kept instance. Not safe for concurrent calls: its owner serialises them. Its memory and
+   * globals persist from call to call until it is closed.
+   */
+  interface Kept extends AutoCloseable {
+    /** {@link Returned} (with no values) when instantiation worked, else how it failed. */
+    Ending started();
+
+    /** Calls one export, stoppable through {@code interruption} (armed for this call only). */
+    Run call(Call call, Interruption interruption);
+
+    /** Linear memory now. */
+    long memoryBytes();
+
+    @Override
+    void close();
   }
 
   /** @param memoryBytes linear memory at the end (the peak: memory only grows) */
@@ -90,8 +116,11 @@ public interface WasmEngine extends AutoCloseable {
    * more than the exception: an exit code, a requested stop, a full heap, a deep stack.
    */
   static Ending ending(Throwable thrown, Sandbox sandbox) {
-    GuestState state = sandbox.state();
-    Interruption interruption = sandbox.interruption();
+    return ending(thrown, sandbox.state(), sandbox.interruption());
+  }
+
+  /** {@link #ending(Throwable, Sandbox)} for a call on a kept instance, with the call's interruption. */
+  static Ending ending(Throwable thrown, GuestState state, Interruption interruption) {
     if (state.exitCode().isPresent()) {
       return new Exited(state.exitCode().getAsInt());
     }

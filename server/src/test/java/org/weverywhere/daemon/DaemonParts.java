@@ -13,7 +13,7 @@ public final class DaemonParts {
   public static final List<Class<?>> CLASSES = List.of(DaemonConfiguration.class, DaemonState.class,
       Daemon.class, Endpoints.class, TrafficBeans.class, Executor.class, ExecutorBeans.class,
       ExecutionConfiguration.class, RunningConfig.class, Intake.class, ControlActions.class,
-      ControlEndpoint.class);
+      ControlEndpoint.class, org.weverywhere.service.Services.class, org.weverywhere.service.ServiceImports.class);
 
   private DaemonParts() {}
 }

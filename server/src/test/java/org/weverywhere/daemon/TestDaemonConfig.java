@@ -36,7 +36,7 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
       if (!libraries.isEmpty()) {
         Path modules = Files.createDirectories(dir.resolve("libraries"));
         for (String library : libraries) {
-          Files.copy(EXAMPLES.resolve(library), modules.resolve(library));
+          Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName().toString()));
         }
         config.add("libraries.dir = " + modules);
       }

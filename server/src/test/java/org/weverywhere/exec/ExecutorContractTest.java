@@ -338,6 +338,64 @@ abstract class ExecutorContractTest {
     assertEquals(Quota.UNKNOWN_GROUP, refused.quota());
   }
 
+  KeptInstance keep(String example, Requester requester) {
+    var start = executor.keep(Examples.bytes(example), requester, 64 * MIB, Duration.ofMillis(300));
+    return assertInstanceOf(KeptInstance.Ready.class, start, () -> "got " + start).instance();
+  }
+
+  @Test
+  void keptInstanceKeepsItsStateFromCallToCall() {
+    try (KeptInstance kv = keep("kv", ANONYMOUS)) {
+      assertEquals(List.of(new I32(1)), returned(kv.call("put", List.of(new I64(7), new I64(70)))));
+      assertEquals(List.of(new I32(1)), returned(kv.call("put", List.of(new I64(8), new I64(80)))));
+      assertEquals(List.of(new I32(0)), returned(kv.call("put", List.of(new I64(7), new I64(71)))));
+      assertEquals(List.of(new I32(2)), returned(kv.call("count", List.of())));
+      assertEquals(List.of(new I64(71)), returned(kv.call("get", List.of(new I64(7), new I64(-1)))));
+      assertEquals(List.of(new I64(-1)), returned(kv.call("get", List.of(new I64(9), new I64(-1)))));
+      assertEquals(List.of(new I64(6)), returned(kv.call("calls", List.of())));
+    }
+    // a fresh instance starts empty: the state was the instance's, not the module's
+    try (KeptInstance kv = keep("kv", ANONYMOUS)) {
+      assertEquals(List.of(new I32(0)), returned(kv.call("count", List.of())));
+    }
+  }
+
+  @Test
+  void keptInstanceChecksFunctionAndArgumentsLikeAnExecution() {
+    try (KeptInstance kv = keep("kv", ANONYMOUS)) {
+      assertEquals("the module exports no function 'nope'",
+          expect(Outcome.Invalid.class, kv.call("nope", List.of())).reason());
+      assertEquals("put takes (i64, i64), but the call passes (i32)",
+          expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).reason());
+      assertEquals(List.of(new I32(0)), returned(kv.call("count", List.of())));
+    }
+  }
+
+  @Test
+  void keptInstanceTrapsAndRunawayCallsEndWithAClearOutcome() {
+    try (KeptInstance kv = keep("kv", ANONYMOUS)) {
+      assertEquals(List.of(new I32(20)), returned(kv.call("crash", List.of(new I32(5)))));
+      var trapped = expect(Outcome.Trapped.class, kv.call("crash", List.of(new I32(0))));
+      assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, trapped.kind());
+    }
+    try (KeptInstance loop = keep("fixtures/loop", ANONYMOUS)) {
+      Outcome outcome = loop.call("_start", List.of());
+      assertEquals(false, expect(Outcome.OutOfCpu.class, outcome).wallClock());
+      assertTrue(outcome.usage().cpuTime().toMillis() >= 250, outcome.usage().toString());
+    }
+    assertJvmStillRuns();
+    assertEquals(128 * MIB, ledger.remaining("anonymous").memoryBytes());
+  }
+
+  @Test
+  void keepingRefusesWhatCannotRunAsAnInstance() {
+    var unknown = executor.keep(Examples.bytes("kv"), new Requester("strangers", false), MIB, Duration.ofSeconds(1));
+    assertEquals(Quota.UNKNOWN_GROUP,
+        expect(Outcome.Refused.class, assertInstanceOf(KeptInstance.Failed.class, unknown).outcome()).quota());
+    var bigmem = executor.keep(Examples.bytes("fixtures/bigmem"), ANONYMOUS, MIB, Duration.ofSeconds(1));
+    expect(Outcome.Refused.class, assertInstanceOf(KeptInstance.Failed.class, bigmem).outcome());
+  }
+
   private void assertJvmStillRuns() {
     assertExit(0, command("fib", ANONYMOUS, "10"));
   }

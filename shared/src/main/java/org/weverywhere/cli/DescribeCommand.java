@@ -61,8 +61,12 @@ final class DescribeCommand implements Callable<Integer> {
         l.remove("node");
       });
       doc.put("libraries", libraries);
-      doc.put("services", description.services().stream()
-          .map(s -> Map.of("name", s.name(), "library", s.library())).toList());
+      doc.put("services", description.services().stream().map(s -> {
+        Map<String, Object> service = ServicesCommand.row(found, s);
+        service.remove("peer");
+        service.remove("node");
+        return service;
+      }).toList());
       out.println(Json.document(doc));
       return ExitStatus.OK;
     }
@@ -80,7 +84,11 @@ final class DescribeCommand implements Callable<Integer> {
       library.exports().forEach(e -> out.println("    " + e));
     }
     out.printf("%-10s %s%n", "services", description.services().isEmpty() ? "none" : description.services().size());
-    description.services().forEach(s -> out.println("  " + s.name() + "  (" + s.library() + ")"));
+    description.services().forEach(s -> {
+      out.println("  " + s.name() + "  (" + s.library() + ", " + s.state() + ", " + s.live() + "/" + s.instances()
+          + " instances" + s.reason().map(r -> ": " + r).orElse("") + ")");
+      s.functions().forEach(f -> out.println("    " + f));
+    });
     out.flush();
     return ExitStatus.OK;
   }

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       DescribeCommand.class,
       FetchCommand.class,
       RunCommand.class,
+      ServicesCommand.class,
+      CallCommand.class,
       KeygenCommand.class,
       GroupsCommand.class,
       ConfigCommand.class,

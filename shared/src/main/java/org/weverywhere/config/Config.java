@@ -53,8 +53,15 @@ public final class Config {
   public List<ConfigEntry> entries() {
     List<ConfigEntry> entries = new ArrayList<>();
     for (ConfigKey<?> key : ConfigKeys.all()) {
-      if (!key.isPattern() && ConfigKeys.groupOf(key.name()).isEmpty()) {
+      if (!key.isPattern() && !key.isServicePattern() && ConfigKeys.groupOf(key.name()).isEmpty()) {
         entries.add(entry(key.name(), key));
+      }
+    }
+    for (String service : services()) {
+      for (ConfigKey<?> key : ConfigKeys.all()) {
+        if (key.isServicePattern()) {
+          entries.add(entry(key.forService(service), key));
+        }
       }
     }
     for (String group : groups()) {
@@ -73,6 +80,37 @@ public final class Config {
     groups.add(ConfigKeys.ANONYMOUS);
     groups.addAll(groupsIn(set.keySet()));
     return groups;
+  }
+
+  /** Every service the configuration declares ({@code services.NAME.*}), sorted. */
+  public Set<String> services() {
+    Set<String> services = new TreeSet<>();
+    for (String key : set.keySet()) {
+      ConfigKeys.serviceOf(key).ifPresent(services::add);
+    }
+    return services;
+  }
+
+  /** A declared service's settings; keys left unset are empty or defaults. */
+  public ServiceSettings service(String name) {
+    if (!ConfigKeys.isValidServiceName(name)) {
+      throw new IllegalArgumentException("not a service name: " + name);
+    }
+    return new ServiceSettings(
+        name,
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_LIBRARY, name)),
+        serviceValue(ConfigKeys.SERVICE_GROUP, name),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_MEMORY, name)),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CPU_TIME, name)),
+        serviceValue(ConfigKeys.SERVICE_INSTANCES, name),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_EXPORTS, name)),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CALLERS, name)),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER, name)).orElse(List.of()),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_SERVICE, name)).orElse(name));
+  }
+
+  private <T> T serviceValue(ConfigKey<T> pattern, String service) {
+    return cast(pattern, entry(pattern.forService(service), pattern).value());
   }
 
   public NodeSettings node() {

@@ -25,6 +25,22 @@ public record ConfigKey<T>(String name, ValueType<T> type, T defaultValue, Strin
     }
   }
 
+  /** The placeholder segment of per-service keys ({@code services.<Service-Name>.library}). */
+  public static final String SERVICE = "<Service-Name>";
+
+  /** Whether this key stands for one key in every configured service. */
+  public boolean isServicePattern() {
+    return name.contains(SERVICE);
+  }
+
+  /** This key's name for one service, e.g. {@code services.kv.library}. */
+  public String forService(String service) {
+    if (!isServicePattern()) {
+      throw new IllegalStateException(name + " is not a per-service key");
+    }
+    return name.replace(SERVICE, service);
+  }
+
   public boolean isPattern() {
     return name.contains(GROUP);
   }

@@ -25,6 +25,7 @@ public final class ConfigKeys {
   public static final String ANONYMOUS = SignatureGroup.ANONYMOUS;
 
   private static final Map<String, ConfigKey<?>> KEYS = new LinkedHashMap<>();
+  private static final String SERVICES = "services.";
 
   public static final ConfigKey<String> NODE_NAME =
       optional("node.name", ValueType.NAME, "the host name", "Name this daemon announces to its peers.");
@@ -134,7 +135,56 @@ public final class ConfigKeys {
   public static final ConfigKey<Duration> EVENTS_JOURNAL_RETENTION =
       key("events.journal.retention", ValueType.DURATION, Duration.ofDays(30), "Closed journal files older than this are deleted.");
 
+  public static final ConfigKey<String> SERVICE_LIBRARY =
+      service("library", ValueType.LIBRARY, null, "required",
+          "The library the service runs (name, name@version or hash), a reactor module from the store.");
+  public static final ConfigKey<String> SERVICE_GROUP =
+      service("group", ValueType.NAME, ANONYMOUS, null,
+          "Signature Group whose quota the service's instances run under (slots, memory, CPU time).");
+  public static final ConfigKey<ByteSize> SERVICE_MEMORY =
+      service("memory", ValueType.SIZE, null, "the group's memory.per-execution",
+          "Memory limit of one instance; never more than the group's memory.per-execution.");
+  public static final ConfigKey<Duration> SERVICE_CPU_TIME =
+      service("cpu-time", ValueType.DURATION, null, "the group's cpu-time.per-execution",
+          "CPU time of one call; never more than the group's cpu-time.per-execution.");
+  public static final ConfigKey<Integer> SERVICE_INSTANCES =
+      service("instances", ValueType.COUNT, 1, null,
+          "Instances kept; calls to one instance are serialised, so this many calls run at once.");
+  public static final ConfigKey<List<String>> SERVICE_EXPORTS =
+      service("exports", ValueType.NAMES, null, "every exported function except _initialize and _start",
+          "Exported functions callers may call, comma separated.");
+  public static final ConfigKey<List<String>> SERVICE_CALLERS =
+      service("callers", ValueType.NAMES, null, "every group with the execute privilege",
+          "Signature Groups whose keys may call the service, comma separated (anonymous included only if named).");
+
+  public static final ConfigKey<List<HostPort>> SERVICE_PEER =
+      service("peer", ValueType.PEERS, null, "the service runs on this host",
+          "Daemons (host:port) that run the service: modules importing weverywhere:service/<Service-Name> call it there.");
+  public static final ConfigKey<String> SERVICE_PEER_SERVICE =
+      service("peer-service", ValueType.NAME, null, "the same name",
+          "The service's name on its peer, when the name imports use here differs.");
+  public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
+      key("calls.max-depth", ValueType.COUNT, 8,
+          "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");
+  public static final ConfigKey<Duration> CALLS_TIMEOUT =
+      key("calls.timeout", ValueType.DURATION, Duration.ofSeconds(5),
+          "How long a call to a service on another host may take before the calling guest traps.");
+
   private ConfigKeys() {}
+
+  /** Same rule as group names: one dotted segment of letters, digits, '-' or '_'. */
+  public static boolean isValidServiceName(String name) {
+    return SignatureGroup.isValidName(name);
+  }
+
+  /** The service a {@code services.NAME.…} key names, whether or not NAME is valid. */
+  public static Optional<String> serviceOf(String name) {
+    if (!name.startsWith(SERVICES)) {
+      return Optional.empty();
+    }
+    int end = name.indexOf('.', SERVICES.length());
+    return end < 0 ? Optional.empty() : Optional.of(name.substring(SERVICES.length(), end));
+  }
 
   /** Every key, in the order of the reference documentation; per-group keys once, as patterns. */
   public static List<ConfigKey<?>> all() {
@@ -146,6 +196,14 @@ public final class ConfigKeys {
     ConfigKey<?> exact = KEYS.get(name);
     if (exact != null && !exact.isPattern()) {
       return Optional.of(new Resolved(exact, groupOf(name).orElse(null)));
+    }
+    Optional<String> service = serviceOf(name);
+    if (service.isPresent()) {
+      ConfigKey<?> pattern =
+          KEYS.get(SERVICES + ConfigKey.SERVICE + name.substring(SERVICES.length() + service.get().length()));
+      return pattern != null && pattern.isServicePattern()
+          ? Optional.of(new Resolved(pattern, null))
+          : Optional.empty();
     }
     Optional<String> group = groupOf(name);
     if (group.isPresent()) {
@@ -172,9 +230,12 @@ public final class ConfigKeys {
       return Optional.empty(); // no key is that long, and the distance costs length squared
     }
     Optional<String> group = groupOf(unknown);
+    Optional<String> service = serviceOf(unknown);
     List<String> candidates = new ArrayList<>();
     for (ConfigKey<?> key : KEYS.values()) {
-      if (key.isPattern()) {
+      if (key.isServicePattern()) {
+        service.ifPresent(name -> candidates.add(key.forService(name)));
+      } else if (key.isPattern()) {
         group.ifPresent(g -> candidates.add(key.forGroup(g)));
       } else {
         candidates.add(key.name());
@@ -201,6 +262,11 @@ public final class ConfigKeys {
   private static <T> ConfigKey<T> groupQuota(String suffix, ValueType<T> type, String doc) {
     return register(
         new ConfigKey<>("group." + ConfigKey.GROUP + ".quota." + suffix, type, null, doc, "only the host quota applies"));
+  }
+
+  private static <T> ConfigKey<T> service(
+      String suffix, ValueType<T> type, T defaultValue, String unsetMeans, String doc) {
+    return register(new ConfigKey<>(SERVICES + ConfigKey.SERVICE + "." + suffix, type, defaultValue, doc, unsetMeans));
   }
 
   private static <T> ConfigKey<T> anonymous(ConfigKey<T> pattern, T defaultValue) {

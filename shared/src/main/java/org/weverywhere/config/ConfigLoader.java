@@ -168,7 +168,7 @@ public final class ConfigLoader {
     }
     Map<String, ConfigKey<?>> names = new LinkedHashMap<>();
     for (ConfigKey<?> key : ConfigKeys.all()) {
-      if (!key.isPattern()) {
+      if (!key.isPattern() && !key.isServicePattern()) {
         names.put(key.name(), key);
       }
     }
@@ -202,6 +202,12 @@ public final class ConfigLoader {
     if (group.isPresent() && !SignatureGroup.isValidName(group.get())) {
       problems.add(origin, ErrorCode.GROUP_INVALID,
           "'" + ValueText.quote(group.get()) + "' is not a group name: 1 to 64 letters, digits, '-' or '_'");
+      return Optional.empty();
+    }
+    Optional<String> service = ConfigKeys.serviceOf(key);
+    if (service.isPresent() && !ConfigKeys.isValidServiceName(service.get())) {
+      problems.add(origin, ErrorCode.CONFIG_BAD_VALUE,
+          "'" + ValueText.quote(service.get()) + "' is not a service name: 1 to 64 letters, digits, '-' or '_'");
       return Optional.empty();
     }
     Optional<ConfigKeys.Resolved> resolved = ConfigKeys.resolve(key);

@@ -29,6 +29,7 @@ import org.weverywhere.trust.Privilege;
 public record ValueType<T>(String name, Function<String, T> parser, Function<T, String> formatter) {
 
   private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern LIBRARY_SYNTAX = Pattern.compile("[A-Za-z0-9._+@-]{1,129}");
   private static final Pattern UNIX_GROUP_SYNTAX = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
   /** Linux limits interface names to 15 bytes (IFNAMSIZ 16 with the terminating NUL). */
   private static final Pattern INTERFACE_SYNTAX = Pattern.compile("[A-Za-z0-9._@:-]{1,15}");
@@ -69,6 +70,11 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   public static final ValueType<Path> PATH = new ValueType<>("absolute path", ValueType::parsePath, Path::toString);
   public static final ValueType<String> NAME =
       new ValueType<>("name", text -> parseName(text, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'"), Function.identity());
+  /** A library as the store finds it: name, name@version, or a hash (prefix). */
+  public static final ValueType<String> LIBRARY =
+      new ValueType<>("library", text -> parseName(text, LIBRARY_SYNTAX, "a library name, name@version or hash"), Function.identity());
+  public static final ValueType<List<String>> NAMES =
+      new ValueType<>("name list", ValueType::parseNames, ValueType::formatList);
   public static final ValueType<String> UNIX_GROUP =
       new ValueType<>("Unix group", text -> parseName(text, UNIX_GROUP_SYNTAX, "a Unix group name like weverywhere"), Function.identity());
 
@@ -187,6 +193,17 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       names.add(item);
     }
     return new InterfaceSelection.Named(List.copyOf(names));
+  }
+
+  private static List<String> parseNames(String text) {
+    List<String> names = new ArrayList<>();
+    for (String item : items(text)) {
+      String name = parseName(item, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'");
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return List.copyOf(names);
   }
 
   private static List<HostPort> parsePeers(String text) {

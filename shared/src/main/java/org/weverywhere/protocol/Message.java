@@ -68,10 +68,21 @@ public sealed interface Message {
     }
   }
 
-  /** Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free. */
-  record Describe(List<String> what) implements Message {
+  /**
+   * Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free.
+   * {@code pad} zero bytes make the request larger so that a bigger reply stays within the UDP
+   * no-amplification rule (replies at most 3x the request).
+   */
+  record Describe(List<String> what, int pad) implements Message {
     public Describe {
       what = List.copyOf(what);
+      if (pad < 0 || pad > 1024) {
+        throw new IllegalArgumentException("pad must be 0 to 1024 bytes");
+      }
+    }
+
+    public Describe(List<String> what) {
+      this(what, 0);
     }
 
     public String type() {
@@ -79,7 +90,11 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("what", what);
+      return pad == 0 ? Map.of("what", what) : Map.of("what", what, "pad", new byte[pad]);
+    }
+
+    static Describe read(Fields f) {
+      return new Describe(f.texts("what"), f.has("pad") ? Math.min(1024, f.bytes("pad").length) : 0);
     }
   }
 
@@ -127,14 +142,41 @@ public sealed interface Message {
     }
   }
 
-  /** One running service on a host. */
-  record Service(String name, String library) {
+  /**
+   * One service a host declares: its library, the functions callers may call (as {@code name
+   * (params) -> results}, like {@link Library#exports}), and its state.
+   *
+   * @param sha256 the library's hash; empty when the host has no such library (the service failed)
+   * @param instances instances configured
+   * @param live instances up now
+   * @param state running, restarting, failed or stopped
+   * @param since when it entered that state, milliseconds since the epoch
+   * @param reason why it restarts or failed
+   */
+  record Service(String name, String library, Optional<byte[]> sha256, List<String> functions, long instances,
+      long live, String state, long since, Optional<String> reason) {
+    public Service {
+      functions = List.copyOf(functions);
+    }
+
     Map<String, Object> toMap() {
-      return Map.of("name", name, "library", library);
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("name", name);
+      map.put("library", library);
+      sha256.ifPresent(h -> map.put("sha256", h));
+      map.put("functions", functions);
+      map.put("instances", instances);
+      map.put("live", live);
+      map.put("state", state);
+      map.put("since", since);
+      reason.ifPresent(r -> map.put("reason", r));
+      return map;
     }
 
     static Service read(Fields f) {
-      return new Service(f.text("name"), f.text("library"));
+      return new Service(f.text("name"), f.text("library"), f.optionalBytes("sha256", 32), f.texts("functions"),
+          f.uint("instances", Integer.MAX_VALUE), f.uint("live", Integer.MAX_VALUE), f.text("state"),
+          f.integer("since"), f.optionalText("reason"));
     }
   }
 
@@ -323,6 +365,55 @@ public sealed interface Message {
   }
 
   /**
+   * Calls one function of a service the host runs (its instances keep their state between
+   * calls); answered by {@link Result}. Needs execute, and one of the service's caller groups
+   * when it names any.
+   */
+  record ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
+      Optional<String> origin) implements Message {
+    public ServiceCall {
+      args = List.copyOf(args);
+      chain = List.copyOf(chain);
+    }
+
+    /** A call straight from a client: no chain, the signer is the requester. */
+    public ServiceCall(String service, String function, List<WasmValue> args) {
+      this(service, function, args, List.of(), Optional.empty());
+    }
+
+    public String type() {
+      return "call";
+    }
+
+    public Map<String, Object> body() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("service", service);
+      body.put("function", function);
+      body.put("args", args.stream().map(WasmValue::toList).toList());
+      if (!chain.isEmpty()) {
+        body.put("chain", chain.stream().map(MessageId::bytes).toList());
+      }
+      origin.ifPresent(o -> body.put("origin", o));
+      return body;
+    }
+
+    public Optional<Privilege> privilege() {
+      return Optional.of(Privilege.EXECUTE);
+    }
+
+    static ServiceCall read(Fields f) {
+      List<MessageId> chain = f.has("chain") ? f.list("chain", (item, at) -> {
+        if (item instanceof byte[] id && id.length == MessageId.BYTES) {
+          return MessageId.of(id);
+        }
+        throw Fields.malformed(at, "a 16-byte message id");
+      }) : List.of();
+      return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read), chain,
+          f.optionalText("origin"));
+    }
+  }
+
+  /**
    * A control action, the same set over the network and on the control socket (reload, set,
    * drain, publish...; docs/PROTOCOL.md lists them). {@code module} carries a module's bytes for
    * {@code publish}. Needs publish for publish/unpublish, control for everything else.
@@ -405,7 +496,7 @@ public sealed interface Message {
 
   /** Every type name this version knows, in the order of the spec. */
   List<String> TYPES = List.of("discover", "announce", "bye", "describe", "description", "fetch", "module",
-      "execute", "result", "control", "report", "error");
+      "execute", "result", "control", "report", "error", "call");
 
   /** The body of a message of {@code type}. */
   static Message read(String type, Fields body) {
@@ -413,7 +504,7 @@ public sealed interface Message {
       case "discover" -> new Discover();
       case "announce" -> Announce.read(body);
       case "bye" -> new Bye();
-      case "describe" -> new Describe(body.texts("what"));
+      case "describe" -> Describe.read(body);
       case "description" -> Description.read(body);
       case "fetch" -> Fetch.read(body);
       case "module" -> ModuleReply.read(body);
@@ -422,6 +513,7 @@ public sealed interface Message {
       case "control" -> Control.read(body);
       case "report" -> Report.read(body);
       case "error" -> ErrorReply.read(body);
+      case "call" -> ServiceCall.read(body);
       default -> throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
     };
   }

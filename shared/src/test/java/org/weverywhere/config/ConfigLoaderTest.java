@@ -155,6 +155,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void servicesAreDeclaredByNameWithDefaultsForWhatIsLeftOut() throws IOException {
+    write("weverywhere.d/20-services.conf",
+        "services.kv.library = kv@1.0.0\nservices.kv.instances = 2\nservices.kv.exports = put, get, count\n"
+            + "services.kv.callers = team\nservices.math.library = math\nservices.math.cpu-time = 50ms\n");
+    Config config = ConfigLoader.filesOnly().load(dir);
+
+    assertEquals(List.of("kv", "math"), List.copyOf(config.services()));
+    ServiceSettings kv = config.service("kv");
+    assertEquals(new ServiceSettings("kv", Optional.of("kv@1.0.0"), "anonymous", Optional.empty(), Optional.empty(), 2,
+        Optional.of(List.of("put", "get", "count")), Optional.of(List.of("team")), List.of(), "kv"), kv);
+    assertEquals(Optional.of(Duration.ofMillis(50)), config.service("math").cpuTime());
+    assertEquals(1, config.service("math").instances());
+    assertEquals(origin("weverywhere.d/20-services.conf", 2), entry(config, "services.kv.instances").origin());
+  }
+
+  @Test
+  void aBadServiceNameOrKeyIsAnErrorOnItsLine() throws IOException {
+    write("weverywhere.conf", "services." + "s".repeat(65) + ".library = kv\nservices.kv.instanses = 2\nservices.kv.instances = 0\n"
+        + "services.kv.library = \u00e9\n");
+    InvalidConfigException failure = assertThrows(InvalidConfigException.class, () -> ConfigLoader.filesOnly().load(dir));
+    assertEquals(
+        List.of(
+            file("weverywhere.conf") + ":1: '" + "s".repeat(60) + "...' is not a service name: 1 to 64 letters, digits, '-' or '_'",
+            file("weverywhere.conf") + ":2: unknown key 'services.kv.instanses' (did you mean 'services.kv.instances'?)",
+            file("weverywhere.conf") + ":3: services.kv.instances: expected a whole number like 64 (1 to 1073741824), got 0",
+            file("weverywhere.conf") + ":4: services.kv.library: expected a library name, name@version or hash, got '\u00e9'"),
+        failure.problems().stream().map(ConfigProblem::toString).toList());
+  }
+
+  @Test
   void environmentVariablesOverrideTheFilesTheMicroProfileWay() throws IOException {
     write("weverywhere.conf", "network.port = 1000\nhttp.port = 1001\ngroup.team.quota.cores = 1\n");
     Config config = ConfigLoader.withEnvironment(Map.of(

@@ -72,7 +72,7 @@ class ConfigTextPropertyTest {
 
   @Provide
   Arbitrary<List<String>> settings() {
-    List<String> names = ConfigKeys.all().stream().map(k -> k.name().replace(ConfigKey.GROUP, "team")).toList();
+    List<String> names = ConfigKeys.all().stream().map(k -> k.name().replace(ConfigKey.GROUP, "team").replace(ConfigKey.SERVICE, "kv")).toList();
     Arbitrary<String> key = Arbitraries.oneOf(
         Arbitraries.of(names),
         Arbitraries.of(names).map(n -> n.substring(0, n.length() - 1)),

@@ -24,7 +24,7 @@ class SampleConfigTest {
     String sample = Files.readString(ETC.resolve("weverywhere.conf"), StandardCharsets.UTF_8);
     List<String> missing = new ArrayList<>();
     for (ConfigKey<?> key : ConfigKeys.all()) {
-      if (key.isPattern()) {
+      if (key.isPattern() || key.isServicePattern()) {
         if (!sample.contains(key.name())) {
           missing.add(key.name());
         }

@@ -49,7 +49,7 @@ class DatagramFuzzTest {
     MessageSigner signer = new MessageSigner(Ed25519.generate());
     SEEDS.add(signer.sign(Header.fresh(Audience.ANY, ProtocolVectors.NOW), new Message.Description(
         Map.of("cores", 4L), List.of(new Message.Library("m", "1", new byte[32], 10, List.of("f"))),
-        List.of(new Message.Service("s", "m")))));
+        List.of(new Message.Service("s", "m", java.util.Optional.empty(), List.of(), 1, 0, "failed", 0, java.util.Optional.of("why"))))));
     // a receiver that would accept the valid seeds, so only the mutation can make them fail
     verifier = Verifier.of(Clock.fixed(ProtocolVectors.NOW, ZoneOffset.UTC), Optional.empty(), 1 << 20);
     // the JDK's cost of decoding a key depends on the key (an invalid point costs more): calibrate

@@ -49,6 +49,10 @@ final class ProtocolVectors {
     byte[] execute = sign(client, toNode, call);
     v.put("valid-execute", valid("A typical request (about 270 bytes): call math.add(2, 40), addressed to the node,"
         + " charged to group friends.", execute, "udp", true));
+    byte[] serviceCall = sign(client, header(11, Audience.node(nodeId), SIGNED_AT),
+        new Message.ServiceCall("kv", "put", List.of(new WasmValue("i64", 7), new WasmValue("i64", 700))));
+    v.put("valid-call", valid("A call of service kv's function put(7, 700), addressed to the node; the service's"
+        + " instance keeps the value for later calls.", serviceCall, "udp", true));
     Header reply = new Header(1, id(3), SIGNED_AT, Audience.ANY, Optional.of(id(2)), Optional.empty());
     byte[] announce = sign(node, reply,
         new Message.Announce("lab-1", 22341, List.of("math", "hello"), List.of()));

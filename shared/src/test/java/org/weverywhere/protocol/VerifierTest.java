@@ -58,7 +58,8 @@ class VerifierTest {
         new Message.Bye(),
         new Message.Describe(List.of("host", "libraries")),
         new Message.Description(Map.of("cores", 8L), List.of(new Message.Library("math", "1.0", hash, 1234, List.of("add"))),
-            List.of(new Message.Service("counter", "math"))),
+            List.of(new Message.Service("counter", "math", Optional.of(hash), List.of("add (i32, i32) -> i32"), 2, 1,
+                "restarting", 1_767_225_600_000L, Optional.of("trapped")))),
         new Message.Fetch("math", Optional.of(hash)),
         new Message.ModuleReply("math", hash, new byte[] {0, 'a', 's', 'm'}),
         new Execute(new Message.ModuleTarget(new byte[] {1, 2}),
@@ -67,7 +68,8 @@ class VerifierTest {
         new Message.Control("drain", Map.of()),
         new Message.Report("status", Map.of("draining", false, "in-flight", 2L,
             "groups", Map.of("friends", Map.of("slots", 1L, "privileges", List.of("execute"))))),
-        new Message.ErrorReply("WE5022", "cpu quota of friends exceeded", Optional.of("cpu")));
+        new Message.ErrorReply("WE5022", "cpu quota of friends exceeded", Optional.of("cpu")),
+        new Message.ServiceCall("kv", "get", List.of(new WasmValue("i64", 7), new WasmValue("i64", -1))));
     assertEquals(Message.TYPES.size(), all.size());
     all = new java.util.ArrayList<>(all);
     all.add(new Message.Control("publish", Map.of(), Optional.of(new byte[] {0, 'a', 's', 'm'})));

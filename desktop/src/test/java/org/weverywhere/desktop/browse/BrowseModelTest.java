@@ -40,7 +40,8 @@ class BrowseModelTest {
   void aPeerIsDescribedWhenItAppearsAndShowsLibrariesTypedFunctionsAndServices() {
     client.describer = peer -> peer.equals(lab.address())
         ? new Message.Description(Map.of(), List.of(library("math", "add (i32, i32) -> i32", "gcd (i64, i64) -> i64"),
-            library("fib", "fib")), List.of(new Message.Service("clock", "fib")))
+            library("fib", "fib")), List.of(new Message.Service("clock", "fib", java.util.Optional.empty(), List.of(), 1,
+                1, "running", 0, java.util.Optional.empty())))
         : new Message.Description(Map.of(), List.of(), List.of());
     List<ExplorerEvent.PeerDescribed> told = new java.util.ArrayList<>();
     bus.subscribe(ExplorerEvent.PeerDescribed.class, told::add);

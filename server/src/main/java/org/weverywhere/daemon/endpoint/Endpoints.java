@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
+import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.ConfigChanged;
 import org.weverywhere.daemon.HostIdentity;
 import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
@@ -60,7 +62,7 @@ public class Endpoints {
 
   @Inject
   public Endpoints(Config config, HostIdentity identity, LibraryStore libraries, Executor executor,
-      EventJournal journal, TrafficLedger traffic, Intake intake, ControlActions control) {
+      EventJournal journal, TrafficLedger traffic, Services services, Intake intake, ControlActions control) {
     this.config = config;
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
@@ -69,7 +71,7 @@ public class Endpoints {
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
     authorizer.set(authorizer(config));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
-        libraries, executor, journal, intake, control);
+        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);
   }
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */

@@ -22,6 +22,11 @@ import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Requester;
 import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.service.CallOrigin;
+import org.weverywhere.service.ServiceException;
+import org.weverywhere.service.ServiceSnapshot;
+import org.weverywhere.service.ServiceState;
+import org.weverywhere.service.Services;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -42,14 +47,20 @@ public final class RequestHandler {
   private final LibraryStore libraries;
   private final Executor executor;
   private final EventJournal journal;
+  private final Services services;
+  private final int maxDepth;
   private final Intake intake;
   private final ControlActions control;
 
   /**
    * @param authorizer the Signature Groups and privileges in force now, read once per request
+   * @param maxDepth hosts a chain of service calls may cross ({@code calls.max-depth})
    */
   public RequestHandler(String name, int httpPort, Supplier<Authorizer> authorizer, TrafficLedger traffic,
-      LibraryStore libraries, Executor executor, EventJournal journal, Intake intake, ControlActions control) {
+      LibraryStore libraries, Executor executor, EventJournal journal, Services services, int maxDepth,
+      Intake intake, ControlActions control) {
+    this.services = services;
+    this.maxDepth = maxDepth;
     this.name = name;
     this.httpPort = httpPort;
     this.authorizer = authorizer;
@@ -64,7 +75,7 @@ public final class RequestHandler {
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
   public Message.Announce announce() {
     return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
-        List.of());
+        services.snapshot().stream().filter(s -> s.state() == ServiceState.RUNNING).map(ServiceSnapshot::name).toList());
   }
 
   /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
@@ -93,6 +104,7 @@ public final class RequestHandler {
       case Message.Describe describe -> describe(describe, requester);
       case Message.Fetch fetch -> admitted(() -> fetch(fetch, requester, request, transport));
       case Message.Execute execute -> admitted(() -> execute(execute, requester, request));
+      case Message.ServiceCall call -> admitted(() -> call(call, requester, request));
       case Message.Control action -> control.perform(action, "key " + request.fingerprint()
           + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")");
       default -> null; // replies and announcements are not requests
@@ -129,7 +141,47 @@ public final class RequestHandler {
     List<Message.Library> offered = all || describe.what().contains("libraries")
         ? libraries.list().stream().map(RequestHandler::library).toList()
         : List.of();
-    return new Message.Description(host, offered, List.of());
+    List<Message.Service> running = all || describe.what().contains("services")
+        ? services.snapshot().stream().map(RequestHandler::service).toList()
+        : List.of();
+    return new Message.Description(host, offered, running);
+  }
+
+  private static Message.Service service(ServiceSnapshot service) {
+    return new Message.Service(service.name(), service.library(), service.sha256().map(HexFormat.of()::parseHex),
+        service.functions().stream().map(f -> f.name() + " " + f.type()).toList(),
+        service.instances(), service.live(), service.state().text(), service.since().toEpochMilli(),
+        service.reason());
+  }
+
+  private Message call(Message.ServiceCall call, Requester requester, SignedMessage request) {
+    if (call.chain().size() >= maxDepth) {
+      String why = "call of " + call.service() + "." + call.function() + " refused: the chain has crossed "
+          + call.chain().size() + " hosts, calls.max-depth is " + maxDepth;
+      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+          .put("service", call.service()).put("function", call.function()).put("reason", why));
+      return error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty());
+    }
+    // a forwarded call names who started the chain; the signer (a host) is who is charged here
+    var origin = new CallOrigin(call.origin().orElse(request.fingerprint().toString()),
+        requester.membership().groups(), call.chain()).then(request.header().id());
+    Outcome outcome;
+    try {
+      outcome = origin.bind(() -> services.call(call.service(), call.function(),
+          call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups()));
+    } catch (ServiceException refused) {
+      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+          .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage()));
+      return error(refused.code(), refused.getMessage(), Optional.empty());
+    }
+    Message reply = Results.of(outcome);
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    traffic.charge(requester.chargedGroup(), bytesOut);
+    // journaled before the reply leaves, like an execution: usage is attributed to the signer
+    record(request, requester, "org.weverywhere.service.called", event -> origin(call, Results.describe(outcome, event))
+        .put("service", call.service()).put("function", call.function())
+        .put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    return reply;
   }
 
   private static Message.Library library(Library library) {
@@ -191,7 +243,9 @@ public final class RequestHandler {
     // The start need not be on disk before the run (the finish must be before the reply).
     recordAsync(request, requester, "org.weverywhere.execution.started", event -> event.put("module", target)
         .put("function", execute.run() instanceof Message.Call call ? call.function() : "_start"));
-    Outcome outcome = executor.execute(run);
+    var origin = new CallOrigin(request.fingerprint().toString(), requester.membership().groups(),
+        List.of(request.header().id()));
+    Outcome outcome = origin.bind(() -> executor.execute(run));
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
@@ -205,6 +259,12 @@ public final class RequestHandler {
           .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
     }
     return reply;
+  }
+
+  /** A forwarded call's original requester and depth, so the bill can follow the chain to its start. */
+  private static ObjectNode origin(Message.ServiceCall call, ObjectNode event) {
+    call.origin().ifPresent(o -> event.put("originalRequester", o));
+    return event.put("depth", call.chain().size() + 1);
   }
 
   private static String quotaName(TrafficLedger.Limit limit) {

@@ -62,6 +62,15 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Selector selector;
   private final List<Listener> listeners = new ArrayList<>();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  /**
+   * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
+   * thread inside a guest pins its carrier, and a guest waiting for a service on another host would
+   * hold that carrier for the whole call; with as many carriers as cores, a few such waits (a call
+   * chain that comes back to this host) would stall every request. In-flight requests are bounded;
+   * idle threads are reused, so a warm request does not pay for a new thread.
+   */
+  private final ExecutorService guests =
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Thread receiver;
@@ -218,7 +227,8 @@ public final class UdpEndpoint implements AutoCloseable {
       count("busy");
       return;
     }
-    workers.submit(() -> {
+    boolean runsGuest = request.message() instanceof Message.Execute || request.message() instanceof Message.ServiceCall;
+    (runsGuest ? guests : workers).submit(() -> {
       try {
         reply(listener, from, request, datagram.length);
       } catch (IOException | RuntimeException e) {
@@ -304,5 +314,6 @@ public final class UdpEndpoint implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     workers.shutdownNow();
+    guests.shutdownNow();
   }
 }

@@ -86,12 +86,66 @@ public final class ChicoryEngine implements WasmEngine {
     return new Run(ending, memoryBytes);
   }
 
+  @Override
+  public Kept keep(Module module, boolean initialize, Sandbox sandbox) {
+    Compiled compiled;
+    try {
+      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+    } catch (ChicoryException e) {
+      return new ChicoryKept(null, null, sandbox,
+          new Unrunnable("Chicory cannot compile the module: " + e.getMessage()));
+    }
+    sandbox.begin().run();
+    Instance[] built = {null};
+    Ending started = guarded(sandbox.state(), sandbox.interruption(), () -> {
+      var builder =
+          Instance.builder(compiled.module())
+              .withMachineFactory(compiled.machine())
+              .withImportValues(
+                  ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
+              .withStart(false);
+      compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
+          new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
+      built[0] = builder.build();
+      if (initialize) {
+        built[0].export("_initialize").apply();
+      }
+      return new Returned(List.of());
+    });
+    return new ChicoryKept(built[0], compiled.module(), sandbox, started);
+  }
+
+  /**
+   * Runs guest code on the calling thread, stoppable by interrupting it; whatever the guest did
+   * becomes an Ending. Keeps an interrupt the caller already had for afterwards.
+   */
+  static Ending guarded(
+      org.weverywhere.exec.host.GuestState state,
+      org.weverywhere.exec.Interruption interruption,
+      java.util.function.Supplier<Ending> guest) {
+    boolean callerInterrupted = Thread.interrupted();
+    Thread executing = Thread.currentThread();
+    interruption.arm(executing::interrupt);
+    try {
+      return guest.get();
+    } catch (Throwable thrown) { // the guest boundary: whatever it did becomes an Ending
+      Ending known = WasmEngine.ending(thrown, state, interruption);
+      return known != null ? known : trap(thrown);
+    } finally {
+      interruption.disarm();
+      Thread.interrupted(); // a stop that raced the guest's return must not leak to the caller
+      if (callerInterrupted) {
+        executing.interrupt();
+      }
+    }
+  }
+
   private static Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
     return new Compiled(module, MachineFactoryCompiler.compile(module));
   }
 
-  private static Ending call(Instance instance, Entry entry) {
+  static Ending call(Instance instance, Entry entry) {
     return switch (entry) {
       case Start start -> {
         instance.export("_start").apply();

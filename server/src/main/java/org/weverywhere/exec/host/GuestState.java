@@ -58,6 +58,17 @@ public final class GuestState {
     return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
   }
 
+  /**
+   * Hands over what was captured so far and starts capturing afresh: a kept instance's output
+   * belongs to the call that wrote it, and the cap applies per call.
+   */
+  public synchronized byte[][] drain() {
+    byte[][] captured = {stdout.toByteArray(), stderr.toByteArray()};
+    stdout.reset();
+    stderr.reset();
+    return captured;
+  }
+
   /** The stream (1 stdout, 2 stderr) cut at the cap, or -1. */
   public synchronized int truncatedFd() {
     return truncatedFd;

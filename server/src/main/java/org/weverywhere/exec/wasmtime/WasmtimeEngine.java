@@ -41,6 +41,11 @@ public final class WasmtimeEngine implements WasmEngine {
   }
 
   @Override
+  public Kept keep(Module module, boolean initialize, Sandbox sandbox) {
+    return new WasmtimeKept(module, initialize, sandbox);
+  }
+
+  @Override
   public void close() {
     synchronized (lanes) {
       lanes.forEach(WasmtimeLane::close);

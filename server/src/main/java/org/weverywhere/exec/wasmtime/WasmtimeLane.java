@@ -36,7 +36,7 @@ final class WasmtimeLane implements AutoCloseable {
   /** {@link ImportAdapter} modules by the import list they adapt. */
   private final ModuleCache<io.github.kawamuray.wasmtime.Module> adapters;
 
-  private static final FuncType DISPATCH_TYPE = dispatchType();
+  static final FuncType DISPATCH_TYPE = dispatchType();
 
   WasmtimeLane(int cacheSize) {
     this.modules = new ModuleCache<>(cacheSize, io.github.kawamuray.wasmtime.Module::dispose);
@@ -50,10 +50,19 @@ final class WasmtimeLane implements AutoCloseable {
     return new FuncType(params, new Val.Type[] {Val.Type.I64});
   }
 
+  Engine engine() {
+    return engine;
+  }
+
+  /** The compiled module from this lane's cache. */
+  io.github.kawamuray.wasmtime.Module compiled(WasmEngine.Module module) {
+    return modules.get(module.sha256(), () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes()));
+  }
+
   Run run(WasmEngine.Module module, WasmEngine.Entry entry, WasmEngine.Sandbox sandbox) {
     io.github.kawamuray.wasmtime.Module compiled;
     try {
-      compiled = modules.get(module.sha256(), () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes()));
+      compiled = compiled(module);
     } catch (WasmtimeException e) {
       return new Run(new WasmEngine.Unrunnable("Wasmtime cannot compile the module: " + firstLine(e)), 0);
     }
@@ -104,7 +113,7 @@ final class WasmtimeLane implements AutoCloseable {
     return new Run(ending, memoryBytes);
   }
 
-  private io.github.kawamuray.wasmtime.Module adapter(List<HostFunction> imports) {
+  io.github.kawamuray.wasmtime.Module adapter(List<HostFunction> imports) {
     String key =
         imports.stream()
             .map(f -> f.module() + "." + f.name() + f.type())
@@ -117,7 +126,7 @@ final class WasmtimeLane implements AutoCloseable {
   }
 
   /** The one host function of a run: calls import {@code index} with the adapter's i64s. */
-  private static Func dispatch(Store<Void> store, WasmEngine.Sandbox sandbox, Memory[] guestMemory) {
+  static Func dispatch(Store<Void> store, WasmEngine.Sandbox sandbox, Memory[] guestMemory) {
     List<HostFunction> imports = sandbox.imports();
     return new Func(
         store,
@@ -135,7 +144,7 @@ final class WasmtimeLane implements AutoCloseable {
         });
   }
 
-  private static Ending call(Store<Void> store, Instance instance, WasmEngine.Entry entry) {
+  static Ending call(Store<Void> store, Instance instance, WasmEngine.Entry entry) {
     return switch (entry) {
       case WasmEngine.Start start -> {
         instance.getFunc(store, "_start").orElseThrow().call(store);
@@ -157,7 +166,7 @@ final class WasmtimeLane implements AutoCloseable {
     };
   }
 
-  private static Ending trap(Throwable thrown) {
+  static Ending trap(Throwable thrown) {
     if (thrown instanceof WasmFunctionError.TrapError trap) {
       TrapKind kind =
           switch (trap.trap()) {
@@ -176,7 +185,7 @@ final class WasmtimeLane implements AutoCloseable {
     return new WasmEngine.Trap(TrapKind.OTHER, firstLine(thrown));
   }
 
-  private static String firstLine(Throwable thrown) {
+  static String firstLine(Throwable thrown) {
     String message = String.valueOf(thrown.getMessage());
     return message.lines().findFirst().orElse(message);
   }
