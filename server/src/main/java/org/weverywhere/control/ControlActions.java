@@ -21,6 +21,9 @@ import org.weverywhere.events.JournalException;
 import org.weverywhere.events.JournalReader;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.protocol.Message;
+import org.weverywhere.service.ServiceException;
+import org.weverywhere.service.ServiceSnapshot;
+import org.weverywhere.service.Services;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -38,13 +41,14 @@ public class ControlActions {
   private static final Logger LOG = Logger.getLogger(ControlActions.class.getName());
   /** The actions this daemon performs, in the order of docs/PROTOCOL.md. */
   public static final List<String> ACTIONS = List.of("status", "reload", "set", "unset", "group-add-key",
-      "group-remove-key", "publish", "unpublish", "drain", "resume", "events");
+      "group-remove-key", "publish", "unpublish", "service-start", "service-stop", "drain", "resume", "events");
   /** One batch of events in a report: well under the bulk channel's limit of 4096 entries. */
   static final int EVENTS_BATCH_MAX = 1000;
 
   private Intake intake;
   private EventJournal journal;
   private LibraryStore libraries;
+  private Services services;
   private StatusReport status;
   private ConfigEdits edits;
 
@@ -53,11 +57,12 @@ public class ControlActions {
 
   @Inject
   public ControlActions(RunningConfig running, Intake intake, EventJournal journal, LibraryStore libraries,
-      QuotaLedger quotas, TrafficLedger traffic, HostIdentity identity) {
+      QuotaLedger quotas, TrafficLedger traffic, HostIdentity identity, Services services) {
     this.intake = intake;
     this.journal = journal;
     this.libraries = libraries;
-    this.status = new StatusReport(running, intake, journal, libraries, quotas, traffic, identity);
+    this.services = services;
+    this.status = new StatusReport(running, intake, journal, libraries, quotas, traffic, identity, services);
     this.edits = new ConfigEdits(running, journal, libraries);
   }
 
@@ -74,6 +79,8 @@ public class ControlActions {
         case "group-remove-key" -> edits.removeKey(args, by);
         case "publish" -> publish(control.module(), by);
         case "unpublish" -> unpublish(args, by);
+        case "service-start" -> service(services.start(args.required("service")), "started", by);
+        case "service-stop" -> service(services.stop(args.required("service")), "stopped", by);
         case "drain" -> drain(args, by);
         case "resume" -> resume(by);
         case "events" -> events(args);
@@ -81,7 +88,7 @@ public class ControlActions {
             + control.action() + "'; this daemon performs " + String.join(", ", ACTIONS));
       };
       return new Message.Report(control.action(), data);
-    } catch (ControlException | StoreException | JournalException refused) {
+    } catch (ControlException | StoreException | JournalException | ServiceException refused) {
       return error(refused.code(), refused.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -161,6 +168,14 @@ public class ControlActions {
     data.put("library", library.label());
     data.put("sha256", library.sha256());
     return data;
+  }
+
+  // ---- services ----
+
+  private Map<String, Object> service(ServiceSnapshot service, String what, String by) {
+    journal.append(JournalEvent.unsequenced("org.weverywhere.service." + what, service.name(),
+        JsonNodeFactory.instance.objectNode().put("by", by).put("service", service.name())));
+    return StatusReport.service(service);
   }
 
   // ---- draining ----

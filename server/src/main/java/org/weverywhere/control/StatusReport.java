@@ -10,6 +10,8 @@ import org.weverywhere.daemon.Intake;
 import org.weverywhere.daemon.RunningConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.QuotaLedger;
+import org.weverywhere.service.ServiceSnapshot;
+import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.SignatureGroups;
@@ -26,9 +28,10 @@ final class StatusReport {
   private final QuotaLedger quotas;
   private final TrafficLedger traffic;
   private final HostIdentity identity;
+  private final Services services;
 
   StatusReport(RunningConfig running, Intake intake, EventJournal journal, LibraryStore libraries, QuotaLedger quotas,
-      TrafficLedger traffic, HostIdentity identity) {
+      TrafficLedger traffic, HostIdentity identity, Services services) {
     this.running = running;
     this.intake = intake;
     this.journal = journal;
@@ -36,6 +39,21 @@ final class StatusReport {
     this.quotas = quotas;
     this.traffic = traffic;
     this.identity = identity;
+    this.services = services;
+  }
+
+  /** One service as status and service-start/stop report it. */
+  static Map<String, Object> service(ServiceSnapshot service) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("name", service.name());
+    data.put("library", service.library());
+    data.put("group", service.group());
+    data.put("state", service.state().name().toLowerCase(java.util.Locale.ROOT));
+    data.put("instances", (long) service.instances());
+    data.put("live", (long) service.live());
+    data.put("since", service.since().toString());
+    service.reason().ifPresent(reason -> data.put("reason", reason));
+    return data;
   }
 
   Map<String, Object> status() {
@@ -72,6 +90,7 @@ final class StatusReport {
       groups.put(group, usage);
     }
     data.put("groups", groups);
+    data.put("services", services.snapshot().stream().map(StatusReport::service).toList());
     return data;
   }
 

@@ -60,7 +60,8 @@ class CtlAgainstDaemonTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("ctl-daemon", List.of("math.wasi"),
+    var test = TestDaemonConfig.prepare("ctl-daemon", List.of("math.wasi", "kv.wasi"),
+        "services.kv.library = kv",
         "group.anonymous.privileges = execute",
         "group.anonymous.quota.cpu-time.per-execution = 1s",
         "group.ops.privileges = observe, control");
@@ -339,6 +340,35 @@ class CtlAgainstDaemonTest {
 
     CliRun byConfig = CliRun.of("ctl", "status", "--config-dir", configDir.toString(), "--json");
     assertEquals(0, byConfig.status(), "finds the socket from the daemon's configuration: " + byConfig);
+  }
+
+  @Test
+  void aServiceStoppedByControlRefusesCallsUntilStartedAgain() throws IOException {
+    List<String> call = List.of("call", "--port", Integer.toString(port), "--timeout", "2", "127.0.0.1:" + port,
+        "kv", "count");
+    assertEquals(0, CliRun.of(call.toArray(String[]::new)).status(), "kv answers before");
+
+    CliRun stop = ctl("service", "stop", "kv");
+    assertEquals(0, stop.status(), stop.toString());
+    assertTrue(stop.out().startsWith("service kv (kv, group anonymous): stopped, 0 of 1 instances, since "), stop.out());
+    CliRun refused = CliRun.of(call.toArray(String[]::new));
+    assertEquals(1, refused.status(), refused.toString());
+    assertTrue(refused.err().contains("WE6002"), refused.err());
+    JsonNode kv = JSON.readTree(ctl("status", "--json").out()).get("services").get(0);
+    assertEquals("stopped", kv.get("state").asText(), kv.toString());
+
+    CliRun start = ctl("service", "start", "kv");
+    assertEquals(0, start.status(), start.toString());
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    CliRun again = CliRun.of(call.toArray(String[]::new));
+    while (again.status() != 0 && System.nanoTime() < deadline) {
+      again = CliRun.of(call.toArray(String[]::new));
+    }
+    assertEquals(0, again.status(), "kv answers once started again: " + again);
+
+    CliRun unknown = ctl("service", "stop", "nothing");
+    assertEquals(1, unknown.status(), unknown.toString());
+    assertTrue(unknown.err().contains("WE6001"), unknown.err());
   }
 
   @Test

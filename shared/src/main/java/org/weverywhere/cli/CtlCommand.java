@@ -28,14 +28,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "ctl",
-    header = "Control a running daemon: status, reload, set/unset keys, group keys, publish, drain.",
+    header = "Control a running daemon: status, reload, set/unset keys, group keys, publish, services, drain.",
     description = {
       "Talks to the daemon's control socket, which only root, the daemon's user and the control.group may use.",
       "Changes apply live: work in flight finishes under the limits it started with, new requests see the change, and an invalid change is refused whole. set/unset are kept in weverywhere.d/99-control.conf, so a restart keeps them."
     },
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    subcommands = {CtlGroupCommand.class},
+    subcommands = {CtlGroupCommand.class, CtlServiceCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere ctl status",
@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       "  weverywhere ctl unset group.friends.quota.cores",
       "  weverywhere ctl group add-key friends alice.pub-key.pem",
       "  weverywhere ctl publish target/example-programs/math.wasi",
+      "  weverywhere ctl service stop kv",
       "  weverywhere ctl drain --wait 120",
       "  weverywhere ctl status --peer host-a --key ~/.config/weverywhere/keys/ops.key.pem"
     })
@@ -56,7 +57,7 @@ final class CtlCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing subcommand: status, reload, set, unset, group, publish,"
-        + " unpublish, drain or resume");
+        + " unpublish, service, drain or resume");
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,

@@ -27,6 +27,7 @@ final class ReportText {
       case "drain" -> out.println(Boolean.TRUE.equals(data.get("drained")) ? "drained: nothing in flight, no new work taken"
           : "still running after " + data.get("waited") + ": " + data.get("in-flight") + " (no new work is taken)");
       case "resume" -> out.println("taking new work again");
+      case "service-start", "service-stop" -> out.println(service(data));
       default -> change(data);
     }
   }
@@ -70,6 +71,18 @@ final class ReportText {
           row(table, name, privileges.isEmpty() ? "none" : join(privileges), u);
         });
     table.print(out);
+    List<?> services = (List<?>) data.getOrDefault("services", List.of());
+    if (!services.isEmpty()) {
+      out.println();
+      services.forEach(service -> out.println(service((Map<?, ?>) service)));
+    }
+  }
+
+  /** {@code service kv (kv, group friends): running, 1 of 1 instances, since ...}. */
+  private static String service(Map<?, ?> s) {
+    return "service " + s.get("name") + " (" + s.get("library") + ", group " + s.get("group") + "): " + s.get("state")
+        + ", " + s.get("live") + " of " + s.get("instances") + " instances, since " + s.get("since")
+        + (s.containsKey("reason") ? "; " + s.get("reason") : "");
   }
 
   private static void row(Table table, String name, String privileges, Map<?, ?> usage) {
