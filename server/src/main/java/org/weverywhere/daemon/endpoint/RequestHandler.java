@@ -51,6 +51,11 @@ public final class RequestHandler {
     this.journal = journal;
   }
 
+  /** The HTTP bulk port this daemon announces: where to ask what does not fit a datagram. */
+  int httpPort() {
+    return httpPort;
+  }
+
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
   public Message.Announce announce() {
     return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
@@ -75,7 +80,7 @@ public final class RequestHandler {
     }
     Message reply = switch (request.message()) {
       case Message.Discover discover -> announce();
-      case Message.Describe describe -> describe(describe, requester);
+      case Message.Describe describe -> describe(describe, requester, transport);
       case Message.Fetch fetch -> fetch(fetch, requester, request, transport);
       case Message.Execute execute -> execute(execute, requester, request);
       case Message.Control control -> error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
@@ -89,10 +94,12 @@ public final class RequestHandler {
   /** The transport a request came by: a fetched module only fits in a bulk (HTTP) reply. */
   public enum Transport { UDP, HTTP }
 
-  private Message describe(Message.Describe describe, Requester requester) {
+  private Message describe(Message.Describe describe, Requester requester, Transport transport) {
     boolean all = describe.what().isEmpty();
     Map<String, Long> host = new LinkedHashMap<>();
-    if ((all || describe.what().contains("host")) && requester.may(Privilege.OBSERVE)) {
+    // host facts (and services) travel on the first page only
+    boolean first = describe.cursor().isEmpty();
+    if (first && (all || describe.what().contains("host")) && requester.may(Privilege.OBSERVE)) {
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       host.put("cores", (long) Runtime.getRuntime().availableProcessors());
       host.put("ram-bytes", os.getTotalMemorySize());
@@ -100,9 +107,10 @@ public final class RequestHandler {
       host.put("uptime-ms", ManagementFactory.getRuntimeMXBean().getUptime());
     }
     List<Message.Library> offered = all || describe.what().contains("libraries")
-        ? libraries.list().stream().map(RequestHandler::library).toList()
+        ? DescriptionPages.after(libraries.list().stream().map(RequestHandler::library).toList(), describe.cursor())
         : List.of();
-    return new Message.Description(host, offered, List.of());
+    return DescriptionPages.page(host, offered, List.of(),
+        transport == Transport.UDP ? DescriptionPages.UDP_PAGE : DescriptionPages.HTTP_PAGE);
   }
 
   private static Message.Library library(Library library) {

@@ -282,6 +282,13 @@ public final class UdpEndpoint implements AutoCloseable {
         wire = host.sign(header, announce);
       }
     }
+    // A description too long for one datagram goes as its first page, the client asks for the next.
+    if (wire.length > limit && reply.get() instanceof Message.Description whole
+        && request.message() instanceof Message.Describe describe) {
+      Message page = DescriptionPages.fit(whole, describe.cursor(), limit, m -> host.signedSize(header, m),
+          handler.httpPort());
+      wire = host.sign(header, page);
+    }
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
