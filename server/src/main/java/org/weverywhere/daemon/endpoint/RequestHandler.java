@@ -8,9 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.events.JournalException;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
@@ -64,31 +67,58 @@ public final class RequestHandler {
 
   /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
   public Optional<Message> handle(SignedMessage request, Transport transport) {
+    return answer(request, transport).whenRecorded();
+  }
+
+  /**
+   * A reply and the journal write it must not overtake: a sender may sign the reply while the
+   * event goes to disk, but sends it only after {@link Answer#whenRecorded()}.
+   */
+  public record Answer(Optional<Message> reply, CompletableFuture<Long> recorded) {
+    static final Answer NONE = new Answer(Optional.empty(), CompletableFuture.completedFuture(-1L));
+
+    static Answer now(Message reply) {
+      return new Answer(Optional.of(reply), CompletableFuture.completedFuture(-1L));
+    }
+
+    /** The reply, once its event is on disk; a journal that cannot write fails the request instead. */
+    public Optional<Message> whenRecorded() {
+      try {
+        recorded.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof JournalException j ? j
+            : new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written", e.getCause());
+      }
+      return reply;
+    }
+  }
+
+  /** As {@link #handle}, without waiting for the journal: see {@link Answer}. */
+  public Answer answer(SignedMessage request, Transport transport) {
     Requester requester;
     try {
       requester = authorizer.authorize(request);
     } catch (ProtocolException refused) {
-      record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage()));
-      return Optional.of(error(refused.code(), refused.getMessage(), Optional.empty()));
+      return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
+          record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage())));
     }
     // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate.
     if (traffic.admit(requester.chargedGroup(), request.size())
         instanceof TrafficLedger.Refused over) {
-      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", over.limit().name())
-          .put("reason", over.reason()));
-      return Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))));
+      return new Answer(Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit())))),
+          record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", over.limit().name())
+              .put("reason", over.reason())));
     }
-    Message reply = switch (request.message()) {
-      case Message.Discover discover -> announce();
-      case Message.Describe describe -> describe(describe, requester, transport);
+    return switch (request.message()) {
+      case Message.Discover discover -> Answer.now(announce());
+      case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
       case Message.Fetch fetch -> fetch(fetch, requester, request, transport);
       case Message.Execute execute -> execute(execute, requester, request);
-      case Message.Control control -> error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
+      case Message.Control control -> Answer.now(error(ErrorCode.PROTOCOL_UNSUPPORTED_ACTION,
           "control action '" + control.action() + "' is not performed over the network by this daemon yet",
-          Optional.empty());
-      default -> null; // replies and announcements are not requests
+          Optional.empty()));
+      default -> Answer.NONE; // replies and announcements are not requests
     };
-    return Optional.ofNullable(reply);
   }
 
   /** The transport a request came by: a fetched module only fits in a bulk (HTTP) reply. */
@@ -122,29 +152,30 @@ public final class RequestHandler {
         library.size(), exports);
   }
 
-  private Message fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {
+  private Answer fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {
     Library library;
     try {
       library = libraries.find(fetch.library());
     } catch (StoreException missing) {
-      return error(missing.code(), missing.getMessage(), Optional.empty());
+      return Answer.now(error(missing.code(), missing.getMessage(), Optional.empty()));
     }
     if (fetch.sha256().isPresent() && !HexFormat.of().formatHex(fetch.sha256().get()).equals(library.sha256())) {
-      return error(ErrorCode.STORE_NOT_FOUND, "library '" + fetch.library() + "' here has hash "
-          + library.sha256() + ", not the one asked for", Optional.empty());
+      return Answer.now(error(ErrorCode.STORE_NOT_FOUND, "library '" + fetch.library() + "' here has hash "
+          + library.sha256() + ", not the one asked for", Optional.empty()));
     }
     if (transport == Transport.UDP) {
-      return error(ErrorCode.PROTOCOL_OVERSIZED, "a module travels by the HTTP bulk channel (port "
-          + httpPort + "), not UDP", Optional.empty());
+      return Answer.now(error(ErrorCode.PROTOCOL_OVERSIZED, "a module travels by the HTTP bulk channel (port "
+          + httpPort + "), not UDP", Optional.empty()));
     }
     byte[] bytes = libraries.bytes(library.sha256());
     traffic.charge(requester.chargedGroup(), bytes.length);
-    record(request, requester, "org.weverywhere.fetch.served", event -> event
+    var recorded = record(request, requester, "org.weverywhere.fetch.served", event -> event
         .put("library", library.sha256()).put("bytesOut", bytes.length));
-    return new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()), bytes);
+    return new Answer(Optional.of(new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()),
+        bytes)), recorded);
   }
 
-  private Message execute(Message.Execute execute, Requester requester, SignedMessage request) {
+  private Answer execute(Message.Execute execute, Requester requester, SignedMessage request) {
     byte[] module;
     String target;
     switch (execute.target()) {
@@ -154,7 +185,7 @@ public final class RequestHandler {
           module = libraries.bytes(library.sha256());
           target = library.sha256();
         } catch (StoreException missing) {
-          return error(missing.code(), missing.getMessage(), Optional.empty());
+          return Answer.now(error(missing.code(), missing.getMessage(), Optional.empty()));
         }
       }
       case Message.ModuleTarget sent -> {
@@ -176,10 +207,11 @@ public final class RequestHandler {
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
-    // Journaled before the reply leaves: a completed execution is never missing from the bill.
-    record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
-        .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
-    return reply;
+    // Journaled before the reply leaves (Answer.whenRecorded): a completed execution is never
+    // missing from the bill.
+    return new Answer(Optional.of(reply), record(request, requester, "org.weverywhere.execution.finished",
+        event -> Results.describe(outcome, event).put("module", target).put("bytesIn", request.size())
+            .put("bytesOut", bytesOut)));
   }
 
   private static String quotaName(TrafficLedger.Limit limit) {
@@ -197,14 +229,18 @@ public final class RequestHandler {
     ObjectNode fill(ObjectNode data);
   }
 
-  /** Appends one event with who asked, the group charged and the message's identity. */
-  private void record(SignedMessage request, Requester requester, String type, EventData data) {
-    // A journal that cannot write throws: the request fails rather than run unbilled.
-    journal.append(event(request, requester, type, data));
+  /**
+   * Appends one event with who asked, the group charged and the message's identity; the reply
+   * waits for it ({@link Answer#whenRecorded}). A journal that cannot write fails the request
+   * rather than let it go unbilled.
+   */
+  private CompletableFuture<Long> record(SignedMessage request, Requester requester, String type, EventData data) {
+    return journal.appendAsync(event(request, requester, type, data));
   }
 
   private void recordAsync(SignedMessage request, Requester requester, String type, EventData data) {
-    journal.appendAsync(event(request, requester, type, data));
+    // deferred: written with the finish's fsync rather than one of its own that the finish waits behind
+    journal.appendDeferred(event(request, requester, type, data));
   }
 
   private static JournalEvent event(SignedMessage request, Requester requester, String type, EventData data) {

@@ -267,7 +267,8 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
       throws IOException {
-    Optional<Message> reply = handler.handle(request, RequestHandler.Transport.UDP);
+    RequestHandler.Answer answer = handler.answer(request, RequestHandler.Transport.UDP);
+    Optional<Message> reply = answer.reply();
     if (reply.isEmpty()) {
       return;
     }
@@ -289,6 +290,8 @@ public final class UdpEndpoint implements AutoCloseable {
           handler.httpPort());
       wire = host.sign(header, page);
     }
+    // signed while the journal syncs; nothing leaves before the request's event is on disk
+    answer.whenRecorded();
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
@@ -305,11 +308,11 @@ public final class UdpEndpoint implements AutoCloseable {
       count("spread-full");
       return;
     }
-    byte[] answer = wire;
+    byte[] datagram = wire;
     spreader.schedule(() -> {
       spreadPending.decrementAndGet();
       try {
-        listener.replyFrom().send(ByteBuffer.wrap(answer), to);
+        listener.replyFrom().send(ByteBuffer.wrap(datagram), to);
       } catch (IOException e) {
         count("send-failed");
       }
