@@ -16,6 +16,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+      Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("udp-answer-spread").daemon().factory());
   private final AtomicInteger spreadPending = new AtomicInteger();
 
@@ -296,9 +297,9 @@ public final class UdpEndpoint implements AutoCloseable {
       count("reply-over-3x");
       return;
     }
-    java.time.Duration delay = request.message() instanceof Message.Discover
+    Duration delay = request.message() instanceof Message.Discover
         ? spread.delay(peers.count(), ThreadLocalRandom.current())
-        : java.time.Duration.ZERO;
+        : Duration.ZERO;
     if (delay.isZero()) {
       listener.replyFrom().send(ByteBuffer.wrap(wire), to);
       return;
@@ -368,7 +369,7 @@ public final class UdpEndpoint implements AutoCloseable {
       for (Listener listener : listeners) {
         listener.channel().close();
       }
-      receiver.join(java.time.Duration.ofSeconds(5));
+      receiver.join(Duration.ofSeconds(5));
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
     } catch (InterruptedException e) {
