@@ -80,25 +80,25 @@ public final class DiscoveryScaleBenchmark {
       var parts = new Parts(weld.select(LibraryStore.class).get(), weld.select(Executor.class).get(),
           weld.select(EventJournal.class).get(), weld.select(TrafficLedger.class).get());
       for (int n : new int[] {10, 50, 200}) {
-        List<UdpEndpoint> spread = responders(n, freeUdpPort(), AnswerSpread.DEFAULT, parts);
-        List<UdpEndpoint> burst = responders(n, freeUdpPort(), AnswerSpread.NONE, parts);
+        Responders spread = responders(n, freeUdpPort(), AnswerSpread.DEFAULT, parts);
+        Responders burst = responders(n, freeUdpPort(), AnswerSpread.NONE, parts);
         try {
-          int known = teach(spread);
+          int known = teach(spread.endpoints());
           Lane on = new Lane();
           Lane off = new Lane();
-          var toBurst = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(portOf(burst)), List.of(lo), 0,
+          var toBurst = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(burst.port()), List.of(lo), 0,
               Clock.systemUTC());
-          var toSpread = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(portOf(spread)), List.of(lo), 0,
+          var toSpread = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(spread.port()), List.of(lo), 0,
               Clock.systemUTC());
           for (int r = 0; r < rounds; r++) {
             off.round(toBurst, n);
             on.round(toSpread, n);
           }
-          rows.add(off.row(n, "off (reference)", 0, dropped(burst)));
-          rows.add(on.row(n, "on", known, dropped(spread)));
+          rows.add(off.row(n, "off (reference)", 0, dropped(burst.endpoints())));
+          rows.add(on.row(n, "on", known, dropped(spread.endpoints())));
         } finally {
-          spread.forEach(UdpEndpoint::close);
-          burst.forEach(UdpEndpoint::close);
+          spread.close();
+          burst.close();
         }
       }
     }
@@ -109,14 +109,15 @@ public final class DiscoveryScaleBenchmark {
     rows.forEach(System.out::println);
   }
 
-  private static final Map<List<UdpEndpoint>, Integer> PORTS = new java.util.IdentityHashMap<>();
-
-  private static int portOf(List<UdpEndpoint> set) {
-    return PORTS.get(set);
+  /** One set of responders sharing a group port. */
+  private record Responders(List<UdpEndpoint> endpoints, int port) {
+    void close() {
+      endpoints.forEach(UdpEndpoint::close);
+    }
   }
 
   /** N real endpoints sharing {@code port} on lo, each with its own key, verifier and handler. */
-  private static List<UdpEndpoint> responders(int n, int port, AnswerSpread spread, Parts parts) {
+  private static Responders responders(int n, int port, AnswerSpread spread, Parts parts) {
     var settings = new NetworkSettings(new InterfaceSelection.Named(List.of("lo")), true,
         MulticastGroups.DEFAULT.ipv4(), false, MulticastGroups.DEFAULT.ipv6(), port, 0, Duration.ofSeconds(30),
         List.of());
@@ -128,8 +129,7 @@ public final class DiscoveryScaleBenchmark {
       set.add(UdpEndpoint.open(settings, host, Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 10_000),
           handler, new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime), Clock.systemUTC(), spread));
     }
-    PORTS.put(set, port);
-    return set;
+    return new Responders(List.copyOf(set), port);
   }
 
   /**
