@@ -59,6 +59,12 @@ public final class EventJournal implements AutoCloseable {
   private List<Pending> pending = new ArrayList<>();
   private long pendingBytes;
   private static final long MAX_PENDING_BYTES = 16L << 20;
+  /** How long an event appended with {@link #appendDeferred} may wait for company before its fsync. */
+  static final long DEFER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+  /** Whether something pending waits for its fsync now (not only deferred events). */
+  private boolean urgent;
+  /** When the oldest deferred event still pending was appended (System.nanoTime), if any. */
+  private long deferredSince = -1;
   private final Condition drained = lock.newCondition();
   private long nextSequence;
   private long durableSequence;
@@ -181,6 +187,19 @@ public final class EventJournal implements AutoCloseable {
    * {@value #MAX_PENDING_BYTES} bytes are not yet written.
    */
   public CompletableFuture<Long> appendAsync(JournalEvent event) {
+    return append(event, false);
+  }
+
+  /**
+   * As {@link #appendAsync}, but nobody waits for this one: it is written with the next event
+   * that is waited for, or after at most 10 ms. An execution's start, journaled just before the
+   * run, so shares the fsync of its finish instead of delaying it by one fsync of its own.
+   */
+  public CompletableFuture<Long> appendDeferred(JournalEvent event) {
+    return append(event, true);
+  }
+
+  private CompletableFuture<Long> append(JournalEvent event, boolean deferred) {
     lock.lock();
     try {
       while (pendingBytes > MAX_PENDING_BYTES && failure == null && !closed) {
@@ -192,7 +211,13 @@ public final class EventJournal implements AutoCloseable {
       var done = new CompletableFuture<Long>();
       pending.add(new Pending(line, sequence, done));
       pendingBytes += line.length;
-      work.signal();
+      if (!deferred || pendingBytes > MAX_PENDING_BYTES / 2) {
+        urgent = true;
+        work.signal();
+      } else if (deferredSince < 0) {
+        deferredSince = System.nanoTime();
+        work.signal(); // an idle writer starts its 10 ms wait
+      }
       return done;
     } finally {
       lock.unlock();
@@ -243,14 +268,28 @@ public final class EventJournal implements AutoCloseable {
       List<Pending> batch;
       lock.lock();
       try {
-        while (pending.isEmpty() && !closed) {
-          work.awaitUninterruptibly();
+        while (!closed && !urgent) {
+          if (pending.isEmpty()) {
+            work.awaitUninterruptibly();
+            continue;
+          }
+          long wait = deferredSince + DEFER_NANOS - System.nanoTime();
+          if (wait <= 0) {
+            break;
+          }
+          try {
+            work.awaitNanos(wait);
+          } catch (InterruptedException e) {
+            break; // nobody interrupts the writer; if someone does, write what is pending now
+          }
         }
         if (pending.isEmpty()) {
           return;
         }
         batch = pending;
         pending = new ArrayList<>();
+        urgent = false;
+        deferredSince = -1;
       } finally {
         lock.unlock();
       }

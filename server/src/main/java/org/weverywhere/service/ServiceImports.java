@@ -131,7 +131,7 @@ public class ServiceImports implements ImportProvider {
       Signatures known = signatures.get(address);
       if (known == null || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
           || !known.byName().containsKey(service)) {
-        var reply = udp.request(address, node(address), new Message.Describe(List.of("services"), DESCRIBE_PAD),
+        var reply = udp.request(address, node(address), new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
             timeout.dividedBy(2), 2);
         Map<String, Message.Service> byName = new ConcurrentHashMap<>();
         ((Message.Description) reply.message()).services().forEach(s -> byName.put(s.name(), s));

@@ -64,8 +64,8 @@ public final class TrafficLedger {
   /** Admits a request of {@code bytesIn} for {@code group}, charging them if allowed. */
   public synchronized Verdict admit(String group, long bytesIn) {
     long now = clock.getAsLong();
-    Account host = account(HOST, hostQuota, now);
-    Account account = account(group, quotas.apply(group), now);
+    Account host = hostAccount(now);
+    Account account = account(group, now);
     Refused refused = account.check(bytesIn, now, Limit.GROUP_RATE, Limit.GROUP_PERIOD, "group " + group);
     if (refused == null) {
       refused = host.check(bytesIn, now, Limit.HOST_RATE, Limit.HOST_PERIOD, "host");
@@ -81,24 +81,32 @@ public final class TrafficLedger {
   /** Charges traffic already under way (a reply, a fetched module) to the group and the host. */
   public synchronized void charge(String group, long bytes) {
     long now = clock.getAsLong();
-    account(group, quotas.apply(group), now).take(bytes, now);
-    account(HOST, hostQuota, now).take(bytes, now);
+    account(group, now).take(bytes, now);
+    hostAccount(now).take(bytes, now);
   }
 
   /** Bytes the host as a whole has used in the current period. */
   public synchronized long hostUsedThisPeriod() {
     long now = clock.getAsLong();
-    return account(HOST, hostQuota, now).periodUsed;
+    return hostAccount(now).periodUsed;
   }
 
   /** Bytes the group has used in the current period. */
   public synchronized long usedThisPeriod(String group) {
     long now = clock.getAsLong();
-    return account(group, quotas.apply(group), now).periodUsed;
+    return account(group, now).periodUsed;
   }
 
-  private Account account(String name, TrafficQuota quota, long now) {
-    Account account = accounts.computeIfAbsent(name, n -> new Account(quota, now));
+  private Account account(String group, long now) {
+    // the group's quota is looked up once, when its account opens: not on every request
+    return rolled(accounts.computeIfAbsent(group, g -> new Account(quotas.apply(g), now)), now);
+  }
+
+  private Account hostAccount(long now) {
+    return rolled(accounts.computeIfAbsent(HOST, h -> new Account(hostQuota, now)), now);
+  }
+
+  private Account rolled(Account account, long now) {
     account.roll(now, periodNanos);
     return account;
   }

@@ -221,4 +221,42 @@ class EventJournalTest {
     var refused = assertThrows(JournalException.class, () -> journal.append(event(1)));
     assertEquals(ErrorCode.JOURNAL_IO, refused.code());
   }
+
+  @Test
+  void aDeferredEventRidesWithTheNextAwaitedOne() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      var started = journal.appendDeferred(event(1));
+      var finished = journal.appendAsync(event(2));
+      assertEquals(2, finished.get(10, TimeUnit.SECONDS));
+      // written before the awaited one, in the same batch or an earlier one: already durable
+      assertTrue(started.isDone(), "the deferred event is on disk once a later one is");
+      assertEquals(1, started.get());
+      assertEquals(2, readAll(journal, 1).size());
+    }
+  }
+
+  @Test
+  void aDeferredEventAloneIsWrittenSoonAnyway() throws Exception {
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      long start = System.nanoTime();
+      var alone = journal.appendDeferred(event(1));
+      assertEquals(1, alone.get(10, TimeUnit.SECONDS));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(tookMs >= TimeUnit.NANOSECONDS.toMillis(EventJournal.DEFER_NANOS) - 1,
+          "waited for company first: " + tookMs + " ms");
+      assertEquals(1, readAll(journal, 1).size());
+    }
+  }
+
+  @Test
+  void closingWritesDeferredEventsAtOnce() throws Exception {
+    java.util.concurrent.CompletableFuture<Long> deferred;
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      deferred = journal.appendDeferred(event(1));
+    }
+    assertEquals(1, deferred.get(0, TimeUnit.SECONDS));
+    try (var reopened = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
+      assertEquals(1, readAll(reopened, 1).size());
+    }
+  }
 }

@@ -4,11 +4,18 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import org.weverywhere.net.Announcement;
+import org.weverywhere.net.DescriptionPager;
 import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 
 /** A daemon as its verified announce shows it: who, where its UDP and HTTP endpoints are, and its name. */
 record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, List<String> libraries) {
+  /** Per datagram of a paged describe: a page lost on the way is asked again, not the whole. */
+  private static final java.time.Duration PER_ATTEMPT = java.time.Duration.ofSeconds(1);
+  private static final int ATTEMPTS = 3;
+
   Peer {
     libraries = List.copyOf(libraries);
   }
@@ -19,12 +26,21 @@ record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, 
   }
 
   /**
-   * Describes it ({@code what} empty: everything); refusals and silence throw. Over HTTP: a UDP
-   * reply may be at most 3x the request, which a describe of more than a library or two exceeds, and
-   * the daemon then sends nothing at all.
+   * Describes it ({@code what} empty: everything); refusals and silence throw. Over UDP, page by
+   * page (PROTOCOL.md §4); over HTTP only when the daemon says one library's description does not
+   * fit a datagram ({@code WE5003}).
    */
   Message.Description describe(ClientOptions client, List<String> what) {
-    return (Message.Description) client.bulk().request(http(), node, new Message.Describe(what)).message();
+    try {
+      return client.udp().describe(udp, node, what, PER_ATTEMPT, ATTEMPTS);
+    } catch (ProtocolException e) {
+      if (e.reason() != Reason.OVERSIZED) {
+        throw e;
+      }
+      client.say("describe over UDP: " + e.getMessage() + "; asking over HTTP");
+      return DescriptionPager.collect(cursor -> (Message.Description) client.bulk()
+          .request(http(), node, new Message.Describe(what, cursor, 0)).message());
+    }
   }
 
   /** The base of its HTTP bulk channel, on the address it answered from. */

@@ -22,7 +22,9 @@ final class Replies {
       throw new ProtocolException(reason, peer + " refused: quota '" + error.quota().orElse("unnamed")
           + "' exceeded: " + error.message());
     }
-    if (reason != Reason.NOT_PERMITTED && reason != Reason.NOT_MEMBER && reason != Reason.BUSY) {
+    // OVERSIZED kept: "ask over HTTP instead" is something a client can act on
+    if (reason != Reason.NOT_PERMITTED && reason != Reason.NOT_MEMBER && reason != Reason.BUSY
+        && reason != Reason.OVERSIZED) {
       reason = Reason.REFUSED;
     }
     return fail(reason, peer + " refused (" + error.code() + "): " + error.message());

@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
@@ -103,5 +105,35 @@ public final class UdpClient {
     throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + message.type() + " in " + attempts
         + " attempt(s) of " + perAttempt.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
         + " unverifiable datagrams ignored)" : ""));
+  }
+
+  /**
+   * The whole description of {@code node} at {@code peer} over UDP, page by page. Each describe is
+   * padded to a third of a datagram, so that the no-amplification rule lets a full datagram come
+   * back. A daemon that cannot fit even one library in a datagram answers {@code OVERSIZED}: the
+   * caller may then describe over HTTP.
+   */
+  public Message.Description describe(InetSocketAddress peer, Fingerprint node, List<String> what,
+      Duration perAttempt, int attempts) {
+    return DescriptionPager.collect(cursor -> {
+      Message reply = request(peer, node, padded(node, what, cursor), perAttempt, attempts).message();
+      if (!(reply instanceof Message.Description page)) {
+        throw new ProtocolException(Reason.REFUSED, peer + " answered describe with " + reply.type());
+      }
+      return page;
+    });
+  }
+
+  /** A describe of at least a third of a datagram (the largest reply is three times the request). */
+  public Message.Describe padded(Fingerprint node, List<String> what, Optional<String> cursor) {
+    int target = (WireLimits.UDP_DATAGRAM_BYTES + WireLimits.AMPLIFICATION_FACTOR - 1)
+        / WireLimits.AMPLIFICATION_FACTOR;
+    Header sample = Header.fresh(Audience.node(node), clock.instant());
+    int bare = signer.signedSize(sample, new Message.Describe(what, cursor, 0));
+    int pad = Math.max(0, target - bare - 8); // the "pad" key and its head cost up to 8 bytes more
+    for (int i = 0; i < 16 && signer.signedSize(sample, new Message.Describe(what, cursor, pad)) < target; i++) {
+      pad++;
+    }
+    return new Message.Describe(what, cursor, pad);
   }
 }

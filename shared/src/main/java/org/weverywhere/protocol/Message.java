@@ -70,19 +70,22 @@ public sealed interface Message {
 
   /**
    * Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free.
-   * {@code pad} zero bytes make the request larger so that a bigger reply stays within the UDP
-   * no-amplification rule (replies at most 3x the request).
+   * A long description comes in pages: {@code cursor} is the {@code next} of the page before
+   * (absent for the first page). {@code pad} zero bytes make the datagram larger, so that the
+   * no-amplification rule lets a fuller page come back over UDP.
    */
-  record Describe(List<String> what, int pad) implements Message {
+  record Describe(List<String> what, Optional<String> cursor, int pad) implements Message {
     public Describe {
       what = List.copyOf(what);
-      if (pad < 0 || pad > 1024) {
-        throw new IllegalArgumentException("pad must be 0 to 1024 bytes");
+      Objects.requireNonNull(cursor, "cursor");
+      if (pad < 0) {
+        throw new IllegalArgumentException("pad cannot be negative: " + pad);
       }
     }
 
+    /** The first page, unpadded. */
     public Describe(List<String> what) {
-      this(what, 0);
+      this(what, Optional.empty(), 0);
     }
 
     public String type() {
@@ -90,20 +93,37 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return pad == 0 ? Map.of("what", what) : Map.of("what", what, "pad", new byte[pad]);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("what", what);
+      cursor.ifPresent(c -> body.put("cursor", c));
+      if (pad > 0) {
+        body.put("pad", new byte[pad]);
+      }
+      return body;
     }
 
     static Describe read(Fields f) {
-      return new Describe(f.texts("what"), f.has("pad") ? Math.min(1024, f.bytes("pad").length) : 0);
+      // pad's bytes mean nothing, only its type is checked: the count of them is all that is kept
+      return new Describe(f.texts("what"), f.optionalText("cursor"), f.has("pad") ? f.bytes("pad").length : 0);
     }
   }
 
-  /** What a host offers. Host facts appear only when the requester has {@code observe}. */
-  record Description(Map<String, Long> host, List<Library> libraries, List<Service> services) implements Message {
+  /**
+   * What a host offers. Host facts appear only when the requester has {@code observe}, and (like
+   * services) only on the first page; {@code next}, when present, is the cursor of the next page.
+   */
+  record Description(Map<String, Long> host, List<Library> libraries, List<Service> services, Optional<String> next)
+      implements Message {
     public Description {
       host = Map.copyOf(host);
       libraries = List.copyOf(libraries);
       services = List.copyOf(services);
+      Objects.requireNonNull(next, "next");
+    }
+
+    /** A whole description, in one page. */
+    public Description(Map<String, Long> host, List<Library> libraries, List<Service> services) {
+      this(host, libraries, services, Optional.empty());
     }
 
     public String type() {
@@ -111,15 +131,19 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("host", new LinkedHashMap<>(host),
-          "libraries", libraries.stream().map(Library::toMap).toList(),
-          "services", services.stream().map(Service::toMap).toList());
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("host", new LinkedHashMap<>(host));
+      body.put("libraries", libraries.stream().map(Library::toMap).toList());
+      body.put("services", services.stream().map(Service::toMap).toList());
+      next.ifPresent(n -> body.put("next", n));
+      return body;
     }
 
     static Description read(Fields f) {
       return new Description(f.entries("host", v -> (Long) v, Long.class),
           f.list("libraries", (item, at) -> Library.read(Fields.of(item, at))),
-          f.list("services", (item, at) -> Service.read(Fields.of(item, at))));
+          f.list("services", (item, at) -> Service.read(Fields.of(item, at))),
+          f.optionalText("next"));
     }
   }
 

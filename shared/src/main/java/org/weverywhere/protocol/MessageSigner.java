@@ -20,6 +20,11 @@ public final class MessageSigner {
     return Sign1.sign(MessageCodec.encode(header, message), keys.getPrivate(), keys.getPublic());
   }
 
+  /** The exact length {@link #sign} would give, without the cost of a signature. */
+  public int signedSize(Header header, Message message) {
+    return Sign1.size(MessageCodec.encode(header, message).length);
+  }
+
   public PublicKey publicKey() {
     return keys.getPublic();
   }

@@ -56,6 +56,19 @@ final class Sign1 {
     return out.toByteArray();
   }
 
+  /**
+   * How many bytes {@link #sign} makes of a payload of {@code payloadLength} bytes: tag, array
+   * head, the 38-byte protected header, the empty map, the payload and the 64-byte signature,
+   * each byte string with its shortest head. Lets a sender fit a reply to a size without signing.
+   */
+  static int size(int payloadLength) {
+    return 1 + 1 + (2 + 38) + 1 + bstrHead(payloadLength) + payloadLength + (2 + 64);
+  }
+
+  private static int bstrHead(int length) {
+    return length < 24 ? 1 : length < 256 ? 2 : length < 65_536 ? 3 : 5;
+  }
+
   /** A structurally valid envelope: the parts still to be checked. */
   record Parts(byte[] protectedHeader, SignerKeys.Signer signer, byte[] payload, byte[] signature) {}
 

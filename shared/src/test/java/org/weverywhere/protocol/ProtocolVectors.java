@@ -118,6 +118,25 @@ final class ProtocolVectors {
     unknown.put("t", "teleport");
     v.put("unknown-type", rejected("A signed message of type teleport.", signPayload(client, unknown), "udp",
         Reason.UNKNOWN_TYPE, List.of()));
+
+    // paged describe: the second page asked for (cursor = the first page's next), padded to 400 bytes
+    String cursor = "3a".repeat(32);
+    byte[] page = sign(client, header(11, Audience.node(nodeId), SIGNED_AT),
+        new Message.Describe(List.of("libraries"), Optional.of(cursor), 100));
+    v.put("valid-describe-page", valid("The describe of a second page: cursor = the next of the first, and 100"
+        + " bytes of pad, so that at " + page.length + " bytes it may get a whole datagram back (3x, at most 1200).", page,
+        "udp", true));
+    Header pageReply = new Header(1, id(12), SIGNED_AT, Audience.ANY, Optional.of(id(11)), Optional.empty());
+    byte[] description = sign(node, pageReply, new Message.Description(Map.of(),
+        List.of(new Message.Library("math", "1.0.0", HEX.parseHex("4b".repeat(32)), 1234,
+            List.of("add (i32, i32) -> i32"))), List.of(), Optional.of("4b".repeat(32))));
+    v.put("valid-description-page", valid("The node's page answering valid-describe-page: one library, and next ="
+        + " its hash, where the page after starts.", description, "udp", false));
+    Map<String, Object> badPad = payload(header(13, Audience.node(nodeId), SIGNED_AT),
+        new Message.Describe(List.of()));
+    badPad.put("body", Map.of("what", List.of(), "pad", "not bytes"));
+    v.put("describe-pad-not-bytes", rejected("A describe whose pad is text: pad must be a byte string.",
+        signPayload(client, badPad), "udp", Reason.MALFORMED, List.of()));
     return v;
   }
 

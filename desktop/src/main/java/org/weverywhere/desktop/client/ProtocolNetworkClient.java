@@ -93,8 +93,10 @@ public final class ProtocolNetworkClient implements NetworkClient {
 
   @Override
   public Message.Description describe(PeerAddress peer) {
-    return expect(bulk(WireLimits.HTTP).request(peer.http(), peer.node(),
-        new Message.Describe(List.of("host", "libraries", "services"))), Message.Description.class, peer);
+    // a host with more than a page of libraries (1,000 over HTTP) answers in pages
+    return org.weverywhere.net.DescriptionPager.collect(cursor -> expect(bulk(WireLimits.HTTP).request(peer.http(),
+        peer.node(), new Message.Describe(List.of("host", "libraries", "services"), cursor, 0)),
+        Message.Description.class, peer));
   }
 
   @Override

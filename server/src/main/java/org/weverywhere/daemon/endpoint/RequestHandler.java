@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.events.JournalException;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
@@ -72,6 +75,11 @@ public final class RequestHandler {
     this.control = control;
   }
 
+  /** The HTTP bulk port this daemon announces: where to ask what does not fit a datagram. */
+  int httpPort() {
+    return httpPort;
+  }
+
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
   public Message.Announce announce() {
     return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
@@ -80,43 +88,68 @@ public final class RequestHandler {
 
   /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
   public Optional<Message> handle(SignedMessage request, Transport transport) {
+    return answer(request, transport).whenRecorded();
+  }
+
+  /**
+   * A reply and the journal write it must not overtake: a sender may sign the reply while the
+   * event goes to disk, but sends it only after {@link Answer#whenRecorded()}.
+   */
+  public record Answer(Optional<Message> reply, CompletableFuture<Long> recorded) {
+    static final Answer NONE = new Answer(Optional.empty(), CompletableFuture.completedFuture(-1L));
+
+    static Answer now(Message reply) {
+      return new Answer(Optional.of(reply), CompletableFuture.completedFuture(-1L));
+    }
+
+    /** The reply, once its event is on disk; a journal that cannot write fails the request instead. */
+    public Optional<Message> whenRecorded() {
+      try {
+        recorded.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof JournalException j ? j
+            : new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written", e.getCause());
+      }
+      return reply;
+    }
+  }
+
+  /** As {@link #handle}, without waiting for the journal: see {@link Answer}. */
+  public Answer answer(SignedMessage request, Transport transport) {
     Requester requester;
     try {
       requester = authorizer.get().authorize(request);
     } catch (ProtocolException refused) {
-      record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage()));
-      return Optional.of(error(refused.code(), refused.getMessage(), Optional.empty()));
+      return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
+          record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage())));
     }
     // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate.
     if (traffic.admit(requester.chargedGroup(), request.size())
         instanceof TrafficLedger.Refused over) {
-      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", quotaName(over.limit()))
-          .put("reason", over.reason()));
-      return Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))));
+      return new Answer(Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit())))),
+          record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", quotaName(over.limit()))
+              .put("reason", over.reason())));
     }
-    // Every admitted request is on the bill with its bytes (a discover or describe does not wait for
-    // the disk); other daemons' announcements are not requests.
-    if (!(request.message() instanceof Message.Announce || request.message() instanceof Message.Bye)) {
-      recordAsync(request, requester, "org.weverywhere.request.received", event -> event.put("bytesIn", request.size()));
-    }
-    Message reply = switch (request.message()) {
-      case Message.Discover discover -> announce();
-      case Message.Describe describe -> describe(describe, requester);
+    // Every admitted request is on the bill with its bytes, written with the next durable event
+    // (a discover or describe does not wait for the disk).
+    recordAsync(request, requester, "org.weverywhere.request.received", event -> event.put("bytesIn", request.size()));
+    return switch (request.message()) {
+      case Message.Discover discover -> Answer.now(announce());
+      case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
       case Message.Fetch fetch -> admitted(() -> fetch(fetch, requester, request, transport));
       case Message.Execute execute -> admitted(() -> execute(execute, requester, request));
       case Message.ServiceCall call -> admitted(() -> call(call, requester, request));
-      case Message.Control action -> control.perform(action, "key " + request.fingerprint()
-          + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")");
-      default -> null; // replies and announcements are not requests
+      case Message.Control action -> Answer.now(control.perform(action, "key " + request.fingerprint()
+          + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")"));
+      default -> Answer.NONE; // replies and announcements are not requests
     };
-    return Optional.ofNullable(reply);
   }
 
   /** Work goes through the intake: refused while the daemon drains, counted while it runs. */
-  private Message admitted(Supplier<Message> work) {
+  private Answer admitted(Supplier<Answer> work) {
     if (!intake.enter()) {
-      return error(ErrorCode.CONTROL_DRAINING, "this daemon is draining: it finishes what it runs and takes "
-          + "no new work; ask another peer", Optional.empty());
+      return Answer.now(error(ErrorCode.CONTROL_DRAINING, "this daemon is draining: it finishes what it runs and takes "
+          + "no new work; ask another peer", Optional.empty()));
     }
     try {
       return work.get();
@@ -128,10 +161,12 @@ public final class RequestHandler {
   /** The transport a request came by: a fetched module only fits in a bulk (HTTP) reply. */
   public enum Transport { UDP, HTTP }
 
-  private Message describe(Message.Describe describe, Requester requester) {
+  private Message describe(Message.Describe describe, Requester requester, Transport transport) {
     boolean all = describe.what().isEmpty();
     Map<String, Long> host = new LinkedHashMap<>();
-    if ((all || describe.what().contains("host")) && requester.may(Privilege.OBSERVE)) {
+    // host facts and services travel on the first page only
+    boolean first = describe.cursor().isEmpty();
+    if (first && (all || describe.what().contains("host")) && requester.may(Privilege.OBSERVE)) {
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       host.put("cores", (long) Runtime.getRuntime().availableProcessors());
       host.put("ram-bytes", os.getTotalMemorySize());
@@ -139,13 +174,15 @@ public final class RequestHandler {
       host.put("uptime-ms", ManagementFactory.getRuntimeMXBean().getUptime());
     }
     List<Message.Library> offered = all || describe.what().contains("libraries")
-        ? libraries.list().stream().map(RequestHandler::library).toList()
+        ? DescriptionPages.after(libraries.list().stream().map(RequestHandler::library).toList(), describe.cursor())
         : List.of();
-    List<Message.Service> running = all || describe.what().contains("services")
+    List<Message.Service> running = first && (all || describe.what().contains("services"))
         ? services.snapshot().stream().map(RequestHandler::service).toList()
         : List.of();
-    return new Message.Description(host, offered, running);
+    return DescriptionPages.page(host, offered, running,
+        transport == Transport.UDP ? DescriptionPages.UDP_PAGE : DescriptionPages.HTTP_PAGE);
   }
+
 
   private static Message.Service service(ServiceSnapshot service) {
     return new Message.Service(service.name(), service.library(), service.sha256().map(HexFormat.of()::parseHex),
@@ -154,13 +191,13 @@ public final class RequestHandler {
         service.reason());
   }
 
-  private Message call(Message.ServiceCall call, Requester requester, SignedMessage request) {
+  private Answer call(Message.ServiceCall call, Requester requester, SignedMessage request) {
     if (call.chain().size() >= maxDepth) {
       String why = "call of " + call.service() + "." + call.function() + " refused: the chain has crossed "
           + call.chain().size() + " hosts, calls.max-depth is " + maxDepth;
-      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
-          .put("service", call.service()).put("function", call.function()).put("reason", why));
-      return error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty());
+      return new Answer(Optional.of(error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty())),
+          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+              .put("service", call.service()).put("function", call.function()).put("reason", why)));
     }
     // a forwarded call names who started the chain; the signer (a host) is who is charged here
     var origin = new CallOrigin(call.origin().orElse(request.fingerprint().toString()),
@@ -170,18 +207,17 @@ public final class RequestHandler {
       outcome = origin.bind(() -> services.call(call.service(), call.function(),
           call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups()));
     } catch (ServiceException refused) {
-      record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
-          .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage()));
-      return error(refused.code(), refused.getMessage(), Optional.empty());
+      return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
+          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+              .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage())));
     }
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // journaled before the reply leaves, like an execution: usage is attributed to the signer
-    record(request, requester, "org.weverywhere.service.called", event -> origin(call, Results.describe(outcome, event))
-        .put("service", call.service()).put("function", call.function())
-        .put("bytesIn", request.size()).put("bytesOut", bytesOut));
-    return reply;
+    return new Answer(Optional.of(reply), record(request, requester, "org.weverywhere.service.called",
+        event -> origin(call, Results.describe(outcome, event)).put("service", call.service())
+            .put("function", call.function()).put("bytesIn", request.size()).put("bytesOut", bytesOut)));
   }
 
   private static Message.Library library(Library library) {
@@ -193,29 +229,30 @@ public final class RequestHandler {
         library.size(), exports);
   }
 
-  private Message fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {
+  private Answer fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {
     Library library;
     try {
       library = libraries.find(fetch.library());
     } catch (StoreException missing) {
-      return error(missing.code(), missing.getMessage(), Optional.empty());
+      return Answer.now(error(missing.code(), missing.getMessage(), Optional.empty()));
     }
     if (fetch.sha256().isPresent() && !HexFormat.of().formatHex(fetch.sha256().get()).equals(library.sha256())) {
-      return error(ErrorCode.STORE_NOT_FOUND, "library '" + fetch.library() + "' here has hash "
-          + library.sha256() + ", not the one asked for", Optional.empty());
+      return Answer.now(error(ErrorCode.STORE_NOT_FOUND, "library '" + fetch.library() + "' here has hash "
+          + library.sha256() + ", not the one asked for", Optional.empty()));
     }
     if (transport == Transport.UDP) {
-      return error(ErrorCode.PROTOCOL_OVERSIZED, "a module travels by the HTTP bulk channel (port "
-          + httpPort + "), not UDP", Optional.empty());
+      return Answer.now(error(ErrorCode.PROTOCOL_OVERSIZED, "a module travels by the HTTP bulk channel (port "
+          + httpPort + "), not UDP", Optional.empty()));
     }
     byte[] bytes = libraries.bytes(library.sha256());
     traffic.charge(requester.chargedGroup(), bytes.length);
-    record(request, requester, "org.weverywhere.fetch.served", event -> event
+    var recorded = record(request, requester, "org.weverywhere.fetch.served", event -> event
         .put("library", library.sha256()).put("bytesOut", bytes.length));
-    return new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()), bytes);
+    return new Answer(Optional.of(new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()),
+        bytes)), recorded);
   }
 
-  private Message execute(Message.Execute execute, Requester requester, SignedMessage request) {
+  private Answer execute(Message.Execute execute, Requester requester, SignedMessage request) {
     byte[] module;
     String target;
     switch (execute.target()) {
@@ -225,7 +262,7 @@ public final class RequestHandler {
           module = libraries.bytes(library.sha256());
           target = library.sha256();
         } catch (StoreException missing) {
-          return error(missing.code(), missing.getMessage(), Optional.empty());
+          return Answer.now(error(missing.code(), missing.getMessage(), Optional.empty()));
         }
       }
       case Message.ModuleTarget sent -> {
@@ -249,16 +286,15 @@ public final class RequestHandler {
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
-    // Journaled before the reply leaves: a completed execution is never missing from the bill.
-    if (outcome instanceof Outcome.Refused refused) {
-      record(request, requester, "org.weverywhere.quota.refused", event -> event.put("module", target)
-          .put("quota", refused.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-          .put("reason", refused.reason()));
-    } else {
-      record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
-          .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
-    }
-    return reply;
+    // Journaled before the reply leaves (Answer.whenRecorded): a completed execution is never
+    // missing from the bill, and a refused one is on it as the quota it met.
+    var recorded = outcome instanceof Outcome.Refused refused
+        ? record(request, requester, "org.weverywhere.quota.refused", event -> event.put("module", target)
+            .put("quota", refused.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+            .put("reason", refused.reason()))
+        : record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
+            .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    return new Answer(Optional.of(reply), recorded);
   }
 
   /** A forwarded call's original requester and depth, so the bill can follow the chain to its start. */
@@ -283,13 +319,18 @@ public final class RequestHandler {
   }
 
   /** Appends one event with who asked, the group charged and the message's identity. */
-  private void record(SignedMessage request, Requester requester, String type, EventData data) {
-    // A journal that cannot write throws: the request fails rather than run unbilled.
-    journal.append(event(request, requester, type, data));
+  /**
+   * Appends one event with who asked, the group charged and the message's identity; the reply
+   * waits for it ({@link Answer#whenRecorded}). A journal that cannot write fails the request
+   * rather than let it go unbilled.
+   */
+  private CompletableFuture<Long> record(SignedMessage request, Requester requester, String type, EventData data) {
+    return journal.appendAsync(event(request, requester, type, data));
   }
 
   private void recordAsync(SignedMessage request, Requester requester, String type, EventData data) {
-    journal.appendAsync(event(request, requester, type, data));
+    // deferred: written with the next durable event's fsync rather than one of its own
+    journal.appendDeferred(event(request, requester, type, data));
   }
 
   private static JournalEvent event(SignedMessage request, Requester requester, String type, EventData data) {

@@ -16,6 +16,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
+import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -52,6 +58,10 @@ public final class UdpEndpoint implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
   /** Requests being handled at once; datagrams beyond it are dropped (and counted), not queued. */
   private static final int IN_FLIGHT = 64;
+  /** Answers to discover waiting for their spread delay; beyond it they are dropped (and counted). */
+  private static final int SPREAD_PENDING = 4_096;
+  /** Other daemons remembered for the spread; more than this many on one LAN all count as this many. */
+  private static final int KNOWN_PEERS = 4_096;
 
   private final NetworkSettings settings;
   private final MessageSigner host;
@@ -74,14 +84,23 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Thread receiver;
+  private final AnswerSpread spread;
+  private final KnownPeers peers;
+  private final ScheduledExecutorService spreader =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("udp-answer-spread").daemon().factory());
+  private final AtomicInteger spreadPending = new AtomicInteger();
 
   /** One bound channel, where it sends replies from, and the multicast groups it serves. */
   private record Listener(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic,
       InetAddress group) {}
 
   private UdpEndpoint(NetworkSettings settings, MessageSigner host, Verifier verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock) throws IOException {
+      SourceLimiter sources, Clock clock, AnswerSpread spread) throws IOException {
     this.settings = settings;
+    this.spread = spread;
+    // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
+    this.peers = new KnownPeers(KNOWN_PEERS, settings.announceInterval().multipliedBy(3), System::nanoTime);
     this.host = host;
     this.verifier = verifier;
     this.handler = handler;
@@ -94,8 +113,15 @@ public final class UdpEndpoint implements AutoCloseable {
   /** Binds and joins as configured, starts answering, and announces this daemon. */
   public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
       RequestHandler handler, SourceLimiter sources, Clock clock) {
+    return open(settings, host, verifier, handler, sources, clock, AnswerSpread.DEFAULT);
+  }
+
+  /** As {@link #open(NetworkSettings, MessageSigner, Verifier, RequestHandler, SourceLimiter, Clock)}, with
+   * answers to discover spread by {@code spread} instead of the protocol's default. */
+  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
+      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread) {
     try {
-      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock);
+      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread);
       endpoint.bind();
       endpoint.receiver.start();
       endpoint.announce(handler.announce());
@@ -223,6 +249,17 @@ public final class UdpEndpoint implements AutoCloseable {
       count(refused.reason().name()); // never answered: an answer would help reflection attacks
       return;
     }
+    // Announcements are not requests: they tell how many daemons share the LAN, nothing is answered.
+    if (request.message() instanceof Message.Announce || request.message() instanceof Message.Bye) {
+      if (!request.fingerprint().equals(host.fingerprint())) {
+        if (request.message() instanceof Message.Bye) {
+          peers.gone(request.fingerprint());
+        } else {
+          peers.heard(request.fingerprint());
+        }
+      }
+      return;
+    }
     if (!inFlight.tryAcquire()) {
       count("busy");
       return;
@@ -241,7 +278,8 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
       throws IOException {
-    Optional<Message> reply = handler.handle(request, RequestHandler.Transport.UDP);
+    RequestHandler.Answer answer = handler.answer(request, RequestHandler.Transport.UDP);
+    Optional<Message> reply = answer.reply();
     if (reply.isEmpty()) {
       return;
     }
@@ -256,11 +294,45 @@ public final class UdpEndpoint implements AutoCloseable {
         wire = host.sign(header, announce);
       }
     }
+    // A description too long for one datagram goes as its first page, the client asks for the next.
+    if (wire.length > limit && reply.get() instanceof Message.Description whole
+        && request.message() instanceof Message.Describe describe) {
+      Message page = DescriptionPages.fit(whole, describe.cursor(), limit, m -> host.signedSize(header, m),
+          handler.httpPort());
+      wire = host.sign(header, page);
+    }
+    // signed while the journal syncs; nothing leaves before the request's event is on disk
+    answer.whenRecorded();
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
     }
-    listener.replyFrom().send(ByteBuffer.wrap(wire), to);
+    Duration delay = request.message() instanceof Message.Discover
+        ? spread.delay(peers.count(), ThreadLocalRandom.current())
+        : Duration.ZERO;
+    if (delay.isZero()) {
+      listener.replyFrom().send(ByteBuffer.wrap(wire), to);
+      return;
+    }
+    if (spreadPending.incrementAndGet() > SPREAD_PENDING) {
+      spreadPending.decrementAndGet();
+      count("spread-full");
+      return;
+    }
+    byte[] datagram = wire;
+    spreader.schedule(() -> {
+      spreadPending.decrementAndGet();
+      try {
+        listener.replyFrom().send(ByteBuffer.wrap(datagram), to);
+      } catch (IOException e) {
+        count("send-failed");
+      }
+    }, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Other daemons heard announcing recently: what the spread of answers to discover grows with. */
+  public int knownPeers() {
+    return peers.count();
   }
 
   /** Sends {@code message} (announce or bye) to the groups on every interface served. */
@@ -307,7 +379,7 @@ public final class UdpEndpoint implements AutoCloseable {
       for (Listener listener : listeners) {
         listener.channel().close();
       }
-      receiver.join(java.time.Duration.ofSeconds(5));
+      receiver.join(Duration.ofSeconds(5));
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
     } catch (InterruptedException e) {
@@ -315,5 +387,6 @@ public final class UdpEndpoint implements AutoCloseable {
     }
     workers.shutdownNow();
     guests.shutdownNow();
+    spreader.shutdownNow();
   }
 }

@@ -100,7 +100,7 @@ public final class JournalBenchmark {
         }
         for (int i = 0; i < perRound; i++) {
           long start = System.nanoTime();
-          journal.appendAsync(JournalEvent.unsequenced("org.weverywhere.execution.started", "execute", data(i)));
+          journal.appendDeferred(JournalEvent.unsequenced("org.weverywhere.execution.started", "execute", data(i)));
           executor.execute(add);
           journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute", data(i)));
           journaled[r * perRound + i] = System.nanoTime() - start;

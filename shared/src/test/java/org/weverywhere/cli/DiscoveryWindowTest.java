@@ -1,0 +1,17 @@
+package org.weverywhere.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.weverywhere.net.AnswerSpread;
+import picocli.CommandLine;
+
+/** The CLI's default wait for answers must cover the daemons' longest answer spread (PROTOCOL.md §6). */
+class DiscoveryWindowTest {
+  @Test
+  void peersWaitsForTheWholeSpreadByDefault() {
+    var peers = new CommandLine(new Main()).getSubcommands().get("peers").getCommandSpec();
+    double seconds = Double.parseDouble(peers.findOption("--timeout").defaultValue());
+    assertEquals(AnswerSpread.CLIENT_WINDOW.toMillis(), Math.round(seconds * 1000));
+  }
+}
