@@ -101,7 +101,8 @@ class ScreenshotsTest {
     robot.clickOn("#arg1").write("2");
     robot.clickOn("#sendButton");
     waitFor(() -> explorer.submit().outcomeProperty().get() != null);
-    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 42 : i32"));
+    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 42 : i32"),
+        explorer.submit().outcomeTextProperty().get());
     shoot(out.resolve("submit.png"));
 
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("hello"))));
