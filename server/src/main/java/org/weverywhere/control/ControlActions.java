@@ -22,7 +22,6 @@ import org.weverywhere.events.JournalReader;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.service.ServiceException;
-import org.weverywhere.service.ServiceSnapshot;
 import org.weverywhere.service.Services;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
@@ -79,8 +78,9 @@ public class ControlActions {
         case "group-remove-key" -> edits.removeKey(args, by);
         case "publish" -> publish(control.module(), by);
         case "unpublish" -> unpublish(args, by);
-        case "service-start" -> service(services.start(args.required("service")), "started", by);
-        case "service-stop" -> service(services.stop(args.required("service")), "stopped", by);
+        // the service journals its own start and stop, naming who asked
+        case "service-start" -> StatusReport.service(services.start(args.required("service"), by));
+        case "service-stop" -> StatusReport.service(services.stop(args.required("service"), by));
         case "drain" -> drain(args, by);
         case "resume" -> resume(by);
         case "events" -> events(args);
@@ -168,14 +168,6 @@ public class ControlActions {
     data.put("library", library.label());
     data.put("sha256", library.sha256());
     return data;
-  }
-
-  // ---- services ----
-
-  private Map<String, Object> service(ServiceSnapshot service, String what, String by) {
-    journal.append(JournalEvent.unsequenced("org.weverywhere.service." + what, service.name(),
-        JsonNodeFactory.instance.objectNode().put("by", by).put("service", service.name())));
-    return StatusReport.service(service);
   }
 
   // ---- draining ----

@@ -109,17 +109,17 @@ public class Services {
     }
   }
 
-  /** Starts a declared service (again, after a stop or a failure). */
-  public ServiceSnapshot start(String name) {
+  /** Starts a declared service (again, after a stop or a failure); {@code by} is who asked, for the journal. */
+  public ServiceSnapshot start(String name, String by) {
     ServicePool pool = pool(name);
-    pool.start("started by control");
+    pool.start("started by " + by);
     return pool.snapshot();
   }
 
-  /** Stops a service; calls in flight finish. */
-  public ServiceSnapshot stop(String name) {
+  /** Stops a service; calls in flight finish. {@code by} is who asked, for the journal. */
+  public ServiceSnapshot stop(String name, String by) {
     ServicePool pool = pool(name);
-    pool.stop("stopped by control");
+    pool.stop("stopped by " + by);
     return pool.snapshot();
   }
 

@@ -154,7 +154,7 @@ class ServicesTest {
     assertEquals(ErrorCode.SERVICE_NOT_RUNNING, refused.code());
     assertTrue(refused.getMessage().startsWith("service 'kv' is failed: 3 failures"), refused.getMessage());
 
-    assertEquals(ServiceState.RUNNING, services.start("kv").state());
+    assertEquals(ServiceState.RUNNING, services.start("kv", "a test").state());
     assertEquals(List.of(new I32(0)), returned(call("kv", "count")));
     assertTrue(eventTypes().contains("org.weverywhere.service.failed"));
   }
@@ -163,11 +163,11 @@ class ServicesTest {
   void stoppedServicesRefuseCallsAndStartAgain() throws IOException {
     services("services.kv.library = kv\nservices.kv.instances = 2\n");
     assertEquals(2, snapshot("kv").live());
-    ServiceSnapshot stopped = services.stop("kv");
+    ServiceSnapshot stopped = services.stop("kv", "a test");
     assertEquals(ServiceState.STOPPED, stopped.state());
     assertEquals(0, stopped.live());
     assertEquals(ErrorCode.SERVICE_NOT_RUNNING, assertThrows(ServiceException.class, () -> call("kv", "count")).code());
-    assertEquals(2, services.start("kv").live());
+    assertEquals(2, services.start("kv", "a test").live());
     returned(call("kv", "count"));
   }
 

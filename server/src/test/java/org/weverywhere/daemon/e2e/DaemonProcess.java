@@ -50,16 +50,16 @@ public final class DaemonProcess {
       System.out.println("READY " + daemon.identity().nodeId());
       System.out.flush();
       // bounded by the parent: it closes our stdin or kills us when the test ends; meanwhile a line
-      // "stop-service NAME" or "start-service NAME" stops or starts a service, as the control socket will
+      // "stop-service NAME" or "start-service NAME" stops or starts a service, as `ctl service` does
       var lines = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("stop-service ")) {
-          container.select(org.weverywhere.service.Services.class).get().stop(line.substring("stop-service ".length()));
+          container.select(org.weverywhere.service.Services.class).get().stop(line.substring("stop-service ".length()), "the test harness");
           System.out.println("STOPPED-SERVICE " + line.substring("stop-service ".length()));
           System.out.flush();
         } else if (line.startsWith("start-service ")) {
           var started = container.select(org.weverywhere.service.Services.class).get()
-              .start(line.substring("start-service ".length()));
+              .start(line.substring("start-service ".length()), "the test harness");
           System.out.println("SERVICE " + started.name() + " " + started.state().text());
           System.out.flush();
         }
