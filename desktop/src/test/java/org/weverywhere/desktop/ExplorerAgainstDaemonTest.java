@@ -167,6 +167,7 @@ class ExplorerAgainstDaemonTest {
     await("the daemon answered", () -> explorer.submit().outcomeProperty().get() != null);
     String shown = outcome(robot);
     assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time "), shown);
+    assertTrue(shown.matches("(?s).*, wall \\d+\\.\\d{3} ms, peak memory \\d+ KiB \\(the daemon's count\\).*"), shown);
     assertEquals("results: 42 : i32", robot.lookup("#outcomeHeadline").queryAs(Label.class).getText());
   }
 

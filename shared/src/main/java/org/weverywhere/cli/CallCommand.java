@@ -88,6 +88,8 @@ final class CallCommand implements Callable<Integer> {
           .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v))).toList());
       doc.put("stderr", new String(result.stderr(), StandardCharsets.UTF_8));
       doc.put("cpuNanos", result.cpuNanos());
+      doc.put("wallNanos", result.wallNanos());
+      doc.put("peakMemoryBytes", result.peakMemoryBytes());
       out.println(Json.document(doc));
     } else {
       result.values().forEach(v -> out.println(FunctionSignature.show(v)));

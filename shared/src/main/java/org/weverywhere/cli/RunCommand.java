@@ -141,6 +141,8 @@ final class RunCommand implements Callable<Integer> {
       doc.put("values", result.values().stream()
           .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v))).toList());
       doc.put("cpuNanos", result.cpuNanos());
+      doc.put("wallNanos", result.wallNanos());
+      doc.put("peakMemoryBytes", result.peakMemoryBytes());
       out.println(Json.document(doc));
       out.flush();
     } else {

@@ -357,10 +357,15 @@ public sealed interface Message {
    * How an execution ended: {@code outcome} is completed, trapped, out-of-fuel, over-memory or
    * interrupted; {@code exit} the WASI exit status; {@code values} a call's results.
    */
-  record Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos)
-      implements Message {
+  record Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos,
+      long wallNanos, long peakMemoryBytes) implements Message {
     public Result {
       values = List.copyOf(values);
+    }
+
+    /** A result that reports CPU time only (wall time and memory unknown: 0). */
+    public Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos) {
+      this(outcome, exit, stdout, stderr, values, cpuNanos, 0, 0);
     }
 
     public String type() {
@@ -375,6 +380,12 @@ public sealed interface Message {
       body.put("stderr", stderr);
       body.put("values", values.stream().map(WasmValue::toList).toList());
       body.put("cpu_ns", cpuNanos);
+      if (wallNanos > 0) {
+        body.put("wall_ns", wallNanos);
+      }
+      if (peakMemoryBytes > 0) {
+        body.put("mem", peakMemoryBytes);
+      }
       return body;
     }
 
@@ -384,7 +395,8 @@ public sealed interface Message {
         throw Fields.malformed(f.path() + ".exit", "a 32-bit integer");
       }
       return new Result(f.text("outcome"), (int) exit, f.bytes("stdout"), f.bytes("stderr"),
-          f.list("values", WasmValue::read), f.integer("cpu_ns"));
+          f.list("values", WasmValue::read), f.integer("cpu_ns"), f.has("wall_ns") ? f.integer("wall_ns") : 0,
+          f.has("mem") ? f.integer("mem") : 0);
     }
   }
 

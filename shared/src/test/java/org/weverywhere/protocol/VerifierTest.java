@@ -73,6 +73,7 @@ class VerifierTest {
     assertEquals(Message.TYPES.size(), all.size());
     all = new java.util.ArrayList<>(all);
     all.add(new Message.Control("publish", Map.of(), Optional.of(new byte[] {0, 'a', 's', 'm'})));
+    all.add(new Message.Result("completed", 0, new byte[0], new byte[0], List.of(), 1200, 5000, 65536));
     Verifier verifier = hostVerifier();
     for (Message m : all) {
       Header header = Header.fresh(Audience.ANY, NOW);

@@ -35,6 +35,8 @@ public sealed interface Outcome {
         }
         text.append("outcome: ").append(r.outcome()).append("\nexit: ").append(r.exit())
             .append("\nusage: cpu time ").append(String.format("%.3f ms", r.cpuNanos() / 1e6))
+            .append(r.wallNanos() > 0 ? String.format(", wall %.3f ms", r.wallNanos() / 1e6) : "")
+            .append(r.peakMemoryBytes() > 0 ? ", peak memory " + r.peakMemoryBytes() / 1024 + " KiB" : "")
             .append(" (the daemon's count); round trip ").append(ran.executed().roundTrip().toMillis())
             .append(" ms, reply ").append(ran.executed().replyBytes()).append(" bytes (the explorer's)");
         text.append("\n--- stdout (").append(r.stdout().length).append(" bytes)\n")

@@ -33,7 +33,8 @@ final class Results {
 
   private static Message.Result result(String outcome, int exit, Output output, List<Message.WasmValue> values,
       Usage usage) {
-    return new Message.Result(outcome, exit, output.stdout(), output.stderr(), values, usage.cpuTime().toNanos());
+    return new Message.Result(outcome, exit, output.stdout(), output.stderr(), values, usage.cpuTime().toNanos(),
+        usage.wallTime().toNanos(), usage.peakMemoryBytes());
   }
 
   /** The trap's reason is told in stderr, where a person running the module would look. */
