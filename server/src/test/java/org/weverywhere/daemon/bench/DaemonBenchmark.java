@@ -62,15 +62,19 @@ public final class DaemonBenchmark {
         "network.port = " + port, "http.port = " + httpPort, "executor.engine = " + System.getProperty("engine", "wasmtime"),
         "group.anonymous.privileges = execute, fetch", "group.anonymous.quota.cores = 2",
         "group.anonymous.quota.network.rate = 1GiB/s", "group.anonymous.quota.network.period-bytes = 1000GiB",
-        "host.quota.network.rate = 1GiB/s", "host.quota.network.period-bytes = 1000GiB", ""));
+        "host.quota.network.rate = 1GiB/s", "host.quota.network.period-bytes = 1000GiB",
+        // -Djournal.dir=/dev/shm/...: the same durable-append code on a device whose flush is cheap
+        System.getProperty("journal.dir") == null ? "" : "events.journal.dir = " + System.getProperty("journal.dir"),
+        ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
     try (WeldContainer weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
         .initialize(); var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();
       var node = daemon.identity().nodeId();
       MessageSigner me = new MessageSigner(Ed25519.generate());
-      System.out.printf("daemon %s on loopback, engine %s, %d cores, Java %s%n", node.shortForm(),
-          daemon.config().executor().engine(), Runtime.getRuntime().availableProcessors(), Runtime.version());
+      System.out.printf("daemon %s on loopback, engine %s, %d cores, Java %s, journal in %s%n", node.shortForm(),
+          daemon.config().executor().engine(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+          System.getProperty("journal.dir", dir.resolve("state/events").toString()));
 
       // discovery: time to the first (only) answer, median of 20 rounds
       var discovery = new Discovery(me, Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000),
