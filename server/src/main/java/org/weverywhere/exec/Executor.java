@@ -174,8 +174,12 @@ public class Executor {
       clock.stop();
     }
     Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
-    Output output = output(state);
-    long limitBytes = memory.pages() * Limits.PAGE_SIZE;
+    return outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
+  }
+
+  /** How a run ended, as an outcome: a trap at the memory limit is out of memory, not a trap. */
+  private static Outcome outcome(WasmEngine.Run run, Output output, Usage usage, long limitBytes,
+      Interruption interruption) {
     return switch (run.ending()) {
       case WasmEngine.Returned returned ->
           new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
@@ -314,25 +318,7 @@ public class Executor {
       byte[][] captured = state.drain();
       Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes() - outputBefore);
       Output output = new Output(captured[0], captured[1]);
-      long limitBytes = instance.memoryLimit();
-      return switch (run.ending()) {
-        case WasmEngine.Returned returned ->
-            new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
-        case WasmEngine.Exited exited -> new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
-        case WasmEngine.Trap trap ->
-            limitBytes > 0 && run.memoryBytes() >= limitBytes
-                ? new Outcome.OutOfMemory(limitBytes, trap.message(), output, usage)
-                : new Outcome.Trapped(trap.kind(), trap.message(), output, usage);
-        case WasmEngine.HeapExhausted heap ->
-            new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
-        case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
-        case WasmEngine.Interrupted stopped ->
-            switch (interruption.reason().orElseThrow()) {
-              case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
-              case WALL_CLOCK -> new Outcome.OutOfCpu(true, output, usage);
-              case OUTPUT -> new Outcome.OutputTruncated(output, usage);
-            };
-      };
+      return outcome(run, output, usage, instance.memoryLimit(), interruption);
     } finally {
       if (!nested) {
         HOLDS_SLOT.remove();
