@@ -77,11 +77,14 @@ record FunctionSignature(String name, CallSignature type) {
     return WasmValue.string(word);
   }
 
-  /** A {@code bytes} argument: {@code 0x} and hex digits, or {@code @file} for a file's bytes. */
+  /**
+   * A {@code bytes} argument: {@code 0x} and hex digits, or {@code file:PATH} for a file's bytes
+   * (not {@code @file}: picocli reads {@code @file} words as files of more arguments).
+   */
   private byte[] bytes(int index, String word) {
     String at = this + ": argument " + (index + 1);
-    if (word.startsWith("@")) {
-      Path path = Path.of(word.substring(1));
+    if (word.startsWith("file:")) {
+      Path path = Path.of(word.substring("file:".length()));
       try {
         if (Files.size(path) > CallSignature.MAX_BYTES) {
           throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + ": " + path + " is more than the "
@@ -95,7 +98,7 @@ record FunctionSignature(String name, CallSignature type) {
     String hex = word.strip().replace("_", "");
     if (!hex.startsWith("0x") && !hex.startsWith("0X")) {
       throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " '" + word
-          + "' is not bytes: give 0x and hex digits, or @file");
+          + "' is not bytes: give 0x and hex digits, or file:PATH");
     }
     try {
       byte[] bytes = HexFormat.of().parseHex(hex.substring(2));
