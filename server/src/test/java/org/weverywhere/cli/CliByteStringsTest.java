@@ -38,7 +38,8 @@ class CliByteStringsTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("bytes-daemon", List.of("text.wasi"), "services.text.library = text");
+    var test = TestDaemonConfig.prepare("bytes-daemon", List.of("text.wasi", "fixtures/bytescaller.wasm"),
+        "services.text.library = text");
     port = test.udpPort();
     httpPort = test.httpPort();
   }
@@ -118,5 +119,13 @@ class CliByteStringsTest {
         "upper", "shout");
     assertEquals(0, local.status(), local.toString());
     assertEquals("SHOUT\n", local.out());
+  }
+
+  @Test
+  void importsOfByteStringFunctionsAreRefusedAtLinkTime() {
+    CliRun run = we("run", "--peer", "bytes-daemon", "bytescaller");
+    assertEquals(1, run.status(), run.toString());
+    assertTrue(run.err().contains("imports weverywhere:service/text.concat, but service text here takes or returns"
+        + " byte strings (string, string) -> string, which imports cannot pass"), run.err());
   }
 }
