@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.ServiceSettings;
+import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.KeptInstance;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.Requester;
-import org.weverywhere.exec.CallValue;
 import org.weverywhere.store.Library;
 
 /**

@@ -18,15 +18,15 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.Requester;
-import org.weverywhere.exec.CallValue;
-import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 import org.weverywhere.trust.Privilege;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.ExternType;
 
 /**

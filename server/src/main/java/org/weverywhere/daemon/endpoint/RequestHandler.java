@@ -22,7 +22,6 @@ import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.Message;
-import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Requester;
 import org.weverywhere.protocol.SignedMessage;
@@ -36,6 +35,7 @@ import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Privilege;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.ExternType;
 
 /**
