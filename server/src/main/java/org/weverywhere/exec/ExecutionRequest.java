@@ -26,8 +26,11 @@ public sealed interface ExecutionRequest {
     }
   }
 
-  /** Calls one exported function with typed arguments (after {@code _initialize}, if exported). */
-  record FunctionCall(byte[] module, String function, List<WasmValue> args, Requester requester)
+  /**
+   * Calls one exported function with typed arguments (after {@code _initialize}, if exported):
+   * numbers, and byte strings where its metadata declares them.
+   */
+  record FunctionCall(byte[] module, String function, List<? extends CallValue> args, Requester requester)
       implements ExecutionRequest {
     public FunctionCall {
       args = List.copyOf(args);

@@ -287,7 +287,7 @@ public class Executor {
   }
 
   /** One call on a kept instance: admitted for a slot, watched, measured. */
-  Outcome call(KeptInstance instance, WasmEngine.Call call) {
+  Outcome call(KeptInstance instance, WasmEngine.Entry call) {
     String group = instance.requester().group();
     long admitted = System.nanoTime();
     boolean nested = HOLDS_SLOT.get() != null;

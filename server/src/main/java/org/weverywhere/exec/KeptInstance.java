@@ -53,18 +53,19 @@ public final class KeptInstance implements AutoCloseable {
    * Calls one exported function with typed arguments. The export and the argument types are
    * checked first, with the same words as {@link Executor#execute}.
    */
-  public synchronized Outcome call(String function, List<WasmValue> args) {
+  public synchronized Outcome call(String function, List<? extends CallValue> args) {
     if (closed) {
       throw new IllegalStateException("the instance is closed");
     }
     var request = new ExecutionRequest.FunctionCall(module, function, args, requester);
     return switch (Preflight.call(info, request)) {
       case Checked.Failed<WasmEngine.Entry> failed -> failed.outcome();
-      case Checked.Passed<WasmEngine.Entry> passed -> {
-        var entry = (WasmEngine.Call) passed.value();
-        // _initialize ran once when the instance was kept, never again
-        yield executor.call(this, new WasmEngine.Call(entry.function(), entry.type(), entry.args(), false));
-      }
+      // _initialize ran once when the instance was kept, never again
+      case Checked.Passed<WasmEngine.Entry> passed -> executor.call(this, switch (passed.value()) {
+        case WasmEngine.Call entry -> new WasmEngine.Call(entry.function(), entry.type(), entry.args(), false);
+        case WasmEngine.GluedCall entry -> new WasmEngine.GluedCall(entry.glue(), false);
+        case WasmEngine.Start start -> throw new IllegalStateException("a call is never a start");
+      });
     };
   }
 

@@ -51,8 +51,8 @@ public sealed interface Outcome {
   /** A command's exit code ({@code proc_exit}, or 0 when {@code _start} returned). */
   record Exit(int code) implements Result {}
 
-  /** A function's results, typed. */
-  record Returned(List<WasmValue> values) implements Result {
+  /** A function's results, typed: numbers, or byte strings its metadata declares. */
+  record Returned(List<CallValue> values) implements Result {
     public Returned {
       values = List.copyOf(values);
     }

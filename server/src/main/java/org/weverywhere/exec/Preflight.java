@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
@@ -98,11 +99,12 @@ final class Preflight {
       return invalid("the module exports no function '" + call.function() + "'");
     }
     FuncType type = ((ExternType.Function) export.get().type()).type();
-    List<ValueType> given = call.args().stream().map(WasmValue::type).toList();
-    if (!given.equals(type.params())) {
+    // the types callers pass: byte strings where the metadata declares them (docs/SERVICES.md)
+    CallSignature declared = CallSignature.of(info, call.function()).orElseThrow();
+    List<String> given = call.args().stream().map(CallValue::typeName).toList();
+    if (!given.equals(declared.params())) {
       return invalid(
-          call.function() + " takes " + list(type.params()) + ", but the call passes "
-              + list(given));
+          call.function() + " takes " + names(declared.params()) + ", but the call passes " + names(given));
     }
     for (ValueType result : type.results()) {
       if (result == ValueType.V128 || result.isReference()) {
@@ -111,7 +113,23 @@ final class Preflight {
       }
     }
     boolean initialize = info.exportedFunction("_initialize").isPresent();
-    return new Checked.Passed<>(new WasmEngine.Call(call.function(), type, call.args(), initialize));
+    if (declared.hasByteStrings()) {
+      boolean allocator = info.exportedFunction(CallSignature.ALLOCATOR)
+          .filter(a -> ((ExternType.Function) a.type()).type().equals(CallSignature.ALLOCATOR_TYPE)).isPresent();
+      if (!allocator) {
+        return invalid(call.function() + " declares byte strings but the module does not export "
+            + CallSignature.ALLOCATOR + " " + CallSignature.ALLOCATOR_TYPE);
+      }
+      List<CallValue> args = List.copyOf(call.args());
+      return new Checked.Passed<>(new WasmEngine.GluedCall(
+          new ByteStringCall(call.function(), declared, type, args), initialize));
+    }
+    List<WasmValue> numbers = call.args().stream().map(WasmValue.class::cast).toList();
+    return new Checked.Passed<>(new WasmEngine.Call(call.function(), type, numbers, initialize));
+  }
+
+  private static String names(List<String> types) {
+    return "(" + String.join(", ", types) + ")";
   }
 
   private static <T> Checked<T> invalid(String reason) {

@@ -61,8 +61,11 @@ public interface WasmEngine extends AutoCloseable {
     /** {@link Returned} (with no values) when instantiation worked, else how it failed. */
     Ending started();
 
-    /** Calls one export, stoppable through {@code interruption} (armed for this call only). */
-    Run call(Call call, Interruption interruption);
+    /**
+     * Calls one export ({@link Call} or {@link GluedCall}), stoppable through {@code interruption}
+     * (armed for this call only).
+     */
+    Run call(Entry call, Interruption interruption);
 
     /** Linear memory now. */
     long memoryBytes();
@@ -92,10 +95,28 @@ public interface WasmEngine extends AutoCloseable {
   record Call(String function, FuncType type, List<WasmValue> args, boolean initialize)
       implements Entry {}
 
+  /**
+   * An export with byte-string parameters or results: the glue places the arguments through the
+   * guest's allocator, calls, and copies the result out, all within this one call's budget.
+   */
+  record GluedCall(ByteStringCall glue, boolean initialize) implements Entry {}
+
+  /**
+   * A running instance as the byte-string glue drives it, during one call. Engines give it; it
+   * is valid only while the entry runs.
+   */
+  interface Guest {
+    /** Calls an export with the raw bits of its core arguments; the raw bits of its results. */
+    long[] call(String export, FuncType type, long[] args);
+
+    /** The instance's memory now (fetched again after every call: growth may move it). */
+    GuestMemory memory();
+  }
+
   /** How the guest's code ended, before the executor adds why (budget, cap) and usage. */
   sealed interface Ending {}
 
-  record Returned(List<WasmValue> values) implements Ending {}
+  record Returned(List<CallValue> values) implements Ending {}
 
   /** Returned from {@code _start} (code 0) or called {@code proc_exit}. */
   record Exited(int code) implements Ending {}

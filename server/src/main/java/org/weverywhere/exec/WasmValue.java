@@ -3,8 +3,13 @@ package org.weverywhere.exec;
 import org.weverywhere.wasm.ValueType;
 
 /** A number passed to or returned from a WebAssembly function, tagged with its type. */
-public sealed interface WasmValue {
+public sealed interface WasmValue extends CallValue {
   ValueType type();
+
+  @Override
+  default String typeName() {
+    return type().text();
+  }
 
   /** The value's bits as engines pass them (floats as their IEEE bits, i32 sign-extended). */
   long bits();

@@ -99,10 +99,14 @@ public class ServiceImports implements ImportProvider {
         offered = remoteType(peer, settings.peerService(), wanted.name(), label);
       } else {
         where = "service " + name + " here";
-        offered = services.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
-            .functions().stream().filter(fn -> fn.name().equals(wanted.name())).findFirst()
-            .map(ServiceSnapshot.Function::type)
+        ServiceSnapshot.Function function = services.snapshot().stream().filter(s -> s.name().equals(name))
+            .findFirst().orElseThrow().functions().stream().filter(fn -> fn.name().equals(wanted.name())).findFirst()
             .orElseThrow(() -> notOffered(label, "service " + name + " here"));
+        if (function.signature().hasByteStrings()) { // imports pass numbers only (docs/SERVICES.md)
+          throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + ", but " + where
+              + " takes or returns byte strings " + function.signature() + ", which imports cannot pass");
+        }
+        offered = function.type();
       }
       if (!offered.equals(f.type())) {
         throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + " as " + f.type() + ", but "
@@ -173,7 +177,7 @@ public class ServiceImports implements ImportProvider {
           + refused.code().code() + "]");
     }
     if (outcome instanceof Outcome.Completed completed && completed.result() instanceof Outcome.Returned returned) {
-      return returned.values().stream().mapToLong(WasmValue::bits).toArray();
+      return returned.values().stream().mapToLong(v -> ((WasmValue) v).bits()).toArray();
     }
     throw new HostFault("call of " + service + "." + function + " here did not complete: "
         + ServicePool.describe(outcome));

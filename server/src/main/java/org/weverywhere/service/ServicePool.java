@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.ServiceSettings;
+import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.KeptInstance;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.Requester;
-import org.weverywhere.exec.WasmValue;
 import org.weverywhere.store.Library;
 
 /**
@@ -141,7 +141,7 @@ final class ServicePool {
    *
    * @throws ServiceException when the service is not running or stays busy
    */
-  Outcome call(String function, List<WasmValue> args, Duration wait) {
+  Outcome call(String function, List<? extends CallValue> args, Duration wait) {
     if (!callable(function)) {
       throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "service '" + name() + "' offers no function '"
           + function + "'; callable: " + functions.stream().map(ServiceSnapshot.Function::name).toList());

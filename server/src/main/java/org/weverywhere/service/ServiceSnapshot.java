@@ -3,6 +3,7 @@ package org.weverywhere.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.FuncType;
 
 /**
@@ -30,6 +31,15 @@ public record ServiceSnapshot(
     functions = List.copyOf(functions);
   }
 
-  /** A callable export. */
-  public record Function(String name, FuncType type) {}
+  /**
+   * A callable export.
+   *
+   * @param type its core type
+   * @param signature as callers see it: with the byte strings its metadata declares
+   */
+  public record Function(String name, FuncType type, CallSignature signature) {
+    public Function(String name, FuncType type) {
+      this(name, type, CallSignature.core(type));
+    }
+  }
 }

@@ -18,14 +18,15 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.Requester;
-import org.weverywhere.exec.WasmValue;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 import org.weverywhere.trust.Privilege;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.ExternType;
 
 /**
@@ -89,7 +90,8 @@ public class Services {
         if (export.type() instanceof ExternType.Function function
             && !export.name().equals("_initialize") && !export.name().equals("_start")
             && settings.exports().map(names -> names.contains(export.name())).orElse(true)) {
-          functions.add(new ServiceSnapshot.Function(export.name(), function.type()));
+          functions.add(new ServiceSnapshot.Function(export.name(), function.type(),
+              CallSignature.of(library.info(), export.name()).orElseThrow()));
         }
       }
       for (String wanted : settings.exports().orElse(List.of())) {
@@ -134,7 +136,7 @@ public class Services {
    *
    * @throws ServiceException unknown service or function, caller not allowed, not running, busy
    */
-  public Outcome call(String name, String function, List<WasmValue> args, List<String> callerGroups) {
+  public Outcome call(String name, String function, List<? extends CallValue> args, List<String> callerGroups) {
     ServicePool pool = pool(name);
     var callers = declared.get(name).callers();
     if (callers.isPresent() && callers.get().stream().noneMatch(callerGroups::contains)) {

@@ -114,7 +114,7 @@ abstract class ExecutorContractTest {
     assertEquals(List.of(new F64(5.0)), returned(call("hypot_f64", new F64(3), new F64(4))));
   }
 
-  private static List<WasmValue> returned(Outcome outcome) {
+  private static List<CallValue> returned(Outcome outcome) {
     return assertInstanceOf(Returned.class, expect(Completed.class, outcome).result()).values();
   }
 

@@ -78,7 +78,7 @@ class ServicesTest {
     }
   }
 
-  static List<WasmValue> returned(Outcome outcome) {
+  static List<org.weverywhere.exec.CallValue> returned(Outcome outcome) {
     var completed = assertInstanceOf(Outcome.Completed.class, outcome, () -> "got " + outcome);
     return assertInstanceOf(Outcome.Returned.class, completed.result()).values();
   }

@@ -1,19 +1,23 @@
 package org.weverywhere.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.protocol.Message.WasmValue;
-import org.weverywhere.wasm.FuncType;
-import org.weverywhere.wasm.ValueType;
+import org.weverywhere.wasm.CallSignature;
 
 /**
  * An exported function's name and type, as {@code describe} lists it ({@code add (i32, i32) -> i32})
  * or as the module itself declares it; turns command-line words into typed arguments before anything
  * is sent, so a typo costs no round trip.
  */
-record FunctionSignature(String name, FuncType type) {
+record FunctionSignature(String name, CallSignature type) {
   /** Reads {@code name (p, ...) -> r} or {@code name (p, ...) -> (r, ...)}; empty when the text is not that. */
   static Optional<FunctionSignature> parse(String export) {
     // the arrow is the last one (a name may hold anything), and the parameters hold no parentheses
@@ -22,7 +26,8 @@ record FunctionSignature(String name, FuncType type) {
     if (open <= 0) {
       return Optional.empty();
     }
-    return FuncType.parse(export.substring(open + 1)).map(type -> new FunctionSignature(export.substring(0, open), type));
+    return CallSignature.parse(export.substring(open + 1))
+        .map(type -> new FunctionSignature(export.substring(0, open), type));
   }
 
   /** The words as this function's arguments, or a {@code WASM_BAD_ARGUMENT} naming the first that does not fit. */
@@ -38,14 +43,20 @@ record FunctionSignature(String name, FuncType type) {
     return values;
   }
 
-  private WasmValue value(int index, ValueType type, String word) {
+  private WasmValue value(int index, String type, String word) {
+    if (type.equals(CallSignature.STRING)) {
+      return string(index, word);
+    }
+    if (type.equals(CallSignature.BYTES)) {
+      return WasmValue.bytes(bytes(index, word));
+    }
     String text = word.strip().replace("_", "");
     try {
       return switch (type) {
-        case I32 -> new WasmValue("i32", integer(text, 32));
-        case I64 -> new WasmValue("i64", integer(text, 64));
-        case F32 -> new WasmValue("f32", Float.floatToRawIntBits(floating(text, true).floatValue()) & 0xffff_ffffL);
-        case F64 -> new WasmValue("f64", Double.doubleToRawLongBits(floating(text, false)));
+        case "i32" -> new WasmValue("i32", integer(text, 32));
+        case "i64" -> new WasmValue("i64", integer(text, 64));
+        case "f32" -> new WasmValue("f32", Float.floatToRawIntBits(floating(text, true).floatValue()) & 0xffff_ffffL);
+        case "f64" -> new WasmValue("f64", Double.doubleToRawLongBits(floating(text, false)));
         default -> throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": parameter " + (index + 1)
             + " is a " + type + ", which cannot be given on the command line");
       };
@@ -53,6 +64,52 @@ record FunctionSignature(String name, FuncType type) {
       throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": argument " + (index + 1) + " '" + word
           + "' is not an " + type + (notANumber.getMessage() == null
               || notANumber.getMessage().startsWith("For input") ? "" : " (" + notANumber.getMessage() + ")"));
+    }
+  }
+
+  /** A {@code string} argument: the word as it is, bounded like every byte string. */
+  private WasmValue string(int index, String word) {
+    int length = word.getBytes(StandardCharsets.UTF_8).length;
+    if (length > CallSignature.MAX_BYTES) {
+      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": argument " + (index + 1) + " is "
+          + length + " bytes, more than the " + CallSignature.MAX_BYTES + " a string may have");
+    }
+    return WasmValue.string(word);
+  }
+
+  /**
+   * A {@code bytes} argument: {@code 0x} and hex digits, or {@code file:PATH} for a file's bytes
+   * (not {@code @file}: picocli reads {@code @file} words as files of more arguments).
+   */
+  private byte[] bytes(int index, String word) {
+    String at = this + ": argument " + (index + 1);
+    if (word.startsWith("file:")) {
+      Path path = Path.of(word.substring("file:".length()));
+      try {
+        if (Files.size(path) > CallSignature.MAX_BYTES) {
+          throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + ": " + path + " is more than the "
+              + CallSignature.MAX_BYTES + " bytes a byte string may have");
+        }
+        return Files.readAllBytes(path);
+      } catch (IOException failed) {
+        throw new CommandException(ErrorCode.IO_UNREADABLE, at + ": cannot read " + path + ": " + failed.getMessage());
+      }
+    }
+    String hex = word.strip().replace("_", "");
+    if (!hex.startsWith("0x") && !hex.startsWith("0X")) {
+      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " '" + word
+          + "' is not bytes: give 0x and hex digits, or file:PATH");
+    }
+    try {
+      byte[] bytes = HexFormat.of().parseHex(hex.substring(2));
+      if (bytes.length > CallSignature.MAX_BYTES) {
+        throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " is more than the "
+            + CallSignature.MAX_BYTES + " bytes a byte string may have");
+      }
+      return bytes;
+    } catch (IllegalArgumentException notHex) {
+      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " '" + word
+          + "' is not bytes: an even number of hex digits after 0x (" + notHex.getMessage() + ")");
     }
   }
 
@@ -105,9 +162,11 @@ record FunctionSignature(String name, FuncType type) {
     }
   }
 
-  /** A result as people read it: integers signed, floats in decimal. */
+  /** A result as people read it: integers signed, floats in decimal, strings as text, bytes in 0x hex. */
   static String show(WasmValue value) {
     return switch (value.type()) {
+      case "string" -> value.text();
+      case "bytes" -> "0x" + HexFormat.of().formatHex(value.data());
       case "i32" -> Integer.toString((int) value.bits());
       case "i64" -> Long.toString(value.bits());
       case "f32" -> Float.toString(Float.intBitsToFloat((int) value.bits()));

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.trust.SignatureGroups;
 import org.weverywhere.wasm.ExternType;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
@@ -96,7 +97,7 @@ final class ModuleJson {
     ObjectNode functions = names.putObject("functions");
     info.functionNames().forEach((index, name) -> functions.put(Long.toString(index), name));
     if (info.metadata().isPresent()) {
-      o.set("metadata", metadata(info.metadata().get()));
+      o.set("metadata", metadata(info.metadata().get(), info));
     } else {
       o.putNull("metadata");
     }
@@ -160,7 +161,7 @@ final class ModuleJson {
     return n;
   }
 
-  private static ObjectNode metadata(ModuleMetadata m) {
+  private static ObjectNode metadata(ModuleMetadata m, ModuleInfo info) {
     ObjectNode n = F.objectNode();
     optional(n, "name", m.name());
     optional(n, "version", m.version());
@@ -171,6 +172,8 @@ final class ModuleJson {
       optional(f, "description", doc.description());
       f.set("params", values(doc.params()));
       f.set("results", values(doc.results()));
+      // as callers see it, with the byte strings it declares (docs/SERVICES.md); absent if not exported
+      CallSignature.of(info, name).ifPresent(signature -> f.put("signature", signature.toString()));
     });
     return n;
   }

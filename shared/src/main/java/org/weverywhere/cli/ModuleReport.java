@@ -9,13 +9,12 @@ import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.SignatureGroups;
 import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
-import org.weverywhere.wasm.FuncType;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleKind;
 import org.weverywhere.wasm.ModuleMetadata;
 import org.weverywhere.wasm.ModuleSignatures;
-import org.weverywhere.wasm.ValueType;
 
 /** The human form of {@code inspect}: a compact report, labels and columns aligned. */
 final class ModuleReport {
@@ -123,28 +122,38 @@ final class ModuleReport {
     return (n >> 10) + " KiB";
   }
 
-  /** An export row; functions the metadata documents show parameter names and the description. */
+  /**
+   * An export row; functions the metadata documents show parameter names and the description, and
+   * the types callers pass when it declares byte strings (the core signature in brackets).
+   */
   private static String[] export(Export e, Optional<ModuleMetadata> metadata) {
     var doc = metadata.map(m -> m.functions().get(e.name()));
     if (e.type() instanceof ExternType.Function f && doc.isPresent()) {
-      return new String[] {e.name(), "func " + named(f.type(), doc.get()),
+      CallSignature declared;
+      try {
+        declared = CallSignature.declared(f.type(), doc.get());
+      } catch (IllegalArgumentException contradicts) { // warned about; show the binary's truth
+        declared = CallSignature.core(f.type());
+      }
+      String core = declared.hasByteStrings() ? " [core " + f.type() + "]" : "";
+      return new String[] {e.name(), "func " + named(declared, doc.get()) + core,
           doc.get().description().orElse("")};
     }
     return new String[] {e.name(), e.type().toString()};
   }
 
-  private static String named(FuncType type, ModuleMetadata.FunctionDoc doc) {
+  private static String named(CallSignature type, ModuleMetadata.FunctionDoc doc) {
     return "(" + names(type.params(), doc.params()) + ") -> "
         + (type.results().size() == 1 && doc.results().size() <= 1
             ? names(type.results(), doc.results())
             : "(" + names(type.results(), doc.results()) + ")");
   }
 
-  private static String names(List<ValueType> types, List<ModuleMetadata.Value> values) {
+  private static String names(List<String> types, List<ModuleMetadata.Value> values) {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < types.size(); i++) {
       String name = i < values.size() && values.size() == types.size() ? " " + values.get(i).name() : "";
-      parts.add(types.get(i).text() + name);
+      parts.add(types.get(i) + name);
     }
     return String.join(", ", parts);
   }

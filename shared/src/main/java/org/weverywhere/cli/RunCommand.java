@@ -18,6 +18,7 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.ModuleInfo;
@@ -211,13 +212,13 @@ final class RunCommand implements Callable<Integer> {
     } catch (IOException failed) {
       throw new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": cannot read: " + failed.getMessage(), failed);
     }
-    Optional<Export> export = info.exportedFunction(function);
-    if (export.isEmpty()) {
+    Optional<CallSignature> signature = CallSignature.of(info, function);
+    if (signature.isEmpty()) {
       throw new CommandException(ErrorCode.WASM_NO_FUNCTION, path + " exports no function '" + function
           + "'; it exports: " + String.join(", ", info.exports().stream()
               .filter(e -> e.type() instanceof ExternType.Function).map(Export::name).toList()));
     }
-    return new FunctionSignature(function, ((ExternType.Function) export.get().type()).type());
+    return new FunctionSignature(function, signature.get());
   }
 
   private FunctionSignature librarySignature(Peer peer) {

@@ -303,14 +303,29 @@ public sealed interface Message {
   /**
    * A WebAssembly number: {@code type} is i32, i64, f32 or f64; {@code bits} is the value, or for
    * floats its IEEE 754 bit pattern (so NaN payloads survive and no CBOR float is ever needed).
+   * Or a byte string a function's metadata declares (docs/SERVICES.md): {@code type} bytes or
+   * string (UTF-8), {@code data} its bytes (at most {@link #MAX_BYTES}), {@code bits} 0.
    */
-  record WasmValue(String type, long bits) {
+  record WasmValue(String type, long bits, byte[] data) {
     private static final List<String> TYPES = List.of("i32", "i64", "f32", "f64");
+    /** The largest byte string a value carries (the executor's bound as well). */
+    public static final int MAX_BYTES = 1 << 20;
+    private static final byte[] NONE = new byte[0];
 
     public WasmValue {
-      if (!TYPES.contains(type)) {
-        throw new IllegalArgumentException("not a number type: " + type);
+      if (!TYPES.contains(type) && !type.equals("bytes") && !type.equals("string")) {
+        throw new IllegalArgumentException("not a value type: " + type);
       }
+      data = TYPES.contains(type) ? NONE : data.clone();
+      if (data.length > MAX_BYTES) {
+        throw new IllegalArgumentException("a " + type + " value of " + data.length + " bytes is more than "
+            + MAX_BYTES);
+      }
+    }
+
+    /** A number. */
+    public WasmValue(String type, long bits) {
+      this(type, bits, NONE);
     }
 
     public static WasmValue i32(int v) {
@@ -321,16 +336,69 @@ public sealed interface Message {
       return new WasmValue("f64", Double.doubleToRawLongBits(v));
     }
 
+    public static WasmValue bytes(byte[] data) {
+      return new WasmValue("bytes", 0, data);
+    }
+
+    public static WasmValue string(String text) {
+      return new WasmValue("string", 0, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+
+    /** True for bytes and string values. */
+    public boolean isByteString() {
+      return !TYPES.contains(type);
+    }
+
+    /** A string value's text (a bytes value's bytes read as UTF-8). */
+    public String text() {
+      return new String(data, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     List<Object> toList() {
-      return List.of(type, bits);
+      return switch (type) {
+        case "bytes" -> List.of(type, data.clone());
+        case "string" -> List.of(type, text());
+        default -> List.of(type, bits);
+      };
     }
 
     static WasmValue read(Object item, String at) {
-      if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type
-          && TYPES.contains(type) && pair.get(1) instanceof Long bits) {
-        return new WasmValue(type, bits);
+      if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type) {
+        if (TYPES.contains(type) && pair.get(1) instanceof Long bits) {
+          return new WasmValue(type, bits);
+        }
+        if (type.equals("bytes") && pair.get(1) instanceof byte[] data && data.length <= MAX_BYTES) {
+          return bytes(data);
+        }
+        if (type.equals("string") && pair.get(1) instanceof String text && text.length() <= MAX_BYTES
+            && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_BYTES) {
+          return string(text);
+        }
       }
-      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer]");
+      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer], [\"bytes\", bytes] or"
+          + " [\"string\", text] of at most 1 MiB");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof WasmValue that && type.equals(that.type) && bits == that.bits
+          && java.util.Arrays.equals(data, that.data);
+    }
+
+    @Override
+    public int hashCode() {
+      return type.hashCode() * 31 + Long.hashCode(bits) + java.util.Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+      return isByteString() ? "WasmValue[" + type + ", " + data.length + " bytes]" : "WasmValue[type=" + type
+          + ", bits=" + bits + "]";
     }
   }
 

@@ -484,6 +484,15 @@ public final class ModuleParser {
           warnings.add("weverywhere metadata names " + doc.params().size() + " parameters for '"
               + name + "', but its signature " + type + " has " + type.params().size());
         }
+        try {
+          if (CallSignature.declared(type, doc).hasByteStrings()
+              && !exportedFunction(CallSignature.ALLOCATOR).filter(CallSignature.ALLOCATOR_TYPE::equals).isPresent()) {
+            warnings.add("weverywhere metadata declares byte strings for '" + name + "', but the module does not export "
+                + CallSignature.ALLOCATOR + " " + CallSignature.ALLOCATOR_TYPE);
+          }
+        } catch (IllegalArgumentException contradicts) {
+          warnings.add("weverywhere metadata types for '" + name + "' do not fit: " + contradicts.getMessage());
+        }
       }
     }
   }

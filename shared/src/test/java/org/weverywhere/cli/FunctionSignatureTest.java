@@ -10,6 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.protocol.Message.WasmValue;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ValueType;
 
@@ -18,10 +19,11 @@ class FunctionSignatureTest {
 
   @Test
   void readsTheSignaturesDescribeLists() {
-    assertEquals(new FunctionSignature("add", new FuncType(List.of(ValueType.I32, ValueType.I32), List.of(ValueType.I32))),
-        ADD);
-    assertEquals(new FuncType(List.of(), List.of()), FunctionSignature.parse("_start () -> ()").orElseThrow().type());
-    assertEquals(new FuncType(List.of(ValueType.I64), List.of(ValueType.I32, ValueType.F64)),
+    assertEquals(new FunctionSignature("add", CallSignature.core(
+            new FuncType(List.of(ValueType.I32, ValueType.I32), List.of(ValueType.I32)))), ADD);
+    assertEquals(CallSignature.core(new FuncType(List.of(), List.of())),
+        FunctionSignature.parse("_start () -> ()").orElseThrow().type());
+    assertEquals(CallSignature.core(new FuncType(List.of(ValueType.I64), List.of(ValueType.I32, ValueType.F64))),
         FunctionSignature.parse("split (i64) -> (i32, f64)").orElseThrow().type());
     assertEquals("split (i64) -> (i32, f64)", FunctionSignature.parse("split (i64) -> (i32, f64)").orElseThrow().toString());
   }

@@ -109,6 +109,23 @@ class InspectCommandTest {
   }
 
   @Test
+  void byteStringsTheMetadataDeclaresAreShownWithTheCoreSignature() throws IOException {
+    Path text = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"), "text.wasi");
+    CliRun run = CliRun.of("inspect", text.toString());
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("concat             func (string a, string b) -> string ab [core (i32, i32, i32, i32)"
+        + " -> i64]  a followed by b\n"), run.out());
+    assertTrue(run.out().contains("reverse            func (bytes data) -> bytes reversed [core (i32, i32) -> i64]"),
+        run.out());
+    CliRun json = CliRun.of("inspect", "--json", text.toString());
+    JsonNode node = new ObjectMapper().readTree(json.out());
+    assertEquals(java.util.Set.of(), schema().validate(node), json.out());
+    assertEquals("(string, string) -> string", node.path("metadata").path("functions").path("concat")
+        .path("signature").asText());
+    assertEquals("[]", node.path("warnings").toString());
+  }
+
+  @Test
   void jsonLinesMatchTheDocumentedSchema() throws IOException {
     Files.write(dir.resolve("cut.wasm"), java.util.Arrays.copyOf(TestModules.everything(), 20));
     CliRun run = CliRun.of("inspect", "--json", dir.toString());

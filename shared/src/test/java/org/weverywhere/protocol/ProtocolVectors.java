@@ -53,6 +53,11 @@ final class ProtocolVectors {
         new Message.ServiceCall("kv", "put", List.of(new WasmValue("i64", 7), new WasmValue("i64", 700))));
     v.put("valid-call", valid("A call of service kv's function put(7, 700), addressed to the node; the service's"
         + " instance keeps the value for later calls.", serviceCall, "udp", true));
+    byte[] stringCall = sign(client, header(13, Audience.node(nodeId), SIGNED_AT),
+        new Message.ServiceCall("text", "concat", List.of(WasmValue.string("Hello, "), WasmValue.string("wörld"))));
+    v.put("valid-call-string", valid("A call of service text's function concat(\"Hello, \", \"wörld\"): string"
+        + " values travel as [\"string\", text] (bytes as [\"bytes\", bytes]); see SERVICES.md.", stringCall, "udp",
+        true));
     Header reply = new Header(1, id(3), SIGNED_AT, Audience.ANY, Optional.of(id(2)), Optional.empty());
     byte[] announce = sign(node, reply,
         new Message.Announce("lab-1", 22341, List.of("math", "hello"), List.of()));

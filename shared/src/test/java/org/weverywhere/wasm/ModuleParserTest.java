@@ -250,6 +250,22 @@ class ModuleParserTest {
   }
 
   @Test
+  void byteStringsThatDoNotFitOrLackTheAllocatorAreFlagged() {
+    byte[] m = module(
+        section(1, vec(funcType(new int[] {I32, I32}, new int[] {}), funcType(new int[] {I64}, new int[] {}))),
+        section(3, vec(leb(0), leb(1))),
+        section(7, vec(cat(name("f"), bytes(0), leb(0)), cat(name("g"), bytes(0), leb(1)))),
+        section(10, vec(cat(leb(2), bytes(0x00, 0x0b)), cat(leb(2), bytes(0x00, 0x0b)))),
+        custom("weverywhere", ("{\"functions\":{\"f\":{\"params\":[{\"name\":\"s\",\"type\":\"string\"}]},"
+            + "\"g\":{\"params\":[{\"name\":\"b\",\"type\":\"bytes\"}]}}}").getBytes()));
+    assertEquals(List.of(
+        "weverywhere metadata declares byte strings for 'f', but the module does not export weverywhere_alloc"
+            + " (i32) -> i32",
+        "weverywhere metadata types for 'g' do not fit: its signature is (i64) -> (): parameter 'b' is a bytes,"
+            + " which needs (i32, i32) there"), parse(m).warnings());
+  }
+
+  @Test
   void metadataWithAWrongTypeIsAWarning() {
     byte[] m = module(custom("weverywhere",
         "{\"functions\":{\"f\":{\"params\":[{\"name\":\"a\",\"type\":\"u8\"}]}}}".getBytes()));

@@ -113,6 +113,8 @@ public final class NumberText {
       case "i64" -> value.bits() < 0 ? value.bits() + " (unsigned " + Long.toUnsignedString(value.bits()) + ")"
           : Long.toString(value.bits());
       case "f32" -> Float.toString(Float.intBitsToFloat((int) value.bits()));
+      case "string" -> value.text(); // byte strings a function declares (docs/SERVICES.md)
+      case "bytes" -> "0x" + java.util.HexFormat.of().formatHex(value.data());
       default -> Double.toString(Double.longBitsToDouble(value.bits()));
     };
     return text + " : " + value.type();

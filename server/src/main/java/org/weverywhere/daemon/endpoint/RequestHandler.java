@@ -35,6 +35,7 @@ import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Privilege;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.ExternType;
 
 /**
@@ -186,7 +187,7 @@ public final class RequestHandler {
 
   private static Message.Service service(ServiceSnapshot service) {
     return new Message.Service(service.name(), service.library(), service.sha256().map(HexFormat.of()::parseHex),
-        service.functions().stream().map(f -> f.name() + " " + f.type()).toList(),
+        service.functions().stream().map(f -> f.name() + " " + f.signature()).toList(),
         service.instances(), service.live(), service.state().text(), service.since().toEpochMilli(),
         service.reason());
   }
@@ -223,7 +224,7 @@ public final class RequestHandler {
   private static Message.Library library(Library library) {
     List<String> exports = library.info().exports().stream()
         .filter(e -> e.type() instanceof ExternType.Function)
-        .map(e -> e.name() + " " + e.type().toString().substring("func ".length()))
+        .map(e -> e.name() + " " + CallSignature.of(library.info(), e.name()).orElseThrow())
         .toList();
     return new Message.Library(library.name(), library.version(), HexFormat.of().parseHex(library.sha256()),
         library.size(), exports);

@@ -158,12 +158,28 @@ public final class ChicoryEngine implements WasmEngine {
         ExportFunction function = instance.export(call.function());
         long[] args = call.args().stream().mapToLong(WasmValue::bits).toArray();
         long[] raw = function.apply(args);
-        List<WasmValue> results = new ArrayList<>();
+        List<org.weverywhere.exec.CallValue> results = new ArrayList<>();
         List<ValueType> types = call.type().results();
         for (int i = 0; i < types.size(); i++) {
           results.add(WasmValue.ofBits(types.get(i), raw[i]));
         }
         yield new Returned(results);
+      }
+      case GluedCall glued -> {
+        if (glued.initialize()) {
+          instance.export("_initialize").apply();
+        }
+        yield glued.glue().run(new Guest() {
+          @Override
+          public long[] call(String export, org.weverywhere.wasm.FuncType type, long[] args) {
+            return instance.export(export).apply(args);
+          }
+
+          @Override
+          public org.weverywhere.exec.host.GuestMemory memory() {
+            return new ChicoryMemory(memoryOf(instance));
+          }
+        });
       }
     };
   }

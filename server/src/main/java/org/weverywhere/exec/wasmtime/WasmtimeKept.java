@@ -79,7 +79,7 @@ final class WasmtimeKept implements WasmEngine.Kept {
   }
 
   @Override
-  public Run call(WasmEngine.Call call, Interruption interruption) {
+  public Run call(WasmEngine.Entry call, Interruption interruption) {
     if (!(started instanceof WasmEngine.Returned) || instance == null) {
       throw new IllegalStateException("the instance did not start: " + started);
     }

@@ -156,12 +156,37 @@ final class WasmtimeLane implements AutoCloseable {
         }
         Val[] args = call.args().stream().map(WasmtimeLane::val).toArray(Val[]::new);
         Val[] raw = instance.getFunc(store, call.function()).orElseThrow().call(store, args);
-        List<WasmValue> results = new ArrayList<>();
+        List<org.weverywhere.exec.CallValue> results = new ArrayList<>();
         List<ValueType> types = call.type().results();
         for (int i = 0; i < types.size(); i++) {
           results.add(WasmValue.ofBits(types.get(i), bits(types.get(i), raw[i])));
         }
         yield new WasmEngine.Returned(results);
+      }
+      case WasmEngine.GluedCall glued -> {
+        if (glued.initialize()) {
+          instance.getFunc(store, "_initialize").orElseThrow().call(store);
+        }
+        yield glued.glue().run(new WasmEngine.Guest() {
+          @Override
+          public long[] call(String export, org.weverywhere.wasm.FuncType type, long[] args) {
+            Val[] vals = new Val[args.length];
+            for (int i = 0; i < args.length; i++) {
+              vals[i] = val(WasmValue.ofBits(type.params().get(i), args[i]));
+            }
+            Val[] raw = instance.getFunc(store, export).orElseThrow().call(store, vals);
+            long[] bits = new long[type.results().size()];
+            for (int i = 0; i < bits.length; i++) {
+              bits[i] = bits(type.results().get(i), raw[i]);
+            }
+            return bits;
+          }
+
+          @Override
+          public org.weverywhere.exec.host.GuestMemory memory() {
+            return new WasmtimeMemory(instance.getMemory(store, "memory").orElse(null), store);
+          }
+        });
       }
     };
   }
