@@ -21,6 +21,7 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.net.UdpClient;
+import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
@@ -53,7 +54,7 @@ public class ServiceImports implements ImportProvider {
   private Config config;
   private Services services;
   private UdpClient udp;
-  private PeerProbe probe;
+  private UnicastProbe probe;
   private int maxDepth;
   private Duration timeout;
   private final Map<InetSocketAddress, Fingerprint> nodes = new ConcurrentHashMap<>();
@@ -72,7 +73,7 @@ public class ServiceImports implements ImportProvider {
     Duration skew = config.protocol().clockSkew();
     var verifier = new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
     this.udp = new UdpClient(signer, verifier, Clock.systemUTC());
-    this.probe = new PeerProbe(signer, verifier, Clock.systemUTC());
+    this.probe = new UnicastProbe(signer, verifier, Clock.systemUTC());
     this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
     this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);
   }
@@ -164,7 +165,7 @@ public class ServiceImports implements ImportProvider {
   }
 
   private Fingerprint node(InetSocketAddress address) {
-    return nodes.computeIfAbsent(address, a -> probe.node(a, timeout.dividedBy(2)));
+    return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
   }
 
   private long[] localCall(String service, String function, FuncType type, long[] args) {

@@ -16,6 +16,7 @@ import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.UdpClient;
+import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Verifier;

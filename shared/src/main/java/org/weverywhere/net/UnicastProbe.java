@@ -1,4 +1,4 @@
-package org.weverywhere.cli;
+package org.weverywhere.net;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
-import org.weverywhere.net.Announcement;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -29,21 +28,22 @@ import org.weverywhere.protocol.WireLimits;
  * A discover sent to one address rather than to the groups: how {@code host[:port]} reaches a
  * daemon that multicast does not (another subnet, a host that only opened its port). Its node id is
  * not known beforehand, so this is the one exchange addressed to any node; the announce that answers
- * it must be a verified reply to one of our attempts, and from then on requests name its node.
+ * it must be a verified reply to one of our attempts, and from then on requests name its node. The
+ * CLI's {@code host[:port]} and a daemon's pinned remote services both find their node this way.
  */
-final class UnicastProbe {
+public final class UnicastProbe {
   private final MessageSigner signer;
   private final Verifier verifier;
   private final Clock clock;
 
-  UnicastProbe(MessageSigner signer, Verifier verifier, Clock clock) {
+  public UnicastProbe(MessageSigner signer, Verifier verifier, Clock clock) {
     this.signer = signer;
     this.verifier = verifier;
     this.clock = clock;
   }
 
   /** The daemon at {@code address}, asked up to three times within {@code timeout}, or {@code NO_ANSWER}. */
-  Announcement ask(InetSocketAddress address, Duration timeout) {
+  public Announcement ask(InetSocketAddress address, Duration timeout) {
     if (address.isUnresolved()) {
       throw new ProtocolException(Reason.TRANSPORT, "cannot resolve host '" + address.getHostString() + "'");
     }
