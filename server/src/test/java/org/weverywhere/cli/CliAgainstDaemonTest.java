@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.jboss.weld.junit5.EnableWeld;
@@ -55,7 +54,6 @@ class CliAgainstDaemonTest {
   private static Path configDir;
   private static int port;
   private static int httpPort;
-  private static String portArg;
 
   // before the class's Weld container starts, which is before any @BeforeAll of a PER_CLASS test
   static {
@@ -63,7 +61,6 @@ class CliAgainstDaemonTest {
         "group.anonymous.privileges = execute, fetch");
     port = test.udpPort();
     httpPort = test.httpPort();
-    portArg = Integer.toString(port);
     configDir = test.dir();
   }
 
@@ -86,12 +83,8 @@ class CliAgainstDaemonTest {
     TestDaemonConfig.clear();
   }
 
-  /** The command with this test's daemon port and a short wait added. */
   private static CliRun we(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    int at = all.indexOf("--") < 0 ? all.size() : all.indexOf("--");
-    all.addAll(at, List.of("--port", portArg, "--timeout", "1"));
-    return CliRun.of(all.toArray(String[]::new));
+    return CliRun.against(port, args);
   }
 
   private String nodeId() {

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -63,10 +62,7 @@ class CliByteStringsTest {
   }
 
   private static CliRun we(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    int at = all.indexOf("--") < 0 ? all.size() : all.indexOf("--");
-    all.addAll(at, List.of("--port", Integer.toString(port), "--timeout", "1"));
-    return CliRun.of(all.toArray(String[]::new));
+    return CliRun.against(port, args);
   }
 
   @Test

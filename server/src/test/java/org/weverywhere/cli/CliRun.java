@@ -15,6 +15,17 @@ record CliRun(int status, String out, String err) {
     return new CliRun(status, out.toString(), err.toString());
   }
 
+  /**
+   * The command against a test daemon: its UDP port and a one-second wait added before any
+   * {@code --}, so a guest's own arguments stay untouched.
+   */
+  static CliRun against(int port, String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+    int at = all.indexOf("--") < 0 ? all.size() : all.indexOf("--");
+    all.addAll(at, java.util.List.of("--port", Integer.toString(port), "--timeout", "1"));
+    return of(all.toArray(String[]::new));
+  }
+
   @Override
   public String toString() {
     return "exit " + status + "\n--- out:\n" + out + "--- err:\n" + err;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -65,10 +64,7 @@ class CliServicesTest {
   }
 
   private static CliRun we(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    int at = all.indexOf("--") < 0 ? all.size() : all.indexOf("--");
-    all.addAll(at, List.of("--port", Integer.toString(port), "--timeout", "1"));
-    return CliRun.of(all.toArray(String[]::new));
+    return CliRun.against(port, args);
   }
 
   @Test
