@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.weverywhere.config.Config;
+import org.weverywhere.daemon.HostGroups;
 import org.weverywhere.daemon.HostIdentity;
 import org.weverywhere.daemon.Intake;
 import org.weverywhere.daemon.RunningConfig;
@@ -14,7 +15,6 @@ import org.weverywhere.service.ServiceSnapshot;
 import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.TrafficLedger;
-import org.weverywhere.trust.SignatureGroups;
 
 /**
  * The {@code status} report: who the daemon is, how long it has run, how loaded it is, and what
@@ -76,10 +76,7 @@ final class StatusReport {
     data.put("host", usage(held, (long) host.cores().count(), host.memory().bytes(), traffic.hostUsedThisPeriod(),
         host.networkPeriodBytes().bytes()));
     Map<String, Object> groups = new LinkedHashMap<>();
-    // the groups the configuration names, then those that only have keys on disk
-    var names = new java.util.LinkedHashSet<>(config.groups());
-    running.directory().ifPresent(dir -> SignatureGroups.load(dir).groups().forEach(g -> names.add(g.name())));
-    for (String group : names) {
+    for (String group : HostGroups.names(config, HostGroups.keys(config))) {
       var quota = quotas.quota(group);
       var settings = config.group(group);
       Map<String, Object> usage = usage(quotas.held(group), quota == null ? 0 : quota.cores(),

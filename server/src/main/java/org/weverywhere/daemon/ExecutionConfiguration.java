@@ -4,8 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +16,6 @@ import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
-import org.weverywhere.trust.SignatureGroups;
 
 /**
  * The executor's settings from the configuration. A group limit left unset means "only the host
@@ -56,13 +53,7 @@ public class ExecutionConfiguration {
     var hostQuota = new HostQuota(host.cores().count(), host.memory().bytes());
     Duration wall = config.executor().wallTimeout();
     Map<String, GroupQuota> groups = new LinkedHashMap<>();
-    // a group that only has keys on disk gets the same defaults as one the files name
-    var names = new java.util.LinkedHashSet<>(config.groups());
-    Path dir = Path.of(config.location());
-    if (Files.isDirectory(dir)) {
-      SignatureGroups.load(dir).groups().forEach(group -> names.add(group.name()));
-    }
-    for (String name : names) {
+    for (String name : HostGroups.names(config, HostGroups.keys(config))) {
       var quota = config.group(name).quota();
       long memory = quota.memory().map(ByteSize::bytes).orElse(hostQuota.memoryTotal());
       groups.put(name, new GroupQuota(

@@ -6,8 +6,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +20,7 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.ConfigChanged;
+import org.weverywhere.daemon.HostGroups;
 import org.weverywhere.daemon.HostIdentity;
 import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
@@ -35,7 +34,6 @@ import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.SourceLimiter;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Privilege;
-import org.weverywhere.trust.SignatureGroup;
 import org.weverywhere.trust.SignatureGroups;
 
 /**
@@ -80,7 +78,7 @@ public class Endpoints {
   }
 
   private static Authorizer authorizer(Config config) {
-    SignatureGroups groups = signatureGroups(config);
+    SignatureGroups groups = HostGroups.keys(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
     return new Authorizer(groups, privileges(config, groups));
   }
@@ -130,20 +128,11 @@ public class Endpoints {
     }
   }
 
-  /** Groups from {@code <config dir>/groups}; with the embedded sample, everyone is anonymous. */
-  static SignatureGroups signatureGroups(Config config) {
-    Path dir = Path.of(config.location());
-    return Files.isDirectory(dir) ? SignatureGroups.load(dir) : SignatureGroups.none();
-  }
-
   /** Each known group's privileges from {@code group.<Name>.privileges}. */
   static Map<String, Set<Privilege>> privileges(Config config, SignatureGroups groups) {
     Map<String, Set<Privilege>> privileges = new HashMap<>();
-    for (String group : config.groups()) {
+    for (String group : HostGroups.names(config, groups)) {
       privileges.put(group, config.group(group).privileges());
-    }
-    for (SignatureGroup group : groups.groups()) {
-      privileges.putIfAbsent(group.name(), config.group(group.name()).privileges());
     }
     return privileges;
   }
