@@ -35,13 +35,14 @@ public class ControlEndpoint {
   public void start() {
     Path path = DaemonPaths.of(config, System.getenv()).controlSocket();
     var group = config.control().group();
+    var accounts = new SystemAccounts();
     PeerPolicy policy;
     try {
-      policy = PeerPolicy.forThisProcess(group, Path.of("/etc/group"));
+      policy = PeerPolicy.forThisProcess(group, accounts);
     } catch (IOException e) {
       throw new UncheckedIOException("control socket: " + e.getMessage(), e);
     }
-    socket = ControlSocket.open(path, group, policy, new SocketControl(actions, Clock.systemUTC()));
+    socket = ControlSocket.open(path, group, policy, new SocketControl(actions, Clock.systemUTC(), accounts));
     LOG.info(() -> "control socket at " + path + group.map(g -> " (group " + g + ")").orElse(""));
   }
 

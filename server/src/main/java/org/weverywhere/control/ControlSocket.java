@@ -108,7 +108,7 @@ public final class ControlSocket implements AutoCloseable {
       var peer = new Peer(credentials.getUid(), credentials.getGid(), credentials.getPid());
       var in = connection.getInputStream();
       var out = connection.getOutputStream();
-      Optional<String> refusal = policy.refusal(peer, PeerPolicy.userName(peer.uid(), Path.of("/etc/passwd")));
+      Optional<String> refusal = policy.refusal(peer);
       if (refusal.isPresent()) {
         LOG.warning("control socket: " + refusal.get());
         Frames.write(out, service.refusal(refusal.get()));

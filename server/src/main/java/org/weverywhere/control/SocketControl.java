@@ -1,7 +1,6 @@
 package org.weverywhere.control;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,10 +27,12 @@ public final class SocketControl implements ControlService {
 
   private final ControlActions actions;
   private final Clock clock;
+  private final PeerPolicy.Accounts accounts;
 
-  public SocketControl(ControlActions actions, Clock clock) {
+  public SocketControl(ControlActions actions, Clock clock, PeerPolicy.Accounts accounts) {
     this.actions = actions;
     this.clock = clock;
+    this.accounts = accounts;
   }
 
   @Override
@@ -100,8 +101,7 @@ public final class SocketControl implements ControlService {
   }
 
   /** Who asked, as the journal names a local peer: user, uid and pid. */
-  static String who(Peer peer) {
-    Optional<String> name = PeerPolicy.userName(peer.uid(), Path.of("/etc/passwd"));
-    return "local " + name.map(n -> n + " ").orElse("") + "(" + peer + ")";
+  private String who(Peer peer) {
+    return "local " + accounts.userName(peer.uid()).map(n -> n + " ").orElse("") + "(" + peer + ")";
   }
 }

@@ -50,7 +50,7 @@ class ControlSocketTest {
     dir = Files.createTempDirectory("we-control", PosixFilePermissions.asFileAttribute(
         PosixFilePermissions.fromString("rwxr-xr-x")));
     socket = ControlSocket.open(dir.resolve("control.sock"), Optional.empty(),
-        PeerPolicy.forThisProcess(Optional.empty(), Path.of("/etc/group")), new TextService());
+        PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()), new TextService());
   }
 
   @AfterEach
@@ -89,7 +89,7 @@ class ControlSocketTest {
   @Test
   void aSecondDaemonCannotTakeALiveSocket() {
     var taken = assertThrows(UncheckedIOException.class, () -> ControlSocket.open(socket.path(),
-        Optional.empty(), new PeerPolicy(0, Optional.empty()), new TextService()));
+        Optional.empty(), new PeerPolicy(0, Optional.empty(), new SystemAccounts()), new TextService()));
     assertTrue(taken.getMessage().contains("another daemon is listening"), taken.getMessage());
   }
 
@@ -98,7 +98,7 @@ class ControlSocketTest {
     socket.close();
     Path stale = Files.createFile(dir.resolve("control.sock"));
     socket = ControlSocket.open(stale, Optional.empty(),
-        PeerPolicy.forThisProcess(Optional.empty(), Path.of("/etc/group")), new TextService());
+        PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()), new TextService());
     try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(stale.toFile()))) {
       assertTrue(exchange(client, "x".getBytes()).startsWith("ok "));
     }
@@ -130,21 +130,62 @@ class ControlSocketTest {
   @Test
   void policyRules() {
     var group = new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice"));
-    var policy = new PeerPolicy(1000, Optional.of(group));
-    assertTrue(policy.refusal(new Peer(0, 0, 1), Optional.of("root")).isEmpty(), "root");
-    assertTrue(policy.refusal(new Peer(1000, 1000, 1), Optional.empty()).isEmpty(), "daemon's user");
-    assertTrue(policy.refusal(new Peer(1001, 990, 1), Optional.empty()).isEmpty(), "primary group");
-    assertTrue(policy.refusal(new Peer(1002, 1002, 1), Optional.of("alice")).isEmpty(), "listed member");
+    // the operating system's edge, as a table: uid 1002 is alice, pid 8 runs with gid 990 as a
+    // supplementary group (as after newgrp, or a group from LDAP that no file lists)
+    var accounts = new PeerPolicy.Accounts() {
+      @Override
+      public Optional<PeerPolicy.ControlGroup> group(String name) {
+        return Optional.of(group).filter(g -> g.name().equals(name));
+      }
+
+      @Override
+      public Optional<String> userName(long uid) {
+        return uid == 1002 ? Optional.of("alice") : uid == 1003 ? Optional.of("bob") : Optional.empty();
+      }
+
+      @Override
+      public Set<Long> supplementaryGroups(long pid) {
+        return pid == 8 ? Set.of(5L, 990L) : Set.of();
+      }
+    };
+    var policy = new PeerPolicy(1000, Optional.of(group), accounts);
+    assertTrue(policy.refusal(new Peer(0, 0, 1)).isEmpty(), "root");
+    assertTrue(policy.refusal(new Peer(1000, 1000, 1)).isEmpty(), "daemon's user");
+    assertTrue(policy.refusal(new Peer(1001, 990, 1)).isEmpty(), "primary group");
+    assertTrue(policy.refusal(new Peer(1002, 1002, 1)).isEmpty(), "listed member");
+    assertTrue(policy.refusal(new Peer(1004, 1004, 8)).isEmpty(), "supplementary group of the process");
     assertEquals(Optional.of("refused: uid 1003 gid 1003 pid 7 is neither root, the daemon's user (uid 1000),"
-        + " nor in the control group 'weverywhere'"), policy.refusal(new Peer(1003, 1003, 7), Optional.of("bob")));
+        + " nor in the control group 'weverywhere'"), policy.refusal(new Peer(1003, 1003, 7)));
   }
 
   @Test
-  void groupLookUpReadsEtcGroup() throws IOException {
-    Path etcGroup = Files.writeString(dir.resolve("group"), "root:x:0:\nweverywhere:x:990:alice,carol\n");
+  void groupsComeFromTheSystemsNameService() throws IOException {
+    var accounts = new SystemAccounts();
+    assertEquals(Optional.of(new PeerPolicy.ControlGroup("root", 0, Set.of())), accounts.group("root"));
+    assertEquals(Optional.empty(), accounts.group("no-such-group-" + ProcessHandle.current().pid()));
+    assertEquals(Optional.of("root"), accounts.userName(0));
+    assertEquals(Optional.empty(), accounts.userName(4_000_000_000L));
+    var missing = assertThrows(IOException.class,
+        () -> PeerPolicy.forThisProcess(Optional.of("no-such-group-x"), accounts));
+    assertEquals("control.group 'no-such-group-x' is not a group this system knows (getent group)", missing.getMessage());
+  }
+
+  @Test
+  void groupEntriesAndProcessGroupsParse() {
     assertEquals(new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice", "carol")),
-        PeerPolicy.lookUp("weverywhere", etcGroup));
-    var missing = assertThrows(IOException.class, () -> PeerPolicy.lookUp("nope", etcGroup));
-    assertEquals("control.group 'nope' is not a group in " + etcGroup, missing.getMessage());
+        SystemAccounts.parseGroup("weverywhere:x:990:alice,carol"));
+    assertEquals(Set.of(4L, 24L, 990L),
+        SystemAccounts.groupsLine(java.util.List.of("Uid:\t0\t0\t0\t0", "Groups:\t4 24 990 ", "NSpid:\t1")));
+    assertEquals(Set.of(), SystemAccounts.groupsLine(java.util.List.of("Groups:\t")));
+    // this very process: its own supplementary groups as the kernel reports them
+    assertEquals(SystemAccounts.groupsLine(readStatus()), new SystemAccounts().supplementaryGroups(ProcessHandle.current().pid()));
+  }
+
+  private static java.util.List<String> readStatus() {
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
