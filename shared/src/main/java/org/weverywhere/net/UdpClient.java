@@ -89,7 +89,8 @@ public final class UdpClient {
             SignedMessage reply;
             try {
               reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-            } catch (ProtocolException refused) {
+            } catch (RuntimeException refused) {
+              // a ProtocolException, or anything else one datagram caused: counted, and the wait goes on
               rejected++;
               continue;
             }
