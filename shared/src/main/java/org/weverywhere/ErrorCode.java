@@ -54,6 +54,9 @@ public enum ErrorCode {
   PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
   PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
   PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
+  PROTOCOL_SIGNED_BEFORE_START("WE5040",
+      "a network message was signed before this daemon could remember it (it restarted since): sign it afresh"),
+  PROTOCOL_WRONG_NODE("WE5041", "a peer answered signed by a key other than the node asked for or pinned"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
@@ -75,7 +78,10 @@ public enum ErrorCode {
   CONTROL_NOT_PERSISTENT("WE9002", "the daemon runs on the embedded sample configuration: nothing to change on disk"),
   CONTROL_PEER_REFUSED("WE9003", "the control socket refused the connecting user"),
   CONTROL_UNREACHABLE("WE9004", "no daemon answers on the control socket"),
-  CONTROL_DRAINING("WE9005", "the daemon is draining: it finishes work in flight and accepts no new");
+  CONTROL_DRAINING("WE9005", "the daemon is draining: it finishes work in flight and accepts no new"),
+  CONTROL_SOCKET_UNSAFE("WE9010",
+      "the control socket's path holds something other than a stale socket, or lies in a directory others can write"),
+  CONTROL_NEEDS_ROOT("WE9011", "a key naming a path the daemon writes can be changed only by local root");
 
   private final String code;
   private final String summary;

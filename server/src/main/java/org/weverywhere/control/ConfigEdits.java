@@ -15,6 +15,7 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigEntry;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.config.InvalidConfigException;
+import org.weverywhere.config.ValueType;
 import org.weverywhere.daemon.RunningConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
@@ -55,12 +56,14 @@ final class ConfigEdits {
     }
   }
 
-  Map<String, Object> set(Map<String, String> args, String by) {
+  /** @param localRoot whether root asks on the control socket: only root may change {@link #needsRoot} keys */
+  Map<String, Object> set(Map<String, String> args, String by, boolean localRoot) {
     if (args.isEmpty()) {
       throw ControlArguments.bad("set needs at least one KEY=VALUE");
     }
     args.forEach((key, value) -> {
       checkKey(key);
+      refuseUnlessRoot(key, localRoot);
       if (value.isBlank() || value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
         throw ControlArguments.bad("the value of '" + key + "' must be one line of text, not empty (to go back to the default: unset)");
       }
@@ -68,11 +71,12 @@ final class ConfigEdits {
     return changeDropIn("set", new LinkedHashMap<>(args), by);
   }
 
-  Map<String, Object> unset(Map<String, String> args, String by) {
+  Map<String, Object> unset(Map<String, String> args, String by, boolean localRoot) {
     if (args.isEmpty()) {
       throw ControlArguments.bad("unset needs at least one KEY");
     }
     args.keySet().forEach(ConfigEdits::checkKey);
+    args.keySet().forEach(key -> refuseUnlessRoot(key, localRoot));
     Path dir = directory();
     Map<String, String> inDropIn = new ControlDropIn(dir).settings();
     Map<String, String> changes = new LinkedHashMap<>();
@@ -166,6 +170,25 @@ final class ConfigEdits {
     return running.directory().orElseThrow(() -> new ControlException(ErrorCode.CONTROL_NOT_PERSISTENT,
         "the daemon runs on the embedded sample configuration, so a change could not survive a restart; "
             + "write it out with `weverywhere config extract --to DIR` and start the daemon with WEVERYWHERE_CONFIG_DIR=DIR"));
+  }
+
+  /**
+   * Keys that name a path the daemon creates, writes or deletes files in (the control socket, the
+   * state, the journal, the libraries), and the control socket's access: a daemon running as root
+   * acts on them with root's rights, so whoever sets them must already have those rights (issue 13:
+   * a control-group member or a network key with {@code control} could name a file for a root
+   * daemon to delete).
+   */
+  static boolean needsRoot(String key) {
+    return key.startsWith("control.") || ConfigKeys.resolve(key).map(r -> r.key().type() == ValueType.PATH).orElse(false);
+  }
+
+  private static void refuseUnlessRoot(String key, boolean localRoot) {
+    if (!localRoot && needsRoot(key)) {
+      throw new ControlException(ErrorCode.CONTROL_NEEDS_ROOT, "'" + key + "' names a path the daemon writes (or who"
+          + " may control it): only root on the control socket may change it; edit the configuration files as root,"
+          + " or ask as root with `weverywhere ctl`");
+    }
   }
 
   private static void checkKey(String key) {

@@ -65,15 +65,23 @@ public class ControlActions {
     this.edits = new ConfigEdits(running, journal, libraries);
   }
 
-  /** Performs {@code control} for {@code by} (who asked, as the journal names them). */
+  /** Performs {@code control} for {@code by} (who asked, as the journal names them), who is not local root. */
   public Message perform(Message.Control control, String by) {
+    return perform(control, by, false);
+  }
+
+  /**
+   * Performs {@code control} for {@code by}; {@code localRoot} when root asks on the control socket,
+   * the only asker who may change keys that name paths the daemon writes (ConfigEdits.needsRoot).
+   */
+  public Message perform(Message.Control control, String by, boolean localRoot) {
     try {
       var args = new ControlArguments(control.arguments());
       Map<String, Object> data = switch (control.action()) {
         case "status" -> status.status();
         case "reload" -> edits.reload(by);
-        case "set" -> edits.set(args.values(), by);
-        case "unset" -> edits.unset(args.values(), by);
+        case "set" -> edits.set(args.values(), by, localRoot);
+        case "unset" -> edits.unset(args.values(), by, localRoot);
         case "group-add-key" -> edits.addKey(args, by);
         case "group-remove-key" -> edits.removeKey(args, by);
         case "publish" -> publish(control.module(), by);

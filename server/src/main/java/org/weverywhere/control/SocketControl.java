@@ -53,7 +53,7 @@ public final class SocketControl implements ControlService {
       follow(decoded.header(), control.arguments(), replies);
       return;
     }
-    replies.send(reply(decoded.header(), actions.perform(control, who(peer))));
+    replies.send(reply(decoded.header(), actions.perform(control, who(peer), peer.uid() == 0)));
   }
 
   /**

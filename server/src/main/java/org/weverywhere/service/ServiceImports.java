@@ -60,7 +60,7 @@ public class ServiceImports implements ImportProvider {
   private final Map<InetSocketAddress, Fingerprint> nodes = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, Signatures> signatures = new ConcurrentHashMap<>();
 
-  private record Signatures(long fetchedAt, Map<String, Message.Service> byName) {}
+  private record Signatures(long fetchedAt, Fingerprint node, Map<String, Message.Service> byName) {}
 
   /** For CDI's client proxy only. */
   protected ServiceImports() {}
@@ -92,12 +92,23 @@ public class ServiceImports implements ImportProvider {
             + "' is declared on this host (services." + name + ".library, or .peer for one elsewhere)");
       }
       ServiceSettings settings = config.service(name);
+      // who may call is decided before anything is linked or sent: a remote service spends this
+      // host's key and quotas on the peer, so it is guarded like a local one (issue 13)
+      CallOrigin.current().ifPresent(origin -> {
+        String refusal = refusal(settings, origin.groups());
+        if (refusal != null) {
+          throw new ServiceException(ErrorCode.SERVICE_CALLER_REFUSED, "imports " + label + ", but " + refusal + " ["
+              + ErrorCode.SERVICE_CALLER_REFUSED.code() + "]");
+        }
+      });
       FuncType offered;
       String where;
+      Fingerprint node = null;
       if (settings.isRemote()) {
         HostPort peer = settings.peers().getFirst();
         where = "service " + settings.peerService() + " on " + peer;
-        offered = remoteType(peer, settings.peerService(), wanted.name(), label);
+        node = linkedNode(peer, settings, label);
+        offered = remoteType(peer, node, settings.peerNode().isPresent(), settings.peerService(), wanted.name(), label);
       } else {
         where = "service " + name + " here";
         ServiceSnapshot.Function function = services.snapshot().stream().filter(s -> s.name().equals(name))
@@ -117,8 +128,10 @@ public class ServiceImports implements ImportProvider {
         throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + " with "
             + offered.results().size() + " results; imported service functions return at most one value");
       }
+      // the node learned or pinned now is the one this link talks to for as long as it lives
+      Fingerprint linked = node;
       functions.add(new HostFunction(wanted.module(), wanted.name(), offered, settings.isRemote()
-          ? (memory, args) -> remoteCall(settings.peers().getFirst(), settings.peerService(), wanted.name(), offered, args)
+          ? (memory, args) -> remoteCall(settings, linked, wanted.name(), offered, args)
           : (memory, args) -> localCall(name, wanted.name(), offered, args)));
     }
     return functions;
@@ -129,22 +142,59 @@ public class ServiceImports implements ImportProvider {
         + " offers no such function");
   }
 
-  private FuncType remoteType(HostPort peer, String service, String function, String label) {
+  /**
+   * Why a requester in {@code groups} may not call {@code settings}' service, or null when it may:
+   * the same rule for a service here and one on a peer ({@code services.<Name>.callers}).
+   */
+  static String refusal(ServiceSettings settings, List<String> groups) {
+    var callers = settings.callers();
+    if (callers.isPresent() && callers.get().stream().noneMatch(groups::contains)) {
+      return "service '" + settings.name() + "' may be called by " + callers.get() + "; the requester is in " + groups;
+    }
+    return null;
+  }
+
+  /**
+   * The node a link to {@code peer} talks to: the pinned one ({@code services.<Name>.peer-node}),
+   * or the key of the first verified answer there, trusted on first use and kept until a link
+   * fails for another reason than a wrong key.
+   */
+  private Fingerprint linkedNode(HostPort peer, ServiceSettings settings, String label) {
+    if (settings.peerNode().isPresent()) {
+      return settings.peerNode().get();
+    }
+    InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
+    try {
+      return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
+    } catch (ProtocolException failed) {
+      throw new ServiceException(ErrorCode.SERVICE_NOT_RUNNING, "imports " + label + ", but " + peer
+          + " could not be asked for its node id: " + failed.getMessage() + " [" + failed.code().code() + "]");
+    }
+  }
+
+  private FuncType remoteType(HostPort peer, Fingerprint node, boolean pinned, String service, String function,
+      String label) {
     InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
     Message.Service described;
     try {
       Signatures known = signatures.get(address);
-      if (known == null || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
+      if (known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
           || !known.byName().containsKey(service)) {
-        var reply = udp.request(address, node(address), new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
+        var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
             timeout.dividedBy(2), 2);
         Map<String, Message.Service> byName = new ConcurrentHashMap<>();
         ((Message.Description) reply.message()).services().forEach(s -> byName.put(s.name(), s));
-        known = new Signatures(System.nanoTime(), byName);
+        known = new Signatures(System.nanoTime(), node, byName);
         signatures.put(address, known);
       }
       described = known.byName().get(service);
     } catch (ProtocolException failed) {
+      if (failed.reason() == ProtocolException.Reason.WRONG_NODE) {
+        // someone else answered: never learn its key, and say which key was expected
+        throw new ServiceException(ErrorCode.PROTOCOL_WRONG_NODE, "imports " + label + ", but " + failed.getMessage()
+            + (pinned ? " (pinned by peer-node)" : " (learned on its first answer)") + " ["
+            + ErrorCode.PROTOCOL_WRONG_NODE.code() + "]");
+      }
       nodes.remove(address); // the daemon there may have been replaced: ask its node id again next time
       throw new ServiceException(ErrorCode.SERVICE_NOT_RUNNING, "imports " + label + ", but " + peer
           + " could not be asked for its services: " + failed.getMessage() + " [" + failed.code().code() + "]");
@@ -164,9 +214,6 @@ public class ServiceImports implements ImportProvider {
     throw notOffered(label, "service " + service + " on " + peer);
   }
 
-  private Fingerprint node(InetSocketAddress address) {
-    return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
-  }
 
   private long[] localCall(String service, String function, FuncType type, long[] args) {
     CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
@@ -184,9 +231,17 @@ public class ServiceImports implements ImportProvider {
         + ServicePool.describe(outcome));
   }
 
-  private long[] remoteCall(HostPort peer, String service, String function, FuncType type, long[] args) {
+  private long[] remoteCall(ServiceSettings settings, Fingerprint node, String function, FuncType type, long[] args) {
     CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
+    HostPort peer = settings.peers().getFirst();
+    String service = settings.peerService();
     String label = service + "." + function + " on " + peer;
+    // a kept instance was linked once, for no requester in particular: each call is checked for its own
+    String refusal = refusal(settings, origin.groups());
+    if (refusal != null) {
+      throw new HostFault("call of " + label + " refused: " + refusal + " [" + ErrorCode.SERVICE_CALLER_REFUSED.code()
+          + "]");
+    }
     if (origin.chain().size() >= maxDepth) {
       throw new HostFault("call of " + label + " not made: the chain has crossed " + origin.chain().size()
           + " hosts, calls.max-depth is " + maxDepth + " [" + ErrorCode.SERVICE_CHAIN_TOO_DEEP.code() + "]");
@@ -200,7 +255,7 @@ public class ServiceImports implements ImportProvider {
     Message reply;
     try {
       // one attempt: a call need not be safe to repeat, so a lost datagram is a failure, not a retry
-      reply = udp.request(address, node(address), call, timeout, 1).message();
+      reply = udp.request(address, node, call, timeout, 1).message();
     } catch (ProtocolException failed) {
       throw new HostFault("remote call of " + label + " failed: " + failed.getMessage() + " ["
           + failed.code().code() + "]");

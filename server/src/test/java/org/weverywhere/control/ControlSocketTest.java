@@ -1,6 +1,7 @@
 package org.weverywhere.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +98,89 @@ class ControlSocketTest {
   @Test
   void aStaleSocketFileIsReplaced() throws IOException {
     socket.close();
-    Path stale = Files.createFile(dir.resolve("control.sock"));
-    socket = ControlSocket.open(stale, Optional.empty(),
-        PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()), new TextService());
+    Path stale = dir.resolve("control.sock");
+    // a socket bound and closed without unlinking: what a daemon that was killed leaves behind
+    try (var gone = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      gone.bind(java.net.UnixDomainSocketAddress.of(stale));
+    }
+    assertTrue(Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the stale socket file is there");
+    socket = open(stale);
     try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(stale.toFile()))) {
       assertTrue(exchange(client, "x".getBytes()).startsWith("ok "));
     }
+  }
+
+  private static ControlSocket open(Path path) throws IOException {
+    return ControlSocket.open(path, Optional.empty(), PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()),
+        new TextService());
+  }
+
+  // ---- issue 13: the socket path never deletes what is not a stale socket of ours ----
+
+  @Test
+  void aRegularFileAtThePathIsRefusedAndKept() throws IOException {
+    socket.close();
+    Path file = Files.writeString(dir.resolve("control.sock"), "precious");
+    var refused = assertThrows(ControlException.class, () -> open(file));
+    assertEquals(org.weverywhere.ErrorCode.CONTROL_SOCKET_UNSAFE, refused.code());
+    assertTrue(refused.getMessage().contains(file + " exists and is a regular file, not a socket: the daemon never"
+        + " removes it"), refused.getMessage());
+    assertEquals("precious", Files.readString(file));
+  }
+
+  @Test
+  void aSymbolicLinkAtThePathIsRefusedAndNeitherItNorItsTargetRemoved() throws IOException {
+    socket.close();
+    Path target = Files.writeString(dir.resolve("target"), "precious");
+    Path link = Files.createSymbolicLink(dir.resolve("control.sock"), target);
+    var refused = assertThrows(ControlException.class, () -> open(link));
+    assertTrue(refused.getMessage().contains("is a symbolic link, not a socket"), refused.getMessage());
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals("precious", Files.readString(target));
+  }
+
+  @Test
+  void aDirectoryAtThePathIsRefusedAndKept() throws IOException {
+    socket.close();
+    Path directory = Files.createDirectory(dir.resolve("control.sock"));
+    var refused = assertThrows(ControlException.class, () -> open(directory));
+    assertTrue(refused.getMessage().contains("is a directory, not a socket"), refused.getMessage());
+    assertTrue(Files.isDirectory(directory));
+  }
+
+  @Test
+  void aDirectoryOthersCanWriteIsRefusedEvenWhenSticky() throws IOException {
+    for (String mode : List.of("rwxrwxrwx", "rwxrwxr-x")) {
+      Path open = Files.createDirectory(dir.resolve("open-" + mode));
+      Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
+      var refused = assertThrows(ControlException.class, () -> open(open.resolve("control.sock")));
+      assertEquals(org.weverywhere.ErrorCode.CONTROL_SOCKET_UNSAFE, refused.code());
+      assertTrue(refused.getMessage().contains("others can write it"), refused.getMessage());
+      assertFalse(Files.exists(open.resolve("control.sock")));
+    }
+    Path sticky = Files.createDirectory(dir.resolve("sticky"));
+    Files.setAttribute(sticky, "unix:mode", 01777);
+    var refused = assertThrows(ControlException.class, () -> open(sticky.resolve("control.sock")));
+    assertTrue(refused.getMessage().contains("has mode 1777: others can write it"), refused.getMessage());
+  }
+
+  @Test
+  void aDirectoryBelowOneOthersCanWriteIsRefused() throws IOException {
+    Path open = Files.createDirectory(dir.resolve("open"));
+    Path inside = Files.createDirectory(open.resolve("inside"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    var refused = assertThrows(ControlException.class, () -> open(inside.resolve("control.sock")));
+    assertTrue(refused.getMessage().contains("directory " + open.toRealPath() + " above"), refused.getMessage());
+  }
+
+  @Test
+  void aDirectoryOfAnotherUserIsRefused() throws IOException {
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give a directory to another user");
+    Path theirs = Files.createDirectory(dir.resolve("theirs"));
+    Files.setAttribute(theirs, "unix:uid", 65534);
+    var refused = assertThrows(ControlException.class, () -> open(theirs.resolve("control.sock")));
+    assertTrue(refused.getMessage().contains("is owned by uid 65534, neither root nor the daemon's user"),
+        refused.getMessage());
   }
 
   @Test

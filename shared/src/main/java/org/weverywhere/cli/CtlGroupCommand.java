@@ -61,7 +61,7 @@ final class CtlGroupCommand implements Runnable {
   }
 
   @Command(name = "privileges", mixinStandardHelpOptions = true,
-      description = "Set GROUP's privileges: observe, fetch, execute, publish, control (or none).")
+      description = "Set GROUP's privileges: observe, fetch, execute, publish, control, relay (or none).")
   int privileges(@Mixin ControlTarget target,
       @Parameters(paramLabel = "GROUP") String group,
       @Parameters(paramLabel = "LIST", description = "Comma-separated privileges.") String privileges) {

@@ -106,7 +106,8 @@ public final class Config {
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_EXPORTS, name)),
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_CALLERS, name)),
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER, name)).orElse(List.of()),
-        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_SERVICE, name)).orElse(name));
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_SERVICE, name)).orElse(name),
+        Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_NODE, name)));
   }
 
   private <T> T serviceValue(ConfigKey<T> pattern, String service) {

@@ -97,7 +97,7 @@ public final class ConfigKeys {
 
   public static final ConfigKey<Set<Privilege>> GROUP_PRIVILEGES =
       key("group." + ConfigKey.GROUP + ".privileges", ValueType.PRIVILEGES, EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
-          "What the group's keys may do: none, or a list of observe, fetch, execute, publish, control.");
+          "What the group's keys may do: none, or a list of observe, fetch, execute, publish, control, relay (believed when a forwarded call names its original requester; for other hosts' keys).");
   public static final ConfigKey<Cores> GROUP_QUOTA_CORES = groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY = groupQuota("memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
@@ -163,6 +163,10 @@ public final class ConfigKeys {
   public static final ConfigKey<String> SERVICE_PEER_SERVICE =
       service("peer-service", ValueType.NAME, null, "the same name",
           "The service's name on its peer, when the name imports use here differs.");
+  public static final ConfigKey<org.weverywhere.trust.Fingerprint> SERVICE_PEER_NODE =
+      service("peer-node", ValueType.FINGERPRINT, null,
+          "the key of the peer's first verified answer, kept for the life of the link (trust on first use)",
+          "The peer's node id (its host key fingerprint, SHA256:...): replies signed by any other key are refused.");
   public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
       key("calls.max-depth", ValueType.COUNT, 8,
           "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param callers groups that may call; empty: every group with the execute privilege
  * @param peers where the service runs when not here ({@code services.<Name>.peer}); empty: here
  * @param peerService its name there ({@code services.<Name>.peer-service}, else {@code name})
+ * @param peerNode the peer's pinned node id ({@code services.<Name>.peer-node}); empty: trust on first use
  */
 public record ServiceSettings(
     String name,
@@ -25,9 +26,17 @@ public record ServiceSettings(
     Optional<List<String>> exports,
     Optional<List<String>> callers,
     List<HostPort> peers,
-    String peerService) {
+    String peerService,
+    Optional<org.weverywhere.trust.Fingerprint> peerNode) {
   public ServiceSettings {
     peers = List.copyOf(peers);
+  }
+
+  /** A service with no pinned peer node. */
+  public ServiceSettings(String name, Optional<String> library, String group, Optional<ByteSize> memory,
+      Optional<Duration> cpuTime, int instances, Optional<List<String>> exports, Optional<List<String>> callers,
+      List<HostPort> peers, String peerService) {
+    this(name, library, group, memory, cpuTime, instances, exports, callers, peers, peerService, Optional.empty());
   }
 
   /** Declared here to be called elsewhere: {@code services.<Name>.peer} names where it runs. */

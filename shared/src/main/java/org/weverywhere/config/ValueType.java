@@ -75,6 +75,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       new ValueType<>("library", text -> parseName(text, LIBRARY_SYNTAX, "a library name, name@version or hash"), Function.identity());
   public static final ValueType<List<String>> NAMES =
       new ValueType<>("name list", ValueType::parseNames, ValueType::formatList);
+  /** A key's fingerprint, {@code SHA256:} and 43 base64 characters: a node id. */
+  public static final ValueType<org.weverywhere.trust.Fingerprint> FINGERPRINT =
+      new ValueType<>("key fingerprint", ValueType::parseFingerprint, org.weverywhere.trust.Fingerprint::toString);
   public static final ValueType<String> UNIX_GROUP =
       new ValueType<>("Unix group", text -> parseName(text, UNIX_GROUP_SYNTAX, "a Unix group name like weverywhere"), Function.identity());
 
@@ -150,6 +153,15 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     return items;
   }
 
+  private static org.weverywhere.trust.Fingerprint parseFingerprint(String text) {
+    try {
+      return org.weverywhere.trust.Fingerprint.parse(text.strip());
+    } catch (IllegalArgumentException bad) {
+      throw new InvalidValueException("'" + ValueText.quote(text.strip())
+          + "' is not a node id: expected SHA256: and 43 base64 characters, as `weverywhere peers` shows it");
+    }
+  }
+
   private static Set<Privilege> parsePrivileges(String text) {
     if (text.strip().equals("none")) {
       return Collections.unmodifiableSet(EnumSet.noneOf(Privilege.class));
@@ -161,7 +173,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
         privileges.add(one.parse(item));
       } catch (InvalidValueException unknown) {
         throw new InvalidValueException(
-            "unknown privilege '" + ValueText.quote(item) + "': expected none or a list of observe, fetch, execute, publish, control");
+            "unknown privilege '" + ValueText.quote(item) + "': expected none or a list of observe, fetch, execute, publish, control, relay");
       }
     }
     return Collections.unmodifiableSet(privileges);

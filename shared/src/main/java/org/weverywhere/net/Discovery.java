@@ -164,6 +164,11 @@ public final class Discovery {
             }
           } catch (ProtocolException refused) {
             rejected.accept(refused);
+          } catch (RuntimeException failed) {
+            // one datagram (or a callback handling it) must not end a discovery or a listener:
+            // reported as refused, with its cause, and the wait goes on
+            rejected.accept(new ProtocolException(Reason.MALFORMED, "datagram from " + from
+                + " could not be handled: " + failed, failed));
           }
         }
       }

@@ -46,7 +46,8 @@ public final class UdpClient {
 
   /**
    * Sends {@code message} to node {@code node} at {@code peer} up to {@code attempts} times, waiting
-   * {@code perAttempt} for each; returns the verified reply, or throws {@code NO_ANSWER}, a refusal
+   * {@code perAttempt} for each; returns the verified reply signed by {@code node}, or throws {@code
+   * WRONG_NODE} when only other keys answered, {@code NO_ANSWER}, a refusal
    * ({@code REFUSED}, {@code QUOTA_EXCEEDED} naming the quota, {@code NOT_PERMITTED}...), or
    * {@code TRANSPORT}.
    */
@@ -59,6 +60,7 @@ public final class UdpClient {
         ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     Set<MessageId> sent = new HashSet<>();
     int rejected = 0;
+    Fingerprint impostor = null;
     try (DatagramChannel channel = DatagramChannel.open(family); Selector selector = Selector.open()) {
       channel.bind(null);
       channel.configureBlocking(false);
@@ -89,18 +91,28 @@ public final class UdpClient {
             SignedMessage reply;
             try {
               reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-            } catch (ProtocolException refused) {
+            } catch (RuntimeException refused) {
+              // a ProtocolException, or anything else one datagram caused: counted, and the wait goes on
               rejected++;
               continue;
             }
-            if (reply.fingerprint().equals(node) && reply.header().replyTo().filter(sent::contains).isPresent()) {
-              return Replies.unwrap(reply, peer.toString());
+            if (reply.header().replyTo().filter(sent::contains).isPresent()) {
+              if (reply.fingerprint().equals(node)) {
+                return Replies.unwrap(reply, peer.toString());
+              }
+              // a verified answer to our request, signed by another key: someone answering in the
+              // node's place (or another daemon now at that address); never taken, but told
+              impostor = reply.fingerprint();
             }
           }
         }
       }
     } catch (IOException failed) {
       throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
+    }
+    if (impostor != null) {
+      throw new ProtocolException(Reason.WRONG_NODE, peer + " answered " + message.type() + " signed by key " + impostor
+          + ", not by node " + node + " that was asked; the answer was refused");
     }
     throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + message.type() + " in " + attempts
         + " attempt(s) of " + perAttempt.toMillis() + " ms" + (rejected > 0 ? " (" + rejected

@@ -49,6 +49,7 @@ public final class UnicastProbe {
     }
     Duration perAttempt = timeout.dividedBy(3);
     Set<MessageId> sent = new HashSet<>();
+    int rejected = 0;
     try (DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof Inet6Address
         ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET); Selector selector = Selector.open()) {
       channel.bind(null);
@@ -77,8 +78,10 @@ public final class UnicastProbe {
                   && reply.header().replyTo().filter(sent::contains).isPresent()) {
                 return new Announcement(reply.fingerprint(), address, announce, reply);
               }
-            } catch (ProtocolException unverifiable) {
-              // someone else's datagram on our port: keep waiting for the daemon's
+            } catch (RuntimeException unverifiable) {
+              // someone else's datagram on our port, or one that failed in any way: counted, and we
+              // keep waiting for the daemon's
+              rejected++;
             }
           }
         }
@@ -87,6 +90,7 @@ public final class UnicastProbe {
       throw new ProtocolException(Reason.TRANSPORT, address + ": " + failed.getMessage(), failed);
     }
     throw new ProtocolException(Reason.NO_ANSWER, "no daemon answered at " + address.getAddress().getHostAddress()
-        + ":" + address.getPort() + " within " + timeout.toMillis() + " ms");
+        + ":" + address.getPort() + " within " + timeout.toMillis() + " ms"
+        + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
   }
 }

@@ -506,12 +506,7 @@ public sealed interface Message {
     }
 
     static ServiceCall read(Fields f) {
-      List<MessageId> chain = f.has("chain") ? f.list("chain", (item, at) -> {
-        if (item instanceof byte[] id && id.length == MessageId.BYTES) {
-          return MessageId.of(id);
-        }
-        throw Fields.malformed(at, "a 16-byte message id");
-      }) : List.of();
+      List<MessageId> chain = f.has("chain") ? f.list("chain", MessageId::read) : List.of();
       return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read), chain,
           f.optionalText("origin"));
     }

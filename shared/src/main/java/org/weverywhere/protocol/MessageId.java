@@ -25,12 +25,22 @@ public record MessageId(long high, long low) {
     }
   }
 
-  static MessageId of(byte[] bytes) {
-    if (bytes.length != BYTES) {
-      throw new IllegalArgumentException("a message id has 16 bytes, not " + bytes.length);
+  /**
+   * The id in {@code bytes} as received at {@code at}: a wrong length or the all-zero id is a
+   * malformed message ({@code WE5001}), never an IllegalArgumentException that a receive loop
+   * would not expect.
+   */
+  static MessageId read(Object bytes, String at) {
+    if (!(bytes instanceof byte[] id) || id.length != BYTES) {
+      throw Fields.malformed(at, "a 16-byte message id");
     }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    return new MessageId(b.getLong(), b.getLong());
+    ByteBuffer b = ByteBuffer.wrap(id);
+    long high = b.getLong();
+    long low = b.getLong();
+    if (high == 0 && low == 0) {
+      throw Fields.malformed(at, "a message id other than all zeros");
+    }
+    return new MessageId(high, low);
   }
 
   byte[] bytes() {

@@ -29,7 +29,9 @@ public class ProtocolException extends WeverywhereException {
     QUOTA_EXCEEDED(ErrorCode.PROTOCOL_QUOTA),
     REFUSED(ErrorCode.PROTOCOL_REFUSED),
     NO_ANSWER(ErrorCode.PROTOCOL_NO_ANSWER),
-    TRANSPORT(ErrorCode.PROTOCOL_TRANSPORT);
+    TRANSPORT(ErrorCode.PROTOCOL_TRANSPORT),
+    SIGNED_BEFORE_START(ErrorCode.PROTOCOL_SIGNED_BEFORE_START),
+    WRONG_NODE(ErrorCode.PROTOCOL_WRONG_NODE);
 
     private final ErrorCode code;
 

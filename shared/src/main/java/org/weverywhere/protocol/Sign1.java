@@ -78,8 +78,19 @@ final class Sign1 {
       throw new ProtocolException(Reason.OVERSIZED,
           "message of " + length + " bytes, more than " + limits.maxMessageBytes() + " allowed");
     }
-    Parts parts = parse(envelope, length);
-    if (!verify(parts)) {
+    Parts parts;
+    boolean verified;
+    try {
+      parts = parse(envelope, length);
+      verified = verify(parts);
+    } catch (ProtocolException refused) {
+      throw refused;
+    } catch (RuntimeException slipped) {
+      // the parser and the key and signature code are not ours: whatever they throw on hostile
+      // bytes is a malformed message, never an exception that ends a receive loop (see MessageCodec)
+      throw new ProtocolException(Reason.MALFORMED, "envelope cannot be decoded: " + slipped, slipped);
+    }
+    if (!verified) {
       throw new ProtocolException(Reason.BAD_SIGNATURE, "signature does not verify");
     }
     return parts;

@@ -11,7 +11,8 @@ import org.weverywhere.trust.Fingerprint;
 /**
  * Decides whether received bytes are a message to act on. Checks, in this order (the first failure
  * is the reason reported): size, envelope structure and nesting/length limits, algorithm,
- * signature, version and payload schema, timestamp window, audience, replay.
+ * signature, version and payload schema, timestamp window, audience, signed before a restart,
+ * replay.
  *
  * <p>The replay cache is consulted last so that only messages that passed every other check take
  * a place in it.
@@ -24,12 +25,22 @@ public final class Verifier {
   private final Duration window;
   private final ReplayCache replays;
   private final Optional<Fingerprint> self;
+  private final ReplayHorizon horizon;
 
   /**
    * @param self this node's id (its host key's fingerprint); empty for a client, which has no node
    *     id and so accepts only messages addressed to {@code any} (as replies and announces are)
    */
   public Verifier(Clock clock, Duration window, ReplayCache replays, Optional<Fingerprint> self) {
+    this(clock, window, replays, self, ReplayHorizon.NONE);
+  }
+
+  /**
+   * @param horizon what this receiver remembers across restarts (a daemon's; clients have none)
+   */
+  public Verifier(Clock clock, Duration window, ReplayCache replays, Optional<Fingerprint> self,
+      ReplayHorizon horizon) {
+    this.horizon = Objects.requireNonNull(horizon);
     this.clock = Objects.requireNonNull(clock);
     this.window = Objects.requireNonNull(window);
     this.replays = Objects.requireNonNull(replays);
@@ -67,6 +78,8 @@ public final class Verifier {
       throw new ProtocolException(Reason.WRONG_AUDIENCE, "message is for node " + header.audience()
           + "; a client accepts only messages for any");
     }
+    // a message an earlier run of this receiver could have accepted is refused: its replay cache is gone
+    horizon.admit(header.timestamp());
     replays.record(header.id(), header.timestamp());
     return new SignedMessage(header, decoded.message(), parts.signer().key(), parts.signer().fingerprint(), length,
         parts.signature());

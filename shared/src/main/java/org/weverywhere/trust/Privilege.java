@@ -16,7 +16,13 @@ public enum Privilege {
   /** add or remove libraries and services ({@code control} actions publish/unpublish) */
   PUBLISH,
   /** every other remote {@code control} action */
-  CONTROL;
+  CONTROL,
+  /**
+   * be believed when a forwarded service {@code call} names its original requester ({@code
+   * origin}): for other hosts' keys, so a chain's bill names who started it; without it the signer
+   * is the requester, whatever the call claims
+   */
+  RELAY;
 
   /** The lower-case spelling used in configuration files and on the wire, e.g. {@code execute}. */
   public String text() {
@@ -29,6 +35,6 @@ public enum Privilege {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown privilege '" + text + "' (observe, fetch, execute, publish, control)");
+    throw new IllegalArgumentException("unknown privilege '" + text + "' (observe, fetch, execute, publish, control, relay)");
   }
 }

@@ -162,7 +162,7 @@ class ValueTypeTest {
     assertEquals(EnumSet.of(Privilege.EXECUTE, Privilege.OBSERVE), ValueType.PRIVILEGES.parse("execute, observe"));
     assertEquals("observe, execute", ValueType.PRIVILEGES.format(ValueType.PRIVILEGES.parse("execute, observe")));
     assertEquals(EnumSet.noneOf(Privilege.class), ValueType.PRIVILEGES.parse("none"));
-    assertMessage("unknown privilege 'root': expected none or a list of observe, fetch, execute, publish, control",
+    assertMessage("unknown privilege 'root': expected none or a list of observe, fetch, execute, publish, control, relay",
         () -> ValueType.PRIVILEGES.parse("execute, root"));
   }
 

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -65,8 +66,16 @@ public class Endpoints {
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
     var protocol = config.protocol();
+    // the replay cache starts empty: what an earlier run accepted is refused by its timestamp instead
+    var horizon = PersistedReplayHorizon.open(org.weverywhere.daemon.StateDirectory.resolve(config, System.getenv())
+        .path().resolve("replay-horizon"), Clock.systemUTC(), protocol.clockSkew());
+    try {
+      horizon.awaitFloor(protocol.clockSkew().plus(Duration.ofSeconds(2)));
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+    }
     this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
-        new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
+        new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()), horizon);
     authorizer.set(authorizer(config));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
         libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);

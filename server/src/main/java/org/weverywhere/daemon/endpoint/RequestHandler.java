@@ -193,23 +193,27 @@ public final class RequestHandler {
   }
 
   private Answer call(Message.ServiceCall call, Requester requester, SignedMessage request) {
+    // The chain is believed from anyone (it can only make a call refused sooner, and it is what
+    // stops a cycle between hosts); the origin only from a key trusted to relay, else any caller
+    // could put another key on the bill as the original requester (issue 13).
+    Optional<String> origin = call.origin().filter(o -> requester.may(Privilege.RELAY));
     if (call.chain().size() >= maxDepth) {
       String why = "call of " + call.service() + "." + call.function() + " refused: the chain has crossed "
           + call.chain().size() + " hosts, calls.max-depth is " + maxDepth;
       return new Answer(Optional.of(error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty())),
-          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, origin, event)
               .put("service", call.service()).put("function", call.function()).put("reason", why)));
     }
     // a forwarded call names who started the chain; the signer (a host) is who is charged here
-    var origin = new CallOrigin(call.origin().orElse(request.fingerprint().toString()),
+    var bound = new CallOrigin(origin.orElse(request.fingerprint().toString()),
         requester.membership().groups(), call.chain()).then(request.header().id());
     Outcome outcome;
     try {
-      outcome = origin.bind(() -> services.call(call.service(), call.function(),
+      outcome = bound.bind(() -> services.call(call.service(), call.function(),
           call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups()));
     } catch (ServiceException refused) {
       return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
-          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, event)
+          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, origin, event)
               .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage())));
     }
     Message reply = Results.of(outcome);
@@ -217,7 +221,7 @@ public final class RequestHandler {
     traffic.charge(requester.chargedGroup(), bytesOut);
     // journaled before the reply leaves, like an execution: usage is attributed to the signer
     return new Answer(Optional.of(reply), record(request, requester, "org.weverywhere.service.called",
-        event -> origin(call, Results.describe(outcome, event)).put("service", call.service())
+        event -> origin(call, origin, Results.describe(outcome, event)).put("service", call.service())
             .put("function", call.function()).put("bytesIn", request.size()).put("bytesOut", bytesOut)));
   }
 
@@ -298,9 +302,12 @@ public final class RequestHandler {
     return new Answer(Optional.of(reply), recorded);
   }
 
-  /** A forwarded call's original requester and depth, so the bill can follow the chain to its start. */
-  private static ObjectNode origin(Message.ServiceCall call, ObjectNode event) {
-    call.origin().ifPresent(o -> event.put("originalRequester", o));
+  /**
+   * A forwarded call's original requester (when its signer may relay) and depth, so the bill can
+   * follow the chain to its start.
+   */
+  private static ObjectNode origin(Message.ServiceCall call, Optional<String> origin, ObjectNode event) {
+    origin.ifPresent(o -> event.put("originalRequester", o));
     return event.put("depth", call.chain().size() + 1);
   }
 

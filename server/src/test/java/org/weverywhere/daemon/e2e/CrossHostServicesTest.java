@@ -56,6 +56,8 @@ class CrossHostServicesTest {
   private static final List<String> HOSTS = List.of("a", "b", "c");
   private static final int PORT = 22341;
   private static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
+  /** Each host's key, made before it starts so that the others can trust it to relay. */
+  private static final Map<String, java.security.KeyPair> HOST_KEYS = new LinkedHashMap<>();
 
   private static final Map<String, Process> daemons = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
@@ -102,6 +104,7 @@ class CrossHostServicesTest {
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-sv");
+    HOSTS.forEach(host -> HOST_KEYS.put(host, Ed25519.generate()));
     String b = address("b") + ":" + PORT;
     String c = address("c") + ":" + PORT;
     String a = address("a") + ":" + PORT;
@@ -134,6 +137,19 @@ class CrossHostServicesTest {
     for (String library : libraries) {
       Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName()));
     }
+    // the other hosts' keys are in group hosts, trusted to relay: the calls they forward name the
+    // client that started the chain, and the bill here names it too (issue 13)
+    Path state = Files.createDirectories(dir.resolve("state"),
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    org.weverywhere.trust.KeyPairFiles.named(state, "host").write(HOST_KEYS.get(host), false);
+    Path hosts = Files.createDirectories(dir.resolve("groups/hosts"));
+    for (String other : HOSTS) {
+      if (!other.equals(host)) {
+        Files.writeString(hosts.resolve(other + ".pub-key.pem"),
+            org.weverywhere.trust.KeyPem.publicKeyText(HOST_KEYS.get(other).getPublic()));
+      }
+    }
     List<String> config = new ArrayList<>(List.of(
         "node.name = host-" + host,
         "state.dir = " + dir.resolve("state"),
@@ -144,7 +160,9 @@ class CrossHostServicesTest {
         // a cycle holds one slot per hop on each host until the depth limit ends it
         "host.quota.cores = 16",
         "group.anonymous.privileges = execute",
-        "group.anonymous.quota.cores = 16"));
+        "group.anonymous.quota.cores = 16",
+        "group.hosts.privileges = execute, relay",
+        "group.hosts.quota.cores = 16"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
