@@ -54,6 +54,7 @@ public enum ErrorCode {
   PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
   PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
   PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
+  FANOUT_INCOMPLETE("WE5070", "a run on several daemons did not complete on every daemon it was meant for"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
@@ -67,6 +68,8 @@ public enum ErrorCode {
   STORE_CORRUPT("WE7003", "a stored module no longer matches its hash and was set aside"),
   STORE_NOT_FOUND("WE7004", "no library matches the name or hash asked for"),
   STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for"),
+  STORE_BUILTIN_MISSING("WE7010", "a built-in library is missing from or unreadable in this build of the daemon"),
+  STORE_BUILTIN_FIXED("WE7011", "a built-in library cannot be removed, only turned off or replaced"),
 
   JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
   JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal"),
