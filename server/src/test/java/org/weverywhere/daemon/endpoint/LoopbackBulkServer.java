@@ -30,7 +30,12 @@ public final class LoopbackBulkServer implements AutoCloseable {
   }
 
   public static LoopbackBulkServer start(Endpoints endpoints, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    return start(endpoints, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /** On another address: a daemon in a network namespace of a test serves its veth address. */
+  public static LoopbackBulkServer start(Endpoints endpoints, InetSocketAddress address) throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
     server.createContext("/weverywhere/v1/messages", exchange -> {
       try (exchange) {
         answer(endpoints, exchange);
