@@ -55,8 +55,9 @@ class CliFleetTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("fleet-one", List.of(),
+    var test = TestDaemonConfig.prepare("fleet-one", List.of("math.wasi"),
         "libraries.builtin = true",
+        "services.math.library = math",
         "group.anonymous.privileges = execute",
         "group.observers.privileges = execute, observe");
     port = test.udpPort();
@@ -106,7 +107,7 @@ class CliFleetTest {
     CliRun listed = we("libraries");
     assertEquals(0, listed.status(), listed.toString());
     List<String> names = listed.out().lines().skip(1).map(l -> l.split("\\s+")[1]).toList();
-    assertEquals(List.of("probe-disk", "probe-load", "probe-memory", "sysinfo"), names, listed.out());
+    assertEquals(List.of("math", "probe-disk", "probe-load", "probe-memory", "sysinfo"), names, listed.out());
   }
 
   @Test
@@ -210,6 +211,31 @@ class CliFleetTest {
     JsonNode row = new ObjectMapper().readTree(anonymous.out()).get("daemons").get(0);
     assertEquals("fleet-one", row.get("name").asText());
     assertTrue(row.get("problem").asText().contains("observe privilege"), row.toString());
+  }
+
+  @Test
+  void callOnEveryDaemonRunningTheService() throws IOException {
+    CliRun text = we("call", "*", "math", "add", "2", "40");
+    assertEquals(0, text.status(), text.toString());
+    List<String> lines = text.out().lines().toList();
+    assertEquals(3, lines.size(), text.out());
+    assertTrue(lines.get(0).matches("== fleet-one \\(\\S+\\): exit 0 \\(\\d+ ms\\)"), lines.get(0));
+    assertEquals("42", lines.get(1));
+    assertTrue(lines.get(2).startsWith("math.add: 1 of 1 succeeded (1 daemons could run it; "), lines.get(2));
+
+    CliRun json = we("call", "--spread", "1", "--json", "*", "math", "add", "2", "40");
+    assertEquals(0, json.status(), json.toString());
+    JsonNode row = new ObjectMapper().readTree(json.out().lines().findFirst().orElseThrow());
+    assertEquals("42", row.get("values").get(0).get("value").asText(), row.toString());
+
+    CliRun none = we("call", "*", "ghost", "add", "1", "2");
+    assertEquals(1, none.status(), none.toString());
+    assertTrue(none.err().contains("none of the 1 daemons that answered runs a service 'ghost'"), none.err());
+    CliRun typed = we("call", "*", "math", "add", "2", "forty");
+    assertEquals(1, typed.status(), typed.toString());
+    CliRun spreadWithoutEvery = we("call", "--spread", "1", "fleet-one", "math", "add", "2", "40");
+    assertEquals(2, spreadWithoutEvery.status(), spreadWithoutEvery.toString());
+    assertTrue(spreadWithoutEvery.err().contains("--spread needs PEER *"), spreadWithoutEvery.err());
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.weverywhere.ErrorCode;
@@ -42,7 +41,9 @@ record FleetSample(Peer peer, long atNanos, double load1m, int cores, long memor
     try {
       JsonNode memory = probe(peer, bulk, MEMORY_PROBE);
       JsonNode load = probe(peer, bulk, LOAD_PROBE);
-      Map<String, int[]> slots = new LinkedHashMap<>();
+      // as ctl status shows groups: anonymous first, then by name
+      Map<String, int[]> slots = new java.util.TreeMap<>(java.util.Comparator
+          .comparing((String g) -> !g.equals("anonymous")).thenComparing(g -> g));
       load.path("slots").properties().forEach(e -> slots.put(e.getKey(),
           new int[] {e.getValue().path("in_use").asInt(-1), e.getValue().path("total").asInt(-1)}));
       JsonNode started = load.path("executions_started");
