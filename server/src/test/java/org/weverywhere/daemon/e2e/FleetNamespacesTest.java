@@ -214,6 +214,14 @@ class FleetNamespacesTest {
     }
     assertEquals(List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e"), names.stream().sorted().toList());
     assertEquals(5, lines.get(5).get("summary").get("succeeded").asInt(), lines.get(5).toString());
+
+    // as people read it (the README shows this output)
+    String[] text = we("run", "--all", "probe-memory");
+    assertEquals("0", text[0], String.join("\n", text));
+    assertEquals(11, text[1].lines().count(), text[1]);
+    assertTrue(text[1].lines().toList().getLast().startsWith("probe-memory: 5 of 5 succeeded (5 daemons could run it; "),
+        text[1]);
+    System.out.println("$ weverywhere run --all probe-memory\n" + text[1]);
   }
 
   @Test
@@ -237,6 +245,7 @@ class FleetNamespacesTest {
     String[] text = we("top", "--once");
     assertEquals("0", text[0], String.join("\n", text));
     assertEquals("5 daemons, 5 probed", text[1].lines().findFirst().orElseThrow(), text[1]);
+    System.out.println("$ weverywhere top --once\n" + text[1]);
   }
 
   @Test
@@ -262,6 +271,7 @@ class FleetNamespacesTest {
 
     // top still lists all five, saying why two show no figures
     String[] top = we("top", "--once");
+    System.out.println("$ weverywhere run --spread 3 sysinfo --json\n" + run[1] + "$ weverywhere top --once\n" + top[1]);
     assertEquals("5 daemons, 3 probed", top[1].lines().findFirst().orElseThrow(), top[1]);
     assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-c") && l.contains("draining")), top[1]);
     assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-e") && l.contains("WE5025")), top[1]);
