@@ -58,6 +58,8 @@ public final class FanOutScaleBenchmark {
         "http.port = " + freePort(), "executor.engine = chicory",
         // the simulation's N daemons share this one executor: let all of them run at once
         "host.quota.cores = 256", "group.anonymous.quota.cores = 256", "executor.queue.max = 1024",
+        "host.quota.memory = 64GiB", "group.anonymous.quota.memory = 64GiB",
+        "group.anonymous.quota.memory.per-execution = 16MiB",
         "group.anonymous.quota.network.rate = 1GiB/s", "group.anonymous.quota.network.period-bytes = 1000GiB",
         "host.quota.network.rate = 1GiB/s", "host.quota.network.period-bytes = 1000GiB", ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
@@ -99,6 +101,7 @@ public final class FanOutScaleBenchmark {
       Message.Execute probe) {
     List<Long> first = new ArrayList<>();
     List<Long> all = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     long lost = 0;
     long refused = 0;
     for (int r = 0; r < rounds; r++) {
@@ -116,7 +119,10 @@ public final class FanOutScaleBenchmark {
       all.add(System.nanoTime() - start);
       lost += summary.wanted() - summary.succeeded();
       refused += summary.count(FanOut.Refused.class);
+      summary.attempts().stream().filter(a -> !(a instanceof FanOut.Answered)).findFirst()
+          .ifPresent(a -> reasons.add(a.toString()));
     }
+    reasons.stream().findFirst().ifPresent(r -> System.out.println(n + " " + what + ", first not answered: " + r));
     return String.format("| %d | %s | %d of %d | %d | %.0f ms | %.0f ms | %.0f ms |", n, what, lost,
         (long) wanted * rounds, refused, median(first) / 1e6, median(all) / 1e6,
         all.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6);
