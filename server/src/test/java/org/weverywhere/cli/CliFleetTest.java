@@ -239,6 +239,41 @@ class CliFleetTest {
   }
 
   @Test
+  void theHostOwnerListsTurnsOffAndCannotUnpublishTheBuiltInProbes() {
+    List<String> ctl = List.of("--config-dir", configDir.toString());
+    CliRun status = CliRun.of(concat(List.of("ctl", "status"), ctl));
+    assertEquals(0, status.status(), status.toString());
+    assertTrue(status.out().contains("libraries      5 (built in: probe-disk, probe-load, probe-memory, sysinfo)\n"),
+        status.out());
+
+    CliRun off = CliRun.of(concat(List.of("ctl", "set", "libraries.builtin.disabled=probe-disk,probe-load"), ctl));
+    assertEquals(0, off.status(), off.toString());
+    try {
+      CliRun listed = we("libraries");
+      assertEquals(List.of("math", "probe-memory", "sysinfo"),
+          listed.out().lines().skip(1).map(l -> l.split("\\s+")[1]).toList(), listed.out());
+      CliRun gone = we("run", "--peer", "fleet-one", "probe-disk");
+      assertEquals(1, gone.status(), gone.toString());
+      assertTrue(gone.err().contains("WE7004"), gone.err());
+    } finally {
+      CliRun on = CliRun.of(concat(List.of("ctl", "unset", "libraries.builtin.disabled"), ctl));
+      assertEquals(0, on.status(), on.toString());
+    }
+    assertEquals(5, we("libraries").out().lines().count() - 1);
+
+    CliRun unpublish = CliRun.of(concat(List.of("ctl", "unpublish", "sysinfo"), ctl));
+    assertEquals(1, unpublish.status(), unpublish.toString());
+    assertTrue(unpublish.err().contains("libraries.builtin.disabled = sysinfo") && unpublish.err().contains("WE7011"),
+        unpublish.err());
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
     CliRun zero = we("run", "--spread", "0", "sysinfo");
     assertEquals(2, zero.status(), zero.toString());
