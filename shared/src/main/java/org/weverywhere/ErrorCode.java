@@ -57,6 +57,7 @@ public enum ErrorCode {
   PROTOCOL_SIGNED_BEFORE_START("WE5040",
       "a network message was signed before this daemon could remember it (it restarted since): sign it afresh"),
   PROTOCOL_WRONG_NODE("WE5041", "a peer answered signed by a key other than the node asked for or pinned"),
+  FANOUT_INCOMPLETE("WE5070", "a run on several daemons did not complete on every daemon it was meant for"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
@@ -70,6 +71,8 @@ public enum ErrorCode {
   STORE_CORRUPT("WE7003", "a stored module no longer matches its hash and was set aside"),
   STORE_NOT_FOUND("WE7004", "no library matches the name or hash asked for"),
   STORE_AMBIGUOUS("WE7005", "several libraries match the name or hash prefix asked for"),
+  STORE_BUILTIN_MISSING("WE7010", "a built-in library is missing from or unreadable in this build of the daemon"),
+  STORE_BUILTIN_FIXED("WE7011", "a built-in library cannot be removed, only turned off or replaced"),
 
   JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
   JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal"),

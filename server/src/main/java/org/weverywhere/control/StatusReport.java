@@ -70,6 +70,7 @@ final class StatusReport {
     data.put("draining", intake.draining());
     data.put("in-flight", (long) intake.inFlight());
     data.put("libraries", (long) libraries.list().size());
+    data.put("builtin-libraries", libraries.builtins().stream().map(org.weverywhere.store.Library::name).toList());
     data.put("journal-next", journal.nextSequence());
     var host = config.hostQuota();
     QuotaLedger.Held held = quotas.held(null);

@@ -1,15 +1,21 @@
 package org.weverywhere.daemon;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.logging.Logger;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.host.ObservedDisk;
+import org.weverywhere.store.BuiltinLibraries;
 import org.weverywhere.store.LibraryStore;
+import org.weverywhere.store.StoreException;
 
 /** Produces what the daemon owns on disk: state directory, host identity, event journal, library store. */
 @ApplicationScoped
@@ -37,6 +43,13 @@ public class DaemonState {
         config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION), identity.nodeId().toString());
   }
 
+  /** The disk host facts describe the filesystem the daemon keeps its state on. */
+  @Produces
+  @Singleton
+  ObservedDisk observedDisk(StateDirectory state) {
+    return new ObservedDisk(state.path());
+  }
+
   void closeJournal(@Disposes EventJournal journal) {
     journal.close();
   }
@@ -49,6 +62,29 @@ public class DaemonState {
         config.value(ConfigKeys.LIBRARIES_MAX_MODULE_SIZE).bytes());
     config.optional(ConfigKeys.LIBRARIES_DIR).ifPresent(dir -> store.publishDirectory(dir)
         .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
+    offerBuiltins(store, config);
     return store;
+  }
+
+  /** libraries.builtin and libraries.builtin.disabled apply at once, as a reload or set changes them. */
+  void builtinsChanged(@Observes ConfigChanged change, LibraryStore store) {
+    offerBuiltins(store, change.next());
+  }
+
+  private List<BuiltinLibraries.Builtin> shipped;
+
+  private void offerBuiltins(LibraryStore store, Config config) {
+    boolean enabled = config.value(ConfigKeys.LIBRARIES_BUILTIN);
+    if (enabled && shipped == null) {
+      try {
+        shipped = BuiltinLibraries.shipped();
+      } catch (StoreException missing) {
+        // a daemon without its probes still serves everything else; the log says why they are absent
+        LOG.warning(missing.code().code() + " " + missing.getMessage());
+        shipped = List.of();
+      }
+    }
+    store.offerBuiltins(BuiltinLibraries.chosen(enabled ? shipped : List.of(), enabled,
+        Set.copyOf(config.optional(ConfigKeys.LIBRARIES_BUILTIN_DISABLED).orElse(List.of()))));
   }
 }

@@ -50,6 +50,9 @@ public class Executor {
   private ModuleCache<ModuleInfo> infos;
   private ModuleCache<WasmEngine.Module> capped;
   private ImportProvider imports = ImportProvider.NONE;
+  /** Executions admitted since start, for the {@code executions_started} host fact. */
+  private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
+  private java.util.Optional<java.nio.file.Path> disk = java.util.Optional.empty();
 
   /** For CDI's client proxy only. */
   protected Executor() {}
@@ -57,10 +60,14 @@ public class Executor {
   /** The daemon's executor: imports of services are linked when a provider is deployed. */
   @Inject
   public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine,
-      jakarta.enterprise.inject.Instance<ImportProvider> imports) {
+      jakarta.enterprise.inject.Instance<ImportProvider> imports,
+      jakarta.enterprise.inject.Instance<org.weverywhere.exec.host.ObservedDisk> disk) {
     this(settings, ledger, engine);
     if (imports.isResolvable()) {
       this.imports = imports.get();
+    }
+    if (disk.isResolvable()) {
+      this.disk = java.util.Optional.of(disk.get().path());
     }
   }
 
@@ -134,6 +141,7 @@ public class Executor {
       }
       case QuotaLedger.Granted granted -> lease = granted.lease();
     }
+    started.incrementAndGet();
     HOLDS_SLOT.set(Boolean.TRUE);
     try {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
@@ -231,7 +239,7 @@ public class Executor {
     List<HostFunction> provided = new ArrayList<>(
         new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
     if (requester.observe()) {
-      provided.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
+      provided.addAll(new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
     }
     try {
       provided.addAll(this.imports.functions(info));
@@ -336,10 +344,42 @@ public class Executor {
     }
     if (request.requester().observe()) {
       String group = request.requester().group();
-      functions.addAll(new HostFacts(which -> quotaRemaining(group, which)).functions());
+      functions.addAll(new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
     }
     functions.addAll(imports.functions(info));
     return functions;
+  }
+
+  /** What {@code group} has free now: slots and unreserved memory (for describe's "capacity"). */
+  public QuotaLedger.Remaining remaining(String group) {
+    return ledger.remaining(group);
+  }
+
+  /** The daemon's own figures an observer's probe may read (docs/HOST-FACTS.md). */
+  private org.weverywhere.exec.host.DaemonFacts daemonFacts() {
+    return new org.weverywhere.exec.host.DaemonFacts() {
+      @Override
+      public java.util.Optional<java.nio.file.Path> disk() {
+        return disk;
+      }
+
+      @Override
+      public long executionsStarted() {
+        return started.get();
+      }
+
+      @Override
+      public List<GroupSlots> slots() {
+        List<GroupSlots> slots = new ArrayList<>();
+        for (String group : ledger.groups()) {
+          GroupQuota quota = ledger.quota(group);
+          if (quota != null) {
+            slots.add(new GroupSlots(group, ledger.held(group).slots(), quota.cores()));
+          }
+        }
+        return slots;
+      }
+    };
   }
 
   /** {@code quota_remaining} of docs/HOST-FACTS.md: -1 unlimited, -2 unknown {@code which}. */

@@ -27,6 +27,11 @@ public interface QuotaLedger {
    */
   void update(QuotaSettings settings);
 
+  /** The groups that have a quota here, in the configuration's order (for the host facts). */
+  default java.util.List<String> groups() {
+    return java.util.List.of();
+  }
+
   /** What {@code group} holds now (the host as a whole when {@code group} is null). */
   Held held(String group);
 

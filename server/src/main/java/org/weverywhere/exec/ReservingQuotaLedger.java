@@ -32,6 +32,11 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   }
 
   @Override
+  public synchronized java.util.List<String> groups() {
+    return java.util.List.copyOf(settings.groups().keySet());
+  }
+
+  @Override
   public synchronized Held held(String group) {
     Usage used = group == null ? host : groups.getOrDefault(group, new Usage());
     return new Held(used.slots, used.memory);

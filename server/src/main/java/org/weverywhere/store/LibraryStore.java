@@ -41,6 +41,8 @@ public final class LibraryStore {
   private final ModuleParser parser = new ModuleParser();
   private final Map<String, Library> libraries = new ConcurrentHashMap<>();
   private final List<StoreException> problems = new ArrayList<>();
+  /** Shipped modules offered beside the stored ones, by hash; replaced whole by {@link #offerBuiltins}. */
+  private volatile Map<String, BuiltinLibraries.Builtin> builtins = Map.of();
 
   private LibraryStore(Path dir, long maxModuleSize) {
     this.dir = dir;
@@ -177,8 +179,47 @@ public final class LibraryStore {
     }
   }
 
+  /**
+   * Offers these built-in libraries from now on, in place of those offered before. They stay in
+   * memory; one whose name a stored library also has is hidden by it (a host owner replaces a
+   * probe by publishing their own under the same name).
+   */
+  public void offerBuiltins(List<BuiltinLibraries.Builtin> offered) {
+    Map<String, BuiltinLibraries.Builtin> next = new java.util.LinkedHashMap<>();
+    offered.forEach(b -> next.put(b.library().sha256(), b));
+    builtins = Map.copyOf(next);
+  }
+
+  /** The built-in libraries offered now: not turned off and not replaced by a stored one. */
+  public List<Library> builtins() {
+    return visibleBuiltins().values().stream().map(BuiltinLibraries.Builtin::library)
+        .sorted(Comparator.comparing(Library::name)).toList();
+  }
+
+  private Map<String, BuiltinLibraries.Builtin> visibleBuiltins() {
+    Map<String, BuiltinLibraries.Builtin> shipped = builtins;
+    if (shipped.isEmpty()) {
+      return shipped;
+    }
+    java.util.Set<String> storedNames = new java.util.HashSet<>();
+    libraries.values().forEach(l -> storedNames.add(l.name()));
+    Map<String, BuiltinLibraries.Builtin> visible = new java.util.HashMap<>();
+    shipped.forEach((sha, b) -> {
+      if (!storedNames.contains(b.library().name()) && !libraries.containsKey(sha)) {
+        visible.put(sha, b);
+      }
+    });
+    return visible;
+  }
+
   /** Stops offering a library and deletes its file; false when there was none. */
   public boolean remove(String sha256) {
+    BuiltinLibraries.Builtin builtin = visibleBuiltins().get(sha256);
+    if (builtin != null) {
+      throw new StoreException(ErrorCode.STORE_BUILTIN_FIXED, builtin.library().name()
+          + " is built into this daemon: turn it off with libraries.builtin.disabled = " + builtin.library().name()
+          + " (or all of them with libraries.builtin = false), or replace it by publishing a library of that name");
+    }
     Library removed = libraries.remove(sha256);
     if (removed == null) {
       return false;
@@ -191,16 +232,18 @@ public final class LibraryStore {
     return true;
   }
 
-  /** Every library, by name then version then hash. */
+  /** Every library, stored and built in, by name then version then hash. */
   public List<Library> list() {
-    return libraries.values().stream()
+    return java.util.stream.Stream.concat(libraries.values().stream(),
+            visibleBuiltins().values().stream().map(BuiltinLibraries.Builtin::library))
         .sorted(Comparator.comparing(Library::name).thenComparing(Library::version)
             .thenComparing(Library::sha256))
         .toList();
   }
 
   public Optional<Library> get(String sha256) {
-    return Optional.ofNullable(libraries.get(sha256));
+    return Optional.ofNullable(libraries.get(sha256))
+        .or(() -> Optional.ofNullable(visibleBuiltins().get(sha256)).map(BuiltinLibraries.Builtin::library));
   }
 
   /**
@@ -231,6 +274,10 @@ public final class LibraryStore {
 
   /** The module's bytes, as published. */
   public byte[] bytes(String sha256) {
+    BuiltinLibraries.Builtin builtin = libraries.containsKey(sha256) ? null : visibleBuiltins().get(sha256);
+    if (builtin != null) {
+      return builtin.bytes().clone();
+    }
     if (!libraries.containsKey(sha256)) {
       throw new StoreException(ErrorCode.STORE_NOT_FOUND, "no library " + sha256 + " on this host");
     }

@@ -40,6 +40,10 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
         }
         config.add("libraries.dir = " + modules);
       }
+      // a test daemon offers what its test names: the built-in probes only when a test asks for them
+      if (java.util.Arrays.stream(lines).noneMatch(l -> l.strip().startsWith("libraries.builtin"))) {
+        config.add("libraries.builtin = false");
+      }
       config.addAll(List.of(lines));
       Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
       System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());

@@ -283,6 +283,42 @@ abstract class ExecutorContractTest {
   }
 
   @Test
+  void probeLoadShowsEverySlotOfEveryGroupAndCountsExecutions() throws Exception {
+    assertExit(0, command("hello", ANONYMOUS));
+    Outcome outcome = command("probe-load", new Requester("observers", true));
+    assertExit(0, outcome);
+    JsonNode json = new ObjectMapper().readTree(outcome.output().stdoutText());
+    assertEquals(Runtime.getRuntime().availableProcessors(), json.get("cpu_logical_cores").asInt());
+    assertTrue(json.get("load_average").get("1m").asDouble() >= 0, json.toString());
+    // hello and the probe itself at least (other tests of this class may have run before)
+    assertTrue(json.get("executions_started").asLong() >= 2, json.toString());
+    JsonNode slots = json.get("slots");
+    assertEquals(4, slots.size(), json.toString());
+    // the probe holds the observers' only slot while it asks
+    assertEquals(1, slots.get("observers").get("in_use").asInt(), json.toString());
+    assertEquals(1, slots.get("observers").get("total").asInt(), json.toString());
+    assertEquals(0, slots.get("anonymous").get("in_use").asInt(), json.toString());
+    assertEquals(2, slots.get("anonymous").get("total").asInt(), json.toString());
+  }
+
+  @Test
+  void probeMemoryAndProbeDiskRunForObserversOnly() throws Exception {
+    Outcome memory = command("probe-memory", new Requester("observers", true));
+    assertExit(0, memory);
+    JsonNode json = new ObjectMapper().readTree(memory.output().stdoutText());
+    assertTrue(json.get("memory_total_bytes").asLong() >= json.get("memory_free_bytes").asLong(), json.toString());
+    assertEquals(0, json.get("quota_memory_bytes").asLong(), "the probe holds all 64 MiB of its group: " + json);
+    // an executor given no state directory knows no disk: the probe says null, not a made-up figure
+    Outcome disk = command("probe-disk", new Requester("observers", true));
+    assertExit(0, disk);
+    assertEquals("{\"disk_total_bytes\":null,\"disk_free_bytes\":null}\n", disk.output().stdoutText());
+    for (String probe : List.of("probe-load", "probe-memory", "probe-disk")) {
+      var refused = expect(Outcome.Invalid.class, command(probe, ANONYMOUS));
+      assertTrue(refused.reason().contains("observe privilege"), probe + ": " + refused.reason());
+    }
+  }
+
+  @Test
   void aGroupAtItsLimitsIsRefusedWhileAnotherGroupRuns() throws Exception {
     Requester oneSlot = new Requester("one-slot", false);
     CompletableFuture<Outcome> running =

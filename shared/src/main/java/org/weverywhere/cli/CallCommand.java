@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
       "  weverywhere call test-daemon kv put 1 100",
       "  weverywhere call test-daemon kv get 1 -1",
       "  weverywhere call --json 127.0.0.1 math add 2 40",
+      "  weverywhere call '*' kv count",
+      "  weverywhere call --spread 2 '*' math add 2 40",
       "",
       "PEER is a node id (or a unique prefix of it), a daemon name, or host[:port].",
+      "PEER * calls every daemon that runs the service at once (--spread N: N of them, most free capacity first), printing one block per daemon as each answers (--json: one object per line) and a summary; the exit status is 0 only when the call completed on every daemon wanted. A daemon that refuses or stops answering gives its place to another not yet asked; none is asked twice.",
       "Put -- before ARGS that start with a dash."
     })
 final class CallCommand implements Callable<Integer> {
@@ -56,9 +59,21 @@ final class CallCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the outcome, results and CPU time as one JSON object.")
   boolean json;
 
+  @Option(names = "--spread", paramLabel = "N", description = "With PEER *: call N of the daemons that run the service.")
+  Integer spread;
+
+  /** The PEER that means every daemon running the service. */
+  static final String EVERY = "*";
+
   @Override
   public Integer call() {
     client.validate();
+    if (peer.equals(EVERY)) {
+      return fanOut();
+    }
+    if (spread != null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spread needs PEER " + EVERY);
+    }
     Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     Message.Service offered = found.describe(client, List.of("services")).services().stream()
         .filter(s -> s.name().equals(service)).findFirst()
@@ -101,5 +116,73 @@ final class CallCommand implements Callable<Integer> {
           + " did not complete: " + result.outcome() + (detail.isEmpty() ? "" : " (" + detail.lines().reduce((a, b) -> b).orElse("") + ")"));
     }
     return ExitStatus.OK;
+  }
+
+  /**
+   * PEER *: the call sent to every daemon that runs the service (or --spread N of them, ranked by
+   * the capacity they describe), as run --all and --spread do.
+   */
+  private int fanOut() {
+    if (spread != null && (spread < 1 || spread > 10_000)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "Invalid value for option '--spread': " + spread + " is not 1..10000");
+    }
+    List<Peer> found = new Peers(client, spec.commandLine().getErr()).all();
+    Map<Peer, Message.Service> running = running(found);
+    if (running.isEmpty()) {
+      throw new CommandException(ErrorCode.SERVICE_UNKNOWN, "none of the " + found.size()
+          + " daemons that answered runs a service '" + service + "'");
+    }
+    List<Peer> able = List.copyOf(running.keySet());
+    Message.Service first = running.get(able.getFirst());
+    List<FunctionSignature> functions = first.functions().stream()
+        .flatMap(f -> FunctionSignature.parse(f).stream()).toList();
+    FunctionSignature signature = functions.stream().filter(f -> f.name().equals(function)).findFirst()
+        .orElseThrow(() -> new CommandException(ErrorCode.SERVICE_NOT_CALLABLE, "service " + service + " on "
+            + able.getFirst().label() + " offers no function '" + function + "'; callable: "
+            + String.join(", ", functions.stream().map(FunctionSignature::name).toList())));
+    var request = new Message.ServiceCall(service, function, signature.arguments(args));
+    List<Peer> order = spread == null ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
+    int wanted = spread == null ? able.size() : spread;
+    var report = new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json,
+        service + "." + function);
+    var bulk = client.bulk();
+    FanOut.Summary summary = new FanOut(64, client.timeout().plusMinutes(5).plus(client.timeout()))
+        .run(order, wanted, target -> {
+          Message reply = bulk.request(target.http(), target.node(), request).message();
+          if (!(reply instanceof Message.Result result)) {
+            throw new CommandException(ErrorCode.PROTOCOL_REFUSED, target.label() + " answered call with " + reply.type());
+          }
+          return result;
+        }, result -> result.outcome().equals("completed"), report::attempt);
+    return report.summary(summary);
+  }
+
+  /** The daemons among {@code found} whose description lists the service running, asked at once. */
+  private Map<Peer, Message.Service> running(List<Peer> found) {
+    Map<Peer, Message.Service> running = new LinkedHashMap<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      Map<Peer, java.util.concurrent.Future<java.util.Optional<Message.Service>>> asked = new LinkedHashMap<>();
+      for (Peer p : found) {
+        asked.put(p, threads.submit(() -> {
+          try {
+            return p.describe(client, List.of("services")).services().stream()
+                .filter(s -> s.name().equals(service) && s.state().equals("running")).findFirst();
+          } catch (org.weverywhere.WeverywhereException silent) {
+            client.say(p.label() + " did not describe its services: " + silent.getMessage());
+            return java.util.Optional.<Message.Service>empty();
+          }
+        }));
+      }
+      for (var entry : asked.entrySet()) {
+        entry.getValue().get().ifPresent(s -> running.put(entry.getKey(), s));
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new CommandException(ErrorCode.PROTOCOL_NO_ANSWER, "interrupted while asking for services");
+    } catch (java.util.concurrent.ExecutionException impossible) {
+      throw new IllegalStateException("each description failure is caught above", impossible);
+    }
+    return running;
   }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ServicesCommand.class,
       CallCommand.class,
+      TopCommand.class,
       KeygenCommand.class,
       GroupsCommand.class,
       ConfigCommand.class,

@@ -56,7 +56,9 @@ final class ReportText {
     out.printf("%-14s %s%n", "configuration", data.get("configuration"));
     out.printf("%-14s %s%n", "draining", Boolean.TRUE.equals(data.get("draining")) ? "yes" : "no");
     out.printf("%-14s %s%n", "in flight", data.get("in-flight"));
-    out.printf("%-14s %s%n", "libraries", data.get("libraries"));
+    out.printf("%-14s %s%s%n", "libraries", data.get("libraries"),
+        data.get("builtin-libraries") instanceof List<?> builtin && !builtin.isEmpty()
+            ? " (built in: " + String.join(", ", builtin.stream().map(String::valueOf).toList()) + ")" : "");
     out.printf("%-14s %s%n", "next event", data.get("journal-next"));
     out.println();
     Table table = new Table("GROUP", "PRIVILEGES", "SLOTS", "MEMORY", "TRAFFIC THIS PERIOD");

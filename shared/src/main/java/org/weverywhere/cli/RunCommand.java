@@ -48,9 +48,12 @@ import picocli.CommandLine.Spec;
       "  weverywhere run --peer test-daemon math --function add 2 40",
       "  weverywhere run --any hello.wasi -- --name world",
       "  echo hi | weverywhere run --peer 127.0.0.1 cat.wasi --stdin -",
+      "  weverywhere run --all sysinfo --key observer.key.pem",
+      "  weverywhere run --spread 3 fib.wasi -- 30",
       "",
       "PEER is a node id (or a unique prefix of it), a daemon name, or host[:port].",
       "Without --peer the first daemon to answer runs it (for a library: the first that offers it), as with --any.",
+      "--all and --spread print one block per daemon as each ends (--json: one object per line), then a summary; the exit status is 0 only when it completed (exit 0) on every daemon wanted. A daemon that refuses or stops answering gives its place to another not yet asked; none is asked twice.",
       "Put -- before ARGS that start with a dash."
     })
 final class RunCommand implements Callable<Integer> {
@@ -64,6 +67,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--any", description = "Any daemon that answers (that offers the library).")
     boolean any;
+
+    @Option(names = "--all", description = "Every daemon that answers (that offers the library), at once.")
+    boolean all;
+
+    @Option(names = "--spread", paramLabel = "N",
+        description = "N daemons, those with the most free slots and memory for your group first, then the least load.")
+    Integer spread;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -95,6 +105,9 @@ final class RunCommand implements Callable<Integer> {
     Message.Invocation invocation;
     Peer peer;
     Peers peers = new Peers(client, spec.commandLine().getErr());
+    if (where.all || where.spread != null) {
+      return fanOut(peers, module, moduleBytes);
+    }
     if (function != null) {
       if (stdin != null || !env.isEmpty()) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
@@ -160,6 +173,62 @@ final class RunCommand implements Callable<Integer> {
     }
     return function != null ? ExitStatus.OK : result.exit();
   }
+
+  /**
+   * --all or --spread: the same execute sent to many daemons at once (FanOut), each result printed
+   * as it comes (FanOutReport). For --spread the daemons are ranked by the free capacity they
+   * describe (Capacity).
+   */
+  private int fanOut(Peers peers, Optional<Path> module, byte[] moduleBytes) {
+    if (where.spread != null && (where.spread < 1 || where.spread > MAX_SPREAD)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "Invalid value for option '--spread': " + where.spread + " is not 1.." + MAX_SPREAD);
+    }
+    if (function != null && (stdin != null || !env.isEmpty())) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--stdin and --env are for command runs, not --function calls");
+    }
+    // checked before the network is asked anything: a wrong argument should cost nothing
+    FunctionSignature local = function != null && module.isPresent() ? localSignature(module.get()) : null;
+    List<Peer> found = peers.all();
+    List<Peer> able = module.isPresent() ? found
+        : found.stream().filter(p -> p.libraries().contains(target)).toList();
+    if (able.isEmpty()) {
+      throw new CommandException(ErrorCode.STORE_NOT_FOUND, "none of the " + found.size()
+          + " daemons that answered offers a library '" + target + "'");
+    }
+    Message.Invocation invocation;
+    if (function != null) {
+      FunctionSignature signature = local != null ? local : librarySignature(able.getFirst());
+      invocation = new Message.Call(function, signature.arguments(args));
+    } else {
+      List<String> argv = new ArrayList<>();
+      argv.add(module.map(m -> m.getFileName().toString()).orElse(target));
+      argv.addAll(args);
+      invocation = new Message.Command(argv, env, readStdin());
+    }
+    Message.Target what = moduleBytes != null ? new Message.ModuleTarget(moduleBytes) : new Message.LibraryTarget(target);
+    Message.Execute execute = new Message.Execute(what, invocation);
+    List<Peer> order = where.all ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
+    int wanted = where.all ? able.size() : where.spread;
+    client.say("running " + target + " on " + Math.min(wanted, order.size()) + " of " + order.size() + " daemons: "
+        + String.join(", ", order.stream().limit(wanted).map(Peer::label).toList()));
+    var report = new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json, target);
+    var bulk = client.bulk();
+    FanOut.Summary summary = new FanOut(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
+        .run(order, wanted, peer -> {
+          Message reply = bulk.request(peer.http(), peer.node(), execute).message();
+          if (!(reply instanceof Message.Result result)) {
+            throw new CommandException(ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
+          }
+          return result;
+        }, result -> result.outcome().equals("completed") && (function != null || result.exit() == 0), report::attempt);
+    return report.summary(summary);
+  }
+
+  /** Requests outstanding at once in a fan-out; more daemons wait for one to end. */
+  private static final int FAN_OUT_IN_FLIGHT = 64;
+  private static final int MAX_SPREAD = 10_000;
 
   /** A file when it exists; a name that looks like a file but is missing is an error, not a library. */
   private Optional<Path> localModule() {

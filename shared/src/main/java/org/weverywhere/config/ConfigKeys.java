@@ -73,6 +73,12 @@ public final class ConfigKeys {
   public static final ConfigKey<ByteSize> LIBRARIES_MAX_MODULE_SIZE =
       key("libraries.max-module-size", ValueType.SIZE, ByteSize.ofMebibytes(64),
           "Largest module the library store accepts, from the directory or a publish request.");
+  public static final ConfigKey<Boolean> LIBRARIES_BUILTIN =
+      key("libraries.builtin", ValueType.BOOLEAN, true,
+          "Offer the probe modules the daemon ships (sysinfo, probe-load, probe-memory, probe-disk); they need observe to run.");
+  public static final ConfigKey<List<String>> LIBRARIES_BUILTIN_DISABLED =
+      optional("libraries.builtin.disabled", ValueType.NAMES, "none",
+          "Built-in libraries not to offer, by name, comma separated; a library of the same name in the store replaces one.");
 
   public static final ConfigKey<Integer> EXECUTOR_MODULE_CACHE_MODULES =
       key("executor.module-cache.modules", ValueType.COUNT, 64,

@@ -174,6 +174,9 @@ public final class RequestHandler {
       host.put("ram-free-bytes", os.getFreeMemorySize());
       host.put("uptime-ms", ManagementFactory.getRuntimeMXBean().getUptime());
     }
+    if (first && describe.what().contains("capacity")) {
+      capacity(requester).forEach(host::putIfAbsent);
+    }
     List<Message.Library> offered = all || describe.what().contains("libraries")
         ? DescriptionPages.after(libraries.list().stream().map(RequestHandler::library).toList(), describe.cursor())
         : List.of();
@@ -184,6 +187,25 @@ public final class RequestHandler {
         transport == Transport.UDP ? DescriptionPages.UDP_PAGE : DescriptionPages.HTTP_PAGE);
   }
 
+
+  /**
+   * What a client choosing daemons by free capacity needs (PROTOCOL.md §describe, "capacity"): the
+   * execution slots and memory the requester's own group has free here now, and, for observers
+   * only, the load average (in thousandths) as the host facts give it.
+   */
+  private Map<String, Long> capacity(Requester requester) {
+    Map<String, Long> capacity = new LinkedHashMap<>();
+    var free = executor.remaining(requester.chargedGroup());
+    capacity.put("group-slots-free", (long) free.slots());
+    capacity.put("group-memory-free-bytes", free.memoryBytes());
+    if (requester.may(Privilege.OBSERVE)) {
+      double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      if (load >= 0) {
+        capacity.put("load-milli", Math.round(load * 1000));
+      }
+    }
+    return capacity;
+  }
 
   private static Message.Service service(ServiceSnapshot service) {
     return new Message.Service(service.name(), service.library(), service.sha256().map(HexFormat.of()::parseHex),

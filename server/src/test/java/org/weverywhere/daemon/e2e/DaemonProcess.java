@@ -47,6 +47,15 @@ public final class DaemonProcess {
     Weld weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new));
     try (WeldContainer container = weld.initialize()) {
       Daemon daemon = container.select(Daemon.class).get();
+      // "http=HOST:PORT": serve the HTTP bulk channel there (Liberty's part), for tests that run or top
+      org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
+      if (args.length > 1 && args[1].startsWith("http=")) {
+        String at = args[1].substring("http=".length());
+        http = org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
+            container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(),
+            new java.net.InetSocketAddress(at.substring(0, at.lastIndexOf(':')),
+                Integer.parseInt(at.substring(at.lastIndexOf(':') + 1))));
+      }
       System.out.println("READY " + daemon.identity().nodeId());
       System.out.flush();
       // bounded by the parent: it closes our stdin or kills us when the test ends; meanwhile a line
@@ -56,6 +65,16 @@ public final class DaemonProcess {
         if (line.startsWith("stop-service ")) {
           container.select(org.weverywhere.service.Services.class).get().stop(line.substring("stop-service ".length()), "the test harness");
           System.out.println("STOPPED-SERVICE " + line.substring("stop-service ".length()));
+          System.out.flush();
+        } else if (line.equals("drain")) {
+          // as `ctl drain` does: nothing new is admitted; nothing runs here, so it is drained at once
+          container.select(org.weverywhere.daemon.Intake.class).get().drain(java.time.Duration.ZERO);
+          System.out.println("DRAINED");
+          System.out.flush();
+        } else if (line.equals("stop-http") && http != null) {
+          // the daemon stops answering on its bulk channel while discovery still finds it
+          http.close();
+          System.out.println("HTTP-STOPPED");
           System.out.flush();
         } else if (line.startsWith("start-service ")) {
           var started = container.select(org.weverywhere.service.Services.class).get()

@@ -126,6 +126,8 @@ class ThreeHostsTest {
         "node.name = host-" + host,
         "state.dir = " + dir.resolve("state"),
         "libraries.dir = " + libraries,
+        // math alone, so that one UDP page of describe shows it (the built-in probes: FleetNamespacesTest)
+        "libraries.builtin = false",
         "network.interfaces = " + inside(host),
         "network.port = " + PORT,
         "network.ttl = 1",

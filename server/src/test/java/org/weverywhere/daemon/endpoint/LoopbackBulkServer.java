@@ -30,7 +30,40 @@ public final class LoopbackBulkServer implements AutoCloseable {
   }
 
   public static LoopbackBulkServer start(Endpoints endpoints, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    return start(endpoints, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  }
+
+  /** On another address: a daemon in a network namespace of a test serves its veth address. */
+  public static LoopbackBulkServer start(Endpoints endpoints, InetSocketAddress address) throws IOException {
+    return start(new Parts() {
+      @Override
+      public org.weverywhere.protocol.Verifier verifier() {
+        return endpoints.verifier();
+      }
+
+      @Override
+      public RequestHandler handler() {
+        return endpoints.handler();
+      }
+
+      @Override
+      public org.weverywhere.protocol.MessageSigner signer() {
+        return endpoints.signer();
+      }
+    }, address);
+  }
+
+  /** What answers a request: for a benchmark that builds many handlers without a whole daemon each. */
+  public interface Parts {
+    org.weverywhere.protocol.Verifier verifier();
+
+    RequestHandler handler();
+
+    org.weverywhere.protocol.MessageSigner signer();
+  }
+
+  public static LoopbackBulkServer start(Parts endpoints, InetSocketAddress address) throws IOException {
+    HttpServer server = HttpServer.create(address, 0);
     server.createContext("/weverywhere/v1/messages", exchange -> {
       try (exchange) {
         answer(endpoints, exchange);
@@ -40,7 +73,7 @@ public final class LoopbackBulkServer implements AutoCloseable {
     return new LoopbackBulkServer(server);
   }
 
-  private static void answer(Endpoints endpoints, HttpExchange exchange) throws IOException {
+  private static void answer(Parts endpoints, HttpExchange exchange) throws IOException {
     if (!exchange.getRequestMethod().equals("POST")) {
       exchange.sendResponseHeaders(405, -1);
       return;

@@ -1,0 +1,318 @@
+package org.weverywhere.daemon.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.cli.Main;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.KeyPem;
+
+/**
+ * Five daemons on five hosts (network namespaces of our own on a bridge of our own, each daemon a
+ * process of its own with its HTTP channel on its veth), and the CLI on the host side as a user
+ * runs it: {@code run --all sysinfo} returns every daemon's row, {@code top --once} lists them all,
+ * and {@code run --spread 3} gives the places of a draining daemon and of one that stopped
+ * answering to daemons not yet asked, running nothing twice. Needs root and iproute2; skipped with
+ * the reason otherwise; everything it creates is removed afterwards, whatever happens.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetNamespacesTest {
+  private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000, 36);
+  private static final String BRIDGE = "we-f-" + TAG;
+  private static final List<String> HOSTS = List.of("a", "b", "c", "d", "e");
+  private static final int PORT = 40000 + (int) ((ProcessHandle.current().pid() + 7) % 20000);
+  private static final int HTTP = 30000 + (int) (ProcessHandle.current().pid() % 9000);
+  private static final KeyPair OBSERVER = Ed25519.generate();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Five JVMs starting at once on a small shared machine take a while; bounded all the same. */
+  private static final int READY_SECONDS = 240;
+
+  private static final Map<String, Process> daemons = new LinkedHashMap<>();
+  private static final Map<Process, BufferedReader> readers = new HashMap<>();
+  private static Path work;
+  private static Path observerKey;
+
+  private static String namespace(String host) {
+    return "we-f" + host + "-" + TAG;
+  }
+
+  private static String inside(String host) {
+    return "we-fn" + host + "-" + TAG;
+  }
+
+  private static String outside(String host) {
+    return "we-fh" + host + "-" + TAG;
+  }
+
+  private static String address(int i) {
+    return "10.57.72." + (2 + i);
+  }
+
+  @BeforeAll
+  static void hosts() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
+    if (!root || !ip) {
+      System.out.println("FleetNamespacesTest skipped: needs root and iproute2 (root=" + root + ", ip=" + ip + ")");
+    }
+    assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
+    removeAll();
+    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
+        && run("ip", "addr", "add", "10.57.72.1/24", "dev", BRIDGE)
+        && run("ip", "link", "set", BRIDGE, "up");
+    for (int i = 0; ready && i < HOSTS.size(); i++) {
+      String host = HOSTS.get(i);
+      String ns = namespace(host);
+      ready = run("ip", "netns", "add", ns)
+          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+          && run("ip", "link", "set", outside(host), "master", BRIDGE)
+          && run("ip", "link", "set", inside(host), "netns", ns)
+          && run("ip", "netns", "exec", ns, "ip", "addr", "add", address(i) + "/24", "dev", inside(host))
+          && run("ip", "link", "set", outside(host), "up")
+          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+    }
+    if (!ready) {
+      System.out.println("FleetNamespacesTest skipped: this kernel or container refused the namespace setup");
+      removeAll();
+    }
+    assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
+    work = Files.createTempDirectory("we-fleet");
+    observerKey = Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
+    // all five start at once: each JVM takes seconds on a busy machine
+    for (int i = 0; i < HOSTS.size(); i++) {
+      start(HOSTS.get(i), address(i));
+    }
+    for (String host : HOSTS) {
+      String line;
+      try {
+        line = readLine(daemons.get(host));
+      } catch (java.util.concurrent.TimeoutException slow) {
+        line = "nothing within " + READY_SECONDS + " s";
+      }
+      assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line + "\n"
+          + Files.readString(work.resolve(host).resolve("daemon.log")));
+    }
+  }
+
+  private static void start(String host, String address) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(host));
+    Path observers = Files.createDirectories(dir.resolve("groups/observers"));
+    Files.writeString(observers.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
+    // c and e have the most free slots, so --spread asks them first: e with the most
+    int cores = switch (host) {
+      case "e" -> 12;
+      case "c" -> 8;
+      default -> 2;
+    };
+    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
+        "node.name = fleet-" + host,
+        "state.dir = " + dir.resolve("state"),
+        "network.interfaces = " + inside(host),
+        "network.port = " + PORT,
+        "network.ttl = 1",
+        "network.ipv6.enabled = false",
+        "http.port = " + HTTP,
+        "host.quota.cores = " + cores,
+        "group.anonymous.privileges = execute",
+        "group.observers.privileges = execute, observe",
+        "group.observers.quota.cores = " + cores,
+        ""));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    // C1 only and the serial collector: five daemons start faster on few cores, and run probes alike
+    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
+        "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        DaemonProcess.class.getName(), dir.toString(), "http=" + address + ":" + HTTP)
+        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    daemons.put(host, daemon);
+  }
+
+  @AfterAll
+  static void removeAll() throws Exception {
+    for (Process daemon : daemons.values()) {
+      daemon.getOutputStream().close();
+      if (!daemon.waitFor(15, TimeUnit.SECONDS)) {
+        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+    daemons.clear();
+    readers.clear();
+    for (String host : HOSTS) {
+      run("ip", "link", "del", outside(host));
+      run("ip", "netns", "del", namespace(host));
+    }
+    run("ip", "link", "del", BRIDGE);
+    if (work != null) {
+      try (var files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      work = null;
+    }
+  }
+
+  /** The CLI in this JVM, on the bridge, as the observer: exit status and what it printed. */
+  private static String[] we(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(1, List.of("-i", BRIDGE, "--port", Integer.toString(PORT), "--timeout", "3",
+        "--key", observerKey.toString()));
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status = cli.execute(all.toArray(String[]::new));
+    return new String[] {Integer.toString(status), out.toString(), err.toString()};
+  }
+
+  @Test
+  @Order(1)
+  void runAllSysinfoReturnsEveryDaemonsRow() throws Exception {
+    // the first datagrams may meet cold ARP: discover until all five answered (bounded)
+    String[] peers = we("peers", "--json");
+    for (int round = 0; round < 5 && peers[1].lines().count() < 5; round++) {
+      peers = we("peers", "--json");
+    }
+    assertEquals(5, peers[1].lines().count(), String.join("\n", peers));
+
+    String[] run = we("run", "--all", "sysinfo", "--json");
+    assertEquals("0", run[0], String.join("\n", run));
+    List<JsonNode> lines = run[1].lines().map(FleetNamespacesTest::json).toList();
+    assertEquals(6, lines.size(), run[1]);
+    List<String> names = new ArrayList<>();
+    for (JsonNode row : lines.subList(0, 5)) {
+      assertEquals("answered", row.get("status").asText(), row.toString());
+      assertEquals(0, row.get("exit").asInt(), row.toString());
+      assertTrue(json(row.get("stdout").asText()).get("memory_total_bytes").asLong() > 0, row.toString());
+      names.add(row.get("peer").asText());
+    }
+    assertEquals(List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e"), names.stream().sorted().toList());
+    assertEquals(5, lines.get(5).get("summary").get("succeeded").asInt(), lines.get(5).toString());
+
+    // as people read it (the README shows this output)
+    String[] text = we("run", "--all", "probe-memory");
+    assertEquals("0", text[0], String.join("\n", text));
+    assertEquals(11, text[1].lines().count(), text[1]);
+    assertTrue(text[1].lines().toList().getLast().startsWith("probe-memory: 5 of 5 succeeded (5 daemons could run it; "),
+        text[1]);
+    System.out.println("$ weverywhere run --all probe-memory\n" + text[1]);
+  }
+
+  @Test
+  @Order(2)
+  void topOnceListsThemAll() {
+    String[] top = we("top", "--once", "--json");
+    assertEquals("0", top[0], String.join("\n", top));
+    JsonNode daemons = json(top[1]).get("daemons");
+    assertEquals(5, daemons.size(), top[1]);
+    for (int i = 0; i < 5; i++) {
+      JsonNode d = daemons.get(i);
+      assertEquals("fleet-" + HOSTS.get(i), d.get("name").asText(), d.toString());
+      assertEquals(address(i), d.get("address").asText(), d.toString());
+      assertFalse(d.has("problem"), d.toString());
+      assertTrue(d.get("memoryFreeBytes").asLong() > 0, d.toString());
+      // the probe itself holds one of the observers' slots while it asks
+      assertEquals(1, d.get("slots").get("observers").get("inUse").asInt(), d.toString());
+    }
+    assertEquals(12, daemons.get(4).get("slots").get("observers").get("total").asInt());
+
+    String[] text = we("top", "--once");
+    assertEquals("0", text[0], String.join("\n", text));
+    assertEquals("5 daemons, 5 probed", text[1].lines().findFirst().orElseThrow(), text[1]);
+    System.out.println("$ weverywhere top --once\n" + text[1]);
+  }
+
+  @Test
+  @Order(3)
+  void spreadGivesThePlacesOfARefusingAndASilentDaemonToOthers() throws Exception {
+    assertEquals("DRAINED", command("c", "drain"));
+    assertEquals("HTTP-STOPPED", command("e", "stop-http"));
+    String[] run = we("run", "--spread", "3", "sysinfo", "--json");
+    assertEquals("0", run[0], String.join("\n", run));
+    List<JsonNode> lines = run[1].lines().map(FleetNamespacesTest::json).toList();
+    Map<String, String> status = new java.util.TreeMap<>();
+    for (JsonNode row : lines.subList(0, lines.size() - 1)) {
+      // no daemon is asked twice
+      assertEquals(null, status.put(row.get("peer").asText(), row.get("status").asText()), run[1]);
+    }
+    // e (most slots) stopped answering, c (next) drains: their places went to a, b and d
+    assertEquals(Map.of("fleet-a", "answered", "fleet-b", "answered", "fleet-c", "refused", "fleet-d", "answered",
+        "fleet-e", "lost"), status, run[1]);
+    JsonNode summary = lines.getLast().get("summary");
+    assertEquals(3, summary.get("succeeded").asInt());
+    assertEquals(1, summary.get("refused").asInt());
+    assertEquals(1, summary.get("lost").asInt());
+
+    // top still lists all five, saying why two show no figures
+    String[] top = we("top", "--once");
+    System.out.println("$ weverywhere run --spread 3 sysinfo --json\n" + run[1] + "$ weverywhere top --once\n" + top[1]);
+    assertEquals("5 daemons, 3 probed", top[1].lines().findFirst().orElseThrow(), top[1]);
+    assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-c") && l.contains("draining")), top[1]);
+    assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-e") && l.contains("WE5025")), top[1]);
+  }
+
+  private static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  /** A line to the daemon process's control (its stdin), and its one-line answer. */
+  private static String command(String host, String line) throws Exception {
+    Process daemon = daemons.get(host);
+    daemon.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    daemon.getOutputStream().flush();
+    return readLine(daemon);
+  }
+
+  private static String readLine(Process daemon) throws Exception {
+    // one reader per process: a reader buffers, so a second one could miss lines the first took
+    var out = readers.computeIfAbsent(daemon,
+        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        return null;
+      }
+    }).get(READY_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private static boolean run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return false;
+    }
+    return p.exitValue() == 0;
+  }
+}
