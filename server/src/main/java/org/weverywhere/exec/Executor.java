@@ -19,7 +19,8 @@ import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.exec.host.WasiPreview1;
 import org.weverywhere.wasm.Limits;
-import org.weverywhere.wasm.MemoryCap;
+import org.weverywhere.wasm.ModuleCap;
+import org.weverywhere.wasm.ModuleLimits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleParser;
 import org.weverywhere.wasm.WasmFormatException;
@@ -50,6 +51,8 @@ public class Executor {
   private ModuleCache<ModuleInfo> infos;
   private ModuleCache<WasmEngine.Module> capped;
   private ImportProvider imports = ImportProvider.NONE;
+  /** What a module may declare at most, checked before anything is compiled. */
+  private ModuleLimits limits = ModuleLimits.DEFAULT;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
@@ -97,7 +100,13 @@ public class Executor {
               sha256,
               () -> new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length));
     } catch (WasmFormatException e) {
-      return new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage());
+      return unreadable(e);
+    }
+    switch (Preflight.bounded(info, limits, engine.proposals(), engine.kind())) {
+      case Checked.Failed<Void> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<Void> passed -> { }
     }
     GroupQuota quota = ledger.quota(group);
     if (quota == null) {
@@ -120,7 +129,7 @@ public class Executor {
       case Checked.Passed<Preflight.Plan> passed -> plan = passed.value();
     }
     MemoryGrant memory;
-    switch (MemoryGrant.of(info, group, quota)) {
+    switch (MemoryGrant.of(info, group, quota, engine.tableElementBytes())) {
       case Checked.Failed<MemoryGrant> failed -> {
         return failed.outcome();
       }
@@ -153,13 +162,7 @@ public class Executor {
       GuestState state,
       Interruption interruption,
       long wallNanos) {
-    var module =
-        capped.get(
-            info.sha256() + "/" + memory.pages(),
-            () -> {
-              byte[] bytes = new MemoryCap(memory.pages()).apply(request.module());
-              return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
-            });
+    var module = capped(info, request.module(), memory);
     var clock = new Clock();
     var sandbox =
         new WasmEngine.Sandbox(
@@ -215,7 +218,13 @@ public class Executor {
     try {
       info = infos.get(sha256, () -> new ModuleParser().parse(new ByteArrayInputStream(module), module.length));
     } catch (WasmFormatException e) {
-      return new KeptInstance.Failed(new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage()));
+      return new KeptInstance.Failed(unreadable(e));
+    }
+    switch (Preflight.bounded(info, limits, engine.proposals(), engine.kind())) {
+      case Checked.Failed<Void> failed -> {
+        return new KeptInstance.Failed(failed.outcome());
+      }
+      case Checked.Passed<Void> passed -> { }
     }
     GroupQuota groupQuota = ledger.quota(group);
     if (groupQuota == null) {
@@ -246,16 +255,13 @@ public class Executor {
       case Checked.Passed<List<HostFunction>> passed -> imports = passed.value();
     }
     MemoryGrant memory;
-    switch (MemoryGrant.of(info, group, quota)) {
+    switch (MemoryGrant.of(info, group, quota, engine.tableElementBytes())) {
       case Checked.Failed<MemoryGrant> failed -> {
         return new KeptInstance.Failed(failed.outcome());
       }
       case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
     }
-    var capped = this.capped.get(info.sha256() + "/" + memory.pages(), () -> {
-      byte[] bytes = new MemoryCap(memory.pages()).apply(module);
-      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
-    });
+    var capped = capped(info, module, memory);
     Interruption starting = new Interruption();
     sink.current = starting;
     var clock = new Clock();
@@ -325,6 +331,21 @@ public class Executor {
       }
       lease.close();
     }
+  }
+
+  /** The module with its memories and tables capped to the grant, from the cache when it was made before. */
+  private WasmEngine.Module capped(ModuleInfo info, byte[] module, MemoryGrant memory) {
+    return capped.get(info.sha256() + "/" + memory.pages() + "/" + memory.tableElements(), () -> {
+      byte[] bytes = new ModuleCap(memory.pages(), memory.tableElements()).apply(module);
+      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages(), memory.tableElements());
+    });
+  }
+
+  /** A module the parser could not read, or read far enough to know it uses what we do not run. */
+  private static Outcome.Invalid unreadable(WasmFormatException e) {
+    return e.code() == org.weverywhere.ErrorCode.WASM_UNSUPPORTED_PROPOSAL
+        ? new Outcome.Invalid(e.code(), "the module cannot run here: " + e.getMessage())
+        : new Outcome.Invalid(e.code(), "not a valid WebAssembly module: " + e.getMessage());
   }
 
   private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state) {

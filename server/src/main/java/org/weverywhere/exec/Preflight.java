@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.wasm.CallSignature;
@@ -15,6 +18,8 @@ import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Import;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleKind;
+import org.weverywhere.wasm.ModuleLimits;
+import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
@@ -44,6 +49,26 @@ final class Preflight {
       case Checked.Failed<List<HostFunction>> failed -> new Checked.Failed<>(failed.outcome());
       case Checked.Passed<List<HostFunction>> passed -> new Checked.Passed<>(new Plan(entry, passed.value()));
     };
+  }
+
+  /**
+   * Whether the module stays within the host's bounds (tables, memories, counts, locals; see
+   * {@link ModuleLimits}) and uses only proposals the engine runs; checked before compiling.
+   */
+  static Checked<Void> bounded(ModuleInfo info, ModuleLimits limits, Set<Proposal> runs, Engine engine) {
+    Optional<String> over = limits.violation(info.footprint());
+    if (over.isPresent()) {
+      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
+    }
+    for (var used : info.footprint().proposals().entrySet()) {
+      if (!runs.contains(used.getKey())) {
+        return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
+            "the module uses the " + used.getKey().title() + " proposal (first at byte "
+                + used.getValue() + "), which " + engine.name().toLowerCase(java.util.Locale.ROOT)
+                + " does not run on this host"));
+      }
+    }
+    return new Checked.Passed<>(null);
   }
 
   /** What to link for each of the module's imports, in its order, or why one cannot be. */

@@ -17,6 +17,15 @@ public interface WasmEngine extends AutoCloseable {
   Engine kind();
 
   /**
+   * Bytes the engine holds per table element at its peak (while a table grows), counted in the
+   * memory grant; measured, see docs/ENGINES.md.
+   */
+  long tableElementBytes();
+
+  /** The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md). */
+  java.util.Set<org.weverywhere.wasm.Proposal> proposals();
+
+  /**
    * Instantiates {@code module} with exactly {@code imports} and runs {@code entry}, on the
    * calling thread. Arms {@code interruption} with a way to stop the guest before any guest code
    * runs. Never throws for anything the guest does.
@@ -82,8 +91,9 @@ public interface WasmEngine extends AutoCloseable {
    *
    * @param sha256 identity of {@code bytes} (the already capped binary), the cache key
    * @param memoryPages the granted maximum; engines that can also enforce it natively do
+   * @param tableElements the granted maximum per table, written into {@code bytes} too
    */
-  record Module(String sha256, byte[] bytes, int memoryPages) {}
+  record Module(String sha256, byte[] bytes, int memoryPages, long tableElements) {}
 
   /** What to call. */
   sealed interface Entry {}

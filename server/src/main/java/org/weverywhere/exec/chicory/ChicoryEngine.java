@@ -7,22 +7,29 @@ import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TableFactory;
+import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ModuleCache;
 import org.weverywhere.exec.TrapKind;
 import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.WasmValue;
+import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
@@ -36,11 +43,53 @@ public final class ChicoryEngine implements WasmEngine {
     this.cache = new ModuleCache<>(cacheSize, compiled -> {});
   }
 
-  private record Compiled(WasmModule module, Function<Instance, Machine> machine) {}
+  /**
+   * @param tableMins each defined table's declared minimum, read before any instance ran: Chicory
+   *     1.7.5's {@code TableInstance.grow} adds to the {@code TableLimits} of the parsed module,
+   *     which every instance of a cached module shares, so the next instance would start larger
+   */
+  private record Compiled(WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
+
+  /**
+   * An {@code int} and an {@code Instance} reference per element (compressed oops), twice while
+   * {@code table.grow} copies both arrays: measured, docs/ENGINES.md.
+   */
+  static final long TABLE_ELEMENT_BYTES = 16;
+
+  /** Proposals Chicory 1.7.5's compiler runs, each checked by EngineProposalsTest. */
+  private static final Set<Proposal> PROPOSALS = EnumSet.of(
+      Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
+      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.EXTENDED_CONST);
 
   @Override
   public Engine kind() {
     return Engine.CHICORY;
+  }
+
+  @Override
+  public long tableElementBytes() {
+    return TABLE_ELEMENT_BYTES;
+  }
+
+  @Override
+  public Set<Proposal> proposals() {
+    return PROPOSALS;
+  }
+
+  /**
+   * Fresh table limits for every instance (see {@link Compiled#tableMins}), with the granted
+   * maximum, so Chicory itself refuses growth beyond the grant even if the rewrite were bypassed.
+   */
+  private static TableFactory tables(Compiled compiled, Module module) {
+    int[] next = {0};
+    return (table, initValue) -> {
+      int i = next[0]++;
+      long min = i < compiled.tableMins().length ? compiled.tableMins()[i] : table.limits().min();
+      long max = Math.min(table.limits().max(), module.tableElements());
+      return new TableInstance(
+          new Table(table.elementType(), new TableLimits(min, Math.max(min, max)), table.initialize()),
+          initValue);
+    };
   }
 
   @Override
@@ -64,7 +113,8 @@ public final class ChicoryEngine implements WasmEngine {
               .withMachineFactory(compiled.machine())
               .withImportValues(
                   ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false);
+              .withStart(false)
+              .withTableFactory(tables(compiled, module));
       compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
           new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
       instance = builder.build();
@@ -103,7 +153,8 @@ public final class ChicoryEngine implements WasmEngine {
               .withMachineFactory(compiled.machine())
               .withImportValues(
                   ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false);
+              .withStart(false)
+              .withTableFactory(tables(compiled, module));
       compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
           new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
       built[0] = builder.build();
@@ -142,7 +193,11 @@ public final class ChicoryEngine implements WasmEngine {
 
   private static Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
-    return new Compiled(module, MachineFactoryCompiler.compile(module));
+    long[] tableMins = new long[module.tableSection().tableCount()];
+    for (int i = 0; i < tableMins.length; i++) {
+      tableMins[i] = module.tableSection().getTable(i).limits().min();
+    }
+    return new Compiled(module, MachineFactoryCompiler.compile(module), tableMins);
   }
 
   static Ending call(Instance instance, Entry entry) {

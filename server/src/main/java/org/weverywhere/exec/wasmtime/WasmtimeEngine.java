@@ -1,10 +1,13 @@
 package org.weverywhere.exec.wasmtime;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.WasmEngine;
+import org.weverywhere.wasm.Proposal;
 
 /**
  * Wasmtime through wasmtime-java (JNI, Cranelift). Executions borrow a {@link WasmtimeLane}; there
@@ -19,9 +22,30 @@ public final class WasmtimeEngine implements WasmEngine {
     this.cacheSize = cacheSize;
   }
 
+  /**
+   * A pointer per element, and while a table grows the vector may hold twice its length:
+   * measured, docs/ENGINES.md.
+   */
+  static final long TABLE_ELEMENT_BYTES = 16;
+
+  /** Proposals Wasmtime 7.0.1 runs with wasmtime-java's default configuration, each checked by EngineProposalsTest. */
+  private static final Set<Proposal> PROPOSALS = EnumSet.of(
+      Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
+      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.SIMD);
+
   @Override
   public Engine kind() {
     return Engine.WASMTIME;
+  }
+
+  @Override
+  public long tableElementBytes() {
+    return TABLE_ELEMENT_BYTES;
+  }
+
+  @Override
+  public Set<Proposal> proposals() {
+    return PROPOSALS;
   }
 
   @Override

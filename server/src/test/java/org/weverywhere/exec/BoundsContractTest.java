@@ -1,0 +1,215 @@
+package org.weverywhere.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.weverywhere.exec.TestSetup.MIB;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.config.Engine;
+import org.weverywhere.exec.ExecutionRequest.CommandRun;
+import org.weverywhere.exec.ExecutionRequest.FunctionCall;
+
+/**
+ * Issue 13 item 2, per engine: every resource a module controls is bounded before it runs and
+ * counted in its grant, and the CPU budget holds whatever the guest executes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class BoundsContractTest {
+  static final Requester SMALL = new Requester("small-memory", false);
+  /** How far past its CPU budget a guest may run: the watchdog looks every millisecond. */
+  static final Duration OVERSHOOT = Duration.ofMillis(10);
+
+  QuotaLedger ledger;
+  Executor executor;
+  WasmEngine engine;
+
+  abstract Engine engine();
+
+  @BeforeAll
+  void start() {
+    ledger = new ReservingQuotaLedger(TestSetup.quotas(), 0);
+    ExecutorSettings settings = TestSetup.settings(engine(), 0);
+    engine = new ExecutorBeans().engine(settings);
+    executor = new Executor(settings, ledger, engine);
+  }
+
+  @AfterAll
+  void stop() {
+    executor.close();
+    engine.close();
+  }
+
+  static <T> T expect(Class<T> type, Outcome outcome) {
+    return assertInstanceOf(type, outcome, () -> "got " + outcome);
+  }
+
+  Outcome call(String fixture, String function, Requester requester) {
+    return executor.execute(new FunctionCall(Examples.bytes(fixture), function, List.of(), requester));
+  }
+
+  /** The elements a growable table of a small-memory execution gets: an eighth of 16 MiB. */
+  long grantedElements() {
+    return 16 * MIB / MemoryGrant.TABLE_SHARE_DIVISOR / engine.tableElementBytes();
+  }
+
+  @Test
+  void aGrowingTableStopsAtItsGrantQuicklyAndCheaply() throws IOException {
+    long before = System.nanoTime();
+    Growth heap = Growth.start();
+    Outcome outcome = call("fixtures/tablebomb", "grow", SMALL);
+    long heapGrowth = heap.growth();
+    Duration wall = Duration.ofNanos(System.nanoTime() - before);
+    var completed = expect(Outcome.Completed.class, outcome);
+    assertEquals(List.of(new WasmValue.I32((int) grantedElements())),
+        assertInstanceOf(Outcome.Returned.class, completed.result()).values(), outcome::toString);
+    assertTrue(wall.compareTo(Duration.ofSeconds(2)) < 0, "took " + wall);
+    // the grant is 2 MiB of table: allow the JVM's own noise on top, never the 256 MiB of 2^25
+    assertTrue(heapGrowth < 48 * MIB, "heap and RSS grew by " + heapGrowth + " bytes");
+    assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
+  }
+
+  @Test
+  void aTableStartingBeyondTheHostLimitIsRefusedBeforeItIsAllocated() {
+    Growth heap = Growth.start();
+    Outcome outcome = executor.execute(new CommandRun(
+        Examples.bytes("fixtures/bigtable"), List.of("bigtable"), Map.of(), new byte[0], SMALL));
+    var invalid = expect(Outcome.Invalid.class, outcome);
+    assertEquals(ErrorCode.WASM_LIMIT, invalid.code());
+    assertTrue(invalid.reason().contains("table 0 starting with 268435456 elements"), invalid.reason());
+    assertTrue(heap.growth() < 48 * MIB);
+  }
+
+  @Test
+  void aTableStartingBeyondTheGroupsGrantIsRefused() {
+    // 1,048,576 elements fit the host's limit, not a 16 MiB grant at 16 bytes each
+    byte[] module = Wat.module("(table 2000000 funcref) (func (export \"_start\"))");
+    var refused = expect(Outcome.Refused.class, executor.execute(
+        new CommandRun(module, List.of("t"), Map.of(), new byte[0], SMALL)));
+    assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
+    assertTrue(refused.reason().contains("tables of 32000000 bytes"), refused.reason());
+  }
+
+  @Test
+  void tableBytesAreReservedWithTheMemory() throws Exception {
+    // a 1-page memory capped at 1 page, a growable table: the reservation covers both
+    byte[] module = Wat.module("(table 0 funcref) (memory 1 1) (func (export \"spin\") (loop (br 0)))");
+    var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> executor.execute(
+        new FunctionCall(module, "spin", List.of(), SMALL)));
+    long expected = org.weverywhere.wasm.Limits.PAGE_SIZE + 16 * MIB / MemoryGrant.TABLE_SHARE_DIVISOR;
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (ledger.held("small-memory").slots() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(expected, ledger.held("small-memory").memoryBytes());
+    expect(Outcome.OutOfCpu.class, running.get());
+    assertEquals(0, ledger.held("small-memory").memoryBytes());
+  }
+
+  @Test
+  void everyTableKeepsItsOwnSizeFromRunToRun() {
+    // Chicory 1.7.5 adds a table's growth to the shared module's limits: the next run must not
+    // start larger than the module says
+    byte[] module = Wat.module("(table $t 1 funcref) (func (export \"grow\") (result i32)"
+        + " (drop (table.grow $t (ref.null func) (i32.const 10))) (table.size $t))");
+    for (int run = 0; run < 3; run++) {
+      var completed = expect(Outcome.Completed.class,
+          executor.execute(new FunctionCall(module, "grow", List.of(), SMALL)));
+      assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(11))), completed.result());
+    }
+  }
+
+  /**
+   * Each bulk operation is bounded by the grant (16 MiB of memory, 2 MiB of table here), so the
+   * engine sees the stop between two of them within milliseconds. On a machine shared with other
+   * work the watchdog thread itself can be descheduled past the bound, so each operation gets
+   * three tries to show the mechanism holds; every try must still end out of CPU.
+   */
+  @Test
+  void bulkMemoryAndTableOperationsAreStoppedAtTheCpuBudget() {
+    for (String function : List.of("fill_memory", "copy_memory", "fill_table", "grow_table")) {
+      Duration best = null;
+      for (int attempt = 0; attempt < 3 && (best == null || best.compareTo(OVERSHOOT) > 0); attempt++) {
+        Outcome outcome = call("fixtures/bulkspin", function, SMALL);
+        var out = expect(Outcome.OutOfCpu.class, outcome);
+        assertTrue(!out.wallClock(), function);
+        Duration cpu = outcome.usage().cpuTime();
+        assertTrue(cpu.compareTo(TestSetup.CPU_BUDGET) >= 0, function + " stopped early: " + cpu);
+        Duration late = cpu.minus(TestSetup.CPU_BUDGET);
+        best = best == null || late.compareTo(best) < 0 ? late : best;
+      }
+      System.out.println(engine() + " " + function + ": stopped " + best.toNanos() / 1000 + " us past the budget");
+      assertTrue(best.compareTo(OVERSHOOT) <= 0, function + " stopped " + best.toMillis() + " ms late");
+    }
+  }
+
+  /** Java heap (used, all pools' peaks) and process RSS peak, from a start point. */
+  record Growth(long heapAtStart, long rssAtStart) {
+    static Growth start() {
+      System.gc();
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        pool.resetPeakUsage();
+      }
+      resetRssPeak();
+      return new Growth(heapUsed(), rss("VmRSS"));
+    }
+
+    /** The larger of the heap's and the process's growth at their peaks since the start. */
+    long growth() {
+      long heapPeak = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          heapPeak += pool.getPeakUsage().getUsed();
+        }
+      }
+      long rssPeak = rss("VmHWM");
+      return Math.max(heapPeak - heapAtStart, rssPeak > 0 && rssAtStart > 0 ? rssPeak - rssAtStart : 0);
+    }
+
+    private static long heapUsed() {
+      long used = 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          used += pool.getUsage().getUsed();
+        }
+      }
+      return used;
+    }
+
+    /** Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs). */
+    private static void resetRssPeak() {
+      try {
+        Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+      } catch (IOException | UnsupportedOperationException notLinux) {
+        // without it VmHWM is the process's peak so far: growth() then under-reports RSS only
+        System.err.println("cannot reset the RSS peak: " + notLinux);
+      }
+    }
+
+    private static long rss(String field) {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+          if (line.startsWith(field + ":")) {
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+          }
+        }
+      } catch (IOException notLinux) {
+        return -1;
+      }
+      return -1;
+    }
+  }
+}
