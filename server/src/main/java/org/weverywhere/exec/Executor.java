@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.host.GuestState;
@@ -53,6 +54,8 @@ public class Executor {
   private ImportProvider imports = ImportProvider.NONE;
   /** What a module may declare at most, checked before anything is compiled. */
   private ModuleLimits limits = ModuleLimits.DEFAULT;
+  /** Cold compiles run there, each within its request's budget. */
+  private Compiler compiler;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
@@ -72,6 +75,7 @@ public class Executor {
     this.ledger = ledger;
     this.engine = engine;
     this.watchdog = new Watchdog(WATCH_PERIOD);
+    this.compiler = new Compiler(Runtime.getRuntime().availableProcessors());
     this.infos = new ModuleCache<>(settings.moduleCacheSize(), info -> {});
     this.capped = new ModuleCache<>(settings.moduleCacheSize(), module -> {});
   }
@@ -111,6 +115,9 @@ public class Executor {
     GroupQuota quota = ledger.quota(group);
     if (quota == null) {
       return new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (request.module().length > quota.memoryPerExecution()) {
+      return tooLargeToCompile(request.module().length, group, quota);
     }
     Interruption interruption = new Interruption();
     GuestState state =
@@ -164,19 +171,26 @@ public class Executor {
       long wallNanos) {
     var module = capped(info, request.module(), memory);
     var clock = new Clock();
+    String group = request.requester().group();
+    var compiling = new Compiling(new Compiler.Budget(
+        group, quota.cores(), quota.cpuTimePerExecution(), Duration.ofNanos(Math.max(0, wallNanos)),
+        engine.compilesOnCallingThread()));
     var sandbox =
         new WasmEngine.Sandbox(
             plan.imports(),
             state,
             interruption,
-            () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), wallNanos, interruption)));
+            // a cold compile's CPU time counts against the requester's budget
+            () -> clock.start(watchdog.watch(
+                quota.cpuTimePerExecution().minus(compiling.cpu), wallNanos, interruption)),
+            compiling);
     WasmEngine.Run run;
     try {
       run = engine.run(module, plan.entry(), sandbox);
     } finally {
       clock.stop();
     }
-    Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
+    Usage usage = new Usage(clock.cpu().plus(compiling.cpu), clock.wall(), run.memoryBytes(), state.outputBytes());
     return outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
   }
 
@@ -194,6 +208,7 @@ public class Executor {
       case WasmEngine.HeapExhausted heap ->
           new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
       case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+      case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
       case WasmEngine.Interrupted stopped ->
           switch (interruption.reason().orElseThrow()) {
             case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
@@ -231,6 +246,9 @@ public class Executor {
       return new KeptInstance.Failed(
           new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
     }
+    if (module.length > groupQuota.memoryPerExecution()) {
+      return new KeptInstance.Failed(tooLargeToCompile(module.length, group, groupQuota));
+    }
     GroupQuota quota = new GroupQuota(groupQuota.cores(), groupQuota.memoryTotal(),
         Math.min(memoryMax, groupQuota.memoryPerExecution()),
         cpuTimePerCall.compareTo(groupQuota.cpuTimePerExecution()) < 0 ? cpuTimePerCall
@@ -262,11 +280,38 @@ public class Executor {
       case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
     }
     var capped = capped(info, module, memory);
+    // the instance holds its memory, tables included, for as long as it lives (issue 13 item 10)
+    QuotaLedger.Lease held;
+    switch (ledger.reserve(group, memory.reservedBytes())) {
+      case QuotaLedger.Denied denied -> {
+        return new KeptInstance.Failed(new Outcome.Refused(denied.quota(), denied.reason()));
+      }
+      case QuotaLedger.Granted granted -> held = granted.lease();
+    }
+    boolean ready = false;
+    try {
+      KeptInstance.Start start = keep(info, module, requester, quota, state, sink, imports, memory, capped, held);
+      ready = start instanceof KeptInstance.Ready;
+      return start;
+    } finally {
+      if (!ready) {
+        held.close();
+      }
+    }
+  }
+
+  private KeptInstance.Start keep(ModuleInfo info, byte[] module, Requester requester, GroupQuota quota,
+      GuestState state, KeptInstance.Output sink, List<HostFunction> imports, MemoryGrant memory,
+      WasmEngine.Module capped, QuotaLedger.Lease held) {
     Interruption starting = new Interruption();
     sink.current = starting;
     var clock = new Clock();
+    var compiling = new Compiling(new Compiler.Budget(requester.group(), quota.cores(),
+        quota.cpuTimePerExecution(), settings.wallTimeout(), engine.compilesOnCallingThread()));
     var sandbox = new WasmEngine.Sandbox(imports, state, starting,
-        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)));
+        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution().minus(compiling.cpu),
+            settings.wallTimeout().toNanos(), starting)),
+        compiling);
     WasmEngine.Kept kept;
     try {
       kept = engine.keep(capped, info.exportedFunction("_initialize").isPresent(), sandbox);
@@ -277,6 +322,7 @@ public class Executor {
       kept.close();
       Outcome failed = switch (kept.started()) {
         case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+        case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
         case WasmEngine.Trap trap -> new Outcome.Trapped(trap.kind(), "while starting: " + trap.message(),
             Output.EMPTY, Usage.NONE);
         case WasmEngine.Exited exited -> new Outcome.Invalid(
@@ -289,7 +335,7 @@ public class Executor {
       return new KeptInstance.Failed(failed);
     }
     return new KeptInstance.Ready(new KeptInstance(info, module, requester, kept, state, sink, quota,
-        memory.pages() * Limits.PAGE_SIZE, this));
+        memory.pages() * Limits.PAGE_SIZE, held, this));
   }
 
   /** One call on a kept instance: admitted for a slot, watched, measured. */
@@ -339,6 +385,34 @@ public class Executor {
       byte[] bytes = new ModuleCap(memory.pages(), memory.tableElements()).apply(module);
       return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages(), memory.tableElements());
     });
+  }
+
+  /**
+   * Compiling takes memory and time in proportion to the module's size: a group may have a module
+   * compiled only as large as one of its executions' memory.
+   */
+  private static Outcome.Invalid tooLargeToCompile(long size, String group, GroupQuota quota) {
+    return new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, "the module has " + size
+        + " bytes; group '" + group + "' may have modules of at most " + quota.memoryPerExecution()
+        + " bytes (its memory per execution) compiled");
+  }
+
+  /** Compiles within one request's budget and keeps what the compiles cost (issue 13 item 12). */
+  private final class Compiling implements WasmEngine.Compile {
+    private final Compiler.Budget budget;
+    /** CPU time of this request's compiles; only the engine's thread writes it, before begin. */
+    private volatile Duration cpu = Duration.ZERO;
+
+    Compiling(Compiler.Budget budget) {
+      this.budget = budget;
+    }
+
+    @Override
+    public <T> T run(java.util.function.Supplier<T> compile) {
+      Compiler.Compiled<T> compiled = compiler.compile(budget, compile);
+      cpu = cpu.plus(compiled.cpu());
+      return compiled.value();
+    }
   }
 
   /** A module the parser could not read, or read far enough to know it uses what we do not run. */
@@ -405,6 +479,7 @@ public class Executor {
   @PreDestroy
   public void close() {
     watchdog.close();
+    compiler.close();
   }
 
   /** CPU and wall time of the executing thread between the engine's begin and the end. */

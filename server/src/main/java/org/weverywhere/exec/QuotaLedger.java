@@ -14,6 +14,13 @@ public interface QuotaLedger {
    */
   Admission admit(String group, long memoryBytes, Duration wait);
 
+  /**
+   * Reserves {@code memoryBytes} for {@code group} without an execution slot, for as long as the
+   * lease is held: a kept instance (a service's) holds its grant for its whole life, in the
+   * group's and the host's totals, while each of its calls takes a slot only. Never waits.
+   */
+  Admission reserve(String group, long memoryBytes);
+
   /** What {@code group} has left now, for the host-facts {@code quota_remaining} import. */
   Remaining remaining(String group);
 

@@ -22,6 +22,14 @@ public interface WasmEngine extends AutoCloseable {
    */
   long tableElementBytes();
 
+  /**
+   * Whether the engine compiles on the calling thread only, so that thread's CPU time is the
+   * compile's (else the process's CPU time stands for it).
+   */
+  default boolean compilesOnCallingThread() {
+    return true;
+  }
+
   /** The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md). */
   java.util.Set<org.weverywhere.wasm.Proposal> proposals();
 
@@ -48,10 +56,13 @@ public interface WasmEngine extends AutoCloseable {
    *
    * @param imports every function linked, nothing else, in the module's import order
    * @param begin called by the engine once the module is compiled, just before instantiation:
-   *     budgets count from there, so a cold compile is not billed to the guest
+   *     the guest's budgets count from there (a cold compile is measured by {@code compile})
+   * @param compile how the engine compiles a module it has not cached: within the request's
+   *     compile budget, on the {@link Compiler}'s pool
    */
   record Sandbox(
-      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin) {
+      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin,
+      Compile compile) {
     /** Runs a host function for the guest, recording a {@link HostFault} before it propagates. */
     public long[] call(HostFunction function, GuestMemory memory, long[] args) {
       try {
@@ -60,6 +71,14 @@ public interface WasmEngine extends AutoCloseable {
         throw state.fault(failure);
       }
     }
+  }
+
+  /**
+   * Runs a compile (a cache lookup that compiles on a miss) within a request's budget; throws
+   * {@link Compiler.Refused} when the budget runs out first.
+   */
+  interface Compile {
+    <T> T run(java.util.function.Supplier<T> compile);
   }
 
   /**
@@ -141,6 +160,9 @@ public interface WasmEngine extends AutoCloseable {
 
   /** Could not be compiled or instantiated although our own checks passed. */
   record Unrunnable(String message) implements Ending {}
+
+  /** Not compiled within the request's compile budget (time, CPU, the group's compile slots). */
+  record CompileRefused(String message) implements Ending {}
 
   /**
    * The ending both engines agree on for a throwable out of guest code, when our own state says

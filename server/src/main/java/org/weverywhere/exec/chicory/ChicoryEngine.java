@@ -96,9 +96,11 @@ public final class ChicoryEngine implements WasmEngine {
   public Run run(Module module, Entry entry, Sandbox sandbox) {
     Compiled compiled;
     try {
-      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+      compiled = compiled(module, sandbox);
     } catch (ChicoryException e) {
       return new Run(new Unrunnable("Chicory cannot compile the module: " + e.getMessage()), 0);
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new Run(new CompileRefused(e.getMessage()), 0);
     }
     sandbox.begin().run();
     // an interrupt the caller already had would stop the guest at once; keep it for afterwards
@@ -140,10 +142,12 @@ public final class ChicoryEngine implements WasmEngine {
   public Kept keep(Module module, boolean initialize, Sandbox sandbox) {
     Compiled compiled;
     try {
-      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+      compiled = compiled(module, sandbox);
     } catch (ChicoryException e) {
       return new ChicoryKept(null, null, sandbox,
           new Unrunnable("Chicory cannot compile the module: " + e.getMessage()));
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new ChicoryKept(null, null, sandbox, new CompileRefused(e.getMessage()));
     }
     sandbox.begin().run();
     Instance[] built = {null};
@@ -189,6 +193,14 @@ public final class ChicoryEngine implements WasmEngine {
         executing.interrupt();
       }
     }
+  }
+
+  /** From the cache, or compiled within the request's compile budget. */
+  private Compiled compiled(Module module, Sandbox sandbox) {
+    Compiled cached = cache.cached(module.sha256());
+    return cached != null
+        ? cached
+        : sandbox.compile().run(() -> cache.get(module.sha256(), () -> compile(module.bytes())));
   }
 
   private static Compiled compile(byte[] bytes) {

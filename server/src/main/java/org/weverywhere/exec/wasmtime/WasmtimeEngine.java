@@ -38,6 +38,12 @@ public final class WasmtimeEngine implements WasmEngine {
     return Engine.WASMTIME;
   }
 
+  /** Cranelift compiles a module's functions in parallel on native worker threads. */
+  @Override
+  public boolean compilesOnCallingThread() {
+    return false;
+  }
+
   @Override
   public long tableElementBytes() {
     return TABLE_ELEMENT_BYTES;
