@@ -52,6 +52,13 @@ final class Preflight {
   }
 
   /**
+   * Proposals refused whatever the engine runs: GC objects and typed references live on the
+   * engine's heap outside any memory grant (Chicory runs them), and the parser does not read
+   * their types. docs/ENGINES.md.
+   */
+  static final Set<Proposal> NOT_BOUNDED = java.util.EnumSet.of(Proposal.GC, Proposal.FUNCTION_REFERENCES);
+
+  /**
    * Whether the module stays within the host's bounds (tables, memories, counts, locals; see
    * {@link ModuleLimits}) and uses only proposals the engine runs; checked before compiling.
    */
@@ -60,13 +67,20 @@ final class Preflight {
     if (over.isPresent()) {
       return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
     }
+    List<String> refused = new ArrayList<>();
+    long first = -1;
     for (var used : info.footprint().proposals().entrySet()) {
-      if (!runs.contains(used.getKey())) {
-        return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
-            "the module uses the " + used.getKey().title() + " proposal (first at byte "
-                + used.getValue() + "), which " + engine.name().toLowerCase(java.util.Locale.ROOT)
-                + " does not run on this host"));
+      if (!runs.contains(used.getKey()) || NOT_BOUNDED.contains(used.getKey())) {
+        refused.add(used.getKey().title());
+        first = first < 0 ? used.getValue() : first;
       }
+    }
+    if (!refused.isEmpty()) {
+      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
+          "the module uses the " + String.join(", ", refused)
+              + (refused.size() == 1 ? " proposal" : " proposals") + " (first at byte " + first
+              + "), which " + engine.name().toLowerCase(java.util.Locale.ROOT)
+              + " does not run on this host"));
     }
     return new Checked.Passed<>(null);
   }

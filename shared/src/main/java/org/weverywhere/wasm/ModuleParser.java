@@ -730,18 +730,23 @@ public final class ModuleParser {
         case 0x00, 0x01, 0x05, 0x0b, 0x0f, 0x1a, 0x1b -> {}
         case 0x02, 0x03, 0x04 -> blockType();
         case 0x06 -> {
-          r.uses(Proposal.EXCEPTIONS, at);
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
           blockType();
         }
-        case 0x07, 0x08 -> {
+        case 0x07 -> {
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+          input.u32("tag index");
+        }
+        case 0x08 -> {
           r.uses(Proposal.EXCEPTIONS, at);
           input.u32("tag index");
         }
         case 0x09, 0x18 -> {
-          r.uses(Proposal.EXCEPTIONS, at);
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
           input.u32("label index");
         }
-        case 0x0a, 0x19 -> r.uses(Proposal.EXCEPTIONS, at);
+        case 0x19 -> r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+        case 0x0a -> r.uses(Proposal.EXCEPTIONS, at);
         case 0x1f -> {
           r.uses(Proposal.EXCEPTIONS, at);
           blockType();

@@ -16,6 +16,8 @@ public enum Proposal {
   MULTI_MEMORY("multi-memory"),
   TAIL_CALLS("tail calls"),
   EXCEPTIONS("exception handling"),
+  /** try, catch, catch_all, rethrow, delegate: the first design, replaced by try_table (exnref). */
+  LEGACY_EXCEPTIONS("legacy exception handling"),
   THREADS("threads"),
   MEMORY64("memory64"),
   FUNCTION_REFERENCES("typed function references"),

@@ -59,7 +59,9 @@ public final class ChicoryEngine implements WasmEngine {
   /** Proposals Chicory 1.7.5's compiler runs, each checked by EngineProposalsTest. */
   private static final Set<Proposal> PROPOSALS = EnumSet.of(
       Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
-      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.EXTENDED_CONST);
+      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.EXTENDED_CONST, Proposal.MULTI_MEMORY,
+      Proposal.TAIL_CALLS, Proposal.EXCEPTIONS, Proposal.THREADS, Proposal.FUNCTION_REFERENCES,
+      Proposal.GC);
 
   @Override
   public Engine kind() {
