@@ -95,12 +95,13 @@ abstract class BoundsContractTest {
 
   @Test
   void aTableStartingBeyondTheGroupsGrantIsRefused() {
-    // 1,048,576 elements fit the host's limit, not a 16 MiB grant at 16 bytes each
-    byte[] module = Wat.module("(table 2000000 funcref) (func (export \"_start\"))");
+    // 3,000,000 elements fit the host's limit, not a 16 MiB grant at 8 or 16 bytes each
+    byte[] module = Wat.module("(table 3000000 funcref) (func (export \"_start\"))");
     var refused = expect(Outcome.Refused.class, executor.execute(
         new CommandRun(module, List.of("t"), Map.of(), new byte[0], SMALL)));
     assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
-    assertTrue(refused.reason().contains("tables of 32000000 bytes"), refused.reason());
+    assertTrue(refused.reason().contains("tables of " + 3_000_000 * engine.tableElementBytes() + " bytes"),
+        refused.reason());
   }
 
   @Test

@@ -73,6 +73,57 @@ public final class Leb128 {
     }, 32);
   }
 
+  /**
+   * Reads bytes and LEB128 integers from an array without allocating, for hot loops (decoding
+   * every instruction of a module). Reading past {@code end} throws {@link
+   * IllegalArgumentException} like any other problem; {@link #pos} says where it happened.
+   */
+  public static final class Reader implements ByteSource {
+    private final byte[] data;
+    private final int end;
+    /** The next byte to read. */
+    public int pos;
+
+    public Reader(byte[] data, int pos, int end) {
+      this.data = data;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    public boolean atEnd() {
+      return pos >= end;
+    }
+
+    public int u8() {
+      if (pos >= end) {
+        throw new IllegalArgumentException("ends inside an instruction");
+      }
+      return data[pos++] & 0xff;
+    }
+
+    public void skip(int n) {
+      if (n > end - pos) {
+        throw new IllegalArgumentException("ends inside an instruction");
+      }
+      pos += n;
+    }
+
+    @Override
+    public int next() {
+      return u8();
+    }
+
+    /** An unsigned integer of at most {@code bits} bits. */
+    public long unsigned(int bits) {
+      return Leb128.unsigned(this, bits);
+    }
+
+    /** A signed integer of at most {@code bits} bits. */
+    public long signed(int bits) {
+      return Leb128.signed(this, bits);
+    }
+  }
+
   /** Bytes of the minimal encoding of {@code value} (unsigned). */
   public static int size(long value) {
     int n = 1;

@@ -548,7 +548,8 @@ public final class ModuleParser {
           locals += n; // at most 2^32 groups of 2^32: no overflow in a long
         }
         maxLocals = Math.max(maxLocals, locals);
-        new Instructions(this).body();
+        long codeAt = input.offset();
+        new Instructions(this, input.bytes((int) input.remaining(), "function body"), codeAt).body();
         input.exit(outer, "function body");
       });
     }
@@ -705,27 +706,42 @@ public final class ModuleParser {
    */
   private static final class Instructions {
     private final Reading r;
-    private final WasmInput input;
+    private final Leb128.Reader input;
+    /** The file offset of {@code code[0]}, for errors. */
+    private final long base;
 
-    Instructions(Reading reading) {
+    Instructions(Reading reading, byte[] code, long base) {
       this.r = reading;
-      this.input = reading.input;
+      this.input = new Leb128.Reader(code, 0, code.length);
+      this.base = base;
     }
 
+    /**
+     * Reads the instructions whole from an array: reading them one byte at a time from the
+     * file's (hashing) stream cost ten times more.
+     */
     void body() {
       int op = -1;
-      while (!input.atEnd()) {
-        op = instruction();
+      try {
+        while (!input.atEnd()) {
+          op = instruction();
+        }
+      } catch (IllegalArgumentException bad) {
+        throw WasmFormatException.malformed(base + input.pos, "function body: " + bad.getMessage());
       }
       if (op != 0x0b) {
-        throw WasmFormatException.malformed(input.offset(), "function body does not end with 'end'");
+        throw WasmFormatException.malformed(base + input.pos, "function body does not end with 'end'");
       }
+    }
+
+    private long offset() {
+      return base + input.pos;
     }
 
     /** Reads one instruction; returns its (first) opcode byte. */
     private int instruction() {
-      long at = input.offset();
-      int op = input.u8("opcode");
+      long at = offset();
+      int op = input.u8();
       switch (op) {
         case 0x00, 0x01, 0x05, 0x0b, 0x0f, 0x1a, 0x1b -> {}
         case 0x02, 0x03, 0x04 -> blockType();
@@ -735,79 +751,82 @@ public final class ModuleParser {
         }
         case 0x07 -> {
           r.uses(Proposal.LEGACY_EXCEPTIONS, at);
-          input.u32("tag index");
+          input.unsigned(32);
         }
         case 0x08 -> {
           r.uses(Proposal.EXCEPTIONS, at);
-          input.u32("tag index");
+          input.unsigned(32);
         }
         case 0x09, 0x18 -> {
           r.uses(Proposal.LEGACY_EXCEPTIONS, at);
-          input.u32("label index");
+          input.unsigned(32);
         }
         case 0x19 -> r.uses(Proposal.LEGACY_EXCEPTIONS, at);
         case 0x0a -> r.uses(Proposal.EXCEPTIONS, at);
         case 0x1f -> {
           r.uses(Proposal.EXCEPTIONS, at);
           blockType();
-          int n = input.count("catch count");
+          int n = count();
           for (int i = 0; i < n; i++) {
-            int kind = input.u8("catch kind");
+            int kind = input.u8();
             if (kind > 3) {
               throw WasmFormatException.malformed(at, "unknown catch kind " + kind);
             }
             if (kind < 2) {
-              input.u32("tag index");
+              input.unsigned(32);
             }
-            input.u32("label index");
+            input.unsigned(32);
           }
         }
-        case 0x0c, 0x0d, 0x10, 0x20, 0x21, 0x22, 0x23, 0x24 -> input.u32("index");
+        case 0x0c, 0x0d, 0x10, 0x20, 0x21, 0x22, 0x23, 0x24 -> input.unsigned(32);
         case 0x0e -> {
-          int n = input.count("br_table size");
+          int n = count();
           for (int i = 0; i <= n; i++) {
-            input.u32("br_table label");
+            input.unsigned(32);
           }
         }
         case 0x11 -> {
-          input.u32("type index");
+          input.unsigned(32);
           tableIndex(at);
         }
         case 0x12 -> {
           r.uses(Proposal.TAIL_CALLS, at);
-          input.u32("function index");
+          input.unsigned(32);
         }
         case 0x13 -> {
           r.uses(Proposal.TAIL_CALLS, at);
-          input.u32("type index");
+          input.unsigned(32);
           tableIndex(at);
         }
         case 0x14, 0x15, 0xd3, 0xd4, 0xd5, 0xd6 ->
             throw Reading.unsupported(Proposal.FUNCTION_REFERENCES, at, String.format("opcode 0x%02x", op));
         case 0x1c -> {
           r.uses(Proposal.REFERENCE_TYPES, at);
-          int n = input.count("select type count");
+          int n = count();
           for (int i = 0; i < n; i++) {
-            r.valueType("select type", input.offset(), input.u8("select type"));
+            r.valueType("select type", offset(), input.u8());
           }
         }
         case 0x25, 0x26 -> {
           r.uses(Proposal.REFERENCE_TYPES, at);
-          input.u32("table index");
+          input.unsigned(32);
         }
         case 0x3f, 0x40 -> memoryIndex(at);
-        case 0x41 -> input.signed(32, "i32.const");
-        case 0x42 -> input.signed(64, "i64.const");
-        case 0x43 -> input.skip(4, "f32.const");
-        case 0x44 -> input.skip(8, "f64.const");
+        case 0x41 -> input.signed(32);
+        case 0x42 -> input.signed(64);
+        case 0x43 -> input.skip(4);
+        case 0x44 -> input.skip(8);
         case 0xd0 -> {
           r.uses(Proposal.REFERENCE_TYPES, at);
-          r.heapType();
+          long code = input.signed(33);
+          if (code != -0x10 && code != -0x11) { // 0x70 func, 0x6f extern, as s33
+            throw Reading.unsupported(code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
+          }
         }
         case 0xd1 -> r.uses(Proposal.REFERENCE_TYPES, at);
         case 0xd2 -> {
           r.uses(Proposal.REFERENCE_TYPES, at);
-          input.u32("function index");
+          input.unsigned(32);
         }
         case 0xfb -> throw Reading.unsupported(Proposal.GC, at, "opcode 0xfb");
         case 0xfc -> misc(at);
@@ -828,9 +847,18 @@ public final class ModuleParser {
       return op;
     }
 
+    /** A vector length: each entry takes at least a byte, so a larger one is a lie. */
+    private int count() {
+      long n = input.unsigned(32);
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a count of " + n);
+      }
+      return (int) n;
+    }
+
     private void blockType() {
-      long at = input.offset();
-      int b = input.u8("block type");
+      long at = offset();
+      int b = input.u8();
       if (b == 0x40) {
         return;
       }
@@ -844,7 +872,7 @@ public final class ModuleParser {
         if (shift > 28) {
           throw WasmFormatException.malformed(at, "block type: integer representation too long");
         }
-        b = input.u8("block type");
+        b = input.u8();
         index |= (long) (b & 0x7f) << shift;
         shift += 7;
       }
@@ -855,28 +883,28 @@ public final class ModuleParser {
     }
 
     private void tableIndex(long at) {
-      if (input.u32("table index") != 0) {
+      if (input.unsigned(32) != 0) {
         r.uses(Proposal.REFERENCE_TYPES, at);
       }
     }
 
     private void memoryIndex(long at) {
-      if (input.u32("memory index") != 0) {
+      if (input.unsigned(32) != 0) {
         r.uses(Proposal.MULTI_MEMORY, at);
       }
     }
 
     private void memarg(long at) {
-      long align = input.u32("alignment");
+      long align = input.unsigned(32);
       if ((align & 0x40) != 0) {
         r.uses(Proposal.MULTI_MEMORY, at);
-        input.u32("memory index");
+        input.unsigned(32);
       }
-      input.u64("offset");
+      input.unsigned(64);
     }
 
     private void misc(long at) {
-      long sub = input.u32("0xfc opcode");
+      long sub = input.unsigned(32);
       if (sub <= 7) {
         r.uses(Proposal.NON_TRAPPING_FLOAT_TO_INT, at);
         return;
@@ -884,26 +912,26 @@ public final class ModuleParser {
       r.uses(sub <= 14 ? Proposal.BULK_MEMORY : Proposal.REFERENCE_TYPES, at);
       switch ((int) Math.min(sub, 99)) {
         case 8 -> { // memory.init
-          input.u32("data index");
+          input.unsigned(32);
           memoryIndex(at);
         }
-        case 9, 13 -> input.u32("segment index"); // data.drop, elem.drop
+        case 9, 13 -> input.unsigned(32); // data.drop, elem.drop
         case 10 -> { // memory.copy
           memoryIndex(at);
           memoryIndex(at);
         }
         case 11 -> memoryIndex(at); // memory.fill
         case 12, 14 -> { // table.init, table.copy
-          input.u32("index");
-          input.u32("table index");
+          input.unsigned(32);
+          input.unsigned(32);
         }
-        case 15, 16, 17 -> input.u32("table index"); // table.grow, table.size, table.fill
+        case 15, 16, 17 -> input.unsigned(32); // table.grow, table.size, table.fill
         default -> throw WasmFormatException.malformed(at, "unknown opcode 0xfc " + sub);
       }
     }
 
     private void simd(long at) {
-      long sub = input.u32("SIMD opcode");
+      long sub = input.unsigned(32);
       r.uses(Proposal.SIMD, at);
       if (sub >= 0x100 && sub <= 0x113) {
         r.uses(Proposal.RELAXED_SIMD, at);
@@ -915,20 +943,20 @@ public final class ModuleParser {
       if (sub <= 11 || sub == 92 || sub == 93) {
         memarg(at);
       } else if (sub == 12 || sub == 13) {
-        input.skip(16, "v128 immediate");
+        input.skip(16);
       } else if (sub >= 21 && sub <= 34) {
-        input.u8("lane index");
+        input.u8();
       } else if (sub >= 84 && sub <= 91) {
         memarg(at);
-        input.u8("lane index");
+        input.u8();
       }
     }
 
     private void atomic(long at) {
       r.uses(Proposal.THREADS, at);
-      long sub = input.u32("atomic opcode");
+      long sub = input.unsigned(32);
       if (sub == 3) {
-        input.u8("atomic.fence flags");
+        input.u8();
       } else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) {
         memarg(at);
       } else {

@@ -51,8 +51,10 @@ public final class ChicoryEngine implements WasmEngine {
   private record Compiled(WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
 
   /**
-   * An {@code int} and an {@code Instance} reference per element (compressed oops), twice while
-   * {@code table.grow} copies both arrays: measured, docs/ENGINES.md.
+   * An {@code int} and an {@code Instance} reference per element (8 bytes with compressed oops),
+   * twice while {@code table.grow} copies both arrays into new ones: measured 8 bytes retained
+   * and 10 at the peak of one grow to 4 Mi elements, docs/ENGINES.md. Each grow copies the whole
+   * table, so growing by small steps costs time quadratic in the size: the CPU budget stops it.
    */
   static final long TABLE_ELEMENT_BYTES = 16;
 

@@ -23,10 +23,10 @@ public final class WasmtimeEngine implements WasmEngine {
   }
 
   /**
-   * A pointer per element, and while a table grows the vector may hold twice its length:
-   * measured, docs/ENGINES.md.
+   * A pointer per element; growing reallocates in place (no second copy is resident): measured
+   * 8.4 bytes of RSS per element at 4 Mi elements, grown at once or 4096 at a time, docs/ENGINES.md.
    */
-  static final long TABLE_ELEMENT_BYTES = 16;
+  static final long TABLE_ELEMENT_BYTES = 8;
 
   /** Proposals Wasmtime 7.0.1 runs with wasmtime-java's default configuration, each checked by EngineProposalsTest. */
   private static final Set<Proposal> PROPOSALS = EnumSet.of(
