@@ -75,14 +75,28 @@ public final class Compiler implements AutoCloseable {
    * @throws Refused when the budget ran out or the group has all its compile slots busy
    */
   public <T> Compiled<T> compile(Budget budget, Supplier<T> compile) {
+    return compile(budget, compile, () -> { });
+  }
+
+  /**
+   * {@link #compile(Budget, Supplier)}, running {@code done} when the compile has ended, however
+   * and whenever it ends (also after the requester stopped waiting): it releases what was reserved
+   * for it.
+   */
+  public <T> Compiled<T> compile(Budget budget, Supplier<T> compile, Runnable done) {
     synchronized (inFlight) {
       int running = inFlight.getOrDefault(budget.group(), 0);
       if (running >= Math.max(1, budget.slots())) {
+        done.run();
         throw new Refused("group '" + budget.group() + "' already has " + running
             + " module(s) compiling, as many as its execution slots; try again when they are done");
       }
       inFlight.put(budget.group(), running + 1);
     }
+    return waitFor(budget, compile, done);
+  }
+
+  private <T> Compiled<T> waitFor(Budget budget, Supplier<T> compile, Runnable ended) {
     AtomicLong thread = new AtomicLong(-1);
     AtomicLong cpuStart = new AtomicLong();
     long processStart = PROCESS.getProcessCpuTime();
@@ -104,6 +118,7 @@ public final class Compiler implements AutoCloseable {
             : Math.max(0, PROCESS.getProcessCpuTime() - processStart));
         thread.set(-1); // the thread goes on to other work: its clock is no longer this compile's
         release(budget.group()); // before the waiter hears: it may compile again at once
+        ended.run();
         if (failure == null) {
           done.complete(value);
         } else {
@@ -112,6 +127,7 @@ public final class Compiler implements AutoCloseable {
       });
     } catch (RuntimeException rejected) {
       release(budget.group());
+      ended.run();
       throw rejected;
     }
     long deadline = System.nanoTime() + budget.wall().toNanos();

@@ -21,6 +21,14 @@ public interface QuotaLedger {
    */
   Admission reserve(String group, long memoryBytes);
 
+  /**
+   * Reserves {@code memoryBytes} in the host's total while a module compiles for {@code group}.
+   * Not in the group's: the compile of an admitted execution runs while the execution holds its
+   * grant, which may be all the group has. A group's share of compiling is bounded elsewhere (its
+   * compiles in flight, the size of its modules: {@link Compiler}).
+   */
+  Admission reserveCompile(String group, long memoryBytes);
+
   /** What {@code group} has left now, for the host-facts {@code quota_remaining} import. */
   Remaining remaining(String group);
 

@@ -13,6 +13,8 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private final int queueMax;
   private final Map<String, Usage> groups = new HashMap<>();
   private final Usage host = new Usage();
+  /** Memory of compiles in flight: the host's, not any group's (see {@link #reserveCompile}). */
+  private final Usage compiling = new Usage();
   private int waiting;
 
   public ReservingQuotaLedger(QuotaSettings settings, int queueMax) {
@@ -114,6 +116,22 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     used.memory += memoryBytes;
     host.memory += memoryBytes;
     return new Granted(new HeldLease(used, memoryBytes, 0));
+  }
+
+  @Override
+  public synchronized Admission reserveCompile(String group, long memoryBytes) {
+    if (quota(group) == null) {
+      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (host.memory + memoryBytes > settings.host().memoryTotal()) {
+      return new Denied(
+          Quota.HOST_MEMORY,
+          "the host holds " + host.memory + " of " + settings.host().memoryTotal() + " bytes; "
+              + memoryBytes + " more do not fit");
+    }
+    compiling.memory += memoryBytes;
+    host.memory += memoryBytes;
+    return new Granted(new HeldLease(compiling, memoryBytes, 0));
   }
 
   private Denied memoryDenial(String group, GroupQuota quota, Usage used, long memoryBytes) {

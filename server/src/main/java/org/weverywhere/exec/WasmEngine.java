@@ -30,6 +30,12 @@ public interface WasmEngine extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Memory compiling takes per byte of module, at its peak: reserved in the requester's group and
+   * the host's totals while a compile runs; measured, docs/ENGINES.md.
+   */
+  long compileBytesPerModuleByte();
+
   /** The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md). */
   java.util.Set<org.weverywhere.wasm.Proposal> proposals();
 

@@ -30,6 +30,7 @@ import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BoundsContractTest {
   static final Requester SMALL = new Requester("small-memory", false);
+  static final Requester ANONYMOUS = new Requester("anonymous", false);
   /** How far past its CPU budget a guest may run: the watchdog looks every millisecond. */
   static final Duration OVERSHOOT = Duration.ofMillis(10);
 
@@ -233,6 +234,28 @@ abstract class BoundsContractTest {
       var other = expect(Outcome.Completed.class, compiling.execute(new FunctionCall(manyFunctions(3, 5), "f2",
           List.of(new WasmValue.I32(1)), new Requester("other", false))));
       assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(6))), other.result());
+    } finally {
+      compiling.close();
+      own.close();
+    }
+  }
+
+  /** Compiling takes memory in proportion to the module: reserved in the host's total first. */
+  @Test
+  void aCompileThatWouldNotFitTheHostsMemoryIsRefusedAndReleasesWhatItHeld() {
+    var quotas = new QuotaSettings(new HostQuota(2, 16 * MIB), Map.of(
+        "anonymous", new GroupQuota(1, 16 * MIB, 16 * MIB, Duration.ofSeconds(5))));
+    var settings = TestSetup.settings(engine(), 0);
+    WasmEngine own = new ExecutorBeans().engine(settings);
+    var small = new ReservingQuotaLedger(quotas, 0);
+    Executor compiling = new Executor(settings, small, own);
+    try {
+      byte[] module = manyFunctions(1000, 300); // 2.1 MB: 32 MiB to compile at 16 bytes per byte
+      var refused = expect(Outcome.Invalid.class, compiling.execute(new FunctionCall(module, "f0",
+          List.of(new WasmValue.I32(1)), BoundsContractTest.ANONYMOUS)));
+      assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code());
+      assertTrue(refused.reason().contains("bytes of memory: the host holds 0 of 16777216 bytes"), refused.reason());
+      assertEquals(new QuotaLedger.Held(0, 0), small.held(null));
     } finally {
       compiling.close();
       own.close();

@@ -44,6 +44,12 @@ public final class WasmtimeEngine implements WasmEngine {
     return false;
   }
 
+  /** Cranelift: RSS grew by 30 MiB at its peak compiling a 2 MB module (docs/ENGINES.md). */
+  @Override
+  public long compileBytesPerModuleByte() {
+    return 16;
+  }
+
   @Override
   public long tableElementBytes() {
     return TABLE_ELEMENT_BYTES;
