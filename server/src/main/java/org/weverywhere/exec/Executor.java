@@ -288,7 +288,8 @@ public class Executor {
     }
     boolean ready = false;
     try {
-      KeptInstance.Start start = keep(info, module, requester, quota, state, sink, imports, memory, capped, held);
+      KeptInstance.Start start = keep(info, module, requester, quota, groupQuota.cpuTimePerExecution(), state, sink,
+          imports, memory, capped, held);
       ready = start instanceof KeptInstance.Ready;
       return start;
     } finally {
@@ -299,13 +300,15 @@ public class Executor {
   }
 
   private KeptInstance.Start keep(ModuleInfo info, byte[] module, Requester requester, GroupQuota quota,
-      GuestState state, KeptInstance.Output sink, List<HostFunction> imports, MemoryGrant memory,
+      Duration compileCpu, GuestState state, KeptInstance.Output sink, List<HostFunction> imports, MemoryGrant memory,
       WasmEngine.Module capped, QuotaLedger.Lease held) {
     Interruption starting = new Interruption();
     sink.current = starting;
     var clock = new Clock();
+    // the group's budget, not a service's smaller one per call: a library is compiled once per
+    // instance start, and a compile refused there would fail every restart alike
     var compiling = new Compiling(new Compiler.Budget(requester.group(), quota.cores(),
-        quota.cpuTimePerExecution(), settings.wallTimeout(), engine.compilesOnCallingThread()),
+        compileCpu, settings.wallTimeout(), engine.compilesOnCallingThread()),
         module.length);
     var sandbox = new WasmEngine.Sandbox(imports, state, starting,
         () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)),
