@@ -22,6 +22,9 @@ public enum ErrorCode {
   WASM_BAD_ARGUMENT("WE2010", "a function argument is missing, extra, or not a value of its parameter's type"),
   WASM_NO_FUNCTION("WE2011", "a module or library exports no function of the name asked for"),
   WASM_RUN_FAILED("WE2012", "a run ended without completing: trapped, out of CPU time or memory, output cut"),
+  WASM_LIMIT("WE2020", "a module declares more of a resource (tables, table elements, memories, functions, locals, segments) than this host allows"),
+  WASM_UNSUPPORTED_PROPOSAL("WE2021", "a module uses a WebAssembly proposal the engine does not run or this host does not allow"),
+  WASM_COMPILE_LIMIT("WE2022", "compiling a module took longer than this host allows, or the module is larger than its group may compile"),
 
   CONFIG_SYNTAX("WE3001", "a configuration line cannot be parsed"),
   CONFIG_UNKNOWN_KEY("WE3002", "a configuration key is not known"),

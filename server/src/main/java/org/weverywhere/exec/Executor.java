@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.host.GuestState;
@@ -19,7 +20,8 @@ import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.exec.host.WasiPreview1;
 import org.weverywhere.wasm.Limits;
-import org.weverywhere.wasm.MemoryCap;
+import org.weverywhere.wasm.ModuleCap;
+import org.weverywhere.wasm.ModuleLimits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleParser;
 import org.weverywhere.wasm.WasmFormatException;
@@ -53,6 +55,10 @@ public class Executor {
   /** Executions admitted since start, for the {@code executions_started} host fact. */
   private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
   private java.util.Optional<java.nio.file.Path> disk = java.util.Optional.empty();
+  /** What a module may declare at most, checked before anything is compiled. */
+  private ModuleLimits limits = ModuleLimits.DEFAULT;
+  /** Cold compiles run there, each within its request's budget. */
+  private Compiler compiler;
 
   /** For CDI's client proxy only. */
   protected Executor() {}
@@ -76,6 +82,7 @@ public class Executor {
     this.ledger = ledger;
     this.engine = engine;
     this.watchdog = new Watchdog(WATCH_PERIOD);
+    this.compiler = new Compiler(Runtime.getRuntime().availableProcessors());
     this.infos = new ModuleCache<>(settings.moduleCacheSize(), info -> {});
     this.capped = new ModuleCache<>(settings.moduleCacheSize(), module -> {});
   }
@@ -104,11 +111,20 @@ public class Executor {
               sha256,
               () -> new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length));
     } catch (WasmFormatException e) {
-      return new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage());
+      return unreadable(e);
+    }
+    switch (Preflight.bounded(info, limits, engine.proposals(), engine.kind())) {
+      case Checked.Failed<Void> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<Void> passed -> { }
     }
     GroupQuota quota = ledger.quota(group);
     if (quota == null) {
       return new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (request.module().length > quota.memoryPerExecution()) {
+      return tooLargeToCompile(request.module().length, group, quota);
     }
     Interruption interruption = new Interruption();
     GuestState state =
@@ -127,7 +143,7 @@ public class Executor {
       case Checked.Passed<Preflight.Plan> passed -> plan = passed.value();
     }
     MemoryGrant memory;
-    switch (MemoryGrant.of(info, group, quota)) {
+    switch (MemoryGrant.of(info, group, quota, engine.tableElementBytes())) {
       case Checked.Failed<MemoryGrant> failed -> {
         return failed.outcome();
       }
@@ -161,20 +177,19 @@ public class Executor {
       GuestState state,
       Interruption interruption,
       long wallNanos) {
-    var module =
-        capped.get(
-            info.sha256() + "/" + memory.pages(),
-            () -> {
-              byte[] bytes = new MemoryCap(memory.pages()).apply(request.module());
-              return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
-            });
+    var module = capped(info, request.module(), memory);
     var clock = new Clock();
+    String group = request.requester().group();
+    var compiling = new Compiling(new Compiler.Budget(
+        group, quota.cores(), quota.cpuTimePerExecution(), Duration.ofNanos(Math.max(0, wallNanos)),
+        engine.compilesOnCallingThread()), request.module().length);
     var sandbox =
         new WasmEngine.Sandbox(
             plan.imports(),
             state,
             interruption,
-            () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), wallNanos, interruption)));
+            () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), wallNanos, interruption)),
+            compiling);
     WasmEngine.Run run;
     try {
       run = engine.run(module, plan.entry(), sandbox);
@@ -199,6 +214,7 @@ public class Executor {
       case WasmEngine.HeapExhausted heap ->
           new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
       case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+      case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
       case WasmEngine.Interrupted stopped ->
           switch (interruption.reason().orElseThrow()) {
             case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
@@ -223,12 +239,21 @@ public class Executor {
     try {
       info = infos.get(sha256, () -> new ModuleParser().parse(new ByteArrayInputStream(module), module.length));
     } catch (WasmFormatException e) {
-      return new KeptInstance.Failed(new Outcome.Invalid("not a valid WebAssembly module: " + e.getMessage()));
+      return new KeptInstance.Failed(unreadable(e));
+    }
+    switch (Preflight.bounded(info, limits, engine.proposals(), engine.kind())) {
+      case Checked.Failed<Void> failed -> {
+        return new KeptInstance.Failed(failed.outcome());
+      }
+      case Checked.Passed<Void> passed -> { }
     }
     GroupQuota groupQuota = ledger.quota(group);
     if (groupQuota == null) {
       return new KeptInstance.Failed(
           new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
+    }
+    if (module.length > groupQuota.memoryPerExecution()) {
+      return new KeptInstance.Failed(tooLargeToCompile(module.length, group, groupQuota));
     }
     GroupQuota quota = new GroupQuota(groupQuota.cores(), groupQuota.memoryTotal(),
         Math.min(memoryMax, groupQuota.memoryPerExecution()),
@@ -254,21 +279,48 @@ public class Executor {
       case Checked.Passed<List<HostFunction>> passed -> imports = passed.value();
     }
     MemoryGrant memory;
-    switch (MemoryGrant.of(info, group, quota)) {
+    switch (MemoryGrant.of(info, group, quota, engine.tableElementBytes())) {
       case Checked.Failed<MemoryGrant> failed -> {
         return new KeptInstance.Failed(failed.outcome());
       }
       case Checked.Passed<MemoryGrant> passed -> memory = passed.value();
     }
-    var capped = this.capped.get(info.sha256() + "/" + memory.pages(), () -> {
-      byte[] bytes = new MemoryCap(memory.pages()).apply(module);
-      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages());
-    });
+    var capped = capped(info, module, memory);
+    // the instance holds its memory, tables included, for as long as it lives (issue 13 item 10)
+    QuotaLedger.Lease held;
+    switch (ledger.reserve(group, memory.reservedBytes())) {
+      case QuotaLedger.Denied denied -> {
+        return new KeptInstance.Failed(new Outcome.Refused(denied.quota(), denied.reason()));
+      }
+      case QuotaLedger.Granted granted -> held = granted.lease();
+    }
+    boolean ready = false;
+    try {
+      KeptInstance.Start start = keep(info, module, requester, quota, groupQuota.cpuTimePerExecution(), state, sink,
+          imports, memory, capped, held);
+      ready = start instanceof KeptInstance.Ready;
+      return start;
+    } finally {
+      if (!ready) {
+        held.close();
+      }
+    }
+  }
+
+  private KeptInstance.Start keep(ModuleInfo info, byte[] module, Requester requester, GroupQuota quota,
+      Duration compileCpu, GuestState state, KeptInstance.Output sink, List<HostFunction> imports, MemoryGrant memory,
+      WasmEngine.Module capped, QuotaLedger.Lease held) {
     Interruption starting = new Interruption();
     sink.current = starting;
     var clock = new Clock();
+    // the group's budget, not a service's smaller one per call: a library is compiled once per
+    // instance start, and a compile refused there would fail every restart alike
+    var compiling = new Compiling(new Compiler.Budget(requester.group(), quota.cores(),
+        compileCpu, settings.wallTimeout(), engine.compilesOnCallingThread()),
+        module.length);
     var sandbox = new WasmEngine.Sandbox(imports, state, starting,
-        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)));
+        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)),
+        compiling);
     WasmEngine.Kept kept;
     try {
       kept = engine.keep(capped, info.exportedFunction("_initialize").isPresent(), sandbox);
@@ -279,6 +331,7 @@ public class Executor {
       kept.close();
       Outcome failed = switch (kept.started()) {
         case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+        case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
         case WasmEngine.Trap trap -> new Outcome.Trapped(trap.kind(), "while starting: " + trap.message(),
             Output.EMPTY, Usage.NONE);
         case WasmEngine.Exited exited -> new Outcome.Invalid(
@@ -291,7 +344,7 @@ public class Executor {
       return new KeptInstance.Failed(failed);
     }
     return new KeptInstance.Ready(new KeptInstance(info, module, requester, kept, state, sink, quota,
-        memory.pages() * Limits.PAGE_SIZE, this));
+        memory.pages() * Limits.PAGE_SIZE, held, this));
   }
 
   /** One call on a kept instance: admitted for a slot, watched, measured. */
@@ -333,6 +386,60 @@ public class Executor {
       }
       lease.close();
     }
+  }
+
+  /** The module with its memories and tables capped to the grant, from the cache when it was made before. */
+  private WasmEngine.Module capped(ModuleInfo info, byte[] module, MemoryGrant memory) {
+    return capped.get(info.sha256() + "/" + memory.pages() + "/" + memory.tableElements(), () -> {
+      byte[] bytes = new ModuleCap(memory.pages(), memory.tableElements()).apply(module);
+      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages(), memory.tableElements());
+    });
+  }
+
+  /**
+   * Compiling takes memory and time in proportion to the module's size: a group may have a module
+   * compiled only as large as one of its executions' memory.
+   */
+  private static Outcome.Invalid tooLargeToCompile(long size, String group, GroupQuota quota) {
+    return new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, "the module has " + size
+        + " bytes; group '" + group + "' may have modules of at most " + quota.memoryPerExecution()
+        + " bytes (its memory per execution) compiled");
+  }
+
+  /**
+   * Compiles within one request's budget (issue 13 item 12): a compile may use as much CPU time
+   * as one execution of the group, on top of the run's own budget (which counts from
+   * instantiation: the first compile in a JVM also loads the compiler, which no guest should pay
+   * for twice). The memory a compile takes (the engine's measured bytes per module byte) is reserved in the
+   * host's total until the compile ends, even after the requester stopped waiting for it.
+   */
+  private final class Compiling implements WasmEngine.Compile {
+    private final Compiler.Budget budget;
+    private final long moduleBytes;
+
+    Compiling(Compiler.Budget budget, long moduleBytes) {
+      this.budget = budget;
+      this.moduleBytes = moduleBytes;
+    }
+
+    @Override
+    public <T> T run(java.util.function.Supplier<T> compile) {
+      long bytes = moduleBytes * engine.compileBytesPerModuleByte();
+      QuotaLedger.Lease memory = switch (ledger.reserveCompile(budget.group(), bytes)) {
+        case QuotaLedger.Denied denied -> throw new Compiler.Refused(
+            "compiling this " + moduleBytes + "-byte module takes about " + bytes + " bytes of memory: "
+                + denied.reason());
+        case QuotaLedger.Granted granted -> granted.lease();
+      };
+      return compiler.compile(budget, compile, memory::close).value();
+    }
+  }
+
+  /** A module the parser could not read, or read far enough to know it uses what we do not run. */
+  private static Outcome.Invalid unreadable(WasmFormatException e) {
+    return e.code() == org.weverywhere.ErrorCode.WASM_UNSUPPORTED_PROPOSAL
+        ? new Outcome.Invalid(e.code(), "the module cannot run here: " + e.getMessage())
+        : new Outcome.Invalid(e.code(), "not a valid WebAssembly module: " + e.getMessage());
   }
 
   private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state) {
@@ -424,6 +531,7 @@ public class Executor {
   @PreDestroy
   public void close() {
     watchdog.close();
+    compiler.close();
   }
 
   /** CPU and wall time of the executing thread between the engine's begin and the end. */

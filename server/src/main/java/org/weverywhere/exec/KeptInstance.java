@@ -7,7 +7,9 @@ import org.weverywhere.wasm.ModuleInfo;
 /**
  * A module instantiated once and kept, so its memory and globals persist from call to call (a
  * service's instance). Calls are serialised here: one instance runs one call at a time; a pool of
- * them serves concurrent callers. Each call is admitted for an execution slot of the group, runs
+ * them serves concurrent callers. The instance holds its memory grant (tables included) in its
+ * group's and the host's totals from start to close. Each call is admitted for an execution slot
+ * of the group (with no more memory: the instance holds it already), runs
  * under the watchdog with the group's (or the service's smaller) CPU budget, and is measured like
  * an execution.
  */
@@ -20,11 +22,14 @@ public final class KeptInstance implements AutoCloseable {
   private final Output output;
   private final GroupQuota quota;
   private final long memoryLimit;
+  /** The instance's memory grant, held in its group's and the host's totals until closed. */
+  private final QuotaLedger.Lease memory;
   private final Executor executor;
   private boolean closed;
 
   KeptInstance(ModuleInfo info, byte[] module, Requester requester, WasmEngine.Kept kept,
-      GuestState state, Output output, GroupQuota quota, long memoryLimit, Executor executor) {
+      GuestState state, Output output, GroupQuota quota, long memoryLimit, QuotaLedger.Lease memory,
+      Executor executor) {
     this.info = info;
     this.module = module;
     this.requester = requester;
@@ -33,6 +38,7 @@ public final class KeptInstance implements AutoCloseable {
     this.output = output;
     this.quota = quota;
     this.memoryLimit = memoryLimit;
+    this.memory = memory;
     this.executor = executor;
   }
 
@@ -78,7 +84,11 @@ public final class KeptInstance implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      kept.close();
+      try {
+        kept.close();
+      } finally {
+        memory.close(); // the grant goes back only with the instance
+      }
     }
   }
 

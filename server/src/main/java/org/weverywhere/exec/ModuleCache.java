@@ -20,6 +20,11 @@ public final class ModuleCache<V> {
     this.onEvict = onEvict;
   }
 
+  /** The entry if it is cached (marked as used), else null; never compiles. */
+  public synchronized V cached(String sha256) {
+    return entries.get(sha256);
+  }
+
   public V get(String sha256, Supplier<V> compile) {
     synchronized (this) {
       V cached = entries.get(sha256);

@@ -1,6 +1,7 @@
 package org.weverywhere.exec;
 
 import java.util.List;
+import org.weverywhere.ErrorCode;
 
 /** How an execution ended. The JVM and the host survive every one of them. */
 public sealed interface Outcome {
@@ -38,8 +39,17 @@ public sealed interface Outcome {
     }
   }
 
-  /** Not started: the module cannot run here, or the request does not fit the module. */
-  record Invalid(String reason) implements Outcome {
+  /**
+   * Not started: the module cannot run here, or the request does not fit the module.
+   *
+   * @param code what kind of problem: {@link ErrorCode#WASM_MALFORMED} unless a more precise one
+   *     applies (a host limit, an unsupported proposal, a compile bound)
+   */
+  record Invalid(ErrorCode code, String reason) implements Outcome {
+    public Invalid(String reason) {
+      this(ErrorCode.WASM_MALFORMED, reason);
+    }
+
     public Usage usage() {
       return Usage.NONE;
     }

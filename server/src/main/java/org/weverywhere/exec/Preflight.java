@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.config.Engine;
 import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.wasm.CallSignature;
@@ -15,6 +18,8 @@ import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Import;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleKind;
+import org.weverywhere.wasm.ModuleLimits;
+import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
@@ -44,6 +49,40 @@ final class Preflight {
       case Checked.Failed<List<HostFunction>> failed -> new Checked.Failed<>(failed.outcome());
       case Checked.Passed<List<HostFunction>> passed -> new Checked.Passed<>(new Plan(entry, passed.value()));
     };
+  }
+
+  /**
+   * Proposals refused whatever the engine runs: GC objects and typed references live on the
+   * engine's heap outside any memory grant (Chicory runs them), and the parser does not read
+   * their types. docs/ENGINES.md.
+   */
+  static final Set<Proposal> NOT_BOUNDED = java.util.EnumSet.of(Proposal.GC, Proposal.FUNCTION_REFERENCES);
+
+  /**
+   * Whether the module stays within the host's bounds (tables, memories, counts, locals; see
+   * {@link ModuleLimits}) and uses only proposals the engine runs; checked before compiling.
+   */
+  static Checked<Void> bounded(ModuleInfo info, ModuleLimits limits, Set<Proposal> runs, Engine engine) {
+    Optional<String> over = limits.violation(info.footprint());
+    if (over.isPresent()) {
+      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
+    }
+    List<String> refused = new ArrayList<>();
+    long first = -1;
+    for (var used : info.footprint().proposals().entrySet()) {
+      if (!runs.contains(used.getKey()) || NOT_BOUNDED.contains(used.getKey())) {
+        refused.add(used.getKey().title());
+        first = first < 0 ? used.getValue() : first;
+      }
+    }
+    if (!refused.isEmpty()) {
+      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
+          "the module uses the " + String.join(", ", refused)
+              + (refused.size() == 1 ? " proposal" : " proposals") + " (first at byte " + first
+              + "), which " + engine.name().toLowerCase(java.util.Locale.ROOT)
+              + " does not run on this host"));
+    }
+    return new Checked.Passed<>(null);
   }
 
   /** What to link for each of the module's imports, in its order, or why one cannot be. */

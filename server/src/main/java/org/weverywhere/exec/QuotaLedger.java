@@ -14,6 +14,21 @@ public interface QuotaLedger {
    */
   Admission admit(String group, long memoryBytes, Duration wait);
 
+  /**
+   * Reserves {@code memoryBytes} for {@code group} without an execution slot, for as long as the
+   * lease is held: a kept instance (a service's) holds its grant for its whole life, in the
+   * group's and the host's totals, while each of its calls takes a slot only. Never waits.
+   */
+  Admission reserve(String group, long memoryBytes);
+
+  /**
+   * Reserves {@code memoryBytes} in the host's total while a module compiles for {@code group}.
+   * Not in the group's: the compile of an admitted execution runs while the execution holds its
+   * grant, which may be all the group has. A group's share of compiling is bounded elsewhere (its
+   * compiles in flight, the size of its modules: {@link Compiler}).
+   */
+  Admission reserveCompile(String group, long memoryBytes);
+
   /** What {@code group} has left now, for the host-facts {@code quota_remaining} import. */
   Remaining remaining(String group);
 

@@ -13,6 +13,8 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private final int queueMax;
   private final Map<String, Usage> groups = new HashMap<>();
   private final Usage host = new Usage();
+  /** Memory of compiles in flight: the host's, not any group's (see {@link #reserveCompile}). */
+  private final Usage compiling = new Usage();
   private int waiting;
 
   public ReservingQuotaLedger(QuotaSettings settings, int queueMax) {
@@ -70,7 +72,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
         if (used.slots < quota.cores() && host.slots < settings.host().cores()) {
           used.take(memoryBytes);
           host.take(memoryBytes);
-          return new Granted(new HeldLease(used, memoryBytes));
+          return new Granted(new HeldLease(used, memoryBytes, 1));
         }
         if (!queued) {
           if (waiting >= queueMax) {
@@ -97,6 +99,44 @@ public final class ReservingQuotaLedger implements QuotaLedger {
         waiting--;
       }
     }
+  }
+
+  @Override
+  public synchronized Admission reserve(String group, long memoryBytes) {
+    GroupQuota quota = quota(group);
+    if (quota == null) {
+      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (memoryBytes > quota.memoryPerExecution()) {
+      return new Denied(
+          Quota.MEMORY_PER_EXECUTION,
+          "needs " + memoryBytes + " bytes of memory, one instance of group '" + group
+              + "' may have " + quota.memoryPerExecution());
+    }
+    Usage used = groups.computeIfAbsent(group, g -> new Usage());
+    Denied memory = memoryDenial(group, quota, used, memoryBytes);
+    if (memory != null) {
+      return memory;
+    }
+    used.memory += memoryBytes;
+    host.memory += memoryBytes;
+    return new Granted(new HeldLease(used, memoryBytes, 0));
+  }
+
+  @Override
+  public synchronized Admission reserveCompile(String group, long memoryBytes) {
+    if (quota(group) == null) {
+      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (host.memory + memoryBytes > settings.host().memoryTotal()) {
+      return new Denied(
+          Quota.HOST_MEMORY,
+          "the host holds " + host.memory + " of " + settings.host().memoryTotal() + " bytes; "
+              + memoryBytes + " more do not fit");
+    }
+    compiling.memory += memoryBytes;
+    host.memory += memoryBytes;
+    return new Granted(new HeldLease(compiling, memoryBytes, 0));
   }
 
   private Denied memoryDenial(String group, GroupQuota quota, Usage used, long memoryBytes) {
@@ -130,9 +170,9 @@ public final class ReservingQuotaLedger implements QuotaLedger {
         Math.max(0, memory), Math.max(0, slots), quota.cpuTimePerExecution().toMillis());
   }
 
-  private synchronized void release(Usage used, long memoryBytes) {
-    used.give(memoryBytes);
-    host.give(memoryBytes);
+  private synchronized void release(Usage used, long memoryBytes, int slots) {
+    used.give(memoryBytes, slots);
+    host.give(memoryBytes, slots);
     notifyAll();
   }
 
@@ -146,8 +186,8 @@ public final class ReservingQuotaLedger implements QuotaLedger {
       memory += bytes;
     }
 
-    void give(long bytes) {
-      slots--;
+    void give(long bytes, int slotsHeld) {
+      slots -= slotsHeld;
       memory -= bytes;
     }
   }
@@ -155,11 +195,14 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private final class HeldLease implements Lease {
     private final Usage used;
     private final long memoryBytes;
+    /** 1 for an execution's lease, 0 for a kept instance's memory. */
+    private final int slots;
     private boolean closed;
 
-    HeldLease(Usage used, long memoryBytes) {
+    HeldLease(Usage used, long memoryBytes, int slots) {
       this.used = used;
       this.memoryBytes = memoryBytes;
+      this.slots = slots;
     }
 
     @Override
@@ -167,7 +210,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
       synchronized (ReservingQuotaLedger.this) {
         if (!closed) {
           closed = true;
-          release(used, memoryBytes);
+          release(used, memoryBytes, slots);
         }
       }
     }

@@ -17,6 +17,29 @@ public interface WasmEngine extends AutoCloseable {
   Engine kind();
 
   /**
+   * Bytes the engine holds per table element at its peak (while a table grows), counted in the
+   * memory grant; measured, see docs/ENGINES.md.
+   */
+  long tableElementBytes();
+
+  /**
+   * Whether the engine compiles on the calling thread only, so that thread's CPU time is the
+   * compile's (else the process's CPU time stands for it).
+   */
+  default boolean compilesOnCallingThread() {
+    return true;
+  }
+
+  /**
+   * Memory compiling takes per byte of module, at its peak: reserved in the requester's group and
+   * the host's totals while a compile runs; measured, docs/ENGINES.md.
+   */
+  long compileBytesPerModuleByte();
+
+  /** The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md). */
+  java.util.Set<org.weverywhere.wasm.Proposal> proposals();
+
+  /**
    * Instantiates {@code module} with exactly {@code imports} and runs {@code entry}, on the
    * calling thread. Arms {@code interruption} with a way to stop the guest before any guest code
    * runs. Never throws for anything the guest does.
@@ -39,10 +62,13 @@ public interface WasmEngine extends AutoCloseable {
    *
    * @param imports every function linked, nothing else, in the module's import order
    * @param begin called by the engine once the module is compiled, just before instantiation:
-   *     budgets count from there, so a cold compile is not billed to the guest
+   *     the guest's budgets count from there (a cold compile is measured by {@code compile})
+   * @param compile how the engine compiles a module it has not cached: within the request's
+   *     compile budget, on the {@link Compiler}'s pool
    */
   record Sandbox(
-      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin) {
+      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin,
+      Compile compile) {
     /** Runs a host function for the guest, recording a {@link HostFault} before it propagates. */
     public long[] call(HostFunction function, GuestMemory memory, long[] args) {
       try {
@@ -51,6 +77,14 @@ public interface WasmEngine extends AutoCloseable {
         throw state.fault(failure);
       }
     }
+  }
+
+  /**
+   * Runs a compile (a cache lookup that compiles on a miss) within a request's budget; throws
+   * {@link Compiler.Refused} when the budget runs out first.
+   */
+  interface Compile {
+    <T> T run(java.util.function.Supplier<T> compile);
   }
 
   /**
@@ -82,8 +116,9 @@ public interface WasmEngine extends AutoCloseable {
    *
    * @param sha256 identity of {@code bytes} (the already capped binary), the cache key
    * @param memoryPages the granted maximum; engines that can also enforce it natively do
+   * @param tableElements the granted maximum per table, written into {@code bytes} too
    */
-  record Module(String sha256, byte[] bytes, int memoryPages) {}
+  record Module(String sha256, byte[] bytes, int memoryPages, long tableElements) {}
 
   /** What to call. */
   sealed interface Entry {}
@@ -131,6 +166,9 @@ public interface WasmEngine extends AutoCloseable {
 
   /** Could not be compiled or instantiated although our own checks passed. */
   record Unrunnable(String message) implements Ending {}
+
+  /** Not compiled within the request's compile budget (time, CPU, the group's compile slots). */
+  record CompileRefused(String message) implements Ending {}
 
   /**
    * The ending both engines agree on for a throwable out of guest code, when our own state says

@@ -56,6 +56,26 @@ class ReservingQuotaLedgerTest {
     assertEquals(new QuotaLedger.Remaining(60 * MIB, 2, 1000), ledger.remaining("b"));
   }
 
+  /** Issue 13 item 10: a kept instance's memory counts in the totals with no slot, until released. */
+  @Test
+  void reservedMemoryCountsInTheTotalsWithoutASlotUntilReleased() {
+    assertEquals(Quota.MEMORY_PER_EXECUTION, denied(ledger.reserve("a", 51 * MIB)));
+    QuotaLedger.Lease kept = granted(ledger.reserve("a", 50 * MIB));
+    assertEquals(new QuotaLedger.Held(0, 50 * MIB), ledger.held("a"));
+    assertEquals(new QuotaLedger.Held(0, 50 * MIB), ledger.held(null));
+    assertEquals(Quota.GROUP_MEMORY, denied(ledger.admit("a", 11 * MIB, Duration.ZERO)));
+    assertEquals(Quota.GROUP_MEMORY, denied(ledger.reserve("a", 11 * MIB)));
+    QuotaLedger.Lease b = granted(ledger.admit("b", 50 * MIB, Duration.ZERO));
+    assertEquals(Quota.HOST_MEMORY, denied(ledger.admit("b", 1, Duration.ZERO)));
+    // a call on the kept instance takes a slot and no more memory
+    granted(ledger.admit("a", 0, Duration.ZERO)).close();
+    kept.close();
+    kept.close(); // releases once
+    b.close();
+    assertEquals(new QuotaLedger.Held(0, 0), ledger.held(null));
+    assertEquals(new QuotaLedger.Remaining(60 * MIB, 1, 1000), ledger.remaining("a"));
+  }
+
   @Test
   void slotWaitEndsAtItsDeadline() {
     QuotaLedger.Lease held = granted(ledger.admit("a", MIB, Duration.ZERO));

@@ -48,6 +48,10 @@ class ServicesTest {
   Services services;
 
   Services services(String config) throws IOException {
+    return services(config, 512 * MIB);
+  }
+
+  Services services(String config, long hostMemory) throws IOException {
     Path configDir = Files.createDirectories(dir.resolve("config"));
     Files.writeString(configDir.resolve("weverywhere.conf"), config);
     Config loaded = ConfigLoader.filesOnly().load(configDir);
@@ -55,7 +59,7 @@ class ServicesTest {
     store.publish(EXAMPLES.resolve("kv.wasi"));
     store.publish(EXAMPLES.resolve("math.wasi"));
     var settings = new ExecutorSettings(Engine.WASMTIME, 8, 64 * 1024, Duration.ofSeconds(10), 8);
-    var quotas = new QuotaSettings(new HostQuota(4, 512 * MIB), java.util.Map.of(
+    var quotas = new QuotaSettings(new HostQuota(4, hostMemory), java.util.Map.of(
         "anonymous", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500)),
         "team", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500))));
     executor = new Executor(settings, new ReservingQuotaLedger(quotas, 8), new ExecutorBeans().engine(settings));
@@ -198,6 +202,24 @@ class ServicesTest {
     assertEquals(Optional.of("services.kv.exports names 'pop', which library kv@1.0.0 does not export"),
         snapshot("kv").reason());
     assertEquals(Optional.of("services.loose.library is not set"), snapshot("loose").reason());
+  }
+
+  /** Issue 13 item 10: kept instances hold their grant in the host's total for their whole life. */
+  @Test
+  void aServicesInstancesHoldTheirMemoryInTheHostTotal() throws Exception {
+    // four instances of 16 MiB each hold the host's 64 MiB: nothing else fits
+    services("services.math.library = math\nservices.math.instances = 4\n", 64 * MIB);
+    assertEquals(ServiceState.RUNNING, snapshot("math").state());
+    byte[] hello = Files.readAllBytes(EXAMPLES.resolve("hello.wasi"));
+    var run = new org.weverywhere.exec.ExecutionRequest.CommandRun(hello, List.of("hello"), java.util.Map.of(),
+        new byte[0], new org.weverywhere.exec.Requester("team", false));
+    var refused = assertInstanceOf(Outcome.Refused.class, executor.execute(run));
+    assertEquals(org.weverywhere.exec.Quota.HOST_MEMORY, refused.quota(), refused.reason());
+    // calls on the instances still run: their memory is held already, they take a slot only
+    assertEquals(List.of(new I32(3)), returned(call("math", "add", new I32(1), new I32(2))));
+    // a stopped service gives its memory back
+    services.stop("math", "test");
+    assertInstanceOf(Outcome.Completed.class, executor.execute(run));
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.SortedMap;
  * @param moduleName the module's own name from the {@code name} section, or empty
  * @param functionNames function index to debug name, from the {@code name} section
  * @param warnings problems in custom sections, which by the spec do not make a module invalid
+ * @param footprint what the module makes an engine hold, and the proposals it uses
  */
 public record ModuleInfo(
     long size,
@@ -29,7 +30,8 @@ public record ModuleInfo(
     Optional<String> moduleName,
     SortedMap<Long, String> functionNames,
     Optional<ModuleMetadata> metadata,
-    List<String> warnings) {
+    List<String> warnings,
+    Footprint footprint) {
   public ModuleInfo {
     imports = List.copyOf(imports);
     exports = List.copyOf(exports);

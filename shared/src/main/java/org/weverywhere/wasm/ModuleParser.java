@@ -20,10 +20,13 @@ import org.weverywhere.ErrorCode;
 /**
  * Reads a module's interface (types, imports, exports, memories, custom sections) in one pass.
  *
- * <p>It is a reader, not a validator: function bodies, data and element segments are skipped
- * unread, so it is fast and its memory is bounded by the sections it does read, each bounded by
+ * <p>It is a reader, not a validator: function bodies are decoded instruction by instruction only
+ * to learn their {@link Footprint} (locals, sizes, the proposals their opcodes belong to), data
+ * bytes are skipped unread, so its memory is bounded by the sections it keeps, each bounded by
  * the file. It rejects what it cannot report truthfully: sections out of order, sizes or counts
- * that overrun, unknown type codes, indices that point nowhere.
+ * that overrun, unknown type codes and opcodes, indices that point nowhere; and, naming the
+ * proposal ({@link ErrorCode#WASM_UNSUPPORTED_PROPOSAL}), the GC and typed function references
+ * proposals, whose types it does not read.
  */
 public final class ModuleParser {
   private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
@@ -86,6 +89,14 @@ public final class ModuleParser {
     ModuleMetadata metadata;
     final List<String> warnings = new ArrayList<>();
     int lastRank;
+    /** Where each proposal the module uses is first seen. */
+    final java.util.EnumMap<Proposal, Long> proposals = new java.util.EnumMap<>(Proposal.class);
+    long maxLocals;
+    long maxBodyBytes;
+    long dataSegments;
+    long dataBytes;
+    long elementSegments;
+    long elementEntries;
 
     Reading(WasmInput input) {
       this.input = input;
@@ -146,19 +157,29 @@ public final class ModuleParser {
           case TYPE -> typeSection();
           case IMPORT -> importSection();
           case FUNCTION -> functionSection();
-          case TABLE -> repeat("table", () -> tables.add(new ExternType.Table(refType(), limits())));
+          case TABLE -> repeat("table", () -> tables.add(new ExternType.Table(tableType(), tableLimits())));
           case MEMORY -> repeat("memory", () -> {
-            Limits limits = limits();
+            Limits limits = memoryLimits();
             memories.add(new ExternType.Memory(limits));
             definedMemories.add(limits);
           });
-          case TAG -> repeat("tag", () -> tags.add(tag()));
+          case TAG -> {
+            uses(Proposal.EXCEPTIONS, start);
+            repeat("tag", () -> tags.add(tag()));
+          }
           case GLOBAL -> repeat("global", () -> {
             globals.add(globalType());
             constantExpression();
           });
           case EXPORT -> exportSection();
           case START -> start();
+          case ELEMENT -> elementSection();
+          case DATA_COUNT -> {
+            uses(Proposal.BULK_MEMORY, start);
+            input.u32("data count");
+          }
+          case CODE -> codeSection();
+          case DATA -> dataSection();
           default -> input.skip(size, label);
         }
         input.exit(outer, label);
@@ -176,12 +197,28 @@ public final class ModuleParser {
       repeat("type", () -> {
         long at = input.offset();
         int form = input.u8("type form");
+        if (form == 0x4e || form == 0x4f || form == 0x50 || form == 0x5e || form == 0x5f) {
+          throw unsupported(Proposal.GC, at, String.format("type form 0x%02x", form));
+        }
         if (form != 0x60) {
           throw WasmFormatException.malformed(
-              at, String.format("type form 0x%02x is not a function type (GC types are not supported)", form));
+              at, String.format("type form 0x%02x is not a function type", form));
         }
-        types.add(new FuncType(valueTypes("parameter"), valueTypes("result")));
+        FuncType type = new FuncType(valueTypes("parameter"), valueTypes("result"));
+        if (type.results().size() > 1) {
+          uses(Proposal.MULTI_VALUE, at);
+        }
+        types.add(type);
       });
+    }
+
+    void uses(Proposal proposal, long at) {
+      proposals.putIfAbsent(proposal, at);
+    }
+
+    private static WasmFormatException unsupported(Proposal proposal, long at, String what) {
+      return new WasmFormatException(ErrorCode.WASM_UNSUPPORTED_PROPOSAL, at,
+          what + " belongs to the " + proposal.title() + " proposal, which this host does not run");
     }
 
     private List<ValueType> valueTypes(String what) {
@@ -195,10 +232,24 @@ public final class ModuleParser {
 
     private ValueType valueType(String what) {
       long at = input.offset();
-      int code = input.u8(what);
+      return valueType(what, at, input.u8(what));
+    }
+
+    private ValueType valueType(String what, long at, int code) {
       ValueType type = ValueType.fromCode(code);
       if (type == null) {
+        if (code == 0x63 || code == 0x64) {
+          throw unsupported(Proposal.FUNCTION_REFERENCES, at, String.format("%s 0x%02x (a typed reference)", what, code));
+        }
+        if (code >= 0x69 && code <= 0x74 && code != 0x70 && code != 0x6f) {
+          throw unsupported(Proposal.GC, at, String.format("%s 0x%02x", what, code));
+        }
         throw WasmFormatException.malformed(at, String.format("unknown %s 0x%02x", what, code));
+      }
+      if (type == ValueType.V128) {
+        uses(Proposal.SIMD, at);
+      } else if (type == ValueType.EXTERNREF) {
+        uses(Proposal.REFERENCE_TYPES, at);
       }
       return type;
     }
@@ -210,6 +261,50 @@ public final class ModuleParser {
         throw WasmFormatException.malformed(at, "table element type " + type + " is not a reference type");
       }
       return type;
+    }
+
+    /** A table's element type; a table with an initializer belongs to typed function references. */
+    private ValueType tableType() {
+      long at = input.offset();
+      int code = input.u8("table type");
+      if (code == 0x40) {
+        throw unsupported(Proposal.FUNCTION_REFERENCES, at, "a table with an initializer expression");
+      }
+      ValueType type = valueType("table element type", at, code);
+      if (!type.isReference()) {
+        throw WasmFormatException.malformed(at, "table element type " + type + " is not a reference type");
+      }
+      if (tables.size() >= 1) {
+        uses(Proposal.REFERENCE_TYPES, at);
+      }
+      return type;
+    }
+
+    private Limits tableLimits() {
+      long at = input.offset();
+      Limits limits = limits();
+      if (limits.index64()) {
+        uses(Proposal.MEMORY64, at);
+      }
+      if (limits.shared()) {
+        throw WasmFormatException.malformed(at, "a table cannot be shared");
+      }
+      return limits;
+    }
+
+    private Limits memoryLimits() {
+      long at = input.offset();
+      Limits limits = limits();
+      if (limits.shared()) {
+        uses(Proposal.THREADS, at);
+      }
+      if (limits.index64()) {
+        uses(Proposal.MEMORY64, at);
+      }
+      if (memories.size() >= 1) {
+        uses(Proposal.MULTI_MEMORY, at);
+      }
+      return limits;
     }
 
     private Limits limits() {
@@ -272,10 +367,13 @@ public final class ModuleParser {
             functions.add(f);
             yield new ExternType.Function(f);
           }
-          case 0x01 -> add(tables, new ExternType.Table(refType(), limits()));
-          case 0x02 -> add(memories, new ExternType.Memory(limits()));
+          case 0x01 -> add(tables, new ExternType.Table(tableType(), tableLimits()));
+          case 0x02 -> add(memories, new ExternType.Memory(memoryLimits()));
           case 0x03 -> add(globals, globalType());
-          case 0x04 -> add(tags, tag());
+          case 0x04 -> {
+            uses(Proposal.EXCEPTIONS, at);
+            yield add(tags, tag());
+          }
           default -> throw WasmFormatException.malformed(
               at, String.format("unknown import kind 0x%02x for %s.%s", kind, module, name));
         };
@@ -341,20 +439,119 @@ public final class ModuleParser {
           case 0x43 -> input.skip(4, "f32.const");
           case 0x44 -> input.skip(8, "f64.const");
           case 0x23 -> input.u32("global.get index");
-          case 0xd0 -> input.u8("ref.null type");
-          case 0xd2 -> input.u32("ref.func index");
-          case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e -> {} // extended-const arithmetic
+          case 0xd0 -> {
+            uses(Proposal.REFERENCE_TYPES, at);
+            heapType();
+          }
+          case 0xd2 -> {
+            uses(Proposal.REFERENCE_TYPES, at);
+            input.u32("ref.func index");
+          }
+          case 0x6a, 0x6b, 0x6c, 0x7c, 0x7d, 0x7e -> uses(Proposal.EXTENDED_CONST, at);
           case 0xfd -> {
             long sub = input.u32("SIMD opcode");
             if (sub != 12) {
               throw WasmFormatException.malformed(at, "SIMD opcode " + sub + " is not constant");
             }
+            uses(Proposal.SIMD, at);
             input.skip(16, "v128.const");
           }
+          case 0xfb -> throw unsupported(Proposal.GC, at, "opcode 0xfb");
           default -> throw WasmFormatException.malformed(
               at, String.format("opcode 0x%02x is not allowed in a constant expression", op));
         }
       }
+    }
+
+    /** A heap type (ref.null's immediate): funcref or externref; anything else is GC's. */
+    private void heapType() {
+      long at = input.offset();
+      long code = input.signed(33, "heap type");
+      if (code != -0x10 && code != -0x11) { // 0x70 func, 0x6f extern, as s33
+        throw unsupported(code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
+      }
+    }
+
+    private void elementSection() {
+      repeat("element segment", () -> {
+        long at = input.offset();
+        long flags = input.u32("element segment flags");
+        if (flags > 7) {
+          throw WasmFormatException.malformed(at, "unknown element segment flags " + flags);
+        }
+        elementSegments++;
+        if (flags != 0) {
+          uses(Proposal.BULK_MEMORY, at);
+        }
+        boolean passiveOrDeclared = (flags & 1) != 0;
+        boolean explicitTable = (flags & 2) != 0;
+        boolean expressions = (flags & 4) != 0;
+        if (!passiveOrDeclared) {
+          if (explicitTable && input.u32("element table index") != 0) {
+            uses(Proposal.REFERENCE_TYPES, at);
+          }
+          constantExpression();
+        }
+        if (passiveOrDeclared || explicitTable) {
+          if (expressions) {
+            refType();
+          } else if (input.u8("element kind") != 0) {
+            throw WasmFormatException.malformed(at, "element kind must be 0 (funcref)");
+          }
+        }
+        int n = input.count("element count");
+        elementEntries += n;
+        for (int i = 0; i < n; i++) {
+          if (expressions) {
+            constantExpression();
+          } else {
+            input.u32("element function index");
+          }
+        }
+      });
+    }
+
+    private void dataSection() {
+      repeat("data segment", () -> {
+        long at = input.offset();
+        long flags = input.u32("data segment flags");
+        if (flags > 2) {
+          throw WasmFormatException.malformed(at, "unknown data segment flags " + flags);
+        }
+        dataSegments++;
+        if (flags == 1) {
+          uses(Proposal.BULK_MEMORY, at);
+        }
+        if (flags == 2 && input.u32("data memory index") != 0) {
+          uses(Proposal.MULTI_MEMORY, at);
+        }
+        if (flags != 1) {
+          constantExpression();
+        }
+        int n = input.count("data size");
+        dataBytes += n;
+        input.skip(n, "data segment");
+      });
+    }
+
+    private void codeSection() {
+      repeat("function body", () -> {
+        long sizeAt = input.offset();
+        long size = input.u32("function body size");
+        long outer = input.enter(size, sizeAt, "function body");
+        maxBodyBytes = Math.max(maxBodyBytes, size);
+        long locals = 0;
+        int groups = input.count("local declaration count");
+        for (int i = 0; i < groups; i++) {
+          long n = input.u32("local count");
+          valueType("local type");
+          locals += n; // at most 2^32 groups of 2^32: no overflow in a long
+        }
+        maxLocals = Math.max(maxLocals, locals);
+        long codeAt = input.offset();
+        new Instructions(this, input.bytes((int) input.remaining(), "function body"), codeAt).body();
+        input.exit(outer, "function body");
+      });
     }
 
     private void custom(long start, long size) {
@@ -441,7 +638,12 @@ public final class ModuleParser {
       }
       return new ModuleInfo(size, sha256, kind, wasi, imports, exports, definedMemories,
           definedFunctions, customs, Optional.ofNullable(producers), Optional.ofNullable(moduleName),
-          functionNames, Optional.ofNullable(metadata), warnings);
+          functionNames, Optional.ofNullable(metadata), warnings, footprint());
+    }
+
+    private Footprint footprint() {
+      return new Footprint(tables, memories.stream().map(ExternType.Memory::limits).toList(), types.size(), functions.size(), globals.size(), maxLocals,
+          maxBodyBytes, dataSegments, dataBytes, elementSegments, elementEntries, proposals);
     }
 
     private ModuleKind kind() {
@@ -493,6 +695,272 @@ public final class ModuleParser {
         } catch (IllegalArgumentException contradicts) {
           warnings.add("weverywhere metadata types for '" + name + "' do not fit: " + contradicts.getMessage());
         }
+      }
+    }
+  }
+
+  /**
+   * Decodes one function body's instructions, only to step over their immediates and to note
+   * which proposal each opcode belongs to. Nesting is not tracked: the body's size bounds the
+   * walk, and its last byte must be an {@code end}.
+   */
+  private static final class Instructions {
+    private final Reading r;
+    private final Leb128.Reader input;
+    /** The file offset of {@code code[0]}, for errors. */
+    private final long base;
+
+    Instructions(Reading reading, byte[] code, long base) {
+      this.r = reading;
+      this.input = new Leb128.Reader(code, 0, code.length);
+      this.base = base;
+    }
+
+    /**
+     * Reads the instructions whole from an array: reading them one byte at a time from the
+     * file's (hashing) stream cost ten times more.
+     */
+    void body() {
+      int op = -1;
+      try {
+        while (!input.atEnd()) {
+          op = instruction();
+        }
+      } catch (IllegalArgumentException bad) {
+        throw WasmFormatException.malformed(base + input.pos, "function body: " + bad.getMessage());
+      }
+      if (op != 0x0b) {
+        throw WasmFormatException.malformed(base + input.pos, "function body does not end with 'end'");
+      }
+    }
+
+    private long offset() {
+      return base + input.pos;
+    }
+
+    /** Reads one instruction; returns its (first) opcode byte. */
+    private int instruction() {
+      long at = offset();
+      int op = input.u8();
+      switch (op) {
+        case 0x00, 0x01, 0x05, 0x0b, 0x0f, 0x1a, 0x1b -> {}
+        case 0x02, 0x03, 0x04 -> blockType();
+        case 0x06 -> {
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+          blockType();
+        }
+        case 0x07 -> {
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+          input.unsigned(32);
+        }
+        case 0x08 -> {
+          r.uses(Proposal.EXCEPTIONS, at);
+          input.unsigned(32);
+        }
+        case 0x09, 0x18 -> {
+          r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+          input.unsigned(32);
+        }
+        case 0x19 -> r.uses(Proposal.LEGACY_EXCEPTIONS, at);
+        case 0x0a -> r.uses(Proposal.EXCEPTIONS, at);
+        case 0x1f -> {
+          r.uses(Proposal.EXCEPTIONS, at);
+          blockType();
+          int n = count();
+          for (int i = 0; i < n; i++) {
+            int kind = input.u8();
+            if (kind > 3) {
+              throw WasmFormatException.malformed(at, "unknown catch kind " + kind);
+            }
+            if (kind < 2) {
+              input.unsigned(32);
+            }
+            input.unsigned(32);
+          }
+        }
+        case 0x0c, 0x0d, 0x10, 0x20, 0x21, 0x22, 0x23, 0x24 -> input.unsigned(32);
+        case 0x0e -> {
+          int n = count();
+          for (int i = 0; i <= n; i++) {
+            input.unsigned(32);
+          }
+        }
+        case 0x11 -> {
+          input.unsigned(32);
+          tableIndex(at);
+        }
+        case 0x12 -> {
+          r.uses(Proposal.TAIL_CALLS, at);
+          input.unsigned(32);
+        }
+        case 0x13 -> {
+          r.uses(Proposal.TAIL_CALLS, at);
+          input.unsigned(32);
+          tableIndex(at);
+        }
+        case 0x14, 0x15, 0xd3, 0xd4, 0xd5, 0xd6 ->
+            throw Reading.unsupported(Proposal.FUNCTION_REFERENCES, at, String.format("opcode 0x%02x", op));
+        case 0x1c -> {
+          r.uses(Proposal.REFERENCE_TYPES, at);
+          int n = count();
+          for (int i = 0; i < n; i++) {
+            r.valueType("select type", offset(), input.u8());
+          }
+        }
+        case 0x25, 0x26 -> {
+          r.uses(Proposal.REFERENCE_TYPES, at);
+          input.unsigned(32);
+        }
+        case 0x3f, 0x40 -> memoryIndex(at);
+        case 0x41 -> input.signed(32);
+        case 0x42 -> input.signed(64);
+        case 0x43 -> input.skip(4);
+        case 0x44 -> input.skip(8);
+        case 0xd0 -> {
+          r.uses(Proposal.REFERENCE_TYPES, at);
+          long code = input.signed(33);
+          if (code != -0x10 && code != -0x11) { // 0x70 func, 0x6f extern, as s33
+            throw Reading.unsupported(code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
+          }
+        }
+        case 0xd1 -> r.uses(Proposal.REFERENCE_TYPES, at);
+        case 0xd2 -> {
+          r.uses(Proposal.REFERENCE_TYPES, at);
+          input.unsigned(32);
+        }
+        case 0xfb -> throw Reading.unsupported(Proposal.GC, at, "opcode 0xfb");
+        case 0xfc -> misc(at);
+        case 0xfd -> simd(at);
+        case 0xfe -> atomic(at);
+        default -> {
+          if (op >= 0x28 && op <= 0x3e) {
+            memarg(at);
+          } else if (op >= 0x45 && op <= 0xc4) {
+            if (op >= 0xc0) {
+              r.uses(Proposal.SIGN_EXTENSION, at);
+            }
+          } else {
+            throw WasmFormatException.malformed(at, String.format("unknown opcode 0x%02x", op));
+          }
+        }
+      }
+      return op;
+    }
+
+    /** A vector length: each entry takes at least a byte, so a larger one is a lie. */
+    private int count() {
+      long n = input.unsigned(32);
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("a count of " + n);
+      }
+      return (int) n;
+    }
+
+    private void blockType() {
+      long at = offset();
+      int b = input.u8();
+      if (b == 0x40) {
+        return;
+      }
+      if ((b & 0x80) == 0 && (b & 0x40) != 0) { // a one-byte negative s33: a value type
+        r.valueType("block type", at, b);
+        return;
+      }
+      long index = b & 0x7f;
+      int shift = 7;
+      while ((b & 0x80) != 0) {
+        if (shift > 28) {
+          throw WasmFormatException.malformed(at, "block type: integer representation too long");
+        }
+        b = input.u8();
+        index |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      }
+      if ((b & 0x40) != 0) {
+        throw WasmFormatException.malformed(at, "unknown block type");
+      }
+      r.uses(Proposal.MULTI_VALUE, at); // a block typed by a function type
+    }
+
+    private void tableIndex(long at) {
+      if (input.unsigned(32) != 0) {
+        r.uses(Proposal.REFERENCE_TYPES, at);
+      }
+    }
+
+    private void memoryIndex(long at) {
+      if (input.unsigned(32) != 0) {
+        r.uses(Proposal.MULTI_MEMORY, at);
+      }
+    }
+
+    private void memarg(long at) {
+      long align = input.unsigned(32);
+      if ((align & 0x40) != 0) {
+        r.uses(Proposal.MULTI_MEMORY, at);
+        input.unsigned(32);
+      }
+      input.unsigned(64);
+    }
+
+    private void misc(long at) {
+      long sub = input.unsigned(32);
+      if (sub <= 7) {
+        r.uses(Proposal.NON_TRAPPING_FLOAT_TO_INT, at);
+        return;
+      }
+      r.uses(sub <= 14 ? Proposal.BULK_MEMORY : Proposal.REFERENCE_TYPES, at);
+      switch ((int) Math.min(sub, 99)) {
+        case 8 -> { // memory.init
+          input.unsigned(32);
+          memoryIndex(at);
+        }
+        case 9, 13 -> input.unsigned(32); // data.drop, elem.drop
+        case 10 -> { // memory.copy
+          memoryIndex(at);
+          memoryIndex(at);
+        }
+        case 11 -> memoryIndex(at); // memory.fill
+        case 12, 14 -> { // table.init, table.copy
+          input.unsigned(32);
+          input.unsigned(32);
+        }
+        case 15, 16, 17 -> input.unsigned(32); // table.grow, table.size, table.fill
+        default -> throw WasmFormatException.malformed(at, "unknown opcode 0xfc " + sub);
+      }
+    }
+
+    private void simd(long at) {
+      long sub = input.unsigned(32);
+      r.uses(Proposal.SIMD, at);
+      if (sub >= 0x100 && sub <= 0x113) {
+        r.uses(Proposal.RELAXED_SIMD, at);
+        return;
+      }
+      if (sub > 0xff) {
+        throw WasmFormatException.malformed(at, "unknown SIMD opcode " + sub);
+      }
+      if (sub <= 11 || sub == 92 || sub == 93) {
+        memarg(at);
+      } else if (sub == 12 || sub == 13) {
+        input.skip(16);
+      } else if (sub >= 21 && sub <= 34) {
+        input.u8();
+      } else if (sub >= 84 && sub <= 91) {
+        memarg(at);
+        input.u8();
+      }
+    }
+
+    private void atomic(long at) {
+      r.uses(Proposal.THREADS, at);
+      long sub = input.unsigned(32);
+      if (sub == 3) {
+        input.u8();
+      } else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) {
+        memarg(at);
+      } else {
+        throw WasmFormatException.malformed(at, "unknown atomic opcode " + sub);
       }
     }
   }

@@ -142,11 +142,11 @@ public final class ModuleSignatures {
     byte[] name = SECTION.getBytes(StandardCharsets.UTF_8);
     byte[] data = SignatureData.serialize(sets);
     var payload = new ByteArrayOutputStream();
-    Leb.put(payload, name.length);
+    Leb128.write(payload, name.length);
     payload.writeBytes(name);
     payload.writeBytes(data);
     out.write(0);
-    Leb.put(out, payload.size());
+    Leb128.write(out, payload.size());
     out.writeBytes(payload.toByteArray());
     int from = content.isEmpty() ? module.length : content.get(0).start();
     out.write(module, from, module.length - from);
@@ -223,7 +223,7 @@ public final class ModuleSignatures {
   private static void feed(MessageDigest digest, byte[] module, Section s) {
     var head = new ByteArrayOutputStream(6);
     head.write(s.id());
-    Leb.put(head, s.end() - s.payloadStart());
+    Leb128.write(head, s.end() - s.payloadStart());
     digest.update(head.toByteArray());
     digest.update(module, s.payloadStart(), s.end() - s.payloadStart());
   }
@@ -295,7 +295,7 @@ public final class ModuleSignatures {
     /** Where a custom section's content starts, after its name. */
     int payloadNameEnd(byte[] module) {
       int[] at = {payloadStart};
-      int length = (int) Leb.get(module, at, end);
+      int length = (int) Leb128.u32(module, at, end);
       return at[0] + length;
     }
   }
@@ -313,7 +313,7 @@ public final class ModuleSignatures {
       int[] at = {pos};
       long size;
       try {
-        size = Leb.get(module, at, module.length);
+        size = Leb128.u32(module, at, module.length);
       } catch (IllegalArgumentException bad) {
         throw WasmFormatException.truncated(pos, "a section size");
       }
@@ -326,7 +326,7 @@ public final class ModuleSignatures {
       if (id == 0) {
         int[] n = {pos};
         try {
-          long length = Leb.get(module, n, end);
+          long length = Leb128.u32(module, n, end);
           if (length > end - n[0]) {
             throw new IllegalArgumentException("name runs past its section");
           }
@@ -352,16 +352,16 @@ public final class ModuleSignatures {
     static List<SignedHashes> parse(byte[] data) {
       int[] at = {0};
       int end = data.length;
-      if (Leb.get(data, at, end) != SPEC_VERSION) {
+      if (Leb128.u32(data, at, end) != SPEC_VERSION) {
         throw new IllegalArgumentException("unsupported specification version");
       }
-      if (Leb.get(data, at, end) != CONTENT_TYPE_MODULE) {
+      if (Leb128.u32(data, at, end) != CONTENT_TYPE_MODULE) {
         throw new IllegalArgumentException("unsupported content type");
       }
-      if (Leb.get(data, at, end) != HASH_SHA256) {
+      if (Leb128.u32(data, at, end) != HASH_SHA256) {
         throw new IllegalArgumentException("unsupported hash function");
       }
-      long setCount = Leb.get(data, at, end);
+      long setCount = Leb128.u32(data, at, end);
       if (setCount > MAX_HASHES) {
         throw new IllegalArgumentException(setCount + " hash sets, more than " + MAX_HASHES);
       }
@@ -369,7 +369,7 @@ public final class ModuleSignatures {
       for (int i = 0; i < setCount; i++) {
         byte[] set = slice(data, at, end);
         int[] p = {0};
-        long hashCount = Leb.get(set, p, set.length);
+        long hashCount = Leb128.u32(set, p, set.length);
         if (hashCount > MAX_HASHES) {
           throw new IllegalArgumentException(hashCount + " hashes, more than " + MAX_HASHES);
         }
@@ -381,7 +381,7 @@ public final class ModuleSignatures {
           hashes.add(Arrays.copyOfRange(set, p[0], p[0] + 32));
           p[0] += 32;
         }
-        long signatureCount = Leb.get(set, p, set.length);
+        long signatureCount = Leb128.u32(set, p, set.length);
         if (signatureCount > MAX_SIGNATURES) {
           throw new IllegalArgumentException(signatureCount + " signatures, more than " + MAX_SIGNATURES);
         }
@@ -414,70 +414,39 @@ public final class ModuleSignatures {
 
     static byte[] serialize(List<SignedHashes> sets) {
       var out = new ByteArrayOutputStream();
-      Leb.put(out, SPEC_VERSION);
-      Leb.put(out, CONTENT_TYPE_MODULE);
-      Leb.put(out, HASH_SHA256);
-      Leb.put(out, sets.size());
+      Leb128.write(out, SPEC_VERSION);
+      Leb128.write(out, CONTENT_TYPE_MODULE);
+      Leb128.write(out, HASH_SHA256);
+      Leb128.write(out, sets.size());
       for (SignedHashes set : sets) {
         var s = new ByteArrayOutputStream();
-        Leb.put(s, set.hashes().size());
+        Leb128.write(s, set.hashes().size());
         set.hashes().forEach(s::writeBytes);
-        Leb.put(s, set.signatures().size());
+        Leb128.write(s, set.signatures().size());
         for (SignatureEntry entry : set.signatures()) {
           var e = new ByteArrayOutputStream();
-          Leb.put(e, entry.keyId().length);
+          Leb128.write(e, entry.keyId().length);
           e.writeBytes(entry.keyId());
           e.write(entry.algorithm());
-          Leb.put(e, entry.signature().length);
+          Leb128.write(e, entry.signature().length);
           e.writeBytes(entry.signature());
-          Leb.put(s, e.size());
+          Leb128.write(s, e.size());
           s.writeBytes(e.toByteArray());
         }
-        Leb.put(out, s.size());
+        Leb128.write(out, s.size());
         out.writeBytes(s.toByteArray());
       }
       return out.toByteArray();
     }
 
     private static byte[] slice(byte[] data, int[] at, int end) {
-      long length = Leb.get(data, at, end);
+      long length = Leb128.u32(data, at, end);
       if (length > end - at[0]) {
         throw new IllegalArgumentException("a slice of " + length + " bytes runs past the end");
       }
       byte[] out = Arrays.copyOfRange(data, at[0], at[0] + (int) length);
       at[0] += (int) length;
       return out;
-    }
-  }
-
-  /** Unsigned LEB128, at most 32 bits, as the binary format and wasmsign2 write sizes. */
-  static final class Leb {
-    private Leb() {}
-
-    static long get(byte[] data, int[] at, int end) {
-      long value = 0;
-      for (int shift = 0; shift < 35; shift += 7) {
-        if (at[0] >= end) {
-          throw new IllegalArgumentException("ends inside a LEB128 number");
-        }
-        int b = data[at[0]++] & 0xff;
-        value |= (long) (b & 0x7f) << shift;
-        if ((b & 0x80) == 0) {
-          if (value > 0xffffffffL) {
-            throw new IllegalArgumentException("LEB128 number beyond 32 bits");
-          }
-          return value;
-        }
-      }
-      throw new IllegalArgumentException("LEB128 number longer than 5 bytes");
-    }
-
-    static void put(ByteArrayOutputStream out, long value) {
-      do {
-        int b = (int) (value & 0x7f);
-        value >>>= 7;
-        out.write(value != 0 ? b | 0x80 : b);
-      } while (value != 0);
     }
   }
 }

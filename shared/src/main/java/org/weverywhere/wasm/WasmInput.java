@@ -126,42 +126,21 @@ final class WasmInput {
 
   private long unsigned(int bits, String what) {
     long start = offset;
-    long result = 0;
-    int shift = 0;
-    while (true) {
-      int b = u8(what);
-      if (shift + 7 >= bits && (b & 0x7f) >>> (bits - shift) != 0) {
-        throw WasmFormatException.malformed(start, what + ": integer too large for u" + bits);
-      }
-      result |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        return result;
-      }
-      shift += 7;
-      if (shift >= bits) {
-        throw WasmFormatException.malformed(start, what + ": integer representation too long");
-      }
+    try {
+      return Leb128.unsigned(() -> u8(what), bits);
+    } catch (IllegalArgumentException bad) {
+      throw WasmFormatException.malformed(start, what + ": " + bad.getMessage());
     }
   }
 
   /** A signed LEB128 integer of at most {@code bits} bits. */
   long signed(int bits, String what) {
     long start = offset;
-    long result = 0;
-    int shift = 0;
-    int b;
-    do {
-      b = u8(what);
-      result |= (long) (b & 0x7f) << shift;
-      shift += 7;
-      if ((b & 0x80) != 0 && shift >= bits) {
-        throw WasmFormatException.malformed(start, what + ": integer representation too long");
-      }
-    } while ((b & 0x80) != 0);
-    if (shift < 64 && (b & 0x40) != 0) {
-      result |= -1L << shift;
+    try {
+      return Leb128.signed(() -> u8(what), bits);
+    } catch (IllegalArgumentException bad) {
+      throw WasmFormatException.malformed(start, what + ": " + bad.getMessage());
     }
-    return result;
   }
 
   byte[] bytes(int n, String what) {

@@ -219,7 +219,8 @@ class ModuleParserTest {
   @Test
   void gcTypesAreRefusedClearly() {
     var e = failure(module(section(1, vec(bytes(0x4e, 0x00)))));
-    assertTrue(e.getMessage().contains("type form 0x4e is not a function type"), e.getMessage());
+    assertTrue(e.getMessage().contains("type form 0x4e belongs to the GC proposal"), e.getMessage());
+    assertEquals(org.weverywhere.ErrorCode.WASM_UNSUPPORTED_PROPOSAL, e.code());
   }
 
   @Test

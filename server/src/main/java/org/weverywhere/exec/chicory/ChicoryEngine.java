@@ -7,22 +7,29 @@ import com.dylibso.chicory.runtime.ImportFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.TableFactory;
+import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.runtime.TrapException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ModuleCache;
 import org.weverywhere.exec.TrapKind;
 import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.WasmValue;
+import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
@@ -36,20 +43,77 @@ public final class ChicoryEngine implements WasmEngine {
     this.cache = new ModuleCache<>(cacheSize, compiled -> {});
   }
 
-  private record Compiled(WasmModule module, Function<Instance, Machine> machine) {}
+  /**
+   * @param tableMins each defined table's declared minimum, read before any instance ran: Chicory
+   *     1.7.5's {@code TableInstance.grow} adds to the {@code TableLimits} of the parsed module,
+   *     which every instance of a cached module shares, so the next instance would start larger
+   */
+  private record Compiled(WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
+
+  /**
+   * An {@code int} and an {@code Instance} reference per element (8 bytes with compressed oops),
+   * twice while {@code table.grow} copies both arrays into new ones: measured 8 bytes retained
+   * and 10 at the peak of one grow to 4 Mi elements, docs/ENGINES.md. Each grow copies the whole
+   * table, so growing by small steps costs time quadratic in the size: the CPU budget stops it.
+   */
+  static final long TABLE_ELEMENT_BYTES = 16;
+
+  /** Proposals Chicory 1.7.5's compiler runs, each checked by EngineProposalsTest. */
+  private static final Set<Proposal> PROPOSALS = EnumSet.of(
+      Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
+      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.EXTENDED_CONST, Proposal.MULTI_MEMORY,
+      Proposal.TAIL_CALLS, Proposal.EXCEPTIONS, Proposal.THREADS, Proposal.FUNCTION_REFERENCES,
+      Proposal.GC);
 
   @Override
   public Engine kind() {
     return Engine.CHICORY;
   }
 
+  /**
+   * Chicory builds a Java class per function and keeps the parsed module: the heap's peak grew by
+   * 220 MiB compiling a 2 MB module and 638 MiB for a 10 MB one (docs/ENGINES.md).
+   */
+  @Override
+  public long compileBytesPerModuleByte() {
+    return 128;
+  }
+
+  @Override
+  public long tableElementBytes() {
+    return TABLE_ELEMENT_BYTES;
+  }
+
+  @Override
+  public Set<Proposal> proposals() {
+    return PROPOSALS;
+  }
+
+  /**
+   * Fresh table limits for every instance (see {@link Compiled#tableMins}), with the granted
+   * maximum, so Chicory itself refuses growth beyond the grant even if the rewrite were bypassed.
+   */
+  private static TableFactory tables(Compiled compiled, Module module) {
+    int[] next = {0};
+    return (table, initValue) -> {
+      int i = next[0]++;
+      long min = i < compiled.tableMins().length ? compiled.tableMins()[i] : table.limits().min();
+      long max = Math.min(table.limits().max(), module.tableElements());
+      return new TableInstance(
+          new Table(table.elementType(), new TableLimits(min, Math.max(min, max)), table.initialize()),
+          initValue);
+    };
+  }
+
   @Override
   public Run run(Module module, Entry entry, Sandbox sandbox) {
     Compiled compiled;
     try {
-      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+      compiled = compiled(module, sandbox);
     } catch (ChicoryException e) {
       return new Run(new Unrunnable("Chicory cannot compile the module: " + e.getMessage()), 0);
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new Run(new CompileRefused(e.getMessage()), 0);
     }
     sandbox.begin().run();
     // an interrupt the caller already had would stop the guest at once; keep it for afterwards
@@ -64,7 +128,8 @@ public final class ChicoryEngine implements WasmEngine {
               .withMachineFactory(compiled.machine())
               .withImportValues(
                   ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false);
+              .withStart(false)
+              .withTableFactory(tables(compiled, module));
       compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
           new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
       instance = builder.build();
@@ -90,10 +155,12 @@ public final class ChicoryEngine implements WasmEngine {
   public Kept keep(Module module, boolean initialize, Sandbox sandbox) {
     Compiled compiled;
     try {
-      compiled = cache.get(module.sha256(), () -> compile(module.bytes()));
+      compiled = compiled(module, sandbox);
     } catch (ChicoryException e) {
       return new ChicoryKept(null, null, sandbox,
           new Unrunnable("Chicory cannot compile the module: " + e.getMessage()));
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new ChicoryKept(null, null, sandbox, new CompileRefused(e.getMessage()));
     }
     sandbox.begin().run();
     Instance[] built = {null};
@@ -103,7 +170,8 @@ public final class ChicoryEngine implements WasmEngine {
               .withMachineFactory(compiled.machine())
               .withImportValues(
                   ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false);
+              .withStart(false)
+              .withTableFactory(tables(compiled, module));
       compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
           new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
       built[0] = builder.build();
@@ -140,9 +208,21 @@ public final class ChicoryEngine implements WasmEngine {
     }
   }
 
+  /** From the cache, or compiled within the request's compile budget. */
+  private Compiled compiled(Module module, Sandbox sandbox) {
+    Compiled cached = cache.cached(module.sha256());
+    return cached != null
+        ? cached
+        : sandbox.compile().run(() -> cache.get(module.sha256(), () -> compile(module.bytes())));
+  }
+
   private static Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
-    return new Compiled(module, MachineFactoryCompiler.compile(module));
+    long[] tableMins = new long[module.tableSection().tableCount()];
+    for (int i = 0; i < tableMins.length; i++) {
+      tableMins[i] = module.tableSection().getTable(i).limits().min();
+    }
+    return new Compiled(module, MachineFactoryCompiler.compile(module), tableMins);
   }
 
   static Ending call(Instance instance, Entry entry) {

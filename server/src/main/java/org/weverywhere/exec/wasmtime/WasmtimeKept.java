@@ -38,10 +38,12 @@ final class WasmtimeKept implements WasmEngine.Kept {
   private Ending start(WasmEngine.Module module, boolean initialize) {
     io.github.kawamuray.wasmtime.Module compiled;
     try {
-      compiled = lane.compiled(module);
+      compiled = lane.compiled(module, sandbox);
     } catch (WasmtimeException e) {
       return new WasmEngine.Unrunnable(
           "Wasmtime cannot compile the module: " + WasmtimeLane.firstLine(e));
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new WasmEngine.CompileRefused(e.getMessage());
     }
     sandbox.begin().run();
     try {

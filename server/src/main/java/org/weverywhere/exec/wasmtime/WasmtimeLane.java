@@ -54,17 +54,24 @@ final class WasmtimeLane implements AutoCloseable {
     return engine;
   }
 
-  /** The compiled module from this lane's cache. */
-  io.github.kawamuray.wasmtime.Module compiled(WasmEngine.Module module) {
-    return modules.get(module.sha256(), () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes()));
+  /**
+   * The compiled module from this lane's cache, or compiled within the request's compile budget
+   * (on the compile pool: the lane's engine may be used from any thread).
+   */
+  io.github.kawamuray.wasmtime.Module compiled(WasmEngine.Module module, WasmEngine.Sandbox sandbox) {
+    var cached = modules.cached(module.sha256());
+    return cached != null ? cached : sandbox.compile().run(() -> modules.get(module.sha256(),
+        () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes())));
   }
 
   Run run(WasmEngine.Module module, WasmEngine.Entry entry, WasmEngine.Sandbox sandbox) {
     io.github.kawamuray.wasmtime.Module compiled;
     try {
-      compiled = compiled(module);
+      compiled = compiled(module, sandbox);
     } catch (WasmtimeException e) {
       return new Run(new WasmEngine.Unrunnable("Wasmtime cannot compile the module: " + firstLine(e)), 0);
+    } catch (org.weverywhere.exec.Compiler.Refused e) {
+      return new Run(new WasmEngine.CompileRefused(e.getMessage()), 0);
     }
     sandbox.begin().run();
     Store<Void> store = new Store<>(null, engine);
