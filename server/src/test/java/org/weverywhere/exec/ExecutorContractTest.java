@@ -260,6 +260,66 @@ abstract class ExecutorContractTest {
     assertExit(0, command("fixtures/hostile", ANONYMOUS));
   }
 
+  static org.weverywhere.files.Preopen data(org.weverywhere.files.TreeEntry... entries) {
+    return new org.weverywhere.files.Preopen("data", new org.weverywhere.files.DirTree(List.of(entries)));
+  }
+
+  Outcome files(List<org.weverywhere.files.Preopen> dirs, String... args) {
+    var argv = new java.util.ArrayList<String>(List.of("files"));
+    argv.addAll(List.of(args));
+    return executor.execute(new CommandRun(Examples.bytes("files"), argv, Map.of(), new byte[0], ANONYMOUS, dirs));
+  }
+
+  @Test
+  void aProgramWorksOnItsPreopenedTreeAndTheChangedTreeComesBack() {
+    var in = new org.weverywhere.files.TreeEntry.File("in.txt", "hello, files".getBytes(StandardCharsets.UTF_8), 1_000);
+    var gone = new org.weverywhere.files.TreeEntry.File("gone.txt", new byte[3], 2_000);
+    var outcome = files(List.of(data(in, gone)), "upper", "data");
+    assertExit(0, outcome);
+    var done = expect(Completed.class, outcome);
+    assertEquals("upper: 12 bytes from data/in.txt to data/out.txt\n", done.output().stdoutText());
+    var tree = done.trees().getFirst();
+    assertEquals("data", tree.guestPath());
+    var paths = tree.tree().entries().stream().map(org.weverywhere.files.TreeEntry::path).toList();
+    assertEquals(List.of("in.txt", "made", "out.txt"), paths);
+    var out = (org.weverywhere.files.TreeEntry.File) tree.tree().entries().get(2);
+    assertEquals("HELLO, FILES", new String(out.content(), StandardCharsets.UTF_8));
+    assertEquals(1_000, tree.tree().entries().get(0).mtimeNanos(), "untouched files keep their time");
+  }
+
+  @Test
+  void aTreeThatIsNotChangedDoesNotComeBack() {
+    var outcome = files(List.of(data()), "upper", "data");
+    assertExit(1, outcome);
+    assertTrue(outcome.output().stderrText().contains("No such file"), outcome.output().stderrText());
+    assertEquals(List.of(), expect(Completed.class, outcome).trees());
+  }
+
+  @Test
+  void treesLargerThanTheDiskQuotaAreRefusedBeforeAnythingRuns() {
+    var big = new org.weverywhere.files.TreeEntry.File("in.txt", new byte[(int) (17 * MIB)], 0);
+    var refused = expect(Outcome.Refused.class, files(List.of(data(big)), "upper", "data"));
+    assertEquals(Quota.DISK_PER_EXECUTION, refused.quota());
+    assertTrue(refused.reason().contains("quota.disk.per-execution"), refused.reason());
+  }
+
+  @Test
+  void badTreesAreInvalidBeforeAnythingRuns() {
+    var escaping = new org.weverywhere.files.TreeEntry.Symlink("l", "../../etc/passwd", 0);
+    var invalid = expect(Outcome.Invalid.class, files(List.of(data(escaping)), "upper", "data"));
+    assertTrue(invalid.reason().contains("outside the tree"), invalid.reason());
+    var twice = expect(Outcome.Invalid.class, files(List.of(data(), data()), "upper", "data"));
+    assertTrue(twice.reason().contains("two directory trees"), twice.reason());
+  }
+
+  @Test
+  void aGuestWritingBeyondItsDiskQuotaIsToldTheDiskIsFull() {
+    var outcome = files(List.of(data()), "churn", "data", "20");
+    assertExit(1, outcome);
+    assertTrue(outcome.output().stderrText().contains("No space"), outcome.output().stderrText());
+    assertExit(0, files(List.of(data()), "churn", "data", "4"));
+  }
+
   @Test
   void hostFactsNeedTheObservePrivilege() {
     var refused = expect(Outcome.Invalid.class, command("sysinfo", ANONYMOUS));
