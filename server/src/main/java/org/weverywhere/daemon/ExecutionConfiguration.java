@@ -60,7 +60,9 @@ public class ExecutionConfiguration {
           quota.cores().map(Cores::count).orElse(hostQuota.cores()),
           memory,
           quota.memoryPerExecution().map(ByteSize::bytes).orElse(memory),
-          quota.cpuTimePerExecution().orElse(wall)));
+          quota.cpuTimePerExecution().orElse(wall),
+          Math.min(host.diskPerExecution().bytes(),
+              quota.diskPerExecution().map(ByteSize::bytes).orElse(Long.MAX_VALUE))));
     }
     return new QuotaSettings(hostQuota, groups);
   }

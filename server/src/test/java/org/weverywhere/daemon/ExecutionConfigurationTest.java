@@ -22,14 +22,17 @@ class ExecutionConfigurationTest {
         "executor.wall-timeout = 30s",
         "group.friends.quota.memory = 256MiB",
         "group.friends.quota.cores = 1",
+        "host.quota.disk.per-execution = 64MiB",
+        "group.friends.quota.disk.per-execution = 1GiB",
         "group.operators.privileges = observe, fetch, execute, publish, control",
         ""));
     var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
 
     assertEquals(2, quotas.host().cores());
-    assertEquals(new GroupQuota(1, 256L << 20, 256L << 20, Duration.ofSeconds(30)), quotas.groups().get("friends"));
-    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(30)), quotas.groups().get("operators"));
-    assertEquals(new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1)), quotas.groups().get("anonymous"),
+    assertEquals(new GroupQuota(1, 256L << 20, 256L << 20, Duration.ofSeconds(30), 64L << 20),
+        quotas.groups().get("friends"), "no group's disk quota passes the host's");
+    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(30), 64L << 20), quotas.groups().get("operators"));
+    assertEquals(new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20), quotas.groups().get("anonymous"),
         "anonymous keeps its conservative sample defaults");
   }
 
@@ -40,7 +43,7 @@ class ExecutionConfigurationTest {
     keys.write(org.weverywhere.trust.Ed25519.generate(), false);
     Files.delete(keys.privateKey()); // groups hold public keys only
     var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
-    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofMinutes(1)), quotas.groups().get("team"),
+    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofMinutes(1), 256L << 20), quotas.groups().get("team"),
         "the default wall-clock timeout bounds its CPU time");
   }
 }
