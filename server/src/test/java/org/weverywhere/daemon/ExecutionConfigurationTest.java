@@ -37,6 +37,24 @@ class ExecutionConfigurationTest {
   }
 
   @Test
+  void guestMemoryOnTheHeapIsLoweredToWhatTheHeapCanHoldBesideTheDaemon() {
+    var quotas = new org.weverywhere.exec.QuotaSettings(new org.weverywhere.exec.HostQuota(2, 1L << 30),
+        java.util.Map.of("anonymous", new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20),
+            "team", new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(1), 128L << 20)));
+    long heap = 1L << 30;
+    var fitted = ExecutionConfiguration.fitToHeap(quotas, org.weverywhere.config.Engine.CHICORY, heap);
+    long room = heap - ExecutionConfiguration.DAEMON_HEAP - 2 * (128L << 20);
+    assertEquals(room, fitted.host().memoryTotal());
+    assertEquals(room, fitted.groups().get("team").memoryTotal());
+    assertEquals(16L << 20, fitted.groups().get("anonymous").memoryPerExecution());
+    assertEquals(quotas, ExecutionConfiguration.fitToHeap(quotas, org.weverywhere.config.Engine.WASMTIME, heap),
+        "Wasmtime's guest memory is outside the heap");
+    assertEquals(quotas, ExecutionConfiguration.fitToHeap(quotas, org.weverywhere.config.Engine.CHICORY, 4L << 30));
+    assertEquals(0, ExecutionConfiguration.fitToHeap(quotas, org.weverywhere.config.Engine.CHICORY, 256L << 20)
+        .host().memoryTotal(), "a heap too small for the daemon itself admits no guest memory");
+  }
+
+  @Test
   void aGroupThatOnlyHasKeysGetsTheHostsLimitsLikeANamedOne() throws IOException {
     Files.writeString(dir.resolve("weverywhere.conf"), "host.quota.cores = 2\nhost.quota.memory = 1GiB\n");
     var keys = org.weverywhere.trust.KeyPairFiles.named(Files.createDirectories(dir.resolve("groups/team")), "alice");
