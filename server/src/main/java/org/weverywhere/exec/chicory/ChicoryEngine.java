@@ -140,8 +140,18 @@ public final class ChicoryEngine implements WasmEngine {
     }
   }
 
+  /**
+   * Largest module compiled to JVM bytecode. Compiling is not bounded by any guest budget and a
+   * large module costs minutes and gigabytes of heap (Yosys, 30 MB: over 4.5 GB and still going,
+   * docs/PERFORMANCE.md); larger modules run in Chicory's interpreter instead, at once.
+   */
+  static final int COMPILE_MAX_BYTES = 8 << 20;
+
   private static Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
+    if (bytes.length > COMPILE_MAX_BYTES) {
+      return new Compiled(module, com.dylibso.chicory.runtime.InterpreterMachine::new);
+    }
     return new Compiled(module, MachineFactoryCompiler.compile(module));
   }
 
