@@ -188,6 +188,26 @@ class CliAgainstDaemonTest {
   }
 
   @Test
+  void runWithADirectorySendsItAndWritesTheChangedTreeBack(@TempDir Path dir) throws IOException {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve("in.txt"), "from the cli");
+    Path out = dir.resolve("result");
+    String files = EXAMPLES.resolve("files.wasi").toString();
+    CliRun run = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
+        "--", "upper", "data");
+    assertEquals(0, run.status(), run.toString());
+    assertTrue(run.out().contains("upper: 12 bytes"), run.toString());
+    assertEquals("FROM THE CLI", Files.readString(out.resolve("data/out.txt")));
+    assertTrue(Files.isDirectory(out.resolve("data/made")));
+    CliRun again = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
+        "--", "upper", "data");
+    assertEquals(1, again.status(), again.toString());
+    assertTrue(again.err().contains("exists") && again.err().contains("--force"), again.toString());
+    CliRun badSyntax = we("run", "--peer", "test-daemon", files, "--dir", "::data", "--", "upper", "data");
+    assertTrue(badSyntax.status() != 0 && badSyntax.err().contains("LOCAL::GUEST"), badSyntax.toString());
+  }
+
+  @Test
   void fetchWithAnotherHashIsRefusedAndWritesNothing(@TempDir Path dir) {
     Path file = dir.resolve("math.wasi");
     CliRun run = we("fetch", "test-daemon", "math", "-o", file.toString(), "--sha256", "00".repeat(32));

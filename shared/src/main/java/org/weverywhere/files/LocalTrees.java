@@ -72,4 +72,71 @@ public final class LocalTrees {
       }
     }
   }
+
+  /**
+   * Writes a tree (a result's) under {@code destination}: checked first like any received tree,
+   * then nothing is written through or over a link, nothing outside the destination, and no
+   * existing file is replaced unless {@code force}; all of that is decided before the first write.
+   */
+  public static void write(DirTree tree, Path destination, boolean force) {
+    tree.check(destination.toString(), Long.MAX_VALUE, Integer.MAX_VALUE);
+    Path base = destination.toAbsolutePath().normalize();
+    List<TreeEntry> ordered = new ArrayList<>(tree.entries());
+    ordered.sort(java.util.Comparator.comparingLong(e -> e.path().chars().filter(c -> c == '/').count()));
+    List<String> existing = new ArrayList<>();
+    for (TreeEntry entry : ordered) {
+      Path target = base.resolve(entry.path()).normalize();
+      if (!target.startsWith(base)) {
+        throw new TreeException(ErrorCode.TREE_INVALID, entry.path() + ": outside " + base);
+      }
+      for (Path p = target.getParent(); p != null && p.startsWith(base); p = p.getParent()) {
+        if (Files.isSymbolicLink(p)) {
+          throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, p + ": a symbolic link; nothing is written through one");
+        }
+      }
+      boolean isDir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
+      if (entry instanceof TreeEntry.Directory ? !isDir && Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+          : Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (isDir || entry instanceof TreeEntry.Directory || !force) {
+          existing.add(target.toString());
+        }
+      }
+    }
+    if (!existing.isEmpty()) {
+      throw new WeverywhereException(ErrorCode.IO_EXISTS, existing.getFirst() + " exists"
+          + (existing.size() > 1 ? " (and " + (existing.size() - 1) + " more)" : "")
+          + "; nothing was written (--force replaces files)");
+    }
+    try {
+      Files.createDirectories(base);
+      for (TreeEntry entry : ordered) {
+        Path target = base.resolve(entry.path());
+        var time = java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH.plusNanos(entry.mtimeNanos()));
+        switch (entry) {
+          case TreeEntry.Directory d -> {
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+              Files.createDirectory(target);
+            }
+          }
+          case TreeEntry.File f -> {
+            Files.deleteIfExists(target); // --force: replaced, never written through a link
+            Files.write(target, f.content(), java.nio.file.StandardOpenOption.CREATE_NEW);
+            Files.setLastModifiedTime(target, time);
+          }
+          case TreeEntry.Symlink l -> {
+            Files.deleteIfExists(target);
+            Files.createSymbolicLink(target, Path.of(l.target()));
+          }
+        }
+      }
+      for (TreeEntry entry : ordered) {
+        if (entry instanceof TreeEntry.Directory d) {
+          Files.setLastModifiedTime(base.resolve(d.path()),
+              java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH.plusNanos(d.mtimeNanos())));
+        }
+      }
+    } catch (IOException e) {
+      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, base + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -58,4 +58,28 @@ class DirTreeTest {
     Files.write(dir.resolve("big"), new byte[5000]);
     assertEquals(ErrorCode.TREE_TOO_LARGE, assertThrows(TreeException.class, () -> LocalTrees.read(dir, 1000, 100)).code());
   }
+
+  @Test
+  void aTreeIsWrittenBackWithoutOverwritingOrFollowingLinks(@TempDir Path dir) throws Exception {
+    var tree = new DirTree(List.of(new TreeEntry.Directory("d", 0), new TreeEntry.File("d/f", "x".getBytes(), 1_000_000_000L),
+        new TreeEntry.Symlink("l", "d/f", 0)));
+    Path out = dir.resolve("out");
+    LocalTrees.write(tree, out, false);
+    assertEquals("x", Files.readString(out.resolve("d/f")));
+    assertEquals(Path.of("d/f"), Files.readSymbolicLink(out.resolve("l")));
+    assertEquals(1_000L, Files.getLastModifiedTime(out.resolve("d/f")).toMillis());
+    var again = assertThrows(org.weverywhere.WeverywhereException.class, () -> LocalTrees.write(tree, out, false));
+    assertEquals(ErrorCode.IO_EXISTS, again.code());
+    LocalTrees.write(tree, out, true);
+    // a link planted where a directory goes is never written through
+    Path victim = Files.createDirectories(dir.resolve("victim"));
+    Path planted = dir.resolve("planted");
+    Files.createDirectories(planted);
+    Files.createSymbolicLink(planted.resolve("d"), victim);
+    assertThrows(org.weverywhere.WeverywhereException.class, () -> LocalTrees.write(tree, planted, true));
+    assertEquals(0, Files.list(victim).count(), "nothing written through the link");
+    var escaping = new DirTree(List.of(new TreeEntry.Symlink("l", "../../etc", 0)));
+    assertEquals(ErrorCode.TREE_INVALID,
+        assertThrows(TreeException.class, () -> LocalTrees.write(escaping, dir.resolve("e"), true)).code());
+  }
 }
