@@ -32,8 +32,16 @@ import org.weverywhere.wasm.ValueType;
 public final class ChicoryEngine implements WasmEngine {
   private final ModuleCache<Compiled> cache;
 
+  private final long compileMaxBytes;
+
   public ChicoryEngine(int cacheSize) {
+    this(cacheSize, COMPILE_MAX_BYTES);
+  }
+
+  /** @param compileMaxBytes larger modules run interpreted (0: every module; the cold-path bench) */
+  public ChicoryEngine(int cacheSize, long compileMaxBytes) {
     this.cache = new ModuleCache<>(cacheSize, compiled -> {});
+    this.compileMaxBytes = compileMaxBytes;
   }
 
   private record Compiled(WasmModule module, Function<Instance, Machine> machine) {}
@@ -147,9 +155,9 @@ public final class ChicoryEngine implements WasmEngine {
    */
   static final int COMPILE_MAX_BYTES = 8 << 20;
 
-  private static Compiled compile(byte[] bytes) {
+  private Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
-    if (bytes.length > COMPILE_MAX_BYTES) {
+    if (bytes.length > compileMaxBytes) {
       return new Compiled(module, com.dylibso.chicory.runtime.InterpreterMachine::new);
     }
     return new Compiled(module, MachineFactoryCompiler.compile(module));
