@@ -14,6 +14,8 @@ public enum ErrorCode {
   IO_UNWRITABLE("WE1002", "a file or directory cannot be written"),
   IO_EXISTS("WE1003", "a file already exists and would be overwritten"),
   IO_LOOP("WE1004", "a directory loop was found while walking a tree"),
+  TREE_INVALID("WE1010", "a directory tree for an execution has a bad name, path or link"),
+  TREE_TOO_LARGE("WE1011", "a directory tree for an execution has more bytes or entries than allowed"),
 
   WASM_NOT_WASM("WE2001", "the file is not a WebAssembly binary"),
   WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),

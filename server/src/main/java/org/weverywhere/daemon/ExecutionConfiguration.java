@@ -20,7 +20,7 @@ import org.weverywhere.exec.QuotaSettings;
 /**
  * The executor's settings from the configuration. A group limit left unset means "only the host
  * limits apply": cores and memory default to the host's, one execution's memory to the group's
- * memory, and its CPU time to the wall-clock timeout.
+ * memory shared by its cores, and its CPU time to the wall-clock timeout.
  */
 @ApplicationScoped
 public class ExecutionConfiguration {
@@ -32,7 +32,7 @@ public class ExecutionConfiguration {
 
   /** New quotas and executor limits apply to executions admitted from now on. */
   void apply(@Observes ConfigChanged change, QuotaLedger ledger, Executor executor) {
-    ledger.update(quotas(change.next()));
+    ledger.update(fitToHeap(quotas(change.next()), executor.engine(), Runtime.getRuntime().maxMemory()));
     executor.update(executor(change.next()));
   }
 
@@ -45,7 +45,38 @@ public class ExecutionConfiguration {
   @Produces
   @Singleton
   QuotaSettings quotaSettings(Config config) {
-    return quotas(config);
+    return fitToHeap(quotas(config), config.executor().engine(), Runtime.getRuntime().maxMemory());
+  }
+
+  /** Heap the daemon keeps for itself whatever guests hold: caches, messages, journal, Liberty. */
+  static final long DAEMON_HEAP = 512L << 20;
+
+  private static final System.Logger LOG = System.getLogger(ExecutionConfiguration.class.getName());
+
+  /**
+   * Chicory keeps guest memory on the Java heap, and every engine keeps the executions' directory
+   * trees there: a host memory quota the heap cannot hold beside {@link #DAEMON_HEAP} and a full
+   * set of trees (cores × the largest per-execution disk quota) is lowered to what it can, so
+   * guests can never starve the daemon of heap, however the JVM was started (docs/DAEMON.md).
+   */
+  static QuotaSettings fitToHeap(QuotaSettings quotas, org.weverywhere.config.Engine engine, long maxHeap) {
+    long trees = quotas.groups().values().stream().mapToLong(GroupQuota::diskPerExecution).max().orElse(0);
+    long treesAtOnce = Math.multiplyHigh(trees, quotas.host().cores()) != 0 ? Long.MAX_VALUE
+        : trees * quotas.host().cores();
+    long guestHeap = engine == org.weverywhere.config.Engine.CHICORY ? quotas.host().memoryTotal() : 0;
+    long room = maxHeap - DAEMON_HEAP - treesAtOnce;
+    if (guestHeap <= room) {
+      return quotas;
+    }
+    long fitted = Math.max(0, room);
+    LOG.log(System.Logger.Level.WARNING,
+        "host.quota.memory lowered from {0} to {1} bytes: the JVM heap ({2} bytes, -Xmx) must hold guest memory "
+            + "(Chicory), {3} bytes of directory trees and {4} bytes for the daemon; raise -Xmx in jvm.options",
+        quotas.host().memoryTotal(), fitted, maxHeap, treesAtOnce, DAEMON_HEAP);
+    Map<String, GroupQuota> groups = new LinkedHashMap<>();
+    quotas.groups().forEach((name, q) -> groups.put(name, new GroupQuota(q.cores(), Math.min(q.memoryTotal(), fitted),
+        Math.min(q.memoryPerExecution(), fitted), q.cpuTimePerExecution(), q.diskPerExecution())));
+    return new QuotaSettings(new HostQuota(quotas.host().cores(), fitted), groups);
   }
 
   static QuotaSettings quotas(Config config) {
@@ -56,11 +87,16 @@ public class ExecutionConfiguration {
     for (String name : HostGroups.names(config, HostGroups.keys(config))) {
       var quota = config.group(name).quota();
       long memory = quota.memory().map(ByteSize::bytes).orElse(hostQuota.memoryTotal());
+      int cores = quota.cores().map(Cores::count).orElse(hostQuota.cores());
       groups.put(name, new GroupQuota(
-          quota.cores().map(Cores::count).orElse(hostQuota.cores()),
+          cores,
           memory,
-          quota.memoryPerExecution().map(ByteSize::bytes).orElse(memory),
-          quota.cpuTimePerExecution().orElse(wall)));
+          // not the whole memory: a module that declares no maximum is granted this much, and a
+          // grant of all of it would leave nothing for the group's other slots or a kept service
+          quota.memoryPerExecution().map(ByteSize::bytes).orElse(memory / Math.max(1, cores)),
+          quota.cpuTimePerExecution().orElse(wall),
+          Math.min(host.diskPerExecution().bytes(),
+              quota.diskPerExecution().map(ByteSize::bytes).orElse(Long.MAX_VALUE))));
     }
     return new QuotaSettings(hostQuota, groups);
   }

@@ -2,6 +2,7 @@ package org.weverywhere.exec;
 
 import java.util.List;
 import java.util.Map;
+import org.weverywhere.files.Preopen;
 
 /** One thing to run: a WASI program from start to exit, or one exported function. */
 public sealed interface ExecutionRequest {
@@ -12,17 +13,28 @@ public sealed interface ExecutionRequest {
   Requester requester();
 
   /**
-   * Runs {@code _start} with WASI arguments, environment and stdin; nothing else of the host.
+   * Runs {@code _start} with WASI arguments, environment, stdin and directory trees; nothing else
+   * of the host.
    *
    * @param args {@code argv}, the program name first
+   * @param dirs trees preopened as descriptors 3, 4, ... in this order, held in memory for this
+   *     execution only
    */
   record CommandRun(
-      byte[] module, List<String> args, Map<String, String> env, byte[] stdin, Requester requester)
+      byte[] module, List<String> args, Map<String, String> env, byte[] stdin, Requester requester,
+      List<Preopen> dirs)
       implements ExecutionRequest {
     public CommandRun {
       args = List.copyOf(args);
       env = Map.copyOf(env);
       stdin = stdin.clone();
+      dirs = List.copyOf(dirs);
+    }
+
+    /** Without directory trees: the guest finds no preopened directory. */
+    public CommandRun(
+        byte[] module, List<String> args, Map<String, String> env, byte[] stdin, Requester requester) {
+      this(module, args, env, stdin, requester, List.of());
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.List;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
+import org.weverywhere.exec.fs.SandboxFs;
+import org.weverywhere.files.Preopen;
+import org.weverywhere.files.TreeException;
 import org.weverywhere.exec.host.GuestState;
 import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
@@ -129,10 +132,18 @@ public class Executor {
     Interruption interruption = new Interruption();
     GuestState state =
         new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
+    SandboxFs fs;
+    switch (sandboxFs(request, quota)) {
+      case Checked.Failed<SandboxFs> failed -> {
+        return failed.outcome();
+      }
+      case Checked.Passed<SandboxFs> passed -> fs = passed.value();
+    }
     Preflight.Plan plan;
     List<HostFunction> provided;
     try {
-      provided = info.imports().isEmpty() ? List.of() : provided(info, request, state);
+      provided = info.imports().isEmpty() ? List.of() : provided(info, request, state, fs,
+          () -> interruption.reason().isPresent());
     } catch (org.weverywhere.WeverywhereException refused) {
       return new Outcome.Invalid(refused.getMessage());
     }
@@ -161,7 +172,7 @@ public class Executor {
     HOLDS_SLOT.set(Boolean.TRUE);
     try {
       long wallLeft = settings.wallTimeout().toNanos() - (System.nanoTime() - admitted);
-      return run(info, request, plan, memory, quota, state, interruption, wallLeft);
+      return run(info, request, plan, memory, quota, state, interruption, wallLeft, fs);
     } finally {
       HOLDS_SLOT.remove();
       lease.close(); // however the run ended: the slot and the memory go back
@@ -176,7 +187,8 @@ public class Executor {
       GroupQuota quota,
       GuestState state,
       Interruption interruption,
-      long wallNanos) {
+      long wallNanos,
+      SandboxFs fs) {
     var module = capped(info, request.module(), memory);
     var clock = new Clock();
     String group = request.requester().group();
@@ -197,7 +209,48 @@ public class Executor {
       clock.stop();
     }
     Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
-    return outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
+    Outcome outcome = outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
+    if (outcome instanceof Outcome.Completed done && fs.changed()) {
+      // bounded by the same quota: every byte of the trees was charged to it while the guest ran
+      return new Outcome.Completed(done.result(), done.output(), done.usage(), fs.export());
+    }
+    return outcome;
+  }
+
+  /** Most entries the trees of one execution may hold, whatever their bytes. */
+  static final int MAX_TREE_ENTRIES = 100_000;
+
+  /**
+   * The request's trees, checked (names, links, size against the group's disk quota) and built in
+   * memory, before anything is admitted or compiled.
+   */
+  private static Checked<SandboxFs> sandboxFs(ExecutionRequest request, GroupQuota quota) {
+    if (!(request instanceof CommandRun run) || run.dirs().isEmpty()) {
+      return new Checked.Passed<>(SandboxFs.empty());
+    }
+    long limit = quota.diskPerExecution();
+    long total = 0;
+    int entries = 0;
+    java.util.Set<String> guestPaths = new java.util.HashSet<>();
+    for (Preopen dir : run.dirs()) {
+      if (!guestPaths.add(dir.guestPath())) {
+        return new Checked.Failed<>(new Outcome.Invalid(
+            "two directory trees for the guest path '" + dir.guestPath() + "'"));
+      }
+      try {
+        dir.tree().check("directory tree '" + dir.guestPath() + "'", Long.MAX_VALUE, MAX_TREE_ENTRIES);
+      } catch (TreeException bad) {
+        return new Checked.Failed<>(new Outcome.Invalid(bad.getMessage()));
+      }
+      total += dir.tree().bytes();
+      entries += dir.tree().entries().size() + 1;
+    }
+    if (total > limit || entries > MAX_TREE_ENTRIES) {
+      return new Checked.Failed<>(new Outcome.Refused(Quota.DISK_PER_EXECUTION,
+          "the directory trees hold " + total + " bytes in " + entries + " entries; one execution of group '"
+              + run.requester().group() + "' may hold " + limit + " bytes (quota.disk.per-execution)"));
+    }
+    return new Checked.Passed<>(SandboxFs.of(run.dirs(), limit, MAX_TREE_ENTRIES));
   }
 
   /** How a run ended, as an outcome: a trap at the memory limit is out of memory, not a trap. */
@@ -262,7 +315,10 @@ public class Executor {
     KeptInstance.Output sink = new KeptInstance.Output();
     GuestState state = new GuestState(settings.outputMax(), sink::capped);
     List<HostFunction> provided = new ArrayList<>(
-        new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
+        new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state, SandboxFs.empty(), () -> {
+          Interruption running = sink.current;
+          return running != null && running.reason().isPresent();
+        }).functions());
     if (requester.observe()) {
       provided.addAll(new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
     }
@@ -442,10 +498,12 @@ public class Executor {
         : new Outcome.Invalid(e.code(), "not a valid WebAssembly module: " + e.getMessage());
   }
 
-  private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state) {
+  private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state,
+      SandboxFs fs, java.util.function.BooleanSupplier stopRequested) {
     List<HostFunction> functions = new ArrayList<>();
     if (request instanceof CommandRun run) {
-      functions.addAll(new WasiPreview1(run.args(), run.env(), run.stdin(), state).functions());
+      functions.addAll(
+          new WasiPreview1(run.args(), run.env(), run.stdin(), state, fs, stopRequested).functions());
     } else {
       functions.addAll(new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
     }

@@ -9,11 +9,21 @@ import java.time.Duration;
  * @param memoryTotal bytes of linear memory all the group's running executions may hold
  * @param memoryPerExecution bytes of linear memory one execution may grow to
  * @param cpuTimePerExecution CPU time one execution may use
+ * @param diskPerExecution bytes the directory trees of one execution may hold (in memory)
  */
 public record GroupQuota(
-    int cores, long memoryTotal, long memoryPerExecution, Duration cpuTimePerExecution) {
+    int cores, long memoryTotal, long memoryPerExecution, Duration cpuTimePerExecution,
+    long diskPerExecution) {
+  /** {@code quota.disk.per-execution} when none is configured (the sample's anonymous value). */
+  public static final long DEFAULT_DISK_PER_EXECUTION = 16L * 1024 * 1024;
+
+  public GroupQuota(
+      int cores, long memoryTotal, long memoryPerExecution, Duration cpuTimePerExecution) {
+    this(cores, memoryTotal, memoryPerExecution, cpuTimePerExecution, DEFAULT_DISK_PER_EXECUTION);
+  }
+
   public GroupQuota {
-    if (cores < 0 || memoryTotal < 0 || memoryPerExecution < 0) {
+    if (cores < 0 || memoryTotal < 0 || memoryPerExecution < 0 || diskPerExecution < 0) {
       throw new IllegalArgumentException("quotas cannot be negative");
     }
     if (cpuTimePerExecution.isNegative() || cpuTimePerExecution.isZero()) {

@@ -2,6 +2,7 @@ package org.weverywhere.exec;
 
 import java.util.List;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.files.Preopen;
 
 /** How an execution ended. The JVM and the host survive every one of them. */
 public sealed interface Outcome {
@@ -12,8 +13,22 @@ public sealed interface Outcome {
     return Output.EMPTY;
   }
 
-  /** The guest finished: a command's exit code or a function's results. */
-  record Completed(Result result, Output output, Usage usage) implements Outcome {}
+  /**
+   * The guest finished: a command's exit code or a function's results.
+   *
+   * @param trees the request's directory trees as the guest left them, when it changed any
+   *     (empty otherwise), in the request's order
+   */
+  record Completed(Result result, Output output, Usage usage, List<Preopen> trees)
+      implements Outcome {
+    public Completed {
+      trees = List.copyOf(trees);
+    }
+
+    public Completed(Result result, Output output, Usage usage) {
+      this(result, output, usage, List.of());
+    }
+  }
 
   /** A WebAssembly trap ended it. */
   record Trapped(TrapKind kind, String message, Output output, Usage usage) implements Outcome {}

@@ -13,5 +13,7 @@ public enum Quota {
   /** Every slot is busy and the wait queue is full. */
   QUEUE_FULL,
   /** Waited for a slot as long as the wall-clock timeout allows. */
-  SLOT_WAIT
+  SLOT_WAIT,
+  /** The request's directory trees are larger than one execution of the group may hold. */
+  DISK_PER_EXECUTION
 }

@@ -188,6 +188,41 @@ class CliAgainstDaemonTest {
   }
 
   @Test
+  void runWithADirectorySendsItAndWritesTheChangedTreeBack(@TempDir Path dir) throws IOException {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.writeString(work.resolve("in.txt"), "from the cli");
+    Path out = dir.resolve("result");
+    String files = EXAMPLES.resolve("files.wasi").toString();
+    CliRun run = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
+        "--", "upper", "data");
+    assertEquals(0, run.status(), run.toString());
+    assertTrue(run.out().contains("upper: 12 bytes"), run.toString());
+    assertEquals("FROM THE CLI", Files.readString(out.resolve("data/out.txt")));
+    assertTrue(Files.isDirectory(out.resolve("data/made")));
+    CliRun again = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
+        "--", "upper", "data");
+    assertEquals(1, again.status(), again.toString());
+    assertTrue(again.err().contains("exists") && again.err().contains("--force"), again.toString());
+    CliRun badSyntax = we("run", "--peer", "test-daemon", files, "--dir", "::data", "--", "upper", "data");
+    assertTrue(badSyntax.status() != 0 && badSyntax.err().contains("LOCAL::GUEST"), badSyntax.toString());
+  }
+
+  /** A test of the official WASI suite through the CLI and a daemon, its tree given as the root. */
+  @Test
+  void aWasiTestSuiteProgramRunsWithItsTreeAsTheGuestsRoot(@TempDir Path dir) throws IOException {
+    Path suite = Path.of(System.getProperty("weverywhere.wasi-testsuite", "../../shared/wasi-testsuite"))
+        .resolve("c/testsuite/wasm32-wasip1");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(suite), "skipped: no WASI test suite at " + suite);
+    Path out = dir.resolve("root");
+    CliRun run = we("run", "--peer", "test-daemon", suite.resolve("pwrite-with-access.wasm").toString(),
+        "--dir", suite.resolve("fs-tests.dir") + "::/", "--out", out.toString());
+    assertEquals(0, run.status(), run.toString());
+    assertEquals("Hello World!", Files.readString(out.resolve("file")),
+        "the tree came back whole, written at --out itself for the guest path /");
+    assertTrue(Files.isDirectory(out.resolve("writeable")), run.toString());
+  }
+
+  @Test
   void fetchWithAnotherHashIsRefusedAndWritesNothing(@TempDir Path dir) {
     Path file = dir.resolve("math.wasi");
     CliRun run = we("fetch", "test-daemon", "math", "-o", file.toString(), "--sha256", "00".repeat(32));

@@ -169,9 +169,11 @@ class CliFleetTest {
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 1000);
     Map<String, Long> anonymous = new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
         .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3).host();
-    // the sample's defaults for anonymous: one slot, 64 MiB, none of it in use now
+    // the sample's defaults for anonymous: one slot, 64 MiB, of which the math service's kept
+    // instance (run under anonymous) holds its grant of at most 16 MiB for as long as it lives
     assertEquals(1, anonymous.get("group-slots-free"), anonymous.toString());
-    assertEquals(64L << 20, anonymous.get("group-memory-free-bytes"), anonymous.toString());
+    long free = anonymous.get("group-memory-free-bytes");
+    assertTrue(free >= 48L << 20 && free < (48L << 20) + 65_536, anonymous.toString());
     assertFalse(anonymous.containsKey("load-milli"), anonymous.toString());
     assertFalse(anonymous.containsKey("ram-bytes"), "capacity is not the host facts: " + anonymous);
     Map<String, Long> observed = new UdpClient(new MessageSigner(OBSERVER), verifier, Clock.systemUTC())

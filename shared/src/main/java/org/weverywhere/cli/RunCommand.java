@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
       "  echo hi | weverywhere run --peer 127.0.0.1 cat.wasi --stdin -",
       "  weverywhere run --all sysinfo --key observer.key.pem",
       "  weverywhere run --spread 3 fib.wasi -- 30",
+      "  weverywhere run --any files.wasi --dir ./work::data --out ./result -- upper data",
       "",
       "PEER is a node id (or a unique prefix of it), a daemon name, or host[:port].",
       "Without --peer the first daemon to answer runs it (for a library: the first that offers it), as with --any.",
@@ -94,6 +95,15 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--stdin", paramLabel = "FILE", description = "Standard input for a command run: a file, or - for this process's stdin (default: empty).")
   String stdin;
 
+  @Option(names = "--dir", paramLabel = "LOCAL[::GUEST]", description = "Send this directory for a command run, seen by the guest at GUEST (default: LOCAL's name; :: / makes it the root); repeatable. It lives in the daemon's memory for this run only.")
+  List<String> dirs = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write the directories the guest changed here, each under its guest path; never over an existing file unless --force.")
+  Path out;
+
+  @Option(names = "--force", description = "With --out, replace existing files.")
+  boolean force;
+
   @Option(names = "--json", description = "Print the outcome, exit status, output and results as one JSON object.")
   boolean json;
 
@@ -109,9 +119,9 @@ final class RunCommand implements Callable<Integer> {
       return fanOut(peers, module, moduleBytes);
     }
     if (function != null) {
-      if (stdin != null || !env.isEmpty()) {
+      if (stdin != null || !env.isEmpty() || !dirs.isEmpty() || out != null) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--stdin and --env are for command runs, not --function calls");
+            "--stdin, --env, --dir and --out are for command runs, not --function calls");
       }
       if (module.isPresent()) {
         // checked before discovery: a wrong argument should cost nothing on the network
@@ -128,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
       List<String> argv = new ArrayList<>();
       argv.add(module.map(m -> m.getFileName().toString()).orElse(target));
       argv.addAll(args);
-      invocation = new Message.Command(argv, env, readStdin());
+      invocation = new Message.Command(argv, env, readStdin(), readDirs());
       peer = choose(peers, module.isEmpty());
     }
     Message.Target what = moduleBytes != null ? new Message.ModuleTarget(moduleBytes) : new Message.LibraryTarget(target);
@@ -137,7 +147,51 @@ final class RunCommand implements Callable<Integer> {
     if (!(reply instanceof Message.Result result)) {
       throw new CommandException(ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
     }
+    // written before the exit status is reported: a failed run may still have left files
+    writeTrees(result);
     return report(peer, result);
+  }
+
+  /** Largest total of directory bytes one request sends: half of what one HTTP message carries. */
+  static long maxDirBytes() {
+    return WireLimits.HTTP.maxMessageBytes() / 2;
+  }
+
+  /** {@code --dir LOCAL[::GUEST]}, read and checked before anything goes on the network. */
+  private List<org.weverywhere.files.Preopen> readDirs() {
+    List<org.weverywhere.files.Preopen> trees = new ArrayList<>();
+    long left = maxDirBytes();
+    for (String dir : dirs) {
+      int split = dir.indexOf("::");
+      String local = split < 0 ? dir : dir.substring(0, split);
+      Path path = Path.of(local);
+      String guest = split < 0 ? (path.getFileName() == null ? local : path.getFileName().toString())
+          : dir.substring(split + 2);
+      if (local.isEmpty() || guest.isEmpty()) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--dir " + dir + ": expected LOCAL or LOCAL::GUEST");
+      }
+      var tree = org.weverywhere.files.LocalTrees.read(path, left, 100_000);
+      left -= tree.bytes();
+      trees.add(new org.weverywhere.files.Preopen(guest, tree));
+    }
+    return trees;
+  }
+
+  /** {@code --out}: each changed tree under its guest path ({@code /} is DIR itself). */
+  private void writeTrees(Message.Result result) {
+    if (out == null || result.trees().isEmpty()) {
+      return;
+    }
+    for (var tree : result.trees()) {
+      String guest = tree.guestPath().replaceAll("^/+", "");
+      Path at = out.resolve(guest).normalize();
+      if (!at.startsWith(out.normalize())) {
+        throw new WeverywhereException(ErrorCode.TREE_INVALID, "guest path " + tree.guestPath() + " leaves " + out);
+      }
+      org.weverywhere.files.LocalTrees.write(tree.tree(), at, force);
+      client.say("wrote " + tree.guestPath() + " (" + tree.tree().entries().size() + " entries) to " + at);
+    }
   }
 
   private int report(Peer peer, Message.Result result) {

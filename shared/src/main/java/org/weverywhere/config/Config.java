@@ -154,7 +154,8 @@ public final class Config {
         value(ConfigKeys.HOST_QUOTA_MEMORY),
         value(ConfigKeys.HOST_QUOTA_NETWORK_RATE),
         value(ConfigKeys.HOST_QUOTA_NETWORK_PERIOD_BYTES),
-        value(ConfigKeys.HOST_QUOTA_NETWORK_PERIOD));
+        value(ConfigKeys.HOST_QUOTA_NETWORK_PERIOD),
+        value(ConfigKeys.HOST_QUOTA_DISK_PER_EXECUTION));
   }
 
   /** The privileges and quotas of a group; a group the configuration never names gets the defaults. */
@@ -171,7 +172,8 @@ public final class Config {
             groupValue(ConfigKeys.GROUP_QUOTA_MEMORY_PER_EXECUTION, name),
             groupValue(ConfigKeys.GROUP_QUOTA_CPU_TIME_PER_EXECUTION, name),
             groupValue(ConfigKeys.GROUP_QUOTA_NETWORK_RATE, name),
-            groupValue(ConfigKeys.GROUP_QUOTA_NETWORK_PERIOD_BYTES, name)));
+            groupValue(ConfigKeys.GROUP_QUOTA_NETWORK_PERIOD_BYTES, name),
+            groupValue(ConfigKeys.GROUP_QUOTA_DISK_PER_EXECUTION, name)));
   }
 
   public ControlSettings control() {

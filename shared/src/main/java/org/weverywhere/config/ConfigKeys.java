@@ -66,7 +66,7 @@ public final class ConfigKeys {
       key("protocol.replay-cache.size", ValueType.COUNT, 65_536, "Message ids remembered to reject replays (entries).");
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
-      key("executor.engine", ValueType.ENGINE, Engine.WASMTIME, "WebAssembly engine: wasmtime (JNI) or chicory (pure Java).");
+      key("executor.engine", ValueType.ENGINE, Engine.CHICORY, "WebAssembly engine: chicory (pure Java, compiled to JVM bytecode) or wasmtime (JNI).");
   public static final ConfigKey<Path> LIBRARIES_DIR =
       optional("libraries.dir", ValueType.PATH, "none",
           "Directory of modules (*.wasm, *.wasi) published as Libraries at every start.");
@@ -100,6 +100,9 @@ public final class ConfigKeys {
       key("host.quota.network.period-bytes", ValueType.SIZE, ByteSize.ofMebibytes(10 * 1024), "Traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<Duration> HOST_QUOTA_NETWORK_PERIOD =
       key("host.quota.network.period", ValueType.DURATION, Duration.ofDays(1), "Length of the period that period-bytes quotas count over (host and groups).");
+  public static final ConfigKey<ByteSize> HOST_QUOTA_DISK_PER_EXECUTION =
+      key("host.quota.disk.per-execution", ValueType.SIZE, ByteSize.ofMebibytes(256),
+          "Bytes the directory trees of one execution may hold (kept in memory, gone when it ends); no group gets more.");
 
   public static final ConfigKey<Set<Privilege>> GROUP_PRIVILEGES =
       key("group." + ConfigKey.GROUP + ".privileges", ValueType.PRIVILEGES, EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
@@ -107,12 +110,16 @@ public final class ConfigKeys {
   public static final ConfigKey<Cores> GROUP_QUOTA_CORES = groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY = groupQuota("memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
-      groupQuota("memory.per-execution", ValueType.SIZE, "Memory limit of one instance.");
+      register(new ConfigKey<>("group." + ConfigKey.GROUP + ".quota.memory.per-execution", ValueType.SIZE, null,
+          "Memory limit of one instance.",
+          "the group's memory shared by its cores, so that every slot can run at once"));
   public static final ConfigKey<Duration> GROUP_QUOTA_CPU_TIME_PER_EXECUTION =
       groupQuota("cpu-time.per-execution", ValueType.DURATION, "CPU time of one execution.");
   public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE = groupQuota("network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_NETWORK_PERIOD_BYTES =
       groupQuota("network.period-bytes", ValueType.SIZE, "The group's traffic in plus out per host.quota.network.period.");
+  public static final ConfigKey<ByteSize> GROUP_QUOTA_DISK_PER_EXECUTION =
+      groupQuota("disk.per-execution", ValueType.SIZE, "Bytes the directory trees of one of the group's executions may hold (in memory).");
 
   // anonymous is every key nobody vouches for: it gets little, and nothing that changes the host
   public static final ConfigKey<Set<Privilege>> ANONYMOUS_PRIVILEGES =
@@ -127,6 +134,8 @@ public final class ConfigKeys {
       anonymous(GROUP_QUOTA_NETWORK_RATE, new Rate(ByteSize.ofBytes(256 * 1024)));
   public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_NETWORK_PERIOD_BYTES =
       anonymous(GROUP_QUOTA_NETWORK_PERIOD_BYTES, ByteSize.ofMebibytes(100));
+  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_DISK_PER_EXECUTION =
+      anonymous(GROUP_QUOTA_DISK_PER_EXECUTION, ByteSize.ofMebibytes(16));
 
   public static final ConfigKey<Path> CONTROL_SOCKET =
       key("control.socket", ValueType.PATH, Path.of("/run/weverywhere/control.sock"),

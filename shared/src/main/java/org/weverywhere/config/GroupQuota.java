@@ -10,4 +10,5 @@ public record GroupQuota(
     Optional<ByteSize> memoryPerExecution,
     Optional<Duration> cpuTimePerExecution,
     Optional<Rate> networkRate,
-    Optional<ByteSize> networkPeriodBytes) {}
+    Optional<ByteSize> networkPeriodBytes,
+    Optional<ByteSize> diskPerExecution) {}

@@ -273,19 +273,36 @@ public sealed interface Message {
       if (f.has("function")) {
         return new Call(f.text("function"), f.list("args", WasmValue::read));
       }
-      return new Command(f.texts("args"), f.entries("env", v -> (String) v, String.class), f.bytes("stdin"));
+      return new Command(f.texts("args"), f.entries("env", v -> (String) v, String.class), f.bytes("stdin"),
+          WireTrees.read(f, "dirs"));
     }
   }
 
-  /** A WASI command run: {@code _start} with these args, environment and stdin. */
-  record Command(List<String> args, Map<String, String> env, byte[] stdin) implements Invocation {
+  /**
+   * A WASI command run: {@code _start} with these args, environment and stdin, and directory
+   * trees preopened at their guest paths (optional {@code dirs}, sent over HTTP).
+   */
+  record Command(List<String> args, Map<String, String> env, byte[] stdin, List<org.weverywhere.files.Preopen> dirs)
+      implements Invocation {
     public Command {
       args = List.copyOf(args);
       env = Map.copyOf(env);
+      dirs = List.copyOf(dirs);
+    }
+
+    public Command(List<String> args, Map<String, String> env, byte[] stdin) {
+      this(args, env, stdin, List.of());
     }
 
     public Map<String, Object> toMap() {
-      return Map.of("args", args, "env", new LinkedHashMap<>(env), "stdin", stdin);
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("args", args);
+      map.put("env", new LinkedHashMap<>(env));
+      map.put("stdin", stdin);
+      if (!dirs.isEmpty()) {
+        map.put("dirs", WireTrees.toWire(dirs));
+      }
+      return map;
     }
   }
 
@@ -426,9 +443,16 @@ public sealed interface Message {
    * interrupted; {@code exit} the WASI exit status; {@code values} a call's results.
    */
   record Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos,
-      long wallNanos, long peakMemoryBytes) implements Message {
+      long wallNanos, long peakMemoryBytes, List<org.weverywhere.files.Preopen> trees) implements Message {
     public Result {
       values = List.copyOf(values);
+      trees = List.copyOf(trees);
+    }
+
+    /** A result without directory trees. */
+    public Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos,
+        long wallNanos, long peakMemoryBytes) {
+      this(outcome, exit, stdout, stderr, values, cpuNanos, wallNanos, peakMemoryBytes, List.of());
     }
 
     /** A result that reports CPU time only (wall time and memory unknown: 0). */
@@ -454,6 +478,9 @@ public sealed interface Message {
       if (peakMemoryBytes > 0) {
         body.put("mem", peakMemoryBytes);
       }
+      if (!trees.isEmpty()) {
+        body.put("trees", WireTrees.toWire(trees));
+      }
       return body;
     }
 
@@ -464,7 +491,7 @@ public sealed interface Message {
       }
       return new Result(f.text("outcome"), (int) exit, f.bytes("stdout"), f.bytes("stderr"),
           f.list("values", WasmValue::read), f.integer("cpu_ns"), f.has("wall_ns") ? f.integer("wall_ns") : 0,
-          f.has("mem") ? f.integer("mem") : 0);
+          f.has("mem") ? f.integer("mem") : 0, WireTrees.read(f, "trees"));
     }
   }
 

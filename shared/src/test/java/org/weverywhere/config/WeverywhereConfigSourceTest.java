@@ -37,7 +37,7 @@ class WeverywhereConfigSourceTest {
     assertEquals(Duration.ofSeconds(30), config.getValue("protocol.clock-skew", Duration.class));
     assertEquals(Duration.ofDays(1), config.getValue("host.quota.network.period", Duration.class));
     assertEquals(22341, config.getValue("network.port", Integer.class));
-    assertEquals("wasmtime", config.getValue("executor.engine", String.class));
+    assertEquals("chicory", config.getValue("executor.engine", String.class));
     assertFalse(config.getOptionalValue("node.name", String.class).isPresent(), "unset keys are absent, not empty");
   }
 

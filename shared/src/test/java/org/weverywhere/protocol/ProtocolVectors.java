@@ -102,6 +102,28 @@ final class ProtocolVectors {
         + " datagram: over the 1200-byte UDP limit.", oversized, "udp", Reason.OVERSIZED, List.of()));
     v.put("valid-oversized-over-http", valid("The same bytes as oversized, received on the HTTP bulk channel, where"
         + " they are fine.", oversized, "http", true));
+    var work = new org.weverywhere.files.Preopen("work", new org.weverywhere.files.DirTree(List.of(
+        new org.weverywhere.files.TreeEntry.Directory("src", 1_767_225_000_000_000_000L),
+        new org.weverywhere.files.TreeEntry.File("src/in.txt", "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            1_767_225_000_000_000_000L),
+        new org.weverywhere.files.TreeEntry.Symlink("latest", "src/in.txt", 1_767_225_000_000_000_000L))));
+    byte[] withDirs = sign(client, header(14, Audience.node(nodeId), SIGNED_AT), new Execute(new LibraryTarget("files"),
+        new Message.Command(List.of("files", "upper", "work/src"), Map.of(), new byte[0], List.of(work))));
+    v.put("valid-execute-dirs", valid("Run library files as a command with a directory tree preopened as work (a"
+        + " directory, a file, a symbolic link); trees travel on the HTTP bulk channel.", withDirs, "http", true));
+    var changed = new org.weverywhere.files.Preopen("work", new org.weverywhere.files.DirTree(List.of(
+        new org.weverywhere.files.TreeEntry.Symlink("latest", "src/in.txt", 1_767_225_000_000_000_000L),
+        new org.weverywhere.files.TreeEntry.Directory("src", 1_767_225_598_000_000_000L),
+        new org.weverywhere.files.TreeEntry.File("src/in.txt", "hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            1_767_225_000_000_000_000L),
+        new org.weverywhere.files.TreeEntry.File("src/out.txt", "HELLO\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            1_767_225_598_000_000_000L))));
+    Header resultHeader = new Header(1, id(15), SIGNED_AT, Audience.ANY, Optional.of(id(14)), Optional.empty());
+    byte[] withTrees = sign(node, resultHeader, new Message.Result("completed", 0,
+        "upper: 6 bytes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[0], List.of(), 1_200_000,
+        2_000_000, 131_072, List.of(changed)));
+    v.put("valid-result-trees", valid("The node's result answering valid-execute-dirs: the tree as the guest left it"
+        + " (every entry, the new file included) comes back in trees.", withTrees, "http", false));
     v.put("unknown-algorithm", rejected("Protected header says alg -7 (ES256).",
         withProtectedHeader(execute, HEX.parseHex("a10126")), "udp", Reason.UNKNOWN_ALGORITHM, List.of()));
     byte[] untagged = Arrays.copyOfRange(execute, 1, execute.length);

@@ -239,7 +239,8 @@ public final class RequestHandler {
               .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage())));
     }
     Message reply = Results.of(outcome);
-    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length
+        + result.trees().stream().mapToLong(t -> t.tree().bytes()).sum() : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // journaled before the reply leaves, like an execution: usage is attributed to the signer
     return new Answer(Optional.of(reply), record(request, requester, "org.weverywhere.service.called",
@@ -300,7 +301,7 @@ public final class RequestHandler {
     var who = new org.weverywhere.exec.Requester(requester.chargedGroup(), requester.may(Privilege.OBSERVE));
     ExecutionRequest run = switch (execute.run()) {
       case Message.Command command -> new ExecutionRequest.CommandRun(module,
-          command.args(), command.env(), command.stdin(), who);
+          command.args(), command.env(), command.stdin(), who, command.dirs());
       case Message.Call call -> new ExecutionRequest.FunctionCall(module, call.function(),
           call.args().stream().map(WireValues::toExec).toList(), who);
     };
@@ -311,7 +312,8 @@ public final class RequestHandler {
         List.of(request.header().id()));
     Outcome outcome = origin.bind(() -> executor.execute(run));
     Message reply = Results.of(outcome);
-    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length
+        + result.trees().stream().mapToLong(t -> t.tree().bytes()).sum() : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // Journaled before the reply leaves (Answer.whenRecorded): a completed execution is never
     // missing from the bill, and a refused one is on it as the quota it met.

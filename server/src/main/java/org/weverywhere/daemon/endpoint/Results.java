@@ -16,7 +16,8 @@ final class Results {
   static Message of(Outcome outcome) {
     return switch (outcome) {
       case Outcome.Completed c -> switch (c.result()) {
-        case Outcome.Exit exit -> result("completed", exit.code(), c.output(), List.of(), c.usage());
+        case Outcome.Exit exit -> withTrees(result("completed", exit.code(), c.output(), List.of(), c.usage()),
+            c.trees());
         case Outcome.Returned returned -> result("completed", 0, c.output(),
             returned.values().stream().map(WireValues::toWire).toList(), c.usage());
       };
@@ -35,6 +36,12 @@ final class Results {
       Usage usage) {
     return new Message.Result(outcome, exit, output.stdout(), output.stderr(), values, usage.cpuTime().toNanos(),
         usage.wallTime().toNanos(), usage.peakMemoryBytes());
+  }
+
+  /** The request's directory trees as the guest left them (when it changed any). */
+  private static Message.Result withTrees(Message.Result r, List<org.weverywhere.files.Preopen> trees) {
+    return trees.isEmpty() ? r : new Message.Result(r.outcome(), r.exit(), r.stdout(), r.stderr(), r.values(),
+        r.cpuNanos(), r.wallNanos(), r.peakMemoryBytes(), trees);
   }
 
   /** The trap's reason is told in stderr, where a person running the module would look. */

@@ -39,8 +39,16 @@ import org.weverywhere.wasm.ValueType;
 public final class ChicoryEngine implements WasmEngine {
   private final ModuleCache<Compiled> cache;
 
+  private final long compileMaxBytes;
+
   public ChicoryEngine(int cacheSize) {
+    this(cacheSize, COMPILE_MAX_BYTES);
+  }
+
+  /** @param compileMaxBytes larger modules run interpreted (0: every module; the cold-path bench) */
+  public ChicoryEngine(int cacheSize, long compileMaxBytes) {
     this.cache = new ModuleCache<>(cacheSize, compiled -> {});
+    this.compileMaxBytes = compileMaxBytes;
   }
 
   /**
@@ -216,11 +224,21 @@ public final class ChicoryEngine implements WasmEngine {
         : sandbox.compile().run(() -> cache.get(module.sha256(), () -> compile(module.bytes())));
   }
 
-  private static Compiled compile(byte[] bytes) {
+  /**
+   * Largest module compiled to JVM bytecode. A large module costs minutes and gigabytes of heap to
+   * compile (Yosys, 30 MB: over 4.5 GB and still going, docs/PERFORMANCE.md), more than any
+   * request's compile budget allows; larger modules run in Chicory's interpreter instead, at once.
+   */
+  static final int COMPILE_MAX_BYTES = 8 << 20;
+
+  private Compiled compile(byte[] bytes) {
     WasmModule module = Parser.parse(bytes);
     long[] tableMins = new long[module.tableSection().tableCount()];
     for (int i = 0; i < tableMins.length; i++) {
       tableMins[i] = module.tableSection().getTable(i).limits().min();
+    }
+    if (bytes.length > compileMaxBytes) {
+      return new Compiled(module, com.dylibso.chicory.runtime.InterpreterMachine::new, tableMins);
     }
     return new Compiled(module, MachineFactoryCompiler.compile(module), tableMins);
   }
