@@ -39,7 +39,22 @@ public sealed interface Outcome {
   }
 
   /** Not started: the module cannot run here, or the request does not fit the module. */
-  record Invalid(String reason) implements Outcome {
+  record Invalid(org.weverywhere.ErrorCode code, String reason) implements Outcome {
+    /** An invalid module or request that is not one of the call errors below: WE2003. */
+    public Invalid(String reason) {
+      this(org.weverywhere.ErrorCode.WASM_MALFORMED, reason);
+    }
+
+    /** The function asked for is not exported (WE2011). */
+    public static Invalid noFunction(String reason) {
+      return new Invalid(org.weverywhere.ErrorCode.WASM_NO_FUNCTION, reason);
+    }
+
+    /** The arguments do not fit the function's parameters (WE2010). */
+    public static Invalid badArgument(String reason) {
+      return new Invalid(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, reason);
+    }
+
     public Usage usage() {
       return Usage.NONE;
     }

@@ -33,7 +33,10 @@ final class MessageCodec {
     return Cbor.encode(payload);
   }
 
-  /** The header and body in {@code payload}; the version is checked before anything else. */
+  /**
+   * The header and body in {@code payload}, checked in the order of docs/PROTOCOL.md §5 step 5:
+   * version, type, then the other header fields in the order of the CDDL, then the body.
+   */
   static Decoded decode(byte[] payload, WireLimits limits) {
     Fields f = Fields.of(Cbor.decode(payload, 0, payload.length, limits, "payload"), "payload");
     long version = f.integer("v");
@@ -42,6 +45,10 @@ final class MessageCodec {
           "protocol version " + version + " is not supported (this node speaks " + Header.VERSION + ")");
     }
     String type = f.text("t");
+    if (!Message.TYPES.contains(type)) {
+      // before the other header fields (docs/PROTOCOL.md §5 step 5): an unknown type wins over a bad id
+      throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
+    }
     MessageId id;
     try {
       id = MessageId.of(f.bytes("id", MessageId.BYTES));

@@ -27,7 +27,7 @@ final class Results {
       case Outcome.OutputTruncated t -> result("output-truncated", 0, t.output(), List.of(), t.usage());
       case Outcome.Refused r -> RequestHandler.error(ErrorCode.PROTOCOL_QUOTA, r.reason(),
           Optional.of(r.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
-      case Outcome.Invalid i -> RequestHandler.error(ErrorCode.WASM_MALFORMED, i.reason(), Optional.empty());
+      case Outcome.Invalid i -> RequestHandler.error(i.code(), i.reason(), Optional.empty());
     };
   }
 
