@@ -464,8 +464,9 @@ public sealed interface Message {
 
     static WasmValue read(Object item, String at) {
       if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type) {
-        if (TYPES.contains(type) && pair.get(1) instanceof Long bits) {
-          return new WasmValue(type, bits);
+        if (TYPES.contains(type) && pair.get(1) instanceof Long bits
+            && (type.equals("i64") || type.equals("f64") || bits >= Integer.MIN_VALUE && bits <= 0xFFFF_FFFFL)) {
+          return new WasmValue(type, bits); // 32-bit types: signed or unsigned form (docs/PROTOCOL.md §3 Values)
         }
         if (type.equals("bytes") && pair.get(1) instanceof byte[] data && data.length <= MAX_BYTES) {
           return bytes(data);
@@ -475,8 +476,8 @@ public sealed interface Message {
           return string(text);
         }
       }
-      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer], [\"bytes\", bytes] or"
-          + " [\"string\", text] of at most 1 MiB");
+      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer] (32-bit types: -2^31 to 2^32-1),"
+          + " [\"bytes\", bytes] or [\"string\", text] of at most 1 MiB");
     }
 
     @Override

@@ -277,8 +277,8 @@ public final class ReceiverCases {
         Reason.LIMIT, List.of()));
     Map<String, Object> wide = payload(header(32, Audience.ANY, signedAt), discover);
     wide.put("body", Map.of("x", java.util.Collections.nCopies(257, 0L)));
-    v.add(rejected("too-many-items", "A discover whose body holds an array of 257 items (UDP limit: 256).",
-        signPayload(client, wide), "udp", Reason.LIMIT, List.of()));
+    v.add(live(rejected("too-many-items", "A discover whose body holds an array of 257 items (UDP limit: 256).",
+        signPayload(client, wide), "udp", Reason.LIMIT, List.of()), Live.UDP));
     Map<String, Object> longText = payload(header(33, Audience.ANY, signedAt), discover);
     longText.put("body", Map.of("x", "x".repeat(65_537)));
     v.add(live(rejected("text-too-long", "A discover over HTTP whose body holds a text string of 65,537 bytes (HTTP"
@@ -345,8 +345,9 @@ public final class ReceiverCases {
         signPayload(client, zeroChain), "udp", Reason.MALFORMED, List.of()));
     Message values = new Execute(new LibraryTarget("math"), new Call("mix", List.of(WasmValue.i32(-5),
         new WasmValue("f32", 3225419776L), new WasmValue("i64", -1), WasmValue.f64(-2.5))));
-    v.add(valid("valid-call-values", "An execute calling mix(i32 -5, f32 -2.5, i64 -1, f64 -2.5): i32 and i64 travel"
-        + " signed, f32 bits as an unsigned 32-bit integer (3225419776), f64 bits as a signed 64-bit integer.",
+    v.add(valid("valid-call-values", "An execute calling mix(i32 -5, f32 -3.0, i64 -1, f64 -2.5): i32 and i64 travel"
+        + " signed, f32 bits as an unsigned 32-bit integer (3225419776), f64 bits as a signed 64-bit integer"
+        + " (-4610560118520545280).",
         sign(client, header(47, toNode, signedAt), values), "udp", true));
     Message command = new Execute(new LibraryTarget("hello"), new Message.Command(List.of("hello", "--name", "wörld"),
         Map.of("LANG", "C.UTF-8"), "input".getBytes(StandardCharsets.UTF_8)));
@@ -365,6 +366,13 @@ public final class ReceiverCases {
     Map<String, Object> badValueBody = new LinkedHashMap<>((Map<String, Object>) badValue.get("body"));
     badValueBody.put("run", Map.of("function", "add", "args", List.of(List.of("i32", "2"))));
     badValue.put("body", badValueBody);
+    Map<String, Object> wideValue = payload(header(62, toNode, signedAt), call);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> wideValueBody = new LinkedHashMap<>((Map<String, Object>) wideValue.get("body"));
+    wideValueBody.put("run", Map.of("function", "add", "args", List.of(List.of("i32", 1L << 32), List.of("i32", 0L))));
+    wideValue.put("body", wideValueBody);
+    v.add(rejected("value-out-of-range", "An execute whose i32 argument is 2^32: 32-bit values are -2^31 to 2^32-1.",
+        signPayload(client, wideValue), "udp", Reason.MALFORMED, List.of()));
     v.add(rejected("value-not-integer", "An execute whose argument is [\"i32\", \"2\"]: a number's value is an"
         + " integer.", signPayload(client, badValue), "udp", Reason.MALFORMED, List.of()));
 
