@@ -95,6 +95,27 @@ class ConformanceAgainstDaemonTest {
   }
 
   @Test
+  void executeErrorsCarryTheCodesOfTheSpec() {
+    var client = new org.weverywhere.net.BulkClient(
+        new org.weverywhere.protocol.MessageSigner(org.weverywhere.trust.Ed25519.generate()),
+        org.weverywhere.protocol.Verifier.of(java.time.Clock.systemUTC(), java.util.Optional.empty(), 1000),
+        java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30),
+        org.weverywhere.protocol.WireLimits.HTTP);
+    java.net.URI base = java.net.URI.create("http://127.0.0.1:" + httpPort);
+    var node = daemon.identity().nodeId();
+    var math = new org.weverywhere.protocol.Message.LibraryTarget("math");
+    var noSuch = org.junit.jupiter.api.Assertions.assertThrows(org.weverywhere.protocol.ProtocolException.class,
+        () -> client.request(base, node, new org.weverywhere.protocol.Message.Execute(math,
+            new org.weverywhere.protocol.Message.Call("nope", List.of()))));
+    assertTrue(noSuch.getMessage().contains("(WE2011)"), noSuch.getMessage());
+    var badArgs = org.junit.jupiter.api.Assertions.assertThrows(org.weverywhere.protocol.ProtocolException.class,
+        () -> client.request(base, node, new org.weverywhere.protocol.Message.Execute(math,
+            new org.weverywhere.protocol.Message.Call("add",
+                List.of(org.weverywhere.protocol.Message.WasmValue.i32(1))))));
+    assertTrue(badArgs.getMessage().contains("(WE2010)"), badArgs.getMessage());
+  }
+
+  @Test
   void aPeerThatDoesNotAnswerIsAOneLineFailure() {
     CliRun run = CliRun.of("conformance", "127.0.0.1:9", "--timeout", "0.2");
     assertEquals(1, run.status(), run.toString());
