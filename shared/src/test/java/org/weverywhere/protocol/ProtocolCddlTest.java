@@ -103,6 +103,57 @@ class ProtocolCddlTest {
     assertEquals(types, bodies, "Body must be the choice of every message type's body rule");
   }
 
+  /**
+   * What the Java encoder writes is declared by the schema: every key of every valid vector's
+   * payload and body is a key its CDDL rule names (a key the code sends and the spec does not
+   * document is drift, even though receivers would ignore it).
+   */
+  @Test
+  void everyKeyTheValidVectorsCarryIsDeclared() throws IOException {
+    var cases = new ReceiverCases(VectorKeys.fromSeed(VectorKeys.CLIENT_SEED), VectorKeys.fromSeed(VectorKeys.NODE_SEED),
+        org.weverywhere.trust.Fingerprint.of(VectorKeys.fromSeed(VectorKeys.NODE_SEED).getPublic()),
+        ProtocolVectors.SIGNED_AT, ProtocolVectors.NOW, n -> new MessageId(1, n)).all();
+    List<String> undeclared = new ArrayList<>();
+    int checked = 0;
+    for (ReceiverCases.Case c : cases) {
+      if (!(c.expect() instanceof ReceiverCases.Expect.Valid) || c.name().equals("valid-unknown-keys")) {
+        continue;
+      }
+      byte[] payload = ReceiverCases.payloadOf(c.wire());
+      @SuppressWarnings("unchecked")
+      var map = (java.util.Map<String, Object>) Cbor.decode(payload, 0, payload.length, WireLimits.HTTP, "payload");
+      Set<String> top = keysOf("Payload");
+      map.keySet().stream().filter(k -> !top.contains(k)).forEach(k -> undeclared.add(c.name() + ": " + k));
+      String type = (String) map.get("t");
+      Set<String> body = keysOf(type);
+      ((java.util.Map<?, ?>) map.get("body")).keySet().stream().filter(k -> !body.contains(k))
+          .forEach(k -> undeclared.add(c.name() + ": body." + k));
+      checked++;
+    }
+    assertTrue(checked >= 15, "valid vectors checked: " + checked);
+    assertEquals(List.of(), undeclared, "keys the code sends that docs/PROTOCOL.md's CDDL does not declare");
+  }
+
+  /** The member keys a map rule of the schema names at its first level. */
+  private static Set<String> keysOf(String rule) {
+    Set<String> keys = new TreeSet<>();
+    boolean found = false;
+    for (JsonNode r : ast) {
+      if (r.get("Name").asText().equals(rule)) {
+        found = true;
+        r.path("Properties").forEach(p -> {
+          if (p.has("Name") && !p.get("Name").asText().isEmpty()) {
+            keys.add(p.get("Name").asText());
+          }
+        });
+      }
+    }
+    if (!found) {
+      throw new AssertionError("no rule '" + rule + "' in the schema");
+    }
+    return keys;
+  }
+
   /** Every rule a part of the AST refers to: {@code {"Type": "group", "Value": "Name"}}, or a bare type name. */
   private static void references(JsonNode node, Set<String> into) {
     if (node.isObject()) {

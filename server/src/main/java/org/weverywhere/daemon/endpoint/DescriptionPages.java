@@ -59,6 +59,20 @@ final class DescriptionPages {
     if (size.applyAsInt(whole) <= limit) {
       return whole;
     }
+    Message typed = fitted(whole, cursor, limit, size, httpPort);
+    if (!(typed instanceof Message.ErrorReply) || whole.libraries().stream().allMatch(l -> l.functions().isEmpty())) {
+      return typed;
+    }
+    // not even one library fits with its typed functions: the page goes without them, the text
+    // exports stay (docs/PROTOCOL.md §4), rather than sending the client to HTTP
+    Message.Description untyped = new Message.Description(whole.host(), whole.libraries().stream()
+        .map(l -> new Message.Library(l.name(), l.version(), l.sha256(), l.size(), l.exports())).toList(),
+        whole.services(), whole.next());
+    return size.applyAsInt(untyped) <= limit ? untyped : fitted(untyped, cursor, limit, size, httpPort);
+  }
+
+  private static Message fitted(Message.Description whole, Optional<String> cursor, int limit,
+      ToIntFunction<Message> size, int httpPort) {
     List<Message.Library> libraries = whole.libraries();
     int fits = -1; // the largest count that fits, found by bisection: sizes grow with the count
     int low = 0;
