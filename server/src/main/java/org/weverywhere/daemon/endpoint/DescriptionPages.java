@@ -59,16 +59,21 @@ final class DescriptionPages {
     if (size.applyAsInt(whole) <= limit) {
       return whole;
     }
-    Message typed = fitted(whole, cursor, limit, size, httpPort);
-    if (!(typed instanceof Message.ErrorReply) || whole.libraries().stream().allMatch(l -> l.functions().isEmpty())) {
-      return typed;
-    }
-    // not even one library fits with its typed functions: the page goes without them, the text
-    // exports stay (docs/PROTOCOL.md §4), rather than sending the client to HTTP
+    // as many libraries as fit without their typed functions (the text exports say the same to
+    // people), with the functions too when those libraries still fit with them (docs/PROTOCOL.md §4)
     Message.Description untyped = new Message.Description(whole.host(), whole.libraries().stream()
         .map(l -> new Message.Library(l.name(), l.version(), l.sha256(), l.size(), l.exports())).toList(),
         whole.services(), whole.next());
-    return size.applyAsInt(untyped) <= limit ? untyped : fitted(untyped, cursor, limit, size, httpPort);
+    Message page = size.applyAsInt(untyped) <= limit ? untyped : fitted(untyped, cursor, limit, size, httpPort);
+    if (page instanceof Message.Description fitted) {
+      int count = fitted.libraries().size();
+      Message.Description typed = new Message.Description(fitted.host(), whole.libraries().subList(0, count),
+          fitted.services(), fitted.next());
+      if (size.applyAsInt(typed) <= limit) {
+        return typed;
+      }
+    }
+    return page;
   }
 
   private static Message fitted(Message.Description whole, Optional<String> cursor, int limit,

@@ -68,7 +68,7 @@ class DescriptionPagesTest {
   }
 
   @Test
-  void aLibraryThatFitsOnlyWithoutItsTypedFunctionsGoesWithoutThem() {
+  void aUdpPageHoldsAsManyLibrariesAsFitUntypedAndTheirFunctionsOnlyIfTheyStillFit() {
     Message.Library plain = library(1, 8);
     List<Message.Function> functions = IntStream.range(0, 8).mapToObj(i -> new Message.Function("f" + i,
         List.of("i32", "i32"), List.of("i32"), List.of("left", "right"))).toList();
