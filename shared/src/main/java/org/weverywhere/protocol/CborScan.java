@@ -110,11 +110,19 @@ final class CborScan {
 
   /** Text must be UTF-8: the parser would put replacement characters in silently. */
   private static void utf8(byte[] bytes, int at, int length, String what) {
+    int end = at + length;
+    int i = at;
+    while (i < end && bytes[i] >= 0) {
+      i++; // ASCII, as nearly every key and name is: nothing to decode
+    }
+    if (i == end) {
+      return;
+    }
     try {
       java.nio.charset.StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes, at, length));
+          .decode(java.nio.ByteBuffer.wrap(bytes, i, end - i));
     } catch (java.nio.charset.CharacterCodingException bad) {
       throw new ProtocolException(Reason.MALFORMED, what + ": a text string is not valid UTF-8", bad);
     }
