@@ -13,12 +13,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.weverywhere.protocol.Message.Call;
-import org.weverywhere.protocol.Message.Execute;
-import org.weverywhere.protocol.Message.LibraryTarget;
-import org.weverywhere.protocol.Message.WasmValue;
-import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 
 /**
