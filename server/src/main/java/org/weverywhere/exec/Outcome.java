@@ -58,11 +58,23 @@ public sealed interface Outcome {
    * Not started: the module cannot run here, or the request does not fit the module.
    *
    * @param code what kind of problem: {@link ErrorCode#WASM_MALFORMED} unless a more precise one
-   *     applies (a host limit, an unsupported proposal, a compile bound)
+   *     applies (a missing function, a bad argument, a host limit, an unsupported proposal, a
+   *     compile bound)
    */
   record Invalid(ErrorCode code, String reason) implements Outcome {
+    /** An invalid module or request that is not one of the call errors below: WE2003. */
     public Invalid(String reason) {
       this(ErrorCode.WASM_MALFORMED, reason);
+    }
+
+    /** The function asked for is not exported (WE2011). */
+    public static Invalid noFunction(String reason) {
+      return new Invalid(ErrorCode.WASM_NO_FUNCTION, reason);
+    }
+
+    /** The arguments do not fit the function's parameters (WE2010). */
+    public static Invalid badArgument(String reason) {
+      return new Invalid(ErrorCode.WASM_BAD_ARGUMENT, reason);
     }
 
     public Usage usage() {

@@ -135,15 +135,15 @@ final class Preflight {
   static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
     Optional<Export> export = info.exportedFunction(call.function());
     if (export.isEmpty()) {
-      return invalid("the module exports no function '" + call.function() + "'");
+      return new Checked.Failed<>(Outcome.Invalid.noFunction("the module exports no function '" + call.function() + "'"));
     }
     FuncType type = ((ExternType.Function) export.get().type()).type();
     // the types callers pass: byte strings where the metadata declares them (docs/SERVICES.md)
     CallSignature declared = CallSignature.of(info, call.function()).orElseThrow();
     List<String> given = call.args().stream().map(CallValue::typeName).toList();
     if (!given.equals(declared.params())) {
-      return invalid(
-          call.function() + " takes " + names(declared.params()) + ", but the call passes " + names(given));
+      return new Checked.Failed<>(Outcome.Invalid.badArgument(
+          call.function() + " takes " + names(declared.params()) + ", but the call passes " + names(given)));
     }
     for (ValueType result : type.results()) {
       if (result == ValueType.V128 || result.isReference()) {

@@ -128,6 +128,11 @@ abstract class ExecutorContractTest {
     assertEquals("the module exports no function 'sub'", missing.reason());
     var reactor = expect(Outcome.Invalid.class, command("math", ANONYMOUS));
     assertTrue(reactor.reason().contains("without _start"), reactor.reason());
+    // the codes the error reply carries (docs/PROTOCOL.md §4): bad arguments, no such function, the rest
+    assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, wrongType.code());
+    assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, tooFew.code());
+    assertEquals(org.weverywhere.ErrorCode.WASM_NO_FUNCTION, missing.code());
+    assertEquals(org.weverywhere.ErrorCode.WASM_MALFORMED, reactor.code());
   }
 
   @Test
@@ -466,6 +471,10 @@ abstract class ExecutorContractTest {
     try (KeptInstance kv = keep("kv", ANONYMOUS)) {
       assertEquals("the module exports no function 'nope'",
           expect(Outcome.Invalid.class, kv.call("nope", List.of())).reason());
+      assertEquals(org.weverywhere.ErrorCode.WASM_NO_FUNCTION, expect(Outcome.Invalid.class, kv.call("nope",
+          List.of())).code());
+      assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, expect(Outcome.Invalid.class, kv.call("put",
+          List.of(new I32(1)))).code());
       assertEquals("put takes (i64, i64), but the call passes (i32)",
           expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).reason());
       assertEquals(List.of(new I32(0)), returned(kv.call("count", List.of())));

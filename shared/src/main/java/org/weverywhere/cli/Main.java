@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       ConfigCommand.class,
       CtlCommand.class,
       EventsCommand.class,
+      ConformanceCommand.class,
       HelpCommand.class
     },
     footerHeading = "%nExamples:%n",

@@ -351,12 +351,22 @@ final class RunCommand implements Callable<Integer> {
         .findFirst()
         .orElseThrow(() -> new CommandException(ErrorCode.STORE_NOT_FOUND, peer.label() + " offers no library '"
             + target + "'"));
-    List<FunctionSignature> functions = library.exports().stream()
-        .flatMap(e -> FunctionSignature.parse(e).stream()).toList();
+    List<FunctionSignature> functions = signatures(library);
     return functions.stream().filter(f -> f.name().equals(function)).findFirst()
         .orElseThrow(() -> new CommandException(ErrorCode.WASM_NO_FUNCTION, "library " + library.name() + " on "
             + peer.label() + " exports no function '" + function + "'; it exports: "
             + String.join(", ", functions.stream().map(FunctionSignature::name).toList())));
+  }
+
+  /**
+   * A described library's functions: the typed form when the daemon sends it (feature
+   * typed-exports, docs/PROTOCOL.md §4), else parsed from the text form of older daemons.
+   */
+  static List<FunctionSignature> signatures(Message.Library library) {
+    return library.functions().isEmpty()
+        ? library.exports().stream().flatMap(e -> FunctionSignature.parse(e).stream()).toList()
+        : library.functions().stream()
+            .map(f -> new FunctionSignature(f.name(), new CallSignature(f.params(), f.results()))).toList();
   }
 
   /** The daemon named by --peer, else the first to answer (that offers the library, for a library). */

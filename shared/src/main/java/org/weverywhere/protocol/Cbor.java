@@ -97,7 +97,7 @@ final class Cbor {
     if (length == 0) {
       throw new ProtocolException(Reason.TRUNCATED, what + " is empty");
     }
-    CborScan.check(bytes, offset, length, what);
+    CborScan.checkPayload(bytes, offset, length, what);
     try (CBORParser p = FACTORY.createParser(bytes, offset, length)) {
       JsonToken first = p.nextToken();
       if (first == null) {

@@ -36,12 +36,22 @@ public sealed interface Message {
     }
   }
 
-  /** A daemon's presence: its name, HTTP port, and what it offers. Signed by the host key. */
-  record Announce(String name, int httpPort, List<String> libraries, List<String> services) implements Message {
+  /**
+   * A daemon's presence: its name, HTTP port, and what it offers. Signed by the host key.
+   * {@code features} names the optional protocol features it implements (docs/PROTOCOL.md §8);
+   * none is sent as no key, so an announce without features is byte for byte what it was.
+   */
+  record Announce(String name, int httpPort, List<String> libraries, List<String> services, List<String> features)
+      implements Message {
     public Announce {
       Objects.requireNonNull(name, "name");
       libraries = List.copyOf(libraries);
       services = List.copyOf(services);
+      features = List.copyOf(features);
+    }
+
+    public Announce(String name, int httpPort, List<String> libraries, List<String> services) {
+      this(name, httpPort, libraries, services, List.of());
     }
 
     public String type() {
@@ -49,11 +59,20 @@ public sealed interface Message {
     }
 
     public Map<String, Object> body() {
-      return Map.of("name", name, "http", (long) httpPort, "libraries", libraries, "services", services);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("name", name);
+      body.put("http", (long) httpPort);
+      body.put("libraries", libraries);
+      body.put("services", services);
+      if (!features.isEmpty()) {
+        body.put("features", features);
+      }
+      return body;
     }
 
     static Announce read(Fields f) {
-      return new Announce(f.text("name"), f.uint("http", 65535), f.texts("libraries"), f.texts("services"));
+      return new Announce(f.text("name"), f.uint("http", 65535), f.texts("libraries"), f.texts("services"),
+          f.has("features") ? f.texts("features") : List.of());
     }
   }
 
@@ -147,14 +166,33 @@ public sealed interface Message {
     }
   }
 
-  /** One library a host offers. */
-  record Library(String name, String version, byte[] sha256, long size, List<String> exports) {
+  /**
+   * One library a host offers. {@code exports} is the old human-readable form ({@code "add (i32,
+   * i32) -> i32"}), kept for old clients; {@code functions} the same functions with their types as
+   * data, which a client uses to type arguments (absent from older daemons: empty).
+   */
+  record Library(String name, String version, byte[] sha256, long size, List<String> exports,
+      List<Function> functions) {
     public Library {
       exports = List.copyOf(exports);
+      functions = List.copyOf(functions);
+    }
+
+    public Library(String name, String version, byte[] sha256, long size, List<String> exports) {
+      this(name, version, sha256, size, exports, List.of());
     }
 
     Map<String, Object> toMap() {
-      return Map.of("name", name, "version", version, "sha256", sha256, "size", size, "exports", exports);
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("name", name);
+      map.put("version", version);
+      map.put("sha256", sha256);
+      map.put("size", size);
+      map.put("exports", exports);
+      if (!functions.isEmpty()) {
+        map.put("functions", functions.stream().map(Function::toMap).toList());
+      }
+      return map;
     }
 
     static Library read(Fields f) {
@@ -162,7 +200,64 @@ public sealed interface Message {
       if (size < 0) {
         throw Fields.malformed(f.path() + ".size", "a non-negative integer");
       }
-      return new Library(f.text("name"), f.text("version"), f.bytes("sha256", 32), size, f.texts("exports"));
+      List<Function> functions = f.has("functions")
+          ? f.list("functions", (item, at) -> Function.read(Fields.of(item, at))) : List.of();
+      return new Library(f.text("name"), f.text("version"), f.bytes("sha256", 32), size, f.texts("exports"),
+          functions);
+    }
+  }
+
+  /**
+   * An exported function as callers see it: value type names ({@code i32}, {@code i64}, {@code
+   * f32}, {@code f64}, or {@code bytes}/{@code string} where the module's metadata declares a byte
+   * string), and the parameters' names when the metadata gives them (empty otherwise).
+   */
+  record Function(String name, List<String> params, List<String> results, List<String> paramNames) {
+    /** The value types a function's signature may name. */
+    public static final List<String> VALUE_TYPES = List.of("i32", "i64", "f32", "f64", "bytes", "string");
+
+    public Function {
+      Objects.requireNonNull(name, "name");
+      params = List.copyOf(params);
+      results = List.copyOf(results);
+      paramNames = List.copyOf(paramNames);
+      if (!paramNames.isEmpty() && paramNames.size() != params.size()) {
+        throw new IllegalArgumentException(name + ": " + paramNames.size() + " parameter names for "
+            + params.size() + " parameters");
+      }
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> map = new LinkedHashMap<>();
+      map.put("name", name);
+      map.put("params", params);
+      map.put("results", results);
+      if (!paramNames.isEmpty()) {
+        map.put("param-names", paramNames);
+      }
+      return map;
+    }
+
+    static Function read(Fields f) {
+      List<String> params = f.texts("params");
+      List<String> results = f.texts("results");
+      for (String type : params) {
+        checkType(type, f.path() + ".params");
+      }
+      for (String type : results) {
+        checkType(type, f.path() + ".results");
+      }
+      List<String> names = f.has("param-names") ? f.texts("param-names") : List.of();
+      if (!names.isEmpty() && names.size() != params.size()) {
+        throw Fields.malformed(f.path() + ".param-names", "one name per parameter (" + params.size() + ")");
+      }
+      return new Function(f.text("name"), params, results, names);
+    }
+
+    private static void checkType(String type, String at) {
+      if (!VALUE_TYPES.contains(type)) {
+        throw Fields.malformed(at, "value types (" + String.join(", ", VALUE_TYPES) + "), not '" + type + "'");
+      }
     }
   }
 
@@ -386,8 +481,9 @@ public sealed interface Message {
 
     static WasmValue read(Object item, String at) {
       if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type) {
-        if (TYPES.contains(type) && pair.get(1) instanceof Long bits) {
-          return new WasmValue(type, bits);
+        if (TYPES.contains(type) && pair.get(1) instanceof Long bits
+            && (type.equals("i64") || type.equals("f64") || bits >= Integer.MIN_VALUE && bits <= 0xFFFF_FFFFL)) {
+          return new WasmValue(type, bits); // 32-bit types: signed or unsigned form (docs/PROTOCOL.md §3 Values)
         }
         if (type.equals("bytes") && pair.get(1) instanceof byte[] data && data.length <= MAX_BYTES) {
           return bytes(data);
@@ -397,8 +493,8 @@ public sealed interface Message {
           return string(text);
         }
       }
-      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer], [\"bytes\", bytes] or"
-          + " [\"string\", text] of at most 1 MiB");
+      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer] (32-bit types: -2^31 to 2^32-1),"
+          + " [\"bytes\", bytes] or [\"string\", text] of at most 1 MiB");
     }
 
     @Override

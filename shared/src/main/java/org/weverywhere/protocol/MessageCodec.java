@@ -34,7 +34,8 @@ final class MessageCodec {
   }
 
   /**
-   * The header and body in {@code payload}; the version is checked before anything else. Any
+   * The header and body in {@code payload}, checked in the order of docs/PROTOCOL.md §5 step 5:
+   * version, type, then the other header fields in the order of the CDDL, then the body. Any
    * bytes end in a value or a {@link ProtocolException}: the readers are written to throw nothing
    * else (SignedPayloadFuzzTest checks them with signed arbitrary payloads), and should one of them
    * still slip, its exception is reported as a malformed message here rather than ending the
@@ -58,6 +59,10 @@ final class MessageCodec {
           "protocol version " + version + " is not supported (this node speaks " + Header.VERSION + ")");
     }
     String type = f.text("t");
+    if (!Message.TYPES.contains(type)) {
+      // before the other header fields (docs/PROTOCOL.md §5 step 5): an unknown type wins over a bad id
+      throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
+    }
     MessageId id = MessageId.read(f.raw("id"), "payload.id");
     long ms = f.integer("ts");
     if (ms < 0) {

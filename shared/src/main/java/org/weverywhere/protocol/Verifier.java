@@ -9,10 +9,10 @@ import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 
 /**
- * Decides whether received bytes are a message to act on. Checks, in this order (the first failure
- * is the reason reported): size, envelope structure and nesting/length limits, algorithm,
- * signature, version and payload schema, timestamp window, audience, signed before a restart,
- * replay.
+ * Decides whether received bytes are a message to act on. Checks, in the order of the steps of
+ * docs/PROTOCOL.md §5 (the first failure is the reason reported): size, envelope walk and shape,
+ * algorithm, header form, signature, payload walk and limits, version, type, header fields, body,
+ * timestamp window, audience, signed before a restart, replay.
  *
  * <p>The replay cache is consulted last so that only messages that passed every other check take
  * a place in it.

@@ -83,4 +83,23 @@ class FunctionSignatureTest {
     WasmValue parsed = f.arguments(List.of(Double.toString(value))).getFirst();
     assertEquals(Double.toString(value), FunctionSignature.show(parsed));
   }
+
+  @Test
+  void aDescribedLibraryIsTypedFromItsFunctionsWhenTheDaemonSendsThem() {
+    // the text form says something else on purpose: the typed form wins
+    var typed = new org.weverywhere.protocol.Message.Library("text", "1", new byte[32], 10,
+        java.util.List.of("concat (i32, i32) -> i32"),
+        java.util.List.of(new org.weverywhere.protocol.Message.Function("concat", java.util.List.of("string", "string"),
+            java.util.List.of("string"), java.util.List.of("left", "right"))));
+    var signatures = RunCommand.signatures(typed);
+    org.junit.jupiter.api.Assertions.assertEquals(1, signatures.size());
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("string", "string"),
+        signatures.get(0).type().params());
+    org.junit.jupiter.api.Assertions.assertEquals("Hello",
+        signatures.get(0).arguments(java.util.List.of("Hello", "x")).get(0).text());
+    var old = new org.weverywhere.protocol.Message.Library("math", "1", new byte[32], 10,
+        java.util.List.of("add (i32, i32) -> i32"));
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("i32", "i32"),
+        RunCommand.signatures(old).get(0).type().params());
+  }
 }

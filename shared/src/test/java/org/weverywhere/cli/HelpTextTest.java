@@ -20,7 +20,7 @@ class HelpTextTest {
   private static final Path APPROVED = Path.of("src/test/resources/org/weverywhere/cli");
 
   @ParameterizedTest(name = "weverywhere {0} --help")
-  @ValueSource(strings = {"", "inspect", "sign", "peers", "libraries", "describe", "fetch", "run", "services", "call", "top", "keygen", "groups", "config", "config extract", "config check", "ctl", "ctl status", "ctl set", "ctl group", "ctl group add-key", "ctl drain", "ctl service", "events"})
+  @ValueSource(strings = {"", "inspect", "sign", "peers", "libraries", "describe", "fetch", "run", "services", "call", "top", "keygen", "groups", "config", "config extract", "config check", "ctl", "ctl status", "ctl set", "ctl group", "ctl group add-key", "ctl drain", "ctl service", "events", "conformance"})
   void helpMatchesItsApprovedText(String command) throws IOException {
     List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
     args.add("--help");

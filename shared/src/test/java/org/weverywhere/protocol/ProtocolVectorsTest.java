@@ -51,7 +51,8 @@ class ProtocolVectorsTest {
       case "http" -> WireLimits.HTTP;
       default -> throw new IllegalArgumentException("unknown transport in " + file);
     };
-    Verifier verifier = new Verifier(clock, window, new ReplayCache(window, 1000), node);
+    int capacity = receiver.has("replayCapacity") ? receiver.get("replayCapacity").asInt() : 1000;
+    Verifier verifier = new Verifier(clock, window, new ReplayCache(window, capacity), node);
     for (JsonNode before : vector.get("acceptedBefore")) {
       verifier.verify(HexFormat.of().parseHex(before.asText()), limits);
     }
@@ -61,11 +62,36 @@ class ProtocolVectorsTest {
       SignedMessage message = verifier.verify(wire, limits);
       assertEquals(expect.get("type").asText(), message.message().type());
       assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
+      authorizer(receiver).ifPresent(groups -> groups.authorize(message));
+    } else if (expect.get("outcome").asText().equals("refused")) {
+      // verified, then refused after the verifier: by authorisation here, or by the daemon (WE5013)
+      SignedMessage message = verifier.verify(wire, limits);
+      Authorizer groups = authorizer(receiver).orElseThrow(() -> new AssertionError(file + ": a refused case"
+          + " names the receiver's privileges"));
+      String code = expect.get("code").asText();
+      if (ProtocolException.Reason.of(code).filter(r -> r == ProtocolException.Reason.NOT_PERMITTED
+          || r == ProtocolException.Reason.NOT_MEMBER).isPresent()) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> groups.authorize(message));
+        assertEquals(code, e.code().code(), e.getMessage());
+      } else {
+        groups.authorize(message); // the daemon's own check comes after: see the server's ConformanceTest
+      }
     } else {
       ProtocolException e = assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
       assertEquals(expect.get("reason").asText(), e.reason().name(), e.getMessage());
       assertEquals(expect.get("code").asText(), e.code().code());
     }
+  }
+
+  /** The receiver's authorisation when the vector names it: every key anonymous, with these privileges. */
+  private static Optional<Authorizer> authorizer(JsonNode receiver) {
+    if (!receiver.has("anonymousPrivileges")) {
+      return Optional.empty();
+    }
+    java.util.Set<org.weverywhere.trust.Privilege> granted = new java.util.HashSet<>();
+    receiver.get("anonymousPrivileges").forEach(p -> granted.add(org.weverywhere.trust.Privilege.parse(p.asText())));
+    return Optional.of(new Authorizer(org.weverywhere.trust.Membership::anonymous,
+        java.util.Map.of(org.weverywhere.trust.SignatureGroup.ANONYMOUS, granted)));
   }
 
   /** The files are what the generator makes today: the encoder is deterministic and nobody hand-edited them. */

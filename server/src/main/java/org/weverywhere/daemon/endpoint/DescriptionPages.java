@@ -59,6 +59,25 @@ final class DescriptionPages {
     if (size.applyAsInt(whole) <= limit) {
       return whole;
     }
+    // as many libraries as fit without their typed functions (the text exports say the same to
+    // people), with the functions too when those libraries still fit with them (docs/PROTOCOL.md §4)
+    Message.Description untyped = new Message.Description(whole.host(), whole.libraries().stream()
+        .map(l -> new Message.Library(l.name(), l.version(), l.sha256(), l.size(), l.exports())).toList(),
+        whole.services(), whole.next());
+    Message page = size.applyAsInt(untyped) <= limit ? untyped : fitted(untyped, cursor, limit, size, httpPort);
+    if (page instanceof Message.Description fitted) {
+      int count = fitted.libraries().size();
+      Message.Description typed = new Message.Description(fitted.host(), whole.libraries().subList(0, count),
+          fitted.services(), fitted.next());
+      if (size.applyAsInt(typed) <= limit) {
+        return typed;
+      }
+    }
+    return page;
+  }
+
+  private static Message fitted(Message.Description whole, Optional<String> cursor, int limit,
+      ToIntFunction<Message> size, int httpPort) {
     List<Message.Library> libraries = whole.libraries();
     int fits = -1; // the largest count that fits, found by bisection: sizes grow with the count
     int low = 0;

@@ -44,6 +44,9 @@ import org.weverywhere.wasm.ExternType;
  * did. Every refusal is an {@code error} reply with a stable code, never silence.
  */
 public final class RequestHandler {
+  /** The optional protocol features this daemon implements, announced (docs/PROTOCOL.md §8). */
+  public static final List<String> FEATURES = List.of("paged-describe", "typed-exports");
+
   private final String name;
   private final int httpPort;
   private final Supplier<Authorizer> authorizer;
@@ -84,7 +87,8 @@ public final class RequestHandler {
   /** This daemon's presence, as sent on start, periodically and in answer to discover. */
   public Message.Announce announce() {
     return new Message.Announce(name, httpPort, libraries.list().stream().map(Library::name).distinct().toList(),
-        services.snapshot().stream().filter(s -> s.state() == ServiceState.RUNNING).map(ServiceSnapshot::name).toList());
+        services.snapshot().stream().filter(s -> s.state() == ServiceState.RUNNING).map(ServiceSnapshot::name).toList(),
+        FEATURES);
   }
 
   /** The reply to {@code request}, or empty for a message that is not a request (announce, bye...). */
@@ -249,12 +253,27 @@ public final class RequestHandler {
   }
 
   private static Message.Library library(Library library) {
-    List<String> exports = library.info().exports().stream()
+    List<Message.Function> functions = library.info().exports().stream()
         .filter(e -> e.type() instanceof ExternType.Function)
-        .map(e -> e.name() + " " + CallSignature.of(library.info(), e.name()).orElseThrow())
+        .map(e -> function(library, e.name()))
+        .toList();
+    // the old text form stays for clients that predate "functions" (docs/PROTOCOL.md §4)
+    List<String> exports = functions.stream()
+        .map(f -> f.name() + " " + new CallSignature(f.params(), f.results()))
         .toList();
     return new Message.Library(library.name(), library.version(), HexFormat.of().parseHex(library.sha256()),
-        library.size(), exports);
+        library.size(), exports, functions);
+  }
+
+  /** One export's signature as data, with its parameters' names where the metadata gives one each. */
+  private static Message.Function function(Library library, String name) {
+    CallSignature signature = CallSignature.of(library.info(), name).orElseThrow();
+    List<String> names = library.info().metadata()
+        .map(m -> m.functions().get(name))
+        .map(doc -> doc.params().stream().map(org.weverywhere.wasm.ModuleMetadata.Value::name).toList())
+        .filter(given -> given.size() == signature.params().size() && given.stream().noneMatch(String::isBlank))
+        .orElse(List.of());
+    return new Message.Function(name, signature.params(), signature.results(), names);
   }
 
   private Answer fetch(Message.Fetch fetch, Requester requester, SignedMessage request, Transport transport) {

@@ -290,7 +290,8 @@ public final class UdpEndpoint implements AutoCloseable {
     if (reply.get() instanceof Message.Announce announce) {
       while (wire.length > limit && !announce.libraries().isEmpty()) {
         announce = new Message.Announce(announce.name(), announce.httpPort(),
-            announce.libraries().subList(0, announce.libraries().size() / 2), announce.services());
+            announce.libraries().subList(0, announce.libraries().size() / 2), announce.services(),
+            announce.features());
         wire = host.sign(header, announce);
       }
     }
@@ -344,7 +345,7 @@ public final class UdpEndpoint implements AutoCloseable {
       byte[] wire = host.sign(Header.fresh(Audience.ANY, clock.instant()), message);
       if (wire.length > WireLimits.UDP_DATAGRAM_BYTES && message instanceof Message.Announce a) {
         wire = host.sign(Header.fresh(Audience.ANY, clock.instant()),
-            new Message.Announce(a.name(), a.httpPort(), List.of(), a.services()));
+            new Message.Announce(a.name(), a.httpPort(), List.of(), a.services(), a.features()));
       }
       try {
         listener.replyFrom().send(ByteBuffer.wrap(wire), new InetSocketAddress(listener.group(), settings.port()));

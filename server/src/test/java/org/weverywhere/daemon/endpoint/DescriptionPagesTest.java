@@ -68,6 +68,26 @@ class DescriptionPagesTest {
   }
 
   @Test
+  void aUdpPageHoldsAsManyLibrariesAsFitUntypedAndTheirFunctionsOnlyIfTheyStillFit() {
+    Message.Library plain = library(1, 8);
+    List<Message.Function> functions = IntStream.range(0, 8).mapToObj(i -> new Message.Function("f" + i,
+        List.of("i32", "i32"), List.of("i32"), List.of("left", "right"))).toList();
+    var typed = new Message.Library(plain.name(), plain.version(), plain.sha256(), plain.size(), plain.exports(),
+        functions);
+    var whole = new Message.Description(Map.of(), List.of(typed), List.of());
+    int limit = size(new Message.Description(Map.of(), List.of(plain), List.of())) + 8;
+    assertTrue(size(whole) > limit, "the typed library alone is over the limit");
+    var page = assertInstanceOf(Message.Description.class,
+        DescriptionPages.fit(whole, Optional.empty(), limit, DescriptionPagesTest::size, 22341));
+    assertEquals(List.of(plain.exports()), page.libraries().stream().map(Message.Library::exports).toList());
+    assertEquals(List.of(), page.libraries().getFirst().functions(), "functions left out, exports kept");
+    // and one that fits with them keeps them
+    var roomy = assertInstanceOf(Message.Description.class,
+        DescriptionPages.fit(whole, Optional.empty(), 1200, DescriptionPagesTest::size, 22341));
+    assertEquals(functions, roomy.libraries().getFirst().functions());
+  }
+
+  @Test
   void theFirstPageMayCarryOnlyTheHostFactsAndTheNextStartsAtTheBeginning() {
     var whole = new Message.Description(Map.of("cores", 2L, "ram-bytes", 1L << 34), List.of(library(1, 30)),
         List.of());

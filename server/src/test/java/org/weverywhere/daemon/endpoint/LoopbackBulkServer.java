@@ -7,20 +7,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.Optional;
-import org.weverywhere.ErrorCode;
-import org.weverywhere.protocol.Header;
-import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.ProtocolException;
-import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.WireLimits;
 
 /**
  * The daemon's HTTP bulk channel for tests that run its beans under Weld SE, where Liberty does not
  * serve {@link BulkResource}: the JDK's HTTP server on 127.0.0.1 hands each body to the same verifier,
- * request handler and signer, with the same answers (200 signed reply, 400 unverifiable, 413 too large).
+ * request handler and signer, with the same answers ({@link BulkAnswer}: 200 signed reply, 400 unverifiable, 413
+ * too large; 415 for another Content-Type).
  */
 public final class LoopbackBulkServer implements AutoCloseable {
   private final HttpServer server;
@@ -78,28 +71,17 @@ public final class LoopbackBulkServer implements AutoCloseable {
       exchange.sendResponseHeaders(405, -1);
       return;
     }
-    int limit = WireLimits.HTTP.maxMessageBytes();
     byte[] bytes;
     try (InputStream body = exchange.getRequestBody()) {
-      bytes = body.readNBytes(limit + 1);
+      bytes = body.readNBytes(WireLimits.HTTP.maxMessageBytes() + 1);
     }
-    if (bytes.length > limit) {
-      exchange.sendResponseHeaders(413, -1);
+    if (!String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).startsWith(BulkResource.MEDIA_TYPE)) {
+      exchange.sendResponseHeaders(415, -1); // as JAX-RS answers a body its @Consumes does not take
       return;
     }
-    SignedMessage request;
-    try {
-      request = endpoints.verifier().verify(bytes, WireLimits.HTTP);
-    } catch (ProtocolException refused) {
-      send(exchange, 400, "text/plain", (refused.code().code() + " " + refused.getMessage() + "\n")
-          .getBytes(StandardCharsets.UTF_8));
-      return;
-    }
-    Message reply = endpoints.handler().handle(request, RequestHandler.Transport.HTTP)
-        .orElseGet(() -> RequestHandler.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE,
-            request.message().type() + " is not a request", Optional.empty()));
-    send(exchange, 200, BulkResource.MEDIA_TYPE,
-        endpoints.signer().sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply));
+    BulkAnswer answer = BulkAnswer.of(endpoints.verifier(), endpoints.handler(), endpoints.signer(), bytes);
+    exchange.getResponseHeaders().set(BulkAnswer.VERSIONS_HEADER, BulkAnswer.VERSIONS);
+    send(exchange, answer.status(), answer.contentType(), answer.body());
   }
 
   private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {

@@ -99,6 +99,26 @@ class DaemonIT {
   }
 
   @Test
+  void unverifiableBodiesGetTheStatusesOfTheSpec() throws Exception {
+    // docs/PROTOCOL.md §1 "HTTP answers", on the real JAX-RS resource: 400 with one WEnnnn line, 415 for
+    // another media type, and the versions spoken on every answer
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(BASE.resolve(BulkClient.PATH))
+        .timeout(Duration.ofSeconds(20)).header("Content-Type", BulkClient.MEDIA_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xd2, (byte) 0x84})).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, garbage.statusCode(), garbage.body());
+    assertTrue(garbage.body().matches("WE5002 .*\n"), garbage.body());
+    assertTrue(garbage.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), garbage.headers()
+        .toString());
+    assertEquals(Optional.of("1"), garbage.headers().firstValue("WEverywhere-Versions"));
+    HttpResponse<String> text = http.send(HttpRequest.newBuilder(BASE.resolve(BulkClient.PATH))
+        .timeout(Duration.ofSeconds(20)).header("Content-Type", "text/plain")
+        .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(415, text.statusCode(), text.body());
+  }
+
+  @Test
   void readinessSaysUpWithTheNodeId() throws Exception {
     HttpResponse<String> ready = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(BASE.resolve("/health/ready"))
