@@ -31,7 +31,8 @@ class ExecutionConfigurationTest {
     assertEquals(2, quotas.host().cores());
     assertEquals(new GroupQuota(1, 256L << 20, 256L << 20, Duration.ofSeconds(30), 64L << 20),
         quotas.groups().get("friends"), "no group's disk quota passes the host's");
-    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(30), 64L << 20), quotas.groups().get("operators"));
+    assertEquals(new GroupQuota(2, 1L << 30, 512L << 20, Duration.ofSeconds(30), 64L << 20), quotas.groups().get("operators"),
+        "one execution's memory: the group's shared by its cores, so both slots can run at once");
     assertEquals(new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20), quotas.groups().get("anonymous"),
         "anonymous keeps its conservative sample defaults");
   }
@@ -61,7 +62,7 @@ class ExecutionConfigurationTest {
     keys.write(org.weverywhere.trust.Ed25519.generate(), false);
     Files.delete(keys.privateKey()); // groups hold public keys only
     var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
-    assertEquals(new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofMinutes(1), 256L << 20), quotas.groups().get("team"),
+    assertEquals(new GroupQuota(2, 1L << 30, 512L << 20, Duration.ofMinutes(1), 256L << 20), quotas.groups().get("team"),
         "the default wall-clock timeout bounds its CPU time");
   }
 }
