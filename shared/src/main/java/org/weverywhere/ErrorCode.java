@@ -54,6 +54,10 @@ public enum ErrorCode {
   PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
   PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
   PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
+  PROTOCOL_INTERNAL("WE5050", "the daemon failed while handling a request; it counted the failure and goes on"),
+  PROTOCOL_BODY_BUDGET("WE5051", "unverified request bodies fill their memory budget, or one source sends too many large ones; retry later"),
+  PROTOCOL_GROUP_BUSY("WE5052", "the requester's Signature Group holds its fair share of the daemon's request slots"),
+  PROTOCOL_SOURCE_RATE("WE5053", "too many requests from one source address"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
@@ -70,6 +74,8 @@ public enum ErrorCode {
 
   JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
   JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal"),
+  JOURNAL_UNAVAILABLE("WE8010", "the event journal cannot be written now; work that must be billed is refused until it recovers"),
+  JOURNAL_FULL("WE8011", "the event journal reached events.journal.max-total-size with events still within retention"),
 
   CONTROL_BAD_REQUEST("WE9001", "a control action lacks an argument or has one that is not valid"),
   CONTROL_NOT_PERSISTENT("WE9002", "the daemon runs on the embedded sample configuration: nothing to change on disk"),

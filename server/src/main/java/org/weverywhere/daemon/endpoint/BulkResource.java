@@ -2,24 +2,22 @@ package org.weverywhere.daemon.endpoint;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
-import java.time.Clock;
-import org.weverywhere.protocol.Header;
-import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.ProtocolException;
-import org.weverywhere.protocol.SignedMessage;
-import org.weverywhere.protocol.WireLimits;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The HTTP bulk channel: {@code POST /weverywhere/v1/messages}, one signed request in, one signed
- * reply out (errors included, so refusals are signed too). A body that cannot be verified gets a
- * bare 400, one over the size limit a 413, read no further than the limit.
+ * reply out (errors included, so refusals are signed too). What is answered, and how a body that
+ * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it.
  */
 @Path("/v1/messages")
 @ApplicationScoped
@@ -39,23 +37,13 @@ public class BulkResource {
   @POST
   @Consumes(MEDIA_TYPE)
   @Produces(MEDIA_TYPE)
-  public Response exchange(InputStream body) throws IOException {
-    int limit = WireLimits.HTTP.maxMessageBytes();
-    byte[] bytes = body.readNBytes(limit + 1);
-    if (bytes.length > limit) {
-      return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).build();
-    }
-    SignedMessage request;
-    try {
-      request = endpoints.verifier().verify(bytes, WireLimits.HTTP);
-    } catch (ProtocolException refused) {
-      return Response.status(Response.Status.BAD_REQUEST).type("text/plain")
-          .entity(refused.code().code() + " " + refused.getMessage() + "\n").build();
-    }
-    Message reply = endpoints.handler().handle(request, RequestHandler.Transport.HTTP)
-        .orElseGet(() -> RequestHandler.error(org.weverywhere.ErrorCode.PROTOCOL_UNKNOWN_TYPE,
-            request.message().type() + " is not a request", java.util.Optional.empty()));
-    byte[] signed = endpoints.signer().sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
-    return Response.ok(signed, MEDIA_TYPE).build();
+  public Response exchange(InputStream body, @Context HttpServletRequest http) throws UnknownHostException {
+    BulkExchange.Reply reply = endpoints.bulk().exchange(InetAddress.getByName(http.getRemoteAddr()),
+        http.getContentLengthLong(), body);
+    var response = Response.status(reply.status()).type(reply.type())
+        .header("Content-Length", reply.body().length)
+        .entity((StreamingOutput) reply::writeTo);
+    reply.headers().forEach(response::header);
+    return response.build();
   }
 }

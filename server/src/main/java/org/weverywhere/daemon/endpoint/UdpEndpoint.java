@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +33,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
+import org.weverywhere.daemon.health.Failures;
+import org.weverywhere.daemon.health.SupervisedLoop;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
@@ -43,6 +44,7 @@ import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
 
 /**
@@ -53,11 +55,16 @@ import org.weverywhere.traffic.SourceLimiter;
  * the request, so the daemon cannot be used to amplify forged traffic. Each source address is rate
  * limited before any signature is checked; requests run on a bounded pool off the receiving
  * thread, so a slow execution never stops discovery.
+ *
+ * <p>Nothing one datagram does ends the receiving loop: a failure while handling it is counted
+ * (and logged once per interval), and a loop that ends anyway is restarted while readiness says
+ * it is down. Discover and describe have a lane of their own, so they never wait behind
+ * executions, and in each lane a Signature Group holds at most its fair share of the slots.
  */
 public final class UdpEndpoint implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
-  /** Requests being handled at once; datagrams beyond it are dropped (and counted), not queued. */
-  private static final int IN_FLIGHT = 64;
+  /** Discover and describe requests being handled at once; beyond a group's share they are dropped (and counted). */
+  private static final int LIGHT_IN_FLIGHT = 64;
   /** Answers to discover waiting for their spread delay; beyond it they are dropped (and counted). */
   private static final int SPREAD_PENDING = 4_096;
   /** Other daemons remembered for the spread; more than this many on one LAN all count as this many. */
@@ -65,7 +72,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private final NetworkSettings settings;
   private final MessageSigner host;
-  private final Verifier verifier;
+  private final Check verifier;
   private final RequestHandler handler;
   private final SourceLimiter sources;
   private final Clock clock;
@@ -81,9 +88,13 @@ public final class UdpEndpoint implements AutoCloseable {
    */
   private final ExecutorService guests =
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
-  private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+  /** Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel. */
+  private final FairSlots work;
+  /** Slots of discover and describe, which must never wait for a work slot. */
+  private final FairSlots light = new FairSlots(LIGHT_IN_FLIGHT, LIGHT_IN_FLIGHT / 4);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
-  private final Thread receiver;
+  private final Failures failures = new Failures("UDP endpoint", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final SupervisedLoop receiver;
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
@@ -95,8 +106,15 @@ public final class UdpEndpoint implements AutoCloseable {
   private record Listener(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic,
       InetAddress group) {}
 
-  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Verifier verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread) throws IOException {
+  /** How a datagram becomes a verified request (the verifier; a test may put a faulty one here). */
+  @FunctionalInterface
+  interface Check {
+    SignedMessage verify(byte[] datagram);
+  }
+
+  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Duration restartPause)
+      throws IOException {
     this.settings = settings;
     this.spread = spread;
     // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
@@ -107,7 +125,8 @@ public final class UdpEndpoint implements AutoCloseable {
     this.sources = sources;
     this.clock = clock;
     this.selector = Selector.open();
-    this.receiver = Thread.ofPlatform().name("udp-endpoint").daemon().unstarted(this::receive);
+    this.work = work;
+    this.receiver = new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
   }
 
   /** Binds and joins as configured, starts answering, and announces this daemon. */
@@ -120,8 +139,20 @@ public final class UdpEndpoint implements AutoCloseable {
    * answers to discover spread by {@code spread} instead of the protocol's default. */
   public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
       RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread) {
+    return open(settings, host, verifier, handler, sources, clock, spread, new FairSlots(64, 16));
+  }
+
+  /** As above, with the work slots it shares with the HTTP channel. */
+  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
+      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work) {
+    return open(settings, host, datagram -> verifier.verify(datagram, WireLimits.UDP), handler, sources, clock,
+        spread, work, Duration.ofMillis(200));
+  }
+
+  static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Duration restartPause) {
     try {
-      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread);
+      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread, work, restartPause);
       endpoint.bind();
       endpoint.receiver.start();
       endpoint.announce(handler.announce());
@@ -211,7 +242,8 @@ public final class UdpEndpoint implements AutoCloseable {
     channel.register(selector, SelectionKey.OP_READ, listeners.getLast());
   }
 
-  private void receive() {
+  /** The receiving loop; it ends only when the endpoint closes (else it is restarted: {@link SupervisedLoop}). */
+  private void receive() throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     try {
       while (selector.isOpen()) {
@@ -226,13 +258,19 @@ public final class UdpEndpoint implements AutoCloseable {
             count("receive-failed");
             continue;
           }
-          if (from != null) {
+          if (from == null) {
+            continue;
+          }
+          try {
             accept(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+          } catch (RuntimeException e) { // whatever one datagram does, the next one is read
+            count("failed");
+            failures.failed("a datagram from " + from.getAddress().getHostAddress() + " failed", e);
           }
         }
         selector.selectedKeys().clear();
       }
-    } catch (IOException | ClosedSelectorException closed) {
+    } catch (ClosedSelectorException closed) {
       // close() ends the loop
     }
   }
@@ -244,7 +282,7 @@ public final class UdpEndpoint implements AutoCloseable {
     }
     SignedMessage request;
     try {
-      request = verifier.verify(datagram, WireLimits.UDP);
+      request = verifier.verify(datagram);
     } catch (ProtocolException refused) {
       count(refused.reason().name()); // never answered: an answer would help reflection attacks
       return;
@@ -260,20 +298,29 @@ public final class UdpEndpoint implements AutoCloseable {
       }
       return;
     }
-    if (!inFlight.tryAcquire()) {
-      count("busy");
+    boolean isLight = request.message() instanceof Message.Discover || request.message() instanceof Message.Describe;
+    FairSlots lane = isLight ? light : work;
+    String group = handler.groupOf(request);
+    if (!lane.tryAcquire(group)) {
+      count(isLight ? "busy-describe" : "busy");
       return;
     }
     boolean runsGuest = request.message() instanceof Message.Execute || request.message() instanceof Message.ServiceCall;
-    (runsGuest ? guests : workers).submit(() -> {
-      try {
-        reply(listener, from, request, datagram.length);
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "request from " + from + " failed", e);
-      } finally {
-        inFlight.release();
-      }
-    });
+    try {
+      (runsGuest ? guests : workers).submit(() -> {
+        try {
+          reply(listener, from, request, datagram.length);
+        } catch (IOException | RuntimeException e) {
+          count("failed");
+          failures.failed("a " + request.message().type() + " request failed", e);
+        } finally {
+          lane.release(group);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      lane.release(group);
+      count("closing");
+    }
   }
 
   private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
@@ -370,6 +417,21 @@ public final class UdpEndpoint implements AutoCloseable {
     return selector.isOpen() && listeners.stream().allMatch(l -> l.channel().isOpen());
   }
 
+  /** Why the receiving loop is not running now (it is being restarted), for readiness. */
+  public Optional<String> down() {
+    return receiver.down();
+  }
+
+  /** How often the receiving loop was restarted since start. */
+  public int restarts() {
+    return receiver.restarts();
+  }
+
+  /** Requests that failed while being handled (not refusals), by reason. */
+  public Map<String, Long> failures() {
+    return failures.counts();
+  }
+
   /** Says bye, then stops answering. */
   @Override
   public void close() {
@@ -379,11 +441,9 @@ public final class UdpEndpoint implements AutoCloseable {
       for (Listener listener : listeners) {
         listener.channel().close();
       }
-      receiver.join(Duration.ofSeconds(5));
+      receiver.close();
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     workers.shutdownNow();
     guests.shutdownNow();

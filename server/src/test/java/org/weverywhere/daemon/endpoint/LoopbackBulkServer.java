@@ -7,26 +7,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.Optional;
-import org.weverywhere.ErrorCode;
-import org.weverywhere.protocol.Header;
-import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.ProtocolException;
-import org.weverywhere.protocol.SignedMessage;
-import org.weverywhere.protocol.WireLimits;
 
 /**
  * The daemon's HTTP bulk channel for tests that run its beans under Weld SE, where Liberty does not
- * serve {@link BulkResource}: the JDK's HTTP server on 127.0.0.1 hands each body to the same verifier,
- * request handler and signer, with the same answers (200 signed reply, 400 unverifiable, 413 too large).
+ * serve {@link BulkResource}: the JDK's HTTP server on 127.0.0.1 hands each body to the same
+ * {@link BulkExchange} as Liberty does, so the answers are the same.
  */
 public final class LoopbackBulkServer implements AutoCloseable {
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService threads;
 
-  private LoopbackBulkServer(HttpServer server) {
+  private LoopbackBulkServer(HttpServer server, java.util.concurrent.ExecutorService threads) {
     this.server = server;
+    this.threads = threads;
   }
 
   public static LoopbackBulkServer start(Endpoints endpoints, int port) throws IOException {
@@ -36,8 +29,11 @@ public final class LoopbackBulkServer implements AutoCloseable {
         answer(endpoints, exchange);
       }
     });
+    // a thread per exchange, as Liberty has a pool: a paced reply must not hold up the others
+    var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    server.setExecutor(threads);
     server.start();
-    return new LoopbackBulkServer(server);
+    return new LoopbackBulkServer(server, threads);
   }
 
   private static void answer(Endpoints endpoints, HttpExchange exchange) throws IOException {
@@ -45,40 +41,23 @@ public final class LoopbackBulkServer implements AutoCloseable {
       exchange.sendResponseHeaders(405, -1);
       return;
     }
-    int limit = WireLimits.HTTP.maxMessageBytes();
-    byte[] bytes;
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    BulkExchange.Reply reply;
     try (InputStream body = exchange.getRequestBody()) {
-      bytes = body.readNBytes(limit + 1);
+      reply = endpoints.bulk().exchange(exchange.getRemoteAddress().getAddress(),
+          declared == null ? -1 : Long.parseLong(declared), body);
     }
-    if (bytes.length > limit) {
-      exchange.sendResponseHeaders(413, -1);
-      return;
-    }
-    SignedMessage request;
-    try {
-      request = endpoints.verifier().verify(bytes, WireLimits.HTTP);
-    } catch (ProtocolException refused) {
-      send(exchange, 400, "text/plain", (refused.code().code() + " " + refused.getMessage() + "\n")
-          .getBytes(StandardCharsets.UTF_8));
-      return;
-    }
-    Message reply = endpoints.handler().handle(request, RequestHandler.Transport.HTTP)
-        .orElseGet(() -> RequestHandler.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE,
-            request.message().type() + " is not a request", Optional.empty()));
-    send(exchange, 200, BulkResource.MEDIA_TYPE,
-        endpoints.signer().sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply));
-  }
-
-  private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseHeaders().set("Content-Type", reply.type());
+    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    exchange.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+      reply.writeTo(out);
     }
   }
 
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }
