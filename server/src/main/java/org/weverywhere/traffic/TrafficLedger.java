@@ -82,7 +82,6 @@ public final class TrafficLedger {
     long now = clock.getAsLong();
     Account host = hostAccount(now);
     Account account = account(group, now);
-    account.lastActive = now;
     TokenBucket share = share(account, now);
     Refused refused = account.check(bytesIn, bytesOut, now, Limit.GROUP_RATE, Limit.GROUP_PERIOD, "group " + group);
     if (refused == null) {
@@ -95,6 +94,9 @@ public final class TrafficLedger {
     if (refused != null) {
       return refused;
     }
+    // active from now: a group counts for the fair share when it is served, not when it is refused
+    account.lastActive = now;
+    share = share(account, now);
     account.take(bytesIn, now);
     host.take(bytesIn, now);
     if (share != null) {
@@ -136,6 +138,7 @@ public final class TrafficLedger {
   public synchronized void charge(String group, long bytes) {
     long now = clock.getAsLong();
     Account account = account(group, now);
+    account.lastActive = now;
     account.take(bytes, now);
     hostAccount(now).take(bytes, now);
     TokenBucket share = share(account, now);
