@@ -190,10 +190,10 @@ public final class BulkExchange {
           .orElseGet(() -> RequestHandler.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE, message.type() + " is not a request",
               Optional.empty()));
     } catch (WeverywhereException e) { // e.g. the journal cannot be written: said with its own code
-      failures.failed("a " + message.type() + " request failed", e);
+      failures.failed("a request (" + message.type() + ") failed", e);
       reply = RequestHandler.error(e.code(), e.getMessage(), Optional.empty());
     } catch (RuntimeException e) {
-      failures.failed("a " + message.type() + " request failed", e);
+      failures.failed("a request (" + message.type() + ") failed", e);
       reply = RequestHandler.error(ErrorCode.PROTOCOL_INTERNAL, "the daemon failed while handling this "
           + message.type() + " (" + e.getClass().getSimpleName() + "); it was counted and the daemon goes on",
           Optional.empty());

@@ -312,7 +312,7 @@ public final class UdpEndpoint implements AutoCloseable {
           reply(listener, from, request, datagram.length);
         } catch (IOException | RuntimeException e) {
           count("failed");
-          failures.failed("a " + request.message().type() + " request failed", e);
+          failures.failed("a request (" + request.message().type() + ") failed", e);
         } finally {
           lane.release(group);
         }
@@ -325,7 +325,20 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
       throws IOException {
-    RequestHandler.Answer answer = handler.answer(request, RequestHandler.Transport.UDP);
+    RequestHandler.Answer answer;
+    try {
+      answer = handler.answer(request, RequestHandler.Transport.UDP);
+    } catch (org.weverywhere.WeverywhereException e) { // e.g. a journal that cannot write: said with its own code
+      count("failed");
+      failures.failed("a request (" + request.message().type() + ") failed", e);
+      answer = RequestHandler.Answer.now(RequestHandler.error(e.code(), e.getMessage(), Optional.empty()));
+    } catch (RuntimeException e) { // the requester learns the daemon failed, rather than waiting in vain
+      count("failed");
+      failures.failed("a request (" + request.message().type() + ") failed", e);
+      answer = RequestHandler.Answer.now(RequestHandler.error(org.weverywhere.ErrorCode.PROTOCOL_INTERNAL,
+          "the daemon failed while handling this " + request.message().type() + " (" + e.getClass().getSimpleName()
+              + "); it was counted and the daemon goes on", Optional.empty()));
+    }
     Optional<Message> reply = answer.reply();
     if (reply.isEmpty()) {
       return;
@@ -349,7 +362,13 @@ public final class UdpEndpoint implements AutoCloseable {
       wire = host.sign(header, page);
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
-    answer.whenRecorded();
+    try {
+      answer.whenRecorded();
+    } catch (org.weverywhere.events.JournalException unrecorded) { // not on the bill: the result is not given
+      count("unrecorded");
+      failures.failed("a request (" + request.message().type() + ") could not be journaled", unrecorded);
+      wire = host.sign(header, RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
+    }
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
