@@ -306,6 +306,10 @@ public final class EventJournal implements AutoCloseable {
       if (failure != null) {
         return java.util.Optional.of(broken());
       }
+      if (!writer.isAlive()) { // cannot happen by design; if it does, say so rather than hang appends
+        return java.util.Optional.of(new JournalException(ErrorCode.JOURNAL_UNAVAILABLE,
+            "the event journal's writer has stopped; restart the daemon", null));
+      }
       return overBudget() ? java.util.Optional.of(full()) : java.util.Optional.empty();
     } finally {
       lock.unlock();
@@ -394,6 +398,8 @@ public final class EventJournal implements AutoCloseable {
         written = write(batch);
       } catch (IOException e) {
         failed = e;
+      } catch (RuntimeException e) { // whatever a write does, the writer lives on and recovers
+        failed = new IOException(e.toString(), e);
       }
       List<Pending> stranded = List.of();
       lock.lock();
@@ -471,7 +477,7 @@ public final class EventJournal implements AutoCloseable {
       try {
         cutToDurable();
         written = write(List.of(marker));
-      } catch (IOException stillFailing) {
+      } catch (IOException | RuntimeException stillFailing) {
         continue;
       }
       lock.lock();
