@@ -29,8 +29,10 @@ public final class LoopbackBulkServer implements AutoCloseable {
         answer(endpoints, exchange);
       }
     });
-    // a thread per exchange, as Liberty has a pool: a paced reply must not hold up the others
-    var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    // a pool of platform threads, as Liberty has: a paced reply must not hold up the others, and a
+    // guest's CPU time is measured per platform thread (a virtual thread has none to measure)
+    var threads = java.util.concurrent.Executors.newCachedThreadPool(
+        Thread.ofPlatform().name("bulk-http-", 0).daemon().factory());
     server.setExecutor(threads);
     server.start();
     return new LoopbackBulkServer(server, threads);
