@@ -58,7 +58,7 @@ public final class RequestHandler {
   private final ControlActions control;
   /** Refusals, journaled as one summary per interval: a flood of them must not fill the disk. */
   private final RequestTally refusals;
-  /** Discover and describe, the requests anyone may send most often, billed by summary too. */
+  /** Admitted requests, billed by summary per interval too (work has its own events besides). */
   private final RequestTally received;
 
   /**
@@ -165,18 +165,18 @@ public final class RequestHandler {
           ErrorCode.PROTOCOL_QUOTA.code() + " " + quotaName(over.limit()));
     }
     boolean free = request.message() instanceof Message.Discover || request.message() instanceof Message.Describe;
-    if (free) {
-      received.count(request.fingerprint().toString(), group, request.message().type(), request.size());
-    } else {
+    if (!free) {
       // work is billed event by event: while the journal cannot take events, no work is taken
       Optional<JournalException> down = journal.unavailable();
       if (down.isPresent()) {
         return refused(request, group, error(down.get().code(), down.get().getMessage(), Optional.empty()),
             down.get().code().code());
       }
-      // Every admitted request is on the bill with its bytes, written with the next durable event.
-      recordAsync(request, requester, "org.weverywhere.request.received", event -> event.put("bytesIn", request.size()));
     }
+    // Every admitted request is on the bill with its bytes, in the interval's requests.received
+    // summary (work is billed again by its own event: execution.finished, fetch.served...); one
+    // event per request would let a flood of cheap requests write the journal at its own pace.
+    received.count(request.fingerprint().toString(), group, request.message().type(), request.size());
     return switch (request.message()) {
       case Message.Discover discover -> Answer.now(announce());
       case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
