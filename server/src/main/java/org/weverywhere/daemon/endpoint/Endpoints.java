@@ -63,6 +63,8 @@ public class Endpoints {
   private BulkExchange bulk;
   private ScheduledExecutorService announcer;
   private final AtomicReference<Authorizer> authorizer = new AtomicReference<>();
+  /** The Signature Groups' keys in force: datagrams naming one of them are verified first. */
+  private final AtomicReference<SignatureGroups> groups = new AtomicReference<>();
 
   /** For CDI's client proxy only. */
   protected Endpoints() {}
@@ -76,7 +78,7 @@ public class Endpoints {
     var protocol = config.protocol();
     this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
-    authorizer.set(authorizer(config));
+    authorizer.set(authorizer(config, groups));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
         libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);
     handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
@@ -89,12 +91,13 @@ public class Endpoints {
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */
   void apply(@Observes ConfigChanged change) {
-    authorizer.set(authorizer(change.next()));
+    authorizer.set(authorizer(change.next(), groups));
   }
 
-  private static Authorizer authorizer(Config config) {
+  private static Authorizer authorizer(Config config, AtomicReference<SignatureGroups> known) {
     SignatureGroups groups = HostGroups.keys(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
+    known.set(groups);
     return new Authorizer(groups, privileges(config, groups));
   }
 
@@ -102,7 +105,8 @@ public class Endpoints {
   public void start() {
     var network = config.network();
     udp = UdpEndpoint.open(network, signer, verifier, handler, sources, Clock.systemUTC(),
-        org.weverywhere.net.AnswerSpread.DEFAULT, work);
+        org.weverywhere.net.AnswerSpread.DEFAULT, work,
+        key -> !groups.get().membership(key).groups().equals(java.util.List.of(ConfigKeys.ANONYMOUS)));
     announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("announcer").daemon().factory());
     long every = network.announceInterval().toMillis();
     announcer.scheduleAtFixedRate(() -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);

@@ -29,6 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.config.InterfaceSelection;
@@ -46,6 +49,7 @@ import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
+import org.weverywhere.trust.Fingerprint;
 
 /**
  * The daemon's UDP side: joins the discovery groups on the configured interfaces (loopback only,
@@ -63,6 +67,19 @@ import org.weverywhere.traffic.SourceLimiter;
  */
 public final class UdpEndpoint implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
+  /** Datagrams received but not yet verified, per queue; beyond it they are dropped (and counted). */
+  private static final int VERIFY_QUEUE = 1_024;
+  /** Threads verifying signatures (the CPU-heavy part of taking a datagram). */
+  private static final int VERIFIERS = 2;
+  /** The start of a COSE_Sign1 as this protocol writes it, up to the signer's 32 key bytes. */
+  private static final byte[] ENVELOPE_PREFIX = {(byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04,
+      0x58, 0x20};
+  /** DER SubjectPublicKeyInfo of an Ed25519 key up to its 32 key bytes: what a fingerprint digests. */
+  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+
+  /** A datagram read, waiting to be verified. */
+  private record Pending(Listener listener, InetSocketAddress from, byte[] datagram) {}
+
   /** Discover and describe requests being handled at once; beyond a group's share they are dropped (and counted). */
   private static final int LIGHT_IN_FLIGHT = 64;
   /** Answers to discover waiting for their spread delay; beyond it they are dropped (and counted). */
@@ -95,6 +112,24 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   private final Failures failures = new Failures("UDP endpoint", LOG, Duration.ofMinutes(1), System::nanoTime);
   private final SupervisedLoop receiver;
+  /**
+   * Datagrams wait here between the receiving thread (which only reads them, so the socket's
+   * buffer is drained however slow verifying gets) and the verifying threads. A datagram whose
+   * envelope names a key of a Signature Group is verified before any other: a flood from keys in
+   * no group, which cost nothing to make, cannot keep a trusted key's request waiting behind it.
+   * Naming a trusted key without its private key gains a forger nothing but a failed check.
+   */
+  private final ArrayBlockingQueue<Pending> fromKnownKeys = new ArrayBlockingQueue<>(VERIFY_QUEUE);
+  private final ArrayBlockingQueue<Pending> fromOthers = new ArrayBlockingQueue<>(VERIFY_QUEUE);
+  private final Semaphore toVerify = new Semaphore(0);
+  private final Predicate<Fingerprint> knownKey;
+  /**
+   * The per-source limit of datagrams that name a Signature Group's key: a budget of its own, so
+   * a flood from keys in no group, sent from the same address (every local client is 127.0.0.1),
+   * does not use up a trusted key's.
+   */
+  private final SourceLimiter knownSources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+  private final List<SupervisedLoop> verifiers = new ArrayList<>();
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
@@ -113,8 +148,8 @@ public final class UdpEndpoint implements AutoCloseable {
   }
 
   private UdpEndpoint(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Duration restartPause)
-      throws IOException {
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
+      Duration restartPause) throws IOException {
     this.settings = settings;
     this.spread = spread;
     // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
@@ -127,6 +162,10 @@ public final class UdpEndpoint implements AutoCloseable {
     this.selector = Selector.open();
     this.work = work;
     this.receiver = new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
+    this.knownKey = knownKey;
+    for (int i = 1; i <= VERIFIERS; i++) {
+      verifiers.add(new SupervisedLoop("udp-endpoint-verify-" + i, this::verifyLoop, selector::isOpen, restartPause));
+    }
   }
 
   /** Binds and joins as configured, starts answering, and announces this daemon. */
@@ -139,21 +178,28 @@ public final class UdpEndpoint implements AutoCloseable {
    * answers to discover spread by {@code spread} instead of the protocol's default. */
   public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
       RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread) {
-    return open(settings, host, verifier, handler, sources, clock, spread, new FairSlots(64, 16));
+    return open(settings, host, verifier, handler, sources, clock, spread, new FairSlots(64, 16), key -> false);
   }
 
-  /** As above, with the work slots it shares with the HTTP channel. */
+  /**
+   * As above, with the work slots it shares with the HTTP channel, and which keys are in a
+   * Signature Group (their datagrams are verified first).
+   */
   public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
-      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work) {
+      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work,
+      Predicate<Fingerprint> knownKey) {
     return open(settings, host, datagram -> verifier.verify(datagram, WireLimits.UDP), handler, sources, clock,
-        spread, work, Duration.ofMillis(200));
+        spread, work, knownKey, Duration.ofMillis(200));
   }
 
   static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Duration restartPause) {
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
+      Duration restartPause) {
     try {
-      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread, work, restartPause);
+      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread, work, knownKey,
+          restartPause);
       endpoint.bind();
+      endpoint.verifiers.forEach(SupervisedLoop::start);
       endpoint.receiver.start();
       endpoint.announce(handler.announce());
       return endpoint;
@@ -262,7 +308,7 @@ public final class UdpEndpoint implements AutoCloseable {
             continue;
           }
           try {
-            accept(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+            enqueue(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
           } catch (RuntimeException e) { // whatever one datagram does, the next one is read
             count("failed");
             failures.failed("a datagram from " + from.getAddress().getHostAddress() + " failed", e);
@@ -275,11 +321,59 @@ public final class UdpEndpoint implements AutoCloseable {
     }
   }
 
-  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
-    if (!sources.allow(from.getAddress())) {
-      count("source-rate");
+  /** Rate-limits the source, then queues the datagram for verifying: a known signer's first. */
+  private void enqueue(Listener listener, InetSocketAddress from, byte[] datagram) {
+    boolean known = claimedSigner(datagram).map(knownKey::test).orElse(false);
+    if (!(known ? knownSources : sources).allow(from.getAddress())) {
+      count(known ? "source-rate-known" : "source-rate");
       return;
     }
+    if ((known ? fromKnownKeys : fromOthers).offer(new Pending(listener, from, datagram))) {
+      toVerify.release();
+    } else {
+      count(known ? "verify-queue-full-known" : "verify-queue-full");
+    }
+  }
+
+  /** The key a datagram says it is signed by, unchecked: only which queue it waits in depends on it. */
+  static Optional<Fingerprint> claimedSigner(byte[] datagram) {
+    if (datagram.length < ENVELOPE_PREFIX.length + 32
+        || !java.util.Arrays.equals(datagram, 0, ENVELOPE_PREFIX.length, ENVELOPE_PREFIX, 0, ENVELOPE_PREFIX.length)) {
+      return Optional.empty();
+    }
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update(SPKI_PREFIX);
+      digest.update(datagram, ENVELOPE_PREFIX.length, 32);
+      return Optional.of(new Fingerprint(digest.digest()));
+    } catch (java.security.NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException("every Java platform has SHA-256", impossible);
+    }
+  }
+
+  /** A verifying thread's loop: known signers' datagrams first, then the others, until the endpoint closes. */
+  private void verifyLoop() throws InterruptedException {
+    while (selector.isOpen()) {
+      if (!toVerify.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+        continue;
+      }
+      Pending next = fromKnownKeys.poll();
+      if (next == null) {
+        next = fromOthers.poll();
+      }
+      if (next == null) {
+        continue;
+      }
+      try {
+        accept(next.listener(), next.from(), next.datagram());
+      } catch (RuntimeException e) { // whatever one datagram does, the next one is verified
+        count("failed");
+        failures.failed("a datagram from " + next.from().getAddress().getHostAddress() + " failed", e);
+      }
+    }
+  }
+
+  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
     SignedMessage request;
     try {
       request = verifier.verify(datagram);
@@ -438,12 +532,16 @@ public final class UdpEndpoint implements AutoCloseable {
 
   /** Why the receiving loop is not running now (it is being restarted), for readiness. */
   public Optional<String> down() {
-    return receiver.down();
+    Optional<String> down = receiver.down();
+    for (SupervisedLoop verifier : verifiers) {
+      down = down.or(verifier::down);
+    }
+    return down;
   }
 
   /** How often the receiving loop was restarted since start. */
   public int restarts() {
-    return receiver.restarts();
+    return receiver.restarts() + verifiers.stream().mapToInt(SupervisedLoop::restarts).sum();
   }
 
   /** Requests that failed while being handled (not refusals), by reason. */
@@ -461,6 +559,7 @@ public final class UdpEndpoint implements AutoCloseable {
         listener.channel().close();
       }
       receiver.close();
+      verifiers.forEach(SupervisedLoop::close);
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
     }
