@@ -84,7 +84,7 @@ public final class RequestHandler {
         Duration.ofSeconds(10), 256);
   }
 
-  /** How often refusals (and discover/describe) are journaled as summaries ({@code events.refusals.interval}). */
+  /** How often refusals and admitted requests are journaled as summaries ({@code events.refusals.interval}). */
   public void summarizeEvery(Duration interval) {
     refusals.every(interval);
     received.every(interval);
