@@ -32,6 +32,8 @@ public final class ControlSocket implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControlSocket.class.getName());
   /** A connection that says nothing for this long is closed, so idle peers cost nothing. */
   static final Duration IDLE = Duration.ofMinutes(5);
+  /** After a failed accept, the next one waits this long. */
+  private static final Duration ACCEPT_PAUSE = Duration.ofMillis(10);
 
   private final Path path;
   private final AFUNIXServerSocket server;
@@ -92,7 +94,7 @@ public final class ControlSocket implements AutoCloseable {
   }
 
   /** Accepts until the socket closes; a failed accept is counted and the next one taken (see {@link SupervisedLoop}). */
-  private void acceptLoop() {
+  private void acceptLoop() throws InterruptedException {
     while (!server.isClosed()) {
       AFUNIXSocket connection;
       try {
@@ -100,10 +102,12 @@ public final class ControlSocket implements AutoCloseable {
       } catch (SocketException closed) {
         if (!server.isClosed()) {
           failures.failed("accept failed", closed);
+          Thread.sleep(ACCEPT_PAUSE);
         }
         continue;
       } catch (IOException | RuntimeException e) {
         failures.failed("accept failed", e);
+        Thread.sleep(ACCEPT_PAUSE); // e.g. out of file descriptors: no spinning on a core meanwhile
         continue;
       }
       try {

@@ -148,12 +148,17 @@ public final class TrafficLedger {
   }
 
   /**
-   * Charges traffic to the group alone: a refused request's bytes. Its group pays for the flood
-   * (its next requests wait), the host's share of the others does not.
+   * Charges a refused request's bytes to the group's rate alone: its group pays for a flood of
+   * refusals (its next requests wait), but neither its period budget (a refusal is not work the
+   * owner granted: one request too large must not use up the period) nor the host's rate, which
+   * the other groups share.
    */
   public synchronized void chargeGroup(String group, long bytes) {
     long now = clock.getAsLong();
-    account(group, now).take(bytes, now);
+    Account account = account(group, now);
+    if (account.bucket != null) {
+      account.bucket.take(bytes, now);
+    }
   }
 
   /** The group's bucket of the host's rate, set to an equal part among the active groups; null when the host sets no rate. */

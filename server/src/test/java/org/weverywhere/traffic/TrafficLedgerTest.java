@@ -153,6 +153,7 @@ class TrafficLedgerTest {
     ledger.chargeGroup("a", 50_000); // a refused flood
     assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("a", 10));
     assertEquals(0, ledger.hostUsedThisPeriod());
+    assertEquals(0, ledger.usedThisPeriod("a"), "a refusal does not use up the period budget");
     assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 9_000), "the host's rate is untouched");
   }
 
