@@ -63,6 +63,10 @@ public enum ErrorCode {
       "a network message was signed before this daemon could remember it (it restarted since): sign it afresh"),
   PROTOCOL_WRONG_NODE("WE5041", "a peer answered signed by a key other than the node asked for or pinned"),
   FANOUT_INCOMPLETE("WE5070", "a run on several daemons did not complete on every daemon it was meant for"),
+  PROTOCOL_INTERNAL("WE5050", "the daemon failed while handling a request; it counted the failure and goes on"),
+  PROTOCOL_BODY_BUDGET("WE5051", "unverified request bodies fill their memory budget, or one source sends too many large ones; retry later"),
+  PROTOCOL_GROUP_BUSY("WE5052", "the requester's Signature Group holds its fair share of the daemon's request slots"),
+  PROTOCOL_SOURCE_RATE("WE5053", "too many requests from one source address"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),
@@ -81,6 +85,8 @@ public enum ErrorCode {
 
   JOURNAL_IO("WE8001", "the event journal cannot be written or read"),
   JOURNAL_BEHIND("WE8002", "a subscriber fell behind the event stream and must resume from the journal"),
+  JOURNAL_UNAVAILABLE("WE8010", "the event journal cannot be written now; work that must be billed is refused until it recovers"),
+  JOURNAL_FULL("WE8011", "the event journal reached events.journal.max-total-size with events still within retention"),
 
   CONTROL_BAD_REQUEST("WE9001", "a control action lacks an argument or has one that is not valid"),
   CONTROL_NOT_PERSISTENT("WE9002", "the daemon runs on the embedded sample configuration: nothing to change on disk"),

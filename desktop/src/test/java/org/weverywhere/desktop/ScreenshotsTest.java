@@ -45,7 +45,8 @@ class ScreenshotsTest {
   void start(Stage stage) throws IOException {
     this.stage = stage;
     daemon = new InProcessDaemon("lab-1", List.of("math.wasi", "fib.wasi", "hello.wasi", "sysinfo.wasi"),
-        "group.anonymous.privileges = execute", "group.anonymous.quota.network.period-bytes = 24KiB");
+        "group.anonymous.privileges = execute", "group.anonymous.quota.network.period-bytes = 24KiB",
+        "events.refusals.interval = 1s");
     explorer = new Explorer(new Explorer.Config(daemon.groups(), List.of(LoopbackDaemon.loopback()), 0, config,
         config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), daemon.controlSocket()));
     explorer.show(stage);
@@ -125,7 +126,7 @@ class ScreenshotsTest {
 
     key(robot, KeyCode.DIGIT6);
     robot.clickOn("#followButton");
-    waitFor(() -> explorer.events().shown().stream().anyMatch(e -> e.kind().equals("quota.refused")));
+    waitFor(() -> explorer.events().shown().stream().anyMatch(e -> e.kind().equals("requests.refused")));
     robot.interact(() -> explorer.events().groupFilterProperty().set("anonymous"));
     shoot(out.resolve("events.png"));
     robot.clickOn("#stopButton");

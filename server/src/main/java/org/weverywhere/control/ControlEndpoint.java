@@ -46,6 +46,12 @@ public class ControlEndpoint {
     LOG.info(() -> "control socket at " + path + group.map(g -> " (group " + g + ")").orElse(""));
   }
 
+  /** Why the control socket cannot answer now (its accepting loop being restarted), for readiness. */
+  public java.util.Optional<String> down() {
+    ControlSocket open = socket;
+    return open == null ? java.util.Optional.empty() : open.down();
+  }
+
   /** Where the socket is, once started. */
   public Path path() {
     return socket.path();

@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.daemon.health.Failures;
+import org.weverywhere.daemon.health.SupervisedLoop;
 import org.weverywhere.net.Frames;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -32,20 +34,24 @@ public final class ControlSocket implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControlSocket.class.getName());
   /** A connection that says nothing for this long is closed, so idle peers cost nothing. */
   static final Duration IDLE = Duration.ofMinutes(5);
+  /** After a failed accept, the next one waits this long. */
+  private static final Duration ACCEPT_PAUSE = Duration.ofMillis(10);
 
   private final Path path;
   private final AFUNIXServerSocket server;
   private final PeerPolicy policy;
   private final ControlService service;
   private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
-  private final Thread acceptor;
+  private final Failures failures = new Failures("control socket", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final SupervisedLoop acceptor;
 
   private ControlSocket(Path path, AFUNIXServerSocket server, PeerPolicy policy, ControlService service) {
     this.path = path;
     this.server = server;
     this.policy = policy;
     this.service = service;
-    this.acceptor = Thread.ofPlatform().name("control-socket-accept").daemon().unstarted(this::acceptLoop);
+    this.acceptor = new SupervisedLoop("control-socket-accept", this::acceptLoop, () -> !server.isClosed(),
+        Duration.ofMillis(200));
   }
 
   /**
@@ -164,19 +170,42 @@ public final class ControlSocket implements AutoCloseable {
     return path;
   }
 
-  private void acceptLoop() {
+  /** Accepts until the socket closes; a failed accept is counted and the next one taken (see {@link SupervisedLoop}). */
+  private void acceptLoop() throws InterruptedException {
     while (!server.isClosed()) {
+      AFUNIXSocket connection;
       try {
-        AFUNIXSocket connection = server.accept();
-        connections.submit(() -> serve(connection));
+        connection = server.accept();
       } catch (SocketException closed) {
         if (!server.isClosed()) {
-          LOG.log(Level.WARNING, "control socket accept failed", closed);
+          failures.failed("accept failed", closed);
+          Thread.sleep(ACCEPT_PAUSE);
         }
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "control socket accept failed", e);
+        continue;
+      } catch (IOException | RuntimeException e) {
+        failures.failed("accept failed", e);
+        Thread.sleep(ACCEPT_PAUSE); // e.g. out of file descriptors: no spinning on a core meanwhile
+        continue;
+      }
+      try {
+        connections.submit(() -> serve(connection));
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        closeQuietly(connection);
       }
     }
+  }
+
+  private void closeQuietly(AFUNIXSocket connection) {
+    try {
+      connection.close();
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "closing a control connection refused while stopping", e);
+    }
+  }
+
+  /** Why the accepting loop is not running now (being restarted), for readiness. */
+  public Optional<String> down() {
+    return acceptor.down();
   }
 
   private void serve(AFUNIXSocket connection) {
@@ -209,6 +238,8 @@ public final class ControlSocket implements AutoCloseable {
       // an idle peer: closing is the answer
     } catch (IOException e) {
       LOG.log(Level.FINE, "control connection ended", e);
+    } catch (RuntimeException e) { // one connection's failure ends that connection, nothing else
+      failures.failed("a control connection failed", e);
     }
   }
 
@@ -216,13 +247,11 @@ public final class ControlSocket implements AutoCloseable {
   public void close() {
     try {
       server.close();
-      acceptor.join(Duration.ofSeconds(5));
+      acceptor.close();
       connections.shutdownNow();
       Files.deleteIfExists(path);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the control socket " + path + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -85,9 +85,21 @@ public class Daemon {
     return Optional.ofNullable(startedAt);
   }
 
-  /** Started, and every socket still open. */
+  /** Started, every socket still open, and nothing {@linkplain #problems() wrong}. */
   public boolean ready() {
-    return startedAt != null && endpoints.isOpen();
+    return startedAt != null && endpoints.isOpen() && problems().isEmpty();
+  }
+
+  /**
+   * What keeps the daemon from serving now, each with its reason: a receiving or accepting loop
+   * being restarted, or an event journal that cannot take events (work is refused meanwhile).
+   */
+  public java.util.List<String> problems() {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    endpoints.down().ifPresent(problems::add);
+    control.down().ifPresent(problems::add);
+    journal.unavailable().ifPresent(refusal -> problems.add(refusal.code().code() + " " + refusal.getMessage()));
+    return problems;
   }
 
   public HostIdentity identity() {

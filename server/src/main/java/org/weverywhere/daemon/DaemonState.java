@@ -40,7 +40,8 @@ public class DaemonState {
   EventJournal eventJournal(StateDirectory state, Config config, HostIdentity identity) {
     Path dir = config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
     return EventJournal.open(dir, config.value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE).bytes(),
-        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION), identity.nodeId().toString());
+        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION), config.value(ConfigKeys.EVENTS_JOURNAL_MAX_TOTAL_SIZE).bytes(),
+        identity.nodeId().toString());
   }
 
   /** The disk host facts describe the filesystem the daemon keeps its state on. */

@@ -36,6 +36,15 @@ import org.weverywhere.ErrorCode;
  * sequence number and rotate at a size; closed segments older than the retention are deleted.
  * Readers ({@link #read}) follow the files, not a queue, so a slow reader never holds up a writer.
  * After a crash, an incomplete last line is cut off at open: it was never acknowledged.
+ *
+ * <p>A write error (a full disk) does not stop the journal for good: what was not written is
+ * failed (it was never acknowledged, and its sequence numbers are given again), new appends are
+ * refused at once ({@link ErrorCode#JOURNAL_UNAVAILABLE}) while {@link #unavailable()} says why,
+ * and the writer tries again every second by writing an {@code org.weverywhere.journal.recovered}
+ * event: once that is on disk the journal takes appends again. The journal also keeps to a disk
+ * budget: closed segments beyond the retention go first, and while the events kept (all of them
+ * acknowledged) fill the budget, appends are refused ({@link ErrorCode#JOURNAL_FULL}) rather than
+ * any of them deleted.
  */
 public final class EventJournal implements AutoCloseable {
   /** The CloudEvents extension attribute that carries the sequence number. */
@@ -49,7 +58,14 @@ public final class EventJournal implements AutoCloseable {
   private final Path dir;
   private final long maxSegmentSize;
   private final Duration retention;
+  private final long maxTotalSize;
   private final String source;
+  /** How long the writer waits before it tries a failed disk again. */
+  private volatile long retryNanos = TimeUnit.SECONDS.toNanos(1);
+  /** Bytes of the closed segments (all but the newest). Guarded by lock. */
+  private long closedBytes;
+  /** When the current write failure began, for health; null while writes succeed. Guarded by lock. */
+  private Instant failedSince;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -76,10 +92,11 @@ public final class EventJournal implements AutoCloseable {
   private FileChannel active;
   private final Thread writer;
 
-  private EventJournal(Path dir, long maxSegmentSize, Duration retention, String source) {
+  private EventJournal(Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
     this.dir = dir;
     this.maxSegmentSize = maxSegmentSize;
     this.retention = retention;
+    this.maxTotalSize = maxTotalSize;
     this.source = source;
     this.writer = Thread.ofPlatform().name("event-journal-writer").daemon().unstarted(this::writeLoop);
   }
@@ -90,7 +107,16 @@ public final class EventJournal implements AutoCloseable {
    * @param source the node id, written as each event's CloudEvents {@code source}
    */
   public static EventJournal open(Path dir, long maxSegmentSize, Duration retention, String source) {
-    var journal = new EventJournal(dir, maxSegmentSize, retention, source);
+    return open(dir, maxSegmentSize, retention, Long.MAX_VALUE, source);
+  }
+
+  /**
+   * As {@link #open(Path, long, Duration, String)}, within a disk budget.
+   *
+   * @param maxTotalSize bytes all segments together may take ({@code events.journal.max-total-size})
+   */
+  public static EventJournal open(Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
+    var journal = new EventJournal(dir, maxSegmentSize, retention, maxTotalSize, source);
     try {
       Files.createDirectories(dir);
       journal.recover();
@@ -159,6 +185,16 @@ public final class EventJournal implements AutoCloseable {
     durableSequence = lastSequence;
     active = FileChannel.open(last.getValue(), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     durableSize = validEnd;
+    closedBytes = closedSize();
+  }
+
+  /** Bytes of every segment but the newest, read from the files. Called under lock (or before the writer starts). */
+  private long closedSize() throws IOException {
+    long total = 0;
+    for (Path file : segments.headMap(segments.isEmpty() ? 0 : segments.lastKey()).values()) {
+      total += Files.size(file);
+    }
+    return total;
   }
 
   /** The sequence number on a journal line, or -1 when the line is not a journal event. */
@@ -206,6 +242,9 @@ public final class EventJournal implements AutoCloseable {
         drained.awaitUninterruptibly();
       }
       failIfBroken();
+      if (overBudget()) {
+        throw full();
+      }
       long sequence = nextSequence++;
       byte[] line = encode(event.withSequence(sequence));
       var done = new CompletableFuture<Long>();
@@ -227,12 +266,59 @@ public final class EventJournal implements AutoCloseable {
   private record Pending(byte[] line, long sequence, CompletableFuture<Long> done) {}
 
   private void failIfBroken() {
-    if (failure != null) {
-      throw new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written: " + failure.getMessage(), failure);
-    }
     if (closed) {
       throw new JournalException(ErrorCode.JOURNAL_IO, "the event journal is closed", null);
     }
+    if (failure != null) {
+      throw broken();
+    }
+  }
+
+  /** Called under lock. */
+  private JournalException broken() {
+    return new JournalException(ErrorCode.JOURNAL_UNAVAILABLE, "the event journal cannot be written since "
+        + failedSince + " (" + failure.getMessage() + "); work that must be billed is refused until a write "
+        + "succeeds again, tried every " + TimeUnit.NANOSECONDS.toMillis(retryNanos) + " ms", failure);
+  }
+
+  /** Whether the segments kept fill the disk budget. Called under lock. */
+  private boolean overBudget() {
+    return closedBytes + durableSize + pendingBytes >= maxTotalSize;
+  }
+
+  /** Called under lock. */
+  private JournalException full() {
+    return new JournalException(ErrorCode.JOURNAL_FULL, "the event journal holds " + (closedBytes + durableSize)
+        + " bytes of its " + maxTotalSize + " (events.journal.max-total-size), all within events.journal.retention; "
+        + "work is refused rather than acknowledged events deleted", null);
+  }
+
+  /**
+   * Why the journal takes no events now (a write error it is recovering from, or a full disk
+   * budget), with the code a refusal should carry; empty while it writes.
+   */
+  public java.util.Optional<JournalException> unavailable() {
+    lock.lock();
+    try {
+      if (closed) {
+        return java.util.Optional.empty();
+      }
+      if (failure != null) {
+        return java.util.Optional.of(broken());
+      }
+      if (!writer.isAlive()) { // cannot happen by design; if it does, say so rather than hang appends
+        return java.util.Optional.of(new JournalException(ErrorCode.JOURNAL_UNAVAILABLE,
+            "the event journal's writer has stopped; restart the daemon", null));
+      }
+      return overBudget() ? java.util.Optional.of(full()) : java.util.Optional.empty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How long the writer waits before trying a failed disk again (tests shorten it). */
+  void retryEvery(Duration every) {
+    this.retryNanos = every.toNanos();
   }
 
   private byte[] encode(JournalEvent event) {
@@ -270,7 +356,17 @@ public final class EventJournal implements AutoCloseable {
       try {
         while (!closed && !urgent) {
           if (pending.isEmpty()) {
-            work.awaitUninterruptibly();
+            if (overBudget()) {
+              // a full budget frees itself as the retention passes: look again now and then
+              try {
+                work.awaitNanos(retryNanos);
+              } catch (InterruptedException e) {
+                break;
+              }
+              reclaim();
+            } else {
+              work.awaitUninterruptibly();
+            }
             continue;
           }
           long wait = deferredSince + DEFER_NANOS - System.nanoTime();
@@ -284,7 +380,10 @@ public final class EventJournal implements AutoCloseable {
           }
         }
         if (pending.isEmpty()) {
-          return;
+          if (closed) {
+            return;
+          }
+          continue;
         }
         batch = pending;
         pending = new ArrayList<>();
@@ -299,48 +398,120 @@ public final class EventJournal implements AutoCloseable {
         written = write(batch);
       } catch (IOException e) {
         failed = e;
+      } catch (RuntimeException e) { // whatever a write does, the writer lives on and recovers
+        failed = new IOException(e.toString(), e);
       }
+      List<Pending> stranded = List.of();
       lock.lock();
       try {
-        pendingBytes = 0;
-        drained.signalAll();
         if (failed != null) {
           failure = failed;
+          failedSince = Instant.now();
+          // Nothing written from here on was acknowledged: the waiting appends fail, and their
+          // sequence numbers are given again, so the journal never has a gap.
+          stranded = pending;
+          pending = new ArrayList<>();
+          urgent = false;
+          deferredSince = -1;
+          nextSequence = durableSequence + 1;
         } else {
           durableSize += written;
           durableSequence = batch.getLast().sequence();
         }
+        pendingBytes = 0;
+        for (Pending p : pending) {
+          pendingBytes += p.line().length;
+        }
+        drained.signalAll();
         committed.signalAll();
       } finally {
         lock.unlock();
       }
-      for (Pending p : batch) {
-        if (failed == null) {
-          p.done().complete(p.sequence());
-        } else {
-          p.done().completeExceptionally(new JournalException(ErrorCode.JOURNAL_IO,
-              "the event journal cannot be written: " + failed.getMessage(), failed));
-        }
+      if (failed == null) {
+        batch.forEach(p -> p.done().complete(p.sequence()));
+        continue;
       }
-      if (failed != null) {
-        failPending(failed);
-        return;
+      JournalException refusal = new JournalException(ErrorCode.JOURNAL_UNAVAILABLE,
+          "the event journal cannot be written: " + failed.getMessage(), failed);
+      batch.forEach(p -> p.done().completeExceptionally(refusal));
+      stranded.forEach(p -> p.done().completeExceptionally(refusal));
+      if (!recover(failed)) {
+        return; // closed while the disk was failing
       }
     }
   }
 
-  /** After a write failure nothing more can be made durable: every waiting append learns so. */
-  private void failPending(IOException failed) {
-    List<Pending> stranded;
-    lock.lock();
-    try {
-      stranded = pending;
-      pending = new ArrayList<>();
-    } finally {
-      lock.unlock();
+  /**
+   * After a write error: waits, cuts what the failed write may have left after the last durable
+   * byte, and writes a {@code journal.recovered} event; once that is on disk the journal takes
+   * appends again. Returns false if the journal was closed first.
+   */
+  private boolean recover(IOException first) {
+    while (true) {
+      Pending marker;
+      lock.lock();
+      try {
+        long until = System.nanoTime() + retryNanos;
+        while (!closed) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          try {
+            work.awaitNanos(left);
+          } catch (InterruptedException e) {
+            break;
+          }
+        }
+        if (closed) {
+          return false;
+        }
+        long sequence = nextSequence; // appends are refused meanwhile: nobody else takes it
+        marker = new Pending(encode(JournalEvent.unsequenced("org.weverywhere.journal.recovered", null,
+            JSON.createObjectNode().put("failedSince", failedSince.toString()).put("error", String.valueOf(first.getMessage())))
+            .withSequence(sequence)), sequence, new CompletableFuture<>());
+      } finally {
+        lock.unlock();
+      }
+      long written;
+      try {
+        cutToDurable();
+        written = write(List.of(marker));
+      } catch (IOException | RuntimeException stillFailing) {
+        continue;
+      }
+      lock.lock();
+      try {
+        durableSize += written;
+        durableSequence = marker.sequence();
+        nextSequence = marker.sequence() + 1;
+        failure = null;
+        failedSince = null;
+        committed.signalAll();
+        drained.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      return true;
     }
-    stranded.forEach(p -> p.done().completeExceptionally(new JournalException(ErrorCode.JOURNAL_IO,
-        "the event journal cannot be written: " + failed.getMessage(), failed)));
+  }
+
+  /** Removes bytes a failed write left after the last durable event of the active segment. */
+  private void cutToDurable() throws IOException {
+    if (active != null && active.size() > durableSize) {
+      active.truncate(durableSize);
+      active.force(true);
+    }
+  }
+
+  /** Deletes what the retention lets go of, and counts the closed segments again. Called under lock. */
+  private void reclaim() {
+    try {
+      expire();
+      closedBytes = closedSize();
+    } catch (IOException e) {
+      // the budget is looked at again on the next pass; a failing disk shows in the writes
+    }
   }
 
   /** Writes one batch to the active segment (rotating first if it is full) and forces it to disk. */
@@ -360,6 +531,19 @@ public final class EventJournal implements AutoCloseable {
 
   private void rotate(long firstSequence) throws IOException {
     Path file = dir.resolve(String.format("events-%020d.jsonl", firstSequence));
+    lock.lock();
+    try {
+      if (!segments.containsKey(firstSequence)) {
+        // left by a rotation that failed half way (a full disk): it holds no acknowledged event
+        Files.deleteIfExists(file);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (Files.exists(file)) {
+      // the active segment itself, emptied by a failed write being cut off: go on writing it
+      return;
+    }
     FileChannel next = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     forceDirectory();
@@ -367,11 +551,13 @@ public final class EventJournal implements AutoCloseable {
     try {
       if (active != null) {
         active.close();
+        closedBytes += durableSize;
       }
       active = next;
       durableSize = 0;
       segments.put(firstSequence, file);
       expire();
+      closedBytes = closedSize();
     } finally {
       lock.unlock();
     }

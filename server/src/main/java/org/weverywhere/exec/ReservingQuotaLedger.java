@@ -7,6 +7,11 @@ import java.util.Map;
 /**
  * Counts slots and memory per group and for the host under one lock; waiters for a slot queue on
  * that lock, at most {@code queueMax} at a time.
+ *
+ * <p>Fair between groups: while k groups hold or wait for slots, a group may have at most a k-th
+ * of the queue (and never more than three quarters of it), and while others wait it takes a freed
+ * host slot only if it holds fewer than a k-th of the host's slots; so a group that floods the
+ * executor cannot keep another group's executions waiting behind its own.
  */
 public final class ReservingQuotaLedger implements QuotaLedger {
   private QuotaSettings settings;
@@ -16,6 +21,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   /** Memory of compiles in flight: the host's, not any group's (see {@link #reserveCompile}). */
   private final Usage compiling = new Usage();
   private int waiting;
+  private final Map<String, Integer> waitingBy = new HashMap<>();
 
   public ReservingQuotaLedger(QuotaSettings settings, int queueMax) {
     this.settings = settings;
@@ -69,21 +75,24 @@ public final class ReservingQuotaLedger implements QuotaLedger {
         if (memory != null) {
           return memory;
         }
-        if (used.slots < quota.cores() && host.slots < settings.host().cores()) {
+        if (used.slots < quota.cores() && host.slots < settings.host().cores() && fairHostSlot(group, used)) {
           used.take(memoryBytes);
           host.take(memoryBytes);
           return new Granted(new HeldLease(used, memoryBytes, 1));
         }
         if (!queued) {
-          if (waiting >= queueMax) {
+          if (waiting >= queueMax || waitingBy.getOrDefault(group, 0) >= queueShare(group)) {
             return new Denied(
                 Quota.QUEUE_FULL,
                 "all execution slots are busy (group '" + group + "': " + used.slots + " of "
                     + quota.cores() + ", host: " + host.slots + " of "
-                    + settings.host().cores() + ") and " + waiting + " requests already wait");
+                    + settings.host().cores() + ") and " + waiting + " requests already wait ("
+                    + waitingBy.getOrDefault(group, 0) + " of group '" + group + "', its share is "
+                    + queueShare(group) + ")");
           }
           queued = true;
           waiting++;
+          waitingBy.merge(group, 1, Integer::sum);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
@@ -97,6 +106,8 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     } finally {
       if (queued) {
         waiting--;
+        waitingBy.computeIfPresent(group, (g, n) -> n == 1 ? null : n - 1);
+        notifyAll(); // a waiter held back for fairness may go now
       }
     }
   }
@@ -137,6 +148,30 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     compiling.memory += memoryBytes;
     host.memory += memoryBytes;
     return new Granted(new HeldLease(compiling, memoryBytes, 0));
+  }
+
+  /** Groups holding or waiting for slots, {@code group} included. */
+  private int activeGroups(String group) {
+    int active = 0;
+    boolean self = false;
+    for (var entry : groups.entrySet()) {
+      if (entry.getValue().slots > 0 || waitingBy.containsKey(entry.getKey())) {
+        active++;
+        self |= entry.getKey().equals(group);
+      }
+    }
+    return self ? active : active + 1;
+  }
+
+  /** The queue places one group may hold now. */
+  private int queueShare(String group) {
+    return Math.max(1, Math.min(queueMax / activeGroups(group), queueMax - queueMax / 4));
+  }
+
+  /** While another group waits, a group holding its k-th of the host's slots leaves a freed one to it. */
+  private boolean fairHostSlot(String group, Usage used) {
+    boolean othersWait = waitingBy.keySet().stream().anyMatch(g -> !g.equals(group));
+    return !othersWait || used.slots < Math.max(1, settings.host().cores() / activeGroups(group));
   }
 
   private Denied memoryDenial(String group, GroupQuota quota, Usage used, long memoryBytes) {

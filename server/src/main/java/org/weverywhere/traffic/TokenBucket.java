@@ -6,8 +6,8 @@ package org.weverywhere.traffic;
  * fixed origin), so tests and callers share one clock. Not thread-safe: callers lock.
  */
 final class TokenBucket {
-  private final double ratePerNano;
-  private final double burst;
+  private double ratePerNano;
+  private double burst;
   private double tokens;
   private long updatedAt;
 
@@ -32,6 +32,20 @@ final class TokenBucket {
   void take(long bytes, long now) {
     refill(now);
     tokens -= bytes;
+  }
+
+  /** A new rate and burst from now on; the tokens there are stay (up to the new burst). */
+  void rate(long bytesPerSecond, long burst, long now) {
+    refill(now);
+    this.ratePerNano = bytesPerSecond / 1e9;
+    this.burst = burst;
+    this.tokens = Math.min(tokens, burst);
+  }
+
+  /** Nanoseconds until the bucket is out of debt (0 when it is not in debt). */
+  long debtNanos(long now) {
+    refill(now);
+    return tokens >= 0 || ratePerNano <= 0 ? 0 : (long) Math.ceil(-tokens / ratePerNano);
   }
 
   /** Tokens available now (negative after {@link #take} overdrew the bucket). */

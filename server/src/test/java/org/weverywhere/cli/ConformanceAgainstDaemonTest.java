@@ -24,7 +24,7 @@ import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 
 /**
  * {@code weverywhere conformance} against this project's daemon (its real beans under Weld SE, UDP
- * on loopback, the bulk channel's answers from the same {@code BulkAnswer} Liberty's resource uses):
+ * on loopback, the bulk channel's answers from the same {@code BulkExchange} Liberty's resource uses):
  * the reference implementation must honour every rule it publishes.
  */
 @EnableWeld

@@ -161,6 +161,11 @@ public final class FanOutScaleBenchmark {
         public MessageSigner signer() {
           return host;
         }
+
+        @Override
+        public org.weverywhere.traffic.TrafficLedger traffic() {
+          return traffic;
+        }
       }, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       set.add(new Responder(new Peer(host.fingerprint(), "sim-" + i,
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 1), port, List.of("probe-memory")), http, intake));

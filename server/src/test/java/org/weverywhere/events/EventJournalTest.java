@@ -259,4 +259,93 @@ class EventJournalTest {
       assertEquals(1, readAll(reopened, 1).size());
     }
   }
+
+  @Test
+  void aFullDiskMakesTheJournalUnavailableAndItRecoversByItselfLosingNoAcknowledgedEvent() throws Exception {
+    Path disk = Files.createDirectories(dir.resolve("small-disk"));
+    org.junit.jupiter.api.Assumptions.assumeTrue(SmallDisk.mount(disk, "128k"),
+        "needs root (CAP_SYS_ADMIN) to mount a small tmpfs that can fill up");
+    try {
+      Path events = disk.resolve("events");
+      List<Long> acknowledged = new ArrayList<>();
+      long last;
+      try (var journal = EventJournal.open(events, 1 << 20, KEEP, "n")) {
+        journal.retryEvery(Duration.ofMillis(50));
+        for (int i = 1; i <= 10; i++) {
+          acknowledged.add(journal.append(event(i)));
+        }
+        Path filler = SmallDisk.fill(disk);
+        JournalException failed = null;
+        for (int i = 11; i <= 10_000 && failed == null; i++) { // the last page of the file still has room
+          try {
+            acknowledged.add(journal.append(event(i)));
+          } catch (JournalException e) {
+            failed = e;
+          }
+        }
+        assertTrue(failed != null, "the disk never filled");
+        assertEquals(ErrorCode.JOURNAL_UNAVAILABLE, failed.code(), failed.getMessage());
+        assertTrue(journal.unavailable().isPresent(), "health is told");
+        var refused = assertThrows(JournalException.class, () -> journal.append(event(0)));
+        assertEquals(ErrorCode.JOURNAL_UNAVAILABLE, refused.code(), "refused at once while the disk is full");
+        assertTrue(refused.getMessage().contains("No space left"), refused.getMessage());
+
+        Files.delete(filler); // space returns: the journal recovers by itself
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (journal.unavailable().isPresent() && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        assertTrue(journal.unavailable().isEmpty(), "recovered");
+        last = journal.append(event(-1));
+        acknowledged.add(last);
+        List<JournalEvent> all = readAll(journal, 1);
+        for (int i = 0; i < all.size(); i++) {
+          assertEquals(i + 1, all.get(i).sequence(), "no gap in sequence numbers");
+        }
+        assertEquals(last, all.getLast().sequence());
+        assertTrue(all.stream().anyMatch(e -> e.type().equals("org.weverywhere.journal.recovered")));
+        var sequences = all.stream().map(JournalEvent::sequence).toList();
+        assertTrue(sequences.containsAll(acknowledged), "every acknowledged event is there");
+      }
+      try (var reopened = EventJournal.open(events, 1 << 20, KEEP, "n")) {
+        assertEquals(last + 1, reopened.nextSequence(), "nothing torn or missing after a restart");
+      }
+    } finally {
+      SmallDisk.unmount(disk);
+    }
+  }
+
+  @Test
+  void aFullDiskBudgetRefusesWorkRatherThanDeleteEventsWithinTheRetention() throws Exception {
+    try (var journal = EventJournal.open(dir, 300, KEEP, 2_000, "n")) {
+      journal.retryEvery(Duration.ofMillis(20));
+      JournalException full = null;
+      int appended = 0;
+      for (int i = 1; i <= 1_000 && full == null; i++) {
+        try {
+          journal.append(event(i));
+          appended++;
+        } catch (JournalException e) {
+          full = e;
+        }
+      }
+      assertTrue(full != null, "the budget never filled");
+      assertEquals(ErrorCode.JOURNAL_FULL, full.code());
+      assertTrue(journal.unavailable().isPresent());
+      assertEquals(1, journal.earliestSequence(), "no event within the retention was deleted");
+      assertEquals(appended, readAll(journal, 1).size());
+
+      try (var files = Files.list(dir)) { // time passes: the closed files leave the retention
+        for (Path f : files.toList()) {
+          Files.setLastModifiedTime(f, FileTime.from(Instant.now().minus(Duration.ofDays(40))));
+        }
+      }
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (journal.unavailable().isPresent() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(journal.unavailable().isEmpty(), "the files beyond the retention went; the journal takes events again");
+      assertEquals(appended + 1, journal.append(event(0)));
+    }
+  }
 }

@@ -82,4 +82,50 @@ class ReservingQuotaLedgerTest {
     assertEquals(Quota.SLOT_WAIT, denied(ledger.admit("a", MIB, Duration.ofMillis(50))));
     held.close();
   }
+
+  @Test
+  void aFloodingGroupHoldsOnlyItsShareOfTheQueueAndLeavesAFreedSlotToAnother() throws Exception {
+    var fair = new ReservingQuotaLedger(new QuotaSettings(new HostQuota(2, 100 * MIB), Map.of(
+        "anonymous", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)),
+        "friends", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)))), 4);
+    QuotaLedger.Lease first = granted(fair.admit("anonymous", MIB, Duration.ZERO));
+    QuotaLedger.Lease second = granted(fair.admit("anonymous", MIB, Duration.ZERO));
+    var flood = new java.util.ArrayList<CompletableFuture<QuotaLedger.Admission>>();
+    for (int i = 0; i < 3; i++) {
+      flood.add(CompletableFuture.supplyAsync(() -> fair.admit("anonymous", MIB, Duration.ofSeconds(10)),
+          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    Quota refusal = null;
+    while (System.nanoTime() < deadline && (refusal = denied(fair.admit("anonymous", MIB, Duration.ZERO)))
+        != Quota.QUEUE_FULL) {
+      Thread.onSpinWait(); // until the three waiters are queued
+    }
+    assertEquals(Quota.QUEUE_FULL, refusal, "one group alone has three quarters of the queue");
+    CompletableFuture<QuotaLedger.Admission> friend = CompletableFuture.supplyAsync(
+        () -> fair.admit("friends", MIB, Duration.ofSeconds(10)), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    while (System.nanoTime() < deadline && fair.held("friends").slots() == 0 && !friend.isDone()) {
+      first.close(); // the flooder's slot frees: the other group's waiter gets it, not the flooder's
+      Thread.sleep(5);
+    }
+    QuotaLedger.Lease friends = granted(friend.get(5, TimeUnit.SECONDS));
+    assertEquals(1, fair.held("anonymous").slots(), "no flood waiter took the slot while friends waited");
+    friends.close();
+    second.close();
+    // the flood's waiters all run in the end, two at a time: each closes as it is granted
+    var pending = new java.util.ArrayList<>(flood);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!pending.isEmpty() && System.nanoTime() < end) {
+      var done = CompletableFuture.anyOf(pending.toArray(CompletableFuture[]::new));
+      done.get(10, TimeUnit.SECONDS);
+      for (var it = pending.iterator(); it.hasNext(); ) {
+        var waiter = it.next();
+        if (waiter.isDone()) {
+          granted(waiter.get()).close();
+          it.remove();
+        }
+      }
+    }
+    assertEquals(0, pending.size());
+  }
 }

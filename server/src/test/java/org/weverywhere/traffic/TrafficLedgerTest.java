@@ -95,4 +95,81 @@ class TrafficLedgerTest {
     assertEquals(100L * 1024 * 1024, anonymous.periodBytes());
     assertEquals(TrafficQuota.UNLIMITED, TrafficBeans.of(config.group("no-such-group").quota()));
   }
+
+  @Test
+  void aFetchedModuleIsReservedAtAdmissionSoThePeriodIsNeverOverdrawn() {
+    var ledger = ledger(Map.of("g", new TrafficQuota(0, 10_000)), TrafficQuota.UNLIMITED);
+    var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100, 20_000));
+    assertEquals(TrafficLedger.Limit.GROUP_PERIOD, refused.limit());
+    assertEquals(0, ledger.usedThisPeriod("g"), "a refused fetch reserves nothing");
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 100, 8_000));
+    assertEquals(8_100, ledger.usedThisPeriod("g"), "the reply is counted before it is sent");
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100, 8_000),
+        "a second module that would overdraw the period is refused before a byte of it is sent");
+  }
+
+  @Test
+  void aReservedReplyIsPacedByTheRateNotSentAtOnce() {
+    var ledger = ledger(Map.of("g", new TrafficQuota(1000, 0)), new TrafficQuota(1_000_000, 0));
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 0, 5_000));
+    long waited = 0;
+    for (int chunk = 0; chunk < 5; chunk++) {
+      long wait = ledger.pace("g", 1_000);
+      waited += wait;
+      now.addAndGet(wait);
+    }
+    // 5000 bytes at 1000 bytes/s, of which the first 1000 are the bucket's burst: 4 s of waiting
+    assertEquals(4 * SECOND, waited, SECOND / 1000.0);
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100), "the bucket is empty after the reply");
+  }
+
+  @Test
+  void oneGroupCannotSpendAnotherGroupsShareOfTheHost() {
+    var ledger = ledger(Map.of(), new TrafficQuota(10_000, 0));
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 100)); // b is active too
+    long flooded = 0;
+    for (int i = 0; i < 100 && ledger.admit("a", 1_000) instanceof TrafficLedger.Allowed; i++) {
+      flooded += 1_000;
+    }
+    assertEquals(5_000, flooded, "a gets half the host's second while two groups are active");
+    var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("a", 1_000));
+    assertEquals(TrafficLedger.Limit.HOST_RATE, refused.limit());
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 4_000), "b's share is still there");
+  }
+
+  @Test
+  void aGroupAloneMayUseTheWholeHostRate() {
+    var ledger = ledger(Map.of(), new TrafficQuota(10_000, 0));
+    long used = 0;
+    for (int i = 0; i < 100 && ledger.admit("a", 1_000) instanceof TrafficLedger.Allowed; i++) {
+      used += 1_000;
+    }
+    assertEquals(10_000, used);
+  }
+
+  @Test
+  void refusedBytesAreChargedToTheirGroupNotToTheHost() {
+    var ledger = ledger(Map.of("a", new TrafficQuota(1_000, 0)), new TrafficQuota(10_000, 0));
+    ledger.chargeGroup("a", 50_000); // a refused flood
+    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("a", 10));
+    assertEquals(0, ledger.hostUsedThisPeriod());
+    assertEquals(0, ledger.usedThisPeriod("a"), "a refusal does not use up the period budget");
+    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 9_000), "the host's rate is untouched");
+  }
+
+  @Test
+  void fairSlotsLeaveRoomForAGroupThatArrivesDuringAFlood() {
+    var slots = new FairSlots(8, 2);
+    int flooder = 0;
+    while (slots.tryAcquire("anonymous") && flooder < 100) {
+      flooder++;
+    }
+    assertEquals(6, flooder, "one group alone holds at most total - reserve");
+    assertEquals(true, slots.tryAcquire("friends"));
+    slots.release("anonymous");
+    slots.release("anonymous");
+    assertEquals(false, slots.tryAcquire("anonymous"), "with two groups active, the flooder's share is 4");
+    assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(2, slots.held("friends"));
+  }
 }

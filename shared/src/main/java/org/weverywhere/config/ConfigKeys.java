@@ -58,6 +58,12 @@ public final class ConfigKeys {
       key("http.host", ValueType.LISTEN_HOST, "localhost", "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
   public static final ConfigKey<Integer> HTTP_PORT =
       key("http.port", ValueType.PORT, 22341, "TCP port of the HTTP bulk channel (modules, large arguments and results).");
+  public static final ConfigKey<ByteSize> HTTP_UNVERIFIED_MAX_TOTAL =
+      key("http.unverified.max-total", ValueType.SIZE, ByteSize.ofMebibytes(256),
+          "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked); beyond it: 503 with Retry-After.");
+  public static final ConfigKey<Integer> HTTP_UNVERIFIED_LARGE_PER_SOURCE =
+      key("http.unverified.large-per-source", ValueType.COUNT, 2,
+          "Unverified HTTP bodies of 1 MiB or more one source address may send at once.");
 
   public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
       key("protocol.clock-skew", ValueType.DURATION, Duration.ofSeconds(30),
@@ -149,6 +155,12 @@ public final class ConfigKeys {
       key("events.journal.max-file-size", ValueType.SIZE, ByteSize.ofMebibytes(64), "A journal file is closed and a new one started at this size.");
   public static final ConfigKey<Duration> EVENTS_JOURNAL_RETENTION =
       key("events.journal.retention", ValueType.DURATION, Duration.ofDays(30), "Closed journal files older than this are deleted.");
+  public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_TOTAL_SIZE =
+      key("events.journal.max-total-size", ValueType.SIZE, ByteSize.ofMebibytes(4096),
+          "Disk the journal may use: past it, files beyond the retention go first; if events within it would be lost, work is refused (WE8011) instead.");
+  public static final ConfigKey<Duration> EVENTS_REFUSALS_INTERVAL =
+      key("events.refusals.interval", ValueType.DURATION, Duration.ofSeconds(10),
+          "Refused requests are counted per source, group and reason and journaled as one summary event per interval.");
 
   public static final ConfigKey<String> SERVICE_LIBRARY =
       service("library", ValueType.LIBRARY, null, "required",

@@ -2,20 +2,23 @@ package org.weverywhere.daemon.endpoint;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
-import org.weverywhere.protocol.WireLimits;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The HTTP bulk channel: {@code POST /weverywhere/v1/messages}, one signed request in, one signed
- * reply out (errors included, so refusals are signed too). A body that cannot be verified gets a
- * 400, one over the size limit a 413 (read no further than the limit), each with a one-line
- * plain-text body; see {@link BulkAnswer}. A body of another Content-Type gets JAX-RS's 415.
+ * reply out (errors included, so refusals are signed too). What is answered, and how a body that
+ * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it. A body of
+ * another Content-Type gets JAX-RS's 415.
  */
 @Path("/v1/messages")
 @ApplicationScoped
@@ -34,10 +37,14 @@ public class BulkResource {
 
   @POST
   @Consumes(MEDIA_TYPE)
-  @Produces({MEDIA_TYPE, BulkAnswer.TEXT})
-  public Response exchange(InputStream body) throws IOException {
-    BulkAnswer answer = BulkAnswer.of(endpoints, body.readNBytes(WireLimits.HTTP.maxMessageBytes() + 1));
-    return Response.status(answer.status()).type(answer.contentType())
-        .header(BulkAnswer.VERSIONS_HEADER, BulkAnswer.VERSIONS).entity(answer.body()).build();
+  @Produces({MEDIA_TYPE, BulkExchange.TEXT})
+  public Response exchange(InputStream body, @Context HttpServletRequest http) throws UnknownHostException {
+    BulkExchange.Reply reply = endpoints.bulk().exchange(InetAddress.getByName(http.getRemoteAddr()),
+        http.getContentLengthLong(), body);
+    var response = Response.status(reply.status()).type(reply.type())
+        .header("Content-Length", reply.body().length)
+        .entity((StreamingOutput) reply::writeTo);
+    reply.headers().forEach(response::header);
+    return response.build();
   }
 }

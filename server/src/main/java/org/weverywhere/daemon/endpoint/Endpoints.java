@@ -32,6 +32,7 @@ import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ReplayCache;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.store.LibraryStore;
+import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Privilege;
@@ -53,8 +54,18 @@ public class Endpoints {
   private Verifier verifier;
   private MessageSigner signer;
   private UdpEndpoint udp;
+  /**
+   * Per source address, before any signature is checked, over UDP and HTTP alike: verifying costs
+   * ≈0.1 ms of CPU, so one address can take at most a fifth of a core; all local clients share 127.0.0.1.
+   */
+  private SourceLimiter sources;
+  /** Request slots of work (fetch, execute, call, control), shared fairly by the groups over UDP and HTTP. */
+  private FairSlots work;
+  private BulkExchange bulk;
   private ScheduledExecutorService announcer;
   private final AtomicReference<Authorizer> authorizer = new AtomicReference<>();
+  /** The Signature Groups' keys in force: datagrams naming one of them are verified first. */
+  private final AtomicReference<SignatureGroups> groups = new AtomicReference<>();
 
   /** For CDI's client proxy only. */
   protected Endpoints() {}
@@ -76,29 +87,35 @@ public class Endpoints {
     }
     this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()), horizon);
-    authorizer.set(authorizer(config));
+    authorizer.set(authorizer(config, groups));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
         libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);
+    handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
+    this.sources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+    this.work = new FairSlots(64, 16);
+    this.bulk = new BulkExchange(verifier, handler, signer, sources,
+        new BodyBudget(config.value(ConfigKeys.HTTP_UNVERIFIED_MAX_TOTAL).bytes(), 1 << 20,
+            config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)), work, traffic);
   }
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */
   void apply(@Observes ConfigChanged change) {
-    authorizer.set(authorizer(change.next()));
+    authorizer.set(authorizer(change.next(), groups));
   }
 
-  private static Authorizer authorizer(Config config) {
+  private static Authorizer authorizer(Config config, AtomicReference<SignatureGroups> known) {
     SignatureGroups groups = HostGroups.keys(config);
     groups.errors().forEach(e -> LOG.warning("Signature Groups: " + e.getMessage()));
+    known.set(groups);
     return new Authorizer(groups, privileges(config, groups));
   }
 
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */
   public void start() {
     var network = config.network();
-    udp = UdpEndpoint.open(network, signer, verifier, handler,
-        // per source address, before any signature is checked: verifying costs ≈0.1 ms of CPU, so
-        // one address can take at most a fifth of a core; all local clients share 127.0.0.1
-        new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime), Clock.systemUTC());
+    udp = UdpEndpoint.open(network, signer, verifier, handler, sources, Clock.systemUTC(),
+        org.weverywhere.net.AnswerSpread.DEFAULT, work,
+        key -> !groups.get().membership(key).groups().equals(java.util.List.of(ConfigKeys.ANONYMOUS)));
     announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("announcer").daemon().factory());
     long every = network.announceInterval().toMillis();
     announcer.scheduleAtFixedRate(() -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);
@@ -108,6 +125,21 @@ public class Endpoints {
 
   public boolean isOpen() {
     return udp != null && udp.isOpen();
+  }
+
+  /** Why the network side cannot answer now (a receiving loop being restarted), for readiness. */
+  public Optional<String> down() {
+    return udp == null ? Optional.empty() : udp.down();
+  }
+
+  /** Restarts of the UDP receiving loop since start. */
+  public int restarts() {
+    return udp == null ? 0 : udp.restarts();
+  }
+
+  /** The HTTP bulk channel's exchange, which Liberty's resource (or a test's server) carries. */
+  BulkExchange bulk() {
+    return bulk;
   }
 
   RequestHandler handler() {
@@ -134,6 +166,9 @@ public class Endpoints {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (handler != null) {
+      handler.close(); // the last summaries of refusals go to the journal
     }
   }
 

@@ -3,6 +3,7 @@ package org.weverywhere.daemon.endpoint;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +59,10 @@ public final class RequestHandler {
   private final int maxDepth;
   private final Intake intake;
   private final ControlActions control;
+  /** Refusals, journaled as one summary per interval: a flood of them must not fill the disk. */
+  private final RequestTally refusals;
+  /** Admitted requests, billed by summary per interval too (work has its own events besides). */
+  private final RequestTally received;
 
   /**
    * @param authorizer the Signature Groups and privileges in force now, read once per request
@@ -77,6 +82,33 @@ public final class RequestHandler {
     this.journal = journal;
     this.intake = intake;
     this.control = control;
+    this.refusals = new RequestTally("org.weverywhere.requests.refused", "reason", journal, Duration.ofSeconds(10), 256);
+    this.received = new RequestTally("org.weverywhere.requests.received", "messageType", journal,
+        Duration.ofSeconds(10), 256);
+  }
+
+  /** How often refusals and admitted requests are journaled as summaries ({@code events.refusals.interval}). */
+  public void summarizeEvery(Duration interval) {
+    refusals.every(interval);
+    received.every(interval);
+  }
+
+  /** Journals what the summaries counted so far; the daemon stops. */
+  public void close() {
+    refusals.close();
+    received.close();
+  }
+
+  /**
+   * The group {@code request} would be charged to, for fair admission before it is handled:
+   * anonymous when its signer names a group it is not in (it is refused then anyway).
+   */
+  public String groupOf(SignedMessage request) {
+    try {
+      return authorizer.get().requester(request).chargedGroup();
+    } catch (ProtocolException notMember) {
+      return org.weverywhere.config.ConfigKeys.ANONYMOUS;
+    }
   }
 
   /** The HTTP bulk port this daemon announces: where to ask what does not fit a datagram. */
@@ -125,19 +157,30 @@ public final class RequestHandler {
     try {
       requester = authorizer.get().authorize(request);
     } catch (ProtocolException refused) {
-      return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
-          record(request, null, "org.weverywhere.request.refused", event -> event.put("reason", refused.getMessage())));
+      return refused(request, groupOf(request), error(refused.code(), refused.getMessage(), Optional.empty()),
+          refused.code().code());
     }
-    // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate.
-    if (traffic.admit(requester.chargedGroup(), request.size())
+    String group = requester.chargedGroup();
+    // Free requests (discover, describe) are charged too, so a flood of them meets the group's rate;
+    // a fetch's reply is reserved now, its size known (the bulk channel then sends it paced).
+    if (traffic.admit(group, request.size(), replyReservation(request, transport))
         instanceof TrafficLedger.Refused over) {
-      return new Answer(Optional.of(error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit())))),
-          record(request, requester, "org.weverywhere.quota.refused", event -> event.put("quota", quotaName(over.limit()))
-              .put("reason", over.reason())));
+      return refused(request, group, error(ErrorCode.PROTOCOL_QUOTA, over.reason(), Optional.of(quotaName(over.limit()))),
+          ErrorCode.PROTOCOL_QUOTA.code() + " " + quotaName(over.limit()));
     }
-    // Every admitted request is on the bill with its bytes, written with the next durable event
-    // (a discover or describe does not wait for the disk).
-    recordAsync(request, requester, "org.weverywhere.request.received", event -> event.put("bytesIn", request.size()));
+    boolean free = request.message() instanceof Message.Discover || request.message() instanceof Message.Describe;
+    if (!free) {
+      // work is billed event by event: while the journal cannot take events, no work is taken
+      Optional<JournalException> down = journal.unavailable();
+      if (down.isPresent()) {
+        return refused(request, group, error(down.get().code(), down.get().getMessage(), Optional.empty()),
+            down.get().code().code());
+      }
+    }
+    // Every admitted request is on the bill with its bytes, in the interval's requests.received
+    // summary (work is billed again by its own event: execution.finished, fetch.served...); one
+    // event per request would let a flood of cheap requests write the journal at its own pace.
+    received.count(request.fingerprint().toString(), group, request.message().type(), request.size());
     return switch (request.message()) {
       case Message.Discover discover -> Answer.now(announce());
       case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
@@ -148,6 +191,32 @@ public final class RequestHandler {
           + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")"));
       default -> Answer.NONE; // replies and announcements are not requests
     };
+  }
+
+  /**
+   * A refusal: counted for the interval's summary event (not journaled one by one), and its bytes
+   * charged to the sender's group, not to the host as a whole, so refused floods cost their group.
+   */
+  private Answer refused(SignedMessage request, String group, Message.ErrorReply reply, String reason) {
+    long bytes = request.size() + REFUSAL_REPLY_BYTES + reply.message().length();
+    refusals.count(request.fingerprint().toString(), group, reason, bytes);
+    traffic.chargeGroup(group, bytes);
+    return Answer.now(reply);
+  }
+
+  /** A signed error reply's size besides its message text: envelope, header and code. */
+  private static final int REFUSAL_REPLY_BYTES = 200;
+
+  /** Bytes a request's reply will take that are known before it is handled: a module fetched over HTTP. */
+  private long replyReservation(SignedMessage request, Transport transport) {
+    if (transport != Transport.HTTP || !(request.message() instanceof Message.Fetch fetch)) {
+      return 0;
+    }
+    try {
+      return libraries.find(fetch.library()).size();
+    } catch (StoreException missing) {
+      return 0; // answered with a short error
+    }
   }
 
   /** Work goes through the intake: refused while the daemon drains, counted while it runs. */
@@ -226,9 +295,8 @@ public final class RequestHandler {
     if (call.chain().size() >= maxDepth) {
       String why = "call of " + call.service() + "." + call.function() + " refused: the chain has crossed "
           + call.chain().size() + " hosts, calls.max-depth is " + maxDepth;
-      return new Answer(Optional.of(error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty())),
-          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, origin, event)
-              .put("service", call.service()).put("function", call.function()).put("reason", why)));
+      return refused(request, requester.chargedGroup(), error(ErrorCode.SERVICE_CHAIN_TOO_DEEP, why, Optional.empty()),
+          ErrorCode.SERVICE_CHAIN_TOO_DEEP.code());
     }
     // a forwarded call names who started the chain; the signer (a host) is who is charged here
     var bound = new CallOrigin(origin.orElse(request.fingerprint().toString()),
@@ -238,9 +306,8 @@ public final class RequestHandler {
       outcome = bound.bind(() -> services.call(call.service(), call.function(),
           call.args().stream().map(WireValues::toExec).toList(), requester.membership().groups()));
     } catch (ServiceException refused) {
-      return new Answer(Optional.of(error(refused.code(), refused.getMessage(), Optional.empty())),
-          record(request, requester, "org.weverywhere.service.call.refused", event -> origin(call, origin, event)
-              .put("service", call.service()).put("function", call.function()).put("reason", refused.getMessage())));
+      return refused(request, requester.chargedGroup(), error(refused.code(), refused.getMessage(), Optional.empty()),
+          refused.code().code());
     }
     Message reply = Results.of(outcome);
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length
@@ -292,7 +359,7 @@ public final class RequestHandler {
           + httpPort + "), not UDP", Optional.empty()));
     }
     byte[] bytes = libraries.bytes(library.sha256());
-    traffic.charge(requester.chargedGroup(), bytes.length);
+    // reserved at admission (replyReservation) and sent paced by the bulk channel: not charged again
     var recorded = record(request, requester, "org.weverywhere.fetch.served", event -> event
         .put("library", library.sha256()).put("bytesOut", bytes.length));
     return new Answer(Optional.of(new Message.ModuleReply(library.name(), HexFormat.of().parseHex(library.sha256()),
@@ -331,17 +398,17 @@ public final class RequestHandler {
         List.of(request.header().id()));
     Outcome outcome = origin.bind(() -> executor.execute(run));
     Message reply = Results.of(outcome);
+    if (outcome instanceof Outcome.Refused refused) { // an executor quota: a refusal like any other
+      return refused(request, requester.chargedGroup(), (Message.ErrorReply) reply, ErrorCode.PROTOCOL_QUOTA.code() + " "
+          + refused.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+    }
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length
         + result.trees().stream().mapToLong(t -> t.tree().bytes()).sum() : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // Journaled before the reply leaves (Answer.whenRecorded): a completed execution is never
     // missing from the bill, and a refused one is on it as the quota it met.
-    var recorded = outcome instanceof Outcome.Refused refused
-        ? record(request, requester, "org.weverywhere.quota.refused", event -> event.put("module", target)
-            .put("quota", refused.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
-            .put("reason", refused.reason()))
-        : record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
-            .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
+    var recorded = record(request, requester, "org.weverywhere.execution.finished", event -> Results.describe(outcome, event)
+        .put("module", target).put("bytesIn", request.size()).put("bytesOut", bytesOut));
     return new Answer(Optional.of(reply), recorded);
   }
 

@@ -25,15 +25,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
+import org.weverywhere.daemon.health.Failures;
+import org.weverywhere.daemon.health.SupervisedLoop;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
@@ -43,7 +47,9 @@ import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
+import org.weverywhere.trust.Fingerprint;
 
 /**
  * The daemon's UDP side: joins the discovery groups on the configured interfaces (loopback only,
@@ -53,11 +59,29 @@ import org.weverywhere.traffic.SourceLimiter;
  * the request, so the daemon cannot be used to amplify forged traffic. Each source address is rate
  * limited before any signature is checked; requests run on a bounded pool off the receiving
  * thread, so a slow execution never stops discovery.
+ *
+ * <p>Nothing one datagram does ends the receiving loop: a failure while handling it is counted
+ * (and logged once per interval), and a loop that ends anyway is restarted while readiness says
+ * it is down. Discover and describe have a lane of their own, so they never wait behind
+ * executions, and in each lane a Signature Group holds at most its fair share of the slots.
  */
 public final class UdpEndpoint implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
-  /** Requests being handled at once; datagrams beyond it are dropped (and counted), not queued. */
-  private static final int IN_FLIGHT = 64;
+  /** Datagrams received but not yet verified, per queue; beyond it they are dropped (and counted). */
+  private static final int VERIFY_QUEUE = 1_024;
+  /** Threads verifying signatures (the CPU-heavy part of taking a datagram). */
+  private static final int VERIFIERS = 2;
+  /** The start of a COSE_Sign1 as this protocol writes it, up to the signer's 32 key bytes. */
+  private static final byte[] ENVELOPE_PREFIX = {(byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04,
+      0x58, 0x20};
+  /** DER SubjectPublicKeyInfo of an Ed25519 key up to its 32 key bytes: what a fingerprint digests. */
+  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+
+  /** A datagram read, waiting to be verified. */
+  private record Pending(Listener listener, InetSocketAddress from, byte[] datagram) {}
+
+  /** Discover and describe requests being handled at once; beyond a group's share they are dropped (and counted). */
+  private static final int LIGHT_IN_FLIGHT = 64;
   /** Answers to discover waiting for their spread delay; beyond it they are dropped (and counted). */
   private static final int SPREAD_PENDING = 4_096;
   /** Other daemons remembered for the spread; more than this many on one LAN all count as this many. */
@@ -65,7 +89,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private final NetworkSettings settings;
   private final MessageSigner host;
-  private final Verifier verifier;
+  private final Check verifier;
   private final RequestHandler handler;
   private final SourceLimiter sources;
   private final Clock clock;
@@ -81,9 +105,31 @@ public final class UdpEndpoint implements AutoCloseable {
    */
   private final ExecutorService guests =
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
-  private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+  /** Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel. */
+  private final FairSlots work;
+  /** Slots of discover and describe, which must never wait for a work slot. */
+  private final FairSlots light = new FairSlots(LIGHT_IN_FLIGHT, LIGHT_IN_FLIGHT / 4);
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
-  private final Thread receiver;
+  private final Failures failures = new Failures("UDP endpoint", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final SupervisedLoop receiver;
+  /**
+   * Datagrams wait here between the receiving thread (which only reads them, so the socket's
+   * buffer is drained however slow verifying gets) and the verifying threads. A datagram whose
+   * envelope names a key of a Signature Group is verified before any other: a flood from keys in
+   * no group, which cost nothing to make, cannot keep a trusted key's request waiting behind it.
+   * Naming a trusted key without its private key gains a forger nothing but a failed check.
+   */
+  private final ArrayBlockingQueue<Pending> fromKnownKeys = new ArrayBlockingQueue<>(VERIFY_QUEUE);
+  private final ArrayBlockingQueue<Pending> fromOthers = new ArrayBlockingQueue<>(VERIFY_QUEUE);
+  private final Semaphore toVerify = new Semaphore(0);
+  private final Predicate<Fingerprint> knownKey;
+  /**
+   * The per-source limit of datagrams that name a Signature Group's key: a budget of its own, so
+   * a flood from keys in no group, sent from the same address (every local client is 127.0.0.1),
+   * does not use up a trusted key's.
+   */
+  private final SourceLimiter knownSources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+  private final List<SupervisedLoop> verifiers = new ArrayList<>();
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
@@ -95,8 +141,15 @@ public final class UdpEndpoint implements AutoCloseable {
   private record Listener(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic,
       InetAddress group) {}
 
-  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Verifier verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread) throws IOException {
+  /** How a datagram becomes a verified request (the verifier; a test may put a faulty one here). */
+  @FunctionalInterface
+  interface Check {
+    SignedMessage verify(byte[] datagram);
+  }
+
+  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
+      Duration restartPause) throws IOException {
     this.settings = settings;
     this.spread = spread;
     // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
@@ -107,7 +160,12 @@ public final class UdpEndpoint implements AutoCloseable {
     this.sources = sources;
     this.clock = clock;
     this.selector = Selector.open();
-    this.receiver = Thread.ofPlatform().name("udp-endpoint").daemon().unstarted(this::receive);
+    this.work = work;
+    this.receiver = new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
+    this.knownKey = knownKey;
+    for (int i = 1; i <= VERIFIERS; i++) {
+      verifiers.add(new SupervisedLoop("udp-endpoint-verify-" + i, this::verifyLoop, selector::isOpen, restartPause));
+    }
   }
 
   /** Binds and joins as configured, starts answering, and announces this daemon. */
@@ -120,9 +178,28 @@ public final class UdpEndpoint implements AutoCloseable {
    * answers to discover spread by {@code spread} instead of the protocol's default. */
   public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
       RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread) {
+    return open(settings, host, verifier, handler, sources, clock, spread, new FairSlots(64, 16), key -> false);
+  }
+
+  /**
+   * As above, with the work slots it shares with the HTTP channel, and which keys are in a
+   * Signature Group (their datagrams are verified first).
+   */
+  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
+      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work,
+      Predicate<Fingerprint> knownKey) {
+    return open(settings, host, datagram -> verifier.verify(datagram, WireLimits.UDP), handler, sources, clock,
+        spread, work, knownKey, Duration.ofMillis(200));
+  }
+
+  static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
+      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
+      Duration restartPause) {
     try {
-      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread);
+      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread, work, knownKey,
+          restartPause);
       endpoint.bind();
+      endpoint.verifiers.forEach(SupervisedLoop::start);
       endpoint.receiver.start();
       endpoint.announce(handler.announce());
       return endpoint;
@@ -211,7 +288,8 @@ public final class UdpEndpoint implements AutoCloseable {
     channel.register(selector, SelectionKey.OP_READ, listeners.getLast());
   }
 
-  private void receive() {
+  /** The receiving loop; it ends only when the endpoint closes (else it is restarted: {@link SupervisedLoop}). */
+  private void receive() throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     try {
       while (selector.isOpen()) {
@@ -226,25 +304,79 @@ public final class UdpEndpoint implements AutoCloseable {
             count("receive-failed");
             continue;
           }
-          if (from != null) {
-            accept(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+          if (from == null) {
+            continue;
+          }
+          try {
+            enqueue(listener, from, java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+          } catch (RuntimeException e) { // whatever one datagram does, the next one is read
+            count("failed");
+            failures.failed("a datagram from " + from.getAddress().getHostAddress() + " failed", e);
           }
         }
         selector.selectedKeys().clear();
       }
-    } catch (IOException | ClosedSelectorException closed) {
+    } catch (ClosedSelectorException closed) {
       // close() ends the loop
     }
   }
 
-  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
-    if (!sources.allow(from.getAddress())) {
-      count("source-rate");
+  /** Rate-limits the source, then queues the datagram for verifying: a known signer's first. */
+  private void enqueue(Listener listener, InetSocketAddress from, byte[] datagram) {
+    boolean known = claimedSigner(datagram).map(knownKey::test).orElse(false);
+    if (!(known ? knownSources : sources).allow(from.getAddress())) {
+      count(known ? "source-rate-known" : "source-rate");
       return;
     }
+    if ((known ? fromKnownKeys : fromOthers).offer(new Pending(listener, from, datagram))) {
+      toVerify.release();
+    } else {
+      count(known ? "verify-queue-full-known" : "verify-queue-full");
+    }
+  }
+
+  /** The key a datagram says it is signed by, unchecked: only which queue it waits in depends on it. */
+  static Optional<Fingerprint> claimedSigner(byte[] datagram) {
+    if (datagram.length < ENVELOPE_PREFIX.length + 32
+        || !java.util.Arrays.equals(datagram, 0, ENVELOPE_PREFIX.length, ENVELOPE_PREFIX, 0, ENVELOPE_PREFIX.length)) {
+      return Optional.empty();
+    }
+    try {
+      var digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update(SPKI_PREFIX);
+      digest.update(datagram, ENVELOPE_PREFIX.length, 32);
+      return Optional.of(new Fingerprint(digest.digest()));
+    } catch (java.security.NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException("every Java platform has SHA-256", impossible);
+    }
+  }
+
+  /** A verifying thread's loop: known signers' datagrams first, then the others, until the endpoint closes. */
+  private void verifyLoop() throws InterruptedException {
+    while (selector.isOpen()) {
+      if (!toVerify.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+        continue;
+      }
+      Pending next = fromKnownKeys.poll();
+      if (next == null) {
+        next = fromOthers.poll();
+      }
+      if (next == null) {
+        continue;
+      }
+      try {
+        accept(next.listener(), next.from(), next.datagram());
+      } catch (RuntimeException e) { // whatever one datagram does, the next one is verified
+        count("failed");
+        failures.failed("a datagram from " + next.from().getAddress().getHostAddress() + " failed", e);
+      }
+    }
+  }
+
+  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
     SignedMessage request;
     try {
-      request = verifier.verify(datagram, WireLimits.UDP);
+      request = verifier.verify(datagram);
     } catch (ProtocolException refused) {
       count(refused.reason().name()); // never answered: an answer would help reflection attacks
       return;
@@ -260,25 +392,47 @@ public final class UdpEndpoint implements AutoCloseable {
       }
       return;
     }
-    if (!inFlight.tryAcquire()) {
-      count("busy");
+    boolean isLight = request.message() instanceof Message.Discover || request.message() instanceof Message.Describe;
+    FairSlots lane = isLight ? light : work;
+    String group = handler.groupOf(request);
+    if (!lane.tryAcquire(group)) {
+      count(isLight ? "busy-describe" : "busy");
       return;
     }
     boolean runsGuest = request.message() instanceof Message.Execute || request.message() instanceof Message.ServiceCall;
-    (runsGuest ? guests : workers).submit(() -> {
-      try {
-        reply(listener, from, request, datagram.length);
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.WARNING, "request from " + from + " failed", e);
-      } finally {
-        inFlight.release();
-      }
-    });
+    try {
+      (runsGuest ? guests : workers).submit(() -> {
+        try {
+          reply(listener, from, request, datagram.length);
+        } catch (IOException | RuntimeException e) {
+          count("failed");
+          failures.failed("a request (" + request.message().type() + ") failed", e);
+        } finally {
+          lane.release(group);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      lane.release(group);
+      count("closing");
+    }
   }
 
   private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
       throws IOException {
-    RequestHandler.Answer answer = handler.answer(request, RequestHandler.Transport.UDP);
+    RequestHandler.Answer answer;
+    try {
+      answer = handler.answer(request, RequestHandler.Transport.UDP);
+    } catch (org.weverywhere.WeverywhereException e) { // e.g. a journal that cannot write: said with its own code
+      count("failed");
+      failures.failed("a request (" + request.message().type() + ") failed", e);
+      answer = RequestHandler.Answer.now(RequestHandler.error(e.code(), e.getMessage(), Optional.empty()));
+    } catch (RuntimeException e) { // the requester learns the daemon failed, rather than waiting in vain
+      count("failed");
+      failures.failed("a request (" + request.message().type() + ") failed", e);
+      answer = RequestHandler.Answer.now(RequestHandler.error(org.weverywhere.ErrorCode.PROTOCOL_INTERNAL,
+          "the daemon failed while handling this " + request.message().type() + " (" + e.getClass().getSimpleName()
+              + "); it was counted and the daemon goes on", Optional.empty()));
+    }
     Optional<Message> reply = answer.reply();
     if (reply.isEmpty()) {
       return;
@@ -303,7 +457,13 @@ public final class UdpEndpoint implements AutoCloseable {
       wire = host.sign(header, page);
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
-    answer.whenRecorded();
+    try {
+      answer.whenRecorded();
+    } catch (org.weverywhere.events.JournalException unrecorded) { // not on the bill: the result is not given
+      count("unrecorded");
+      failures.failed("a request (" + request.message().type() + ") could not be journaled", unrecorded);
+      wire = host.sign(header, RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
+    }
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
@@ -371,6 +531,25 @@ public final class UdpEndpoint implements AutoCloseable {
     return selector.isOpen() && listeners.stream().allMatch(l -> l.channel().isOpen());
   }
 
+  /** Why the receiving loop is not running now (it is being restarted), for readiness. */
+  public Optional<String> down() {
+    Optional<String> down = receiver.down();
+    for (SupervisedLoop verifier : verifiers) {
+      down = down.or(verifier::down);
+    }
+    return down;
+  }
+
+  /** How often the receiving loop was restarted since start. */
+  public int restarts() {
+    return receiver.restarts() + verifiers.stream().mapToInt(SupervisedLoop::restarts).sum();
+  }
+
+  /** Requests that failed while being handled (not refusals), by reason. */
+  public Map<String, Long> failures() {
+    return failures.counts();
+  }
+
   /** Says bye, then stops answering. */
   @Override
   public void close() {
@@ -380,11 +559,10 @@ public final class UdpEndpoint implements AutoCloseable {
       for (Listener listener : listeners) {
         listener.channel().close();
       }
-      receiver.join(Duration.ofSeconds(5));
+      receiver.close();
+      verifiers.forEach(SupervisedLoop::close);
     } catch (IOException e) {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     workers.shutdownNow();
     guests.shutdownNow();

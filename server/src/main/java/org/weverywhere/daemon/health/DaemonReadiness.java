@@ -9,7 +9,8 @@ import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.Intake;
 
 /**
- * Ready once the daemon has started with a valid configuration, while its sockets are bound and
+ * Ready once the daemon has started with a valid configuration, while its sockets are bound, its
+ * receiving loops run and its event journal takes events (each problem is named in the data), and
  * while it is not draining (a draining daemon takes no new work, so a balancer should look elsewhere).
  */
 @Readiness
@@ -32,6 +33,10 @@ public class DaemonReadiness implements HealthCheck {
     daemon.startedAt().ifPresent(at -> response.withData("since", at.toString()));
     boolean draining = intake.draining();
     response.withData("draining", draining);
+    var problems = daemon.problems();
+    for (int i = 0; i < problems.size(); i++) {
+      response.withData("problem" + (i + 1), problems.get(i));
+    }
     return response.status(daemon.ready() && !draining).build();
   }
 }

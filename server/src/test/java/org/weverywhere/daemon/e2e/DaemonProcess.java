@@ -18,7 +18,8 @@ import org.weverywhere.trust.Fingerprint;
 /**
  * The daemon's beans in a process of their own under Weld SE, for tests that need several daemons
  * on several hosts (network namespaces). Prints {@code READY <node id>} once answering, runs until
- * its standard input closes, then stops as the daemon does (saying bye).
+ * its standard input closes, then stops as the daemon does (saying bye). With {@code --http} after
+ * the configuration directory it serves the HTTP bulk channel too, on 127.0.0.1 at {@code http.port}.
  */
 public final class DaemonProcess {
   private DaemonProcess() {}
@@ -45,16 +46,20 @@ public final class DaemonProcess {
   public static void main(String[] args) throws Exception {
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, args[0]);
     Weld weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new));
+    org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
     try (WeldContainer container = weld.initialize()) {
       Daemon daemon = container.select(Daemon.class).get();
-      // "http=HOST:PORT": serve the HTTP bulk channel there (Liberty's part), for tests that run or top
-      org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
+      // "http=HOST:PORT" serves the HTTP bulk channel there (Liberty's part), for tests that run or
+      // top; "--http" serves it on 127.0.0.1 at the configured http.port
       if (args.length > 1 && args[1].startsWith("http=")) {
         String at = args[1].substring("http=".length());
         http = org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
             container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(),
             new java.net.InetSocketAddress(at.substring(0, at.lastIndexOf(':')),
                 Integer.parseInt(at.substring(at.lastIndexOf(':') + 1))));
+      } else if (args.length > 1 && args[1].equals("--http")) {
+        http = org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
+            container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(), daemon.config().http().port());
       }
       System.out.println("READY " + daemon.identity().nodeId());
       System.out.flush();
@@ -81,7 +86,13 @@ public final class DaemonProcess {
               .start(line.substring("start-service ".length()), "the test harness");
           System.out.println("SERVICE " + started.name() + " " + started.state().text());
           System.out.flush();
+        } else if (line.equals("problems")) { // what readiness would say, one line
+          System.out.println("PROBLEMS " + daemon.problems());
+          System.out.flush();
         }
+      }
+      if (http != null) {
+        http.close();
       }
     }
     System.out.println("STOPPED");
