@@ -59,27 +59,33 @@ run_args=(run --peer "$peer" --port "$udp_port" math --function add 2 40)
 # the AOT cache trained on this very command, as postinst trains one at install
 WEVERYWHERE_AOT_OUTPUT=$work/cli.aot "$launcher" "${run_args[@]}" >/dev/null 2>&1 || true
 
-# measure LABEL EXPECTED COMMAND...: RUNS wall times in ms after one warm-up; prints median and min
+# measure LABEL EXPECTED COMMAND...: RUNS runs after one warm-up; prints the median and the least
+# wall time, and the median CPU time (user + system of the command and its children: on a shared
+# machine the steadier figure)
 declare -A median
 measure() {
   local label=$1 expected=$2; shift 2
-  local out times=()
+  local out walls=() cpus=()
   out=$("$@" 2>&1) || true
   [[ $out == *"$expected"* ]] || { echo "bench-cli-start: $label printed: $out" >&2; exit 1; }
   for _ in $(seq 1 "$runs"); do
-    local t0=$EPOCHREALTIME
+    local t0=$EPOCHREALTIME c0 c1
+    c0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
     "$@" >/dev/null 2>&1 || true
     local t1=$EPOCHREALTIME
-    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')")
+    c1=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')")
+    cpus+=("$(( (c1 - c0) * 1000 / $(getconf CLK_TCK) ))")
   done
-  local sorted
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  local sorted cpu
+  sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   median[$label]=$(sed -n "$(( (runs + 1) / 2 ))p" <<<"$sorted")
-  printf '%-58s %8s %8s\n' "$label" "${median[$label]}" "$(head -1 <<<"$sorted")"
+  printf '%-58s %8s %8s %8s\n' "$label" "${median[$label]}" "$(head -1 <<<"$sorted")" "$cpu"
 }
 
 echo "CLI start, $runs runs each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$java_home/bin/java" -version 2>&1 | head -1)"
-printf '%-58s %8s %8s\n' "command" "p50 ms" "min ms"
+printf '%-58s %8s %8s %8s\n' "command" "p50 ms" "min ms" "CPU ms"
 measure "node wasi-run.mjs call math.wasi add 2 40 (local)" 42 node "$node_runner" call "$examples/math.wasi" add i32:2 i32:40
 measure "weverywhere run --peer P math add 2 40 (launcher, AOT)" 42 env WEVERYWHERE_AOT_CACHE="$work/cli.aot" "$launcher" "${run_args[@]}"
 measure "weverywhere run ... (launcher, no AOT cache)" 42 env WEVERYWHERE_AOT_CACHE= "$launcher" "${run_args[@]}"
