@@ -3,8 +3,9 @@
 # 2 40`, end to end against the real Liberty daemon, beside `node` running the same math.wasi add
 # locally (node:wasi), and the ratio of the two medians. Also --version, and the jar started the
 # old way (`java -jar`, which re-runs itself on a JDK 21+ when the default java is older).
-#   packaging/bench-cli-start.sh        (RUNS=15 by default; run by the server module's bench profile:
-#   ./mvnw -B -o -Pbench -pl server exec:exec@cli-start-benchmark, after a build of shared and server)
+#   packaging/bench-cli-start.sh        (RUNS=15 by default) after ./mvnw -B -o -DskipTests -pl server -am package;
+#   the server module's bench profile runs it with the other benchmarks:
+#   ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests
 # The daemon is the build's own Liberty server (server/target/liberty), run with a user directory,
 # configuration, state and ports of its own, and stopped at the end: a daemon already running on
 # this machine is not disturbed.

@@ -84,6 +84,11 @@ check "the daemon may write groups (ctl group add-key)" test "$(mode /etc/wevery
 check "the state directory is the daemon's alone" test "$(mode /var/lib/weverywhere)" = "700 weverywhere:weverywhere"
 check "a system user that cannot log in" sh -c 'getent passwd weverywhere | grep -q ":/var/lib/weverywhere:/usr/sbin/nologin$"'
 check "the control group, with the daemon in it" sh -c 'id -nG weverywhere | grep -qw weverywhere-ctl'
+if [[ -f /var/cache/weverywhere/weverywhere.aot ]]; then
+  echo "test-deb: ok   the CLI's AOT cache was trained at install"
+else
+  echo "test-deb: note no AOT cache for the CLI (its JDK is older than 25, or training failed)"
+fi
 installed_mb=$(du -sm /usr/lib/weverywhere | cut -f1)
 check "the installed daemon and CLI take less than 150 MB ($installed_mb MB)" test "$installed_mb" -lt 150
 

@@ -56,8 +56,8 @@ public final class BulkClient {
   /**
    * The bulk channel is plain HTTP; the messages carry their own signatures. Without a context of
    * its own the JDK's client builds the default one at construction, reading and parsing every CA
-   * certificate of the JDK (≈ 300 classes, a good part of the CLI's start). This one trusts no
-   * certificate, so an https:// base fails closed rather than unauthenticated.
+   * certificate of the JDK, in every CLI run (≈ 110 classes more, docs/PERFORMANCE.md). This one
+   * trusts no certificate, so an https:// base fails closed rather than unauthenticated.
    */
   private static SSLContext plainHttpOnly() {
     try {
