@@ -44,8 +44,9 @@ final class ClientOptions {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "22341", description = "UDP port of the daemons (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3", description = "How long to wait for answers (default: ${DEFAULT-VALUE}).")
-  double timeoutSeconds;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
+      description = "How long to wait for answers: 500ms, 2s, 1m; a plain number is seconds (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
 
   @Option(names = "--key", paramLabel = "KEY",
       description = "Sign with this private key (default: ~/.config/weverywhere/keys/<user>.key.pem if present, else a fresh key, i.e. anonymous).")
@@ -58,13 +59,13 @@ final class ClientOptions {
 
   /** Checks the ranges picocli cannot; call first. */
   void validate() {
-    if (timeoutSeconds <= 0 || timeoutSeconds > 3600 || port < 1 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "--timeout must be 0..3600 s, --port 1..65535");
+    if (timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0 || port < 1 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be more than 0 and at most 1h, --port 1..65535");
     }
   }
 
   Duration timeout() {
-    return Duration.ofMillis((long) (timeoutSeconds * 1000));
+    return timeout;
   }
 
   /** The key that signs this run's requests, read or generated once. */

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
       "  weverywhere ctl group add-key friends alice.pub-key.pem",
       "  weverywhere ctl publish target/example-programs/math.wasi",
       "  weverywhere ctl service stop kv",
-      "  weverywhere ctl drain --wait 120",
+      "  weverywhere ctl drain --wait 2m",
       "  weverywhere ctl status --peer host-a --key ~/.config/weverywhere/keys/ops.key.pem"
     })
 final class CtlCommand implements Runnable {
@@ -117,11 +117,13 @@ final class CtlCommand implements Runnable {
   @Command(name = "drain", mixinStandardHelpOptions = true,
       description = "Take no new work and wait for work in flight to finish (readiness turns DOWN).")
   int drain(@Mixin ControlTarget target,
-      @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
-          description = "How long the daemon waits for work in flight (default: ${DEFAULT-VALUE}).") long seconds) {
-    if (seconds < 0 || seconds > 86_400) {
-      throw new ParameterException(spec.commandLine(), "--wait must be between 0 and 86400 seconds");
+      @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s",
+          description = "How long the daemon waits for work in flight: 30s, 5m; a plain number is seconds (default: ${DEFAULT-VALUE}).") Duration wait) {
+    if (wait.compareTo(Duration.ofDays(1)) > 0) {
+      throw new ParameterException(spec.commandLine(), "--wait must be at most 1d (86400 seconds)");
     }
+    // the control protocol counts whole seconds; a fraction waits the next whole second
+    long seconds = wait.plusNanos(999_999_999L).getSeconds();
     Message.Report report = target.send(new Message.Control("drain", Map.of("timeout-s", Long.toString(seconds))),
         Duration.ofSeconds(seconds).plus(ANSWER), spec.commandLine().getErr());
     print(target, report);

@@ -1,6 +1,5 @@
 package org.weverywhere.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -61,7 +60,6 @@ final class InspectCommand implements Callable<Integer> {
   Path configDir;
 
   private final ModuleParser parser = new ModuleParser();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public Integer call() throws IOException {
@@ -79,7 +77,7 @@ final class InspectCommand implements Callable<Integer> {
             ModuleInfo info = parser.parse(file.path());
             ModuleSignatures.Report signatures = ModuleSignatures.verify(Files.readAllBytes(file.path()));
             if (json) {
-              out.println(JSON.writeValueAsString(ModuleJson.of(file.path(), info, signatures, groups)));
+              out.println(Json.line(ModuleJson.of(file.path(), info, signatures, groups)));
             } else {
               if (!first) {
                 out.println();
@@ -110,7 +108,7 @@ final class InspectCommand implements Callable<Integer> {
         failures++;
         err.println(FailureReporter.line(failure));
         if (json) {
-          out.println(JSON.writeValueAsString(ModuleJson.failure(item.path(), failure)));
+          out.println(Json.line(ModuleJson.failure(item.path(), failure)));
         }
       }
     }

@@ -1,5 +1,6 @@
 package org.weverywhere.cli;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
       "  weverywhere inspect --json hello.wasi",
       "  weverywhere keygen --name alice --out ~/.config/weverywhere",
       "  weverywhere sign hello.wasi --key ~/.config/weverywhere/keys/alice.key.pem",
-      "  weverywhere peers --timeout 2",
+      "  weverywhere peers --timeout 2s",
       "  weverywhere describe test-daemon",
       "  weverywhere run --peer test-daemon math --function add 2 40",
       "  weverywhere config extract --to /tmp/we-etc",
@@ -61,6 +62,8 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
     commandLine.setExecutionExceptionHandler(new FailureReporter());
+    // after construction, so that it reaches every subcommand the annotations added
+    commandLine.registerConverter(Duration.class, new DurationArgument());
     return commandLine;
   }
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere peers                       # daemons on this host (loopback)",
-      "  weverywhere peers -i eth0 --timeout 5   # the local network, if daemons opted in",
+      "  weverywhere peers -i eth0 --timeout 5s  # the local network, if daemons opted in",
       "  weverywhere peers --json --max 1"
     })
 final class PeersCommand implements Callable<Integer> {

@@ -7,9 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -46,7 +50,23 @@ public final class BulkClient {
     this.timeout = Objects.requireNonNull(timeout);
     this.limits = Objects.requireNonNull(limits);
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+        .sslContext(plainHttpOnly()).build();
+  }
+
+  /**
+   * The bulk channel is plain HTTP; the messages carry their own signatures. Without a context of
+   * its own the JDK's client builds the default one at construction, reading and parsing every CA
+   * certificate of the JDK, in every CLI run (≈ 110 classes more, docs/PERFORMANCE.md). This one
+   * trusts no certificate, so an https:// base fails closed rather than unauthenticated.
+   */
+  private static SSLContext plainHttpOnly() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[0], new TrustManager[0], null);
+      return context;
+    } catch (GeneralSecurityException unavailable) {
+      throw new IllegalStateException("this JDK has no TLS context", unavailable);
+    }
   }
 
   /** Sends {@code message} to node {@code node} at {@code base} (e.g. {@code http://10.0.0.5:22341}). */
