@@ -20,7 +20,8 @@ import org.weverywhere.exec.QuotaSettings;
 /**
  * The executor's settings from the configuration. A group limit left unset means "only the host
  * limits apply": cores and memory default to the host's, one execution's memory to the group's
- * memory shared by its cores, and its CPU time to the wall-clock timeout.
+ * memory shared by its cores (and no more than the host's memory shared by the host's cores),
+ * and its CPU time to the wall-clock timeout.
  */
 @ApplicationScoped
 public class ExecutionConfiguration {
@@ -92,8 +93,10 @@ public class ExecutionConfiguration {
           cores,
           memory,
           // not the whole memory: a module that declares no maximum is granted this much, and a
-          // grant of all of it would leave nothing for the group's other slots or a kept service
-          quota.memoryPerExecution().map(ByteSize::bytes).orElse(memory / Math.max(1, cores)),
+          // grant of all of it would leave nothing for the group's other slots, a kept service or
+          // the compile of the next cold module (whose memory is reserved in the host's total)
+          quota.memoryPerExecution().map(ByteSize::bytes)
+              .orElse(Math.min(memory / Math.max(1, cores), hostQuota.memoryTotal() / Math.max(1, hostQuota.cores()))),
           quota.cpuTimePerExecution().orElse(wall),
           Math.min(host.diskPerExecution().bytes(),
               quota.diskPerExecution().map(ByteSize::bytes).orElse(Long.MAX_VALUE))));

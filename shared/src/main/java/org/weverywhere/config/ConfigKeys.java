@@ -118,7 +118,7 @@ public final class ConfigKeys {
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
       register(new ConfigKey<>("group." + ConfigKey.GROUP + ".quota.memory.per-execution", ValueType.SIZE, null,
           "Memory limit of one instance.",
-          "the group's memory shared by its cores, so that every slot can run at once"));
+          "the group's memory shared by its cores (at most the host's shared by the host's cores), so that every slot can run at once"));
   public static final ConfigKey<Duration> GROUP_QUOTA_CPU_TIME_PER_EXECUTION =
       groupQuota("cpu-time.per-execution", ValueType.DURATION, "CPU time of one execution.");
   public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE = groupQuota("network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
