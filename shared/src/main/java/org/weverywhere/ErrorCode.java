@@ -54,6 +54,9 @@ public enum ErrorCode {
   PROTOCOL_HASH_MISMATCH("WE5026", "received module bytes do not have the SHA-256 they should"),
   PROTOCOL_PEER_UNKNOWN("WE5030", "no daemon that answered matches the peer named"),
   PROTOCOL_PEER_AMBIGUOUS("WE5031", "several daemons match the peer named"),
+  PROTOCOL_KEY_REUSED("WE5060", "a request key came again with a request of different content"),
+  PROTOCOL_RESULT_NOT_KEPT("WE5061", "a request with this key already ran, but its result is no longer kept"),
+  PROTOCOL_KEYS_FULL("WE5062", "too many keyed requests are running to remember another; retry later"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),

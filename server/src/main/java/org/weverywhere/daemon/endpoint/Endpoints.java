@@ -26,6 +26,7 @@ import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
+import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ReplayCache;
@@ -69,7 +70,10 @@ public class Endpoints {
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()));
     authorizer.set(authorizer(config));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
-        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);
+        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control,
+        new RequestKeys(config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW),
+            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES),
+            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(), System::nanoTime));
   }
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */
