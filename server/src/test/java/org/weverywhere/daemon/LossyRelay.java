@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.SplittableRandom;
@@ -123,7 +122,7 @@ public final class LossyRelay implements AutoCloseable {
           }
         }
       }
-    } catch (AsynchronousCloseException | ClosedChannelException closed) {
+    } catch (ClosedChannelException closed) {
       // close() ends the pump
     } catch (IOException failed) {
       throw new java.io.UncheckedIOException("lossy relay stopped", failed);
