@@ -142,18 +142,63 @@ final class ProtocolVectors {
     badPad.put("body", Map.of("what", List.of(), "pad", "not bytes"));
     v.put("describe-pad-not-bytes", rejected("A describe whose pad is text: pad must be a byte string.",
         signPayload(client, badPad), "udp", Reason.MALFORMED, List.of()));
+
+    // request keys (PROTOCOL.md §4b): the same rk on every attempt, a fresh id each time
+    RequestKey key = new RequestKey(0x7265717565737421L, 0x6b65792d31323334L);
+    Message keyedCall = ((Execute) call).withKey(key);
+    byte[] keyedFirst = sign(client, header(14, Audience.node(nodeId), SIGNED_AT).withGroup("friends"), keyedCall);
+    v.put("valid-execute-keyed", valid("valid-execute with request key rk: the first attempt. expect.requestKey is"
+        + " the key, expect.contentHash what a daemon compares a retry with (SHA-256 of {\"t\", \"body\" without"
+        + " rk}).", keyedFirst, "udp", true));
+    byte[] keyedRetry = sign(client, header(15, Audience.node(nodeId), SIGNED_AT.plusSeconds(1)).withGroup("friends"),
+        keyedCall);
+    v.put("valid-execute-keyed-retry", valid("The retry of valid-execute-keyed after its reply was lost: a fresh id and"
+        + " timestamp (so not a replay), the same rk and content: a daemon answers it with the first attempt's result"
+        + " and does not run it again.", keyedRetry, "udp", true, List.of(keyedFirst)));
+    byte[] keyedService = sign(client, header(16, Audience.node(nodeId), SIGNED_AT),
+        new Message.ServiceCall("kv", "put", List.of(new WasmValue("i64", 7), new WasmValue("i64", 700)))
+            .withKey(new RequestKey(0x7265717565737421L, 0x6b65792d35363738L)));
+    v.put("valid-call-keyed", valid("valid-call with request key rk: a kv.put that must not be applied twice.",
+        keyedService, "udp", true));
+    Map<String, Object> shortKey = payload(header(17, Audience.node(nodeId), SIGNED_AT), call);
+    Map<String, Object> shortBody = new LinkedHashMap<>(castMap(shortKey.get("body")));
+    shortBody.put("rk", HEX.parseHex("0102030405060708090a0b0c0d0e0f"));
+    shortKey.put("body", shortBody);
+    v.put("execute-key-too-short", rejected("An execute whose rk has 15 bytes: a request key has exactly 16.",
+        signPayload(client, shortKey), "udp", Reason.MALFORMED, List.of()));
+    Map<String, Object> zeroKey = payload(header(18, Audience.node(nodeId), SIGNED_AT), call);
+    Map<String, Object> zeroBody = new LinkedHashMap<>(castMap(zeroKey.get("body")));
+    zeroBody.put("rk", new byte[16]);
+    zeroKey.put("body", zeroBody);
+    v.put("execute-key-zero", rejected("An execute whose rk is 16 zero bytes: the all-zero key is reserved.",
+        signPayload(client, zeroKey), "udp", Reason.MALFORMED, List.of()));
     return v;
   }
 
   private Map<String, Object> valid(String description, byte[] wire, String transport, boolean atNode) {
-    Map<String, Object> vector = common(description, wire, transport, atNode, List.of());
+    return valid(description, wire, transport, atNode, List.of());
+  }
+
+  private Map<String, Object> valid(String description, byte[] wire, String transport, boolean atNode,
+      List<byte[]> before) {
+    Map<String, Object> vector = common(description, wire, transport, atNode, before);
     Map<String, Object> expect = new LinkedHashMap<>();
     expect.put("outcome", "valid");
     Sign1.Parts parts = Sign1.open(wire, wire.length, WireLimits.HTTP);
-    expect.put("type", MessageCodec.decode(parts.payload(), WireLimits.HTTP).message().type());
+    Message message = MessageCodec.decode(parts.payload(), WireLimits.HTTP).message();
+    expect.put("type", message.type());
     expect.put("signer", parts.signer().fingerprint().toString());
+    RequestKey.of(message).ifPresent(key -> {
+      expect.put("requestKey", key.toString());
+      expect.put("contentHash", HEX.formatHex(RequestKey.contentHash(message)));
+    });
     vector.put("expect", expect);
     return vector;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Object map) {
+    return (Map<String, Object>) map;
   }
 
   private Map<String, Object> rejected(String description, byte[] wire, String transport, Reason reason,

@@ -61,6 +61,13 @@ class ProtocolVectorsTest {
       SignedMessage message = verifier.verify(wire, limits);
       assertEquals(expect.get("type").asText(), message.message().type());
       assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
+      // a keyed request: the key a daemon files it under, and the content a retry must repeat
+      assertEquals(expect.path("requestKey").asText(""), RequestKey.of(message.message()).map(RequestKey::toString)
+          .orElse(""));
+      if (expect.has("contentHash")) {
+        assertEquals(expect.get("contentHash").asText(), HexFormat.of().formatHex(
+            RequestKey.contentHash(message.message())));
+      }
     } else {
       ProtocolException e = assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
       assertEquals(expect.get("reason").asText(), e.reason().name(), e.getMessage());
