@@ -65,7 +65,8 @@ public final class LossyRelay implements AutoCloseable {
     this.toClient = toClient;
     this.random = new SplittableRandom(seed);
     this.down = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    this.up = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    // towards the daemon from any address: the target may be in a network namespace, not on loopback
+    this.up = DatagramChannel.open().bind(new InetSocketAddress(0));
     this.clientSide = Thread.ofPlatform().daemon().name("lossy-relay-up").start(() -> pump(down, true));
     this.daemonSide = Thread.ofPlatform().daemon().name("lossy-relay-down").start(() -> pump(up, false));
   }

@@ -6,10 +6,10 @@ import java.util.random.RandomGenerator;
 /**
  * When to send the next attempt of one exchange: the first waits the peer's current RTO, each
  * later one twice the one before (exponential backoff), every wait spread by ±20% jitter so that
- * clients that lost the same burst do not retry in step. The doubling stops at a ceiling of a sixth
- * of the total budget (never below the RTO), so that a budget always holds several attempts: with
- * the default 3 s and a fresh peer, attempts leave at about 0, 0.25, 0.75, 1.25, 1.75, 2.25 and
- * 2.75 s. Nothing is sent after the budget is spent.
+ * clients that lost the same burst do not retry in step. No wait is longer than a sixth of the
+ * total budget, however slow the peer seemed, so that a budget always holds about six attempts or
+ * more: with the default 3 s and a fresh peer, attempts leave at about 0, 0.25, 0.75, 1.25, 1.75,
+ * 2.25 and 2.75 s. Nothing is sent after the budget is spent.
  */
 public final class Backoff {
   /** Jitter: each wait is multiplied by a factor uniformly in [1 − JITTER, 1 + JITTER). */
@@ -27,9 +27,10 @@ public final class Backoff {
     if (rto.isNegative() || rto.isZero() || budget.isNegative() || budget.isZero()) {
       throw new IllegalArgumentException("rto and budget must be positive");
     }
-    this.ceiling = max(rto, budget.dividedBy(6));
+    // a long execution once measured must not leave the next request a single attempt
+    this.ceiling = budget.dividedBy(6).isZero() ? budget : budget.dividedBy(6);
     this.random = random;
-    this.current = rto;
+    this.current = min(rto, ceiling);
   }
 
   /** The wait after the attempt just sent; the next call returns the one after the next attempt. */
@@ -43,10 +44,6 @@ public final class Backoff {
   /** The largest wait between attempts, before jitter. */
   public Duration ceiling() {
     return ceiling;
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static Duration min(Duration a, Duration b) {
