@@ -101,6 +101,11 @@ class FaultSuiteTest {
     return nodes.get(host);
   }
 
+  /** The process of {@code host}'s daemon (its pid is the JVM's: ip netns exec execs it). */
+  static Process daemon(String host) {
+    return daemons.get(host);
+  }
+
   /** Whether this machine can run the suite; the reason when not. */
   static Optional<String> missing() {
     if (!"root".equals(System.getProperty("user.name"))) {
