@@ -71,8 +71,10 @@ public final class RequestKeys {
    * The key was seen with the same content: answer with {@code outcome} once it completes (at
    * once for a finished request), whose value is the kept reply, or empty when it ran but its
    * result is not kept. It completes exceptionally when the first attempt failed without a reply.
+   * {@code alreadyWaiting} counts the attempts that came before this one while the first ran.
    */
-  public record Repeat(CompletableFuture<Optional<Message>> outcome, boolean running) implements Claim {}
+  public record Repeat(CompletableFuture<Optional<Message>> outcome, boolean running, int alreadyWaiting)
+      implements Claim {}
 
   /** The key was seen with other content: refuse. */
   public record Conflict() implements Claim {}
@@ -137,8 +139,11 @@ public final class RequestKeys {
     Slot slot = new Slot(signer, key);
     Entry known = entries.get(slot);
     if (known != null) {
-      return Arrays.equals(known.contentHash, contentHash)
-          ? new Repeat(known.outcome, !known.outcome.isDone()) : new Conflict();
+      if (!Arrays.equals(known.contentHash, contentHash)) {
+        return new Conflict();
+      }
+      boolean running = !known.outcome.isDone();
+      return new Repeat(known.outcome, running, running ? known.waiting++ : 0);
     }
     if (bySigner.getOrDefault(signer, 0) >= perSigner && !evictOldestFinished(signer)) {
       return new Full("this signer has " + perSigner + " keyed requests running");
@@ -225,6 +230,8 @@ public final class RequestKeys {
     CompletableFuture<Optional<Message>> outcome = first;
     long finishedAt = Long.MIN_VALUE;
     long bytes;
+    /** Repeats that arrived while the first attempt ran. */
+    int waiting;
 
     Entry(byte[] contentHash) {
       this.contentHash = contentHash;

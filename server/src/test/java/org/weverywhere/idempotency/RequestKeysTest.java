@@ -55,8 +55,12 @@ class RequestKeysTest {
     var first = assertInstanceOf(RequestKeys.First.class, keys.claim(alice, key, hash(add)));
     var repeat = assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, key, hash(add)));
     assertTrue(repeat.running());
+    assertEquals(0, repeat.alreadyWaiting());
     assertFalse(repeat.outcome().isDone());
+    var another = assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, key, hash(add)));
+    assertEquals(1, another.alreadyWaiting());
     first.ticket().finish(result, 200);
+    assertSame(result, another.outcome().get(1, TimeUnit.SECONDS).orElseThrow());
     assertSame(result, repeat.outcome().get(1, TimeUnit.SECONDS).orElseThrow());
   }
 

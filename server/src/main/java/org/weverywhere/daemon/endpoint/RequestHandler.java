@@ -58,6 +58,8 @@ public final class RequestHandler {
   private final Intake intake;
   private final ControlActions control;
   private final RequestKeys keys;
+  /** Retries of one running request that wait for its result over UDP; later ones are not answered. */
+  static final int MAX_WAITING_REPEATS = 2;
 
   /** As the full constructor, remembering request keys within the protocol's default bounds. */
   public RequestHandler(String name, int httpPort, Supplier<Authorizer> authorizer, TrafficLedger traffic,
@@ -153,8 +155,10 @@ public final class RequestHandler {
       case Message.Discover discover -> Answer.now(announce());
       case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
       case Message.Fetch fetch -> admitted(() -> fetch(fetch, requester, request, transport));
-      case Message.Execute execute -> once(request, requester, () -> admitted(() -> execute(execute, requester, request)));
-      case Message.ServiceCall call -> once(request, requester, () -> admitted(() -> call(call, requester, request)));
+      case Message.Execute execute -> once(request, requester, transport,
+          () -> admitted(() -> execute(execute, requester, request)));
+      case Message.ServiceCall call -> once(request, requester, transport,
+          () -> admitted(() -> call(call, requester, request)));
       case Message.Control action -> Answer.now(control.perform(action, "key " + request.fingerprint()
           + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")"));
       default -> Answer.NONE; // replies and announcements are not requests
@@ -166,13 +170,17 @@ public final class RequestHandler {
    * the first attempt runs, a retry gets its kept result or waits for it, a key reused for other
    * content is refused. A request without a key simply runs.
    */
-  private Answer once(SignedMessage request, Requester requester, Supplier<Answer> work) {
+  private Answer once(SignedMessage request, Requester requester, Transport transport, Supplier<Answer> work) {
     Optional<RequestKey> key = RequestKey.of(request.message());
     if (key.isEmpty()) {
       return work.get();
     }
     return switch (keys.claim(request.fingerprint(), key.get(), RequestKey.contentHash(request.message()))) {
       case RequestKeys.First first -> first(first.ticket(), work);
+      // over UDP, two attempts waiting for a running request will answer the client; more would
+      // only hold threads and in-flight places while a long execution runs
+      case RequestKeys.Repeat repeat when repeat.running() && transport == Transport.UDP
+          && repeat.alreadyWaiting() >= MAX_WAITING_REPEATS -> Answer.NONE;
       case RequestKeys.Repeat repeat -> repeat(repeat, request, requester);
       case RequestKeys.Conflict conflict -> {
         String why = "request key " + key.get() + " was used before for a different " + request.message().type()
