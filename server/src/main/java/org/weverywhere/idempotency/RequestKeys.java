@@ -157,6 +157,26 @@ public final class RequestKeys {
     return new First(new Ticket(slot, entry));
   }
 
+  /**
+   * Remembers a request that ran before this daemon started (its key found in the journal), with
+   * no result to give: a retry gets {@code WE5061} instead of a second run; other content under
+   * the key is a conflict. {@code age} is how long ago it finished; one older than the window, or
+   * one the bounds have no room for, is not remembered. Returns whether it was.
+   */
+  public synchronized boolean remember(Fingerprint signer, RequestKey key, byte[] contentHash, Duration age) {
+    Slot slot = new Slot(signer, key);
+    if (age.compareTo(window) > 0 || entries.containsKey(slot) || entries.size() >= maxEntries
+        || bySigner.getOrDefault(signer, 0) >= perSigner) {
+      return false;
+    }
+    Entry entry = new Entry(contentHash.clone());
+    entry.first.complete(Optional.empty());
+    entry.finishedAt = nanoTime.getAsLong() - age.toNanos();
+    entries.put(slot, entry);
+    bySigner.merge(signer, 1, Integer::sum);
+    return true;
+  }
+
   /** Keys remembered now, running and finished. */
   public synchronized int size() {
     return entries.size();

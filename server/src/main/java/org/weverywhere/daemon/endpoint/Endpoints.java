@@ -26,6 +26,7 @@ import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
+import org.weverywhere.idempotency.KeysFromJournal;
 import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
@@ -71,9 +72,19 @@ public class Endpoints {
     authorizer.set(authorizer(config));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
         libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control,
-        new RequestKeys(config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW),
-            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES),
-            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(), System::nanoTime));
+        requestKeys(config, journal));
+  }
+
+  /** The request keys seen, with those of requests that ran before a restart read back from the journal. */
+  private static RequestKeys requestKeys(Config config, EventJournal journal) {
+    int entries = config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES);
+    var keys = new RequestKeys(config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW), entries,
+        config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(), System::nanoTime);
+    int recovered = KeysFromJournal.load(journal, keys, entries, java.time.Instant.now());
+    if (recovered > 0) {
+      LOG.info(() -> recovered + " request keys of executions before this start recovered from the journal");
+    }
+    return keys;
   }
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */

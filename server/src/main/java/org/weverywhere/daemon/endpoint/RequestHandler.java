@@ -440,7 +440,13 @@ public final class RequestHandler {
         .put("messageId", request.header().id().toString())
         .put("signature", java.util.Base64.getEncoder().encodeToString(request.signature()))
         .put("messageType", request.message().type());
-    RequestKey.of(request.message()).ifPresent(key -> node.put("requestKey", key.toString()));
+    RequestKey.of(request.message()).ifPresent(key -> {
+      node.put("requestKey", key.toString());
+      if (type.equals("org.weverywhere.execution.finished") || type.equals("org.weverywhere.service.called")) {
+        // what a restarted daemon reads back to refuse a second run (KeysFromJournal)
+        node.put("requestHash", HexFormat.of().formatHex(RequestKey.contentHash(request.message())));
+      }
+    });
     if (requester != null) {
       node.put("group", requester.chargedGroup());
     }

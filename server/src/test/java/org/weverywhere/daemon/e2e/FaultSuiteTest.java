@@ -433,6 +433,7 @@ class FaultSuiteTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aDaemonKilledAndRestartedMidStreamLosesNoAcknowledgedExecutionAndRunsNoneTwice() throws Exception {
     List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+    Map<String, Integer> asked = new ConcurrentHashMap<>();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     long[] slowest = new long[1];
     AtomicInteger restarted = new AtomicInteger();
@@ -443,6 +444,7 @@ class FaultSuiteTest {
         Message.Execute add = new Message.Execute(new Message.LibraryTarget("math"),
             new Message.Call("add", List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
             .withKey(RequestKey.random());
+        asked.put(add.key().orElseThrow().toString(), i);
         long start = System.nanoTime();
         try {
           Message reply = udp.request(udpAddress("b"), node("b"), add, BUDGET).message();
@@ -486,6 +488,17 @@ class FaultSuiteTest {
       assertEquals(1, finished.getOrDefault(key, 0), "execution.finished events of acknowledged key " + key);
     }
     assertEquals(Map.of(), duplicates(finished), "keys that ran twice");
+
+    // a retry that reaches the restarted daemon: the key, read back from the journal, is not run again
+    String before = acknowledged.getFirst();
+    int i = asked.get(before);
+    var again = new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add",
+        List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1)))).withKey(RequestKey.of(
+            java.util.HexFormat.of().parseHex(before)));
+    ProtocolException told = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+        () -> udp.request(udpAddress("b"), node("b"), again, BUDGET));
+    assertTrue(told.getMessage().contains("WE5061") && told.getMessage().contains("not run again"), told.getMessage());
+    assertEquals(1, byKey("b", "org.weverywhere.execution.finished").get(before));
   }
 
   static boolean run(String... command) throws Exception {
