@@ -174,8 +174,10 @@ public final class Discovery {
     int resent = 0;
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     while (true) {
-      if (resent < RESENDS && resend.backoff() != null && !clock.instant().isBefore(resendAt)
-          && clock.instant().isBefore(deadline)) {
+      if (!clock.instant().isBefore(deadline)) {
+        return; // the deadline ends the wait, whatever resend was due
+      }
+      if (resent < RESENDS && resend.backoff() != null && !clock.instant().isBefore(resendAt)) {
         resend.send().run();
         resent++;
         resendAt = clock.instant().plus(resend.backoff().next());
