@@ -235,8 +235,9 @@ public final class RequestHandler {
       return Answer.now(error(ErrorCode.CONTROL_DRAINING, "this daemon is stopping", Optional.empty()));
     }
     Message reply = kept.orElseGet(() -> error(ErrorCode.PROTOCOL_RESULT_NOT_KEPT, "the request with key "
-        + RequestKey.of(request.message()).orElseThrow() + " already ran here; its result is no longer kept (too"
-        + " large, or older than protocol.idempotency.window), and it is not run again", Optional.empty()));
+        + RequestKey.of(request.message()).orElseThrow() + " already ran here; its result is not kept (too large"
+        + " to keep, pushed out by protocol.idempotency.max-bytes, or it ran before this daemon restarted), and it is"
+        + " not run again", Optional.empty()));
     long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
     traffic.charge(requester.chargedGroup(), bytesOut);
     // not billed as an execution: the line says which attempt was answered from what
