@@ -67,6 +67,9 @@ public enum ErrorCode {
   PROTOCOL_BODY_BUDGET("WE5051", "unverified request bodies fill their memory budget, or one source sends too many large ones; retry later"),
   PROTOCOL_GROUP_BUSY("WE5052", "the requester's Signature Group holds its fair share of the daemon's request slots"),
   PROTOCOL_SOURCE_RATE("WE5053", "too many requests from one source address"),
+  PROTOCOL_KEY_REUSED("WE5060", "a request key came again with a request of different content"),
+  PROTOCOL_RESULT_NOT_KEPT("WE5061", "a request with this key already ran, but its result is no longer kept"),
+  PROTOCOL_KEYS_FULL("WE5062", "too many keyed requests are running to remember another; retry later"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING("WE6002", "the service is stopped, restarting with no instance free, or failed"),

@@ -181,7 +181,7 @@ public class ServiceImports implements ImportProvider {
       if (known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
           || !known.byName().containsKey(service)) {
         var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
-            timeout.dividedBy(2), 2);
+            timeout.dividedBy(2));
         Map<String, Message.Service> byName = new ConcurrentHashMap<>();
         ((Message.Description) reply.message()).services().forEach(s -> byName.put(s.name(), s));
         known = new Signatures(System.nanoTime(), node, byName);
@@ -250,12 +250,14 @@ public class ServiceImports implements ImportProvider {
     for (WasmValue value : values(type, args)) {
       wire.add(new Message.WasmValue(value.type().text(), value.bits()));
     }
-    var call = new Message.ServiceCall(service, function, wire, origin.chain(), Optional.of(origin.requester()));
+    // one request key for every attempt: the peer runs the call at most once, however many datagrams are lost
+    var call = new Message.ServiceCall(service, function, wire, origin.chain(), Optional.of(origin.requester()))
+        .withKey(org.weverywhere.protocol.RequestKey.random());
     InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
     Message reply;
     try {
-      // one attempt: a call need not be safe to repeat, so a lost datagram is a failure, not a retry
-      reply = udp.request(address, node, call, timeout, 1).message();
+      // retransmitted on measured round trips within calls.timeout; the key makes a retry safe
+      reply = udp.request(address, node, call, timeout).message();
     } catch (ProtocolException failed) {
       throw new HostFault("remote call of " + label + " failed: " + failed.getMessage() + " ["
           + failed.code().code() + "]");

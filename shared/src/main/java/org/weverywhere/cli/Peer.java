@@ -12,10 +12,6 @@ import org.weverywhere.trust.Fingerprint;
 
 /** A daemon as its verified announce shows it: who, where its UDP and HTTP endpoints are, and its name. */
 record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, List<String> libraries) {
-  /** Per datagram of a paged describe: a page lost on the way is asked again, not the whole. */
-  private static final java.time.Duration PER_ATTEMPT = java.time.Duration.ofSeconds(1);
-  private static final int ATTEMPTS = 3;
-
   Peer {
     libraries = List.copyOf(libraries);
   }
@@ -32,7 +28,8 @@ record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, 
    */
   Message.Description describe(ClientOptions client, List<String> what) {
     try {
-      return client.udp().describe(udp, node, what, PER_ATTEMPT, ATTEMPTS);
+      // each page is retransmitted within --timeout: a page lost on the way is asked again, not the whole
+      return client.udp().describe(udp, node, what, client.timeout());
     } catch (ProtocolException e) {
       if (e.reason() != Reason.OVERSIZED) {
         throw e;

@@ -70,6 +70,15 @@ public final class ConfigKeys {
           "Messages whose timestamp is further than this from the local clock are rejected.");
   public static final ConfigKey<Integer> PROTOCOL_REPLAY_CACHE_SIZE =
       key("protocol.replay-cache.size", ValueType.COUNT, 65_536, "Message ids remembered to reject replays (entries).");
+  public static final ConfigKey<Duration> PROTOCOL_IDEMPOTENCY_WINDOW =
+      key("protocol.idempotency.window", ValueType.DURATION, Duration.ofMinutes(10),
+          "How long the result of an execute or call with a request key (rk) is kept to answer its retries.");
+  public static final ConfigKey<Integer> PROTOCOL_IDEMPOTENCY_ENTRIES =
+      key("protocol.idempotency.entries", ValueType.COUNT, 16_384,
+          "Request keys remembered at most, running and finished; the oldest finished go first.");
+  public static final ConfigKey<ByteSize> PROTOCOL_IDEMPOTENCY_MAX_BYTES =
+      key("protocol.idempotency.max-bytes", ValueType.SIZE, ByteSize.ofMebibytes(32),
+          "Bytes of kept results at most; a result larger than a sixteenth of this is not kept (a retry gets WE5061).");
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
       key("executor.engine", ValueType.ENGINE, Engine.CHICORY, "WebAssembly engine: chicory (pure Java, compiled to JVM bytecode) or wasmtime (JNI).");

@@ -20,6 +20,7 @@ import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
+import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
@@ -41,6 +42,7 @@ public final class BulkClient {
   private final HttpClient http;
   private final Duration timeout;
   private final WireLimits limits;
+  private final Duration retryBudget;
 
   public BulkClient(MessageSigner signer, Verifier verifier, Clock clock, Duration connectTimeout, Duration timeout,
       WireLimits limits) {
@@ -49,6 +51,7 @@ public final class BulkClient {
     this.clock = Objects.requireNonNull(clock);
     this.timeout = Objects.requireNonNull(timeout);
     this.limits = Objects.requireNonNull(limits);
+    this.retryBudget = connectTimeout;
     this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
         .sslContext(plainHttpOnly()).build();
   }
@@ -69,10 +72,35 @@ public final class BulkClient {
     }
   }
 
-  /** Sends {@code message} to node {@code node} at {@code base} (e.g. {@code http://10.0.0.5:22341}). */
+  /**
+   * Sends {@code message} to node {@code node} at {@code base} (e.g. {@code http://10.0.0.5:22341}).
+   * An execute or call gets a request key; a request that is safe to repeat (keyed, describe,
+   * fetch) is sent again, signed afresh with the same key, when the connection fails (refused while
+   * the daemon restarts, reset mid-request), backing off with jitter within the connect timeout.
+   */
   public SignedMessage request(URI base, Fingerprint node, Message message) {
-    Header header = Header.fresh(Audience.node(node), clock.instant());
-    return exchange(base, node, header, message);
+    Message keyed = RequestKey.keyed(message);
+    boolean repeatable = RequestKey.of(keyed).isPresent() || keyed instanceof Message.Describe
+        || keyed instanceof Message.Fetch;
+    long end = System.nanoTime() + retryBudget.toNanos();
+    Backoff backoff = new Backoff(RetransmitTimer.INITIAL, retryBudget, java.util.concurrent.ThreadLocalRandom.current());
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return exchange(base, node, Header.fresh(Audience.node(node), clock.instant()), keyed);
+      } catch (ProtocolException failed) {
+        long wait = backoff.next().toNanos();
+        if (!repeatable || failed.reason() != Reason.TRANSPORT || attempt >= UdpClient.MAX_ATTEMPTS
+            || System.nanoTime() + wait - end > 0) {
+          throw failed;
+        }
+        try {
+          Thread.sleep(Duration.ofNanos(wait));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw failed;
+        }
+      }
+    }
   }
 
   /** Like {@link #request} with a header of the caller's, e.g. one naming the group to charge. */

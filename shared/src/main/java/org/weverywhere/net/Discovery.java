@@ -69,9 +69,14 @@ public final class Discovery {
   /** What a discovery round found, and what it heard but refused. */
   public record Result(List<Announcement> answers, List<ProtocolException> rejected, List<String> unsent) {}
 
+  /** Discovers sent again at most, after the first, while answers are awaited: each makes every daemon answer again. */
+  static final int RESENDS = 6;
+
   /**
    * Sends discover and waits at most {@code timeout}, or until {@code maxAnswers} nodes answered,
-   * calling {@code each} for every node as its first verified answer arrives.
+   * calling {@code each} for every node as its first verified answer arrives. Discover is sent again
+   * (a fresh id) on a backoff with jitter from the initial RTO ({@link Backoff}), at most {@link
+   * #RESENDS} times, so that a daemon whose discover or answer was lost is still heard.
    */
   public Result discover(Duration timeout, int maxAnswers, Consumer<Announcement> each) {
     List<Announcement> answers = new ArrayList<>();
@@ -81,6 +86,7 @@ public final class Discovery {
     Set<Fingerprint> seen = new HashSet<>();
     try (Selector selector = Selector.open()) {
       List<DatagramChannel> channels = new ArrayList<>();
+      List<InetSocketAddress> targets = new ArrayList<>();
       try {
         for (NetworkInterface nic : interfaces) {
           for (boolean v6 : new boolean[] {false, true}) {
@@ -94,6 +100,7 @@ public final class Discovery {
               channel.configureBlocking(false);
               channel.register(selector, SelectionKey.OP_READ);
               channels.add(channel);
+              targets.add(v6 ? groups.v6() : groups.v4());
             } catch (IOException | UnsupportedOperationException cannot) {
               unsent.add(where + ": " + cannot.getMessage());
               closeQuietly(channel);
@@ -103,7 +110,19 @@ public final class Discovery {
         if (channels.isEmpty()) {
           throw new ProtocolException(Reason.TRANSPORT, "discover could not be sent anywhere: " + unsent);
         }
-        receive(selector, timeout, maxAnswers, reply -> {
+        Resend resend = new Resend(new Backoff(RetransmitTimer.INITIAL, timeout,
+            java.util.concurrent.ThreadLocalRandom.current()), () -> {
+              for (int i = 0; i < channels.size(); i++) {
+                Header again = Header.fresh(Audience.ANY, clock.instant());
+                try {
+                  channels.get(i).send(ByteBuffer.wrap(signer.sign(again, new Message.Discover())), targets.get(i));
+                  asked.add(again.id());
+                } catch (IOException lost) {
+                  unsent.add(targets.get(i) + " (again): " + lost.getMessage());
+                }
+              }
+            });
+        receive(selector, timeout, maxAnswers, resend, reply -> {
           SignedMessage m = reply.message();
           if (m.message() instanceof Message.Announce announce && m.header().replyTo().isPresent()
               && asked.contains(m.header().replyTo().get()) && seen.add(m.fingerprint())) {
@@ -134,16 +153,40 @@ public final class Discovery {
   /** A verified datagram and where it came from. */
   record Received(SignedMessage message, InetSocketAddress from) {}
 
-  /** Reads until the deadline or until {@code handler} says done; every loop is bounded by the deadline. */
+  /** When and how to send discover again while waiting; {@link #NONE} for a passive listener. */
+  private record Resend(Backoff backoff, Runnable send) {
+    static final Resend NONE = new Resend(null, () -> { });
+  }
+
   private void receive(Selector selector, Duration timeout, int maxAnswers, ReceivedHandler handler,
+      Consumer<ProtocolException> rejected) throws IOException {
+    receive(selector, timeout, maxAnswers, Resend.NONE, handler, rejected);
+  }
+
+  /** Reads until the deadline or until {@code handler} says done; every loop is bounded by the deadline. */
+  private void receive(Selector selector, Duration timeout, int maxAnswers, Resend resend, ReceivedHandler handler,
       Consumer<ProtocolException> rejected) throws IOException {
     if (maxAnswers < 1) {
       return;
     }
     Instant deadline = clock.instant().plus(timeout);
+    Instant resendAt = resend.backoff() == null ? deadline : clock.instant().plus(resend.backoff().next());
+    int resent = 0;
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     while (true) {
-      long left = Duration.between(clock.instant(), deadline).toMillis();
+      if (!clock.instant().isBefore(deadline)) {
+        return; // the deadline ends the wait, whatever resend was due
+      }
+      if (resent < RESENDS && resend.backoff() != null && !clock.instant().isBefore(resendAt)) {
+        resend.send().run();
+        resent++;
+        resendAt = clock.instant().plus(resend.backoff().next());
+      }
+      boolean resendFirst = resent < RESENDS && resendAt.isBefore(deadline);
+      long left = Duration.between(clock.instant(), resendFirst ? resendAt : deadline).toMillis();
+      if (resendFirst) {
+        left = Math.max(1, left); // a resend due now is sent on the next turn, not mistaken for the end
+      }
       if (left <= 0 || selector.select(left) < 0) {
         return;
       }

@@ -10,11 +10,14 @@ import java.nio.channels.Selector;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -22,6 +25,7 @@ import org.weverywhere.protocol.MessageId;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
+import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
@@ -29,14 +33,21 @@ import org.weverywhere.trust.Fingerprint;
 
 /**
  * One request, one reply, over unicast UDP. Each attempt is signed afresh (new id, new timestamp),
- * so a retry is never mistaken for a replay; a reply answering any attempt ends the wait. Only
- * requests that are safe to repeat belong on UDP (discover, describe, small control queries);
- * execute and fetch go over {@link BulkClient}.
+ * so a retry is never mistaken for a replay; a reply answering any attempt ends the wait. An
+ * {@code execute} or {@code call} gets a request key before its first attempt and keeps it on every
+ * retry, so the daemon runs it at most once (PROTOCOL.md §4b). {@link #request(InetSocketAddress,
+ * Fingerprint, Message, Duration)} retransmits on the peer's measured round trips ({@link
+ * RetransmitTimer}, {@link Backoff}) within one budget.
  */
 public final class UdpClient {
   private final MessageSigner signer;
   private final Verifier verifier;
   private final Clock clock;
+  /** Round-trip estimates per peer, for as long as this client lives; bounded. */
+  private final Map<InetSocketAddress, RetransmitTimer> timers = new ConcurrentHashMap<>();
+  private static final int TIMERS_KEPT = 4_096;
+  /** Attempts of one exchange at most, whatever the budget (a bound in count as well as time). */
+  static final int MAX_ATTEMPTS = 64;
 
   public UdpClient(MessageSigner signer, Verifier verifier, Clock clock) {
     this.signer = Objects.requireNonNull(signer);
@@ -56,6 +67,7 @@ public final class UdpClient {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
+    message = RequestKey.keyed(message); // attempts after the first must not run it again
     var family = peer.getAddress() instanceof java.net.Inet6Address
         ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
     Set<MessageId> sent = new HashSet<>();
@@ -117,6 +129,97 @@ public final class UdpClient {
     throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + message.type() + " in " + attempts
         + " attempt(s) of " + perAttempt.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
         + " unverifiable datagrams ignored)" : ""));
+  }
+
+  /**
+   * Sends {@code message} to node {@code node} at {@code peer} and retransmits it, signed afresh
+   * each time (a keyed request keeps its key), after the peer's RTO, backing off exponentially with
+   * jitter, until a reply comes or {@code budget} is spent. Every reply measures the round trip of
+   * the attempt it answers. Throws as {@link #request(InetSocketAddress, Fingerprint, Message,
+   * Duration, int)} does; {@code NO_ANSWER} says how many attempts went unanswered in how long.
+   */
+  public SignedMessage request(InetSocketAddress peer, Fingerprint node, Message message, Duration budget) {
+    Message keyed = RequestKey.keyed(message);
+    RetransmitTimer timer = timer(peer);
+    var family = peer.getAddress() instanceof java.net.Inet6Address
+        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    Map<MessageId, Long> sentAt = new HashMap<>();
+    int rejected = 0;
+    long start = System.nanoTime();
+    long end = start + budget.toNanos();
+    Backoff backoff = new Backoff(timer.rto(), budget, java.util.concurrent.ThreadLocalRandom.current());
+    try (DatagramChannel channel = DatagramChannel.open(family); Selector selector = Selector.open()) {
+      channel.bind(null);
+      channel.configureBlocking(false);
+      channel.register(selector, SelectionKey.OP_READ);
+      ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+      for (long now = start; now - end < 0 && sentAt.size() < MAX_ATTEMPTS; now = System.nanoTime()) {
+        Header header = Header.fresh(Audience.node(node), clock.instant());
+        byte[] wire = signer.sign(header, keyed);
+        if (wire.length > WireLimits.UDP_DATAGRAM_BYTES) {
+          throw new ProtocolException(Reason.OVERSIZED, keyed.type() + " of " + wire.length
+              + " bytes does not fit a datagram; send it over HTTP");
+        }
+        channel.send(ByteBuffer.wrap(wire), peer);
+        sentAt.put(header.id(), System.nanoTime());
+        long resend = Math.min(end, System.nanoTime() + backoff.next().toNanos());
+        for (long left = resend - System.nanoTime(); left > 0; left = resend - System.nanoTime()) {
+          if (selector.select(Math.max(1, left / 1_000_000)) == 0) {
+            continue;
+          }
+          selector.selectedKeys().clear();
+          for (int i = 0; i < 64; i++) { // drain, but never forever
+            buffer.clear();
+            if (channel.receive(buffer) == null) {
+              break;
+            }
+            SignedMessage reply;
+            try {
+              reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+            } catch (ProtocolException refused) {
+              rejected++;
+              continue;
+            }
+            Long sent = reply.header().replyTo().map(sentAt::get).orElse(null);
+            if (reply.fingerprint().equals(node) && sent != null) {
+              // the network's round trip: an execution's own run time (wall_ns) is not the link's
+              // (a retry answered from the kept result comes back faster than the run took: its own time counts)
+              long busy = reply.message() instanceof Message.Result result ? result.wallNanos() : 0;
+              long elapsed = System.nanoTime() - sent;
+              timer.sample(Duration.ofNanos(busy < elapsed ? elapsed - busy : elapsed));
+              return Replies.unwrap(reply, peer.toString());
+            }
+          }
+        }
+      }
+    } catch (IOException failed) {
+      throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
+    }
+    throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + keyed.type() + " in "
+        + sentAt.size() + " attempt(s) within " + budget.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
+        + " unverifiable datagrams ignored)" : ""));
+  }
+
+  /** The round-trip estimate this client keeps for {@code peer}. */
+  public RetransmitTimer timer(InetSocketAddress peer) {
+    if (timers.size() >= TIMERS_KEPT && !timers.containsKey(peer)) {
+      timers.clear(); // a client talking to thousands of peers starts their estimates again
+    }
+    return timers.computeIfAbsent(peer, p -> new RetransmitTimer());
+  }
+
+  /**
+   * As {@link #describe(InetSocketAddress, Fingerprint, List, Duration, int)}, each page retransmitted
+   * within {@code budget} (see {@link #request(InetSocketAddress, Fingerprint, Message, Duration)}).
+   */
+  public Message.Description describe(InetSocketAddress peer, Fingerprint node, List<String> what, Duration budget) {
+    return DescriptionPager.collect(cursor -> {
+      Message reply = request(peer, node, padded(node, what, cursor), budget).message();
+      if (!(reply instanceof Message.Description page)) {
+        throw new ProtocolException(Reason.REFUSED, peer + " answered describe with " + reply.type());
+      }
+      return page;
+    });
   }
 
   /**

@@ -42,12 +42,16 @@ public final class UnicastProbe {
     this.clock = clock;
   }
 
-  /** The daemon at {@code address}, asked up to three times within {@code timeout}, or {@code NO_ANSWER}. */
+  /**
+   * The daemon at {@code address}, or {@code NO_ANSWER}: discover is sent again after the initial
+   * RTO, backing off with jitter ({@link Backoff}), until an answer or {@code timeout}.
+   */
   public Announcement ask(InetSocketAddress address, Duration timeout) {
     if (address.isUnresolved()) {
       throw new ProtocolException(Reason.TRANSPORT, "cannot resolve host '" + address.getHostString() + "'");
     }
-    Duration perAttempt = timeout.dividedBy(3);
+    Backoff backoff = new Backoff(RetransmitTimer.INITIAL, timeout, java.util.concurrent.ThreadLocalRandom.current());
+    Instant end = clock.instant().plus(timeout);
     Set<MessageId> sent = new HashSet<>();
     int rejected = 0;
     try (DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof Inet6Address
@@ -56,12 +60,13 @@ public final class UnicastProbe {
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-      for (int attempt = 0; attempt < 3; attempt++) {
+      for (int attempt = 0; attempt < 64 && clock.instant().isBefore(end); attempt++) { // bounded twice
         Header header = Header.fresh(Audience.ANY, clock.instant());
         channel.send(ByteBuffer.wrap(signer.sign(header, new Message.Discover())), address);
         sent.add(header.id());
-        Instant deadline = clock.instant().plus(perAttempt);
-        for (long left = perAttempt.toMillis(); left > 0; left = Duration.between(clock.instant(), deadline).toMillis()) {
+        Instant deadline = min(end, clock.instant().plus(backoff.next()));
+        for (long left = Duration.between(clock.instant(), deadline).toMillis(); left > 0;
+            left = Duration.between(clock.instant(), deadline).toMillis()) {
           if (selector.select(left) == 0) {
             continue;
           }
@@ -92,5 +97,9 @@ public final class UnicastProbe {
     throw new ProtocolException(Reason.NO_ANSWER, "no daemon answered at " + address.getAddress().getHostAddress()
         + ":" + address.getPort() + " within " + timeout.toMillis() + " ms"
         + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
+  }
+
+  private static Instant min(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 }

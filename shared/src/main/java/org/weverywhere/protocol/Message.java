@@ -515,14 +515,35 @@ public sealed interface Message {
     }
   }
 
-  /** Runs a module or function; answered by {@link Result}. Needs execute. */
-  record Execute(Target target, Invocation run) implements Message {
+  /**
+   * Runs a module or function; answered by {@link Result}. Needs execute. {@code key} ({@code rk})
+   * makes retries safe: the host runs it at most once per key (docs/PROTOCOL.md §4b).
+   */
+  record Execute(Target target, Invocation run, Optional<RequestKey> key) implements Message {
+    public Execute {
+      Objects.requireNonNull(key, "key");
+    }
+
+    /** Without a request key: a retry may run it again. */
+    public Execute(Target target, Invocation run) {
+      this(target, run, Optional.empty());
+    }
+
+    /** The same request under {@code key}, to be kept across its retries. */
+    public Execute withKey(RequestKey key) {
+      return new Execute(target, run, Optional.of(key));
+    }
+
     public String type() {
       return "execute";
     }
 
     public Map<String, Object> body() {
-      return Map.of("target", target.toMap(), "run", run.toMap());
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("target", target.toMap());
+      body.put("run", run.toMap());
+      key.ifPresent(k -> body.put(RequestKey.BODY_KEY, k.bytes()));
+      return body;
     }
 
     public Optional<Privilege> privilege() {
@@ -530,7 +551,7 @@ public sealed interface Message {
     }
 
     static Execute read(Fields f) {
-      return new Execute(Target.read(f.map("target")), Invocation.read(f.map("run")));
+      return new Execute(Target.read(f.map("target")), Invocation.read(f.map("run")), RequestKey.read(f));
     }
   }
 
@@ -597,15 +618,27 @@ public sealed interface Message {
    * when it names any.
    */
   record ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
-      Optional<String> origin) implements Message {
+      Optional<String> origin, Optional<RequestKey> key) implements Message {
     public ServiceCall {
       args = List.copyOf(args);
       chain = List.copyOf(chain);
+      Objects.requireNonNull(key, "key");
+    }
+
+    /** Without a request key: a retry may call it again. */
+    public ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
+        Optional<String> origin) {
+      this(service, function, args, chain, origin, Optional.empty());
     }
 
     /** A call straight from a client: no chain, the signer is the requester. */
     public ServiceCall(String service, String function, List<WasmValue> args) {
       this(service, function, args, List.of(), Optional.empty());
+    }
+
+    /** The same call under {@code key}, to be kept across its retries. */
+    public ServiceCall withKey(RequestKey key) {
+      return new ServiceCall(service, function, args, chain, origin, Optional.of(key));
     }
 
     public String type() {
@@ -621,6 +654,7 @@ public sealed interface Message {
         body.put("chain", chain.stream().map(MessageId::bytes).toList());
       }
       origin.ifPresent(o -> body.put("origin", o));
+      key.ifPresent(k -> body.put(RequestKey.BODY_KEY, k.bytes()));
       return body;
     }
 
@@ -631,7 +665,7 @@ public sealed interface Message {
     static ServiceCall read(Fields f) {
       List<MessageId> chain = f.has("chain") ? f.list("chain", MessageId::read) : List.of();
       return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read), chain,
-          f.optionalText("origin"));
+          f.optionalText("origin"), RequestKey.read(f));
     }
   }
 

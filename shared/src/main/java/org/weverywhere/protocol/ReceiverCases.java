@@ -241,6 +241,46 @@ public final class ReceiverCases {
         signPayload(client, badPad), "udp", Reason.MALFORMED, List.of()));
 
     v.addAll(issue18());
+    v.addAll(requestKeys(call));
+    return v;
+  }
+
+  /** Request keys (PROTOCOL.md §4b): the same rk on every attempt, a fresh id each time. */
+  private List<Case> requestKeys(Message call) {
+    List<Case> v = new ArrayList<>();
+    RequestKey key = new RequestKey(0x7265717565737421L, 0x6b65792d31323334L);
+    Message keyedCall = ((Execute) call).withKey(key);
+    byte[] keyedFirst = sign(client, header(70, Audience.node(nodeId), signedAt).withGroup("friends"), keyedCall);
+    v.add(valid("valid-execute-keyed", "valid-execute with request key rk: the first attempt. expect.requestKey is"
+        + " the key, expect.contentHash what a daemon compares a retry with (SHA-256 of {\"t\", \"body\" without"
+        + " rk}).", keyedFirst, "udp", true));
+    byte[] keyedRetry = sign(client, header(71, Audience.node(nodeId), signedAt.plusSeconds(1)).withGroup("friends"),
+        keyedCall);
+    Case retry = valid("valid-execute-keyed-retry", "The retry of valid-execute-keyed after its reply was lost: a"
+        + " fresh id and timestamp (so not a replay), the same rk and content: a daemon answers it with the first"
+        + " attempt's result and does not run it again.", keyedRetry, "udp", true);
+    // not live: what it shows (the answer comes from the first attempt) needs the first to have run there
+    v.add(new Case(retry.name(), retry.description(), retry.transport(), true, List.of(keyedFirst), keyedRetry,
+        retry.expect(), Live.NONE, Optional.empty(), Optional.empty()));
+    byte[] keyedService = sign(client, header(72, Audience.node(nodeId), signedAt),
+        new Message.ServiceCall("kv", "put", List.of(new WasmValue("i64", 7), new WasmValue("i64", 700)))
+            .withKey(new RequestKey(0x7265717565737421L, 0x6b65792d35363738L)));
+    v.add(valid("valid-call-keyed", "valid-call with request key rk: a kv.put that must not be applied twice.",
+        keyedService, "udp", true));
+    Map<String, Object> shortKey = payload(header(73, Audience.node(nodeId), signedAt), call);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shortBody = new java.util.LinkedHashMap<>((Map<String, Object>) shortKey.get("body"));
+    shortBody.put("rk", HEX.parseHex("0102030405060708090a0b0c0d0e0f"));
+    shortKey.put("body", shortBody);
+    v.add(rejected("execute-key-too-short", "An execute whose rk has 15 bytes: a request key has exactly 16.",
+        signPayload(client, shortKey), "udp", Reason.MALFORMED, List.of()));
+    Map<String, Object> zeroKey = payload(header(74, Audience.node(nodeId), signedAt), call);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> zeroBody = new java.util.LinkedHashMap<>((Map<String, Object>) zeroKey.get("body"));
+    zeroBody.put("rk", new byte[16]);
+    zeroKey.put("body", zeroBody);
+    v.add(rejected("execute-key-zero", "An execute whose rk is 16 zero bytes: the all-zero key is reserved.",
+        signPayload(client, zeroKey), "udp", Reason.MALFORMED, List.of()));
     return v;
   }
 

@@ -49,7 +49,14 @@ final class ProtocolVectors {
       case ReceiverCases.Expect.Valid valid -> {
         expect.put("outcome", "valid");
         expect.put("type", valid.type());
-        expect.put("signer", Sign1.open(c.wire(), c.wire().length, WireLimits.HTTP).signer().fingerprint().toString());
+        Sign1.Parts parts = Sign1.open(c.wire(), c.wire().length, WireLimits.HTTP);
+        expect.put("signer", parts.signer().fingerprint().toString());
+        Message message = MessageCodec.decode(parts.payload(), WireLimits.HTTP).message();
+        // a keyed request: the key a daemon files it under, and the content a retry must repeat
+        RequestKey.of(message).ifPresent(key -> {
+          expect.put("requestKey", key.toString());
+          expect.put("contentHash", HEX.formatHex(RequestKey.contentHash(message)));
+        });
       }
       case ReceiverCases.Expect.Rejected rejected -> {
         expect.put("outcome", "rejected");

@@ -62,6 +62,13 @@ class ProtocolVectorsTest {
       SignedMessage message = verifier.verify(wire, limits);
       assertEquals(expect.get("type").asText(), message.message().type());
       assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
+      // a keyed request: the key a daemon files it under, and the content a retry must repeat
+      assertEquals(expect.path("requestKey").asText(""), RequestKey.of(message.message()).map(RequestKey::toString)
+          .orElse(""));
+      if (expect.has("contentHash")) {
+        assertEquals(expect.get("contentHash").asText(), HexFormat.of().formatHex(
+            RequestKey.contentHash(message.message())));
+      }
       authorizer(receiver).ifPresent(groups -> groups.authorize(message));
     } else if (expect.get("outcome").asText().equals("refused")) {
       // verified, then refused after the verifier: by authorisation here, or by the daemon (WE5013)

@@ -27,6 +27,8 @@ import org.weverywhere.daemon.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
+import org.weverywhere.idempotency.KeysFromJournal;
+import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ReplayCache;
@@ -89,13 +91,26 @@ public class Endpoints {
         new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()), horizon);
     authorizer.set(authorizer(config, groups));
     this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
-        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control);
+        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control,
+        requestKeys(config, journal));
     handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
     this.sources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
     this.bulk = new BulkExchange(verifier, handler, signer, sources,
         new BodyBudget(config.value(ConfigKeys.HTTP_UNVERIFIED_MAX_TOTAL).bytes(), 1 << 20,
             config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)), work, traffic);
+  }
+
+  /** The request keys seen, with those of requests that ran before a restart read back from the journal. */
+  private static RequestKeys requestKeys(Config config, EventJournal journal) {
+    int entries = config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES);
+    var keys = new RequestKeys(config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW), entries,
+        config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(), System::nanoTime);
+    int recovered = KeysFromJournal.load(journal, keys, entries, java.time.Instant.now());
+    if (recovered > 0) {
+      LOG.info(() -> recovered + " request keys of executions before this start recovered from the journal");
+    }
+    return keys;
   }
 
   /** Signature Groups and privileges apply live: the next request is authorised by the new ones. */

@@ -21,9 +21,11 @@ import org.weverywhere.events.JournalException;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
+import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.Requester;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.service.CallOrigin;
@@ -46,7 +48,7 @@ import org.weverywhere.wasm.ExternType;
  */
 public final class RequestHandler {
   /** The optional protocol features this daemon implements, announced (docs/PROTOCOL.md §8). */
-  public static final List<String> FEATURES = List.of("paged-describe", "typed-exports");
+  public static final List<String> FEATURES = List.of("paged-describe", "typed-exports", "rk");
 
   private final String name;
   private final int httpPort;
@@ -63,14 +65,29 @@ public final class RequestHandler {
   private final RequestTally refusals;
   /** Admitted requests, billed by summary per interval too (work has its own events besides). */
   private final RequestTally received;
+  private final RequestKeys keys;
+  /** Retries of one running request that wait for its result over UDP; later ones are not answered. */
+  static final int MAX_WAITING_REPEATS = 2;
+
+  /** As the full constructor, remembering request keys within the protocol's default bounds. */
+  public RequestHandler(String name, int httpPort, Supplier<Authorizer> authorizer, TrafficLedger traffic,
+      LibraryStore libraries, Executor executor, EventJournal journal, Services services, int maxDepth,
+      Intake intake, ControlActions control) {
+    this(name, httpPort, authorizer, traffic, libraries, executor, journal, services, maxDepth, intake, control,
+        new RequestKeys(org.weverywhere.config.ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW.defaultValue(),
+            org.weverywhere.config.ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES.defaultValue(),
+            org.weverywhere.config.ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES.defaultValue().bytes(), System::nanoTime));
+  }
 
   /**
+   * @param keys the request keys seen, so that a retried execute or call runs at most once
    * @param authorizer the Signature Groups and privileges in force now, read once per request
    * @param maxDepth hosts a chain of service calls may cross ({@code calls.max-depth})
    */
   public RequestHandler(String name, int httpPort, Supplier<Authorizer> authorizer, TrafficLedger traffic,
       LibraryStore libraries, Executor executor, EventJournal journal, Services services, int maxDepth,
-      Intake intake, ControlActions control) {
+      Intake intake, ControlActions control, RequestKeys keys) {
+    this.keys = keys;
     this.services = services;
     this.maxDepth = maxDepth;
     this.name = name;
@@ -185,8 +202,10 @@ public final class RequestHandler {
       case Message.Discover discover -> Answer.now(announce());
       case Message.Describe describe -> Answer.now(describe(describe, requester, transport));
       case Message.Fetch fetch -> admitted(() -> fetch(fetch, requester, request, transport));
-      case Message.Execute execute -> admitted(() -> execute(execute, requester, request));
-      case Message.ServiceCall call -> admitted(() -> call(call, requester, request));
+      case Message.Execute execute -> once(request, requester, transport,
+          () -> admitted(() -> execute(execute, requester, request)));
+      case Message.ServiceCall call -> once(request, requester, transport,
+          () -> admitted(() -> call(call, requester, request)));
       case Message.Control action -> Answer.now(control.perform(action, "key " + request.fingerprint()
           + " (group " + requester.chargedGroup() + ", " + transport.name().toLowerCase(java.util.Locale.ROOT) + ")"));
       default -> Answer.NONE; // replies and announcements are not requests
@@ -217,6 +236,88 @@ public final class RequestHandler {
     } catch (StoreException missing) {
       return 0; // answered with a short error
     }
+  }
+
+  /**
+   * Runs a request that carries a request key at most once per signer and key (PROTOCOL.md §4b):
+   * the first attempt runs, a retry gets its kept result or waits for it, a key reused for other
+   * content is refused. A request without a key simply runs.
+   */
+  private Answer once(SignedMessage request, Requester requester, Transport transport, Supplier<Answer> work) {
+    Optional<RequestKey> key = RequestKey.of(request.message());
+    if (key.isEmpty()) {
+      return work.get();
+    }
+    return switch (keys.claim(request.fingerprint(), key.get(), RequestKey.contentHash(request.message()))) {
+      case RequestKeys.First first -> first(first.ticket(), work);
+      // over UDP, two attempts waiting for a running request will answer the client; more would
+      // only hold threads and in-flight places while a long execution runs
+      case RequestKeys.Repeat repeat when repeat.running() && transport == Transport.UDP
+          && repeat.alreadyWaiting() >= MAX_WAITING_REPEATS -> Answer.NONE;
+      case RequestKeys.Repeat repeat -> repeat(repeat, request, requester);
+      case RequestKeys.Conflict conflict -> {
+        String why = "request key " + key.get() + " was used before for a different " + request.message().type()
+            + "; a retry must repeat the request exactly, a new request needs a new key";
+        yield refused(request, requester.chargedGroup(), error(ErrorCode.PROTOCOL_KEY_REUSED, why, Optional.empty()),
+            ErrorCode.PROTOCOL_KEY_REUSED.code());
+      }
+      case RequestKeys.Full full -> Answer.now(error(ErrorCode.PROTOCOL_KEYS_FULL, "cannot remember request key "
+          + key.get() + ": " + full.why() + "; retry later", Optional.empty()));
+    };
+  }
+
+  /** The first attempt: its result is kept for retries once its events are on disk, not before. */
+  private Answer first(RequestKeys.Ticket ticket, Supplier<Answer> work) {
+    Answer answer;
+    try {
+      answer = work.get();
+    } catch (RuntimeException failed) {
+      ticket.abandon(failed);
+      throw failed;
+    }
+    Message reply = answer.reply().orElseThrow();
+    if (!(reply instanceof Message.Result result)) {
+      ticket.release(reply); // refused before running: nothing ran, the key may be tried again
+      return answer;
+    }
+    answer.recorded().whenComplete((sequence, failed) -> {
+      if (failed == null) {
+        ticket.finish(reply, result.stdout().length + result.stderr().length + 32L * result.values().size() + 128);
+      } else {
+        ticket.abandon(failed);
+      }
+    });
+    return answer;
+  }
+
+  /** A retry: the kept result, or the running attempt's once it is recorded; never a second run. */
+  private Answer repeat(RequestKeys.Repeat repeat, SignedMessage request, Requester requester) {
+    Optional<Message> kept;
+    try {
+      kept = repeat.outcome().get(keys.window().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException failed) {
+      return Answer.now(error(ErrorCode.PROTOCOL_RESULT_NOT_KEPT, "the first attempt with request key "
+          + RequestKey.of(request.message()).orElseThrow() + " failed without a result: "
+          + failed.getCause().getMessage(), Optional.empty()));
+    } catch (java.util.concurrent.TimeoutException slow) {
+      return Answer.now(error(ErrorCode.PROTOCOL_RESULT_NOT_KEPT, "the first attempt with request key "
+          + RequestKey.of(request.message()).orElseThrow() + " is still running after "
+          + keys.window().toSeconds() + " s", Optional.empty()));
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+      return Answer.now(error(ErrorCode.CONTROL_DRAINING, "this daemon is stopping", Optional.empty()));
+    }
+    Message reply = kept.orElseGet(() -> error(ErrorCode.PROTOCOL_RESULT_NOT_KEPT, "the request with key "
+        + RequestKey.of(request.message()).orElseThrow() + " already ran here; its result is not kept (too large"
+        + " to keep, pushed out by protocol.idempotency.max-bytes, or it ran before this daemon restarted), and it is"
+        + " not run again", Optional.empty()));
+    long bytesOut = reply instanceof Message.Result result ? result.stdout().length + result.stderr().length : 0;
+    traffic.charge(requester.chargedGroup(), bytesOut);
+    // not billed as an execution: the line says which attempt was answered from what
+    recordAsync(request, requester, "org.weverywhere.request.repeated", event -> event
+        .put("answer", kept.isEmpty() ? "not kept" : repeat.running() ? "waited for the first attempt" : "kept result")
+        .put("bytesOut", bytesOut));
+    return Answer.now(reply);
   }
 
   /** Work goes through the intake: refused while the daemon drains, counted while it runs. */
@@ -457,6 +558,13 @@ public final class RequestHandler {
         .put("messageId", request.header().id().toString())
         .put("signature", java.util.Base64.getEncoder().encodeToString(request.signature()))
         .put("messageType", request.message().type());
+    RequestKey.of(request.message()).ifPresent(key -> {
+      node.put("requestKey", key.toString());
+      if (type.equals("org.weverywhere.execution.finished") || type.equals("org.weverywhere.service.called")) {
+        // what a restarted daemon reads back to refuse a second run (KeysFromJournal)
+        node.put("requestHash", HexFormat.of().formatHex(RequestKey.contentHash(request.message())));
+      }
+    });
     if (requester != null) {
       node.put("group", requester.chargedGroup());
     }
