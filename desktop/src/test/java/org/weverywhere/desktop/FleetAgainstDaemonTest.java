@@ -1,11 +1,13 @@
 package org.weverywhere.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +28,12 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
+import org.weverywhere.desktop.client.ProtocolNetworkClient;
+import org.weverywhere.desktop.fleet.FleetModel;
 import org.weverywhere.desktop.shell.Explorer;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.trust.Ed25519;
 
 /**
  * The Fleet screen of the real explorer against the real daemon in this JVM, on loopback, with its
@@ -70,7 +77,9 @@ class FleetAgainstDaemonTest {
       Thread.sleep(100); // bounded: at most 150 rounds
     }
     throw new AssertionError("timed out waiting until " + what + "; fleet: "
-        + explorer.fleet().statusProperty().get() + "; events: " + explorer.fleet().eventsStatusProperty().get());
+        + explorer.fleet().statusProperty().get() + "; events: " + explorer.fleet().eventsStatusProperty().get()
+        + "; bars: " + explorer.fleet().groups().stream().map(s -> s.getName() + " " + s.getData().stream()
+            .map(d -> d.getXValue() + "=" + d.getYValue()).toList()).toList());
   }
 
   private static int points(LineChart<Number, Number> chart, String daemon) {
@@ -85,7 +94,7 @@ class FleetAgainstDaemonTest {
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT7).release(KeyCode.DIGIT7, KeyCode.CONTROL);
     LineChart<Number, Number> load = robot.lookup("#loadChart").query();
     LineChart<Number, Number> memory = robot.lookup("#memoryChart").query();
-    for (int refresh = 1; refresh <= 2; refresh++) {
+    for (int refresh = 1; refresh <= 3; refresh++) {
       int expected = refresh;
       robot.clickOn("#fleetRefreshButton");
       await("refresh " + expected + " drew its points", () -> points(load, "fleet-1") == expected
@@ -96,15 +105,28 @@ class FleetAgainstDaemonTest {
     assertTrue(free.getYValue().doubleValue() > 1, "this host has more than 1 MiB free: " + free);
     assertTrue(load.getData().getFirst().getData().getLast().getYValue().doubleValue() >= 0);
 
+    // a real refusal: the anonymous group may not fetch
+    var fetcher = new ProtocolNetworkClient(() -> new MessageSigner(Ed25519.generate()), daemon.groups(),
+        List.of(LoopbackDaemon.loopback()), 0, Clock.systemUTC());
+    ProtocolException refused = assertThrows(ProtocolException.class, () -> fetcher.fetch(
+        explorer.peers().peers().getFirst().address(), "math"));
+    assertEquals(ProtocolException.Reason.NOT_PERMITTED, refused.reason(), refused.getMessage());
+
     robot.clickOn("#fleetFollowButton");
     BarChart<String, Number> groups = robot.lookup("#groupChart").query();
-    // four probes ran: two per refresh, each an admitted execution of the anonymous group
-    await("the anonymous group's executions are drawn", () -> groups.getData().getFirst().getData().stream()
-        .anyMatch(d -> d.getXValue().equals("anonymous") && d.getYValue().longValue() >= 4));
-    assertEquals("executions", groups.getData().getFirst().getName());
+    // six probes ran, two per refresh, each an admitted execution of the anonymous group; one fetch
+    // was refused before any group was charged (the journal names none)
+    await("the anonymous group's executions and refusal are drawn", () -> bar(groups, 0, "anonymous") == 6
+        && bar(groups, 1, FleetModel.NO_GROUP) == 1);
+    assertEquals(List.of("executions", "refusals"), groups.getData().stream().map(XYChart.Series::getName).toList());
     shoot(Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots")).resolve("fleet.png"));
     robot.clickOn("#fleetStopButton");
     await("following stops", () -> !explorer.fleet().followingProperty().get());
+  }
+
+  private static long bar(BarChart<String, Number> chart, int series, String group) {
+    return chart.getData().get(series).getData().stream().filter(d -> d.getXValue().equals(group))
+        .mapToLong(d -> d.getYValue().longValue()).sum();
   }
 
   private void shoot(Path png) throws Exception {

@@ -48,6 +48,8 @@ public final class FleetModel {
   static final int FIRST_LOOK = 10_000;
   static final String EXECUTIONS = "executions";
   static final String REFUSALS = "refusals";
+  /** Where requests refused before any group was charged (not allowed, unknown signer...) are counted. */
+  public static final String NO_GROUP = "(no group)";
 
   private final NetworkClient client;
   private final Executor background;
@@ -278,8 +280,10 @@ public final class FleetModel {
         case "quota.refused", "request.refused" -> 1;
         default -> -1;
       };
-      if (which >= 0 && !e.group().isEmpty()) {
-        perGroup.computeIfAbsent(e.group(), g -> new long[2])[which]++;
+      // a request refused by authorisation never reached a group: its bar is named for that
+      String group = e.group().isEmpty() ? NO_GROUP : e.group();
+      if (which >= 0) {
+        perGroup.computeIfAbsent(group, g -> new long[2])[which]++;
         changed = true;
       }
     }

@@ -130,10 +130,11 @@ class FleetModelTest {
     model.count(List.of(event(1, "execution.started", "anonymous"), event(2, "execution.finished", "anonymous"),
         event(3, "execution.started", "ops"), event(4, "quota.refused", "anonymous"),
         event(5, "request.refused", "ops"), event(6, "execution.started", "anonymous")));
-    model.count(List.of(event(7, "quota.refused", "anonymous")));
+    model.count(List.of(event(7, "quota.refused", "anonymous"), event(8, "request.refused", "")));
 
     assertEquals(Map.of("anonymous", 2L, "ops", 1L), bars(model.groups().get(0)));
-    assertEquals(Map.of("anonymous", 2L, "ops", 1L), bars(model.groups().get(1)));
+    assertEquals(Map.of("anonymous", 2L, "ops", 1L, FleetModel.NO_GROUP, 1L), bars(model.groups().get(1)),
+        "a request refused before any group was charged has a bar of its own");
     assertEquals(List.of("executions", "refusals"), model.groups().stream().map(XYChart.Series::getName).toList());
   }
 
