@@ -6,11 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -66,7 +64,6 @@ public final class FleetModel {
   private final ObservableList<XYChart.Series<String, Number>> groups =
       FXCollections.observableArrayList(List.of(executions, refusals));
   private final Map<String, long[]> perGroup = new TreeMap<>();
-  private final Map<PeerAddress, Reading> previous = new HashMap<>();
   private final ReadOnlyBooleanWrapper refreshing = new ReadOnlyBooleanWrapper(this, "refreshing");
   private final ReadOnlyBooleanWrapper following = new ReadOnlyBooleanWrapper(this, "following");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
@@ -186,18 +183,12 @@ public final class FleetModel {
 
   /** Adds one daemon's reading (on the ui executor). */
   void add(ExplorerEvent.PeerChoice peer, double at, Reading reading) {
-    previous.put(peer.address(), reading);
     if (reading.load1m() >= 0) {
       point(load, peer.name(), at, reading.load1m());
     }
     if (reading.memoryFree() >= 0) {
       point(memory, peer.name(), at, reading.memoryFree() / (1024.0 * 1024));
     }
-  }
-
-  /** The last reading of one daemon, if it has answered a refresh. */
-  public Optional<Reading> last(PeerAddress peer) {
-    return Optional.ofNullable(previous.get(peer));
   }
 
   private static void point(ObservableList<XYChart.Series<Number, Number>> chart, String name, double x, double y) {
