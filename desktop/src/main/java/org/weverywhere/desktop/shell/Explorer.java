@@ -36,6 +36,8 @@ import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.ProtocolNetworkClient;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.desktop.fleet.FleetModel;
+import org.weverywhere.desktop.fleet.FleetView;
 import org.weverywhere.desktop.identity.IdentityModel;
 import org.weverywhere.desktop.identity.IdentityView;
 import org.weverywhere.desktop.journal.EventsModel;
@@ -147,7 +149,7 @@ public final class Explorer {
     }
   }
 
-  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity", "Events"};
+  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity", "Events", "Fleet"};
 
   private final Config config;
   private final ExplorerSettings settings;
@@ -161,8 +163,10 @@ public final class Explorer {
   private final SubmitModel submit;
   private final BrowseModel browse;
   private final EventsModel events;
+  private final FleetModel fleet;
   private final ReadOnlyBooleanWrapper dark = new ReadOnlyBooleanWrapper(this, "dark");
   private PeersView peersView;
+  private FleetView fleetView;
   private TabPane tabs;
 
   public Explorer(Config config) {
@@ -178,6 +182,7 @@ public final class Explorer {
     this.submit = new SubmitModel(client, bus, network, Platform::runLater);
     this.browse = new BrowseModel(client, bus, network, Platform::runLater);
     this.events = new EventsModel(config::controlSocket, network, Platform::runLater);
+    this.fleet = new FleetModel(client, bus, network, Platform::runLater, Clock.systemUTC(), config::controlSocket);
     bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
     settings.text("submit.program").ifPresent(label -> submit.prefer(label, settings.text("submit.function").orElse("")));
   }
@@ -200,6 +205,10 @@ public final class Explorer {
 
   public EventsModel events() {
     return events;
+  }
+
+  public FleetModel fleet() {
+    return fleet;
   }
 
   public IdentityModel identity() {
@@ -226,6 +235,7 @@ public final class Explorer {
   public Parent root() {
     useDarkTheme(settings.text("theme").map("dark"::equals).orElse(false));
     peersView = new PeersView(peers, Clock.systemUTC());
+    fleetView = new FleetView(fleet);
     ModulesView modulesView = new ModulesView(modules, () -> settings.text("modules.directory").map(Path::of)
         .orElse(null), dir -> settings.put("modules.directory", dir));
     tabs = new TabPane(
@@ -234,7 +244,8 @@ public final class Explorer {
         tab(SCREENS[2], modulesView),
         tab(SCREENS[3], new SubmitView(submit)),
         tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))),
-        tab(SCREENS[5], new EventsView(events)));
+        tab(SCREENS[5], new EventsView(events)),
+        tab(SCREENS[6], fleetView));
     tabs.setId("screens");
     tabs.getSelectionModel().select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
     tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
@@ -300,8 +311,12 @@ public final class Explorer {
     }
     peers.stopListening();
     events.stop();
+    fleet.stop();
     if (peersView != null) {
       peersView.stop();
+    }
+    if (fleetView != null) {
+      fleetView.stop();
     }
     network.shutdownNow();
     try {
@@ -312,7 +327,7 @@ public final class Explorer {
     }
   }
 
-  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events). */
+  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events, 6 Fleet). */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
   }
