@@ -16,7 +16,7 @@ import org.weverywhere.config.ConfigEntry;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.config.InvalidConfigException;
 import org.weverywhere.config.ValueType;
-import org.weverywhere.daemon.RunningConfig;
+import org.weverywhere.host.RunningConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.store.LibraryStore;

@@ -1,5 +1,7 @@
 package org.weverywhere.daemon;
 
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

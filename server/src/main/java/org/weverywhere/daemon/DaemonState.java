@@ -1,5 +1,8 @@
 package org.weverywhere.daemon;
 
+import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;

@@ -1,5 +1,7 @@
 package org.weverywhere.daemon;
 
+import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.HostGroups;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;

@@ -14,7 +14,7 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.HostPort;
 import org.weverywhere.config.ServiceSettings;
-import org.weverywhere.daemon.HostIdentity;
+import org.weverywhere.host.HostIdentity;
 import org.weverywhere.exec.ImportProvider;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.WasmValue;

@@ -9,7 +9,7 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.GroupQuota;
 import org.weverywhere.config.HostQuota;
 import org.weverywhere.config.Rate;
-import org.weverywhere.daemon.ConfigChanged;
+import org.weverywhere.host.ConfigChanged;
 
 /** Produces the daemon's traffic ledger from the host and group quotas in the configuration. */
 @ApplicationScoped

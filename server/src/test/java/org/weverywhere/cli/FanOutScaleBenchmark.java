@@ -16,7 +16,7 @@ import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.Intake;
+import org.weverywhere.host.Intake;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.daemon.endpoint.RequestHandler;
 import org.weverywhere.events.EventJournal;

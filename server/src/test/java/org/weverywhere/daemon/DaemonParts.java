@@ -1,11 +1,14 @@
 package org.weverywhere.daemon;
 
+import org.weverywhere.host.Intake;
+import org.weverywhere.host.RunningConfig;
+import org.weverywhere.host.DaemonConfiguration;
 import java.util.List;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.control.ControlEndpoint;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.traffic.TrafficBeans;
 
 /** The bean classes of a whole daemon (less the HTTP channel, which Liberty serves), for Weld SE. */

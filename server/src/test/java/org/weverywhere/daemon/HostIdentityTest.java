@@ -1,5 +1,7 @@
 package org.weverywhere.daemon;
 
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

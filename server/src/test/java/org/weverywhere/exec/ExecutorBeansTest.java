@@ -1,5 +1,6 @@
 package org.weverywhere.exec;
 
+import org.weverywhere.daemon.ExecutorBeans;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

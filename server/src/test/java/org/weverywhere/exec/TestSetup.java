@@ -1,5 +1,6 @@
 package org.weverywhere.exec;
 
+import org.weverywhere.daemon.ExecutorBeans;
 import java.time.Duration;
 import java.util.Map;
 import org.weverywhere.config.Engine;

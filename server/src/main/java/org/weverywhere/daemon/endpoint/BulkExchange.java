@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
-import org.weverywhere.daemon.health.Failures;
+import org.weverywhere.host.Failures;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;

@@ -20,10 +20,10 @@ import java.util.logging.Logger;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.control.ControlActions;
-import org.weverywhere.daemon.ConfigChanged;
-import org.weverywhere.daemon.HostGroups;
-import org.weverywhere.daemon.HostIdentity;
-import org.weverywhere.daemon.Intake;
+import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.HostGroups;
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.service.Services;
 import org.weverywhere.exec.Executor;
@@ -80,7 +80,7 @@ public class Endpoints {
     this.signer = new MessageSigner(identity.keys());
     var protocol = config.protocol();
     // the replay cache starts empty: what an earlier run accepted is refused by its timestamp instead
-    var horizon = PersistedReplayHorizon.open(org.weverywhere.daemon.StateDirectory.resolve(config, System.getenv())
+    var horizon = PersistedReplayHorizon.open(org.weverywhere.host.StateDirectory.resolve(config, System.getenv())
         .path().resolve("replay-horizon"), Clock.systemUTC(), protocol.clockSkew());
     try {
       horizon.awaitFloor(protocol.clockSkew().plus(Duration.ofSeconds(2)));

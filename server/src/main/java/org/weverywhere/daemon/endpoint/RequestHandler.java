@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.control.ControlActions;
-import org.weverywhere.daemon.Intake;
+import org.weverywhere.host.Intake;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.events.JournalException;

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.Intake;
+import org.weverywhere.host.Intake;
 
 /**
  * Ready once the daemon has started with a valid configuration, while its sockets are bound, its

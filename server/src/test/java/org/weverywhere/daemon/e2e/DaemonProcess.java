@@ -73,7 +73,7 @@ public final class DaemonProcess {
           System.out.flush();
         } else if (line.equals("drain")) {
           // as `ctl drain` does: nothing new is admitted; nothing runs here, so it is drained at once
-          container.select(org.weverywhere.daemon.Intake.class).get().drain(java.time.Duration.ZERO);
+          container.select(org.weverywhere.host.Intake.class).get().drain(java.time.Duration.ZERO);
           System.out.println("DRAINED");
           System.out.flush();
         } else if (line.equals("stop-http") && http != null) {

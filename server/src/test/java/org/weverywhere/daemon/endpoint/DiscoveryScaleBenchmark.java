@@ -57,7 +57,7 @@ public final class DiscoveryScaleBenchmark {
 
   /** Shared parts: a whole daemon's store, executor, journal and traffic ledger under Weld SE. */
   private record Parts(LibraryStore libraries, Executor executor, EventJournal journal, TrafficLedger traffic,
-      org.weverywhere.service.Services services, org.weverywhere.daemon.Intake intake,
+      org.weverywhere.service.Services services, org.weverywhere.host.Intake intake,
       org.weverywhere.control.ControlActions control) {}
 
   public static void main(String[] args) throws Exception {
@@ -81,7 +81,7 @@ public final class DiscoveryScaleBenchmark {
         .initialize()) {
       var parts = new Parts(weld.select(LibraryStore.class).get(), weld.select(Executor.class).get(),
           weld.select(EventJournal.class).get(), weld.select(TrafficLedger.class).get(),
-          weld.select(org.weverywhere.service.Services.class).get(), weld.select(org.weverywhere.daemon.Intake.class).get(),
+          weld.select(org.weverywhere.service.Services.class).get(), weld.select(org.weverywhere.host.Intake.class).get(),
           weld.select(org.weverywhere.control.ControlActions.class).get());
       for (int n : new int[] {10, 50, 200}) {
         Responders spread = responders(n, freeUdpPort(), AnswerSpread.DEFAULT, parts);

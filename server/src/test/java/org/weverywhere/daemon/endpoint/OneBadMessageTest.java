@@ -30,7 +30,7 @@ import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.Intake;
+import org.weverywhere.host.Intake;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.ExecutionRequest;

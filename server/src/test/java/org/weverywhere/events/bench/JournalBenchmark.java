@@ -21,7 +21,7 @@ import org.weverywhere.config.Engine;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;

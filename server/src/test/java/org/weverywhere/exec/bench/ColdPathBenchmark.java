@@ -8,7 +8,7 @@ import java.util.Map;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;

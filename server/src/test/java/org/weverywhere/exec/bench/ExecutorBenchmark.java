@@ -16,7 +16,7 @@ import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorBeans;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;

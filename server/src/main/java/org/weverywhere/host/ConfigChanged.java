@@ -1,4 +1,4 @@
-package org.weverywhere.daemon;
+package org.weverywhere.host;
 
 import java.util.List;
 import org.weverywhere.config.Config;

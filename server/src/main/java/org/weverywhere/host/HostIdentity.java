@@ -1,4 +1,4 @@
-package org.weverywhere.daemon;
+package org.weverywhere.host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

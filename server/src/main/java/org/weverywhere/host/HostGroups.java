@@ -1,4 +1,4 @@
-package org.weverywhere.daemon;
+package org.weverywhere.host;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

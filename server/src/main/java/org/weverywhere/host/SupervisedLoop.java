@@ -1,4 +1,4 @@
-package org.weverywhere.daemon.health;
+package org.weverywhere.host;
 
 import java.time.Duration;
 import java.util.Optional;

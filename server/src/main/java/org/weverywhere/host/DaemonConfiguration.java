@@ -1,4 +1,4 @@
-package org.weverywhere.daemon;
+package org.weverywhere.host;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
