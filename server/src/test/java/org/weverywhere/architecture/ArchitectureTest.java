@@ -20,8 +20,8 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importMainClasses() {
+    // jars included: in a reactor build the shared module comes as its jar
     classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
         .importPackages("org.weverywhere");
   }
 
