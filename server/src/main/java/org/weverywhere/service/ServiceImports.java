@@ -200,7 +200,7 @@ public class ServiceImports implements ImportProvider {
           + daemon.from().getPort();
       Signatures described;
       try {
-        described = signaturesOf(daemon.from(), daemon.node(), name);
+        described = signaturesOf(daemon.from(), daemon.node(), name, true); // its state and round trip now
       } catch (ProtocolException failed) {
         why.add(at + " did not describe it: " + failed.getMessage());
         continue;
@@ -287,7 +287,7 @@ public class ServiceImports implements ImportProvider {
     InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
     Message.Service described;
     try {
-      described = signaturesOf(address, node, service).byName().get(service);
+      described = signaturesOf(address, node, service, false).byName().get(service);
     } catch (ProtocolException failed) {
       if (failed.reason() == ProtocolException.Reason.WRONG_NODE) {
         // someone else answered: never learn its key, and say which key was expected
@@ -316,9 +316,9 @@ public class ServiceImports implements ImportProvider {
 
 
   /** The services {@code node} at {@code address} describes, asked at most every few seconds, with the round trip. */
-  private Signatures signaturesOf(InetSocketAddress address, Fingerprint node, String service) {
+  private Signatures signaturesOf(InetSocketAddress address, Fingerprint node, String service, boolean fresh) {
     Signatures known = signatures.get(address);
-    if (known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
+    if (fresh || known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
         || !known.byName().containsKey(service)) {
       long sent = System.nanoTime();
       var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),

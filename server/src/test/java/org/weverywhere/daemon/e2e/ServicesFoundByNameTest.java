@@ -1,0 +1,205 @@
+package org.weverywhere.daemon.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.net.UdpClient;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.ReplayCache;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
+
+/**
+ * Services found by name (issue 17, item 4), on loopback with daemons in processes of their own on
+ * different ports, each knowing the others as {@code peers.static}: A runs {@code caller} with math
+ * here and no kv declared; B runs kv; C runs a service named kv that has no {@code get}. A links to
+ * B and gets B's values; C is never chosen; with B stopped the link is refused with the reasons.
+ * D declares kv for a team only and forbids finding {@code far}: both refused before anything runs.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServicesFoundByNameTest {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+  private static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
+  private static final Map<String, Process> daemons = new LinkedHashMap<>();
+  private static final Map<Process, BufferedReader> readers = new LinkedHashMap<>();
+  private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
+  private static final Map<String, Integer> ports = new LinkedHashMap<>();
+  private static Path work;
+  private static UdpClient udp;
+
+  @BeforeAll
+  static void startDaemons() throws Exception {
+    work = Files.createTempDirectory("we-byname");
+    for (String host : List.of("a", "b", "c", "d")) {
+      try (var free = new DatagramSocket(0)) { // a free port, released for the daemon to bind
+        ports.put(host, free.getLocalPort());
+      }
+    }
+    String b = "127.0.0.1:" + ports.get("b");
+    String c = "127.0.0.1:" + ports.get("c");
+    start("b", List.of("kv.wasi"), "services.kv.library = kv");
+    start("c", List.of("math.wasi"), "services.kv.library = math"); // kv by name, without get
+    start("a", List.of("caller.wasi", "math.wasi", "fixtures/badcaller.wasm"), "services.math.library = math",
+        "peers.static = " + c + ", " + b);
+    start("d", List.of("caller.wasi", "math.wasi", "fixtures/farcaller.wasm"), "services.math.library = math",
+        "services.kv.discover = true", "services.kv.callers = team", "services.far.discover = false",
+        "peers.static = " + b);
+    udp = new UdpClient(CLIENT, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
+        new ReplayCache(Duration.ofSeconds(30), 10_000), Optional.empty()), Clock.systemUTC());
+  }
+
+  private static void start(String host, List<String> libraries, String... lines) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(host));
+    Path modules = Files.createDirectories(dir.resolve("libraries"));
+    for (String library : libraries) {
+      Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName()));
+    }
+    List<String> config = new ArrayList<>(List.of(
+        "node.name = host-" + host,
+        "state.dir = " + Files.createDirectories(dir.resolve("state")),
+        "libraries.dir = " + modules,
+        "libraries.builtin = false",
+        "network.port = " + ports.get(host),
+        "network.ipv6.enabled = false",
+        "group.anonymous.privileges = execute"));
+    config.addAll(List.of(lines));
+    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process daemon = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        System.getProperty("java.class.path"), DaemonProcess.class.getName(), dir.toString())
+        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    daemons.put(host, daemon);
+    String line = readLine(daemon);
+    assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line
+        + "\n" + Files.readString(dir.resolve("daemon.log")));
+    nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
+  }
+
+  private static String readLine(Process daemon) throws Exception {
+    var out = readers.computeIfAbsent(daemon,
+        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (IOException e) {
+        return "unreadable: " + e.getMessage();
+      }
+    }).get(60, TimeUnit.SECONDS);
+  }
+
+  private static void stop(String host) throws Exception {
+    Process daemon = daemons.remove(host);
+    daemon.getOutputStream().close();
+    if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+      daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @AfterAll
+  static void stopAll() throws Exception {
+    for (String host : List.copyOf(daemons.keySet())) {
+      stop(host);
+    }
+    if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) {
+      try (var files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static Message ask(String host, Message message) {
+    return udp.request(new InetSocketAddress("127.0.0.1", ports.get(host)), nodes.get(host), message,
+        Duration.ofSeconds(15), 1).message();
+  }
+
+  private static Message.Result run(String host, String library, String... args) {
+    List<String> argv = new ArrayList<>(List.of(library));
+    argv.addAll(List.of(args));
+    return assertInstanceOf(Message.Result.class, ask(host, new Message.Execute(new Message.LibraryTarget(library),
+        new Message.Command(argv, Map.of(), new byte[0]))));
+  }
+
+  private static String text(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(1)
+  void callerOnALinksToKvOnBFoundByNameAndNotToTheIncompatibleOneOnC() {
+    var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
+        List.of(new Message.WasmValue("i64", 7), new Message.WasmValue("i64", 700)))));
+    assertEquals("completed", put.outcome());
+    for (int i = 0; i < 3; i++) { // C comes first in peers.static, and is still never taken
+      Message.Result result = run("a", "caller", "20", "22", "7");
+      assertEquals("completed", result.outcome(), text(result.stderr()));
+      assertEquals("math.add(20, 22) = 42\nkv.get(7) = 700\n", text(result.stdout()));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aWrongImportTypeMatchesNoDaemonAndSaysWhy() {
+    var refused = assertThrows(ProtocolException.class, () -> run("a", "badcaller"));
+    String why = refused.getMessage();
+    assertTrue(why.contains("imports weverywhere:service/kv.get, but no daemon found on the network runs service"
+        + " 'kv' with [get] as imported"), why);
+    assertTrue(why.contains("host-b at 127.0.0.1:" + ports.get("b") + " exports get (i64, i64) -> i64, not get (i32) -> i32"),
+        why);
+    assertTrue(why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
+    assertTrue(why.contains("[WE6020]"), why);
+  }
+
+  @Test
+  @Order(3)
+  void callersAndAForbiddenNameAreRefusedBeforeAnythingIsFound() {
+    var guarded = assertThrows(ProtocolException.class, () -> run("d", "caller", "1", "1", "7"));
+    assertTrue(guarded.getMessage().contains("service 'kv' may be called by [team]; the requester is in [anonymous]"
+        + " [WE6004]"), guarded.getMessage());
+    var forbidden = assertThrows(ProtocolException.class, () -> run("d", "farcaller"));
+    assertTrue(forbidden.getMessage().contains("imports weverywhere:service/far.get, but no service 'far' is declared"
+        + " on this host (services.far.library, or .peer for one elsewhere) and services.far.discover = false forbids"
+        + " finding one on the network"), forbidden.getMessage());
+  }
+
+  @Test
+  @Order(4)
+  void withBStoppedTheLinkIsRefusedWithTheReason() throws Exception {
+    stop("b");
+    var refused = assertThrows(ProtocolException.class, () -> run("a", "caller", "1", "1", "7"));
+    String why = refused.getMessage();
+    assertTrue(why.contains("imports weverywhere:service/kv.get, but no daemon found on the network runs service 'kv'"
+        + " with [get] as imported"), why);
+    assertTrue(why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
+    assertTrue(why.contains("[WE6020]"), why);
+  }
+}
