@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +32,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.weverywhere.net.UdpClient;
+import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ReplayCache;
+import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
@@ -44,6 +49,8 @@ import org.weverywhere.trust.Fingerprint;
  * here and no kv declared; B runs kv; C runs a service named kv that has no {@code get}. A links to
  * B and gets B's values; C is never chosen; with B stopped the link is refused with the reasons.
  * D declares kv for a team only and forbids finding {@code far}: both refused before anything runs.
+ * A hostile responder on loopback announces kv too, describes it with a signature that does not
+ * parse and answers every call with a wrong value: it must never be chosen.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServicesFoundByNameTest {
@@ -54,8 +61,11 @@ class ServicesFoundByNameTest {
   private static final Map<Process, BufferedReader> readers = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
   private static final Map<String, Integer> ports = new LinkedHashMap<>();
+  private static final MessageSigner EVIL = new MessageSigner(Ed25519.generate());
   private static Path work;
   private static UdpClient udp;
+  private static DatagramChannel evil;
+  private static Thread evilThread;
 
   @BeforeAll
   static void startDaemons() throws Exception {
@@ -67,15 +77,45 @@ class ServicesFoundByNameTest {
     }
     String b = "127.0.0.1:" + ports.get("b");
     String c = "127.0.0.1:" + ports.get("c");
+    evil = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    evilThread = Thread.ofPlatform().daemon().start(ServicesFoundByNameTest::evil);
+    String e = "127.0.0.1:" + ((InetSocketAddress) evil.getLocalAddress()).getPort();
     start("b", List.of("kv.wasi"), "services.kv.library = kv");
     start("c", List.of("math.wasi"), "services.kv.library = math"); // kv by name, without get
     start("a", List.of("caller.wasi", "math.wasi", "fixtures/badcaller.wasm"), "services.math.library = math",
-        "peers.static = " + c + ", " + b);
+        "peers.static = " + e + ", " + c + ", " + b);
     start("d", List.of("caller.wasi", "math.wasi", "fixtures/farcaller.wasm"), "services.math.library = math",
         "services.kv.discover = true", "services.kv.callers = team", "services.far.discover = false",
         "peers.static = " + b);
     udp = new UdpClient(CLIENT, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
         new ReplayCache(Duration.ofSeconds(30), 10_000), Optional.empty()), Clock.systemUTC());
+  }
+
+  /** Announces kv, describes it with a get that is no signature, and answers calls with 999. */
+  private static void evil() {
+    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(EVIL.fingerprint()), 1000);
+    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+    for (int i = 0; i < 200; i++) { // bounded: the tests send a few dozen
+      try {
+        buffer.clear();
+        var from = evil.receive(buffer);
+        SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+        Message reply = switch (request.message()) {
+          case Message.Discover d -> new Message.Announce("host-evil", 0, List.of(), List.of("kv"));
+          case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of(new Message.Service("kv",
+              "kv", Optional.empty(), List.of("get (i64, i64) -> nonsense", "put (i64, i64) -> i32"), 1, 1, "running",
+              0, Optional.empty())), Optional.empty());
+          default -> new Message.Result("completed", 0, new byte[0], new byte[0],
+              List.of(new Message.WasmValue("i64", 999)), 0, 0, 0);
+        };
+        evil.send(ByteBuffer.wrap(EVIL.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
+            from);
+      } catch (ProtocolException unreadable) {
+        continue; // not for this responder: wait for the next
+      } catch (IOException closed) {
+        return;
+      }
+    }
   }
 
   private static void start(String host, List<String> libraries, String... lines) throws Exception {
@@ -130,6 +170,10 @@ class ServicesFoundByNameTest {
     for (String host : List.copyOf(daemons.keySet())) {
       stop(host);
     }
+    if (evil != null) {
+      evil.close();
+      evilThread.join(5000);
+    }
     if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) {
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -176,6 +220,8 @@ class ServicesFoundByNameTest {
     assertTrue(why.contains("host-b at 127.0.0.1:" + ports.get("b") + " exports get (i64, i64) -> i64, not get (i32) -> i32"),
         why);
     assertTrue(why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
+    assertTrue(why.contains("host-evil at 127.0.0.1:"), why);
+    assertTrue(why.contains(" exports get (i64, i64) -> nonsense, not get (i32) -> i32"), why);
     assertTrue(why.contains("[WE6020]"), why);
   }
 
@@ -189,6 +235,23 @@ class ServicesFoundByNameTest {
     assertTrue(forbidden.getMessage().contains("imports weverywhere:service/far.get, but no service 'far' is declared"
         + " on this host (services.far.library, or .peer for one elsewhere) and services.far.discover = false forbids"
         + " finding one on the network"), forbidden.getMessage());
+  }
+
+  @Test
+  @Order(3)
+  void anImportOfNoServiceNameIsRefusedWithTheReason() {
+    // a module importing "weverywhere:service/a.b" "f" and exporting an empty _start
+    byte[] module = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+        0x02, 0x1d, 0x01, 0x17, 'w', 'e', 'v', 'e', 'r', 'y', 'w', 'h', 'e', 'r', 'e', ':', 's', 'e', 'r', 'v', 'i', 'c',
+        'e', '/', 'a', '.', 'b', 0x01, 'f', 0x00, 0x00,
+        0x03, 0x02, 0x01, 0x00,
+        0x07, 0x0a, 0x01, 0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x01,
+        0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
+    var refused = assertThrows(ProtocolException.class, () -> ask("a", new Message.Execute(
+        new Message.ModuleTarget(module), new Message.Command(List.of("odd"), Map.of(), new byte[0]))));
+    assertTrue(refused.getMessage().contains("imports weverywhere:service/a.b.f, but 'a.b' is not a service name"),
+        refused.getMessage());
   }
 
   @Test
