@@ -50,6 +50,8 @@ public class ServiceImports implements ImportProvider {
   private static final Duration SIGNATURES_KEPT = Duration.ofSeconds(5);
   /** A describe padded so that a description up to one datagram stays within 3x the request. */
   private static final int DESCRIBE_PAD = 300;
+  /** Round trips of daemons found by name are compared in steps of this much (docs/SERVICES.md). */
+  static final Duration RTT_BUCKET = Duration.ofMillis(5);
   /** Characters of a remote trap's reason passed on: a chain's replies must fit datagrams. */
   private static final int REASON_MAX = 240;
 
@@ -221,7 +223,10 @@ public class ServiceImports implements ImportProvider {
           + (around.unheard().isEmpty() ? "" : "; not heard: " + String.join("; ", around.unheard())) + ") ["
           + ErrorCode.SERVICE_NOT_FOUND.code() + "]");
     }
-    fits.sort(java.util.Comparator.comparingLong(Fit::rttNanos).thenComparing(fit -> fit.target().node().toString()));
+    // one round trip is one sample: differences within a bucket are noise (a busy host's scheduler),
+    // and the node id then makes the choice the same on every host and every time
+    fits.sort(java.util.Comparator.comparingLong((Fit fit) -> fit.rttNanos() / RTT_BUCKET.toNanos())
+        .thenComparing(fit -> fit.target().node().toString()));
     return fits.stream().map(Fit::target).toList();
   }
 

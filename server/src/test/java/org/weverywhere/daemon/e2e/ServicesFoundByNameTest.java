@@ -49,6 +49,8 @@ import org.weverywhere.trust.Fingerprint;
  * here and no kv declared; B runs kv; C runs a service named kv that has no {@code get}. A links to
  * B and gets B's values; C is never chosen; with B stopped the link is refused with the reasons.
  * D declares kv for a team only and forbids finding {@code far}: both refused before anything runs.
+ * F knows B and a responder that offers kv like B but refuses every call: F's call goes there
+ * first (its node id sorts first) and then once to B.
  * A hostile responder on loopback announces kv too, describes it with a signature that does not
  * parse and answers every call with a wrong value: it must never be chosen.
  */
@@ -66,11 +68,15 @@ class ServicesFoundByNameTest {
   private static UdpClient udp;
   private static DatagramChannel evil;
   private static Thread evilThread;
+  private static MessageSigner busy;
+  private static DatagramChannel busyChannel;
+  private static Thread busyThread;
+  private static final java.util.concurrent.atomic.AtomicInteger BUSY_CALLS = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeAll
   static void startDaemons() throws Exception {
     work = Files.createTempDirectory("we-byname");
-    for (String host : List.of("a", "b", "c", "d")) {
+    for (String host : List.of("a", "b", "c", "d", "f")) {
       try (var free = new DatagramSocket(0)) { // a free port, released for the daemon to bind
         ports.put(host, free.getLocalPort());
       }
@@ -81,12 +87,21 @@ class ServicesFoundByNameTest {
     evilThread = Thread.ofPlatform().daemon().start(ServicesFoundByNameTest::evil);
     String e = "127.0.0.1:" + ((InetSocketAddress) evil.getLocalAddress()).getPort();
     start("b", List.of("kv.wasi"), "services.kv.library = kv");
+    // a daemon offering kv as B does that refuses every call as busy; its node id sorts before B's,
+    // so on loopback (both well under a millisecond) it is chosen first and B is its fallback
+    do {
+      busy = new MessageSigner(Ed25519.generate());
+    } while (busy.fingerprint().toString().compareTo(nodes.get("b").toString()) >= 0);
+    busyChannel = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    busyThread = Thread.ofPlatform().daemon().start(ServicesFoundByNameTest::busy);
     start("c", List.of("math.wasi"), "services.kv.library = math"); // kv by name, without get
     start("a", List.of("caller.wasi", "math.wasi", "fixtures/badcaller.wasm"), "services.math.library = math",
         "peers.static = " + e + ", " + c + ", " + b);
     start("d", List.of("caller.wasi", "math.wasi", "fixtures/farcaller.wasm"), "services.math.library = math",
         "services.kv.discover = true", "services.kv.callers = team", "services.far.discover = false",
         "peers.static = " + b);
+    start("f", List.of("caller.wasi", "math.wasi"), "services.math.library = math",
+        "peers.static = 127.0.0.1:" + ((InetSocketAddress) busyChannel.getLocalAddress()).getPort() + ", " + b);
     udp = new UdpClient(CLIENT, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
         new ReplayCache(Duration.ofSeconds(30), 10_000), Optional.empty()), Clock.systemUTC());
   }
@@ -110,6 +125,35 @@ class ServicesFoundByNameTest {
         };
         evil.send(ByteBuffer.wrap(EVIL.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
             from);
+      } catch (ProtocolException unreadable) {
+        continue; // not for this responder: wait for the next
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  /** Announces kv and describes it as B does, and refuses every call as busy (so runs nothing). */
+  private static void busy() {
+    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(busy.fingerprint()), 1000);
+    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+    for (int i = 0; i < 200; i++) { // bounded: the tests send a few dozen
+      try {
+        buffer.clear();
+        var from = busyChannel.receive(buffer);
+        SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+        Message reply = switch (request.message()) {
+          case Message.Discover d -> new Message.Announce("host-busy", 0, List.of(), List.of("kv"));
+          case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of(new Message.Service("kv",
+              "kv", Optional.empty(), List.of("get (i64, i64) -> i64"), 1, 1, "running", 0, Optional.empty())),
+              Optional.empty());
+          default -> {
+            BUSY_CALLS.incrementAndGet();
+            yield new Message.ErrorReply("WE6005", "every instance of kv stayed busy", Optional.empty());
+          }
+        };
+        busyChannel.send(ByteBuffer.wrap(busy.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()),
+            reply)), from);
       } catch (ProtocolException unreadable) {
         continue; // not for this responder: wait for the next
       } catch (IOException closed) {
@@ -170,6 +214,10 @@ class ServicesFoundByNameTest {
     for (String host : List.copyOf(daemons.keySet())) {
       stop(host);
     }
+    if (busyChannel != null) {
+      busyChannel.close();
+      busyThread.join(5000);
+    }
     if (evil != null) {
       evil.close();
       evilThread.join(5000);
@@ -191,6 +239,14 @@ class ServicesFoundByNameTest {
     argv.addAll(List.of(args));
     return assertInstanceOf(Message.Result.class, ask(host, new Message.Execute(new Message.LibraryTarget(library),
         new Message.Command(argv, Map.of(), new byte[0]))));
+  }
+
+  private static String log(String host) {
+    try {
+      return Files.readString(work.resolve(host).resolve("daemon.log"));
+    } catch (IOException e) {
+      return "unreadable: " + e.getMessage();
+    }
   }
 
   private static String text(byte[] bytes) {
@@ -252,6 +308,26 @@ class ServicesFoundByNameTest {
         new Message.ModuleTarget(module), new Message.Command(List.of("odd"), Map.of(), new byte[0]))));
     assertTrue(refused.getMessage().contains("imports weverywhere:service/a.b.f, but 'a.b' is not a service name"),
         refused.getMessage());
+  }
+
+  @Test
+  @Order(3)
+  void aDaemonFoundByNameThatRefusesGivesItsPlaceToTheNextOnceWithoutRunningTwice() {
+    var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
+        List.of(new Message.WasmValue("i64", 8), new Message.WasmValue("i64", 800)))));
+    assertEquals("completed", put.outcome());
+    Message.Result warm = run("f", "caller", "1", "2", "8"); // the responders' first answers are cold
+    assertEquals("completed", warm.outcome(), text(warm.stderr()));
+    BUSY_CALLS.set(0);
+    var calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+    long before = calls.values().getFirst().bits();
+    Message.Result result = run("f", "caller", "1", "2", "8");
+    assertEquals("completed", result.outcome(), text(result.stderr()));
+    assertEquals("math.add(1, 2) = 3\nkv.get(8) = 800\n", text(result.stdout()));
+    assertEquals(1, BUSY_CALLS.get(), "the busy daemon, chosen first, was asked once; F's log: " + log("f"));
+    calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+    // B ran the get exactly once (calls does not count itself): nothing ran twice
+    assertEquals(before + 1, calls.values().getFirst().bits());
   }
 
   @Test
