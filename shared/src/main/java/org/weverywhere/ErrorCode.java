@@ -77,6 +77,7 @@ public enum ErrorCode {
   SERVICE_CALLER_REFUSED("WE6004", "none of the requester's Signature Groups may call the service"),
   SERVICE_BUSY("WE6005", "every instance of the service stayed busy for as long as a call may wait"),
   SERVICE_CHAIN_TOO_DEEP("WE6006", "a chain of service calls crossed more hosts than calls.max-depth allows"),
+  SERVICE_NOT_FOUND("WE6020", "no daemon found on the network runs the imported service with compatible functions"),
 
   STORE_INVALID_MODULE("WE7001", "a module offered to the library store cannot be read as WebAssembly"),
   STORE_TOO_LARGE("WE7002", "a module is larger than the library store accepts"),

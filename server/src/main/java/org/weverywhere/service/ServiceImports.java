@@ -36,9 +36,11 @@ import org.weverywhere.wasm.ModuleInfo;
 /**
  * Links imports of {@code weverywhere:service/<name>} to services: declared here with a library
  * (called in-process), or pinned to another host by {@code services.<name>.peer} (called with a
- * signed {@code call} over UDP). Every imported function's type is checked against the service's
- * export before the module is instantiated; a remote call's failure traps the calling guest with
- * the reason.
+ * signed {@code call} over UDP), or, when neither, found on the network by name: among the daemons
+ * whose verified announcement lists it and whose description exports every imported function with
+ * the imported type, the lowest measured round trip, ties by node id (docs/SERVICES.md). Every
+ * imported function's type is checked against the service's export before the module is
+ * instantiated; a remote call's failure traps the calling guest with the reason.
  */
 @ApplicationScoped
 public class ServiceImports implements ImportProvider {
@@ -48,6 +50,8 @@ public class ServiceImports implements ImportProvider {
   private static final Duration SIGNATURES_KEPT = Duration.ofSeconds(5);
   /** A describe padded so that a description up to one datagram stays within 3x the request. */
   private static final int DESCRIBE_PAD = 300;
+  /** Round trips of daemons found by name are compared in steps of this much (docs/SERVICES.md). */
+  static final Duration RTT_BUCKET = Duration.ofMillis(5);
   /** Characters of a remote trap's reason passed on: a chain's replies must fit datagrams. */
   private static final int REASON_MAX = 240;
 
@@ -57,10 +61,20 @@ public class ServiceImports implements ImportProvider {
   private UnicastProbe probe;
   private int maxDepth;
   private Duration timeout;
+  private ServiceFinder finder;
+  private boolean discoverByDefault;
   private final Map<InetSocketAddress, Fingerprint> nodes = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, Signatures> signatures = new ConcurrentHashMap<>();
 
-  private record Signatures(long fetchedAt, Fingerprint node, Map<String, Message.Service> byName) {}
+  private record Signatures(long fetchedAt, Fingerprint node, Map<String, Message.Service> byName, long rttNanos) {}
+
+  /** Where a remote import's calls go: a pinned peer, or one found on the network. */
+  private record Target(InetSocketAddress address, String where, Fingerprint node, String service) {}
+
+  /** Failures that prove the peer did not run the call: the next daemon found may be asked instead. */
+  private static final java.util.Set<ProtocolException.Reason> NOT_RUN = java.util.EnumSet.of(
+      ProtocolException.Reason.REFUSED, ProtocolException.Reason.BUSY, ProtocolException.Reason.QUOTA_EXCEEDED,
+      ProtocolException.Reason.NOT_PERMITTED, ProtocolException.Reason.NOT_MEMBER, ProtocolException.Reason.TRANSPORT);
 
   /** For CDI's client proxy only. */
   protected ServiceImports() {}
@@ -76,22 +90,35 @@ public class ServiceImports implements ImportProvider {
     this.probe = new UnicastProbe(signer, verifier, Clock.systemUTC());
     this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
     this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);
+    this.discoverByDefault = config.value(org.weverywhere.config.ConfigKeys.CALLS_DISCOVER);
+    this.finder = new ServiceFinder(config.network(), signer, probe);
   }
 
   @Override
   public List<HostFunction> functions(ModuleInfo info) {
     List<HostFunction> functions = new ArrayList<>();
+    Map<String, List<Target>> found = new java.util.HashMap<>(); // one choice per service for the whole module
     for (Import wanted : info.imports()) {
       if (!wanted.module().startsWith(MODULE_PREFIX) || !(wanted.type() instanceof ExternType.Function f)) {
         continue;
       }
       String name = wanted.module().substring(MODULE_PREFIX.length());
       String label = wanted.module() + "." + wanted.name();
-      if (!config.services().contains(name)) {
-        throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but no service '" + name
-            + "' is declared on this host (services." + name + ".library, or .peer for one elsewhere)");
+      if (!org.weverywhere.config.ConfigKeys.isValidServiceName(name)) {
+        throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but '" + name
+            + "' is not a service name");
       }
+      boolean declared = config.services().contains(name);
       ServiceSettings settings = config.service(name);
+      Optional<Boolean> discoverSet = declared ? config.serviceDiscover(name) : Optional.empty();
+      // neither run here nor pinned: found on the network by name, unless the host owner said no
+      boolean byName = !declared || (!settings.isRemote() && settings.library().isEmpty() && discoverSet.isPresent());
+      if (byName && !discoverSet.orElse(discoverByDefault)) {
+        throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but no service '" + name
+            + "' is declared on this host (services." + name + ".library, or .peer for one elsewhere) and "
+            + (discoverSet.isPresent() ? "services." + name + ".discover" : "calls.discover")
+            + " = false forbids finding one on the network");
+      }
       // who may call is decided before anything is linked or sent: a remote service spends this
       // host's key and quotas on the peer, so it is guarded like a local one (issue 13)
       CallOrigin.current().ifPresent(origin -> {
@@ -104,11 +131,18 @@ public class ServiceImports implements ImportProvider {
       FuncType offered;
       String where;
       Fingerprint node = null;
-      if (settings.isRemote()) {
+      List<Target> targets = List.of();
+      if (byName) {
+        targets = found.computeIfAbsent(name, n -> choose(n, imported(info, n), label));
+        where = "service " + name + " on " + targets.getFirst().where() + " (found on the network)";
+        offered = f.type(); // chosen only among daemons that export every imported function with its type
+      } else if (settings.isRemote()) {
         HostPort peer = settings.peers().getFirst();
         where = "service " + settings.peerService() + " on " + peer;
         node = linkedNode(peer, settings, label);
         offered = remoteType(peer, node, settings.peerNode().isPresent(), settings.peerService(), wanted.name(), label);
+        targets = List.of(new Target(new InetSocketAddress(peer.host(), peer.port()), peer.toString(), node,
+            settings.peerService()));
       } else {
         where = "service " + name + " here";
         ServiceSnapshot.Function function = services.snapshot().stream().filter(s -> s.name().equals(name))
@@ -128,13 +162,94 @@ public class ServiceImports implements ImportProvider {
         throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + " with "
             + offered.results().size() + " results; imported service functions return at most one value");
       }
-      // the node learned or pinned now is the one this link talks to for as long as it lives
-      Fingerprint linked = node;
-      functions.add(new HostFunction(wanted.module(), wanted.name(), offered, settings.isRemote()
-          ? (memory, args) -> remoteCall(settings, linked, wanted.name(), offered, args)
+      // the node learned, found or pinned now is the one this link talks to for as long as it lives
+      List<Target> linked = targets;
+      functions.add(new HostFunction(wanted.module(), wanted.name(), offered, !linked.isEmpty()
+          ? (memory, args) -> remoteCall(settings, linked, byName, wanted.name(), offered, args)
           : (memory, args) -> localCall(name, wanted.name(), offered, args)));
     }
     return functions;
+  }
+
+  /** The functions {@code info} imports from service {@code name}, with their types. */
+  private static Map<String, FuncType> imported(ModuleInfo info, String name) {
+    Map<String, FuncType> wanted = new java.util.LinkedHashMap<>();
+    for (Import i : info.imports()) {
+      if (i.module().equals(MODULE_PREFIX + name) && i.type() instanceof ExternType.Function f) {
+        wanted.put(i.name(), f.type());
+      }
+    }
+    return wanted;
+  }
+
+  /**
+   * The daemons to call for service {@code name}, best first: those whose verified announcement
+   * lists it and whose description exports every {@code wanted} function with its type, by lowest
+   * round trip of that describe, ties by node id. Refused with every reason when there is none.
+   */
+  private List<Target> choose(String name, Map<String, FuncType> wanted, String label) {
+    ServiceFinder.Found around = finder.around();
+    record Fit(Target target, long rttNanos) {}
+    List<Fit> fits = new ArrayList<>();
+    List<String> why = new ArrayList<>();
+    int listing = 0;
+    for (var daemon : around.daemons()) {
+      if (!daemon.announce().services().contains(name)) {
+        continue;
+      }
+      listing++;
+      String at = daemon.announce().name() + " at " + daemon.from().getAddress().getHostAddress() + ":"
+          + daemon.from().getPort();
+      Signatures described;
+      try {
+        described = signaturesOf(daemon.from(), daemon.node(), name, true); // its state and round trip now
+      } catch (ProtocolException failed) {
+        why.add(at + " did not describe it: " + failed.getMessage());
+        continue;
+      }
+      String misfit = misfit(described.byName().get(name), wanted);
+      if (misfit != null) {
+        why.add(at + " " + misfit);
+        continue;
+      }
+      fits.add(new Fit(new Target(daemon.from(), at, daemon.node(), name), described.rttNanos()));
+    }
+    if (fits.isEmpty()) {
+      String reasons = why.size() <= 4 ? String.join("; ", why)
+          : String.join("; ", why.subList(0, 4)) + "; and " + (why.size() - 4) + " more";
+      throw new ServiceException(ErrorCode.SERVICE_NOT_FOUND, "imports " + label + ", but no daemon found on the"
+          + " network runs service '" + name + "' with " + wanted.keySet() + " as imported (" + around.daemons().size()
+          + " daemons heard, " + listing + " announcing it" + (reasons.isEmpty() ? "" : ": " + reasons)
+          + (around.unheard().isEmpty() ? "" : "; not heard: " + String.join("; ", around.unheard())) + ") ["
+          + ErrorCode.SERVICE_NOT_FOUND.code() + "]");
+    }
+    // one round trip is one sample: differences within a bucket are noise (a busy host's scheduler),
+    // and the node id then makes the choice the same on every host and every time
+    fits.sort(java.util.Comparator.comparingLong((Fit fit) -> fit.rttNanos() / RTT_BUCKET.toNanos())
+        .thenComparing(fit -> fit.target().node().toString()));
+    return fits.stream().map(Fit::target).toList();
+  }
+
+  /** Why {@code described} cannot serve the {@code wanted} imports, or null when it can. */
+  private static String misfit(Message.Service described, Map<String, FuncType> wanted) {
+    if (described == null) {
+      return "announces it but does not describe it";
+    }
+    if (!described.state().equals("running") && !described.state().equals("restarting")) {
+      return "has it " + described.state();
+    }
+    for (var want : wanted.entrySet()) {
+      Optional<String> export = described.functions().stream()
+          .filter(e -> e.startsWith(want.getKey() + " (")).findFirst();
+      if (export.isEmpty()) {
+        return "offers no function " + want.getKey();
+      }
+      Optional<FuncType> type = FuncType.parse(export.get().substring(want.getKey().length() + 1));
+      if (type.isEmpty() || !type.get().equals(want.getValue())) {
+        return "exports " + export.get() + ", not " + want.getKey() + " " + want.getValue();
+      }
+    }
+    return null;
   }
 
   private static ServiceException notOffered(String label, String where) {
@@ -177,17 +292,7 @@ public class ServiceImports implements ImportProvider {
     InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
     Message.Service described;
     try {
-      Signatures known = signatures.get(address);
-      if (known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
-          || !known.byName().containsKey(service)) {
-        var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
-            timeout.dividedBy(2));
-        Map<String, Message.Service> byName = new ConcurrentHashMap<>();
-        ((Message.Description) reply.message()).services().forEach(s -> byName.put(s.name(), s));
-        known = new Signatures(System.nanoTime(), node, byName);
-        signatures.put(address, known);
-      }
-      described = known.byName().get(service);
+      described = signaturesOf(address, node, service, false).byName().get(service);
     } catch (ProtocolException failed) {
       if (failed.reason() == ProtocolException.Reason.WRONG_NODE) {
         // someone else answered: never learn its key, and say which key was expected
@@ -215,6 +320,27 @@ public class ServiceImports implements ImportProvider {
   }
 
 
+  /** The services {@code node} at {@code address} describes, asked at most every few seconds, with the round trip. */
+  private Signatures signaturesOf(InetSocketAddress address, Fingerprint node, String service, boolean fresh) {
+    Signatures known = signatures.get(address);
+    if (fresh || known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
+        || !known.byName().containsKey(service)) {
+      long sent = System.nanoTime();
+      var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
+          timeout.dividedBy(2), 2);
+      long rtt = System.nanoTime() - sent;
+      if (!(reply.message() instanceof Message.Description description)) {
+        throw new ProtocolException(ProtocolException.Reason.MALFORMED, address + " answered describe with "
+            + reply.message().type());
+      }
+      Map<String, Message.Service> byName = new ConcurrentHashMap<>();
+      description.services().forEach(s -> byName.put(s.name(), s));
+      known = new Signatures(System.nanoTime(), node, byName, rtt);
+      signatures.put(address, known);
+    }
+    return known;
+  }
+
   private long[] localCall(String service, String function, FuncType type, long[] args) {
     CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
     Outcome outcome;
@@ -231,48 +357,61 @@ public class ServiceImports implements ImportProvider {
         + ServicePool.describe(outcome));
   }
 
-  private long[] remoteCall(ServiceSettings settings, Fingerprint node, String function, FuncType type, long[] args) {
+  private long[] remoteCall(ServiceSettings settings, List<Target> targets, boolean byName, String function,
+      FuncType type, long[] args) {
     CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
-    HostPort peer = settings.peers().getFirst();
-    String service = settings.peerService();
-    String label = service + "." + function + " on " + peer;
+    String first = targets.getFirst().service() + "." + function + " on " + targets.getFirst().where();
     // a kept instance was linked once, for no requester in particular: each call is checked for its own
     String refusal = refusal(settings, origin.groups());
     if (refusal != null) {
-      throw new HostFault("call of " + label + " refused: " + refusal + " [" + ErrorCode.SERVICE_CALLER_REFUSED.code()
+      throw new HostFault("call of " + first + " refused: " + refusal + " [" + ErrorCode.SERVICE_CALLER_REFUSED.code()
           + "]");
     }
     if (origin.chain().size() >= maxDepth) {
-      throw new HostFault("call of " + label + " not made: the chain has crossed " + origin.chain().size()
+      throw new HostFault("call of " + first + " not made: the chain has crossed " + origin.chain().size()
           + " hosts, calls.max-depth is " + maxDepth + " [" + ErrorCode.SERVICE_CHAIN_TOO_DEEP.code() + "]");
     }
     List<Message.WasmValue> wire = new ArrayList<>();
     for (WasmValue value : values(type, args)) {
       wire.add(new Message.WasmValue(value.type().text(), value.bits()));
     }
-    // one request key for every attempt: the peer runs the call at most once, however many datagrams are lost
-    var call = new Message.ServiceCall(service, function, wire, origin.chain(), Optional.of(origin.requester()))
-        .withKey(org.weverywhere.protocol.RequestKey.random());
-    InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
-    Message reply;
-    try {
-      // retransmitted on measured round trips within calls.timeout; the key makes a retry safe
-      reply = udp.request(address, node, call, timeout).message();
-    } catch (ProtocolException failed) {
-      throw new HostFault("remote call of " + label + " failed: " + failed.getMessage() + " ["
-          + failed.code().code() + "]");
+    // a daemon found by name that refused (so ran nothing) gives its place to the next one, once
+    int tries = Math.min(2, targets.size());
+    String before = "";
+    for (int i = 0; ; i++) {
+      Target target = targets.get(i);
+      String label = target.service() + "." + function + " on " + target.where();
+      // one request key for every attempt to this daemon: it runs the call at most once, however
+      // many datagrams are lost (another daemon gets a key of its own, and only after a refusal)
+      var call = new Message.ServiceCall(target.service(), function, wire, origin.chain(), Optional.of(origin.requester()))
+          .withKey(org.weverywhere.protocol.RequestKey.random());
+      Message reply;
+      try {
+        // retransmitted on measured round trips within calls.timeout; the key makes a retry safe
+        reply = udp.request(target.address(), target.node(), call, timeout).message();
+      } catch (ProtocolException failed) {
+        if (byName && !NOT_RUN.contains(failed.reason())) {
+          finder.forget(); // it may be gone: the next link looks again
+        }
+        if (NOT_RUN.contains(failed.reason()) && i + 1 < tries) {
+          before = " (after " + label + ": " + failed.getMessage() + ")";
+          continue;
+        }
+        throw new HostFault("remote call of " + label + " failed: " + failed.getMessage() + " ["
+            + failed.code().code() + "]" + before);
+      }
+      if (!(reply instanceof Message.Result result)) {
+        throw new HostFault("remote call of " + label + " was answered with " + reply.type());
+      }
+      if (!result.outcome().equals("completed")) {
+        throw new HostFault("remote call of " + label + " ended " + result.outcome() + reason(result.stderr()));
+      }
+      if (result.values().size() != type.results().size()) {
+        throw new HostFault("remote call of " + label + " returned " + result.values().size() + " values, not "
+            + type.results().size());
+      }
+      return result.values().stream().mapToLong(Message.WasmValue::bits).toArray();
     }
-    if (!(reply instanceof Message.Result result)) {
-      throw new HostFault("remote call of " + label + " was answered with " + reply.type());
-    }
-    if (!result.outcome().equals("completed")) {
-      throw new HostFault("remote call of " + label + " ended " + result.outcome() + reason(result.stderr()));
-    }
-    if (result.values().size() != type.results().size()) {
-      throw new HostFault("remote call of " + label + " returned " + result.values().size() + " values, not "
-          + type.results().size());
-    }
-    return result.values().stream().mapToLong(Message.WasmValue::bits).toArray();
   }
 
   /**

@@ -62,6 +62,9 @@ public class Services {
       if (settings.isRemote()) {
         continue; // runs elsewhere: only imports refer to it (ServiceImports)
       }
+      if (settings.library().isEmpty() && config.serviceDiscover(name).isPresent()) {
+        continue; // found on the network by name (or forbidden to be): only imports refer to it
+      }
       declared.put(name, settings);
       boolean observe = config.group(settings.group()).privileges().contains(Privilege.OBSERVE);
       pools.put(name, pool(settings, libraries, executor, new Requester(settings.group(), observe), policy,

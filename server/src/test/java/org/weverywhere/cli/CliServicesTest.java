@@ -143,11 +143,13 @@ class CliServicesTest {
     assertEquals(1, wrongType.status(), wrongType.toString());
     assertTrue(wrongType.err().contains("imports weverywhere:service/kv.get as (i32) -> i32, but service kv here"
         + " exports get as (i64, i64) -> i64"), wrongType.err());
-    // relay imports "next", which this host neither runs nor binds to a peer
+    // relay imports "next", which this host neither runs nor binds to a peer, and no daemon on
+    // loopback announces: looked for by name (issue 17) and refused before anything runs
     CliRun unbound = we("run", "--peer", "service-daemon", "relay", "--function", "relay", "1");
     assertEquals(1, unbound.status(), unbound.toString());
-    assertTrue(unbound.err().contains("imports weverywhere:service/next.relay, but no service 'next' is declared on"
-        + " this host (services.next.library, or .peer for one elsewhere)"), unbound.err());
+    assertTrue(unbound.err().contains("imports weverywhere:service/next.relay, but no daemon found on the network runs"
+        + " service 'next' with [relay] as imported ("), unbound.err());
+    assertTrue(unbound.err().contains("[WE6020]"), unbound.err());
   }
 
   @Test

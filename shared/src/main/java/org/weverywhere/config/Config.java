@@ -110,6 +110,14 @@ public final class Config {
         Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_PEER_NODE, name)));
   }
 
+  /**
+   * {@code services.<Name>.discover} as set, empty when unset: set on a service with neither
+   * library nor peer, it says whether imports of it may link to a daemon found on the network.
+   */
+  public Optional<Boolean> serviceDiscover(String name) {
+    return Optional.ofNullable(serviceValue(ConfigKeys.SERVICE_DISCOVER, name));
+  }
+
   private <T> T serviceValue(ConfigKey<T> pattern, String service) {
     return cast(pattern, entry(pattern.forService(service), pattern).value());
   }

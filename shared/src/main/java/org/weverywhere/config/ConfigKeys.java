@@ -203,12 +203,18 @@ public final class ConfigKeys {
       service("peer-node", ValueType.FINGERPRINT, null,
           "the key of the peer's first verified answer, kept for the life of the link (trust on first use)",
           "The peer's node id (its host key fingerprint, SHA256:...): replies signed by any other key are refused.");
+  public static final ConfigKey<Boolean> SERVICE_DISCOVER =
+      service("discover", ValueType.BOOLEAN, null, "calls.discover, for a name with neither library nor peer",
+          "true: imports link to a daemon found on the network that runs the service (this host runs none); false: never.");
   public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
       key("calls.max-depth", ValueType.COUNT, 8,
           "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");
   public static final ConfigKey<Duration> CALLS_TIMEOUT =
       key("calls.timeout", ValueType.DURATION, Duration.ofSeconds(5),
           "How long a call to a service on another host may take before the calling guest traps.");
+  public static final ConfigKey<Boolean> CALLS_DISCOVER =
+      key("calls.discover", ValueType.BOOLEAN, true,
+          "Imports of a service neither run here nor pinned (peer) link to a daemon found on the network that runs it.");
 
   private ConfigKeys() {}
 
