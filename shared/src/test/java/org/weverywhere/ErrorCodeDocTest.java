@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** Codes are promises: unique, well-formed, and each listed in docs/ERRORS.md with its meaning. */
 class ErrorCodeDocTest {
   private static final Path DOC = Path.of("../docs/ERRORS.md");
-  private static final String BEGIN = "<!-- codes: generated from ErrorCode by ErrorCodeDocTest -->\n";
+  private static final String BEGIN =
+      "<!-- codes: generated from ErrorCode by ErrorCodeDocTest -->\n";
   private static final String END = "<!-- end of codes -->\n";
 
   @Test
@@ -29,8 +30,14 @@ class ErrorCodeDocTest {
   void everyCodeIsDocumented() throws IOException {
     var table = new StringBuilder("| code | name | meaning |\n|---|---|---|\n");
     for (ErrorCode code : ErrorCode.values()) {
-      table.append("| ").append(code.code()).append(" | `").append(code.name()).append("` | ")
-          .append(code.summary()).append(" |\n");
+      table
+          .append("| ")
+          .append(code.code())
+          .append(" | `")
+          .append(code.name())
+          .append("` | ")
+          .append(code.summary())
+          .append(" |\n");
     }
     String doc = Files.readString(DOC);
     int begin = doc.indexOf(BEGIN);
@@ -41,7 +48,9 @@ class ErrorCodeDocTest {
       Files.writeString(DOC, doc.substring(0, begin + BEGIN.length()) + table + doc.substring(end));
       current = table.toString();
     }
-    assertEquals(table.toString(), current,
+    assertEquals(
+        table.toString(),
+        current,
         "docs/ERRORS.md is out of date: run the test with -Dweverywhere.docs.update=true");
   }
 }

@@ -11,12 +11,17 @@ import org.weverywhere.desktop.shell.Explorer;
  * missing"), so {@code java -jar} starts here.
  */
 public final class Launcher {
-  /** What JavaFX needs from a Linux workstation (Debian/Ubuntu names), also listed in the README. */
+  /**
+   * What JavaFX needs from a Linux workstation (Debian/Ubuntu names), also listed in the README.
+   */
   static final String RUNTIME_PACKAGES = "libgtk-3-0 libgl1 libxtst6 libxxf86vm1";
 
   private Launcher() {}
 
-  /** Checks the arguments first, so that a bad one is one line on stderr and exit status 2, with no window. */
+  /**
+   * Checks the arguments first, so that a bad one is one line on stderr and exit status 2, with no
+   * window.
+   */
   public static void main(String[] args) throws SocketException {
     try {
       Explorer.Config.of(List.of(args));
@@ -27,7 +32,8 @@ public final class Launcher {
     try {
       Application.launch(ExplorerApp.class, args);
     } catch (UnsupportedOperationException noToolkit) {
-      // the reporting boundary for a workstation JavaFX cannot run on: one line instead of its trace
+      // the reporting boundary for a workstation JavaFX cannot run on: one line instead of its
+      // trace
       System.err.println("weverywhere-explorer: " + withoutToolkit(noToolkit.getMessage()));
       System.exit(1);
     }
@@ -38,7 +44,10 @@ public final class Launcher {
     String why = reason == null ? "" : reason;
     if (why.contains("GTK")) {
       return "JavaFX cannot load GTK 3, which the explorer needs on Linux; install it: apt-get install "
-          + RUNTIME_PACKAGES + " (" + why + ")";
+          + RUNTIME_PACKAGES
+          + " ("
+          + why
+          + ")";
     }
     if (why.contains("DISPLAY")) {
       return "no display to open: run it in a desktop session, or with DISPLAY set (" + why + ")";

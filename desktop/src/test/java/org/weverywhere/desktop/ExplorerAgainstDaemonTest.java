@@ -47,8 +47,12 @@ import org.weverywhere.net.DaemonEvent;
 @ExtendWith(ApplicationExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExplorerAgainstDaemonTest {
-  /** The anonymous group may move 24 KiB per period: math.add fits many times, hello.wasi (34 KB) never. */
+  /**
+   * The anonymous group may move 24 KiB per period: math.add fits many times, hello.wasi (34 KB)
+   * never.
+   */
   private static final String QUOTA = "group.anonymous.quota.network.period-bytes = 24KiB";
+
   private static InProcessDaemon daemon;
 
   @TempDir Path config;
@@ -57,9 +61,15 @@ class ExplorerAgainstDaemonTest {
 
   @BeforeAll
   static void startDaemon() {
-    // refusals and discovers are journaled as summaries: one a second here, so the test sees them soon
-    daemon = new InProcessDaemon("lab-1", List.of("math.wasi"), "group.anonymous.privileges = execute", QUOTA,
-        "events.refusals.interval = 1s");
+    // refusals and discovers are journaled as summaries: one a second here, so the test sees them
+    // soon
+    daemon =
+        new InProcessDaemon(
+            "lab-1",
+            List.of("math.wasi"),
+            "group.anonymous.privileges = execute",
+            QUOTA,
+            "events.refusals.interval = 1s");
   }
 
   @AfterAll
@@ -70,8 +80,17 @@ class ExplorerAgainstDaemonTest {
   @Start
   void start(Stage stage) throws Exception {
     this.stage = stage;
-    explorer = new Explorer(new Explorer.Config(daemon.groups(), List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), daemon.controlSocket()));
+    explorer =
+        new Explorer(
+            new Explorer.Config(
+                daemon.groups(),
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                config,
+                config.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                daemon.controlSocket()));
     explorer.show(stage);
   }
 
@@ -89,9 +108,17 @@ class ExplorerAgainstDaemonTest {
       }
       Thread.sleep(100); // bounded: at most 150 rounds
     }
-    throw new AssertionError("timed out waiting until " + what + "; peers: " + explorer.peers().peers()
-        + "; status: " + explorer.peers().statusProperty().get() + "; listening: "
-        + explorer.peers().listeningProperty().get() + "; browse: " + explorer.browse().tree());
+    throw new AssertionError(
+        "timed out waiting until "
+            + what
+            + "; peers: "
+            + explorer.peers().peers()
+            + "; status: "
+            + explorer.peers().statusProperty().get()
+            + "; listening: "
+            + explorer.peers().listeningProperty().get()
+            + "; browse: "
+            + explorer.browse().tree());
   }
 
   private static void shortcut(FxRobot robot, KeyCode key) {
@@ -101,9 +128,14 @@ class ExplorerAgainstDaemonTest {
   /** Ctrl+D, then waits for the daemon's row and for Browse to have described it. */
   private void discover(FxRobot robot) throws Exception {
     shortcut(robot, KeyCode.D);
-    await("lab-1 answered", () -> explorer.peers().peers().stream().anyMatch(p -> p.node().equals(daemon.node())));
-    await("lab-1 is described", () -> explorer.submit().programs().stream()
-        .anyMatch(p -> p.toString().equals("math 1.0.0 on lab-1")));
+    await(
+        "lab-1 answered",
+        () -> explorer.peers().peers().stream().anyMatch(p -> p.node().equals(daemon.node())));
+    await(
+        "lab-1 is described",
+        () ->
+            explorer.submit().programs().stream()
+                .anyMatch(p -> p.toString().equals("math 1.0.0 on lab-1")));
   }
 
   private String outcome(FxRobot robot) {
@@ -121,9 +153,17 @@ class ExplorerAgainstDaemonTest {
     assertEquals(List.of("math"), lab.libraries());
     assertEquals("127.0.0.1", lab.addressText());
     assertEquals(daemon.httpPort(), lab.httpPort());
-    assertTrue(lab.roundTrip().orElseThrow().compareTo(Duration.ofSeconds(2)) < 0, lab.roundTrip().toString());
-    await("the round is over", () -> robot.lookup("#peersStatus").queryAs(Label.class).getText()
-        .startsWith("1 node answered"));
+    assertTrue(
+        lab.roundTrip().orElseThrow().compareTo(Duration.ofSeconds(2)) < 0,
+        lab.roundTrip().toString());
+    await(
+        "the round is over",
+        () ->
+            robot
+                .lookup("#peersStatus")
+                .queryAs(Label.class)
+                .getText()
+                .startsWith("1 node answered"));
   }
 
   @Test
@@ -132,21 +172,37 @@ class ExplorerAgainstDaemonTest {
     discover(robot);
     shortcut(robot, KeyCode.DIGIT2);
     TreeView<Offer> tree = robot.lookup("#offerTree").query();
-    await("the tree shows lab-1's library", () -> tree.getRoot().getChildren().size() == 1
-        && tree.getRoot().getChildren().getFirst().getChildren().size() == 1);
+    await(
+        "the tree shows lab-1's library",
+        () ->
+            tree.getRoot().getChildren().size() == 1
+                && tree.getRoot().getChildren().getFirst().getChildren().size() == 1);
     TreeItem<Offer> lab = tree.getRoot().getChildren().getFirst();
     assertEquals("lab-1", lab.getValue().label());
     TreeItem<Offer> math = lab.getChildren().getFirst();
     assertEquals("math 1.0.0", math.getValue().label());
     List<String> functions = math.getChildren().stream().map(f -> f.getValue().label()).toList();
-    assertTrue(functions.containsAll(List.of("add (i32, i32) -> i32", "factorial (i32) -> i64",
-        "mul_f64 (f64, f64) -> f64", "gcd (i64, i64) -> i64")), functions.toString());
+    assertTrue(
+        functions.containsAll(
+            List.of(
+                "add (i32, i32) -> i32",
+                "factorial (i32) -> i64",
+                "mul_f64 (f64, f64) -> f64",
+                "gcd (i64, i64) -> i64")),
+        functions.toString());
 
     robot.clickOn("#offerSearch").write("gcd");
-    await("the search keeps gcd only", () -> tree.getRoot().getChildren().getFirst().getChildren().getFirst()
-        .getChildren().stream().map(f -> f.getValue().label()).toList().equals(List.of("gcd (i64, i64) -> i64")));
-    robot.interact(() -> tree.getSelectionModel().select(
-        tree.getRoot().getChildren().getFirst().getChildren().getFirst()));
+    await(
+        "the search keeps gcd only",
+        () ->
+            tree.getRoot().getChildren().getFirst().getChildren().getFirst().getChildren().stream()
+                .map(f -> f.getValue().label())
+                .toList()
+                .equals(List.of("gcd (i64, i64) -> i64")));
+    robot.interact(
+        () ->
+            tree.getSelectionModel()
+                .select(tree.getRoot().getChildren().getFirst().getChildren().getFirst()));
     String detail = robot.lookup("#offerDetail").queryAs(TextArea.class).getText();
     assertTrue(detail.startsWith("library math\nversion 1.0.0\nsha256 "), detail);
     assertTrue(detail.contains("size " + Files.size(Examples.wasi("math")) + " bytes"), detail);
@@ -160,17 +216,27 @@ class ExplorerAgainstDaemonTest {
     ComboBox<Program> what = robot.lookup("#programChoice").queryComboBox();
     robot.clickOn(what);
     robot.clickOn("math 1.0.0 on lab-1");
-    await("the form for add", () -> explorer.submit().formProperty().get() != null
-        && explorer.submit().formProperty().get().function().equals("add"));
-    assertEquals("lab-1", explorer.submit().peerProperty().get().name(), "a library runs where it lives");
+    await(
+        "the form for add",
+        () ->
+            explorer.submit().formProperty().get() != null
+                && explorer.submit().formProperty().get().function().equals("add"));
+    assertEquals(
+        "lab-1", explorer.submit().peerProperty().get().name(), "a library runs where it lives");
     robot.clickOn("#arg0").write("40");
     robot.clickOn("#arg1").write("2");
     robot.clickOn("#sendButton");
     await("the daemon answered", () -> explorer.submit().outcomeProperty().get() != null);
     String shown = outcome(robot);
-    assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time "), shown);
-    assertTrue(shown.matches("(?s).*, wall \\d+\\.\\d{3} ms, peak memory \\d+ KiB \\(the daemon's count\\).*"), shown);
-    assertEquals("results: 42 : i32", robot.lookup("#outcomeHeadline").queryAs(Label.class).getText());
+    assertTrue(
+        shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time "),
+        shown);
+    assertTrue(
+        shown.matches(
+            "(?s).*, wall \\d+\\.\\d{3} ms, peak memory \\d+ KiB \\(the daemon's count\\).*"),
+        shown);
+    assertEquals(
+        "results: 42 : i32", robot.lookup("#outcomeHeadline").queryAs(Label.class).getText());
   }
 
   @Test
@@ -178,7 +244,9 @@ class ExplorerAgainstDaemonTest {
   void aModuleSentWithTheRequestRunsThereToo(FxRobot robot) throws Exception {
     discover(robot);
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    await("math.wasi reaches Submit", () -> explorer.submit().programProperty().get() instanceof Program.Module);
+    await(
+        "math.wasi reaches Submit",
+        () -> explorer.submit().programProperty().get() instanceof Program.Module);
     shortcut(robot, KeyCode.DIGIT4);
     robot.interact(() -> explorer.submit().chooseFunction("factorial"));
     robot.clickOn("#arg0").write("20");
@@ -189,23 +257,37 @@ class ExplorerAgainstDaemonTest {
 
   @Test
   @Order(5)
-  void aModuleOverTheGroupsTrafficQuotaIsShownAsAQuotaRefusalNamingTheQuota(FxRobot robot) throws Exception {
+  void aModuleOverTheGroupsTrafficQuotaIsShownAsAQuotaRefusalNamingTheQuota(FxRobot robot)
+      throws Exception {
     assertTrue(Files.size(Examples.wasi("hello")) > 24 * 1024);
     discover(robot);
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("hello"))));
-    await("hello.wasi reaches Submit", () -> explorer.submit().programProperty().get() != null
-        && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
+    await(
+        "hello.wasi reaches Submit",
+        () ->
+            explorer.submit().programProperty().get() != null
+                && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
     shortcut(robot, KeyCode.DIGIT4);
     robot.clickOn("Run as a command");
     robot.clickOn("#sendButton");
     await("the daemon answered", () -> explorer.submit().outcomeProperty().get() != null);
     String shown = outcome(robot);
-    assertTrue(shown.startsWith("QUOTA EXCEEDED: the daemon's 'network-period' quota for your group refused this"
-        + " [WE5022]\n"), shown);
-    assertTrue(robot.lookup("#outcome").queryAs(TextArea.class).getPseudoClassStates()
-        .contains(atlantafx.base.theme.Styles.STATE_DANGER), "the outcome is marked as a refusal");
+    assertTrue(
+        shown.startsWith(
+            "QUOTA EXCEEDED: the daemon's 'network-period' quota for your group refused this"
+                + " [WE5022]\n"),
+        shown);
+    assertTrue(
+        robot
+            .lookup("#outcome")
+            .queryAs(TextArea.class)
+            .getPseudoClassStates()
+            .contains(atlantafx.base.theme.Styles.STATE_DANGER),
+        "the outcome is marked as a refusal");
     Label headline = robot.lookup("#outcomeHeadline").queryAs(Label.class);
-    assertTrue(headline.getText().startsWith("QUOTA EXCEEDED: the daemon's 'network-period' quota"), headline.getText());
+    assertTrue(
+        headline.getText().startsWith("QUOTA EXCEEDED: the daemon's 'network-period' quota"),
+        headline.getText());
     assertTrue(headline.getStyleClass().contains(atlantafx.base.theme.Styles.DANGER));
   }
 
@@ -216,18 +298,26 @@ class ExplorerAgainstDaemonTest {
     robot.clickOn("#followButton");
     TableView<DaemonEvent> table = robot.lookup("#eventTable").queryTableView();
     // the runs of the tests before are in the journal, with who asked and what they used
-    await("the journal's events are shown", () -> table.getItems().stream()
-        .anyMatch(e -> e.kind().equals("execution.finished")));
-    DaemonEvent finished = table.getItems().stream().filter(e -> e.kind().equals("execution.finished"))
-        .findFirst().orElseThrow();
+    await(
+        "the journal's events are shown",
+        () -> table.getItems().stream().anyMatch(e -> e.kind().equals("execution.finished")));
+    DaemonEvent finished =
+        table.getItems().stream()
+            .filter(e -> e.kind().equals("execution.finished"))
+            .findFirst()
+            .orElseThrow();
     assertTrue(finished.requester().startsWith("SHA256:"), finished.toString());
     assertEquals("anonymous", finished.group());
     assertTrue(finished.details().containsKey("cpuNanos"), finished.toString());
-    assertTrue(robot.lookup("#eventsStatus").queryAs(Label.class).getText().startsWith("Following "));
+    assertTrue(
+        robot.lookup("#eventsStatus").queryAs(Label.class).getText().startsWith("Following "));
 
     robot.clickOn("#kindFilter").write("requests.refused");
-    await("only the summary of refusals is left", () -> !table.getItems().isEmpty()
-        && table.getItems().stream().allMatch(e -> e.kind().equals("requests.refused")));
+    await(
+        "only the summary of refusals is left",
+        () ->
+            !table.getItems().isEmpty()
+                && table.getItems().stream().allMatch(e -> e.kind().equals("requests.refused")));
     String counts = table.getItems().getFirst().details().get("counts");
     assertTrue(counts.contains("network-period"), counts);
 

@@ -45,18 +45,32 @@ class ExplorerUiTest {
   void start(Stage stage) throws IOException {
     this.stage = stage;
     groups = LoopbackDaemon.freeGroups();
-    explorer = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
+    explorer =
+        new Explorer(
+            new Explorer.Config(
+                groups,
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                config,
+                config.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                config.resolve("control.sock")));
     explorer.show(stage);
   }
 
   @AfterEach
   void close() throws Exception {
-    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS); // closes the explorer, saves settings
+    WaitForAsyncUtils.asyncFx(stage::hide)
+        .get(10, TimeUnit.SECONDS); // closes the explorer, saves settings
   }
 
-  /** Polls {@code condition} on the FX thread every 100 ms for at most 10 s, doing {@code nudge} each time. */
-  private static void await(String what, Callable<Boolean> condition, IoAction nudge) throws Exception {
+  /**
+   * Polls {@code condition} on the FX thread every 100 ms for at most 10 s, doing {@code nudge}
+   * each time.
+   */
+  private static void await(String what, Callable<Boolean> condition, IoAction nudge)
+      throws Exception {
     for (int i = 0; i < 100; i++) {
       nudge.run();
       WaitForAsyncUtils.waitForFxEvents();
@@ -76,7 +90,10 @@ class ExplorerUiTest {
   void aPeerAppearsWhenItsSignedAnnounceArrivesAndFadesAfterBye(FxRobot robot) throws Exception {
     TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
     try (LoopbackDaemon daemon = new LoopbackDaemon("gamma", List.of("math", "fib"), groups)) {
-      await("gamma is listed", () -> !table.getItems().isEmpty(), daemon::announce); // a datagram may be lost: resend
+      await(
+          "gamma is listed",
+          () -> !table.getItems().isEmpty(),
+          daemon::announce); // a datagram may be lost: resend
       Peer gamma = table.getItems().getFirst();
       assertEquals("gamma", gamma.name());
       assertEquals(daemon.host.fingerprint(), gamma.node());
@@ -91,16 +108,27 @@ class ExplorerUiTest {
   }
 
   @Test
-  void discoverFromTheKeyboardListsTheAnsweringNodeWithItsRoundTrip(FxRobot robot) throws Exception {
+  void discoverFromTheKeyboardListsTheAnsweringNodeWithItsRoundTrip(FxRobot robot)
+      throws Exception {
     TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
     try (LoopbackDaemon daemon = new LoopbackDaemon("delta", List.of("math"), groups)) {
       robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
-      await("delta answered", () -> table.getItems().stream().anyMatch(p -> p.roundTrip().isPresent()), () -> { });
+      await(
+          "delta answered",
+          () -> table.getItems().stream().anyMatch(p -> p.roundTrip().isPresent()),
+          () -> {});
       assertEquals("delta", table.getItems().getFirst().name());
       Duration trip = table.getItems().getFirst().roundTrip().orElseThrow();
       assertTrue(trip.compareTo(Duration.ofSeconds(1)) < 0, "a loopback round trip took " + trip);
-      await("the round is over", () -> robot.lookup("#peersStatus").queryAs(Label.class).getText()
-          .startsWith("1 node answered"), () -> { });
+      await(
+          "the round is over",
+          () ->
+              robot
+                  .lookup("#peersStatus")
+                  .queryAs(Label.class)
+                  .getText()
+                  .startsWith("1 node answered"),
+          () -> {});
       assertTrue(daemon.discovers.get() >= 1);
       assertFalse(robot.lookup("#discoverButton").queryAs(Button.class).isDisabled());
     }
@@ -111,45 +139,65 @@ class ExplorerUiTest {
     robot.clickOn("Modules");
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
     TreeView<String> outline = robot.lookup("#moduleOutline").query();
-    await("math is inspected", () -> outline.getRoot() != null, () -> { });
-    List<String> exports = outline.getRoot().getChildren().stream().filter(c -> c.getValue().startsWith("Exports"))
-        .findFirst().orElseThrow().getChildren().stream().map(TreeItem::getValue).toList();
-    assertTrue(exports.stream().anyMatch(e -> e.startsWith("add: func (i32, i32) -> i32")), exports.toString());
-    assertTrue(exports.stream().anyMatch(e -> e.startsWith("mul_f64: func (f64, f64) -> f64")), exports.toString());
-    assertTrue(exports.stream().anyMatch(e -> e.startsWith("factorial: func (i32) -> i64")), exports.toString());
+    await("math is inspected", () -> outline.getRoot() != null, () -> {});
+    List<String> exports =
+        outline.getRoot().getChildren().stream()
+            .filter(c -> c.getValue().startsWith("Exports"))
+            .findFirst()
+            .orElseThrow()
+            .getChildren()
+            .stream()
+            .map(TreeItem::getValue)
+            .toList();
+    assertTrue(
+        exports.stream().anyMatch(e -> e.startsWith("add: func (i32, i32) -> i32")),
+        exports.toString());
+    assertTrue(
+        exports.stream().anyMatch(e -> e.startsWith("mul_f64: func (f64, f64) -> f64")),
+        exports.toString());
+    assertTrue(
+        exports.stream().anyMatch(e -> e.startsWith("factorial: func (i32) -> i64")),
+        exports.toString());
   }
 
   @Test
   void theArgumentFormRejectsAbcForAnI32(FxRobot robot) throws Exception {
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> {});
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
     robot.interact(() -> explorer.submit().chooseFunction("add"));
     robot.clickOn("#arg0").write("abc");
     robot.clickOn("#arg1").write("2");
     WaitForAsyncUtils.waitForFxEvents();
-    assertEquals("'abc' is not an i32: expected a whole number like 42, -7 or 0x2a",
+    assertEquals(
+        "'abc' is not an i32: expected a whole number like 42, -7 or 0x2a",
         robot.lookup("#argProblem0").queryAs(Label.class).getText());
     assertEquals("", robot.lookup("#argProblem1").queryAs(Label.class).getText());
     assertTrue(robot.lookup("#sendButton").queryAs(Button.class).isDisabled());
   }
 
   @Test
-  void sendGoesThroughTheRealClientOffTheFxThreadAndShowsWhyNothingAnswered(FxRobot robot) throws Exception {
+  void sendGoesThroughTheRealClientOffTheFxThreadAndShowsWhyNothingAnswered(FxRobot robot)
+      throws Exception {
     int closed = LoopbackDaemon.closedTcpPort();
     try (LoopbackDaemon daemon = new LoopbackDaemon("epsilon", List.of("math"), groups, closed)) {
       robot.interact(() -> explorer.peers().discover());
-      await("epsilon is live", () -> !explorer.submit().peers().isEmpty(), () -> { });
+      await("epsilon is live", () -> !explorer.submit().peers().isEmpty(), () -> {});
       robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> {});
       robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
       robot.interact(() -> explorer.submit().chooseFunction("add"));
       robot.clickOn("#arg0").write("40");
       robot.clickOn("#arg1").write("2");
       robot.clickOn("#sendButton");
-      await("the refusal is shown", () -> !explorer.submit().busyProperty().get()
-          && explorer.submit().outcomeProperty().get() != null, () -> { });
-      String shown = robot.lookup("#outcome").queryAs(javafx.scene.control.TextArea.class).getText();
+      await(
+          "the refusal is shown",
+          () ->
+              !explorer.submit().busyProperty().get()
+                  && explorer.submit().outcomeProperty().get() != null,
+          () -> {});
+      String shown =
+          robot.lookup("#outcome").queryAs(javafx.scene.control.TextArea.class).getText();
       // nothing serves HTTP there: the signed execute went out and was refused by TCP
       assertTrue(shown.startsWith("failed [WE"), shown);
       assertTrue(shown.contains("127.0.0.1:" + closed), shown);
@@ -160,10 +208,13 @@ class ExplorerUiTest {
   void theWindowLayoutAndScreenAreRememberedForTheNextRun(FxRobot robot) throws Exception {
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT5).release(KeyCode.DIGIT5, KeyCode.CONTROL);
     robot.interact(() -> stage.setWidth(987));
-    robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL); // Quit hides the window
+    robot
+        .press(KeyCode.CONTROL, KeyCode.Q)
+        .release(KeyCode.Q, KeyCode.CONTROL); // Quit hides the window
     WaitForAsyncUtils.waitForFxEvents();
     assertFalse(stage.isShowing());
-    var saved = org.weverywhere.desktop.shell.ExplorerSettings.load(config.resolve("explorer.properties"));
+    var saved =
+        org.weverywhere.desktop.shell.ExplorerSettings.load(config.resolve("explorer.properties"));
     assertEquals(987, saved.number("window.width", 0));
     assertEquals(4, saved.number("screen", 0));
     assertNotEquals(0, saved.number("window.height", 0));
@@ -173,23 +224,36 @@ class ExplorerUiTest {
   @Test
   void theOpenModulesAndTheLastChoiceComeBackInTheNextRun(FxRobot robot) throws Exception {
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> {});
     robot.interact(() -> explorer.submit().chooseFunction("gcd"));
     robot.press(KeyCode.CONTROL, KeyCode.Q).release(KeyCode.Q, KeyCode.CONTROL);
     WaitForAsyncUtils.waitForFxEvents();
 
-    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), config.resolve("control.sock")));
-    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
-      Stage s = new Stage();
-      next.show(s);
-      return s;
-    }).get(10, TimeUnit.SECONDS);
+    Explorer next =
+        new Explorer(
+            new Explorer.Config(
+                groups,
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                config,
+                config.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                config.resolve("control.sock")));
+    Stage nextStage =
+        WaitForAsyncUtils.asyncFx(
+                () -> {
+                  Stage s = new Stage();
+                  next.show(s);
+                  return s;
+                })
+            .get(10, TimeUnit.SECONDS);
     try {
-      await("math.wasi is open again", () -> next.submit().formProperty().get() != null, () -> { });
+      await("math.wasi is open again", () -> next.submit().formProperty().get() != null, () -> {});
       assertEquals("math.wasi", next.submit().programProperty().get().toString());
       assertEquals("gcd", next.submit().formProperty().get().function());
-      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+      assertEquals(
+          List.of(Examples.wasi("math").toAbsolutePath()),
           next.modules().modules().stream().map(m -> m.file()).toList());
     } finally {
       WaitForAsyncUtils.asyncFx(nextStage::hide).get(10, TimeUnit.SECONDS);
@@ -200,7 +264,7 @@ class ExplorerUiTest {
   @Test
   void theSubmitFormIsReachableFromTheKeyboard(FxRobot robot) throws Exception {
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+    await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> {});
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
     robot.press(KeyCode.ALT, KeyCode.U).release(KeyCode.U, KeyCode.ALT); // F_unction
     WaitForAsyncUtils.waitForFxEvents();
@@ -212,40 +276,57 @@ class ExplorerUiTest {
 
   @Test
   void aDaemonThatHoldsTheConnectionNeverFreezesTheWindow(FxRobot robot) throws Exception {
-    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        LoopbackDaemon daemon = new LoopbackDaemon("zeta", List.of("math"), groups, silent.getLocalPort())) {
-      // accepts each connection, says nothing for 2 s, then hangs up (the describe on sight, then the execute)
-      Thread holder = Thread.ofPlatform().daemon().start(() -> {
-        for (int i = 0; i < 2; i++) {
-          try (java.net.Socket held = silent.accept()) {
-            Thread.sleep(2000);
-          } catch (IOException | InterruptedException stopped) {
-            return;
-          }
-        }
-      });
+    try (java.net.ServerSocket silent =
+            new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        LoopbackDaemon daemon =
+            new LoopbackDaemon("zeta", List.of("math"), groups, silent.getLocalPort())) {
+      // accepts each connection, says nothing for 2 s, then hangs up (the describe on sight, then
+      // the execute)
+      Thread holder =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 2; i++) {
+                      try (java.net.Socket held = silent.accept()) {
+                        Thread.sleep(2000);
+                      } catch (IOException | InterruptedException stopped) {
+                        return;
+                      }
+                    }
+                  });
       robot.interact(() -> explorer.peers().discover());
-      await("zeta is live", () -> !explorer.submit().peers().isEmpty(), () -> { });
+      await("zeta is live", () -> !explorer.submit().peers().isEmpty(), () -> {});
       robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
-      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> { });
+      await("math reaches Submit", () -> explorer.submit().formProperty().get() != null, () -> {});
       robot.press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
       robot.interact(() -> explorer.submit().chooseFunction("is_prime"));
       robot.clickOn("#arg0").write("7");
       robot.clickOn("#sendButton");
 
-      assertTrue(WaitForAsyncUtils.asyncFx(() -> explorer.submit().busyProperty().get()).get(1, TimeUnit.SECONDS),
+      assertTrue(
+          WaitForAsyncUtils.asyncFx(() -> explorer.submit().busyProperty().get())
+              .get(1, TimeUnit.SECONDS),
           "sending: the spinner shows");
       long asked = System.nanoTime();
       robot.press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
-      String screen = WaitForAsyncUtils.asyncFx(() -> robot.lookup("#screens")
-          .queryAs(javafx.scene.control.TabPane.class).getSelectionModel().getSelectedItem().getText())
-          .get(1, TimeUnit.SECONDS);
+      String screen =
+          WaitForAsyncUtils.asyncFx(
+                  () ->
+                      robot
+                          .lookup("#screens")
+                          .queryAs(javafx.scene.control.TabPane.class)
+                          .getSelectionModel()
+                          .getSelectedItem()
+                          .getText())
+              .get(1, TimeUnit.SECONDS);
       assertEquals("Browse", screen, "the window answers the keyboard while the daemon is silent");
       assertTrue(System.nanoTime() - asked < 1_500_000_000L, "and at once");
       assertTrue(explorer.submit().busyProperty().get(), "the send is still waiting");
 
-      await("the hang-up is shown", () -> !explorer.submit().busyProperty().get(), () -> { });
-      assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("failed [WE"),
+      await("the hang-up is shown", () -> !explorer.submit().busyProperty().get(), () -> {});
+      assertTrue(
+          explorer.submit().outcomeTextProperty().get().startsWith("failed [WE"),
           explorer.submit().outcomeTextProperty().get());
       holder.join(5000);
     }
@@ -253,20 +334,39 @@ class ExplorerUiTest {
 
   @Test
   void rememberedModulesThatAreGoneOrUnnamableAreSkipped(@TempDir Path other) throws Exception {
-    var settings = org.weverywhere.desktop.shell.ExplorerSettings.load(other.resolve("explorer.properties"));
-    settings.put("modules.files", String.join(java.io.File.pathSeparator, "bad\u0000name.wasi",
-        other.resolve("gone.wasi").toString(), Examples.wasi("math").toAbsolutePath().toString()));
+    var settings =
+        org.weverywhere.desktop.shell.ExplorerSettings.load(other.resolve("explorer.properties"));
+    settings.put(
+        "modules.files",
+        String.join(
+            java.io.File.pathSeparator,
+            "bad\u0000name.wasi",
+            other.resolve("gone.wasi").toString(),
+            Examples.wasi("math").toAbsolutePath().toString()));
     settings.save();
-    Explorer next = new Explorer(new Explorer.Config(groups, List.of(LoopbackDaemon.loopback()), 0, other,
-        other.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), other.resolve("control.sock")));
-    Stage nextStage = WaitForAsyncUtils.asyncFx(() -> {
-      Stage s = new Stage();
-      next.show(s);
-      return s;
-    }).get(10, TimeUnit.SECONDS);
+    Explorer next =
+        new Explorer(
+            new Explorer.Config(
+                groups,
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                other,
+                other.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                other.resolve("control.sock")));
+    Stage nextStage =
+        WaitForAsyncUtils.asyncFx(
+                () -> {
+                  Stage s = new Stage();
+                  next.show(s);
+                  return s;
+                })
+            .get(10, TimeUnit.SECONDS);
     try {
-      await("math.wasi is open again", () -> !next.modules().modules().isEmpty(), () -> { });
-      assertEquals(List.of(Examples.wasi("math").toAbsolutePath()),
+      await("math.wasi is open again", () -> !next.modules().modules().isEmpty(), () -> {});
+      assertEquals(
+          List.of(Examples.wasi("math").toAbsolutePath()),
           next.modules().modules().stream().map(m -> m.file()).toList());
       assertEquals("", next.modules().errorProperty().get());
     } finally {

@@ -52,10 +52,23 @@ class FleetAgainstDaemonTest {
   @Start
   void start(Stage stage) throws java.io.IOException {
     this.stage = stage;
-    daemon = new InProcessDaemon("fleet-1", List.of("math.wasi"), "libraries.builtin = true",
-        "group.anonymous.privileges = execute, observe");
-    explorer = new Explorer(new Explorer.Config(daemon.groups(), List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), daemon.controlSocket()));
+    daemon =
+        new InProcessDaemon(
+            "fleet-1",
+            List.of("math.wasi"),
+            "libraries.builtin = true",
+            "group.anonymous.privileges = execute, observe");
+    explorer =
+        new Explorer(
+            new Explorer.Config(
+                daemon.groups(),
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                config,
+                config.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                daemon.controlSocket()));
     explorer.show(stage);
     stage.setWidth(1100);
     stage.setHeight(640);
@@ -76,64 +89,103 @@ class FleetAgainstDaemonTest {
       }
       Thread.sleep(100); // bounded: at most 150 rounds
     }
-    throw new AssertionError("timed out waiting until " + what + "; fleet: "
-        + explorer.fleet().statusProperty().get() + "; events: " + explorer.fleet().eventsStatusProperty().get()
-        + "; bars: " + explorer.fleet().groups().stream().map(s -> s.getName() + " " + s.getData().stream()
-            .map(d -> d.getXValue() + "=" + d.getYValue()).toList()).toList());
+    throw new AssertionError(
+        "timed out waiting until "
+            + what
+            + "; fleet: "
+            + explorer.fleet().statusProperty().get()
+            + "; events: "
+            + explorer.fleet().eventsStatusProperty().get()
+            + "; bars: "
+            + explorer.fleet().groups().stream()
+                .map(
+                    s ->
+                        s.getName()
+                            + " "
+                            + s.getData().stream()
+                                .map(d -> d.getXValue() + "=" + d.getYValue())
+                                .toList())
+                .toList());
   }
 
   private static int points(LineChart<Number, Number> chart, String daemon) {
-    return chart.getData().stream().filter(s -> s.getName().equals(daemon)).mapToInt(s -> s.getData().size())
+    return chart.getData().stream()
+        .filter(s -> s.getName().equals(daemon))
+        .mapToInt(s -> s.getData().size())
         .sum();
   }
 
   @Test
-  void afterRefreshesTheChartsShowTheDaemonsSeriesAndItsExecutionsPerGroup(FxRobot robot) throws Exception {
+  void afterRefreshesTheChartsShowTheDaemonsSeriesAndItsExecutionsPerGroup(FxRobot robot)
+      throws Exception {
     robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
-    await("fleet-1 answered", () -> explorer.peers().peers().stream().anyMatch(p -> p.node().equals(daemon.node())));
+    await(
+        "fleet-1 answered",
+        () -> explorer.peers().peers().stream().anyMatch(p -> p.node().equals(daemon.node())));
     robot.press(KeyCode.CONTROL, KeyCode.DIGIT7).release(KeyCode.DIGIT7, KeyCode.CONTROL);
     LineChart<Number, Number> load = robot.lookup("#loadChart").query();
     LineChart<Number, Number> memory = robot.lookup("#memoryChart").query();
     for (int refresh = 1; refresh <= 3; refresh++) {
       int expected = refresh;
       robot.clickOn("#fleetRefreshButton");
-      await("refresh " + expected + " drew its points", () -> points(load, "fleet-1") == expected
-          && points(memory, "fleet-1") == expected && !explorer.fleet().refreshingProperty().get());
+      await(
+          "refresh " + expected + " drew its points",
+          () ->
+              points(load, "fleet-1") == expected
+                  && points(memory, "fleet-1") == expected
+                  && !explorer.fleet().refreshingProperty().get());
     }
-    assertEquals("1 of 1 daemons probed", robot.lookup("#fleetStatus").queryAs(Label.class).getText());
+    assertEquals(
+        "1 of 1 daemons probed", robot.lookup("#fleetStatus").queryAs(Label.class).getText());
     XYChart.Data<Number, Number> free = memory.getData().getFirst().getData().getLast();
     assertTrue(free.getYValue().doubleValue() > 1, "this host has more than 1 MiB free: " + free);
     assertTrue(load.getData().getFirst().getData().getLast().getYValue().doubleValue() >= 0);
 
     // a real refusal: the anonymous group may not fetch
-    var fetcher = new ProtocolNetworkClient(() -> new MessageSigner(Ed25519.generate()), daemon.groups(),
-        List.of(LoopbackDaemon.loopback()), 0, Clock.systemUTC());
-    ProtocolException refused = assertThrows(ProtocolException.class, () -> fetcher.fetch(
-        explorer.peers().peers().getFirst().address(), "math"));
+    var fetcher =
+        new ProtocolNetworkClient(
+            () -> new MessageSigner(Ed25519.generate()),
+            daemon.groups(),
+            List.of(LoopbackDaemon.loopback()),
+            0,
+            Clock.systemUTC());
+    ProtocolException refused =
+        assertThrows(
+            ProtocolException.class,
+            () -> fetcher.fetch(explorer.peers().peers().getFirst().address(), "math"));
     assertEquals(ProtocolException.Reason.NOT_PERMITTED, refused.reason(), refused.getMessage());
 
     robot.clickOn("#fleetFollowButton");
     BarChart<String, Number> groups = robot.lookup("#groupChart").query();
     // six probes ran, two per refresh, each an admitted execution of the anonymous group; one fetch
     // was refused before any group was charged (the journal names none)
-    await("the anonymous group's executions and refusal are drawn", () -> bar(groups, 0, "anonymous") == 6
-        && bar(groups, 1, FleetModel.NO_GROUP) == 1);
-    assertEquals(List.of("executions", "refusals"), groups.getData().stream().map(XYChart.Series::getName).toList());
-    shoot(Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots")).resolve("fleet.png"));
+    await(
+        "the anonymous group's executions and refusal are drawn",
+        () -> bar(groups, 0, "anonymous") == 6 && bar(groups, 1, FleetModel.NO_GROUP) == 1);
+    assertEquals(
+        List.of("executions", "refusals"),
+        groups.getData().stream().map(XYChart.Series::getName).toList());
+    shoot(
+        Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots"))
+            .resolve("fleet.png"));
     robot.clickOn("#fleetStopButton");
     await("following stops", () -> !explorer.fleet().followingProperty().get());
   }
 
   private static long bar(BarChart<String, Number> chart, int series, String group) {
-    return chart.getData().get(series).getData().stream().filter(d -> d.getXValue().equals(group))
-        .mapToLong(d -> d.getYValue().longValue()).sum();
+    return chart.getData().get(series).getData().stream()
+        .filter(d -> d.getXValue().equals(group))
+        .mapToLong(d -> d.getYValue().longValue())
+        .sum();
   }
 
   private void shoot(Path png) throws Exception {
     Files.createDirectories(png.getParent());
     WaitForAsyncUtils.waitForFxEvents();
-    BufferedImage image = WaitForAsyncUtils.asyncFx(() -> SwingFXUtils.fromFXImage(stage.getScene().snapshot(null),
-        null)).get(30, TimeUnit.SECONDS);
+    BufferedImage image =
+        WaitForAsyncUtils.asyncFx(
+                () -> SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null))
+            .get(30, TimeUnit.SECONDS);
     ImageIO.write(image, "png", png.toFile());
     assertTrue(Files.size(png) > 5_000, png + " has content");
   }

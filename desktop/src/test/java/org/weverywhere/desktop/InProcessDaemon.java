@@ -16,8 +16,8 @@ import org.weverywhere.trust.Fingerprint;
 /**
  * The real daemon in this JVM, as the server's own tests run it: its beans under Weld SE with a
  * configuration of free loopback ports ({@link TestDaemonConfig}: loopback only, TTL 0), its HTTP
- * bulk channel on the JDK's server ({@link LoopbackBulkServer}). Closing it stops the container,
- * so the daemon says {@code bye}.
+ * bulk channel on the JDK's server ({@link LoopbackBulkServer}). Closing it stops the container, so
+ * the daemon says {@code bye}.
  */
 public final class InProcessDaemon implements AutoCloseable {
   private final WeldContainer container;
@@ -33,9 +33,13 @@ public final class InProcessDaemon implements AutoCloseable {
   public InProcessDaemon(String name, List<String> libraries, String... lines) {
     config = TestDaemonConfig.prepare(name, libraries, lines);
     try {
-      // the configuration is read while the container starts (the daemon starts on its Startup event)
-      container = new Weld("daemon-" + name + "-" + config.udpPort()).disableDiscovery()
-          .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new)).initialize();
+      // the configuration is read while the container starts (the daemon starts on its Startup
+      // event)
+      container =
+          new Weld("daemon-" + name + "-" + config.udpPort())
+              .disableDiscovery()
+              .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+              .initialize();
     } finally {
       TestDaemonConfig.clear();
     }

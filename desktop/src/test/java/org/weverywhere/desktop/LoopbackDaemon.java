@@ -29,8 +29,8 @@ import org.weverywhere.trust.Ed25519;
 /**
  * Enough of a daemon to be seen, on loopback only: a real UDP socket joined to the IPv4 group on
  * {@code lo} that answers a signed discover with a signed announce, and can announce or say bye on
- * its own (IP_MULTICAST_IF=lo, TTL 0, so nothing leaves this host). Not the real daemon:
- * it answers nothing else (the explorer's tests against the real daemon use {@link InProcessDaemon}).
+ * its own (IP_MULTICAST_IF=lo, TTL 0, so nothing leaves this host). Not the real daemon: it answers
+ * nothing else (the explorer's tests against the real daemon use {@link InProcessDaemon}).
  */
 public final class LoopbackDaemon implements AutoCloseable {
   public final MessageSigner host = new MessageSigner(Ed25519.generate());
@@ -44,12 +44,16 @@ public final class LoopbackDaemon implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
 
-  public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups) throws IOException {
-    // a closed port: the explorer describes a peer when it appears, and must never reach a real daemon
+  public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups)
+      throws IOException {
+    // a closed port: the explorer describes a peer when it appears, and must never reach a real
+    // daemon
     this(name, libraries, groups, closedTcpPort());
   }
 
-  /** @param httpPort the bulk channel port it announces (nothing listens there: this is no daemon) */
+  /**
+   * @param httpPort the bulk channel port it announces (nothing listens there: this is no daemon)
+   */
   public LoopbackDaemon(String name, List<String> libraries, MulticastGroups groups, int httpPort)
       throws IOException {
     this.name = name;
@@ -79,7 +83,8 @@ public final class LoopbackDaemon implements AutoCloseable {
   public static MulticastGroups freeGroups() throws IOException {
     try (DatagramChannel probe = DatagramChannel.open()) {
       probe.bind(new InetSocketAddress(0));
-      return MulticastGroups.DEFAULT.withPort(((InetSocketAddress) probe.getLocalAddress()).getPort());
+      return MulticastGroups.DEFAULT.withPort(
+          ((InetSocketAddress) probe.getLocalAddress()).getPort());
     }
   }
 
@@ -87,9 +92,12 @@ public final class LoopbackDaemon implements AutoCloseable {
     return new Message.Announce(name, httpPort, libraries, List.of("clock"));
   }
 
-  /** A TCP port nothing listens on right now, so a request there is refused rather than answered. */
+  /**
+   * A TCP port nothing listens on right now, so a request there is refused rather than answered.
+   */
   public static int closedTcpPort() throws IOException {
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return probe.getLocalPort();
     }
   }
@@ -138,7 +146,8 @@ public final class LoopbackDaemon implements AutoCloseable {
     }
     if (request.message() instanceof Message.Discover) {
       discovers.incrementAndGet();
-      byte[] wire = host.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), announcement());
+      byte[] wire =
+          host.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), announcement());
       channel.send(ByteBuffer.wrap(wire), from);
     }
   }

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.control.TreeView;
 import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
-import javafx.scene.control.TreeView;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -24,15 +24,15 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.desktop.browse.Offer;
+import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.desktop.submit.Outcome;
 import org.weverywhere.desktop.submit.Program;
 
 /**
  * Renders each screen of the real explorer, against the real daemon in this JVM ({@link
- * InProcessDaemon}, loopback only) with math.wasi open, to PNG for docs/EXPLORER.md:
- * {@code -Dscreenshots.dir=$PWD/docs/screenshots} writes them into the docs.
+ * InProcessDaemon}, loopback only) with math.wasi open, to PNG for docs/EXPLORER.md: {@code
+ * -Dscreenshots.dir=$PWD/docs/screenshots} writes them into the docs.
  */
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotsTest {
@@ -44,11 +44,24 @@ class ScreenshotsTest {
   @Start
   void start(Stage stage) throws IOException {
     this.stage = stage;
-    daemon = new InProcessDaemon("lab-1", List.of("math.wasi", "fib.wasi", "hello.wasi", "sysinfo.wasi"),
-        "group.anonymous.privileges = execute", "group.anonymous.quota.network.period-bytes = 24KiB",
-        "events.refusals.interval = 1s");
-    explorer = new Explorer(new Explorer.Config(daemon.groups(), List.of(LoopbackDaemon.loopback()), 0, config,
-        config.resolve("keys"), Duration.ofSeconds(90), Duration.ofSeconds(10), daemon.controlSocket()));
+    daemon =
+        new InProcessDaemon(
+            "lab-1",
+            List.of("math.wasi", "fib.wasi", "hello.wasi", "sysinfo.wasi"),
+            "group.anonymous.privileges = execute",
+            "group.anonymous.quota.network.period-bytes = 24KiB",
+            "events.refusals.interval = 1s");
+    explorer =
+        new Explorer(
+            new Explorer.Config(
+                daemon.groups(),
+                List.of(LoopbackDaemon.loopback()),
+                0,
+                config,
+                config.resolve("keys"),
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(10),
+                daemon.controlSocket()));
     explorer.show(stage);
     stage.setWidth(1100);
     stage.setHeight(640);
@@ -76,18 +89,28 @@ class ScreenshotsTest {
     Path out = Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots"));
     Files.createDirectories(out);
     robot.clickOn("#discoverButton");
-    waitFor(() -> explorer.submit().programs().size() == 4 && !explorer.peers().discoveringProperty().get());
+    waitFor(
+        () ->
+            explorer.submit().programs().size() == 4
+                && !explorer.peers().discoveringProperty().get());
     assertEquals(1, explorer.peers().peers().size(), "lab-1 answered");
     shoot(out.resolve("peers.png"));
 
     key(robot, KeyCode.DIGIT2);
     TreeView<Offer> tree = robot.lookup("#offerTree").query();
-    robot.interact(() -> {
-      var lab = tree.getRoot().getChildren().getFirst();
-      lab.getChildren().forEach(library -> library.setExpanded(library.getValue().label().startsWith("math")));
-      var math = lab.getChildren().stream().filter(l -> l.getValue().label().startsWith("math")).findFirst().orElseThrow();
-      tree.getSelectionModel().select(math.getChildren().get(1));
-    });
+    robot.interact(
+        () -> {
+          var lab = tree.getRoot().getChildren().getFirst();
+          lab.getChildren()
+              .forEach(
+                  library -> library.setExpanded(library.getValue().label().startsWith("math")));
+          var math =
+              lab.getChildren().stream()
+                  .filter(l -> l.getValue().label().startsWith("math"))
+                  .findFirst()
+                  .orElseThrow();
+          tree.getSelectionModel().select(math.getChildren().get(1));
+        });
     shoot(out.resolve("browse.png"));
 
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("math"))));
@@ -96,19 +119,29 @@ class ScreenshotsTest {
     shoot(out.resolve("modules.png"));
 
     key(robot, KeyCode.DIGIT4);
-    robot.interact(() -> explorer.submit().chooseProgram(explorer.submit().programs().stream()
-        .filter(p -> p.toString().equals("math 1.0.0 on lab-1")).findFirst().orElseThrow()));
+    robot.interact(
+        () ->
+            explorer
+                .submit()
+                .chooseProgram(
+                    explorer.submit().programs().stream()
+                        .filter(p -> p.toString().equals("math 1.0.0 on lab-1"))
+                        .findFirst()
+                        .orElseThrow()));
     robot.clickOn("#arg0").write("40");
     robot.clickOn("#arg1").write("2");
     robot.clickOn("#sendButton");
     waitFor(() -> explorer.submit().outcomeProperty().get() != null);
-    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 42 : i32"),
+    assertTrue(
+        explorer.submit().outcomeTextProperty().get().startsWith("results: 42 : i32"),
         explorer.submit().outcomeTextProperty().get());
     shoot(out.resolve("submit.png"));
 
     robot.interact(() -> explorer.modules().open(List.of(Examples.wasi("hello"))));
-    waitFor(() -> explorer.submit().programProperty().get() != null
-        && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
+    waitFor(
+        () ->
+            explorer.submit().programProperty().get() != null
+                && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
     robot.clickOn("Run as a command");
     robot.clickOn("#sendButton");
     waitFor(() -> explorer.submit().outcomeProperty().get() instanceof Outcome.Refused);
@@ -119,14 +152,17 @@ class ScreenshotsTest {
     robot.doubleClickOn("#newKeyName").eraseText(20).write("alice");
     robot.clickOn("#createKeyButton");
     WaitForAsyncUtils.waitForFxEvents();
-    assertEquals(config.resolve("keys/alice.key.pem").toString(),
+    assertEquals(
+        config.resolve("keys/alice.key.pem").toString(),
         robot.lookup("#identityFile").queryAs(javafx.scene.control.Label.class).getText());
     assertTrue(Files.isRegularFile(config.resolve("keys/alice.pub-key.pem")));
     shoot(out.resolve("identity.png"));
 
     key(robot, KeyCode.DIGIT6);
     robot.clickOn("#followButton");
-    waitFor(() -> explorer.events().shown().stream().anyMatch(e -> e.kind().equals("requests.refused")));
+    waitFor(
+        () ->
+            explorer.events().shown().stream().anyMatch(e -> e.kind().equals("requests.refused")));
     robot.interact(() -> explorer.events().groupFilterProperty().set("anonymous"));
     shoot(out.resolve("events.png"));
     robot.clickOn("#stopButton");
@@ -138,14 +174,22 @@ class ScreenshotsTest {
     shoot(out.resolve("browse-dark.png"));
     key(robot, KeyCode.DIGIT4);
     robot.clickOn("Call a function");
-    robot.interact(() -> explorer.submit().chooseProgram(explorer.submit().programs().stream()
-        .filter(p -> p.toString().equals("math 1.0.0 on lab-1")).findFirst().orElseThrow()));
+    robot.interact(
+        () ->
+            explorer
+                .submit()
+                .chooseProgram(
+                    explorer.submit().programs().stream()
+                        .filter(p -> p.toString().equals("math 1.0.0 on lab-1"))
+                        .findFirst()
+                        .orElseThrow()));
     robot.interact(() -> explorer.submit().chooseFunction("hypot_f64"));
     robot.clickOn("#arg0").write("3");
     robot.clickOn("#arg1").write("4");
     robot.clickOn("#sendButton");
     waitFor(() -> explorer.submit().outcomeTextProperty().get().startsWith("results: 5"));
-    assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("results: 5.0 : f64"),
+    assertTrue(
+        explorer.submit().outcomeTextProperty().get().startsWith("results: 5.0 : f64"),
         explorer.submit().outcomeTextProperty().get());
     shoot(out.resolve("submit-dark.png"));
     robot.interact(() -> explorer.useDarkTheme(false));
@@ -153,10 +197,13 @@ class ScreenshotsTest {
 
   private void shoot(Path png) throws Exception {
     WaitForAsyncUtils.waitForFxEvents();
-    BufferedImage image = WaitForAsyncUtils.asyncFx(() -> {
-      WritableImage shot = stage.getScene().snapshot(null);
-      return SwingFXUtils.fromFXImage(shot, null);
-    }).get(30, TimeUnit.SECONDS);
+    BufferedImage image =
+        WaitForAsyncUtils.asyncFx(
+                () -> {
+                  WritableImage shot = stage.getScene().snapshot(null);
+                  return SwingFXUtils.fromFXImage(shot, null);
+                })
+            .get(30, TimeUnit.SECONDS);
     ImageIO.write(image, "png", png.toFile());
     assertTrue(Files.size(png) > 5_000, png + " has content");
   }

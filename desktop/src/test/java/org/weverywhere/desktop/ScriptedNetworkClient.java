@@ -17,19 +17,21 @@ import org.weverywhere.protocol.Message;
 /**
  * The network seam played by a test: discover answers with the sightings a test queued, listen
  * hands the test the listener, describe and execute answer through functions the test gives
- * (execute records each request). It stands in for the network so the models can be tested without sockets; the TestFX
- * tests use the real client over loopback.
+ * (execute records each request). It stands in for the network so the models can be tested without
+ * sockets; the TestFX tests use the real client over loopback.
  */
 public final class ScriptedNetworkClient implements NetworkClient {
   public final List<Sighting> discoverAnswers = new ArrayList<>();
   public List<String> unsent = List.of();
   public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
-  public Function<Message.Execute, Message.Result> executor = request -> {
-    throw new AssertionError("no execute expected");
-  };
-  public Function<PeerAddress, Message.Description> describer = peer -> {
-    throw new AssertionError("no describe expected");
-  };
+  public Function<Message.Execute, Message.Result> executor =
+      request -> {
+        throw new AssertionError("no execute expected");
+      };
+  public Function<PeerAddress, Message.Description> describer =
+      peer -> {
+        throw new AssertionError("no describe expected");
+      };
   public List<String> unheard = List.of();
   public PeerListener listener;
   public boolean listenerClosed;

@@ -16,25 +16,37 @@ import org.weverywhere.config.ConfigEntry;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.config.InvalidConfigException;
 import org.weverywhere.config.ValueType;
-import org.weverywhere.host.RunningConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.host.RunningConfig;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.trust.Fingerprint;
 
 /**
- * The control actions that change the configuration: reload, set, unset, and a group's keys.
- * Each loads the would-be configuration whole before writing anything, refuses it whole if any
- * of it is invalid, and otherwise writes, replaces the running configuration and journals who
- * asked. One change at a time.
+ * The control actions that change the configuration: reload, set, unset, and a group's keys. Each
+ * loads the would-be configuration whole before writing anything, refuses it whole if any of it is
+ * invalid, and otherwise writes, replaces the running configuration and journals who asked. One
+ * change at a time.
  */
 final class ConfigEdits {
   private static final Logger LOG = Logger.getLogger(ConfigEdits.class.getName());
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
   /** Keys read once at start (sockets, paths, the engine): a change to them waits for a restart. */
-  private static final List<String> RESTART_PREFIXES = List.of("node.", "state.", "network.", "peers.",
-      "http.", "protocol.", "control.", "events.", "executor.engine", "executor.module-cache.",
-      "executor.queue.", "libraries.max-module-size");
+  private static final List<String> RESTART_PREFIXES =
+      List.of(
+          "node.",
+          "state.",
+          "network.",
+          "peers.",
+          "http.",
+          "protocol.",
+          "control.",
+          "events.",
+          "executor.engine",
+          "executor.module-cache.",
+          "executor.queue.",
+          "libraries.max-module-size");
 
   private final RunningConfig running;
   private final EventJournal journal;
@@ -50,24 +62,36 @@ final class ConfigEdits {
   Map<String, Object> reload(String by) {
     synchronized (changing) {
       Config next = loadChecked(Map.of(), "reload");
-      next.optional(ConfigKeys.LIBRARIES_DIR).ifPresent(dir -> libraries.publishDirectory(dir)
-          .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
+      next.optional(ConfigKeys.LIBRARIES_DIR)
+          .ifPresent(
+              dir ->
+                  libraries
+                      .publishDirectory(dir)
+                      .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
       return applied("reload", next, by, List.of());
     }
   }
 
-  /** @param localRoot whether root asks on the control socket: only root may change {@link #needsRoot} keys */
+  /**
+   * @param localRoot whether root asks on the control socket: only root may change {@link
+   *     #needsRoot} keys
+   */
   Map<String, Object> set(Map<String, String> args, String by, boolean localRoot) {
     if (args.isEmpty()) {
       throw ControlArguments.bad("set needs at least one KEY=VALUE");
     }
-    args.forEach((key, value) -> {
-      checkKey(key);
-      refuseUnlessRoot(key, localRoot);
-      if (value.isBlank() || value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
-        throw ControlArguments.bad("the value of '" + key + "' must be one line of text, not empty (to go back to the default: unset)");
-      }
-    });
+    args.forEach(
+        (key, value) -> {
+          checkKey(key);
+          refuseUnlessRoot(key, localRoot);
+          if (value.isBlank()
+              || value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+            throw ControlArguments.bad(
+                "the value of '"
+                    + key
+                    + "' must be one line of text, not empty (to go back to the default: unset)");
+          }
+        });
     return changeDropIn("set", new LinkedHashMap<>(args), by);
   }
 
@@ -82,8 +106,12 @@ final class ConfigEdits {
     Map<String, String> changes = new LinkedHashMap<>();
     for (String key : args.keySet()) {
       if (!inDropIn.containsKey(key)) {
-        throw ControlArguments.bad("'" + key + "' was not set by control" + origin(key)
-            + "; only what `ctl set` wrote can be unset");
+        throw ControlArguments.bad(
+            "'"
+                + key
+                + "' was not set by control"
+                + origin(key)
+                + "; only what `ctl set` wrote can be unset");
       }
       changes.put(key, null);
     }
@@ -95,7 +123,8 @@ final class ConfigEdits {
         .filter(e -> e.key().equals(key))
         .map(ConfigEntry::origin)
         .map(o -> " (its value comes from " + o + ")")
-        .findFirst().orElse("");
+        .findFirst()
+        .orElse("");
   }
 
   private Map<String, Object> changeDropIn(String action, Map<String, String> changes, String by) {
@@ -113,7 +142,8 @@ final class ConfigEdits {
     byte[] pem = args.required("key").getBytes(StandardCharsets.UTF_8);
     synchronized (changing) {
       Fingerprint added = new GroupKeyFiles(directory()).add(group, pem);
-      Map<String, Object> data = applied("group-add-key", running.current(), by, List.of("groups/" + group));
+      Map<String, Object> data =
+          applied("group-add-key", running.current(), by, List.of("groups/" + group));
       data.put("fingerprint", added.toString());
       return data;
     }
@@ -129,7 +159,8 @@ final class ConfigEdits {
     }
     synchronized (changing) {
       Path removed = new GroupKeyFiles(directory()).remove(group, fingerprint);
-      Map<String, Object> data = applied("group-remove-key", running.current(), by, List.of("groups/" + group));
+      Map<String, Object> data =
+          applied("group-remove-key", running.current(), by, List.of("groups/" + group));
       data.put("removed", removed.toString());
       return data;
     }
@@ -140,19 +171,35 @@ final class ConfigEdits {
     try {
       return running.load(pending);
     } catch (InvalidConfigException invalid) {
-      throw new ControlException(invalid.code(), action + " refused, nothing changed: " + invalid.getMessage());
+      throw new ControlException(
+          invalid.code(), action + " refused, nothing changed: " + invalid.getMessage());
     }
   }
 
-  private Map<String, Object> applied(String action, Config next, String by, List<String> alsoChanged) {
+  private Map<String, Object> applied(
+      String action, Config next, String by, List<String> alsoChanged) {
     List<String> keys = running.replace(next, by, alsoChanged);
-    List<String> restart = keys.stream().filter(k -> RESTART_PREFIXES.stream().anyMatch(k::startsWith)).toList();
-    journal.append(JournalEvent.unsequenced("org.weverywhere.config.changed", action,
-        JsonNodeFactory.instance.objectNode().put("by", by).put("action", action)
-            .<ObjectNode>set("keys", array(keys))
-            .set("restart", array(restart))));
-    LOG.info(() -> "configuration " + action + " by " + by + ": " + (keys.isEmpty() ? "no change" : keys)
-        + (restart.isEmpty() ? "" : "; after a restart: " + restart));
+    List<String> restart =
+        keys.stream().filter(k -> RESTART_PREFIXES.stream().anyMatch(k::startsWith)).toList();
+    journal.append(
+        JournalEvent.unsequenced(
+            "org.weverywhere.config.changed",
+            action,
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("by", by)
+                .put("action", action)
+                .<ObjectNode>set("keys", array(keys))
+                .set("restart", array(restart))));
+    LOG.info(
+        () ->
+            "configuration "
+                + action
+                + " by "
+                + by
+                + ": "
+                + (keys.isEmpty() ? "no change" : keys)
+                + (restart.isEmpty() ? "" : "; after a restart: " + restart));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("changed", keys);
     data.put("restart", restart);
@@ -167,9 +214,14 @@ final class ConfigEdits {
   }
 
   private Path directory() {
-    return running.directory().orElseThrow(() -> new ControlException(ErrorCode.CONTROL_NOT_PERSISTENT,
-        "the daemon runs on the embedded sample configuration, so a change could not survive a restart; "
-            + "write it out with `weverywhere config extract --to DIR` and start the daemon with WEVERYWHERE_CONFIG_DIR=DIR"));
+    return running
+        .directory()
+        .orElseThrow(
+            () ->
+                new ControlException(
+                    ErrorCode.CONTROL_NOT_PERSISTENT,
+                    "the daemon runs on the embedded sample configuration, so a change could not survive a restart; "
+                        + "write it out with `weverywhere config extract --to DIR` and start the daemon with WEVERYWHERE_CONFIG_DIR=DIR"));
   }
 
   /**
@@ -180,20 +232,26 @@ final class ConfigEdits {
    * daemon to delete).
    */
   static boolean needsRoot(String key) {
-    return key.startsWith("control.") || ConfigKeys.resolve(key).map(r -> r.key().type() == ValueType.PATH).orElse(false);
+    return key.startsWith("control.")
+        || ConfigKeys.resolve(key).map(r -> r.key().type() == ValueType.PATH).orElse(false);
   }
 
   private static void refuseUnlessRoot(String key, boolean localRoot) {
     if (!localRoot && needsRoot(key)) {
-      throw new ControlException(ErrorCode.CONTROL_NEEDS_ROOT, "'" + key + "' names a path the daemon writes (or who"
-          + " may control it): only root on the control socket may change it; edit the configuration files as root,"
-          + " or ask as root with `weverywhere ctl`");
+      throw new ControlException(
+          ErrorCode.CONTROL_NEEDS_ROOT,
+          "'"
+              + key
+              + "' names a path the daemon writes (or who"
+              + " may control it): only root on the control socket may change it; edit the configuration files as root,"
+              + " or ask as root with `weverywhere ctl`");
     }
   }
 
   private static void checkKey(String key) {
     if (!KEY.matcher(key).matches()) {
-      throw ControlArguments.bad("'" + key + "' is not a configuration key (dotted words of letters, digits, '-', '_')");
+      throw ControlArguments.bad(
+          "'" + key + "' is not a configuration key (dotted words of letters, digits, '-', '_')");
     }
   }
 }

@@ -3,7 +3,9 @@ package org.weverywhere.control;
 import java.util.Map;
 import org.weverywhere.ErrorCode;
 
-/** A control message's arguments, read with the checks every action needs and one clear error each. */
+/**
+ * A control message's arguments, read with the checks every action needs and one clear error each.
+ */
 record ControlArguments(Map<String, String> values) {
   ControlArguments {
     values = Map.copyOf(values);

@@ -21,7 +21,8 @@ import org.weverywhere.config.ConfigLoader;
  */
 final class ControlDropIn {
   static final String FILE_NAME = "99-control.conf";
-  private static final String HEADER = """
+  private static final String HEADER =
+      """
       # Written by the WEverywhere daemon for `weverywhere ctl set/unset`; read after the other
       # drop-ins, so these settings win. Change them with `weverywhere ctl`, or delete this file
       # and run `weverywhere ctl reload`.
@@ -59,25 +60,32 @@ final class ControlDropIn {
   /** The file's content with {@code changes} applied: a null value removes its key. */
   byte[] contentWith(Map<String, String> changes) {
     Map<String, String> next = new TreeMap<>(settings());
-    changes.forEach((key, value) -> {
-      if (value == null) {
-        next.remove(key);
-      } else {
-        next.put(key, value);
-      }
-    });
+    changes.forEach(
+        (key, value) -> {
+          if (value == null) {
+            next.remove(key);
+          } else {
+            next.put(key, value);
+          }
+        });
     var text = new StringBuilder(HEADER);
     next.forEach((key, value) -> text.append(key).append(" = ").append(value).append('\n'));
     return text.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Replaces the file with {@code content}, durably: written aside, forced, then renamed over it. */
+  /**
+   * Replaces the file with {@code content}, durably: written aside, forced, then renamed over it.
+   */
   void write(byte[] content) {
     try {
       Files.createDirectories(file.getParent());
       Path aside = file.resolveSibling("." + FILE_NAME + ".new");
-      try (FileChannel channel = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(
+              aside,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         channel.write(java.nio.ByteBuffer.wrap(content));
         channel.force(true);
       }

@@ -12,8 +12,8 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.DaemonPaths;
 
 /**
- * The daemon's control socket, opened when the daemon starts (where {@link DaemonPaths} says,
- * mode 0660, group {@code control.group}) and removed when it stops.
+ * The daemon's control socket, opened when the daemon starts (where {@link DaemonPaths} says, mode
+ * 0660, group {@code control.group}) and removed when it stops.
  */
 @ApplicationScoped
 public class ControlEndpoint {
@@ -42,11 +42,15 @@ public class ControlEndpoint {
     } catch (IOException e) {
       throw new UncheckedIOException("control socket: " + e.getMessage(), e);
     }
-    socket = ControlSocket.open(path, group, policy, new SocketControl(actions, Clock.systemUTC(), accounts));
+    socket =
+        ControlSocket.open(
+            path, group, policy, new SocketControl(actions, Clock.systemUTC(), accounts));
     LOG.info(() -> "control socket at " + path + group.map(g -> " (group " + g + ")").orElse(""));
   }
 
-  /** Why the control socket cannot answer now (its accepting loop being restarted), for readiness. */
+  /**
+   * Why the control socket cannot answer now (its accepting loop being restarted), for readiness.
+   */
   public java.util.Optional<String> down() {
     ControlSocket open = socket;
     return open == null ? java.util.Optional.empty() : open.down();

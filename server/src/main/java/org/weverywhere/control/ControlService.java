@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * What the control socket carries: request frames in, reply frames out. The socket authenticates
- * and frames; the service decodes, applies and answers, with one reply frame per request, or with
- * a stream of them (following the event journal) until the peer goes away.
+ * and frames; the service decodes, applies and answers, with one reply frame per request, or with a
+ * stream of them (following the event journal) until the peer goes away.
  */
 public interface ControlService {
   /** Answers one request from an authorised peer by sending frames to {@code replies}. */

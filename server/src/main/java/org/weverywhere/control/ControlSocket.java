@@ -16,14 +16,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.weverywhere.ErrorCode;
-import org.weverywhere.host.Failures;
-import org.weverywhere.host.SupervisedLoop;
-import org.weverywhere.net.Frames;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketCredentials;
+import org.weverywhere.ErrorCode;
+import org.weverywhere.host.Failures;
+import org.weverywhere.host.SupervisedLoop;
+import org.weverywhere.net.Frames;
 
 /**
  * The daemon's local control socket: AF_UNIX, mode 0660 (group: the control group, if any), every
@@ -32,8 +32,10 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
  */
 public final class ControlSocket implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ControlSocket.class.getName());
+
   /** A connection that says nothing for this long is closed, so idle peers cost nothing. */
   static final Duration IDLE = Duration.ofMinutes(5);
+
   /** After a failed accept, the next one waits this long. */
   private static final Duration ACCEPT_PAUSE = Duration.ofMillis(10);
 
@@ -42,16 +44,22 @@ public final class ControlSocket implements AutoCloseable {
   private final PeerPolicy policy;
   private final ControlService service;
   private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
-  private final Failures failures = new Failures("control socket", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final Failures failures =
+      new Failures("control socket", LOG, Duration.ofMinutes(1), System::nanoTime);
   private final SupervisedLoop acceptor;
 
-  private ControlSocket(Path path, AFUNIXServerSocket server, PeerPolicy policy, ControlService service) {
+  private ControlSocket(
+      Path path, AFUNIXServerSocket server, PeerPolicy policy, ControlService service) {
     this.path = path;
     this.server = server;
     this.policy = policy;
     this.service = service;
-    this.acceptor = new SupervisedLoop("control-socket-accept", this::acceptLoop, () -> !server.isClosed(),
-        Duration.ofMillis(200));
+    this.acceptor =
+        new SupervisedLoop(
+            "control-socket-accept",
+            this::acceptLoop,
+            () -> !server.isClosed(),
+            Duration.ofMillis(200));
   }
 
   /**
@@ -62,7 +70,8 @@ public final class ControlSocket implements AutoCloseable {
    *
    * @throws ControlException {@code WE9010} when the path or its directory is not safe to use
    */
-  public static ControlSocket open(Path path, Optional<String> group, PeerPolicy policy, ControlService service) {
+  public static ControlSocket open(
+      Path path, Optional<String> group, PeerPolicy policy, ControlService service) {
     try {
       long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
       Path parent = path.toAbsolutePath().getParent();
@@ -75,20 +84,24 @@ public final class ControlSocket implements AutoCloseable {
       server.bind(AFUNIXSocketAddress.of(path.toFile()));
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
       if (group.isPresent()) {
-        GroupPrincipal principal = path.getFileSystem().getUserPrincipalLookupService()
-            .lookupPrincipalByGroupName(group.get());
+        GroupPrincipal principal =
+            path.getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName(group.get());
         Files.getFileAttributeView(path, PosixFileAttributeView.class).setGroup(principal);
       }
       var socket = new ControlSocket(path, server, policy, service);
       socket.acceptor.start();
       return socket;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the control socket " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open the control socket " + path + ": " + e.getMessage(), e);
     }
   }
 
   /** File types in {@code st_mode} (stat(2)): what a path may hold besides a socket. */
   private static final int TYPE_MASK = 0170000;
+
   private static final int SOCKET = 0140000;
 
   /**
@@ -97,15 +110,26 @@ public final class ControlSocket implements AutoCloseable {
    * socket — is refused and left as it is.
    */
   private static void removeStaleSocket(Path path, long uid) throws IOException {
-    int mode = ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+    int mode =
+        ((Number) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
     if ((mode & TYPE_MASK) != SOCKET) {
-      throw unsafe(path + " exists and is " + typeName(mode) + ", not a socket: the daemon never removes it; remove it"
-          + " yourself or set control.socket to another path");
+      throw unsafe(
+          path
+              + " exists and is "
+              + typeName(mode)
+              + ", not a socket: the daemon never removes it; remove it"
+              + " yourself or set control.socket to another path");
     }
-    long owner = ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+    long owner =
+        ((Number) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
     if (owner != uid) {
-      throw unsafe(path + " is a socket of uid " + owner + ", not of the daemon's user (uid " + uid
-          + "): the daemon does not remove it");
+      throw unsafe(
+          path
+              + " is a socket of uid "
+              + owner
+              + ", not of the daemon's user (uid "
+              + uid
+              + "): the daemon does not remove it");
     }
     if (answers(path)) {
       throw new IOException("another daemon is listening on " + path);
@@ -126,9 +150,9 @@ public final class ControlSocket implements AutoCloseable {
 
   /**
    * Refuses a socket directory that anyone but root and the daemon's user could change: there a
-   * user could put a file or link of their choice where the socket goes, or swap the directory.
-   * The directory itself must be owned by root or the daemon's user and writable by its owner only
-   * (a sticky bit is not enough: others could still create the socket's name first). Each directory
+   * user could put a file or link of their choice where the socket goes, or swap the directory. The
+   * directory itself must be owned by root or the daemon's user and writable by its owner only (a
+   * sticky bit is not enough: others could still create the socket's name first). Each directory
    * above it must be as well, except a root-owned sticky one such as /tmp, where others cannot
    * rename or remove what is not theirs.
    */
@@ -139,17 +163,31 @@ public final class ControlSocket implements AutoCloseable {
       long owner = ((Number) Files.getAttribute(dir, "unix:uid")).longValue();
       boolean othersWrite = (mode & 0022) != 0;
       boolean rootSticky = owner == 0 && (mode & 01000) != 0;
-      String where = dir.equals(real) ? "the directory of control.socket " + socket : "directory " + dir + " above "
-          + socket;
+      String where =
+          dir.equals(real)
+              ? "the directory of control.socket " + socket
+              : "directory " + dir + " above " + socket;
       if (owner != 0 && owner != uid) {
-        throw unsafe(where + " is owned by uid " + owner + ", neither root nor the daemon's user (uid " + uid
-            + "), who could replace what is in it; choose a directory of root or the daemon's user");
+        throw unsafe(
+            where
+                + " is owned by uid "
+                + owner
+                + ", neither root nor the daemon's user (uid "
+                + uid
+                + "), who could replace what is in it; choose a directory of root or the daemon's user");
       }
       if (othersWrite && (dir.equals(real) || !rootSticky)) {
-        throw unsafe(where + " has mode " + Integer.toOctalString(mode & 07777) + ": others can write it, so they"
-            + " could put a file or link of their choice where the socket goes; use a directory only its owner can"
-            + " write (chmod go-w" + (dir.equals(real) ? "" : ", or a root-owned sticky directory such as /tmp above it")
-            + ")");
+        throw unsafe(
+            where
+                + " has mode "
+                + Integer.toOctalString(mode & 07777)
+                + ": others can write it, so they"
+                + " could put a file or link of their choice where the socket goes; use a directory only its owner can"
+                + " write (chmod go-w"
+                + (dir.equals(real)
+                    ? ""
+                    : ", or a root-owned sticky directory such as /tmp above it")
+                + ")");
       }
     }
   }
@@ -170,7 +208,10 @@ public final class ControlSocket implements AutoCloseable {
     return path;
   }
 
-  /** Accepts until the socket closes; a failed accept is counted and the next one taken (see {@link SupervisedLoop}). */
+  /**
+   * Accepts until the socket closes; a failed accept is counted and the next one taken (see {@link
+   * SupervisedLoop}).
+   */
   private void acceptLoop() throws InterruptedException {
     while (!server.isClosed()) {
       AFUNIXSocket connection;
@@ -251,7 +292,8 @@ public final class ControlSocket implements AutoCloseable {
       connections.shutdownNow();
       Files.deleteIfExists(path);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the control socket " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot close the control socket " + path + ": " + e.getMessage(), e);
     }
   }
 }

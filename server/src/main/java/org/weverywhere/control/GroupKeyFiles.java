@@ -29,7 +29,9 @@ final class GroupKeyFiles {
     this.configDir = configDir;
   }
 
-  /** Adds the public key in {@code pem} to {@code group} (created if new); returns its fingerprint. */
+  /**
+   * Adds the public key in {@code pem} to {@code group} (created if new); returns its fingerprint.
+   */
   Fingerprint add(String group, byte[] pem) {
     checkName(group);
     PublicKey key;
@@ -40,11 +42,16 @@ final class GroupKeyFiles {
     }
     Fingerprint fingerprint = Fingerprint.of(key);
     if (find(group, fingerprint) != null) {
-      throw new ControlException(ErrorCode.CONTROL_BAD_REQUEST,
+      throw new ControlException(
+          ErrorCode.CONTROL_BAD_REQUEST,
           "key " + fingerprint + " is already in group '" + group + "'");
     }
     Path dir = configDir.resolve(SignatureGroups.DIRECTORY).resolve(group);
-    Path file = dir.resolve("key-" + HexFormat.of().formatHex(fingerprint.sha256(), 0, 12) + KeyPairFiles.PUBLIC_SUFFIX);
+    Path file =
+        dir.resolve(
+            "key-"
+                + HexFormat.of().formatHex(fingerprint.sha256(), 0, 12)
+                + KeyPairFiles.PUBLIC_SUFFIX);
     try {
       Files.createDirectories(dir);
       Path aside = dir.resolve("." + file.getFileName() + ".new");
@@ -61,8 +68,8 @@ final class GroupKeyFiles {
     checkName(group);
     GroupKey key = find(group, fingerprint);
     if (key == null) {
-      throw new ControlException(ErrorCode.CONTROL_BAD_REQUEST,
-          "group '" + group + "' has no key " + fingerprint);
+      throw new ControlException(
+          ErrorCode.CONTROL_BAD_REQUEST, "group '" + group + "' has no key " + fingerprint);
     }
     try {
       Files.delete(key.file());
@@ -76,13 +83,17 @@ final class GroupKeyFiles {
     return SignatureGroups.load(configDir).group(group).stream()
         .flatMap(g -> g.keys().stream())
         .filter(k -> k.fingerprint().equals(fingerprint))
-        .findFirst().orElse(null);
+        .findFirst()
+        .orElse(null);
   }
 
   private static void checkName(String group) {
     if (!SignatureGroup.isValidName(group) || group.equals(SignatureGroup.ANONYMOUS)) {
-      throw new ControlException(ErrorCode.CONTROL_BAD_REQUEST, "'" + group
-          + "' is not a group that can hold keys (1 to 64 letters, digits, '-', '_'; not anonymous)");
+      throw new ControlException(
+          ErrorCode.CONTROL_BAD_REQUEST,
+          "'"
+              + group
+              + "' is not a group that can hold keys (1 to 64 letters, digits, '-', '_'; not anonymous)");
     }
   }
 }

@@ -38,13 +38,24 @@ public final class PeerPolicy {
     this.accounts = accounts;
   }
 
-  /** The policy for this process, with {@code groupName} (if any) looked up in the system's groups. */
-  public static PeerPolicy forThisProcess(Optional<String> groupName, Accounts accounts) throws IOException {
+  /**
+   * The policy for this process, with {@code groupName} (if any) looked up in the system's groups.
+   */
+  public static PeerPolicy forThisProcess(Optional<String> groupName, Accounts accounts)
+      throws IOException {
     long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
     Optional<ControlGroup> group = Optional.empty();
     if (groupName.isPresent()) {
-      group = Optional.of(accounts.group(groupName.get()).orElseThrow(
-          () -> new IOException("control.group '" + groupName.get() + "' is not a group this system knows (getent group)")));
+      group =
+          Optional.of(
+              accounts
+                  .group(groupName.get())
+                  .orElseThrow(
+                      () ->
+                          new IOException(
+                              "control.group '"
+                                  + groupName.get()
+                                  + "' is not a group this system knows (getent group)")));
     }
     return new PeerPolicy(uid, group, accounts);
   }
@@ -56,14 +67,25 @@ public final class PeerPolicy {
     }
     if (group.isPresent()) {
       ControlGroup g = group.get();
-      if (peer.gid() == g.gid() || accounts.supplementaryGroups(peer.pid()).contains(g.gid())
+      if (peer.gid() == g.gid()
+          || accounts.supplementaryGroups(peer.pid()).contains(g.gid())
           || accounts.userName(peer.uid()).map(g.members()::contains).orElse(false)) {
         return Optional.empty();
       }
-      return Optional.of("refused: " + peer + " is neither root, the daemon's user (uid " + daemonUid
-          + "), nor in the control group '" + g.name() + "'");
+      return Optional.of(
+          "refused: "
+              + peer
+              + " is neither root, the daemon's user (uid "
+              + daemonUid
+              + "), nor in the control group '"
+              + g.name()
+              + "'");
     }
-    return Optional.of("refused: " + peer + " is neither root nor the daemon's user (uid " + daemonUid
-        + "); no control.group is configured");
+    return Optional.of(
+        "refused: "
+            + peer
+            + " is neither root nor the daemon's user (uid "
+            + daemonUid
+            + "); no control.group is configured");
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.events.JournalException;
 import org.weverywhere.events.JournalReader;
@@ -18,11 +17,14 @@ import org.weverywhere.protocol.WireLimits;
 /**
  * The control socket's side of the protocol: each frame is one unsigned {@code control} payload
  * (docs/PROTOCOL.md, "Control socket"), answered by a {@code report} or an {@code error} whose
- * {@code re} is the request's id. {@code events} with {@code follow=true} turns the connection
- * into a stream of {@code report} frames that lasts until the peer closes it.
+ * {@code re} is the request's id. {@code events} with {@code follow=true} turns the connection into
+ * a stream of {@code report} frames that lasts until the peer closes it.
  */
 public final class SocketControl implements ControlService {
-  /** A following subscriber that gets no event for this long gets an empty batch: a closed peer shows. */
+  /**
+   * A following subscriber that gets no event for this long gets an empty batch: a closed peer
+   * shows.
+   */
   static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   private final ControlActions actions;
@@ -45,8 +47,14 @@ public final class SocketControl implements ControlService {
       return;
     }
     if (!(decoded.message() instanceof Message.Control control)) {
-      replies.send(reply(decoded.header(), ControlActions.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE,
-          "the control socket takes control messages, not '" + decoded.message().type() + "'")));
+      replies.send(
+          reply(
+              decoded.header(),
+              ControlActions.error(
+                  ErrorCode.PROTOCOL_UNKNOWN_TYPE,
+                  "the control socket takes control messages, not '"
+                      + decoded.message().type()
+                      + "'")));
       return;
     }
     if (control.action().equals("events") && "true".equals(control.arguments().get("follow"))) {
@@ -61,13 +69,21 @@ public final class SocketControl implements ControlService {
    * reader reads the journal's files, so a slow subscriber costs no memory and never holds up an
    * execution; one that falls behind the retention is told where to resume.
    */
-  private void follow(Header request, Map<String, String> args, Replies replies) throws IOException {
+  private void follow(Header request, Map<String, String> args, Replies replies)
+      throws IOException {
     long since;
     try {
-      since = args.containsKey("since") ? Long.parseLong(args.get("since").strip()) : actions.nextSequence();
+      since =
+          args.containsKey("since")
+              ? Long.parseLong(args.get("since").strip())
+              : actions.nextSequence();
     } catch (NumberFormatException e) {
-      replies.send(reply(request, ControlActions.error(ErrorCode.CONTROL_BAD_REQUEST,
-          "'since' must be a whole number, not '" + args.get("since") + "'")));
+      replies.send(
+          reply(
+              request,
+              ControlActions.error(
+                  ErrorCode.CONTROL_BAD_REQUEST,
+                  "'since' must be a whole number, not '" + args.get("since") + "'")));
       return;
     }
     try (JournalReader reader = actions.follow(Math.max(1, since))) {
@@ -87,7 +103,8 @@ public final class SocketControl implements ControlService {
   }
 
   private byte[] unanswered(ErrorCode code, String message) {
-    return LocalPayload.encode(Header.fresh(Audience.ANY, clock.instant()), ControlActions.error(code, message));
+    return LocalPayload.encode(
+        Header.fresh(Audience.ANY, clock.instant()), ControlActions.error(code, message));
   }
 
   @Override

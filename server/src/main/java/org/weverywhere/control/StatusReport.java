@@ -5,20 +5,20 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.weverywhere.config.Config;
+import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.host.HostGroups;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.Intake;
 import org.weverywhere.host.RunningConfig;
-import org.weverywhere.events.EventJournal;
-import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.service.ServiceSnapshot;
 import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.TrafficLedger;
 
 /**
- * The {@code status} report: who the daemon is, how long it has run, how loaded it is, and what
- * the host and each group hold now against their quotas (slots, memory, traffic this period).
+ * The {@code status} report: who the daemon is, how long it has run, how loaded it is, and what the
+ * host and each group hold now against their quotas (slots, memory, traffic this period).
  */
 final class StatusReport {
   private final RunningConfig running;
@@ -30,8 +30,15 @@ final class StatusReport {
   private final HostIdentity identity;
   private final Services services;
 
-  StatusReport(RunningConfig running, Intake intake, EventJournal journal, LibraryStore libraries, QuotaLedger quotas,
-      TrafficLedger traffic, HostIdentity identity, Services services) {
+  StatusReport(
+      RunningConfig running,
+      Intake intake,
+      EventJournal journal,
+      LibraryStore libraries,
+      QuotaLedger quotas,
+      TrafficLedger traffic,
+      HostIdentity identity,
+      Services services) {
     this.running = running;
     this.intake = intake;
     this.journal = journal;
@@ -64,27 +71,47 @@ final class StatusReport {
     data.put("started", Instant.ofEpochMilli(runtime.getStartTime()).toString());
     data.put("uptime-ms", runtime.getUptime());
     // CBOR here carries no floats: the load average travels as text, as /proc/loadavg writes it
-    data.put("load", String.format(java.util.Locale.ROOT, "%.2f",
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    data.put(
+        "load",
+        String.format(
+            java.util.Locale.ROOT,
+            "%.2f",
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
     data.put("configuration", config.location());
     data.put("draining", intake.draining());
     data.put("in-flight", (long) intake.inFlight());
     data.put("libraries", (long) libraries.list().size());
-    data.put("builtin-libraries", libraries.builtins().stream().map(org.weverywhere.store.Library::name).toList());
+    data.put(
+        "builtin-libraries",
+        libraries.builtins().stream().map(org.weverywhere.store.Library::name).toList());
     data.put("journal-next", journal.nextSequence());
     var host = config.hostQuota();
     QuotaLedger.Held held = quotas.held(null);
-    data.put("host", usage(held, (long) host.cores().count(), host.memory().bytes(), traffic.hostUsedThisPeriod(),
-        host.networkPeriodBytes().bytes()));
+    data.put(
+        "host",
+        usage(
+            held,
+            (long) host.cores().count(),
+            host.memory().bytes(),
+            traffic.hostUsedThisPeriod(),
+            host.networkPeriodBytes().bytes()));
     Map<String, Object> groups = new LinkedHashMap<>();
     for (String group : HostGroups.names(config, HostGroups.keys(config))) {
       var quota = quotas.quota(group);
       var settings = config.group(group);
-      Map<String, Object> usage = usage(quotas.held(group), quota == null ? 0 : quota.cores(),
-          quota == null ? 0 : quota.memoryTotal(), traffic.usedThisPeriod(group),
-          settings.quota().networkPeriodBytes().map(b -> b.bytes()).orElse(0L));
-      usage.put("privileges", settings.privileges().stream().map(p -> p.name().toLowerCase(java.util.Locale.ROOT))
-          .sorted().toList());
+      Map<String, Object> usage =
+          usage(
+              quotas.held(group),
+              quota == null ? 0 : quota.cores(),
+              quota == null ? 0 : quota.memoryTotal(),
+              traffic.usedThisPeriod(group),
+              settings.quota().networkPeriodBytes().map(b -> b.bytes()).orElse(0L));
+      usage.put(
+          "privileges",
+          settings.privileges().stream()
+              .map(p -> p.name().toLowerCase(java.util.Locale.ROOT))
+              .sorted()
+              .toList());
       groups.put(group, usage);
     }
     data.put("groups", groups);
@@ -92,8 +119,8 @@ final class StatusReport {
     return data;
   }
 
-  private static Map<String, Object> usage(QuotaLedger.Held held, long cores, long memory, long trafficUsed,
-      long trafficLimit) {
+  private static Map<String, Object> usage(
+      QuotaLedger.Held held, long cores, long memory, long trafficUsed, long trafficLimit) {
     Map<String, Object> usage = new LinkedHashMap<>();
     usage.put("slots", (long) held.slots());
     usage.put("cores", cores);
@@ -103,5 +130,4 @@ final class StatusReport {
     usage.put("traffic-period-limit", trafficLimit); // 0: no limit
     return usage;
   }
-
 }

@@ -30,7 +30,8 @@ public final class SystemAccounts implements PeerPolicy.Accounts {
   @Override
   public Optional<String> userName(long uid) {
     try {
-      return getent("passwd", Long.toString(uid)).map(line -> line.substring(0, Math.max(0, line.indexOf(':'))))
+      return getent("passwd", Long.toString(uid))
+          .map(line -> line.substring(0, Math.max(0, line.indexOf(':'))))
           .filter(name -> !name.isEmpty());
     } catch (IOException e) {
       return Optional.empty(); // a name only decorates the journal; the uid is what is authorised
@@ -40,7 +41,9 @@ public final class SystemAccounts implements PeerPolicy.Accounts {
   @Override
   public Set<Long> supplementaryGroups(long pid) {
     try {
-      return groupsLine(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8));
+      return groupsLine(
+          Files.readAllLines(
+              Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       return Set.of(); // the process is gone or /proc is hidden: only its primary gid counts
     }
@@ -67,24 +70,44 @@ public final class SystemAccounts implements PeerPolicy.Accounts {
     if (fields.length < 4) {
       throw new IllegalArgumentException("not a group entry: " + line);
     }
-    Set<String> members = fields[3].isBlank() ? Set.of() : Set.copyOf(Arrays.asList(fields[3].split(",")));
+    Set<String> members =
+        fields[3].isBlank() ? Set.of() : Set.copyOf(Arrays.asList(fields[3].split(",")));
     return new PeerPolicy.ControlGroup(fields[0], Long.parseLong(fields[2]), members);
   }
 
-  /** The one line getent prints for {@code key} in {@code database}; empty when it has none (exit 2). */
+  /**
+   * The one line getent prints for {@code key} in {@code database}; empty when it has none (exit
+   * 2).
+   */
   private static Optional<String> getent(String database, String key) throws IOException {
     Process process = new ProcessBuilder("getent", database, key).redirectErrorStream(true).start();
     try (InputStream out = process.getInputStream()) {
       byte[] answer = out.readNBytes(MAX_ANSWER_BYTES);
       if (!process.waitFor(GETENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException("getent " + database + " " + key + " did not answer in " + GETENT_TIMEOUT_SECONDS + " s");
+        throw new IOException(
+            "getent "
+                + database
+                + " "
+                + key
+                + " did not answer in "
+                + GETENT_TIMEOUT_SECONDS
+                + " s");
       }
       return switch (process.exitValue()) {
-        case 0 -> Optional.of(new String(answer, StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+        case 0 ->
+            Optional.of(new String(answer, StandardCharsets.UTF_8).lines().findFirst().orElse(""));
         case 2 -> Optional.empty();
-        default -> throw new IOException("getent " + database + " " + key + " failed (exit " + process.exitValue()
-            + "): " + new String(answer, StandardCharsets.UTF_8).strip());
+        default ->
+            throw new IOException(
+                "getent "
+                    + database
+                    + " "
+                    + key
+                    + " failed (exit "
+                    + process.exitValue()
+                    + "): "
+                    + new String(answer, StandardCharsets.UTF_8).strip());
       };
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,7 +1,5 @@
 package org.weverywhere.daemon;
 
-import org.weverywhere.host.HostIdentity;
-import org.weverywhere.host.StateDirectory;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +14,8 @@ import org.weverywhere.control.ControlEndpoint;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import org.weverywhere.store.LibraryStore;
 
 /**
@@ -37,8 +37,14 @@ public class Daemon {
   private final ControlEndpoint control;
 
   @Inject
-  public Daemon(Config config, StateDirectory state, HostIdentity identity, LibraryStore libraries,
-      EventJournal journal, Endpoints endpoints, ControlEndpoint control) {
+  public Daemon(
+      Config config,
+      StateDirectory state,
+      HostIdentity identity,
+      LibraryStore libraries,
+      EventJournal journal,
+      Endpoints endpoints,
+      ControlEndpoint control) {
     this.config = config;
     this.state = state;
     this.identity = identity;
@@ -61,18 +67,29 @@ public class Daemon {
 
   void start(@Observes Startup startup) {
     // Billing programs see every start in the journal, so a gap in service is never a mystery.
-    journal.append(JournalEvent.unsequenced("org.weverywhere.daemon.started", null,
-        JsonNodeFactory.instance.objectNode()
-            .put("nodeId", identity.nodeId().toString())
-            .put("configuration", config.location())
-            .put("libraries", libraries.list().size())));
+    journal.append(
+        JournalEvent.unsequenced(
+            "org.weverywhere.daemon.started",
+            null,
+            JsonNodeFactory.instance
+                .objectNode()
+                .put("nodeId", identity.nodeId().toString())
+                .put("configuration", config.location())
+                .put("libraries", libraries.list().size())));
     endpoints.start();
     control.start();
     startedAt = Instant.now();
-    LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " started; configuration: "
-        + config.location() + "; state: " + state.path()
-        + (identity.created() ? " (new host key created)" : "")
-        + "; libraries: " + libraries.list().size());
+    LOG.info(
+        () ->
+            "WEverywhere daemon "
+                + identity.nodeId()
+                + " started; configuration: "
+                + config.location()
+                + "; state: "
+                + state.path()
+                + (identity.created() ? " (new host key created)" : "")
+                + "; libraries: "
+                + libraries.list().size());
   }
 
   @PreDestroy
@@ -100,7 +117,9 @@ public class Daemon {
     java.util.List<String> problems = new java.util.ArrayList<>();
     endpoints.down().ifPresent(problems::add);
     control.down().ifPresent(problems::add);
-    journal.unavailable().ifPresent(refusal -> problems.add(refusal.code().code() + " " + refusal.getMessage()));
+    journal
+        .unavailable()
+        .ifPresent(refusal -> problems.add(refusal.code().code() + " " + refusal.getMessage()));
     return problems;
   }
 

@@ -1,8 +1,5 @@
 package org.weverywhere.daemon;
 
-import org.weverywhere.host.ConfigChanged;
-import org.weverywhere.host.HostIdentity;
-import org.weverywhere.host.StateDirectory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -16,11 +13,17 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.host.ObservedDisk;
+import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import org.weverywhere.store.BuiltinLibraries;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
 
-/** Produces what the daemon owns on disk: state directory, host identity, event journal, library store. */
+/**
+ * Produces what the daemon owns on disk: state directory, host identity, event journal, library
+ * store.
+ */
 @ApplicationScoped
 public class DaemonState {
   private static final Logger LOG = Logger.getLogger(DaemonState.class.getName());
@@ -41,9 +44,13 @@ public class DaemonState {
   @Produces
   @Singleton
   EventJournal eventJournal(StateDirectory state, Config config, HostIdentity identity) {
-    Path dir = config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
-    return EventJournal.open(dir, config.value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE).bytes(),
-        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION), config.value(ConfigKeys.EVENTS_JOURNAL_MAX_TOTAL_SIZE).bytes(),
+    Path dir =
+        config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
+    return EventJournal.open(
+        dir,
+        config.value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE).bytes(),
+        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION),
+        config.value(ConfigKeys.EVENTS_JOURNAL_MAX_TOTAL_SIZE).bytes(),
         identity.nodeId().toString());
   }
 
@@ -62,15 +69,25 @@ public class DaemonState {
   @Produces
   @Singleton
   LibraryStore libraryStore(StateDirectory state, Config config) {
-    LibraryStore store = LibraryStore.open(state.path().resolve("store").resolve("modules"),
-        config.value(ConfigKeys.LIBRARIES_MAX_MODULE_SIZE).bytes());
-    config.optional(ConfigKeys.LIBRARIES_DIR).ifPresent(dir -> store.publishDirectory(dir)
-        .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
+    LibraryStore store =
+        LibraryStore.open(
+            state.path().resolve("store").resolve("modules"),
+            config.value(ConfigKeys.LIBRARIES_MAX_MODULE_SIZE).bytes());
+    config
+        .optional(ConfigKeys.LIBRARIES_DIR)
+        .ifPresent(
+            dir ->
+                store
+                    .publishDirectory(dir)
+                    .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
     offerBuiltins(store, config);
     return store;
   }
 
-  /** libraries.builtin and libraries.builtin.disabled apply at once, as a reload or set changes them. */
+  /**
+   * libraries.builtin and libraries.builtin.disabled apply at once, as a reload or set changes
+   * them.
+   */
   void builtinsChanged(@Observes ConfigChanged change, LibraryStore store) {
     offerBuiltins(store, change.next());
   }
@@ -83,12 +100,16 @@ public class DaemonState {
       try {
         shipped = BuiltinLibraries.shipped();
       } catch (StoreException missing) {
-        // a daemon without its probes still serves everything else; the log says why they are absent
+        // a daemon without its probes still serves everything else; the log says why they are
+        // absent
         LOG.warning(missing.code().code() + " " + missing.getMessage());
         shipped = List.of();
       }
     }
-    store.offerBuiltins(BuiltinLibraries.chosen(enabled ? shipped : List.of(), enabled,
-        Set.copyOf(config.optional(ConfigKeys.LIBRARIES_BUILTIN_DISABLED).orElse(List.of()))));
+    store.offerBuiltins(
+        BuiltinLibraries.chosen(
+            enabled ? shipped : List.of(),
+            enabled,
+            Set.copyOf(config.optional(ConfigKeys.LIBRARIES_BUILTIN_DISABLED).orElse(List.of()))));
   }
 }

@@ -1,7 +1,5 @@
 package org.weverywhere.daemon;
 
-import org.weverywhere.host.ConfigChanged;
-import org.weverywhere.host.HostGroups;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -18,12 +16,14 @@ import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
+import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.HostGroups;
 
 /**
  * The executor's settings from the configuration. A group limit left unset means "only the host
  * limits apply": cores and memory default to the host's, one execution's memory to the group's
- * memory shared by its cores (and no more than the host's memory shared by the host's cores),
- * and its CPU time to the wall-clock timeout.
+ * memory shared by its cores (and no more than the host's memory shared by the host's cores), and
+ * its CPU time to the wall-clock timeout.
  */
 @ApplicationScoped
 public class ExecutionConfiguration {
@@ -35,14 +35,19 @@ public class ExecutionConfiguration {
 
   /** New quotas and executor limits apply to executions admitted from now on. */
   void apply(@Observes ConfigChanged change, QuotaLedger ledger, Executor executor) {
-    ledger.update(fitToHeap(quotas(change.next()), executor.engine(), Runtime.getRuntime().maxMemory()));
+    ledger.update(
+        fitToHeap(quotas(change.next()), executor.engine(), Runtime.getRuntime().maxMemory()));
     executor.update(executor(change.next()));
   }
 
   static ExecutorSettings executor(Config config) {
     var executor = config.executor();
-    return new ExecutorSettings(executor.engine(), executor.moduleCacheModules(),
-        executor.outputMax().bytes(), executor.wallTimeout(), executor.queueMax());
+    return new ExecutorSettings(
+        executor.engine(),
+        executor.moduleCacheModules(),
+        executor.outputMax().bytes(),
+        executor.wallTimeout(),
+        executor.queueMax());
   }
 
   @Produces
@@ -62,23 +67,43 @@ public class ExecutionConfiguration {
    * set of trees (cores × the largest per-execution disk quota) is lowered to what it can, so
    * guests can never starve the daemon of heap, however the JVM was started (docs/DAEMON.md).
    */
-  static QuotaSettings fitToHeap(QuotaSettings quotas, org.weverywhere.config.Engine engine, long maxHeap) {
-    long trees = quotas.groups().values().stream().mapToLong(GroupQuota::diskPerExecution).max().orElse(0);
-    long treesAtOnce = Math.multiplyHigh(trees, quotas.host().cores()) != 0 ? Long.MAX_VALUE
-        : trees * quotas.host().cores();
-    long guestHeap = engine == org.weverywhere.config.Engine.CHICORY ? quotas.host().memoryTotal() : 0;
+  static QuotaSettings fitToHeap(
+      QuotaSettings quotas, org.weverywhere.config.Engine engine, long maxHeap) {
+    long trees =
+        quotas.groups().values().stream().mapToLong(GroupQuota::diskPerExecution).max().orElse(0);
+    long treesAtOnce =
+        Math.multiplyHigh(trees, quotas.host().cores()) != 0
+            ? Long.MAX_VALUE
+            : trees * quotas.host().cores();
+    long guestHeap =
+        engine == org.weverywhere.config.Engine.CHICORY ? quotas.host().memoryTotal() : 0;
     long room = maxHeap - DAEMON_HEAP - treesAtOnce;
     if (guestHeap <= room) {
       return quotas;
     }
     long fitted = Math.max(0, room);
-    LOG.log(System.Logger.Level.WARNING,
+    LOG.log(
+        System.Logger.Level.WARNING,
         "host.quota.memory lowered from {0} to {1} bytes: the JVM heap ({2} bytes, -Xmx) must hold guest memory "
             + "(Chicory), {3} bytes of directory trees and {4} bytes for the daemon; raise -Xmx in jvm.options",
-        quotas.host().memoryTotal(), fitted, maxHeap, treesAtOnce, DAEMON_HEAP);
+        quotas.host().memoryTotal(),
+        fitted,
+        maxHeap,
+        treesAtOnce,
+        DAEMON_HEAP);
     Map<String, GroupQuota> groups = new LinkedHashMap<>();
-    quotas.groups().forEach((name, q) -> groups.put(name, new GroupQuota(q.cores(), Math.min(q.memoryTotal(), fitted),
-        Math.min(q.memoryPerExecution(), fitted), q.cpuTimePerExecution(), q.diskPerExecution())));
+    quotas
+        .groups()
+        .forEach(
+            (name, q) ->
+                groups.put(
+                    name,
+                    new GroupQuota(
+                        q.cores(),
+                        Math.min(q.memoryTotal(), fitted),
+                        Math.min(q.memoryPerExecution(), fitted),
+                        q.cpuTimePerExecution(),
+                        q.diskPerExecution())));
     return new QuotaSettings(new HostQuota(quotas.host().cores(), fitted), groups);
   }
 
@@ -91,17 +116,26 @@ public class ExecutionConfiguration {
       var quota = config.group(name).quota();
       long memory = quota.memory().map(ByteSize::bytes).orElse(hostQuota.memoryTotal());
       int cores = quota.cores().map(Cores::count).orElse(hostQuota.cores());
-      groups.put(name, new GroupQuota(
-          cores,
-          memory,
-          // not the whole memory: a module that declares no maximum is granted this much, and a
-          // grant of all of it would leave nothing for the group's other slots, a kept service or
-          // the compile of the next cold module (whose memory is reserved in the host's total)
-          quota.memoryPerExecution().map(ByteSize::bytes)
-              .orElse(Math.min(memory / Math.max(1, cores), hostQuota.memoryTotal() / Math.max(1, hostQuota.cores()))),
-          quota.cpuTimePerExecution().orElse(wall),
-          Math.min(host.diskPerExecution().bytes(),
-              quota.diskPerExecution().map(ByteSize::bytes).orElse(Long.MAX_VALUE))));
+      groups.put(
+          name,
+          new GroupQuota(
+              cores,
+              memory,
+              // not the whole memory: a module that declares no maximum is granted this much, and a
+              // grant of all of it would leave nothing for the group's other slots, a kept service
+              // or
+              // the compile of the next cold module (whose memory is reserved in the host's total)
+              quota
+                  .memoryPerExecution()
+                  .map(ByteSize::bytes)
+                  .orElse(
+                      Math.min(
+                          memory / Math.max(1, cores),
+                          hostQuota.memoryTotal() / Math.max(1, hostQuota.cores()))),
+              quota.cpuTimePerExecution().orElse(wall),
+              Math.min(
+                  host.diskPerExecution().bytes(),
+                  quota.diskPerExecution().map(ByteSize::bytes).orElse(Long.MAX_VALUE))));
     }
     return new QuotaSettings(hostQuota, groups);
   }

@@ -1,13 +1,13 @@
 package org.weverywhere.daemon;
 
-import org.weverywhere.exec.WasmEngine;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.exec.ReservingQuotaLedger;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
-import jakarta.enterprise.inject.Produces;
+import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.chicory.ChicoryEngine;
 import org.weverywhere.exec.wasmtime.WasmtimeEngine;
 

@@ -37,12 +37,12 @@ import org.weverywhere.ErrorCode;
  * Readers ({@link #read}) follow the files, not a queue, so a slow reader never holds up a writer.
  * After a crash, an incomplete last line is cut off at open: it was never acknowledged.
  *
- * <p>A write error (a full disk) does not stop the journal for good: what was not written is
- * failed (it was never acknowledged, and its sequence numbers are given again), new appends are
- * refused at once ({@link ErrorCode#JOURNAL_UNAVAILABLE}) while {@link #unavailable()} says why,
- * and the writer tries again every second by writing an {@code org.weverywhere.journal.recovered}
- * event: once that is on disk the journal takes appends again. The journal also keeps to a disk
- * budget: closed segments beyond the retention go first, and while the events kept (all of them
+ * <p>A write error (a full disk) does not stop the journal for good: what was not written is failed
+ * (it was never acknowledged, and its sequence numbers are given again), new appends are refused at
+ * once ({@link ErrorCode#JOURNAL_UNAVAILABLE}) while {@link #unavailable()} says why, and the
+ * writer tries again every second by writing an {@code org.weverywhere.journal.recovered} event:
+ * once that is on disk the journal takes appends again. The journal also keeps to a disk budget:
+ * closed segments beyond the retention go first, and while the events kept (all of them
  * acknowledged) fill the budget, appends are refused ({@link ErrorCode#JOURNAL_FULL}) rather than
  * any of them deleted.
  */
@@ -52,6 +52,7 @@ public final class EventJournal implements AutoCloseable {
 
   private static final Pattern SEGMENT = Pattern.compile("events-(\\d{20})\\.jsonl");
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** No event is this large; a longer "line" is damage, and is not held in memory whole. */
   private static final int MAX_LINE = 1024 * 1024;
 
@@ -60,45 +61,62 @@ public final class EventJournal implements AutoCloseable {
   private final Duration retention;
   private final long maxTotalSize;
   private final String source;
+
   /** How long the writer waits before it tries a failed disk again. */
   private volatile long retryNanos = TimeUnit.SECONDS.toNanos(1);
+
   /** Bytes of the closed segments (all but the newest). Guarded by lock. */
   private long closedBytes;
-  /** When the current write failure began, for health; null while writes succeed. Guarded by lock. */
+
+  /**
+   * When the current write failure began, for health; null while writes succeed. Guarded by lock.
+   */
   private Instant failedSince;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Condition committed = lock.newCondition();
+
   /** First sequence number of each segment, to its file. Guarded by lock. */
   private final NavigableMap<Long, Path> segments = new TreeMap<>();
+
   private List<Pending> pending = new ArrayList<>();
   private long pendingBytes;
   private static final long MAX_PENDING_BYTES = 16L << 20;
-  /** How long an event appended with {@link #appendDeferred} may wait for company before its fsync. */
+
+  /**
+   * How long an event appended with {@link #appendDeferred} may wait for company before its fsync.
+   */
   static final long DEFER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+
   /** Whether something pending waits for its fsync now (not only deferred events). */
   private boolean urgent;
+
   /** When the oldest deferred event still pending was appended (System.nanoTime), if any. */
   private long deferredSince = -1;
+
   private final Condition drained = lock.newCondition();
   private long nextSequence;
   private long durableSequence;
+
   /** Bytes of the newest segment that are on disk; readers read no further. */
   private long durableSize;
+
   private IOException failure;
   private boolean closed;
 
   private FileChannel active;
   private final Thread writer;
 
-  private EventJournal(Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
+  private EventJournal(
+      Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
     this.dir = dir;
     this.maxSegmentSize = maxSegmentSize;
     this.retention = retention;
     this.maxTotalSize = maxTotalSize;
     this.source = source;
-    this.writer = Thread.ofPlatform().name("event-journal-writer").daemon().unstarted(this::writeLoop);
+    this.writer =
+        Thread.ofPlatform().name("event-journal-writer").daemon().unstarted(this::writeLoop);
   }
 
   /**
@@ -106,22 +124,28 @@ public final class EventJournal implements AutoCloseable {
    *
    * @param source the node id, written as each event's CloudEvents {@code source}
    */
-  public static EventJournal open(Path dir, long maxSegmentSize, Duration retention, String source) {
+  public static EventJournal open(
+      Path dir, long maxSegmentSize, Duration retention, String source) {
     return open(dir, maxSegmentSize, retention, Long.MAX_VALUE, source);
   }
 
   /**
    * As {@link #open(Path, long, Duration, String)}, within a disk budget.
    *
-   * @param maxTotalSize bytes all segments together may take ({@code events.journal.max-total-size})
+   * @param maxTotalSize bytes all segments together may take ({@code
+   *     events.journal.max-total-size})
    */
-  public static EventJournal open(Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
+  public static EventJournal open(
+      Path dir, long maxSegmentSize, Duration retention, long maxTotalSize, String source) {
     var journal = new EventJournal(dir, maxSegmentSize, retention, maxTotalSize, source);
     try {
       Files.createDirectories(dir);
       journal.recover();
     } catch (IOException e) {
-      throw new JournalException(ErrorCode.JOURNAL_IO, "cannot open the event journal in " + dir + ": " + e.getMessage(), e);
+      throw new JournalException(
+          ErrorCode.JOURNAL_IO,
+          "cannot open the event journal in " + dir + ": " + e.getMessage(),
+          e);
     }
     journal.writer.start();
     return journal;
@@ -148,7 +172,8 @@ public final class EventJournal implements AutoCloseable {
     // Only the last segment can hold the tail of a crash: a final line without its newline, or
     // one that does not parse, was never acknowledged and is cut off. Damage anywhere before it
     // is not papered over.
-    try (var in = new java.io.BufferedInputStream(Files.newInputStream(last.getValue()), 64 * 1024)) {
+    try (var in =
+        new java.io.BufferedInputStream(Files.newInputStream(last.getValue()), 64 * 1024)) {
       var line = new ByteArrayOutputStream();
       long position = 0;
       long lineNumber = 0;
@@ -168,8 +193,14 @@ public final class EventJournal implements AutoCloseable {
           if (in.read() < 0) { // the broken line was the last one: the crash tail
             break;
           }
-          throw new IOException(last.getValue() + ":" + lineNumber + ": expected event "
-              + (lastSequence + 1) + ", found " + (sequence < 0 ? "a damaged line" : "event " + sequence));
+          throw new IOException(
+              last.getValue()
+                  + ":"
+                  + lineNumber
+                  + ": expected event "
+                  + (lastSequence + 1)
+                  + ", found "
+                  + (sequence < 0 ? "a damaged line" : "event " + sequence));
         }
         lastSequence = sequence;
         validEnd = position;
@@ -188,7 +219,10 @@ public final class EventJournal implements AutoCloseable {
     closedBytes = closedSize();
   }
 
-  /** Bytes of every segment but the newest, read from the files. Called under lock (or before the writer starts). */
+  /**
+   * Bytes of every segment but the newest, read from the files. Called under lock (or before the
+   * writer starts).
+   */
   private long closedSize() throws IOException {
     long total = 0;
     for (Path file : segments.headMap(segments.isEmpty() ? 0 : segments.lastKey()).values()) {
@@ -201,7 +235,9 @@ public final class EventJournal implements AutoCloseable {
   private static long sequenceOf(String line) {
     try {
       JsonNode node = JSON.readTree(line);
-      return node != null && node.path(SEQUENCE).canConvertToLong() ? node.path(SEQUENCE).asLong() : -1;
+      return node != null && node.path(SEQUENCE).canConvertToLong()
+          ? node.path(SEQUENCE).asLong()
+          : -1;
     } catch (IOException e) {
       return -1;
     }
@@ -212,24 +248,26 @@ public final class EventJournal implements AutoCloseable {
     try {
       return appendAsync(event).join();
     } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof JournalException j ? j
-          : new JournalException(ErrorCode.JOURNAL_IO, "the event journal cannot be written", e.getCause());
+      throw e.getCause() instanceof JournalException j
+          ? j
+          : new JournalException(
+              ErrorCode.JOURNAL_IO, "the event journal cannot be written", e.getCause());
     }
   }
 
   /**
-   * Queues the event and returns at once; the future completes with its sequence number once it
-   * is on disk. Many appends in flight share one fsync. Waits (bounded memory) when more than
-   * {@value #MAX_PENDING_BYTES} bytes are not yet written.
+   * Queues the event and returns at once; the future completes with its sequence number once it is
+   * on disk. Many appends in flight share one fsync. Waits (bounded memory) when more than {@value
+   * #MAX_PENDING_BYTES} bytes are not yet written.
    */
   public CompletableFuture<Long> appendAsync(JournalEvent event) {
     return append(event, false);
   }
 
   /**
-   * As {@link #appendAsync}, but nobody waits for this one: it is written with the next event
-   * that is waited for, or after at most 10 ms. An execution's start, journaled just before the
-   * run, so shares the fsync of its finish instead of delaying it by one fsync of its own.
+   * As {@link #appendAsync}, but nobody waits for this one: it is written with the next event that
+   * is waited for, or after at most 10 ms. An execution's start, journaled just before the run, so
+   * shares the fsync of its finish instead of delaying it by one fsync of its own.
    */
   public CompletableFuture<Long> appendDeferred(JournalEvent event) {
     return append(event, true);
@@ -276,9 +314,17 @@ public final class EventJournal implements AutoCloseable {
 
   /** Called under lock. */
   private JournalException broken() {
-    return new JournalException(ErrorCode.JOURNAL_UNAVAILABLE, "the event journal cannot be written since "
-        + failedSince + " (" + failure.getMessage() + "); work that must be billed is refused until a write "
-        + "succeeds again, tried every " + TimeUnit.NANOSECONDS.toMillis(retryNanos) + " ms", failure);
+    return new JournalException(
+        ErrorCode.JOURNAL_UNAVAILABLE,
+        "the event journal cannot be written since "
+            + failedSince
+            + " ("
+            + failure.getMessage()
+            + "); work that must be billed is refused until a write "
+            + "succeeds again, tried every "
+            + TimeUnit.NANOSECONDS.toMillis(retryNanos)
+            + " ms",
+        failure);
   }
 
   /** Whether the segments kept fill the disk budget. Called under lock. */
@@ -288,9 +334,15 @@ public final class EventJournal implements AutoCloseable {
 
   /** Called under lock. */
   private JournalException full() {
-    return new JournalException(ErrorCode.JOURNAL_FULL, "the event journal holds " + (closedBytes + durableSize)
-        + " bytes of its " + maxTotalSize + " (events.journal.max-total-size), all within events.journal.retention; "
-        + "work is refused rather than acknowledged events deleted", null);
+    return new JournalException(
+        ErrorCode.JOURNAL_FULL,
+        "the event journal holds "
+            + (closedBytes + durableSize)
+            + " bytes of its "
+            + maxTotalSize
+            + " (events.journal.max-total-size), all within events.journal.retention; "
+            + "work is refused rather than acknowledged events deleted",
+        null);
   }
 
   /**
@@ -306,9 +358,13 @@ public final class EventJournal implements AutoCloseable {
       if (failure != null) {
         return java.util.Optional.of(broken());
       }
-      if (!writer.isAlive()) { // cannot happen by design; if it does, say so rather than hang appends
-        return java.util.Optional.of(new JournalException(ErrorCode.JOURNAL_UNAVAILABLE,
-            "the event journal's writer has stopped; restart the daemon", null));
+      if (!writer
+          .isAlive()) { // cannot happen by design; if it does, say so rather than hang appends
+        return java.util.Optional.of(
+            new JournalException(
+                ErrorCode.JOURNAL_UNAVAILABLE,
+                "the event journal's writer has stopped; restart the daemon",
+                null));
       }
       return overBudget() ? java.util.Optional.of(full()) : java.util.Optional.empty();
     } finally {
@@ -431,8 +487,11 @@ public final class EventJournal implements AutoCloseable {
         batch.forEach(p -> p.done().complete(p.sequence()));
         continue;
       }
-      JournalException refusal = new JournalException(ErrorCode.JOURNAL_UNAVAILABLE,
-          "the event journal cannot be written: " + failed.getMessage(), failed);
+      JournalException refusal =
+          new JournalException(
+              ErrorCode.JOURNAL_UNAVAILABLE,
+              "the event journal cannot be written: " + failed.getMessage(),
+              failed);
       batch.forEach(p -> p.done().completeExceptionally(refusal));
       stranded.forEach(p -> p.done().completeExceptionally(refusal));
       if (!recover(failed)) {
@@ -467,9 +526,18 @@ public final class EventJournal implements AutoCloseable {
           return false;
         }
         long sequence = nextSequence; // appends are refused meanwhile: nobody else takes it
-        marker = new Pending(encode(JournalEvent.unsequenced("org.weverywhere.journal.recovered", null,
-            JSON.createObjectNode().put("failedSince", failedSince.toString()).put("error", String.valueOf(first.getMessage())))
-            .withSequence(sequence)), sequence, new CompletableFuture<>());
+        marker =
+            new Pending(
+                encode(
+                    JournalEvent.unsequenced(
+                            "org.weverywhere.journal.recovered",
+                            null,
+                            JSON.createObjectNode()
+                                .put("failedSince", failedSince.toString())
+                                .put("error", String.valueOf(first.getMessage())))
+                        .withSequence(sequence)),
+                sequence,
+                new CompletableFuture<>());
       } finally {
         lock.unlock();
       }
@@ -504,7 +572,9 @@ public final class EventJournal implements AutoCloseable {
     }
   }
 
-  /** Deletes what the retention lets go of, and counts the closed segments again. Called under lock. */
+  /**
+   * Deletes what the retention lets go of, and counts the closed segments again. Called under lock.
+   */
   private void reclaim() {
     try {
       expire();
@@ -514,7 +584,9 @@ public final class EventJournal implements AutoCloseable {
     }
   }
 
-  /** Writes one batch to the active segment (rotating first if it is full) and forces it to disk. */
+  /**
+   * Writes one batch to the active segment (rotating first if it is full) and forces it to disk.
+   */
   private long write(List<Pending> batch) throws IOException {
     if (active == null || durableSize >= maxSegmentSize) {
       rotate(batch.getFirst().sequence());
@@ -544,8 +616,12 @@ public final class EventJournal implements AutoCloseable {
       // the active segment itself, emptied by a failed write being cut off: go on writing it
       return;
     }
-    FileChannel next = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    FileChannel next =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
     forceDirectory();
     lock.lock();
     try {
@@ -573,7 +649,8 @@ public final class EventJournal implements AutoCloseable {
   /** Deletes closed segments whose last event is older than the retention. Called under lock. */
   private void expire() throws IOException {
     Instant cutoff = Instant.now().minus(retention);
-    var closedSegments = new ArrayList<>(segments.headMap(segments.isEmpty() ? 0 : segments.lastKey()).entrySet());
+    var closedSegments =
+        new ArrayList<>(segments.headMap(segments.isEmpty() ? 0 : segments.lastKey()).entrySet());
     for (Map.Entry<Long, Path> segment : closedSegments) {
       if (Files.getLastModifiedTime(segment.getValue()).toInstant().isBefore(cutoff)) {
         Files.deleteIfExists(segment.getValue());
@@ -608,8 +685,13 @@ public final class EventJournal implements AutoCloseable {
     try {
       long earliest = segments.isEmpty() ? nextSequence : segments.firstKey();
       if (fromSequence < earliest) {
-        throw new JournalException(ErrorCode.JOURNAL_BEHIND, "events before " + earliest
-            + " are no longer kept (events.journal.retention); resume from " + earliest, null);
+        throw new JournalException(
+            ErrorCode.JOURNAL_BEHIND,
+            "events before "
+                + earliest
+                + " are no longer kept (events.journal.retention); resume from "
+                + earliest,
+            null);
       }
       return new JournalReader(this, Math.max(1, fromSequence));
     } finally {
@@ -619,7 +701,9 @@ public final class EventJournal implements AutoCloseable {
 
   // ---- what JournalReader needs, under the journal's lock ----
 
-  /** The segment holding {@code sequence}, and how far it may be read; null when not yet written. */
+  /**
+   * The segment holding {@code sequence}, and how far it may be read; null when not yet written.
+   */
   record Readable(Path file, long firstSequence, long limit, boolean newest) {}
 
   Readable segmentFor(long sequence) throws IOException {
@@ -657,7 +741,9 @@ public final class EventJournal implements AutoCloseable {
 
   static JournalEvent parse(byte[] line, int length) throws IOException {
     JsonNode node = JSON.readTree(line, 0, length);
-    return new JournalEvent(node.path(SEQUENCE).asLong(), node.path("type").asText(),
+    return new JournalEvent(
+        node.path(SEQUENCE).asLong(),
+        node.path("type").asText(),
         Instant.parse(node.path("time").asText()),
         node.hasNonNull("subject") ? node.path("subject").asText() : null,
         (ObjectNode) node.path("data"));
@@ -681,7 +767,8 @@ public final class EventJournal implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      throw new JournalException(ErrorCode.JOURNAL_IO, "cannot close the event journal: " + e.getMessage(), e);
+      throw new JournalException(
+          ErrorCode.JOURNAL_IO, "cannot close the event journal: " + e.getMessage(), e);
     }
   }
 }

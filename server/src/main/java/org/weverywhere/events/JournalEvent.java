@@ -9,7 +9,8 @@ import java.util.Objects;
  * assigned. {@code type} is a reverse-DNS name such as {@code org.weverywhere.execution.finished};
  * {@code data} is the event's JSON payload (requester, group, usage, ...).
  */
-public record JournalEvent(long sequence, String type, Instant time, String subject, ObjectNode data) {
+public record JournalEvent(
+    long sequence, String type, Instant time, String subject, ObjectNode data) {
   public JournalEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(time, "time");

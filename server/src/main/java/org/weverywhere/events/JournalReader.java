@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.weverywhere.ErrorCode;
 
 /**
- * Reads the journal from a sequence number on, across segments, and waits at the end for the
- * next durable event: a tail that costs the writer nothing. Not thread-safe; one per subscriber.
+ * Reads the journal from a sequence number on, across segments, and waits at the end for the next
+ * durable event: a tail that costs the writer nothing. Not thread-safe; one per subscriber.
  */
 public final class JournalReader implements AutoCloseable {
   private final EventJournal journal;
@@ -63,8 +63,13 @@ public final class JournalReader implements AutoCloseable {
           closeChannel();
           var following = journal.segmentFor(next);
           if (following != null && following.firstSequence() == segment.firstSequence()) {
-            throw new JournalException(ErrorCode.JOURNAL_IO, segment.file()
-                + ": ends before event " + next + ", and no later segment starts there", null);
+            throw new JournalException(
+                ErrorCode.JOURNAL_IO,
+                segment.file()
+                    + ": ends before event "
+                    + next
+                    + ", and no later segment starts there",
+                null);
           }
           continue;
         }
@@ -75,8 +80,12 @@ public final class JournalReader implements AutoCloseable {
         return Optional.of(event);
       }
     } catch (NoSuchFileException gone) {
-      throw new JournalException(ErrorCode.JOURNAL_BEHIND, "events from " + next
-          + " were deleted by retention while being read; resume from the oldest kept event", gone);
+      throw new JournalException(
+          ErrorCode.JOURNAL_BEHIND,
+          "events from "
+              + next
+              + " were deleted by retention while being read; resume from the oldest kept event",
+          gone);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the event journal: " + e.getMessage(), e);
     }

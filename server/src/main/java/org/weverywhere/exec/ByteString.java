@@ -10,15 +10,19 @@ import java.util.Optional;
 import org.weverywhere.wasm.CallSignature;
 
 /**
- * A byte string passed to or returned from a function, copied: {@code bytes} or, when
- * {@code text}, UTF-8 text ({@code string}). Never more than {@link CallSignature#MAX_BYTES}.
+ * A byte string passed to or returned from a function, copied: {@code bytes} or, when {@code text},
+ * UTF-8 text ({@code string}). Never more than {@link CallSignature#MAX_BYTES}.
  */
 public record ByteString(byte[] bytes, boolean text) implements CallValue {
   public ByteString {
     bytes = bytes.clone();
     if (bytes.length > CallSignature.MAX_BYTES) {
-      throw new IllegalArgumentException("a byte string of " + bytes.length + " bytes is more than the "
-          + CallSignature.MAX_BYTES + " a call may pass");
+      throw new IllegalArgumentException(
+          "a byte string of "
+              + bytes.length
+              + " bytes is more than the "
+              + CallSignature.MAX_BYTES
+              + " a call may pass");
     }
     if (text && invalidUtf8(bytes).isPresent()) {
       throw new IllegalArgumentException("a string must be UTF-8: " + invalidUtf8(bytes).get());
@@ -47,8 +51,11 @@ public record ByteString(byte[] bytes, boolean text) implements CallValue {
   /** Why these bytes are not UTF-8, or empty when they are. */
   static Optional<String> invalidUtf8(byte[] bytes) {
     try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
       return Optional.empty();
     } catch (CharacterCodingException e) {
       return Optional.of("not valid UTF-8 (" + e.getMessage() + ")");
@@ -57,7 +64,9 @@ public record ByteString(byte[] bytes, boolean text) implements CallValue {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ByteString that && text == that.text && Arrays.equals(bytes, that.bytes);
+    return other instanceof ByteString that
+        && text == that.text
+        && Arrays.equals(bytes, that.bytes);
   }
 
   @Override

@@ -21,7 +21,11 @@ public sealed interface ExecutionRequest {
    *     execution only
    */
   record CommandRun(
-      byte[] module, List<String> args, Map<String, String> env, byte[] stdin, Requester requester,
+      byte[] module,
+      List<String> args,
+      Map<String, String> env,
+      byte[] stdin,
+      Requester requester,
       List<Preopen> dirs)
       implements ExecutionRequest {
     public CommandRun {
@@ -33,7 +37,11 @@ public sealed interface ExecutionRequest {
 
     /** Without directory trees: the guest finds no preopened directory. */
     public CommandRun(
-        byte[] module, List<String> args, Map<String, String> env, byte[] stdin, Requester requester) {
+        byte[] module,
+        List<String> args,
+        Map<String, String> env,
+        byte[] stdin,
+        Requester requester) {
       this(module, args, env, stdin, requester, List.of());
     }
   }
@@ -42,7 +50,8 @@ public sealed interface ExecutionRequest {
    * Calls one exported function with typed arguments (after {@code _initialize}, if exported):
    * numbers, and byte strings where its metadata declares them.
    */
-  record FunctionCall(byte[] module, String function, List<? extends CallValue> args, Requester requester)
+  record FunctionCall(
+      byte[] module, String function, List<? extends CallValue> args, Requester requester)
       implements ExecutionRequest {
     public FunctionCall {
       args = List.copyOf(args);

@@ -16,23 +16,23 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.fs.SandboxFs;
-import org.weverywhere.files.Preopen;
-import org.weverywhere.files.TreeException;
 import org.weverywhere.exec.host.GuestState;
 import org.weverywhere.exec.host.HostFacts;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.exec.host.WasiPreview1;
+import org.weverywhere.files.Preopen;
+import org.weverywhere.files.TreeException;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleCap;
-import org.weverywhere.wasm.ModuleLimits;
 import org.weverywhere.wasm.ModuleInfo;
+import org.weverywhere.wasm.ModuleLimits;
 import org.weverywhere.wasm.ModuleParser;
 import org.weverywhere.wasm.WasmFormatException;
 
 /**
- * Runs WASI modules and functions within quotas: reads and checks the module, refuses what does
- * not fit, reserves a slot and memory, caps the module's memory, runs it on the calling thread
- * under the watchdog, and says how it ended and what it used.
+ * Runs WASI modules and functions within quotas: reads and checks the module, refuses what does not
+ * fit, reserves a slot and memory, caps the module's memory, runs it on the calling thread under
+ * the watchdog, and says how it ended and what it used.
  */
 @ApplicationScoped
 public class Executor {
@@ -48,18 +48,26 @@ public class Executor {
 
   /** Replaced whole by {@link #update}; each execution reads it once and keeps what it read. */
   private volatile ExecutorSettings settings;
+
   private QuotaLedger ledger;
   private WasmEngine engine;
   private Watchdog watchdog;
+
   /** Reading a module (names, metadata JSON) costs more than running a small function. */
   private ModuleCache<ModuleInfo> infos;
+
   private ModuleCache<WasmEngine.Module> capped;
   private ImportProvider imports = ImportProvider.NONE;
+
   /** Executions admitted since start, for the {@code executions_started} host fact. */
-  private final java.util.concurrent.atomic.AtomicLong started = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong started =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private java.util.Optional<java.nio.file.Path> disk = java.util.Optional.empty();
+
   /** What a module may declare at most, checked before anything is compiled. */
   private ModuleLimits limits = ModuleLimits.DEFAULT;
+
   /** Cold compiles run there, each within its request's budget. */
   private Compiler compiler;
 
@@ -68,7 +76,10 @@ public class Executor {
 
   /** The daemon's executor: imports of services are linked when a provider is deployed. */
   @Inject
-  public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine,
+  public Executor(
+      ExecutorSettings settings,
+      QuotaLedger ledger,
+      WasmEngine engine,
       jakarta.enterprise.inject.Instance<ImportProvider> imports,
       jakarta.enterprise.inject.Instance<org.weverywhere.exec.host.ObservedDisk> disk) {
     this(settings, ledger, engine);
@@ -99,8 +110,13 @@ public class Executor {
    * engine and the cache size stay as they are until a restart.
    */
   public void update(ExecutorSettings next) {
-    this.settings = new ExecutorSettings(settings.engine(), settings.moduleCacheSize(), next.outputMax(),
-        next.wallTimeout(), next.queueMax());
+    this.settings =
+        new ExecutorSettings(
+            settings.engine(),
+            settings.moduleCacheSize(),
+            next.outputMax(),
+            next.wallTimeout(),
+            next.queueMax());
   }
 
   public Outcome execute(ExecutionRequest request) {
@@ -112,7 +128,9 @@ public class Executor {
       info =
           infos.get(
               sha256,
-              () -> new ModuleParser().parse(new ByteArrayInputStream(request.module()), request.module().length));
+              () ->
+                  new ModuleParser()
+                      .parse(new ByteArrayInputStream(request.module()), request.module().length));
     } catch (WasmFormatException e) {
       return unreadable(e);
     }
@@ -120,18 +138,20 @@ public class Executor {
       case Checked.Failed<Void> failed -> {
         return failed.outcome();
       }
-      case Checked.Passed<Void> passed -> { }
+      case Checked.Passed<Void> passed -> {}
     }
     GroupQuota quota = ledger.quota(group);
     if (quota == null) {
-      return new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+      return new Outcome.Refused(
+          Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
     }
     if (request.module().length > quota.memoryPerExecution()) {
       return tooLargeToCompile(request.module().length, group, quota);
     }
     Interruption interruption = new Interruption();
     GuestState state =
-        new GuestState(settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
+        new GuestState(
+            settings.outputMax(), () -> interruption.request(Interruption.Reason.OUTPUT));
     SandboxFs fs;
     switch (sandboxFs(request, quota)) {
       case Checked.Failed<SandboxFs> failed -> {
@@ -142,8 +162,10 @@ public class Executor {
     Preflight.Plan plan;
     List<HostFunction> provided;
     try {
-      provided = info.imports().isEmpty() ? List.of() : provided(info, request, state, fs,
-          () -> interruption.reason().isPresent());
+      provided =
+          info.imports().isEmpty()
+              ? List.of()
+              : provided(info, request, state, fs, () -> interruption.reason().isPresent());
     } catch (org.weverywhere.WeverywhereException refused) {
       return new Outcome.Invalid(refused.getMessage());
     }
@@ -192,9 +214,15 @@ public class Executor {
     var module = capped(info, request.module(), memory);
     var clock = new Clock();
     String group = request.requester().group();
-    var compiling = new Compiling(new Compiler.Budget(
-        group, quota.cores(), quota.cpuTimePerExecution(), Duration.ofNanos(Math.max(0, wallNanos)),
-        engine.compilesOnCallingThread()), request.module().length);
+    var compiling =
+        new Compiling(
+            new Compiler.Budget(
+                group,
+                quota.cores(),
+                quota.cpuTimePerExecution(),
+                Duration.ofNanos(Math.max(0, wallNanos)),
+                engine.compilesOnCallingThread()),
+            request.module().length);
     var sandbox =
         new WasmEngine.Sandbox(
             plan.imports(),
@@ -209,7 +237,8 @@ public class Executor {
       clock.stop();
     }
     Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
-    Outcome outcome = outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
+    Outcome outcome =
+        outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
     if (outcome instanceof Outcome.Completed done && fs.changed()) {
       // bounded by the same quota: every byte of the trees was charged to it while the guest ran
       return new Outcome.Completed(done.result(), done.output(), done.usage(), fs.export());
@@ -234,11 +263,13 @@ public class Executor {
     java.util.Set<String> guestPaths = new java.util.HashSet<>();
     for (Preopen dir : run.dirs()) {
       if (!guestPaths.add(dir.guestPath())) {
-        return new Checked.Failed<>(new Outcome.Invalid(
-            "two directory trees for the guest path '" + dir.guestPath() + "'"));
+        return new Checked.Failed<>(
+            new Outcome.Invalid(
+                "two directory trees for the guest path '" + dir.guestPath() + "'"));
       }
       try {
-        dir.tree().check("directory tree '" + dir.guestPath() + "'", Long.MAX_VALUE, MAX_TREE_ENTRIES);
+        dir.tree()
+            .check("directory tree '" + dir.guestPath() + "'", Long.MAX_VALUE, MAX_TREE_ENTRIES);
       } catch (TreeException bad) {
         return new Checked.Failed<>(new Outcome.Invalid(bad.getMessage()));
       }
@@ -246,28 +277,40 @@ public class Executor {
       entries += dir.tree().entries().size() + 1;
     }
     if (total > limit || entries > MAX_TREE_ENTRIES) {
-      return new Checked.Failed<>(new Outcome.Refused(Quota.DISK_PER_EXECUTION,
-          "the directory trees hold " + total + " bytes in " + entries + " entries; one execution of group '"
-              + run.requester().group() + "' may hold " + limit + " bytes (quota.disk.per-execution)"));
+      return new Checked.Failed<>(
+          new Outcome.Refused(
+              Quota.DISK_PER_EXECUTION,
+              "the directory trees hold "
+                  + total
+                  + " bytes in "
+                  + entries
+                  + " entries; one execution of group '"
+                  + run.requester().group()
+                  + "' may hold "
+                  + limit
+                  + " bytes (quota.disk.per-execution)"));
     }
     return new Checked.Passed<>(SandboxFs.of(run.dirs(), limit, MAX_TREE_ENTRIES));
   }
 
   /** How a run ended, as an outcome: a trap at the memory limit is out of memory, not a trap. */
-  private static Outcome outcome(WasmEngine.Run run, Output output, Usage usage, long limitBytes,
-      Interruption interruption) {
+  private static Outcome outcome(
+      WasmEngine.Run run, Output output, Usage usage, long limitBytes, Interruption interruption) {
     return switch (run.ending()) {
       case WasmEngine.Returned returned ->
           new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
-      case WasmEngine.Exited exited -> new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
+      case WasmEngine.Exited exited ->
+          new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
       case WasmEngine.Trap trap ->
           limitBytes > 0 && run.memoryBytes() >= limitBytes
               ? new Outcome.OutOfMemory(limitBytes, trap.message(), output, usage)
               : new Outcome.Trapped(trap.kind(), trap.message(), output, usage);
       case WasmEngine.HeapExhausted heap ->
-          new Outcome.OutOfMemory(limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
+          new Outcome.OutOfMemory(
+              limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
       case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
-      case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
+      case WasmEngine.CompileRefused refused ->
+          new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
       case WasmEngine.Interrupted stopped ->
           switch (interruption.reason().orElseThrow()) {
             case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
@@ -278,9 +321,9 @@ public class Executor {
   }
 
   /**
-   * Instantiates a library's module to keep for many calls (a service's instance): the same
-   * checks as {@link #execute}, with memory capped at {@code memoryMax} and the group's
-   * per-execution limit, whichever is smaller. Its WASI gets no arguments, environment or stdin.
+   * Instantiates a library's module to keep for many calls (a service's instance): the same checks
+   * as {@link #execute}, with memory capped at {@code memoryMax} and the group's per-execution
+   * limit, whichever is smaller. Its WASI gets no arguments, environment or stdin.
    *
    * @param cpuTimePerCall CPU time of one call, bounded by the group's per-execution limit
    */
@@ -290,7 +333,10 @@ public class Executor {
     String sha256 = sha256(module);
     ModuleInfo info;
     try {
-      info = infos.get(sha256, () -> new ModuleParser().parse(new ByteArrayInputStream(module), module.length));
+      info =
+          infos.get(
+              sha256,
+              () -> new ModuleParser().parse(new ByteArrayInputStream(module), module.length));
     } catch (WasmFormatException e) {
       return new KeptInstance.Failed(unreadable(e));
     }
@@ -298,29 +344,43 @@ public class Executor {
       case Checked.Failed<Void> failed -> {
         return new KeptInstance.Failed(failed.outcome());
       }
-      case Checked.Passed<Void> passed -> { }
+      case Checked.Passed<Void> passed -> {}
     }
     GroupQuota groupQuota = ledger.quota(group);
     if (groupQuota == null) {
       return new KeptInstance.Failed(
-          new Outcome.Refused(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
+          new Outcome.Refused(
+              Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
     }
     if (module.length > groupQuota.memoryPerExecution()) {
       return new KeptInstance.Failed(tooLargeToCompile(module.length, group, groupQuota));
     }
-    GroupQuota quota = new GroupQuota(groupQuota.cores(), groupQuota.memoryTotal(),
-        Math.min(memoryMax, groupQuota.memoryPerExecution()),
-        cpuTimePerCall.compareTo(groupQuota.cpuTimePerExecution()) < 0 ? cpuTimePerCall
-            : groupQuota.cpuTimePerExecution());
+    GroupQuota quota =
+        new GroupQuota(
+            groupQuota.cores(),
+            groupQuota.memoryTotal(),
+            Math.min(memoryMax, groupQuota.memoryPerExecution()),
+            cpuTimePerCall.compareTo(groupQuota.cpuTimePerExecution()) < 0
+                ? cpuTimePerCall
+                : groupQuota.cpuTimePerExecution());
     KeptInstance.Output sink = new KeptInstance.Output();
     GuestState state = new GuestState(settings.outputMax(), sink::capped);
-    List<HostFunction> provided = new ArrayList<>(
-        new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state, SandboxFs.empty(), () -> {
-          Interruption running = sink.current;
-          return running != null && running.reason().isPresent();
-        }).functions());
+    List<HostFunction> provided =
+        new ArrayList<>(
+            new WasiPreview1(
+                    List.of(),
+                    java.util.Map.of(),
+                    new byte[0],
+                    state,
+                    SandboxFs.empty(),
+                    () -> {
+                      Interruption running = sink.current;
+                      return running != null && running.reason().isPresent();
+                    })
+                .functions());
     if (requester.observe()) {
-      provided.addAll(new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
+      provided.addAll(
+          new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
     }
     try {
       provided.addAll(this.imports.functions(info));
@@ -352,8 +412,19 @@ public class Executor {
     }
     boolean ready = false;
     try {
-      KeptInstance.Start start = keep(info, module, requester, quota, groupQuota.cpuTimePerExecution(), state, sink,
-          imports, memory, capped, held);
+      KeptInstance.Start start =
+          keep(
+              info,
+              module,
+              requester,
+              quota,
+              groupQuota.cpuTimePerExecution(),
+              state,
+              sink,
+              imports,
+              memory,
+              capped,
+              held);
       ready = start instanceof KeptInstance.Ready;
       return start;
     } finally {
@@ -363,20 +434,42 @@ public class Executor {
     }
   }
 
-  private KeptInstance.Start keep(ModuleInfo info, byte[] module, Requester requester, GroupQuota quota,
-      Duration compileCpu, GuestState state, KeptInstance.Output sink, List<HostFunction> imports, MemoryGrant memory,
-      WasmEngine.Module capped, QuotaLedger.Lease held) {
+  private KeptInstance.Start keep(
+      ModuleInfo info,
+      byte[] module,
+      Requester requester,
+      GroupQuota quota,
+      Duration compileCpu,
+      GuestState state,
+      KeptInstance.Output sink,
+      List<HostFunction> imports,
+      MemoryGrant memory,
+      WasmEngine.Module capped,
+      QuotaLedger.Lease held) {
     Interruption starting = new Interruption();
     sink.current = starting;
     var clock = new Clock();
     // the group's budget, not a service's smaller one per call: a library is compiled once per
     // instance start, and a compile refused there would fail every restart alike
-    var compiling = new Compiling(new Compiler.Budget(requester.group(), quota.cores(),
-        compileCpu, settings.wallTimeout(), engine.compilesOnCallingThread()),
-        module.length);
-    var sandbox = new WasmEngine.Sandbox(imports, state, starting,
-        () -> clock.start(watchdog.watch(quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)),
-        compiling);
+    var compiling =
+        new Compiling(
+            new Compiler.Budget(
+                requester.group(),
+                quota.cores(),
+                compileCpu,
+                settings.wallTimeout(),
+                engine.compilesOnCallingThread()),
+            module.length);
+    var sandbox =
+        new WasmEngine.Sandbox(
+            imports,
+            state,
+            starting,
+            () ->
+                clock.start(
+                    watchdog.watch(
+                        quota.cpuTimePerExecution(), settings.wallTimeout().toNanos(), starting)),
+            compiling);
     WasmEngine.Kept kept;
     try {
       kept = engine.keep(capped, info.exportedFunction("_initialize").isPresent(), sandbox);
@@ -385,22 +478,43 @@ public class Executor {
     }
     if (!(kept.started() instanceof WasmEngine.Returned)) {
       kept.close();
-      Outcome failed = switch (kept.started()) {
-        case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
-        case WasmEngine.CompileRefused refused -> new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
-        case WasmEngine.Trap trap -> new Outcome.Trapped(trap.kind(), "while starting: " + trap.message(),
-            Output.EMPTY, Usage.NONE);
-        case WasmEngine.Exited exited -> new Outcome.Invalid(
-            "the module exited with code " + exited.code() + " while starting; a service must be a reactor");
-        case WasmEngine.Interrupted stopped -> new Outcome.OutOfCpu(false, Output.EMPTY, Usage.NONE);
-        case WasmEngine.HeapExhausted heap -> new Outcome.OutOfMemory(
-            memory.pages() * Limits.PAGE_SIZE, "JVM heap exhausted: " + heap.message(), Output.EMPTY, Usage.NONE);
-        case WasmEngine.Returned impossible -> throw new IllegalStateException();
-      };
+      Outcome failed =
+          switch (kept.started()) {
+            case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+            case WasmEngine.CompileRefused refused ->
+                new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
+            case WasmEngine.Trap trap ->
+                new Outcome.Trapped(
+                    trap.kind(), "while starting: " + trap.message(), Output.EMPTY, Usage.NONE);
+            case WasmEngine.Exited exited ->
+                new Outcome.Invalid(
+                    "the module exited with code "
+                        + exited.code()
+                        + " while starting; a service must be a reactor");
+            case WasmEngine.Interrupted stopped ->
+                new Outcome.OutOfCpu(false, Output.EMPTY, Usage.NONE);
+            case WasmEngine.HeapExhausted heap ->
+                new Outcome.OutOfMemory(
+                    memory.pages() * Limits.PAGE_SIZE,
+                    "JVM heap exhausted: " + heap.message(),
+                    Output.EMPTY,
+                    Usage.NONE);
+            case WasmEngine.Returned impossible -> throw new IllegalStateException();
+          };
       return new KeptInstance.Failed(failed);
     }
-    return new KeptInstance.Ready(new KeptInstance(info, module, requester, kept, state, sink, quota,
-        memory.pages() * Limits.PAGE_SIZE, held, this));
+    return new KeptInstance.Ready(
+        new KeptInstance(
+            info,
+            module,
+            requester,
+            kept,
+            state,
+            sink,
+            quota,
+            memory.pages() * Limits.PAGE_SIZE,
+            held,
+            this));
   }
 
   /** One call on a kept instance: admitted for a slot, watched, measured. */
@@ -408,7 +522,7 @@ public class Executor {
     String group = instance.requester().group();
     long admitted = System.nanoTime();
     boolean nested = HOLDS_SLOT.get() != null;
-    QuotaLedger.Lease lease = () -> { };
+    QuotaLedger.Lease lease = () -> {};
     if (!nested) {
       switch (ledger.admit(group, 0, settings.wallTimeout())) {
         case QuotaLedger.Denied denied -> {
@@ -433,7 +547,9 @@ public class Executor {
         clock.stop();
       }
       byte[][] captured = state.drain();
-      Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes() - outputBefore);
+      Usage usage =
+          new Usage(
+              clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes() - outputBefore);
       Output output = new Output(captured[0], captured[1]);
       return outcome(run, output, usage, instance.memoryLimit(), interruption);
     } finally {
@@ -444,12 +560,18 @@ public class Executor {
     }
   }
 
-  /** The module with its memories and tables capped to the grant, from the cache when it was made before. */
+  /**
+   * The module with its memories and tables capped to the grant, from the cache when it was made
+   * before.
+   */
   private WasmEngine.Module capped(ModuleInfo info, byte[] module, MemoryGrant memory) {
-    return capped.get(info.sha256() + "/" + memory.pages() + "/" + memory.tableElements(), () -> {
-      byte[] bytes = new ModuleCap(memory.pages(), memory.tableElements()).apply(module);
-      return new WasmEngine.Module(sha256(bytes), bytes, (int) memory.pages(), memory.tableElements());
-    });
+    return capped.get(
+        info.sha256() + "/" + memory.pages() + "/" + memory.tableElements(),
+        () -> {
+          byte[] bytes = new ModuleCap(memory.pages(), memory.tableElements()).apply(module);
+          return new WasmEngine.Module(
+              sha256(bytes), bytes, (int) memory.pages(), memory.tableElements());
+        });
   }
 
   /**
@@ -457,17 +579,23 @@ public class Executor {
    * compiled only as large as one of its executions' memory.
    */
   private static Outcome.Invalid tooLargeToCompile(long size, String group, GroupQuota quota) {
-    return new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, "the module has " + size
-        + " bytes; group '" + group + "' may have modules of at most " + quota.memoryPerExecution()
-        + " bytes (its memory per execution) compiled");
+    return new Outcome.Invalid(
+        ErrorCode.WASM_COMPILE_LIMIT,
+        "the module has "
+            + size
+            + " bytes; group '"
+            + group
+            + "' may have modules of at most "
+            + quota.memoryPerExecution()
+            + " bytes (its memory per execution) compiled");
   }
 
   /**
-   * Compiles within one request's budget (issue 13 item 12): a compile may use as much CPU time
-   * as one execution of the group, on top of the run's own budget (which counts from
-   * instantiation: the first compile in a JVM also loads the compiler, which no guest should pay
-   * for twice). The memory a compile takes (the engine's measured bytes per module byte) is reserved in the
-   * host's total until the compile ends, even after the requester stopped waiting for it.
+   * Compiles within one request's budget (issue 13 item 12): a compile may use as much CPU time as
+   * one execution of the group, on top of the run's own budget (which counts from instantiation:
+   * the first compile in a JVM also loads the compiler, which no guest should pay for twice). The
+   * memory a compile takes (the engine's measured bytes per module byte) is reserved in the host's
+   * total until the compile ends, even after the requester stopped waiting for it.
    */
   private final class Compiling implements WasmEngine.Compile {
     private final Compiler.Budget budget;
@@ -481,12 +609,18 @@ public class Executor {
     @Override
     public <T> T run(java.util.function.Supplier<T> compile) {
       long bytes = moduleBytes * engine.compileBytesPerModuleByte();
-      QuotaLedger.Lease memory = switch (ledger.reserveCompile(budget.group(), bytes)) {
-        case QuotaLedger.Denied denied -> throw new Compiler.Refused(
-            "compiling this " + moduleBytes + "-byte module takes about " + bytes + " bytes of memory: "
-                + denied.reason());
-        case QuotaLedger.Granted granted -> granted.lease();
-      };
+      QuotaLedger.Lease memory =
+          switch (ledger.reserveCompile(budget.group(), bytes)) {
+            case QuotaLedger.Denied denied ->
+                throw new Compiler.Refused(
+                    "compiling this "
+                        + moduleBytes
+                        + "-byte module takes about "
+                        + bytes
+                        + " bytes of memory: "
+                        + denied.reason());
+            case QuotaLedger.Granted granted -> granted.lease();
+          };
       return compiler.compile(budget, compile, memory::close).value();
     }
   }
@@ -498,18 +632,25 @@ public class Executor {
         : new Outcome.Invalid(e.code(), "not a valid WebAssembly module: " + e.getMessage());
   }
 
-  private List<HostFunction> provided(ModuleInfo info, ExecutionRequest request, GuestState state,
-      SandboxFs fs, java.util.function.BooleanSupplier stopRequested) {
+  private List<HostFunction> provided(
+      ModuleInfo info,
+      ExecutionRequest request,
+      GuestState state,
+      SandboxFs fs,
+      java.util.function.BooleanSupplier stopRequested) {
     List<HostFunction> functions = new ArrayList<>();
     if (request instanceof CommandRun run) {
       functions.addAll(
-          new WasiPreview1(run.args(), run.env(), run.stdin(), state, fs, stopRequested).functions());
+          new WasiPreview1(run.args(), run.env(), run.stdin(), state, fs, stopRequested)
+              .functions());
     } else {
-      functions.addAll(new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
+      functions.addAll(
+          new WasiPreview1(List.of(), java.util.Map.of(), new byte[0], state).functions());
     }
     if (request.requester().observe()) {
       String group = request.requester().group();
-      functions.addAll(new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
+      functions.addAll(
+          new HostFacts(which -> quotaRemaining(group, which), daemonFacts()).functions());
     }
     functions.addAll(imports.functions(info));
     return functions;

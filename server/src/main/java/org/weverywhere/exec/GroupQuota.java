@@ -12,7 +12,10 @@ import java.time.Duration;
  * @param diskPerExecution bytes the directory trees of one execution may hold (in memory)
  */
 public record GroupQuota(
-    int cores, long memoryTotal, long memoryPerExecution, Duration cpuTimePerExecution,
+    int cores,
+    long memoryTotal,
+    long memoryPerExecution,
+    Duration cpuTimePerExecution,
     long diskPerExecution) {
   /** {@code quota.disk.per-execution} when none is configured (the sample's anonymous value). */
   public static final long DEFAULT_DISK_PER_EXECUTION = 16L * 1024 * 1024;

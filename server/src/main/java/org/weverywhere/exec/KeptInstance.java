@@ -8,10 +8,9 @@ import org.weverywhere.wasm.ModuleInfo;
  * A module instantiated once and kept, so its memory and globals persist from call to call (a
  * service's instance). Calls are serialised here: one instance runs one call at a time; a pool of
  * them serves concurrent callers. The instance holds its memory grant (tables included) in its
- * group's and the host's totals from start to close. Each call is admitted for an execution slot
- * of the group (with no more memory: the instance holds it already), runs
- * under the watchdog with the group's (or the service's smaller) CPU budget, and is measured like
- * an execution.
+ * group's and the host's totals from start to close. Each call is admitted for an execution slot of
+ * the group (with no more memory: the instance holds it already), runs under the watchdog with the
+ * group's (or the service's smaller) CPU budget, and is measured like an execution.
  */
 public final class KeptInstance implements AutoCloseable {
   private final ModuleInfo info;
@@ -22,13 +21,23 @@ public final class KeptInstance implements AutoCloseable {
   private final Output output;
   private final GroupQuota quota;
   private final long memoryLimit;
+
   /** The instance's memory grant, held in its group's and the host's totals until closed. */
   private final QuotaLedger.Lease memory;
+
   private final Executor executor;
   private boolean closed;
 
-  KeptInstance(ModuleInfo info, byte[] module, Requester requester, WasmEngine.Kept kept,
-      GuestState state, Output output, GroupQuota quota, long memoryLimit, QuotaLedger.Lease memory,
+  KeptInstance(
+      ModuleInfo info,
+      byte[] module,
+      Requester requester,
+      WasmEngine.Kept kept,
+      GuestState state,
+      Output output,
+      GroupQuota quota,
+      long memoryLimit,
+      QuotaLedger.Lease memory,
       Executor executor) {
     this.info = info;
     this.module = module;
@@ -56,8 +65,8 @@ public final class KeptInstance implements AutoCloseable {
   }
 
   /**
-   * Calls one exported function with typed arguments. The export and the argument types are
-   * checked first, with the same words as {@link Executor#execute}.
+   * Calls one exported function with typed arguments. The export and the argument types are checked
+   * first, with the same words as {@link Executor#execute}.
    */
   public synchronized Outcome call(String function, List<? extends CallValue> args) {
     if (closed) {
@@ -67,11 +76,16 @@ public final class KeptInstance implements AutoCloseable {
     return switch (Preflight.call(info, request)) {
       case Checked.Failed<WasmEngine.Entry> failed -> failed.outcome();
       // _initialize ran once when the instance was kept, never again
-      case Checked.Passed<WasmEngine.Entry> passed -> executor.call(this, switch (passed.value()) {
-        case WasmEngine.Call entry -> new WasmEngine.Call(entry.function(), entry.type(), entry.args(), false);
-        case WasmEngine.GluedCall entry -> new WasmEngine.GluedCall(entry.glue(), false);
-        case WasmEngine.Start start -> throw new IllegalStateException("a call is never a start");
-      });
+      case Checked.Passed<WasmEngine.Entry> passed ->
+          executor.call(
+              this,
+              switch (passed.value()) {
+                case WasmEngine.Call entry ->
+                    new WasmEngine.Call(entry.function(), entry.type(), entry.args(), false);
+                case WasmEngine.GluedCall entry -> new WasmEngine.GluedCall(entry.glue(), false);
+                case WasmEngine.Start start ->
+                    throw new IllegalStateException("a call is never a start");
+              });
     };
   }
 

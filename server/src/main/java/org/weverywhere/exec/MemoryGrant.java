@@ -7,8 +7,8 @@ import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
 
 /**
- * The memory one execution gets, tables included: each memory and table keeps its declared
- * maximum, but never more than the group allows per execution; reserved in full at admission.
+ * The memory one execution gets, tables included: each memory and table keeps its declared maximum,
+ * but never more than the group allows per execution; reserved in full at admission.
  *
  * <p>Tables are granted first: their maxima are lowered so that all of them together take at most
  * an eighth of the per-execution memory (never below what they declare as their minimum), at the
@@ -29,7 +29,8 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
    *
    * @param elementBytes what the engine holds per table element (docs/ENGINES.md)
    */
-  static Checked<MemoryGrant> of(ModuleInfo info, String group, GroupQuota quota, long elementBytes) {
+  static Checked<MemoryGrant> of(
+      ModuleInfo info, String group, GroupQuota quota, long elementBytes) {
     Footprint footprint = info.footprint();
     List<Limits> memories = footprint.memories();
     List<Limits> tables = footprint.tables().stream().map(ExternType.Table::limits).toList();
@@ -49,10 +50,18 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
       }
       long startBytes = tables.stream().mapToLong(Limits::min).sum() * elementBytes;
       if (startBytes > budget) {
-        return new Checked.Failed<>(new Outcome.Refused(
-            Quota.MEMORY_PER_EXECUTION,
-            "the module starts with tables of " + startBytes + " bytes (" + elementBytes
-                + " per element); group '" + group + "' may use " + budget + " per execution"));
+        return new Checked.Failed<>(
+            new Outcome.Refused(
+                Quota.MEMORY_PER_EXECUTION,
+                "the module starts with tables of "
+                    + startBytes
+                    + " bytes ("
+                    + elementBytes
+                    + " per element); group '"
+                    + group
+                    + "' may use "
+                    + budget
+                    + " per execution"));
       }
       if (tableBytes > budget) { // minimums fit, growth does not: the tables keep their minimums
         tableCap = largestMin;
@@ -65,16 +74,22 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
     if (memories.isEmpty()) {
       return new Checked.Passed<>(new MemoryGrant(0, tableCap, tableBytes));
     }
-    long allowed =
-        Math.min((budget - tableBytes) / Limits.PAGE_SIZE / memories.size(), 65_536);
+    long allowed = Math.min((budget - tableBytes) / Limits.PAGE_SIZE / memories.size(), 65_536);
     long pages = 0;
     for (Limits limits : memories) {
       if (limits.min() > allowed) {
-        return new Checked.Failed<>(new Outcome.Refused(
-            Quota.MEMORY_PER_EXECUTION,
-            "the module starts with " + limits.min() * Limits.PAGE_SIZE + " bytes of memory"
-                + (tableBytes > 0 ? " and " + tableBytes + " bytes of tables" : "") + "; group '"
-                + group + "' may use " + budget + " per execution"));
+        return new Checked.Failed<>(
+            new Outcome.Refused(
+                Quota.MEMORY_PER_EXECUTION,
+                "the module starts with "
+                    + limits.min() * Limits.PAGE_SIZE
+                    + " bytes of memory"
+                    + (tableBytes > 0 ? " and " + tableBytes + " bytes of tables" : "")
+                    + "; group '"
+                    + group
+                    + "' may use "
+                    + budget
+                    + " per execution"));
       }
       pages = Math.max(pages, Math.min(limits.max().orElse(allowed), allowed));
     }

@@ -14,7 +14,9 @@ public final class ModuleCache<V> {
   private final Consumer<V> onEvict;
   private final LinkedHashMap<String, V> entries = new LinkedHashMap<>(16, 0.75f, true);
 
-  /** @param onEvict frees what an evicted (or losing duplicate) entry holds */
+  /**
+   * @param onEvict frees what an evicted (or losing duplicate) entry holds
+   */
   public ModuleCache(int capacity, Consumer<V> onEvict) {
     this.capacity = capacity;
     this.onEvict = onEvict;

@@ -16,8 +16,8 @@ public sealed interface Outcome {
   /**
    * The guest finished: a command's exit code or a function's results.
    *
-   * @param trees the request's directory trees as the guest left them, when it changed any
-   *     (empty otherwise), in the request's order
+   * @param trees the request's directory trees as the guest left them, when it changed any (empty
+   *     otherwise), in the request's order
    */
   record Completed(Result result, Output output, Usage usage, List<Preopen> trees)
       implements Outcome {
@@ -38,8 +38,8 @@ public sealed interface Outcome {
 
   /**
    * Trapped with its memory at the grant (a refused {@code memory.grow} it could not handle), or
-   * the JVM heap could not hold it (Chicory). A program that handles a failed allocation and
-   * exits with a code of its own ends {@link Completed}.
+   * the JVM heap could not hold it (Chicory). A program that handles a failed allocation and exits
+   * with a code of its own ends {@link Completed}.
    */
   record OutOfMemory(long limitBytes, String detail, Output output, Usage usage)
       implements Outcome {}

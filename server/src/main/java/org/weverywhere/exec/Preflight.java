@@ -23,9 +23,9 @@ import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
- * Everything checked before anything is instantiated, so that both engines refuse the same
- * requests with the same words: the entry point and its argument types, and that every import is
- * one we provide, with the type we provide it with.
+ * Everything checked before anything is instantiated, so that both engines refuse the same requests
+ * with the same words: the entry point and its argument types, and that every import is one we
+ * provide, with the type we provide it with.
  */
 final class Preflight {
   private Preflight() {}
@@ -34,7 +34,8 @@ final class Preflight {
   record Plan(WasmEngine.Entry entry, List<HostFunction> imports) {}
 
   /** The plan, or the reason the request cannot run. */
-  static Checked<Plan> plan(ModuleInfo info, ExecutionRequest request, List<HostFunction> provided) {
+  static Checked<Plan> plan(
+      ModuleInfo info, ExecutionRequest request, List<HostFunction> provided) {
     if (info.kind() == ModuleKind.COMPONENT) {
       return invalid("component-model binaries are not supported, only core modules");
     }
@@ -47,22 +48,25 @@ final class Preflight {
     }
     return switch (links(info, provided)) {
       case Checked.Failed<List<HostFunction>> failed -> new Checked.Failed<>(failed.outcome());
-      case Checked.Passed<List<HostFunction>> passed -> new Checked.Passed<>(new Plan(entry, passed.value()));
+      case Checked.Passed<List<HostFunction>> passed ->
+          new Checked.Passed<>(new Plan(entry, passed.value()));
     };
   }
 
   /**
    * Proposals refused whatever the engine runs: GC objects and typed references live on the
-   * engine's heap outside any memory grant (Chicory runs them), and the parser does not read
-   * their types. docs/ENGINES.md.
+   * engine's heap outside any memory grant (Chicory runs them), and the parser does not read their
+   * types. docs/ENGINES.md.
    */
-  static final Set<Proposal> NOT_BOUNDED = java.util.EnumSet.of(Proposal.GC, Proposal.FUNCTION_REFERENCES);
+  static final Set<Proposal> NOT_BOUNDED =
+      java.util.EnumSet.of(Proposal.GC, Proposal.FUNCTION_REFERENCES);
 
   /**
-   * Whether the module stays within the host's bounds (tables, memories, counts, locals; see
-   * {@link ModuleLimits}) and uses only proposals the engine runs; checked before compiling.
+   * Whether the module stays within the host's bounds (tables, memories, counts, locals; see {@link
+   * ModuleLimits}) and uses only proposals the engine runs; checked before compiling.
    */
-  static Checked<Void> bounded(ModuleInfo info, ModuleLimits limits, Set<Proposal> runs, Engine engine) {
+  static Checked<Void> bounded(
+      ModuleInfo info, ModuleLimits limits, Set<Proposal> runs, Engine engine) {
     Optional<String> over = limits.violation(info.footprint());
     if (over.isPresent()) {
       return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
@@ -76,11 +80,17 @@ final class Preflight {
       }
     }
     if (!refused.isEmpty()) {
-      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
-          "the module uses the " + String.join(", ", refused)
-              + (refused.size() == 1 ? " proposal" : " proposals") + " (first at byte " + first
-              + "), which " + engine.name().toLowerCase(java.util.Locale.ROOT)
-              + " does not run on this host"));
+      return new Checked.Failed<>(
+          new Outcome.Invalid(
+              ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
+              "the module uses the "
+                  + String.join(", ", refused)
+                  + (refused.size() == 1 ? " proposal" : " proposals")
+                  + " (first at byte "
+                  + first
+                  + "), which "
+                  + engine.name().toLowerCase(java.util.Locale.ROOT)
+                  + " does not run on this host"));
     }
     return new Checked.Passed<>(null);
   }
@@ -120,7 +130,9 @@ final class Preflight {
         Optional<Export> start = info.exportedFunction("_start");
         if (start.isEmpty()) {
           yield invalid(
-              "the module is a " + info.kind().text() + " without _start; call one of its functions");
+              "the module is a "
+                  + info.kind().text()
+                  + " without _start; call one of its functions");
         }
         FuncType type = ((ExternType.Function) start.get().type()).type();
         if (!type.params().isEmpty() || !type.results().isEmpty()) {
@@ -135,33 +147,50 @@ final class Preflight {
   static Checked<WasmEngine.Entry> call(ModuleInfo info, ExecutionRequest.FunctionCall call) {
     Optional<Export> export = info.exportedFunction(call.function());
     if (export.isEmpty()) {
-      return new Checked.Failed<>(Outcome.Invalid.noFunction("the module exports no function '" + call.function() + "'"));
+      return new Checked.Failed<>(
+          Outcome.Invalid.noFunction("the module exports no function '" + call.function() + "'"));
     }
     FuncType type = ((ExternType.Function) export.get().type()).type();
     // the types callers pass: byte strings where the metadata declares them (docs/SERVICES.md)
     CallSignature declared = CallSignature.of(info, call.function()).orElseThrow();
     List<String> given = call.args().stream().map(CallValue::typeName).toList();
     if (!given.equals(declared.params())) {
-      return new Checked.Failed<>(Outcome.Invalid.badArgument(
-          call.function() + " takes " + names(declared.params()) + ", but the call passes " + names(given)));
+      return new Checked.Failed<>(
+          Outcome.Invalid.badArgument(
+              call.function()
+                  + " takes "
+                  + names(declared.params())
+                  + ", but the call passes "
+                  + names(given)));
     }
     for (ValueType result : type.results()) {
       if (result == ValueType.V128 || result.isReference()) {
         return invalid(
-            call.function() + " returns " + result + "; only i32, i64, f32 and f64 results can be sent back");
+            call.function()
+                + " returns "
+                + result
+                + "; only i32, i64, f32 and f64 results can be sent back");
       }
     }
     boolean initialize = info.exportedFunction("_initialize").isPresent();
     if (declared.hasByteStrings()) {
-      boolean allocator = info.exportedFunction(CallSignature.ALLOCATOR)
-          .filter(a -> ((ExternType.Function) a.type()).type().equals(CallSignature.ALLOCATOR_TYPE)).isPresent();
+      boolean allocator =
+          info.exportedFunction(CallSignature.ALLOCATOR)
+              .filter(
+                  a -> ((ExternType.Function) a.type()).type().equals(CallSignature.ALLOCATOR_TYPE))
+              .isPresent();
       if (!allocator) {
-        return invalid(call.function() + " declares byte strings but the module does not export "
-            + CallSignature.ALLOCATOR + " " + CallSignature.ALLOCATOR_TYPE);
+        return invalid(
+            call.function()
+                + " declares byte strings but the module does not export "
+                + CallSignature.ALLOCATOR
+                + " "
+                + CallSignature.ALLOCATOR_TYPE);
       }
       List<CallValue> args = List.copyOf(call.args());
-      return new Checked.Passed<>(new WasmEngine.GluedCall(
-          new ByteStringCall(call.function(), declared, type, args), initialize));
+      return new Checked.Passed<>(
+          new WasmEngine.GluedCall(
+              new ByteStringCall(call.function(), declared, type, args), initialize));
     }
     List<WasmValue> numbers = call.args().stream().map(WasmValue.class::cast).toList();
     return new Checked.Passed<>(new WasmEngine.Call(call.function(), type, numbers, initialize));

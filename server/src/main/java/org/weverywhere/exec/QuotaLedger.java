@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * The one place that says yes or no to resources, like wasmtime's {@code ResourceLimiter}: an
- * execution slot and its memory are reserved together at admission and released together when
- * the {@link Lease} closes, however the execution ended.
+ * execution slot and its memory are reserved together at admission and released together when the
+ * {@link Lease} closes, however the execution ended.
  */
 public interface QuotaLedger {
   /**
@@ -16,16 +16,16 @@ public interface QuotaLedger {
 
   /**
    * Reserves {@code memoryBytes} for {@code group} without an execution slot, for as long as the
-   * lease is held: a kept instance (a service's) holds its grant for its whole life, in the
-   * group's and the host's totals, while each of its calls takes a slot only. Never waits.
+   * lease is held: a kept instance (a service's) holds its grant for its whole life, in the group's
+   * and the host's totals, while each of its calls takes a slot only. Never waits.
    */
   Admission reserve(String group, long memoryBytes);
 
   /**
-   * Reserves {@code memoryBytes} in the host's total while a module compiles for {@code group}.
-   * Not in the group's: the compile of an admitted execution runs while the execution holds its
-   * grant, which may be all the group has. A group's share of compiling is bounded elsewhere (its
-   * compiles in flight, the size of its modules: {@link Compiler}).
+   * Reserves {@code memoryBytes} in the host's total while a module compiles for {@code group}. Not
+   * in the group's: the compile of an admitted execution runs while the execution holds its grant,
+   * which may be all the group has. A group's share of compiling is bounded elsewhere (its compiles
+   * in flight, the size of its modules: {@link Compiler}).
    */
   Admission reserveCompile(String group, long memoryBytes);
 

@@ -8,18 +8,20 @@ import java.util.Map;
  * Counts slots and memory per group and for the host under one lock; waiters for a slot queue on
  * that lock, at most {@code queueMax} at a time.
  *
- * <p>Fair between groups: while k groups hold or wait for slots, a group may have at most a k-th
- * of the queue (and never more than three quarters of it), and while others wait it takes a freed
- * host slot only if it holds fewer than a k-th of the host's slots; so a group that floods the
- * executor cannot keep another group's executions waiting behind its own.
+ * <p>Fair between groups: while k groups hold or wait for slots, a group may have at most a k-th of
+ * the queue (and never more than three quarters of it), and while others wait it takes a freed host
+ * slot only if it holds fewer than a k-th of the host's slots; so a group that floods the executor
+ * cannot keep another group's executions waiting behind its own.
  */
 public final class ReservingQuotaLedger implements QuotaLedger {
   private QuotaSettings settings;
   private final int queueMax;
   private final Map<String, Usage> groups = new HashMap<>();
   private final Usage host = new Usage();
+
   /** Memory of compiles in flight: the host's, not any group's (see {@link #reserveCompile}). */
   private final Usage compiling = new Usage();
+
   private int waiting;
   private final Map<String, Integer> waitingBy = new HashMap<>();
 
@@ -59,8 +61,12 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     if (memoryBytes > quota.memoryPerExecution()) {
       return new Denied(
           Quota.MEMORY_PER_EXECUTION,
-          "needs " + memoryBytes + " bytes of memory, one execution of group '" + group
-              + "' may have " + quota.memoryPerExecution());
+          "needs "
+              + memoryBytes
+              + " bytes of memory, one execution of group '"
+              + group
+              + "' may have "
+              + quota.memoryPerExecution());
     }
     Usage used = groups.computeIfAbsent(group, g -> new Usage());
     long deadline = System.nanoTime() + wait.toNanos();
@@ -75,7 +81,9 @@ public final class ReservingQuotaLedger implements QuotaLedger {
         if (memory != null) {
           return memory;
         }
-        if (used.slots < quota.cores() && host.slots < settings.host().cores() && fairHostSlot(group, used)) {
+        if (used.slots < quota.cores()
+            && host.slots < settings.host().cores()
+            && fairHostSlot(group, used)) {
           used.take(memoryBytes);
           host.take(memoryBytes);
           return new Granted(new HeldLease(used, memoryBytes, 1));
@@ -84,11 +92,25 @@ public final class ReservingQuotaLedger implements QuotaLedger {
           if (waiting >= queueMax || waitingBy.getOrDefault(group, 0) >= queueShare(group)) {
             return new Denied(
                 Quota.QUEUE_FULL,
-                "all execution slots are busy (group '" + group + "': " + used.slots + " of "
-                    + quota.cores() + ", host: " + host.slots + " of "
-                    + settings.host().cores() + ") and " + waiting + " requests already wait ("
-                    + waitingBy.getOrDefault(group, 0) + " of group '" + group + "', its share is "
-                    + queueShare(group) + ")");
+                "all execution slots are busy (group '"
+                    + group
+                    + "': "
+                    + used.slots
+                    + " of "
+                    + quota.cores()
+                    + ", host: "
+                    + host.slots
+                    + " of "
+                    + settings.host().cores()
+                    + ") and "
+                    + waiting
+                    + " requests already wait ("
+                    + waitingBy.getOrDefault(group, 0)
+                    + " of group '"
+                    + group
+                    + "', its share is "
+                    + queueShare(group)
+                    + ")");
           }
           queued = true;
           waiting++;
@@ -121,8 +143,12 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     if (memoryBytes > quota.memoryPerExecution()) {
       return new Denied(
           Quota.MEMORY_PER_EXECUTION,
-          "needs " + memoryBytes + " bytes of memory, one instance of group '" + group
-              + "' may have " + quota.memoryPerExecution());
+          "needs "
+              + memoryBytes
+              + " bytes of memory, one instance of group '"
+              + group
+              + "' may have "
+              + quota.memoryPerExecution());
     }
     Usage used = groups.computeIfAbsent(group, g -> new Usage());
     Denied memory = memoryDenial(group, quota, used, memoryBytes);
@@ -142,8 +168,13 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     if (host.memory + memoryBytes > settings.host().memoryTotal()) {
       return new Denied(
           Quota.HOST_MEMORY,
-          "the host holds " + host.memory + " of " + settings.host().memoryTotal() + " bytes; "
-              + memoryBytes + " more do not fit");
+          "the host holds "
+              + host.memory
+              + " of "
+              + settings.host().memoryTotal()
+              + " bytes; "
+              + memoryBytes
+              + " more do not fit");
     }
     compiling.memory += memoryBytes;
     host.memory += memoryBytes;
@@ -168,7 +199,10 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     return Math.max(1, Math.min(queueMax / activeGroups(group), queueMax - queueMax / 4));
   }
 
-  /** While another group waits, a group holding its k-th of the host's slots leaves a freed one to it. */
+  /**
+   * While another group waits, a group holding its k-th of the host's slots leaves a freed one to
+   * it.
+   */
   private boolean fairHostSlot(String group, Usage used) {
     boolean othersWait = waitingBy.keySet().stream().anyMatch(g -> !g.equals(group));
     return !othersWait || used.slots < Math.max(1, settings.host().cores() / activeGroups(group));
@@ -178,14 +212,26 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     if (used.memory + memoryBytes > quota.memoryTotal()) {
       return new Denied(
           Quota.GROUP_MEMORY,
-          "group '" + group + "' holds " + used.memory + " of " + quota.memoryTotal()
-              + " bytes; " + memoryBytes + " more do not fit");
+          "group '"
+              + group
+              + "' holds "
+              + used.memory
+              + " of "
+              + quota.memoryTotal()
+              + " bytes; "
+              + memoryBytes
+              + " more do not fit");
     }
     if (host.memory + memoryBytes > settings.host().memoryTotal()) {
       return new Denied(
           Quota.HOST_MEMORY,
-          "the host holds " + host.memory + " of " + settings.host().memoryTotal() + " bytes; "
-              + memoryBytes + " more do not fit");
+          "the host holds "
+              + host.memory
+              + " of "
+              + settings.host().memoryTotal()
+              + " bytes; "
+              + memoryBytes
+              + " more do not fit");
     }
     return null;
   }
@@ -198,8 +244,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     }
     Usage used = groups.getOrDefault(group, new Usage());
     long memory =
-        Math.min(
-            quota.memoryTotal() - used.memory, settings.host().memoryTotal() - host.memory);
+        Math.min(quota.memoryTotal() - used.memory, settings.host().memoryTotal() - host.memory);
     int slots = Math.min(quota.cores() - used.slots, settings.host().cores() - host.slots);
     return new Remaining(
         Math.max(0, memory), Math.max(0, slots), quota.cpuTimePerExecution().toMillis());
@@ -230,8 +275,10 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private final class HeldLease implements Lease {
     private final Usage used;
     private final long memoryBytes;
+
     /** 1 for an execution's lease, 0 for a kept instance's memory. */
     private final int slots;
+
     private boolean closed;
 
     HeldLease(Usage used, long memoryBytes, int slots) {

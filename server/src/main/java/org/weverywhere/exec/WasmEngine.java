@@ -9,9 +9,9 @@ import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.wasm.FuncType;
 
 /**
- * A WebAssembly engine as the executor uses it: compile (cached by hash), then run once in a
- * fresh instance. Engines enforce nothing by themselves beyond the module's (capped) memory
- * maximum; limits, checks and accounting live in {@link Executor}.
+ * A WebAssembly engine as the executor uses it: compile (cached by hash), then run once in a fresh
+ * instance. Engines enforce nothing by themselves beyond the module's (capped) memory maximum;
+ * limits, checks and accounting live in {@link Executor}.
  */
 public interface WasmEngine extends AutoCloseable {
   Engine kind();
@@ -36,21 +36,23 @@ public interface WasmEngine extends AutoCloseable {
    */
   long compileBytesPerModuleByte();
 
-  /** The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md). */
+  /**
+   * The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md).
+   */
   java.util.Set<org.weverywhere.wasm.Proposal> proposals();
 
   /**
-   * Instantiates {@code module} with exactly {@code imports} and runs {@code entry}, on the
-   * calling thread. Arms {@code interruption} with a way to stop the guest before any guest code
-   * runs. Never throws for anything the guest does.
+   * Instantiates {@code module} with exactly {@code imports} and runs {@code entry}, on the calling
+   * thread. Arms {@code interruption} with a way to stop the guest before any guest code runs.
+   * Never throws for anything the guest does.
    */
   Run run(Module module, Entry entry, Sandbox sandbox);
 
   /**
-   * Instantiates {@code module} once and keeps the instance for many calls (a service's
-   * instance), running {@code _initialize} first when {@code initialize}. The sandbox's
-   * interruption covers instantiation only; each call brings its own. Never throws for anything
-   * the guest does: a failed start is a {@link Kept} whose {@link Kept#started()} says why.
+   * Instantiates {@code module} once and keeps the instance for many calls (a service's instance),
+   * running {@code _initialize} first when {@code initialize}. The sandbox's interruption covers
+   * instantiation only; each call brings its own. Never throws for anything the guest does: a
+   * failed start is a {@link Kept} whose {@link Kept#started()} says why.
    */
   Kept keep(Module module, boolean initialize, Sandbox sandbox);
 
@@ -61,13 +63,16 @@ public interface WasmEngine extends AutoCloseable {
    * What the guest may touch and how it is stopped.
    *
    * @param imports every function linked, nothing else, in the module's import order
-   * @param begin called by the engine once the module is compiled, just before instantiation:
-   *     the guest's budgets count from there (a cold compile is measured by {@code compile})
-   * @param compile how the engine compiles a module it has not cached: within the request's
-   *     compile budget, on the {@link Compiler}'s pool
+   * @param begin called by the engine once the module is compiled, just before instantiation: the
+   *     guest's budgets count from there (a cold compile is measured by {@code compile})
+   * @param compile how the engine compiles a module it has not cached: within the request's compile
+   *     budget, on the {@link Compiler}'s pool
    */
   record Sandbox(
-      List<HostFunction> imports, GuestState state, Interruption interruption, Runnable begin,
+      List<HostFunction> imports,
+      GuestState state,
+      Interruption interruption,
+      Runnable begin,
       Compile compile) {
     /** Runs a host function for the guest, recording a {@link HostFault} before it propagates. */
     public long[] call(HostFunction function, GuestMemory memory, long[] args) {
@@ -108,7 +113,9 @@ public interface WasmEngine extends AutoCloseable {
     void close();
   }
 
-  /** @param memoryBytes linear memory at the end (the peak: memory only grows) */
+  /**
+   * @param memoryBytes linear memory at the end (the peak: memory only grows)
+   */
   record Run(Ending ending, long memoryBytes) {}
 
   /**
@@ -137,8 +144,8 @@ public interface WasmEngine extends AutoCloseable {
   record GluedCall(ByteStringCall glue, boolean initialize) implements Entry {}
 
   /**
-   * A running instance as the byte-string glue drives it, during one call. Engines give it; it
-   * is valid only while the entry runs.
+   * A running instance as the byte-string glue drives it, during one call. Engines give it; it is
+   * valid only while the entry runs.
    */
   interface Guest {
     /** Calls an export with the raw bits of its core arguments; the raw bits of its results. */
@@ -178,7 +185,10 @@ public interface WasmEngine extends AutoCloseable {
     return ending(thrown, sandbox.state(), sandbox.interruption());
   }
 
-  /** {@link #ending(Throwable, Sandbox)} for a call on a kept instance, with the call's interruption. */
+  /**
+   * {@link #ending(Throwable, Sandbox)} for a call on a kept instance, with the call's
+   * interruption.
+   */
   static Ending ending(Throwable thrown, GuestState state, Interruption interruption) {
     if (state.exitCode().isPresent()) {
       return new Exited(state.exitCode().getAsInt());

@@ -26,22 +26,42 @@ public sealed interface WasmValue extends CallValue {
   }
 
   record I32(int value) implements WasmValue {
-    public ValueType type() { return ValueType.I32; }
-    public long bits() { return value; }
+    public ValueType type() {
+      return ValueType.I32;
+    }
+
+    public long bits() {
+      return value;
+    }
   }
 
   record I64(long value) implements WasmValue {
-    public ValueType type() { return ValueType.I64; }
-    public long bits() { return value; }
+    public ValueType type() {
+      return ValueType.I64;
+    }
+
+    public long bits() {
+      return value;
+    }
   }
 
   record F32(float value) implements WasmValue {
-    public ValueType type() { return ValueType.F32; }
-    public long bits() { return Float.floatToRawIntBits(value) & 0xffff_ffffL; }
+    public ValueType type() {
+      return ValueType.F32;
+    }
+
+    public long bits() {
+      return Float.floatToRawIntBits(value) & 0xffff_ffffL;
+    }
   }
 
   record F64(double value) implements WasmValue {
-    public ValueType type() { return ValueType.F64; }
-    public long bits() { return Double.doubleToRawLongBits(value); }
+    public ValueType type() {
+      return ValueType.F64;
+    }
+
+    public long bits() {
+      return Double.doubleToRawLongBits(value);
+    }
   }
 }

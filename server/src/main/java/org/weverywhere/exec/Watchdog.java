@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Polls the CPU time of every executing thread (ThreadMXBean) and the wall clock, and interrupts
- * a guest at its budget. One daemon thread serves all executions; the period bounds how late a
+ * Polls the CPU time of every executing thread (ThreadMXBean) and the wall clock, and interrupts a
+ * guest at its budget. One daemon thread serves all executions; the period bounds how late a
  * runaway guest is stopped.
  */
 public final class Watchdog implements AutoCloseable {
@@ -78,7 +78,11 @@ public final class Watchdog implements AutoCloseable {
     private final Interruption interruption;
 
     private Watch(
-        long threadId, long cpuStart, long cpuBudget, long wallDeadline, Interruption interruption) {
+        long threadId,
+        long cpuStart,
+        long cpuBudget,
+        long wallDeadline,
+        Interruption interruption) {
       this.threadId = threadId;
       this.cpuStart = cpuStart;
       this.cpuBudget = cpuBudget;

@@ -14,8 +14,8 @@ import org.weverywhere.config.ConfigLoader;
  * /etc/weverywhere, else the embedded sample; environment variables override the files. What may
  * change while it runs is read from {@link RunningConfig}, which reloads from the same place.
  *
- * <p>An invalid configuration throws at startup with every error, file and line: the daemon
- * never runs half-configured.
+ * <p>An invalid configuration throws at startup with every error, file and line: the daemon never
+ * runs half-configured.
  */
 @ApplicationScoped
 public class DaemonConfiguration {

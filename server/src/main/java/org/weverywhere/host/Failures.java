@@ -38,7 +38,10 @@ public final class Failures {
     this.clock = clock;
   }
 
-  /** Counts one failure of {@code reason}; logs it (with its cause) unless this reason was logged lately. */
+  /**
+   * Counts one failure of {@code reason}; logs it (with its cause) unless this reason was logged
+   * lately.
+   */
   public void failed(String reason, Throwable cause) {
     Count count = counts.computeIfAbsent(reason, r -> new Count());
     count.total.incrementAndGet();
@@ -53,9 +56,15 @@ public final class Failures {
       count.sinceLogged = 0;
       count.loggedAt = now;
     }
-    String line = where + ": " + reason + " (" + cause + ")"
-        + (suppressed > 0 ? "; " + suppressed + " more since the last report" : "")
-        + "; counted, the endpoint goes on";
+    String line =
+        where
+            + ": "
+            + reason
+            + " ("
+            + cause
+            + ")"
+            + (suppressed > 0 ? "; " + suppressed + " more since the last report" : "")
+            + "; counted, the endpoint goes on";
     // the stack trace the first time only: after that the count says enough
     log.log(Level.WARNING, line, count.total.get() == 1 ? cause : null);
   }

@@ -44,11 +44,19 @@ public record HostIdentity(KeyPair keys, Fingerprint nodeId, boolean created) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the mode of " + files.privateKey(), e);
     }
-    mode.retainAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
+    mode.retainAll(
+        Set.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_WRITE));
     if (!mode.isEmpty()) {
-      throw new KeyException(ErrorCode.KEY_EXPOSED, files.privateKey(),
-          "host key is accessible to other users (" + mode + "); chmod 600 it or remove it to make a new one");
+      throw new KeyException(
+          ErrorCode.KEY_EXPOSED,
+          files.privateKey(),
+          "host key is accessible to other users ("
+              + mode
+              + "); chmod 600 it or remove it to make a new one");
     }
   }
 }

@@ -5,15 +5,17 @@ import java.time.Duration;
 
 /**
  * The door for work (fetches and executions): counts what is in flight, and once the daemon is
- * draining lets nothing new in while what is inside finishes. Discovery and describe stay open,
- * so peers still see a draining host, and readiness says it is not ready.
+ * draining lets nothing new in while what is inside finishes. Discovery and describe stay open, so
+ * peers still see a draining host, and readiness says it is not ready.
  */
 @ApplicationScoped
 public class Intake {
   private int inFlight;
   private boolean draining;
 
-  /** Admits one piece of work, or refuses it while draining; an admitted one must {@link #leave}. */
+  /**
+   * Admits one piece of work, or refuses it while draining; an admitted one must {@link #leave}.
+   */
   public synchronized boolean enter() {
     if (draining) {
       return false;

@@ -15,11 +15,11 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigEntry;
 
 /**
- * The configuration in force now. It starts as the one the daemon was started with and is
- * replaced whole, never edited in place: a request reads {@link #current()} once and sees one
- * consistent configuration, and an execution in flight keeps the limits it was admitted under.
- * Replacements are serialised, and each one is announced as a {@link ConfigChanged} event that the
- * parts observing it (quotas, traffic, Signature Groups) apply before the next replacement starts.
+ * The configuration in force now. It starts as the one the daemon was started with and is replaced
+ * whole, never edited in place: a request reads {@link #current()} once and sees one consistent
+ * configuration, and an execution in flight keeps the limits it was admitted under. Replacements
+ * are serialised, and each one is announced as a {@link ConfigChanged} event that the parts
+ * observing it (quotas, traffic, Signature Groups) apply before the next replacement starts.
  */
 @ApplicationScoped
 public class RunningConfig {
@@ -70,7 +70,9 @@ public class RunningConfig {
     return List.copyOf(keys);
   }
 
-  /** Every key whose effective value differs between {@code a} and {@code b}, in reference order. */
+  /**
+   * Every key whose effective value differs between {@code a} and {@code b}, in reference order.
+   */
   static List<String> changedKeys(Config a, Config b) {
     Map<String, String> before = new HashMap<>();
     for (ConfigEntry entry : a.entries()) {

@@ -21,11 +21,13 @@ public record StateDirectory(Path path) {
     Path dir = DaemonPaths.of(config, environment).stateDir();
     try {
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir,
+        Files.createDirectories(
+            dir,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the state directory " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create the state directory " + dir + ": " + e.getMessage(), e);
     }
     return new StateDirectory(dir);
   }

@@ -8,15 +8,18 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A receive or accept loop that must outlive anything one message does. Its body runs on a
- * platform thread of its own; if the body ever ends while its endpoint is open (an {@link Error},
- * a bug), the loop is {@linkplain #down() down} with the reason, so readiness says so, and it is
- * started again after a pause that doubles up to a few seconds.
+ * A receive or accept loop that must outlive anything one message does. Its body runs on a platform
+ * thread of its own; if the body ever ends while its endpoint is open (an {@link Error}, a bug),
+ * the loop is {@linkplain #down() down} with the reason, so readiness says so, and it is started
+ * again after a pause that doubles up to a few seconds.
  */
 public final class SupervisedLoop implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SupervisedLoop.class.getName());
   private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
-  /** A body that ran this long before it ended starts again after the first pause, not a longer one. */
+
+  /**
+   * A body that ran this long before it ended starts again after the first pause, not a longer one.
+   */
   private static final Duration HEALTHY_RUN = Duration.ofMinutes(1);
 
   /** The loop: returns, or throws, only when it ends. */
@@ -36,7 +39,8 @@ public final class SupervisedLoop implements AutoCloseable {
 
   /**
    * @param name the thread's name, and the loop's in health reports
-   * @param open whether the endpoint is still open: a body that ends once it is closed is not restarted
+   * @param open whether the endpoint is still open: a body that ends once it is closed is not
+   *     restarted
    * @param firstPause how long to wait before the first restart
    */
   public SupervisedLoop(String name, Body body, BooleanSupplier open, Duration firstPause) {
@@ -60,7 +64,10 @@ public final class SupervisedLoop implements AutoCloseable {
       try {
         body.run();
         ended = "the loop returned";
-      } catch (Throwable t) { // the reporting boundary of the loop: whatever ended it is said, and it comes back
+      } catch (
+          Throwable
+              t) { // the reporting boundary of the loop: whatever ended it is said, and it comes
+        // back
         ended = t.toString();
         if (running()) {
           LOG.log(Level.SEVERE, name + " ended: " + ended, t);
@@ -78,7 +85,10 @@ public final class SupervisedLoop implements AutoCloseable {
       } catch (InterruptedException e) {
         return; // close() interrupts a pause
       }
-      pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+      pause =
+          pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0
+              ? LONGEST_PAUSE
+              : pause.multipliedBy(2);
       restarts.incrementAndGet();
       down = null;
       LOG.warning(() -> name + " restarted (" + restarts.get() + " restarts since start)");

@@ -22,8 +22,8 @@ import org.weverywhere.trust.Fingerprint;
  */
 public final class KeysFromJournal {
   private static final Logger LOG = Logger.getLogger(KeysFromJournal.class.getName());
-  private static final Set<String> RAN = Set.of("org.weverywhere.execution.finished",
-      "org.weverywhere.service.called");
+  private static final Set<String> RAN =
+      Set.of("org.weverywhere.execution.finished", "org.weverywhere.service.called");
 
   private KeysFromJournal() {}
 
@@ -48,18 +48,23 @@ public final class KeysFromJournal {
         Thread.currentThread().interrupt();
       }
       // the daemon starts without them: a retry of a request that ran before may run again
-      LOG.warning("request keys of earlier runs not recovered from the journal: " + unreadable.getMessage());
+      LOG.warning(
+          "request keys of earlier runs not recovered from the journal: "
+              + unreadable.getMessage());
     }
     return remembered;
   }
 
   private static boolean remember(RequestKeys keys, JournalEvent event, Instant now) {
     JsonNode data = event.data();
-    if (!data.hasNonNull("requestKey") || !data.hasNonNull("requestHash") || !data.hasNonNull("requester")) {
+    if (!data.hasNonNull("requestKey")
+        || !data.hasNonNull("requestHash")
+        || !data.hasNonNull("requester")) {
       return false;
     }
     try {
-      return keys.remember(Fingerprint.parse(data.get("requester").asText()),
+      return keys.remember(
+          Fingerprint.parse(data.get("requester").asText()),
           RequestKey.of(HexFormat.of().parseHex(data.get("requestKey").asText())),
           HexFormat.of().parseHex(data.get("requestHash").asText()),
           Duration.between(event.time(), now).abs());

@@ -21,8 +21,8 @@ import org.weverywhere.trust.Fingerprint;
  * answered without running it again, and lets a retry that arrives while the first attempt runs
  * wait for that attempt's result.
  *
- * <p>Bounded three ways: entries older than the window are forgotten; at most {@code entries}
- * keys (a quarter of them per signer, so one signer cannot push out the others'); at most {@code
+ * <p>Bounded three ways: entries older than the window are forgotten; at most {@code entries} keys
+ * (a quarter of them per signer, so one signer cannot push out the others'); at most {@code
  * maxBytes} of kept results, beyond which the oldest results are dropped but their keys kept (a
  * retry then gets {@code WE5061}, not a second run). A running request is never pushed out: when
  * only running ones are left, a new key is refused ({@link Full}).
@@ -36,8 +36,10 @@ public final class RequestKeys {
   private final int perSigner;
   private final long maxBytes;
   private final LongSupplier nanoTime;
+
   /** In the order keys were first seen: the oldest first, for expiry and eviction. */
   private final LinkedHashMap<Slot, Entry> entries = new LinkedHashMap<>();
+
   private final Map<Fingerprint, Integer> bySigner = new HashMap<>();
   private long keptBytes;
 
@@ -68,12 +70,13 @@ public final class RequestKeys {
   public record First(Ticket ticket) implements Claim {}
 
   /**
-   * The key was seen with the same content: answer with {@code outcome} once it completes (at
-   * once for a finished request), whose value is the kept reply, or empty when it ran but its
-   * result is not kept. It completes exceptionally when the first attempt failed without a reply.
-   * {@code alreadyWaiting} counts the attempts that came before this one while the first ran.
+   * The key was seen with the same content: answer with {@code outcome} once it completes (at once
+   * for a finished request), whose value is the kept reply, or empty when it ran but its result is
+   * not kept. It completes exceptionally when the first attempt failed without a reply. {@code
+   * alreadyWaiting} counts the attempts that came before this one while the first ran.
    */
-  public record Repeat(CompletableFuture<Optional<Message>> outcome, boolean running, int alreadyWaiting)
+  public record Repeat(
+      CompletableFuture<Optional<Message>> outcome, boolean running, int alreadyWaiting)
       implements Claim {}
 
   /** The key was seen with other content: refuse. */
@@ -92,7 +95,9 @@ public final class RequestKeys {
       this.entry = entry;
     }
 
-    /** It ran and {@code reply} is its answer: kept for retries (or only its key, when too large). */
+    /**
+     * It ran and {@code reply} is its answer: kept for retries (or only its key, when too large).
+     */
     public void finish(Message reply, long replyBytes) {
       boolean keep = replyBytes <= maxBytes / 16;
       synchronized (RequestKeys.this) {
@@ -115,7 +120,9 @@ public final class RequestKeys {
       entry.first.complete(Optional.of(reply));
     }
 
-    /** It failed without a reply (e.g. the journal could not be written): waiting attempts fail too. */
+    /**
+     * It failed without a reply (e.g. the journal could not be written): waiting attempts fail too.
+     */
     public void abandon(Throwable why) {
       forget();
       entry.first.completeExceptionally(why);
@@ -158,14 +165,17 @@ public final class RequestKeys {
   }
 
   /**
-   * Remembers a request that ran before this daemon started (its key found in the journal), with
-   * no result to give: a retry gets {@code WE5061} instead of a second run; other content under
-   * the key is a conflict. {@code age} is how long ago it finished; one older than the window, or
-   * one the bounds have no room for, is not remembered. Returns whether it was.
+   * Remembers a request that ran before this daemon started (its key found in the journal), with no
+   * result to give: a retry gets {@code WE5061} instead of a second run; other content under the
+   * key is a conflict. {@code age} is how long ago it finished; one older than the window, or one
+   * the bounds have no room for, is not remembered. Returns whether it was.
    */
-  public synchronized boolean remember(Fingerprint signer, RequestKey key, byte[] contentHash, Duration age) {
+  public synchronized boolean remember(
+      Fingerprint signer, RequestKey key, byte[] contentHash, Duration age) {
     Slot slot = new Slot(signer, key);
-    if (age.compareTo(window) > 0 || entries.containsKey(slot) || entries.size() >= maxEntries
+    if (age.compareTo(window) > 0
+        || entries.containsKey(slot)
+        || entries.size() >= maxEntries
         || bySigner.getOrDefault(signer, 0) >= perSigner) {
       return false;
     }
@@ -203,12 +213,15 @@ public final class RequestKeys {
     }
   }
 
-  /** Removes the oldest finished entry (of {@code signer}, when given); false when all are running. */
+  /**
+   * Removes the oldest finished entry (of {@code signer}, when given); false when all are running.
+   */
   private boolean evictOldestFinished(Fingerprint signer) {
     Iterator<Map.Entry<Slot, Entry>> it = entries.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<Slot, Entry> next = it.next();
-      if (next.getValue().finishedAt != Long.MIN_VALUE && (signer == null || next.getKey().signer().equals(signer))) {
+      if (next.getValue().finishedAt != Long.MIN_VALUE
+          && (signer == null || next.getKey().signer().equals(signer))) {
         it.remove();
         dropped(next.getKey(), next.getValue());
         return true;
@@ -217,7 +230,9 @@ public final class RequestKeys {
     return false;
   }
 
-  /** Over the byte bound, the oldest results go; their keys stay, so their retries do not run again. */
+  /**
+   * Over the byte bound, the oldest results go; their keys stay, so their retries do not run again.
+   */
   private void dropResultsOverBytes() {
     for (Iterator<Entry> it = entries.values().iterator(); keptBytes > maxBytes && it.hasNext(); ) {
       Entry entry = it.next();
@@ -244,12 +259,19 @@ public final class RequestKeys {
 
   private static final class Entry {
     final byte[] contentHash;
+
     /** Completed by the first attempt's ticket. */
     final CompletableFuture<Optional<Message>> first = new CompletableFuture<>();
-    /** What a repeat gets: {@link #first}, or an empty outcome once the result is dropped for the byte bound. */
+
+    /**
+     * What a repeat gets: {@link #first}, or an empty outcome once the result is dropped for the
+     * byte bound.
+     */
     CompletableFuture<Optional<Message>> outcome = first;
+
     long finishedAt = Long.MIN_VALUE;
     long bytes;
+
     /** Repeats that arrived while the first attempt ran. */
     int waiting;
 

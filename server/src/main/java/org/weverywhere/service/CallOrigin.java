@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 import org.weverywhere.protocol.MessageId;
 
 /**
- * Who a request that runs guest code was made for, carried to the guest's outgoing service calls.
- * A guest runs on the thread of the request that started it (engines run on the calling thread),
- * so the request handler binds the origin to that thread for the duration of the request.
+ * Who a request that runs guest code was made for, carried to the guest's outgoing service calls. A
+ * guest runs on the thread of the request that started it (engines run on the calling thread), so
+ * the request handler binds the origin to that thread for the duration of the request.
  *
  * @param requester fingerprint of the original requester (the client that started the chain)
  * @param groups the Signature Groups of the signer here, for local service calls

@@ -8,7 +8,8 @@ import java.time.Duration;
  * service failed, so a service that cannot work stops burning CPU and says why. The default retries
  * for about 11 s: long enough for the peers a service imports from to start in any order.
  */
-public record RestartPolicy(Duration firstDelay, Duration maxDelay, int failuresAllowed, Duration window) {
+public record RestartPolicy(
+    Duration firstDelay, Duration maxDelay, int failuresAllowed, Duration window) {
   public static final RestartPolicy DEFAULT =
       new RestartPolicy(Duration.ofMillis(50), Duration.ofSeconds(5), 8, Duration.ofMinutes(1));
 

@@ -24,16 +24,18 @@ import org.weverywhere.protocol.Verifier;
 import org.weverywhere.trust.Fingerprint;
 
 /**
- * The other daemons around, as their verified announcements say: a unicast {@code discover} to
- * each of {@code peers.static} (which multicast does not reach) and one multicast {@code discover}
- * on the interfaces this daemon serves. Asked only when a module imports a service found by name,
- * and kept a few seconds, so a burst of runs costs one round.
+ * The other daemons around, as their verified announcements say: a unicast {@code discover} to each
+ * of {@code peers.static} (which multicast does not reach) and one multicast {@code discover} on
+ * the interfaces this daemon serves. Asked only when a module imports a service found by name, and
+ * kept a few seconds, so a burst of runs costs one round.
  */
 final class ServiceFinder {
   /** How long a multicast discover listens: answers are spread over a few hundred ms at most. */
   static final Duration LISTEN = Duration.ofMillis(700);
+
   /** At most this many daemons are considered: bounds the describes a link may cost. */
   static final int MAX_DAEMONS = 64;
+
   private static final Duration KEPT = Duration.ofSeconds(5);
 
   private final NetworkSettings network;
@@ -68,7 +70,8 @@ final class ServiceFinder {
         Announcement a = probe.ask(new InetSocketAddress(peer.host(), peer.port()), LISTEN);
         heard.putIfAbsent(a.node(), a);
       } catch (ProtocolException silent) {
-        unheard.add(peer + ": " + silent.getMessage()); // not a candidate; the link's reason says so
+        unheard.add(
+            peer + ": " + silent.getMessage()); // not a candidate; the link's reason says so
       }
     }
     try {
@@ -76,8 +79,14 @@ final class ServiceFinder {
       if (!nics.isEmpty() && heard.size() < MAX_DAEMONS) {
         var groups = new MulticastGroups(network.ipv4Group(), network.ipv6Group(), network.port());
         boolean loopback = network.interfaces() instanceof InterfaceSelection.Loopback;
-        var discovery = new Discovery(signer, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), groups, nics,
-            loopback ? 0 : network.ttl(), Clock.systemUTC());
+        var discovery =
+            new Discovery(
+                signer,
+                Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+                groups,
+                nics,
+                loopback ? 0 : network.ttl(),
+                Clock.systemUTC());
         discovery.discover(LISTEN, MAX_DAEMONS + 1, a -> heard.putIfAbsent(a.node(), a));
       }
     } catch (ProtocolException | SocketException cannot) {
@@ -85,7 +94,8 @@ final class ServiceFinder {
     }
     heard.remove(self);
     List<Announcement> daemons = List.copyOf(heard.values());
-    found = new Found(daemons.subList(0, Math.min(daemons.size(), MAX_DAEMONS)), List.copyOf(unheard));
+    found =
+        new Found(daemons.subList(0, Math.min(daemons.size(), MAX_DAEMONS)), List.copyOf(unheard));
     foundAt = System.nanoTime();
     return found;
   }
@@ -98,7 +108,8 @@ final class ServiceFinder {
   private List<NetworkInterface> interfaces() throws SocketException {
     List<NetworkInterface> chosen = new ArrayList<>();
     switch (network.interfaces()) {
-      case InterfaceSelection.Loopback loopback -> chosen.add(NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()));
+      case InterfaceSelection.Loopback loopback ->
+          chosen.add(NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()));
       case InterfaceSelection.All all -> {
         for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
           if (nic.isUp() && nic.supportsMulticast()) {

@@ -14,12 +14,12 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.HostPort;
 import org.weverywhere.config.ServiceSettings;
-import org.weverywhere.host.HostIdentity;
 import org.weverywhere.exec.ImportProvider;
 import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
+import org.weverywhere.host.HostIdentity;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.Message;
@@ -46,12 +46,16 @@ import org.weverywhere.wasm.ModuleInfo;
 public class ServiceImports implements ImportProvider {
   /** The import module prefix; what follows is the service's name. */
   public static final String MODULE_PREFIX = "weverywhere:service/";
+
   /** Remote signatures are reused this long, so each run does not cost a describe round trip. */
   private static final Duration SIGNATURES_KEPT = Duration.ofSeconds(5);
+
   /** A describe padded so that a description up to one datagram stays within 3x the request. */
   private static final int DESCRIBE_PAD = 300;
+
   /** Round trips of daemons found by name are compared in steps of this much (docs/SERVICES.md). */
   static final Duration RTT_BUCKET = Duration.ofMillis(5);
+
   /** Characters of a remote trap's reason passed on: a chain's replies must fit datagrams. */
   private static final int REASON_MAX = 240;
 
@@ -66,15 +70,24 @@ public class ServiceImports implements ImportProvider {
   private final Map<InetSocketAddress, Fingerprint> nodes = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, Signatures> signatures = new ConcurrentHashMap<>();
 
-  private record Signatures(long fetchedAt, Fingerprint node, Map<String, Message.Service> byName, long rttNanos) {}
+  private record Signatures(
+      long fetchedAt, Fingerprint node, Map<String, Message.Service> byName, long rttNanos) {}
 
   /** Where a remote import's calls go: a pinned peer, or one found on the network. */
-  private record Target(InetSocketAddress address, String where, Fingerprint node, String service) {}
+  private record Target(
+      InetSocketAddress address, String where, Fingerprint node, String service) {}
 
-  /** Failures that prove the peer did not run the call: the next daemon found may be asked instead. */
-  private static final java.util.Set<ProtocolException.Reason> NOT_RUN = java.util.EnumSet.of(
-      ProtocolException.Reason.REFUSED, ProtocolException.Reason.BUSY, ProtocolException.Reason.QUOTA_EXCEEDED,
-      ProtocolException.Reason.NOT_PERMITTED, ProtocolException.Reason.NOT_MEMBER, ProtocolException.Reason.TRANSPORT);
+  /**
+   * Failures that prove the peer did not run the call: the next daemon found may be asked instead.
+   */
+  private static final java.util.Set<ProtocolException.Reason> NOT_RUN =
+      java.util.EnumSet.of(
+          ProtocolException.Reason.REFUSED,
+          ProtocolException.Reason.BUSY,
+          ProtocolException.Reason.QUOTA_EXCEEDED,
+          ProtocolException.Reason.NOT_PERMITTED,
+          ProtocolException.Reason.NOT_MEMBER,
+          ProtocolException.Reason.TRANSPORT);
 
   /** For CDI's client proxy only. */
   protected ServiceImports() {}
@@ -85,7 +98,8 @@ public class ServiceImports implements ImportProvider {
     this.services = services;
     var signer = new MessageSigner(identity.keys());
     Duration skew = config.protocol().clockSkew();
-    var verifier = new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
+    var verifier =
+        new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
     this.udp = new UdpClient(signer, verifier, Clock.systemUTC());
     this.probe = new UnicastProbe(signer, verifier, Clock.systemUTC());
     this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
@@ -97,37 +111,58 @@ public class ServiceImports implements ImportProvider {
   @Override
   public List<HostFunction> functions(ModuleInfo info) {
     List<HostFunction> functions = new ArrayList<>();
-    Map<String, List<Target>> found = new java.util.HashMap<>(); // one choice per service for the whole module
+    Map<String, List<Target>> found =
+        new java.util.HashMap<>(); // one choice per service for the whole module
     for (Import wanted : info.imports()) {
-      if (!wanted.module().startsWith(MODULE_PREFIX) || !(wanted.type() instanceof ExternType.Function f)) {
+      if (!wanted.module().startsWith(MODULE_PREFIX)
+          || !(wanted.type() instanceof ExternType.Function f)) {
         continue;
       }
       String name = wanted.module().substring(MODULE_PREFIX.length());
       String label = wanted.module() + "." + wanted.name();
       if (!org.weverywhere.config.ConfigKeys.isValidServiceName(name)) {
-        throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but '" + name
-            + "' is not a service name");
+        throw new ServiceException(
+            ErrorCode.SERVICE_UNKNOWN,
+            "imports " + label + ", but '" + name + "' is not a service name");
       }
       boolean declared = config.services().contains(name);
       ServiceSettings settings = config.service(name);
       Optional<Boolean> discoverSet = declared ? config.serviceDiscover(name) : Optional.empty();
       // neither run here nor pinned: found on the network by name, unless the host owner said no
-      boolean byName = !declared || (!settings.isRemote() && settings.library().isEmpty() && discoverSet.isPresent());
+      boolean byName =
+          !declared
+              || (!settings.isRemote() && settings.library().isEmpty() && discoverSet.isPresent());
       if (byName && !discoverSet.orElse(discoverByDefault)) {
-        throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but no service '" + name
-            + "' is declared on this host (services." + name + ".library, or .peer for one elsewhere) and "
-            + (discoverSet.isPresent() ? "services." + name + ".discover" : "calls.discover")
-            + " = false forbids finding one on the network");
+        throw new ServiceException(
+            ErrorCode.SERVICE_UNKNOWN,
+            "imports "
+                + label
+                + ", but no service '"
+                + name
+                + "' is declared on this host (services."
+                + name
+                + ".library, or .peer for one elsewhere) and "
+                + (discoverSet.isPresent() ? "services." + name + ".discover" : "calls.discover")
+                + " = false forbids finding one on the network");
       }
       // who may call is decided before anything is linked or sent: a remote service spends this
       // host's key and quotas on the peer, so it is guarded like a local one (issue 13)
-      CallOrigin.current().ifPresent(origin -> {
-        String refusal = refusal(settings, origin.groups());
-        if (refusal != null) {
-          throw new ServiceException(ErrorCode.SERVICE_CALLER_REFUSED, "imports " + label + ", but " + refusal + " ["
-              + ErrorCode.SERVICE_CALLER_REFUSED.code() + "]");
-        }
-      });
+      CallOrigin.current()
+          .ifPresent(
+              origin -> {
+                String refusal = refusal(settings, origin.groups());
+                if (refusal != null) {
+                  throw new ServiceException(
+                      ErrorCode.SERVICE_CALLER_REFUSED,
+                      "imports "
+                          + label
+                          + ", but "
+                          + refusal
+                          + " ["
+                          + ErrorCode.SERVICE_CALLER_REFUSED.code()
+                          + "]");
+                }
+              });
       FuncType offered;
       String where;
       Fingerprint node = null;
@@ -135,38 +170,86 @@ public class ServiceImports implements ImportProvider {
       if (byName) {
         targets = found.computeIfAbsent(name, n -> choose(n, imported(info, n), label));
         where = "service " + name + " on " + targets.getFirst().where() + " (found on the network)";
-        offered = f.type(); // chosen only among daemons that export every imported function with its type
+        offered =
+            f.type(); // chosen only among daemons that export every imported function with its type
       } else if (settings.isRemote()) {
         HostPort peer = settings.peers().getFirst();
         where = "service " + settings.peerService() + " on " + peer;
         node = linkedNode(peer, settings, label);
-        offered = remoteType(peer, node, settings.peerNode().isPresent(), settings.peerService(), wanted.name(), label);
-        targets = List.of(new Target(new InetSocketAddress(peer.host(), peer.port()), peer.toString(), node,
-            settings.peerService()));
+        offered =
+            remoteType(
+                peer,
+                node,
+                settings.peerNode().isPresent(),
+                settings.peerService(),
+                wanted.name(),
+                label);
+        targets =
+            List.of(
+                new Target(
+                    new InetSocketAddress(peer.host(), peer.port()),
+                    peer.toString(),
+                    node,
+                    settings.peerService()));
       } else {
         where = "service " + name + " here";
-        ServiceSnapshot.Function function = services.snapshot().stream().filter(s -> s.name().equals(name))
-            .findFirst().orElseThrow().functions().stream().filter(fn -> fn.name().equals(wanted.name())).findFirst()
-            .orElseThrow(() -> notOffered(label, "service " + name + " here"));
+        ServiceSnapshot.Function function =
+            services.snapshot().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .functions()
+                .stream()
+                .filter(fn -> fn.name().equals(wanted.name()))
+                .findFirst()
+                .orElseThrow(() -> notOffered(label, "service " + name + " here"));
         if (function.signature().hasByteStrings()) { // imports pass numbers only (docs/SERVICES.md)
-          throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + ", but " + where
-              + " takes or returns byte strings " + function.signature() + ", which imports cannot pass");
+          throw new ServiceException(
+              ErrorCode.SERVICE_NOT_CALLABLE,
+              "imports "
+                  + label
+                  + ", but "
+                  + where
+                  + " takes or returns byte strings "
+                  + function.signature()
+                  + ", which imports cannot pass");
         }
         offered = function.type();
       }
       if (!offered.equals(f.type())) {
-        throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + " as " + f.type() + ", but "
-            + where + " exports " + wanted.name() + " as " + offered);
+        throw new ServiceException(
+            ErrorCode.SERVICE_NOT_CALLABLE,
+            "imports "
+                + label
+                + " as "
+                + f.type()
+                + ", but "
+                + where
+                + " exports "
+                + wanted.name()
+                + " as "
+                + offered);
       }
       if (offered.results().size() > 1) {
-        throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + " with "
-            + offered.results().size() + " results; imported service functions return at most one value");
+        throw new ServiceException(
+            ErrorCode.SERVICE_NOT_CALLABLE,
+            "imports "
+                + label
+                + " with "
+                + offered.results().size()
+                + " results; imported service functions return at most one value");
       }
       // the node learned, found or pinned now is the one this link talks to for as long as it lives
       List<Target> linked = targets;
-      functions.add(new HostFunction(wanted.module(), wanted.name(), offered, !linked.isEmpty()
-          ? (memory, args) -> remoteCall(settings, linked, byName, wanted.name(), offered, args)
-          : (memory, args) -> localCall(name, wanted.name(), offered, args)));
+      functions.add(
+          new HostFunction(
+              wanted.module(),
+              wanted.name(),
+              offered,
+              !linked.isEmpty()
+                  ? (memory, args) ->
+                      remoteCall(settings, linked, byName, wanted.name(), offered, args)
+                  : (memory, args) -> localCall(name, wanted.name(), offered, args)));
     }
     return functions;
   }
@@ -198,11 +281,16 @@ public class ServiceImports implements ImportProvider {
         continue;
       }
       listing++;
-      String at = daemon.announce().name() + " at " + daemon.from().getAddress().getHostAddress() + ":"
-          + daemon.from().getPort();
+      String at =
+          daemon.announce().name()
+              + " at "
+              + daemon.from().getAddress().getHostAddress()
+              + ":"
+              + daemon.from().getPort();
       Signatures described;
       try {
-        described = signaturesOf(daemon.from(), daemon.node(), name, true); // its state and round trip now
+        described =
+            signaturesOf(daemon.from(), daemon.node(), name, true); // its state and round trip now
       } catch (ProtocolException failed) {
         why.add(at + " did not describe it: " + failed.getMessage());
         continue;
@@ -215,18 +303,38 @@ public class ServiceImports implements ImportProvider {
       fits.add(new Fit(new Target(daemon.from(), at, daemon.node(), name), described.rttNanos()));
     }
     if (fits.isEmpty()) {
-      String reasons = why.size() <= 4 ? String.join("; ", why)
-          : String.join("; ", why.subList(0, 4)) + "; and " + (why.size() - 4) + " more";
-      throw new ServiceException(ErrorCode.SERVICE_NOT_FOUND, "imports " + label + ", but no daemon found on the"
-          + " network runs service '" + name + "' with " + wanted.keySet() + " as imported (" + around.daemons().size()
-          + " daemons heard, " + listing + " announcing it" + (reasons.isEmpty() ? "" : ": " + reasons)
-          + (around.unheard().isEmpty() ? "" : "; not heard: " + String.join("; ", around.unheard())) + ") ["
-          + ErrorCode.SERVICE_NOT_FOUND.code() + "]");
+      String reasons =
+          why.size() <= 4
+              ? String.join("; ", why)
+              : String.join("; ", why.subList(0, 4)) + "; and " + (why.size() - 4) + " more";
+      throw new ServiceException(
+          ErrorCode.SERVICE_NOT_FOUND,
+          "imports "
+              + label
+              + ", but no daemon found on the"
+              + " network runs service '"
+              + name
+              + "' with "
+              + wanted.keySet()
+              + " as imported ("
+              + around.daemons().size()
+              + " daemons heard, "
+              + listing
+              + " announcing it"
+              + (reasons.isEmpty() ? "" : ": " + reasons)
+              + (around.unheard().isEmpty()
+                  ? ""
+                  : "; not heard: " + String.join("; ", around.unheard()))
+              + ") ["
+              + ErrorCode.SERVICE_NOT_FOUND.code()
+              + "]");
     }
-    // one round trip is one sample: differences within a bucket are noise (a busy host's scheduler),
+    // one round trip is one sample: differences within a bucket are noise (a busy host's
+    // scheduler),
     // and the node id then makes the choice the same on every host and every time
-    fits.sort(java.util.Comparator.comparingLong((Fit fit) -> fit.rttNanos() / RTT_BUCKET.toNanos())
-        .thenComparing(fit -> fit.target().node().toString()));
+    fits.sort(
+        java.util.Comparator.comparingLong((Fit fit) -> fit.rttNanos() / RTT_BUCKET.toNanos())
+            .thenComparing(fit -> fit.target().node().toString()));
     return fits.stream().map(Fit::target).toList();
   }
 
@@ -239,8 +347,10 @@ public class ServiceImports implements ImportProvider {
       return "has it " + described.state();
     }
     for (var want : wanted.entrySet()) {
-      Optional<String> export = described.functions().stream()
-          .filter(e -> e.startsWith(want.getKey() + " (")).findFirst();
+      Optional<String> export =
+          described.functions().stream()
+              .filter(e -> e.startsWith(want.getKey() + " ("))
+              .findFirst();
       if (export.isEmpty()) {
         return "offers no function " + want.getKey();
       }
@@ -253,8 +363,9 @@ public class ServiceImports implements ImportProvider {
   }
 
   private static ServiceException notOffered(String label, String where) {
-    return new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + ", but " + where
-        + " offers no such function");
+    return new ServiceException(
+        ErrorCode.SERVICE_NOT_CALLABLE,
+        "imports " + label + ", but " + where + " offers no such function");
   }
 
   /**
@@ -264,15 +375,20 @@ public class ServiceImports implements ImportProvider {
   static String refusal(ServiceSettings settings, List<String> groups) {
     var callers = settings.callers();
     if (callers.isPresent() && callers.get().stream().noneMatch(groups::contains)) {
-      return "service '" + settings.name() + "' may be called by " + callers.get() + "; the requester is in " + groups;
+      return "service '"
+          + settings.name()
+          + "' may be called by "
+          + callers.get()
+          + "; the requester is in "
+          + groups;
     }
     return null;
   }
 
   /**
    * The node a link to {@code peer} talks to: the pinned one ({@code services.<Name>.peer-node}),
-   * or the key of the first verified answer there, trusted on first use and kept until a link
-   * fails for another reason than a wrong key.
+   * or the key of the first verified answer there, trusted on first use and kept until a link fails
+   * for another reason than a wrong key.
    */
   private Fingerprint linkedNode(HostPort peer, ServiceSettings settings, String label) {
     if (settings.peerNode().isPresent()) {
@@ -282,12 +398,26 @@ public class ServiceImports implements ImportProvider {
     try {
       return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
     } catch (ProtocolException failed) {
-      throw new ServiceException(ErrorCode.SERVICE_NOT_RUNNING, "imports " + label + ", but " + peer
-          + " could not be asked for its node id: " + failed.getMessage() + " [" + failed.code().code() + "]");
+      throw new ServiceException(
+          ErrorCode.SERVICE_NOT_RUNNING,
+          "imports "
+              + label
+              + ", but "
+              + peer
+              + " could not be asked for its node id: "
+              + failed.getMessage()
+              + " ["
+              + failed.code().code()
+              + "]");
     }
   }
 
-  private FuncType remoteType(HostPort peer, Fingerprint node, boolean pinned, String service, String function,
+  private FuncType remoteType(
+      HostPort peer,
+      Fingerprint node,
+      boolean pinned,
+      String service,
+      String function,
       String label) {
     InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
     Message.Service described;
@@ -296,42 +426,81 @@ public class ServiceImports implements ImportProvider {
     } catch (ProtocolException failed) {
       if (failed.reason() == ProtocolException.Reason.WRONG_NODE) {
         // someone else answered: never learn its key, and say which key was expected
-        throw new ServiceException(ErrorCode.PROTOCOL_WRONG_NODE, "imports " + label + ", but " + failed.getMessage()
-            + (pinned ? " (pinned by peer-node)" : " (learned on its first answer)") + " ["
-            + ErrorCode.PROTOCOL_WRONG_NODE.code() + "]");
+        throw new ServiceException(
+            ErrorCode.PROTOCOL_WRONG_NODE,
+            "imports "
+                + label
+                + ", but "
+                + failed.getMessage()
+                + (pinned ? " (pinned by peer-node)" : " (learned on its first answer)")
+                + " ["
+                + ErrorCode.PROTOCOL_WRONG_NODE.code()
+                + "]");
       }
-      nodes.remove(address); // the daemon there may have been replaced: ask its node id again next time
-      throw new ServiceException(ErrorCode.SERVICE_NOT_RUNNING, "imports " + label + ", but " + peer
-          + " could not be asked for its services: " + failed.getMessage() + " [" + failed.code().code() + "]");
+      nodes.remove(
+          address); // the daemon there may have been replaced: ask its node id again next time
+      throw new ServiceException(
+          ErrorCode.SERVICE_NOT_RUNNING,
+          "imports "
+              + label
+              + ", but "
+              + peer
+              + " could not be asked for its services: "
+              + failed.getMessage()
+              + " ["
+              + failed.code().code()
+              + "]");
     }
     if (described == null) {
-      throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "imports " + label + ", but " + peer
-          + " runs no service '" + service + "'");
+      throw new ServiceException(
+          ErrorCode.SERVICE_UNKNOWN,
+          "imports " + label + ", but " + peer + " runs no service '" + service + "'");
     }
     for (String export : described.functions()) {
       int space = export.indexOf(" (");
       if (space > 0 && export.substring(0, space).equals(function)) {
-        return FuncType.parse(export.substring(space + 1)).orElseThrow(() -> new ServiceException(
-            ErrorCode.SERVICE_NOT_CALLABLE, "imports " + label + ", but " + peer + " describes it as '" + export
-                + "', which is not a signature of number types"));
+        return FuncType.parse(export.substring(space + 1))
+            .orElseThrow(
+                () ->
+                    new ServiceException(
+                        ErrorCode.SERVICE_NOT_CALLABLE,
+                        "imports "
+                            + label
+                            + ", but "
+                            + peer
+                            + " describes it as '"
+                            + export
+                            + "', which is not a signature of number types"));
       }
     }
     throw notOffered(label, "service " + service + " on " + peer);
   }
 
-
-  /** The services {@code node} at {@code address} describes, asked at most every few seconds, with the round trip. */
-  private Signatures signaturesOf(InetSocketAddress address, Fingerprint node, String service, boolean fresh) {
+  /**
+   * The services {@code node} at {@code address} describes, asked at most every few seconds, with
+   * the round trip.
+   */
+  private Signatures signaturesOf(
+      InetSocketAddress address, Fingerprint node, String service, boolean fresh) {
     Signatures known = signatures.get(address);
-    if (fresh || known == null || !known.node().equals(node) || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
+    if (fresh
+        || known == null
+        || !known.node().equals(node)
+        || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
         || !known.byName().containsKey(service)) {
       long sent = System.nanoTime();
-      var reply = udp.request(address, node, new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
-          timeout.dividedBy(2), 2);
+      var reply =
+          udp.request(
+              address,
+              node,
+              new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
+              timeout.dividedBy(2),
+              2);
       long rtt = System.nanoTime() - sent;
       if (!(reply.message() instanceof Message.Description description)) {
-        throw new ProtocolException(ProtocolException.Reason.MALFORMED, address + " answered describe with "
-            + reply.message().type());
+        throw new ProtocolException(
+            ProtocolException.Reason.MALFORMED,
+            address + " answered describe with " + reply.message().type());
       }
       Map<String, Message.Service> byName = new ConcurrentHashMap<>();
       description.services().forEach(s -> byName.put(s.name(), s));
@@ -342,34 +511,71 @@ public class ServiceImports implements ImportProvider {
   }
 
   private long[] localCall(String service, String function, FuncType type, long[] args) {
-    CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
+    CallOrigin origin =
+        CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
     Outcome outcome;
     try {
       outcome = services.call(service, function, values(type, args), origin.groups());
     } catch (ServiceException refused) {
-      throw new HostFault("call of " + service + "." + function + " here refused: " + refused.getMessage() + " ["
-          + refused.code().code() + "]");
+      throw new HostFault(
+          "call of "
+              + service
+              + "."
+              + function
+              + " here refused: "
+              + refused.getMessage()
+              + " ["
+              + refused.code().code()
+              + "]");
     }
-    if (outcome instanceof Outcome.Completed completed && completed.result() instanceof Outcome.Returned returned) {
+    if (outcome instanceof Outcome.Completed completed
+        && completed.result() instanceof Outcome.Returned returned) {
       return returned.values().stream().mapToLong(v -> ((WasmValue) v).bits()).toArray();
     }
-    throw new HostFault("call of " + service + "." + function + " here did not complete: "
-        + ServicePool.describe(outcome));
+    throw new HostFault(
+        "call of "
+            + service
+            + "."
+            + function
+            + " here did not complete: "
+            + ServicePool.describe(outcome));
   }
 
-  private long[] remoteCall(ServiceSettings settings, List<Target> targets, boolean byName, String function,
-      FuncType type, long[] args) {
-    CallOrigin origin = CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
-    String first = targets.getFirst().service() + "." + function + " on " + targets.getFirst().where();
-    // a kept instance was linked once, for no requester in particular: each call is checked for its own
+  private long[] remoteCall(
+      ServiceSettings settings,
+      List<Target> targets,
+      boolean byName,
+      String function,
+      FuncType type,
+      long[] args) {
+    CallOrigin origin =
+        CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
+    String first =
+        targets.getFirst().service() + "." + function + " on " + targets.getFirst().where();
+    // a kept instance was linked once, for no requester in particular: each call is checked for its
+    // own
     String refusal = refusal(settings, origin.groups());
     if (refusal != null) {
-      throw new HostFault("call of " + first + " refused: " + refusal + " [" + ErrorCode.SERVICE_CALLER_REFUSED.code()
-          + "]");
+      throw new HostFault(
+          "call of "
+              + first
+              + " refused: "
+              + refusal
+              + " ["
+              + ErrorCode.SERVICE_CALLER_REFUSED.code()
+              + "]");
     }
     if (origin.chain().size() >= maxDepth) {
-      throw new HostFault("call of " + first + " not made: the chain has crossed " + origin.chain().size()
-          + " hosts, calls.max-depth is " + maxDepth + " [" + ErrorCode.SERVICE_CHAIN_TOO_DEEP.code() + "]");
+      throw new HostFault(
+          "call of "
+              + first
+              + " not made: the chain has crossed "
+              + origin.chain().size()
+              + " hosts, calls.max-depth is "
+              + maxDepth
+              + " ["
+              + ErrorCode.SERVICE_CHAIN_TOO_DEEP.code()
+              + "]");
     }
     List<Message.WasmValue> wire = new ArrayList<>();
     for (WasmValue value : values(type, args)) {
@@ -383,8 +589,10 @@ public class ServiceImports implements ImportProvider {
       String label = target.service() + "." + function + " on " + target.where();
       // one request key for every attempt to this daemon: it runs the call at most once, however
       // many datagrams are lost (another daemon gets a key of its own, and only after a refusal)
-      var call = new Message.ServiceCall(target.service(), function, wire, origin.chain(), Optional.of(origin.requester()))
-          .withKey(org.weverywhere.protocol.RequestKey.random());
+      var call =
+          new Message.ServiceCall(
+                  target.service(), function, wire, origin.chain(), Optional.of(origin.requester()))
+              .withKey(org.weverywhere.protocol.RequestKey.random());
       Message reply;
       try {
         // retransmitted on measured round trips within calls.timeout; the key makes a retry safe
@@ -397,31 +605,48 @@ public class ServiceImports implements ImportProvider {
           before = " (after " + label + ": " + failed.getMessage() + ")";
           continue;
         }
-        throw new HostFault("remote call of " + label + " failed: " + failed.getMessage() + " ["
-            + failed.code().code() + "]" + before);
+        throw new HostFault(
+            "remote call of "
+                + label
+                + " failed: "
+                + failed.getMessage()
+                + " ["
+                + failed.code().code()
+                + "]"
+                + before);
       }
       if (!(reply instanceof Message.Result result)) {
         throw new HostFault("remote call of " + label + " was answered with " + reply.type());
       }
       if (!result.outcome().equals("completed")) {
-        throw new HostFault("remote call of " + label + " ended " + result.outcome() + reason(result.stderr()));
+        throw new HostFault(
+            "remote call of " + label + " ended " + result.outcome() + reason(result.stderr()));
       }
       if (result.values().size() != type.results().size()) {
-        throw new HostFault("remote call of " + label + " returned " + result.values().size() + " values, not "
-            + type.results().size());
+        throw new HostFault(
+            "remote call of "
+                + label
+                + " returned "
+                + result.values().size()
+                + " values, not "
+                + type.results().size());
       }
       return result.values().stream().mapToLong(Message.WasmValue::bits).toArray();
     }
   }
 
   /**
-   * The remote trap's reason, from the last line of its stderr, without the host's brackets. Kept to
-   * its end when long: along a chain each host wraps the next one's reason, the innermost (the real
-   * cause) comes last, and the reply must stay small enough for a datagram.
+   * The remote trap's reason, from the last line of its stderr, without the host's brackets. Kept
+   * to its end when long: along a chain each host wraps the next one's reason, the innermost (the
+   * real cause) comes last, and the reply must stay small enough for a datagram.
    */
   static String reason(byte[] stderr) {
-    String last = new String(stderr, java.nio.charset.StandardCharsets.UTF_8).strip().lines()
-        .reduce((a, b) -> b).orElse("");
+    String last =
+        new String(stderr, java.nio.charset.StandardCharsets.UTF_8)
+            .strip()
+            .lines()
+            .reduce((a, b) -> b)
+            .orElse("");
     if (last.startsWith("[weverywhere: trap: HOST: ") && last.endsWith("]")) {
       last = last.substring("[weverywhere: trap: HOST: ".length(), last.length() - 1);
     }

@@ -23,10 +23,10 @@ import org.weverywhere.exec.Requester;
 import org.weverywhere.store.Library;
 
 /**
- * One service: its kept instances, the idle ones queued for callers, and its state. A call takes
- * an idle instance (so calls to one instance are serialised) and gives it back, unless the call
- * left it in doubt (a trap, a limit, an exit): then the instance is dropped and a new one is
- * started after a backoff, and the failure is journaled.
+ * One service: its kept instances, the idle ones queued for callers, and its state. A call takes an
+ * idle instance (so calls to one instance are serialised) and gives it back, unless the call left
+ * it in doubt (a trap, a limit, an exit): then the instance is dropped and a new one is started
+ * after a backoff, and the failure is journaled.
  */
 final class ServicePool {
   private final ServiceSettings settings;
@@ -55,8 +55,16 @@ final class ServicePool {
    * @param library the library, or null when the store has none matching
    * @param problem why the service cannot start at all (no library, bad exports), or null
    */
-  ServicePool(ServiceSettings settings, Library library, String problem, byte[] module, List<ServiceSnapshot.Function> functions,
-      Executor executor, Requester requester, ScheduledExecutorService scheduler, RestartPolicy policy,
+  ServicePool(
+      ServiceSettings settings,
+      Library library,
+      String problem,
+      byte[] module,
+      List<ServiceSnapshot.Function> functions,
+      Executor executor,
+      Requester requester,
+      ScheduledExecutorService scheduler,
+      RestartPolicy policy,
       BiConsumer<String, ObjectNode> journal) {
     this.settings = settings;
     this.library = library;
@@ -104,8 +112,10 @@ final class ServicePool {
         }
         switch (start) {
           case KeptInstance.Ready ready -> add(new Member(ready.instance(), generation));
-          // a peer its imports name may still be starting: retried with backoff, failed if it persists
-          case KeptInstance.Failed failed -> failure("cannot start an instance: " + describe(failed.outcome()));
+          // a peer its imports name may still be starting: retried with backoff, failed if it
+          // persists
+          case KeptInstance.Failed failed ->
+              failure("cannot start an instance: " + describe(failed.outcome()));
         }
       }
     }
@@ -113,7 +123,8 @@ final class ServicePool {
       if (starting != generation) {
         return;
       }
-      journal.accept("org.weverywhere.service.started", event().put("why", why).put("live", live()));
+      journal.accept(
+          "org.weverywhere.service.started", event().put("why", why).put("live", live()));
       if (live() == settings.instances()) {
         enter(ServiceState.RUNNING, null);
       }
@@ -143,8 +154,14 @@ final class ServicePool {
    */
   Outcome call(String function, List<? extends CallValue> args, Duration wait) {
     if (!callable(function)) {
-      throw new ServiceException(ErrorCode.SERVICE_NOT_CALLABLE, "service '" + name() + "' offers no function '"
-          + function + "'; callable: " + functions.stream().map(ServiceSnapshot.Function::name).toList());
+      throw new ServiceException(
+          ErrorCode.SERVICE_NOT_CALLABLE,
+          "service '"
+              + name()
+              + "' offers no function '"
+              + function
+              + "'; callable: "
+              + functions.stream().map(ServiceSnapshot.Function::name).toList());
     }
     synchronized (this) {
       if (state == ServiceState.FAILED || state == ServiceState.STOPPED) {
@@ -156,7 +173,8 @@ final class ServicePool {
       member = idle.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ServiceException(ErrorCode.SERVICE_BUSY, "interrupted while waiting for an instance of '" + name() + "'");
+      throw new ServiceException(
+          ErrorCode.SERVICE_BUSY, "interrupted while waiting for an instance of '" + name() + "'");
     }
     if (member == null) {
       synchronized (this) {
@@ -164,8 +182,15 @@ final class ServicePool {
           throw notRunning();
         }
       }
-      throw new ServiceException(ErrorCode.SERVICE_BUSY, "all " + settings.instances() + " instances of service '"
-          + name() + "' stayed busy for " + wait.toMillis() + " ms");
+      throw new ServiceException(
+          ErrorCode.SERVICE_BUSY,
+          "all "
+              + settings.instances()
+              + " instances of service '"
+              + name()
+              + "' stayed busy for "
+              + wait.toMillis()
+              + " ms");
     }
     Outcome outcome;
     try {
@@ -183,9 +208,17 @@ final class ServicePool {
   }
 
   synchronized ServiceSnapshot snapshot() {
-    return new ServiceSnapshot(name(), settings.library().orElse(""),
-        Optional.ofNullable(library).map(Library::sha256), settings.group(), functions,
-        settings.instances(), live(), state, since, Optional.ofNullable(reason));
+    return new ServiceSnapshot(
+        name(),
+        settings.library().orElse(""),
+        Optional.ofNullable(library).map(Library::sha256),
+        settings.group(),
+        functions,
+        settings.instances(),
+        live(),
+        state,
+        since,
+        Optional.ofNullable(reason));
   }
 
   /** A trap, a limit or an exit may have left memory half-written: the instance is not reused. */
@@ -202,7 +235,9 @@ final class ServicePool {
   }
 
   private synchronized void release(Member member) {
-    if (member.generation() == generation && state != ServiceState.STOPPED && state != ServiceState.FAILED) {
+    if (member.generation() == generation
+        && state != ServiceState.STOPPED
+        && state != ServiceState.FAILED) {
       idle.offer(member);
     } else {
       members.remove(member);
@@ -231,13 +266,18 @@ final class ServicePool {
     if (failures.size() > policy.failuresAllowed()) {
       generation++;
       closeAll();
-      fail(failures.size() + " failures within " + policy.window().toSeconds() + " s; last: " + why);
+      fail(
+          failures.size() + " failures within " + policy.window().toSeconds() + " s; last: " + why);
       return;
     }
     Duration delay = policy.delay(failures.size());
     enter(ServiceState.RESTARTING, why);
-    journal.accept("org.weverywhere.service.instance.failed", event().put("reason", why)
-        .put("restartInMs", delay.toMillis()).put("recentFailures", failures.size()));
+    journal.accept(
+        "org.weverywhere.service.instance.failed",
+        event()
+            .put("reason", why)
+            .put("restartInMs", delay.toMillis())
+            .put("recentFailures", failures.size()));
     long restartOf = generation;
     scheduler.schedule(() -> restart(restartOf), delay.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -264,7 +304,8 @@ final class ServicePool {
             enter(ServiceState.RUNNING, null);
           }
         }
-        case KeptInstance.Failed failed -> failure("cannot start an instance: " + describe(failed.outcome()));
+        case KeptInstance.Failed failed ->
+            failure("cannot start an instance: " + describe(failed.outcome()));
       }
     }
   }
@@ -302,8 +343,9 @@ final class ServicePool {
   }
 
   private ServiceException notRunning() {
-    return new ServiceException(ErrorCode.SERVICE_NOT_RUNNING, "service '" + name() + "' is " + state.text()
-        + (reason == null ? "" : ": " + reason));
+    return new ServiceException(
+        ErrorCode.SERVICE_NOT_RUNNING,
+        "service '" + name() + "' is " + state.text() + (reason == null ? "" : ": " + reason));
   }
 
   private long memoryMax() {
@@ -315,8 +357,8 @@ final class ServicePool {
   }
 
   private ObjectNode event() {
-    ObjectNode data = JsonNodeFactory.instance.objectNode().put("service", name())
-        .put("group", settings.group());
+    ObjectNode data =
+        JsonNodeFactory.instance.objectNode().put("service", name()).put("group", settings.group());
     if (library != null) {
       data.put("library", library.sha256());
     }
@@ -326,11 +368,15 @@ final class ServicePool {
   /** One line for events and reasons: what ended the instance. */
   static String describe(Outcome outcome) {
     return switch (outcome) {
-      case Outcome.Completed completed -> completed.result() instanceof Outcome.Exit exit
-          ? "the instance exited with code " + exit.code() : "completed";
+      case Outcome.Completed completed ->
+          completed.result() instanceof Outcome.Exit exit
+              ? "the instance exited with code " + exit.code()
+              : "completed";
       case Outcome.Trapped trapped -> "trapped (" + trapped.kind() + "): " + trapped.message();
-      case Outcome.OutOfCpu out -> out.wallClock() ? "wall-clock time limit reached" : "CPU time limit reached";
-      case Outcome.OutOfMemory out -> "out of memory (limit " + out.limitBytes() + " bytes): " + out.detail();
+      case Outcome.OutOfCpu out ->
+          out.wallClock() ? "wall-clock time limit reached" : "CPU time limit reached";
+      case Outcome.OutOfMemory out ->
+          "out of memory (limit " + out.limitBytes() + " bytes): " + out.detail();
       case Outcome.OutputTruncated out -> "output cap reached";
       case Outcome.Refused refused -> "refused (" + refused.quota() + "): " + refused.reason();
       case Outcome.Invalid invalid -> invalid.reason();

@@ -8,7 +8,9 @@ public enum ServiceState {
   RUNNING,
   /** At least one instance failed and is being started again after a backoff. */
   RESTARTING,
-  /** Failed too often, or could not start; the snapshot's reason says why. Start it again by hand. */
+  /**
+   * Failed too often, or could not start; the snapshot's reason says why. Start it again by hand.
+   */
   FAILED,
   /** Stopped on purpose (or never started). */
   STOPPED;

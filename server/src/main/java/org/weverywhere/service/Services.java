@@ -30,9 +30,9 @@ import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.ExternType;
 
 /**
- * The services this host declares ({@code services.<Service-Name>.*}), started with the daemon
- * and stopped with it; {@link #start}, {@link #stop} and {@link #snapshot} are what privileged
- * control uses, {@link #call} what the network uses.
+ * The services this host declares ({@code services.<Service-Name>.*}), started with the daemon and
+ * stopped with it; {@link #start}, {@link #stop} and {@link #snapshot} are what privileged control
+ * uses, {@link #call} what the network uses.
  */
 @ApplicationScoped
 public class Services {
@@ -51,10 +51,15 @@ public class Services {
     this(config, libraries, executor, journal, RestartPolicy.DEFAULT);
   }
 
-  public Services(Config config, LibraryStore libraries, Executor executor, EventJournal journal,
+  public Services(
+      Config config,
+      LibraryStore libraries,
+      Executor executor,
+      EventJournal journal,
       RestartPolicy policy) {
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("weverywhere-service-restarts").factory());
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("weverywhere-service-restarts").factory());
     this.pools = new LinkedHashMap<>();
     this.declared = new LinkedHashMap<>();
     for (String name : config.services()) {
@@ -67,13 +72,25 @@ public class Services {
       }
       declared.put(name, settings);
       boolean observe = config.group(settings.group()).privileges().contains(Privilege.OBSERVE);
-      pools.put(name, pool(settings, libraries, executor, new Requester(settings.group(), observe), policy,
-          (type, data) -> journal.appendAsync(JournalEvent.unsequenced(type, name, data))));
+      pools.put(
+          name,
+          pool(
+              settings,
+              libraries,
+              executor,
+              new Requester(settings.group(), observe),
+              policy,
+              (type, data) -> journal.appendAsync(JournalEvent.unsequenced(type, name, data))));
     }
   }
 
-  private ServicePool pool(ServiceSettings settings, LibraryStore libraries, Executor executor, Requester requester,
-      RestartPolicy policy, java.util.function.BiConsumer<String, ObjectNode> journal) {
+  private ServicePool pool(
+      ServiceSettings settings,
+      LibraryStore libraries,
+      Executor executor,
+      Requester requester,
+      RestartPolicy policy,
+      java.util.function.BiConsumer<String, ObjectNode> journal) {
     Library library = null;
     String problem = null;
     byte[] module = new byte[0];
@@ -91,21 +108,32 @@ public class Services {
     if (library != null) {
       for (var export : library.info().exports()) {
         if (export.type() instanceof ExternType.Function function
-            && !export.name().equals("_initialize") && !export.name().equals("_start")
+            && !export.name().equals("_initialize")
+            && !export.name().equals("_start")
             && settings.exports().map(names -> names.contains(export.name())).orElse(true)) {
-          functions.add(new ServiceSnapshot.Function(export.name(), function.type(),
-              CallSignature.of(library.info(), export.name()).orElseThrow()));
+          functions.add(
+              new ServiceSnapshot.Function(
+                  export.name(),
+                  function.type(),
+                  CallSignature.of(library.info(), export.name()).orElseThrow()));
         }
       }
       for (String wanted : settings.exports().orElse(List.of())) {
         if (functions.stream().noneMatch(f -> f.name().equals(wanted))) {
-          problem = "services." + settings.name() + ".exports names '" + wanted + "', which library "
-              + library.label() + " does not export";
+          problem =
+              "services."
+                  + settings.name()
+                  + ".exports names '"
+                  + wanted
+                  + "', which library "
+                  + library.label()
+                  + " does not export";
         }
       }
     }
-    return new ServicePool(settings, library, problem, module, functions, executor, requester, scheduler,
-        policy, journal);
+    return new ServicePool(
+        settings, library, problem, module, functions, executor, requester, scheduler, policy,
+        journal);
   }
 
   void startAll(@Observes Startup startup) {
@@ -114,7 +142,10 @@ public class Services {
     }
   }
 
-  /** Starts a declared service (again, after a stop or a failure); {@code by} is who asked, for the journal. */
+  /**
+   * Starts a declared service (again, after a stop or a failure); {@code by} is who asked, for the
+   * journal.
+   */
   public ServiceSnapshot start(String name, String by) {
     ServicePool pool = pool(name);
     pool.start("started by " + by);
@@ -139,12 +170,19 @@ public class Services {
    *
    * @throws ServiceException unknown service or function, caller not allowed, not running, busy
    */
-  public Outcome call(String name, String function, List<? extends CallValue> args, List<String> callerGroups) {
+  public Outcome call(
+      String name, String function, List<? extends CallValue> args, List<String> callerGroups) {
     ServicePool pool = pool(name);
     var callers = declared.get(name).callers();
     if (callers.isPresent() && callers.get().stream().noneMatch(callerGroups::contains)) {
-      throw new ServiceException(ErrorCode.SERVICE_CALLER_REFUSED, "service '" + name + "' may be called by "
-          + callers.get() + "; the requester is in " + callerGroups);
+      throw new ServiceException(
+          ErrorCode.SERVICE_CALLER_REFUSED,
+          "service '"
+              + name
+              + "' may be called by "
+              + callers.get()
+              + "; the requester is in "
+              + callerGroups);
     }
     return pool.call(function, args, CALL_WAIT);
   }
@@ -152,8 +190,9 @@ public class Services {
   private ServicePool pool(String name) {
     ServicePool pool = pools.get(name);
     if (pool == null) {
-      throw new ServiceException(ErrorCode.SERVICE_UNKNOWN, "no service '" + name + "' on this host; declared: "
-          + pools.keySet());
+      throw new ServiceException(
+          ErrorCode.SERVICE_UNKNOWN,
+          "no service '" + name + "' on this host; declared: " + pools.keySet());
     }
     return pool;
   }

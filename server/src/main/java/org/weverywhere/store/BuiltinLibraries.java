@@ -13,9 +13,9 @@ import org.weverywhere.wasm.WasmFormatException;
 
 /**
  * The probe modules every daemon ships (sysinfo, probe-load, probe-memory, probe-disk): built from
- * example-programs/ at build time and packed into the server beside this class, listed in
- * {@code builtin/INDEX}. They are kept in memory, never written to the store, so turning them off
- * ({@code libraries.builtin = false}) leaves nothing behind.
+ * example-programs/ at build time and packed into the server beside this class, listed in {@code
+ * builtin/INDEX}. They are kept in memory, never written to the store, so turning them off ({@code
+ * libraries.builtin = false}) leaves nothing behind.
  */
 public final class BuiltinLibraries {
   static final String FOLDER = "builtin/";
@@ -38,8 +38,10 @@ public final class BuiltinLibraries {
         var info = new ModuleParser().parse(new ByteArrayInputStream(bytes), bytes.length);
         found.add(new Builtin(Library.of(info), bytes));
       } catch (WasmFormatException bad) {
-        throw new StoreException(org.weverywhere.ErrorCode.STORE_BUILTIN_MISSING,
-            "built-in library " + file + " is not a WebAssembly module: " + bad.getMessage(), bad);
+        throw new StoreException(
+            org.weverywhere.ErrorCode.STORE_BUILTIN_MISSING,
+            "built-in library " + file + " is not a WebAssembly module: " + bad.getMessage(),
+            bad);
       }
     }
     return List.copyOf(found);
@@ -47,7 +49,9 @@ public final class BuiltinLibraries {
 
   /** Those of {@code all} to offer: none when off, else all but the names in {@code disabled}. */
   public static List<Builtin> chosen(List<Builtin> all, boolean enabled, Set<String> disabled) {
-    return enabled ? all.stream().filter(b -> !disabled.contains(b.library().name())).toList() : List.of();
+    return enabled
+        ? all.stream().filter(b -> !disabled.contains(b.library().name())).toList()
+        : List.of();
   }
 
   private static List<String> index(Class<?> anchor, String folder) {
@@ -58,8 +62,11 @@ public final class BuiltinLibraries {
   private static byte[] read(Class<?> anchor, String resource) {
     try (InputStream in = anchor.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new StoreException(org.weverywhere.ErrorCode.STORE_BUILTIN_MISSING, "built-in library resource " + resource
-            + " is missing from this build (was it built with -DskipExamples?)");
+        throw new StoreException(
+            org.weverywhere.ErrorCode.STORE_BUILTIN_MISSING,
+            "built-in library resource "
+                + resource
+                + " is missing from this build (was it built with -DskipExamples?)");
       }
       return in.readAllBytes();
     } catch (IOException e) {

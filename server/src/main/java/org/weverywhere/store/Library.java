@@ -18,10 +18,12 @@ public record Library(String sha256, String name, String version, ModuleInfo inf
   }
 
   static Library of(ModuleInfo info) {
-    String name = info.metadata().flatMap(m -> m.name())
-        .or(() -> info.moduleName().map(n -> n.replaceFirst("\\.(wasm|wasi)$", "")))
-        .filter(n -> !n.isBlank())
-        .orElse(info.sha256().substring(0, 12));
+    String name =
+        info.metadata()
+            .flatMap(m -> m.name())
+            .or(() -> info.moduleName().map(n -> n.replaceFirst("\\.(wasm|wasi)$", "")))
+            .filter(n -> !n.isBlank())
+            .orElse(info.sha256().substring(0, 12));
     String version = info.metadata().flatMap(m -> m.version()).orElse("");
     return new Library(info.sha256(), name, version, info);
   }

@@ -22,13 +22,12 @@ import org.weverywhere.wasm.ModuleParser;
 import org.weverywhere.wasm.WasmFormatException;
 
 /**
- * The Libraries this host offers, content-addressed: each module is kept once, as
- * {@code <dir>/<sha256>.wasm}, whatever it was called and however often it was published.
+ * The Libraries this host offers, content-addressed: each module is kept once, as {@code
+ * <dir>/<sha256>.wasm}, whatever it was called and however often it was published.
  *
- * <p>Files are written to a temporary name and moved into place, so a crash never leaves a
- * partial module under a hash name. On open every stored file is re-hashed and re-read; one that
- * no longer matches its name is moved to {@code quarantine/} beside the store, reported, and not
- * offered.
+ * <p>Files are written to a temporary name and moved into place, so a crash never leaves a partial
+ * module under a hash name. On open every stored file is re-hashed and re-read; one that no longer
+ * matches its name is moved to {@code quarantine/} beside the store, reported, and not offered.
  */
 public final class LibraryStore {
   private static final Logger LOG = Logger.getLogger(LibraryStore.class.getName());
@@ -41,7 +40,11 @@ public final class LibraryStore {
   private final ModuleParser parser = new ModuleParser();
   private final Map<String, Library> libraries = new ConcurrentHashMap<>();
   private final List<StoreException> problems = new ArrayList<>();
-  /** Shipped modules offered beside the stored ones, by hash; replaced whole by {@link #offerBuiltins}. */
+
+  /**
+   * Shipped modules offered beside the stored ones, by hash; replaced whole by {@link
+   * #offerBuiltins}.
+   */
   private volatile Map<String, BuiltinLibraries.Builtin> builtins = Map.of();
 
   private LibraryStore(Path dir, long maxModuleSize) {
@@ -60,7 +63,8 @@ public final class LibraryStore {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the library store " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open the library store " + dir + ": " + e.getMessage(), e);
     }
     return store;
   }
@@ -80,16 +84,18 @@ public final class LibraryStore {
       Path quarantine = dir.resolveSibling("quarantine");
       Files.createDirectories(quarantine);
       Files.move(file, quarantine.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-      var problem = bad instanceof StoreException s ? s
-          : corrupt(file, "it is no longer a readable module: " + bad.getMessage());
+      var problem =
+          bad instanceof StoreException s
+              ? s
+              : corrupt(file, "it is no longer a readable module: " + bad.getMessage());
       problems.add(problem);
       LOG.warning(problem.getMessage());
     }
   }
 
   private static StoreException corrupt(Path file, String why) {
-    return new StoreException(ErrorCode.STORE_CORRUPT,
-        file + ": " + why + "; moved to quarantine/ and not offered");
+    return new StoreException(
+        ErrorCode.STORE_CORRUPT, file + ": " + why + "; moved to quarantine/ and not offered");
   }
 
   /** Adds a module (kept once, by hash) and returns it as a Library. */
@@ -101,8 +107,8 @@ public final class LibraryStore {
     try {
       info = parser.parse(new ByteArrayInputStream(module), module.length);
     } catch (WasmFormatException bad) {
-      throw new StoreException(ErrorCode.STORE_INVALID_MODULE,
-          "not a WebAssembly module: " + bad.getMessage(), bad);
+      throw new StoreException(
+          ErrorCode.STORE_INVALID_MODULE, "not a WebAssembly module: " + bad.getMessage(), bad);
     }
     Library library = Library.of(info);
     Library existing = libraries.get(info.sha256());
@@ -137,27 +143,41 @@ public final class LibraryStore {
     List<StoreException> failures = new ArrayList<>();
     List<Path> files;
     try (var listing = Files.list(source)) {
-      files = listing.filter(f -> f.toString().endsWith(".wasm") || f.toString().endsWith(".wasi"))
-          .sorted().toList();
+      files =
+          listing
+              .filter(f -> f.toString().endsWith(".wasm") || f.toString().endsWith(".wasi"))
+              .sorted()
+              .toList();
     } catch (IOException e) {
-      failures.add(new StoreException(ErrorCode.IO_UNREADABLE,
-          source + ": cannot list the libraries directory: " + e.getMessage(), e));
+      failures.add(
+          new StoreException(
+              ErrorCode.IO_UNREADABLE,
+              source + ": cannot list the libraries directory: " + e.getMessage(),
+              e));
       return failures;
     }
     for (Path file : files) {
       try {
         publish(file);
       } catch (StoreException | UncheckedIOException e) {
-        failures.add(e instanceof StoreException s ? s
-            : new StoreException(ErrorCode.IO_UNREADABLE, e.getMessage(), e));
+        failures.add(
+            e instanceof StoreException s
+                ? s
+                : new StoreException(ErrorCode.IO_UNREADABLE, e.getMessage(), e));
       }
     }
     return failures;
   }
 
   private StoreException tooLarge(String what, long size) {
-    return new StoreException(ErrorCode.STORE_TOO_LARGE,
-        what + " has " + size + " bytes, more than libraries.max-module-size (" + maxModuleSize + ")");
+    return new StoreException(
+        ErrorCode.STORE_TOO_LARGE,
+        what
+            + " has "
+            + size
+            + " bytes, more than libraries.max-module-size ("
+            + maxModuleSize
+            + ")");
   }
 
   private void write(String sha256, byte[] module) {
@@ -181,8 +201,8 @@ public final class LibraryStore {
 
   /**
    * Offers these built-in libraries from now on, in place of those offered before. They stay in
-   * memory; one whose name a stored library also has is hidden by it (a host owner replaces a
-   * probe by publishing their own under the same name).
+   * memory; one whose name a stored library also has is hidden by it (a host owner replaces a probe
+   * by publishing their own under the same name).
    */
   public void offerBuiltins(List<BuiltinLibraries.Builtin> offered) {
     Map<String, BuiltinLibraries.Builtin> next = new java.util.LinkedHashMap<>();
@@ -192,8 +212,10 @@ public final class LibraryStore {
 
   /** The built-in libraries offered now: not turned off and not replaced by a stored one. */
   public List<Library> builtins() {
-    return visibleBuiltins().values().stream().map(BuiltinLibraries.Builtin::library)
-        .sorted(Comparator.comparing(Library::name)).toList();
+    return visibleBuiltins().values().stream()
+        .map(BuiltinLibraries.Builtin::library)
+        .sorted(Comparator.comparing(Library::name))
+        .toList();
   }
 
   private Map<String, BuiltinLibraries.Builtin> visibleBuiltins() {
@@ -204,11 +226,12 @@ public final class LibraryStore {
     java.util.Set<String> storedNames = new java.util.HashSet<>();
     libraries.values().forEach(l -> storedNames.add(l.name()));
     Map<String, BuiltinLibraries.Builtin> visible = new java.util.HashMap<>();
-    shipped.forEach((sha, b) -> {
-      if (!storedNames.contains(b.library().name()) && !libraries.containsKey(sha)) {
-        visible.put(sha, b);
-      }
-    });
+    shipped.forEach(
+        (sha, b) -> {
+          if (!storedNames.contains(b.library().name()) && !libraries.containsKey(sha)) {
+            visible.put(sha, b);
+          }
+        });
     return visible;
   }
 
@@ -216,9 +239,12 @@ public final class LibraryStore {
   public boolean remove(String sha256) {
     BuiltinLibraries.Builtin builtin = visibleBuiltins().get(sha256);
     if (builtin != null) {
-      throw new StoreException(ErrorCode.STORE_BUILTIN_FIXED, builtin.library().name()
-          + " is built into this daemon: turn it off with libraries.builtin.disabled = " + builtin.library().name()
-          + " (or all of them with libraries.builtin = false), or replace it by publishing a library of that name");
+      throw new StoreException(
+          ErrorCode.STORE_BUILTIN_FIXED,
+          builtin.library().name()
+              + " is built into this daemon: turn it off with libraries.builtin.disabled = "
+              + builtin.library().name()
+              + " (or all of them with libraries.builtin = false), or replace it by publishing a library of that name");
     }
     Library removed = libraries.remove(sha256);
     if (removed == null) {
@@ -234,16 +260,22 @@ public final class LibraryStore {
 
   /** Every library, stored and built in, by name then version then hash. */
   public List<Library> list() {
-    return java.util.stream.Stream.concat(libraries.values().stream(),
+    return java.util.stream.Stream.concat(
+            libraries.values().stream(),
             visibleBuiltins().values().stream().map(BuiltinLibraries.Builtin::library))
-        .sorted(Comparator.comparing(Library::name).thenComparing(Library::version)
-            .thenComparing(Library::sha256))
+        .sorted(
+            Comparator.comparing(Library::name)
+                .thenComparing(Library::version)
+                .thenComparing(Library::sha256))
         .toList();
   }
 
   public Optional<Library> get(String sha256) {
     return Optional.ofNullable(libraries.get(sha256))
-        .or(() -> Optional.ofNullable(visibleBuiltins().get(sha256)).map(BuiltinLibraries.Builtin::library));
+        .or(
+            () ->
+                Optional.ofNullable(visibleBuiltins().get(sha256))
+                    .map(BuiltinLibraries.Builtin::library));
   }
 
   /**
@@ -257,24 +289,34 @@ public final class LibraryStore {
     } else {
       int at = query.indexOf('@');
       String name = at < 0 ? query : query.substring(0, at);
-      matches = list().stream()
-          .filter(l -> l.name().equals(name) && (at < 0 || l.version().equals(query.substring(at + 1))))
-          .toList();
+      matches =
+          list().stream()
+              .filter(
+                  l ->
+                      l.name().equals(name)
+                          && (at < 0 || l.version().equals(query.substring(at + 1))))
+              .toList();
     }
     if (matches.isEmpty()) {
-      throw new StoreException(ErrorCode.STORE_NOT_FOUND, "no library '" + query + "' on this host");
+      throw new StoreException(
+          ErrorCode.STORE_NOT_FOUND, "no library '" + query + "' on this host");
     }
     if (matches.size() > 1) {
-      throw new StoreException(ErrorCode.STORE_AMBIGUOUS, "'" + query + "' matches "
-          + matches.stream().map(l -> l.label() + " " + l.sha256().substring(0, 12)).toList()
-          + "; give name@version or more of the hash");
+      throw new StoreException(
+          ErrorCode.STORE_AMBIGUOUS,
+          "'"
+              + query
+              + "' matches "
+              + matches.stream().map(l -> l.label() + " " + l.sha256().substring(0, 12)).toList()
+              + "; give name@version or more of the hash");
     }
     return matches.getFirst();
   }
 
   /** The module's bytes, as published. */
   public byte[] bytes(String sha256) {
-    BuiltinLibraries.Builtin builtin = libraries.containsKey(sha256) ? null : visibleBuiltins().get(sha256);
+    BuiltinLibraries.Builtin builtin =
+        libraries.containsKey(sha256) ? null : visibleBuiltins().get(sha256);
     if (builtin != null) {
       return builtin.bytes().clone();
     }

@@ -27,7 +27,10 @@ public final class FairSlots {
     this.reserve = reserve;
   }
 
-  /** Takes a slot for {@code group} if it is within its share now; a taken slot must be {@link #release}d. */
+  /**
+   * Takes a slot for {@code group} if it is within its share now; a taken slot must be {@link
+   * #release}d.
+   */
   public synchronized boolean tryAcquire(String group) {
     int mine = held.getOrDefault(group, 0);
     if (used >= total || mine >= share(mine)) {
@@ -51,7 +54,9 @@ public final class FairSlots {
     used--;
   }
 
-  /** The most one group may hold now: an equal part among the groups holding slots, itself included. */
+  /**
+   * The most one group may hold now: an equal part among the groups holding slots, itself included.
+   */
   private int share(int mine) {
     int groups = held.size() + (mine == 0 ? 1 : 0);
     return Math.max(1, Math.min(total / groups, total - reserve));

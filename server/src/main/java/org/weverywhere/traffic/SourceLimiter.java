@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Flood protection before any signature is checked: each source address gets a small token
- * bucket of packets per second. The table is bounded (least recently seen sources are forgotten),
- * so a flood of spoofed addresses costs fixed memory.
+ * Flood protection before any signature is checked: each source address gets a small token bucket
+ * of packets per second. The table is bounded (least recently seen sources are forgotten), so a
+ * flood of spoofed addresses costs fixed memory.
  */
 public final class SourceLimiter {
   private final long packetsPerSecond;
@@ -20,18 +20,21 @@ public final class SourceLimiter {
     this.packetsPerSecond = packetsPerSecond;
     this.burst = burst;
     this.clock = clock;
-    this.sources = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
-        return size() > maxSources;
-      }
-    };
+    this.sources =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
+            return size() > maxSources;
+          }
+        };
   }
 
   /** Whether one more packet from {@code source} may be looked at now. */
   public synchronized boolean allow(InetAddress source) {
     long now = clock.getAsLong();
-    return sources.computeIfAbsent(source, s -> new TokenBucket(packetsPerSecond, burst, now)).tryTake(1, now);
+    return sources
+        .computeIfAbsent(source, s -> new TokenBucket(packetsPerSecond, burst, now))
+        .tryTake(1, now);
   }
 
   /** Sources currently remembered (at most maxSources). */

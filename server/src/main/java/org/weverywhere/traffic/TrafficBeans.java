@@ -18,19 +18,24 @@ public class TrafficBeans {
   @Singleton
   TrafficLedger trafficLedger(Config config) {
     HostQuota host = config.hostQuota();
-    return new TrafficLedger(group -> of(config.group(group).quota()), hostQuota(config), host.networkPeriod(),
+    return new TrafficLedger(
+        group -> of(config.group(group).quota()),
+        hostQuota(config),
+        host.networkPeriod(),
         System::nanoTime);
   }
 
   /** New traffic quotas apply from the next request; what was used this period still counts. */
   void apply(@Observes ConfigChanged change, TrafficLedger ledger) {
     Config next = change.next();
-    ledger.update(group -> of(next.group(group).quota()), hostQuota(next), next.hostQuota().networkPeriod());
+    ledger.update(
+        group -> of(next.group(group).quota()), hostQuota(next), next.hostQuota().networkPeriod());
   }
 
   private static TrafficQuota hostQuota(Config config) {
     HostQuota host = config.hostQuota();
-    return new TrafficQuota(host.networkRate().perSecond().bytes(), host.networkPeriodBytes().bytes());
+    return new TrafficQuota(
+        host.networkRate().perSecond().bytes(), host.networkPeriodBytes().bytes());
   }
 
   static TrafficQuota of(GroupQuota quota) {

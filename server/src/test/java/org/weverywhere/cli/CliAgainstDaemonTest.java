@@ -31,25 +31,33 @@ import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 /**
  * The CLI's network commands end to end, as a user types them, against the daemon's real beans
  * (Weld SE, as in DaemonNetworkTest): discovery and describe over loopback UDP on a port of the
- * test's own, describe, fetch and execute over a loopback HTTP server that hands each body to the daemon's
- * request handler exactly as its JAX-RS resource does.
+ * test's own, describe, fetch and execute over a loopback HTTP server that hands each body to the
+ * daemon's request handler exactly as its JAX-RS resource does.
  */
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliAgainstDaemonTest {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+
   /** A WASI command whose _start calls proc_exit(3), byte by byte (see the comments). */
-  private static final byte[] EXIT_3 = HexFormat.of().parseHex(String.join("",
-      "0061736d01000000", // magic, version 1
-      "01080260017f00600000", // types: (i32) -> (), () -> ()
-      "0224011677617369" + "5f736e617073686f745f7072657669657731", // import "wasi_snapshot_preview1"...
-      "0970726f635f657869740000", // ..."proc_exit", a function of type 0
-      "03020101", // one function of type 1
-      "0503010001", // a memory of one page
-      "071302065f73746172740001", // export "_start" = function 1, ...
-      "066d656d6f72790200", // ..."memory" = memory 0
-      "0a08010600410310000b")); // _start: i32.const 3; call 0; end // _start: i32.const 3; call 0; end
+  private static final byte[] EXIT_3 =
+      HexFormat.of()
+          .parseHex(
+              String.join(
+                  "",
+                  "0061736d01000000", // magic, version 1
+                  "01080260017f00600000", // types: (i32) -> (), () -> ()
+                  "0224011677617369" + "5f736e617073686f745f7072657669657731", // import
+                  // "wasi_snapshot_preview1"...
+                  "0970726f635f657869740000", // ..."proc_exit", a function of type 0
+                  "03020101", // one function of type 1
+                  "0503010001", // a memory of one page
+                  "071302065f73746172740001", // export "_start" = function 1, ...
+                  "066d656d6f72790200", // ..."memory" = memory 0
+                  "0a08010600410310000b")); // _start: i32.const 3; call 0; end // _start: i32.const
+
+  // 3; call 0; end
 
   private static Path configDir;
   private static int port;
@@ -57,8 +65,9 @@ class CliAgainstDaemonTest {
 
   // before the class's Weld container starts, which is before any @BeforeAll of a PER_CLASS test
   static {
-    var test = TestDaemonConfig.prepare("test-daemon", List.of("math.wasi"),
-        "group.anonymous.privileges = execute, fetch");
+    var test =
+        TestDaemonConfig.prepare(
+            "test-daemon", List.of("math.wasi"), "group.anonymous.privileges = execute, fetch");
     port = test.udpPort();
     httpPort = test.httpPort();
     configDir = test.dir();
@@ -97,8 +106,14 @@ class CliAgainstDaemonTest {
     assertEquals(0, human.status(), human.toString());
     String[] lines = human.out().split("\n");
     assertEquals(2, lines.length, human.out());
-    assertTrue(lines[0].matches("\\S+\\s+test-daemon\\s+127\\.0\\.0\\.1\\s+udp " + port + "\\s+http " + httpPort
-        + "\\s+math"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "\\S+\\s+test-daemon\\s+127\\.0\\.0\\.1\\s+udp "
+                + port
+                + "\\s+http "
+                + httpPort
+                + "\\s+math"),
+        lines[0]);
     assertTrue(lines[1].matches("1 daemon answered \\(waited \\d+ ms\\)"), lines[1]);
 
     CliRun json = we("discover", "--json");
@@ -113,9 +128,13 @@ class CliAgainstDaemonTest {
     CliRun human = we("libraries");
     assertEquals(0, human.status(), human.toString());
     String[] lines = human.out().split("\n");
-    assertTrue(lines[0].matches("PEER\\s+LIBRARY\\s+VERSION\\s+SIZE\\s+SHA-256\\s+FUNCTIONS"), lines[0]);
+    assertTrue(
+        lines[0].matches("PEER\\s+LIBRARY\\s+VERSION\\s+SIZE\\s+SHA-256\\s+FUNCTIONS"), lines[0]);
     assertTrue(lines[1].startsWith("test-daemon  math "), lines[1]);
-    assertTrue(lines[1].contains(sha256(EXAMPLES.resolve("math.wasi")).substring(0, 12) + "  _initialize, add, "), lines[1]);
+    assertTrue(
+        lines[1].contains(
+            sha256(EXAMPLES.resolve("math.wasi")).substring(0, 12) + "  _initialize, add, "),
+        lines[1]);
 
     CliRun json = we("libraries", "test-daemon", "--json");
     assertEquals(0, json.status(), json.toString());
@@ -123,15 +142,19 @@ class CliAgainstDaemonTest {
     assertEquals("math", math.get("name").asText());
     assertEquals(sha256(EXAMPLES.resolve("math.wasi")), math.get("sha256").asText());
     assertEquals(Files.size(EXAMPLES.resolve("math.wasi")), math.get("size").asLong());
-    assertTrue(math.get("exports").toString().contains("\"add (i32, i32) -> i32\""), math.toString());
+    assertTrue(
+        math.get("exports").toString().contains("\"add (i32, i32) -> i32\""), math.toString());
   }
 
   @Test
   void describeFindsTheDaemonByANodeIdPrefixAndShowsTypedSignatures() throws IOException {
     CliRun human = we("describe", nodeId().substring(0, 16));
     assertEquals(0, human.status(), human.toString());
-    assertTrue(human.out().startsWith("node       " + nodeId() + "\nname       test-daemon\n"), human.out());
-    assertTrue(human.out().contains("host       not shown (needs the observe privilege)\n"), human.out());
+    assertTrue(
+        human.out().startsWith("node       " + nodeId() + "\nname       test-daemon\n"),
+        human.out());
+    assertTrue(
+        human.out().contains("host       not shown (needs the observe privilege)\n"), human.out());
     assertTrue(human.out().contains("\n    add (i32, i32) -> i32\n"), human.out());
 
     CliRun json = we("describe", "127.0.0.1:" + port, "--json");
@@ -145,7 +168,9 @@ class CliAgainstDaemonTest {
   void aHostAndPortIsAskedDirectlyAndAHostNameAmongThoseThatAnswered() {
     CliRun direct = we("describe", "127.0.0.1:" + port, "--verbose");
     assertEquals(0, direct.status(), direct.toString());
-    assertTrue(direct.err().contains("weverywhere: 127.0.0.1:" + port + " is test-daemon ("), direct.err());
+    assertTrue(
+        direct.err().contains("weverywhere: 127.0.0.1:" + port + " is test-daemon ("),
+        direct.err());
 
     CliRun byHost = we("libraries", "localhost");
     assertEquals(0, byHost.status(), byHost.toString());
@@ -154,36 +179,59 @@ class CliAgainstDaemonTest {
     int closed = port == 65535 ? port - 1 : port + 1;
     CliRun silent = we("describe", "127.0.0.1:" + closed);
     assertEquals(1, silent.status(), silent.toString());
-    assertEquals("weverywhere: no daemon answered at 127.0.0.1:" + closed + " within 1000 ms [WE5024]\n", silent.err());
+    assertEquals(
+        "weverywhere: no daemon answered at 127.0.0.1:" + closed + " within 1000 ms [WE5024]\n",
+        silent.err());
   }
 
   @Test
   void anUnknownPeerIsOneLineNamingTheDaemonsThatAnswered() {
     CliRun run = we("describe", "nobody");
     assertEquals(1, run.status(), run.toString());
-    assertEquals("weverywhere: no daemon matches 'nobody' among 1 that answered: test-daemon ("
-        + daemon.identity().nodeId().shortForm() + ") [WE5030]\n", run.err());
+    assertEquals(
+        "weverywhere: no daemon matches 'nobody' among 1 that answered: test-daemon ("
+            + daemon.identity().nodeId().shortForm()
+            + ") [WE5030]\n",
+        run.err());
   }
 
   @Test
-  void fetchWritesTheVerifiedModuleAndNeverOverwritesWithoutForce(@TempDir Path dir) throws Exception {
+  void fetchWritesTheVerifiedModuleAndNeverOverwritesWithoutForce(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("math.wasi");
     CliRun run = we("fetch", "test-daemon", "math", "-o", file.toString());
     assertEquals(0, run.status(), run.toString());
     assertArrayEquals(Files.readAllBytes(EXAMPLES.resolve("math.wasi")), Files.readAllBytes(file));
-    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    assertTrue(run.out().startsWith(file + "  " + Files.size(file) + " bytes  sha256 " + sha256(file)), run.out());
+    assertEquals(
+        "rw-r--r--",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertTrue(
+        run.out().startsWith(file + "  " + Files.size(file) + " bytes  sha256 " + sha256(file)),
+        run.out());
 
     Files.writeString(file, "mine");
     CliRun again = we("fetch", "test-daemon", "math", "-o", file.toString());
     assertEquals(1, again.status(), again.toString());
-    assertEquals("weverywhere: " + file + ": already exists; use --force to replace it [WE1003]\n", again.err());
+    assertEquals(
+        "weverywhere: " + file + ": already exists; use --force to replace it [WE1003]\n",
+        again.err());
     assertEquals("mine", Files.readString(file));
 
-    CliRun forced = we("fetch", "test-daemon", "math", "-o", file.toString(), "--force", "--json",
-        "--sha256", sha256(EXAMPLES.resolve("math.wasi")));
+    CliRun forced =
+        we(
+            "fetch",
+            "test-daemon",
+            "math",
+            "-o",
+            file.toString(),
+            "--force",
+            "--json",
+            "--sha256",
+            sha256(EXAMPLES.resolve("math.wasi")));
     assertEquals(0, forced.status(), forced.toString());
-    assertEquals(sha256(EXAMPLES.resolve("math.wasi")), new ObjectMapper().readTree(forced.out()).get("sha256").asText());
+    assertEquals(
+        sha256(EXAMPLES.resolve("math.wasi")),
+        new ObjectMapper().readTree(forced.out()).get("sha256").asText());
     assertArrayEquals(Files.readAllBytes(EXAMPLES.resolve("math.wasi")), Files.readAllBytes(file));
   }
 
@@ -193,31 +241,67 @@ class CliAgainstDaemonTest {
     Files.writeString(work.resolve("in.txt"), "from the cli");
     Path out = dir.resolve("result");
     String files = EXAMPLES.resolve("files.wasi").toString();
-    CliRun run = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
-        "--", "upper", "data");
+    CliRun run =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            files,
+            "--dir",
+            work + "::data",
+            "--out",
+            out.toString(),
+            "--",
+            "upper",
+            "data");
     assertEquals(0, run.status(), run.toString());
     assertTrue(run.out().contains("upper: 12 bytes"), run.toString());
     assertEquals("FROM THE CLI", Files.readString(out.resolve("data/out.txt")));
     assertTrue(Files.isDirectory(out.resolve("data/made")));
-    CliRun again = we("run", "--peer", "test-daemon", files, "--dir", work + "::data", "--out", out.toString(),
-        "--", "upper", "data");
+    CliRun again =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            files,
+            "--dir",
+            work + "::data",
+            "--out",
+            out.toString(),
+            "--",
+            "upper",
+            "data");
     assertEquals(1, again.status(), again.toString());
     assertTrue(again.err().contains("exists") && again.err().contains("--force"), again.toString());
-    CliRun badSyntax = we("run", "--peer", "test-daemon", files, "--dir", "::data", "--", "upper", "data");
-    assertTrue(badSyntax.status() != 0 && badSyntax.err().contains("LOCAL::GUEST"), badSyntax.toString());
+    CliRun badSyntax =
+        we("run", "--peer", "test-daemon", files, "--dir", "::data", "--", "upper", "data");
+    assertTrue(
+        badSyntax.status() != 0 && badSyntax.err().contains("LOCAL::GUEST"), badSyntax.toString());
   }
 
   /** A test of the official WASI suite through the CLI and a daemon, its tree given as the root. */
   @Test
   void aWasiTestSuiteProgramRunsWithItsTreeAsTheGuestsRoot(@TempDir Path dir) throws IOException {
-    Path suite = Path.of(System.getProperty("weverywhere.wasi-testsuite", "../../shared/wasi-testsuite"))
-        .resolve("c/testsuite/wasm32-wasip1");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(suite), "skipped: no WASI test suite at " + suite);
+    Path suite =
+        Path.of(System.getProperty("weverywhere.wasi-testsuite", "../../shared/wasi-testsuite"))
+            .resolve("c/testsuite/wasm32-wasip1");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isDirectory(suite), "skipped: no WASI test suite at " + suite);
     Path out = dir.resolve("root");
-    CliRun run = we("run", "--peer", "test-daemon", suite.resolve("pwrite-with-access.wasm").toString(),
-        "--dir", suite.resolve("fs-tests.dir") + "::/", "--out", out.toString());
+    CliRun run =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            suite.resolve("pwrite-with-access.wasm").toString(),
+            "--dir",
+            suite.resolve("fs-tests.dir") + "::/",
+            "--out",
+            out.toString());
     assertEquals(0, run.status(), run.toString());
-    assertEquals("Hello World!", Files.readString(out.resolve("file")),
+    assertEquals(
+        "Hello World!",
+        Files.readString(out.resolve("file")),
         "the tree came back whole, written at --out itself for the guest path /");
     assertTrue(Files.isDirectory(out.resolve("writeable")), run.toString());
   }
@@ -225,15 +309,20 @@ class CliAgainstDaemonTest {
   @Test
   void fetchWithAnotherHashIsRefusedAndWritesNothing(@TempDir Path dir) {
     Path file = dir.resolve("math.wasi");
-    CliRun run = we("fetch", "test-daemon", "math", "-o", file.toString(), "--sha256", "00".repeat(32));
+    CliRun run =
+        we("fetch", "test-daemon", "math", "-o", file.toString(), "--sha256", "00".repeat(32));
     assertEquals(1, run.status(), run.toString());
-    assertTrue(run.err().endsWith("[WE5023]\n") && run.err().contains("not the one asked for"), run.err());
+    assertTrue(
+        run.err().endsWith("[WE5023]\n") && run.err().contains("not the one asked for"), run.err());
     assertFalse(Files.exists(file));
     assertEquals(List.of(), List.of(dir.toFile().list()));
 
     CliRun malformed = we("fetch", "test-daemon", "math", "-o", file.toString(), "--sha256", "abc");
     assertEquals(2, malformed.status(), malformed.toString());
-    assertTrue(malformed.err().startsWith("Invalid value for option '--sha256': 'abc' is not 64 hex digits"),
+    assertTrue(
+        malformed
+            .err()
+            .startsWith("Invalid value for option '--sha256': 'abc' is not 64 hex digits"),
         malformed.err());
   }
 
@@ -252,37 +341,71 @@ class CliAgainstDaemonTest {
   void runRefusesABadArgumentBeforeSendingAnything() {
     CliRun word = we("run", "--peer", "test-daemon", "math", "--function", "add", "2", "abc");
     assertEquals(1, word.status(), word.toString());
-    assertEquals("weverywhere: add (i32, i32) -> i32: argument 2 'abc' is not an i32 [WE2010]\n", word.err());
+    assertEquals(
+        "weverywhere: add (i32, i32) -> i32: argument 2 'abc' is not an i32 [WE2010]\n",
+        word.err());
 
     CliRun count = we("run", "--peer", "test-daemon", "math", "--function", "add", "2");
     assertEquals(1, count.status(), count.toString());
-    assertEquals("weverywhere: add (i32, i32) -> i32 takes 2 arguments, not 1 [WE2010]\n", count.err());
+    assertEquals(
+        "weverywhere: add (i32, i32) -> i32 takes 2 arguments, not 1 [WE2010]\n", count.err());
 
     CliRun missing = we("run", "--peer", "test-daemon", "math", "--function", "sub", "2", "1");
     assertEquals(1, missing.status(), missing.toString());
-    assertTrue(missing.err().startsWith("weverywhere: library math on test-daemon (")
-        && missing.err().contains("exports no function 'sub'; it exports: _initialize, add, ")
-        && missing.err().endsWith("[WE2011]\n"), missing.err());
+    assertTrue(
+        missing.err().startsWith("weverywhere: library math on test-daemon (")
+            && missing.err().contains("exports no function 'sub'; it exports: _initialize, add, ")
+            && missing.err().endsWith("[WE2011]\n"),
+        missing.err());
   }
 
   @Test
   void runSendsALocalModuleAndCallsItsFunction() {
-    CliRun run = we("run", "--peer", "test-daemon", EXAMPLES.resolve("math.wasi").toString(),
-        "--function", "mul_f64", "1.5", "-4");
+    CliRun run =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            EXAMPLES.resolve("math.wasi").toString(),
+            "--function",
+            "mul_f64",
+            "1.5",
+            "-4");
     assertEquals(0, run.status(), run.toString());
     assertEquals("-6.0\n", run.out());
 
-    CliRun bad = we("run", "--peer", "test-daemon", EXAMPLES.resolve("math.wasi").toString(),
-        "--function", "mul_f64", "1.5", "x");
+    CliRun bad =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            EXAMPLES.resolve("math.wasi").toString(),
+            "--function",
+            "mul_f64",
+            "1.5",
+            "x");
     assertEquals(1, bad.status(), bad.toString());
-    assertEquals("weverywhere: mul_f64 (f64, f64) -> f64: argument 2 'x' is not an f64 [WE2010]\n", bad.err());
+    assertEquals(
+        "weverywhere: mul_f64 (f64, f64) -> f64: argument 2 'x' is not an f64 [WE2010]\n",
+        bad.err());
   }
 
   @Test
   void runACommandPassesArgsEnvironmentAndStdin(@TempDir Path dir) throws IOException {
     Path input = Files.writeString(dir.resolve("input.txt"), "hello");
-    CliRun run = we("run", "--peer", "test-daemon", EXAMPLES.resolve("hello.wasi").toString(),
-        "--env", "GREETING=hi", "--stdin", input.toString(), "--", "--name", "world");
+    CliRun run =
+        we(
+            "run",
+            "--peer",
+            "test-daemon",
+            EXAMPLES.resolve("hello.wasi").toString(),
+            "--env",
+            "GREETING=hi",
+            "--stdin",
+            input.toString(),
+            "--",
+            "--name",
+            "world");
     assertEquals(0, run.status(), run.toString());
     assertTrue(run.out().startsWith("hello from WEverywhere\narg[0]=hello.wasi\n"), run.out());
     assertTrue(run.out().contains("\narg[1]=--name\narg[2]=world\n"), run.out());
@@ -293,14 +416,30 @@ class CliAgainstDaemonTest {
   @Test
   void runReadsStdinFromThisProcessWithADashAndVerboseSaysWhoSigns() {
     var saved = System.in;
-    System.setIn(new java.io.ByteArrayInputStream("piped".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    System.setIn(
+        new java.io.ByteArrayInputStream(
+            "piped".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     try {
-      CliRun run = we("run", "--peer", "test-daemon", EXAMPLES.resolve("hello.wasi").toString(), "--stdin", "-",
-          "--verbose", "--key", anonymousKey().toString());
+      CliRun run =
+          we(
+              "run",
+              "--peer",
+              "test-daemon",
+              EXAMPLES.resolve("hello.wasi").toString(),
+              "--stdin",
+              "-",
+              "--verbose",
+              "--key",
+              anonymousKey().toString());
       assertEquals(0, run.status(), run.toString());
       assertTrue(run.out().endsWith("stdin=5 bytes\npiped"), run.out());
-      assertTrue(run.err().startsWith("weverywhere: signing with " + anonymousKey() + ": SHA256:"), run.err());
-      assertTrue(run.err().contains("weverywhere: running " + EXAMPLES.resolve("hello.wasi") + " on test-daemon ("),
+      assertTrue(
+          run.err().startsWith("weverywhere: signing with " + anonymousKey() + ": SHA256:"),
+          run.err());
+      assertTrue(
+          run.err()
+              .contains(
+                  "weverywhere: running " + EXAMPLES.resolve("hello.wasi") + " on test-daemon ("),
           run.err());
     } finally {
       System.setIn(saved);
@@ -310,7 +449,8 @@ class CliAgainstDaemonTest {
   private static Path anonymousKey() {
     Path file = configDir.resolve("cli.key.pem");
     if (!Files.exists(file)) {
-      org.weverywhere.trust.KeyPairFiles.named(configDir, "cli").write(org.weverywhere.trust.Ed25519.generate(), false);
+      org.weverywhere.trust.KeyPairFiles.named(configDir, "cli")
+          .write(org.weverywhere.trust.Ed25519.generate(), false);
     }
     return file;
   }
@@ -329,7 +469,8 @@ class CliAgainstDaemonTest {
 
   @Test
   void aTrapIsTheGuestsStderrThenOneLine() {
-    CliRun run = we("run", "--peer", "test-daemon", EXAMPLES.resolve("fixtures/trap.wasm").toString());
+    CliRun run =
+        we("run", "--peer", "test-daemon", EXAMPLES.resolve("fixtures/trap.wasm").toString());
     assertEquals(1, run.status(), run.toString());
     assertTrue(run.err().contains("[weverywhere: trap: "), run.err());
     assertTrue(run.err().endsWith("did not complete: trapped [WE2012]\n"), run.err());
@@ -339,27 +480,38 @@ class CliAgainstDaemonTest {
   void badInputsAreOneLineErrors(@TempDir Path dir) throws IOException {
     CliRun missing = we("run", "--peer", "test-daemon", dir.resolve("missing.wasi").toString());
     assertEquals(1, missing.status(), missing.toString());
-    assertEquals("weverywhere: " + dir.resolve("missing.wasi") + ": no such file [WE1001]\n", missing.err());
+    assertEquals(
+        "weverywhere: " + dir.resolve("missing.wasi") + ": no such file [WE1001]\n", missing.err());
 
     Path junk = Files.writeString(dir.resolve("junk.wasm"), "not a module");
     CliRun refused = we("run", "--peer", "test-daemon", junk.toString());
     assertEquals(1, refused.status(), refused.toString());
-    assertTrue(refused.err().startsWith("weverywhere: http://127.0.0.1:" + httpPort + "/weverywhere/v1/messages refused (WE2")
-        && refused.err().endsWith("[WE5023]\n"), refused.err());
+    assertTrue(
+        refused
+                .err()
+                .startsWith(
+                    "weverywhere: http://127.0.0.1:"
+                        + httpPort
+                        + "/weverywhere/v1/messages refused (WE2")
+            && refused.err().endsWith("[WE5023]\n"),
+        refused.err());
 
     CliRun both = we("run", "--peer", "test-daemon", "--any", "math");
     assertEquals(2, both.status(), both.toString());
-    assertTrue(both.err().startsWith("Error: --peer=PEER, --any are mutually exclusive"), both.err());
+    assertTrue(
+        both.err().startsWith("Error: --peer=PEER, --any are mutually exclusive"), both.err());
 
     CliRun noLibrary = we("run", "--any", "nosuch", "--function", "f");
     assertEquals(1, noLibrary.status(), noLibrary.toString());
-    assertEquals("weverywhere: none of the 1 daemons that answered offers a library 'nosuch' [WE7004]\n",
+    assertEquals(
+        "weverywhere: none of the 1 daemons that answered offers a library 'nosuch' [WE7004]\n",
         noLibrary.err());
   }
 
   private static String sha256(Path file) throws IOException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (java.security.NoSuchAlgorithmException impossible) {
       throw new AssertionError(impossible);
     }

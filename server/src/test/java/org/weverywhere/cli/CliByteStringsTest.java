@@ -37,8 +37,11 @@ class CliByteStringsTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("bytes-daemon", List.of("text.wasi", "fixtures/bytescaller.wasm"),
-        "services.text.library = text");
+    var test =
+        TestDaemonConfig.prepare(
+            "bytes-daemon",
+            List.of("text.wasi", "fixtures/bytescaller.wasm"),
+            "services.text.library = text");
     port = test.udpPort();
     httpPort = test.httpPort();
   }
@@ -69,8 +72,13 @@ class CliByteStringsTest {
   void describeAndServicesShowTheDeclaredTypes() {
     CliRun services = we("services", "bytes-daemon");
     assertEquals(0, services.status(), services.toString());
-    assertTrue(services.out().contains("concat (string, string) -> string, upper (string) -> string, "
-        + "length (string) -> i32, reverse (bytes) -> bytes, calls () -> i32"), services.out());
+    assertTrue(
+        services
+            .out()
+            .contains(
+                "concat (string, string) -> string, upper (string) -> string, "
+                    + "length (string) -> i32, reverse (bytes) -> bytes, calls () -> i32"),
+        services.out());
     CliRun describe = we("describe", "bytes-daemon");
     assertTrue(describe.out().contains("concat (string, string) -> string"), describe.out());
   }
@@ -96,23 +104,37 @@ class CliByteStringsTest {
   void badBytesAreRefusedBeforeAnythingIsSent() {
     CliRun odd = we("call", "bytes-daemon", "text", "reverse", "0x123");
     assertEquals(1, odd.status(), odd.toString());
-    assertTrue(odd.err().startsWith("weverywhere: reverse (bytes) -> bytes: argument 1 '0x123' is not bytes: an even"
-        + " number of hex digits after 0x"), odd.err());
+    assertTrue(
+        odd.err()
+            .startsWith(
+                "weverywhere: reverse (bytes) -> bytes: argument 1 '0x123' is not bytes: an even"
+                    + " number of hex digits after 0x"),
+        odd.err());
     assertTrue(odd.err().endsWith("[WE2010]\n"), odd.err());
     CliRun word = we("call", "bytes-daemon", "text", "reverse", "abc");
-    assertEquals("weverywhere: reverse (bytes) -> bytes: argument 1 'abc' is not bytes: give 0x and hex digits, or"
-        + " file:PATH [WE2010]\n", word.err());
+    assertEquals(
+        "weverywhere: reverse (bytes) -> bytes: argument 1 'abc' is not bytes: give 0x and hex digits, or"
+            + " file:PATH [WE2010]\n",
+        word.err());
     CliRun missing = we("call", "bytes-daemon", "text", "reverse", "file:/nonexistent/data.bin");
     assertTrue(missing.err().endsWith("[WE1001]\n"), missing.err());
   }
 
   @Test
   void runFunctionPassesStringsToALibraryAndToALocalModule() {
-    CliRun library = we("run", "--peer", "bytes-daemon", "text", "--function", "concat", "ab", "cd");
+    CliRun library =
+        we("run", "--peer", "bytes-daemon", "text", "--function", "concat", "ab", "cd");
     assertEquals(0, library.status(), library.toString());
     assertEquals("abcd\n", library.out());
-    CliRun local = we("run", "--peer", "bytes-daemon", EXAMPLES.resolve("text.wasi").toString(), "--function",
-        "upper", "shout");
+    CliRun local =
+        we(
+            "run",
+            "--peer",
+            "bytes-daemon",
+            EXAMPLES.resolve("text.wasi").toString(),
+            "--function",
+            "upper",
+            "shout");
     assertEquals(0, local.status(), local.toString());
     assertEquals("SHOUT\n", local.out());
   }
@@ -121,7 +143,11 @@ class CliByteStringsTest {
   void importsOfByteStringFunctionsAreRefusedAtLinkTime() {
     CliRun run = we("run", "--peer", "bytes-daemon", "bytescaller");
     assertEquals(1, run.status(), run.toString());
-    assertTrue(run.err().contains("imports weverywhere:service/text.concat, but service text here takes or returns"
-        + " byte strings (string, string) -> string, which imports cannot pass"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "imports weverywhere:service/text.concat, but service text here takes or returns"
+                    + " byte strings (string, string) -> string, which imports cannot pass"),
+        run.err());
   }
 }

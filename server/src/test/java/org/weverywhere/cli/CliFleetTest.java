@@ -31,7 +31,6 @@ import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.net.UdpClient;
-import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.trust.Ed25519;
@@ -40,10 +39,10 @@ import org.weverywhere.trust.KeyPem;
 /**
  * The built-in probes, the fan-out and top as a user meets them, against one real daemon on
  * loopback (its beans under Weld SE, its HTTP channel on a loopback server, as in
- * CliAgainstDaemonTest): a fresh daemon with no library of its own offers the probes, they run
- * only for observers, run --all / --spread stream per daemon and summarise, describe says the
- * capacity --spread ranks by, and top shows the daemon from the probes. Several daemons, and
- * replacement of those that refuse or stop answering, are in FleetNamespacesTest.
+ * CliAgainstDaemonTest): a fresh daemon with no library of its own offers the probes, they run only
+ * for observers, run --all / --spread stream per daemon and summarise, describe says the capacity
+ * --spread ranks by, and top shows the daemon from the probes. Several daemons, and replacement of
+ * those that refuse or stop answering, are in FleetNamespacesTest.
  */
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,18 +54,24 @@ class CliFleetTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("fleet-one", List.of("math.wasi"),
-        "libraries.builtin = true",
-        "services.math.library = math",
-        "group.anonymous.privileges = execute",
-        "group.observers.privileges = execute, observe");
+    var test =
+        TestDaemonConfig.prepare(
+            "fleet-one",
+            List.of("math.wasi"),
+            "libraries.builtin = true",
+            "services.math.library = math",
+            "group.anonymous.privileges = execute",
+            "group.observers.privileges = execute, observe");
     port = test.udpPort();
     httpPort = test.httpPort();
     configDir = test.dir();
     try {
       Path group = Files.createDirectories(configDir.resolve("groups/observers"));
-      Files.writeString(group.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
-      observerKey = Files.write(configDir.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
+      Files.writeString(
+          group.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
+      observerKey =
+          Files.write(
+              configDir.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -107,7 +112,10 @@ class CliFleetTest {
     CliRun listed = we("libraries");
     assertEquals(0, listed.status(), listed.toString());
     List<String> names = listed.out().lines().skip(1).map(l -> l.split("\\s+")[1]).toList();
-    assertEquals(List.of("math", "probe-disk", "probe-load", "probe-memory", "sysinfo"), names, listed.out());
+    assertEquals(
+        List.of("math", "probe-disk", "probe-load", "probe-memory", "sysinfo"),
+        names,
+        listed.out());
   }
 
   @Test
@@ -125,8 +133,12 @@ class CliFleetTest {
     List<String> lines = text.out().lines().toList();
     assertEquals(3, lines.size(), text.out());
     assertTrue(lines.get(0).matches("== fleet-one \\(\\S+\\): exit 0 \\(\\d+ ms\\)"), lines.get(0));
-    assertTrue(new ObjectMapper().readTree(lines.get(1)).get("memory_total_bytes").asLong() > 0, lines.get(1));
-    assertTrue(lines.get(2).matches("sysinfo: 1 of 1 succeeded \\(1 daemons could run it; \\d+ ms\\)"), lines.get(2));
+    assertTrue(
+        new ObjectMapper().readTree(lines.get(1)).get("memory_total_bytes").asLong() > 0,
+        lines.get(1));
+    assertTrue(
+        lines.get(2).matches("sysinfo: 1 of 1 succeeded \\(1 daemons could run it; \\d+ ms\\)"),
+        lines.get(2));
 
     CliRun json = observer("run", "--all", "probe-disk", "--json");
     assertEquals(0, json.status(), json.toString());
@@ -138,7 +150,9 @@ class CliFleetTest {
     assertEquals(daemon.identity().nodeId().toString(), row.get("node").asText());
     // the daemon's state directory is on a real filesystem: the probe sees it
     JsonNode disk = new ObjectMapper().readTree(row.get("stdout").asText());
-    assertTrue(disk.get("disk_total_bytes").asLong() >= disk.get("disk_free_bytes").asLong(), disk.toString());
+    assertTrue(
+        disk.get("disk_total_bytes").asLong() >= disk.get("disk_free_bytes").asLong(),
+        disk.toString());
     assertTrue(disk.get("disk_free_bytes").asLong() > 0, disk.toString());
     JsonNode summary = new ObjectMapper().readTree(objects.get(1)).get("summary");
     assertEquals(1, summary.get("succeeded").asInt());
@@ -150,14 +164,18 @@ class CliFleetTest {
     CliRun run = observer("run", "--spread", "2", "probe-memory");
     assertEquals(1, run.status(), run.toString());
     assertTrue(run.out().lines().findFirst().orElseThrow().startsWith("== fleet-one ("), run.out());
-    assertTrue(run.out().contains("probe-memory: 1 of 2 succeeded (1 daemons could run it;"), run.out());
-    assertEquals("weverywhere: probe-memory succeeded on 1 of 2 daemons wanted (only 1 could run it) [WE5070]\n",
+    assertTrue(
+        run.out().contains("probe-memory: 1 of 2 succeeded (1 daemons could run it;"), run.out());
+    assertEquals(
+        "weverywhere: probe-memory succeeded on 1 of 2 daemons wanted (only 1 could run it) [WE5070]\n",
         run.err());
 
     // refused for want of observe, and no other daemon is left to take the place
     CliRun anonymous = we("run", "--spread", "1", "sysinfo");
     assertEquals(1, anonymous.status(), anonymous.toString());
-    assertTrue(anonymous.out().contains("): refused, ran nothing: ") && anonymous.out().contains("observe privilege"),
+    assertTrue(
+        anonymous.out().contains("): refused, ran nothing: ")
+            && anonymous.out().contains("observe privilege"),
         anonymous.out());
     assertTrue(anonymous.out().contains("sysinfo: 0 of 1 succeeded, 1 refused"), anonymous.out());
   }
@@ -167,8 +185,10 @@ class CliFleetTest {
     var address = new InetSocketAddress("127.0.0.1", port);
     var node = daemon.identity().nodeId();
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 1000);
-    Map<String, Long> anonymous = new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
-        .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3).host();
+    Map<String, Long> anonymous =
+        new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
+            .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3)
+            .host();
     // the sample's defaults for anonymous: one slot, 64 MiB, of which the math service's kept
     // instance (run under anonymous) holds its grant of at most 16 MiB for as long as it lives
     assertEquals(1, anonymous.get("group-slots-free"), anonymous.toString());
@@ -176,12 +196,16 @@ class CliFleetTest {
     assertTrue(free >= 48L << 20 && free < (48L << 20) + 65_536, anonymous.toString());
     assertFalse(anonymous.containsKey("load-milli"), anonymous.toString());
     assertFalse(anonymous.containsKey("ram-bytes"), "capacity is not the host facts: " + anonymous);
-    Map<String, Long> observed = new UdpClient(new MessageSigner(OBSERVER), verifier, Clock.systemUTC())
-        .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3).host();
+    Map<String, Long> observed =
+        new UdpClient(new MessageSigner(OBSERVER), verifier, Clock.systemUTC())
+            .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3)
+            .host();
     assertTrue(observed.get("load-milli") >= 0, observed.toString());
     // a plain describe is as before: capacity only when asked for
-    Map<String, Long> plain = new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
-        .describe(address, node, List.of(), Duration.ofSeconds(1), 3).host();
+    Map<String, Long> plain =
+        new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
+            .describe(address, node, List.of(), Duration.ofSeconds(1), 3)
+            .host();
     assertEquals(Map.of(), plain);
   }
 
@@ -191,10 +215,17 @@ class CliFleetTest {
     assertEquals(0, text.status(), text.toString());
     List<String> lines = text.out().lines().toList();
     assertEquals("1 daemons, 1 probed", lines.get(0));
-    assertTrue(lines.get(1).matches("NAME\\s+NODE\\s+LOAD\\s+CORES\\s+MEM FREE\\s+EXEC/S\\s+SLOTS IN USE"), lines.get(1));
+    assertTrue(
+        lines.get(1).matches("NAME\\s+NODE\\s+LOAD\\s+CORES\\s+MEM FREE\\s+EXEC/S\\s+SLOTS IN USE"),
+        lines.get(1));
     // the probe holds one of the observers' slots while it asks
-    assertTrue(lines.get(2).matches("fleet-one\\s+\\S+\\s+\\d+\\.\\d\\d\\s+\\d+\\s+\\S+ \\S+ of \\S+ \\S+\\s+-\\s+"
-        + "anonymous 0/\\d+ observers 1/\\d+"), lines.get(2));
+    assertTrue(
+        lines
+            .get(2)
+            .matches(
+                "fleet-one\\s+\\S+\\s+\\d+\\.\\d\\d\\s+\\d+\\s+\\S+ \\S+ of \\S+ \\S+\\s+-\\s+"
+                    + "anonymous 0/\\d+ observers 1/\\d+"),
+        lines.get(2));
 
     CliRun twice = observer("top", "-n", "2", "-d", "0.2", "--json");
     assertEquals(0, twice.status(), twice.toString());
@@ -204,8 +235,12 @@ class CliFleetTest {
     JsonNode second = new ObjectMapper().readTree(refreshes.get(1)).get("daemons").get(0);
     assertTrue(first.get("executionsPerSecond").isNull(), first.toString());
     assertTrue(second.get("executionsPerSecond").isNumber(), second.toString());
-    assertTrue(second.get("executionsStarted").asLong() >= first.get("executionsStarted").asLong() + 2, second.toString());
-    assertTrue(second.get("memoryTotalBytes").asLong() >= second.get("memoryFreeBytes").asLong(), second.toString());
+    assertTrue(
+        second.get("executionsStarted").asLong() >= first.get("executionsStarted").asLong() + 2,
+        second.toString());
+    assertTrue(
+        second.get("memoryTotalBytes").asLong() >= second.get("memoryFreeBytes").asLong(),
+        second.toString());
 
     // without observe the daemon is listed with the reason it shows no figures
     CliRun anonymous = we("top", "--once", "--json");
@@ -223,7 +258,9 @@ class CliFleetTest {
     assertEquals(3, lines.size(), text.out());
     assertTrue(lines.get(0).matches("== fleet-one \\(\\S+\\): exit 0 \\(\\d+ ms\\)"), lines.get(0));
     assertEquals("42", lines.get(1));
-    assertTrue(lines.get(2).startsWith("math.add: 1 of 1 succeeded (1 daemons could run it; "), lines.get(2));
+    assertTrue(
+        lines.get(2).startsWith("math.add: 1 of 1 succeeded (1 daemons could run it; "),
+        lines.get(2));
 
     CliRun json = we("call", "--spread", "1", "--json", "*", "math", "add", "2", "40");
     assertEquals(0, json.status(), json.toString());
@@ -232,12 +269,15 @@ class CliFleetTest {
 
     CliRun none = we("call", "*", "ghost", "add", "1", "2");
     assertEquals(1, none.status(), none.toString());
-    assertTrue(none.err().contains("none of the 1 daemons that answered runs a service 'ghost'"), none.err());
+    assertTrue(
+        none.err().contains("none of the 1 daemons that answered runs a service 'ghost'"),
+        none.err());
     CliRun typed = we("call", "*", "math", "add", "2", "forty");
     assertEquals(1, typed.status(), typed.toString());
     CliRun spreadWithoutEvery = we("call", "--spread", "1", "fleet-one", "math", "add", "2", "40");
     assertEquals(2, spreadWithoutEvery.status(), spreadWithoutEvery.toString());
-    assertTrue(spreadWithoutEvery.err().contains("--spread needs PEER *"), spreadWithoutEvery.err());
+    assertTrue(
+        spreadWithoutEvery.err().contains("--spread needs PEER *"), spreadWithoutEvery.err());
   }
 
   @Test
@@ -245,15 +285,23 @@ class CliFleetTest {
     List<String> ctl = List.of("--config-dir", configDir.toString());
     CliRun status = CliRun.of(concat(List.of("ctl", "status"), ctl));
     assertEquals(0, status.status(), status.toString());
-    assertTrue(status.out().contains("libraries      5 (built in: probe-disk, probe-load, probe-memory, sysinfo)\n"),
+    assertTrue(
+        status
+            .out()
+            .contains(
+                "libraries      5 (built in: probe-disk, probe-load, probe-memory, sysinfo)\n"),
         status.out());
 
-    CliRun off = CliRun.of(concat(List.of("ctl", "set", "libraries.builtin.disabled=probe-disk,probe-load"), ctl));
+    CliRun off =
+        CliRun.of(
+            concat(List.of("ctl", "set", "libraries.builtin.disabled=probe-disk,probe-load"), ctl));
     assertEquals(0, off.status(), off.toString());
     try {
       CliRun listed = we("libraries");
-      assertEquals(List.of("math", "probe-memory", "sysinfo"),
-          listed.out().lines().skip(1).map(l -> l.split("\\s+")[1]).toList(), listed.out());
+      assertEquals(
+          List.of("math", "probe-memory", "sysinfo"),
+          listed.out().lines().skip(1).map(l -> l.split("\\s+")[1]).toList(),
+          listed.out());
       CliRun gone = we("run", "--peer", "fleet-one", "probe-disk");
       assertEquals(1, gone.status(), gone.toString());
       assertTrue(gone.err().contains("WE7004"), gone.err());
@@ -265,7 +313,9 @@ class CliFleetTest {
 
     CliRun unpublish = CliRun.of(concat(List.of("ctl", "unpublish", "sysinfo"), ctl));
     assertEquals(1, unpublish.status(), unpublish.toString());
-    assertTrue(unpublish.err().contains("libraries.builtin.disabled = sysinfo") && unpublish.err().contains("WE7011"),
+    assertTrue(
+        unpublish.err().contains("libraries.builtin.disabled = sysinfo")
+            && unpublish.err().contains("WE7011"),
         unpublish.err());
   }
 

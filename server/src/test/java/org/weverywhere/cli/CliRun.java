@@ -16,8 +16,8 @@ record CliRun(int status, String out, String err) {
   }
 
   /**
-   * The command against a test daemon: its UDP port and a one-second wait added before any
-   * {@code --}, so a guest's own arguments stay untouched.
+   * The command against a test daemon: its UDP port and a one-second wait added before any {@code
+   * --}, so a guest's own arguments stay untouched.
    */
   static CliRun against(int port, String... args) {
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));

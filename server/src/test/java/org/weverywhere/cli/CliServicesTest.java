@@ -33,13 +33,20 @@ class CliServicesTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("service-daemon",
-        List.of("kv.wasi", "math.wasi", "caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
-        "services.kv.library = kv",
-        "services.math.library = math",
-        "services.guarded.library = math",
-        "services.guarded.callers = team",
-        "services.ghost.library = ghost");
+    var test =
+        TestDaemonConfig.prepare(
+            "service-daemon",
+            List.of(
+                "kv.wasi",
+                "math.wasi",
+                "caller.wasi",
+                "fixtures/badcaller.wasm",
+                "fixtures/relay.wasm"),
+            "services.kv.library = kv",
+            "services.math.library = math",
+            "services.guarded.library = math",
+            "services.guarded.callers = team",
+            "services.ghost.library = ghost");
     port = test.udpPort();
     httpPort = test.httpPort();
   }
@@ -72,11 +79,18 @@ class CliServicesTest {
     CliRun human = we("services");
     assertEquals(0, human.status(), human.toString());
     String[] lines = human.out().split("\n");
-    assertTrue(lines[0].matches("PEER\\s+SERVICE\\s+LIBRARY\\s+STATE\\s+INSTANCES\\s+SINCE\\s+FUNCTIONS"), lines[0]);
-    assertTrue(lines[1].matches("service-daemon\\s+ghost\\s+ghost\\s+failed: no library 'ghost' on this host\\s+0/1\\s+\\S+Z\\s*"),
+    assertTrue(
+        lines[0].matches("PEER\\s+SERVICE\\s+LIBRARY\\s+STATE\\s+INSTANCES\\s+SINCE\\s+FUNCTIONS"),
+        lines[0]);
+    assertTrue(
+        lines[1].matches(
+            "service-daemon\\s+ghost\\s+ghost\\s+failed: no library 'ghost' on this host\\s+0/1\\s+\\S+Z\\s*"),
         lines[1]);
-    assertTrue(lines[3].matches("service-daemon\\s+kv\\s+kv\\s+running\\s+1/1\\s+\\S+Z\\s+put \\(i64, i64\\) -> i32, "
-        + "get \\(i64, i64\\) -> i64, count \\(\\) -> i32, calls \\(\\) -> i64, crash \\(i32\\) -> i32"), lines[3]);
+    assertTrue(
+        lines[3].matches(
+            "service-daemon\\s+kv\\s+kv\\s+running\\s+1/1\\s+\\S+Z\\s+put \\(i64, i64\\) -> i32, "
+                + "get \\(i64, i64\\) -> i64, count \\(\\) -> i32, calls \\(\\) -> i64, crash \\(i32\\) -> i32"),
+        lines[3]);
 
     CliRun json = we("services", "service-daemon", "--json");
     assertEquals(0, json.status(), json.toString());
@@ -87,7 +101,9 @@ class CliServicesTest {
     assertEquals("get (i64, i64) -> i64", kv.get("functions").get(1).asText());
 
     CliRun describe = we("describe", "service-daemon");
-    assertTrue(describe.out().contains("  kv  (kv, running, 1/1 instances)\n    put (i64, i64) -> i32\n"), describe.out());
+    assertTrue(
+        describe.out().contains("  kv  (kv, running, 1/1 instances)\n    put (i64, i64) -> i32\n"),
+        describe.out());
   }
 
   @Test
@@ -105,7 +121,8 @@ class CliServicesTest {
 
     CliRun bad = we("call", "service-daemon", "kv", "put", "1");
     assertEquals(1, bad.status(), bad.toString());
-    assertEquals("weverywhere: put (i64, i64) -> i32 takes 2 arguments, not 1 [WE2010]\n", bad.err());
+    assertEquals(
+        "weverywhere: put (i64, i64) -> i32 takes 2 arguments, not 1 [WE2010]\n", bad.err());
     CliRun word = we("call", "service-daemon", "kv", "put", "1", "x");
     assertEquals(1, word.status(), word.toString());
     assertTrue(word.err().endsWith("[WE2010]\n"), word.err());
@@ -115,16 +132,30 @@ class CliServicesTest {
   void refusalsAreOneLineWithTheirCode() {
     CliRun unknown = we("call", "service-daemon", "nope", "f");
     assertEquals(1, unknown.status(), unknown.toString());
-    assertTrue(unknown.err().matches("weverywhere: service-daemon \\(\\S+\\) runs no service 'nope' \\[WE6001\\]\n"),
+    assertTrue(
+        unknown
+            .err()
+            .matches(
+                "weverywhere: service-daemon \\(\\S+\\) runs no service 'nope' \\[WE6001\\]\n"),
         unknown.err());
     CliRun function = we("call", "service-daemon", "kv", "pop");
-    assertTrue(function.err().endsWith("offers no function 'pop'; callable: put, get, count, calls, crash [WE6003]\n"),
+    assertTrue(
+        function
+            .err()
+            .endsWith(
+                "offers no function 'pop'; callable: put, get, count, calls, crash [WE6003]\n"),
         function.err());
     CliRun refused = we("call", "service-daemon", "guarded", "add", "1", "2");
     assertEquals(1, refused.status(), refused.toString());
-    // the peer's code in parentheses, the CLI's own (a peer refused) at the end, as for every refusal
-    assertTrue(refused.err().endsWith(" refused (WE6004): service 'guarded' may be called by [team]; the requester is"
-        + " in [anonymous] [WE5023]\n"), refused.err());
+    // the peer's code in parentheses, the CLI's own (a peer refused) at the end, as for every
+    // refusal
+    assertTrue(
+        refused
+            .err()
+            .endsWith(
+                " refused (WE6004): service 'guarded' may be called by [team]; the requester is"
+                    + " in [anonymous] [WE5023]\n"),
+        refused.err());
     CliRun failed = we("call", "service-daemon", "ghost", "f");
     assertTrue(failed.err().contains("offers no function 'f'"), failed.err());
   }
@@ -141,14 +172,24 @@ class CliServicesTest {
   void importsAreTypeCheckedAgainstTheServiceBeforeAnythingRuns() {
     CliRun wrongType = we("run", "--peer", "service-daemon", "badcaller");
     assertEquals(1, wrongType.status(), wrongType.toString());
-    assertTrue(wrongType.err().contains("imports weverywhere:service/kv.get as (i32) -> i32, but service kv here"
-        + " exports get as (i64, i64) -> i64"), wrongType.err());
+    assertTrue(
+        wrongType
+            .err()
+            .contains(
+                "imports weverywhere:service/kv.get as (i32) -> i32, but service kv here"
+                    + " exports get as (i64, i64) -> i64"),
+        wrongType.err());
     // relay imports "next", which this host neither runs nor binds to a peer, and no daemon on
     // loopback announces: looked for by name (issue 17) and refused before anything runs
     CliRun unbound = we("run", "--peer", "service-daemon", "relay", "--function", "relay", "1");
     assertEquals(1, unbound.status(), unbound.toString());
-    assertTrue(unbound.err().contains("imports weverywhere:service/next.relay, but no daemon found on the network runs"
-        + " service 'next' with [relay] as imported ("), unbound.err());
+    assertTrue(
+        unbound
+            .err()
+            .contains(
+                "imports weverywhere:service/next.relay, but no daemon found on the network runs"
+                    + " service 'next' with [relay] as imported ("),
+        unbound.err());
     assertTrue(unbound.err().contains("[WE6020]"), unbound.err());
   }
 
@@ -157,10 +198,18 @@ class CliServicesTest {
     CliRun crash = we("call", "service-daemon", "kv", "crash", "0");
     assertEquals(1, crash.status(), crash.toString());
     assertTrue(crash.err().startsWith("weverywhere: kv.crash on service-daemon ("), crash.err());
-    assertTrue(crash.err().endsWith(" did not complete: trapped ([weverywhere: trap: INTEGER_DIVIDE_BY_ZERO: "
-        + crash.err().substring(crash.err().indexOf("INTEGER_DIVIDE_BY_ZERO: ") + 24)), crash.err());
-    for (int i = 0; i < 500 && services.snapshot().stream().anyMatch(s -> s.name().equals("kv")
-        && s.state() != ServiceState.RUNNING); i++) {
+    assertTrue(
+        crash
+            .err()
+            .endsWith(
+                " did not complete: trapped ([weverywhere: trap: INTEGER_DIVIDE_BY_ZERO: "
+                    + crash.err().substring(crash.err().indexOf("INTEGER_DIVIDE_BY_ZERO: ") + 24)),
+        crash.err());
+    for (int i = 0;
+        i < 500
+            && services.snapshot().stream()
+                .anyMatch(s -> s.name().equals("kv") && s.state() != ServiceState.RUNNING);
+        i++) {
       Thread.sleep(10);
     }
     CliRun after = we("call", "service-daemon", "kv", "crash", "4");

@@ -60,11 +60,14 @@ class CtlAgainstDaemonTest {
   private static int httpPort;
 
   static {
-    var test = TestDaemonConfig.prepare("ctl-daemon", List.of("math.wasi", "kv.wasi"),
-        "services.kv.library = kv",
-        "group.anonymous.privileges = execute",
-        "group.anonymous.quota.cpu-time.per-execution = 1s",
-        "group.ops.privileges = observe, control");
+    var test =
+        TestDaemonConfig.prepare(
+            "ctl-daemon",
+            List.of("math.wasi", "kv.wasi"),
+            "services.kv.library = kv",
+            "group.anonymous.privileges = execute",
+            "group.anonymous.quota.cpu-time.per-execution = 1s",
+            "group.ops.privileges = observe, control");
     port = test.udpPort();
     httpPort = test.httpPort();
     configDir = test.dir();
@@ -99,8 +102,17 @@ class CtlAgainstDaemonTest {
 
   /** Runs a module file over the network as anonymous, returning the CLI's JSON result. */
   private JsonNode run(Path module) throws IOException {
-    CliRun run = CliRun.of("run", "--peer", "127.0.0.1:" + port, "--port", Integer.toString(port), "--timeout", "5",
-        "--json", module.toString());
+    CliRun run =
+        CliRun.of(
+            "run",
+            "--peer",
+            "127.0.0.1:" + port,
+            "--port",
+            Integer.toString(port),
+            "--timeout",
+            "5",
+            "--json",
+            module.toString());
     assertTrue(run.out().startsWith("{"), run.toString());
     return JSON.readTree(run.out());
   }
@@ -113,10 +125,16 @@ class CtlAgainstDaemonTest {
   void statusShowsTheHostAndEachGroupsQuotas() throws IOException {
     CliRun human = ctl("status");
     assertEquals(0, human.status(), human.toString());
-    assertTrue(human.out().startsWith("node           " + daemon.identity().nodeId() + "\n"), human.out());
+    assertTrue(
+        human.out().startsWith("node           " + daemon.identity().nodeId() + "\n"), human.out());
     assertTrue(human.out().contains("\nconfiguration  " + configDir + "\n"), human.out());
-    assertTrue(human.out().matches("(?s).*\nGROUP\\s+PRIVILEGES\\s+SLOTS\\s+MEMORY\\s+TRAFFIC THIS PERIOD\n"
-        + "\\(host\\)\\s+0/\\d+ .*\nanonymous\\s+execute\\s+0/\\d+ .*\nops\\s+control, observe\\s+.*"), human.out());
+    assertTrue(
+        human
+            .out()
+            .matches(
+                "(?s).*\nGROUP\\s+PRIVILEGES\\s+SLOTS\\s+MEMORY\\s+TRAFFIC THIS PERIOD\n"
+                    + "\\(host\\)\\s+0/\\d+ .*\nanonymous\\s+execute\\s+0/\\d+ .*\nops\\s+control, observe\\s+.*"),
+        human.out());
 
     CliRun json = ctl("status", "--json");
     assertEquals(0, json.status(), json.toString());
@@ -127,19 +145,23 @@ class CtlAgainstDaemonTest {
   }
 
   @Test
-  void aReloadThatTightensAQuotaAppliesToNewExecutionsWhileTheOneInFlightKeepsItsOwn() throws Exception {
+  void aReloadThatTightensAQuotaAppliesToNewExecutionsWhileTheOneInFlightKeepsItsOwn()
+      throws Exception {
     Path loop = EXAMPLES.resolve("fixtures/loop.wasm");
     Path tighter = configDir.resolve("weverywhere.d/50-tighter.conf");
     // One second of CPU for anonymous: this run spins until it has used it.
-    CompletableFuture<JsonNode> inFlight = CompletableFuture.supplyAsync(() -> {
-      try {
-        return run(loop);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<JsonNode> inFlight =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return run(loop);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (JSON.readTree(ctl("status", "--json").out()).get("in-flight").asInt() == 0 && System.nanoTime() < deadline) {
+    while (JSON.readTree(ctl("status", "--json").out()).get("in-flight").asInt() == 0
+        && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     Thread.sleep(100); // admitted, and well inside its second
@@ -169,7 +191,9 @@ class CtlAgainstDaemonTest {
     CliRun set = ctl("group", "quota", "ops", "cores=1", "memory=256MiB");
     assertEquals(0, set.status(), set.toString());
     assertEquals("changed: group.ops.quota.cores, group.ops.quota.memory\n", set.out());
-    assertTrue(Files.readString(dropIn()).contains("group.ops.quota.cores = 1\ngroup.ops.quota.memory = 256MiB\n"),
+    assertTrue(
+        Files.readString(dropIn())
+            .contains("group.ops.quota.cores = 1\ngroup.ops.quota.memory = 256MiB\n"),
         Files.readString(dropIn()));
     JsonNode ops = JSON.readTree(ctl("status", "--json").out()).get("groups").get("ops");
     assertEquals(1, ops.get("cores").asInt(), ops.toString());
@@ -177,13 +201,16 @@ class CtlAgainstDaemonTest {
 
     CliRun restart = ctl("set", "network.port", "1");
     assertEquals(0, restart.status(), restart.toString());
-    assertEquals("changed: network.port\ntakes effect after a restart: network.port\n", restart.out());
+    assertEquals(
+        "changed: network.port\ntakes effect after a restart: network.port\n", restart.out());
 
     CliRun unset = ctl("unset", "group.ops.quota.cores", "group.ops.quota.memory", "network.port");
     assertEquals(0, unset.status(), unset.toString());
     assertFalse(Files.readString(dropIn()).contains("group.ops"), Files.readString(dropIn()));
     JsonNode after = JSON.readTree(ctl("status", "--json").out());
-    assertEquals(after.get("host").get("cores").asInt(), after.get("groups").get("ops").get("cores").asInt(),
+    assertEquals(
+        after.get("host").get("cores").asInt(),
+        after.get("groups").get("ops").get("cores").asInt(),
         "back to the host's cores");
   }
 
@@ -203,8 +230,14 @@ class CtlAgainstDaemonTest {
 
     CliRun notOurs = ctl("unset", "group.ops.privileges");
     assertEquals(1, notOurs.status(), notOurs.toString());
-    assertTrue(notOurs.err().contains("'group.ops.privileges' was not set by control (its value comes from "
-        + configDir.resolve("weverywhere.conf") + ":"), notOurs.err());
+    assertTrue(
+        notOurs
+            .err()
+            .contains(
+                "'group.ops.privileges' was not set by control (its value comes from "
+                    + configDir.resolve("weverywhere.conf")
+                    + ":"),
+        notOurs.err());
     assertTrue(notOurs.err().strip().endsWith("[WE9001]"), notOurs.err());
 
     CliRun syntax = ctl("set", "novalue");
@@ -216,8 +249,19 @@ class CtlAgainstDaemonTest {
   void aKeyAddedToAGroupMayControlTheDaemonOverTheNetworkAndNotOnceRemoved(@TempDir Path keys) {
     var ops = KeyPairFiles.named(keys, "ops");
     ops.write(org.weverywhere.trust.Ed25519.generate(), false);
-    List<String> remote = List.of("ctl", "status", "--json", "--peer", "127.0.0.1:" + port, "--port",
-        Integer.toString(port), "--timeout", "5", "--key", ops.privateKey().toString());
+    List<String> remote =
+        List.of(
+            "ctl",
+            "status",
+            "--json",
+            "--peer",
+            "127.0.0.1:" + port,
+            "--port",
+            Integer.toString(port),
+            "--timeout",
+            "5",
+            "--key",
+            ops.privateKey().toString());
 
     CliRun before = CliRun.of(remote.toArray(String[]::new));
     assertEquals(1, before.status(), before.toString());
@@ -225,12 +269,14 @@ class CtlAgainstDaemonTest {
 
     CliRun add = ctl("group", "add-key", "ops", ops.publicKey().toString());
     assertEquals(0, add.status(), add.toString());
-    String fingerprint = Fingerprint.of(org.weverywhere.trust.KeyPem.readPublicKey(ops.publicKey())).toString();
+    String fingerprint =
+        Fingerprint.of(org.weverywhere.trust.KeyPem.readPublicKey(ops.publicKey())).toString();
     assertEquals("added key " + fingerprint + "\nchanged: groups/ops\n", add.out());
 
     CliRun after = CliRun.of(remote.toArray(String[]::new));
     assertEquals(0, after.status(), after.toString());
-    assertTrue(after.out().contains("\"node\" : \"" + daemon.identity().nodeId() + "\""), after.out());
+    assertTrue(
+        after.out().contains("\"node\" : \"" + daemon.identity().nodeId() + "\""), after.out());
 
     CliRun again = ctl("group", "add-key", "ops", ops.publicKey().toString());
     assertEquals(1, again.status(), again.toString());
@@ -275,10 +321,19 @@ class CtlAgainstDaemonTest {
     try {
       assertEquals(0, drain.status(), drain.toString());
       assertEquals("drained: nothing in flight, no new work taken\n", drain.out());
-      CliRun refused = CliRun.of("run", "--peer", "127.0.0.1:" + port, "--port", Integer.toString(port),
-          "--timeout", "5", EXAMPLES.resolve("hello.wasi").toString());
+      CliRun refused =
+          CliRun.of(
+              "run",
+              "--peer",
+              "127.0.0.1:" + port,
+              "--port",
+              Integer.toString(port),
+              "--timeout",
+              "5",
+              EXAMPLES.resolve("hello.wasi").toString());
       assertEquals(1, refused.status(), refused.toString());
-      assertTrue(refused.err().contains("WE9005") && refused.err().contains("draining"), refused.err());
+      assertTrue(
+          refused.err().contains("WE9005") && refused.err().contains("draining"), refused.err());
       assertTrue(JSON.readTree(ctl("status", "--json").out()).get("draining").asBoolean());
     } finally {
       CliRun resume = ctl("resume");
@@ -297,61 +352,101 @@ class CtlAgainstDaemonTest {
       events.add(JSON.readTree(line));
     }
     assertEquals(1, events.getFirst().get("weverywhereseq").asLong(), "from the oldest kept");
-    assertTrue(events.stream().anyMatch(e -> e.get("type").asText().equals("org.weverywhere.daemon.started")));
+    assertTrue(
+        events.stream()
+            .anyMatch(e -> e.get("type").asText().equals("org.weverywhere.daemon.started")));
     for (int i = 1; i < events.size(); i++) {
-      assertEquals(events.get(i - 1).get("weverywhereseq").asLong() + 1, events.get(i).get("weverywhereseq").asLong(),
+      assertEquals(
+          events.get(i - 1).get("weverywhereseq").asLong() + 1,
+          events.get(i).get("weverywhereseq").asLong(),
           "no gap in sequence numbers");
     }
-    JsonNode finished = events.reversed().stream()
-        .filter(e -> e.get("type").asText().equals("org.weverywhere.execution.finished")).findFirst().orElseThrow();
-    assertTrue(finished.get("data").get("requester").asText().startsWith("SHA256:"), finished.toString());
+    JsonNode finished =
+        events.reversed().stream()
+            .filter(e -> e.get("type").asText().equals("org.weverywhere.execution.finished"))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(
+        finished.get("data").get("requester").asText().startsWith("SHA256:"), finished.toString());
     assertEquals("anonymous", finished.get("data").get("group").asText());
     long next = events.getLast().get("weverywhereseq").asLong() + 1;
 
-    CliRun since = CliRun.of("events", "--since", Long.toString(next - 1), "--socket", control.path().toString());
+    CliRun since =
+        CliRun.of(
+            "events", "--since", Long.toString(next - 1), "--socket", control.path().toString());
     assertEquals(0, since.status(), since.toString());
-    assertEquals(1, since.out().lines().count(), "only the last one, in human form: " + since.out());
+    assertEquals(
+        1, since.out().lines().count(), "only the last one, in human form: " + since.out());
     assertTrue(since.out().startsWith((next - 1) + "  "), since.out());
 
     // Follow from the next event, on a thread, while an execution produces new ones.
     var out = new StringWriter();
-    var followed = CompletableFuture.supplyAsync(() -> {
-      var commandLine = Main.commandLine();
-      commandLine.setOut(new PrintWriter(out, true));
-      commandLine.setErr(new PrintWriter(new StringWriter(), true));
-      return commandLine.execute("events", "--follow", "--json", "--since", Long.toString(next),
-          "--socket", control.path().toString());
-    });
+    var followed =
+        CompletableFuture.supplyAsync(
+            () -> {
+              var commandLine = Main.commandLine();
+              commandLine.setOut(new PrintWriter(out, true));
+              commandLine.setErr(new PrintWriter(new StringWriter(), true));
+              return commandLine.execute(
+                  "events",
+                  "--follow",
+                  "--json",
+                  "--since",
+                  Long.toString(next),
+                  "--socket",
+                  control.path().toString());
+            });
     run(EXAMPLES.resolve("hello.wasi"));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!out.toString().contains("org.weverywhere.execution.finished") && System.nanoTime() < deadline) {
+    while (!out.toString().contains("org.weverywhere.execution.finished")
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertTrue(out.toString().startsWith("{\"specversion\":\"1.0\",\"id\":\"" + next + "\""), out.toString());
+    assertTrue(
+        out.toString().startsWith("{\"specversion\":\"1.0\",\"id\":\"" + next + "\""),
+        out.toString());
     assertTrue(out.toString().contains("org.weverywhere.execution.finished"), out.toString());
-    followed.cancel(true); // the stream ends when the CLI goes; the daemon notices at its next write
+    followed.cancel(
+        true); // the stream ends when the CLI goes; the daemon notices at its next write
   }
 
   @Test
   void aMissingSocketIsNamedWithWhatToCheck() {
-    CliRun missing = CliRun.of("ctl", "status", "--socket", configDir.resolve("nothing.sock").toString());
+    CliRun missing =
+        CliRun.of("ctl", "status", "--socket", configDir.resolve("nothing.sock").toString());
     assertEquals(1, missing.status(), missing.toString());
-    assertEquals("weverywhere: no control socket at " + configDir.resolve("nothing.sock") + " (is the daemon running?"
-        + " give its socket with --socket, or its configuration with --config-dir) [WE9004]\n", missing.err());
+    assertEquals(
+        "weverywhere: no control socket at "
+            + configDir.resolve("nothing.sock")
+            + " (is the daemon running?"
+            + " give its socket with --socket, or its configuration with --config-dir) [WE9004]\n",
+        missing.err());
 
     CliRun byConfig = CliRun.of("ctl", "status", "--config-dir", configDir.toString(), "--json");
-    assertEquals(0, byConfig.status(), "finds the socket from the daemon's configuration: " + byConfig);
+    assertEquals(
+        0, byConfig.status(), "finds the socket from the daemon's configuration: " + byConfig);
   }
 
   @Test
   void aServiceStoppedByControlRefusesCallsUntilStartedAgain() throws IOException {
-    List<String> call = List.of("call", "--port", Integer.toString(port), "--timeout", "2", "127.0.0.1:" + port,
-        "kv", "count");
+    List<String> call =
+        List.of(
+            "call",
+            "--port",
+            Integer.toString(port),
+            "--timeout",
+            "2",
+            "127.0.0.1:" + port,
+            "kv",
+            "count");
     assertEquals(0, CliRun.of(call.toArray(String[]::new)).status(), "kv answers before");
 
     CliRun stop = ctl("service", "stop", "kv");
     assertEquals(0, stop.status(), stop.toString());
-    assertTrue(stop.out().startsWith("service kv (kv, group anonymous): stopped, 0 of 1 instances, since "), stop.out());
+    assertTrue(
+        stop.out()
+            .startsWith("service kv (kv, group anonymous): stopped, 0 of 1 instances, since "),
+        stop.out());
     CliRun refused = CliRun.of(call.toArray(String[]::new));
     assertEquals(1, refused.status(), refused.toString());
     assertTrue(refused.err().contains("WE6002"), refused.err());
@@ -374,26 +469,35 @@ class CtlAgainstDaemonTest {
 
   @Test
   void badFramesGetClearErrors() throws IOException {
-    try (var client = org.newsclub.net.unix.AFUNIXSocket.connectTo(
-        org.newsclub.net.unix.AFUNIXSocketAddress.of(control.path().toFile()))) {
+    try (var client =
+        org.newsclub.net.unix.AFUNIXSocket.connectTo(
+            org.newsclub.net.unix.AFUNIXSocketAddress.of(control.path().toFile()))) {
       Frames.write(client.getOutputStream(), "not cbor at all".getBytes());
       Message.ErrorReply garbage = errorIn(Frames.read(client.getInputStream()).orElseThrow());
       assertEquals("WE5001", garbage.code(), garbage.toString());
 
-      Frames.write(client.getOutputStream(), LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()),
-          new Message.Discover()));
+      Frames.write(
+          client.getOutputStream(),
+          LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()), new Message.Discover()));
       Message.ErrorReply notControl = errorIn(Frames.read(client.getInputStream()).orElseThrow());
       assertEquals("WE5011", notControl.code());
-      assertEquals("the control socket takes control messages, not 'discover'", notControl.message());
+      assertEquals(
+          "the control socket takes control messages, not 'discover'", notControl.message());
 
-      Frames.write(client.getOutputStream(), LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()),
-          new Message.Control("reboot", Map.of())));
+      Frames.write(
+          client.getOutputStream(),
+          LocalPayload.encode(
+              Header.fresh(Audience.ANY, Instant.now()), new Message.Control("reboot", Map.of())));
       Message.ErrorReply unknown = errorIn(Frames.read(client.getInputStream()).orElseThrow());
       assertEquals("WE5013", unknown.code());
-      assertTrue(unknown.message().startsWith("unknown control action 'reboot'; this daemon performs status, "),
+      assertTrue(
+          unknown
+              .message()
+              .startsWith("unknown control action 'reboot'; this daemon performs status, "),
           unknown.message());
 
-      // the connection still serves after refusals that kept the framing intact; a broken frame ends it
+      // the connection still serves after refusals that kept the framing intact; a broken frame
+      // ends it
       client.getOutputStream().write(new byte[] {0x7f, 0, 0, 0});
       Message.ErrorReply oversized = errorIn(Frames.read(client.getInputStream()).orElseThrow());
       assertEquals("WE5003", oversized.code());

@@ -40,9 +40,9 @@ import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 
 /**
- * A daemon with 200 libraries described over UDP alone (no HTTP server runs here): the CLI's
- * {@code libraries} and {@code describe} page through them, and every page is a single datagram
- * within the no-amplification rule, padded or not.
+ * A daemon with 200 libraries described over UDP alone (no HTTP server runs here): the CLI's {@code
+ * libraries} and {@code describe} page through them, and every page is a single datagram within the
+ * no-amplification rule, padded or not.
  */
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -57,8 +57,13 @@ class DescribeManyLibrariesTest {
       Path modules = Files.createTempDirectory("we-many");
       byte[] math = Files.readAllBytes(EXAMPLES.resolve("math.wasi"));
       for (int i = 0; i < LIBRARIES; i++) {
-        Files.write(modules.resolve("lib-" + i + ".wasm"), withMetadata(math, String.format(
-            "{\"name\": \"lib-%03d\", \"version\": \"1.%d.0\", \"description\": \"library %d of many\"}", i, i, i)));
+        Files.write(
+            modules.resolve("lib-" + i + ".wasm"),
+            withMetadata(
+                math,
+                String.format(
+                    "{\"name\": \"lib-%03d\", \"version\": \"1.%d.0\", \"description\": \"library %d of many\"}",
+                    i, i, i)));
       }
       var test = TestDaemonConfig.prepare("many", List.of(), "libraries.dir = " + modules);
       port = test.udpPort();
@@ -96,13 +101,16 @@ class DescribeManyLibrariesTest {
     JsonNode doc = new ObjectMapper().readTree(describe.out());
     assertEquals(LIBRARIES, doc.get("libraries").size());
     assertEquals("lib-000", doc.get("libraries").get(0).get("name").asText());
-    assertTrue(doc.get("libraries").get(0).get("exports").toString().contains("add"), doc.toString());
+    assertTrue(
+        doc.get("libraries").get(0).get("exports").toString().contains("add"), doc.toString());
   }
 
   @Test
   void everyPageIsOneDatagramWithinThreeTimesItsRequestPaddedOrNot() {
     var signer = new MessageSigner(Ed25519.generate());
-    var client = new UdpClient(signer, Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000), Clock.systemUTC());
+    var client =
+        new UdpClient(
+            signer, Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000), Clock.systemUTC());
     var node = daemon.identity().nodeId();
     var at = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     for (boolean pad : new boolean[] {true, false}) {
@@ -110,11 +118,16 @@ class DescribeManyLibrariesTest {
       Optional<String> cursor = Optional.empty();
       int pages = 0;
       do {
-        Message.Describe ask = pad ? client.padded(node, List.of(), cursor) : new Message.Describe(List.of(), cursor, 0);
-        int requestBytes = signer.signedSize(Header.fresh(Audience.node(node), Clock.systemUTC().instant()), ask);
+        Message.Describe ask =
+            pad
+                ? client.padded(node, List.of(), cursor)
+                : new Message.Describe(List.of(), cursor, 0);
+        int requestBytes =
+            signer.signedSize(Header.fresh(Audience.node(node), Clock.systemUTC().instant()), ask);
         SignedMessage reply = client.request(at, node, ask, Duration.ofSeconds(2), 3);
-        assertTrue(reply.size() <= WireLimits.maxUdpReply(requestBytes), "page " + pages + ": " + reply.size()
-            + " bytes for a request of " + requestBytes);
+        assertTrue(
+            reply.size() <= WireLimits.maxUdpReply(requestBytes),
+            "page " + pages + ": " + reply.size() + " bytes for a request of " + requestBytes);
         var page = (Message.Description) reply.message();
         page.libraries().forEach(l -> names.add(l.name()));
         cursor = page.next();
@@ -122,13 +135,17 @@ class DescribeManyLibrariesTest {
       } while (cursor.isPresent() && pages < 1_000);
       assertEquals(expectedNames(), names.stream().sorted().toList(), "padded: " + pad);
       assertEquals(LIBRARIES, names.size(), "each library once");
-      // each entry lists math.wasi's typed exports: measured 2 per padded page (100 pages), 1 per unpadded (199)
-      assertTrue(pad ? pages <= LIBRARIES / 2 : pages <= LIBRARIES, pages + " pages, padded: " + pad);
+      // each entry lists math.wasi's typed exports: measured 2 per padded page (100 pages), 1 per
+      // unpadded (199)
+      assertTrue(
+          pad ? pages <= LIBRARIES / 2 : pages <= LIBRARIES, pages + " pages, padded: " + pad);
       System.out.printf("200 libraries over UDP, padded %s: %d pages%n", pad, pages);
     }
   }
 
-  /** The module with a {@code weverywhere} custom section holding {@code json} (the last one wins). */
+  /**
+   * The module with a {@code weverywhere} custom section holding {@code json} (the last one wins).
+   */
   private static byte[] withMetadata(byte[] module, String json) {
     byte[] name = "weverywhere".getBytes(StandardCharsets.US_ASCII);
     byte[] payload = json.getBytes(StandardCharsets.UTF_8);

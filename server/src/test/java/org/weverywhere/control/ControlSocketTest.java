@@ -29,7 +29,9 @@ class ControlSocketTest {
   static final class TextService implements ControlService {
     @Override
     public void handle(Peer peer, byte[] request, Replies replies) throws java.io.IOException {
-      replies.send(("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+      replies.send(
+          ("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8))
+              .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -49,10 +51,16 @@ class ControlSocketTest {
   @BeforeEach
   void open() throws IOException {
     // world-traversable, so that the other-user test can reach the socket at all
-    dir = Files.createTempDirectory("we-control", PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString("rwxr-xr-x")));
-    socket = ControlSocket.open(dir.resolve("control.sock"), Optional.empty(),
-        PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()), new TextService());
+    dir =
+        Files.createTempDirectory(
+            "we-control",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    socket =
+        ControlSocket.open(
+            dir.resolve("control.sock"),
+            Optional.empty(),
+            PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()),
+            new TextService());
   }
 
   @AfterEach
@@ -70,8 +78,10 @@ class ControlSocketTest {
 
   @Test
   void theDaemonsOwnUserIsServedRequestAfterRequest() throws IOException {
-    assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.path())));
-    try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
+    assertEquals(
+        "rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.path())));
+    try (AFUNIXSocket client =
+        AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
       long uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
       assertEquals("ok " + uid + ": status", exchange(client, "status".getBytes()));
       assertEquals("ok " + uid + ": reload", exchange(client, "reload".getBytes()));
@@ -80,18 +90,29 @@ class ControlSocketTest {
 
   @Test
   void anOversizedFrameIsAnsweredAndTheConnectionClosed() throws IOException {
-    try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
+    try (AFUNIXSocket client =
+        AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(socket.path().toFile()))) {
       client.getOutputStream().write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-      String answer = new String(Frames.read(client.getInputStream()).orElseThrow(), StandardCharsets.UTF_8);
-      assertEquals("bad frame: frame of 2147483647 bytes is over the " + Frames.MAX_FRAME + "-byte limit", answer);
+      String answer =
+          new String(Frames.read(client.getInputStream()).orElseThrow(), StandardCharsets.UTF_8);
+      assertEquals(
+          "bad frame: frame of 2147483647 bytes is over the " + Frames.MAX_FRAME + "-byte limit",
+          answer);
       assertTrue(Frames.read(client.getInputStream()).isEmpty(), "closed after a bad frame");
     }
   }
 
   @Test
   void aSecondDaemonCannotTakeALiveSocket() {
-    var taken = assertThrows(UncheckedIOException.class, () -> ControlSocket.open(socket.path(),
-        Optional.empty(), new PeerPolicy(0, Optional.empty(), new SystemAccounts()), new TextService()));
+    var taken =
+        assertThrows(
+            UncheckedIOException.class,
+            () ->
+                ControlSocket.open(
+                    socket.path(),
+                    Optional.empty(),
+                    new PeerPolicy(0, Optional.empty(), new SystemAccounts()),
+                    new TextService()));
     assertTrue(taken.getMessage().contains("another daemon is listening"), taken.getMessage());
   }
 
@@ -100,10 +121,13 @@ class ControlSocketTest {
     socket.close();
     Path stale = dir.resolve("control.sock");
     // a socket bound and closed without unlinking: what a daemon that was killed leaves behind
-    try (var gone = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+    try (var gone =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       gone.bind(java.net.UnixDomainSocketAddress.of(stale));
     }
-    assertTrue(Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the stale socket file is there");
+    assertTrue(
+        Files.exists(stale, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+        "the stale socket file is there");
     socket = open(stale);
     try (AFUNIXSocket client = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(stale.toFile()))) {
       assertTrue(exchange(client, "x".getBytes()).startsWith("ok "));
@@ -111,7 +135,10 @@ class ControlSocketTest {
   }
 
   private static ControlSocket open(Path path) throws IOException {
-    return ControlSocket.open(path, Optional.empty(), PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()),
+    return ControlSocket.open(
+        path,
+        Optional.empty(),
+        PeerPolicy.forThisProcess(Optional.empty(), new SystemAccounts()),
         new TextService());
   }
 
@@ -123,8 +150,14 @@ class ControlSocketTest {
     Path file = Files.writeString(dir.resolve("control.sock"), "precious");
     var refused = assertThrows(ControlException.class, () -> open(file));
     assertEquals(org.weverywhere.ErrorCode.CONTROL_SOCKET_UNSAFE, refused.code());
-    assertTrue(refused.getMessage().contains(file + " exists and is a regular file, not a socket: the daemon never"
-        + " removes it"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                file
+                    + " exists and is a regular file, not a socket: the daemon never"
+                    + " removes it"),
+        refused.getMessage());
     assertEquals("precious", Files.readString(file));
   }
 
@@ -134,7 +167,8 @@ class ControlSocketTest {
     Path target = Files.writeString(dir.resolve("target"), "precious");
     Path link = Files.createSymbolicLink(dir.resolve("control.sock"), target);
     var refused = assertThrows(ControlException.class, () -> open(link));
-    assertTrue(refused.getMessage().contains("is a symbolic link, not a socket"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("is a symbolic link, not a socket"), refused.getMessage());
     assertTrue(Files.isSymbolicLink(link));
     assertEquals("precious", Files.readString(target));
   }
@@ -161,7 +195,8 @@ class ControlSocketTest {
     Path sticky = Files.createDirectory(dir.resolve("sticky"));
     Files.setAttribute(sticky, "unix:mode", 01777);
     var refused = assertThrows(ControlException.class, () -> open(sticky.resolve("control.sock")));
-    assertTrue(refused.getMessage().contains("has mode 1777: others can write it"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("has mode 1777: others can write it"), refused.getMessage());
   }
 
   @Test
@@ -170,40 +205,56 @@ class ControlSocketTest {
     Path inside = Files.createDirectory(open.resolve("inside"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     var refused = assertThrows(ControlException.class, () -> open(inside.resolve("control.sock")));
-    assertTrue(refused.getMessage().contains("directory " + open.toRealPath() + " above"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("directory " + open.toRealPath() + " above"),
+        refused.getMessage());
   }
 
   @Test
   void aDirectoryOfAnotherUserIsRefused() throws IOException {
-    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give a directory to another user");
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "needs root to give a directory to another user");
     Path theirs = Files.createDirectory(dir.resolve("theirs"));
     Files.setAttribute(theirs, "unix:uid", 65534);
     var refused = assertThrows(ControlException.class, () -> open(theirs.resolve("control.sock")));
-    assertTrue(refused.getMessage().contains("is owned by uid 65534, neither root nor the daemon's user"),
+    assertTrue(
+        refused.getMessage().contains("is owned by uid 65534, neither root nor the daemon's user"),
         refused.getMessage());
   }
 
   @Test
   void anotherUserIsRefusedByPeerCredentials() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "needs root to connect as another user (runuser)");
-    assumeTrue(Files.isExecutable(Path.of("/usr/sbin/runuser")) || Files.isExecutable(Path.of("/sbin/runuser")),
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/sbin/runuser"))
+            || Files.isExecutable(Path.of("/sbin/runuser")),
         "runuser is not installed");
     // The file mode would stop this user before we ever saw it: open it up, so that the peer
     // credential check is what refuses.
     Files.setPosixFilePermissions(socket.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
-    String client = String.join("\n",
-        "import socket, struct, sys",
-        "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])",
-        "s.sendall(struct.pack('>I', 6) + b'status')",
-        "n = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]",
-        "print(s.recv(n, socket.MSG_WAITALL).decode())");
-    Process p = new ProcessBuilder("runuser", "-u", "nobody", "--", "python3", "-c", client,
-        socket.path().toString()).redirectErrorStream(true).start();
+    String client =
+        String.join(
+            "\n",
+            "import socket, struct, sys",
+            "s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])",
+            "s.sendall(struct.pack('>I', 6) + b'status')",
+            "n = struct.unpack('>I', s.recv(4, socket.MSG_WAITALL))[0]",
+            "print(s.recv(n, socket.MSG_WAITALL).decode())");
+    Process p =
+        new ProcessBuilder(
+                "runuser", "-u", "nobody", "--", "python3", "-c", client, socket.path().toString())
+            .redirectErrorStream(true)
+            .start();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS), "client hung");
     String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertTrue(answer.startsWith("refused: uid 65534 gid "), answer);
-    assertTrue(answer.contains("is neither root nor the daemon's user (uid 0); no control.group is configured"), answer);
+    assertTrue(
+        answer.contains(
+            "is neither root nor the daemon's user (uid 0); no control.group is configured"),
+        answer);
   }
 
   @Test
@@ -211,53 +262,71 @@ class ControlSocketTest {
     var group = new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice"));
     // the operating system's edge, as a table: uid 1002 is alice, pid 8 runs with gid 990 as a
     // supplementary group (as after newgrp, or a group from LDAP that no file lists)
-    var accounts = new PeerPolicy.Accounts() {
-      @Override
-      public Optional<PeerPolicy.ControlGroup> group(String name) {
-        return Optional.of(group).filter(g -> g.name().equals(name));
-      }
+    var accounts =
+        new PeerPolicy.Accounts() {
+          @Override
+          public Optional<PeerPolicy.ControlGroup> group(String name) {
+            return Optional.of(group).filter(g -> g.name().equals(name));
+          }
 
-      @Override
-      public Optional<String> userName(long uid) {
-        return uid == 1002 ? Optional.of("alice") : uid == 1003 ? Optional.of("bob") : Optional.empty();
-      }
+          @Override
+          public Optional<String> userName(long uid) {
+            return uid == 1002
+                ? Optional.of("alice")
+                : uid == 1003 ? Optional.of("bob") : Optional.empty();
+          }
 
-      @Override
-      public Set<Long> supplementaryGroups(long pid) {
-        return pid == 8 ? Set.of(5L, 990L) : Set.of();
-      }
-    };
+          @Override
+          public Set<Long> supplementaryGroups(long pid) {
+            return pid == 8 ? Set.of(5L, 990L) : Set.of();
+          }
+        };
     var policy = new PeerPolicy(1000, Optional.of(group), accounts);
     assertTrue(policy.refusal(new Peer(0, 0, 1)).isEmpty(), "root");
     assertTrue(policy.refusal(new Peer(1000, 1000, 1)).isEmpty(), "daemon's user");
     assertTrue(policy.refusal(new Peer(1001, 990, 1)).isEmpty(), "primary group");
     assertTrue(policy.refusal(new Peer(1002, 1002, 1)).isEmpty(), "listed member");
-    assertTrue(policy.refusal(new Peer(1004, 1004, 8)).isEmpty(), "supplementary group of the process");
-    assertEquals(Optional.of("refused: uid 1003 gid 1003 pid 7 is neither root, the daemon's user (uid 1000),"
-        + " nor in the control group 'weverywhere'"), policy.refusal(new Peer(1003, 1003, 7)));
+    assertTrue(
+        policy.refusal(new Peer(1004, 1004, 8)).isEmpty(), "supplementary group of the process");
+    assertEquals(
+        Optional.of(
+            "refused: uid 1003 gid 1003 pid 7 is neither root, the daemon's user (uid 1000),"
+                + " nor in the control group 'weverywhere'"),
+        policy.refusal(new Peer(1003, 1003, 7)));
   }
 
   @Test
   void groupsComeFromTheSystemsNameService() throws IOException {
     var accounts = new SystemAccounts();
-    assertEquals(Optional.of(new PeerPolicy.ControlGroup("root", 0, Set.of())), accounts.group("root"));
-    assertEquals(Optional.empty(), accounts.group("no-such-group-" + ProcessHandle.current().pid()));
+    assertEquals(
+        Optional.of(new PeerPolicy.ControlGroup("root", 0, Set.of())), accounts.group("root"));
+    assertEquals(
+        Optional.empty(), accounts.group("no-such-group-" + ProcessHandle.current().pid()));
     assertEquals(Optional.of("root"), accounts.userName(0));
     assertEquals(Optional.empty(), accounts.userName(4_000_000_000L));
-    var missing = assertThrows(IOException.class,
-        () -> PeerPolicy.forThisProcess(Optional.of("no-such-group-x"), accounts));
-    assertEquals("control.group 'no-such-group-x' is not a group this system knows (getent group)", missing.getMessage());
+    var missing =
+        assertThrows(
+            IOException.class,
+            () -> PeerPolicy.forThisProcess(Optional.of("no-such-group-x"), accounts));
+    assertEquals(
+        "control.group 'no-such-group-x' is not a group this system knows (getent group)",
+        missing.getMessage());
   }
 
   @Test
   void groupEntriesAndProcessGroupsParse() {
-    assertEquals(new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice", "carol")),
+    assertEquals(
+        new PeerPolicy.ControlGroup("weverywhere", 990, Set.of("alice", "carol")),
         SystemAccounts.parseGroup("weverywhere:x:990:alice,carol"));
-    assertEquals(Set.of(4L, 24L, 990L),
-        SystemAccounts.groupsLine(java.util.List.of("Uid:\t0\t0\t0\t0", "Groups:\t4 24 990 ", "NSpid:\t1")));
+    assertEquals(
+        Set.of(4L, 24L, 990L),
+        SystemAccounts.groupsLine(
+            java.util.List.of("Uid:\t0\t0\t0\t0", "Groups:\t4 24 990 ", "NSpid:\t1")));
     assertEquals(Set.of(), SystemAccounts.groupsLine(java.util.List.of("Groups:\t")));
     // this very process: its own supplementary groups as the kernel reports them
-    assertEquals(SystemAccounts.groupsLine(readStatus()), new SystemAccounts().supplementaryGroups(ProcessHandle.current().pid()));
+    assertEquals(
+        SystemAccounts.groupsLine(readStatus()),
+        new SystemAccounts().supplementaryGroups(ProcessHandle.current().pid()));
   }
 
   private static java.util.List<String> readStatus() {

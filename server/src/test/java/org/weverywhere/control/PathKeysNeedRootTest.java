@@ -42,8 +42,8 @@ import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPem;
 
 /**
- * Keys that name paths the daemon writes ({@code control.socket}, {@code state.dir}...) change
- * only when root asks on the control socket (issue 13): a network key with {@code control} and a
+ * Keys that name paths the daemon writes ({@code control.socket}, {@code state.dir}...) change only
+ * when root asks on the control socket (issue 13): a network key with {@code control} and a
  * control-group member are refused with WE9011 and nothing is written, against a daemon's real
  * beans (Weld SE).
  */
@@ -54,10 +54,12 @@ class PathKeysNeedRootTest {
   private static TestDaemonConfig test;
 
   static {
-    test = TestDaemonConfig.prepare("path-keys", List.of(), "group.ops.privileges = observe, control");
+    test =
+        TestDaemonConfig.prepare("path-keys", List.of(), "group.ops.privileges = observe, control");
     try {
       Path ops = Files.createDirectories(test.dir().resolve("groups/ops"));
-      Files.writeString(ops.resolve("operator.pub-key.pem"), KeyPem.publicKeyText(OPERATOR.publicKey()));
+      Files.writeString(
+          ops.resolve("operator.pub-key.pem"), KeyPem.publicKeyText(OPERATOR.publicKey()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -86,41 +88,67 @@ class PathKeysNeedRootTest {
   private Message onSocket(long uid, String action, Map<String, String> args) throws IOException {
     var service = new SocketControl(actions, Clock.systemUTC(), new SystemAccounts());
     List<byte[]> replies = new ArrayList<>();
-    byte[] request = LocalPayload.encode(Header.fresh(Audience.ANY, Instant.now()), new Message.Control(action, args));
+    byte[] request =
+        LocalPayload.encode(
+            Header.fresh(Audience.ANY, Instant.now()), new Message.Control(action, args));
     service.handle(new Peer(uid, uid, ProcessHandle.current().pid()), request, replies::add);
     return LocalPayload.decode(replies.getFirst(), WireLimits.HTTP).message();
   }
 
   @Test
   void aNetworkKeyWithControlCannotMoveTheControlSocket() throws IOException {
-    var udp = new UdpClient(OPERATOR, Verifier.of(Clock.systemUTC(), Optional.empty(), 100), Clock.systemUTC());
-    var refused = assertThrows(ProtocolException.class, () -> udp.request(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), test.udpPort()), daemon.identity().nodeId(),
-        new Message.Control("set", Map.of("control.socket", "/etc/passwd")), Duration.ofSeconds(5), 1));
-    assertTrue(refused.getMessage().contains("(WE9011): 'control.socket' names a path the daemon writes"),
+    var udp =
+        new UdpClient(
+            OPERATOR, Verifier.of(Clock.systemUTC(), Optional.empty(), 100), Clock.systemUTC());
+    var refused =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                udp.request(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), test.udpPort()),
+                    daemon.identity().nodeId(),
+                    new Message.Control("set", Map.of("control.socket", "/etc/passwd")),
+                    Duration.ofSeconds(5),
+                    1));
+    assertTrue(
+        refused.getMessage().contains("(WE9011): 'control.socket' names a path the daemon writes"),
         refused.getMessage());
     assertFalse(dropInText().contains("control.socket"), dropInText());
   }
 
   @Test
   void aLocalUserWhoIsNotRootCannotSetOrUnsetPathKeys() throws IOException {
-    for (String key : List.of("control.socket", "control.group", "state.dir", "events.journal.dir", "libraries.dir")) {
-      var error = assertInstanceOf(Message.ErrorReply.class, onSocket(1000, "set", Map.of(key, "/tmp/x")), key);
+    for (String key :
+        List.of(
+            "control.socket",
+            "control.group",
+            "state.dir",
+            "events.journal.dir",
+            "libraries.dir")) {
+      var error =
+          assertInstanceOf(
+              Message.ErrorReply.class, onSocket(1000, "set", Map.of(key, "/tmp/x")), key);
       assertEquals("WE9011", error.code(), key);
     }
-    var unset = assertInstanceOf(Message.ErrorReply.class, onSocket(1000, "unset", Map.of("control.socket", "")));
+    var unset =
+        assertInstanceOf(
+            Message.ErrorReply.class, onSocket(1000, "unset", Map.of("control.socket", "")));
     assertEquals("WE9011", unset.code());
     assertFalse(dropInText().contains("control.socket"), dropInText());
     // other keys stay open to them, as before
-    var quota = assertInstanceOf(Message.Report.class, onSocket(1000, "set", Map.of("group.ops.quota.cores", "2")));
+    var quota =
+        assertInstanceOf(
+            Message.Report.class, onSocket(1000, "set", Map.of("group.ops.quota.cores", "2")));
     assertEquals("set", quota.action());
   }
 
   @Test
   void rootOnTheSocketMayMoveTheControlSocketForTheNextStart() throws IOException {
     Path elsewhere = test.dir().resolve("run/control.sock");
-    var report = assertInstanceOf(Message.Report.class,
-        onSocket(0, "set", Map.of("control.socket", elsewhere.toString())));
+    var report =
+        assertInstanceOf(
+            Message.Report.class,
+            onSocket(0, "set", Map.of("control.socket", elsewhere.toString())));
     assertEquals(List.of("control.socket"), report.data().get("restart"));
     assertTrue(dropInText().contains("control.socket = " + elsewhere), dropInText());
     assertInstanceOf(Message.Report.class, onSocket(0, "unset", Map.of("control.socket", "")));

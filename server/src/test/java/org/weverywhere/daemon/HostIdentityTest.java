@@ -1,7 +1,5 @@
 package org.weverywhere.daemon;
 
-import org.weverywhere.host.HostIdentity;
-import org.weverywhere.host.StateDirectory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +12,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.StateDirectory;
 import org.weverywhere.trust.KeyException;
 
 class HostIdentityTest {
@@ -37,14 +37,16 @@ class HostIdentityTest {
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     var refused = assertThrows(KeyException.class, () -> HostIdentity.loadOrCreate(state));
     assertEquals(ErrorCode.KEY_EXPOSED, refused.code());
-    assertTrue(refused.getMessage().startsWith(key + ": host key is accessible to other users"),
+    assertTrue(
+        refused.getMessage().startsWith(key + ": host key is accessible to other users"),
         refused.getMessage());
   }
 
   @Test
   void aCorruptHostKeyNamesTheFile() throws IOException {
     var state = new StateDirectory(dir);
-    Path key = Files.writeString(dir.resolve("host.key.pem"), "-----BEGIN PRIVATE KEY-----\nnope\n");
+    Path key =
+        Files.writeString(dir.resolve("host.key.pem"), "-----BEGIN PRIVATE KEY-----\nnope\n");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     var refused = assertThrows(KeyException.class, () -> HostIdentity.loadOrCreate(state));
     assertTrue(refused.getMessage().startsWith(key.toString()), refused.getMessage());

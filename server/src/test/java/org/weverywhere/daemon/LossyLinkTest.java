@@ -48,8 +48,11 @@ class LossyLinkTest {
 
   @BeforeAll
   static void configuration() {
-    var test = TestDaemonConfig.prepare("lossy-daemon", List.of("math.wasi", "fib.wasi"),
-        "group.anonymous.privileges = execute");
+    var test =
+        TestDaemonConfig.prepare(
+            "lossy-daemon",
+            List.of("math.wasi", "fib.wasi"),
+            "group.anonymous.privileges = execute");
     configDir = test.dir();
     port = test.udpPort();
   }
@@ -65,15 +68,23 @@ class LossyLinkTest {
   @Inject Daemon daemon;
 
   private final MessageSigner me = new MessageSigner(Ed25519.generate());
-  private final UdpClient client = new UdpClient(me, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
-      new ReplayCache(Duration.ofSeconds(30), 100_000), Optional.empty()), Clock.systemUTC());
+  private final UdpClient client =
+      new UdpClient(
+          me,
+          new Verifier(
+              Clock.systemUTC(),
+              Duration.ofSeconds(30),
+              new ReplayCache(Duration.ofSeconds(30), 100_000),
+              Optional.empty()),
+          Clock.systemUTC());
 
   private InetSocketAddress daemonAddress() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
   }
 
   private static Message.Execute add(int a, int b) {
-    return new Message.Execute(new Message.LibraryTarget("math"),
+    return new Message.Execute(
+        new Message.LibraryTarget("math"),
         new Message.Call("add", List.of(Message.WasmValue.i32(a), Message.WasmValue.i32(b))));
   }
 
@@ -87,8 +98,16 @@ class LossyLinkTest {
       for (int i = 0; i < logical; i++) {
         Message.Execute execute = add(i, 1).withKey(RequestKey.random());
         try {
-          var result = assertInstanceOf(Message.Result.class,
-              client.request(relay.address(), daemon.identity().nodeId(), execute, Duration.ofSeconds(3)).message());
+          var result =
+              assertInstanceOf(
+                  Message.Result.class,
+                  client
+                      .request(
+                          relay.address(),
+                          daemon.identity().nodeId(),
+                          execute,
+                          Duration.ofSeconds(3))
+                      .message());
           assertEquals(List.of(Message.WasmValue.i32(i + 1)), result.values());
           succeeded.add(execute.key().orElseThrow().toString());
         } catch (ProtocolException lost) {
@@ -97,8 +116,11 @@ class LossyLinkTest {
       }
       assertTrue(relay.dropped() > logical / 2, "the relay dropped only " + relay.dropped());
     }
-    // at 20% each way a budget of 3 s holds about seven attempts: a failure has odds of about 1 in 1,300
-    assertTrue(succeeded.size() >= logical - 2, succeeded.size() + " of " + logical + " succeeded: " + failed);
+    // at 20% each way a budget of 3 s holds about seven attempts: a failure has odds of about 1 in
+    // 1,300
+    assertTrue(
+        succeeded.size() >= logical - 2,
+        succeeded.size() + " of " + logical + " succeeded: " + failed);
     Map<String, Integer> finished = count("org.weverywhere.execution.finished");
     for (String key : succeeded) {
       assertEquals(1, finished.getOrDefault(key, 0), "execution.finished events of key " + key);
@@ -108,15 +130,23 @@ class LossyLinkTest {
 
   @Test
   void aLostReplyToALongExecutionIsRecoveredWithTheSameKeyNotRunAgain() throws Exception {
-    Message.Execute fib = new Message.Execute(new Message.LibraryTarget("fib"),
-        new Message.Command(List.of("fib", "38"), Map.of(), new byte[0])).withKey(RequestKey.random());
+    Message.Execute fib =
+        new Message.Execute(
+                new Message.LibraryTarget("fib"),
+                new Message.Command(List.of("fib", "38"), Map.of(), new byte[0]))
+            .withKey(RequestKey.random());
     // the first reply is lost, so only a retry can bring the result
     var faults = new LossyRelay.Faults(0, 0, 0, 0, 1);
     try (var relay = new LossyRelay(daemonAddress(), LossyRelay.Faults.NONE, faults, 1)) {
-      var result = assertInstanceOf(Message.Result.class,
-          client.request(relay.address(), daemon.identity().nodeId(), fib, Duration.ofSeconds(60)).message());
+      var result =
+          assertInstanceOf(
+              Message.Result.class,
+              client
+                  .request(relay.address(), daemon.identity().nodeId(), fib, Duration.ofSeconds(60))
+                  .message());
       assertEquals("completed", result.outcome());
-      assertTrue(new String(result.stdout(), StandardCharsets.UTF_8).startsWith("fib(38) = 39088169"));
+      assertTrue(
+          new String(result.stdout(), StandardCharsets.UTF_8).startsWith("fib(38) = 39088169"));
       assertTrue(relay.dropped() >= 1);
     }
     String key = fib.key().orElseThrow().toString();
@@ -127,28 +157,63 @@ class LossyLinkTest {
   @Test
   void aKeyReusedForAnotherRequestIsRefusedWithItsCode() {
     RequestKey key = RequestKey.random();
-    var first = assertInstanceOf(Message.Result.class, client.request(daemonAddress(), daemon.identity().nodeId(),
-        add(1, 1).withKey(key), Duration.ofSeconds(3)).message());
+    var first =
+        assertInstanceOf(
+            Message.Result.class,
+            client
+                .request(
+                    daemonAddress(),
+                    daemon.identity().nodeId(),
+                    add(1, 1).withKey(key),
+                    Duration.ofSeconds(3))
+                .message());
     assertEquals(List.of(Message.WasmValue.i32(2)), first.values());
-    var again = assertInstanceOf(Message.Result.class, client.request(daemonAddress(), daemon.identity().nodeId(),
-        add(1, 1).withKey(key), Duration.ofSeconds(3)).message());
+    var again =
+        assertInstanceOf(
+            Message.Result.class,
+            client
+                .request(
+                    daemonAddress(),
+                    daemon.identity().nodeId(),
+                    add(1, 1).withKey(key),
+                    Duration.ofSeconds(3))
+                .message());
     assertEquals(first.values(), again.values());
-    var refused = assertThrows(ProtocolException.class, () -> client.request(daemonAddress(),
-        daemon.identity().nodeId(), add(1, 2).withKey(key), Duration.ofSeconds(3)));
+    var refused =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                client.request(
+                    daemonAddress(),
+                    daemon.identity().nodeId(),
+                    add(1, 2).withKey(key),
+                    Duration.ofSeconds(3)));
     assertTrue(refused.getMessage().contains("WE5060"), refused.getMessage());
-    assertTrue(refused.getMessage().contains("a new request needs a new key"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("a new request needs a new key"), refused.getMessage());
   }
 
   @Test
   void aPeerThatIsGoneIsReportedWithinTheBudget() throws Exception {
-    try (var relay = new LossyRelay(daemonAddress(), LossyRelay.Faults.loss(1.0), LossyRelay.Faults.NONE, 3)) {
+    try (var relay =
+        new LossyRelay(daemonAddress(), LossyRelay.Faults.loss(1.0), LossyRelay.Faults.NONE, 3)) {
       long start = System.nanoTime();
-      var silent = assertThrows(ProtocolException.class, () -> client.request(relay.address(),
-          daemon.identity().nodeId(), add(1, 1), Duration.ofMillis(1500)));
+      var silent =
+          assertThrows(
+              ProtocolException.class,
+              () ->
+                  client.request(
+                      relay.address(),
+                      daemon.identity().nodeId(),
+                      add(1, 1),
+                      Duration.ofMillis(1500)));
       long tookMillis = (System.nanoTime() - start) / 1_000_000;
       assertEquals(ProtocolException.Reason.NO_ANSWER, silent.reason());
       assertTrue(tookMillis >= 1400 && tookMillis < 3000, "gave up after " + tookMillis + " ms");
-      assertTrue(silent.getMessage().matches(".*did not answer execute in \\d+ attempt\\(s\\) within 1500 ms.*"),
+      assertTrue(
+          silent
+              .getMessage()
+              .matches(".*did not answer execute in \\d+ attempt\\(s\\) within 1500 ms.*"),
           silent.getMessage());
     }
   }

@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A bad link on loopback, for tests: a UDP relay between one client and one daemon that drops,
- * duplicates and delays (so reorders) datagrams in each direction with the probabilities given, from
- * a seeded random source. The client sends to {@link #address()}; the relay forwards to the target
- * from a socket of its own and passes replies back to the last client heard. Bounded: it forwards
- * at most {@link #MAX_DATAGRAMS} datagrams and holds at most {@link #MAX_DELAYED} delayed ones.
+ * duplicates and delays (so reorders) datagrams in each direction with the probabilities given,
+ * from a seeded random source. The client sends to {@link #address()}; the relay forwards to the
+ * target from a socket of its own and passes replies back to the last client heard. Bounded: it
+ * forwards at most {@link #MAX_DATAGRAMS} datagrams and holds at most {@link #MAX_DELAYED} delayed
+ * ones.
  */
 public final class LossyRelay implements AutoCloseable {
   static final int MAX_DATAGRAMS = 1_000_000;
@@ -34,7 +35,8 @@ public final class LossyRelay implements AutoCloseable {
    * @param delay probability it is held back {@code delayMillis}, so later ones overtake it
    * @param dropFirst the first this many datagrams are lost whatever the probabilities
    */
-  public record Faults(double drop, double duplicate, double delay, int delayMillis, int dropFirst) {
+  public record Faults(
+      double drop, double duplicate, double delay, int delayMillis, int dropFirst) {
     public static final Faults NONE = new Faults(0, 0, 0, 0, 0);
 
     public static Faults loss(double drop) {
@@ -49,7 +51,8 @@ public final class LossyRelay implements AutoCloseable {
   private final Faults toClient;
   private final SplittableRandom random;
   private final ScheduledExecutorService delayer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lossy-relay-delay").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("lossy-relay-delay").factory());
   private final AtomicReference<SocketAddress> client = new AtomicReference<>();
   private final AtomicInteger delayed = new AtomicInteger();
   private final AtomicLong forwarded = new AtomicLong();
@@ -59,16 +62,21 @@ public final class LossyRelay implements AutoCloseable {
   private final Thread clientSide;
   private final Thread daemonSide;
 
-  public LossyRelay(InetSocketAddress target, Faults toDaemon, Faults toClient, long seed) throws IOException {
+  public LossyRelay(InetSocketAddress target, Faults toDaemon, Faults toClient, long seed)
+      throws IOException {
     this.target = target;
     this.toDaemon = toDaemon;
     this.toClient = toClient;
     this.random = new SplittableRandom(seed);
-    this.down = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    // towards the daemon from any address: the target may be in a network namespace, not on loopback
+    this.down =
+        DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    // towards the daemon from any address: the target may be in a network namespace, not on
+    // loopback
     this.up = DatagramChannel.open().bind(new InetSocketAddress(0));
-    this.clientSide = Thread.ofPlatform().daemon().name("lossy-relay-up").start(() -> pump(down, true));
-    this.daemonSide = Thread.ofPlatform().daemon().name("lossy-relay-down").start(() -> pump(up, false));
+    this.clientSide =
+        Thread.ofPlatform().daemon().name("lossy-relay-up").start(() -> pump(down, true));
+    this.daemonSide =
+        Thread.ofPlatform().daemon().name("lossy-relay-down").start(() -> pump(up, false));
   }
 
   /** Where the client sends instead of the daemon. */
@@ -111,10 +119,13 @@ public final class LossyRelay implements AutoCloseable {
         int copies = dupDraw < faults.duplicate() ? 2 : 1;
         for (int i = 0; i < copies; i++) {
           if (delayDraw < faults.delay() && delayed.incrementAndGet() <= MAX_DELAYED) {
-            delayer.schedule(() -> {
-              delayed.decrementAndGet();
-              send(datagram, towardsDaemon);
-            }, faults.delayMillis(), TimeUnit.MILLISECONDS);
+            delayer.schedule(
+                () -> {
+                  delayed.decrementAndGet();
+                  send(datagram, towardsDaemon);
+                },
+                faults.delayMillis(),
+                TimeUnit.MILLISECONDS);
           } else {
             if (delayDraw < faults.delay()) {
               delayed.decrementAndGet();

@@ -28,20 +28,26 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
     try (var udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         var tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path dir = Files.createTempDirectory("we-" + name);
-      List<String> config = new ArrayList<>(List.of(
-          "state.dir = " + dir.resolve("state"),
-          "node.name = " + name,
-          "network.port = " + udp.getLocalPort(),
-          "http.port = " + tcp.getLocalPort()));
+      List<String> config =
+          new ArrayList<>(
+              List.of(
+                  "state.dir = " + dir.resolve("state"),
+                  "node.name = " + name,
+                  "network.port = " + udp.getLocalPort(),
+                  "http.port = " + tcp.getLocalPort()));
       if (!libraries.isEmpty()) {
         Path modules = Files.createDirectories(dir.resolve("libraries"));
         for (String library : libraries) {
-          Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName().toString()));
+          Files.copy(
+              EXAMPLES.resolve(library),
+              modules.resolve(Path.of(library).getFileName().toString()));
         }
         config.add("libraries.dir = " + modules);
       }
-      // a test daemon offers what its test names: the built-in probes only when a test asks for them
-      if (java.util.Arrays.stream(lines).noneMatch(l -> l.strip().startsWith("libraries.builtin"))) {
+      // a test daemon offers what its test names: the built-in probes only when a test asks for
+      // them
+      if (java.util.Arrays.stream(lines)
+          .noneMatch(l -> l.strip().startsWith("libraries.builtin"))) {
         config.add("libraries.builtin = false");
       }
       config.addAll(List.of(lines));

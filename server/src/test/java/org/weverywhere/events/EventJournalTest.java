@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,7 +35,8 @@ class EventJournalTest {
     return JournalEvent.unsequenced("org.weverywhere.test", "item-" + n, data);
   }
 
-  private static List<JournalEvent> readAll(EventJournal journal, long from) throws InterruptedException {
+  private static List<JournalEvent> readAll(EventJournal journal, long from)
+      throws InterruptedException {
     List<JournalEvent> events = new ArrayList<>();
     try (JournalReader reader = journal.read(from)) {
       for (var e = reader.next(Duration.ZERO); e.isPresent(); e = reader.next(Duration.ZERO)) {
@@ -56,7 +56,8 @@ class EventJournalTest {
       assertEquals("item-2", events.get(1).subject());
       assertEquals(2, events.get(1).data().path("n").asInt());
     }
-    String firstLine = Files.readAllLines(dir.resolve("events-00000000000000000001.jsonl")).getFirst();
+    String firstLine =
+        Files.readAllLines(dir.resolve("events-00000000000000000001.jsonl")).getFirst();
     var node = JSON.readTree(firstLine);
     assertEquals("1.0", node.path("specversion").asText());
     assertEquals("/weverywhere/SHA256:node", node.path("source").asText());
@@ -72,7 +73,8 @@ class EventJournalTest {
     }
     try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
       assertEquals(3, journal.append(event(3)));
-      assertEquals(List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
+      assertEquals(
+          List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
     }
   }
 
@@ -118,10 +120,12 @@ class EventJournalTest {
       journal.append(event(2));
     }
     Path segment = dir.resolve("events-00000000000000000001.jsonl");
-    Files.writeString(segment, "{\"specversion\":\"1.0\",\"weverywhereseq\":3,\"da", StandardOpenOption.APPEND);
+    Files.writeString(
+        segment, "{\"specversion\":\"1.0\",\"weverywhereseq\":3,\"da", StandardOpenOption.APPEND);
     try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {
       assertEquals(3, journal.append(event(3)));
-      assertEquals(List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
+      assertEquals(
+          List.of(1L, 2L, 3L), readAll(journal, 1).stream().map(JournalEvent::sequence).toList());
     }
   }
 
@@ -136,8 +140,10 @@ class EventJournalTest {
     List<String> lines = new ArrayList<>(Files.readAllLines(segment));
     lines.set(1, "garbage");
     Files.write(segment, lines);
-    var refused = assertThrows(JournalException.class, () -> EventJournal.open(dir, 1 << 20, KEEP, "n"));
-    assertTrue(refused.getMessage().contains(segment + ":2: expected event 2, found a damaged line"),
+    var refused =
+        assertThrows(JournalException.class, () -> EventJournal.open(dir, 1 << 20, KEEP, "n"));
+    assertTrue(
+        refused.getMessage().contains(segment + ":2: expected event 2, found a damaged line"),
         refused.getMessage());
   }
 
@@ -147,11 +153,13 @@ class EventJournalTest {
     try (var journal = EventJournal.open(dir, 64 * 1024, KEEP, "n")) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < 250; i++) {
-            journal.append(event(i));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 250; i++) {
+                    journal.append(event(i));
+                  }
+                }));
       }
       for (var f : futures) {
         f.get(60, TimeUnit.SECONDS);
@@ -172,16 +180,19 @@ class EventJournalTest {
       journal.append(event(1));
       List<Long> seen = new ArrayList<>();
       CountDownLatch done = new CountDownLatch(1);
-      Thread follower = Thread.ofPlatform().start(() -> {
-        try (JournalReader reader = journal.read(1)) {
-          while (seen.size() < 3) {
-            reader.next(WAIT).ifPresent(e -> seen.add(e.sequence()));
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        done.countDown();
-      });
+      Thread follower =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (JournalReader reader = journal.read(1)) {
+                      while (seen.size() < 3) {
+                        reader.next(WAIT).ifPresent(e -> seen.add(e.sequence()));
+                      }
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    done.countDown();
+                  });
       journal.append(event(2));
       journal.append(event(3));
       assertTrue(done.await(10, TimeUnit.SECONDS), "follower got " + seen);
@@ -242,7 +253,8 @@ class EventJournalTest {
       var alone = journal.appendDeferred(event(1));
       assertEquals(1, alone.get(10, TimeUnit.SECONDS));
       long tookMs = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(tookMs >= TimeUnit.NANOSECONDS.toMillis(EventJournal.DEFER_NANOS) - 1,
+      assertTrue(
+          tookMs >= TimeUnit.NANOSECONDS.toMillis(EventJournal.DEFER_NANOS) - 1,
           "waited for company first: " + tookMs + " ms");
       assertEquals(1, readAll(journal, 1).size());
     }
@@ -261,9 +273,11 @@ class EventJournalTest {
   }
 
   @Test
-  void aFullDiskMakesTheJournalUnavailableAndItRecoversByItselfLosingNoAcknowledgedEvent() throws Exception {
+  void aFullDiskMakesTheJournalUnavailableAndItRecoversByItselfLosingNoAcknowledgedEvent()
+      throws Exception {
     Path disk = Files.createDirectories(dir.resolve("small-disk"));
-    org.junit.jupiter.api.Assumptions.assumeTrue(SmallDisk.mount(disk, "128k"),
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        SmallDisk.mount(disk, "128k"),
         "needs root (CAP_SYS_ADMIN) to mount a small tmpfs that can fill up");
     try {
       Path events = disk.resolve("events");
@@ -276,7 +290,9 @@ class EventJournalTest {
         }
         Path filler = SmallDisk.fill(disk);
         JournalException failed = null;
-        for (int i = 11; i <= 10_000 && failed == null; i++) { // the last page of the file still has room
+        for (int i = 11;
+            i <= 10_000 && failed == null;
+            i++) { // the last page of the file still has room
           try {
             acknowledged.add(journal.append(event(i)));
           } catch (JournalException e) {
@@ -287,7 +303,10 @@ class EventJournalTest {
         assertEquals(ErrorCode.JOURNAL_UNAVAILABLE, failed.code(), failed.getMessage());
         assertTrue(journal.unavailable().isPresent(), "health is told");
         var refused = assertThrows(JournalException.class, () -> journal.append(event(0)));
-        assertEquals(ErrorCode.JOURNAL_UNAVAILABLE, refused.code(), "refused at once while the disk is full");
+        assertEquals(
+            ErrorCode.JOURNAL_UNAVAILABLE,
+            refused.code(),
+            "refused at once while the disk is full");
         assertTrue(refused.getMessage().contains("No space left"), refused.getMessage());
 
         Files.delete(filler); // space returns: the journal recovers by itself
@@ -303,7 +322,8 @@ class EventJournalTest {
           assertEquals(i + 1, all.get(i).sequence(), "no gap in sequence numbers");
         }
         assertEquals(last, all.getLast().sequence());
-        assertTrue(all.stream().anyMatch(e -> e.type().equals("org.weverywhere.journal.recovered")));
+        assertTrue(
+            all.stream().anyMatch(e -> e.type().equals("org.weverywhere.journal.recovered")));
         var sequences = all.stream().map(JournalEvent::sequence).toList();
         assertTrue(sequences.containsAll(acknowledged), "every acknowledged event is there");
       }
@@ -344,7 +364,9 @@ class EventJournalTest {
       while (journal.unavailable().isPresent() && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      assertTrue(journal.unavailable().isEmpty(), "the files beyond the retention went; the journal takes events again");
+      assertTrue(
+          journal.unavailable().isEmpty(),
+          "the files beyond the retention went; the journal takes events again");
       assertEquals(appended + 1, journal.append(event(0)));
     }
   }

@@ -20,16 +20,24 @@ class JournalCrashTest {
   @Test
   void killNineLosesNoAcknowledgedEvent() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        JournalCrashWriter.class.getName(), dir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                JournalCrashWriter.class.getName(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     long highestAcknowledged = 0;
     int acknowledged = 0;
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (var out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
-      while (acknowledged < 3000 && System.nanoTime() < deadline && (line = out.readLine()) != null) {
+      while (acknowledged < 3000
+          && System.nanoTime() < deadline
+          && (line = out.readLine()) != null) {
         highestAcknowledged = Math.max(highestAcknowledged, Long.parseLong(line.strip()));
         acknowledged++;
       }
@@ -48,10 +56,13 @@ class JournalCrashTest {
         expected++;
       }
       long kept = expected - 1;
-      assertTrue(kept >= highestAcknowledged,
+      assertTrue(
+          kept >= highestAcknowledged,
           "acknowledged event " + highestAcknowledged + " lost; journal ends at " + kept);
-      assertEquals(kept + 1, journal.append(EventJournalTest.event(0)), "numbering goes on after the crash");
-      assertTrue(List.of(dir.toFile().list()).size() > 1, "the crash test spanned several segments");
+      assertEquals(
+          kept + 1, journal.append(EventJournalTest.event(0)), "numbering goes on after the crash");
+      assertTrue(
+          List.of(dir.toFile().list()).size() > 1, "the crash test spanned several segments");
     }
   }
 }

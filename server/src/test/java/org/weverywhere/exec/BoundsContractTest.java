@@ -1,6 +1,5 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.daemon.ExecutorBeans;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 
@@ -32,6 +32,7 @@ import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 abstract class BoundsContractTest {
   static final Requester SMALL = new Requester("small-memory", false);
   static final Requester ANONYMOUS = new Requester("anonymous", false);
+
   /** How far past its CPU budget a guest may run: the watchdog looks every millisecond. */
   static final Duration OVERSHOOT = Duration.ofMillis(10);
 
@@ -60,7 +61,8 @@ abstract class BoundsContractTest {
   }
 
   Outcome call(String fixture, String function, Requester requester) {
-    return executor.execute(new FunctionCall(Examples.bytes(fixture), function, List.of(), requester));
+    return executor.execute(
+        new FunctionCall(Examples.bytes(fixture), function, List.of(), requester));
   }
 
   /** The elements a growable table of a small-memory execution gets: an eighth of 16 MiB. */
@@ -74,8 +76,10 @@ abstract class BoundsContractTest {
     Outcome outcome = call("fixtures/tablebomb", "grow", SMALL);
     long heapGrowth = heap.growth();
     var completed = expect(Outcome.Completed.class, outcome);
-    assertEquals(List.of(new WasmValue.I32((int) grantedElements())),
-        assertInstanceOf(Outcome.Returned.class, completed.result()).values(), outcome::toString);
+    assertEquals(
+        List.of(new WasmValue.I32((int) grantedElements())),
+        assertInstanceOf(Outcome.Returned.class, completed.result()).values(),
+        outcome::toString);
     // unbounded, this was 0.26 s of CPU on Wasmtime and the whole 0.5 s budget on Chicory
     Duration cpu = outcome.usage().cpuTime();
     assertTrue(cpu.compareTo(Duration.ofMillis(100)) < 0, "took " + cpu + " of CPU");
@@ -87,11 +91,18 @@ abstract class BoundsContractTest {
   @Test
   void aTableStartingBeyondTheHostLimitIsRefusedBeforeItIsAllocated() {
     Growth heap = Growth.start();
-    Outcome outcome = executor.execute(new CommandRun(
-        Examples.bytes("fixtures/bigtable"), List.of("bigtable"), Map.of(), new byte[0], SMALL));
+    Outcome outcome =
+        executor.execute(
+            new CommandRun(
+                Examples.bytes("fixtures/bigtable"),
+                List.of("bigtable"),
+                Map.of(),
+                new byte[0],
+                SMALL));
     var invalid = expect(Outcome.Invalid.class, outcome);
     assertEquals(ErrorCode.WASM_LIMIT, invalid.code());
-    assertTrue(invalid.reason().contains("table 0 starting with 268435456 elements"), invalid.reason());
+    assertTrue(
+        invalid.reason().contains("table 0 starting with 268435456 elements"), invalid.reason());
     assertTrue(heap.growth() < 48 * MIB);
   }
 
@@ -99,20 +110,26 @@ abstract class BoundsContractTest {
   void aTableStartingBeyondTheGroupsGrantIsRefused() {
     // 3,000,000 elements fit the host's limit, not a 16 MiB grant at 8 or 16 bytes each
     byte[] module = Wat.module("(table 3000000 funcref) (func (export \"_start\"))");
-    var refused = expect(Outcome.Refused.class, executor.execute(
-        new CommandRun(module, List.of("t"), Map.of(), new byte[0], SMALL)));
+    var refused =
+        expect(
+            Outcome.Refused.class,
+            executor.execute(new CommandRun(module, List.of("t"), Map.of(), new byte[0], SMALL)));
     assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
-    assertTrue(refused.reason().contains("tables of " + 3_000_000 * engine.tableElementBytes() + " bytes"),
+    assertTrue(
+        refused.reason().contains("tables of " + 3_000_000 * engine.tableElementBytes() + " bytes"),
         refused.reason());
   }
 
   @Test
   void tableBytesAreReservedWithTheMemory() throws Exception {
     // a 1-page memory capped at 1 page, a growable table: the reservation covers both
-    byte[] module = Wat.module("(table 0 funcref) (memory 1 1) (func (export \"spin\") (loop (br 0)))");
-    var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> executor.execute(
-        new FunctionCall(module, "spin", List.of(), SMALL)));
-    long expected = org.weverywhere.wasm.Limits.PAGE_SIZE + 16 * MIB / MemoryGrant.TABLE_SHARE_DIVISOR;
+    byte[] module =
+        Wat.module("(table 0 funcref) (memory 1 1) (func (export \"spin\") (loop (br 0)))");
+    var running =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> executor.execute(new FunctionCall(module, "spin", List.of(), SMALL)));
+    long expected =
+        org.weverywhere.wasm.Limits.PAGE_SIZE + 16 * MIB / MemoryGrant.TABLE_SHARE_DIVISOR;
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (ledger.held("small-memory").slots() == 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
@@ -126,11 +143,15 @@ abstract class BoundsContractTest {
   void everyTableKeepsItsOwnSizeFromRunToRun() {
     // Chicory 1.7.5 adds a table's growth to the shared module's limits: the next run must not
     // start larger than the module says
-    byte[] module = Wat.module("(table $t 1 funcref) (func (export \"grow\") (result i32)"
-        + " (drop (table.grow $t (ref.null func) (i32.const 10))) (table.size $t))");
+    byte[] module =
+        Wat.module(
+            "(table $t 1 funcref) (func (export \"grow\") (result i32)"
+                + " (drop (table.grow $t (ref.null func) (i32.const 10))) (table.size $t))");
     for (int run = 0; run < 3; run++) {
-      var completed = expect(Outcome.Completed.class,
-          executor.execute(new FunctionCall(module, "grow", List.of(), SMALL)));
+      var completed =
+          expect(
+              Outcome.Completed.class,
+              executor.execute(new FunctionCall(module, "grow", List.of(), SMALL)));
       assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(11))), completed.result());
     }
   }
@@ -138,14 +159,16 @@ abstract class BoundsContractTest {
   /**
    * Each bulk operation is bounded by the grant (16 MiB of memory, 2 MiB of table here), so the
    * engine sees the stop between two of them within milliseconds. On a machine shared with other
-   * work the watchdog thread itself can be descheduled past the bound, so each operation gets
-   * three tries to show the mechanism holds; every try must still end out of CPU.
+   * work the watchdog thread itself can be descheduled past the bound, so each operation gets three
+   * tries to show the mechanism holds; every try must still end out of CPU.
    */
   @Test
   void bulkMemoryAndTableOperationsAreStoppedAtTheCpuBudget() {
     for (String function : List.of("fill_memory", "copy_memory", "fill_table", "grow_table")) {
       Duration best = null;
-      for (int attempt = 0; attempt < 3 && (best == null || best.compareTo(OVERSHOOT) > 0); attempt++) {
+      for (int attempt = 0;
+          attempt < 3 && (best == null || best.compareTo(OVERSHOOT) > 0);
+          attempt++) {
         Outcome outcome = call("fixtures/bulkspin", function, SMALL);
         var out = expect(Outcome.OutOfCpu.class, outcome);
         assertTrue(!out.wallClock(), function);
@@ -154,8 +177,10 @@ abstract class BoundsContractTest {
         Duration late = cpu.minus(TestSetup.CPU_BUDGET);
         best = best == null || late.compareTo(best) < 0 ? late : best;
       }
-      System.out.println(engine() + " " + function + ": stopped " + best.toNanos() / 1000 + " us past the budget");
-      assertTrue(best.compareTo(OVERSHOOT) <= 0, function + " stopped " + best.toMillis() + " ms late");
+      System.out.println(
+          engine() + " " + function + ": stopped " + best.toNanos() / 1000 + " us past the budget");
+      assertTrue(
+          best.compareTo(OVERSHOOT) <= 0, function + " stopped " + best.toMillis() + " ms late");
     }
   }
 
@@ -186,7 +211,8 @@ abstract class BoundsContractTest {
     var body = new java.io.ByteArrayOutputStream();
     body.write(0); // no locals
     for (int i = 0; i < adds; i++) {
-      body.writeBytes(new byte[] {0x20, 0, 0x41, 1, 0x6a, 0x21, 0}); // local.set 0 (local.get 0 + 1)
+      body.writeBytes(
+          new byte[] {0x20, 0, 0x41, 1, 0x6a, 0x21, 0}); // local.set 0 (local.get 0 + 1)
     }
     body.writeBytes(new byte[] {0x20, 0, 0x0b});
     byte[] one = body.toByteArray();
@@ -209,31 +235,57 @@ abstract class BoundsContractTest {
   /** Issue 13 item 12: a module that takes longer to compile than its group's budget is refused. */
   @Test
   void aModuleThatTakesTooLongToCompileIsRefusedAndItsGroupCannotPileUpCompiles() {
-    var quotas = new QuotaSettings(new HostQuota(4, 512 * MIB), Map.of(
-        "quick", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofMillis(20)),
-        "other", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofSeconds(5))));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(4, 512 * MIB),
+            Map.of(
+                "quick", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofMillis(20)),
+                "other", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofSeconds(5))));
     var settings = TestSetup.settings(engine(), 0);
     WasmEngine own = new ExecutorBeans().engine(settings);
     Executor compiling = new Executor(settings, new ReservingQuotaLedger(quotas, 0), own);
     try {
       byte[] heavy = manyFunctions(1000, 300);
       long start = System.nanoTime();
-      Outcome outcome = compiling.execute(new FunctionCall(heavy, "f0", List.of(new WasmValue.I32(1)),
-          new Requester("quick", false)));
+      Outcome outcome =
+          compiling.execute(
+              new FunctionCall(
+                  heavy, "f0", List.of(new WasmValue.I32(1)), new Requester("quick", false)));
       Duration waited = Duration.ofNanos(System.nanoTime() - start);
       var refused = expect(Outcome.Invalid.class, outcome);
       assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code(), refused.reason());
-      assertTrue(refused.reason().contains("ms of CPU, the 20 ms one execution of group 'quick' may use"),
+      assertTrue(
+          refused.reason().contains("ms of CPU, the 20 ms one execution of group 'quick' may use"),
           refused.reason());
-      System.out.println(engine() + ": a " + heavy.length + "-byte module refused after " + waited.toMillis() + " ms");
+      System.out.println(
+          engine()
+              + ": a "
+              + heavy.length
+              + "-byte module refused after "
+              + waited.toMillis()
+              + " ms");
       // while that compile finishes in the background it holds the group's one compile slot
-      var busy = expect(Outcome.Invalid.class, compiling.execute(new FunctionCall(manyFunctions(3, 3), "f0",
-          List.of(new WasmValue.I32(1)), new Requester("quick", false))));
+      var busy =
+          expect(
+              Outcome.Invalid.class,
+              compiling.execute(
+                  new FunctionCall(
+                      manyFunctions(3, 3),
+                      "f0",
+                      List.of(new WasmValue.I32(1)),
+                      new Requester("quick", false))));
       assertEquals(ErrorCode.WASM_COMPILE_LIMIT, busy.code());
       assertTrue(busy.reason().contains("already has 1 module(s) compiling"), busy.reason());
       // another group compiles meanwhile
-      var other = expect(Outcome.Completed.class, compiling.execute(new FunctionCall(manyFunctions(3, 5), "f2",
-          List.of(new WasmValue.I32(1)), new Requester("other", false))));
+      var other =
+          expect(
+              Outcome.Completed.class,
+              compiling.execute(
+                  new FunctionCall(
+                      manyFunctions(3, 5),
+                      "f2",
+                      List.of(new WasmValue.I32(1)),
+                      new Requester("other", false))));
       assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(6))), other.result());
     } finally {
       compiling.close();
@@ -244,18 +296,26 @@ abstract class BoundsContractTest {
   /** Compiling takes memory in proportion to the module: reserved in the host's total first. */
   @Test
   void aCompileThatWouldNotFitTheHostsMemoryIsRefusedAndReleasesWhatItHeld() {
-    var quotas = new QuotaSettings(new HostQuota(2, 16 * MIB), Map.of(
-        "anonymous", new GroupQuota(1, 16 * MIB, 16 * MIB, Duration.ofSeconds(5))));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 16 * MIB),
+            Map.of("anonymous", new GroupQuota(1, 16 * MIB, 16 * MIB, Duration.ofSeconds(5))));
     var settings = TestSetup.settings(engine(), 0);
     WasmEngine own = new ExecutorBeans().engine(settings);
     var small = new ReservingQuotaLedger(quotas, 0);
     Executor compiling = new Executor(settings, small, own);
     try {
       byte[] module = manyFunctions(1000, 300); // 2.1 MB: 32 MiB to compile at 16 bytes per byte
-      var refused = expect(Outcome.Invalid.class, compiling.execute(new FunctionCall(module, "f0",
-          List.of(new WasmValue.I32(1)), BoundsContractTest.ANONYMOUS)));
+      var refused =
+          expect(
+              Outcome.Invalid.class,
+              compiling.execute(
+                  new FunctionCall(
+                      module, "f0", List.of(new WasmValue.I32(1)), BoundsContractTest.ANONYMOUS)));
       assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code());
-      assertTrue(refused.reason().contains("bytes of memory: the host holds 0 of 16777216 bytes"), refused.reason());
+      assertTrue(
+          refused.reason().contains("bytes of memory: the host holds 0 of 16777216 bytes"),
+          refused.reason());
       assertEquals(new QuotaLedger.Held(0, 0), small.held(null));
     } finally {
       compiling.close();
@@ -266,10 +326,15 @@ abstract class BoundsContractTest {
   @Test
   void aModuleLargerThanItsGroupMayCompileIsRefusedBeforeCompiling() {
     byte[] large = manyFunctions(3000, 900); // about 19 MB, more than 16 MiB
-    var refused = expect(Outcome.Invalid.class, executor.execute(
-        new FunctionCall(large, "f0", List.of(new WasmValue.I32(1)), SMALL)));
+    var refused =
+        expect(
+            Outcome.Invalid.class,
+            executor.execute(new FunctionCall(large, "f0", List.of(new WasmValue.I32(1)), SMALL)));
     assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code());
-    assertTrue(refused.reason().contains("group 'small-memory' may have modules of at most 16777216 bytes"),
+    assertTrue(
+        refused
+            .reason()
+            .contains("group 'small-memory' may have modules of at most 16777216 bytes"),
         refused.reason());
   }
 
@@ -293,7 +358,8 @@ abstract class BoundsContractTest {
         }
       }
       long rssPeak = rss("VmHWM");
-      return Math.max(heapPeak - heapAtStart, rssPeak > 0 && rssAtStart > 0 ? rssPeak - rssAtStart : 0);
+      return Math.max(
+          heapPeak - heapAtStart, rssPeak > 0 && rssAtStart > 0 ? rssPeak - rssAtStart : 0);
     }
 
     private static long heapUsed() {

@@ -29,8 +29,10 @@ class EngineDifferentialTest {
 
   @BeforeAll
   void start() {
-    wasmtime = TestSetup.executor(Engine.WASMTIME, 0, new ReservingQuotaLedger(TestSetup.quotas(), 0));
-    chicory = TestSetup.executor(Engine.CHICORY, 0, new ReservingQuotaLedger(TestSetup.quotas(), 0));
+    wasmtime =
+        TestSetup.executor(Engine.WASMTIME, 0, new ReservingQuotaLedger(TestSetup.quotas(), 0));
+    chicory =
+        TestSetup.executor(Engine.CHICORY, 0, new ReservingQuotaLedger(TestSetup.quotas(), 0));
   }
 
   @AfterAll
@@ -103,9 +105,13 @@ class EngineDifferentialTest {
           case Outcome.Invalid i -> "invalid: " + i.reason();
         };
     return what
-        + "\npeak memory " + outcome.usage().peakMemoryBytes()
-        + ", output bytes " + (outcome instanceof Outcome.OutputTruncated ? "(cut)" : outcome.usage().outputBytes())
-        + "\nstdout:\n" + outcome.output().stdoutText()
-        + "\nstderr:\n" + outcome.output().stderrText();
+        + "\npeak memory "
+        + outcome.usage().peakMemoryBytes()
+        + ", output bytes "
+        + (outcome instanceof Outcome.OutputTruncated ? "(cut)" : outcome.usage().outputBytes())
+        + "\nstdout:\n"
+        + outcome.output().stdoutText()
+        + "\nstderr:\n"
+        + outcome.output().stderrText();
   }
 }

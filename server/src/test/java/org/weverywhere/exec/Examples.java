@@ -18,7 +18,8 @@ final class Examples {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("example not built: " + file + " (run compile-example-programs.py)", e);
+      throw new UncheckedIOException(
+          "example not built: " + file + " (run compile-example-programs.py)", e);
     }
   }
 }

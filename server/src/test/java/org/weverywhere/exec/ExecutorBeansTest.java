@@ -1,6 +1,5 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.daemon.ExecutorBeans;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -14,6 +13,7 @@ import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 
 /** The executor wires itself under plain Weld SE, from nothing but the two settings records. */
 @EnableWeld
@@ -33,7 +33,8 @@ class ExecutorBeansTest {
   }
 
   @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(Executor.class, ExecutorBeans.class, Settings.class).build();
+  WeldInitiator weld =
+      WeldInitiator.from(Executor.class, ExecutorBeans.class, Settings.class).build();
 
   @Inject Executor executor;
 
@@ -48,8 +49,7 @@ class ExecutorBeansTest {
                 Map.of(),
                 new byte[0],
                 new Requester("anonymous", false)));
-    assertEquals(
-        new Outcome.Exit(0), assertInstanceOf(Outcome.Completed.class, outcome).result());
+    assertEquals(new Outcome.Exit(0), assertInstanceOf(Outcome.Completed.class, outcome).result());
     assertEquals("fib(20) = 6765\n", outcome.output().stdoutText());
   }
 }

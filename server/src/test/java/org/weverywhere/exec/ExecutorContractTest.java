@@ -1,6 +1,5 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.daemon.ExecutorBeans;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Outcome.Completed;
@@ -107,9 +107,12 @@ abstract class ExecutorContractTest {
   void typedFunctionsOfEveryValueType() {
     assertEquals(List.of(new I32(42)), returned(call("add", new I32(40), new I32(2))));
     assertEquals(List.of(new I32(1)), returned(call("is_prime", new I32(7919))));
-    assertEquals(List.of(new I64(1L << 40)), returned(call("add_i64", new I64(1L << 39), new I64(1L << 39))));
+    assertEquals(
+        List.of(new I64(1L << 40)),
+        returned(call("add_i64", new I64(1L << 39), new I64(1L << 39))));
     assertEquals(List.of(new I64(6)), returned(call("gcd", new I64(54), new I64(-24))));
-    assertEquals(List.of(new I64(2_432_902_008_176_640_000L)), returned(call("factorial", new I32(20))));
+    assertEquals(
+        List.of(new I64(2_432_902_008_176_640_000L)), returned(call("factorial", new I32(20))));
     assertEquals(List.of(new F32(7.5f)), returned(call("scale_f32", new F32(2.5f), new F32(3f))));
     assertEquals(List.of(new F64(0.5)), returned(call("mul_f64", new F64(0.25), new F64(2))));
     assertEquals(List.of(new F64(5.0)), returned(call("hypot_f64", new F64(3), new F64(4))));
@@ -129,7 +132,8 @@ abstract class ExecutorContractTest {
     assertEquals("the module exports no function 'sub'", missing.reason());
     var reactor = expect(Outcome.Invalid.class, command("math", ANONYMOUS));
     assertTrue(reactor.reason().contains("without _start"), reactor.reason());
-    // the codes the error reply carries (docs/PROTOCOL.md §4): bad arguments, no such function, the rest
+    // the codes the error reply carries (docs/PROTOCOL.md §4): bad arguments, no such function, the
+    // rest
     assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, wrongType.code());
     assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, tooFew.code());
     assertEquals(org.weverywhere.ErrorCode.WASM_NO_FUNCTION, missing.code());
@@ -162,7 +166,10 @@ abstract class ExecutorContractTest {
     var divide =
         executor.execute(
             new FunctionCall(
-                Examples.bytes("fixtures/trap"), "divide", List.of(new I32(1), new I32(0)), ANONYMOUS));
+                Examples.bytes("fixtures/trap"),
+                "divide",
+                List.of(new I32(1), new I32(0)),
+                ANONYMOUS));
     assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, expect(Outcome.Trapped.class, divide).kind());
   }
 
@@ -189,13 +196,24 @@ abstract class ExecutorContractTest {
         expect(
             Outcome.Invalid.class,
             executor.execute(
-                new CommandRun(new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 99}, List.of(), Map.of(), new byte[0], ANONYMOUS)));
-    assertTrue(invalid.reason().startsWith("not a valid WebAssembly module: at byte"), invalid.reason());
+                new CommandRun(
+                    new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 99},
+                    List.of(),
+                    Map.of(),
+                    new byte[0],
+                    ANONYMOUS)));
+    assertTrue(
+        invalid.reason().startsWith("not a valid WebAssembly module: at byte"), invalid.reason());
     var notWasm =
         expect(
             Outcome.Invalid.class,
             executor.execute(
-                new CommandRun("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8), List.of(), Map.of(), new byte[0], ANONYMOUS)));
+                new CommandRun(
+                    "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8),
+                    List.of(),
+                    Map.of(),
+                    new byte[0],
+                    ANONYMOUS)));
     assertTrue(notWasm.reason().startsWith("not a valid WebAssembly module"), notWasm.reason());
   }
 
@@ -206,22 +224,23 @@ abstract class ExecutorContractTest {
     assertExit(3, outcome); // malloc failed: memory.grow said no at the cap
     assertTrue(outcome.usage().peakMemoryBytes() <= 16 * MIB, outcome.usage().toString());
     assertTrue(outcome.usage().peakMemoryBytes() > 8 * MIB, outcome.usage().toString());
-    assertTrue(outcome.output().stdoutText().contains("malloc failed after 1"), outcome.output().stdoutText());
+    assertTrue(
+        outcome.output().stdoutText().contains("malloc failed after 1"),
+        outcome.output().stdoutText());
     assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
     assertEquals(2, ledger.remaining("small-memory").slots());
   }
 
   /**
-   * {@code (memory (export "memory") 1) (func (export "_start") (loop (br_if 0 (i32.ne
-   * (memory.grow (i32.const 1)) (i32.const -1)))) unreachable)}: grows until refused, then traps.
+   * {@code (memory (export "memory") 1) (func (export "_start") (loop (br_if 0 (i32.ne (memory.grow
+   * (i32.const 1)) (i32.const -1)))) unreachable)}: grows until refused, then traps.
    */
   static final byte[] GROW_UNTIL_REFUSED = {
-    0, 'a', 's', 'm', 1, 0, 0, 0,
-    1, 4, 1, 0x60, 0, 0, // type () -> ()
+    0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, // type () -> ()
     3, 2, 1, 0, // one function of type 0
     5, 3, 1, 0, 1, // memory min 1, no max
-    7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 0, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0,
-    10, 17, 1, 15, 0, // code: one body of 15 bytes, no locals
+    7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 0, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 10, 17,
+    1, 15, 0, // code: one body of 15 bytes, no locals
     0x03, 0x40, 0x41, 1, 0x40, 0, 0x41, 0x7f, 0x47, 0x0d, 0, 0x0b, 0x00, 0x0b
   };
 
@@ -230,7 +249,11 @@ abstract class ExecutorContractTest {
     Outcome outcome =
         executor.execute(
             new CommandRun(
-                GROW_UNTIL_REFUSED, List.of("grow"), Map.of(), new byte[0], new Requester("small-memory", false)));
+                GROW_UNTIL_REFUSED,
+                List.of("grow"),
+                Map.of(),
+                new byte[0],
+                new Requester("small-memory", false)));
     var out = expect(Outcome.OutOfMemory.class, outcome);
     assertEquals(16 * MIB, out.limitBytes());
     assertEquals(16 * MIB, outcome.usage().peakMemoryBytes());
@@ -248,16 +271,23 @@ abstract class ExecutorContractTest {
     out.writeBytes("random_get".getBytes(StandardCharsets.UTF_8));
     out.writeBytes(new byte[] {0, 0});
     out.writeBytes(new byte[] {3, 2, 1, 1, 5, 3, 1, 0, 1});
-    out.writeBytes(new byte[] {7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0});
-    out.writeBytes(new byte[] {10, 15, 1, 13, 0, 0x41, 0, 0x41, -1, -1, -1, -1, 0x07, 0x10, 0, 0x1a, 0x0b});
+    out.writeBytes(
+        new byte[] {
+          7, 19, 2, 6, '_', 's', 't', 'a', 'r', 't', 0, 1, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0
+        });
+    out.writeBytes(
+        new byte[] {10, 15, 1, 13, 0, 0x41, 0, 0x41, -1, -1, -1, -1, 0x07, 0x10, 0, 0x1a, 0x0b});
     return out.toByteArray();
   }
 
   @Test
   void aHostCallOutsideGuestMemoryIsAnErrnoNotATrapNorAHostAllocation() {
     // random_get(0, 4 GiB - 1) in a 64 KiB memory: EFAULT, which this guest ignores and returns
-    assertExit(0, executor.execute(
-        new CommandRun(randomGetBeyondMemory(), List.of("r"), Map.of(), new byte[0], ANONYMOUS)));
+    assertExit(
+        0,
+        executor.execute(
+            new CommandRun(
+                randomGetBeyondMemory(), List.of("r"), Map.of(), new byte[0], ANONYMOUS)));
   }
 
   @Test
@@ -267,18 +297,22 @@ abstract class ExecutorContractTest {
   }
 
   static org.weverywhere.files.Preopen data(org.weverywhere.files.TreeEntry... entries) {
-    return new org.weverywhere.files.Preopen("data", new org.weverywhere.files.DirTree(List.of(entries)));
+    return new org.weverywhere.files.Preopen(
+        "data", new org.weverywhere.files.DirTree(List.of(entries)));
   }
 
   Outcome files(List<org.weverywhere.files.Preopen> dirs, String... args) {
     var argv = new java.util.ArrayList<String>(List.of("files"));
     argv.addAll(List.of(args));
-    return executor.execute(new CommandRun(Examples.bytes("files"), argv, Map.of(), new byte[0], ANONYMOUS, dirs));
+    return executor.execute(
+        new CommandRun(Examples.bytes("files"), argv, Map.of(), new byte[0], ANONYMOUS, dirs));
   }
 
   @Test
   void aProgramWorksOnItsPreopenedTreeAndTheChangedTreeComesBack() {
-    var in = new org.weverywhere.files.TreeEntry.File("in.txt", "hello, files".getBytes(StandardCharsets.UTF_8), 1_000);
+    var in =
+        new org.weverywhere.files.TreeEntry.File(
+            "in.txt", "hello, files".getBytes(StandardCharsets.UTF_8), 1_000);
     var gone = new org.weverywhere.files.TreeEntry.File("gone.txt", new byte[3], 2_000);
     var outcome = files(List.of(data(in, gone)), "upper", "data");
     assertExit(0, outcome);
@@ -290,14 +324,16 @@ abstract class ExecutorContractTest {
     assertEquals(List.of("in.txt", "made", "out.txt"), paths);
     var out = (org.weverywhere.files.TreeEntry.File) tree.tree().entries().get(2);
     assertEquals("HELLO, FILES", new String(out.content(), StandardCharsets.UTF_8));
-    assertEquals(1_000, tree.tree().entries().get(0).mtimeNanos(), "untouched files keep their time");
+    assertEquals(
+        1_000, tree.tree().entries().get(0).mtimeNanos(), "untouched files keep their time");
   }
 
   @Test
   void aTreeThatIsNotChangedDoesNotComeBack() {
     var outcome = files(List.of(data()), "upper", "data");
     assertExit(1, outcome);
-    assertTrue(outcome.output().stderrText().contains("No such file"), outcome.output().stderrText());
+    assertTrue(
+        outcome.output().stderrText().contains("No such file"), outcome.output().stderrText());
     assertEquals(List.of(), expect(Completed.class, outcome).trees());
   }
 
@@ -374,15 +410,20 @@ abstract class ExecutorContractTest {
     Outcome memory = command("probe-memory", new Requester("observers", true));
     assertExit(0, memory);
     JsonNode json = new ObjectMapper().readTree(memory.output().stdoutText());
-    assertTrue(json.get("memory_total_bytes").asLong() >= json.get("memory_free_bytes").asLong(), json.toString());
+    assertTrue(
+        json.get("memory_total_bytes").asLong() >= json.get("memory_free_bytes").asLong(),
+        json.toString());
     // the probe holds its group's 64 MiB itself: whole pages of memory plus its table's share,
     // which leaves less than one page free
     long free = json.get("quota_memory_bytes").asLong();
-    assertTrue(free >= 0 && free < 65_536, "the probe holds all 64 MiB of its group but a part of a page: " + json);
+    assertTrue(
+        free >= 0 && free < 65_536,
+        "the probe holds all 64 MiB of its group but a part of a page: " + json);
     // an executor given no state directory knows no disk: the probe says null, not a made-up figure
     Outcome disk = command("probe-disk", new Requester("observers", true));
     assertExit(0, disk);
-    assertEquals("{\"disk_total_bytes\":null,\"disk_free_bytes\":null}\n", disk.output().stdoutText());
+    assertEquals(
+        "{\"disk_total_bytes\":null,\"disk_free_bytes\":null}\n", disk.output().stdoutText());
     for (String probe : List.of("probe-load", "probe-memory", "probe-disk")) {
       var refused = expect(Outcome.Invalid.class, command(probe, ANONYMOUS));
       assertTrue(refused.reason().contains("observe privilege"), probe + ": " + refused.reason());
@@ -430,7 +471,11 @@ abstract class ExecutorContractTest {
     try {
       Outcome outcome =
           shortWall.execute(
-              new CommandRun(Examples.bytes("fixtures/loop"), List.of("loop"), Map.of(), new byte[0],
+              new CommandRun(
+                  Examples.bytes("fixtures/loop"),
+                  List.of("loop"),
+                  Map.of(),
+                  new byte[0],
                   new Requester("one-slot", false)));
       assertTrue(expect(Outcome.OutOfCpu.class, outcome).wallClock());
       assertTrue(outcome.usage().wallTime().toMillis() < 1000, outcome.usage().toString());
@@ -441,7 +486,8 @@ abstract class ExecutorContractTest {
 
   @Test
   void unknownGroupIsRefused() {
-    var refused = expect(Outcome.Refused.class, command("hello", new Requester("strangers", false)));
+    var refused =
+        expect(Outcome.Refused.class, command("hello", new Requester("strangers", false)));
     assertEquals(Quota.UNKNOWN_GROUP, refused.quota());
   }
 
@@ -457,8 +503,10 @@ abstract class ExecutorContractTest {
       assertEquals(List.of(new I32(1)), returned(kv.call("put", List.of(new I64(8), new I64(80)))));
       assertEquals(List.of(new I32(0)), returned(kv.call("put", List.of(new I64(7), new I64(71)))));
       assertEquals(List.of(new I32(2)), returned(kv.call("count", List.of())));
-      assertEquals(List.of(new I64(71)), returned(kv.call("get", List.of(new I64(7), new I64(-1)))));
-      assertEquals(List.of(new I64(-1)), returned(kv.call("get", List.of(new I64(9), new I64(-1)))));
+      assertEquals(
+          List.of(new I64(71)), returned(kv.call("get", List.of(new I64(7), new I64(-1)))));
+      assertEquals(
+          List.of(new I64(-1)), returned(kv.call("get", List.of(new I64(9), new I64(-1)))));
       assertEquals(List.of(new I64(6)), returned(kv.call("calls", List.of())));
     }
     // a fresh instance starts empty: the state was the instance's, not the module's
@@ -470,13 +518,17 @@ abstract class ExecutorContractTest {
   @Test
   void keptInstanceChecksFunctionAndArgumentsLikeAnExecution() {
     try (KeptInstance kv = keep("kv", ANONYMOUS)) {
-      assertEquals("the module exports no function 'nope'",
+      assertEquals(
+          "the module exports no function 'nope'",
           expect(Outcome.Invalid.class, kv.call("nope", List.of())).reason());
-      assertEquals(org.weverywhere.ErrorCode.WASM_NO_FUNCTION, expect(Outcome.Invalid.class, kv.call("nope",
-          List.of())).code());
-      assertEquals(org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT, expect(Outcome.Invalid.class, kv.call("put",
-          List.of(new I32(1)))).code());
-      assertEquals("put takes (i64, i64), but the call passes (i32)",
+      assertEquals(
+          org.weverywhere.ErrorCode.WASM_NO_FUNCTION,
+          expect(Outcome.Invalid.class, kv.call("nope", List.of())).code());
+      assertEquals(
+          org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT,
+          expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).code());
+      assertEquals(
+          "put takes (i64, i64), but the call passes (i32)",
           expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).reason());
       assertEquals(List.of(new I32(0)), returned(kv.call("count", List.of())));
     }
@@ -500,10 +552,17 @@ abstract class ExecutorContractTest {
 
   @Test
   void keepingRefusesWhatCannotRunAsAnInstance() {
-    var unknown = executor.keep(Examples.bytes("kv"), new Requester("strangers", false), MIB, Duration.ofSeconds(1));
-    assertEquals(Quota.UNKNOWN_GROUP,
-        expect(Outcome.Refused.class, assertInstanceOf(KeptInstance.Failed.class, unknown).outcome()).quota());
-    var bigmem = executor.keep(Examples.bytes("fixtures/bigmem"), ANONYMOUS, MIB, Duration.ofSeconds(1));
+    var unknown =
+        executor.keep(
+            Examples.bytes("kv"), new Requester("strangers", false), MIB, Duration.ofSeconds(1));
+    assertEquals(
+        Quota.UNKNOWN_GROUP,
+        expect(
+                Outcome.Refused.class,
+                assertInstanceOf(KeptInstance.Failed.class, unknown).outcome())
+            .quota());
+    var bigmem =
+        executor.keep(Examples.bytes("fixtures/bigmem"), ANONYMOUS, MIB, Duration.ofSeconds(1));
     expect(Outcome.Refused.class, assertInstanceOf(KeptInstance.Failed.class, bigmem).outcome());
   }
 

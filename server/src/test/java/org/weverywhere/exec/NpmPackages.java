@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real programs built by other toolchains, taken from the npm registry at test time with npm's
- * own client ({@code npm pack}, which fetches without installing or running anything), kept in
- * {@code target/npm}, and trusted only when the package's SHA-256 is the one pinned here. Nothing
- * fetched is committed.
+ * Real programs built by other toolchains, taken from the npm registry at test time with npm's own
+ * client ({@code npm pack}, which fetches without installing or running anything), kept in {@code
+ * target/npm}, and trusted only when the package's SHA-256 is the one pinned here. Nothing fetched
+ * is committed.
  */
 final class NpmPackages {
   static final Path DIR = Path.of("target", "npm");
@@ -39,28 +39,48 @@ final class NpmPackages {
       Files.createDirectories(DIR);
       Path tarball = DIR.resolve(pinned.tarball());
       if (!Files.exists(tarball)) {
-        String failure = run(List.of("npm", "pack", "--silent", pinned.name() + "@" + pinned.version(),
-            "--pack-destination", DIR.toString()), 300);
+        String failure =
+            run(
+                List.of(
+                    "npm",
+                    "pack",
+                    "--silent",
+                    pinned.name() + "@" + pinned.version(),
+                    "--pack-destination",
+                    DIR.toString()),
+                300);
         if (failure != null || !Files.exists(tarball)) {
-          System.out.println("skipped: npm pack " + pinned.name() + "@" + pinned.version() + " failed: " + failure);
+          System.out.println(
+              "skipped: npm pack "
+                  + pinned.name()
+                  + "@"
+                  + pinned.version()
+                  + " failed: "
+                  + failure);
           return Optional.empty();
         }
       }
       String actual = sha256(Files.readAllBytes(tarball));
       if (!actual.equals(pinned.sha256())) {
         Files.delete(tarball);
-        throw new IllegalStateException(pinned.tarball() + " has SHA-256 " + actual + ", pinned " + pinned.sha256());
+        throw new IllegalStateException(
+            pinned.tarball() + " has SHA-256 " + actual + ", pinned " + pinned.sha256());
       }
       if (!Files.exists(wanted)) {
         Files.createDirectories(unpacked);
-        String failure = run(List.of("tar", "xzf", tarball.toString(), "-C", unpacked.toString(), pinned.file()), 120);
+        String failure =
+            run(
+                List.of("tar", "xzf", tarball.toString(), "-C", unpacked.toString(), pinned.file()),
+                120);
         if (failure != null) {
-          throw new IllegalStateException("cannot unpack " + pinned.file() + " from " + tarball + ": " + failure);
+          throw new IllegalStateException(
+              "cannot unpack " + pinned.file() + " from " + tarball + ": " + failure);
         }
       }
       return Optional.of(wanted);
     } catch (IOException e) {
-      System.out.println("skipped: npm package " + pinned.name() + " not available: " + e.getMessage());
+      System.out.println(
+          "skipped: npm package " + pinned.name() + " not available: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -69,8 +89,11 @@ final class NpmPackages {
   private static String run(List<String> command, int seconds) throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(DIR.resolve("npm.log").toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(DIR.resolve("npm.log").toFile())
+              .start();
     } catch (IOException notInstalled) {
       return command.getFirst() + " is not installed (" + notInstalled.getMessage() + ")";
     }
@@ -84,7 +107,8 @@ final class NpmPackages {
       Thread.currentThread().interrupt();
       return "interrupted";
     }
-    return process.exitValue() == 0 ? null
+    return process.exitValue() == 0
+        ? null
         : "exit " + process.exitValue() + ": " + Files.readString(DIR.resolve("npm.log")).strip();
   }
 

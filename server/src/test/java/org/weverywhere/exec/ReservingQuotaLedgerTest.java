@@ -56,7 +56,9 @@ class ReservingQuotaLedgerTest {
     assertEquals(new QuotaLedger.Remaining(60 * MIB, 2, 1000), ledger.remaining("b"));
   }
 
-  /** Issue 13 item 10: a kept instance's memory counts in the totals with no slot, until released. */
+  /**
+   * Issue 13 item 10: a kept instance's memory counts in the totals with no slot, until released.
+   */
   @Test
   void reservedMemoryCountsInTheTotalsWithoutASlotUntilReleased() {
     assertEquals(Quota.MEMORY_PER_EXECUTION, denied(ledger.reserve("a", 51 * MIB)));
@@ -85,31 +87,42 @@ class ReservingQuotaLedgerTest {
 
   @Test
   void aFloodingGroupHoldsOnlyItsShareOfTheQueueAndLeavesAFreedSlotToAnother() throws Exception {
-    var fair = new ReservingQuotaLedger(new QuotaSettings(new HostQuota(2, 100 * MIB), Map.of(
-        "anonymous", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)),
-        "friends", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)))), 4);
+    var fair =
+        new ReservingQuotaLedger(
+            new QuotaSettings(
+                new HostQuota(2, 100 * MIB),
+                Map.of(
+                    "anonymous", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)),
+                    "friends", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)))),
+            4);
     QuotaLedger.Lease first = granted(fair.admit("anonymous", MIB, Duration.ZERO));
     QuotaLedger.Lease second = granted(fair.admit("anonymous", MIB, Duration.ZERO));
     var flood = new java.util.ArrayList<CompletableFuture<QuotaLedger.Admission>>();
     for (int i = 0; i < 3; i++) {
-      flood.add(CompletableFuture.supplyAsync(() -> fair.admit("anonymous", MIB, Duration.ofSeconds(10)),
-          java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+      flood.add(
+          CompletableFuture.supplyAsync(
+              () -> fair.admit("anonymous", MIB, Duration.ofSeconds(10)),
+              java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     Quota refusal = null;
-    while (System.nanoTime() < deadline && (refusal = denied(fair.admit("anonymous", MIB, Duration.ZERO)))
-        != Quota.QUEUE_FULL) {
+    while (System.nanoTime() < deadline
+        && (refusal = denied(fair.admit("anonymous", MIB, Duration.ZERO))) != Quota.QUEUE_FULL) {
       Thread.onSpinWait(); // until the three waiters are queued
     }
     assertEquals(Quota.QUEUE_FULL, refusal, "one group alone has three quarters of the queue");
-    CompletableFuture<QuotaLedger.Admission> friend = CompletableFuture.supplyAsync(
-        () -> fair.admit("friends", MIB, Duration.ofSeconds(10)), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    CompletableFuture<QuotaLedger.Admission> friend =
+        CompletableFuture.supplyAsync(
+            () -> fair.admit("friends", MIB, Duration.ofSeconds(10)),
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     while (System.nanoTime() < deadline && fair.held("friends").slots() == 0 && !friend.isDone()) {
-      first.close(); // the flooder's slot frees: the other group's waiter gets it, not the flooder's
+      first
+          .close(); // the flooder's slot frees: the other group's waiter gets it, not the flooder's
       Thread.sleep(5);
     }
     QuotaLedger.Lease friends = granted(friend.get(5, TimeUnit.SECONDS));
-    assertEquals(1, fair.held("anonymous").slots(), "no flood waiter took the slot while friends waited");
+    assertEquals(
+        1, fair.held("anonymous").slots(), "no flood waiter took the slot while friends waited");
     friends.close();
     second.close();
     // the flood's waiters all run in the end, two at a time: each closes as it is granted

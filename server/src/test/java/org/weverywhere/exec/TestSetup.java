@@ -1,9 +1,9 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.daemon.ExecutorBeans;
 import java.time.Duration;
 import java.util.Map;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 
 /** Settings and quotas the executor tests run under; small enough that limits are reached fast. */
 final class TestSetup {

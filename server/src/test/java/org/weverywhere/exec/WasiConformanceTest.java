@@ -28,12 +28,12 @@ import org.weverywhere.files.Preopen;
 
 /**
  * The official WASI conformance suite (WebAssembly/wasi-testsuite, every {@code wasm32-wasip1}
- * test) through the real executor on both engines, following each test's JSON specification the
- * way upstream adapters do: args after the program name, exactly the env given, {@code root}
- * preopened as {@code /} (a fresh copy per test: it lives in memory), the exit code and stdout.
+ * test) through the real executor on both engines, following each test's JSON specification the way
+ * upstream adapters do: args after the program name, exactly the env given, {@code root} preopened
+ * as {@code /} (a fresh copy per test: it lives in memory), the exit code and stdout.
  *
- * <p>Tests this host still fails are listed below and in docs/ENGINES.md; a test asserts that
- * each of them still fails, so a fix shows as loudly as a regression.
+ * <p>Tests this host still fails are listed below and in docs/ENGINES.md; a test asserts that each
+ * of them still fails, so a fix shows as loudly as a regression.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WasiConformanceTest {
@@ -42,9 +42,10 @@ class WasiConformanceTest {
   static final List<String> SUITES = List.of("assemblyscript", "c", "rust");
 
   /** Failing tests per engine, with the reason in docs/ENGINES.md. */
-  static final Map<Engine, Set<String>> KNOWN_FAILURES = Map.of(
-      Engine.CHICORY, Set.of(),
-      Engine.WASMTIME, Set.of());
+  static final Map<Engine, Set<String>> KNOWN_FAILURES =
+      Map.of(
+          Engine.CHICORY, Set.of(),
+          Engine.WASMTIME, Set.of());
 
   static final Requester RUNNER = new Requester("anonymous", false);
 
@@ -62,7 +63,8 @@ class WasiConformanceTest {
         for (Path wasm : files.filter(p -> p.toString().endsWith(".wasm")).sorted().toList()) {
           String name = wasm.getFileName().toString().replace(".wasm", "");
           Path specFile = dir.resolve(name + ".json");
-          JsonNode spec = Files.exists(specFile) ? json.readTree(specFile.toFile()) : json.createObjectNode();
+          JsonNode spec =
+              Files.exists(specFile) ? json.readTree(specFile.toFile()) : json.createObjectNode();
           cases.add(new Case(suite + "/" + name, wasm, spec));
         }
       }
@@ -81,9 +83,12 @@ class WasiConformanceTest {
   }
 
   private Stream<DynamicTest> suite(Engine engine) throws IOException {
-    Assumptions.assumeTrue(Files.isDirectory(SUITE),
-        () -> "skipped: the WASI test suite is not at " + SUITE.toAbsolutePath()
-            + " (set -Dweverywhere.wasi-testsuite=DIR)");
+    Assumptions.assumeTrue(
+        Files.isDirectory(SUITE),
+        () ->
+            "skipped: the WASI test suite is not at "
+                + SUITE.toAbsolutePath()
+                + " (set -Dweverywhere.wasi-testsuite=DIR)");
     List<Case> cases = cases();
     assertEquals(72, cases.size(), "wasm32-wasip1 tests in the suite");
     var ledger = new ReservingQuotaLedger(TestSetup.quotas(), 0);
@@ -91,18 +96,28 @@ class WasiConformanceTest {
     executors.put(engine, executor);
     Set<String> failures = new TreeSet<>();
     failed.put(engine, failures);
-    return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      String problem = run(executor, c);
-      if (problem != null) {
-        failures.add(c.name());
-      }
-      if (KNOWN_FAILURES.get(engine).contains(c.name())) {
-        assertTrue(problem != null, c.name() + " passes now on " + engine
-            + ": take it off the known failures here and in docs/ENGINES.md");
-      } else {
-        assertFalse(problem != null, () -> c.name() + " on " + engine + ": " + problem);
-      }
-    }));
+    return cases.stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      String problem = run(executor, c);
+                      if (problem != null) {
+                        failures.add(c.name());
+                      }
+                      if (KNOWN_FAILURES.get(engine).contains(c.name())) {
+                        assertTrue(
+                            problem != null,
+                            c.name()
+                                + " passes now on "
+                                + engine
+                                + ": take it off the known failures here and in docs/ENGINES.md");
+                      } else {
+                        assertFalse(
+                            problem != null, () -> c.name() + " on " + engine + ": " + problem);
+                      }
+                    }));
   }
 
   /** Runs one test; null when it passed, else what went wrong. */
@@ -118,16 +133,26 @@ class WasiConformanceTest {
       dirs.add(new Preopen("/", LocalTrees.read(root, 16 * TestSetup.MIB, 10_000)));
     }
     int exitCode = spec.path("exit_code").asInt(0);
-    Outcome outcome = executor.execute(
-        new CommandRun(Files.readAllBytes(c.wasm()), argv, env, new byte[0], RUNNER, dirs));
+    Outcome outcome =
+        executor.execute(
+            new CommandRun(Files.readAllBytes(c.wasm()), argv, env, new byte[0], RUNNER, dirs));
     if (!(outcome instanceof Outcome.Completed done)) {
       return "ended " + outcome;
     }
     if (!(done.result() instanceof Outcome.Exit exit) || exit.code() != exitCode) {
-      return "exit " + done.result() + ", expected " + exitCode + "; stderr: " + done.output().stderrText();
+      return "exit "
+          + done.result()
+          + ", expected "
+          + exitCode
+          + "; stderr: "
+          + done.output().stderrText();
     }
     if (spec.has("stdout") && !spec.get("stdout").asText().equals(done.output().stdoutText())) {
-      return "stdout '" + done.output().stdoutText() + "', expected '" + spec.get("stdout").asText() + "'";
+      return "stdout '"
+          + done.output().stdoutText()
+          + "', expected '"
+          + spec.get("stdout").asText()
+          + "'";
     }
     return null;
   }
@@ -136,8 +161,16 @@ class WasiConformanceTest {
   @org.junit.jupiter.api.Test
   void aWrongExpectationIsReported() throws IOException {
     Assumptions.assumeTrue(Files.isDirectory(SUITE), "skipped: no WASI test suite at " + SUITE);
-    Case exit33 = cases().stream().filter(c -> c.name().endsWith("/proc_exit-failure")).findFirst().orElseThrow();
-    var wrong = new Case(exit33.name(), exit33.wasm(), new ObjectMapper().createObjectNode().put("exit_code", 0));
+    Case exit33 =
+        cases().stream()
+            .filter(c -> c.name().endsWith("/proc_exit-failure"))
+            .findFirst()
+            .orElseThrow();
+    var wrong =
+        new Case(
+            exit33.name(),
+            exit33.wasm(),
+            new ObjectMapper().createObjectNode().put("exit_code", 0));
     var ledger = new ReservingQuotaLedger(TestSetup.quotas(), 0);
     Executor executor = TestSetup.executor(Engine.CHICORY, 0, ledger);
     try {
@@ -151,9 +184,15 @@ class WasiConformanceTest {
 
   @AfterAll
   void report() {
-    failed.forEach((engine, failures) ->
-        System.out.println("wasi-testsuite on " + engine + ": " + (72 - failures.size()) + "/72 pass"
-            + (failures.isEmpty() ? "" : "; failing: " + failures)));
+    failed.forEach(
+        (engine, failures) ->
+            System.out.println(
+                "wasi-testsuite on "
+                    + engine
+                    + ": "
+                    + (72 - failures.size())
+                    + "/72 pass"
+                    + (failures.isEmpty() ? "" : "; failing: " + failures)));
     executors.values().forEach(Executor::close);
   }
 }

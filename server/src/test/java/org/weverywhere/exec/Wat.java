@@ -33,7 +33,8 @@ final class Wat {
         try {
           process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException missing) {
-          Assumptions.abort("wat2wasm is not installed (apt-get install wabt): " + missing.getMessage());
+          Assumptions.abort(
+              "wat2wasm is not installed (apt-get install wabt): " + missing.getMessage());
           throw missing;
         }
         String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -22,14 +22,22 @@ import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
-/** A restarted daemon reads back the keys of what it ran, from a real journal on disk; junk lines are skipped. */
+/**
+ * A restarted daemon reads back the keys of what it ran, from a real journal on disk; junk lines
+ * are skipped.
+ */
 class KeysFromJournalTest {
   private final Fingerprint alice = Fingerprint.of(Ed25519.generate().getPublic());
-  private final Message.Execute add = new Message.Execute(new Message.LibraryTarget("math"),
-      new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
+  private final Message.Execute add =
+      new Message.Execute(
+          new Message.LibraryTarget("math"),
+          new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
 
   private static ObjectNode ran(Fingerprint signer, RequestKey key, byte[] hash) {
-    return JsonNodeFactory.instance.objectNode().put("requester", signer.toString()).put("requestKey", key.toString())
+    return JsonNodeFactory.instance
+        .objectNode()
+        .put("requester", signer.toString())
+        .put("requestKey", key.toString())
         .put("requestHash", HexFormat.of().formatHex(hash));
   }
 
@@ -39,17 +47,38 @@ class KeysFromJournalTest {
     RequestKey called = RequestKey.random();
     byte[] hash = RequestKey.contentHash(add);
     try (var journal = EventJournal.open(dir, 1 << 20, Duration.ofDays(1), "test")) {
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute", ran(alice, key, hash)));
-      journal.append(JournalEvent.unsequenced("org.weverywhere.service.called", "call", ran(alice, called, hash)));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.finished", "execute", ran(alice, key, hash)));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.service.called", "call", ran(alice, called, hash)));
       // not an execution, and lines that are not what this version writes: none is a key to trust
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.started", "execute",
-          ran(alice, RequestKey.random(), hash)));
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute",
-          JsonNodeFactory.instance.objectNode().put("requester", "nobody").put("requestKey", "zz").put("requestHash", "")));
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute",
-          ran(alice, RequestKey.random(), hash).put("requestKey", "00000000000000000000000000000000")));
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute",
-          JsonNodeFactory.instance.objectNode().put("requester", alice.toString())));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.started",
+              "execute",
+              ran(alice, RequestKey.random(), hash)));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.finished",
+              "execute",
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("requester", "nobody")
+                  .put("requestKey", "zz")
+                  .put("requestHash", "")));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.finished",
+              "execute",
+              ran(alice, RequestKey.random(), hash)
+                  .put("requestKey", "00000000000000000000000000000000")));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.finished",
+              "execute",
+              JsonNodeFactory.instance.objectNode().put("requester", alice.toString())));
     }
     try (var journal = EventJournal.open(dir, 1 << 20, Duration.ofDays(1), "test")) {
       var keys = new RequestKeys(Duration.ofMinutes(10), 100, 1 << 20, System::nanoTime);
@@ -57,18 +86,25 @@ class KeysFromJournalTest {
       var repeat = assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, key, hash));
       assertEquals(Optional.empty(), repeat.outcome().get(1, TimeUnit.SECONDS));
       assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, called, hash));
-      var other = new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add", List.of()));
-      assertInstanceOf(RequestKeys.Conflict.class, keys.claim(alice, key, RequestKey.contentHash(other)));
+      var other =
+          new Message.Execute(
+              new Message.LibraryTarget("math"), new Message.Call("add", List.of()));
+      assertInstanceOf(
+          RequestKeys.Conflict.class, keys.claim(alice, key, RequestKey.contentHash(other)));
     }
   }
 
   @Test
   void keysOlderThanTheWindowAreNotRecovered(@TempDir Path dir) {
     try (var journal = EventJournal.open(dir, 1 << 20, Duration.ofDays(1), "test")) {
-      journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute",
-          ran(alice, RequestKey.random(), RequestKey.contentHash(add))));
+      journal.append(
+          JournalEvent.unsequenced(
+              "org.weverywhere.execution.finished",
+              "execute",
+              ran(alice, RequestKey.random(), RequestKey.contentHash(add))));
       var keys = new RequestKeys(Duration.ofMinutes(10), 100, 1 << 20, System::nanoTime);
-      assertEquals(0, KeysFromJournal.load(journal, keys, 100, Instant.now().plus(Duration.ofMinutes(11))));
+      assertEquals(
+          0, KeysFromJournal.load(journal, keys, 100, Instant.now().plus(Duration.ofMinutes(11))));
       assertEquals(0, keys.size());
     }
   }
@@ -77,8 +113,11 @@ class KeysFromJournalTest {
   void onlyTheLastEventsAreRead(@TempDir Path dir) {
     try (var journal = EventJournal.open(dir, 1 << 20, Duration.ofDays(1), "test")) {
       for (int i = 0; i < 50; i++) {
-        journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute",
-            ran(alice, RequestKey.random(), RequestKey.contentHash(add))));
+        journal.append(
+            JournalEvent.unsequenced(
+                "org.weverywhere.execution.finished",
+                "execute",
+                ran(alice, RequestKey.random(), RequestKey.contentHash(add))));
       }
       var keys = new RequestKeys(Duration.ofMinutes(10), 5, 1 << 20, System::nanoTime);
       int loaded = KeysFromJournal.load(journal, keys, 5, Instant.now());

@@ -24,10 +24,13 @@ class RequestKeysTest {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
   private final Fingerprint alice = Fingerprint.of(Ed25519.generate().getPublic());
   private final Fingerprint bob = Fingerprint.of(Ed25519.generate().getPublic());
-  private final Message.Execute add = new Message.Execute(new Message.LibraryTarget("math"),
-      new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
-  private final Message.Result result = new Message.Result("completed", 0, new byte[0], new byte[0],
-      List.of(Message.WasmValue.i32(42)), 1000);
+  private final Message.Execute add =
+      new Message.Execute(
+          new Message.LibraryTarget("math"),
+          new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
+  private final Message.Result result =
+      new Message.Result(
+          "completed", 0, new byte[0], new byte[0], List.of(Message.WasmValue.i32(42)), 1000);
 
   private RequestKeys keys(int entries, long bytes) {
     return new RequestKeys(Duration.ofSeconds(60), entries, bytes, now::get);
@@ -41,9 +44,11 @@ class RequestKeysTest {
   void aRetryAfterTheFirstFinishedGetsTheKeptResultWithoutRunning() throws Exception {
     var keys = keys(100, 1 << 20);
     RequestKey key = RequestKey.random();
-    var first = assertInstanceOf(RequestKeys.First.class, keys.claim(alice, key, hash(add.withKey(key))));
+    var first =
+        assertInstanceOf(RequestKeys.First.class, keys.claim(alice, key, hash(add.withKey(key))));
     first.ticket().finish(result, 200);
-    var repeat = assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, key, hash(add.withKey(key))));
+    var repeat =
+        assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, key, hash(add.withKey(key))));
     assertFalse(repeat.running());
     assertSame(result, repeat.outcome().get(1, TimeUnit.SECONDS).orElseThrow());
   }
@@ -68,12 +73,16 @@ class RequestKeysTest {
   void theKeyIgnoresIdTimestampAndTheKeyItselfButNotTheContent() {
     RequestKey key = RequestKey.random();
     assertTrue(java.util.Arrays.equals(hash(add), hash(add.withKey(key))));
-    var other = new Message.Execute(new Message.LibraryTarget("math"),
-        new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(41))));
+    var other =
+        new Message.Execute(
+            new Message.LibraryTarget("math"),
+            new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(41))));
     var keys = keys(100, 1 << 20);
     assertInstanceOf(RequestKeys.First.class, keys.claim(alice, key, hash(add)));
     assertInstanceOf(RequestKeys.Conflict.class, keys.claim(alice, key, hash(other)));
-    var call = new Message.ServiceCall("math", "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)));
+    var call =
+        new Message.ServiceCall(
+            "math", "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)));
     assertInstanceOf(RequestKeys.Conflict.class, keys.claim(alice, key, hash(call)));
   }
 
@@ -151,15 +160,21 @@ class RequestKeysTest {
     var keys = keys(8, 1 << 20);
     RequestKeys.Ticket[] alices = new RequestKeys.Ticket[2];
     for (int i = 0; i < 2; i++) { // a quarter of 8 per signer
-      alices[i] = assertInstanceOf(RequestKeys.First.class, keys.claim(alice, RequestKey.random(), hash(add))).ticket();
+      alices[i] =
+          assertInstanceOf(
+                  RequestKeys.First.class, keys.claim(alice, RequestKey.random(), hash(add)))
+              .ticket();
     }
     var third = keys.claim(alice, RequestKey.random(), hash(add));
-    assertTrue(assertInstanceOf(RequestKeys.Full.class, third).why().contains("this signer"), third.toString());
+    assertTrue(
+        assertInstanceOf(RequestKeys.Full.class, third).why().contains("this signer"),
+        third.toString());
     // three other signers fill the rest with running requests
     for (int s = 0; s < 3; s++) {
       Fingerprint other = Fingerprint.of(Ed25519.generate().getPublic());
       for (int i = 0; i < 2; i++) {
-        assertInstanceOf(RequestKeys.First.class, keys.claim(other, RequestKey.random(), hash(add)));
+        assertInstanceOf(
+            RequestKeys.First.class, keys.claim(other, RequestKey.random(), hash(add)));
       }
     }
     assertEquals(8, keys.size());
@@ -173,7 +188,10 @@ class RequestKeysTest {
 
   @Test
   void badBoundsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new RequestKeys(Duration.ZERO, 1, 1, now::get));
-    assertThrows(IllegalArgumentException.class, () -> new RequestKeys(Duration.ofSeconds(1), 0, 1, now::get));
+    assertThrows(
+        IllegalArgumentException.class, () -> new RequestKeys(Duration.ZERO, 1, 1, now::get));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RequestKeys(Duration.ofSeconds(1), 0, 1, now::get));
   }
 }

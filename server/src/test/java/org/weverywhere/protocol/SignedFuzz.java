@@ -10,8 +10,8 @@ import java.util.Random;
 
 /**
  * Validly signed envelopes around payloads a fuzzer chooses, so hostile bytes get past the
- * signature check and reach the decoder and the handlers: random bytes, random CBOR trees, and
- * real messages with bytes changed. A test's seed makes a run repeatable.
+ * signature check and reach the decoder and the handlers: random bytes, random CBOR trees, and real
+ * messages with bytes changed. A test's seed makes a run repeatable.
  */
 public final class SignedFuzz {
   private final KeyPair keys;
@@ -22,22 +22,29 @@ public final class SignedFuzz {
     this.random = new Random(seed);
   }
 
-  /** A COSE_Sign1 with a valid signature by this fuzzer's key over {@code payload}, whatever it holds. */
+  /**
+   * A COSE_Sign1 with a valid signature by this fuzzer's key over {@code payload}, whatever it
+   * holds.
+   */
   public byte[] sign(byte[] payload) {
     return Sign1.sign(payload, keys.getPrivate(), keys.getPublic());
   }
 
-  /** The next hostile envelope: a third random bytes, a third random CBOR, a third mutated {@code seeds}. */
+  /**
+   * The next hostile envelope: a third random bytes, a third random CBOR, a third mutated {@code
+   * seeds}.
+   */
   public byte[] next(Header header, List<Message> seeds, int maxPayload) {
-    return sign(switch (random.nextInt(3)) {
-      case 0 -> {
-        byte[] bytes = new byte[random.nextInt(maxPayload)];
-        random.nextBytes(bytes);
-        yield bytes;
-      }
-      case 1 -> randomCbor(maxPayload);
-      default -> mutate(MessageCodec.encode(header, seeds.get(random.nextInt(seeds.size()))));
-    });
+    return sign(
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            byte[] bytes = new byte[random.nextInt(maxPayload)];
+            random.nextBytes(bytes);
+            yield bytes;
+          }
+          case 1 -> randomCbor(maxPayload);
+          default -> mutate(MessageCodec.encode(header, seeds.get(random.nextInt(seeds.size()))));
+        });
   }
 
   private byte[] mutate(byte[] payload) {
@@ -51,7 +58,9 @@ public final class SignedFuzz {
         default -> bytes[at] = (byte) (bytes[at] ^ (1 << random.nextInt(8)));
       }
     }
-    return random.nextInt(8) == 0 ? java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length)) : bytes;
+    return random.nextInt(8) == 0
+        ? java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length))
+        : bytes;
   }
 
   private byte[] randomCbor(int maxPayload) {

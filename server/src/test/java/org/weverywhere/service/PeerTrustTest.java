@@ -47,11 +47,11 @@ import org.weverywhere.trust.KeyPairFiles;
 import org.weverywhere.trust.KeyPem;
 
 /**
- * Who may use a service on another host, and whom the answers are believed from (issue 13, items
- * 5, 11 and 13), against a daemon's real beans (Weld SE) on loopback. The daemon binds service
- * {@code kv} to a peer that is itself over UDP ({@code services.kv.peer} = its own port, pinned to
- * its own node id), callable only by group {@code team}; service {@code far} to an impostor that
- * answers every request signed by a key of its own while {@code far} is pinned to another node.
+ * Who may use a service on another host, and whom the answers are believed from (issue 13, items 5,
+ * 11 and 13), against a daemon's real beans (Weld SE) on loopback. The daemon binds service {@code
+ * kv} to a peer that is itself over UDP ({@code services.kv.peer} = its own port, pinned to its own
+ * node id), callable only by group {@code team}; service {@code far} to an impostor that answers
+ * every request signed by a key of its own while {@code far} is pinned to another node.
  */
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,8 +61,10 @@ class PeerTrustTest {
   private static final MessageSigner TEAM = new MessageSigner(Ed25519.generate());
   private static final MessageSigner RELAY = new MessageSigner(Ed25519.generate());
   private static final MessageSigner STRANGER = new MessageSigner(Ed25519.generate());
+
   /** The node {@code far} is pinned to; the impostor answering at far's address is someone else. */
   private static final Fingerprint FAR_NODE = Fingerprint.of(Ed25519.generate().getPublic());
+
   private static final MessageSigner IMPOSTOR = new MessageSigner(Ed25519.generate());
   private static final AtomicInteger IMPOSTOR_ANSWERS = new AtomicInteger();
 
@@ -75,29 +77,39 @@ class PeerTrustTest {
       impostor = DatagramChannel.open();
       impostor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       impostorThread = Thread.ofPlatform().daemon().name("impostor").start(PeerTrustTest::impostor);
-      test = TestDaemonConfig.prepare("peer-trust", List.of("kv.wasi", "math.wasi", "caller.wasi",
-          "fixtures/farcaller.wasm"),
-          "group.anonymous.privileges = execute",
-          "group.team.privileges = execute",
-          "group.relays.privileges = execute, relay",
-          "services.kvhere.library = kv",
-          "services.math.library = math",
-          "services.kv.peer-service = kvhere",
-          "services.kv.callers = team",
-          "services.kv.peer-node = " + Fingerprint.of(HOST.getPublic()),
-          "services.far.peer-node = " + FAR_NODE,
-          "calls.timeout = 2s");
-      Files.writeString(test.dir().resolve("weverywhere.conf"), String.join("\n",
-          "services.kv.peer = 127.0.0.1:" + test.udpPort(),
-          "services.far.peer = 127.0.0.1:" + ((InetSocketAddress) impostor.getLocalAddress()).getPort()) + "\n",
+      test =
+          TestDaemonConfig.prepare(
+              "peer-trust",
+              List.of("kv.wasi", "math.wasi", "caller.wasi", "fixtures/farcaller.wasm"),
+              "group.anonymous.privileges = execute",
+              "group.team.privileges = execute",
+              "group.relays.privileges = execute, relay",
+              "services.kvhere.library = kv",
+              "services.math.library = math",
+              "services.kv.peer-service = kvhere",
+              "services.kv.callers = team",
+              "services.kv.peer-node = " + Fingerprint.of(HOST.getPublic()),
+              "services.far.peer-node = " + FAR_NODE,
+              "calls.timeout = 2s");
+      Files.writeString(
+          test.dir().resolve("weverywhere.conf"),
+          String.join(
+                  "\n",
+                  "services.kv.peer = 127.0.0.1:" + test.udpPort(),
+                  "services.far.peer = 127.0.0.1:"
+                      + ((InetSocketAddress) impostor.getLocalAddress()).getPort())
+              + "\n",
           StandardOpenOption.APPEND);
       // the host key exists before the daemon starts, so the configuration can pin its node id
-      Path state = Files.createDirectories(test.dir().resolve("state"),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path state =
+          Files.createDirectories(
+              test.dir().resolve("state"),
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       KeyPairFiles.named(state, "host").write(HOST, false);
       for (var group : Map.of("team", TEAM, "relays", RELAY).entrySet()) {
         Path dir = Files.createDirectories(test.dir().resolve("groups").resolve(group.getKey()));
-        Files.writeString(dir.resolve("member.pub-key.pem"), KeyPem.publicKeyText(group.getValue().publicKey()));
+        Files.writeString(
+            dir.resolve("member.pub-key.pem"), KeyPem.publicKeyText(group.getValue().publicKey()));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -113,10 +125,26 @@ class PeerTrustTest {
         buffer.clear();
         var from = impostor.receive(buffer);
         SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        var description = new Message.Description(Map.of(), List.of(), List.of(new Message.Service("far", "kv",
-            Optional.empty(), List.of("get (i32) -> i32"), 1, 1, "running", 0, Optional.empty())));
-        impostor.send(ByteBuffer.wrap(IMPOSTOR.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()),
-            description)), from);
+        var description =
+            new Message.Description(
+                Map.of(),
+                List.of(),
+                List.of(
+                    new Message.Service(
+                        "far",
+                        "kv",
+                        Optional.empty(),
+                        List.of("get (i32) -> i32"),
+                        1,
+                        1,
+                        "running",
+                        0,
+                        Optional.empty())));
+        impostor.send(
+            ByteBuffer.wrap(
+                IMPOSTOR.sign(
+                    Header.replyTo(request.header(), Clock.systemUTC().instant()), description)),
+            from);
         IMPOSTOR_ANSWERS.incrementAndGet();
       } catch (ProtocolException unreadable) {
         // not a request this impostor understands: wait for the next
@@ -137,14 +165,21 @@ class PeerTrustTest {
   }
 
   private static SignedMessage ask(MessageSigner who, Message message) {
-    var client = new UdpClient(who, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
-    return client.request(new InetSocketAddress(InetAddress.getLoopbackAddress(), test.udpPort()),
-        Fingerprint.of(HOST.getPublic()), message, Duration.ofSeconds(10), 1);
+    var client =
+        new UdpClient(
+            who, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
+    return client.request(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), test.udpPort()),
+        Fingerprint.of(HOST.getPublic()),
+        message,
+        Duration.ofSeconds(10),
+        1);
   }
 
   private static Message.Execute run(String library) {
-    return new Message.Execute(new Message.LibraryTarget(library), new Message.Command(List.of(library, "2", "40", "1"),
-        Map.of(), new byte[0]));
+    return new Message.Execute(
+        new Message.LibraryTarget(library),
+        new Message.Command(List.of(library, "2", "40", "1"), Map.of(), new byte[0]));
   }
 
   // ---- item 5: a service on a peer is guarded by its callers like a service here ----
@@ -152,14 +187,28 @@ class PeerTrustTest {
   @Test
   void aRequesterOutsideCallersIsRefusedBeforeThePeerServiceIsLinked() {
     var refused = assertThrows(ProtocolException.class, () -> ask(STRANGER, run("caller")));
-    assertTrue(refused.getMessage().contains("imports weverywhere:service/kv.get, but service 'kv' may be called by"
-        + " [team]; the requester is in [anonymous] [WE6004]"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                "imports weverywhere:service/kv.get, but service 'kv' may be called by"
+                    + " [team]; the requester is in [anonymous] [WE6004]"),
+        refused.getMessage());
   }
 
   @Test
   void aCallerInCallersUsesThePeerServiceAnsweringWithItsPinnedKey() {
-    var put = assertInstanceOf(Message.Result.class, ask(TEAM, new Message.ServiceCall("kvhere", "put",
-        List.of(new Message.WasmValue("i64", 1), new Message.WasmValue("i64", 4242)))).message());
+    var put =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                    TEAM,
+                    new Message.ServiceCall(
+                        "kvhere",
+                        "put",
+                        List.of(
+                            new Message.WasmValue("i64", 1), new Message.WasmValue("i64", 4242))))
+                .message());
     assertEquals("completed", put.outcome());
     var result = assertInstanceOf(Message.Result.class, ask(TEAM, run("caller")).message());
     assertEquals("completed", result.outcome(), new String(result.stderr()));
@@ -172,9 +221,13 @@ class PeerTrustTest {
   void answersForAPinnedPeerSignedByAnotherKeyAreRefusedNamingBothKeys() {
     var refused = assertThrows(ProtocolException.class, () -> ask(TEAM, run("farcaller")));
     assertTrue(IMPOSTOR_ANSWERS.get() > 0, "the impostor was never asked");
-    assertTrue(refused.getMessage().contains("signed by key " + IMPOSTOR.fingerprint() + ", not by node " + FAR_NODE),
+    assertTrue(
+        refused
+            .getMessage()
+            .contains("signed by key " + IMPOSTOR.fingerprint() + ", not by node " + FAR_NODE),
         refused.getMessage());
-    assertTrue(refused.getMessage().contains("(pinned by peer-node) [WE5041]"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("(pinned by peer-node) [WE5041]"), refused.getMessage());
   }
 
   // ---- item 13: origin is believed only from keys trusted to relay ----
@@ -196,10 +249,15 @@ class PeerTrustTest {
     assertEquals("relays", event.path("group").asText());
   }
 
-  /** Calls kvhere.count as {@code who}, claiming {@code origin} started the chain; the journal's event for it. */
+  /**
+   * Calls kvhere.count as {@code who}, claiming {@code origin} started the chain; the journal's
+   * event for it.
+   */
   private static JsonNode called(MessageSigner who, String origin) throws IOException {
-    SignedMessage reply = ask(who, new Message.ServiceCall("kvhere", "count", List.of(),
-        List.of(), Optional.of(origin)));
+    SignedMessage reply =
+        ask(
+            who,
+            new Message.ServiceCall("kvhere", "count", List.of(), List.of(), Optional.of(origin)));
     assertEquals("completed", assertInstanceOf(Message.Result.class, reply.message()).outcome());
     String id = reply.header().replyTo().orElseThrow().toString();
     try (var files = Files.list(test.dir().resolve("state/events"))) {

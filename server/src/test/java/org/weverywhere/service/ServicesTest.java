@@ -20,10 +20,10 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
@@ -38,8 +38,10 @@ import org.weverywhere.store.LibraryStore;
 
 /** Services on real engines, a real library store and a real journal. */
 class ServicesTest {
-  static final Path EXAMPLES = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-  static final RestartPolicy QUICK = new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 2, Duration.ofMinutes(1));
+  static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+  static final RestartPolicy QUICK =
+      new RestartPolicy(Duration.ofMillis(10), Duration.ofMillis(40), 2, Duration.ofMinutes(1));
   static final long MIB = 1024 * 1024;
 
   @TempDir Path dir;
@@ -59,10 +61,15 @@ class ServicesTest {
     store.publish(EXAMPLES.resolve("kv.wasi"));
     store.publish(EXAMPLES.resolve("math.wasi"));
     var settings = new ExecutorSettings(Engine.WASMTIME, 8, 64 * 1024, Duration.ofSeconds(10), 8);
-    var quotas = new QuotaSettings(new HostQuota(4, hostMemory), java.util.Map.of(
-        "anonymous", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500)),
-        "team", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500))));
-    executor = new Executor(settings, new ReservingQuotaLedger(quotas, 8), new ExecutorBeans().engine(settings));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(4, hostMemory),
+            java.util.Map.of(
+                "anonymous", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500)),
+                "team", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500))));
+    executor =
+        new Executor(
+            settings, new ReservingQuotaLedger(quotas, 8), new ExecutorBeans().engine(settings));
     journal = EventJournal.open(dir.resolve("events"), 1 << 20, Duration.ofDays(1), "test");
     services = new Services(loaded, store, executor, journal, QUICK);
     services.startAll(null);
@@ -92,7 +99,10 @@ class ServicesTest {
   }
 
   ServiceSnapshot snapshot(String name) {
-    return services.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    return services.snapshot().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   void await(Supplier<Boolean> condition) throws InterruptedException {
@@ -105,7 +115,8 @@ class ServicesTest {
   List<String> eventTypes() throws InterruptedException {
     List<String> types = new ArrayList<>();
     try (var reader = journal.read(1)) {
-      for (Optional<JournalEvent> event = reader.next(Duration.ofMillis(200)); event.isPresent();
+      for (Optional<JournalEvent> event = reader.next(Duration.ofMillis(200));
+          event.isPresent();
           event = reader.next(Duration.ofMillis(200))) {
         types.add(event.get().type());
       }
@@ -125,7 +136,9 @@ class ServicesTest {
     assertEquals(ServiceState.RUNNING, kv.state());
     assertEquals(1, kv.live());
     assertEquals(Optional.empty(), kv.reason());
-    assertEquals(List.of("put", "get", "count", "calls", "crash"), kv.functions().stream().map(ServiceSnapshot.Function::name).toList());
+    assertEquals(
+        List.of("put", "get", "count", "calls", "crash"),
+        kv.functions().stream().map(ServiceSnapshot.Function::name).toList());
     assertEquals("(i64, i64) -> i64", kv.functions().get(1).type().toString());
   }
 
@@ -139,8 +152,13 @@ class ServicesTest {
     assertEquals(List.of(new I32(0)), returned(call("kv", "count")), "a new instance starts empty");
     assertEquals(List.of(new I64(1)), returned(call("kv", "calls")));
     List<String> types = eventTypes();
-    assertTrue(types.containsAll(List.of("org.weverywhere.service.started", "org.weverywhere.service.instance.failed",
-        "org.weverywhere.service.instance.restarted")), types.toString());
+    assertTrue(
+        types.containsAll(
+            List.of(
+                "org.weverywhere.service.started",
+                "org.weverywhere.service.instance.failed",
+                "org.weverywhere.service.instance.restarted")),
+        types.toString());
   }
 
   @Test
@@ -152,11 +170,17 @@ class ServicesTest {
     }
     ServiceSnapshot failed = snapshot("kv");
     assertEquals(ServiceState.FAILED, failed.state());
-    assertTrue(failed.reason().orElseThrow().startsWith("3 failures within 60 s; last: trapped (INTEGER_DIVIDE_BY_ZERO)"),
+    assertTrue(
+        failed
+            .reason()
+            .orElseThrow()
+            .startsWith("3 failures within 60 s; last: trapped (INTEGER_DIVIDE_BY_ZERO)"),
         failed.reason().toString());
     var refused = assertThrows(ServiceException.class, () -> call("kv", "count"));
     assertEquals(ErrorCode.SERVICE_NOT_RUNNING, refused.code());
-    assertTrue(refused.getMessage().startsWith("service 'kv' is failed: 3 failures"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().startsWith("service 'kv' is failed: 3 failures"),
+        refused.getMessage());
 
     assertEquals(ServiceState.RUNNING, services.start("kv", "a test").state());
     assertEquals(List.of(new I32(0)), returned(call("kv", "count")));
@@ -170,24 +194,36 @@ class ServicesTest {
     ServiceSnapshot stopped = services.stop("kv", "a test");
     assertEquals(ServiceState.STOPPED, stopped.state());
     assertEquals(0, stopped.live());
-    assertEquals(ErrorCode.SERVICE_NOT_RUNNING, assertThrows(ServiceException.class, () -> call("kv", "count")).code());
+    assertEquals(
+        ErrorCode.SERVICE_NOT_RUNNING,
+        assertThrows(ServiceException.class, () -> call("kv", "count")).code());
     assertEquals(2, services.start("kv", "a test").live());
     returned(call("kv", "count"));
   }
 
   @Test
   void callsAreCheckedForServiceFunctionCallerAndArguments() throws IOException {
-    services("services.kv.library = kv\nservices.kv.exports = get, count\nservices.kv.callers = team\n"
-        + "services.math.library = math\n");
-    assertEquals(ErrorCode.SERVICE_UNKNOWN, assertThrows(ServiceException.class, () -> call("nope", "count")).code());
+    services(
+        "services.kv.library = kv\nservices.kv.exports = get, count\nservices.kv.callers = team\n"
+            + "services.math.library = math\n");
+    assertEquals(
+        ErrorCode.SERVICE_UNKNOWN,
+        assertThrows(ServiceException.class, () -> call("nope", "count")).code());
     var refused = assertThrows(ServiceException.class, () -> call("kv", "count"));
     assertEquals(ErrorCode.SERVICE_CALLER_REFUSED, refused.code());
-    assertEquals("service 'kv' may be called by [team]; the requester is in [anonymous]", refused.getMessage());
-    var notCallable = assertThrows(ServiceException.class,
-        () -> services.call("kv", "put", List.of(new I64(1), new I64(2)), List.of("team")));
+    assertEquals(
+        "service 'kv' may be called by [team]; the requester is in [anonymous]",
+        refused.getMessage());
+    var notCallable =
+        assertThrows(
+            ServiceException.class,
+            () -> services.call("kv", "put", List.of(new I64(1), new I64(2)), List.of("team")));
     assertEquals(ErrorCode.SERVICE_NOT_CALLABLE, notCallable.code());
-    assertEquals("service 'kv' offers no function 'put'; callable: [get, count]", notCallable.getMessage());
-    assertEquals(List.of(new I32(0)), returned(services.call("kv", "count", List.of(), List.of("anonymous", "team"))));
+    assertEquals(
+        "service 'kv' offers no function 'put'; callable: [get, count]", notCallable.getMessage());
+    assertEquals(
+        List.of(new I32(0)),
+        returned(services.call("kv", "count", List.of(), List.of("anonymous", "team"))));
     var badArgs = assertInstanceOf(Outcome.Invalid.class, call("math", "add", new I64(1)));
     assertEquals("add takes (i32, i32), but the call passes (i64)", badArgs.reason());
     assertEquals(List.of(new I32(5)), returned(call("math", "add", new I32(2), new I32(3))));
@@ -195,11 +231,13 @@ class ServicesTest {
 
   @Test
   void aServiceWhoseLibraryIsMissingOrExportsWrongFailsAndSaysWhy() throws IOException {
-    services("services.ghost.library = ghost\nservices.kv.library = kv\nservices.kv.exports = put, pop\n"
-        + "services.loose.group = team\n");
+    services(
+        "services.ghost.library = ghost\nservices.kv.library = kv\nservices.kv.exports = put, pop\n"
+            + "services.loose.group = team\n");
     assertEquals(ServiceState.FAILED, snapshot("ghost").state());
     assertEquals(Optional.of("no library 'ghost' on this host"), snapshot("ghost").reason());
-    assertEquals(Optional.of("services.kv.exports names 'pop', which library kv@1.0.0 does not export"),
+    assertEquals(
+        Optional.of("services.kv.exports names 'pop', which library kv@1.0.0 does not export"),
         snapshot("kv").reason());
     assertEquals(Optional.of("services.loose.library is not set"), snapshot("loose").reason());
   }
@@ -211,8 +249,13 @@ class ServicesTest {
     services("services.math.library = math\nservices.math.instances = 4\n", 64 * MIB);
     assertEquals(ServiceState.RUNNING, snapshot("math").state());
     byte[] hello = Files.readAllBytes(EXAMPLES.resolve("hello.wasi"));
-    var run = new org.weverywhere.exec.ExecutionRequest.CommandRun(hello, List.of("hello"), java.util.Map.of(),
-        new byte[0], new org.weverywhere.exec.Requester("team", false));
+    var run =
+        new org.weverywhere.exec.ExecutionRequest.CommandRun(
+            hello,
+            List.of("hello"),
+            java.util.Map.of(),
+            new byte[0],
+            new org.weverywhere.exec.Requester("team", false));
     var refused = assertInstanceOf(Outcome.Refused.class, executor.execute(run));
     assertEquals(org.weverywhere.exec.Quota.HOST_MEMORY, refused.quota(), refused.reason());
     // calls on the instances still run: their memory is held already, they take a slot only

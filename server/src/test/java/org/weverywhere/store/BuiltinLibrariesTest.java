@@ -36,10 +36,13 @@ class BuiltinLibrariesTest {
   @Test
   void theBuildShipsTheFourProbesAsCompiledFromExamplePrograms() throws IOException {
     List<BuiltinLibraries.Builtin> shipped = BuiltinLibraries.shipped();
-    assertEquals(List.of("sysinfo", "probe-load", "probe-memory", "probe-disk"),
+    assertEquals(
+        List.of("sysinfo", "probe-load", "probe-memory", "probe-disk"),
         shipped.stream().map(b -> b.library().name()).toList());
     for (BuiltinLibraries.Builtin builtin : shipped) {
-      assertArrayEquals(Files.readAllBytes(EXAMPLES.resolve(builtin.library().name() + ".wasi")), builtin.bytes(),
+      assertArrayEquals(
+          Files.readAllBytes(EXAMPLES.resolve(builtin.library().name() + ".wasi")),
+          builtin.bytes(),
           builtin.library().name());
       assertEquals("1.0.0", builtin.library().version());
     }
@@ -50,12 +53,16 @@ class BuiltinLibrariesTest {
     var store = store();
     Library math = store.publish(Files.readAllBytes(EXAMPLES.resolve("math.wasi")));
     store.offerBuiltins(BuiltinLibraries.shipped());
-    assertEquals(List.of("math", "probe-disk", "probe-load", "probe-memory", "sysinfo"), names(store.list()));
+    assertEquals(
+        List.of("math", "probe-disk", "probe-load", "probe-memory", "sysinfo"),
+        names(store.list()));
     Library sysinfo = store.find("sysinfo");
-    assertArrayEquals(Files.readAllBytes(EXAMPLES.resolve("sysinfo.wasi")), store.bytes(sysinfo.sha256()));
+    assertArrayEquals(
+        Files.readAllBytes(EXAMPLES.resolve("sysinfo.wasi")), store.bytes(sysinfo.sha256()));
     assertEquals(sysinfo, store.get(sysinfo.sha256()).orElseThrow());
     try (var files = Files.list(state.resolve("store/modules"))) {
-      assertEquals(List.of(math.sha256() + ".wasm"), files.map(p -> p.getFileName().toString()).toList());
+      assertEquals(
+          List.of(math.sha256() + ".wasm"), files.map(p -> p.getFileName().toString()).toList());
     }
     // after a restart they are offered again by the build, not found on disk
     assertEquals(List.of("math"), names(store().list()));
@@ -65,7 +72,8 @@ class BuiltinLibrariesTest {
   void turnedOffAllOrByName() {
     var store = store();
     List<BuiltinLibraries.Builtin> shipped = BuiltinLibraries.shipped();
-    store.offerBuiltins(BuiltinLibraries.chosen(shipped, true, Set.of("probe-disk", "no-such-probe")));
+    store.offerBuiltins(
+        BuiltinLibraries.chosen(shipped, true, Set.of("probe-disk", "no-such-probe")));
     assertEquals(List.of("probe-load", "probe-memory", "sysinfo"), names(store.list()));
     assertEquals(List.of("probe-load", "probe-memory", "sysinfo"), names(store.builtins()));
     var gone = assertThrows(StoreException.class, () -> store.find("probe-disk"));
@@ -93,28 +101,41 @@ class BuiltinLibrariesTest {
     Library disk = store.find("probe-disk");
     var refused = assertThrows(StoreException.class, () -> store.remove(disk.sha256()));
     assertEquals(ErrorCode.STORE_BUILTIN_FIXED, refused.code());
-    assertTrue(refused.getMessage().contains("libraries.builtin.disabled = probe-disk"), refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("libraries.builtin.disabled = probe-disk"),
+        refused.getMessage());
     assertEquals(4, store.list().size());
   }
 
   @Test
   void aBuildWithoutItsProbesOrWithABrokenOneSaysSo() {
-    var missing = assertThrows(StoreException.class,
-        () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "builtin-missing/"));
+    var missing =
+        assertThrows(
+            StoreException.class,
+            () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "builtin-missing/"));
     assertEquals(ErrorCode.STORE_BUILTIN_MISSING, missing.code());
-    assertTrue(missing.getMessage().contains("builtin-missing/probe-gone.wasi is missing"), missing.getMessage());
-    var junk = assertThrows(StoreException.class,
-        () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "builtin-junk/"));
+    assertTrue(
+        missing.getMessage().contains("builtin-missing/probe-gone.wasi is missing"),
+        missing.getMessage());
+    var junk =
+        assertThrows(
+            StoreException.class,
+            () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "builtin-junk/"));
     assertEquals(ErrorCode.STORE_BUILTIN_MISSING, junk.code());
-    assertTrue(junk.getMessage().contains("junk.wasi is not a WebAssembly module"), junk.getMessage());
-    var noIndex = assertThrows(StoreException.class,
-        () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "no-such-folder/"));
+    assertTrue(
+        junk.getMessage().contains("junk.wasi is not a WebAssembly module"), junk.getMessage());
+    var noIndex =
+        assertThrows(
+            StoreException.class,
+            () -> BuiltinLibraries.load(BuiltinLibrariesTest.class, "no-such-folder/"));
     assertEquals(ErrorCode.STORE_BUILTIN_MISSING, noIndex.code());
   }
 
   /** {@code module} with a custom section "weverywhere" naming it {@code name} appended. */
   private static byte[] withName(byte[] module, String name) {
-    byte[] json = ("{\"name\":\"" + name + "\",\"version\":\"9.0.0\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] json =
+        ("{\"name\":\"" + name + "\",\"version\":\"9.0.0\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] section = "weverywhere".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     var body = new java.io.ByteArrayOutputStream();
     body.write(section.length);

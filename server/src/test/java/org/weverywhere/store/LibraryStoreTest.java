@@ -42,8 +42,9 @@ class LibraryStoreTest {
     assertEquals("math", math.name());
     assertEquals("1.0.0", math.version());
     assertEquals(math, again);
-    assertEquals(List.of(math.sha256() + ".wasm"), Files.list(storeDir())
-        .map(p -> p.getFileName().toString()).toList());
+    assertEquals(
+        List.of(math.sha256() + ".wasm"),
+        Files.list(storeDir()).map(p -> p.getFileName().toString()).toList());
     assertTrue(math.info().exportedFunction("add").isPresent());
   }
 
@@ -78,7 +79,8 @@ class LibraryStoreTest {
     assertEquals(List.of(fib), reopened.list());
     assertEquals(1, reopened.problems().size());
     assertEquals(ErrorCode.STORE_CORRUPT, reopened.problems().getFirst().code());
-    assertTrue(reopened.problems().getFirst().getMessage().contains("content hashes to"),
+    assertTrue(
+        reopened.problems().getFirst().getMessage().contains("content hashes to"),
         reopened.problems().getFirst().getMessage());
     assertTrue(Files.exists(state.resolve("store/quarantine/" + math.sha256() + ".wasm")));
   }
@@ -118,7 +120,8 @@ class LibraryStoreTest {
 
     assertEquals(List.of("echo", "math"), store.list().stream().map(Library::name).toList());
     assertEquals(1, failures.size());
-    assertTrue(failures.getFirst().getMessage().startsWith(source.resolve("broken.wasm") + ": "),
+    assertTrue(
+        failures.getFirst().getMessage().startsWith(source.resolve("broken.wasm") + ": "),
         failures.getFirst().getMessage());
   }
 
@@ -131,9 +134,11 @@ class LibraryStoreTest {
     assertEquals(math, store.find(math.sha256().substring(0, 8)));
     assertEquals(math, store.find("math"));
     assertEquals(math, store.find("math@1.0.0"));
-    assertEquals(ErrorCode.STORE_NOT_FOUND,
+    assertEquals(
+        ErrorCode.STORE_NOT_FOUND,
         assertThrows(StoreException.class, () -> store.find("math@2")).code());
-    assertEquals(ErrorCode.STORE_NOT_FOUND,
+    assertEquals(
+        ErrorCode.STORE_NOT_FOUND,
         assertThrows(StoreException.class, () -> store.find("nothing")).code());
   }
 

@@ -14,8 +14,8 @@ class TrafficLedgerTest {
   private final AtomicLong now = new AtomicLong(1_000 * SECOND);
 
   private TrafficLedger ledger(Map<String, TrafficQuota> groups, TrafficQuota host) {
-    return new TrafficLedger(g -> groups.getOrDefault(g, TrafficQuota.UNLIMITED), host,
-        Duration.ofDays(1), now::get);
+    return new TrafficLedger(
+        g -> groups.getOrDefault(g, TrafficQuota.UNLIMITED), host, Duration.ofDays(1), now::get);
   }
 
   @Test
@@ -80,7 +80,8 @@ class TrafficLedgerTest {
       allowed += limiter.allow(flooder) ? 1 : 0;
     }
     assertEquals(5, allowed, "the burst, then nothing until tokens refill");
-    assertEquals(true, limiter.allow(InetAddress.getByName("127.0.0.3")), "others are not affected");
+    assertEquals(
+        true, limiter.allow(InetAddress.getByName("127.0.0.3")), "others are not affected");
     for (int i = 0; i < 1000; i++) {
       limiter.allow(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}));
     }
@@ -89,7 +90,9 @@ class TrafficLedgerTest {
 
   @Test
   void groupQuotasComeFromTheConfiguration() {
-    var config = org.weverywhere.config.ConfigLoader.filesOnly().load(java.nio.file.Path.of("/nonexistent-so-embedded"));
+    var config =
+        org.weverywhere.config.ConfigLoader.filesOnly()
+            .load(java.nio.file.Path.of("/nonexistent-so-embedded"));
     TrafficQuota anonymous = TrafficBeans.of(config.group("anonymous").quota());
     assertEquals(256 * 1024, anonymous.bytesPerSecond());
     assertEquals(100L * 1024 * 1024, anonymous.periodBytes());
@@ -104,7 +107,9 @@ class TrafficLedgerTest {
     assertEquals(0, ledger.usedThisPeriod("g"), "a refused fetch reserves nothing");
     assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("g", 100, 8_000));
     assertEquals(8_100, ledger.usedThisPeriod("g"), "the reply is counted before it is sent");
-    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100, 8_000),
+    assertInstanceOf(
+        TrafficLedger.Refused.class,
+        ledger.admit("g", 100, 8_000),
         "a second module that would overdraw the period is refused before a byte of it is sent");
   }
 
@@ -120,7 +125,8 @@ class TrafficLedgerTest {
     }
     // 5000 bytes at 1000 bytes/s, of which the first 1000 are the bucket's burst: 4 s of waiting
     assertEquals(4 * SECOND, waited, SECOND / 1000.0);
-    assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("g", 100), "the bucket is empty after the reply");
+    assertInstanceOf(
+        TrafficLedger.Refused.class, ledger.admit("g", 100), "the bucket is empty after the reply");
   }
 
   @Test
@@ -134,7 +140,8 @@ class TrafficLedgerTest {
     assertEquals(5_000, flooded, "a gets half the host's second while two groups are active");
     var refused = assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("a", 1_000));
     assertEquals(TrafficLedger.Limit.HOST_RATE, refused.limit());
-    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 4_000), "b's share is still there");
+    assertInstanceOf(
+        TrafficLedger.Allowed.class, ledger.admit("b", 4_000), "b's share is still there");
   }
 
   @Test
@@ -154,7 +161,8 @@ class TrafficLedgerTest {
     assertInstanceOf(TrafficLedger.Refused.class, ledger.admit("a", 10));
     assertEquals(0, ledger.hostUsedThisPeriod());
     assertEquals(0, ledger.usedThisPeriod("a"), "a refusal does not use up the period budget");
-    assertInstanceOf(TrafficLedger.Allowed.class, ledger.admit("b", 9_000), "the host's rate is untouched");
+    assertInstanceOf(
+        TrafficLedger.Allowed.class, ledger.admit("b", 9_000), "the host's rate is untouched");
   }
 
   @Test
@@ -168,7 +176,8 @@ class TrafficLedgerTest {
     assertEquals(true, slots.tryAcquire("friends"));
     slots.release("anonymous");
     slots.release("anonymous");
-    assertEquals(false, slots.tryAcquire("anonymous"), "with two groups active, the flooder's share is 4");
+    assertEquals(
+        false, slots.tryAcquire("anonymous"), "with two groups active, the flooder's share is 4");
     assertEquals(true, slots.tryAcquire("friends"));
     assertEquals(2, slots.held("friends"));
   }

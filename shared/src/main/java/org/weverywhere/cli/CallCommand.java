@@ -56,10 +56,15 @@ final class CallCommand implements Callable<Integer> {
   @Parameters(index = "3..*", paramLabel = "ARGS", description = "The function's arguments.")
   List<String> args = new ArrayList<>();
 
-  @Option(names = "--json", description = "Print the outcome, results and CPU time as one JSON object.")
+  @Option(
+      names = "--json",
+      description = "Print the outcome, results and CPU time as one JSON object.")
   boolean json;
 
-  @Option(names = "--spread", paramLabel = "N", description = "With PEER *: call N of the daemons that run the service.")
+  @Option(
+      names = "--spread",
+      paramLabel = "N",
+      description = "With PEER *: call N of the daemons that run the service.")
   Integer spread;
 
   /** The PEER that means every daemon running the service. */
@@ -72,24 +77,45 @@ final class CallCommand implements Callable<Integer> {
       return fanOut();
     }
     if (spread != null) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--spread needs PEER " + EVERY);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--spread needs PEER " + EVERY);
     }
     Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
-    Message.Service offered = found.describe(client, List.of("services")).services().stream()
-        .filter(s -> s.name().equals(service)).findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.SERVICE_UNKNOWN, found.label() + " runs no service '"
-            + service + "'"));
-    List<FunctionSignature> functions = offered.functions().stream()
-        .flatMap(f -> FunctionSignature.parse(f).stream()).toList();
-    FunctionSignature signature = functions.stream().filter(f -> f.name().equals(function)).findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.SERVICE_NOT_CALLABLE, "service " + service + " on "
-            + found.label() + " offers no function '" + function + "'; callable: "
-            + String.join(", ", functions.stream().map(FunctionSignature::name).toList())));
+    Message.Service offered =
+        found.describe(client, List.of("services")).services().stream()
+            .filter(s -> s.name().equals(service))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.SERVICE_UNKNOWN,
+                        found.label() + " runs no service '" + service + "'"));
+    List<FunctionSignature> functions =
+        offered.functions().stream().flatMap(f -> FunctionSignature.parse(f).stream()).toList();
+    FunctionSignature signature =
+        functions.stream()
+            .filter(f -> f.name().equals(function))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.SERVICE_NOT_CALLABLE,
+                        "service "
+                            + service
+                            + " on "
+                            + found.label()
+                            + " offers no function '"
+                            + function
+                            + "'; callable: "
+                            + String.join(
+                                ", ", functions.stream().map(FunctionSignature::name).toList())));
     var request = new Message.ServiceCall(service, function, signature.arguments(args));
-    client.say("calling " + service + "." + function + " on " + found.label() + " via " + found.http());
+    client.say(
+        "calling " + service + "." + function + " on " + found.label() + " via " + found.http());
     Message reply = client.bulk().request(found.http(), found.node(), request).message();
     if (!(reply instanceof Message.Result result)) {
-      throw new CommandException(ErrorCode.PROTOCOL_REFUSED, found.label() + " answered call with " + reply.type());
+      throw new CommandException(
+          ErrorCode.PROTOCOL_REFUSED, found.label() + " answered call with " + reply.type());
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -99,8 +125,11 @@ final class CallCommand implements Callable<Integer> {
       doc.put("service", service);
       doc.put("function", function);
       doc.put("outcome", result.outcome());
-      doc.put("values", result.values().stream()
-          .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v))).toList());
+      doc.put(
+          "values",
+          result.values().stream()
+              .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v)))
+              .toList());
       doc.put("stderr", new String(result.stderr(), StandardCharsets.UTF_8));
       doc.put("cpuNanos", result.cpuNanos());
       doc.put("wallNanos", result.wallNanos());
@@ -112,8 +141,18 @@ final class CallCommand implements Callable<Integer> {
     out.flush();
     if (!result.outcome().equals("completed")) {
       String detail = new String(result.stderr(), StandardCharsets.UTF_8).strip();
-      throw new CommandException(ErrorCode.WASM_RUN_FAILED, service + "." + function + " on " + found.label()
-          + " did not complete: " + result.outcome() + (detail.isEmpty() ? "" : " (" + detail.lines().reduce((a, b) -> b).orElse("") + ")"));
+      throw new CommandException(
+          ErrorCode.WASM_RUN_FAILED,
+          service
+              + "."
+              + function
+              + " on "
+              + found.label()
+              + " did not complete: "
+              + result.outcome()
+              + (detail.isEmpty()
+                  ? ""
+                  : " (" + detail.lines().reduce((a, b) -> b).orElse("") + ")"));
     }
     return ExitStatus.OK;
   }
@@ -124,37 +163,69 @@ final class CallCommand implements Callable<Integer> {
    */
   private int fanOut() {
     if (spread != null && (spread < 1 || spread > 10_000)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
           "Invalid value for option '--spread': " + spread + " is not 1..10000");
     }
     List<Peer> found = new Peers(client, spec.commandLine().getErr()).all();
     Map<Peer, Message.Service> running = running(found);
     if (running.isEmpty()) {
-      throw new CommandException(ErrorCode.SERVICE_UNKNOWN, "none of the " + found.size()
-          + " daemons that answered runs a service '" + service + "'");
+      throw new CommandException(
+          ErrorCode.SERVICE_UNKNOWN,
+          "none of the "
+              + found.size()
+              + " daemons that answered runs a service '"
+              + service
+              + "'");
     }
     List<Peer> able = List.copyOf(running.keySet());
     Message.Service first = running.get(able.getFirst());
-    List<FunctionSignature> functions = first.functions().stream()
-        .flatMap(f -> FunctionSignature.parse(f).stream()).toList();
-    FunctionSignature signature = functions.stream().filter(f -> f.name().equals(function)).findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.SERVICE_NOT_CALLABLE, "service " + service + " on "
-            + able.getFirst().label() + " offers no function '" + function + "'; callable: "
-            + String.join(", ", functions.stream().map(FunctionSignature::name).toList())));
+    List<FunctionSignature> functions =
+        first.functions().stream().flatMap(f -> FunctionSignature.parse(f).stream()).toList();
+    FunctionSignature signature =
+        functions.stream()
+            .filter(f -> f.name().equals(function))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.SERVICE_NOT_CALLABLE,
+                        "service "
+                            + service
+                            + " on "
+                            + able.getFirst().label()
+                            + " offers no function '"
+                            + function
+                            + "'; callable: "
+                            + String.join(
+                                ", ", functions.stream().map(FunctionSignature::name).toList())));
     var request = new Message.ServiceCall(service, function, signature.arguments(args));
-    List<Peer> order = spread == null ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
+    List<Peer> order =
+        spread == null ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
     int wanted = spread == null ? able.size() : spread;
-    var report = new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json,
-        service + "." + function);
+    var report =
+        new FanOutReport(
+            spec.commandLine().getOut(),
+            spec.commandLine().getErr(),
+            json,
+            service + "." + function);
     var bulk = client.bulk();
-    FanOut.Summary summary = new FanOut(64, client.timeout().plusMinutes(5).plus(client.timeout()))
-        .run(order, wanted, target -> {
-          Message reply = bulk.request(target.http(), target.node(), request).message();
-          if (!(reply instanceof Message.Result result)) {
-            throw new CommandException(ErrorCode.PROTOCOL_REFUSED, target.label() + " answered call with " + reply.type());
-          }
-          return result;
-        }, result -> result.outcome().equals("completed"), report::attempt);
+    FanOut.Summary summary =
+        new FanOut(64, client.timeout().plusMinutes(5).plus(client.timeout()))
+            .run(
+                order,
+                wanted,
+                target -> {
+                  Message reply = bulk.request(target.http(), target.node(), request).message();
+                  if (!(reply instanceof Message.Result result)) {
+                    throw new CommandException(
+                        ErrorCode.PROTOCOL_REFUSED,
+                        target.label() + " answered call with " + reply.type());
+                  }
+                  return result;
+                },
+                result -> result.outcome().equals("completed"),
+                report::attempt);
     return report.summary(summary);
   }
 
@@ -162,24 +233,31 @@ final class CallCommand implements Callable<Integer> {
   private Map<Peer, Message.Service> running(List<Peer> found) {
     Map<Peer, Message.Service> running = new LinkedHashMap<>();
     try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      Map<Peer, java.util.concurrent.Future<java.util.Optional<Message.Service>>> asked = new LinkedHashMap<>();
+      Map<Peer, java.util.concurrent.Future<java.util.Optional<Message.Service>>> asked =
+          new LinkedHashMap<>();
       for (Peer p : found) {
-        asked.put(p, threads.submit(() -> {
-          try {
-            return p.describe(client, List.of("services")).services().stream()
-                .filter(s -> s.name().equals(service) && s.state().equals("running")).findFirst();
-          } catch (org.weverywhere.WeverywhereException silent) {
-            client.say(p.label() + " did not describe its services: " + silent.getMessage());
-            return java.util.Optional.<Message.Service>empty();
-          }
-        }));
+        asked.put(
+            p,
+            threads.submit(
+                () -> {
+                  try {
+                    return p.describe(client, List.of("services")).services().stream()
+                        .filter(s -> s.name().equals(service) && s.state().equals("running"))
+                        .findFirst();
+                  } catch (org.weverywhere.WeverywhereException silent) {
+                    client.say(
+                        p.label() + " did not describe its services: " + silent.getMessage());
+                    return java.util.Optional.<Message.Service>empty();
+                  }
+                }));
       }
       for (var entry : asked.entrySet()) {
         entry.getValue().get().ifPresent(s -> running.put(entry.getKey(), s));
       }
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      throw new CommandException(ErrorCode.PROTOCOL_NO_ANSWER, "interrupted while asking for services");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_NO_ANSWER, "interrupted while asking for services");
     } catch (java.util.concurrent.ExecutionException impossible) {
       throw new IllegalStateException("each description failure is caught above", impossible);
     }

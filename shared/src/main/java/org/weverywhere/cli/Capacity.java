@@ -11,36 +11,42 @@ import java.util.concurrent.Future;
 import org.weverywhere.WeverywhereException;
 
 /**
- * A daemon's free capacity for the requester's group, as its describe "capacity" says (PROTOCOL.md):
- * free execution slots, unreserved memory, and the load average when the requester may observe.
- * -1 means the daemon did not say (an older daemon, or one that did not answer).
+ * A daemon's free capacity for the requester's group, as its describe "capacity" says
+ * (PROTOCOL.md): free execution slots, unreserved memory, and the load average when the requester
+ * may observe. -1 means the daemon did not say (an older daemon, or one that did not answer).
  */
 record Capacity(Peer peer, long slotsFree, long memoryFreeBytes, long loadMilli) {
   /** Most free slots first, then most free memory, then least load; what is unknown goes last. */
-  static final Comparator<Capacity> BEST_FIRST = Comparator
-      .comparingLong((Capacity c) -> -c.slotsFree())
-      .thenComparingLong(c -> -c.memoryFreeBytes())
-      .thenComparingLong(c -> c.loadMilli() < 0 ? Long.MAX_VALUE : c.loadMilli())
-      .thenComparing(c -> c.peer().name());
+  static final Comparator<Capacity> BEST_FIRST =
+      Comparator.comparingLong((Capacity c) -> -c.slotsFree())
+          .thenComparingLong(c -> -c.memoryFreeBytes())
+          .thenComparingLong(c -> c.loadMilli() < 0 ? Long.MAX_VALUE : c.loadMilli())
+          .thenComparing(c -> c.peer().name());
 
   static Capacity of(Peer peer, Map<String, Long> host) {
-    return new Capacity(peer, host.getOrDefault("group-slots-free", -1L),
-        host.getOrDefault("group-memory-free-bytes", -1L), host.getOrDefault("load-milli", -1L));
+    return new Capacity(
+        peer,
+        host.getOrDefault("group-slots-free", -1L),
+        host.getOrDefault("group-memory-free-bytes", -1L),
+        host.getOrDefault("load-milli", -1L));
   }
 
   /** Asks every daemon at once and orders them best first; one that does not answer goes last. */
   static List<Capacity> rank(List<Peer> peers, ClientOptions client) {
     List<Capacity> known = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<Capacity>> asked = peers.stream().map(p -> threads.submit(() -> ask(p, client))).toList();
+      List<Future<Capacity>> asked =
+          peers.stream().map(p -> threads.submit(() -> ask(p, client))).toList();
       for (Future<Capacity> answer : asked) {
         known.add(answer.get());
       }
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      throw new CommandException(org.weverywhere.ErrorCode.PROTOCOL_NO_ANSWER, "interrupted while asking capacities");
+      throw new CommandException(
+          org.weverywhere.ErrorCode.PROTOCOL_NO_ANSWER, "interrupted while asking capacities");
     } catch (ExecutionException impossible) {
-      throw new IllegalStateException("ask() reports every failure as an unknown capacity", impossible);
+      throw new IllegalStateException(
+          "ask() reports every failure as an unknown capacity", impossible);
     }
     known.sort(BEST_FIRST);
     return known;

@@ -35,24 +35,40 @@ import picocli.CommandLine.Spec;
  * daemon sees one requester for the whole command.
  */
 final class ClientOptions {
-  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
 
-  @Option(names = {"-i", "--interface"}, paramLabel = "NAME",
+  @Option(
+      names = {"-i", "--interface"},
+      paramLabel = "NAME",
       description = "Interface to discover daemons on (repeatable; default: lo).")
   List<String> interfaces = new ArrayList<>();
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "22341", description = "UDP port of the daemons (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "22341",
+      description = "UDP port of the daemons (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
-      description = "How long to wait for answers: 500ms, 2s, 1m; a plain number is seconds (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      defaultValue = "3s",
+      description =
+          "How long to wait for answers: 500ms, 2s, 1m; a plain number is seconds (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--key", paramLabel = "KEY",
-      description = "Sign with this private key (default: ~/.config/weverywhere/keys/<user>.key.pem if present, else a fresh key, i.e. anonymous).")
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      description =
+          "Sign with this private key (default: ~/.config/weverywhere/keys/<user>.key.pem if present, else a fresh key, i.e. anonymous).")
   Path key;
 
-  @Option(names = {"-v", "--verbose"}, description = "Say which key signs and where requests go, on stderr.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Say which key signs and where requests go, on stderr.")
   boolean verbose;
 
   private KeyPair keys;
@@ -60,8 +76,12 @@ final class ClientOptions {
 
   /** Checks the ranges picocli cannot; call first. */
   void validate() {
-    if (timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0 || port < 1 || port > 65535) {
-      throw new ParameterException(spec.commandLine(), "--timeout must be more than 0 and at most 1h, --port 1..65535");
+    if (timeout.isZero()
+        || timeout.compareTo(Duration.ofHours(1)) > 0
+        || port < 1
+        || port > 65535) {
+      throw new ParameterException(
+          spec.commandLine(), "--timeout must be more than 0 and at most 1h, --port 1..65535");
     }
   }
 
@@ -72,15 +92,25 @@ final class ClientOptions {
   /** The key that signs this run's requests, read or generated once. */
   KeyPair keys() {
     if (keys == null) {
-      Path chosen = key != null ? key : defaultKey(Path.of(System.getProperty("user.home")), System.getProperty("user.name"))
-          .orElse(null);
+      Path chosen =
+          key != null
+              ? key
+              : defaultKey(
+                      Path.of(System.getProperty("user.home")), System.getProperty("user.name"))
+                  .orElse(null);
       if (chosen == null) {
         keys = Ed25519.generate();
-        say("signing with a throwaway key (anonymous): " + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        say(
+            "signing with a throwaway key (anonymous): "
+                + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
       } else {
         PrivateKey privateKey = KeyPem.readPrivateKey(chosen);
         keys = new KeyPair(Ed25519.publicKeyOf(privateKey), privateKey);
-        say("signing with " + chosen + ": " + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        say(
+            "signing with "
+                + chosen
+                + ": "
+                + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
       }
     }
     return keys;
@@ -88,8 +118,9 @@ final class ClientOptions {
 
   /** The identity {@code keygen} creates by default, if it exists. */
   static Optional<Path> defaultKey(Path home, String userName) {
-    Path file = KeygenCommand.defaultDirectory(home)
-        .resolve(KeygenCommand.defaultName(userName) + KeyPairFiles.PRIVATE_SUFFIX);
+    Path file =
+        KeygenCommand.defaultDirectory(home)
+            .resolve(KeygenCommand.defaultName(userName) + KeyPairFiles.PRIVATE_SUFFIX);
     return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
   }
 
@@ -107,11 +138,16 @@ final class ClientOptions {
       try {
         NetworkInterface nic = NetworkInterface.getByName(name);
         if (nic == null) {
-          throw new ParameterException(spec.commandLine(), "Invalid value for option '--interface': no interface '" + name + "'");
+          throw new ParameterException(
+              spec.commandLine(),
+              "Invalid value for option '--interface': no interface '" + name + "'");
         }
         nics.add(nic);
       } catch (SocketException failed) {
-        throw new ProtocolException(ProtocolException.Reason.TRANSPORT, "cannot list interfaces: " + failed.getMessage(), failed);
+        throw new ProtocolException(
+            ProtocolException.Reason.TRANSPORT,
+            "cannot list interfaces: " + failed.getMessage(),
+            failed);
       }
     }
     return nics;
@@ -121,7 +157,8 @@ final class ClientOptions {
     List<NetworkInterface> nics = networkInterfaces();
     // TTL 0 keeps a loopback-only discover on this host; 1 reaches the link and no further
     int ttl = nics.stream().allMatch(ClientOptions::isLoopback) ? 0 : 1;
-    return new Discovery(signer(), verifier(), MulticastGroups.DEFAULT.withPort(port), nics, ttl, Clock.systemUTC());
+    return new Discovery(
+        signer(), verifier(), MulticastGroups.DEFAULT.withPort(port), nics, ttl, Clock.systemUTC());
   }
 
   /** One per run, so that the round trips it measured time the retransmissions that follow. */
@@ -134,7 +171,13 @@ final class ClientOptions {
 
   /** HTTP waits longer than UDP: an execution may run for a while before its result comes back. */
   BulkClient bulk() {
-    return new BulkClient(signer(), verifier(), Clock.systemUTC(), timeout(), timeout().plusMinutes(5), WireLimits.HTTP);
+    return new BulkClient(
+        signer(),
+        verifier(),
+        Clock.systemUTC(),
+        timeout(),
+        timeout().plusMinutes(5),
+        WireLimits.HTTP);
   }
 
   UnicastProbe probe() {

@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
 final class ConfigCheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config-dir", paramLabel = "DIR", description = "Configuration directory to check.")
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description = "Configuration directory to check.")
   Path configDir;
 
   @Option(names = "--json", description = "Print the effective configuration as JSON.")
@@ -45,7 +48,9 @@ final class ConfigCheckCommand implements Callable<Integer> {
     Map<String, String> environment = System.getenv();
     Config config;
     try {
-      config = ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(configDir, environment));
+      config =
+          ConfigLoader.withEnvironment(environment)
+              .load(ConfigLoader.locate(configDir, environment));
     } catch (InvalidConfigException invalid) {
       PrintWriter err = spec.commandLine().getErr();
       for (ConfigProblem problem : invalid.problems()) {
@@ -66,7 +71,10 @@ final class ConfigCheckCommand implements Callable<Integer> {
       if (entry.text() != null) {
         rows.add(new String[] {entry.key(), entry.text(), entry.origin().toString()});
       } else {
-        rows.add(new String[] {entry.key(), "(unset)", entry.origin() + ": " + entry.definition().unsetMeans()});
+        rows.add(
+            new String[] {
+              entry.key(), "(unset)", entry.origin() + ": " + entry.definition().unsetMeans()
+            });
       }
     }
     int keyWidth = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
@@ -90,6 +98,7 @@ final class ConfigCheckCommand implements Callable<Integer> {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("location", config.location());
     document.put("entries", entries);
-    return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + System.lineSeparator();
+    return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document)
+        + System.lineSeparator();
   }
 }

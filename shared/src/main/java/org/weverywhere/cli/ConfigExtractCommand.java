@@ -19,18 +19,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weverywhere config extract}: writes the embedded sample configuration out. It checks
- * every target before writing anything, so that a refusal leaves the directory as it was.
+ * {@code weverywhere config extract}: writes the embedded sample configuration out. It checks every
+ * target before writing anything, so that a refusal leaves the directory as it was.
  */
 @Command(
     name = "extract",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Write the sample configuration to a directory; existing files are kept unless --force.")
+    description =
+        "Write the sample configuration to a directory; existing files are kept unless --force.")
 final class ConfigExtractCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--to", paramLabel = "DIR", description = "Target directory (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--to",
+      paramLabel = "DIR",
+      description = "Target directory (default: ${DEFAULT-VALUE}).")
   Path to = ConfigLoader.DEFAULT_DIR;
 
   @Option(names = "--force", description = "Overwrite files that already exist.")
@@ -56,8 +60,12 @@ final class ConfigExtractCommand implements Callable<Integer> {
     }
     if (!existing.isEmpty() && !force) {
       String more = existing.size() > 1 ? " (and " + (existing.size() - 1) + " more)" : "";
-      throw new WeverywhereException(ErrorCode.IO_EXISTS,
-          existing.get(0) + " already exists" + more + "; nothing written (use --force to overwrite)");
+      throw new WeverywhereException(
+          ErrorCode.IO_EXISTS,
+          existing.get(0)
+              + " already exists"
+              + more
+              + "; nothing written (use --force to overwrite)");
     }
     List<String> written = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
@@ -67,7 +75,10 @@ final class ConfigExtractCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(java.util.Map.of("written", written)));
+      out.println(
+          new ObjectMapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(java.util.Map.of("written", written)));
     } else {
       written.forEach(out::println);
     }
@@ -82,8 +93,10 @@ final class ConfigExtractCommand implements Callable<Integer> {
     }
     return switch (e) {
       case java.nio.file.AccessDeniedException denied -> "permission denied";
-      case java.nio.file.NoSuchFileException absent -> "no such file or directory: " + absent.getFile();
-      case java.nio.file.FileAlreadyExistsException exists -> "exists and is not a directory: " + exists.getFile();
+      case java.nio.file.NoSuchFileException absent ->
+          "no such file or directory: " + absent.getFile();
+      case java.nio.file.FileAlreadyExistsException exists ->
+          "exists and is not a directory: " + exists.getFile();
       default -> String.valueOf(e.getMessage());
     };
   }
@@ -93,7 +106,8 @@ final class ConfigExtractCommand implements Callable<Integer> {
       Files.createDirectories(target.getParent());
       Files.write(target, content);
     } catch (IOException e) {
-      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, "cannot write " + target + ": " + reason(e), e);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNWRITABLE, "cannot write " + target + ": " + reason(e), e);
     }
   }
 }

@@ -21,8 +21,8 @@ import org.weverywhere.trust.Ed25519;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -49,7 +49,10 @@ import picocli.CommandLine.Spec;
       "It sends malformed messages on purpose: run it only against daemons you may probe."
     })
 final class ConformanceCommand implements Callable<Integer> {
-  /** The shortest wait for the unicast discover that finds the node: it is asked once, so never skimp. */
+  /**
+   * The shortest wait for the unicast discover that finds the node: it is asked once, so never
+   * skimp.
+   */
   private static final Duration PROBE = Duration.ofSeconds(3);
 
   @Spec CommandSpec spec;
@@ -57,12 +60,18 @@ final class ConformanceCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PEER", description = "The daemon's UDP address: host[:port].")
   String peer;
 
-  @Option(names = "--http-port", paramLabel = "PORT",
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
       description = "Its HTTP bulk port, if not the one it announces.")
   Integer httpPort;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1",
-      description = "How long to wait for an answer, and for silence over UDP (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "1",
+      description =
+          "How long to wait for an answer, and for silence over UDP (default: ${DEFAULT-VALUE}).")
   double timeoutSeconds;
 
   @Option(names = "--json", description = "One JSON object: the peer, and each rule's result.")
@@ -71,27 +80,43 @@ final class ConformanceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (timeoutSeconds <= 0 || timeoutSeconds > 60) {
-      throw new ParameterException(spec.commandLine(), "--timeout must be more than 0 and at most 60 seconds");
+      throw new ParameterException(
+          spec.commandLine(), "--timeout must be more than 0 and at most 60 seconds");
     }
     if (httpPort != null && (httpPort < 1 || httpPort > 65535)) {
       throw new ParameterException(spec.commandLine(), "--http-port must be 1..65535");
     }
-    PeerMatcher.HostPort where = PeerMatcher.hostPort(peer).orElseThrow(() -> new ParameterException(
-        spec.commandLine(), "PEER must be host[:port], not '" + peer + "'"));
-    InetSocketAddress udp = new InetSocketAddress(where.host(), where.port() > 0 ? where.port() : 22341);
+    PeerMatcher.HostPort where =
+        PeerMatcher.hostPort(peer)
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(), "PEER must be host[:port], not '" + peer + "'"));
+    InetSocketAddress udp =
+        new InetSocketAddress(where.host(), where.port() > 0 ? where.port() : 22341);
     if (udp.isUnresolved()) {
-      throw new CommandException(ErrorCode.PROTOCOL_TRANSPORT, "cannot resolve host '" + where.host() + "'");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_TRANSPORT, "cannot resolve host '" + where.host() + "'");
     }
     Duration timeout = Duration.ofMillis((long) (timeoutSeconds * 1000));
     KeyPair throwaway = Ed25519.generate(); // in no group anywhere: anonymous, as the cases expect
-    Announcement found = new UnicastProbe(new MessageSigner(throwaway),
-        Verifier.of(Clock.systemUTC(), Optional.empty(), 1024), Clock.systemUTC())
-        .ask(udp, PROBE.compareTo(timeout.multipliedBy(3)) > 0 ? PROBE : timeout.multipliedBy(3));
+    Announcement found =
+        new UnicastProbe(
+                new MessageSigner(throwaway),
+                Verifier.of(Clock.systemUTC(), Optional.empty(), 1024),
+                Clock.systemUTC())
+            .ask(
+                udp,
+                PROBE.compareTo(timeout.multipliedBy(3)) > 0 ? PROBE : timeout.multipliedBy(3));
     String host = udp.getAddress().getHostAddress();
-    URI http = URI.create("http://" + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host) + ":"
-        + (httpPort != null ? httpPort : found.announce().httpPort()));
-    List<Conformance.Outcome> outcomes = new Conformance(throwaway, found.node(), udp, http, timeout,
-        Clock.systemUTC()).run();
+    URI http =
+        URI.create(
+            "http://"
+                + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host)
+                + ":"
+                + (httpPort != null ? httpPort : found.announce().httpPort()));
+    List<Conformance.Outcome> outcomes =
+        new Conformance(throwaway, found.node(), udp, http, timeout, Clock.systemUTC()).run();
     long failed = outcomes.stream().filter(o -> !o.passed()).count();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -99,15 +124,20 @@ final class ConformanceCommand implements Callable<Integer> {
       doc.put("peer", udp.getAddress().getHostAddress() + ":" + udp.getPort());
       doc.put("node", found.node().toString());
       doc.put("http", http.toString());
-      doc.put("rules", outcomes.stream().map(o -> {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("rule", o.rule());
-        row.put("transport", o.transport());
-        row.put("result", o.passed() ? "PASS" : "FAIL");
-        row.put("expected", o.expected());
-        row.put("got", o.got());
-        return row;
-      }).toList());
+      doc.put(
+          "rules",
+          outcomes.stream()
+              .map(
+                  o -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("rule", o.rule());
+                    row.put("transport", o.transport());
+                    row.put("result", o.passed() ? "PASS" : "FAIL");
+                    row.put("expected", o.expected());
+                    row.put("got", o.got());
+                    return row;
+                  })
+              .toList());
       doc.put("passed", outcomes.size() - failed);
       doc.put("failed", failed);
       doc.put("notRun", Conformance.notLive());
@@ -115,11 +145,13 @@ final class ConformanceCommand implements Callable<Integer> {
     } else {
       out.printf("%s (node %s, http %s)%n", udp, found.node().shortForm(), http);
       for (Conformance.Outcome o : outcomes) {
-        out.printf("%s  %-4s  %-30s  expected %s; got %s%n", o.passed() ? "PASS" : "FAIL", o.transport(), o.rule(),
-            o.expected(), o.got());
+        out.printf(
+            "%s  %-4s  %-30s  expected %s; got %s%n",
+            o.passed() ? "PASS" : "FAIL", o.transport(), o.rule(), o.expected(), o.got());
       }
       out.printf("%d passed, %d failed%n", outcomes.size() - failed, failed);
-      out.printf("not run here (a client's rules, or rules that need the receiver's own settings): %s%n",
+      out.printf(
+          "not run here (a client's rules, or rules that need the receiver's own settings): %s%n",
           String.join(", ", Conformance.notLive()));
     }
     out.flush();

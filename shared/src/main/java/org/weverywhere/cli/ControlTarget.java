@@ -19,16 +19,25 @@ import picocli.CommandLine.Option;
  * (which must be in a group with the control privilege there).
  */
 final class ControlTarget {
-  @Option(names = "--socket", paramLabel = "PATH",
-      description = "The daemon's control socket (default: from the daemon's configuration: control.socket, else <state dir>/control.sock, or /run/weverywhere/control.sock for the system daemon).")
+  @Option(
+      names = "--socket",
+      paramLabel = "PATH",
+      description =
+          "The daemon's control socket (default: from the daemon's configuration: control.socket, else <state dir>/control.sock, or /run/weverywhere/control.sock for the system daemon).")
   Path socket;
 
-  @Option(names = "--config-dir", paramLabel = "DIR",
-      description = "The daemon's configuration directory, to find its socket (default: $WEVERYWHERE_CONFIG_DIR, else /etc/weverywhere).")
+  @Option(
+      names = "--config-dir",
+      paramLabel = "DIR",
+      description =
+          "The daemon's configuration directory, to find its socket (default: $WEVERYWHERE_CONFIG_DIR, else /etc/weverywhere).")
   Path configDir;
 
-  @Option(names = "--peer", paramLabel = "PEER",
-      description = "Control a daemon on the network instead, signing with --key (node id or prefix, name, or host[:port]).")
+  @Option(
+      names = "--peer",
+      paramLabel = "PEER",
+      description =
+          "Control a daemon on the network instead, signing with --key (node id or prefix, name, or host[:port]).")
   String peer;
 
   @Option(names = "--json", description = "Print the daemon's report as JSON.")
@@ -36,7 +45,9 @@ final class ControlTarget {
 
   @Mixin ClientOptions client;
 
-  /** Sends {@code control} and returns the report; {@code wait} bounds how long the daemon may take. */
+  /**
+   * Sends {@code control} and returns the report; {@code wait} bounds how long the daemon may take.
+   */
   Message.Report send(Message.Control control, Duration wait, java.io.PrintWriter err) {
     if (peer != null) {
       client.validate();
@@ -45,7 +56,8 @@ final class ControlTarget {
       if (reply instanceof Message.Report report) {
         return report;
       }
-      throw new org.weverywhere.WeverywhereException(org.weverywhere.ErrorCode.PROTOCOL_REFUSED,
+      throw new org.weverywhere.WeverywhereException(
+          org.weverywhere.ErrorCode.PROTOCOL_REFUSED,
           found.label() + " answered '" + reply.type() + "', not a report");
     }
     try (ControlClient daemon = ControlClient.connect(socketPath(), Clock.systemUTC())) {
@@ -65,7 +77,8 @@ final class ControlTarget {
       return socket;
     }
     Map<String, String> environment = System.getenv();
-    Config config = ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(configDir, environment));
+    Config config =
+        ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(configDir, environment));
     return DaemonPaths.of(config, environment).controlSocket();
   }
 }

@@ -13,12 +13,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "service",
     mixinStandardHelpOptions = true,
-    description = "Start or stop a declared service (calls in flight finish; a failed service starts afresh).",
+    description =
+        "Start or stop a declared service (calls in flight finish; a failed service starts afresh).",
     footerHeading = "%nExamples:%n",
-    footer = {
-      "  weverywhere ctl service stop kv",
-      "  weverywhere ctl service start kv"
-    })
+    footer = {"  weverywhere ctl service stop kv", "  weverywhere ctl service start kv"})
 final class CtlServiceCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -29,12 +27,18 @@ final class CtlServiceCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing subcommand: start or stop");
   }
 
-  @Command(name = "start", mixinStandardHelpOptions = true, description = "Start SERVICE's instances.")
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Start SERVICE's instances.")
   int start(@Mixin ControlTarget target, @Parameters(paramLabel = "SERVICE") String service) {
     return ctl.print(target, ctl.send(target, "service-start", Map.of("service", service)));
   }
 
-  @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop SERVICE; calls in flight finish.")
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = "Stop SERVICE; calls in flight finish.")
   int stop(@Mixin ControlTarget target, @Parameters(paramLabel = "SERVICE") String service) {
     return ctl.print(target, ctl.send(target, "service-stop", Map.of("service", service)));
   }

@@ -56,39 +56,76 @@ final class DescribeCommand implements Callable<Integer> {
       doc.put("host", new TreeMap<>(description.host()));
       List<Map<String, Object>> libraries = new ArrayList<>();
       description.libraries().forEach(l -> libraries.add(LibrariesCommand.row(found, l)));
-      libraries.forEach(l -> {
-        l.remove("peer");
-        l.remove("node");
-      });
+      libraries.forEach(
+          l -> {
+            l.remove("peer");
+            l.remove("node");
+          });
       doc.put("libraries", libraries);
-      doc.put("services", description.services().stream().map(s -> {
-        Map<String, Object> service = ServicesCommand.row(found, s);
-        service.remove("peer");
-        service.remove("node");
-        return service;
-      }).toList());
+      doc.put(
+          "services",
+          description.services().stream()
+              .map(
+                  s -> {
+                    Map<String, Object> service = ServicesCommand.row(found, s);
+                    service.remove("peer");
+                    service.remove("node");
+                    return service;
+                  })
+              .toList());
       out.println(Json.document(doc));
       return ExitStatus.OK;
     }
     out.printf("%-10s %s%n", "node", found.node());
     out.printf("%-10s %s%n", "name", found.name());
-    out.printf("%-10s %s udp %d, http %d%n", "address", found.udp().getAddress().getHostAddress(),
-        found.udp().getPort(), found.httpPort());
-    out.printf("%-10s %s%n", "host", description.host().isEmpty() ? "not shown (needs the observe privilege)"
-        : String.join(", ", new TreeMap<>(description.host()).entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue()).toList()));
+    out.printf(
+        "%-10s %s udp %d, http %d%n",
+        "address",
+        found.udp().getAddress().getHostAddress(),
+        found.udp().getPort(),
+        found.httpPort());
+    out.printf(
+        "%-10s %s%n",
+        "host",
+        description.host().isEmpty()
+            ? "not shown (needs the observe privilege)"
+            : String.join(
+                ", ",
+                new TreeMap<>(description.host())
+                    .entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
     out.printf("%-10s %d%n", "libraries", description.libraries().size());
     for (Message.Library library : description.libraries()) {
-      out.printf("  %s %s  %d bytes  sha256 %s%n", library.name(), library.version(), library.size(),
+      out.printf(
+          "  %s %s  %d bytes  sha256 %s%n",
+          library.name(),
+          library.version(),
+          library.size(),
           java.util.HexFormat.of().formatHex(library.sha256()));
       library.exports().forEach(e -> out.println("    " + e));
     }
-    out.printf("%-10s %s%n", "services", description.services().isEmpty() ? "none" : description.services().size());
-    description.services().forEach(s -> {
-      out.println("  " + s.name() + "  (" + s.library() + ", " + s.state() + ", " + s.live() + "/" + s.instances()
-          + " instances" + s.reason().map(r -> ": " + r).orElse("") + ")");
-      s.functions().forEach(f -> out.println("    " + f));
-    });
+    out.printf(
+        "%-10s %s%n",
+        "services", description.services().isEmpty() ? "none" : description.services().size());
+    description
+        .services()
+        .forEach(
+            s -> {
+              out.println(
+                  "  "
+                      + s.name()
+                      + "  ("
+                      + s.library()
+                      + ", "
+                      + s.state()
+                      + ", "
+                      + s.live()
+                      + "/"
+                      + s.instances()
+                      + " instances"
+                      + s.reason().map(r -> ": " + r).orElse("")
+                      + ")");
+              s.functions().forEach(f -> out.println("    " + f));
+            });
     out.flush();
     return ExitStatus.OK;
   }

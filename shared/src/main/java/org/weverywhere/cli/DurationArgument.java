@@ -17,6 +17,7 @@ import picocli.CommandLine.TypeConversionException;
 final class DurationArgument implements ITypeConverter<Duration> {
   /** Seconds, as {@code --timeout 3} or {@code --timeout 0.5} were written before units. */
   private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
+
   /** The configuration refuses a zero duration; an option may mean "do not wait" by it. */
   private static final Pattern ZERO = Pattern.compile("0{1,18} ?(ms|s|m|h|d)");
 

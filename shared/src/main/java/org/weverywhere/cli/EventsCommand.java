@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code weverywhere events}: the daemon's event journal (requests, refusals, fetches, executions
- * with their usage, quota rejections, configuration changes), read and followed through the
- * control socket. A billing program resumes with {@code --since} and misses nothing.
+ * with their usage, quota rejections, configuration changes), read and followed through the control
+ * socket. A billing program resumes with {@code --since} and misses nothing.
  */
 @Command(
     name = "events",
@@ -41,7 +41,9 @@ final class EventsCommand implements Callable<Integer> {
 
   @Mixin ControlTarget target;
 
-  @Option(names = {"-f", "--follow"}, description = "Go on printing events as they are written.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Go on printing events as they are written.")
   boolean follow;
 
   @Option(names = "--since", paramLabel = "SEQ", description = "First sequence number to print.")
@@ -53,8 +55,10 @@ final class EventsCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--since must be 1 or more");
     }
     if (follow && target.peer != null) {
-      throw new ParameterException(spec.commandLine(), "--follow works on the local control socket only; "
-          + "over the network, poll with --since");
+      throw new ParameterException(
+          spec.commandLine(),
+          "--follow works on the local control socket only; "
+              + "over the network, poll with --since");
     }
     PrintWriter out = spec.commandLine().getOut();
     long[] next = {since == null ? 0 : since};
@@ -63,11 +67,14 @@ final class EventsCommand implements Callable<Integer> {
       if (since != null) {
         args.put("since", Long.toString(since));
       }
-      target.follow(new Message.Control("events", args), report -> {
-        next[0] = print(report, out);
-        return !out.checkError(); // a closed pipe (| head) ends the stream
-      });
-      throw new WeverywhereException(ErrorCode.CONTROL_UNREACHABLE,
+      target.follow(
+          new Message.Control("events", args),
+          report -> {
+            next[0] = print(report, out);
+            return !out.checkError(); // a closed pipe (| head) ends the stream
+          });
+      throw new WeverywhereException(
+          ErrorCode.CONTROL_UNREACHABLE,
           "the daemon closed the event stream; resume with --since " + next[0]);
     }
     while (true) {
@@ -75,8 +82,9 @@ final class EventsCommand implements Callable<Integer> {
       if (next[0] > 0) {
         args.put("since", Long.toString(next[0]));
       }
-      Message.Report report = target.send(new Message.Control("events", args), CtlCommand.ANSWER,
-          spec.commandLine().getErr());
+      Message.Report report =
+          target.send(
+              new Message.Control("events", args), CtlCommand.ANSWER, spec.commandLine().getErr());
       long after = print(report, out);
       if (((List<?>) report.data().get("events")).isEmpty() || after == next[0]) {
         return ExitStatus.OK;
@@ -103,8 +111,13 @@ final class EventsCommand implements Callable<Integer> {
       return line; // the daemon wrote it; show it as it is rather than lose it
     }
     String requester = event.requester().isEmpty() ? "-" : event.requester();
-    return String.join("  ", Long.toString(event.sequence()), event.time(), event.kind(),
+    return String.join(
+        "  ",
+        Long.toString(event.sequence()),
+        event.time(),
+        event.kind(),
         requester.length() > 20 ? requester.substring(0, 20) + "…" : requester,
-        event.group().isEmpty() ? "-" : event.group(), event.detailText());
+        event.group().isEmpty() ? "-" : event.group(),
+        event.detailText());
   }
 }

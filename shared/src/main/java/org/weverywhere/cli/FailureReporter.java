@@ -28,7 +28,9 @@ final class FailureReporter implements IExecutionExceptionHandler {
     return ExitStatus.FAILURE;
   }
 
-  /** The one-line form used everywhere a failure is printed: {@code weverywhere: message [WE2002]}. */
+  /**
+   * The one-line form used everywhere a failure is printed: {@code weverywhere: message [WE2002]}.
+   */
   static String line(WeverywhereException failure) {
     return "weverywhere: " + failure.getMessage() + " [" + failure.code().code() + "]";
   }

@@ -76,12 +76,17 @@ final class FanOut {
 
   /**
    * Sends to {@code wanted} of {@code candidates} with {@code send}, replacing refusals and losses,
-   * and hands each ended attempt to {@code each} on the calling thread (so output never interleaves).
+   * and hands each ended attempt to {@code each} on the calling thread (so output never
+   * interleaves).
    *
    * @param succeeded whether an answer counts as the work done
    */
-  Summary run(List<Peer> candidates, int wanted, Function<Peer, Message.Result> send,
-      java.util.function.Predicate<Message.Result> succeeded, Consumer<Attempt> each) {
+  Summary run(
+      List<Peer> candidates,
+      int wanted,
+      Function<Peer, Message.Result> send,
+      java.util.function.Predicate<Message.Result> succeeded,
+      Consumer<Attempt> each) {
     long start = System.nanoTime();
     long deadline = start + bound.toNanos();
     Deque<Peer> left = new ArrayDeque<>(candidates);
@@ -131,12 +136,18 @@ final class FanOut {
       // reported once, as lost
       for (var cut : inFlight.entrySet()) {
         cut.getKey().cancel(true);
-        Attempt lost = new Lost(cut.getValue(), "no answer within " + bound.toMillis() + " ms", bound.toMillis());
+        Attempt lost =
+            new Lost(
+                cut.getValue(), "no answer within " + bound.toMillis() + " ms", bound.toMillis());
         ended.add(lost);
         each.accept(lost);
       }
     }
-    return new Summary(wanted, candidates.size(), done, List.copyOf(ended),
+    return new Summary(
+        wanted,
+        candidates.size(),
+        done,
+        List.copyOf(ended),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
@@ -163,7 +174,10 @@ final class FanOut {
       return new Refused(peer, refused.code().code(), refused.getMessage(), millisSince(start));
     } catch (RuntimeException unexpected) {
       // a reporting boundary: one daemon's odd answer must not end the others' results
-      return new Refused(peer, ErrorCode.PROTOCOL_REFUSED.code(), String.valueOf(unexpected.getMessage()),
+      return new Refused(
+          peer,
+          ErrorCode.PROTOCOL_REFUSED.code(),
+          String.valueOf(unexpected.getMessage()),
           millisSince(start));
     }
   }

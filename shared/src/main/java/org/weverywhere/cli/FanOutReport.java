@@ -17,7 +17,9 @@ final class FanOutReport {
   private final boolean json;
   private final String what;
 
-  /** @param what the work, as named in the summary, e.g. {@code sysinfo} */
+  /**
+   * @param what the work, as named in the summary, e.g. {@code sysinfo}
+   */
   FanOutReport(PrintWriter out, PrintWriter err, boolean json, String what) {
     this.out = out;
     this.err = err;
@@ -40,7 +42,8 @@ final class FanOutReport {
     switch (attempt) {
       case FanOut.Answered answered -> {
         var result = answered.result();
-        String ending = result.outcome().equals("completed") ? "exit " + result.exit() : result.outcome();
+        String ending =
+            result.outcome().equals("completed") ? "exit " + result.exit() : result.outcome();
         out.println("== " + peer.label() + ": " + ending + " (" + answered.millis() + " ms)");
         String stdout = new String(result.stdout(), StandardCharsets.UTF_8);
         out.print(stdout);
@@ -51,8 +54,10 @@ final class FanOutReport {
         // the guest's stderr stays on stderr, as for a run on one daemon
         err.print(new String(result.stderr(), StandardCharsets.UTF_8));
       }
-      case FanOut.Refused refused -> out.println("== " + peer.label() + ": refused, ran nothing: " + refused.reason());
-      case FanOut.Lost lost -> out.println("== " + peer.label() + ": no answer, result lost: " + lost.reason());
+      case FanOut.Refused refused ->
+          out.println("== " + peer.label() + ": refused, ran nothing: " + refused.reason());
+      case FanOut.Lost lost ->
+          out.println("== " + peer.label() + ": no answer, result lost: " + lost.reason());
     }
   }
 
@@ -68,8 +73,11 @@ final class FanOutReport {
         doc.put("exit", result.exit());
         doc.put("stdout", new String(result.stdout(), StandardCharsets.UTF_8));
         doc.put("stderr", new String(result.stderr(), StandardCharsets.UTF_8));
-        doc.put("values", result.values().stream()
-            .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v))).toList());
+        doc.put(
+            "values",
+            result.values().stream()
+                .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v)))
+                .toList());
         doc.put("cpuNanos", result.cpuNanos());
         doc.put("wallNanos", result.wallNanos());
         doc.put("peakMemoryBytes", result.peakMemoryBytes());
@@ -88,7 +96,10 @@ final class FanOutReport {
     return doc;
   }
 
-  /** Prints the summary and returns the exit status: 0 when every place succeeded, else throws WE5070. */
+  /**
+   * Prints the summary and returns the exit status: 0 when every place succeeded, else throws
+   * WE5070.
+   */
   int summary(FanOut.Summary summary) {
     long answered = summary.count(FanOut.Answered.class);
     long refused = summary.count(FanOut.Refused.class);
@@ -105,17 +116,35 @@ final class FanOutReport {
       doc.put("millis", summary.millis());
       out.println(Json.line(Map.of("summary", doc)));
     } else {
-      out.println(what + ": " + summary.succeeded() + " of " + summary.wanted() + " succeeded"
-          + (failed > 0 ? ", " + failed + " failed" : "")
-          + (refused > 0 ? ", " + refused + " refused" : "")
-          + (lost > 0 ? ", " + lost + " lost" : "")
-          + " (" + summary.candidates() + " daemons could run it; " + summary.millis() + " ms)");
+      out.println(
+          what
+              + ": "
+              + summary.succeeded()
+              + " of "
+              + summary.wanted()
+              + " succeeded"
+              + (failed > 0 ? ", " + failed + " failed" : "")
+              + (refused > 0 ? ", " + refused + " refused" : "")
+              + (lost > 0 ? ", " + lost + " lost" : "")
+              + " ("
+              + summary.candidates()
+              + " daemons could run it; "
+              + summary.millis()
+              + " ms)");
     }
     out.flush();
     if (!summary.complete()) {
-      throw new CommandException(ErrorCode.FANOUT_INCOMPLETE, what + " succeeded on " + summary.succeeded() + " of "
-          + summary.wanted() + " daemons wanted" + (summary.candidates() < summary.wanted()
-              ? " (only " + summary.candidates() + " could run it)" : ""));
+      throw new CommandException(
+          ErrorCode.FANOUT_INCOMPLETE,
+          what
+              + " succeeded on "
+              + summary.succeeded()
+              + " of "
+              + summary.wanted()
+              + " daemons wanted"
+              + (summary.candidates() < summary.wanted()
+                  ? " (only " + summary.candidates() + " could run it)"
+                  : ""));
     }
     return ExitStatus.OK;
   }

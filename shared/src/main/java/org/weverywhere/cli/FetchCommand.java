@@ -27,7 +27,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code weverywhere fetch PEER LIBRARY -o FILE}: a library's module bytes, checked, written whole or not at all. */
+/**
+ * {@code weverywhere fetch PEER LIBRARY -o FILE}: a library's module bytes, checked, written whole
+ * or not at all.
+ */
 @Command(
     name = "fetch",
     description = {
@@ -50,13 +53,23 @@ final class FetchCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PEER", description = "The daemon to fetch from.")
   String peer;
 
-  @Parameters(index = "1", paramLabel = "LIBRARY", description = "The library's name (or hash) on that daemon.")
+  @Parameters(
+      index = "1",
+      paramLabel = "LIBRARY",
+      description = "The library's name (or hash) on that daemon.")
   String library;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "Where to write the module.")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      required = true,
+      description = "Where to write the module.")
   Path output;
 
-  @Option(names = "--sha256", paramLabel = "HEX", description = "The hash the module must have (64 hex digits).")
+  @Option(
+      names = "--sha256",
+      paramLabel = "HEX",
+      description = "The hash the module must have (64 hex digits).")
   String expected;
 
   @Option(names = "--force", description = "Replace FILE if it exists.")
@@ -70,23 +83,45 @@ final class FetchCommand implements Callable<Integer> {
     client.validate();
     Optional<byte[]> wanted = Optional.ofNullable(expected).map(this::hash);
     if (!force && Files.exists(output)) {
-      throw new WeverywhereException(ErrorCode.IO_EXISTS, output + ": already exists; use --force to replace it");
+      throw new WeverywhereException(
+          ErrorCode.IO_EXISTS, output + ": already exists; use --force to replace it");
     }
     Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     client.say("fetching " + library + " from " + found.http());
-    Message reply = client.bulk().request(found.http(), found.node(), new Message.Fetch(library, wanted)).message();
+    Message reply =
+        client
+            .bulk()
+            .request(found.http(), found.node(), new Message.Fetch(library, wanted))
+            .message();
     if (!(reply instanceof Message.ModuleReply module)) {
-      throw new CommandException(ErrorCode.PROTOCOL_REFUSED, found.label() + " answered fetch with " + reply.type());
+      throw new CommandException(
+          ErrorCode.PROTOCOL_REFUSED, found.label() + " answered fetch with " + reply.type());
     }
     String actual = HexFormat.of().formatHex(sha256(module.module()));
     String promised = HexFormat.of().formatHex(module.sha256());
     if (!actual.equals(promised)) {
-      throw new CommandException(ErrorCode.PROTOCOL_HASH_MISMATCH, library + " from " + found.label()
-          + ": received bytes hash to " + actual + ", the reply says " + promised + "; nothing written");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_HASH_MISMATCH,
+          library
+              + " from "
+              + found.label()
+              + ": received bytes hash to "
+              + actual
+              + ", the reply says "
+              + promised
+              + "; nothing written");
     }
     if (wanted.isPresent() && !actual.equals(HexFormat.of().formatHex(wanted.get()))) {
-      throw new CommandException(ErrorCode.PROTOCOL_HASH_MISMATCH, library + " from " + found.label()
-          + ": received bytes hash to " + actual + ", not --sha256 " + expected + "; nothing written");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_HASH_MISMATCH,
+          library
+              + " from "
+              + found.label()
+              + ": received bytes hash to "
+              + actual
+              + ", not --sha256 "
+              + expected
+              + "; nothing written");
     }
     write(module.module());
     PrintWriter out = spec.commandLine().getOut();
@@ -100,8 +135,9 @@ final class FetchCommand implements Callable<Integer> {
       doc.put("sha256", actual);
       out.println(Json.document(doc));
     } else {
-      out.printf("%s  %d bytes  sha256 %s  (%s from %s)%n", output, module.module().length, actual,
-          module.library(), found.label());
+      out.printf(
+          "%s  %d bytes  sha256 %s  (%s from %s)%n",
+          output, module.module().length, actual, module.library(), found.label());
     }
     out.flush();
     return ExitStatus.OK;
@@ -109,8 +145,9 @@ final class FetchCommand implements Callable<Integer> {
 
   private byte[] hash(String hex) {
     if (!hex.matches("[0-9a-fA-F]{64}")) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--sha256': '" + hex
-          + "' is not 64 hex digits");
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--sha256': '" + hex + "' is not 64 hex digits");
     }
     return HexFormat.of().parseHex(hex);
   }
@@ -129,9 +166,11 @@ final class FetchCommand implements Callable<Integer> {
     Path temporary = null;
     try {
       temporary = Files.createTempFile(directory, ".fetch-", ".part");
-      // a temporary file is private (0600); a fetched module is not a secret, so it reads like any download
+      // a temporary file is private (0600); a fetched module is not a secret, so it reads like any
+      // download
       if (Files.getFileStore(temporary).supportsFileAttributeView("posix")) {
-        Files.setPosixFilePermissions(temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+            temporary, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       }
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -141,7 +180,8 @@ final class FetchCommand implements Callable<Integer> {
         channel.force(true);
       }
       if (force) {
-        Files.move(temporary, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temporary, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } else {
         // a hard link fails if the name appeared meanwhile, where rename(2) would replace it
         Files.createLink(output, temporary);
@@ -149,9 +189,11 @@ final class FetchCommand implements Callable<Integer> {
       }
       temporary = null;
     } catch (FileAlreadyExistsException exists) {
-      throw new WeverywhereException(ErrorCode.IO_EXISTS, output + ": already exists; use --force to replace it", exists);
+      throw new WeverywhereException(
+          ErrorCode.IO_EXISTS, output + ": already exists; use --force to replace it", exists);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, output + ": cannot write: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNWRITABLE, output + ": cannot write: " + failed.getMessage(), failed);
     } finally {
       if (temporary != null) {
         try {

@@ -13,12 +13,15 @@ import org.weverywhere.protocol.Message.WasmValue;
 import org.weverywhere.wasm.CallSignature;
 
 /**
- * An exported function's name and type, as {@code describe} lists it ({@code add (i32, i32) -> i32})
- * or as the module itself declares it; turns command-line words into typed arguments before anything
- * is sent, so a typo costs no round trip.
+ * An exported function's name and type, as {@code describe} lists it ({@code add (i32, i32) ->
+ * i32}) or as the module itself declares it; turns command-line words into typed arguments before
+ * anything is sent, so a typo costs no round trip.
  */
 record FunctionSignature(String name, CallSignature type) {
-  /** Reads {@code name (p, ...) -> r} or {@code name (p, ...) -> (r, ...)}; empty when the text is not that. */
+  /**
+   * Reads {@code name (p, ...) -> r} or {@code name (p, ...) -> (r, ...)}; empty when the text is
+   * not that.
+   */
   static Optional<FunctionSignature> parse(String export) {
     // the arrow is the last one (a name may hold anything), and the parameters hold no parentheses
     int arrow = export.lastIndexOf(") -> ");
@@ -30,11 +33,21 @@ record FunctionSignature(String name, CallSignature type) {
         .map(type -> new FunctionSignature(export.substring(0, open), type));
   }
 
-  /** The words as this function's arguments, or a {@code WASM_BAD_ARGUMENT} naming the first that does not fit. */
+  /**
+   * The words as this function's arguments, or a {@code WASM_BAD_ARGUMENT} naming the first that
+   * does not fit.
+   */
   List<WasmValue> arguments(List<String> words) {
     if (words.size() != type.params().size()) {
-      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + " takes " + type.params().size()
-          + " argument" + (type.params().size() == 1 ? "" : "s") + ", not " + words.size());
+      throw new CommandException(
+          ErrorCode.WASM_BAD_ARGUMENT,
+          this
+              + " takes "
+              + type.params().size()
+              + " argument"
+              + (type.params().size() == 1 ? "" : "s")
+              + ", not "
+              + words.size());
     }
     List<WasmValue> values = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
@@ -55,15 +68,33 @@ record FunctionSignature(String name, CallSignature type) {
       return switch (type) {
         case "i32" -> new WasmValue("i32", integer(text, 32));
         case "i64" -> new WasmValue("i64", integer(text, 64));
-        case "f32" -> new WasmValue("f32", Float.floatToRawIntBits(floating(text, true).floatValue()) & 0xffff_ffffL);
+        case "f32" ->
+            new WasmValue(
+                "f32", Float.floatToRawIntBits(floating(text, true).floatValue()) & 0xffff_ffffL);
         case "f64" -> new WasmValue("f64", Double.doubleToRawLongBits(floating(text, false)));
-        default -> throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": parameter " + (index + 1)
-            + " is a " + type + ", which cannot be given on the command line");
+        default ->
+            throw new CommandException(
+                ErrorCode.WASM_BAD_ARGUMENT,
+                this
+                    + ": parameter "
+                    + (index + 1)
+                    + " is a "
+                    + type
+                    + ", which cannot be given on the command line");
       };
     } catch (NumberFormatException notANumber) {
-      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": argument " + (index + 1) + " '" + word
-          + "' is not an " + type + (notANumber.getMessage() == null
-              || notANumber.getMessage().startsWith("For input") ? "" : " (" + notANumber.getMessage() + ")"));
+      throw new CommandException(
+          ErrorCode.WASM_BAD_ARGUMENT,
+          this
+              + ": argument "
+              + (index + 1)
+              + " '"
+              + word
+              + "' is not an "
+              + type
+              + (notANumber.getMessage() == null || notANumber.getMessage().startsWith("For input")
+                  ? ""
+                  : " (" + notANumber.getMessage() + ")"));
     }
   }
 
@@ -71,8 +102,16 @@ record FunctionSignature(String name, CallSignature type) {
   private WasmValue string(int index, String word) {
     int length = word.getBytes(StandardCharsets.UTF_8).length;
     if (length > CallSignature.MAX_BYTES) {
-      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, this + ": argument " + (index + 1) + " is "
-          + length + " bytes, more than the " + CallSignature.MAX_BYTES + " a string may have");
+      throw new CommandException(
+          ErrorCode.WASM_BAD_ARGUMENT,
+          this
+              + ": argument "
+              + (index + 1)
+              + " is "
+              + length
+              + " bytes, more than the "
+              + CallSignature.MAX_BYTES
+              + " a string may have");
     }
     return WasmValue.string(word);
   }
@@ -87,29 +126,44 @@ record FunctionSignature(String name, CallSignature type) {
       Path path = Path.of(word.substring("file:".length()));
       try {
         if (Files.size(path) > CallSignature.MAX_BYTES) {
-          throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + ": " + path + " is more than the "
-              + CallSignature.MAX_BYTES + " bytes a byte string may have");
+          throw new CommandException(
+              ErrorCode.WASM_BAD_ARGUMENT,
+              at
+                  + ": "
+                  + path
+                  + " is more than the "
+                  + CallSignature.MAX_BYTES
+                  + " bytes a byte string may have");
         }
         return Files.readAllBytes(path);
       } catch (IOException failed) {
-        throw new CommandException(ErrorCode.IO_UNREADABLE, at + ": cannot read " + path + ": " + failed.getMessage());
+        throw new CommandException(
+            ErrorCode.IO_UNREADABLE, at + ": cannot read " + path + ": " + failed.getMessage());
       }
     }
     String hex = word.strip().replace("_", "");
     if (!hex.startsWith("0x") && !hex.startsWith("0X")) {
-      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " '" + word
-          + "' is not bytes: give 0x and hex digits, or file:PATH");
+      throw new CommandException(
+          ErrorCode.WASM_BAD_ARGUMENT,
+          at + " '" + word + "' is not bytes: give 0x and hex digits, or file:PATH");
     }
     try {
       byte[] bytes = HexFormat.of().parseHex(hex.substring(2));
       if (bytes.length > CallSignature.MAX_BYTES) {
-        throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " is more than the "
-            + CallSignature.MAX_BYTES + " bytes a byte string may have");
+        throw new CommandException(
+            ErrorCode.WASM_BAD_ARGUMENT,
+            at + " is more than the " + CallSignature.MAX_BYTES + " bytes a byte string may have");
       }
       return bytes;
     } catch (IllegalArgumentException notHex) {
-      throw new CommandException(ErrorCode.WASM_BAD_ARGUMENT, at + " '" + word
-          + "' is not bytes: an even number of hex digits after 0x (" + notHex.getMessage() + ")");
+      throw new CommandException(
+          ErrorCode.WASM_BAD_ARGUMENT,
+          at
+              + " '"
+              + word
+              + "' is not bytes: an even number of hex digits after 0x ("
+              + notHex.getMessage()
+              + ")");
     }
   }
 
@@ -121,22 +175,30 @@ record FunctionSignature(String name, CallSignature type) {
     boolean negative = text.startsWith("-");
     String digits = negative || text.startsWith("+") ? text.substring(1) : text;
     boolean hex = digits.startsWith("0x") || digits.startsWith("0X");
-    if (digits.isEmpty() || (hex && digits.length() == 2) || digits.startsWith("-") || digits.startsWith("+")) {
+    if (digits.isEmpty()
+        || (hex && digits.length() == 2)
+        || digits.startsWith("-")
+        || digits.startsWith("+")) {
       throw new NumberFormatException();
     }
-    java.math.BigInteger value = new java.math.BigInteger(hex ? digits.substring(2) : digits, hex ? 16 : 10);
+    java.math.BigInteger value =
+        new java.math.BigInteger(hex ? digits.substring(2) : digits, hex ? 16 : 10);
     if (negative) {
       value = value.negate();
     }
     java.math.BigInteger min = java.math.BigInteger.ONE.shiftLeft(bits - 1).negate();
-    java.math.BigInteger maxUnsigned = java.math.BigInteger.ONE.shiftLeft(bits).subtract(java.math.BigInteger.ONE);
+    java.math.BigInteger maxUnsigned =
+        java.math.BigInteger.ONE.shiftLeft(bits).subtract(java.math.BigInteger.ONE);
     if (value.compareTo(min) < 0 || value.compareTo(maxUnsigned) > 0) {
       throw new NumberFormatException("out of range");
     }
     return bits == 32 ? (long) value.intValue() : value.longValue();
   }
 
-  /** Decimal or hex floats, {@code inf}, {@code -inf}, {@code nan}; never Java's {@code 1f}/{@code 1d} suffixes. */
+  /**
+   * Decimal or hex floats, {@code inf}, {@code -inf}, {@code nan}; never Java's {@code 1f}/{@code
+   * 1d} suffixes.
+   */
   private static Double floating(String text, boolean single) {
     String lower = text.toLowerCase(java.util.Locale.ROOT);
     switch (lower) {
@@ -162,7 +224,10 @@ record FunctionSignature(String name, CallSignature type) {
     }
   }
 
-  /** A result as people read it: integers signed, floats in decimal, strings as text, bytes in 0x hex. */
+  /**
+   * A result as people read it: integers signed, floats in decimal, strings as text, bytes in 0x
+   * hex.
+   */
   static String show(WasmValue value) {
     return switch (value.type()) {
       case "string" -> value.text();

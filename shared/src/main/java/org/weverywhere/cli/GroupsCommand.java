@@ -40,7 +40,8 @@ final class GroupsCommand implements Callable<Integer> {
   @Option(
       names = "--config-dir",
       paramLabel = "DIR",
-      description = "Configuration directory (default: $" + CONFIG_DIR_VARIABLE + ", else /etc/weverywhere).")
+      description =
+          "Configuration directory (default: $" + CONFIG_DIR_VARIABLE + ", else /etc/weverywhere).")
   Path configDir;
 
   @Option(names = "--json", description = "Print groups, keys and errors as one JSON document.")
@@ -48,11 +49,15 @@ final class GroupsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path directory = configDir != null ? configDir : defaultConfigDir(System.getenv(CONFIG_DIR_VARIABLE));
+    Path directory =
+        configDir != null ? configDir : defaultConfigDir(System.getenv(CONFIG_DIR_VARIABLE));
     if (!Files.isDirectory(directory)) {
       throw new WeverywhereException(
           ErrorCode.IO_UNREADABLE,
-          directory + ": no such configuration directory (use --config-dir DIR or $" + CONFIG_DIR_VARIABLE + ")");
+          directory
+              + ": no such configuration directory (use --config-dir DIR or $"
+              + CONFIG_DIR_VARIABLE
+              + ")");
     }
     SignatureGroups groups = SignatureGroups.load(directory);
     if (json) {
@@ -77,7 +82,10 @@ final class GroupsCommand implements Callable<Integer> {
         rows.add(new String[] {group.name(), "(no keys)", ""});
       }
       for (GroupKey key : group.keys()) {
-        rows.add(new String[] {group.name(), key.fingerprint().toString(), shown(directory, key.file())});
+        rows.add(
+            new String[] {
+              group.name(), key.fingerprint().toString(), shown(directory, key.file())
+            });
       }
     }
     PrintWriter output = spec.commandLine().getOut();
@@ -87,7 +95,8 @@ final class GroupsCommand implements Callable<Integer> {
       widths[1] = Math.max(widths[1], row[1].length());
     }
     for (String[] row : rows) {
-      String line = String.format("%-" + widths[0] + "s  %-" + widths[1] + "s  %s", row[0], row[1], row[2]);
+      String line =
+          String.format("%-" + widths[0] + "s  %-" + widths[1] + "s  %s", row[0], row[1], row[2]);
       output.println(line.stripTrailing());
     }
     output.flush();
@@ -129,7 +138,8 @@ final class GroupsCommand implements Callable<Integer> {
     document.put("groups", groupList);
     document.put("errors", errorList);
     PrintWriter output = spec.commandLine().getOut();
-    output.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+    output.println(
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
     output.flush();
   }
 

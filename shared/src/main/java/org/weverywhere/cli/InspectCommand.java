@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
-import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.trust.SignatureGroups;
+import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleParser;
 import org.weverywhere.wasm.ModuleSignatures;
 import org.weverywhere.wasm.WasmFormatException;
@@ -56,7 +56,8 @@ final class InspectCommand implements Callable<Integer> {
   @Option(
       names = "--config-dir",
       paramLabel = "DIR",
-      description = "Also show which Signature Group (DIR/groups/<Group-Name>/) each module signer is in.")
+      description =
+          "Also show which Signature Group (DIR/groups/<Group-Name>/) each module signer is in.")
   Path configDir;
 
   private final ModuleParser parser = new ModuleParser();
@@ -70,40 +71,59 @@ final class InspectCommand implements Callable<Integer> {
     int failures = 0;
     boolean first = true;
     for (var item : found) {
-      WeverywhereException failure = switch (item) {
-        case ModuleFinder.Unreachable unreachable -> unreachable.failure();
-        case ModuleFinder.ModuleFile file -> {
-          try {
-            ModuleInfo info = parser.parse(file.path());
-            ModuleSignatures.Report signatures = ModuleSignatures.verify(Files.readAllBytes(file.path()));
-            if (json) {
-              out.println(Json.line(ModuleJson.of(file.path(), info, signatures, groups)));
-            } else {
-              if (!first) {
-                out.println();
+      WeverywhereException failure =
+          switch (item) {
+            case ModuleFinder.Unreachable unreachable -> unreachable.failure();
+            case ModuleFinder.ModuleFile file -> {
+              try {
+                ModuleInfo info = parser.parse(file.path());
+                ModuleSignatures.Report signatures =
+                    ModuleSignatures.verify(Files.readAllBytes(file.path()));
+                if (json) {
+                  out.println(Json.line(ModuleJson.of(file.path(), info, signatures, groups)));
+                } else {
+                  if (!first) {
+                    out.println();
+                  }
+                  out.print(
+                      ModuleReport.render(file.path(), info)
+                          + ModuleReport.signatures(signatures, groups));
+                }
+                first = false;
+                if (signatures.signed() && !signatures.allValid()) {
+                  // the report (and its JSON line) already says which signatures fail; stderr and
+                  // the
+                  // exit status say that something is wrong
+                  failures++;
+                  err.println(
+                      FailureReporter.line(
+                          new WeverywhereException(
+                              ErrorCode.WASM_SIGNATURE_INVALID,
+                              file.path()
+                                  + ": signed, but "
+                                  + signatures.checks().stream()
+                                      .filter(c -> !c.valid())
+                                      .map(
+                                          c ->
+                                              c.signer().map(f -> f.shortForm() + ": ").orElse("")
+                                                  + c.detail())
+                                      .collect(java.util.stream.Collectors.joining("; ")))));
+                }
+                yield null;
+              } catch (WasmFormatException bad) {
+                yield new WeverywhereException(
+                    bad.code(), file.path() + ": " + bad.getMessage(), bad);
+              } catch (AccessDeniedException denied) {
+                yield new WeverywhereException(
+                    ErrorCode.IO_UNREADABLE, file.path() + ": permission denied", denied);
+              } catch (IOException unreadable) {
+                yield new WeverywhereException(
+                    ErrorCode.IO_UNREADABLE,
+                    file.path() + ": cannot read: " + unreadable,
+                    unreadable);
               }
-              out.print(ModuleReport.render(file.path(), info) + ModuleReport.signatures(signatures, groups));
             }
-            first = false;
-            if (signatures.signed() && !signatures.allValid()) {
-              // the report (and its JSON line) already says which signatures fail; stderr and the
-              // exit status say that something is wrong
-              failures++;
-              err.println(FailureReporter.line(new WeverywhereException(ErrorCode.WASM_SIGNATURE_INVALID,
-                  file.path() + ": signed, but " + signatures.checks().stream().filter(c -> !c.valid())
-                      .map(c -> c.signer().map(f -> f.shortForm() + ": ").orElse("") + c.detail())
-                      .collect(java.util.stream.Collectors.joining("; ")))));
-            }
-            yield null;
-          } catch (WasmFormatException bad) {
-            yield new WeverywhereException(bad.code(), file.path() + ": " + bad.getMessage(), bad);
-          } catch (AccessDeniedException denied) {
-            yield new WeverywhereException(ErrorCode.IO_UNREADABLE, file.path() + ": permission denied", denied);
-          } catch (IOException unreadable) {
-            yield new WeverywhereException(ErrorCode.IO_UNREADABLE, file.path() + ": cannot read: " + unreadable, unreadable);
-          }
-        }
-      };
+          };
       if (failure != null) {
         failures++;
         err.println(FailureReporter.line(failure));

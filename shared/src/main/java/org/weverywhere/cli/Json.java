@@ -13,7 +13,8 @@ final class Json {
   static String line(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException impossible) { // maps, lists, strings and numbers always serialize
+    } catch (
+        JsonProcessingException impossible) { // maps, lists, strings and numbers always serialize
       throw new IllegalStateException(impossible);
     }
   }

@@ -38,13 +38,15 @@ final class KeygenCommand implements Callable<Integer> {
   @Option(
       names = "--name",
       paramLabel = "NAME",
-      description = "Key pair name: letters, digits, '-', '_', '.' (default: your user name, else 'default').")
+      description =
+          "Key pair name: letters, digits, '-', '_', '.' (default: your user name, else 'default').")
   String name;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Directory for the two files (default: ~/.config/weverywhere/keys); created with mode 0700.")
+      description =
+          "Directory for the two files (default: ~/.config/weverywhere/keys); created with mode 0700.")
   Path out;
 
   @Option(names = "--force", description = "Replace an existing key pair of the same name.")
@@ -59,7 +61,8 @@ final class KeygenCommand implements Callable<Integer> {
     if (!KeyPairFiles.isValidName(keyName)) {
       throw new ParameterException(
           spec.commandLine(),
-          "Invalid value for option '--name': '" + keyName
+          "Invalid value for option '--name': '"
+              + keyName
               + "' (use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.')");
     }
     Path directory = out != null ? out : defaultDirectory(Path.of(System.getProperty("user.home")));
@@ -88,11 +91,14 @@ final class KeygenCommand implements Callable<Integer> {
       Files.createDirectories(directory, KeyPairFiles.directoryPermissions(directory));
     } catch (IOException failed) {
       throw new WeverywhereException(
-          ErrorCode.IO_UNWRITABLE, directory + ": cannot create directory: " + failed.getMessage(), failed);
+          ErrorCode.IO_UNWRITABLE,
+          directory + ": cannot create directory: " + failed.getMessage(),
+          failed);
     }
   }
 
-  private void print(String keyName, KeyPairFiles files, Fingerprint fingerprint) throws IOException {
+  private void print(String keyName, KeyPairFiles files, Fingerprint fingerprint)
+      throws IOException {
     PrintWriter output = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> result = new LinkedHashMap<>();
@@ -101,7 +107,8 @@ final class KeygenCommand implements Callable<Integer> {
       result.put("publicKey", files.publicKey().toString());
       result.put("fingerprint", fingerprint.toString());
       result.put("shortFingerprint", fingerprint.shortForm());
-      output.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+      output.println(
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
     } else {
       output.printf("private key  %s  (mode 0600: keep it secret)%n", files.privateKey());
       output.printf("public key   %s%n", files.publicKey());

@@ -35,7 +35,10 @@ final class LibrariesCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
 
-  @Parameters(paramLabel = "PEER", arity = "0..*", description = "Daemons to ask (default: all that answer).")
+  @Parameters(
+      paramLabel = "PEER",
+      arity = "0..*",
+      description = "Daemons to ask (default: all that answer).")
   List<String> peers = new ArrayList<>();
 
   @Option(names = "--json", description = "A JSON array of libraries, each with its peer.")
@@ -60,8 +63,12 @@ final class LibrariesCommand implements Callable<Integer> {
       for (Map<String, Object> row : rows) {
         @SuppressWarnings("unchecked")
         List<String> exports = (List<String>) row.get("exports");
-        table.add((String) row.get("peer"), (String) row.get("name"), (String) row.get("version"),
-            row.get("size") + " B", ((String) row.get("sha256")).substring(0, 12),
+        table.add(
+            (String) row.get("peer"),
+            (String) row.get("name"),
+            (String) row.get("version"),
+            row.get("size") + " B",
+            ((String) row.get("sha256")).substring(0, 12),
             String.join(", ", exports.stream().map(LibrariesCommand::functionName).toList()));
       }
       table.print(out);

@@ -38,8 +38,11 @@ final class ModuleFinder {
       } else if (Files.exists(path)) {
         found.add(new ModuleFile(path));
       } else {
-        found.add(new Unreachable(path, new WeverywhereException(
-            ErrorCode.IO_UNREADABLE, path + ": no such file or directory")));
+        found.add(
+            new Unreachable(
+                path,
+                new WeverywhereException(
+                    ErrorCode.IO_UNREADABLE, path + ": no such file or directory")));
       }
     }
     return found;
@@ -53,7 +56,10 @@ final class ModuleFinder {
   private static void walk(Path root, List<Found> found) {
     List<Found> inTree = new ArrayList<>();
     try {
-      Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+      Files.walkFileTree(
+          root,
+          EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+          Integer.MAX_VALUE,
           new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
@@ -61,8 +67,12 @@ final class ModuleFinder {
                 inTree.add(new ModuleFile(file));
               } else if (attrs.isSymbolicLink() && isModuleName(file)) {
                 // With FOLLOW_LINKS, a link is only seen as itself when its target is gone.
-                inTree.add(new Unreachable(file, new WeverywhereException(ErrorCode.IO_UNREADABLE,
-                    file + ": no such file or directory (a dangling link)")));
+                inTree.add(
+                    new Unreachable(
+                        file,
+                        new WeverywhereException(
+                            ErrorCode.IO_UNREADABLE,
+                            file + ": no such file or directory (a dangling link)")));
               }
               return FileVisitResult.CONTINUE;
             }
@@ -82,12 +92,16 @@ final class ModuleFinder {
 
   private static WeverywhereException failure(Path path, IOException e) {
     return switch (e) {
-      case FileSystemLoopException loop -> new WeverywhereException(
-          ErrorCode.IO_LOOP, path + ": directory loop (a link leads back to a parent); not followed", e);
-      case AccessDeniedException denied -> new WeverywhereException(
-          ErrorCode.IO_UNREADABLE, path + ": permission denied", e);
-      case NoSuchFileException gone -> new WeverywhereException(
-          ErrorCode.IO_UNREADABLE, path + ": no such file or directory (a dangling link?)", e);
+      case FileSystemLoopException loop ->
+          new WeverywhereException(
+              ErrorCode.IO_LOOP,
+              path + ": directory loop (a link leads back to a parent); not followed",
+              e);
+      case AccessDeniedException denied ->
+          new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": permission denied", e);
+      case NoSuchFileException gone ->
+          new WeverywhereException(
+              ErrorCode.IO_UNREADABLE, path + ": no such file or directory (a dangling link?)", e);
       default -> new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": " + e, e);
     };
   }

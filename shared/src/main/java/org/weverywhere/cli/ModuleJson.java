@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.trust.SignatureGroups;
-import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.CallSignature;
+import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
@@ -30,8 +30,14 @@ final class ModuleJson {
 
   private ModuleJson() {}
 
-  /** The report with its signatures: {@code signed}, and each signer with its verdict and groups. */
-  static ObjectNode of(Path path, ModuleInfo info, ModuleSignatures.Report report, Optional<SignatureGroups> groups) {
+  /**
+   * The report with its signatures: {@code signed}, and each signer with its verdict and groups.
+   */
+  static ObjectNode of(
+      Path path,
+      ModuleInfo info,
+      ModuleSignatures.Report report,
+      Optional<SignatureGroups> groups) {
     ObjectNode o = of(path, info);
     o.put("signed", report.signed());
     ArrayNode signatures = o.putArray("signatures");
@@ -85,10 +91,15 @@ final class ModuleJson {
     }
     if (info.producers().isPresent()) {
       ObjectNode producers = o.putObject("producers");
-      info.producers().get().fields().forEach((field, tools) -> {
-        ArrayNode list = producers.putArray(field);
-        tools.forEach(t -> list.addObject().put("name", t.name()).put("version", t.version()));
-      });
+      info.producers()
+          .get()
+          .fields()
+          .forEach(
+              (field, tools) -> {
+                ArrayNode list = producers.putArray(field);
+                tools.forEach(
+                    t -> list.addObject().put("name", t.name()).put("version", t.version()));
+              });
     } else {
       o.putNull("producers");
     }
@@ -167,14 +178,18 @@ final class ModuleJson {
     optional(n, "version", m.version());
     optional(n, "description", m.description());
     ObjectNode functions = n.putObject("functions");
-    m.functions().forEach((name, doc) -> {
-      ObjectNode f = functions.putObject(name);
-      optional(f, "description", doc.description());
-      f.set("params", values(doc.params()));
-      f.set("results", values(doc.results()));
-      // as callers see it, with the byte strings it declares (docs/SERVICES.md); absent if not exported
-      CallSignature.of(info, name).ifPresent(signature -> f.put("signature", signature.toString()));
-    });
+    m.functions()
+        .forEach(
+            (name, doc) -> {
+              ObjectNode f = functions.putObject(name);
+              optional(f, "description", doc.description());
+              f.set("params", values(doc.params()));
+              f.set("results", values(doc.results()));
+              // as callers see it, with the byte strings it declares (docs/SERVICES.md); absent if
+              // not exported
+              CallSignature.of(info, name)
+                  .ifPresent(signature -> f.put("signature", signature.toString()));
+            });
     return n;
   }
 

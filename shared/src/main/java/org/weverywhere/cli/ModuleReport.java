@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.SignatureGroups;
+import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
-import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleKind;
@@ -36,8 +36,13 @@ final class ModuleReport {
     for (Limits memory : info.memories()) {
       line(s, "memory", memory(memory));
     }
-    line(s, "functions", info.functionCount() + " defined, " + info.imports().stream()
-        .filter(i -> i.type() instanceof ExternType.Function).count() + " imported");
+    line(
+        s,
+        "functions",
+        info.functionCount()
+            + " defined, "
+            + info.imports().stream().filter(i -> i.type() instanceof ExternType.Function).count()
+            + " imported");
 
     line(s, "imports", Integer.toString(info.imports().size()));
     List<String[]> rows = new ArrayList<>();
@@ -53,14 +58,31 @@ final class ModuleReport {
     }
     table(s, rows);
 
-    wrapped(s, "custom", info.customSections().stream()
-        .map(c -> c.name() + " (" + c.size() + " B)")
-        .toList());
-    info.producers().ifPresent(p -> p.fields().forEach((field, tools) -> line(s, "producer",
-        field + ": " + tools.stream().map(Object::toString).collect(Collectors.joining(", ")))));
+    wrapped(
+        s,
+        "custom",
+        info.customSections().stream().map(c -> c.name() + " (" + c.size() + " B)").toList());
+    info.producers()
+        .ifPresent(
+            p ->
+                p.fields()
+                    .forEach(
+                        (field, tools) ->
+                            line(
+                                s,
+                                "producer",
+                                field
+                                    + ": "
+                                    + tools.stream()
+                                        .map(Object::toString)
+                                        .collect(Collectors.joining(", ")))));
     if (info.moduleName().isPresent() || !info.functionNames().isEmpty()) {
-      line(s, "names", info.moduleName().map(n -> "module \"" + n + "\", ").orElse("")
-          + info.functionNames().size() + " function names");
+      line(
+          s,
+          "names",
+          info.moduleName().map(n -> "module \"" + n + "\", ").orElse("")
+              + info.functionNames().size()
+              + " function names");
     }
     for (String warning : info.warnings()) {
       line(s, "warning", warning);
@@ -68,7 +90,9 @@ final class ModuleReport {
     return s.toString();
   }
 
-  /** The signature lines: unsigned, or each signer with its verdict and (given groups) its groups. */
+  /**
+   * The signature lines: unsigned, or each signer with its verdict and (given groups) its groups.
+   */
   static String signatures(ModuleSignatures.Report report, Optional<SignatureGroups> groups) {
     var s = new StringBuilder();
     if (!report.signed()) {
@@ -76,25 +100,36 @@ final class ModuleReport {
       return s.toString();
     }
     long valid = report.checks().stream().filter(ModuleSignatures.Check::valid).count();
-    line(s, "signed", report.allValid() ? "yes, " + valid + " valid signature" + (valid == 1 ? "" : "s")
-        : "INVALID: " + (report.checks().size() - valid) + " of " + report.checks().size()
-            + " signatures do not verify");
+    line(
+        s,
+        "signed",
+        report.allValid()
+            ? "yes, " + valid + " valid signature" + (valid == 1 ? "" : "s")
+            : "INVALID: "
+                + (report.checks().size() - valid)
+                + " of "
+                + report.checks().size()
+                + " signatures do not verify");
     for (ModuleSignatures.Check check : report.checks()) {
       String who = check.signer().map(Fingerprint::toString).orElse("(unknown key)");
       String verdict = check.valid() ? "valid" : "INVALID: " + check.detail();
-      String inGroups = groups.isPresent() && check.signer().isPresent()
-          ? "  groups: " + String.join(", ", groups.get().membership(check.signer().get()).groups()) : "";
+      String inGroups =
+          groups.isPresent() && check.signer().isPresent()
+              ? "  groups: "
+                  + String.join(", ", groups.get().membership(check.signer().get()).groups())
+              : "";
       line(s, "signer", who + "  " + verdict + inGroups);
     }
     return s.toString();
   }
 
   private static String kind(ModuleInfo info) {
-    String wasi = switch (info.wasi()) {
-      case NONE -> "no WASI imports";
-      case UNKNOWN -> "WASI not read";
-      default -> "WASI " + info.wasi().text();
-    };
+    String wasi =
+        switch (info.wasi()) {
+          case NONE -> "no WASI imports";
+          case UNKNOWN -> "WASI not read";
+          default -> "WASI " + info.wasi().text();
+        };
     return info.kind().text() + ", " + wasi;
   }
 
@@ -104,11 +139,19 @@ final class ModuleReport {
   }
 
   private static String memory(Limits limits) {
-    String range = limits.max().isPresent()
-        ? limits + " pages (" + bytes(limits.min() * Limits.PAGE_SIZE) + ".."
-            + bytes(limits.max().getAsLong() * Limits.PAGE_SIZE) + ")"
-        : "at least " + limits.min() + " pages (" + bytes(limits.min() * Limits.PAGE_SIZE)
-            + "), no maximum";
+    String range =
+        limits.max().isPresent()
+            ? limits
+                + " pages ("
+                + bytes(limits.min() * Limits.PAGE_SIZE)
+                + ".."
+                + bytes(limits.max().getAsLong() * Limits.PAGE_SIZE)
+                + ")"
+            : "at least "
+                + limits.min()
+                + " pages ("
+                + bytes(limits.min() * Limits.PAGE_SIZE)
+                + "), no maximum";
     return range + (limits.shared() ? ", shared" : "") + (limits.index64() ? ", 64-bit" : "");
   }
 
@@ -136,14 +179,17 @@ final class ModuleReport {
         declared = CallSignature.core(f.type());
       }
       String core = declared.hasByteStrings() ? " [core " + f.type() + "]" : "";
-      return new String[] {e.name(), "func " + named(declared, doc.get()) + core,
-          doc.get().description().orElse("")};
+      return new String[] {
+        e.name(), "func " + named(declared, doc.get()) + core, doc.get().description().orElse("")
+      };
     }
     return new String[] {e.name(), e.type().toString()};
   }
 
   private static String named(CallSignature type, ModuleMetadata.FunctionDoc doc) {
-    return "(" + names(type.params(), doc.params()) + ") -> "
+    return "("
+        + names(type.params(), doc.params())
+        + ") -> "
         + (type.results().size() == 1 && doc.results().size() <= 1
             ? names(type.results(), doc.results())
             : "(" + names(type.results(), doc.results()) + ")");
@@ -152,7 +198,8 @@ final class ModuleReport {
   private static String names(List<String> types, List<ModuleMetadata.Value> values) {
     List<String> parts = new ArrayList<>();
     for (int i = 0; i < types.size(); i++) {
-      String name = i < values.size() && values.size() == types.size() ? " " + values.get(i).name() : "";
+      String name =
+          i < values.size() && values.size() == types.size() ? " " + values.get(i).name() : "";
       parts.add(types.get(i) + name);
     }
     return String.join(", ", parts);

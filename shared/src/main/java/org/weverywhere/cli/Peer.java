@@ -10,15 +10,23 @@ import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 
-/** A daemon as its verified announce shows it: who, where its UDP and HTTP endpoints are, and its name. */
-record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, List<String> libraries) {
+/**
+ * A daemon as its verified announce shows it: who, where its UDP and HTTP endpoints are, and its
+ * name.
+ */
+record Peer(
+    Fingerprint node, String name, InetSocketAddress udp, int httpPort, List<String> libraries) {
   Peer {
     libraries = List.copyOf(libraries);
   }
 
   static Peer of(Announcement announcement) {
-    return new Peer(announcement.node(), announcement.announce().name(), announcement.from(),
-        announcement.announce().httpPort(), announcement.announce().libraries());
+    return new Peer(
+        announcement.node(),
+        announcement.announce().name(),
+        announcement.from(),
+        announcement.announce().httpPort(),
+        announcement.announce().libraries());
   }
 
   /**
@@ -28,22 +36,32 @@ record Peer(Fingerprint node, String name, InetSocketAddress udp, int httpPort, 
    */
   Message.Description describe(ClientOptions client, List<String> what) {
     try {
-      // each page is retransmitted within --timeout: a page lost on the way is asked again, not the whole
+      // each page is retransmitted within --timeout: a page lost on the way is asked again, not the
+      // whole
       return client.udp().describe(udp, node, what, client.timeout());
     } catch (ProtocolException e) {
       if (e.reason() != Reason.OVERSIZED) {
         throw e;
       }
       client.say("describe over UDP: " + e.getMessage() + "; asking over HTTP");
-      return DescriptionPager.collect(cursor -> (Message.Description) client.bulk()
-          .request(http(), node, new Message.Describe(what, cursor, 0)).message());
+      return DescriptionPager.collect(
+          cursor ->
+              (Message.Description)
+                  client
+                      .bulk()
+                      .request(http(), node, new Message.Describe(what, cursor, 0))
+                      .message());
     }
   }
 
   /** The base of its HTTP bulk channel, on the address it answered from. */
   URI http() {
     String host = udp.getAddress().getHostAddress();
-    return URI.create("http://" + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host) + ":" + httpPort);
+    return URI.create(
+        "http://"
+            + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host)
+            + ":"
+            + httpPort);
   }
 
   /** How it is shown to people: name and short node id. */

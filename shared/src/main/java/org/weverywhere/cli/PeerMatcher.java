@@ -19,7 +19,8 @@ final class PeerMatcher {
 
   static Peer match(String wanted, List<Peer> found) {
     if (wanted.isBlank()) {
-      throw new CommandException(ErrorCode.PROTOCOL_PEER_UNKNOWN, "an empty peer name matches no daemon");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_PEER_UNKNOWN, "an empty peer name matches no daemon");
     }
     List<Peer> byId = found.stream().filter(p -> idMatches(wanted, p)).toList();
     if (!byId.isEmpty()) {
@@ -33,27 +34,40 @@ final class PeerMatcher {
     if (!byAddress.isEmpty()) {
       return single(wanted, byAddress);
     }
-    throw new CommandException(ErrorCode.PROTOCOL_PEER_UNKNOWN, "no daemon matches '" + wanted + "' among "
-        + (found.isEmpty() ? "the none that answered" : found.size() + " that answered: " + labels(found)));
+    throw new CommandException(
+        ErrorCode.PROTOCOL_PEER_UNKNOWN,
+        "no daemon matches '"
+            + wanted
+            + "' among "
+            + (found.isEmpty()
+                ? "the none that answered"
+                : found.size() + " that answered: " + labels(found)));
   }
 
   private static boolean idMatches(String wanted, Peer peer) {
     String id = peer.node().toString();
     String bare = id.substring("SHA256:".length());
     // fingerprints are base64, so case matters; a prefix needs a few characters to mean anything
-    return wanted.startsWith("SHA256:") ? id.startsWith(wanted) && wanted.length() > "SHA256:".length() + 3
+    return wanted.startsWith("SHA256:")
+        ? id.startsWith(wanted) && wanted.length() > "SHA256:".length() + 3
         : wanted.length() >= 4 && bare.startsWith(wanted);
   }
 
   /** {@code host[:port]} as typed; {@code port} is -1 when none was given. */
   record HostPort(String host, int port) {
-    /** An IP address, which cannot be a daemon's name, or any host with a port: worth asking directly. */
+    /**
+     * An IP address, which cannot be a daemon's name, or any host with a port: worth asking
+     * directly.
+     */
     boolean explicit() {
       return port > 0 || host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     }
   }
 
-  /** {@code host}, {@code host:port}, {@code [v6]}, {@code [v6]:port} or a bare IPv6 address; empty if malformed. */
+  /**
+   * {@code host}, {@code host:port}, {@code [v6]}, {@code [v6]:port} or a bare IPv6 address; empty
+   * if malformed.
+   */
   static Optional<HostPort> hostPort(String wanted) {
     if (wanted.startsWith(":") && !wanted.startsWith("::")) { // a port without a host
       return Optional.empty();
@@ -73,7 +87,8 @@ final class PeerMatcher {
         }
         port = port(wanted.substring(close + 2));
       }
-    } else if (colon > 0 && wanted.indexOf(':') == colon) { // one colon: host:port, more: a bare IPv6 address
+    } else if (colon > 0
+        && wanted.indexOf(':') == colon) { // one colon: host:port, more: a bare IPv6 address
       host = wanted.substring(0, colon);
       port = port(wanted.substring(colon + 1));
     }
@@ -94,7 +109,8 @@ final class PeerMatcher {
     int wantedPort = parsed.get().port();
     List<Peer> matches = new ArrayList<>();
     for (Peer peer : found) {
-      if (addresses.contains(peer.udp().getAddress()) && (wantedPort < 0 || peer.udp().getPort() == wantedPort)) {
+      if (addresses.contains(peer.udp().getAddress())
+          && (wantedPort < 0 || peer.udp().getPort() == wantedPort)) {
         matches.add(peer);
       }
     }
@@ -113,8 +129,15 @@ final class PeerMatcher {
 
   private static Peer single(String wanted, List<Peer> matches) {
     if (matches.size() > 1) {
-      throw new CommandException(ErrorCode.PROTOCOL_PEER_AMBIGUOUS, "'" + wanted + "' matches " + matches.size()
-          + " daemons: " + labels(matches) + "; give more of the node id");
+      throw new CommandException(
+          ErrorCode.PROTOCOL_PEER_AMBIGUOUS,
+          "'"
+              + wanted
+              + "' matches "
+              + matches.size()
+              + " daemons: "
+              + labels(matches)
+              + "; give more of the node id");
     }
     return matches.getFirst();
   }

@@ -22,28 +22,46 @@ final class Peers {
     this.err = err;
   }
 
-  /** Every daemon that answers within the timeout (at most {@code max}), each handed to {@code each} as it comes. */
+  /**
+   * Every daemon that answers within the timeout (at most {@code max}), each handed to {@code each}
+   * as it comes.
+   */
   List<Peer> discover(int max, Consumer<Peer> each) {
     List<Peer> found = new ArrayList<>();
-    Discovery.Result result = options.discovery().discover(options.timeout(), max, a -> {
-      Peer peer = Peer.of(a);
-      found.add(peer);
-      each.accept(peer);
-    });
+    Discovery.Result result =
+        options
+            .discovery()
+            .discover(
+                options.timeout(),
+                max,
+                a -> {
+                  Peer peer = Peer.of(a);
+                  found.add(peer);
+                  each.accept(peer);
+                });
     if (result.answers().isEmpty()) {
-      // a group that could not be reached explains silence; with answers it is only noise (lo has no
+      // a group that could not be reached explains silence; with answers it is only noise (lo has
+      // no
       // IPv6 multicast route by default)
       result.unsent().forEach(u -> err.println("weverywhere: not sent to " + u));
     }
     if (!result.rejected().isEmpty()) {
-      err.println("weverywhere: ignored " + result.rejected().size() + " unverifiable answer(s), first: "
-          + FailureReporter.line(result.rejected().get(0)).substring("weverywhere: ".length()));
+      err.println(
+          "weverywhere: ignored "
+              + result.rejected().size()
+              + " unverifiable answer(s), first: "
+              + FailureReporter.line(result.rejected().get(0)).substring("weverywhere: ".length()));
     }
     err.flush();
     if (found.isEmpty()) {
-      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "no daemon answered on "
-          + String.join(", ", options.networkInterfaces().stream().map(n -> n.getName()).toList()) + " within "
-          + options.timeout().toMillis() + " ms");
+      throw new ProtocolException(
+          ProtocolException.Reason.NO_ANSWER,
+          "no daemon answered on "
+              + String.join(
+                  ", ", options.networkInterfaces().stream().map(n -> n.getName()).toList())
+              + " within "
+              + options.timeout().toMillis()
+              + " ms");
     }
     return found;
   }
@@ -73,7 +91,9 @@ final class Peers {
         try {
           peer = PeerMatcher.match(name, found);
         } catch (CommandException unknown) {
-          if (unknown.code() != ErrorCode.PROTOCOL_PEER_UNKNOWN || address.isEmpty() || !resolves(address.get().host())) {
+          if (unknown.code() != ErrorCode.PROTOCOL_PEER_UNKNOWN
+              || address.isEmpty()
+              || !resolves(address.get().host())) {
             throw unknown;
           }
           peer = ask(address.get());
@@ -87,7 +107,8 @@ final class Peers {
 
   private Peer ask(PeerMatcher.HostPort address) {
     int port = address.port() > 0 ? address.port() : options.port;
-    return Peer.of(options.probe().ask(new InetSocketAddress(address.host(), port), options.timeout()));
+    return Peer.of(
+        options.probe().ask(new InetSocketAddress(address.host(), port), options.timeout()));
   }
 
   private static boolean resolves(String host) {

@@ -12,7 +12,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code weverywhere peers}: asks the multicast groups who is there and prints each answer as it comes. */
+/**
+ * {@code weverywhere peers}: asks the multicast groups who is there and prints each answer as it
+ * comes.
+ */
 @Command(
     name = "peers",
     aliases = "discover",
@@ -32,7 +35,11 @@ final class PeersCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
 
-  @Option(names = "--max", paramLabel = "N", defaultValue = "1000", description = "Stop after N daemons (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Stop after N daemons (default: ${DEFAULT-VALUE}).")
   int max;
 
   @Option(names = "--json", description = "One JSON object per daemon per line, and no summary.")
@@ -46,26 +53,36 @@ final class PeersCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
-    List<Peer> found = new Peers(client, spec.commandLine().getErr()).discover(max, peer -> {
-      if (json) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("node", peer.node().toString());
-        line.put("address", peer.udp().getAddress().getHostAddress());
-        line.put("port", peer.udp().getPort());
-        line.put("name", peer.name());
-        line.put("http", peer.httpPort());
-        line.put("libraries", peer.libraries());
-        out.println(Json.line(line));
-      } else {
-        out.printf("%-20s  %-16s  %-15s  udp %-5d  http %-5d  %s%n", peer.node().shortForm(), peer.name(),
-            peer.udp().getAddress().getHostAddress(), peer.udp().getPort(), peer.httpPort(),
-            String.join(", ", peer.libraries()));
-      }
-      out.flush();
-    });
+    List<Peer> found =
+        new Peers(client, spec.commandLine().getErr())
+            .discover(
+                max,
+                peer -> {
+                  if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("node", peer.node().toString());
+                    line.put("address", peer.udp().getAddress().getHostAddress());
+                    line.put("port", peer.udp().getPort());
+                    line.put("name", peer.name());
+                    line.put("http", peer.httpPort());
+                    line.put("libraries", peer.libraries());
+                    out.println(Json.line(line));
+                  } else {
+                    out.printf(
+                        "%-20s  %-16s  %-15s  udp %-5d  http %-5d  %s%n",
+                        peer.node().shortForm(),
+                        peer.name(),
+                        peer.udp().getAddress().getHostAddress(),
+                        peer.udp().getPort(),
+                        peer.httpPort(),
+                        String.join(", ", peer.libraries()));
+                  }
+                  out.flush();
+                });
     if (!json) {
-      out.printf("%d daemon%s answered (waited %d ms)%n", found.size(), found.size() == 1 ? "" : "s",
-          (System.nanoTime() - started) / 1_000_000);
+      out.printf(
+          "%d daemon%s answered (waited %d ms)%n",
+          found.size(), found.size() == 1 ? "" : "s", (System.nanoTime() - started) / 1_000_000);
     }
     return ExitStatus.OK;
   }

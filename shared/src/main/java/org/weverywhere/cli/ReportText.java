@@ -21,11 +21,21 @@ final class ReportText {
     Map<String, Object> data = report.data();
     switch (report.action()) {
       case "status" -> status(data);
-      case "publish" -> out.printf("published %s  sha256 %s  %s%n", data.get("library"), data.get("sha256"),
-          bytes(number(data.get("size"))));
-      case "unpublish" -> out.printf("removed %s  sha256 %s%n", data.get("library"), data.get("sha256"));
-      case "drain" -> out.println(Boolean.TRUE.equals(data.get("drained")) ? "drained: nothing in flight, no new work taken"
-          : "still running after " + data.get("waited") + ": " + data.get("in-flight") + " (no new work is taken)");
+      case "publish" ->
+          out.printf(
+              "published %s  sha256 %s  %s%n",
+              data.get("library"), data.get("sha256"), bytes(number(data.get("size"))));
+      case "unpublish" ->
+          out.printf("removed %s  sha256 %s%n", data.get("library"), data.get("sha256"));
+      case "drain" ->
+          out.println(
+              Boolean.TRUE.equals(data.get("drained"))
+                  ? "drained: nothing in flight, no new work taken"
+                  : "still running after "
+                      + data.get("waited")
+                      + ": "
+                      + data.get("in-flight")
+                      + " (no new work is taken)");
       case "resume" -> out.println("taking new work again");
       case "service-start", "service-stop" -> out.println(service(data));
       default -> change(data);
@@ -50,28 +60,37 @@ final class ReportText {
   private void status(Map<String, Object> data) {
     long uptime = number(data.get("uptime-ms"));
     out.printf("%-14s %s%n", "node", data.get("node"));
-    out.printf("%-14s %s (up %s)%n", "started", data.get("started"),
-        DurationFormat.format(Duration.ofSeconds(uptime / 1000)));
+    out.printf(
+        "%-14s %s (up %s)%n",
+        "started", data.get("started"), DurationFormat.format(Duration.ofSeconds(uptime / 1000)));
     out.printf("%-14s %s%n", "load", data.get("load"));
     out.printf("%-14s %s%n", "configuration", data.get("configuration"));
     out.printf("%-14s %s%n", "draining", Boolean.TRUE.equals(data.get("draining")) ? "yes" : "no");
     out.printf("%-14s %s%n", "in flight", data.get("in-flight"));
-    out.printf("%-14s %s%s%n", "libraries", data.get("libraries"),
+    out.printf(
+        "%-14s %s%s%n",
+        "libraries",
+        data.get("libraries"),
         data.get("builtin-libraries") instanceof List<?> builtin && !builtin.isEmpty()
-            ? " (built in: " + String.join(", ", builtin.stream().map(String::valueOf).toList()) + ")" : "");
+            ? " (built in: "
+                + String.join(", ", builtin.stream().map(String::valueOf).toList())
+                + ")"
+            : "");
     out.printf("%-14s %s%n", "next event", data.get("journal-next"));
     out.println();
     Table table = new Table("GROUP", "PRIVILEGES", "SLOTS", "MEMORY", "TRAFFIC THIS PERIOD");
     row(table, "(host)", "", (Map<?, ?>) data.get("host"));
     Map<?, ?> groups = (Map<?, ?>) data.get("groups");
     // the wire sorts map keys by length; people expect anonymous first, then by name
-    groups.keySet().stream().map(Object::toString)
+    groups.keySet().stream()
+        .map(Object::toString)
         .sorted(Comparator.comparing((String g) -> !g.equals("anonymous")).thenComparing(g -> g))
-        .forEach(name -> {
-          Map<?, ?> u = (Map<?, ?>) groups.get(name);
-          List<?> privileges = (List<?>) u.get("privileges");
-          row(table, name, privileges.isEmpty() ? "none" : join(privileges), u);
-        });
+        .forEach(
+            name -> {
+              Map<?, ?> u = (Map<?, ?>) groups.get(name);
+              List<?> privileges = (List<?>) u.get("privileges");
+              row(table, name, privileges.isEmpty() ? "none" : join(privileges), u);
+            });
     table.print(out);
     List<?> services = (List<?>) data.getOrDefault("services", List.of());
     if (!services.isEmpty()) {
@@ -82,16 +101,33 @@ final class ReportText {
 
   /** {@code service kv (kv, group friends): running, 1 of 1 instances, since ...}. */
   private static String service(Map<?, ?> s) {
-    return "service " + s.get("name") + " (" + s.get("library") + ", group " + s.get("group") + "): " + s.get("state")
-        + ", " + s.get("live") + " of " + s.get("instances") + " instances, since " + s.get("since")
+    return "service "
+        + s.get("name")
+        + " ("
+        + s.get("library")
+        + ", group "
+        + s.get("group")
+        + "): "
+        + s.get("state")
+        + ", "
+        + s.get("live")
+        + " of "
+        + s.get("instances")
+        + " instances, since "
+        + s.get("since")
         + (s.containsKey("reason") ? "; " + s.get("reason") : "");
   }
 
   private static void row(Table table, String name, String privileges, Map<?, ?> usage) {
     long trafficLimit = number(usage.get("traffic-period-limit"));
-    table.add(name, privileges, usage.get("slots") + "/" + usage.get("cores"),
+    table.add(
+        name,
+        privileges,
+        usage.get("slots") + "/" + usage.get("cores"),
         bytes(number(usage.get("memory-bytes"))) + "/" + bytes(number(usage.get("memory-limit"))),
-        bytes(number(usage.get("traffic-period-bytes"))) + "/" + (trafficLimit == 0 ? "unlimited" : bytes(trafficLimit)));
+        bytes(number(usage.get("traffic-period-bytes")))
+            + "/"
+            + (trafficLimit == 0 ? "unlimited" : bytes(trafficLimit)));
   }
 
   private static String join(List<?> items) {

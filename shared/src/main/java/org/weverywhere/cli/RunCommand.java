@@ -69,42 +69,73 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--any", description = "Any daemon that answers (that offers the library).")
     boolean any;
 
-    @Option(names = "--all", description = "Every daemon that answers (that offers the library), at once.")
+    @Option(
+        names = "--all",
+        description = "Every daemon that answers (that offers the library), at once.")
     boolean all;
 
-    @Option(names = "--spread", paramLabel = "N",
-        description = "N daemons, those with the most free slots and memory for your group first, then the least load.")
+    @Option(
+        names = "--spread",
+        paramLabel = "N",
+        description =
+            "N daemons, those with the most free slots and memory for your group first, then the least load.")
     Integer spread;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Where where = new Where();
 
-  @Parameters(index = "0", paramLabel = "MODULE|LIBRARY", description = "A .wasm/.wasi file, or a library's name.")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODULE|LIBRARY",
+      description = "A .wasm/.wasi file, or a library's name.")
   String target;
 
-  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Program arguments, or the function's arguments.")
+  @Parameters(
+      index = "1..*",
+      paramLabel = "ARGS",
+      description = "Program arguments, or the function's arguments.")
   List<String> args = new ArrayList<>();
 
-  @Option(names = "--function", paramLabel = "NAME", description = "Call this exported function instead of running _start.")
+  @Option(
+      names = "--function",
+      paramLabel = "NAME",
+      description = "Call this exported function instead of running _start.")
   String function;
 
-  @Option(names = "--env", paramLabel = "K=V", description = "An environment variable for a command run (repeatable).")
+  @Option(
+      names = "--env",
+      paramLabel = "K=V",
+      description = "An environment variable for a command run (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(names = "--stdin", paramLabel = "FILE", description = "Standard input for a command run: a file, or - for this process's stdin (default: empty).")
+  @Option(
+      names = "--stdin",
+      paramLabel = "FILE",
+      description =
+          "Standard input for a command run: a file, or - for this process's stdin (default: empty).")
   String stdin;
 
-  @Option(names = "--dir", paramLabel = "LOCAL[::GUEST]", description = "Send this directory for a command run, seen by the guest at GUEST (default: LOCAL's name; :: / makes it the root); repeatable. It lives in the daemon's memory for this run only.")
+  @Option(
+      names = "--dir",
+      paramLabel = "LOCAL[::GUEST]",
+      description =
+          "Send this directory for a command run, seen by the guest at GUEST (default: LOCAL's name; :: / makes it the root); repeatable. It lives in the daemon's memory for this run only.")
   List<String> dirs = new ArrayList<>();
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write the directories the guest changed here, each under its guest path; never over an existing file unless --force.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Write the directories the guest changed here, each under its guest path; never over an existing file unless --force.")
   Path out;
 
   @Option(names = "--force", description = "With --out, replace existing files.")
   boolean force;
 
-  @Option(names = "--json", description = "Print the outcome, exit status, output and results as one JSON object.")
+  @Option(
+      names = "--json",
+      description = "Print the outcome, exit status, output and results as one JSON object.")
   boolean json;
 
   @Override
@@ -120,7 +151,8 @@ final class RunCommand implements Callable<Integer> {
     }
     if (function != null) {
       if (stdin != null || !env.isEmpty() || !dirs.isEmpty() || out != null) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
             "--stdin, --env, --dir and --out are for command runs, not --function calls");
       }
       if (module.isPresent()) {
@@ -141,11 +173,19 @@ final class RunCommand implements Callable<Integer> {
       invocation = new Message.Command(argv, env, readStdin(), readDirs());
       peer = choose(peers, module.isEmpty());
     }
-    Message.Target what = moduleBytes != null ? new Message.ModuleTarget(moduleBytes) : new Message.LibraryTarget(target);
+    Message.Target what =
+        moduleBytes != null
+            ? new Message.ModuleTarget(moduleBytes)
+            : new Message.LibraryTarget(target);
     client.say("running " + target + " on " + peer.label() + " via " + peer.http());
-    Message reply = client.bulk().request(peer.http(), peer.node(), new Message.Execute(what, invocation)).message();
+    Message reply =
+        client
+            .bulk()
+            .request(peer.http(), peer.node(), new Message.Execute(what, invocation))
+            .message();
     if (!(reply instanceof Message.Result result)) {
-      throw new CommandException(ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
+      throw new CommandException(
+          ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
     }
     // written before the exit status is reported: a failed run may still have left files
     writeTrees(result);
@@ -165,11 +205,13 @@ final class RunCommand implements Callable<Integer> {
       int split = dir.indexOf("::");
       String local = split < 0 ? dir : dir.substring(0, split);
       Path path = Path.of(local);
-      String guest = split < 0 ? (path.getFileName() == null ? local : path.getFileName().toString())
-          : dir.substring(split + 2);
+      String guest =
+          split < 0
+              ? (path.getFileName() == null ? local : path.getFileName().toString())
+              : dir.substring(split + 2);
       if (local.isEmpty() || guest.isEmpty()) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--dir " + dir + ": expected LOCAL or LOCAL::GUEST");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--dir " + dir + ": expected LOCAL or LOCAL::GUEST");
       }
       var tree = org.weverywhere.files.LocalTrees.read(path, left, 100_000);
       left -= tree.bytes();
@@ -187,10 +229,12 @@ final class RunCommand implements Callable<Integer> {
       String guest = tree.guestPath().replaceAll("^/+", "");
       Path at = out.resolve(guest).normalize();
       if (!at.startsWith(out.normalize())) {
-        throw new WeverywhereException(ErrorCode.TREE_INVALID, "guest path " + tree.guestPath() + " leaves " + out);
+        throw new WeverywhereException(
+            ErrorCode.TREE_INVALID, "guest path " + tree.guestPath() + " leaves " + out);
       }
       org.weverywhere.files.LocalTrees.write(tree.tree(), at, force);
-      client.say("wrote " + tree.guestPath() + " (" + tree.tree().entries().size() + " entries) to " + at);
+      client.say(
+          "wrote " + tree.guestPath() + " (" + tree.tree().entries().size() + " entries) to " + at);
     }
   }
 
@@ -206,8 +250,11 @@ final class RunCommand implements Callable<Integer> {
       doc.put("exit", result.exit());
       doc.put("stdout", new String(result.stdout(), StandardCharsets.UTF_8));
       doc.put("stderr", new String(result.stderr(), StandardCharsets.UTF_8));
-      doc.put("values", result.values().stream()
-          .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v))).toList());
+      doc.put(
+          "values",
+          result.values().stream()
+              .map(v -> Map.of("type", v.type(), "value", FunctionSignature.show(v)))
+              .toList());
       doc.put("cpuNanos", result.cpuNanos());
       doc.put("wallNanos", result.wallNanos());
       doc.put("peakMemoryBytes", result.peakMemoryBytes());
@@ -222,8 +269,9 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
     }
     if (!completed) {
-      throw new CommandException(ErrorCode.WASM_RUN_FAILED, target + " on " + peer.label() + " did not complete: "
-          + result.outcome());
+      throw new CommandException(
+          ErrorCode.WASM_RUN_FAILED,
+          target + " on " + peer.label() + " did not complete: " + result.outcome());
     }
     return function != null ? ExitStatus.OK : result.exit();
   }
@@ -235,21 +283,30 @@ final class RunCommand implements Callable<Integer> {
    */
   private int fanOut(Peers peers, Optional<Path> module, byte[] moduleBytes) {
     if (where.spread != null && (where.spread < 1 || where.spread > MAX_SPREAD)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
           "Invalid value for option '--spread': " + where.spread + " is not 1.." + MAX_SPREAD);
     }
     if (function != null && (stdin != null || !env.isEmpty())) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "--stdin and --env are for command runs, not --function calls");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--stdin and --env are for command runs, not --function calls");
     }
     // checked before the network is asked anything: a wrong argument should cost nothing
-    FunctionSignature local = function != null && module.isPresent() ? localSignature(module.get()) : null;
+    FunctionSignature local =
+        function != null && module.isPresent() ? localSignature(module.get()) : null;
     List<Peer> found = peers.all();
-    List<Peer> able = module.isPresent() ? found
-        : found.stream().filter(p -> p.libraries().contains(target)).toList();
+    List<Peer> able =
+        module.isPresent()
+            ? found
+            : found.stream().filter(p -> p.libraries().contains(target)).toList();
     if (able.isEmpty()) {
-      throw new CommandException(ErrorCode.STORE_NOT_FOUND, "none of the " + found.size()
-          + " daemons that answered offers a library '" + target + "'");
+      throw new CommandException(
+          ErrorCode.STORE_NOT_FOUND,
+          "none of the "
+              + found.size()
+              + " daemons that answered offers a library '"
+              + target
+              + "'");
     }
     Message.Invocation invocation;
     if (function != null) {
@@ -261,30 +318,55 @@ final class RunCommand implements Callable<Integer> {
       argv.addAll(args);
       invocation = new Message.Command(argv, env, readStdin());
     }
-    Message.Target what = moduleBytes != null ? new Message.ModuleTarget(moduleBytes) : new Message.LibraryTarget(target);
+    Message.Target what =
+        moduleBytes != null
+            ? new Message.ModuleTarget(moduleBytes)
+            : new Message.LibraryTarget(target);
     Message.Execute execute = new Message.Execute(what, invocation);
-    List<Peer> order = where.all ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
+    List<Peer> order =
+        where.all ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
     int wanted = where.all ? able.size() : where.spread;
-    client.say("running " + target + " on " + Math.min(wanted, order.size()) + " of " + order.size() + " daemons: "
-        + String.join(", ", order.stream().limit(wanted).map(Peer::label).toList()));
-    var report = new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json, target);
+    client.say(
+        "running "
+            + target
+            + " on "
+            + Math.min(wanted, order.size())
+            + " of "
+            + order.size()
+            + " daemons: "
+            + String.join(", ", order.stream().limit(wanted).map(Peer::label).toList()));
+    var report =
+        new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json, target);
     var bulk = client.bulk();
-    FanOut.Summary summary = new FanOut(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
-        .run(order, wanted, peer -> {
-          Message reply = bulk.request(peer.http(), peer.node(), execute).message();
-          if (!(reply instanceof Message.Result result)) {
-            throw new CommandException(ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
-          }
-          return result;
-        }, result -> result.outcome().equals("completed") && (function != null || result.exit() == 0), report::attempt);
+    FanOut.Summary summary =
+        new FanOut(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
+            .run(
+                order,
+                wanted,
+                peer -> {
+                  Message reply = bulk.request(peer.http(), peer.node(), execute).message();
+                  if (!(reply instanceof Message.Result result)) {
+                    throw new CommandException(
+                        ErrorCode.PROTOCOL_REFUSED,
+                        peer.label() + " answered execute with " + reply.type());
+                  }
+                  return result;
+                },
+                result ->
+                    result.outcome().equals("completed")
+                        && (function != null || result.exit() == 0),
+                report::attempt);
     return report.summary(summary);
   }
 
   /** Requests outstanding at once in a fan-out; more daemons wait for one to end. */
   private static final int FAN_OUT_IN_FLIGHT = 64;
+
   private static final int MAX_SPREAD = 10_000;
 
-  /** A file when it exists; a name that looks like a file but is missing is an error, not a library. */
+  /**
+   * A file when it exists; a name that looks like a file but is missing is an error, not a library.
+   */
   private Optional<Path> localModule() {
     Path path = Path.of(target);
     if (Files.isRegularFile(path)) {
@@ -300,12 +382,14 @@ final class RunCommand implements Callable<Integer> {
     try {
       long size = Files.size(path);
       if (size > WireLimits.HTTP.maxMessageBytes() - 64 * 1024) {
-        throw new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": " + size
-            + " bytes is more than one request carries");
+        throw new WeverywhereException(
+            ErrorCode.IO_UNREADABLE,
+            path + ": " + size + " bytes is more than one request carries");
       }
       return Files.readAllBytes(path);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": cannot read: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNREADABLE, path + ": cannot read: " + failed.getMessage(), failed);
     }
   }
 
@@ -317,14 +401,16 @@ final class RunCommand implements Callable<Integer> {
     try (InputStream in = stdin.equals("-") ? System.in : Files.newInputStream(Path.of(stdin))) {
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
-        throw new WeverywhereException(ErrorCode.IO_UNREADABLE, (stdin.equals("-") ? "stdin" : stdin)
-            + ": more than " + limit + " bytes of input");
+        throw new WeverywhereException(
+            ErrorCode.IO_UNREADABLE,
+            (stdin.equals("-") ? "stdin" : stdin) + ": more than " + limit + " bytes of input");
       }
       return bytes;
     } catch (NoSuchFileException missing) {
       throw new WeverywhereException(ErrorCode.IO_UNREADABLE, stdin + ": no such file", missing);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNREADABLE, stdin + ": cannot read: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNREADABLE, stdin + ": cannot read: " + failed.getMessage(), failed);
     }
   }
 
@@ -333,29 +419,56 @@ final class RunCommand implements Callable<Integer> {
     try {
       info = new ModuleParser().parse(path);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNREADABLE, path + ": cannot read: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNREADABLE, path + ": cannot read: " + failed.getMessage(), failed);
     }
     Optional<CallSignature> signature = CallSignature.of(info, function);
     if (signature.isEmpty()) {
-      throw new CommandException(ErrorCode.WASM_NO_FUNCTION, path + " exports no function '" + function
-          + "'; it exports: " + String.join(", ", info.exports().stream()
-              .filter(e -> e.type() instanceof ExternType.Function).map(Export::name).toList()));
+      throw new CommandException(
+          ErrorCode.WASM_NO_FUNCTION,
+          path
+              + " exports no function '"
+              + function
+              + "'; it exports: "
+              + String.join(
+                  ", ",
+                  info.exports().stream()
+                      .filter(e -> e.type() instanceof ExternType.Function)
+                      .map(Export::name)
+                      .toList()));
     }
     return new FunctionSignature(function, signature.get());
   }
 
   private FunctionSignature librarySignature(Peer peer) {
     Message.Description description = peer.describe(client, List.of("libraries"));
-    Message.Library library = description.libraries().stream()
-        .filter(l -> l.name().equals(target) || HexFormat.of().formatHex(l.sha256()).equals(target))
-        .findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.STORE_NOT_FOUND, peer.label() + " offers no library '"
-            + target + "'"));
+    Message.Library library =
+        description.libraries().stream()
+            .filter(
+                l -> l.name().equals(target) || HexFormat.of().formatHex(l.sha256()).equals(target))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.STORE_NOT_FOUND,
+                        peer.label() + " offers no library '" + target + "'"));
     List<FunctionSignature> functions = signatures(library);
-    return functions.stream().filter(f -> f.name().equals(function)).findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.WASM_NO_FUNCTION, "library " + library.name() + " on "
-            + peer.label() + " exports no function '" + function + "'; it exports: "
-            + String.join(", ", functions.stream().map(FunctionSignature::name).toList())));
+    return functions.stream()
+        .filter(f -> f.name().equals(function))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new CommandException(
+                    ErrorCode.WASM_NO_FUNCTION,
+                    "library "
+                        + library.name()
+                        + " on "
+                        + peer.label()
+                        + " exports no function '"
+                        + function
+                        + "'; it exports: "
+                        + String.join(
+                            ", ", functions.stream().map(FunctionSignature::name).toList())));
   }
 
   /**
@@ -366,18 +479,30 @@ final class RunCommand implements Callable<Integer> {
     return library.functions().isEmpty()
         ? library.exports().stream().flatMap(e -> FunctionSignature.parse(e).stream()).toList()
         : library.functions().stream()
-            .map(f -> new FunctionSignature(f.name(), new CallSignature(f.params(), f.results()))).toList();
+            .map(f -> new FunctionSignature(f.name(), new CallSignature(f.params(), f.results())))
+            .toList();
   }
 
-  /** The daemon named by --peer, else the first to answer (that offers the library, for a library). */
+  /**
+   * The daemon named by --peer, else the first to answer (that offers the library, for a library).
+   */
   private Peer choose(Peers peers, boolean needsLibrary) {
     if (where.peer != null) {
       return peers.resolve(where.peer);
     }
     // for a module any daemon will do, so the first answer ends the wait
-    List<Peer> found = needsLibrary ? peers.all() : peers.discover(1, p -> { });
-    return found.stream().filter(p -> !needsLibrary || p.libraries().contains(target)).findFirst()
-        .orElseThrow(() -> new CommandException(ErrorCode.STORE_NOT_FOUND, "none of the " + found.size()
-            + " daemons that answered offers a library '" + target + "'"));
+    List<Peer> found = needsLibrary ? peers.all() : peers.discover(1, p -> {});
+    return found.stream()
+        .filter(p -> !needsLibrary || p.libraries().contains(target))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new CommandException(
+                    ErrorCode.STORE_NOT_FOUND,
+                    "none of the "
+                        + found.size()
+                        + " daemons that answered offers a library '"
+                        + target
+                        + "'"));
   }
 }

@@ -37,7 +37,10 @@ final class ServicesCommand implements Callable<Integer> {
 
   @Mixin ClientOptions client;
 
-  @Parameters(paramLabel = "PEER", arity = "0..*", description = "Daemons to ask (default: all that answer).")
+  @Parameters(
+      paramLabel = "PEER",
+      arity = "0..*",
+      description = "Daemons to ask (default: all that answer).")
   List<String> peers = new ArrayList<>();
 
   @Option(names = "--json", description = "A JSON array of services, each with its peer.")
@@ -59,13 +62,19 @@ final class ServicesCommand implements Callable<Integer> {
       out.println(Json.document(rows));
       return ExitStatus.OK;
     }
-    Table table = new Table("PEER", "SERVICE", "LIBRARY", "STATE", "INSTANCES", "SINCE", "FUNCTIONS");
+    Table table =
+        new Table("PEER", "SERVICE", "LIBRARY", "STATE", "INSTANCES", "SINCE", "FUNCTIONS");
     for (Map<String, Object> row : rows) {
       @SuppressWarnings("unchecked")
       List<String> functions = (List<String>) row.get("functions");
-      table.add((String) row.get("peer"), (String) row.get("name"), (String) row.get("library"),
+      table.add(
+          (String) row.get("peer"),
+          (String) row.get("name"),
+          (String) row.get("library"),
           row.get("state") + (row.containsKey("reason") ? ": " + row.get("reason") : ""),
-          row.get("live") + "/" + row.get("instances"), (String) row.get("since"), String.join(", ", functions));
+          row.get("live") + "/" + row.get("instances"),
+          (String) row.get("since"),
+          String.join(", ", functions));
     }
     table.print(out);
     return ExitStatus.OK;

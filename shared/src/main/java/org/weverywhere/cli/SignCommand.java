@@ -50,10 +50,17 @@ final class SignCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODULE", description = "The .wasm/.wasi file to sign.")
   Path module;
 
-  @Option(names = "--key", required = true, paramLabel = "KEY", description = "Ed25519 private key (PEM, PKCS#8).")
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "KEY",
+      description = "Ed25519 private key (PEM, PKCS#8).")
   Path key;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Write the signed module here (default: replace MODULE).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write the signed module here (default: replace MODULE).")
   Path out;
 
   @Option(names = "--json", description = "Print the result as JSON.")
@@ -74,7 +81,9 @@ final class SignCommand implements Callable<Integer> {
     write(target, signed);
     ModuleSignatures.Report report = ModuleSignatures.verify(signed);
     List<String> signers = new ArrayList<>();
-    report.checks().forEach(c -> signers.add(c.signer().map(Fingerprint::toString).orElse("(unknown key)")));
+    report
+        .checks()
+        .forEach(c -> signers.add(c.signer().map(Fingerprint::toString).orElse("(unknown key)")));
     PrintWriter output = spec.commandLine().getOut();
     Fingerprint me = Fingerprint.of(keys.getPublic());
     if (json) {
@@ -100,28 +109,33 @@ final class SignCommand implements Callable<Integer> {
     } catch (AccessDeniedException denied) {
       throw new WeverywhereException(ErrorCode.IO_UNREADABLE, file + ": permission denied", denied);
     } catch (IOException unreadable) {
-      throw new WeverywhereException(ErrorCode.IO_UNREADABLE, file + ": cannot read: " + unreadable.getMessage(),
-          unreadable);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNREADABLE, file + ": cannot read: " + unreadable.getMessage(), unreadable);
     }
   }
 
-  /** Writes through a temporary file in the same directory, so a failure never leaves half a module. */
+  /**
+   * Writes through a temporary file in the same directory, so a failure never leaves half a module.
+   */
   private static void write(Path target, byte[] content) {
     Path directory = target.toAbsolutePath().getParent();
     Path temporary = null;
     try {
       temporary = Files.createTempFile(directory, ".sign-", ".tmp");
       Files.write(temporary, content);
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       temporary = null;
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, target + ": cannot write: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNWRITABLE, target + ": cannot write: " + failed.getMessage(), failed);
     } finally {
       if (temporary != null) {
         try {
           Files.deleteIfExists(temporary);
         } catch (IOException ignored) {
-          // the write already failed with its own error; a leftover .sign- file is the lesser problem
+          // the write already failed with its own error; a leftover .sign- file is the lesser
+          // problem
         }
       }
     }

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Aligned columns for human output: each column as wide as its widest cell, the last one unpadded. */
+/**
+ * Aligned columns for human output: each column as wide as its widest cell, the last one unpadded.
+ */
 final class Table {
   private final List<String[]> rows = new ArrayList<>();
 

@@ -23,9 +23,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code weverywhere top}: every daemon of the network, refreshed like top(1), built only from
- * what anyone could build: the daemons' announcements and the built-in probes run on each through
- * the ordinary execute request (so it needs the observe privilege, as the probes do).
+ * {@code weverywhere top}: every daemon of the network, refreshed like top(1), built only from what
+ * anyone could build: the daemons' announcements and the built-in probes run on each through the
+ * ordinary execute request (so it needs the observe privilege, as the probes do).
  */
 @Command(
     name = "top",
@@ -52,21 +52,30 @@ final class TopCommand implements Callable<Integer> {
   @Option(names = "--once", description = "One refresh, then exit.")
   boolean once;
 
-  @Option(names = {"-n", "--iterations"}, paramLabel = "N", description = "Refreshes before exiting (default: until interrupted).")
+  @Option(
+      names = {"-n", "--iterations"},
+      paramLabel = "N",
+      description = "Refreshes before exiting (default: until interrupted).")
   Integer iterations;
 
-  @Option(names = {"-d", "--delay"}, paramLabel = "SECONDS", defaultValue = "2",
+  @Option(
+      names = {"-d", "--delay"},
+      paramLabel = "SECONDS",
+      defaultValue = "2",
       description = "Pause between refreshes (default: ${DEFAULT-VALUE}).")
   double delaySeconds;
 
-  @Option(names = "--json", description = "One JSON document per refresh (with --once: exactly one), for scripts.")
+  @Option(
+      names = "--json",
+      description = "One JSON document per refresh (with --once: exactly one), for scripts.")
   boolean json;
 
   @Override
   public Integer call() throws InterruptedException {
     client.validate();
     if (delaySeconds < 0 || delaySeconds > 3600 || (iterations != null && iterations < 1)) {
-      throw new ParameterException(spec.commandLine(), "--delay must be 0..3600 s, --iterations at least 1");
+      throw new ParameterException(
+          spec.commandLine(), "--delay must be 0..3600 s, --iterations at least 1");
     }
     int refreshes = once ? 1 : iterations == null ? Integer.MAX_VALUE : iterations;
     PrintWriter out = spec.commandLine().getOut();
@@ -88,7 +97,10 @@ final class TopCommand implements Callable<Integer> {
       }
       List<FleetSample> samples = sample(found, bulk);
       if (json) {
-        out.println(once ? Json.document(document(samples, previous)) : Json.line(document(samples, previous)));
+        out.println(
+            once
+                ? Json.document(document(samples, previous))
+                : Json.line(document(samples, previous)));
       } else {
         if (!once) {
           out.print(CLEAR);
@@ -103,10 +115,12 @@ final class TopCommand implements Callable<Integer> {
   }
 
   /** Every daemon at once, each probed in its own virtual thread; ordered by name. */
-  private static List<FleetSample> sample(List<Peer> peers, BulkClient bulk) throws InterruptedException {
+  private static List<FleetSample> sample(List<Peer> peers, BulkClient bulk)
+      throws InterruptedException {
     List<FleetSample> samples = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<FleetSample>> asked = peers.stream().map(p -> threads.submit(() -> FleetSample.take(p, bulk))).toList();
+      List<Future<FleetSample>> asked =
+          peers.stream().map(p -> threads.submit(() -> FleetSample.take(p, bulk))).toList();
       for (int i = 0; i < asked.size(); i++) {
         try {
           samples.add(asked.get(i).get());
@@ -116,33 +130,43 @@ final class TopCommand implements Callable<Integer> {
         }
       }
     }
-    samples.sort(java.util.Comparator.comparing((FleetSample s) -> s.peer().name())
-        .thenComparing(s -> s.peer().node().toString()));
+    samples.sort(
+        java.util.Comparator.comparing((FleetSample s) -> s.peer().name())
+            .thenComparing(s -> s.peer().node().toString()));
     return samples;
   }
 
-  private static void print(PrintWriter out, List<FleetSample> samples, Map<String, FleetSample> previous) {
+  private static void print(
+      PrintWriter out, List<FleetSample> samples, Map<String, FleetSample> previous) {
     long answered = samples.stream().filter(s -> s.problem().isEmpty()).count();
     out.println(samples.size() + " daemons, " + answered + " probed");
     Table table = new Table("NAME", "NODE", "LOAD", "CORES", "MEM FREE", "EXEC/S", "SLOTS IN USE");
     for (FleetSample s : samples) {
       if (s.problem().isPresent()) {
-        table.add(s.peer().name(), s.peer().node().shortForm(), "-", "-", "-", "-", s.problem().get());
+        table.add(
+            s.peer().name(), s.peer().node().shortForm(), "-", "-", "-", "-", s.problem().get());
         continue;
       }
-      table.add(s.peer().name(), s.peer().node().shortForm(),
+      table.add(
+          s.peer().name(),
+          s.peer().node().shortForm(),
           s.load1m() < 0 ? "?" : String.format(Locale.ROOT, "%.2f", s.load1m()),
           s.cores() < 0 ? "?" : Integer.toString(s.cores()),
           size(s.memoryFree()) + " of " + size(s.memoryTotal()),
           s.executionsPerSecond(previous.get(s.peer().node().toString()))
-              .map(r -> String.format(Locale.ROOT, "%.1f", r)).orElse("-"),
-          String.join(" ", s.slots().entrySet().stream()
-              .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList()));
+              .map(r -> String.format(Locale.ROOT, "%.1f", r))
+              .orElse("-"),
+          String.join(
+              " ",
+              s.slots().entrySet().stream()
+                  .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1])
+                  .toList()));
     }
     table.print(out);
   }
 
-  private static Map<String, Object> document(List<FleetSample> samples, Map<String, FleetSample> previous) {
+  private static Map<String, Object> document(
+      List<FleetSample> samples, Map<String, FleetSample> previous) {
     List<Map<String, Object>> daemons = new ArrayList<>();
     for (FleetSample s : samples) {
       Map<String, Object> d = new LinkedHashMap<>();
@@ -160,7 +184,8 @@ final class TopCommand implements Callable<Integer> {
         Optional<Double> rate = s.executionsPerSecond(previous.get(s.peer().node().toString()));
         d.put("executionsPerSecond", rate.orElse(null));
         Map<String, Object> slots = new LinkedHashMap<>();
-        s.slots().forEach((group, used) -> slots.put(group, Map.of("inUse", used[0], "total", used[1])));
+        s.slots()
+            .forEach((group, used) -> slots.put(group, Map.of("inUse", used[0], "total", used[1])));
         d.put("slots", slots);
       }
       daemons.add(d);
@@ -177,7 +202,8 @@ final class TopCommand implements Callable<Integer> {
       return "?";
     }
     double gib = bytes / (1024.0 * 1024 * 1024);
-    return gib >= 1 ? String.format(Locale.ROOT, "%.1f GiB", gib)
+    return gib >= 1
+        ? String.format(Locale.ROOT, "%.1f GiB", gib)
         : String.format(Locale.ROOT, "%d MiB", bytes / (1024 * 1024));
   }
 }

@@ -11,7 +11,8 @@ import org.weverywhere.trust.SignatureGroup;
 
 /**
  * The effective configuration: every known key with its value and origin, immutable. Typed views
- * per area ({@link #network()}, {@link #executor()}, {@link #group(String)}, ...) are what code uses.
+ * per area ({@link #network()}, {@link #executor()}, {@link #group(String)}, ...) are what code
+ * uses.
  */
 public final class Config {
   private final String location;
@@ -27,7 +28,10 @@ public final class Config {
     return location;
   }
 
-  /** The effective value of a plain key: set, or its default ({@code null} when unset without default). */
+  /**
+   * The effective value of a plain key: set, or its default ({@code null} when unset without
+   * default).
+   */
   public <T> T value(ConfigKey<T> key) {
     if (key.isPattern()) {
       throw new IllegalArgumentException(key.name() + " is per group: use groupValue");
@@ -144,7 +148,8 @@ public final class Config {
   }
 
   public ProtocolSettings protocol() {
-    return new ProtocolSettings(value(ConfigKeys.PROTOCOL_CLOCK_SKEW), value(ConfigKeys.PROTOCOL_REPLAY_CACHE_SIZE));
+    return new ProtocolSettings(
+        value(ConfigKeys.PROTOCOL_CLOCK_SKEW), value(ConfigKeys.PROTOCOL_REPLAY_CACHE_SIZE));
   }
 
   public ExecutorSettings executor() {
@@ -166,7 +171,9 @@ public final class Config {
         value(ConfigKeys.HOST_QUOTA_DISK_PER_EXECUTION));
   }
 
-  /** The privileges and quotas of a group; a group the configuration never names gets the defaults. */
+  /**
+   * The privileges and quotas of a group; a group the configuration never names gets the defaults.
+   */
   public GroupSettings group(String name) {
     if (!SignatureGroup.isValidName(name)) {
       throw new IllegalArgumentException("not a group name: " + name);
@@ -185,7 +192,8 @@ public final class Config {
   }
 
   public ControlSettings control() {
-    return new ControlSettings(value(ConfigKeys.CONTROL_SOCKET), optional(ConfigKeys.CONTROL_GROUP));
+    return new ControlSettings(
+        value(ConfigKeys.CONTROL_SOCKET), optional(ConfigKeys.CONTROL_GROUP));
   }
 
   public EventSettings events() {
@@ -205,13 +213,16 @@ public final class Config {
 
   private ConfigEntry entry(String name, ConfigKey<?> key) {
     ConfigEntry entry = set.get(name);
-    return entry != null ? entry : new ConfigEntry(name, key, key.defaultValue(), new Origin.Default());
+    return entry != null
+        ? entry
+        : new ConfigEntry(name, key, key.defaultValue(), new Origin.Default());
   }
 
   private ConfigEntry groupEntry(ConfigKey<?> pattern, String group) {
     String name = pattern.forGroup(group);
     // anonymous has concrete keys with their own, stricter defaults
-    ConfigKey<?> definition = ConfigKeys.resolve(name).map(ConfigKeys.Resolved::key).orElse(pattern);
+    ConfigKey<?> definition =
+        ConfigKeys.resolve(name).map(ConfigKeys.Resolved::key).orElse(pattern);
     return entry(name, definition);
   }
 

@@ -28,8 +28,11 @@ final class ConfigFileParser {
    */
   static void parse(String file, byte[] content, Problems problems, Consumer<ConfigLine> settings) {
     if (content.length > MAX_FILE_BYTES) {
-      problems.add(new ConfigProblem(new Origin.InFile(file, 0), ErrorCode.CONFIG_SYNTAX,
-          "file is larger than " + MAX_FILE_BYTES / 1024 + " KiB"));
+      problems.add(
+          new ConfigProblem(
+              new Origin.InFile(file, 0),
+              ErrorCode.CONFIG_SYNTAX,
+              "file is larger than " + MAX_FILE_BYTES / 1024 + " KiB"));
       return;
     }
     int start = 0;
@@ -46,11 +49,16 @@ final class ConfigFileParser {
         length--; // tolerate files written on Windows
       }
       if (length > MAX_LINE_BYTES) {
-        problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX, "line is longer than " + MAX_LINE_BYTES + " bytes"));
+        problems.add(
+            new ConfigProblem(
+                origin,
+                ErrorCode.CONFIG_SYNTAX,
+                "line is longer than " + MAX_LINE_BYTES + " bytes"));
       } else {
         String text = decode(content, start, length);
         if (text == null) {
-          problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX, "line is not valid UTF-8"));
+          problems.add(
+              new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX, "line is not valid UTF-8"));
         } else {
           if (number == 1 && text.startsWith("\uFEFF")) {
             text = text.substring(1); // a byte order mark some editors write
@@ -62,15 +70,19 @@ final class ConfigFileParser {
     }
   }
 
-  private static java.util.Optional<ConfigLine> parseLine(String text, Origin.InFile origin, Problems problems) {
+  private static java.util.Optional<ConfigLine> parseLine(
+      String text, Origin.InFile origin, Problems problems) {
     String line = text.strip();
     if (line.isEmpty() || line.startsWith("#")) {
       return java.util.Optional.empty();
     }
     int equals = line.indexOf('=');
     if (equals < 0) {
-      problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX,
-          "expected 'key = value' or a '#' comment, got '" + ValueText.quote(line) + "'"));
+      problems.add(
+          new ConfigProblem(
+              origin,
+              ErrorCode.CONFIG_SYNTAX,
+              "expected 'key = value' or a '#' comment, got '" + ValueText.quote(line) + "'"));
       return java.util.Optional.empty();
     }
     String key = line.substring(0, equals).strip();
@@ -80,25 +92,40 @@ final class ConfigFileParser {
       return java.util.Optional.empty();
     }
     if (!KEY.matcher(key).matches()) {
-      problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX,
-          "'" + ValueText.quote(key) + "' is not a key: keys are dotted words of letters, digits, '-' and '_'"));
+      problems.add(
+          new ConfigProblem(
+              origin,
+              ErrorCode.CONFIG_SYNTAX,
+              "'"
+                  + ValueText.quote(key)
+                  + "' is not a key: keys are dotted words of letters, digits, '-' and '_'"));
       return java.util.Optional.empty();
     }
     if (value.isEmpty()) {
-      problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX,
-          "missing value for '" + key + "' (to use the default, comment the line out)"));
+      problems.add(
+          new ConfigProblem(
+              origin,
+              ErrorCode.CONFIG_SYNTAX,
+              "missing value for '" + key + "' (to use the default, comment the line out)"));
       return java.util.Optional.empty();
     }
     for (int i = 0; i < value.length(); i++) {
       if (Character.isISOControl(value.charAt(i)) && value.charAt(i) != '\t') {
-        problems.add(new ConfigProblem(origin, ErrorCode.CONFIG_SYNTAX, "control character in the value of '" + key + "'"));
+        problems.add(
+            new ConfigProblem(
+                origin,
+                ErrorCode.CONFIG_SYNTAX,
+                "control character in the value of '" + key + "'"));
         return java.util.Optional.empty();
       }
     }
     return java.util.Optional.of(new ConfigLine(key, value, origin));
   }
 
-  /** The line as text, or {@code null} when it is not UTF-8 (a decoder that replaces would hide the error). */
+  /**
+   * The line as text, or {@code null} when it is not UTF-8 (a decoder that replaces would hide the
+   * error).
+   */
   private static String decode(byte[] content, int start, int length) {
     try {
       return StandardCharsets.UTF_8

@@ -7,12 +7,15 @@ import java.util.Optional;
  * A key the configuration knows: its name, type, default and a one-line description. A name with
  * the segment {@value #GROUP} is a pattern that stands for that key in every Signature Group.
  *
- * @param name dotted lower-case name, e.g. {@code network.port} or {@code group.<Group-Name>.privileges}
- * @param defaultValue the value when nobody sets the key, or {@code null}: unset (see {@code unsetMeans})
+ * @param name dotted lower-case name, e.g. {@code network.port} or {@code
+ *     group.<Group-Name>.privileges}
+ * @param defaultValue the value when nobody sets the key, or {@code null}: unset (see {@code
+ *     unsetMeans})
  * @param doc one line for the reference documentation, saying what the key does and its unit
  * @param unsetMeans for a key without default, what being unset means (e.g. "the host name")
  */
-public record ConfigKey<T>(String name, ValueType<T> type, T defaultValue, String doc, String unsetMeans) {
+public record ConfigKey<T>(
+    String name, ValueType<T> type, T defaultValue, String doc, String unsetMeans) {
   /** The placeholder segment of per-group keys. */
   public static final String GROUP = "<Group-Name>";
 

@@ -28,119 +28,261 @@ public final class ConfigKeys {
   private static final String SERVICES = "services.";
 
   public static final ConfigKey<String> NODE_NAME =
-      optional("node.name", ValueType.NAME, "the host name", "Name this daemon announces to its peers.");
+      optional(
+          "node.name", ValueType.NAME, "the host name", "Name this daemon announces to its peers.");
   public static final ConfigKey<Path> STATE_DIR =
-      optional("state.dir", ValueType.PATH, "/var/lib/weverywhere as root, else ~/.local/state/weverywhere",
+      optional(
+          "state.dir",
+          ValueType.PATH,
+          "/var/lib/weverywhere as root, else ~/.local/state/weverywhere",
           "Directory for the host key pair, the library store and other state (created 0700).");
 
   public static final ConfigKey<InterfaceSelection> NETWORK_INTERFACES =
-      key("network.interfaces", ValueType.INTERFACES, new InterfaceSelection.Loopback(),
+      key(
+          "network.interfaces",
+          ValueType.INTERFACES,
+          new InterfaceSelection.Loopback(),
           "Interfaces to join the multicast groups on: loopback (TTL 0, nothing leaves the host), all, or names like eth0, wlan0.");
   public static final ConfigKey<Boolean> NETWORK_IPV4_ENABLED =
-      key("network.ipv4.enabled", ValueType.BOOLEAN, true, "Take part in discovery over IPv4 multicast.");
+      key(
+          "network.ipv4.enabled",
+          ValueType.BOOLEAN,
+          true,
+          "Take part in discovery over IPv4 multicast.");
   public static final ConfigKey<InetAddress> NETWORK_IPV4_GROUP =
-      key("network.ipv4.group", ValueType.IPV4_MULTICAST, address("239.255.87.69"), "IPv4 multicast group for discovery.");
+      key(
+          "network.ipv4.group",
+          ValueType.IPV4_MULTICAST,
+          address("239.255.87.69"),
+          "IPv4 multicast group for discovery.");
   public static final ConfigKey<Boolean> NETWORK_IPV6_ENABLED =
-      key("network.ipv6.enabled", ValueType.BOOLEAN, true, "Take part in discovery over IPv6 multicast.");
+      key(
+          "network.ipv6.enabled",
+          ValueType.BOOLEAN,
+          true,
+          "Take part in discovery over IPv6 multicast.");
   public static final ConfigKey<InetAddress> NETWORK_IPV6_GROUP =
-      key("network.ipv6.group", ValueType.IPV6_MULTICAST, address("ff02::5745"), "IPv6 multicast group for discovery.");
+      key(
+          "network.ipv6.group",
+          ValueType.IPV6_MULTICAST,
+          address("ff02::5745"),
+          "IPv6 multicast group for discovery.");
   public static final ConfigKey<Integer> NETWORK_PORT =
-      key("network.port", ValueType.PORT, 22341, "UDP port of discovery and small requests (0x5745, \"WE\").");
+      key(
+          "network.port",
+          ValueType.PORT,
+          22341,
+          "UDP port of discovery and small requests (0x5745, \"WE\").");
   public static final ConfigKey<Integer> NETWORK_TTL =
-      key("network.ttl", ValueType.TTL, 1, "Multicast TTL (IPv6 hop limit) on the chosen interfaces; always 0 on loopback.");
+      key(
+          "network.ttl",
+          ValueType.TTL,
+          1,
+          "Multicast TTL (IPv6 hop limit) on the chosen interfaces; always 0 on loopback.");
   public static final ConfigKey<Duration> NETWORK_ANNOUNCE_INTERVAL =
-      key("network.announce.interval", ValueType.DURATION, Duration.ofSeconds(60), "Time between periodic announcements.");
+      key(
+          "network.announce.interval",
+          ValueType.DURATION,
+          Duration.ofSeconds(60),
+          "Time between periodic announcements.");
   public static final ConfigKey<List<HostPort>> PEERS_STATIC =
-      key("peers.static", ValueType.PEERS, List.of(),
+      key(
+          "peers.static",
+          ValueType.PEERS,
+          List.of(),
           "Unicast seed peers as host:port, comma separated, that multicast does not reach; none for no peers.");
 
   public static final ConfigKey<String> HTTP_HOST =
-      key("http.host", ValueType.LISTEN_HOST, "localhost", "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
+      key(
+          "http.host",
+          ValueType.LISTEN_HOST,
+          "localhost",
+          "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
   public static final ConfigKey<Integer> HTTP_PORT =
-      key("http.port", ValueType.PORT, 22341, "TCP port of the HTTP bulk channel (modules, large arguments and results).");
+      key(
+          "http.port",
+          ValueType.PORT,
+          22341,
+          "TCP port of the HTTP bulk channel (modules, large arguments and results).");
   public static final ConfigKey<ByteSize> HTTP_UNVERIFIED_MAX_TOTAL =
-      key("http.unverified.max-total", ValueType.SIZE, ByteSize.ofMebibytes(256),
+      key(
+          "http.unverified.max-total",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(256),
           "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked); beyond it: 503 with Retry-After.");
   public static final ConfigKey<Integer> HTTP_UNVERIFIED_LARGE_PER_SOURCE =
-      key("http.unverified.large-per-source", ValueType.COUNT, 2,
+      key(
+          "http.unverified.large-per-source",
+          ValueType.COUNT,
+          2,
           "Unverified HTTP bodies of 1 MiB or more one source address may send at once.");
 
   public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
-      key("protocol.clock-skew", ValueType.DURATION, Duration.ofSeconds(30),
+      key(
+          "protocol.clock-skew",
+          ValueType.DURATION,
+          Duration.ofSeconds(30),
           "Messages whose timestamp is further than this from the local clock are rejected.");
   public static final ConfigKey<Integer> PROTOCOL_REPLAY_CACHE_SIZE =
-      key("protocol.replay-cache.size", ValueType.COUNT, 65_536, "Message ids remembered to reject replays (entries).");
+      key(
+          "protocol.replay-cache.size",
+          ValueType.COUNT,
+          65_536,
+          "Message ids remembered to reject replays (entries).");
   public static final ConfigKey<Duration> PROTOCOL_IDEMPOTENCY_WINDOW =
-      key("protocol.idempotency.window", ValueType.DURATION, Duration.ofMinutes(10),
+      key(
+          "protocol.idempotency.window",
+          ValueType.DURATION,
+          Duration.ofMinutes(10),
           "How long the result of an execute or call with a request key (rk) is kept to answer its retries.");
   public static final ConfigKey<Integer> PROTOCOL_IDEMPOTENCY_ENTRIES =
-      key("protocol.idempotency.entries", ValueType.COUNT, 16_384,
+      key(
+          "protocol.idempotency.entries",
+          ValueType.COUNT,
+          16_384,
           "Request keys remembered at most, running and finished; the oldest finished go first.");
   public static final ConfigKey<ByteSize> PROTOCOL_IDEMPOTENCY_MAX_BYTES =
-      key("protocol.idempotency.max-bytes", ValueType.SIZE, ByteSize.ofMebibytes(32),
+      key(
+          "protocol.idempotency.max-bytes",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(32),
           "Bytes of kept results at most; a result larger than a sixteenth of this is not kept (a retry gets WE5061).");
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
-      key("executor.engine", ValueType.ENGINE, Engine.CHICORY, "WebAssembly engine: chicory (pure Java, compiled to JVM bytecode) or wasmtime (JNI).");
+      key(
+          "executor.engine",
+          ValueType.ENGINE,
+          Engine.CHICORY,
+          "WebAssembly engine: chicory (pure Java, compiled to JVM bytecode) or wasmtime (JNI).");
   public static final ConfigKey<Path> LIBRARIES_DIR =
-      optional("libraries.dir", ValueType.PATH, "none",
+      optional(
+          "libraries.dir",
+          ValueType.PATH,
+          "none",
           "Directory of modules (*.wasm, *.wasi) published as Libraries at every start.");
   public static final ConfigKey<ByteSize> LIBRARIES_MAX_MODULE_SIZE =
-      key("libraries.max-module-size", ValueType.SIZE, ByteSize.ofMebibytes(64),
+      key(
+          "libraries.max-module-size",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(64),
           "Largest module the library store accepts, from the directory or a publish request.");
   public static final ConfigKey<Boolean> LIBRARIES_BUILTIN =
-      key("libraries.builtin", ValueType.BOOLEAN, true,
+      key(
+          "libraries.builtin",
+          ValueType.BOOLEAN,
+          true,
           "Offer the probe modules the daemon ships (sysinfo, probe-load, probe-memory, probe-disk); they need observe to run.");
   public static final ConfigKey<List<String>> LIBRARIES_BUILTIN_DISABLED =
-      optional("libraries.builtin.disabled", ValueType.NAMES, "none",
+      optional(
+          "libraries.builtin.disabled",
+          ValueType.NAMES,
+          "none",
           "Built-in libraries not to offer, by name, comma separated; a library of the same name in the store replaces one.");
 
   public static final ConfigKey<Integer> EXECUTOR_MODULE_CACHE_MODULES =
-      key("executor.module-cache.modules", ValueType.COUNT, 64,
+      key(
+          "executor.module-cache.modules",
+          ValueType.COUNT,
+          64,
           "Compiled modules kept in memory by module hash; the least recently used go first.");
   public static final ConfigKey<ByteSize> EXECUTOR_OUTPUT_MAX =
-      key("executor.output.max", ValueType.SIZE, ByteSize.ofMebibytes(1), "Captured stdout and stderr of one execution, each; the rest is cut.");
+      key(
+          "executor.output.max",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(1),
+          "Captured stdout and stderr of one execution, each; the rest is cut.");
   public static final ConfigKey<Duration> EXECUTOR_WALL_TIMEOUT =
-      key("executor.wall-timeout", ValueType.DURATION, Duration.ofSeconds(60), "Wall-clock time after which an execution is interrupted.");
+      key(
+          "executor.wall-timeout",
+          ValueType.DURATION,
+          Duration.ofSeconds(60),
+          "Wall-clock time after which an execution is interrupted.");
   public static final ConfigKey<Integer> EXECUTOR_QUEUE_MAX =
-      key("executor.queue.max", ValueType.COUNT, 64, "Executions waiting for a free slot; beyond this requests are rejected.");
+      key(
+          "executor.queue.max",
+          ValueType.COUNT,
+          64,
+          "Executions waiting for a free slot; beyond this requests are rejected.");
 
   public static final ConfigKey<Cores> HOST_QUOTA_CORES =
-      key("host.quota.cores", ValueType.CORES, new Cores(2), "Executions running at once on this host (whole cores).");
+      key(
+          "host.quota.cores",
+          ValueType.CORES,
+          new Cores(2),
+          "Executions running at once on this host (whole cores).");
   public static final ConfigKey<ByteSize> HOST_QUOTA_MEMORY =
-      key("host.quota.memory", ValueType.SIZE, ByteSize.ofMebibytes(1024), "Sum of the memory limits of running instances, reserved at admission.");
+      key(
+          "host.quota.memory",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(1024),
+          "Sum of the memory limits of running instances, reserved at admission.");
   public static final ConfigKey<Rate> HOST_QUOTA_NETWORK_RATE =
-      key("host.quota.network.rate", ValueType.RATE, new Rate(ByteSize.ofMebibytes(10)), "Traffic in plus out, bytes per second.");
+      key(
+          "host.quota.network.rate",
+          ValueType.RATE,
+          new Rate(ByteSize.ofMebibytes(10)),
+          "Traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> HOST_QUOTA_NETWORK_PERIOD_BYTES =
-      key("host.quota.network.period-bytes", ValueType.SIZE, ByteSize.ofMebibytes(10 * 1024), "Traffic in plus out per host.quota.network.period.");
+      key(
+          "host.quota.network.period-bytes",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(10 * 1024),
+          "Traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<Duration> HOST_QUOTA_NETWORK_PERIOD =
-      key("host.quota.network.period", ValueType.DURATION, Duration.ofDays(1), "Length of the period that period-bytes quotas count over (host and groups).");
+      key(
+          "host.quota.network.period",
+          ValueType.DURATION,
+          Duration.ofDays(1),
+          "Length of the period that period-bytes quotas count over (host and groups).");
   public static final ConfigKey<ByteSize> HOST_QUOTA_DISK_PER_EXECUTION =
-      key("host.quota.disk.per-execution", ValueType.SIZE, ByteSize.ofMebibytes(256),
+      key(
+          "host.quota.disk.per-execution",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(256),
           "Bytes the directory trees of one execution may hold (kept in memory, gone when it ends); no group gets more.");
 
   public static final ConfigKey<Set<Privilege>> GROUP_PRIVILEGES =
-      key("group." + ConfigKey.GROUP + ".privileges", ValueType.PRIVILEGES, EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
+      key(
+          "group." + ConfigKey.GROUP + ".privileges",
+          ValueType.PRIVILEGES,
+          EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
           "What the group's keys may do: none, or a list of observe, fetch, execute, publish, control, relay (believed when a forwarded call names its original requester; for other hosts' keys).");
-  public static final ConfigKey<Cores> GROUP_QUOTA_CORES = groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
-  public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY = groupQuota("memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
+  public static final ConfigKey<Cores> GROUP_QUOTA_CORES =
+      groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
+  public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY =
+      groupQuota(
+          "memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
-      register(new ConfigKey<>("group." + ConfigKey.GROUP + ".quota.memory.per-execution", ValueType.SIZE, null,
-          "Memory limit of one instance.",
-          "the group's memory shared by its cores (at most the host's shared by the host's cores), so that every slot can run at once"));
+      register(
+          new ConfigKey<>(
+              "group." + ConfigKey.GROUP + ".quota.memory.per-execution",
+              ValueType.SIZE,
+              null,
+              "Memory limit of one instance.",
+              "the group's memory shared by its cores (at most the host's shared by the host's cores), so that every slot can run at once"));
   public static final ConfigKey<Duration> GROUP_QUOTA_CPU_TIME_PER_EXECUTION =
       groupQuota("cpu-time.per-execution", ValueType.DURATION, "CPU time of one execution.");
-  public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE = groupQuota("network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
+  public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE =
+      groupQuota(
+          "network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_NETWORK_PERIOD_BYTES =
-      groupQuota("network.period-bytes", ValueType.SIZE, "The group's traffic in plus out per host.quota.network.period.");
+      groupQuota(
+          "network.period-bytes",
+          ValueType.SIZE,
+          "The group's traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_DISK_PER_EXECUTION =
-      groupQuota("disk.per-execution", ValueType.SIZE, "Bytes the directory trees of one of the group's executions may hold (in memory).");
+      groupQuota(
+          "disk.per-execution",
+          ValueType.SIZE,
+          "Bytes the directory trees of one of the group's executions may hold (in memory).");
 
   // anonymous is every key nobody vouches for: it gets little, and nothing that changes the host
   public static final ConfigKey<Set<Privilege>> ANONYMOUS_PRIVILEGES =
       anonymous(GROUP_PRIVILEGES, EnumSet.of(Privilege.EXECUTE));
-  public static final ConfigKey<Cores> ANONYMOUS_QUOTA_CORES = anonymous(GROUP_QUOTA_CORES, new Cores(1));
-  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_MEMORY = anonymous(GROUP_QUOTA_MEMORY, ByteSize.ofMebibytes(64));
+  public static final ConfigKey<Cores> ANONYMOUS_QUOTA_CORES =
+      anonymous(GROUP_QUOTA_CORES, new Cores(1));
+  public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_MEMORY =
+      anonymous(GROUP_QUOTA_MEMORY, ByteSize.ofMebibytes(64));
   public static final ConfigKey<ByteSize> ANONYMOUS_QUOTA_MEMORY_PER_EXECUTION =
       anonymous(GROUP_QUOTA_MEMORY_PER_EXECUTION, ByteSize.ofMebibytes(16));
   public static final ConfigKey<Duration> ANONYMOUS_QUOTA_CPU_TIME_PER_EXECUTION =
@@ -153,67 +295,144 @@ public final class ConfigKeys {
       anonymous(GROUP_QUOTA_DISK_PER_EXECUTION, ByteSize.ofMebibytes(16));
 
   public static final ConfigKey<Path> CONTROL_SOCKET =
-      key("control.socket", ValueType.PATH, Path.of("/run/weverywhere/control.sock"),
+      key(
+          "control.socket",
+          ValueType.PATH,
+          Path.of("/run/weverywhere/control.sock"),
           "AF_UNIX control socket; a daemon not running as root, or given its own state directory, uses <state.dir>/control.sock unless this is set.");
   public static final ConfigKey<String> CONTROL_GROUP =
-      optional("control.group", ValueType.UNIX_GROUP, "only the daemon's user", "Unix group whose members may use the control socket.");
+      optional(
+          "control.group",
+          ValueType.UNIX_GROUP,
+          "only the daemon's user",
+          "Unix group whose members may use the control socket.");
 
   public static final ConfigKey<Path> EVENTS_JOURNAL_DIR =
-      optional("events.journal.dir", ValueType.PATH, "<state.dir>/events", "Directory of the append-only event journal.");
+      optional(
+          "events.journal.dir",
+          ValueType.PATH,
+          "<state.dir>/events",
+          "Directory of the append-only event journal.");
   public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_FILE_SIZE =
-      key("events.journal.max-file-size", ValueType.SIZE, ByteSize.ofMebibytes(64), "A journal file is closed and a new one started at this size.");
+      key(
+          "events.journal.max-file-size",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(64),
+          "A journal file is closed and a new one started at this size.");
   public static final ConfigKey<Duration> EVENTS_JOURNAL_RETENTION =
-      key("events.journal.retention", ValueType.DURATION, Duration.ofDays(30), "Closed journal files older than this are deleted.");
+      key(
+          "events.journal.retention",
+          ValueType.DURATION,
+          Duration.ofDays(30),
+          "Closed journal files older than this are deleted.");
   public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_TOTAL_SIZE =
-      key("events.journal.max-total-size", ValueType.SIZE, ByteSize.ofMebibytes(4096),
+      key(
+          "events.journal.max-total-size",
+          ValueType.SIZE,
+          ByteSize.ofMebibytes(4096),
           "Disk the journal may use: past it, files beyond the retention go first; if events within it would be lost, work is refused (WE8011) instead.");
   public static final ConfigKey<Duration> EVENTS_REFUSALS_INTERVAL =
-      key("events.refusals.interval", ValueType.DURATION, Duration.ofSeconds(10),
+      key(
+          "events.refusals.interval",
+          ValueType.DURATION,
+          Duration.ofSeconds(10),
           "Refused requests are counted per source, group and reason and journaled as one summary event per interval.");
 
   public static final ConfigKey<String> SERVICE_LIBRARY =
-      service("library", ValueType.LIBRARY, null, "required",
+      service(
+          "library",
+          ValueType.LIBRARY,
+          null,
+          "required",
           "The library the service runs (name, name@version or hash), a reactor module from the store.");
   public static final ConfigKey<String> SERVICE_GROUP =
-      service("group", ValueType.NAME, ANONYMOUS, null,
+      service(
+          "group",
+          ValueType.NAME,
+          ANONYMOUS,
+          null,
           "Signature Group whose quota the service's instances run under (slots, memory, CPU time).");
   public static final ConfigKey<ByteSize> SERVICE_MEMORY =
-      service("memory", ValueType.SIZE, null, "the group's memory.per-execution",
+      service(
+          "memory",
+          ValueType.SIZE,
+          null,
+          "the group's memory.per-execution",
           "Memory limit of one instance; never more than the group's memory.per-execution.");
   public static final ConfigKey<Duration> SERVICE_CPU_TIME =
-      service("cpu-time", ValueType.DURATION, null, "the group's cpu-time.per-execution",
+      service(
+          "cpu-time",
+          ValueType.DURATION,
+          null,
+          "the group's cpu-time.per-execution",
           "CPU time of one call; never more than the group's cpu-time.per-execution.");
   public static final ConfigKey<Integer> SERVICE_INSTANCES =
-      service("instances", ValueType.COUNT, 1, null,
+      service(
+          "instances",
+          ValueType.COUNT,
+          1,
+          null,
           "Instances kept; calls to one instance are serialised, so this many calls run at once.");
   public static final ConfigKey<List<String>> SERVICE_EXPORTS =
-      service("exports", ValueType.NAMES, null, "every exported function except _initialize and _start",
+      service(
+          "exports",
+          ValueType.NAMES,
+          null,
+          "every exported function except _initialize and _start",
           "Exported functions callers may call, comma separated.");
   public static final ConfigKey<List<String>> SERVICE_CALLERS =
-      service("callers", ValueType.NAMES, null, "every group with the execute privilege",
+      service(
+          "callers",
+          ValueType.NAMES,
+          null,
+          "every group with the execute privilege",
           "Signature Groups whose keys may call the service, comma separated (anonymous included only if named).");
 
   public static final ConfigKey<List<HostPort>> SERVICE_PEER =
-      service("peer", ValueType.PEERS, null, "the service runs on this host",
+      service(
+          "peer",
+          ValueType.PEERS,
+          null,
+          "the service runs on this host",
           "Daemons (host:port) that run the service: modules importing weverywhere:service/<Service-Name> call it there.");
   public static final ConfigKey<String> SERVICE_PEER_SERVICE =
-      service("peer-service", ValueType.NAME, null, "the same name",
+      service(
+          "peer-service",
+          ValueType.NAME,
+          null,
+          "the same name",
           "The service's name on its peer, when the name imports use here differs.");
   public static final ConfigKey<org.weverywhere.trust.Fingerprint> SERVICE_PEER_NODE =
-      service("peer-node", ValueType.FINGERPRINT, null,
+      service(
+          "peer-node",
+          ValueType.FINGERPRINT,
+          null,
           "the key of the peer's first verified answer, kept for the life of the link (trust on first use)",
           "The peer's node id (its host key fingerprint, SHA256:...): replies signed by any other key are refused.");
   public static final ConfigKey<Boolean> SERVICE_DISCOVER =
-      service("discover", ValueType.BOOLEAN, null, "calls.discover, for a name with neither library nor peer",
+      service(
+          "discover",
+          ValueType.BOOLEAN,
+          null,
+          "calls.discover, for a name with neither library nor peer",
           "true: imports link to a daemon found on the network that runs the service (this host runs none); false: never.");
   public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
-      key("calls.max-depth", ValueType.COUNT, 8,
+      key(
+          "calls.max-depth",
+          ValueType.COUNT,
+          8,
           "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");
   public static final ConfigKey<Duration> CALLS_TIMEOUT =
-      key("calls.timeout", ValueType.DURATION, Duration.ofSeconds(5),
+      key(
+          "calls.timeout",
+          ValueType.DURATION,
+          Duration.ofSeconds(5),
           "How long a call to a service on another host may take before the calling guest traps.");
   public static final ConfigKey<Boolean> CALLS_DISCOVER =
-      key("calls.discover", ValueType.BOOLEAN, true,
+      key(
+          "calls.discover",
+          ValueType.BOOLEAN,
+          true,
           "Imports of a service neither run here nor pinned (peer) link to a daemon found on the network that runs it.");
 
   private ConfigKeys() {}
@@ -237,7 +456,10 @@ public final class ConfigKeys {
     return List.copyOf(KEYS.values());
   }
 
-  /** The key a name in a file means, whether a plain key, a key of {@code anonymous} or a per-group pattern. */
+  /**
+   * The key a name in a file means, whether a plain key, a key of {@code anonymous} or a per-group
+   * pattern.
+   */
   public static Optional<Resolved> resolve(String name) {
     ConfigKey<?> exact = KEYS.get(name);
     if (exact != null && !exact.isPattern()) {
@@ -246,14 +468,18 @@ public final class ConfigKeys {
     Optional<String> service = serviceOf(name);
     if (service.isPresent()) {
       ConfigKey<?> pattern =
-          KEYS.get(SERVICES + ConfigKey.SERVICE + name.substring(SERVICES.length() + service.get().length()));
+          KEYS.get(
+              SERVICES
+                  + ConfigKey.SERVICE
+                  + name.substring(SERVICES.length() + service.get().length()));
       return pattern != null && pattern.isServicePattern()
           ? Optional.of(new Resolved(pattern, null))
           : Optional.empty();
     }
     Optional<String> group = groupOf(name);
     if (group.isPresent()) {
-      ConfigKey<?> pattern = KEYS.get(name.replace("group." + group.get() + ".", "group." + ConfigKey.GROUP + "."));
+      ConfigKey<?> pattern =
+          KEYS.get(name.replace("group." + group.get() + ".", "group." + ConfigKey.GROUP + "."));
       if (pattern != null && pattern.isPattern()) {
         return Optional.of(new Resolved(pattern, group.get()));
       }
@@ -301,22 +527,32 @@ public final class ConfigKeys {
     return register(new ConfigKey<>(name, type, defaultValue, doc, null));
   }
 
-  private static <T> ConfigKey<T> optional(String name, ValueType<T> type, String unsetMeans, String doc) {
+  private static <T> ConfigKey<T> optional(
+      String name, ValueType<T> type, String unsetMeans, String doc) {
     return register(new ConfigKey<>(name, type, null, doc, unsetMeans));
   }
 
   private static <T> ConfigKey<T> groupQuota(String suffix, ValueType<T> type, String doc) {
     return register(
-        new ConfigKey<>("group." + ConfigKey.GROUP + ".quota." + suffix, type, null, doc, "only the host quota applies"));
+        new ConfigKey<>(
+            "group." + ConfigKey.GROUP + ".quota." + suffix,
+            type,
+            null,
+            doc,
+            "only the host quota applies"));
   }
 
   private static <T> ConfigKey<T> service(
       String suffix, ValueType<T> type, T defaultValue, String unsetMeans, String doc) {
-    return register(new ConfigKey<>(SERVICES + ConfigKey.SERVICE + "." + suffix, type, defaultValue, doc, unsetMeans));
+    return register(
+        new ConfigKey<>(
+            SERVICES + ConfigKey.SERVICE + "." + suffix, type, defaultValue, doc, unsetMeans));
   }
 
   private static <T> ConfigKey<T> anonymous(ConfigKey<T> pattern, T defaultValue) {
-    return register(new ConfigKey<>(pattern.forGroup(ANONYMOUS), pattern.type(), defaultValue, pattern.doc(), null));
+    return register(
+        new ConfigKey<>(
+            pattern.forGroup(ANONYMOUS), pattern.type(), defaultValue, pattern.doc(), null));
   }
 
   private static <T> ConfigKey<T> register(ConfigKey<T> key) {

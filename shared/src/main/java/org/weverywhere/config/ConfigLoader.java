@@ -24,8 +24,10 @@ import org.weverywhere.trust.SignatureGroup;
 public final class ConfigLoader {
   /** Environment variable naming the configuration directory. */
   public static final String CONFIG_DIR_VARIABLE = "WEVERYWHERE_CONFIG_DIR";
+
   /** System property naming the configuration directory (the server's JVM options may set it). */
   public static final String CONFIG_DIR_PROPERTY = "weverywhere.config.dir";
+
   public static final Path DEFAULT_DIR = Path.of("/etc/weverywhere");
   public static final String MAIN_FILE = "weverywhere.conf";
   public static final String DROP_IN_DIR = "weverywhere.d";
@@ -47,7 +49,10 @@ public final class ConfigLoader {
     return new ConfigLoader(environment);
   }
 
-  /** The directory to read: the option if given, else the system property or variable, else /etc/weverywhere. */
+  /**
+   * The directory to read: the option if given, else the system property or variable, else
+   * /etc/weverywhere.
+   */
   public static Path locate(Path option, Map<String, String> environment) {
     if (option != null) {
       return option;
@@ -66,8 +71,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Loads {@code dir} as it would be if each drop-in file in {@code pending} (a path inside
-   * {@code weverywhere.d}) had that content: how a change is checked whole before it is written.
+   * Loads {@code dir} as it would be if each drop-in file in {@code pending} (a path inside {@code
+   * weverywhere.d}) had that content: how a change is checked whole before it is written.
    */
   public Config load(Path dir, Map<Path, byte[]> pending) {
     if (!Files.exists(dir)) {
@@ -76,7 +81,8 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     List<ConfigFileText> files = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
-      problems.add(new Origin.InFile(dir.toString(), 0), ErrorCode.IO_UNREADABLE, "not a directory");
+      problems.add(
+          new Origin.InFile(dir.toString(), 0), ErrorCode.IO_UNREADABLE, "not a directory");
       throw new InvalidConfigException(problems.list());
     }
     read(dir.resolve(MAIN_FILE), problems).ifPresent(files::add);
@@ -102,7 +108,11 @@ public final class ConfigLoader {
       files.add(new ConfigFileText(EMBEDDED + MAIN_FILE, SampleConfig.read(MAIN_FILE)));
     }
     names.stream()
-        .filter(name -> name.startsWith(DROP_IN_DIR + "/") && name.endsWith(".conf") && name.indexOf('/', DROP_IN_DIR.length() + 1) < 0)
+        .filter(
+            name ->
+                name.startsWith(DROP_IN_DIR + "/")
+                    && name.endsWith(".conf")
+                    && name.indexOf('/', DROP_IN_DIR.length() + 1) < 0)
         .sorted()
         .forEach(name -> files.add(new ConfigFileText(EMBEDDED + name, SampleConfig.read(name))));
     return merge("embedded sample", files, new Problems());
@@ -122,7 +132,10 @@ public final class ConfigLoader {
         }
       }
     } catch (IOException e) {
-      problems.add(new Origin.InFile(dir.toString(), 0), ErrorCode.IO_UNREADABLE, "cannot list: " + e.getMessage());
+      problems.add(
+          new Origin.InFile(dir.toString(), 0),
+          ErrorCode.IO_UNREADABLE,
+          "cannot list: " + e.getMessage());
     }
     // lexical by file name, as in systemd and sudoers drop-ins: 10-x.conf before 20-y.conf
     found.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
@@ -137,7 +150,8 @@ public final class ConfigLoader {
     } catch (NoSuchFileException absent) {
       return Optional.empty();
     } catch (IOException e) {
-      problems.add(new Origin.InFile(file.toString(), 0), ErrorCode.IO_UNREADABLE, "cannot read: " + e);
+      problems.add(
+          new Origin.InFile(file.toString(), 0), ErrorCode.IO_UNREADABLE, "cannot read: " + e);
       return Optional.empty();
     }
   }
@@ -146,14 +160,22 @@ public final class ConfigLoader {
     Map<String, ConfigEntry> set = new HashMap<>();
     for (ConfigFileText file : files) {
       Map<String, Integer> seenInFile = new HashMap<>();
-      ConfigFileParser.parse(file.name(), file.content(), problems, line -> {
-        Integer earlier = seenInFile.putIfAbsent(line.key(), line.origin().line());
-        if (earlier != null) {
-          problems.add(line.origin(), ErrorCode.CONFIG_SYNTAX, "'" + line.key() + "' is already set on line " + earlier);
-        } else {
-          typed(line.key(), line.value(), line.origin(), problems).ifPresent(entry -> set.put(entry.key(), entry));
-        }
-      });
+      ConfigFileParser.parse(
+          file.name(),
+          file.content(),
+          problems,
+          line -> {
+            Integer earlier = seenInFile.putIfAbsent(line.key(), line.origin().line());
+            if (earlier != null) {
+              problems.add(
+                  line.origin(),
+                  ErrorCode.CONFIG_SYNTAX,
+                  "'" + line.key() + "' is already set on line " + earlier);
+            } else {
+              typed(line.key(), line.value(), line.origin(), problems)
+                  .ifPresent(entry -> set.put(entry.key(), entry));
+            }
+          });
     }
     applyEnvironment(set, problems);
     if (!problems.isEmpty()) {
@@ -180,16 +202,22 @@ public final class ConfigLoader {
       }
     }
     for (String name : names.keySet()) {
-      environmentVariable(name).ifPresent(variable ->
-          typed(name, environment.get(variable), new Origin.Environment(variable), problems)
-              .ifPresent(entry -> set.put(name, entry)));
+      environmentVariable(name)
+          .ifPresent(
+              variable ->
+                  typed(name, environment.get(variable), new Origin.Environment(variable), problems)
+                      .ifPresent(entry -> set.put(name, entry)));
     }
   }
 
-  /** MicroProfile Config's lookup order for a property in the environment: exact, sanitized, upper case. */
+  /**
+   * MicroProfile Config's lookup order for a property in the environment: exact, sanitized, upper
+   * case.
+   */
   private Optional<String> environmentVariable(String name) {
     String sanitized = name.replaceAll("[^A-Za-z0-9]", "_");
-    for (String candidate : List.of(name, sanitized, sanitized.toUpperCase(java.util.Locale.ROOT))) {
+    for (String candidate :
+        List.of(name, sanitized, sanitized.toUpperCase(java.util.Locale.ROOT))) {
       if (environment.containsKey(candidate)) {
         return Optional.of(candidate);
       }
@@ -197,23 +225,35 @@ public final class ConfigLoader {
     return Optional.empty();
   }
 
-  private static Optional<ConfigEntry> typed(String key, String value, Origin origin, Problems problems) {
+  private static Optional<ConfigEntry> typed(
+      String key, String value, Origin origin, Problems problems) {
     Optional<String> group = ConfigKeys.groupOf(key);
     if (group.isPresent() && !SignatureGroup.isValidName(group.get())) {
-      problems.add(origin, ErrorCode.GROUP_INVALID,
-          "'" + ValueText.quote(group.get()) + "' is not a group name: 1 to 64 letters, digits, '-' or '_'");
+      problems.add(
+          origin,
+          ErrorCode.GROUP_INVALID,
+          "'"
+              + ValueText.quote(group.get())
+              + "' is not a group name: 1 to 64 letters, digits, '-' or '_'");
       return Optional.empty();
     }
     Optional<String> service = ConfigKeys.serviceOf(key);
     if (service.isPresent() && !ConfigKeys.isValidServiceName(service.get())) {
-      problems.add(origin, ErrorCode.CONFIG_BAD_VALUE,
-          "'" + ValueText.quote(service.get()) + "' is not a service name: 1 to 64 letters, digits, '-' or '_'");
+      problems.add(
+          origin,
+          ErrorCode.CONFIG_BAD_VALUE,
+          "'"
+              + ValueText.quote(service.get())
+              + "' is not a service name: 1 to 64 letters, digits, '-' or '_'");
       return Optional.empty();
     }
     Optional<ConfigKeys.Resolved> resolved = ConfigKeys.resolve(key);
     if (resolved.isEmpty()) {
       String hint = ConfigKeys.suggest(key).map(s -> " (did you mean '" + s + "'?)").orElse("");
-      problems.add(origin, ErrorCode.CONFIG_UNKNOWN_KEY, "unknown key '" + ValueText.quote(key) + "'" + hint);
+      problems.add(
+          origin,
+          ErrorCode.CONFIG_UNKNOWN_KEY,
+          "unknown key '" + ValueText.quote(key) + "'" + hint);
       return Optional.empty();
     }
     ConfigKey<?> definition = resolved.get().key();

@@ -3,7 +3,9 @@ package org.weverywhere.config;
 import java.util.Objects;
 import org.weverywhere.ErrorCode;
 
-/** One thing wrong in the configuration, with where it is: printed as {@code FILE:LINE: message}. */
+/**
+ * One thing wrong in the configuration, with where it is: printed as {@code FILE:LINE: message}.
+ */
 public record ConfigProblem(Origin origin, ErrorCode code, String message) {
   public ConfigProblem {
     Objects.requireNonNull(origin, "origin");

@@ -13,9 +13,17 @@ public final class ConfigReference {
     out.append("| key | type | default | what it sets |\n");
     out.append("|---|---|---|---|\n");
     for (ConfigKey<?> key : ConfigKeys.all()) {
-      String defaultText = key.defaultText() != null ? "`" + key.defaultText() + "`" : "unset: " + key.unsetMeans();
-      out.append("| `").append(key.name()).append("` | ").append(key.type().name()).append(" | ")
-          .append(escape(defaultText)).append(" | ").append(escape(key.doc())).append(" |\n");
+      String defaultText =
+          key.defaultText() != null ? "`" + key.defaultText() + "`" : "unset: " + key.unsetMeans();
+      out.append("| `")
+          .append(key.name())
+          .append("` | ")
+          .append(key.type().name())
+          .append(" | ")
+          .append(escape(defaultText))
+          .append(" | ")
+          .append(escape(key.doc()))
+          .append(" |\n");
     }
     return out.toString();
   }

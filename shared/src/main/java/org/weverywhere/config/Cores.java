@@ -2,8 +2,8 @@ package org.weverywhere.config;
 
 /**
  * A number of CPU cores: how many executions may run at the same time. Always whole: a core is an
- * execution slot, and a fraction of one cannot be granted as a slot; CPU time per execution has
- * its own duration quota.
+ * execution slot, and a fraction of one cannot be granted as a slot; CPU time per execution has its
+ * own duration quota.
  */
 public record Cores(int count) {
   /** Far above any real machine, but bounded so that slot arrays and semaphores stay sane. */

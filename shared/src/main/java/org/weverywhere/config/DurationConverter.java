@@ -6,8 +6,8 @@ import org.eclipse.microprofile.config.spi.Converter;
 
 /**
  * Lets beans inject {@code @ConfigProperty Duration} from text like {@code 30s}. ISO-8601 ({@code
- * PT30S}) is still accepted, because this converter replaces the implicit one for every Duration
- * in the application, including libraries' own properties.
+ * PT30S}) is still accepted, because this converter replaces the implicit one for every Duration in
+ * the application, including libraries' own properties.
  */
 public final class DurationConverter implements Converter<Duration> {
   private static final long serialVersionUID = 1L;
@@ -22,7 +22,8 @@ public final class DurationConverter implements Converter<Duration> {
       try {
         return Duration.parse(trimmed);
       } catch (DateTimeParseException notIso) {
-        throw new IllegalArgumentException("'" + ValueText.quote(value) + "' is not an ISO-8601 duration like PT30S", notIso);
+        throw new IllegalArgumentException(
+            "'" + ValueText.quote(value) + "' is not an ISO-8601 duration like PT30S", notIso);
       }
     }
     try {

@@ -13,7 +13,9 @@ public final class DurationFormat {
   private static final Pattern SYNTAX = Pattern.compile("([0-9]{1,18}) ?(ms|s|m|h|d)");
   private static final String EXPECTED = "a duration like 500ms, 30s, 5m, 1h or 7d";
 
-  /** A hundred years: longer is a typo, and the bound keeps every value convertible to milliseconds. */
+  /**
+   * A hundred years: longer is a typo, and the bound keeps every value convertible to milliseconds.
+   */
   public static final Duration MAX = Duration.ofDays(36_500);
 
   private DurationFormat() {}
@@ -25,22 +27,25 @@ public final class DurationFormat {
     }
     long amount = Long.parseLong(m.group(1));
     if (amount == 0) {
-      throw new InvalidValueException("a duration must be positive, got '" + ValueText.quote(text) + "'");
+      throw new InvalidValueException(
+          "a duration must be positive, got '" + ValueText.quote(text) + "'");
     }
     Duration duration;
     try {
-      duration = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
+      duration =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+          };
     } catch (ArithmeticException tooLong) {
       duration = MAX.plusDays(1);
     }
     if (duration.compareTo(MAX) > 0) {
-      throw new InvalidValueException("'" + ValueText.quote(text) + "' is too long a duration (at most " + MAX.toDays() + "d)");
+      throw new InvalidValueException(
+          "'" + ValueText.quote(text) + "' is too long a duration (at most " + MAX.toDays() + "d)");
     }
     return duration;
   }

@@ -4,4 +4,8 @@ import java.time.Duration;
 
 /** How modules are executed: engine, caches and per-execution bounds that are not per group. */
 public record ExecutorSettings(
-    Engine engine, int moduleCacheModules, ByteSize outputMax, Duration wallTimeout, int queueMax) {}
+    Engine engine,
+    int moduleCacheModules,
+    ByteSize outputMax,
+    Duration wallTimeout,
+    int queueMax) {}

@@ -8,5 +8,9 @@ import java.time.Duration;
  * @param diskPerExecution the most any one execution's directory trees may hold
  */
 public record HostQuota(
-    Cores cores, ByteSize memory, Rate networkRate, ByteSize networkPeriodBytes, Duration networkPeriod,
+    Cores cores,
+    ByteSize memory,
+    Rate networkRate,
+    ByteSize networkPeriodBytes,
+    Duration networkPeriod,
     ByteSize diskPerExecution) {}

@@ -30,6 +30,8 @@ public final class InvalidConfigException extends ConfigException {
   private static String summary(List<ConfigProblem> problems) {
     String first = first(problems).toString();
     int more = problems.size() - 1;
-    return more == 0 ? first : first + " (and " + more + " more error" + (more == 1 ? "" : "s") + ")";
+    return more == 0
+        ? first
+        : first + " (and " + more + " more error" + (more == 1 ? "" : "s") + ")";
   }
 }

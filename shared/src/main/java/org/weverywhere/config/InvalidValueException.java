@@ -3,8 +3,8 @@ package org.weverywhere.config;
 import org.weverywhere.ErrorCode;
 
 /**
- * A text does not parse as the value type it must be, e.g. {@code expected a size like 512MiB,
- * got '12Q'}. It knows no file or line: the loader adds those when it reports it.
+ * A text does not parse as the value type it must be, e.g. {@code expected a size like 512MiB, got
+ * '12Q'}. It knows no file or line: the loader adds those when it reports it.
  */
 public final class InvalidValueException extends ConfigException {
   private static final long serialVersionUID = 1L;

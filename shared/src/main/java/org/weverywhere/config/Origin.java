@@ -1,6 +1,8 @@
 package org.weverywhere.config;
 
-/** Where an effective configuration value came from, printed by {@code weverywhere config check}. */
+/**
+ * Where an effective configuration value came from, printed by {@code weverywhere config check}.
+ */
 public sealed interface Origin {
 
   /** A line of a configuration file; line 0 means the file as a whole (e.g. it is too large). */

@@ -16,7 +16,9 @@ final class Problems {
     if (list.size() < MAX) {
       list.add(problem);
     } else if (list.size() == MAX) {
-      list.add(new ConfigProblem(problem.origin(), ErrorCode.CONFIG_SYNTAX, "too many errors, stopped here"));
+      list.add(
+          new ConfigProblem(
+              problem.origin(), ErrorCode.CONFIG_SYNTAX, "too many errors, stopped here"));
     }
   }
 

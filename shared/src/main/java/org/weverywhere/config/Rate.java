@@ -1,6 +1,9 @@
 package org.weverywhere.config;
 
-/** A traffic rate in bytes per second, written as a size followed by {@code /s}, e.g. {@code 10MiB/s}. */
+/**
+ * A traffic rate in bytes per second, written as a size followed by {@code /s}, e.g. {@code
+ * 10MiB/s}.
+ */
 public record Rate(ByteSize perSecond) {
   private static final String EXPECTED = "a rate like 10MiB/s or 500kB/s";
 
@@ -21,7 +24,12 @@ public record Rate(ByteSize perSecond) {
       return new Rate(ByteSize.parse(trimmed.substring(0, trimmed.length() - 2)));
     } catch (InvalidValueException badSize) {
       throw new InvalidValueException(
-          "expected " + EXPECTED + ", got '" + ValueText.quote(text) + "': " + badSize.getMessage());
+          "expected "
+              + EXPECTED
+              + ", got '"
+              + ValueText.quote(text)
+              + "': "
+              + badSize.getMessage());
     }
   }
 

@@ -25,9 +25,11 @@ public final class SampleConfig {
 
   /** The bytes of one embedded file, e.g. {@code weverywhere.conf}. */
   public static byte[] read(String relative) {
-    try (InputStream in = SampleConfig.class.getClassLoader().getResourceAsStream(ROOT + relative)) {
+    try (InputStream in =
+        SampleConfig.class.getClassLoader().getResourceAsStream(ROOT + relative)) {
       if (in == null) {
-        throw new ConfigException(ErrorCode.IO_UNREADABLE,
+        throw new ConfigException(
+            ErrorCode.IO_UNREADABLE,
             "the embedded sample configuration has no " + relative + " (a broken build?)");
       }
       return in.readAllBytes();

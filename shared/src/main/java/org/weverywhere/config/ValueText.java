@@ -1,6 +1,8 @@
 package org.weverywhere.config;
 
-/** How a user's text is echoed back in messages: bounded and with control characters made visible. */
+/**
+ * How a user's text is echoed back in messages: bounded and with control characters made visible.
+ */
 final class ValueText {
   private static final int SHOWN = 60;
 

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 import org.weverywhere.trust.Privilege;
 
 /**
- * The type of a configuration key: how its text parses (with a message that says what was
- * expected) and how a value is written back so that it parses to the same value again.
+ * The type of a configuration key: how its text parses (with a message that says what was expected)
+ * and how a value is written back so that it parses to the same value again.
  *
  * @param name what the reference documentation calls the type, e.g. {@code size}
  * @param parser text to value; throws {@link InvalidValueException}
@@ -31,55 +31,94 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern LIBRARY_SYNTAX = Pattern.compile("[A-Za-z0-9._+@-]{1,129}");
   private static final Pattern UNIX_GROUP_SYNTAX = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+
   /** Linux limits interface names to 15 bytes (IFNAMSIZ 16 with the terminating NUL). */
   private static final Pattern INTERFACE_SYNTAX = Pattern.compile("[A-Za-z0-9._@:-]{1,15}");
-  private static final Pattern HOST_NAME =
-      Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-  private static final Pattern IPV4 = Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-  private static final Pattern PEER = Pattern.compile("(?:\\[([^\\]]*)\\]|([^:\\[\\]]+)):([0-9]{1,5})");
 
-  public static final ValueType<ByteSize> SIZE = new ValueType<>("size", ByteSize::parse, ByteSize::toString);
+  private static final Pattern HOST_NAME =
+      Pattern.compile(
+          "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+  private static final Pattern IPV4 =
+      Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  private static final Pattern PEER =
+      Pattern.compile("(?:\\[([^\\]]*)\\]|([^:\\[\\]]+)):([0-9]{1,5})");
+
+  public static final ValueType<ByteSize> SIZE =
+      new ValueType<>("size", ByteSize::parse, ByteSize::toString);
   public static final ValueType<Rate> RATE = new ValueType<>("rate", Rate::parse, Rate::toString);
-  public static final ValueType<Cores> CORES = new ValueType<>("cores", Cores::parse, Cores::toString);
+  public static final ValueType<Cores> CORES =
+      new ValueType<>("cores", Cores::parse, Cores::toString);
   public static final ValueType<Duration> DURATION =
       new ValueType<>("duration", DurationFormat::parse, DurationFormat::format);
   public static final ValueType<Boolean> BOOLEAN =
       new ValueType<>("boolean", ValueType::parseBoolean, String::valueOf);
   public static final ValueType<Integer> PORT =
-      new ValueType<>("port", text -> parseInt(text, 1, 65_535, "a TCP/UDP port like 22341"), String::valueOf);
+      new ValueType<>(
+          "port", text -> parseInt(text, 1, 65_535, "a TCP/UDP port like 22341"), String::valueOf);
   public static final ValueType<Integer> COUNT =
-      new ValueType<>("count", text -> parseInt(text, 1, 1 << 30, "a whole number like 64"), String::valueOf);
+      new ValueType<>(
+          "count", text -> parseInt(text, 1, 1 << 30, "a whole number like 64"), String::valueOf);
   public static final ValueType<Integer> TTL =
-      new ValueType<>("ttl", text -> parseInt(text, 0, 255, "a multicast TTL (hop limit) from 0 to 255"), String::valueOf);
-  public static final ValueType<Engine> ENGINE = enumType("engine", Engine.class, Engine::configName);
+      new ValueType<>(
+          "ttl",
+          text -> parseInt(text, 0, 255, "a multicast TTL (hop limit) from 0 to 255"),
+          String::valueOf);
+  public static final ValueType<Engine> ENGINE =
+      enumType("engine", Engine.class, Engine::configName);
   public static final ValueType<Set<Privilege>> PRIVILEGES =
       new ValueType<>("privileges", ValueType::parsePrivileges, ValueType::formatPrivileges);
   public static final ValueType<InterfaceSelection> INTERFACES =
       new ValueType<>("interfaces", ValueType::parseInterfaces, InterfaceSelection::toString);
   public static final ValueType<List<HostPort>> PEERS =
       new ValueType<>("host:port list", ValueType::parsePeers, ValueType::formatList);
-  public static final ValueType<String> HOST = new ValueType<>("host", ValueType::parseHost, Function.identity());
+  public static final ValueType<String> HOST =
+      new ValueType<>("host", ValueType::parseHost, Function.identity());
+
   /** A listening address: a host, or {@code *} for every address. */
   public static final ValueType<String> LISTEN_HOST =
-      new ValueType<>("host or *", text -> text.strip().equals("*") ? "*" : parseHost(text), Function.identity());
+      new ValueType<>(
+          "host or *",
+          text -> text.strip().equals("*") ? "*" : parseHost(text),
+          Function.identity());
+
   public static final ValueType<InetAddress> IPV4_MULTICAST =
-      new ValueType<>("IPv4 multicast address", text -> parseMulticast(text, 4), InetAddress::getHostAddress);
+      new ValueType<>(
+          "IPv4 multicast address", text -> parseMulticast(text, 4), InetAddress::getHostAddress);
   public static final ValueType<InetAddress> IPV6_MULTICAST =
-      new ValueType<>("IPv6 multicast address", text -> parseMulticast(text, 16), ValueType::formatIpv6);
-  public static final ValueType<Path> PATH = new ValueType<>("absolute path", ValueType::parsePath, Path::toString);
+      new ValueType<>(
+          "IPv6 multicast address", text -> parseMulticast(text, 16), ValueType::formatIpv6);
+  public static final ValueType<Path> PATH =
+      new ValueType<>("absolute path", ValueType::parsePath, Path::toString);
   public static final ValueType<String> NAME =
-      new ValueType<>("name", text -> parseName(text, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'"), Function.identity());
+      new ValueType<>(
+          "name",
+          text ->
+              parseName(text, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'"),
+          Function.identity());
+
   /** A library as the store finds it: name, name@version, or a hash (prefix). */
   public static final ValueType<String> LIBRARY =
-      new ValueType<>("library", text -> parseName(text, LIBRARY_SYNTAX, "a library name, name@version or hash"), Function.identity());
+      new ValueType<>(
+          "library",
+          text -> parseName(text, LIBRARY_SYNTAX, "a library name, name@version or hash"),
+          Function.identity());
+
   public static final ValueType<List<String>> NAMES =
       new ValueType<>("name list", ValueType::parseNames, ValueType::formatList);
+
   /** A key's fingerprint, {@code SHA256:} and 43 base64 characters: a node id. */
   public static final ValueType<org.weverywhere.trust.Fingerprint> FINGERPRINT =
-      new ValueType<>("key fingerprint", ValueType::parseFingerprint, org.weverywhere.trust.Fingerprint::toString);
+      new ValueType<>(
+          "key fingerprint",
+          ValueType::parseFingerprint,
+          org.weverywhere.trust.Fingerprint::toString);
+
   public static final ValueType<String> UNIX_GROUP =
-      new ValueType<>("Unix group", text -> parseName(text, UNIX_GROUP_SYNTAX, "a Unix group name like weverywhere"), Function.identity());
+      new ValueType<>(
+          "Unix group",
+          text -> parseName(text, UNIX_GROUP_SYNTAX, "a Unix group name like weverywhere"),
+          Function.identity());
 
   public ValueType {
     java.util.Objects.requireNonNull(name, "name");
@@ -87,7 +126,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     java.util.Objects.requireNonNull(formatter, "formatter");
   }
 
-  /** Parses {@code text}; a failure is an {@link InvalidValueException} that says what was expected. */
+  /**
+   * Parses {@code text}; a failure is an {@link InvalidValueException} that says what was expected.
+   */
   public T parse(String text) {
     return parser.apply(text);
   }
@@ -98,7 +139,8 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     return formatter.apply((T) value);
   }
 
-  static <E extends Enum<E>> ValueType<E> enumType(String name, Class<E> type, Function<E, String> spelling) {
+  static <E extends Enum<E>> ValueType<E> enumType(
+      String name, Class<E> type, Function<E, String> spelling) {
     return new ValueType<>(
         name,
         text -> {
@@ -135,7 +177,8 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     }
     long value = Long.parseLong(trimmed);
     if (value < min || value > max) {
-      throw new InvalidValueException("expected " + expected + " (" + min + " to " + max + "), got " + value);
+      throw new InvalidValueException(
+          "expected " + expected + " (" + min + " to " + max + "), got " + value);
     }
     return (int) value;
   }
@@ -157,8 +200,10 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     try {
       return org.weverywhere.trust.Fingerprint.parse(text.strip());
     } catch (IllegalArgumentException bad) {
-      throw new InvalidValueException("'" + ValueText.quote(text.strip())
-          + "' is not a node id: expected SHA256: and 43 base64 characters, as `weverywhere peers` shows it");
+      throw new InvalidValueException(
+          "'"
+              + ValueText.quote(text.strip())
+              + "' is not a node id: expected SHA256: and 43 base64 characters, as `weverywhere peers` shows it");
     }
   }
 
@@ -173,7 +218,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
         privileges.add(one.parse(item));
       } catch (InvalidValueException unknown) {
         throw new InvalidValueException(
-            "unknown privilege '" + ValueText.quote(item) + "': expected none or a list of observe, fetch, execute, publish, control, relay");
+            "unknown privilege '"
+                + ValueText.quote(item)
+                + "': expected none or a list of observe, fetch, execute, publish, control, relay");
       }
     }
     return Collections.unmodifiableSet(privileges);
@@ -183,7 +230,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     if (privileges.isEmpty()) {
       return "none";
     }
-    return EnumSet.copyOf(privileges).stream().map(Privilege::text).collect(Collectors.joining(", "));
+    return EnumSet.copyOf(privileges).stream()
+        .map(Privilege::text)
+        .collect(Collectors.joining(", "));
   }
 
   private static InterfaceSelection parseInterfaces(String text) {
@@ -197,10 +246,12 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     Set<String> names = new LinkedHashSet<>();
     for (String item : items(text)) {
       if (item.equals("loopback") || item.equals("all")) {
-        throw new InvalidValueException("'" + item + "' stands alone: write loopback, all, or a list of interface names");
+        throw new InvalidValueException(
+            "'" + item + "' stands alone: write loopback, all, or a list of interface names");
       }
       if (!INTERFACE_SYNTAX.matcher(item).matches()) {
-        throw InvalidValueException.expected("loopback, all, or interface names like eth0, wlan0", item);
+        throw InvalidValueException.expected(
+            "loopback, all, or interface names like eth0, wlan0", item);
       }
       names.add(item);
     }
@@ -210,7 +261,8 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   private static List<String> parseNames(String text) {
     List<String> names = new ArrayList<>();
     for (String item : items(text)) {
-      String name = parseName(item, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'");
+      String name =
+          parseName(item, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'");
       if (!names.contains(name)) {
         names.add(name);
       }
@@ -226,9 +278,11 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     for (String item : items(text)) {
       Matcher m = PEER.matcher(item);
       if (!m.matches()) {
-        throw InvalidValueException.expected("host:port or [IPv6]:port, e.g. 192.0.2.7:22341", item);
+        throw InvalidValueException.expected(
+            "host:port or [IPv6]:port, e.g. 192.0.2.7:22341", item);
       }
-      String host = m.group(1) != null ? formatIpv6(literalIpv6(m.group(1))) : parseHost(m.group(2));
+      String host =
+          m.group(1) != null ? formatIpv6(literalIpv6(m.group(1))) : parseHost(m.group(2));
       int port = parseInt(m.group(3), 1, 65_535, "a port");
       peers.add(new HostPort(host, port));
     }
@@ -236,7 +290,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   }
 
   private static String formatList(List<?> items) {
-    return items.isEmpty() ? "none" : items.stream().map(Object::toString).collect(Collectors.joining(", "));
+    return items.isEmpty()
+        ? "none"
+        : items.stream().map(Object::toString).collect(Collectors.joining(", "));
   }
 
   /** A host name or an IP literal; never resolved here, so that parsing does no DNS. */
@@ -250,7 +306,8 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       return formatIpv6(literalIpv6(trimmed));
     }
     if (!HOST_NAME.matcher(trimmed).matches()) {
-      throw InvalidValueException.expected("a host name or IP address like localhost or 192.0.2.7", text);
+      throw InvalidValueException.expected(
+          "a host name or IP address like localhost or 192.0.2.7", text);
     }
     return trimmed.toLowerCase(Locale.ROOT);
   }
@@ -292,13 +349,21 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     InetAddress address = length == 4 ? literalIpv4(trimmed) : literalIpv6(trimmed);
     if (address.getAddress().length != length || !address.isMulticastAddress()) {
       throw new InvalidValueException(
-          "'" + ValueText.quote(text) + "' is not an IPv" + (length == 4 ? "4" : "6") + " multicast address ("
-              + (length == 4 ? "224.0.0.0/4" : "ff00::/8") + ")");
+          "'"
+              + ValueText.quote(text)
+              + "' is not an IPv"
+              + (length == 4 ? "4" : "6")
+              + " multicast address ("
+              + (length == 4 ? "224.0.0.0/4" : "ff00::/8")
+              + ")");
     }
     return address;
   }
 
-  /** RFC 5952 text: lower case, the longest run of two or more zero groups as "::" (Java writes them all out). */
+  /**
+   * RFC 5952 text: lower case, the longest run of two or more zero groups as "::" (Java writes them
+   * all out).
+   */
   static String formatIpv6(InetAddress address) {
     byte[] bytes = address.getAddress();
     if (bytes.length != 16) {
@@ -342,10 +407,14 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     try {
       path = Path.of(trimmed);
     } catch (InvalidPathException bad) {
-      throw new InvalidValueException("'" + ValueText.quote(text) + "' is not a valid path: " + bad.getReason());
+      throw new InvalidValueException(
+          "'" + ValueText.quote(text) + "' is not a valid path: " + bad.getReason());
     }
     if (!path.isAbsolute()) {
-      throw new InvalidValueException("expected an absolute path like /var/lib/weverywhere, got '" + ValueText.quote(text) + "'");
+      throw new InvalidValueException(
+          "expected an absolute path like /var/lib/weverywhere, got '"
+              + ValueText.quote(text)
+              + "'");
     }
     return path.normalize();
   }

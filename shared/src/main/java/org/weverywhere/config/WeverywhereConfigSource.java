@@ -7,8 +7,8 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * The effective configuration files as a MicroProfile {@link ConfigSource}, so that server beans use
- * {@code @ConfigProperty(name = "network.port")}. Its ordinal sits below environment variables
+ * The effective configuration files as a MicroProfile {@link ConfigSource}, so that server beans
+ * use {@code @ConfigProperty(name = "network.port")}. Its ordinal sits below environment variables
  * (300) and system properties (400), which therefore override the files, and above the
  * application's own {@code microprofile-config.properties} (100).
  *
@@ -20,7 +20,9 @@ public final class WeverywhereConfigSource implements ConfigSource {
   private final Map<String, String> properties;
   private final String name;
 
-  /** The source of the configuration directory found from the system property or the environment. */
+  /**
+   * The source of the configuration directory found from the system property or the environment.
+   */
   public WeverywhereConfigSource() {
     this(ConfigLoader.filesOnly().load(ConfigLoader.locate(null, System.getenv())));
   }

@@ -13,8 +13,10 @@ import org.weverywhere.ErrorCode;
 public record DirTree(List<TreeEntry> entries) {
   /** Longest name of one path component, in UTF-8 bytes (as on common file systems). */
   public static final int MAX_NAME = 255;
+
   /** Deepest nesting accepted, so walking a tree stays cheap whatever it holds. */
   public static final int MAX_DEPTH = 64;
+
   /** What one entry costs against the disk quota besides its bytes and names. */
   public static final long ENTRY_OVERHEAD = 64;
 
@@ -42,14 +44,15 @@ public record DirTree(List<TreeEntry> entries) {
   }
 
   /**
-   * Throws {@link TreeException} unless every path is a clean relative path of valid names under
-   * an existing directory, no path repeats, every link stays inside the tree, and the tree fits.
+   * Throws {@link TreeException} unless every path is a clean relative path of valid names under an
+   * existing directory, no path repeats, every link stays inside the tree, and the tree fits.
    *
    * @param what names the tree in messages, e.g. its guest path
    */
   public void check(String what, long maxBytes, int maxEntries) {
     if (entries.size() > maxEntries) {
-      throw new TreeException(ErrorCode.TREE_TOO_LARGE,
+      throw new TreeException(
+          ErrorCode.TREE_TOO_LARGE,
           what + ": " + entries.size() + " entries, more than the " + maxEntries + " allowed");
     }
     Map<String, TreeEntry> byPath = new HashMap<>();
@@ -72,7 +75,8 @@ public record DirTree(List<TreeEntry> entries) {
     }
     long bytes = bytes();
     if (bytes > maxBytes) {
-      throw new TreeException(ErrorCode.TREE_TOO_LARGE,
+      throw new TreeException(
+          ErrorCode.TREE_TOO_LARGE,
           what + ": " + bytes + " bytes, more than the " + maxBytes + " allowed");
     }
   }
@@ -101,7 +105,8 @@ public record DirTree(List<TreeEntry> entries) {
       throw invalid(what, "'" + printable(path) + "' has a name with NUL");
     }
     if (utf8(name) > MAX_NAME) {
-      throw invalid(what, "'" + printable(path) + "' has a name longer than " + MAX_NAME + " bytes");
+      throw invalid(
+          what, "'" + printable(path) + "' has a name longer than " + MAX_NAME + " bytes");
     }
   }
 
@@ -118,7 +123,8 @@ public record DirTree(List<TreeEntry> entries) {
       if (name.equals("..")) {
         depth--;
         if (depth < 0) {
-          throw invalid(what, "link '" + printable(path) + "' points outside the tree: " + printable(target));
+          throw invalid(
+              what, "link '" + printable(path) + "' points outside the tree: " + printable(target));
         }
       } else if (!name.isEmpty() && !name.equals(".")) {
         depth++;

@@ -13,8 +13,8 @@ import org.weverywhere.WeverywhereException;
 
 /**
  * Reads a local directory into a {@link DirTree} and writes one back. Links are read as links,
- * never followed, so a tree cannot pull in a file from outside the directory; reading stops as
- * soon as the limits are passed, so a huge directory costs no more than the limit.
+ * never followed, so a tree cannot pull in a file from outside the directory; reading stops as soon
+ * as the limits are passed, so a huge directory costs no more than the limit.
  */
 public final class LocalTrees {
   private LocalTrees() {}
@@ -32,8 +32,8 @@ public final class LocalTrees {
     return tree;
   }
 
-  private static void walk(Path root, Path dir, List<TreeEntry> into, long[] bytes, long maxBytes,
-      int maxEntries) {
+  private static void walk(
+      Path root, Path dir, List<TreeEntry> into, long[] bytes, long maxBytes, int maxEntries) {
     List<Path> children;
     try (Stream<Path> listing = Files.list(dir)) {
       children = listing.sorted().toList();
@@ -42,15 +42,17 @@ public final class LocalTrees {
     }
     for (Path child : children) {
       if (into.size() >= maxEntries) {
-        throw new TreeException(ErrorCode.TREE_TOO_LARGE,
-            root + ": more than the " + maxEntries + " entries allowed");
+        throw new TreeException(
+            ErrorCode.TREE_TOO_LARGE, root + ": more than the " + maxEntries + " entries allowed");
       }
-      String path = root.relativize(child).toString().replace(child.getFileSystem().getSeparator(), "/");
+      String path =
+          root.relativize(child).toString().replace(child.getFileSystem().getSeparator(), "/");
       try {
         BasicFileAttributes attributes =
             Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        long mtime = attributes.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
-            + attributes.lastModifiedTime().toInstant().getNano();
+        long mtime =
+            attributes.lastModifiedTime().toInstant().getEpochSecond() * 1_000_000_000L
+                + attributes.lastModifiedTime().toInstant().getNano();
         if (attributes.isSymbolicLink()) {
           into.add(new TreeEntry.Symlink(path, Files.readSymbolicLink(child).toString(), mtime));
         } else if (attributes.isDirectory()) {
@@ -59,12 +61,13 @@ public final class LocalTrees {
         } else if (attributes.isRegularFile()) {
           bytes[0] += attributes.size();
           if (bytes[0] > maxBytes) {
-            throw new TreeException(ErrorCode.TREE_TOO_LARGE,
-                root + ": more than the " + maxBytes + " bytes allowed");
+            throw new TreeException(
+                ErrorCode.TREE_TOO_LARGE, root + ": more than the " + maxBytes + " bytes allowed");
           }
           into.add(new TreeEntry.File(path, Files.readAllBytes(child), mtime));
         } else {
-          throw new TreeException(ErrorCode.TREE_INVALID,
+          throw new TreeException(
+              ErrorCode.TREE_INVALID,
               child + ": only files, directories and symbolic links can be sent");
         }
       } catch (IOException e) {
@@ -82,7 +85,8 @@ public final class LocalTrees {
     tree.check(destination.toString(), Long.MAX_VALUE, Integer.MAX_VALUE);
     Path base = destination.toAbsolutePath().normalize();
     List<TreeEntry> ordered = new ArrayList<>(tree.entries());
-    ordered.sort(java.util.Comparator.comparingLong(e -> e.path().chars().filter(c -> c == '/').count()));
+    ordered.sort(
+        java.util.Comparator.comparingLong(e -> e.path().chars().filter(c -> c == '/').count()));
     List<String> existing = new ArrayList<>();
     for (TreeEntry entry : ordered) {
       Path target = base.resolve(entry.path()).normalize();
@@ -91,11 +95,13 @@ public final class LocalTrees {
       }
       for (Path p = target.getParent(); p != null && p.startsWith(base); p = p.getParent()) {
         if (Files.isSymbolicLink(p)) {
-          throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, p + ": a symbolic link; nothing is written through one");
+          throw new WeverywhereException(
+              ErrorCode.IO_UNWRITABLE, p + ": a symbolic link; nothing is written through one");
         }
       }
       boolean isDir = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
-      if (entry instanceof TreeEntry.Directory ? !isDir && Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+      if (entry instanceof TreeEntry.Directory
+          ? !isDir && Files.exists(target, LinkOption.NOFOLLOW_LINKS)
           : Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         if (isDir || entry instanceof TreeEntry.Directory || !force) {
           existing.add(target.toString());
@@ -103,15 +109,20 @@ public final class LocalTrees {
       }
     }
     if (!existing.isEmpty()) {
-      throw new WeverywhereException(ErrorCode.IO_EXISTS, existing.getFirst() + " exists"
-          + (existing.size() > 1 ? " (and " + (existing.size() - 1) + " more)" : "")
-          + "; nothing was written (--force replaces files)");
+      throw new WeverywhereException(
+          ErrorCode.IO_EXISTS,
+          existing.getFirst()
+              + " exists"
+              + (existing.size() > 1 ? " (and " + (existing.size() - 1) + " more)" : "")
+              + "; nothing was written (--force replaces files)");
     }
     try {
       Files.createDirectories(base);
       for (TreeEntry entry : ordered) {
         Path target = base.resolve(entry.path());
-        var time = java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH.plusNanos(entry.mtimeNanos()));
+        var time =
+            java.nio.file.attribute.FileTime.from(
+                java.time.Instant.EPOCH.plusNanos(entry.mtimeNanos()));
         switch (entry) {
           case TreeEntry.Directory d -> {
             if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -131,8 +142,10 @@ public final class LocalTrees {
       }
       for (TreeEntry entry : ordered) {
         if (entry instanceof TreeEntry.Directory d) {
-          Files.setLastModifiedTime(base.resolve(d.path()),
-              java.nio.file.attribute.FileTime.from(java.time.Instant.EPOCH.plusNanos(d.mtimeNanos())));
+          Files.setLastModifiedTime(
+              base.resolve(d.path()),
+              java.nio.file.attribute.FileTime.from(
+                  java.time.Instant.EPOCH.plusNanos(d.mtimeNanos())));
         }
       }
     } catch (IOException e) {

@@ -14,10 +14,15 @@ public record Preopen(String guestPath, DirTree tree) {
   public Preopen {
     Objects.requireNonNull(guestPath, "guestPath");
     Objects.requireNonNull(tree, "tree");
-    if (guestPath.isEmpty() || guestPath.indexOf('\0') >= 0
+    if (guestPath.isEmpty()
+        || guestPath.indexOf('\0') >= 0
         || guestPath.getBytes(StandardCharsets.UTF_8).length > MAX_GUEST_PATH) {
-      throw new TreeException(org.weverywhere.ErrorCode.TREE_INVALID,
-          "guest path '" + guestPath.replace("\0", "\\0") + "' must be 1 to " + MAX_GUEST_PATH
+      throw new TreeException(
+          org.weverywhere.ErrorCode.TREE_INVALID,
+          "guest path '"
+              + guestPath.replace("\0", "\\0")
+              + "' must be 1 to "
+              + MAX_GUEST_PATH
               + " bytes without NUL");
     }
   }

@@ -27,7 +27,9 @@ public sealed interface TreeEntry permits TreeEntry.Directory, TreeEntry.File, T
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof File f && f.path.equals(path) && f.mtimeNanos == mtimeNanos
+      return other instanceof File f
+          && f.path.equals(path)
+          && f.mtimeNanos == mtimeNanos
           && java.util.Arrays.equals(f.content, content);
     }
 

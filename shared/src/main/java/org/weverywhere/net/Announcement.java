@@ -9,4 +9,5 @@ import org.weverywhere.trust.Fingerprint;
  * A verified {@code announce}: which node (its host key's fingerprint), from which address, what it
  * says, and the whole signed message for whoever wants its header.
  */
-public record Announcement(Fingerprint node, InetSocketAddress from, Announce announce, SignedMessage message) {}
+public record Announcement(
+    Fingerprint node, InetSocketAddress from, Announce announce, SignedMessage message) {}

@@ -5,22 +5,25 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * How long a daemon waits before answering a {@code discover}: a delay drawn uniformly from
- * {@code [0, min(max, perPeer × known)]}, where {@code known} is the number of other daemons it
- * has heard announce themselves recently. On a large LAN every daemon hears the same discover at
- * the same moment; without a spread their answers arrive in one burst that overflows the client's
- * socket buffer (and switch and Wi-Fi queues), and answers are lost. With it, the answers arrive
- * at about {@code 1 / perPeer} per second whatever the LAN's size, until the window reaches
- * {@code max}. A daemon that knows no other answers at once, so a lone daemon costs no latency.
+ * How long a daemon waits before answering a {@code discover}: a delay drawn uniformly from {@code
+ * [0, min(max, perPeer × known)]}, where {@code known} is the number of other daemons it has heard
+ * announce themselves recently. On a large LAN every daemon hears the same discover at the same
+ * moment; without a spread their answers arrive in one burst that overflows the client's socket
+ * buffer (and switch and Wi-Fi queues), and answers are lost. With it, the answers arrive at about
+ * {@code 1 / perPeer} per second whatever the LAN's size, until the window reaches {@code max}. A
+ * daemon that knows no other answers at once, so a lone daemon costs no latency.
  *
- * <p>A client must listen for at least {@link #max()} plus a round trip: {@link #CLIENT_WINDOW}
- * is the default collection window of {@code weverywhere peers}.
+ * <p>A client must listen for at least {@link #max()} plus a round trip: {@link #CLIENT_WINDOW} is
+ * the default collection window of {@code weverywhere peers}.
  */
 public record AnswerSpread(Duration perPeer, Duration max) {
   /** 2 ms per known peer, at most 1 s: 500 answers per second reach a client, about 250 KB/s. */
-  public static final AnswerSpread DEFAULT = new AnswerSpread(Duration.ofMillis(2), Duration.ofSeconds(1));
+  public static final AnswerSpread DEFAULT =
+      new AnswerSpread(Duration.ofMillis(2), Duration.ofSeconds(1));
+
   /** Answer at once, whatever the LAN: the reference the scale benchmark compares with. */
   public static final AnswerSpread NONE = new AnswerSpread(Duration.ZERO, Duration.ZERO);
+
   /** The default time a client collects answers: the longest spread plus 2 s for the round trip. */
   public static final Duration CLIENT_WINDOW = DEFAULT.max().plusSeconds(2);
 
@@ -28,7 +31,8 @@ public record AnswerSpread(Duration perPeer, Duration max) {
     Objects.requireNonNull(perPeer, "perPeer");
     Objects.requireNonNull(max, "max");
     if (perPeer.isNegative() || max.isNegative()) {
-      throw new IllegalArgumentException("an answer spread cannot be negative: " + perPeer + ", " + max);
+      throw new IllegalArgumentException(
+          "an answer spread cannot be negative: " + perPeer + ", " + max);
     }
   }
 

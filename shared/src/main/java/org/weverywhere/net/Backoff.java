@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * When to send the next attempt of one exchange: the first waits the peer's current RTO, each
- * later one twice the one before (exponential backoff), every wait spread by ±20% jitter so that
- * clients that lost the same burst do not retry in step. No wait is longer than a sixth of the
- * total budget, however slow the peer seemed, so that a budget always holds about six attempts or
- * more: with the default 3 s and a fresh peer, attempts leave at about 0, 0.25, 0.75, 1.25, 1.75,
- * 2.25 and 2.75 s. Nothing is sent after the budget is spent.
+ * When to send the next attempt of one exchange: the first waits the peer's current RTO, each later
+ * one twice the one before (exponential backoff), every wait spread by ±20% jitter so that clients
+ * that lost the same burst do not retry in step. No wait is longer than a sixth of the total
+ * budget, however slow the peer seemed, so that a budget always holds about six attempts or more:
+ * with the default 3 s and a fresh peer, attempts leave at about 0, 0.25, 0.75, 1.25, 1.75, 2.25
+ * and 2.75 s. Nothing is sent after the budget is spent.
  */
 public final class Backoff {
   /** Jitter: each wait is multiplied by a factor uniformly in [1 − JITTER, 1 + JITTER). */

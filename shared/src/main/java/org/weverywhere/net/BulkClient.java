@@ -44,7 +44,12 @@ public final class BulkClient {
   private final WireLimits limits;
   private final Duration retryBudget;
 
-  public BulkClient(MessageSigner signer, Verifier verifier, Clock clock, Duration connectTimeout, Duration timeout,
+  public BulkClient(
+      MessageSigner signer,
+      Verifier verifier,
+      Clock clock,
+      Duration connectTimeout,
+      Duration timeout,
       WireLimits limits) {
     this.signer = Objects.requireNonNull(signer);
     this.verifier = Objects.requireNonNull(verifier);
@@ -52,8 +57,12 @@ public final class BulkClient {
     this.timeout = Objects.requireNonNull(timeout);
     this.limits = Objects.requireNonNull(limits);
     this.retryBudget = connectTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
-        .sslContext(plainHttpOnly()).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .sslContext(plainHttpOnly())
+            .build();
   }
 
   /**
@@ -73,23 +82,30 @@ public final class BulkClient {
   }
 
   /**
-   * Sends {@code message} to node {@code node} at {@code base} (e.g. {@code http://10.0.0.5:22341}).
-   * An execute or call gets a request key; a request that is safe to repeat (keyed, describe,
-   * fetch) is sent again, signed afresh with the same key, when the connection fails (refused while
-   * the daemon restarts, reset mid-request), backing off with jitter within the connect timeout.
+   * Sends {@code message} to node {@code node} at {@code base} (e.g. {@code
+   * http://10.0.0.5:22341}). An execute or call gets a request key; a request that is safe to
+   * repeat (keyed, describe, fetch) is sent again, signed afresh with the same key, when the
+   * connection fails (refused while the daemon restarts, reset mid-request), backing off with
+   * jitter within the connect timeout.
    */
   public SignedMessage request(URI base, Fingerprint node, Message message) {
     Message keyed = RequestKey.keyed(message);
-    boolean repeatable = RequestKey.of(keyed).isPresent() || keyed instanceof Message.Describe
-        || keyed instanceof Message.Fetch;
+    boolean repeatable =
+        RequestKey.of(keyed).isPresent()
+            || keyed instanceof Message.Describe
+            || keyed instanceof Message.Fetch;
     long end = System.nanoTime() + retryBudget.toNanos();
-    Backoff backoff = new Backoff(RetransmitTimer.INITIAL, retryBudget, java.util.concurrent.ThreadLocalRandom.current());
+    Backoff backoff =
+        new Backoff(
+            RetransmitTimer.INITIAL, retryBudget, java.util.concurrent.ThreadLocalRandom.current());
     for (int attempt = 1; ; attempt++) {
       try {
         return exchange(base, node, Header.fresh(Audience.node(node), clock.instant()), keyed);
       } catch (ProtocolException failed) {
         long wait = backoff.next().toNanos();
-        if (!repeatable || failed.reason() != Reason.TRANSPORT || attempt >= UdpClient.MAX_ATTEMPTS
+        if (!repeatable
+            || failed.reason() != Reason.TRANSPORT
+            || attempt >= UdpClient.MAX_ATTEMPTS
             || System.nanoTime() + wait - end > 0) {
           throw failed;
         }
@@ -106,40 +122,50 @@ public final class BulkClient {
   /** Like {@link #request} with a header of the caller's, e.g. one naming the group to charge. */
   public SignedMessage exchange(URI base, Fingerprint node, Header header, Message message) {
     URI target = base.resolve(PATH);
-    HttpRequest request = HttpRequest.newBuilder(target)
-        .timeout(timeout)
-        .header("Content-Type", MEDIA_TYPE)
-        .header("Accept", MEDIA_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(signer.sign(header, message)))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(target)
+            .timeout(timeout)
+            .header("Content-Type", MEDIA_TYPE)
+            .header("Accept", MEDIA_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(signer.sign(header, message)))
+            .build();
     HttpResponse<InputStream> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException slow) {
-      throw new ProtocolException(Reason.NO_ANSWER, target + " did not answer within " + timeout.toMillis() + " ms",
-          slow);
+      throw new ProtocolException(
+          Reason.NO_ANSWER, target + " did not answer within " + timeout.toMillis() + " ms", slow);
     } catch (IOException failed) {
       throw new ProtocolException(Reason.TRANSPORT, target + ": " + failed, failed);
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      throw new ProtocolException(Reason.NO_ANSWER, target + ": interrupted while waiting", interrupted);
+      throw new ProtocolException(
+          Reason.NO_ANSWER, target + ": interrupted while waiting", interrupted);
     }
     byte[] body;
     try (InputStream in = response.body()) {
       body = in.readNBytes(limits.maxMessageBytes() + 1);
     } catch (IOException failed) {
-      throw new ProtocolException(Reason.TRANSPORT, target + ": reading the reply: " + failed.getMessage(), failed);
+      throw new ProtocolException(
+          Reason.TRANSPORT, target + ": reading the reply: " + failed.getMessage(), failed);
     }
     if (response.statusCode() != 200) {
       // A daemon says in plain text why it could not verify a request (e.g. "WE5007 ..."): keep it.
-      String why = new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
-          .lines().findFirst().map(line -> ": " + line.strip()).orElse("");
-      throw new ProtocolException(Reason.REFUSED, target + " answered HTTP " + response.statusCode() + why);
+      String why =
+          new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .findFirst()
+              .map(line -> ": " + line.strip())
+              .orElse("");
+      throw new ProtocolException(
+          Reason.REFUSED, target + " answered HTTP " + response.statusCode() + why);
     }
     SignedMessage reply = verifier.verify(body, limits);
-    if (!reply.fingerprint().equals(node) || !reply.header().replyTo().equals(java.util.Optional.of(header.id()))) {
-      throw new ProtocolException(Reason.REFUSED, target + " answered with a reply from another node or to another"
-          + " request");
+    if (!reply.fingerprint().equals(node)
+        || !reply.header().replyTo().equals(java.util.Optional.of(header.id()))) {
+      throw new ProtocolException(
+          Reason.REFUSED,
+          target + " answered with a reply from another node or to another" + " request");
     }
     return Replies.unwrap(reply, target.toString());
   }

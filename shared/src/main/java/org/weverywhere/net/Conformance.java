@@ -43,15 +43,16 @@ import org.weverywhere.trust.Fingerprint;
  * accept gets a signed reply from the node, {@code re} = its id, whatever the reply says (a
  * throwaway key may well be refused later, by authorisation); one it must reject gets no answer
  * over UDP and {@code 400} (or {@code 413}) over HTTP with a body that starts with the code; one
- * refused after verification gets a signed {@code error} with the code. Every HTTP answer names
- * the versions spoken in {@code WEverywhere-Versions}.
+ * refused after verification gets a signed {@code error} with the code. Every HTTP answer names the
+ * versions spoken in {@code WEverywhere-Versions}.
  */
 public final class Conformance {
   /** The response header of the bulk channel that lists the protocol versions a node speaks. */
   public static final String VERSIONS_HEADER = "WEverywhere-Versions";
 
   /** One rule on one transport. */
-  public record Outcome(String rule, String transport, boolean passed, String expected, String got) {}
+  public record Outcome(
+      String rule, String transport, boolean passed, String expected, String got) {}
 
   /** How many times the timeout an answer that must come is waited for (silence: once). */
   private static final int ANSWER_FACTOR = 10;
@@ -71,18 +72,30 @@ public final class Conformance {
    * @param http its bulk channel, e.g. {@code http://127.0.0.1:22341}
    * @param timeout how long to wait for an answer (and, over UDP, to be sure none comes)
    */
-  public Conformance(KeyPair key, Fingerprint node, InetSocketAddress udp, URI http, Duration timeout, Clock clock) {
+  public Conformance(
+      KeyPair key,
+      Fingerprint node,
+      InetSocketAddress udp,
+      URI http,
+      Duration timeout,
+      Clock clock) {
     this.key = key;
     this.node = node;
     this.udp = udp;
     this.http = http;
     this.timeout = timeout;
     this.clock = clock;
-    this.replies = new Verifier(clock, Verifier.DEFAULT_WINDOW, new ReplayCache(Verifier.DEFAULT_WINDOW, 4096),
-        Optional.empty());
+    this.replies =
+        new Verifier(
+            clock,
+            Verifier.DEFAULT_WINDOW,
+            new ReplayCache(Verifier.DEFAULT_WINDOW, 4096),
+            Optional.empty());
   }
 
-  /** The names of the cases a live daemon can be asked, in order, with the transports that apply. */
+  /**
+   * The names of the cases a live daemon can be asked, in order, with the transports that apply.
+   */
   public List<Outcome> run() {
     List<Outcome> outcomes = new ArrayList<>();
     for (ReceiverCases.Case c : build(new HashMap<>())) {
@@ -100,17 +113,32 @@ public final class Conformance {
     return outcomes;
   }
 
-  /** How many vectors cannot be run live: a client's rules, or rules that need the receiver's settings. */
+  /**
+   * How many vectors cannot be run live: a client's rules, or rules that need the receiver's
+   * settings.
+   */
   public static List<String> notLive() {
-    return new ReceiverCases(org.weverywhere.trust.Ed25519.generate(), null,
-        new Fingerprint(new byte[32]), Instant.EPOCH, Instant.EPOCH, n -> MessageId.random()).all().stream()
-        .filter(c -> !c.atNode() || c.live() == ReceiverCases.Live.NONE).map(ReceiverCases.Case::name).toList();
+    return new ReceiverCases(
+            org.weverywhere.trust.Ed25519.generate(),
+            null,
+            new Fingerprint(new byte[32]),
+            Instant.EPOCH,
+            Instant.EPOCH,
+            n -> MessageId.random())
+        .all().stream()
+            .filter(c -> !c.atNode() || c.live() == ReceiverCases.Live.NONE)
+            .map(ReceiverCases.Case::name)
+            .toList();
   }
 
-  /** The cases signed now, with ids of their own (the same number gives the same id within one build). */
+  /**
+   * The cases signed now, with ids of their own (the same number gives the same id within one
+   * build).
+   */
   private List<ReceiverCases.Case> build(Map<Integer, MessageId> ids) {
     Instant now = clock.instant();
-    return new ReceiverCases(key, null, node, now, now, n -> ids.computeIfAbsent(n, unused -> MessageId.random()))
+    return new ReceiverCases(
+            key, null, node, now, now, n -> ids.computeIfAbsent(n, unused -> MessageId.random()))
         .all();
   }
 
@@ -124,34 +152,52 @@ public final class Conformance {
     Map<Integer, MessageId> ids = new HashMap<>();
     ReceiverCases.Case c = fresh(name, ids);
     String expected = expected(c, "udp");
-    try (DatagramChannel channel = DatagramChannel.open(); Selector selector = Selector.open()) {
+    try (DatagramChannel channel = DatagramChannel.open();
+        Selector selector = Selector.open()) {
       channel.connect(udp);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       for (byte[] first : c.before()) {
         channel.write(ByteBuffer.wrap(first));
-        receive(channel, selector, ids, timeout.multipliedBy(ANSWER_FACTOR)); // its answer is not what is checked
+        receive(
+            channel,
+            selector,
+            ids,
+            timeout.multipliedBy(ANSWER_FACTOR)); // its answer is not what is checked
       }
       channel.write(ByteBuffer.wrap(c.wire()));
       // silence is waited for once; an answer that should come may take a run's time
-      Optional<SignedMessage> reply = receive(channel, selector, ids,
-          c.expect() instanceof ReceiverCases.Expect.Rejected ? timeout : timeout.multipliedBy(ANSWER_FACTOR));
+      Optional<SignedMessage> reply =
+          receive(
+              channel,
+              selector,
+              ids,
+              c.expect() instanceof ReceiverCases.Expect.Rejected
+                  ? timeout
+                  : timeout.multipliedBy(ANSWER_FACTOR));
       String got = reply.map(Conformance::describe).orElse("no answer");
-      boolean passed = switch (c.expect()) {
-        case ReceiverCases.Expect.Valid valid -> reply.isPresent();
-        case ReceiverCases.Expect.Rejected rejected -> reply.isEmpty();
-        case ReceiverCases.Expect.Refused refused -> reply.isPresent()
-            && reply.get().message() instanceof Message.ErrorReply error && error.code().equals(refused.code());
-      };
+      boolean passed =
+          switch (c.expect()) {
+            case ReceiverCases.Expect.Valid valid -> reply.isPresent();
+            case ReceiverCases.Expect.Rejected rejected -> reply.isEmpty();
+            case ReceiverCases.Expect.Refused refused ->
+                reply.isPresent()
+                    && reply.get().message() instanceof Message.ErrorReply error
+                    && error.code().equals(refused.code());
+          };
       return new Outcome(name, "udp", passed, expected, got);
     } catch (IOException failed) {
       return new Outcome(name, "udp", false, expected, "socket failure: " + failed.getMessage());
     }
   }
 
-  /** The first verified reply from the node to one of {@code ids} within the timeout; others are skipped. */
-  private Optional<SignedMessage> receive(DatagramChannel channel, Selector selector, Map<Integer, MessageId> ids,
-      Duration wait) throws IOException {
+  /**
+   * The first verified reply from the node to one of {@code ids} within the timeout; others are
+   * skipped.
+   */
+  private Optional<SignedMessage> receive(
+      DatagramChannel channel, Selector selector, Map<Integer, MessageId> ids, Duration wait)
+      throws IOException {
     long deadline = System.nanoTime() + wait.toNanos();
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     for (int reads = 0; reads < 64; reads++) {
@@ -167,7 +213,8 @@ public final class Conformance {
       if (channel.receive(buffer) == null) {
         continue;
       }
-      Optional<SignedMessage> reply = reply(java.util.Arrays.copyOf(buffer.array(), buffer.position()), ids);
+      Optional<SignedMessage> reply =
+          reply(java.util.Arrays.copyOf(buffer.array(), buffer.position()), ids);
       if (reply.isPresent()) {
         return reply;
       }
@@ -203,20 +250,34 @@ public final class Conformance {
       boolean passed;
       if (answer.status() == 200) {
         Optional<SignedMessage> reply = reply(answer.body(), ids);
-        got = "200 " + reply.map(Conformance::describe).orElse("with a body that is not a signed reply to it");
-        passed = switch (c.expect()) {
-          case ReceiverCases.Expect.Valid valid -> reply.isPresent();
-          case ReceiverCases.Expect.Rejected rejected -> false;
-          case ReceiverCases.Expect.Refused refused -> reply.isPresent()
-              && reply.get().message() instanceof Message.ErrorReply error && error.code().equals(refused.code());
-        };
+        got =
+            "200 "
+                + reply
+                    .map(Conformance::describe)
+                    .orElse("with a body that is not a signed reply to it");
+        passed =
+            switch (c.expect()) {
+              case ReceiverCases.Expect.Valid valid -> reply.isPresent();
+              case ReceiverCases.Expect.Rejected rejected -> false;
+              case ReceiverCases.Expect.Refused refused ->
+                  reply.isPresent()
+                      && reply.get().message() instanceof Message.ErrorReply error
+                      && error.code().equals(refused.code());
+            };
       } else {
-        String line = new String(answer.body(), 0, Math.min(answer.body().length, 200), StandardCharsets.UTF_8)
-            .lines().findFirst().orElse("").strip();
+        String line =
+            new String(
+                    answer.body(), 0, Math.min(answer.body().length, 200), StandardCharsets.UTF_8)
+                .lines()
+                .findFirst()
+                .orElse("")
+                .strip();
         got = answer.status() + (line.isEmpty() ? "" : " " + line);
-        passed = c.expect() instanceof ReceiverCases.Expect.Rejected rejected
-            && (answer.status() == 400 || answer.status() == 413 && rejected.reason() == Reason.OVERSIZED)
-            && line.startsWith(rejected.reason().code().code());
+        passed =
+            c.expect() instanceof ReceiverCases.Expect.Rejected rejected
+                && (answer.status() == 400
+                    || answer.status() == 413 && rejected.reason() == Reason.OVERSIZED)
+                && line.startsWith(rejected.reason().code().code());
       }
       if (answer.versions().isEmpty()) {
         got += " (no " + VERSIONS_HEADER + " header)";
@@ -235,30 +296,45 @@ public final class Conformance {
     String expected = "415 (the body is not application/cose)";
     try {
       Answer answer = post(discover, "text/plain");
-      return new Outcome("content-type", "http", answer.status() == 415, expected, String.valueOf(answer.status()));
+      return new Outcome(
+          "content-type",
+          "http",
+          answer.status() == 415,
+          expected,
+          String.valueOf(answer.status()));
     } catch (IOException failed) {
-      return new Outcome("content-type", "http", false, expected, "HTTP failure: " + failed.getMessage());
+      return new Outcome(
+          "content-type", "http", false, expected, "HTTP failure: " + failed.getMessage());
     }
   }
 
   private Answer post(byte[] body, String type) throws IOException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(timeout.multipliedBy(3))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    HttpRequest request = HttpRequest.newBuilder(http.resolve(BulkClient.PATH))
-        .timeout(timeout.multipliedBy(ANSWER_FACTOR))
-        .header("Content-Type", type)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout.multipliedBy(3))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(http.resolve(BulkClient.PATH))
+            .timeout(timeout.multipliedBy(ANSWER_FACTOR))
+            .header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     try {
-      HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       byte[] bytes;
       try (InputStream in = response.body()) {
         bytes = in.readNBytes(WireLimits.HTTP.maxMessageBytes() + 1);
       }
-      return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-          response.headers().firstValue(VERSIONS_HEADER), bytes);
+      return new Answer(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.headers().firstValue(VERSIONS_HEADER),
+          bytes);
     } catch (HttpTimeoutException slow) {
-      throw new IOException("no answer within " + timeout.multipliedBy(ANSWER_FACTOR).toMillis() + " ms", slow);
+      throw new IOException(
+          "no answer within " + timeout.multipliedBy(ANSWER_FACTOR).toMillis() + " ms", slow);
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", interrupted);
@@ -270,10 +346,12 @@ public final class Conformance {
   private static String expected(ReceiverCases.Case c, String transport) {
     return switch (c.expect()) {
       case ReceiverCases.Expect.Valid valid -> "accepted: a signed reply to this " + valid.type();
-      case ReceiverCases.Expect.Rejected rejected -> transport.equals("udp")
-          ? "rejected " + rejected.reason().code().code() + ": no answer"
-          : "rejected: " + (rejected.reason() == Reason.OVERSIZED ? "400/413 " : "400 ")
-              + rejected.reason().code().code();
+      case ReceiverCases.Expect.Rejected rejected ->
+          transport.equals("udp")
+              ? "rejected " + rejected.reason().code().code() + ": no answer"
+              : "rejected: "
+                  + (rejected.reason() == Reason.OVERSIZED ? "400/413 " : "400 ")
+                  + rejected.reason().code().code();
       case ReceiverCases.Expect.Refused refused -> "refused: a signed error " + refused.code();
     };
   }

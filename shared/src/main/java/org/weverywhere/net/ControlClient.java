@@ -23,9 +23,9 @@ import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.WireLimits;
 
 /**
- * Talks to a daemon's control socket: sends {@code control} messages as unsigned payloads in
- * frames (the kernel tells the daemon who we are) and reads {@code report} or {@code error}
- * replies. An {@code error} becomes a {@link WeverywhereException} with the daemon's code.
+ * Talks to a daemon's control socket: sends {@code control} messages as unsigned payloads in frames
+ * (the kernel tells the daemon who we are) and reads {@code report} or {@code error} replies. An
+ * {@code error} becomes a {@link WeverywhereException} with the daemon's code.
  */
 public final class ControlClient implements AutoCloseable {
   private final Path path;
@@ -45,14 +45,19 @@ public final class ControlClient implements AutoCloseable {
   /** Connects to the socket at {@code path}; a missing or refusing socket says what to check. */
   public static ControlClient connect(Path path, Clock clock) {
     if (!Files.exists(path)) {
-      throw new WeverywhereException(ErrorCode.CONTROL_UNREACHABLE, "no control socket at " + path
-          + " (is the daemon running? give its socket with --socket, or its configuration with --config-dir)");
+      throw new WeverywhereException(
+          ErrorCode.CONTROL_UNREACHABLE,
+          "no control socket at "
+              + path
+              + " (is the daemon running? give its socket with --socket, or its configuration with --config-dir)");
     }
     try {
       return new ControlClient(path, SocketChannel.open(UnixDomainSocketAddress.of(path)), clock);
     } catch (IOException e) {
-      throw new WeverywhereException(ErrorCode.CONTROL_UNREACHABLE, "cannot connect to the control socket "
-          + path + ": " + e.getMessage(), e);
+      throw new WeverywhereException(
+          ErrorCode.CONTROL_UNREACHABLE,
+          "cannot connect to the control socket " + path + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -62,8 +67,13 @@ public final class ControlClient implements AutoCloseable {
     Thread guard = closeAfter(timeout);
     try {
       send(header, control);
-      return report(receive(header).orElseThrow(() -> new WeverywhereException(ErrorCode.CONTROL_UNREACHABLE,
-          "the daemon closed the control socket " + path + " without answering")));
+      return report(
+          receive(header)
+              .orElseThrow(
+                  () ->
+                      new WeverywhereException(
+                          ErrorCode.CONTROL_UNREACHABLE,
+                          "the daemon closed the control socket " + path + " without answering")));
     } finally {
       guard.interrupt();
     }
@@ -106,12 +116,15 @@ public final class ControlClient implements AutoCloseable {
     try {
       reply = LocalPayload.decode(frame.get(), WireLimits.HTTP);
     } catch (ProtocolException bad) {
-      throw new WeverywhereException(bad.code(), "the daemon's reply on " + path + " is not valid: " + bad.getMessage());
+      throw new WeverywhereException(
+          bad.code(), "the daemon's reply on " + path + " is not valid: " + bad.getMessage());
     }
-    // A refusal comes before the request is read, so it answers no id; any other reply must answer ours.
-    if (!(reply.message() instanceof Message.ErrorReply) && !reply.header().replyTo().equals(Optional.of(request.id()))) {
-      throw new WeverywhereException(ErrorCode.PROTOCOL_REFUSED, "the daemon on " + path
-          + " answered another request");
+    // A refusal comes before the request is read, so it answers no id; any other reply must answer
+    // ours.
+    if (!(reply.message() instanceof Message.ErrorReply)
+        && !reply.header().replyTo().equals(Optional.of(request.id()))) {
+      throw new WeverywhereException(
+          ErrorCode.PROTOCOL_REFUSED, "the daemon on " + path + " answered another request");
     }
     return Optional.of(reply.message());
   }
@@ -119,36 +132,52 @@ public final class ControlClient implements AutoCloseable {
   private static Message.Report report(Message reply) {
     return switch (reply) {
       case Message.Report report -> report;
-      case Message.ErrorReply error -> throw new WeverywhereException(codeOf(error.code()), error.message());
-      default -> throw new WeverywhereException(ErrorCode.PROTOCOL_REFUSED,
-          "the daemon answered with '" + reply.type() + "', not a report");
+      case Message.ErrorReply error ->
+          throw new WeverywhereException(codeOf(error.code()), error.message());
+      default ->
+          throw new WeverywhereException(
+              ErrorCode.PROTOCOL_REFUSED,
+              "the daemon answered with '" + reply.type() + "', not a report");
     };
   }
 
   /** The code a daemon sent, or PROTOCOL_REFUSED for one this version does not know. */
   public static ErrorCode codeOf(String code) {
-    return Arrays.stream(ErrorCode.values()).filter(c -> c.code().equals(code)).findFirst()
+    return Arrays.stream(ErrorCode.values())
+        .filter(c -> c.code().equals(code))
+        .findFirst()
         .orElse(ErrorCode.PROTOCOL_REFUSED);
   }
 
   private WeverywhereException unreachable(String doing, IOException e) {
     if (e instanceof java.nio.channels.ClosedChannelException) {
-      return new WeverywhereException(ErrorCode.PROTOCOL_NO_ANSWER, "the daemon on " + path + " did not answer in time", e);
+      return new WeverywhereException(
+          ErrorCode.PROTOCOL_NO_ANSWER, "the daemon on " + path + " did not answer in time", e);
     }
-    return new WeverywhereException(ErrorCode.CONTROL_UNREACHABLE, doing + " the control socket " + path
-        + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    return new WeverywhereException(
+        ErrorCode.CONTROL_UNREACHABLE,
+        doing
+            + " the control socket "
+            + path
+            + " failed: "
+            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+        e);
   }
 
-  /** Closes the channel when {@code timeout} passes first, so a daemon that hangs cannot hang us. */
+  /**
+   * Closes the channel when {@code timeout} passes first, so a daemon that hangs cannot hang us.
+   */
   private Thread closeAfter(Duration timeout) {
-    return Thread.ofVirtual().start(() -> {
-      try {
-        Thread.sleep(timeout);
-        channel.close();
-      } catch (InterruptedException | IOException done) {
-        // answered in time, or closed already
-      }
-    });
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(timeout);
+                channel.close();
+              } catch (InterruptedException | IOException done) {
+                // answered in time, or closed already
+              }
+            });
   }
 
   @Override

@@ -15,41 +15,67 @@ import java.util.Map;
  * @param requester the signer's fingerprint, or "" for events no request caused
  * @param details the other data fields, in the order the daemon wrote them
  */
-public record DaemonEvent(long sequence, String time, String kind, String requester, String group,
-    Map<String, String> details, String json) {
+public record DaemonEvent(
+    long sequence,
+    String time,
+    String kind,
+    String requester,
+    String group,
+    Map<String, String> details,
+    String json) {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Data fields every request event has; {@link #details} leaves them out. */
-  private static final List<String> COMMON = List.of("requester", "group", "messageId", "messageType", "signature");
+  private static final List<String> COMMON =
+      List.of("requester", "group", "messageId", "messageType", "signature");
 
   public DaemonEvent {
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 
-  /** Reads a journal line; a line that is not a journal event throws {@link IllegalArgumentException}. */
+  /**
+   * Reads a journal line; a line that is not a journal event throws {@link
+   * IllegalArgumentException}.
+   */
   public static DaemonEvent parse(String json) {
     JsonNode event;
     try {
       event = JSON.readTree(json);
     } catch (IOException e) {
-      throw new IllegalArgumentException("not a JSON event: " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new IllegalArgumentException(
+          "not a JSON event: " + e.getMessage().lines().findFirst().orElse(""), e);
     }
-    if (event == null || !event.path("weverywhereseq").canConvertToLong() || !event.path("type").isTextual()) {
+    if (event == null
+        || !event.path("weverywhereseq").canConvertToLong()
+        || !event.path("type").isTextual()) {
       throw new IllegalArgumentException("not a journal event (no weverywhereseq or type)");
     }
     JsonNode data = event.path("data");
     Map<String, String> details = new LinkedHashMap<>();
-    data.properties().forEach(field -> {
-      if (!COMMON.contains(field.getKey())) {
-        details.put(field.getKey(), field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString());
-      }
-    });
-    return new DaemonEvent(event.path("weverywhereseq").asLong(), event.path("time").asText(),
-        event.path("type").asText().replaceFirst("^org\\.weverywhere\\.", ""), data.path("requester").asText(""),
-        data.path("group").asText(""), details, json);
+    data.properties()
+        .forEach(
+            field -> {
+              if (!COMMON.contains(field.getKey())) {
+                details.put(
+                    field.getKey(),
+                    field.getValue().isTextual()
+                        ? field.getValue().asText()
+                        : field.getValue().toString());
+              }
+            });
+    return new DaemonEvent(
+        event.path("weverywhereseq").asLong(),
+        event.path("time").asText(),
+        event.path("type").asText().replaceFirst("^org\\.weverywhere\\.", ""),
+        data.path("requester").asText(""),
+        data.path("group").asText(""),
+        details,
+        json);
   }
 
   /** The details as {@code key=value} words. */
   public String detailText() {
-    return String.join(" ", details.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    return String.join(
+        " ", details.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
   }
 }

@@ -2,8 +2,8 @@ package org.weverywhere.net;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +27,8 @@ public final class DescriptionPager {
    * Every page of the description, merged: host facts and services from the first page, the
    * libraries of all, by name, version, then hash (the order a store lists them in).
    *
-   * @param ask sends one describe with the cursor given and returns its verified description (or throws)
+   * @param ask sends one describe with the cursor given and returns its verified description (or
+   *     throws)
    */
   public static Message.Description collect(Function<Optional<String>, Message.Description> ask) {
     Message.Description first = ask.apply(Optional.empty());
@@ -36,15 +37,21 @@ public final class DescriptionPager {
     Optional<String> next = first.next();
     for (int pages = 1; next.isPresent(); pages++) {
       if (pages >= MAX_PAGES || !cursors.add(next.get())) {
-        throw new ProtocolException(Reason.REFUSED, "the description does not end: " + (pages >= MAX_PAGES
-            ? "more than " + MAX_PAGES + " pages" : "cursor '" + next.get() + "' came twice"));
+        throw new ProtocolException(
+            Reason.REFUSED,
+            "the description does not end: "
+                + (pages >= MAX_PAGES
+                    ? "more than " + MAX_PAGES + " pages"
+                    : "cursor '" + next.get() + "' came twice"));
       }
       Message.Description page = ask.apply(next);
       libraries.addAll(page.libraries());
       next = page.next();
     }
-    libraries.sort(Comparator.comparing(Message.Library::name).thenComparing(Message.Library::version)
-        .thenComparing(l -> HexFormat.of().formatHex(l.sha256())));
+    libraries.sort(
+        Comparator.comparing(Message.Library::name)
+            .thenComparing(Message.Library::version)
+            .thenComparing(l -> HexFormat.of().formatHex(l.sha256())));
     return new Message.Description(first.host(), libraries, first.services());
   }
 }

@@ -53,8 +53,13 @@ public final class Discovery {
    * @param interfaces where to send; tests and the secure default use loopback only
    * @param ttl multicast hops: 0 keeps datagrams on this host, 1 on the link
    */
-  public Discovery(MessageSigner signer, Verifier verifier, MulticastGroups groups,
-      List<NetworkInterface> interfaces, int ttl, Clock clock) {
+  public Discovery(
+      MessageSigner signer,
+      Verifier verifier,
+      MulticastGroups groups,
+      List<NetworkInterface> interfaces,
+      int ttl,
+      Clock clock) {
     this.signer = Objects.requireNonNull(signer);
     this.verifier = Objects.requireNonNull(verifier);
     this.groups = Objects.requireNonNull(groups);
@@ -67,16 +72,20 @@ public final class Discovery {
   }
 
   /** What a discovery round found, and what it heard but refused. */
-  public record Result(List<Announcement> answers, List<ProtocolException> rejected, List<String> unsent) {}
+  public record Result(
+      List<Announcement> answers, List<ProtocolException> rejected, List<String> unsent) {}
 
-  /** Discovers sent again at most, after the first, while answers are awaited: each makes every daemon answer again. */
+  /**
+   * Discovers sent again at most, after the first, while answers are awaited: each makes every
+   * daemon answer again.
+   */
   static final int RESENDS = 6;
 
   /**
    * Sends discover and waits at most {@code timeout}, or until {@code maxAnswers} nodes answered,
-   * calling {@code each} for every node as its first verified answer arrives. Discover is sent again
-   * (a fresh id) on a backoff with jitter from the initial RTO ({@link Backoff}), at most {@link
-   * #RESENDS} times, so that a daemon whose discover or answer was lost is still heard.
+   * calling {@code each} for every node as its first verified answer arrives. Discover is sent
+   * again (a fresh id) on a backoff with jitter from the initial RTO ({@link Backoff}), at most
+   * {@link #RESENDS} times, so that a daemon whose discover or answer was lost is still heard.
    */
   public Result discover(Duration timeout, int maxAnswers, Consumer<Announcement> each) {
     List<Announcement> answers = new ArrayList<>();
@@ -90,12 +99,15 @@ public final class Discovery {
       try {
         for (NetworkInterface nic : interfaces) {
           for (boolean v6 : new boolean[] {false, true}) {
-            String where = (v6 ? groups.ipv6() : groups.ipv4()).getHostAddress() + " on " + nic.getName();
+            String where =
+                (v6 ? groups.ipv6() : groups.ipv4()).getHostAddress() + " on " + nic.getName();
             DatagramChannel channel = null;
             try {
               channel = sender(nic, v6);
               Header header = Header.fresh(Audience.ANY, clock.instant());
-              channel.send(ByteBuffer.wrap(signer.sign(header, new Message.Discover())), v6 ? groups.v6() : groups.v4());
+              channel.send(
+                  ByteBuffer.wrap(signer.sign(header, new Message.Discover())),
+                  v6 ? groups.v6() : groups.v4());
               asked.add(header.id());
               channel.configureBlocking(false);
               channel.register(selector, SelectionKey.OP_READ);
@@ -108,41 +120,61 @@ public final class Discovery {
           }
         }
         if (channels.isEmpty()) {
-          throw new ProtocolException(Reason.TRANSPORT, "discover could not be sent anywhere: " + unsent);
+          throw new ProtocolException(
+              Reason.TRANSPORT, "discover could not be sent anywhere: " + unsent);
         }
-        Resend resend = new Resend(new Backoff(RetransmitTimer.INITIAL, timeout,
-            java.util.concurrent.ThreadLocalRandom.current()), () -> {
-              for (int i = 0; i < channels.size(); i++) {
-                Header again = Header.fresh(Audience.ANY, clock.instant());
-                try {
-                  channels.get(i).send(ByteBuffer.wrap(signer.sign(again, new Message.Discover())), targets.get(i));
-                  asked.add(again.id());
-                } catch (IOException lost) {
-                  unsent.add(targets.get(i) + " (again): " + lost.getMessage());
-                }
+        Resend resend =
+            new Resend(
+                new Backoff(
+                    RetransmitTimer.INITIAL,
+                    timeout,
+                    java.util.concurrent.ThreadLocalRandom.current()),
+                () -> {
+                  for (int i = 0; i < channels.size(); i++) {
+                    Header again = Header.fresh(Audience.ANY, clock.instant());
+                    try {
+                      channels
+                          .get(i)
+                          .send(
+                              ByteBuffer.wrap(signer.sign(again, new Message.Discover())),
+                              targets.get(i));
+                      asked.add(again.id());
+                    } catch (IOException lost) {
+                      unsent.add(targets.get(i) + " (again): " + lost.getMessage());
+                    }
+                  }
+                });
+        receive(
+            selector,
+            timeout,
+            maxAnswers,
+            resend,
+            reply -> {
+              SignedMessage m = reply.message();
+              if (m.message() instanceof Message.Announce announce
+                  && m.header().replyTo().isPresent()
+                  && asked.contains(m.header().replyTo().get())
+                  && seen.add(m.fingerprint())) {
+                Announcement a = new Announcement(m.fingerprint(), reply.from(), announce, m);
+                answers.add(a);
+                each.accept(a);
               }
-            });
-        receive(selector, timeout, maxAnswers, resend, reply -> {
-          SignedMessage m = reply.message();
-          if (m.message() instanceof Message.Announce announce && m.header().replyTo().isPresent()
-              && asked.contains(m.header().replyTo().get()) && seen.add(m.fingerprint())) {
-            Announcement a = new Announcement(m.fingerprint(), reply.from(), announce, m);
-            answers.add(a);
-            each.accept(a);
-          }
-          return answers.size() >= maxAnswers;
-        }, rejected::add);
+              return answers.size() >= maxAnswers;
+            },
+            rejected::add);
       } finally {
         channels.forEach(Discovery::closeQuietly);
       }
     } catch (IOException failed) {
-      throw new ProtocolException(Reason.TRANSPORT, "discovery failed: " + failed.getMessage(), failed);
+      throw new ProtocolException(
+          Reason.TRANSPORT, "discovery failed: " + failed.getMessage(), failed);
     }
     return new Result(List.copyOf(answers), List.copyOf(rejected), List.copyOf(unsent));
   }
 
   private DatagramChannel sender(NetworkInterface nic, boolean v6) throws IOException {
-    DatagramChannel channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+    DatagramChannel channel =
+        DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
@@ -155,22 +187,37 @@ public final class Discovery {
 
   /** When and how to send discover again while waiting; {@link #NONE} for a passive listener. */
   private record Resend(Backoff backoff, Runnable send) {
-    static final Resend NONE = new Resend(null, () -> { });
+    static final Resend NONE = new Resend(null, () -> {});
   }
 
-  private void receive(Selector selector, Duration timeout, int maxAnswers, ReceivedHandler handler,
-      Consumer<ProtocolException> rejected) throws IOException {
+  private void receive(
+      Selector selector,
+      Duration timeout,
+      int maxAnswers,
+      ReceivedHandler handler,
+      Consumer<ProtocolException> rejected)
+      throws IOException {
     receive(selector, timeout, maxAnswers, Resend.NONE, handler, rejected);
   }
 
-  /** Reads until the deadline or until {@code handler} says done; every loop is bounded by the deadline. */
-  private void receive(Selector selector, Duration timeout, int maxAnswers, Resend resend, ReceivedHandler handler,
-      Consumer<ProtocolException> rejected) throws IOException {
+  /**
+   * Reads until the deadline or until {@code handler} says done; every loop is bounded by the
+   * deadline.
+   */
+  private void receive(
+      Selector selector,
+      Duration timeout,
+      int maxAnswers,
+      Resend resend,
+      ReceivedHandler handler,
+      Consumer<ProtocolException> rejected)
+      throws IOException {
     if (maxAnswers < 1) {
       return;
     }
     Instant deadline = clock.instant().plus(timeout);
-    Instant resendAt = resend.backoff() == null ? deadline : clock.instant().plus(resend.backoff().next());
+    Instant resendAt =
+        resend.backoff() == null ? deadline : clock.instant().plus(resend.backoff().next());
     int resent = 0;
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     while (true) {
@@ -185,7 +232,9 @@ public final class Discovery {
       boolean resendFirst = resent < RESENDS && resendAt.isBefore(deadline);
       long left = Duration.between(clock.instant(), resendFirst ? resendAt : deadline).toMillis();
       if (resendFirst) {
-        left = Math.max(1, left); // a resend due now is sent on the next turn, not mistaken for the end
+        left =
+            Math.max(
+                1, left); // a resend due now is sent on the next turn, not mistaken for the end
       }
       if (left <= 0 || selector.select(left) < 0) {
         return;
@@ -210,8 +259,11 @@ public final class Discovery {
           } catch (RuntimeException failed) {
             // one datagram (or a callback handling it) must not end a discovery or a listener:
             // reported as refused, with its cause, and the wait goes on
-            rejected.accept(new ProtocolException(Reason.MALFORMED, "datagram from " + from
-                + " could not be handled: " + failed, failed));
+            rejected.accept(
+                new ProtocolException(
+                    Reason.MALFORMED,
+                    "datagram from " + from + " could not be handled: " + failed,
+                    failed));
           }
         }
       }
@@ -228,7 +280,10 @@ public final class Discovery {
     @Override
     void close();
 
-    /** The groups it could not listen to, each with why (e.g. the port taken); empty when it hears both. */
+    /**
+     * The groups it could not listen to, each with why (e.g. the port taken); empty when it hears
+     * both.
+     */
     default List<String> unheard() {
       return List.of();
     }
@@ -236,10 +291,13 @@ public final class Discovery {
 
   /**
    * Joins both groups on every chosen interface (port {@code groups.port()}, address reuse on) and
-   * reports each verified announce, and each {@code bye} as {@code gone}, until closed. A group that
-   * cannot be listened to is told by {@link Listening#unheard()}; only when neither can is it an error.
+   * reports each verified announce, and each {@code bye} as {@code gone}, until closed. A group
+   * that cannot be listened to is told by {@link Listening#unheard()}; only when neither can is it
+   * an error.
    */
-  public Listening listen(Consumer<Announcement> announced, Consumer<Fingerprint> gone,
+  public Listening listen(
+      Consumer<Announcement> announced,
+      Consumer<Fingerprint> gone,
       Consumer<ProtocolException> rejected) {
     List<DatagramChannel> channels = new ArrayList<>();
     List<String> unheard = new ArrayList<>();
@@ -247,18 +305,24 @@ public final class Discovery {
     try {
       selector = Selector.open();
     } catch (IOException failed) {
-      throw new ProtocolException(Reason.TRANSPORT, "cannot listen on port " + groups.port() + ": " + failed.getMessage(),
+      throw new ProtocolException(
+          Reason.TRANSPORT,
+          "cannot listen on port " + groups.port() + ": " + failed.getMessage(),
           failed);
     }
     for (boolean v6 : new boolean[] {false, true}) {
       InetAddress group = v6 ? groups.ipv6() : groups.ipv4();
       DatagramChannel channel = null;
       try {
-        channel = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        channel =
+            DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        // IPv4 binds the group address, not the wildcard: only the group's datagrams arrive here, so a
-        // daemon's unicast requests on this host never land on this socket, and a loopback-only daemon
-        // (bound to 127.0.0.1 without address reuse) does not keep us from listening. A link-local IPv6
+        // IPv4 binds the group address, not the wildcard: only the group's datagrams arrive here,
+        // so a
+        // daemon's unicast requests on this host never land on this socket, and a loopback-only
+        // daemon
+        // (bound to 127.0.0.1 without address reuse) does not keep us from listening. A link-local
+        // IPv6
         // group cannot be bound without a scope, so IPv6 binds the wildcard.
         channel.bind(new InetSocketAddress(v6 ? null : group, groups.port()));
         for (NetworkInterface nic : interfaces) {
@@ -274,30 +338,44 @@ public final class Discovery {
     }
     if (channels.isEmpty()) {
       closeQuietly(selector);
-      throw new ProtocolException(Reason.TRANSPORT, "cannot listen on " + String.join("; ", unheard));
+      throw new ProtocolException(
+          Reason.TRANSPORT, "cannot listen on " + String.join("; ", unheard));
     }
-    Thread thread = Thread.ofPlatform().daemon().name("weverywhere-announcements").start(() -> {
-      try {
-        while (selector.isOpen()) {
-          receive(selector, Duration.ofSeconds(1), Integer.MAX_VALUE, r -> {
-            switch (r.message().message()) {
-              case Message.Announce a -> announced.accept(new Announcement(r.message().fingerprint(), r.from(), a,
-                  r.message()));
-              case Message.Bye bye -> gone.accept(r.message().fingerprint());
-              default -> { } // requests on the group are for daemons, not for us
-            }
-            return false;
-          }, rejected);
-        }
-      } catch (IOException | java.nio.channels.ClosedSelectorException closed) {
-        // close() ends the wait this way
-      }
-    });
+    Thread thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("weverywhere-announcements")
+            .start(
+                () -> {
+                  try {
+                    while (selector.isOpen()) {
+                      receive(
+                          selector,
+                          Duration.ofSeconds(1),
+                          Integer.MAX_VALUE,
+                          r -> {
+                            switch (r.message().message()) {
+                              case Message.Announce a ->
+                                  announced.accept(
+                                      new Announcement(
+                                          r.message().fingerprint(), r.from(), a, r.message()));
+                              case Message.Bye bye -> gone.accept(r.message().fingerprint());
+                              default -> {} // requests on the group are for daemons, not for us
+                            }
+                            return false;
+                          },
+                          rejected);
+                    }
+                  } catch (IOException | java.nio.channels.ClosedSelectorException closed) {
+                    // close() ends the wait this way
+                  }
+                });
     return new RunningListener(selector, List.copyOf(channels), thread, List.copyOf(unheard));
   }
 
-  private record RunningListener(Selector selector, List<DatagramChannel> channels, Thread thread,
-      List<String> unheard) implements Listening {
+  private record RunningListener(
+      Selector selector, List<DatagramChannel> channels, Thread thread, List<String> unheard)
+      implements Listening {
     @Override
     public void close() {
       closeQuietly(selector);

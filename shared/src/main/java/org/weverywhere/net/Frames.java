@@ -8,9 +8,9 @@ import java.io.OutputStream;
 import java.util.Optional;
 
 /**
- * The control socket's framing: a 4-byte big-endian length, then that many bytes of message.
- * A length over the limit is refused before anything is allocated. The daemon and the CLI both
- * use it.
+ * The control socket's framing: a 4-byte big-endian length, then that many bytes of message. A
+ * length over the limit is refused before anything is allocated. The daemon and the CLI both use
+ * it.
  */
 public final class Frames {
   /**
@@ -35,8 +35,12 @@ public final class Frames {
       throw new FrameException("connection closed inside a frame header");
     }
     if (length < 0 || length > MAX_FRAME) {
-      throw new FrameException("frame of " + Integer.toUnsignedString(length) + " bytes is over the "
-          + MAX_FRAME + "-byte limit");
+      throw new FrameException(
+          "frame of "
+              + Integer.toUnsignedString(length)
+              + " bytes is over the "
+              + MAX_FRAME
+              + "-byte limit");
     }
     byte[] frame = new byte[length];
     try {
@@ -49,7 +53,8 @@ public final class Frames {
 
   public static void write(OutputStream out, byte[] frame) throws IOException {
     if (frame.length > MAX_FRAME) {
-      throw new FrameException("frame of " + frame.length + " bytes is over the " + MAX_FRAME + "-byte limit");
+      throw new FrameException(
+          "frame of " + frame.length + " bytes is over the " + MAX_FRAME + "-byte limit");
     }
     int n = frame.length;
     out.write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});

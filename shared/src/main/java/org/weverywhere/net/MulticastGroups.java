@@ -3,17 +3,23 @@ package org.weverywhere.net;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-/** Where discovery happens: an IPv4 and an IPv6 multicast group and the UDP port daemons listen on. */
+/**
+ * Where discovery happens: an IPv4 and an IPv6 multicast group and the UDP port daemons listen on.
+ */
 public record MulticastGroups(InetAddress ipv4, InetAddress ipv6, int port) {
   /** UDP port 22341 = 0x5745, "WE"; also the default HTTP port of the bulk channel. */
   public static final int DEFAULT_PORT = 22341;
 
-  /** 239.255.87.69 (organization-local scope, 0x57 0x45 = "WE"), ff02::5745 (link-local), port 22341. */
+  /**
+   * 239.255.87.69 (organization-local scope, 0x57 0x45 = "WE"), ff02::5745 (link-local), port
+   * 22341.
+   */
   public static final MulticastGroups DEFAULT = of("239.255.87.69", "ff02::5745", DEFAULT_PORT);
 
   public MulticastGroups {
     if (!ipv4.isMulticastAddress() || !ipv6.isMulticastAddress() || port < 1 || port > 65535) {
-      throw new IllegalArgumentException("multicast groups need multicast addresses and a port 1..65535");
+      throw new IllegalArgumentException(
+          "multicast groups need multicast addresses and a port 1..65535");
     }
   }
 

@@ -5,7 +5,9 @@ import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.protocol.SignedMessage;
 
-/** What a client does with a verified reply: return it, or turn an {@code error} into an exception. */
+/**
+ * What a client does with a verified reply: return it, or turn an {@code error} into an exception.
+ */
 final class Replies {
   private Replies() {}
 
@@ -19,11 +21,18 @@ final class Replies {
     }
     Reason reason = Reason.of(error.code()).orElse(Reason.REFUSED);
     if (reason == Reason.QUOTA_EXCEEDED) {
-      throw new ProtocolException(reason, peer + " refused: quota '" + error.quota().orElse("unnamed")
-          + "' exceeded: " + error.message());
+      throw new ProtocolException(
+          reason,
+          peer
+              + " refused: quota '"
+              + error.quota().orElse("unnamed")
+              + "' exceeded: "
+              + error.message());
     }
     // OVERSIZED kept: "ask over HTTP instead" is something a client can act on
-    if (reason != Reason.NOT_PERMITTED && reason != Reason.NOT_MEMBER && reason != Reason.BUSY
+    if (reason != Reason.NOT_PERMITTED
+        && reason != Reason.NOT_MEMBER
+        && reason != Reason.BUSY
         && reason != Reason.OVERSIZED) {
       reason = Reason.REFUSED;
     }

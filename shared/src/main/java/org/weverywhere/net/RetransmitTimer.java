@@ -19,10 +19,13 @@ import java.time.Duration;
 public final class RetransmitTimer {
   /** The timeout before any round trip has been measured. */
   public static final Duration INITIAL = Duration.ofMillis(250);
+
   /** The smallest timeout, however fast the peer answered. */
   public static final Duration MIN = Duration.ofMillis(50);
+
   /** The largest timeout (RFC 6298 §2.5 allows 60 s as an upper bound). */
   public static final Duration MAX = Duration.ofSeconds(60);
+
   /** Clock granularity G: the smallest variance term. */
   private static final long GRANULARITY_NANOS = Duration.ofMillis(1).toNanos();
 
@@ -54,7 +57,9 @@ public final class RetransmitTimer {
 
   /** The smoothed round trip, or empty before the first sample. */
   public synchronized java.util.Optional<Duration> srtt() {
-    return srttNanos < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(srttNanos));
+    return srttNanos < 0
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(Duration.ofNanos(srttNanos));
   }
 
   /** The round-trip variation; zero before the first sample. */

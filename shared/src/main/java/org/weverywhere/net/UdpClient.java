@@ -33,9 +33,9 @@ import org.weverywhere.trust.Fingerprint;
 
 /**
  * One request, one reply, over unicast UDP. Each attempt is signed afresh (new id, new timestamp),
- * so a retry is never mistaken for a replay; a reply answering any attempt ends the wait. An
- * {@code execute} or {@code call} gets a request key before its first attempt and keeps it on every
- * retry, so the daemon runs it at most once (PROTOCOL.md §4b). {@link #request(InetSocketAddress,
+ * so a retry is never mistaken for a replay; a reply answering any attempt ends the wait. An {@code
+ * execute} or {@code call} gets a request key before its first attempt and keeps it on every retry,
+ * so the daemon runs it at most once (PROTOCOL.md §4b). {@link #request(InetSocketAddress,
  * Fingerprint, Message, Duration)} retransmits on the peer's measured round trips ({@link
  * RetransmitTimer}, {@link Backoff}) within one budget.
  */
@@ -43,9 +43,12 @@ public final class UdpClient {
   private final MessageSigner signer;
   private final Verifier verifier;
   private final Clock clock;
+
   /** Round-trip estimates per peer, for as long as this client lives; bounded. */
   private final Map<InetSocketAddress, RetransmitTimer> timers = new ConcurrentHashMap<>();
+
   private static final int TIMERS_KEPT = 4_096;
+
   /** Attempts of one exchange at most, whatever the budget (a bound in count as well as time). */
   static final int MAX_ATTEMPTS = 64;
 
@@ -56,24 +59,31 @@ public final class UdpClient {
   }
 
   /**
-   * Sends {@code message} to node {@code node} at {@code peer} up to {@code attempts} times, waiting
-   * {@code perAttempt} for each; returns the verified reply signed by {@code node}, or throws {@code
-   * WRONG_NODE} when only other keys answered, {@code NO_ANSWER}, a refusal
-   * ({@code REFUSED}, {@code QUOTA_EXCEEDED} naming the quota, {@code NOT_PERMITTED}...), or
-   * {@code TRANSPORT}.
+   * Sends {@code message} to node {@code node} at {@code peer} up to {@code attempts} times,
+   * waiting {@code perAttempt} for each; returns the verified reply signed by {@code node}, or
+   * throws {@code WRONG_NODE} when only other keys answered, {@code NO_ANSWER}, a refusal ({@code
+   * REFUSED}, {@code QUOTA_EXCEEDED} naming the quota, {@code NOT_PERMITTED}...), or {@code
+   * TRANSPORT}.
    */
-  public SignedMessage request(InetSocketAddress peer, Fingerprint node, Message message, Duration perAttempt,
+  public SignedMessage request(
+      InetSocketAddress peer,
+      Fingerprint node,
+      Message message,
+      Duration perAttempt,
       int attempts) {
     if (attempts < 1) {
       throw new IllegalArgumentException("at least one attempt");
     }
     message = RequestKey.keyed(message); // attempts after the first must not run it again
-    var family = peer.getAddress() instanceof java.net.Inet6Address
-        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    var family =
+        peer.getAddress() instanceof java.net.Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
     Set<MessageId> sent = new HashSet<>();
     int rejected = 0;
     Fingerprint impostor = null;
-    try (DatagramChannel channel = DatagramChannel.open(family); Selector selector = Selector.open()) {
+    try (DatagramChannel channel = DatagramChannel.open(family);
+        Selector selector = Selector.open()) {
       channel.bind(null);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
@@ -82,13 +92,18 @@ public final class UdpClient {
         Header header = Header.fresh(Audience.node(node), clock.instant());
         byte[] wire = signer.sign(header, message);
         if (wire.length > WireLimits.UDP_DATAGRAM_BYTES) {
-          throw new ProtocolException(Reason.OVERSIZED, message.type() + " of " + wire.length
-              + " bytes does not fit a datagram; send it over HTTP");
+          throw new ProtocolException(
+              Reason.OVERSIZED,
+              message.type()
+                  + " of "
+                  + wire.length
+                  + " bytes does not fit a datagram; send it over HTTP");
         }
         channel.send(ByteBuffer.wrap(wire), peer);
         sent.add(header.id());
         Instant deadline = clock.instant().plus(perAttempt);
-        for (long left = perAttempt.toMillis(); left > 0;
+        for (long left = perAttempt.toMillis();
+            left > 0;
             left = Duration.between(clock.instant(), deadline).toMillis()) {
           if (selector.select(left) == 0) {
             continue;
@@ -104,7 +119,8 @@ public final class UdpClient {
             try {
               reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
             } catch (RuntimeException refused) {
-              // a ProtocolException, or anything else one datagram caused: counted, and the wait goes on
+              // a ProtocolException, or anything else one datagram caused: counted, and the wait
+              // goes on
               rejected++;
               continue;
             }
@@ -123,12 +139,28 @@ public final class UdpClient {
       throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
     }
     if (impostor != null) {
-      throw new ProtocolException(Reason.WRONG_NODE, peer + " answered " + message.type() + " signed by key " + impostor
-          + ", not by node " + node + " that was asked; the answer was refused");
+      throw new ProtocolException(
+          Reason.WRONG_NODE,
+          peer
+              + " answered "
+              + message.type()
+              + " signed by key "
+              + impostor
+              + ", not by node "
+              + node
+              + " that was asked; the answer was refused");
     }
-    throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + message.type() + " in " + attempts
-        + " attempt(s) of " + perAttempt.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
-        + " unverifiable datagrams ignored)" : ""));
+    throw new ProtocolException(
+        Reason.NO_ANSWER,
+        peer
+            + " did not answer "
+            + message.type()
+            + " in "
+            + attempts
+            + " attempt(s) of "
+            + perAttempt.toMillis()
+            + " ms"
+            + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
   }
 
   /**
@@ -138,27 +170,38 @@ public final class UdpClient {
    * the attempt it answers. Throws as {@link #request(InetSocketAddress, Fingerprint, Message,
    * Duration, int)} does; {@code NO_ANSWER} says how many attempts went unanswered in how long.
    */
-  public SignedMessage request(InetSocketAddress peer, Fingerprint node, Message message, Duration budget) {
+  public SignedMessage request(
+      InetSocketAddress peer, Fingerprint node, Message message, Duration budget) {
     Message keyed = RequestKey.keyed(message);
     RetransmitTimer timer = timer(peer);
-    var family = peer.getAddress() instanceof java.net.Inet6Address
-        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    var family =
+        peer.getAddress() instanceof java.net.Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
     Map<MessageId, Long> sentAt = new HashMap<>();
     int rejected = 0;
     long start = System.nanoTime();
     long end = start + budget.toNanos();
-    Backoff backoff = new Backoff(timer.rto(), budget, java.util.concurrent.ThreadLocalRandom.current());
-    try (DatagramChannel channel = DatagramChannel.open(family); Selector selector = Selector.open()) {
+    Backoff backoff =
+        new Backoff(timer.rto(), budget, java.util.concurrent.ThreadLocalRandom.current());
+    try (DatagramChannel channel = DatagramChannel.open(family);
+        Selector selector = Selector.open()) {
       channel.bind(null);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-      for (long now = start; now - end < 0 && sentAt.size() < MAX_ATTEMPTS; now = System.nanoTime()) {
+      for (long now = start;
+          now - end < 0 && sentAt.size() < MAX_ATTEMPTS;
+          now = System.nanoTime()) {
         Header header = Header.fresh(Audience.node(node), clock.instant());
         byte[] wire = signer.sign(header, keyed);
         if (wire.length > WireLimits.UDP_DATAGRAM_BYTES) {
-          throw new ProtocolException(Reason.OVERSIZED, keyed.type() + " of " + wire.length
-              + " bytes does not fit a datagram; send it over HTTP");
+          throw new ProtocolException(
+              Reason.OVERSIZED,
+              keyed.type()
+                  + " of "
+                  + wire.length
+                  + " bytes does not fit a datagram; send it over HTTP");
         }
         channel.send(ByteBuffer.wrap(wire), peer);
         sentAt.put(header.id(), System.nanoTime());
@@ -183,7 +226,8 @@ public final class UdpClient {
             Long sent = reply.header().replyTo().map(sentAt::get).orElse(null);
             if (reply.fingerprint().equals(node) && sent != null) {
               // the network's round trip: an execution's own run time (wall_ns) is not the link's
-              // (a retry answered from the kept result comes back faster than the run took: its own time counts)
+              // (a retry answered from the kept result comes back faster than the run took: its own
+              // time counts)
               long busy = reply.message() instanceof Message.Result result ? result.wallNanos() : 0;
               long elapsed = System.nanoTime() - sent;
               timer.sample(Duration.ofNanos(busy < elapsed ? elapsed - busy : elapsed));
@@ -195,9 +239,17 @@ public final class UdpClient {
     } catch (IOException failed) {
       throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
     }
-    throw new ProtocolException(Reason.NO_ANSWER, peer + " did not answer " + keyed.type() + " in "
-        + sentAt.size() + " attempt(s) within " + budget.toMillis() + " ms" + (rejected > 0 ? " (" + rejected
-        + " unverifiable datagrams ignored)" : ""));
+    throw new ProtocolException(
+        Reason.NO_ANSWER,
+        peer
+            + " did not answer "
+            + keyed.type()
+            + " in "
+            + sentAt.size()
+            + " attempt(s) within "
+            + budget.toMillis()
+            + " ms"
+            + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
   }
 
   /** The round-trip estimate this client keeps for {@code peer}. */
@@ -209,17 +261,21 @@ public final class UdpClient {
   }
 
   /**
-   * As {@link #describe(InetSocketAddress, Fingerprint, List, Duration, int)}, each page retransmitted
-   * within {@code budget} (see {@link #request(InetSocketAddress, Fingerprint, Message, Duration)}).
+   * As {@link #describe(InetSocketAddress, Fingerprint, List, Duration, int)}, each page
+   * retransmitted within {@code budget} (see {@link #request(InetSocketAddress, Fingerprint,
+   * Message, Duration)}).
    */
-  public Message.Description describe(InetSocketAddress peer, Fingerprint node, List<String> what, Duration budget) {
-    return DescriptionPager.collect(cursor -> {
-      Message reply = request(peer, node, padded(node, what, cursor), budget).message();
-      if (!(reply instanceof Message.Description page)) {
-        throw new ProtocolException(Reason.REFUSED, peer + " answered describe with " + reply.type());
-      }
-      return page;
-    });
+  public Message.Description describe(
+      InetSocketAddress peer, Fingerprint node, List<String> what, Duration budget) {
+    return DescriptionPager.collect(
+        cursor -> {
+          Message reply = request(peer, node, padded(node, what, cursor), budget).message();
+          if (!(reply instanceof Message.Description page)) {
+            throw new ProtocolException(
+                Reason.REFUSED, peer + " answered describe with " + reply.type());
+          }
+          return page;
+        });
   }
 
   /**
@@ -228,25 +284,37 @@ public final class UdpClient {
    * back. A daemon that cannot fit even one library in a datagram answers {@code OVERSIZED}: the
    * caller may then describe over HTTP.
    */
-  public Message.Description describe(InetSocketAddress peer, Fingerprint node, List<String> what,
-      Duration perAttempt, int attempts) {
-    return DescriptionPager.collect(cursor -> {
-      Message reply = request(peer, node, padded(node, what, cursor), perAttempt, attempts).message();
-      if (!(reply instanceof Message.Description page)) {
-        throw new ProtocolException(Reason.REFUSED, peer + " answered describe with " + reply.type());
-      }
-      return page;
-    });
+  public Message.Description describe(
+      InetSocketAddress peer,
+      Fingerprint node,
+      List<String> what,
+      Duration perAttempt,
+      int attempts) {
+    return DescriptionPager.collect(
+        cursor -> {
+          Message reply =
+              request(peer, node, padded(node, what, cursor), perAttempt, attempts).message();
+          if (!(reply instanceof Message.Description page)) {
+            throw new ProtocolException(
+                Reason.REFUSED, peer + " answered describe with " + reply.type());
+          }
+          return page;
+        });
   }
 
-  /** A describe of at least a third of a datagram (the largest reply is three times the request). */
+  /**
+   * A describe of at least a third of a datagram (the largest reply is three times the request).
+   */
   public Message.Describe padded(Fingerprint node, List<String> what, Optional<String> cursor) {
-    int target = (WireLimits.UDP_DATAGRAM_BYTES + WireLimits.AMPLIFICATION_FACTOR - 1)
-        / WireLimits.AMPLIFICATION_FACTOR;
+    int target =
+        (WireLimits.UDP_DATAGRAM_BYTES + WireLimits.AMPLIFICATION_FACTOR - 1)
+            / WireLimits.AMPLIFICATION_FACTOR;
     Header sample = Header.fresh(Audience.node(node), clock.instant());
     int bare = signer.signedSize(sample, new Message.Describe(what, cursor, 0));
     int pad = Math.max(0, target - bare - 8); // the "pad" key and its head cost up to 8 bytes more
-    for (int i = 0; i < 16 && signer.signedSize(sample, new Message.Describe(what, cursor, pad)) < target; i++) {
+    for (int i = 0;
+        i < 16 && signer.signedSize(sample, new Message.Describe(what, cursor, pad)) < target;
+        i++) {
       pad++;
     }
     return new Message.Describe(what, cursor, pad);

@@ -27,9 +27,10 @@ import org.weverywhere.protocol.WireLimits;
 /**
  * A discover sent to one address rather than to the groups: how {@code host[:port]} reaches a
  * daemon that multicast does not (another subnet, a host that only opened its port). Its node id is
- * not known beforehand, so this is the one exchange addressed to any node; the announce that answers
- * it must be a verified reply to one of our attempts, and from then on requests name its node. The
- * CLI's {@code host[:port]} and a daemon's pinned remote services both find their node this way.
+ * not known beforehand, so this is the one exchange addressed to any node; the announce that
+ * answers it must be a verified reply to one of our attempts, and from then on requests name its
+ * node. The CLI's {@code host[:port]} and a daemon's pinned remote services both find their node
+ * this way.
  */
 public final class UnicastProbe {
   private final MessageSigner signer;
@@ -48,24 +49,34 @@ public final class UnicastProbe {
    */
   public Announcement ask(InetSocketAddress address, Duration timeout) {
     if (address.isUnresolved()) {
-      throw new ProtocolException(Reason.TRANSPORT, "cannot resolve host '" + address.getHostString() + "'");
+      throw new ProtocolException(
+          Reason.TRANSPORT, "cannot resolve host '" + address.getHostString() + "'");
     }
-    Backoff backoff = new Backoff(RetransmitTimer.INITIAL, timeout, java.util.concurrent.ThreadLocalRandom.current());
+    Backoff backoff =
+        new Backoff(
+            RetransmitTimer.INITIAL, timeout, java.util.concurrent.ThreadLocalRandom.current());
     Instant end = clock.instant().plus(timeout);
     Set<MessageId> sent = new HashSet<>();
     int rejected = 0;
-    try (DatagramChannel channel = DatagramChannel.open(address.getAddress() instanceof Inet6Address
-        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET); Selector selector = Selector.open()) {
+    try (DatagramChannel channel =
+            DatagramChannel.open(
+                address.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6
+                    : StandardProtocolFamily.INET);
+        Selector selector = Selector.open()) {
       channel.bind(null);
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-      for (int attempt = 0; attempt < 64 && clock.instant().isBefore(end); attempt++) { // bounded twice
+      for (int attempt = 0;
+          attempt < 64 && clock.instant().isBefore(end);
+          attempt++) { // bounded twice
         Header header = Header.fresh(Audience.ANY, clock.instant());
         channel.send(ByteBuffer.wrap(signer.sign(header, new Message.Discover())), address);
         sent.add(header.id());
         Instant deadline = min(end, clock.instant().plus(backoff.next()));
-        for (long left = Duration.between(clock.instant(), deadline).toMillis(); left > 0;
+        for (long left = Duration.between(clock.instant(), deadline).toMillis();
+            left > 0;
             left = Duration.between(clock.instant(), deadline).toMillis()) {
           if (selector.select(left) == 0) {
             continue;
@@ -78,7 +89,8 @@ public final class UnicastProbe {
               break;
             }
             try {
-              SignedMessage reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+              SignedMessage reply =
+                  verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
               if (reply.message() instanceof Message.Announce announce
                   && reply.header().replyTo().filter(sent::contains).isPresent()) {
                 return new Announcement(reply.fingerprint(), address, announce, reply);
@@ -94,9 +106,16 @@ public final class UnicastProbe {
     } catch (IOException failed) {
       throw new ProtocolException(Reason.TRANSPORT, address + ": " + failed.getMessage(), failed);
     }
-    throw new ProtocolException(Reason.NO_ANSWER, "no daemon answered at " + address.getAddress().getHostAddress()
-        + ":" + address.getPort() + " within " + timeout.toMillis() + " ms"
-        + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
+    throw new ProtocolException(
+        Reason.NO_ANSWER,
+        "no daemon answered at "
+            + address.getAddress().getHostAddress()
+            + ":"
+            + address.getPort()
+            + " within "
+            + timeout.toMillis()
+            + " ms"
+            + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
   }
 
   private static Instant min(Instant a, Instant b) {

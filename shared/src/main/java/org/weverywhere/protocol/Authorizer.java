@@ -12,15 +12,16 @@ import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
 /**
- * Maps a verified message's signer to its Signature Groups and privileges, and refuses requests
- * its groups do not allow. Privileges per group name come from the configuration
- * ({@code group.<Name>.privileges}); a group with no entry has none.
+ * Maps a verified message's signer to its Signature Groups and privileges, and refuses requests its
+ * groups do not allow. Privileges per group name come from the configuration ({@code
+ * group.<Name>.privileges}); a group with no entry has none.
  */
 public final class Authorizer {
   private final Function<Fingerprint, Membership> groups;
   private final Map<String, Set<Privilege>> privileges;
 
-  public Authorizer(Function<Fingerprint, Membership> groups, Map<String, Set<Privilege>> privileges) {
+  public Authorizer(
+      Function<Fingerprint, Membership> groups, Map<String, Set<Privilege>> privileges) {
     this.groups = groups;
     Map<String, Set<Privilege>> copy = new LinkedHashMap<>();
     privileges.forEach((group, set) -> copy.put(group, Set.copyOf(set)));
@@ -31,7 +32,9 @@ public final class Authorizer {
     this(groups::membership, privileges);
   }
 
-  /** The requester behind {@code message}; {@code NOT_MEMBER} when it names a group it is not in. */
+  /**
+   * The requester behind {@code message}; {@code NOT_MEMBER} when it names a group it is not in.
+   */
   public Requester requester(SignedMessage message) {
     Membership membership = groups.apply(message.fingerprint());
     EnumSet<Privilege> granted = EnumSet.noneOf(Privilege.class);
@@ -40,8 +43,14 @@ public final class Authorizer {
     }
     String charged = message.header().group().orElse(membership.groups().get(0));
     if (!membership.groups().contains(charged)) {
-      throw new ProtocolException(Reason.NOT_MEMBER, "key " + membership.key().shortForm()
-          + " names group '" + charged + "' but is in " + membership.groups());
+      throw new ProtocolException(
+          Reason.NOT_MEMBER,
+          "key "
+              + membership.key().shortForm()
+              + " names group '"
+              + charged
+              + "' but is in "
+              + membership.groups());
     }
     return new Requester(membership, granted, charged);
   }
@@ -49,12 +58,22 @@ public final class Authorizer {
   /** The requester, after checking it holds the privilege the message needs. */
   public Requester authorize(SignedMessage message) {
     Requester requester = requester(message);
-    message.message().privilege().ifPresent(needed -> {
-      if (!requester.may(needed)) {
-        throw new ProtocolException(Reason.NOT_PERMITTED, message.message().type() + " needs privilege '"
-            + needed.text() + "', which groups " + requester.membership().groups() + " do not grant");
-      }
-    });
+    message
+        .message()
+        .privilege()
+        .ifPresent(
+            needed -> {
+              if (!requester.may(needed)) {
+                throw new ProtocolException(
+                    Reason.NOT_PERMITTED,
+                    message.message().type()
+                        + " needs privilege '"
+                        + needed.text()
+                        + "', which groups "
+                        + requester.membership().groups()
+                        + " do not grant");
+              }
+            });
     return requester;
   }
 }

@@ -29,20 +29,24 @@ import org.weverywhere.protocol.ProtocolException.Reason;
  * 8949 §4.2.1 (shortest heads, definite lengths, map keys sorted by their encoded bytes).
  */
 final class Cbor {
-  static final CBORFactory FACTORY = CBORFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(64)
-          .maxStringLength(WireLimits.HTTP.maxMessageBytes())
-          .maxDocumentLength(WireLimits.HTTP.maxMessageBytes())
-          .build())
-      .enable(CBORGenerator.Feature.WRITE_MINIMAL_INTS)
-      .build();
+  static final CBORFactory FACTORY =
+      CBORFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(64)
+                  .maxStringLength(WireLimits.HTTP.maxMessageBytes())
+                  .maxDocumentLength(WireLimits.HTTP.maxMessageBytes())
+                  .build())
+          .enable(CBORGenerator.Feature.WRITE_MINIMAL_INTS)
+          .build();
 
   /** Encoded-key order of RFC 8949 §4.2.1 for text keys: shorter first, then bytewise. */
-  static final Comparator<String> KEY_ORDER = Comparator
-      .comparingInt((String k) -> k.getBytes(StandardCharsets.UTF_8).length)
-      .thenComparing((a, b) -> Arrays.compareUnsigned(
-          a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+  static final Comparator<String> KEY_ORDER =
+      Comparator.comparingInt((String k) -> k.getBytes(StandardCharsets.UTF_8).length)
+          .thenComparing(
+              (a, b) ->
+                  Arrays.compareUnsigned(
+                      a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
 
   private Cbor() {}
 
@@ -88,7 +92,9 @@ final class Cbor {
         }
         g.writeEndObject();
       }
-      default -> throw new IllegalArgumentException("not in the protocol's CBOR model: " + value.getClass());
+      default ->
+          throw new IllegalArgumentException(
+              "not in the protocol's CBOR model: " + value.getClass());
     }
   }
 
@@ -137,7 +143,8 @@ final class Cbor {
   static Object read(CBORParser p, JsonToken token, WireLimits limits, int depth, String what)
       throws IOException {
     if (p.getCurrentTag() != -1) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": tags are not allowed inside a payload");
+      throw new ProtocolException(
+          Reason.MALFORMED, what + ": tags are not allowed inside a payload");
     }
     return switch (token) {
       case START_ARRAY -> {
@@ -161,7 +168,8 @@ final class Cbor {
           String key = p.currentName();
           checkText(key, limits, what);
           if (map.put(key, read(p, next(p, what), limits, depth + 1, what)) != null) {
-            throw new ProtocolException(Reason.MALFORMED, what + ": duplicate map key '" + key + "'");
+            throw new ProtocolException(
+                Reason.MALFORMED, what + ": duplicate map key '" + key + "'");
           }
         }
         if (p.nextToken() != JsonToken.END_OBJECT) {
@@ -186,7 +194,8 @@ final class Cbor {
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
-      case VALUE_NUMBER_FLOAT -> throw new ProtocolException(Reason.MALFORMED, what + ": floats are not used");
+      case VALUE_NUMBER_FLOAT ->
+          throw new ProtocolException(Reason.MALFORMED, what + ": floats are not used");
       default -> throw new ProtocolException(Reason.MALFORMED, what + ": unexpected " + token);
     };
   }
@@ -199,7 +208,8 @@ final class Cbor {
     return token;
   }
 
-  private static int expectedLength(CBORParser p, WireLimits limits, int depth, String what, String kind) {
+  private static int expectedLength(
+      CBORParser p, WireLimits limits, int depth, String what, String kind) {
     if (depth > limits.maxDepth()) {
       throw new ProtocolException(Reason.LIMIT, what + ": nested deeper than " + limits.maxDepth());
     }
@@ -209,8 +219,15 @@ final class Cbor {
     }
     int count = context.getExpectedLength();
     if (count < 0 || count > limits.maxItems()) {
-      throw new ProtocolException(Reason.LIMIT, what + ": " + kind + " of " + Integer.toUnsignedString(count)
-          + " items, more than " + limits.maxItems());
+      throw new ProtocolException(
+          Reason.LIMIT,
+          what
+              + ": "
+              + kind
+              + " of "
+              + Integer.toUnsignedString(count)
+              + " items, more than "
+              + limits.maxItems());
     }
     return count;
   }
@@ -219,7 +236,8 @@ final class Cbor {
     // a Java char is at most 3 UTF-8 bytes; the exact count only when the cheap bound fails
     if (text.length() * 3L > limits.maxTextBytes()
         && text.getBytes(StandardCharsets.UTF_8).length > limits.maxTextBytes()) {
-      throw new ProtocolException(Reason.LIMIT, what + ": text longer than " + limits.maxTextBytes() + " bytes");
+      throw new ProtocolException(
+          Reason.LIMIT, what + ": text longer than " + limits.maxTextBytes() + " bytes");
     }
     return text;
   }

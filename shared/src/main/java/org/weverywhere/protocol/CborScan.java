@@ -8,8 +8,8 @@ import org.weverywhere.protocol.ProtocolException.Reason;
  *
  * <p>Jackson's parser believes a byte string's declared length and sizes its buffer by it (up to
  * its own chunk size), so a 7-byte datagram claiming a 64 KiB string costs 64 KiB. Refusing such
- * input first keeps the cost of any message proportional to its size. This is not a second
- * decoder: it reads heads only, never builds values.
+ * input first keeps the cost of any message proportional to its size. This is not a second decoder:
+ * it reads heads only, never builds values.
  */
 final class CborScan {
   private static final int MAX_STACK = 32;
@@ -35,7 +35,8 @@ final class CborScan {
     int end = offset + length;
     int at = offset;
     long[] pending = new long[MAX_STACK]; // items still expected at each open level
-    boolean[] map = new boolean[MAX_STACK]; // a map's items alternate key, value: a key when pending is even
+    boolean[] map =
+        new boolean[MAX_STACK]; // a map's items alternate key, value: a key when pending is even
     int depth = 0;
     pending[0] = 1;
     while (true) {
@@ -69,14 +70,24 @@ final class CborScan {
           argument = (argument << 8) | (bytes[at++] & 0xff);
         }
       } else {
-        throw new ProtocolException(Reason.MALFORMED,
-            what + ": indefinite lengths and reserved heads are not used (byte " + (at - 1 - offset) + ")");
+        throw new ProtocolException(
+            Reason.MALFORMED,
+            what
+                + ": indefinite lengths and reserved heads are not used (byte "
+                + (at - 1 - offset)
+                + ")");
       }
       switch (major) {
         case 2, 3 -> {
           if (argument < 0 || argument > end - at) {
-            throw new ProtocolException(Reason.TRUNCATED, what + " declares a string of "
-                + Long.toUnsignedString(argument) + " bytes with " + (end - at) + " left");
+            throw new ProtocolException(
+                Reason.TRUNCATED,
+                what
+                    + " declares a string of "
+                    + Long.toUnsignedString(argument)
+                    + " bytes with "
+                    + (end - at)
+                    + " left");
           }
           if (payload && major == 3) {
             utf8(bytes, at, (int) argument, what);
@@ -86,12 +97,19 @@ final class CborScan {
         case 4, 5 -> {
           long items = major == 5 ? argument * 2 : argument;
           if (argument < 0 || items < 0 || items > end - at) {
-            throw new ProtocolException(Reason.TRUNCATED, what + " declares " + Long.toUnsignedString(argument)
-                + " items with " + (end - at) + " bytes left");
+            throw new ProtocolException(
+                Reason.TRUNCATED,
+                what
+                    + " declares "
+                    + Long.toUnsignedString(argument)
+                    + " items with "
+                    + (end - at)
+                    + " bytes left");
           }
           if (items > 0) {
             if (++depth >= MAX_STACK) {
-              throw new ProtocolException(Reason.LIMIT, what + " nests deeper than " + (MAX_STACK - 1));
+              throw new ProtocolException(
+                  Reason.LIMIT, what + " nests deeper than " + (MAX_STACK - 1));
             }
             pending[depth] = items;
             map[depth] = major == 5;
@@ -104,7 +122,8 @@ final class CborScan {
       }
     }
     if (at != end) {
-      throw new ProtocolException(Reason.MALFORMED, what + " has " + (end - at) + " bytes after its end");
+      throw new ProtocolException(
+          Reason.MALFORMED, what + " has " + (end - at) + " bytes after its end");
     }
   }
 
@@ -119,30 +138,41 @@ final class CborScan {
       return;
     }
     try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
           .decode(java.nio.ByteBuffer.wrap(bytes, i, end - i));
     } catch (java.nio.charset.CharacterCodingException bad) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": a text string is not valid UTF-8", bad);
+      throw new ProtocolException(
+          Reason.MALFORMED, what + ": a text string is not valid UTF-8", bad);
     }
   }
 
   /** The payload's data model, one head at a time. */
   private static void model(int major, int info, boolean key, String what, int position) {
     if (key && major != 3) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": map key at byte " + position + " is not text");
+      throw new ProtocolException(
+          Reason.MALFORMED, what + ": map key at byte " + position + " is not text");
     }
     if (major == 6) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": tags are not allowed inside a payload (byte "
-          + position + ")");
+      throw new ProtocolException(
+          Reason.MALFORMED,
+          what + ": tags are not allowed inside a payload (byte " + position + ")");
     }
     if (major == 7 && info >= 25 && info <= 27) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": floats are not used (byte " + position + ")");
+      throw new ProtocolException(
+          Reason.MALFORMED, what + ": floats are not used (byte " + position + ")");
     }
     if (major == 7 && (info < 20 || info > 22)) {
-      throw new ProtocolException(Reason.MALFORMED, what + ": simple value " + (info == 24 ? "" : info + " ")
-          + "at byte " + position + " is not used (only false, true, null)");
+      throw new ProtocolException(
+          Reason.MALFORMED,
+          what
+              + ": simple value "
+              + (info == 24 ? "" : info + " ")
+              + "at byte "
+              + position
+              + " is not used (only false, true, null)");
     }
   }
 }

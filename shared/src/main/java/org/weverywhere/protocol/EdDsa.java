@@ -18,12 +18,18 @@ final class EdDsa {
 
   private EdDsa() {}
 
-  /** The 64-byte signature of {@code message} by {@code key}, whose raw public key is {@code publicKey}. */
+  /**
+   * The 64-byte signature of {@code message} by {@code key}, whose raw public key is {@code
+   * publicKey}.
+   */
   static byte[] sign(PrivateKey key, byte[] publicKey, byte[] message) {
     if (!(key instanceof EdECPrivateKey edKey)) {
       throw new IllegalArgumentException("not an Ed25519 private key: " + key.getAlgorithm());
     }
-    byte[] seed = edKey.getBytes().orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
+    byte[] seed =
+        edKey
+            .getBytes()
+            .orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
     try {
       byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
       Ed25519.sign(seed, 0, publicKey, 0, message, 0, message.length, signature, 0);
@@ -33,13 +39,19 @@ final class EdDsa {
     }
   }
 
-  /** True when {@code signature} is a valid signature of {@code message} by the key at {@code point}. */
+  /**
+   * True when {@code signature} is a valid signature of {@code message} by the key at {@code
+   * point}.
+   */
   static boolean verify(Ed25519.PublicPoint point, byte[] message, byte[] signature) {
     return signature.length == Ed25519.SIGNATURE_SIZE
         && Ed25519.verify(signature, 0, point, message, 0, message.length);
   }
 
-  /** True when {@code signature} is a valid signature of {@code message} by raw key {@code publicKey}. */
+  /**
+   * True when {@code signature} is a valid signature of {@code message} by raw key {@code
+   * publicKey}.
+   */
   static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE || signature.length != Ed25519.SIGNATURE_SIZE) {
       return false;

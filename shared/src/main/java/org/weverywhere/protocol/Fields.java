@@ -87,12 +87,14 @@ final class Fields {
   }
 
   List<String> texts(String key) {
-    return list(key, (item, at) -> {
-      if (!(item instanceof String s)) {
-        throw malformed(at, "text");
-      }
-      return s;
-    });
+    return list(
+        key,
+        (item, at) -> {
+          if (!(item instanceof String s)) {
+            throw malformed(at, "text");
+          }
+          return s;
+        });
   }
 
   <T> List<T> list(String key, ItemReader<T> reader) {
@@ -110,12 +112,13 @@ final class Fields {
   <V> Map<String, V> entries(String key, Function<Object, V> value, Class<V> type) {
     Fields inner = map(key);
     Map<String, V> out = new LinkedHashMap<>();
-    inner.map.forEach((k, v) -> {
-      if (!type.isInstance(v)) {
-        throw malformed(inner.path + "." + k, type.getSimpleName());
-      }
-      out.put(k, value.apply(v));
-    });
+    inner.map.forEach(
+        (k, v) -> {
+          if (!type.isInstance(v)) {
+            throw malformed(inner.path + "." + k, type.getSimpleName());
+          }
+          out.put(k, value.apply(v));
+        });
     return out;
   }
 

@@ -17,32 +17,46 @@ import org.weverywhere.trust.SignatureGroup;
  * @param group the Signature Group the request asks to be charged to (one of the signer's)
  */
 public record Header(
-    int version, MessageId id, Instant timestamp, Audience audience, Optional<MessageId> replyTo,
+    int version,
+    MessageId id,
+    Instant timestamp,
+    Audience audience,
+    Optional<MessageId> replyTo,
     Optional<String> group) {
   public static final int VERSION = 1;
 
   public Header {
     Objects.requireNonNull(id, "id");
     // the wire carries milliseconds: keep only those, so a header equals its decoded copy
-    timestamp = Objects.requireNonNull(timestamp, "timestamp").truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    timestamp =
+        Objects.requireNonNull(timestamp, "timestamp")
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     Objects.requireNonNull(audience, "audience");
     Objects.requireNonNull(replyTo, "replyTo");
     Objects.requireNonNull(group, "group");
-    group.ifPresent(g -> {
-      if (!SignatureGroup.isValidName(g)) {
-        throw new IllegalArgumentException("invalid group name: " + g);
-      }
-    });
+    group.ifPresent(
+        g -> {
+          if (!SignatureGroup.isValidName(g)) {
+            throw new IllegalArgumentException("invalid group name: " + g);
+          }
+        });
   }
 
   /** A fresh header: new random id, now, this version, no reply-to, no group. */
   public static Header fresh(Audience audience, Instant now) {
-    return new Header(VERSION, MessageId.random(), now, audience, Optional.empty(), Optional.empty());
+    return new Header(
+        VERSION, MessageId.random(), now, audience, Optional.empty(), Optional.empty());
   }
 
   /** A fresh header answering {@code request}, addressed to any (the reply goes back by socket). */
   public static Header replyTo(Header request, Instant now) {
-    return new Header(VERSION, MessageId.random(), now, Audience.ANY, Optional.of(request.id()), Optional.empty());
+    return new Header(
+        VERSION,
+        MessageId.random(),
+        now,
+        Audience.ANY,
+        Optional.of(request.id()),
+        Optional.empty());
   }
 
   public Header withGroup(String name) {

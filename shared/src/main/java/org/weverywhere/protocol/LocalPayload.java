@@ -12,11 +12,19 @@ public final class LocalPayload {
     return MessageCodec.encode(header, message);
   }
 
-  /** Decodes and checks {@code payload} within {@code limits}; bad input throws {@link ProtocolException}. */
+  /**
+   * Decodes and checks {@code payload} within {@code limits}; bad input throws {@link
+   * ProtocolException}.
+   */
   public static Decoded decode(byte[] payload, WireLimits limits) {
     if (payload.length > limits.maxMessageBytes()) {
-      throw new ProtocolException(ProtocolException.Reason.OVERSIZED,
-          "message of " + payload.length + " bytes, more than " + limits.maxMessageBytes() + " allowed");
+      throw new ProtocolException(
+          ProtocolException.Reason.OVERSIZED,
+          "message of "
+              + payload.length
+              + " bytes, more than "
+              + limits.maxMessageBytes()
+              + " allowed");
     }
     CborScan.check(payload, 0, payload.length, "payload");
     MessageCodec.Decoded decoded = MessageCodec.decode(payload, limits);

@@ -37,11 +37,16 @@ public sealed interface Message {
   }
 
   /**
-   * A daemon's presence: its name, HTTP port, and what it offers. Signed by the host key.
-   * {@code features} names the optional protocol features it implements (docs/PROTOCOL.md §8);
-   * none is sent as no key, so an announce without features is byte for byte what it was.
+   * A daemon's presence: its name, HTTP port, and what it offers. Signed by the host key. {@code
+   * features} names the optional protocol features it implements (docs/PROTOCOL.md §8); none is
+   * sent as no key, so an announce without features is byte for byte what it was.
    */
-  record Announce(String name, int httpPort, List<String> libraries, List<String> services, List<String> features)
+  record Announce(
+      String name,
+      int httpPort,
+      List<String> libraries,
+      List<String> services,
+      List<String> features)
       implements Message {
     public Announce {
       Objects.requireNonNull(name, "name");
@@ -71,7 +76,11 @@ public sealed interface Message {
     }
 
     static Announce read(Fields f) {
-      return new Announce(f.text("name"), f.uint("http", 65535), f.texts("libraries"), f.texts("services"),
+      return new Announce(
+          f.text("name"),
+          f.uint("http", 65535),
+          f.texts("libraries"),
+          f.texts("services"),
           f.has("features") ? f.texts("features") : List.of());
     }
   }
@@ -88,9 +97,9 @@ public sealed interface Message {
   }
 
   /**
-   * Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free.
-   * A long description comes in pages: {@code cursor} is the {@code next} of the page before
-   * (absent for the first page). {@code pad} zero bytes make the datagram larger, so that the
+   * Asks for a {@link Description}; {@code what} is a subset of host, libraries, services. Free. A
+   * long description comes in pages: {@code cursor} is the {@code next} of the page before (absent
+   * for the first page). {@code pad} zero bytes make the datagram larger, so that the
    * no-amplification rule lets a fuller page come back over UDP.
    */
   record Describe(List<String> what, Optional<String> cursor, int pad) implements Message {
@@ -123,7 +132,8 @@ public sealed interface Message {
 
     static Describe read(Fields f) {
       // pad's bytes mean nothing, only its type is checked: the count of them is all that is kept
-      return new Describe(f.texts("what"), f.optionalText("cursor"), f.has("pad") ? f.bytes("pad").length : 0);
+      return new Describe(
+          f.texts("what"), f.optionalText("cursor"), f.has("pad") ? f.bytes("pad").length : 0);
     }
   }
 
@@ -131,7 +141,11 @@ public sealed interface Message {
    * What a host offers. Host facts appear only when the requester has {@code observe}, and (like
    * services) only on the first page; {@code next}, when present, is the cursor of the next page.
    */
-  record Description(Map<String, Long> host, List<Library> libraries, List<Service> services, Optional<String> next)
+  record Description(
+      Map<String, Long> host,
+      List<Library> libraries,
+      List<Service> services,
+      Optional<String> next)
       implements Message {
     public Description {
       host = Map.copyOf(host);
@@ -159,7 +173,8 @@ public sealed interface Message {
     }
 
     static Description read(Fields f) {
-      return new Description(f.entries("host", v -> (Long) v, Long.class),
+      return new Description(
+          f.entries("host", v -> (Long) v, Long.class),
           f.list("libraries", (item, at) -> Library.read(Fields.of(item, at))),
           f.list("services", (item, at) -> Service.read(Fields.of(item, at))),
           f.optionalText("next"));
@@ -171,7 +186,12 @@ public sealed interface Message {
    * i32) -> i32"}), kept for old clients; {@code functions} the same functions with their types as
    * data, which a client uses to type arguments (absent from older daemons: empty).
    */
-  record Library(String name, String version, byte[] sha256, long size, List<String> exports,
+  record Library(
+      String name,
+      String version,
+      byte[] sha256,
+      long size,
+      List<String> exports,
       List<Function> functions) {
     public Library {
       exports = List.copyOf(exports);
@@ -200,9 +220,16 @@ public sealed interface Message {
       if (size < 0) {
         throw Fields.malformed(f.path() + ".size", "a non-negative integer");
       }
-      List<Function> functions = f.has("functions")
-          ? f.list("functions", (item, at) -> Function.read(Fields.of(item, at))) : List.of();
-      return new Library(f.text("name"), f.text("version"), f.bytes("sha256", 32), size, f.texts("exports"),
+      List<Function> functions =
+          f.has("functions")
+              ? f.list("functions", (item, at) -> Function.read(Fields.of(item, at)))
+              : List.of();
+      return new Library(
+          f.text("name"),
+          f.text("version"),
+          f.bytes("sha256", 32),
+          size,
+          f.texts("exports"),
           functions);
     }
   }
@@ -214,7 +241,8 @@ public sealed interface Message {
    */
   record Function(String name, List<String> params, List<String> results, List<String> paramNames) {
     /** The value types a function's signature may name. */
-    public static final List<String> VALUE_TYPES = List.of("i32", "i64", "f32", "f64", "bytes", "string");
+    public static final List<String> VALUE_TYPES =
+        List.of("i32", "i64", "f32", "f64", "bytes", "string");
 
     public Function {
       Objects.requireNonNull(name, "name");
@@ -222,8 +250,13 @@ public sealed interface Message {
       results = List.copyOf(results);
       paramNames = List.copyOf(paramNames);
       if (!paramNames.isEmpty() && paramNames.size() != params.size()) {
-        throw new IllegalArgumentException(name + ": " + paramNames.size() + " parameter names for "
-            + params.size() + " parameters");
+        throw new IllegalArgumentException(
+            name
+                + ": "
+                + paramNames.size()
+                + " parameter names for "
+                + params.size()
+                + " parameters");
       }
     }
 
@@ -249,14 +282,16 @@ public sealed interface Message {
       }
       List<String> names = f.has("param-names") ? f.texts("param-names") : List.of();
       if (!names.isEmpty() && names.size() != params.size()) {
-        throw Fields.malformed(f.path() + ".param-names", "one name per parameter (" + params.size() + ")");
+        throw Fields.malformed(
+            f.path() + ".param-names", "one name per parameter (" + params.size() + ")");
       }
       return new Function(f.text("name"), params, results, names);
     }
 
     private static void checkType(String type, String at) {
       if (!VALUE_TYPES.contains(type)) {
-        throw Fields.malformed(at, "value types (" + String.join(", ", VALUE_TYPES) + "), not '" + type + "'");
+        throw Fields.malformed(
+            at, "value types (" + String.join(", ", VALUE_TYPES) + "), not '" + type + "'");
       }
     }
   }
@@ -272,8 +307,16 @@ public sealed interface Message {
    * @param since when it entered that state, milliseconds since the epoch
    * @param reason why it restarts or failed
    */
-  record Service(String name, String library, Optional<byte[]> sha256, List<String> functions, long instances,
-      long live, String state, long since, Optional<String> reason) {
+  record Service(
+      String name,
+      String library,
+      Optional<byte[]> sha256,
+      List<String> functions,
+      long instances,
+      long live,
+      String state,
+      long since,
+      Optional<String> reason) {
     public Service {
       functions = List.copyOf(functions);
     }
@@ -293,9 +336,16 @@ public sealed interface Message {
     }
 
     static Service read(Fields f) {
-      return new Service(f.text("name"), f.text("library"), f.optionalBytes("sha256", 32), f.texts("functions"),
-          f.uint("instances", Integer.MAX_VALUE), f.uint("live", Integer.MAX_VALUE), f.text("state"),
-          f.integer("since"), f.optionalText("reason"));
+      return new Service(
+          f.text("name"),
+          f.text("library"),
+          f.optionalBytes("sha256", 32),
+          f.texts("functions"),
+          f.uint("instances", Integer.MAX_VALUE),
+          f.uint("live", Integer.MAX_VALUE),
+          f.text("state"),
+          f.integer("since"),
+          f.optionalText("reason"));
     }
   }
 
@@ -344,7 +394,9 @@ public sealed interface Message {
       if (f.has("library") == f.has("module")) {
         throw Fields.malformed(f.path(), "a map with exactly one of library, module");
       }
-      return f.has("library") ? new LibraryTarget(f.text("library")) : new ModuleTarget(f.bytes("module"));
+      return f.has("library")
+          ? new LibraryTarget(f.text("library"))
+          : new ModuleTarget(f.bytes("module"));
     }
   }
 
@@ -368,16 +420,23 @@ public sealed interface Message {
       if (f.has("function")) {
         return new Call(f.text("function"), f.list("args", WasmValue::read));
       }
-      return new Command(f.texts("args"), f.entries("env", v -> (String) v, String.class), f.bytes("stdin"),
+      return new Command(
+          f.texts("args"),
+          f.entries("env", v -> (String) v, String.class),
+          f.bytes("stdin"),
           WireTrees.read(f, "dirs"));
     }
   }
 
   /**
-   * A WASI command run: {@code _start} with these args, environment and stdin, and directory
-   * trees preopened at their guest paths (optional {@code dirs}, sent over HTTP).
+   * A WASI command run: {@code _start} with these args, environment and stdin, and directory trees
+   * preopened at their guest paths (optional {@code dirs}, sent over HTTP).
    */
-  record Command(List<String> args, Map<String, String> env, byte[] stdin, List<org.weverywhere.files.Preopen> dirs)
+  record Command(
+      List<String> args,
+      Map<String, String> env,
+      byte[] stdin,
+      List<org.weverywhere.files.Preopen> dirs)
       implements Invocation {
     public Command {
       args = List.copyOf(args);
@@ -414,14 +473,16 @@ public sealed interface Message {
 
   /**
    * A WebAssembly number: {@code type} is i32, i64, f32 or f64; {@code bits} is the value, or for
-   * floats its IEEE 754 bit pattern (so NaN payloads survive and no CBOR float is ever needed).
-   * Or a byte string a function's metadata declares (docs/SERVICES.md): {@code type} bytes or
-   * string (UTF-8), {@code data} its bytes (at most {@link #MAX_BYTES}), {@code bits} 0.
+   * floats its IEEE 754 bit pattern (so NaN payloads survive and no CBOR float is ever needed). Or
+   * a byte string a function's metadata declares (docs/SERVICES.md): {@code type} bytes or string
+   * (UTF-8), {@code data} its bytes (at most {@link #MAX_BYTES}), {@code bits} 0.
    */
   record WasmValue(String type, long bits, byte[] data) {
     private static final List<String> TYPES = List.of("i32", "i64", "f32", "f64");
+
     /** The largest byte string a value carries (the executor's bound as well). */
     public static final int MAX_BYTES = 1 << 20;
+
     private static final byte[] NONE = new byte[0];
 
     public WasmValue {
@@ -430,8 +491,8 @@ public sealed interface Message {
       }
       data = TYPES.contains(type) ? NONE : data.clone();
       if (data.length > MAX_BYTES) {
-        throw new IllegalArgumentException("a " + type + " value of " + data.length + " bytes is more than "
-            + MAX_BYTES);
+        throw new IllegalArgumentException(
+            "a " + type + " value of " + data.length + " bytes is more than " + MAX_BYTES);
       }
     }
 
@@ -481,25 +542,37 @@ public sealed interface Message {
 
     static WasmValue read(Object item, String at) {
       if (item instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String type) {
-        if (TYPES.contains(type) && pair.get(1) instanceof Long bits
-            && (type.equals("i64") || type.equals("f64") || bits >= Integer.MIN_VALUE && bits <= 0xFFFF_FFFFL)) {
-          return new WasmValue(type, bits); // 32-bit types: signed or unsigned form (docs/PROTOCOL.md §3 Values)
+        if (TYPES.contains(type)
+            && pair.get(1) instanceof Long bits
+            && (type.equals("i64")
+                || type.equals("f64")
+                || bits >= Integer.MIN_VALUE && bits <= 0xFFFF_FFFFL)) {
+          return new WasmValue(
+              type, bits); // 32-bit types: signed or unsigned form (docs/PROTOCOL.md §3 Values)
         }
-        if (type.equals("bytes") && pair.get(1) instanceof byte[] data && data.length <= MAX_BYTES) {
+        if (type.equals("bytes")
+            && pair.get(1) instanceof byte[] data
+            && data.length <= MAX_BYTES) {
           return bytes(data);
         }
-        if (type.equals("string") && pair.get(1) instanceof String text && text.length() <= MAX_BYTES
+        if (type.equals("string")
+            && pair.get(1) instanceof String text
+            && text.length() <= MAX_BYTES
             && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_BYTES) {
           return string(text);
         }
       }
-      throw Fields.malformed(at, "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer] (32-bit types: -2^31 to 2^32-1),"
-          + " [\"bytes\", bytes] or [\"string\", text] of at most 1 MiB");
+      throw Fields.malformed(
+          at,
+          "[\"i32\"/\"i64\"/\"f32\"/\"f64\", integer] (32-bit types: -2^31 to 2^32-1),"
+              + " [\"bytes\", bytes] or [\"string\", text] of at most 1 MiB");
     }
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof WasmValue that && type.equals(that.type) && bits == that.bits
+      return other instanceof WasmValue that
+          && type.equals(that.type)
+          && bits == that.bits
           && java.util.Arrays.equals(data, that.data);
     }
 
@@ -510,8 +583,9 @@ public sealed interface Message {
 
     @Override
     public String toString() {
-      return isByteString() ? "WasmValue[" + type + ", " + data.length + " bytes]" : "WasmValue[type=" + type
-          + ", bits=" + bits + "]";
+      return isByteString()
+          ? "WasmValue[" + type + ", " + data.length + " bytes]"
+          : "WasmValue[type=" + type + ", bits=" + bits + "]";
     }
   }
 
@@ -551,7 +625,8 @@ public sealed interface Message {
     }
 
     static Execute read(Fields f) {
-      return new Execute(Target.read(f.map("target")), Invocation.read(f.map("run")), RequestKey.read(f));
+      return new Execute(
+          Target.read(f.map("target")), Invocation.read(f.map("run")), RequestKey.read(f));
     }
   }
 
@@ -559,21 +634,43 @@ public sealed interface Message {
    * How an execution ended: {@code outcome} is completed, trapped, out-of-fuel, over-memory or
    * interrupted; {@code exit} the WASI exit status; {@code values} a call's results.
    */
-  record Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos,
-      long wallNanos, long peakMemoryBytes, List<org.weverywhere.files.Preopen> trees) implements Message {
+  record Result(
+      String outcome,
+      int exit,
+      byte[] stdout,
+      byte[] stderr,
+      List<WasmValue> values,
+      long cpuNanos,
+      long wallNanos,
+      long peakMemoryBytes,
+      List<org.weverywhere.files.Preopen> trees)
+      implements Message {
     public Result {
       values = List.copyOf(values);
       trees = List.copyOf(trees);
     }
 
     /** A result without directory trees. */
-    public Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos,
-        long wallNanos, long peakMemoryBytes) {
+    public Result(
+        String outcome,
+        int exit,
+        byte[] stdout,
+        byte[] stderr,
+        List<WasmValue> values,
+        long cpuNanos,
+        long wallNanos,
+        long peakMemoryBytes) {
       this(outcome, exit, stdout, stderr, values, cpuNanos, wallNanos, peakMemoryBytes, List.of());
     }
 
     /** A result that reports CPU time only (wall time and memory unknown: 0). */
-    public Result(String outcome, int exit, byte[] stdout, byte[] stderr, List<WasmValue> values, long cpuNanos) {
+    public Result(
+        String outcome,
+        int exit,
+        byte[] stdout,
+        byte[] stderr,
+        List<WasmValue> values,
+        long cpuNanos) {
       this(outcome, exit, stdout, stderr, values, cpuNanos, 0, 0);
     }
 
@@ -606,19 +703,32 @@ public sealed interface Message {
       if (exit < Integer.MIN_VALUE || exit > Integer.MAX_VALUE) {
         throw Fields.malformed(f.path() + ".exit", "a 32-bit integer");
       }
-      return new Result(f.text("outcome"), (int) exit, f.bytes("stdout"), f.bytes("stderr"),
-          f.list("values", WasmValue::read), f.integer("cpu_ns"), f.has("wall_ns") ? f.integer("wall_ns") : 0,
-          f.has("mem") ? f.integer("mem") : 0, WireTrees.read(f, "trees"));
+      return new Result(
+          f.text("outcome"),
+          (int) exit,
+          f.bytes("stdout"),
+          f.bytes("stderr"),
+          f.list("values", WasmValue::read),
+          f.integer("cpu_ns"),
+          f.has("wall_ns") ? f.integer("wall_ns") : 0,
+          f.has("mem") ? f.integer("mem") : 0,
+          WireTrees.read(f, "trees"));
     }
   }
 
   /**
-   * Calls one function of a service the host runs (its instances keep their state between
-   * calls); answered by {@link Result}. Needs execute, and one of the service's caller groups
-   * when it names any.
+   * Calls one function of a service the host runs (its instances keep their state between calls);
+   * answered by {@link Result}. Needs execute, and one of the service's caller groups when it names
+   * any.
    */
-  record ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
-      Optional<String> origin, Optional<RequestKey> key) implements Message {
+  record ServiceCall(
+      String service,
+      String function,
+      List<WasmValue> args,
+      List<MessageId> chain,
+      Optional<String> origin,
+      Optional<RequestKey> key)
+      implements Message {
     public ServiceCall {
       args = List.copyOf(args);
       chain = List.copyOf(chain);
@@ -626,7 +736,11 @@ public sealed interface Message {
     }
 
     /** Without a request key: a retry may call it again. */
-    public ServiceCall(String service, String function, List<WasmValue> args, List<MessageId> chain,
+    public ServiceCall(
+        String service,
+        String function,
+        List<WasmValue> args,
+        List<MessageId> chain,
         Optional<String> origin) {
       this(service, function, args, chain, origin, Optional.empty());
     }
@@ -664,17 +778,23 @@ public sealed interface Message {
 
     static ServiceCall read(Fields f) {
       List<MessageId> chain = f.has("chain") ? f.list("chain", MessageId::read) : List.of();
-      return new ServiceCall(f.text("service"), f.text("function"), f.list("args", WasmValue::read), chain,
-          f.optionalText("origin"), RequestKey.read(f));
+      return new ServiceCall(
+          f.text("service"),
+          f.text("function"),
+          f.list("args", WasmValue::read),
+          chain,
+          f.optionalText("origin"),
+          RequestKey.read(f));
     }
   }
 
   /**
-   * A control action, the same set over the network and on the control socket (reload, set,
-   * drain, publish...; docs/PROTOCOL.md lists them). {@code module} carries a module's bytes for
-   * {@code publish}. Needs publish for publish/unpublish, control for everything else.
+   * A control action, the same set over the network and on the control socket (reload, set, drain,
+   * publish...; docs/PROTOCOL.md lists them). {@code module} carries a module's bytes for {@code
+   * publish}. Needs publish for publish/unpublish, control for everything else.
    */
-  record Control(String action, Map<String, String> arguments, Optional<byte[]> module) implements Message {
+  record Control(String action, Map<String, String> arguments, Optional<byte[]> module)
+      implements Message {
     public Control {
       Objects.requireNonNull(action, "action");
       arguments = Map.copyOf(arguments);
@@ -698,19 +818,24 @@ public sealed interface Message {
     }
 
     public Optional<Privilege> privilege() {
-      return Optional.of(action.equals("publish") || action.equals("unpublish") ? Privilege.PUBLISH : Privilege.CONTROL);
+      return Optional.of(
+          action.equals("publish") || action.equals("unpublish")
+              ? Privilege.PUBLISH
+              : Privilege.CONTROL);
     }
 
     static Control read(Fields f) {
-      return new Control(f.text("action"), f.entries("args", v -> (String) v, String.class),
+      return new Control(
+          f.text("action"),
+          f.entries("args", v -> (String) v, String.class),
           f.has("module") ? Optional.of(f.bytes("module")) : Optional.empty());
     }
   }
 
   /**
    * What a control action did or found: {@code data} is a map of plain values (integers, text,
-   * booleans, byte strings, lists and maps of them), e.g. the status of the host and its groups,
-   * or a batch of journal events.
+   * booleans, byte strings, lists and maps of them), e.g. the status of the host and its groups, or
+   * a batch of journal events.
    */
   record Report(String action, Map<String, Object> data) implements Message {
     public Report {
@@ -751,8 +876,21 @@ public sealed interface Message {
   }
 
   /** Every type name this version knows, in the order of the spec. */
-  List<String> TYPES = List.of("discover", "announce", "bye", "describe", "description", "fetch", "module",
-      "execute", "result", "control", "report", "error", "call");
+  List<String> TYPES =
+      List.of(
+          "discover",
+          "announce",
+          "bye",
+          "describe",
+          "description",
+          "fetch",
+          "module",
+          "execute",
+          "result",
+          "control",
+          "report",
+          "error",
+          "call");
 
   /** The body of a message of {@code type}. */
   static Message read(String type, Fields body) {
@@ -770,7 +908,8 @@ public sealed interface Message {
       case "report" -> Report.read(body);
       case "error" -> ErrorReply.read(body);
       case "call" -> ServiceCall.read(body);
-      default -> throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
+      default ->
+          throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
     };
   }
 }

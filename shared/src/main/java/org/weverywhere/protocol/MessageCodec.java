@@ -23,10 +23,12 @@ final class MessageCodec {
     payload.put("t", message.type());
     payload.put("id", header.id().bytes());
     payload.put("ts", header.timestamp().toEpochMilli());
-    payload.put("aud", switch (header.audience()) {
-      case Audience.Any any -> "any";
-      case Audience.Node node -> node.id().sha256();
-    });
+    payload.put(
+        "aud",
+        switch (header.audience()) {
+          case Audience.Any any -> "any";
+          case Audience.Node node -> node.id().sha256();
+        });
     header.replyTo().ifPresent(re -> payload.put("re", re.bytes()));
     header.group().ifPresent(g -> payload.put("grp", g));
     payload.put("body", message.body());
@@ -35,9 +37,9 @@ final class MessageCodec {
 
   /**
    * The header and body in {@code payload}, checked in the order of docs/PROTOCOL.md §5 step 5:
-   * version, type, then the other header fields in the order of the CDDL, then the body. Any
-   * bytes end in a value or a {@link ProtocolException}: the readers are written to throw nothing
-   * else (SignedPayloadFuzzTest checks them with signed arbitrary payloads), and should one of them
+   * version, type, then the other header fields in the order of the CDDL, then the body. Any bytes
+   * end in a value or a {@link ProtocolException}: the readers are written to throw nothing else
+   * (SignedPayloadFuzzTest checks them with signed arbitrary payloads), and should one of them
    * still slip, its exception is reported as a malformed message here rather than ending the
    * receive loop of whoever called (issue 13: one datagram once silenced a daemon's UDP side).
    */
@@ -47,7 +49,8 @@ final class MessageCodec {
     } catch (ProtocolException refused) {
       throw refused;
     } catch (RuntimeException slipped) {
-      throw new ProtocolException(Reason.MALFORMED, "payload cannot be decoded: " + slipped, slipped);
+      throw new ProtocolException(
+          Reason.MALFORMED, "payload cannot be decoded: " + slipped, slipped);
     }
   }
 
@@ -55,12 +58,18 @@ final class MessageCodec {
     Fields f = Fields.of(Cbor.decode(payload, 0, payload.length, limits, "payload"), "payload");
     long version = f.integer("v");
     if (version != Header.VERSION) {
-      throw new ProtocolException(Reason.UNSUPPORTED_VERSION,
-          "protocol version " + version + " is not supported (this node speaks " + Header.VERSION + ")");
+      throw new ProtocolException(
+          Reason.UNSUPPORTED_VERSION,
+          "protocol version "
+              + version
+              + " is not supported (this node speaks "
+              + Header.VERSION
+              + ")");
     }
     String type = f.text("t");
     if (!Message.TYPES.contains(type)) {
-      // before the other header fields (docs/PROTOCOL.md §5 step 5): an unknown type wins over a bad id
+      // before the other header fields (docs/PROTOCOL.md §5 step 5): an unknown type wins over a
+      // bad id
       throw new ProtocolException(Reason.UNKNOWN_TYPE, "unknown message type '" + type + "'");
     }
     MessageId id = MessageId.read(f.raw("id"), "payload.id");
@@ -86,7 +95,8 @@ final class MessageCodec {
       throw Fields.malformed("payload.grp", "a group name (1 to 64 letters, digits, '-', '_')");
     }
     Message message = Message.read(type, f.map("body"));
-    Header header = new Header((int) version, id, Instant.ofEpochMilli(ms), audience, replyTo, group);
+    Header header =
+        new Header((int) version, id, Instant.ofEpochMilli(ms), audience, replyTo, group);
     return new Decoded(header, message);
   }
 

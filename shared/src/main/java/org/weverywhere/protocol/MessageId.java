@@ -27,8 +27,8 @@ public record MessageId(long high, long low) {
 
   /**
    * The id in {@code bytes} as received at {@code at}: a wrong length or the all-zero id is a
-   * malformed message ({@code WE5001}), never an IllegalArgumentException that a receive loop
-   * would not expect.
+   * malformed message ({@code WE5001}), never an IllegalArgumentException that a receive loop would
+   * not expect.
    */
   static MessageId read(Object bytes, String at) {
     if (!(bytes instanceof byte[] id) || id.length != BYTES) {

@@ -14,18 +14,22 @@ import org.weverywhere.protocol.ProtocolException.Reason;
  * covering one period of {@code 2 × window / 7}. A replay carries the same signed timestamp as the
  * original, so a lookup reads one bucket. A bucket is wiped when a newer period claims it; by then
  * every id in it is stamped so long ago that the timestamp check refuses it anyway. Each bucket is
- * an open-addressing table of 128-bit ids (two {@code long}s per slot, load at most 3/4, keyed hash,
- * bounded probing), so neither memory nor work per lookup grows with traffic.
+ * an open-addressing table of 128-bit ids (two {@code long}s per slot, load at most 3/4, keyed
+ * hash, bounded probing), so neither memory nor work per lookup grows with traffic.
  *
  * <p>{@code capacity} is the number of ids the cache holds when messages arrive evenly over the
- * window; one period can take {@code 1.1 × capacity / 7}. Beyond that, messages stamped in a full period
- * are refused with {@link Reason#BUSY} rather than forgotten, because forgetting would admit
+ * window; one period can take {@code 1.1 × capacity / 7}. Beyond that, messages stamped in a full
+ * period are refused with {@link Reason#BUSY} rather than forgotten, because forgetting would admit
  * replays.
  */
 public final class ReplayCache {
   static final int BUCKETS = 8;
-  /** Linear probing at load ≤ 3/4 rarely runs past a few dozen slots; this bounds the worst case. */
+
+  /**
+   * Linear probing at load ≤ 3/4 rarely runs past a few dozen slots; this bounds the worst case.
+   */
   private static final int MAX_PROBES = 512;
+
   /** Room for a period taking a little more than its even share (clock alignment, jitter). */
   private static final double SLACK = 1.1;
 
@@ -41,7 +45,8 @@ public final class ReplayCache {
 
   public ReplayCache(Duration window, int capacity) {
     if (window.isNegative() || window.isZero() || capacity < BUCKETS) {
-      throw new IllegalArgumentException("replay cache needs a positive window and a capacity of at least 8");
+      throw new IllegalArgumentException(
+          "replay cache needs a positive window and a capacity of at least 8");
     }
     this.windowMillis = window.toMillis();
     this.periodMillis = Math.max(1, -Math.floorDiv(-2 * windowMillis, BUCKETS - 1));
@@ -65,7 +70,8 @@ public final class ReplayCache {
     int b = (int) Math.floorMod(epoch, (long) BUCKETS);
     synchronized (slots[b]) {
       if (epochs[b] > epoch) {
-        throw new ProtocolException(Reason.STALE, "message " + id + " is older than the replay window");
+        throw new ProtocolException(
+            Reason.STALE, "message " + id + " is older than the replay window");
       }
       if (epochs[b] < epoch) {
         Arrays.fill(slots[b], 0L);
@@ -90,7 +96,8 @@ public final class ReplayCache {
           throw new ProtocolException(Reason.REPLAYED, "message " + id + " was seen before");
         }
       }
-      throw new ProtocolException(Reason.BUSY, "replay cache full for messages stamped around " + timestamp);
+      throw new ProtocolException(
+          Reason.BUSY, "replay cache full for messages stamped around " + timestamp);
     }
   }
 

@@ -8,8 +8,11 @@ import java.time.Instant;
  * must be refused by its timestamp instead (docs/PROTOCOL.md §5, "Replays across restarts").
  */
 public interface ReplayHorizon {
-  /** For receivers that keep nothing across runs (clients: a replayed reply finds no request waiting). */
-  ReplayHorizon NONE = timestamp -> { };
+  /**
+   * For receivers that keep nothing across runs (clients: a replayed reply finds no request
+   * waiting).
+   */
+  ReplayHorizon NONE = timestamp -> {};
 
   /**
    * Called for each message that passed every other check, before its id is remembered: throws

@@ -15,8 +15,10 @@ import java.util.Map;
  */
 public record RequestKey(long high, long low) {
   public static final int BYTES = 16;
+
   /** The body key that carries it. */
   public static final String BODY_KEY = "rk";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public RequestKey {
@@ -50,9 +52,9 @@ public record RequestKey(long high, long low) {
   }
 
   /**
-   * What a key stands for, so that a key reused for another request is recognised: SHA-256 of
-   * the deterministic CBOR of {@code {"t": type, "body": body without rk}}. The id, timestamp,
-   * audience and group are left out: they may differ between attempts of one request.
+   * What a key stands for, so that a key reused for another request is recognised: SHA-256 of the
+   * deterministic CBOR of {@code {"t": type, "body": body without rk}}. The id, timestamp, audience
+   * and group are left out: they may differ between attempts of one request.
    */
   public static byte[] contentHash(Message message) {
     Map<String, Object> body = new LinkedHashMap<>(message.body());

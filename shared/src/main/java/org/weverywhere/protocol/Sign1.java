@@ -14,8 +14,8 @@ import org.weverywhere.protocol.ProtocolException.Reason;
 
 /**
  * COSE_Sign1 (RFC 9052 §4.2) as this protocol profiles it: always tagged (18), the protected header
- * exactly {@code {1: -8, 4: kid}} (alg EdDSA, kid the signer's raw 32-byte Ed25519 public key),
- * the unprotected header empty, no external AAD, a 64-byte Ed25519 signature.
+ * exactly {@code {1: -8, 4: kid}} (alg EdDSA, kid the signer's raw 32-byte Ed25519 public key), the
+ * unprotected header empty, no external AAD, a 64-byte Ed25519 signature.
  *
  * <p>The kid is the key itself, not its fingerprint, because a receiver must verify requests from
  * keys it has never seen (they land in {@code anonymous}); the fingerprint is derived from it.
@@ -30,12 +30,16 @@ final class Sign1 {
   private static final byte[] SPKI_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
+
   /** The only protected header this version writes: {1: -8, 4: h'...'} up to the kid's bytes. */
   private static final byte[] PROTECTED_PREFIX = {(byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20};
 
   private Sign1() {}
 
-  /** The COSE_Sign1 bytes of {@code payload}, signed with {@code key} whose public half is {@code pub}. */
+  /**
+   * The COSE_Sign1 bytes of {@code payload}, signed with {@code key} whose public half is {@code
+   * pub}.
+   */
   static byte[] sign(byte[] payload, PrivateKey key, PublicKey pub) {
     byte[] raw = rawKey(pub);
     byte[] protectedHeader = protectedHeader(raw);
@@ -58,8 +62,8 @@ final class Sign1 {
 
   /**
    * How many bytes {@link #sign} makes of a payload of {@code payloadLength} bytes: tag, array
-   * head, the 38-byte protected header, the empty map, the payload and the 64-byte signature,
-   * each byte string with its shortest head. Lets a sender fit a reply to a size without signing.
+   * head, the 38-byte protected header, the empty map, the payload and the 64-byte signature, each
+   * byte string with its shortest head. Lets a sender fit a reply to a size without signing.
    */
   static int size(int payloadLength) {
     return 1 + 1 + (2 + 38) + 1 + bstrHead(payloadLength) + payloadLength + (2 + 64);
@@ -70,12 +74,14 @@ final class Sign1 {
   }
 
   /** A structurally valid envelope: the parts still to be checked. */
-  record Parts(byte[] protectedHeader, SignerKeys.Signer signer, byte[] payload, byte[] signature) {}
+  record Parts(
+      byte[] protectedHeader, SignerKeys.Signer signer, byte[] payload, byte[] signature) {}
 
   /** Parses {@code envelope} and checks its signature; the payload is not yet decoded. */
   static Parts open(byte[] envelope, int length, WireLimits limits) {
     if (length > limits.maxMessageBytes()) {
-      throw new ProtocolException(Reason.OVERSIZED,
+      throw new ProtocolException(
+          Reason.OVERSIZED,
           "message of " + length + " bytes, more than " + limits.maxMessageBytes() + " allowed");
     }
     Parts parts;
@@ -87,8 +93,10 @@ final class Sign1 {
       throw refused;
     } catch (RuntimeException slipped) {
       // the parser and the key and signature code are not ours: whatever they throw on hostile
-      // bytes is a malformed message, never an exception that ends a receive loop (see MessageCodec)
-      throw new ProtocolException(Reason.MALFORMED, "envelope cannot be decoded: " + slipped, slipped);
+      // bytes is a malformed message, never an exception that ends a receive loop (see
+      // MessageCodec)
+      throw new ProtocolException(
+          Reason.MALFORMED, "envelope cannot be decoded: " + slipped, slipped);
     }
     if (!verified) {
       throw new ProtocolException(Reason.BAD_SIGNATURE, "signature does not verify");
@@ -108,7 +116,8 @@ final class Sign1 {
         throw new ProtocolException(Reason.TRUNCATED, "empty message");
       }
       if (token != JsonToken.START_ARRAY || p.getCurrentTag() != TAG) {
-        throw new ProtocolException(Reason.MALFORMED, "not a tagged COSE_Sign1 (tag 18, array of 4)");
+        throw new ProtocolException(
+            Reason.MALFORMED, "not a tagged COSE_Sign1 (tag 18, array of 4)");
       }
       CBORReadContext array = p.getParsingContext();
       if (!array.hasExpectedLength() || array.getExpectedLength() != 4) {
@@ -120,13 +129,16 @@ final class Sign1 {
         throw new ProtocolException(Reason.MALFORMED, "unprotected header must be a map");
       }
       CBORReadContext unprotected = p.getParsingContext();
-      if (!unprotected.hasExpectedLength() || unprotected.getExpectedLength() != 0 || next(p) != JsonToken.END_OBJECT) {
+      if (!unprotected.hasExpectedLength()
+          || unprotected.getExpectedLength() != 0
+          || next(p) != JsonToken.END_OBJECT) {
         throw new ProtocolException(Reason.MALFORMED, "unprotected header must be empty");
       }
       byte[] payload = bytes(p, "payload");
       byte[] signature = bytes(p, "signature");
       if (signature.length != SIGNATURE_BYTES) {
-        throw new ProtocolException(Reason.MALFORMED, "signature of " + signature.length + " bytes, not 64");
+        throw new ProtocolException(
+            Reason.MALFORMED, "signature of " + signature.length + " bytes, not 64");
       }
       if (next(p) != JsonToken.END_ARRAY) {
         throw new ProtocolException(Reason.MALFORMED, "COSE_Sign1 has more than 4 items");
@@ -142,22 +154,32 @@ final class Sign1 {
 
   /** The signer's key, after checking that the header says EdDSA and nothing else. */
   private static SignerKeys.Signer signer(byte[] protectedHeader) {
-    boolean canonical = protectedHeader.length == PROTECTED_PREFIX.length + KEY_BYTES
-        && Arrays.equals(protectedHeader, 0, PROTECTED_PREFIX.length, PROTECTED_PREFIX, 0, PROTECTED_PREFIX.length);
+    boolean canonical =
+        protectedHeader.length == PROTECTED_PREFIX.length + KEY_BYTES
+            && Arrays.equals(
+                protectedHeader,
+                0,
+                PROTECTED_PREFIX.length,
+                PROTECTED_PREFIX,
+                0,
+                PROTECTED_PREFIX.length);
     if (!canonical) {
       // tell a foreign algorithm apart from garbage, so that peers see why they are refused
       Object alg = algorithmOf(protectedHeader);
       if (alg instanceof Long n && n != ALG_EDDSA) {
-        throw new ProtocolException(Reason.UNKNOWN_ALGORITHM, "algorithm " + n + " is not EdDSA (-8)");
+        throw new ProtocolException(
+            Reason.UNKNOWN_ALGORITHM, "algorithm " + n + " is not EdDSA (-8)");
       }
       if (alg instanceof String text) {
-        throw new ProtocolException(Reason.UNKNOWN_ALGORITHM, "algorithm '" + text + "' is not EdDSA (-8)");
+        throw new ProtocolException(
+            Reason.UNKNOWN_ALGORITHM, "algorithm '" + text + "' is not EdDSA (-8)");
       }
-      throw new ProtocolException(Reason.MALFORMED,
-          "protected header must be exactly {1: -8, 4: 32-byte Ed25519 key}");
+      throw new ProtocolException(
+          Reason.MALFORMED, "protected header must be exactly {1: -8, 4: 32-byte Ed25519 key}");
     }
-    SignerKeys.Signer signer = SignerKeys.of(Arrays.copyOfRange(protectedHeader, PROTECTED_PREFIX.length,
-        protectedHeader.length));
+    SignerKeys.Signer signer =
+        SignerKeys.of(
+            Arrays.copyOfRange(protectedHeader, PROTECTED_PREFIX.length, protectedHeader.length));
     if (signer == null) {
       throw new ProtocolException(Reason.BAD_SIGNATURE, "kid is not a usable Ed25519 public key");
     }
@@ -180,8 +202,10 @@ final class Sign1 {
         JsonToken value = p.nextToken();
         if (isAlg) {
           return switch (value) {
-            case VALUE_NUMBER_INT -> p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER
-                ? Long.MIN_VALUE : p.getLongValue();
+            case VALUE_NUMBER_INT ->
+                p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER
+                    ? Long.MIN_VALUE
+                    : p.getLongValue();
             case VALUE_STRING -> p.getText();
             default -> null;
           };
@@ -195,7 +219,9 @@ final class Sign1 {
   }
 
   private static boolean verify(Parts parts) {
-    return EdDsa.verify(parts.signer().point(), sigStructure(parts.protectedHeader(), parts.payload()),
+    return EdDsa.verify(
+        parts.signer().point(),
+        sigStructure(parts.protectedHeader(), parts.payload()),
         parts.signature());
   }
 
@@ -233,7 +259,8 @@ final class Sign1 {
 
   private static byte[] bytes(CBORParser p, String what) throws IOException {
     JsonToken token = next(p);
-    if (token != JsonToken.VALUE_EMBEDDED_OBJECT || p.getCurrentTag() != -1
+    if (token != JsonToken.VALUE_EMBEDDED_OBJECT
+        || p.getCurrentTag() != -1
         || !(p.getEmbeddedObject() instanceof byte[] bytes)) {
       throw new ProtocolException(Reason.MALFORMED, what + " must be a byte string");
     }

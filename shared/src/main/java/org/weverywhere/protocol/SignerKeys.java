@@ -17,7 +17,9 @@ import org.weverywhere.trust.Fingerprint;
  * fifth of a verification. Bounded, so a flood of new keys only evicts.
  */
 final class SignerKeys {
-  /** One decoded key: the JDK form for callers, its fingerprint, and the curve point for verifying. */
+  /**
+   * One decoded key: the JDK form for callers, its fingerprint, and the curve point for verifying.
+   */
   record Signer(PublicKey key, Fingerprint fingerprint, Ed25519.PublicPoint point) {}
 
   private static final int CAPACITY = 4096;
@@ -25,16 +27,19 @@ final class SignerKeys {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
-  private static final Map<RawKey, Signer> CACHE = new LinkedHashMap<>(CAPACITY * 2, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<RawKey, Signer> eldest) {
-      return size() > CAPACITY;
-    }
-  };
+  private static final Map<RawKey, Signer> CACHE =
+      new LinkedHashMap<>(CAPACITY * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RawKey, Signer> eldest) {
+          return size() > CAPACITY;
+        }
+      };
 
   private SignerKeys() {}
 
-  /** The signer with raw key {@code raw} (32 bytes), or null when the bytes are not a curve point. */
+  /**
+   * The signer with raw key {@code raw} (32 bytes), or null when the bytes are not a curve point.
+   */
   static Signer of(byte[] raw) {
     RawKey id = new RawKey(raw);
     synchronized (CACHE) {

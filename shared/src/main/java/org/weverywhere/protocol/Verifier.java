@@ -14,8 +14,8 @@ import org.weverywhere.trust.Fingerprint;
  * algorithm, header form, signature, payload walk and limits, version, type, header fields, body,
  * timestamp window, audience, signed before a restart, replay.
  *
- * <p>The replay cache is consulted last so that only messages that passed every other check take
- * a place in it.
+ * <p>The replay cache is consulted last so that only messages that passed every other check take a
+ * place in it.
  */
 public final class Verifier {
   /** The default accepted clock difference, each way. */
@@ -38,7 +38,11 @@ public final class Verifier {
   /**
    * @param horizon what this receiver remembers across restarts (a daemon's; clients have none)
    */
-  public Verifier(Clock clock, Duration window, ReplayCache replays, Optional<Fingerprint> self,
+  public Verifier(
+      Clock clock,
+      Duration window,
+      ReplayCache replays,
+      Optional<Fingerprint> self,
       ReplayHorizon horizon) {
     this.horizon = Objects.requireNonNull(horizon);
     this.clock = Objects.requireNonNull(clock);
@@ -67,21 +71,37 @@ public final class Verifier {
     Instant now = clock.instant();
     Duration skew = Duration.between(now, header.timestamp());
     if (skew.abs().compareTo(window) > 0) {
-      throw new ProtocolException(Reason.STALE, "timestamp " + header.timestamp() + " is "
-          + skew.abs().toMillis() + " ms " + (skew.isNegative() ? "behind" : "ahead of")
-          + " this node's clock; at most " + window.toMillis() + " ms accepted");
+      throw new ProtocolException(
+          Reason.STALE,
+          "timestamp "
+              + header.timestamp()
+              + " is "
+              + skew.abs().toMillis()
+              + " ms "
+              + (skew.isNegative() ? "behind" : "ahead of")
+              + " this node's clock; at most "
+              + window.toMillis()
+              + " ms accepted");
     }
     if (self.isPresent() && !header.audience().includes(self.get())) {
-      throw new ProtocolException(Reason.WRONG_AUDIENCE, "message is for " + header.audience() + ", not this node");
+      throw new ProtocolException(
+          Reason.WRONG_AUDIENCE, "message is for " + header.audience() + ", not this node");
     }
     if (self.isEmpty() && header.audience() instanceof Audience.Node) {
-      throw new ProtocolException(Reason.WRONG_AUDIENCE, "message is for node " + header.audience()
-          + "; a client accepts only messages for any");
+      throw new ProtocolException(
+          Reason.WRONG_AUDIENCE,
+          "message is for node " + header.audience() + "; a client accepts only messages for any");
     }
-    // a message an earlier run of this receiver could have accepted is refused: its replay cache is gone
+    // a message an earlier run of this receiver could have accepted is refused: its replay cache is
+    // gone
     horizon.admit(header.timestamp());
     replays.record(header.id(), header.timestamp());
-    return new SignedMessage(header, decoded.message(), parts.signer().key(), parts.signer().fingerprint(), length,
+    return new SignedMessage(
+        header,
+        decoded.message(),
+        parts.signer().key(),
+        parts.signer().fingerprint(),
+        length,
         parts.signature());
   }
 }

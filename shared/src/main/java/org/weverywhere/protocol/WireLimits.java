@@ -2,7 +2,8 @@ package org.weverywhere.protocol;
 
 /**
  * How large and how deep a decoded message may be. A datagram can never exceed {@link
- * #UDP_DATAGRAM_BYTES}; the HTTP bulk channel allows {@code maxMessageBytes} (modules travel there).
+ * #UDP_DATAGRAM_BYTES}; the HTTP bulk channel allows {@code maxMessageBytes} (modules travel
+ * there).
  *
  * @param maxMessageBytes the whole COSE_Sign1 envelope
  * @param maxDepth nesting of arrays and maps inside the payload, the payload map itself being 1
@@ -17,7 +18,8 @@ public record WireLimits(int maxMessageBytes, int maxDepth, int maxItems, int ma
   public static final WireLimits UDP = new WireLimits(UDP_DATAGRAM_BYTES, 8, 256, 1024);
 
   /** What an HTTP bulk body may carry by default: a module of up to 64 MiB and its envelope. */
-  public static final WireLimits HTTP = new WireLimits(64 * 1024 * 1024 + 64 * 1024, 8, 4096, 64 * 1024);
+  public static final WireLimits HTTP =
+      new WireLimits(64 * 1024 * 1024 + 64 * 1024, 8, 4096, 64 * 1024);
 
   /** A UDP reply to a sender not yet verified is at most this many times its request's size. */
   public static final int AMPLIFICATION_FACTOR = 3;

@@ -10,10 +10,10 @@ import org.weverywhere.files.TreeEntry;
 import org.weverywhere.files.TreeException;
 
 /**
- * Directory trees on the wire (docs/PROTOCOL.md, {@code tree}): an array of
- * {@code {guest, entries}}, each entry {@code {path, kind, mtime}} with {@code data} for a file
- * and {@code target} for a link. Decoding checks shapes and names only; sizes are the executor's
- * quota to judge, and the message's own size bounds them meanwhile.
+ * Directory trees on the wire (docs/PROTOCOL.md, {@code tree}): an array of {@code {guest,
+ * entries}}, each entry {@code {path, kind, mtime}} with {@code data} for a file and {@code target}
+ * for a link. Decoding checks shapes and names only; sizes are the executor's quota to judge, and
+ * the message's own size bounds them meanwhile.
  */
 final class WireTrees {
   /** Most trees one message carries. */

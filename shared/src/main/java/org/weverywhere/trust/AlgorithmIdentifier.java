@@ -16,15 +16,24 @@ record AlgorithmIdentifier(String oid) {
 
   private static final Map<String, String> NAMES =
       Map.of(
-          ED25519, "Ed25519",
-          "1.3.101.113", "Ed448",
-          "1.3.101.110", "X25519",
-          "1.3.101.111", "X448",
-          "1.2.840.113549.1.1.1", "RSA",
-          "1.2.840.113549.1.1.10", "RSASSA-PSS",
-          "1.2.840.10045.2.1", "EC",
-          "1.2.840.10040.4.1", "DSA",
-          "1.2.840.113549.1.3.1", "DH");
+          ED25519,
+          "Ed25519",
+          "1.3.101.113",
+          "Ed448",
+          "1.3.101.110",
+          "X25519",
+          "1.3.101.111",
+          "X448",
+          "1.2.840.113549.1.1.1",
+          "RSA",
+          "1.2.840.113549.1.1.10",
+          "RSASSA-PSS",
+          "1.2.840.10045.2.1",
+          "EC",
+          "1.2.840.10040.4.1",
+          "DSA",
+          "1.2.840.113549.1.3.1",
+          "DH");
 
   /** The algorithm of a SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { OID, ... }, BIT STRING }. */
   static AlgorithmIdentifier ofPublicKeyInfo(byte[] der) {
@@ -32,7 +41,9 @@ record AlgorithmIdentifier(String oid) {
     return new AlgorithmIdentifier(outer.enter(SEQUENCE).oid());
   }
 
-  /** The algorithm of a PrivateKeyInfo: SEQUENCE { INTEGER, SEQUENCE { OID, ... }, OCTET STRING }. */
+  /**
+   * The algorithm of a PrivateKeyInfo: SEQUENCE { INTEGER, SEQUENCE { OID, ... }, OCTET STRING }.
+   */
   static AlgorithmIdentifier ofPrivateKeyInfo(byte[] der) {
     Reader outer = new Reader(der, 0, der.length).enterWhole(SEQUENCE);
     outer.skip(INTEGER);

@@ -68,17 +68,22 @@ public final class Ed25519 {
    * pair. The result is checked, so a JDK that draws differently fails loudly instead of silently.
    */
   public static PublicKey publicKeyOf(PrivateKey key) {
-    if (!(key instanceof EdECPrivateKey edKey) || !ALGORITHM.equalsIgnoreCase(edKey.getParams().getName())) {
+    if (!(key instanceof EdECPrivateKey edKey)
+        || !ALGORITHM.equalsIgnoreCase(edKey.getParams().getName())) {
       throw new IllegalArgumentException("not an Ed25519 private key: " + key.getAlgorithm());
     }
-    byte[] seed = edKey.getBytes().orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
+    byte[] seed =
+        edKey
+            .getBytes()
+            .orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
       generator.initialize(NamedParameterSpec.ED25519, new SeedAsRandom(seed));
       KeyPair pair = generator.generateKeyPair();
       byte[] derived = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
       if (!Arrays.equals(derived, seed)) {
-        throw new IllegalStateException("this JDK's Ed25519 generator does not draw the seed as expected");
+        throw new IllegalStateException(
+            "this JDK's Ed25519 generator does not draw the seed as expected");
       }
       return pair.getPublic();
     } catch (GeneralSecurityException missing) {
@@ -120,22 +125,28 @@ public final class Ed25519 {
 
   private static AlgorithmIdentifier algorithm(byte[] der, Path source, boolean isPrivate) {
     try {
-      return isPrivate ? AlgorithmIdentifier.ofPrivateKeyInfo(der) : AlgorithmIdentifier.ofPublicKeyInfo(der);
+      return isPrivate
+          ? AlgorithmIdentifier.ofPrivateKeyInfo(der)
+          : AlgorithmIdentifier.ofPublicKeyInfo(der);
     } catch (IllegalArgumentException bad) {
       String kind = isPrivate ? "PKCS#8 private key" : "SubjectPublicKeyInfo";
-      throw new KeyException(ErrorCode.KEY_MALFORMED, source, 0, "not a DER " + kind + ": " + bad.getMessage(), bad);
+      throw new KeyException(
+          ErrorCode.KEY_MALFORMED, source, 0, "not a DER " + kind + ": " + bad.getMessage(), bad);
     }
   }
 
   private static void requireEd25519(AlgorithmIdentifier algorithm, Path source, String kind) {
     if (!algorithm.isEd25519()) {
       throw new KeyException(
-          ErrorCode.KEY_NOT_ED25519, source, "is an " + algorithm.name() + " " + kind + " key, not Ed25519");
+          ErrorCode.KEY_NOT_ED25519,
+          source,
+          "is an " + algorithm.name() + " " + kind + " key, not Ed25519");
     }
   }
 
   private static KeyException malformedDer(Path source, InvalidKeySpecException bad) {
-    return new KeyException(ErrorCode.KEY_MALFORMED, source, 0, "invalid Ed25519 key: " + bad.getMessage(), bad);
+    return new KeyException(
+        ErrorCode.KEY_MALFORMED, source, 0, "invalid Ed25519 key: " + bad.getMessage(), bad);
   }
 
   private static IllegalStateException missingProvider(GeneralSecurityException missing) {

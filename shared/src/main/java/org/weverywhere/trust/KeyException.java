@@ -7,7 +7,8 @@ import org.weverywhere.WeverywhereException;
 
 /**
  * A key file or Signature Group that cannot be used. The message is one line that starts with the
- * file (and line, where the fault is on one), e.g. {@code groups/ops/bob.pub-key.pem:3: bad base64}.
+ * file (and line, where the fault is on one), e.g. {@code groups/ops/bob.pub-key.pem:3: bad
+ * base64}.
  */
 public class KeyException extends WeverywhereException {
   private static final long serialVersionUID = 1L;

@@ -38,9 +38,12 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
   public static KeyPairFiles named(Path directory, String name) {
     if (!isValidName(name)) {
       throw new IllegalArgumentException(
-          "invalid key name '" + name + "': use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'");
+          "invalid key name '"
+              + name
+              + "': use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'");
     }
-    return new KeyPairFiles(directory.resolve(name + PRIVATE_SUFFIX), directory.resolve(name + PUBLIC_SUFFIX));
+    return new KeyPairFiles(
+        directory.resolve(name + PRIVATE_SUFFIX), directory.resolve(name + PUBLIC_SUFFIX));
   }
 
   /**
@@ -65,7 +68,11 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
-    place(publicKey, KeyPem.publicKeyText(pair.getPublic()).getBytes(StandardCharsets.US_ASCII), "rw-r--r--", replace);
+    place(
+        publicKey,
+        KeyPem.publicKeyText(pair.getPublic()).getBytes(StandardCharsets.US_ASCII),
+        "rw-r--r--",
+        replace);
   }
 
   private static void place(Path target, byte[] content, String mode, boolean replace) {
@@ -81,7 +88,8 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
         channel.force(true);
       }
       if (replace) {
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } else {
         // a hard link fails if the name exists, where rename(2) would silently replace it
         Files.createLink(target, temporary);
@@ -90,9 +98,12 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
       temporary = null;
     } catch (FileAlreadyExistsException exists) {
       throw new WeverywhereException(
-          ErrorCode.IO_EXISTS, target + ": already exists; use --force to replace the key pair", exists);
+          ErrorCode.IO_EXISTS,
+          target + ": already exists; use --force to replace the key pair",
+          exists);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, target + ": cannot write: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNWRITABLE, target + ": cannot write: " + failed.getMessage(), failed);
     } finally {
       deleteQuietly(temporary);
     }
@@ -108,7 +119,9 @@ public record KeyPairFiles(Path privateKey, Path publicKey) {
     if (!directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       return new FileAttribute<?>[0];
     }
-    return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode))};
+    return new FileAttribute<?>[] {
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode))
+    };
   }
 
   private static void deleteQuietly(Path temporary) {

@@ -14,8 +14,8 @@ import org.weverywhere.ErrorCode;
 
 /**
  * Ed25519 keys in PEM files, the same files {@code openssl genpkey -algorithm ed25519} and {@code
- * openssl pkey -pubout} write: private keys as PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}),
- * public keys as X.509 SubjectPublicKeyInfo ({@code -----BEGIN PUBLIC KEY-----}).
+ * openssl pkey -pubout} write: private keys as PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), public
+ * keys as X.509 SubjectPublicKeyInfo ({@code -----BEGIN PUBLIC KEY-----}).
  *
  * <p>Reading is strict and bounded (see {@link PemArmor}); every fault is a {@link KeyException}
  * whose message starts with the file: {@code KEY_MALFORMED}, {@code KEY_NOT_ED25519}, or {@code
@@ -71,20 +71,24 @@ public final class KeyPem {
     } catch (NoSuchFileException missing) {
       throw new KeyException(ErrorCode.IO_UNREADABLE, file, 0, "no such file", missing);
     } catch (IOException unreadable) {
-      throw new KeyException(ErrorCode.IO_UNREADABLE, file, 0, "cannot read: " + unreadable.getMessage(), unreadable);
+      throw new KeyException(
+          ErrorCode.IO_UNREADABLE, file, 0, "cannot read: " + unreadable.getMessage(), unreadable);
     }
   }
 
   private static void checkSize(int length, Path source) {
     if (length > MAX_FILE_BYTES) {
       throw new KeyException(
-          ErrorCode.KEY_MALFORMED, source, "larger than " + MAX_FILE_BYTES / 1024 + " KiB; not a key file");
+          ErrorCode.KEY_MALFORMED,
+          source,
+          "larger than " + MAX_FILE_BYTES / 1024 + " KiB; not a key file");
     }
   }
 
   private static void requireEd25519(Key key) {
     // the JDK names generated keys "EdDSA" and decoded ones "Ed25519": ask the curve instead
-    if (!(key instanceof EdECKey edKey) || !"Ed25519".equalsIgnoreCase(edKey.getParams().getName())) {
+    if (!(key instanceof EdECKey edKey)
+        || !"Ed25519".equalsIgnoreCase(edKey.getParams().getName())) {
       throw new IllegalArgumentException("not an Ed25519 key: " + key.getAlgorithm());
     }
   }

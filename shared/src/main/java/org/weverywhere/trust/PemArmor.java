@@ -64,7 +64,8 @@ final class PemArmor {
     }
     String endLabel = labelOf(lines.get(at), "END");
     if (!label.equals(endLabel)) {
-      throw malformed(source, at + 1, "expected " + end(label) + " but found " + excerpt(lines.get(at)));
+      throw malformed(
+          source, at + 1, "expected " + end(label) + " but found " + excerpt(lines.get(at)));
     }
     int endLine = at + 1;
     for (at++; at < lines.size(); at++) {
@@ -78,7 +79,10 @@ final class PemArmor {
     return decodeBase64(base64.toString(), source, endLine - 1);
   }
 
-  /** The armored text of {@code der}: 64-character lines, as openssl writes them, ending in a newline. */
+  /**
+   * The armored text of {@code der}: 64-character lines, as openssl writes them, ending in a
+   * newline.
+   */
   static String encode(String label, byte[] der) {
     String base64 = Base64.getEncoder().encodeToString(der);
     StringBuilder text = new StringBuilder(begin(label)).append('\n');
@@ -96,17 +100,22 @@ final class PemArmor {
       if (b == '\n') {
         line++;
       } else if (b != '\r' && b != '\t' && (b < 0x20 || b > 0x7e)) {
-        throw malformed(source, line, String.format("byte 0x%02x is not PEM text (binary file?)", b));
+        throw malformed(
+            source, line, String.format("byte 0x%02x is not PEM text (binary file?)", b));
       }
     }
     String text = new String(content, StandardCharsets.US_ASCII);
     return Arrays.stream(text.split("\n", -1)).map(String::stripTrailing).toList();
   }
 
-  /** "PUBLIC KEY" from "-----BEGIN PUBLIC KEY-----", or null when the line is no such armor line. */
+  /**
+   * "PUBLIC KEY" from "-----BEGIN PUBLIC KEY-----", or null when the line is no such armor line.
+   */
   private static String labelOf(String line, String kind) {
     String head = DASHES + kind + " ";
-    if (line.startsWith(head) && line.endsWith(DASHES) && line.length() > head.length() + DASHES.length()) {
+    if (line.startsWith(head)
+        && line.endsWith(DASHES)
+        && line.length() > head.length() + DASHES.length()) {
       return line.substring(head.length(), line.length() - DASHES.length());
     }
     return null;
@@ -119,24 +128,33 @@ final class PemArmor {
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       boolean alphabet =
-          (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '+'
+              || c == '/';
       boolean padding = c == '=' && line.substring(i).matches("={1,2}");
       if (alphabet || padding) {
         continue;
       }
-      throw malformed(source, number, "invalid base64 character '" + printable(c) + "' at column " + (i + 1));
+      throw malformed(
+          source, number, "invalid base64 character '" + printable(c) + "' at column " + (i + 1));
     }
   }
 
   private static byte[] decodeBase64(String base64, Path source, int lastLine) {
     if (base64.length() % 4 != 0) {
-      throw malformed(source, lastLine, "base64 is truncated (" + base64.length() + " characters, not a multiple of 4)");
+      throw malformed(
+          source,
+          lastLine,
+          "base64 is truncated (" + base64.length() + " characters, not a multiple of 4)");
     }
     byte[] der;
     try {
       der = Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException bad) {
-      throw new KeyException(ErrorCode.KEY_MALFORMED, source, lastLine, "invalid base64: " + bad.getMessage(), bad);
+      throw new KeyException(
+          ErrorCode.KEY_MALFORMED, source, lastLine, "invalid base64: " + bad.getMessage(), bad);
     }
     // non-zero bits in the last character's unused part would give two texts for one key
     if (!Base64.getEncoder().encodeToString(der).equals(base64)) {
@@ -150,13 +168,23 @@ final class PemArmor {
     if (found.startsWith("RSA ") || found.startsWith("EC ") || found.startsWith("DSA ")) {
       String algorithm = found.substring(0, found.indexOf(' '));
       return new KeyException(
-          ErrorCode.KEY_NOT_ED25519, source, line, "is an " + algorithm + " key (" + armor + "), not Ed25519", null);
+          ErrorCode.KEY_NOT_ED25519,
+          source,
+          line,
+          "is an " + algorithm + " key (" + armor + "), not Ed25519",
+          null);
     }
     if (expected.equals("PUBLIC KEY") && found.endsWith("PRIVATE KEY")) {
-      return malformed(source, line, "is a private key (" + armor + ") where a public key belongs; never share it");
+      return malformed(
+          source,
+          line,
+          "is a private key (" + armor + ") where a public key belongs; never share it");
     }
     if (found.equals("ENCRYPTED PRIVATE KEY")) {
-      return malformed(source, line, "is an encrypted private key; decrypt it first (openssl pkey -in FILE -out NEW)");
+      return malformed(
+          source,
+          line,
+          "is an encrypted private key; decrypt it first (openssl pkey -in FILE -out NEW)");
     }
     return malformed(source, line, "expected " + begin(expected) + " but found " + armor);
   }

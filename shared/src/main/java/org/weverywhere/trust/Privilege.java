@@ -3,8 +3,8 @@ package org.weverywhere.trust;
 import java.util.Locale;
 
 /**
- * What the keys of a Signature Group may ask a daemon to do; configured per group
- * ({@code group.<Name>.privileges}), granted as the union over a key's groups.
+ * What the keys of a Signature Group may ask a daemon to do; configured per group ({@code
+ * group.<Name>.privileges}), granted as the union over a key's groups.
  */
 public enum Privilege {
   /** read host facts: the host-facts import module, host facts in a {@code description} */
@@ -35,6 +35,7 @@ public enum Privilege {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown privilege '" + text + "' (observe, fetch, execute, publish, control, relay)");
+    throw new IllegalArgumentException(
+        "unknown privilege '" + text + "' (observe, fetch, execute, publish, control, relay)");
   }
 }

@@ -72,11 +72,15 @@ public final class SignatureGroups {
           errors.add(invalid(entry, "key file outside a group; move it to groups/<Group-Name>/"));
         }
       } else if (!SignatureGroup.isValidName(name)) {
-        errors.add(invalid(entry, "invalid group name '" + name + "': use 1 to 64 letters, digits, '-' or '_'"));
+        errors.add(
+            invalid(
+                entry,
+                "invalid group name '" + name + "': use 1 to 64 letters, digits, '-' or '_'"));
       } else if (name.equals(SignatureGroup.ANONYMOUS)) {
         for (Path file : list(entry, errors)) {
           if (file.getFileName().toString().endsWith(".pem")) {
-            errors.add(invalid(file, "the built-in group 'anonymous' has no keys; this file is ignored"));
+            errors.add(
+                invalid(file, "the built-in group 'anonymous' has no keys; this file is ignored"));
           }
         }
       } else {
@@ -122,10 +126,17 @@ public final class SignatureGroups {
         }
       } else if (name.endsWith(KeyPairFiles.PRIVATE_SUFFIX)) {
         errors.add(
-            new KeyException(ErrorCode.GROUP_INVALID, file, "a private key in a group directory; groups hold "
-                + "public keys only (*" + KeyPairFiles.PUBLIC_SUFFIX + "), remove this file"));
+            new KeyException(
+                ErrorCode.GROUP_INVALID,
+                file,
+                "a private key in a group directory; groups hold "
+                    + "public keys only (*"
+                    + KeyPairFiles.PUBLIC_SUFFIX
+                    + "), remove this file"));
       } else if (name.endsWith(".pem")) {
-        errors.add(invalid(file, "ignored: a group's key files are named NAME" + KeyPairFiles.PUBLIC_SUFFIX));
+        errors.add(
+            invalid(
+                file, "ignored: a group's key files are named NAME" + KeyPairFiles.PUBLIC_SUFFIX));
       }
     }
     return keys;
@@ -137,7 +148,11 @@ public final class SignatureGroups {
     } catch (IOException unreadable) {
       errors.add(
           new KeyException(
-              ErrorCode.IO_UNREADABLE, directory, 0, "cannot list: " + unreadable.getMessage(), unreadable));
+              ErrorCode.IO_UNREADABLE,
+              directory,
+              0,
+              "cannot list: " + unreadable.getMessage(),
+              unreadable));
       return List.of();
     }
   }

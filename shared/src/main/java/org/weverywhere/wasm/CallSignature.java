@@ -5,21 +5,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A function's signature as its callers see it: the core types, except where the module's
- * {@code weverywhere} metadata declares a byte string ({@code bytes}, or UTF-8 {@code string}) in
- * place of the core values that carry it (docs/SERVICES.md "Byte strings"): a parameter is an
- * {@code (i32 ptr, i32 len)} pair, a result one {@code i64} {@code (ptr << 32) | len}. E.g.
- * {@code (string, string) -> string} for the core export {@code (i32, i32, i32, i32) -> i64}.
+ * A function's signature as its callers see it: the core types, except where the module's {@code
+ * weverywhere} metadata declares a byte string ({@code bytes}, or UTF-8 {@code string}) in place of
+ * the core values that carry it (docs/SERVICES.md "Byte strings"): a parameter is an {@code (i32
+ * ptr, i32 len)} pair, a result one {@code i64} {@code (ptr << 32) | len}. E.g. {@code (string,
+ * string) -> string} for the core export {@code (i32, i32, i32, i32) -> i64}.
  *
- * @param params type names in order: a core type's text ({@code i32}...) or {@code bytes}/{@code string}
+ * @param params type names in order: a core type's text ({@code i32}...) or {@code bytes}/{@code
+ *     string}
  * @param results the same for results
  */
 public record CallSignature(List<String> params, List<String> results) {
   public static final String BYTES = "bytes";
   public static final String STRING = "string";
+
   /** The export the host calls to place an argument's bytes in guest memory. */
   public static final String ALLOCATOR = "weverywhere_alloc";
-  public static final FuncType ALLOCATOR_TYPE = new FuncType(List.of(ValueType.I32), List.of(ValueType.I32));
+
+  public static final FuncType ALLOCATOR_TYPE =
+      new FuncType(List.of(ValueType.I32), List.of(ValueType.I32));
+
   /** The largest byte string passed either way: a call argument, not a bulk transfer. */
   public static final int MAX_BYTES = 1 << 20;
 
@@ -39,15 +44,18 @@ public record CallSignature(List<String> params, List<String> results) {
   }
 
   /**
-   * The signature a function's metadata declares over its core type: the core one when it
-   * declares no byte strings.
+   * The signature a function's metadata declares over its core type: the core one when it declares
+   * no byte strings.
    *
-   * @throws IllegalArgumentException with a one-line reason when the declared types do not lower
-   *     to {@code core}
+   * @throws IllegalArgumentException with a one-line reason when the declared types do not lower to
+   *     {@code core}
    */
   public static CallSignature declared(FuncType core, ModuleMetadata.FunctionDoc doc) {
-    boolean bytes = doc.params().stream().anyMatch(v -> v.type().filter(CallSignature::isByteString).isPresent())
-        || doc.results().stream().anyMatch(v -> v.type().filter(CallSignature::isByteString).isPresent());
+    boolean bytes =
+        doc.params().stream()
+                .anyMatch(v -> v.type().filter(CallSignature::isByteString).isPresent())
+            || doc.results().stream()
+                .anyMatch(v -> v.type().filter(CallSignature::isByteString).isPresent());
     if (!bytes) {
       return core(core);
     }
@@ -56,14 +64,18 @@ public record CallSignature(List<String> params, List<String> results) {
     for (ModuleMetadata.Value value : doc.params()) {
       String type = value.type().orElse(null);
       if (isByteString(type)) {
-        if (at + 2 > core.params().size() || core.params().get(at) != ValueType.I32
+        if (at + 2 > core.params().size()
+            || core.params().get(at) != ValueType.I32
             || core.params().get(at + 1) != ValueType.I32) {
-          throw mismatch(core, "parameter '" + value.name() + "' is a " + type + ", which needs (i32, i32) there");
+          throw mismatch(
+              core,
+              "parameter '" + value.name() + "' is a " + type + ", which needs (i32, i32) there");
         }
         params.add(type);
         at += 2;
       } else {
-        if (at >= core.params().size() || (type != null && !core.params().get(at).text().equals(type))) {
+        if (at >= core.params().size()
+            || (type != null && !core.params().get(at).text().equals(type))) {
           throw mismatch(core, "parameter '" + value.name() + "' does not match it");
         }
         params.add(core.params().get(at).text());
@@ -71,7 +83,13 @@ public record CallSignature(List<String> params, List<String> results) {
       }
     }
     if (at != core.params().size()) {
-      throw mismatch(core, "the declared parameters cover " + at + " of its " + core.params().size() + " core values");
+      throw mismatch(
+          core,
+          "the declared parameters cover "
+              + at
+              + " of its "
+              + core.params().size()
+              + " core values");
     }
     List<String> results = new ArrayList<>(texts(core.results()));
     if (!doc.results().isEmpty()) {
@@ -98,18 +116,20 @@ public record CallSignature(List<String> params, List<String> results) {
    * declares one that fits; empty when the module exports no such function.
    */
   public static Optional<CallSignature> of(ModuleInfo info, String function) {
-    return info.exportedFunction(function).map(export -> {
-      FuncType core = ((ExternType.Function) export.type()).type();
-      var doc = info.metadata().map(m -> m.functions().get(function));
-      if (doc.isEmpty()) {
-        return core(core);
-      }
-      try {
-        return declared(core, doc.get());
-      } catch (IllegalArgumentException contradicts) {
-        return core(core); // inspect warns about it; callers see the truth of the binary
-      }
-    });
+    return info.exportedFunction(function)
+        .map(
+            export -> {
+              FuncType core = ((ExternType.Function) export.type()).type();
+              var doc = info.metadata().map(m -> m.functions().get(function));
+              if (doc.isEmpty()) {
+                return core(core);
+              }
+              try {
+                return declared(core, doc.get());
+              } catch (IllegalArgumentException contradicts) {
+                return core(core); // inspect warns about it; callers see the truth of the binary
+              }
+            });
   }
 
   /** True when a parameter or result is a byte string, so calls need the allocator. */
@@ -131,9 +151,12 @@ public record CallSignature(List<String> params, List<String> results) {
     }
     String results = text.substring(arrow + ") -> ".length());
     Optional<List<String>> params = types(text.substring(1, arrow));
-    Optional<List<String>> resultTypes = results.startsWith("(") && results.endsWith(")")
-        ? types(results.substring(1, results.length() - 1)) : types(results);
-    return params.isEmpty() || resultTypes.isEmpty() ? Optional.empty()
+    Optional<List<String>> resultTypes =
+        results.startsWith("(") && results.endsWith(")")
+            ? types(results.substring(1, results.length() - 1))
+            : types(results);
+    return params.isEmpty() || resultTypes.isEmpty()
+        ? Optional.empty()
         : Optional.of(new CallSignature(params.get(), resultTypes.get()));
   }
 
@@ -144,7 +167,8 @@ public record CallSignature(List<String> params, List<String> results) {
     }
     for (String text : list.split(",", -1)) {
       String type = text.strip();
-      boolean core = java.util.Arrays.stream(ValueType.values()).anyMatch(t -> t.text().equals(type));
+      boolean core =
+          java.util.Arrays.stream(ValueType.values()).anyMatch(t -> t.text().equals(type));
       if (!core && !isByteString(type)) {
         return Optional.empty();
       }
@@ -153,10 +177,16 @@ public record CallSignature(List<String> params, List<String> results) {
     return Optional.of(types);
   }
 
-  /** E.g. {@code (string, string) -> string}, {@code () -> ()}, as {@link FuncType#toString()} writes. */
+  /**
+   * E.g. {@code (string, string) -> string}, {@code () -> ()}, as {@link FuncType#toString()}
+   * writes.
+   */
   @Override
   public String toString() {
-    String results = this.results.size() == 1 ? this.results.getFirst() : "(" + String.join(", ", this.results) + ")";
+    String results =
+        this.results.size() == 1
+            ? this.results.getFirst()
+            : "(" + String.join(", ", this.results) + ")";
     return "(" + String.join(", ", params) + ") -> " + results;
   }
 

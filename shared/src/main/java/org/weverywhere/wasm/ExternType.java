@@ -1,6 +1,8 @@
 package org.weverywhere.wasm;
 
-/** What an import or export is: a function, table, memory, global or exception tag, with its type. */
+/**
+ * What an import or export is: a function, table, memory, global or exception tag, with its type.
+ */
 public sealed interface ExternType {
   /** The kind's name in the text format: {@code func}, {@code table}, {@code memory}, ... */
   String kind();
@@ -40,7 +42,10 @@ public sealed interface ExternType {
 
     @Override
     public String toString() {
-      return "memory " + limits + " pages" + (limits.shared() ? " shared" : "")
+      return "memory "
+          + limits
+          + " pages"
+          + (limits.shared() ? " shared" : "")
           + (limits.index64() ? " i64" : "");
     }
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a module would make an engine hold before any of its code runs, and which proposals it
- * uses: read from the binary so that a host can bound it (see {@link ModuleLimits}).
+ * What a module would make an engine hold before any of its code runs, and which proposals it uses:
+ * read from the binary so that a host can bound it (see {@link ModuleLimits}).
  *
  * @param tables every table, imported ones first (limits in elements)
  * @param memories every memory, imported ones first (limits in pages)
@@ -36,7 +36,11 @@ public record Footprint(
   public Footprint {
     tables = List.copyOf(tables);
     memories = List.copyOf(memories);
-    proposals = java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(
-        proposals.isEmpty() ? new java.util.EnumMap<Proposal, Long>(Proposal.class) : proposals));
+    proposals =
+        java.util.Collections.unmodifiableMap(
+            new java.util.EnumMap<>(
+                proposals.isEmpty()
+                    ? new java.util.EnumMap<Proposal, Long>(Proposal.class)
+                    : proposals));
   }
 }

@@ -14,8 +14,8 @@ public record FuncType(List<ValueType> params, List<ValueType> results) {
   }
 
   /**
-   * Reads what {@link #toString()} writes ({@code (p, ...) -> r} or {@code (p, ...) -> (r, ...)}), as
-   * {@code describe} lists a library's exports; empty when the text is not that.
+   * Reads what {@link #toString()} writes ({@code (p, ...) -> r} or {@code (p, ...) -> (r, ...)}),
+   * as {@code describe} lists a library's exports; empty when the text is not that.
    */
   public static Optional<FuncType> parse(String text) {
     int arrow = text.indexOf(") -> ");
@@ -24,9 +24,12 @@ public record FuncType(List<ValueType> params, List<ValueType> results) {
     }
     String results = text.substring(arrow + ") -> ".length());
     Optional<List<ValueType>> params = types(text.substring(1, arrow));
-    Optional<List<ValueType>> resultTypes = results.startsWith("(") && results.endsWith(")")
-        ? types(results.substring(1, results.length() - 1)) : types(results);
-    return params.isEmpty() || resultTypes.isEmpty() ? Optional.empty()
+    Optional<List<ValueType>> resultTypes =
+        results.startsWith("(") && results.endsWith(")")
+            ? types(results.substring(1, results.length() - 1))
+            : types(results);
+    return params.isEmpty() || resultTypes.isEmpty()
+        ? Optional.empty()
         : Optional.of(new FuncType(params.get(), resultTypes.get()));
   }
 
@@ -36,7 +39,8 @@ public record FuncType(List<ValueType> params, List<ValueType> results) {
       return Optional.of(types);
     }
     for (String text : list.split(",", -1)) {
-      Optional<ValueType> type = Arrays.stream(ValueType.values()).filter(t -> t.text().equals(text.strip())).findFirst();
+      Optional<ValueType> type =
+          Arrays.stream(ValueType.values()).filter(t -> t.text().equals(text.strip())).findFirst();
       if (type.isEmpty()) {
         return Optional.empty();
       }

@@ -6,10 +6,10 @@ import java.io.ByteArrayOutputStream;
  * LEB128 integers as the binary format writes them: the one implementation the wasm package reads
  * and writes them with (the parser's stream, the limits rewrite, module signatures).
  *
- * <p>Readers accept every valid encoding, padded ones included ({@code 0x80 0x80 0x80 0x80 0x00}
- * is a valid u32 zero): the format allows up to {@code ceil(bits / 7)} bytes, and a module that
- * uses them must not become unreadable. Problems are {@link IllegalArgumentException}s whose
- * message callers place at a byte offset.
+ * <p>Readers accept every valid encoding, padded ones included ({@code 0x80 0x80 0x80 0x80 0x00} is
+ * a valid u32 zero): the format allows up to {@code ceil(bits / 7)} bytes, and a module that uses
+ * them must not become unreadable. Problems are {@link IllegalArgumentException}s whose message
+ * callers place at a byte offset.
  */
 public final class Leb128 {
   private Leb128() {}
@@ -65,22 +65,25 @@ public final class Leb128 {
    * advancing it; never reads at or past {@code end}.
    */
   public static long u32(byte[] data, int[] at, int end) {
-    return unsigned(() -> {
-      if (at[0] >= end) {
-        throw new IllegalArgumentException("ends inside a LEB128 number");
-      }
-      return data[at[0]++] & 0xff;
-    }, 32);
+    return unsigned(
+        () -> {
+          if (at[0] >= end) {
+            throw new IllegalArgumentException("ends inside a LEB128 number");
+          }
+          return data[at[0]++] & 0xff;
+        },
+        32);
   }
 
   /**
-   * Reads bytes and LEB128 integers from an array without allocating, for hot loops (decoding
-   * every instruction of a module). Reading past {@code end} throws {@link
-   * IllegalArgumentException} like any other problem; {@link #pos} says where it happened.
+   * Reads bytes and LEB128 integers from an array without allocating, for hot loops (decoding every
+   * instruction of a module). Reading past {@code end} throws {@link IllegalArgumentException} like
+   * any other problem; {@link #pos} says where it happened.
    */
   public static final class Reader implements ByteSource {
     private final byte[] data;
     private final int end;
+
     /** The next byte to read. */
     public int pos;
 

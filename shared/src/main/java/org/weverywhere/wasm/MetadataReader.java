@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Parses the JSON payload of the {@code weverywhere} custom section, strictly and within bounds. */
+/**
+ * Parses the JSON payload of the {@code weverywhere} custom section, strictly and within bounds.
+ */
 final class MetadataReader {
   /** Larger payloads are refused unread: metadata is a description, not a data store. */
   static final int MAX_PAYLOAD = 64 * 1024;
 
-  private static final Set<String> TYPES =
-      Set.of("i32", "i64", "f32", "f64", "bytes", "string");
+  private static final Set<String> TYPES = Set.of("i32", "i64", "f32", "f64", "bytes", "string");
   private static final ObjectMapper JSON =
       new ObjectMapper(
           JsonFactory.builder()
@@ -34,7 +35,9 @@ final class MetadataReader {
 
   private MetadataReader() {}
 
-  /** @throws IllegalArgumentException with a one-line reason when the payload is not valid */
+  /**
+   * @throws IllegalArgumentException with a one-line reason when the payload is not valid
+   */
   static ModuleMetadata read(byte[] payload) {
     JsonNode root;
     try {

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 
 /**
  * Rewrites a module so that every memory and every table it defines or imports has a maximum no
- * larger than a grant: {@code maxPages} 64 KiB pages per memory, {@code maxTableElements}
- * elements per table.
+ * larger than a grant: {@code maxPages} 64 KiB pages per memory, {@code maxTableElements} elements
+ * per table.
  *
  * <p>Engines then enforce the grant themselves ({@code memory.grow} and {@code table.grow} return
  * -1 beyond it), so a module's own declaration is never trusted. Only the import, table and memory
@@ -58,11 +58,12 @@ public final class ModuleCap {
       }
       int end = start + (int) size;
       if (id == IMPORT_SECTION || id == TABLE_SECTION || id == MEMORY_SECTION) {
-        byte[] content = switch (id) {
-          case IMPORT_SECTION -> imports(in, end);
-          case TABLE_SECTION -> tables(in, end);
-          default -> memories(in, end);
-        };
+        byte[] content =
+            switch (id) {
+              case IMPORT_SECTION -> imports(in, end);
+              case TABLE_SECTION -> tables(in, end);
+              default -> memories(in, end);
+            };
         out.write(id);
         Leb128.write(out, content.length);
         out.writeBytes(content);
@@ -143,15 +144,24 @@ public final class ModuleCap {
   }
 
   /** Reads limits and writes them back with the maximum lowered to {@code cap}. */
-  private static void limits(Cursor in, ByteArrayOutputStream out, long cap, String what, String unit) {
+  private static void limits(
+      Cursor in, ByteArrayOutputStream out, long cap, String what, String unit) {
     int at = in.pos;
     int flags = in.u8();
     long min = in.leb();
     long max = (flags & FLAG_HAS_MAX) != 0 ? in.leb() : Long.MAX_VALUE;
     if (Long.compareUnsigned(min, cap) > 0) {
       throw new IllegalArgumentException(
-          what + " at byte " + at + " starts with " + Long.toUnsignedString(min) + " " + unit
-              + ", more than the " + cap + " granted");
+          what
+              + " at byte "
+              + at
+              + " starts with "
+              + Long.toUnsignedString(min)
+              + " "
+              + unit
+              + ", more than the "
+              + cap
+              + " granted");
     }
     long capped = Long.compareUnsigned(max, cap) < 0 ? max : cap;
     if (what.equals("memory") && (flags & FLAG_INDEX64) == 0 && capped > 65_536) {

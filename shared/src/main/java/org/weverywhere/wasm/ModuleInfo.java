@@ -37,7 +37,8 @@ public record ModuleInfo(
     exports = List.copyOf(exports);
     memories = List.copyOf(memories);
     customSections = List.copyOf(customSections);
-    functionNames = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(functionNames));
+    functionNames =
+        java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(functionNames));
     warnings = List.copyOf(warnings);
   }
 

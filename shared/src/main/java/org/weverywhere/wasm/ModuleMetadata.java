@@ -32,8 +32,8 @@ public record ModuleMetadata(
   /**
    * A named parameter or result.
    *
-   * @param type a declared type such as {@code i32} or {@code string}; empty where the module
-   *     names the value only and its core type comes from the signature
+   * @param type a declared type such as {@code i32} or {@code string}; empty where the module names
+   *     the value only and its core type comes from the signature
    */
   public record Value(String name, Optional<String> type) {}
 }

@@ -22,15 +22,16 @@ import org.weverywhere.ErrorCode;
  *
  * <p>It is a reader, not a validator: function bodies are decoded instruction by instruction only
  * to learn their {@link Footprint} (locals, sizes, the proposals their opcodes belong to), data
- * bytes are skipped unread, so its memory is bounded by the sections it keeps, each bounded by
- * the file. It rejects what it cannot report truthfully: sections out of order, sizes or counts
- * that overrun, unknown type codes and opcodes, indices that point nowhere; and, naming the
- * proposal ({@link ErrorCode#WASM_UNSUPPORTED_PROPOSAL}), the GC and typed function references
- * proposals, whose types it does not read.
+ * bytes are skipped unread, so its memory is bounded by the sections it keeps, each bounded by the
+ * file. It rejects what it cannot report truthfully: sections out of order, sizes or counts that
+ * overrun, unknown type codes and opcodes, indices that point nowhere; and, naming the proposal
+ * ({@link ErrorCode#WASM_UNSUPPORTED_PROPOSAL}), the GC and typed function references proposals,
+ * whose types it does not read.
  */
 public final class ModuleParser {
   private static final byte[] MAGIC = {0x00, 0x61, 0x73, 0x6d};
   private static final int CORE_VERSION = 1;
+
   /** Component-model binaries share the magic, then say version 0x0d, layer 1. */
   private static final int COMPONENT_LAYER = 1;
 
@@ -72,8 +73,10 @@ public final class ModuleParser {
     final WasmInput input;
     boolean component;
     final List<FuncType> types = new ArrayList<>();
+
     /** Type of every function in the function index space: imports first. */
     final List<FuncType> functions = new ArrayList<>();
+
     final List<ExternType.Table> tables = new ArrayList<>();
     final List<ExternType.Memory> memories = new ArrayList<>();
     final List<ExternType.Global> globals = new ArrayList<>();
@@ -89,8 +92,10 @@ public final class ModuleParser {
     ModuleMetadata metadata;
     final List<String> warnings = new ArrayList<>();
     int lastRank;
+
     /** Where each proposal the module uses is first seen. */
     final java.util.EnumMap<Proposal, Long> proposals = new java.util.EnumMap<>(Proposal.class);
+
     long maxLocals;
     long maxBodyBytes;
     long dataSegments;
@@ -147,8 +152,7 @@ public final class ModuleParser {
         long outer = input.enter(size, sizeAt, label);
         if (section != Section.CUSTOM) {
           if (section.rank <= lastRank) {
-            throw WasmFormatException.malformed(
-                start, label + " is out of order or repeated");
+            throw WasmFormatException.malformed(start, label + " is out of order or repeated");
           }
           lastRank = section.rank;
         }
@@ -157,20 +161,27 @@ public final class ModuleParser {
           case TYPE -> typeSection();
           case IMPORT -> importSection();
           case FUNCTION -> functionSection();
-          case TABLE -> repeat("table", () -> tables.add(new ExternType.Table(tableType(), tableLimits())));
-          case MEMORY -> repeat("memory", () -> {
-            Limits limits = memoryLimits();
-            memories.add(new ExternType.Memory(limits));
-            definedMemories.add(limits);
-          });
+          case TABLE ->
+              repeat("table", () -> tables.add(new ExternType.Table(tableType(), tableLimits())));
+          case MEMORY ->
+              repeat(
+                  "memory",
+                  () -> {
+                    Limits limits = memoryLimits();
+                    memories.add(new ExternType.Memory(limits));
+                    definedMemories.add(limits);
+                  });
           case TAG -> {
             uses(Proposal.EXCEPTIONS, start);
             repeat("tag", () -> tags.add(tag()));
           }
-          case GLOBAL -> repeat("global", () -> {
-            globals.add(globalType());
-            constantExpression();
-          });
+          case GLOBAL ->
+              repeat(
+                  "global",
+                  () -> {
+                    globals.add(globalType());
+                    constantExpression();
+                  });
           case EXPORT -> exportSection();
           case START -> start();
           case ELEMENT -> elementSection();
@@ -194,22 +205,24 @@ public final class ModuleParser {
     }
 
     private void typeSection() {
-      repeat("type", () -> {
-        long at = input.offset();
-        int form = input.u8("type form");
-        if (form == 0x4e || form == 0x4f || form == 0x50 || form == 0x5e || form == 0x5f) {
-          throw unsupported(Proposal.GC, at, String.format("type form 0x%02x", form));
-        }
-        if (form != 0x60) {
-          throw WasmFormatException.malformed(
-              at, String.format("type form 0x%02x is not a function type", form));
-        }
-        FuncType type = new FuncType(valueTypes("parameter"), valueTypes("result"));
-        if (type.results().size() > 1) {
-          uses(Proposal.MULTI_VALUE, at);
-        }
-        types.add(type);
-      });
+      repeat(
+          "type",
+          () -> {
+            long at = input.offset();
+            int form = input.u8("type form");
+            if (form == 0x4e || form == 0x4f || form == 0x50 || form == 0x5e || form == 0x5f) {
+              throw unsupported(Proposal.GC, at, String.format("type form 0x%02x", form));
+            }
+            if (form != 0x60) {
+              throw WasmFormatException.malformed(
+                  at, String.format("type form 0x%02x is not a function type", form));
+            }
+            FuncType type = new FuncType(valueTypes("parameter"), valueTypes("result"));
+            if (type.results().size() > 1) {
+              uses(Proposal.MULTI_VALUE, at);
+            }
+            types.add(type);
+          });
     }
 
     void uses(Proposal proposal, long at) {
@@ -217,7 +230,9 @@ public final class ModuleParser {
     }
 
     private static WasmFormatException unsupported(Proposal proposal, long at, String what) {
-      return new WasmFormatException(ErrorCode.WASM_UNSUPPORTED_PROPOSAL, at,
+      return new WasmFormatException(
+          ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
+          at,
           what + " belongs to the " + proposal.title() + " proposal, which this host does not run");
     }
 
@@ -239,7 +254,10 @@ public final class ModuleParser {
       ValueType type = ValueType.fromCode(code);
       if (type == null) {
         if (code == 0x63 || code == 0x64) {
-          throw unsupported(Proposal.FUNCTION_REFERENCES, at, String.format("%s 0x%02x (a typed reference)", what, code));
+          throw unsupported(
+              Proposal.FUNCTION_REFERENCES,
+              at,
+              String.format("%s 0x%02x (a typed reference)", what, code));
         }
         if (code >= 0x69 && code <= 0x74 && code != 0x70 && code != 0x6f) {
           throw unsupported(Proposal.GC, at, String.format("%s 0x%02x", what, code));
@@ -258,7 +276,8 @@ public final class ModuleParser {
       long at = input.offset();
       ValueType type = valueType("table element type");
       if (!type.isReference()) {
-        throw WasmFormatException.malformed(at, "table element type " + type + " is not a reference type");
+        throw WasmFormatException.malformed(
+            at, "table element type " + type + " is not a reference type");
       }
       return type;
     }
@@ -268,11 +287,13 @@ public final class ModuleParser {
       long at = input.offset();
       int code = input.u8("table type");
       if (code == 0x40) {
-        throw unsupported(Proposal.FUNCTION_REFERENCES, at, "a table with an initializer expression");
+        throw unsupported(
+            Proposal.FUNCTION_REFERENCES, at, "a table with an initializer expression");
       }
       ValueType type = valueType("table element type", at, code);
       if (!type.isReference()) {
-        throw WasmFormatException.malformed(at, "table element type " + type + " is not a reference type");
+        throw WasmFormatException.malformed(
+            at, "table element type " + type + " is not a reference type");
       }
       if (tables.size() >= 1) {
         uses(Proposal.REFERENCE_TYPES, at);
@@ -311,7 +332,8 @@ public final class ModuleParser {
       long at = input.offset();
       int flags = input.u8("limits flags");
       if (flags > 0x07) {
-        throw WasmFormatException.malformed(at, String.format("unknown limits flags 0x%02x", flags));
+        throw WasmFormatException.malformed(
+            at, String.format("unknown limits flags 0x%02x", flags));
       }
       boolean hasMax = (flags & 0x01) != 0;
       boolean shared = (flags & 0x02) != 0;
@@ -321,7 +343,8 @@ public final class ModuleParser {
       if (hasMax) {
         long value = index64 ? input.u64("limits maximum") : input.u32("limits maximum");
         if (Long.compareUnsigned(value, min) < 0) {
-          throw WasmFormatException.malformed(at, "limits maximum " + value + " is below minimum " + min);
+          throw WasmFormatException.malformed(
+              at, "limits maximum " + value + " is below minimum " + min);
         }
         max = OptionalLong.of(value);
       }
@@ -333,7 +356,8 @@ public final class ModuleParser {
       long at = input.offset();
       int mutability = input.u8("global mutability");
       if (mutability > 1) {
-        throw WasmFormatException.malformed(at, "global mutability must be 0 or 1, got " + mutability);
+        throw WasmFormatException.malformed(
+            at, "global mutability must be 0 or 1, got " + mutability);
       }
       return new ExternType.Global(type, mutability == 1);
     }
@@ -356,29 +380,35 @@ public final class ModuleParser {
     }
 
     private void importSection() {
-      repeat("import", () -> {
-        String module = input.name("import module name");
-        String name = input.name("import name");
-        long at = input.offset();
-        int kind = input.u8("import kind");
-        ExternType type = switch (kind) {
-          case 0x00 -> {
-            FuncType f = typeAt(input.offset(), input.u32("import type index"));
-            functions.add(f);
-            yield new ExternType.Function(f);
-          }
-          case 0x01 -> add(tables, new ExternType.Table(tableType(), tableLimits()));
-          case 0x02 -> add(memories, new ExternType.Memory(memoryLimits()));
-          case 0x03 -> add(globals, globalType());
-          case 0x04 -> {
-            uses(Proposal.EXCEPTIONS, at);
-            yield add(tags, tag());
-          }
-          default -> throw WasmFormatException.malformed(
-              at, String.format("unknown import kind 0x%02x for %s.%s", kind, module, name));
-        };
-        imports.add(new Import(module, name, type));
-      });
+      repeat(
+          "import",
+          () -> {
+            String module = input.name("import module name");
+            String name = input.name("import name");
+            long at = input.offset();
+            int kind = input.u8("import kind");
+            ExternType type =
+                switch (kind) {
+                  case 0x00 -> {
+                    FuncType f = typeAt(input.offset(), input.u32("import type index"));
+                    functions.add(f);
+                    yield new ExternType.Function(f);
+                  }
+                  case 0x01 -> add(tables, new ExternType.Table(tableType(), tableLimits()));
+                  case 0x02 -> add(memories, new ExternType.Memory(memoryLimits()));
+                  case 0x03 -> add(globals, globalType());
+                  case 0x04 -> {
+                    uses(Proposal.EXCEPTIONS, at);
+                    yield add(tags, tag());
+                  }
+                  default ->
+                      throw WasmFormatException.malformed(
+                          at,
+                          String.format(
+                              "unknown import kind 0x%02x for %s.%s", kind, module, name));
+                };
+            imports.add(new Import(module, name, type));
+          });
     }
 
     private static <T> T add(List<? super T> list, T item) {
@@ -387,29 +417,35 @@ public final class ModuleParser {
     }
 
     private void functionSection() {
-      repeat("function", () -> {
-        functions.add(typeAt(input.offset(), input.u32("function type index")));
-        definedFunctions++;
-      });
+      repeat(
+          "function",
+          () -> {
+            functions.add(typeAt(input.offset(), input.u32("function type index")));
+            definedFunctions++;
+          });
     }
 
     private void exportSection() {
-      repeat("export", () -> {
-        String name = input.name("export name");
-        long at = input.offset();
-        int kind = input.u8("export kind");
-        long index = input.u32("export index");
-        ExternType type = switch (kind) {
-          case 0x00 -> new ExternType.Function(indexed(functions, index, "function", at));
-          case 0x01 -> indexed(tables, index, "table", at);
-          case 0x02 -> indexed(memories, index, "memory", at);
-          case 0x03 -> indexed(globals, index, "global", at);
-          case 0x04 -> indexed(tags, index, "tag", at);
-          default -> throw WasmFormatException.malformed(
-              at, String.format("unknown export kind 0x%02x for '%s'", kind, name));
-        };
-        exports.add(new Export(name, type, index));
-      });
+      repeat(
+          "export",
+          () -> {
+            String name = input.name("export name");
+            long at = input.offset();
+            int kind = input.u8("export kind");
+            long index = input.u32("export index");
+            ExternType type =
+                switch (kind) {
+                  case 0x00 -> new ExternType.Function(indexed(functions, index, "function", at));
+                  case 0x01 -> indexed(tables, index, "table", at);
+                  case 0x02 -> indexed(memories, index, "memory", at);
+                  case 0x03 -> indexed(globals, index, "global", at);
+                  case 0x04 -> indexed(tags, index, "tag", at);
+                  default ->
+                      throw WasmFormatException.malformed(
+                          at, String.format("unknown export kind 0x%02x for '%s'", kind, name));
+                };
+            exports.add(new Export(name, type, index));
+          });
     }
 
     private static <T> T indexed(List<T> list, long index, String what, long at) {
@@ -457,8 +493,9 @@ public final class ModuleParser {
             input.skip(16, "v128.const");
           }
           case 0xfb -> throw unsupported(Proposal.GC, at, "opcode 0xfb");
-          default -> throw WasmFormatException.malformed(
-              at, String.format("opcode 0x%02x is not allowed in a constant expression", op));
+          default ->
+              throw WasmFormatException.malformed(
+                  at, String.format("opcode 0x%02x is not allowed in a constant expression", op));
         }
       }
     }
@@ -468,90 +505,98 @@ public final class ModuleParser {
       long at = input.offset();
       long code = input.signed(33, "heap type");
       if (code != -0x10 && code != -0x11) { // 0x70 func, 0x6f extern, as s33
-        throw unsupported(code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
+        throw unsupported(
+            code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
       }
     }
 
     private void elementSection() {
-      repeat("element segment", () -> {
-        long at = input.offset();
-        long flags = input.u32("element segment flags");
-        if (flags > 7) {
-          throw WasmFormatException.malformed(at, "unknown element segment flags " + flags);
-        }
-        elementSegments++;
-        if (flags != 0) {
-          uses(Proposal.BULK_MEMORY, at);
-        }
-        boolean passiveOrDeclared = (flags & 1) != 0;
-        boolean explicitTable = (flags & 2) != 0;
-        boolean expressions = (flags & 4) != 0;
-        if (!passiveOrDeclared) {
-          if (explicitTable && input.u32("element table index") != 0) {
-            uses(Proposal.REFERENCE_TYPES, at);
-          }
-          constantExpression();
-        }
-        if (passiveOrDeclared || explicitTable) {
-          if (expressions) {
-            refType();
-          } else if (input.u8("element kind") != 0) {
-            throw WasmFormatException.malformed(at, "element kind must be 0 (funcref)");
-          }
-        }
-        int n = input.count("element count");
-        elementEntries += n;
-        for (int i = 0; i < n; i++) {
-          if (expressions) {
-            constantExpression();
-          } else {
-            input.u32("element function index");
-          }
-        }
-      });
+      repeat(
+          "element segment",
+          () -> {
+            long at = input.offset();
+            long flags = input.u32("element segment flags");
+            if (flags > 7) {
+              throw WasmFormatException.malformed(at, "unknown element segment flags " + flags);
+            }
+            elementSegments++;
+            if (flags != 0) {
+              uses(Proposal.BULK_MEMORY, at);
+            }
+            boolean passiveOrDeclared = (flags & 1) != 0;
+            boolean explicitTable = (flags & 2) != 0;
+            boolean expressions = (flags & 4) != 0;
+            if (!passiveOrDeclared) {
+              if (explicitTable && input.u32("element table index") != 0) {
+                uses(Proposal.REFERENCE_TYPES, at);
+              }
+              constantExpression();
+            }
+            if (passiveOrDeclared || explicitTable) {
+              if (expressions) {
+                refType();
+              } else if (input.u8("element kind") != 0) {
+                throw WasmFormatException.malformed(at, "element kind must be 0 (funcref)");
+              }
+            }
+            int n = input.count("element count");
+            elementEntries += n;
+            for (int i = 0; i < n; i++) {
+              if (expressions) {
+                constantExpression();
+              } else {
+                input.u32("element function index");
+              }
+            }
+          });
     }
 
     private void dataSection() {
-      repeat("data segment", () -> {
-        long at = input.offset();
-        long flags = input.u32("data segment flags");
-        if (flags > 2) {
-          throw WasmFormatException.malformed(at, "unknown data segment flags " + flags);
-        }
-        dataSegments++;
-        if (flags == 1) {
-          uses(Proposal.BULK_MEMORY, at);
-        }
-        if (flags == 2 && input.u32("data memory index") != 0) {
-          uses(Proposal.MULTI_MEMORY, at);
-        }
-        if (flags != 1) {
-          constantExpression();
-        }
-        int n = input.count("data size");
-        dataBytes += n;
-        input.skip(n, "data segment");
-      });
+      repeat(
+          "data segment",
+          () -> {
+            long at = input.offset();
+            long flags = input.u32("data segment flags");
+            if (flags > 2) {
+              throw WasmFormatException.malformed(at, "unknown data segment flags " + flags);
+            }
+            dataSegments++;
+            if (flags == 1) {
+              uses(Proposal.BULK_MEMORY, at);
+            }
+            if (flags == 2 && input.u32("data memory index") != 0) {
+              uses(Proposal.MULTI_MEMORY, at);
+            }
+            if (flags != 1) {
+              constantExpression();
+            }
+            int n = input.count("data size");
+            dataBytes += n;
+            input.skip(n, "data segment");
+          });
     }
 
     private void codeSection() {
-      repeat("function body", () -> {
-        long sizeAt = input.offset();
-        long size = input.u32("function body size");
-        long outer = input.enter(size, sizeAt, "function body");
-        maxBodyBytes = Math.max(maxBodyBytes, size);
-        long locals = 0;
-        int groups = input.count("local declaration count");
-        for (int i = 0; i < groups; i++) {
-          long n = input.u32("local count");
-          valueType("local type");
-          locals += n; // at most 2^32 groups of 2^32: no overflow in a long
-        }
-        maxLocals = Math.max(maxLocals, locals);
-        long codeAt = input.offset();
-        new Instructions(this, input.bytes((int) input.remaining(), "function body"), codeAt).body();
-        input.exit(outer, "function body");
-      });
+      repeat(
+          "function body",
+          () -> {
+            long sizeAt = input.offset();
+            long size = input.u32("function body size");
+            long outer = input.enter(size, sizeAt, "function body");
+            maxBodyBytes = Math.max(maxBodyBytes, size);
+            long locals = 0;
+            int groups = input.count("local declaration count");
+            for (int i = 0; i < groups; i++) {
+              long n = input.u32("local count");
+              valueType("local type");
+              locals += n; // at most 2^32 groups of 2^32: no overflow in a long
+            }
+            maxLocals = Math.max(maxLocals, locals);
+            long codeAt = input.offset();
+            new Instructions(this, input.bytes((int) input.remaining(), "function body"), codeAt)
+                .body();
+            input.exit(outer, "function body");
+          });
     }
 
     private void custom(long start, long size) {
@@ -561,26 +606,38 @@ public final class ModuleParser {
       switch (name) {
         case "name" -> tolerant(name, payload, MAX_NAME_SECTION, this::nameSection);
         case "producers" -> tolerant(name, payload, MAX_PRODUCERS_SECTION, this::producersSection);
-        case ModuleMetadata.SECTION -> tolerant(name, payload, MetadataReader.MAX_PAYLOAD, () -> {
-          byte[] bytes = input.bytes((int) payload, "weverywhere section");
-          try {
-            metadata = MetadataReader.read(bytes);
-          } catch (IllegalArgumentException bad) {
-            warnings.add("custom section 'weverywhere' at byte " + start + ": " + bad.getMessage());
-          }
-        });
+        case ModuleMetadata.SECTION ->
+            tolerant(
+                name,
+                payload,
+                MetadataReader.MAX_PAYLOAD,
+                () -> {
+                  byte[] bytes = input.bytes((int) payload, "weverywhere section");
+                  try {
+                    metadata = MetadataReader.read(bytes);
+                  } catch (IllegalArgumentException bad) {
+                    warnings.add(
+                        "custom section 'weverywhere' at byte " + start + ": " + bad.getMessage());
+                  }
+                });
         default -> input.skip(payload, "custom section '" + name + "'");
       }
     }
 
     /**
-     * Reads a known custom section; by the spec a malformed one does not make the module
-     * invalid, so its problem becomes a warning and the rest of it is skipped.
+     * Reads a known custom section; by the spec a malformed one does not make the module invalid,
+     * so its problem becomes a warning and the rest of it is skipped.
      */
     private void tolerant(String name, long payload, int maxPayload, Runnable reader) {
       if (payload > maxPayload) {
-        warnings.add("custom section '" + name + "' has " + payload
-            + " bytes, more than the " + maxPayload + " read; skipped");
+        warnings.add(
+            "custom section '"
+                + name
+                + "' has "
+                + payload
+                + " bytes, more than the "
+                + maxPayload
+                + " read; skipped");
         input.skip(payload, "custom section '" + name + "'");
         return;
       }
@@ -605,13 +662,17 @@ public final class ModuleParser {
         }
         lastId = id;
         long sizeAt = input.offset();
-        long outer = input.enter(input.u32("name subsection size"), sizeAt, "name subsection " + id);
+        long outer =
+            input.enter(input.u32("name subsection size"), sizeAt, "name subsection " + id);
         switch (id) {
           case 0 -> moduleName = input.name("module name");
-          case 1 -> repeat("function name", () -> {
-            long index = input.u32("function index");
-            functionNames.put(index, input.name("function name"));
-          });
+          case 1 ->
+              repeat(
+                  "function name",
+                  () -> {
+                    long index = input.u32("function index");
+                    functionNames.put(index, input.name("function name"));
+                  });
           default -> input.skip(input.remaining(), "name subsection " + id);
         }
         input.exit(outer, "name subsection " + id);
@@ -620,13 +681,19 @@ public final class ModuleParser {
 
     private void producersSection() {
       var fields = new LinkedHashMap<String, List<Producers.Tool>>();
-      repeat("producers field", () -> {
-        String field = input.name("producers field name");
-        List<Producers.Tool> tools = new ArrayList<>();
-        repeat("producers value", () -> tools.add(
-            new Producers.Tool(input.name("producer name"), input.name("producer version"))));
-        fields.put(field, tools);
-      });
+      repeat(
+          "producers field",
+          () -> {
+            String field = input.name("producers field name");
+            List<Producers.Tool> tools = new ArrayList<>();
+            repeat(
+                "producers value",
+                () ->
+                    tools.add(
+                        new Producers.Tool(
+                            input.name("producer name"), input.name("producer version"))));
+            fields.put(field, tools);
+          });
       producers = new Producers(fields);
     }
 
@@ -636,14 +703,38 @@ public final class ModuleParser {
       if (metadata != null) {
         checkMetadataAgainstExports();
       }
-      return new ModuleInfo(size, sha256, kind, wasi, imports, exports, definedMemories,
-          definedFunctions, customs, Optional.ofNullable(producers), Optional.ofNullable(moduleName),
-          functionNames, Optional.ofNullable(metadata), warnings, footprint());
+      return new ModuleInfo(
+          size,
+          sha256,
+          kind,
+          wasi,
+          imports,
+          exports,
+          definedMemories,
+          definedFunctions,
+          customs,
+          Optional.ofNullable(producers),
+          Optional.ofNullable(moduleName),
+          functionNames,
+          Optional.ofNullable(metadata),
+          warnings,
+          footprint());
     }
 
     private Footprint footprint() {
-      return new Footprint(tables, memories.stream().map(ExternType.Memory::limits).toList(), types.size(), functions.size(), globals.size(), maxLocals,
-          maxBodyBytes, dataSegments, dataBytes, elementSegments, elementEntries, proposals);
+      return new Footprint(
+          tables,
+          memories.stream().map(ExternType.Memory::limits).toList(),
+          types.size(),
+          functions.size(),
+          globals.size(),
+          maxLocals,
+          maxBodyBytes,
+          dataSegments,
+          dataBytes,
+          elementSegments,
+          elementEntries,
+          proposals);
     }
 
     private ModuleKind kind() {
@@ -675,38 +766,63 @@ public final class ModuleParser {
         String name = entry.getKey();
         var exported = exportedFunction(name);
         if (exported.isEmpty()) {
-          warnings.add("weverywhere metadata describes '" + name + "', which is not an exported function");
+          warnings.add(
+              "weverywhere metadata describes '" + name + "', which is not an exported function");
           continue;
         }
         FuncType type = exported.get();
         var doc = entry.getValue();
-        boolean onlyCoreTypes = doc.params().stream().allMatch(v -> v.type().isEmpty()
-            || !List.of("bytes", "string").contains(v.type().get()));
-        if (onlyCoreTypes && !doc.params().isEmpty() && doc.params().size() != type.params().size()) {
-          warnings.add("weverywhere metadata names " + doc.params().size() + " parameters for '"
-              + name + "', but its signature " + type + " has " + type.params().size());
+        boolean onlyCoreTypes =
+            doc.params().stream()
+                .allMatch(
+                    v ->
+                        v.type().isEmpty() || !List.of("bytes", "string").contains(v.type().get()));
+        if (onlyCoreTypes
+            && !doc.params().isEmpty()
+            && doc.params().size() != type.params().size()) {
+          warnings.add(
+              "weverywhere metadata names "
+                  + doc.params().size()
+                  + " parameters for '"
+                  + name
+                  + "', but its signature "
+                  + type
+                  + " has "
+                  + type.params().size());
         }
         try {
           if (CallSignature.declared(type, doc).hasByteStrings()
-              && !exportedFunction(CallSignature.ALLOCATOR).filter(CallSignature.ALLOCATOR_TYPE::equals).isPresent()) {
-            warnings.add("weverywhere metadata declares byte strings for '" + name + "', but the module does not export "
-                + CallSignature.ALLOCATOR + " " + CallSignature.ALLOCATOR_TYPE);
+              && !exportedFunction(CallSignature.ALLOCATOR)
+                  .filter(CallSignature.ALLOCATOR_TYPE::equals)
+                  .isPresent()) {
+            warnings.add(
+                "weverywhere metadata declares byte strings for '"
+                    + name
+                    + "', but the module does not export "
+                    + CallSignature.ALLOCATOR
+                    + " "
+                    + CallSignature.ALLOCATOR_TYPE);
           }
         } catch (IllegalArgumentException contradicts) {
-          warnings.add("weverywhere metadata types for '" + name + "' do not fit: " + contradicts.getMessage());
+          warnings.add(
+              "weverywhere metadata types for '"
+                  + name
+                  + "' do not fit: "
+                  + contradicts.getMessage());
         }
       }
     }
   }
 
   /**
-   * Decodes one function body's instructions, only to step over their immediates and to note
-   * which proposal each opcode belongs to. Nesting is not tracked: the body's size bounds the
-   * walk, and its last byte must be an {@code end}.
+   * Decodes one function body's instructions, only to step over their immediates and to note which
+   * proposal each opcode belongs to. Nesting is not tracked: the body's size bounds the walk, and
+   * its last byte must be an {@code end}.
    */
   private static final class Instructions {
     private final Reading r;
     private final Leb128.Reader input;
+
     /** The file offset of {@code code[0]}, for errors. */
     private final long base;
 
@@ -717,8 +833,8 @@ public final class ModuleParser {
     }
 
     /**
-     * Reads the instructions whole from an array: reading them one byte at a time from the
-     * file's (hashing) stream cost ten times more.
+     * Reads the instructions whole from an array: reading them one byte at a time from the file's
+     * (hashing) stream cost ten times more.
      */
     void body() {
       int op = -1;
@@ -730,7 +846,8 @@ public final class ModuleParser {
         throw WasmFormatException.malformed(base + input.pos, "function body: " + bad.getMessage());
       }
       if (op != 0x0b) {
-        throw WasmFormatException.malformed(base + input.pos, "function body does not end with 'end'");
+        throw WasmFormatException.malformed(
+            base + input.pos, "function body does not end with 'end'");
       }
     }
 
@@ -799,7 +916,8 @@ public final class ModuleParser {
           tableIndex(at);
         }
         case 0x14, 0x15, 0xd3, 0xd4, 0xd5, 0xd6 ->
-            throw Reading.unsupported(Proposal.FUNCTION_REFERENCES, at, String.format("opcode 0x%02x", op));
+            throw Reading.unsupported(
+                Proposal.FUNCTION_REFERENCES, at, String.format("opcode 0x%02x", op));
         case 0x1c -> {
           r.uses(Proposal.REFERENCE_TYPES, at);
           int n = count();
@@ -820,7 +938,8 @@ public final class ModuleParser {
           r.uses(Proposal.REFERENCE_TYPES, at);
           long code = input.signed(33);
           if (code != -0x10 && code != -0x11) { // 0x70 func, 0x6f extern, as s33
-            throw Reading.unsupported(code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
+            throw Reading.unsupported(
+                code >= 0 ? Proposal.FUNCTION_REFERENCES : Proposal.GC, at, "heap type " + code);
           }
         }
         case 0xd1 -> r.uses(Proposal.REFERENCE_TYPES, at);

@@ -24,13 +24,13 @@ import org.weverywhere.trust.Fingerprint;
  * (Signatures.md) as wasmsign2 implements it: a first custom section named {@code signature}
  * holding, for one or more sets of hashes, the signatures of several signers.
  *
- * <p>Content hashes are SHA-256 over every section after the signature section, each written as
- * id, minimal LEB128 size and payload (so a module whose sizes are padded hashes the same as
- * wasmsign2 computes); {@code signature_delimiter} sections split the content into parts with a
- * rolling hash. A signature signs {@code "wasmsig" ‖ 01 ‖ 01 ‖ 01 ‖ hashes} (spec version,
- * content type module, hash SHA-256). The key id is {@code 01 ‖ raw Ed25519 public key}
- * (wasmsign2's public key encoding), so a verifier needs no key list to name the signer; whether
- * the signer is trusted is the Signature Groups' business. See docs/SIGNING.md.
+ * <p>Content hashes are SHA-256 over every section after the signature section, each written as id,
+ * minimal LEB128 size and payload (so a module whose sizes are padded hashes the same as wasmsign2
+ * computes); {@code signature_delimiter} sections split the content into parts with a rolling hash.
+ * A signature signs {@code "wasmsig" ‖ 01 ‖ 01 ‖ 01 ‖ hashes} (spec version, content type module,
+ * hash SHA-256). The key id is {@code 01 ‖ raw Ed25519 public key} (wasmsign2's public key
+ * encoding), so a verifier needs no key list to name the signer; whether the signer is trusted is
+ * the Signature Groups' business. See docs/SIGNING.md.
  */
 public final class ModuleSignatures {
   public static final String SECTION = "signature";
@@ -42,14 +42,20 @@ public final class ModuleSignatures {
   private static final int ALG_ED25519 = 0x01;
   private static final int MAX_HASHES = 64;
   private static final int MAX_SIGNATURES = 256;
-  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  private static final byte[] SPKI_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
 
   private ModuleSignatures() {}
 
-  /** One signature found in a module, checked. {@code signer} is empty when its key id is not a key. */
+  /**
+   * One signature found in a module, checked. {@code signer} is empty when its key id is not a key.
+   */
   public record Check(Optional<Fingerprint> signer, boolean valid, String detail) {}
 
-  /** What a module's signature section says: unsigned, or signed with these checks (some may fail). */
+  /**
+   * What a module's signature section says: unsigned, or signed with these checks (some may fail).
+   */
   public record Report(boolean signed, List<Check> checks) {
     public Report {
       checks = List.copyOf(checks);
@@ -61,7 +67,9 @@ public final class ModuleSignatures {
     }
   }
 
-  /** Checks every signature in {@code module}. A malformed signature section is signed-and-invalid. */
+  /**
+   * Checks every signature in {@code module}. A malformed signature section is signed-and-invalid.
+   */
   public static Report verify(byte[] module) {
     List<Section> sections = sections(module);
     int index = signatureIndex(sections);
@@ -69,12 +77,17 @@ public final class ModuleSignatures {
       return new Report(false, List.of());
     }
     if (index > 0) {
-      return invalid("the signature section is section " + index + ", not the first; nothing it says is trusted");
+      return invalid(
+          "the signature section is section "
+              + index
+              + ", not the first; nothing it says is trusted");
     }
     List<SignedHashes> sets;
     try {
-      sets = SignatureData.parse(Arrays.copyOfRange(module, sections.get(0).payloadNameEnd(module),
-          sections.get(0).end()));
+      sets =
+          SignatureData.parse(
+              Arrays.copyOfRange(
+                  module, sections.get(0).payloadNameEnd(module), sections.get(0).end()));
     } catch (IllegalArgumentException malformed) {
       return invalid("signature section is malformed: " + malformed.getMessage());
     }
@@ -101,23 +114,30 @@ public final class ModuleSignatures {
     List<Section> sections = sections(module);
     int index = signatureIndex(sections);
     if (index > 0) {
-      throw WasmFormatException.malformed(sections.get(index).start(),
+      throw WasmFormatException.malformed(
+          sections.get(index).start(),
           "a signature section that is not the first section; remove it before signing");
     }
     List<SignedHashes> previous = new ArrayList<>();
     if (index == 0) {
       try {
-        previous.addAll(SignatureData.parse(Arrays.copyOfRange(module, sections.get(0).payloadNameEnd(module),
-            sections.get(0).end())));
+        previous.addAll(
+            SignatureData.parse(
+                Arrays.copyOfRange(
+                    module, sections.get(0).payloadNameEnd(module), sections.get(0).end())));
       } catch (IllegalArgumentException malformed) {
-        throw WasmFormatException.malformed(sections.get(0).start(),
-            "existing signature section is malformed (" + malformed.getMessage() + "); remove it before signing");
+        throw WasmFormatException.malformed(
+            sections.get(0).start(),
+            "existing signature section is malformed ("
+                + malformed.getMessage()
+                + "); remove it before signing");
       }
     }
     List<Section> content = index == 0 ? sections.subList(1, sections.size()) : sections;
     List<byte[]> hashes = partHashes(module, content);
     byte[] keyId = keyId(keys.getPublic());
-    SignatureEntry mine = new SignatureEntry(keyId, ALG_ED25519, Ed25519.sign(keys.getPrivate(), message(hashes)));
+    SignatureEntry mine =
+        new SignatureEntry(keyId, ALG_ED25519, Ed25519.sign(keys.getPrivate(), message(hashes)));
     List<SignedHashes> sets = new ArrayList<>();
     boolean placed = false;
     for (SignedHashes set : previous) {
@@ -156,11 +176,15 @@ public final class ModuleSignatures {
   private static Check check(SignedHashes set, SignatureEntry entry, byte[] contentHash) {
     Optional<PublicKey> key = publicKey(entry.keyId());
     if (key.isEmpty()) {
-      return new Check(Optional.empty(), false, "key id is not an Ed25519 public key (01 + 32 bytes); cannot verify");
+      return new Check(
+          Optional.empty(),
+          false,
+          "key id is not an Ed25519 public key (01 + 32 bytes); cannot verify");
     }
     Optional<Fingerprint> signer = Optional.of(Fingerprint.of(key.get()));
     if (entry.algorithm() != ALG_ED25519) {
-      return new Check(signer, false, "signature algorithm " + entry.algorithm() + " is not Ed25519");
+      return new Check(
+          signer, false, "signature algorithm " + entry.algorithm() + " is not Ed25519");
     }
     if (!verifies(key.get(), message(set.hashes()), entry.signature())) {
       return new Check(signer, false, "signature does not verify");
@@ -271,7 +295,8 @@ public final class ModuleSignatures {
     byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + 32);
     System.arraycopy(keyId, 1, spki, SPKI_PREFIX.length, 32);
     try {
-      return Optional.of(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
+      return Optional.of(
+          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
     } catch (GeneralSecurityException | ProviderException notAKey) {
       return Optional.empty();
     }
@@ -302,8 +327,13 @@ public final class ModuleSignatures {
 
   /** The module's sections, with bounds checked. */
   static List<Section> sections(byte[] module) {
-    if (module.length < 8 || module[0] != 0 || module[1] != 'a' || module[2] != 's' || module[3] != 'm') {
-      throw new WasmFormatException(ErrorCode.WASM_NOT_WASM, 0, "not a WebAssembly binary (no \\0asm header)");
+    if (module.length < 8
+        || module[0] != 0
+        || module[1] != 'a'
+        || module[2] != 's'
+        || module[3] != 'm') {
+      throw new WasmFormatException(
+          ErrorCode.WASM_NOT_WASM, 0, "not a WebAssembly binary (no \\0asm header)");
     }
     List<Section> sections = new ArrayList<>();
     int pos = 8;
@@ -319,7 +349,8 @@ public final class ModuleSignatures {
       }
       pos = at[0];
       if (size > module.length - pos) {
-        throw WasmFormatException.truncated(start, "section " + id + " (" + size + " bytes declared)");
+        throw WasmFormatException.truncated(
+            start, "section " + id + " (" + size + " bytes declared)");
       }
       int end = pos + (int) size;
       String name = null;
@@ -383,7 +414,8 @@ public final class ModuleSignatures {
         }
         long signatureCount = Leb128.u32(set, p, set.length);
         if (signatureCount > MAX_SIGNATURES) {
-          throw new IllegalArgumentException(signatureCount + " signatures, more than " + MAX_SIGNATURES);
+          throw new IllegalArgumentException(
+              signatureCount + " signatures, more than " + MAX_SIGNATURES);
         }
         List<SignatureEntry> signatures = new ArrayList<>();
         for (int s = 0; s < signatureCount; s++) {
@@ -402,7 +434,8 @@ public final class ModuleSignatures {
         }
         // Exact framing: a count edited down must not leave a signer's bytes silently ignored.
         if (p[0] != set.length) {
-          throw new IllegalArgumentException((set.length - p[0]) + " bytes after the last signature of hash set " + i);
+          throw new IllegalArgumentException(
+              (set.length - p[0]) + " bytes after the last signature of hash set " + i);
         }
         sets.add(new SignedHashes(hashes, signatures));
       }

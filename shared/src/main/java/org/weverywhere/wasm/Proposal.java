@@ -1,8 +1,8 @@
 package org.weverywhere.wasm;
 
 /**
- * A WebAssembly proposal beyond the 1.0 (MVP) core that a module can be seen to use without
- * running it: a type, section, flag or opcode only that proposal defines.
+ * A WebAssembly proposal beyond the 1.0 (MVP) core that a module can be seen to use without running
+ * it: a type, section, flag or opcode only that proposal defines.
  */
 public enum Proposal {
   SIGN_EXTENSION("sign-extension operators"),

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * The jar's Main-Class, compiled for Java 8 so that an old default {@code java} can still read it.
- * On Java 21+ it hands over at once to the CLI, or to the class its jar's manifest names as
- * {@code WEverywhere-Main} (the explorer's jar names its own); on an older JVM it re-runs the same
- * {@code java -jar} on the newest JDK 21+ it finds (JAVA_HOME, then /usr/lib/jvm), or says exactly
- * what to install.
+ * On Java 21+ it hands over at once to the CLI, or to the class its jar's manifest names as {@code
+ * WEverywhere-Main} (the explorer's jar names its own); on an older JVM it re-runs the same {@code
+ * java -jar} on the newest JDK 21+ it finds (JAVA_HOME, then /usr/lib/jvm), or says exactly what to
+ * install.
  */
 public final class Launcher {
   private static final int REQUIRED = 21;
@@ -27,14 +27,21 @@ public final class Launcher {
     }
     File java = findJava();
     if (java == null) {
-      System.err.println("weverywhere: needs Java " + REQUIRED + " or newer, but this is Java "
-          + System.getProperty("java.version") + " (" + System.getProperty("java.home") + ");"
-          + " install a JDK 21+ (e.g. apt-get install openjdk-21-jre-headless) or set JAVA_HOME to one");
+      System.err.println(
+          "weverywhere: needs Java "
+              + REQUIRED
+              + " or newer, but this is Java "
+              + System.getProperty("java.version")
+              + " ("
+              + System.getProperty("java.home")
+              + ");"
+              + " install a JDK 21+ (e.g. apt-get install openjdk-21-jre-headless) or set JAVA_HOME to one");
       System.exit(1);
     }
     List<String> command = new ArrayList<String>();
     command.add(java.getPath());
-    command.add("-jar"); // again through this class, so the manifest's attributes apply on the new JVM too
+    command.add(
+        "-jar"); // again through this class, so the manifest's attributes apply on the new JVM too
     command.add(jar.getPath());
     for (String arg : args) {
       command.add(arg);
@@ -43,14 +50,18 @@ public final class Launcher {
     System.exit(child.waitFor());
   }
 
-  /** The manifest's {@code WEverywhere-Main}, else the CLI (also when running from a classes directory). */
+  /**
+   * The manifest's {@code WEverywhere-Main}, else the CLI (also when running from a classes
+   * directory).
+   */
   private static String mainClass(File jar) {
     if (!jar.isFile()) {
       return CLI;
     }
     try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar)) {
       java.util.jar.Manifest manifest = file.getManifest();
-      String named = manifest == null ? null : manifest.getMainAttributes().getValue("WEverywhere-Main");
+      String named =
+          manifest == null ? null : manifest.getMainAttributes().getValue("WEverywhere-Main");
       return named == null ? CLI : named;
     } catch (java.io.IOException unreadable) {
       return CLI; // the jar we run from cannot be read back: the CLI is what it most likely is

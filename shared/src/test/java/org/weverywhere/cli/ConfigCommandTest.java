@@ -8,20 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.config.SampleConfig;
-import picocli.CommandLine;
 
 class ConfigCommandTest {
   @TempDir Path dir;
-
-
 
   @Test
   void extractWritesEveryEmbeddedFileAndListsThem() throws IOException {
@@ -30,11 +25,14 @@ class ConfigCommandTest {
 
     assertEquals(0, run.status(), run.err());
     List<String> files = SampleConfig.files();
-    assertEquals(files.stream().map(f -> target.resolve(f).toString()).toList(), run.out().lines().toList());
+    assertEquals(
+        files.stream().map(f -> target.resolve(f).toString()).toList(), run.out().lines().toList());
     for (String file : files) {
       assertArrayEquals(SampleConfig.read(file), Files.readAllBytes(target.resolve(file)), file);
     }
-    assertTrue(files.contains("weverywhere.conf") && files.contains("weverywhere.d/10-quotas.conf"), files.toString());
+    assertTrue(
+        files.contains("weverywhere.conf") && files.contains("weverywhere.d/10-quotas.conf"),
+        files.toString());
   }
 
   @Test
@@ -45,7 +43,11 @@ class ConfigCommandTest {
     CliRun run = CliRun.of("config", "extract", "--to", dir.toString());
 
     assertEquals(1, run.status());
-    assertEquals("weverywhere: " + existing + " already exists; nothing written (use --force to overwrite) [WE1003]\n", run.err());
+    assertEquals(
+        "weverywhere: "
+            + existing
+            + " already exists; nothing written (use --force to overwrite) [WE1003]\n",
+        run.err());
     assertEquals("", run.out());
     assertFalse(Files.exists(dir.resolve("weverywhere.conf")), "wrote a file although it refused");
     assertEquals("mine\n", Files.readString(existing));
@@ -70,7 +72,8 @@ class ConfigCommandTest {
     CliRun run = CliRun.of("config", "extract", "--to", file.resolve("sub").toString());
 
     assertEquals(1, run.status());
-    assertTrue(run.err().startsWith("weverywhere: cannot write " + file.resolve("sub") + "/"), run.err());
+    assertTrue(
+        run.err().startsWith("weverywhere: cannot write " + file.resolve("sub") + "/"), run.err());
     assertTrue(run.err().contains(": Not a directory"), run.err());
     assertTrue(run.err().endsWith(" [WE1002]\n"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
@@ -78,17 +81,27 @@ class ConfigCommandTest {
 
   @Test
   void checkPrintsEveryKeyAlignedWithValueAndSource() throws IOException {
-    Files.writeString(dir.resolve("weverywhere.conf"), "# x\nnetwork.port = 1234\ngroup.team.quota.cores = 3\n");
+    Files.writeString(
+        dir.resolve("weverywhere.conf"), "# x\nnetwork.port = 1234\ngroup.team.quota.cores = 3\n");
     CliRun run = CliRun.of("config", "check", "--config-dir", dir.toString());
 
     assertEquals(0, run.status(), run.err());
     List<String> lines = run.out().lines().toList();
-    String port = lines.stream().filter(l -> l.startsWith("network.port ")).findFirst().orElseThrow();
-    assertTrue(port.matches("network\\.port +1234 +" + java.util.regex.Pattern.quote(dir.resolve("weverywhere.conf") + ":2")), port);
+    String port =
+        lines.stream().filter(l -> l.startsWith("network.port ")).findFirst().orElseThrow();
+    assertTrue(
+        port.matches(
+            "network\\.port +1234 +"
+                + java.util.regex.Pattern.quote(dir.resolve("weverywhere.conf") + ":2")),
+        port);
     String ttl = lines.stream().filter(l -> l.startsWith("network.ttl ")).findFirst().orElseThrow();
     assertTrue(ttl.matches("network\\.ttl +1 +default"), ttl);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("group\\.team\\.quota\\.cores +3 +.*:3")), run.out());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("node\\.name +\\(unset\\) +default: the host name")), run.out());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("group\\.team\\.quota\\.cores +3 +.*:3")),
+        run.out());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.matches("node\\.name +\\(unset\\) +default: the host name")),
+        run.out());
     int valueColumn = port.indexOf("1234");
     assertEquals(valueColumn, ttl.indexOf(" 1 ") + 1, "values are aligned");
   }
@@ -121,14 +134,19 @@ class ConfigCommandTest {
     String file = dir.resolve("weverywhere.conf").toString();
     assertEquals(
         List.of(
-            "weverywhere: " + file + ":1: unknown key 'network.prot' (did you mean 'network.port'?) [WE3002]",
-            "weverywhere: " + file + ":2: http.port: expected a TCP/UDP port like 22341 (1 to 65535), got 0 [WE3003]"),
+            "weverywhere: "
+                + file
+                + ":1: unknown key 'network.prot' (did you mean 'network.port'?) [WE3002]",
+            "weverywhere: "
+                + file
+                + ":2: http.port: expected a TCP/UDP port like 22341 (1 to 65535), got 0 [WE3003]"),
         run.err().lines().toList());
   }
 
   @Test
   void checkOfAMissingDirectoryShowsTheEmbeddedSample() {
-    CliRun run = CliRun.of("config", "check", "--config-dir", dir.resolve("absent").toString(), "--json");
+    CliRun run =
+        CliRun.of("config", "check", "--config-dir", dir.resolve("absent").toString(), "--json");
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().contains("\"location\" : \"embedded sample\""), run.out());
   }

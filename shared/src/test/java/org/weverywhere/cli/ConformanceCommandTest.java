@@ -30,15 +30,22 @@ import org.weverywhere.trust.Ed25519;
 
 /**
  * {@code weverywhere conformance} against a daemon that breaks rules on purpose: it forgets every
- * id (so it answers replays), and its HTTP endpoint answers 200 with nonsense. The command must
- * say FAIL for exactly those rules, PASS for the rest it honours, exit 1, and not hang.
+ * id (so it answers replays), and its HTTP endpoint answers 200 with nonsense. The command must say
+ * FAIL for exactly those rules, PASS for the rest it honours, exit 1, and not hang.
  */
 class ConformanceCommandTest {
   @Test
   void aDaemonThatAnswersReplaysAndLiesOverHttpFailsThoseRules() throws Exception {
     try (Liar liar = new Liar()) {
-      CliRun run = CliRun.of("conformance", "127.0.0.1:" + liar.udpPort(), "--http-port",
-          Integer.toString(liar.httpPort()), "--timeout", "0.15", "--json");
+      CliRun run =
+          CliRun.of(
+              "conformance",
+              "127.0.0.1:" + liar.udpPort(),
+              "--http-port",
+              Integer.toString(liar.httpPort()),
+              "--timeout",
+              "0.15",
+              "--json");
       assertEquals(1, run.status(), run.toString());
       JsonNode doc = new ObjectMapper().readTree(run.out());
       assertTrue(doc.has("failed") && doc.get("failed").asInt() > 0, run.toString());
@@ -48,7 +55,10 @@ class ConformanceCommandTest {
       assertEquals("PASS", result(doc, "udp", "bad-signature"), "and signatures");
       for (JsonNode rule : doc.get("rules")) {
         if (rule.get("transport").asText().equals("http")) {
-          assertEquals("FAIL", rule.get("result").asText(), rule.toString()); // 200 "nonsense", no versions header
+          assertEquals(
+              "FAIL",
+              rule.get("result").asText(),
+              rule.toString()); // 200 "nonsense", no versions header
         }
       }
       JsonNode replayed = rule(doc, "udp", "replayed");
@@ -68,7 +78,8 @@ class ConformanceCommandTest {
 
   private static JsonNode rule(JsonNode doc, String transport, String name) {
     for (JsonNode rule : doc.get("rules")) {
-      if (rule.get("transport").asText().equals(transport) && rule.get("rule").asText().equals(name)) {
+      if (rule.get("transport").asText().equals(transport)
+          && rule.get("rule").asText().equals(name)) {
         return rule;
       }
     }
@@ -79,7 +90,10 @@ class ConformanceCommandTest {
     return rule(doc, transport, name).get("result").asText();
   }
 
-  /** Verifies like a daemon but with a new replay cache for every datagram, and answers each with an announce. */
+  /**
+   * Verifies like a daemon but with a new replay cache for every datagram, and answers each with an
+   * announce.
+   */
   private static final class Liar implements AutoCloseable {
     private final MessageSigner host = new MessageSigner(Ed25519.generate());
     private final DatagramChannel udp;
@@ -90,14 +104,16 @@ class ConformanceCommandTest {
     Liar() throws IOException {
       udp = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      http.createContext("/", exchange -> {
-        try (exchange) {
-          exchange.getRequestBody().readNBytes(1 << 20);
-          byte[] body = "nonsense".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-        }
-      });
+      http.createContext(
+          "/",
+          exchange -> {
+            try (exchange) {
+              exchange.getRequestBody().readNBytes(1 << 20);
+              byte[] body = "nonsense".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+            }
+          });
       http.start();
       loop = Thread.ofPlatform().daemon().start(this::answer);
     }
@@ -119,14 +135,20 @@ class ConformanceCommandTest {
           byte[] bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
           SignedMessage request;
           try {
-            Verifier forgetful = new Verifier(Clock.systemUTC(), Verifier.DEFAULT_WINDOW,
-                new ReplayCache(Verifier.DEFAULT_WINDOW, 64), Optional.of(host.fingerprint())); // no memory
+            Verifier forgetful =
+                new Verifier(
+                    Clock.systemUTC(),
+                    Verifier.DEFAULT_WINDOW,
+                    new ReplayCache(Verifier.DEFAULT_WINDOW, 64),
+                    Optional.of(host.fingerprint())); // no memory
             request = forgetful.verify(bytes, WireLimits.UDP);
           } catch (ProtocolException refused) {
             continue;
           }
-          byte[] reply = host.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()),
-              new Message.Announce("liar", httpPort(), List.of(), List.of()));
+          byte[] reply =
+              host.sign(
+                  Header.replyTo(request.header(), Clock.systemUTC().instant()),
+                  new Message.Announce("liar", httpPort(), List.of(), List.of()));
           udp.send(ByteBuffer.wrap(reply), from);
         } catch (IOException closed) {
           return; // close() ends the loop

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.weverywhere.net.AnswerSpread;
 import picocli.CommandLine;
 
-/** The CLI's default wait for answers must cover the daemons' longest answer spread (PROTOCOL.md §6). */
+/**
+ * The CLI's default wait for answers must cover the daemons' longest answer spread (PROTOCOL.md
+ * §6).
+ */
 class DiscoveryWindowTest {
   @Test
   void peersWaitsForTheWholeSpreadByDefault() {

@@ -15,17 +15,27 @@ import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ValueType;
 
 class FunctionSignatureTest {
-  private static final FunctionSignature ADD = FunctionSignature.parse("add (i32, i32) -> i32").orElseThrow();
+  private static final FunctionSignature ADD =
+      FunctionSignature.parse("add (i32, i32) -> i32").orElseThrow();
 
   @Test
   void readsTheSignaturesDescribeLists() {
-    assertEquals(new FunctionSignature("add", CallSignature.core(
-            new FuncType(List.of(ValueType.I32, ValueType.I32), List.of(ValueType.I32)))), ADD);
-    assertEquals(CallSignature.core(new FuncType(List.of(), List.of())),
+    assertEquals(
+        new FunctionSignature(
+            "add",
+            CallSignature.core(
+                new FuncType(List.of(ValueType.I32, ValueType.I32), List.of(ValueType.I32)))),
+        ADD);
+    assertEquals(
+        CallSignature.core(new FuncType(List.of(), List.of())),
         FunctionSignature.parse("_start () -> ()").orElseThrow().type());
-    assertEquals(CallSignature.core(new FuncType(List.of(ValueType.I64), List.of(ValueType.I32, ValueType.F64))),
+    assertEquals(
+        CallSignature.core(
+            new FuncType(List.of(ValueType.I64), List.of(ValueType.I32, ValueType.F64))),
         FunctionSignature.parse("split (i64) -> (i32, f64)").orElseThrow().type());
-    assertEquals("split (i64) -> (i32, f64)", FunctionSignature.parse("split (i64) -> (i32, f64)").orElseThrow().toString());
+    assertEquals(
+        "split (i64) -> (i32, f64)",
+        FunctionSignature.parse("split (i64) -> (i32, f64)").orElseThrow().toString());
   }
 
   @Test
@@ -38,11 +48,17 @@ class FunctionSignatureTest {
   @Test
   void parsesEachTypeAsTheDaemonReadsItBack() {
     var all = FunctionSignature.parse("f (i32, i64, f32, f64) -> ()").orElseThrow();
-    assertEquals(List.of(new WasmValue("i32", -5), new WasmValue("i64", Long.MIN_VALUE),
-            new WasmValue("f32", Float.floatToRawIntBits(1.5f) & 0xffff_ffffL), WasmValue.f64(-0.25)),
+    assertEquals(
+        List.of(
+            new WasmValue("i32", -5),
+            new WasmValue("i64", Long.MIN_VALUE),
+            new WasmValue("f32", Float.floatToRawIntBits(1.5f) & 0xffff_ffffL),
+            WasmValue.f64(-0.25)),
         all.arguments(List.of("-5", "-9223372036854775808", "1.5", "-0.25")));
     // unsigned spellings and hex land on the same bits as the signed value
-    assertEquals(List.of(new WasmValue("i32", -1), new WasmValue("i32", 255)), ADD.arguments(List.of("4294967295", "0xff")));
+    assertEquals(
+        List.of(new WasmValue("i32", -1), new WasmValue("i32", 255)),
+        ADD.arguments(List.of("4294967295", "0xff")));
   }
 
   @Test
@@ -54,8 +70,10 @@ class FunctionSignatureTest {
 
   @Test
   void outOfRangeAndJavaSuffixesAreRefused() {
-    assertTrue(assertThrows(CommandException.class, () -> ADD.arguments(List.of("4294967296", "0"))).getMessage()
-        .contains("argument 1 '4294967296' is not an i32 (out of range)"));
+    assertTrue(
+        assertThrows(CommandException.class, () -> ADD.arguments(List.of("4294967296", "0")))
+            .getMessage()
+            .contains("argument 1 '4294967296' is not an i32 (out of range)"));
     assertThrows(CommandException.class, () -> ADD.arguments(List.of("-2147483649", "0")));
     var f = FunctionSignature.parse("f (f64) -> f64").orElseThrow();
     assertThrows(CommandException.class, () -> f.arguments(List.of("1d")));
@@ -87,19 +105,29 @@ class FunctionSignatureTest {
   @Test
   void aDescribedLibraryIsTypedFromItsFunctionsWhenTheDaemonSendsThem() {
     // the text form says something else on purpose: the typed form wins
-    var typed = new org.weverywhere.protocol.Message.Library("text", "1", new byte[32], 10,
-        java.util.List.of("concat (i32, i32) -> i32"),
-        java.util.List.of(new org.weverywhere.protocol.Message.Function("concat", java.util.List.of("string", "string"),
-            java.util.List.of("string"), java.util.List.of("left", "right"))));
+    var typed =
+        new org.weverywhere.protocol.Message.Library(
+            "text",
+            "1",
+            new byte[32],
+            10,
+            java.util.List.of("concat (i32, i32) -> i32"),
+            java.util.List.of(
+                new org.weverywhere.protocol.Message.Function(
+                    "concat",
+                    java.util.List.of("string", "string"),
+                    java.util.List.of("string"),
+                    java.util.List.of("left", "right"))));
     var signatures = RunCommand.signatures(typed);
     org.junit.jupiter.api.Assertions.assertEquals(1, signatures.size());
-    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("string", "string"),
-        signatures.get(0).type().params());
-    org.junit.jupiter.api.Assertions.assertEquals("Hello",
-        signatures.get(0).arguments(java.util.List.of("Hello", "x")).get(0).text());
-    var old = new org.weverywhere.protocol.Message.Library("math", "1", new byte[32], 10,
-        java.util.List.of("add (i32, i32) -> i32"));
-    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("i32", "i32"),
-        RunCommand.signatures(old).get(0).type().params());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("string", "string"), signatures.get(0).type().params());
+    org.junit.jupiter.api.Assertions.assertEquals(
+        "Hello", signatures.get(0).arguments(java.util.List.of("Hello", "x")).get(0).text());
+    var old =
+        new org.weverywhere.protocol.Message.Library(
+            "math", "1", new byte[32], 10, java.util.List.of("add (i32, i32) -> i32"));
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("i32", "i32"), RunCommand.signatures(old).get(0).type().params());
   }
 }

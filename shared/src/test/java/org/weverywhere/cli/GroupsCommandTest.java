@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,10 @@ class GroupsCommandTest {
             ""),
         out.toString());
     assertEquals(
-        "weverywhere: " + bad + ":1: expected -----BEGIN PUBLIC KEY----- but found 'junk' [WE4001]\n", err.toString());
+        "weverywhere: "
+            + bad
+            + ":1: expected -----BEGIN PUBLIC KEY----- but found 'junk' [WE4001]\n",
+        err.toString());
   }
 
   @Test
@@ -73,12 +75,14 @@ class GroupsCommandTest {
     JsonNode key = document.get("groups").get(1).get("keys").get(0);
     assertEquals(Fingerprint.of(alice).toString(), key.get("fingerprint").asText());
     assertEquals(Fingerprint.of(alice).shortForm(), key.get("shortFingerprint").asText());
-    assertEquals(config.resolve("groups/ops/alice.pub-key.pem").toString(), key.get("file").asText());
+    assertEquals(
+        config.resolve("groups/ops/alice.pub-key.pem").toString(), key.get("file").asText());
     JsonNode error = document.get("errors").get(0);
     assertEquals("WE4001", error.get("code").asText());
     assertEquals(bad.toString(), error.get("file").asText());
     assertTrue(error.get("line").isNull());
-    assertEquals(bad + ": empty; expected -----BEGIN PUBLIC KEY-----", error.get("message").asText());
+    assertEquals(
+        bad + ": empty; expected -----BEGIN PUBLIC KEY-----", error.get("message").asText());
   }
 
   @Test
@@ -89,7 +93,8 @@ class GroupsCommandTest {
 
     assertEquals(ExitStatus.FAILURE, status);
     assertEquals(
-        "weverywhere: " + absent
+        "weverywhere: "
+            + absent
             + ": no such configuration directory (use --config-dir DIR or $WEVERYWHERE_CONFIG_DIR) [WE1001]\n",
         err.toString());
   }

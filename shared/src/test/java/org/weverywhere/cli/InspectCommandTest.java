@@ -37,7 +37,8 @@ class InspectCommandTest {
     assertTrue(run.out().contains("  kind      command, WASI preview1\n"), run.out());
     assertTrue(run.out().contains("  module    demo 1.2.3: A demo\n"), run.out());
     assertTrue(run.out().contains("  memory    2..16 pages (128 KiB..1 MiB)\n"), run.out());
-    assertTrue(run.out().contains("    wasi_snapshot_preview1.proc_exit  func () -> ()\n"), run.out());
+    assertTrue(
+        run.out().contains("    wasi_snapshot_preview1.proc_exit  func () -> ()\n"), run.out());
     assertTrue(run.out().contains("    add     func (i32 a, i32 b) -> i32 sum  Adds\n"), run.out());
     assertTrue(run.out().contains("    mix     func (i64, f32, f64) -> (f64, i32)\n"), run.out());
     assertTrue(run.out().contains("  producer  processed-by: clang 19.1.7\n"), run.out());
@@ -45,8 +46,8 @@ class InspectCommandTest {
 
   @Test
   void badFilesAreReportedWithOffsetAndTheOthersStillShown() throws IOException {
-    Path truncated = Files.write(dir.resolve("cut.wasm"),
-        java.util.Arrays.copyOf(TestModules.everything(), 20));
+    Path truncated =
+        Files.write(dir.resolve("cut.wasm"), java.util.Arrays.copyOf(TestModules.everything(), 20));
     Path text = Files.writeString(dir.resolve("notes.wasi"), "hello, not wasm\n");
     Files.writeString(dir.resolve("ignored.txt"), "not a module name, not read");
 
@@ -57,9 +58,13 @@ class InspectCommandTest {
     List<String> errors = run.err().lines().toList();
     assertEquals(2, errors.size(), run.err());
     assertTrue(errors.get(0).startsWith("weverywhere: " + truncated + ": at byte "), errors.get(0));
-    assertTrue(errors.get(0).endsWith("[WE2003]") || errors.get(0).endsWith("[WE2002]"), errors.get(0));
-    assertEquals("weverywhere: " + text
-        + ": at byte 0: not a WebAssembly binary (no \\0asm header) [WE2001]", errors.get(1));
+    assertTrue(
+        errors.get(0).endsWith("[WE2003]") || errors.get(0).endsWith("[WE2002]"), errors.get(0));
+    assertEquals(
+        "weverywhere: "
+            + text
+            + ": at byte 0: not a WebAssembly binary (no \\0asm header) [WE2001]",
+        errors.get(1));
   }
 
   @Test
@@ -84,7 +89,8 @@ class InspectCommandTest {
 
   @Test
   void unreadableFileIsAnErrorNamingIt() throws IOException {
-    assumeFalse("root".equals(System.getProperty("user.name")),
+    assumeFalse(
+        "root".equals(System.getProperty("user.name")),
         "running as root, which reads files whatever their mode");
     Path secret = Files.write(dir.resolve("secret.wasm"), TestModules.everything());
     Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
@@ -110,18 +116,29 @@ class InspectCommandTest {
 
   @Test
   void byteStringsTheMetadataDeclaresAreShownWithTheCoreSignature() throws IOException {
-    Path text = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"), "text.wasi");
+    Path text =
+        Path.of(
+            System.getProperty("weverywhere.examples.dir", "../target/example-programs"),
+            "text.wasi");
     CliRun run = CliRun.of("inspect", text.toString());
     assertEquals(0, run.status(), run.err());
-    assertTrue(run.out().contains("concat             func (string a, string b) -> string ab [core (i32, i32, i32, i32)"
-        + " -> i64]  a followed by b\n"), run.out());
-    assertTrue(run.out().contains("reverse            func (bytes data) -> bytes reversed [core (i32, i32) -> i64]"),
+    assertTrue(
+        run.out()
+            .contains(
+                "concat             func (string a, string b) -> string ab [core (i32, i32, i32, i32)"
+                    + " -> i64]  a followed by b\n"),
+        run.out());
+    assertTrue(
+        run.out()
+            .contains(
+                "reverse            func (bytes data) -> bytes reversed [core (i32, i32) -> i64]"),
         run.out());
     CliRun json = CliRun.of("inspect", "--json", text.toString());
     JsonNode node = new ObjectMapper().readTree(json.out());
     assertEquals(java.util.Set.of(), schema().validate(node), json.out());
-    assertEquals("(string, string) -> string", node.path("metadata").path("functions").path("concat")
-        .path("signature").asText());
+    assertEquals(
+        "(string, string) -> string",
+        node.path("metadata").path("functions").path("concat").path("signature").asText());
     assertEquals("[]", node.path("warnings").toString());
   }
 
@@ -142,7 +159,16 @@ class InspectCommandTest {
     assertEquals("WE2002", failure.path("error").path("code").asText(), lines.get(0));
     JsonNode module = mapper.readTree(lines.get(1));
     assertEquals("(i32, i32) -> i32", module.path("exports").path(0).path("signature").asText());
-    assertEquals("a", module.path("metadata").path("functions").path("add").path("params").path(0).path("name").asText());
+    assertEquals(
+        "a",
+        module
+            .path("metadata")
+            .path("functions")
+            .path("add")
+            .path("params")
+            .path(0)
+            .path("name")
+            .asText());
   }
 
   @Test
@@ -151,12 +177,19 @@ class InspectCommandTest {
     JsonSchema schema = schema();
     var mapper = new ObjectMapper();
     assertTrue(!schema.validate(mapper.readTree("{\"schemaVersion\":1,\"path\":\"x\"}")).isEmpty());
-    assertTrue(!schema.validate(mapper.readTree(
-        "{\"schemaVersion\":1,\"path\":\"x\",\"error\":{\"code\":\"E1\",\"offset\":null,\"message\":\"m\"}}")).isEmpty());
+    assertTrue(
+        !schema
+            .validate(
+                mapper.readTree(
+                    "{\"schemaVersion\":1,\"path\":\"x\",\"error\":{\"code\":\"E1\",\"offset\":null,\"message\":\"m\"}}"))
+            .isEmpty());
   }
 
   static JsonSchema schema() throws IOException {
-    Path file = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("inspect.schema.json");
+    Path file =
+        Path.of(System.getProperty("user.dir"))
+            .resolveSibling("docs")
+            .resolve("inspect.schema.json");
     try (InputStream in = Files.newInputStream(file)) {
       return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.KeyPem;
-import picocli.CommandLine;
 
 class KeygenCommandTest {
   @TempDir Path directory;
@@ -37,16 +35,25 @@ class KeygenCommandTest {
     assertEquals(ExitStatus.OK, status, err.toString());
     Path privateFile = keys.resolve("alice.key.pem");
     Path publicFile = keys.resolve("alice.pub-key.pem");
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile)));
-    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(publicFile)));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile)));
+    assertEquals(
+        "rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(publicFile)));
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
     PublicKey publicKey = KeyPem.readPublicKey(publicFile);
     assertArrayEquals(
-        publicKey.getEncoded(), Ed25519.publicKeyOf(KeyPem.readPrivateKey(privateFile)).getEncoded());
+        publicKey.getEncoded(),
+        Ed25519.publicKeyOf(KeyPem.readPrivateKey(privateFile)).getEncoded());
     assertEquals(
-        "private key  " + privateFile + "  (mode 0600: keep it secret)\n"
-            + "public key   " + publicFile + "\n"
-            + "fingerprint  " + Fingerprint.of(publicKey) + "\n",
+        "private key  "
+            + privateFile
+            + "  (mode 0600: keep it secret)\n"
+            + "public key   "
+            + publicFile
+            + "\n"
+            + "fingerprint  "
+            + Fingerprint.of(publicKey)
+            + "\n",
         out.toString());
     assertEquals("", err.toString());
     try (Stream<Path> files = Files.list(keys)) {
@@ -64,7 +71,9 @@ class KeygenCommandTest {
 
     assertEquals(ExitStatus.FAILURE, status);
     assertEquals(
-        "weverywhere: " + directory.resolve("bob.key.pem") + ": already exists; use --force to replace the key pair [WE1003]\n",
+        "weverywhere: "
+            + directory.resolve("bob.key.pem")
+            + ": already exists; use --force to replace the key pair [WE1003]\n",
         err.toString());
     assertEquals("", out.toString());
     assertArrayEquals(before, Files.readAllBytes(directory.resolve("bob.key.pem")));
@@ -78,7 +87,9 @@ class KeygenCommandTest {
 
     assertEquals(ExitStatus.FAILURE, status);
     assertTrue(err.toString().contains("carol.pub-key.pem: already exists"), err.toString());
-    assertFalse(Files.exists(directory.resolve("carol.key.pem")), "nothing is written when either file exists");
+    assertFalse(
+        Files.exists(directory.resolve("carol.key.pem")),
+        "nothing is written when either file exists");
   }
 
   @Test
@@ -91,7 +102,9 @@ class KeygenCommandTest {
     assertEquals(ExitStatus.OK, status, err.toString());
     assertNotEquals(before, Files.readString(directory.resolve("dave.pub-key.pem")));
     assertEquals(
-        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.resolve("dave.key.pem"))));
+        "rw-------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(directory.resolve("dave.key.pem"))));
   }
 
   @Test
@@ -100,10 +113,12 @@ class KeygenCommandTest {
 
     assertEquals(ExitStatus.OK, status, err.toString());
     JsonNode result = new ObjectMapper().readTree(out.toString());
-    Fingerprint fingerprint = Fingerprint.of(KeyPem.readPublicKey(directory.resolve("erin.pub-key.pem")));
+    Fingerprint fingerprint =
+        Fingerprint.of(KeyPem.readPublicKey(directory.resolve("erin.pub-key.pem")));
     assertEquals("erin", result.get("name").asText());
     assertEquals(directory.resolve("erin.key.pem").toString(), result.get("privateKey").asText());
-    assertEquals(directory.resolve("erin.pub-key.pem").toString(), result.get("publicKey").asText());
+    assertEquals(
+        directory.resolve("erin.pub-key.pem").toString(), result.get("publicKey").asText());
     assertEquals(fingerprint.toString(), result.get("fingerprint").asText());
     assertEquals(fingerprint.shortForm(), result.get("shortFingerprint").asText());
   }
@@ -117,8 +132,11 @@ class KeygenCommandTest {
 
       assertEquals(ExitStatus.USAGE, status, bad);
       assertTrue(
-          err.toString().startsWith("Invalid value for option '--name': '" + bad
-              + "' (use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.')"),
+          err.toString()
+              .startsWith(
+                  "Invalid value for option '--name': '"
+                      + bad
+                      + "' (use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.')"),
           err.toString());
     }
     assertEquals(0, directory.toFile().list().length);
@@ -130,7 +148,8 @@ class KeygenCommandTest {
     assertEquals("default", KeygenCommand.defaultName("DOMAIN\\alice"));
     assertEquals("default", KeygenCommand.defaultName(null));
     assertEquals(
-        Path.of("/home/a/.config/weverywhere/keys"), KeygenCommand.defaultDirectory(Path.of("/home/a")));
+        Path.of("/home/a/.config/weverywhere/keys"),
+        KeygenCommand.defaultDirectory(Path.of("/home/a")));
   }
 
   @Test
@@ -141,7 +160,8 @@ class KeygenCommandTest {
 
     assertEquals(ExitStatus.FAILURE, status);
     assertTrue(
-        err.toString().startsWith("weverywhere: " + file.resolve("keys") + ": cannot create directory: "),
+        err.toString()
+            .startsWith("weverywhere: " + file.resolve("keys") + ": cannot create directory: "),
         err.toString());
     assertTrue(err.toString().endsWith("[WE1002]\n"), err.toString());
   }

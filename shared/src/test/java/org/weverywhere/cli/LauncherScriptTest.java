@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code weverywhere} launcher script (src/main/sh) run as a user runs it: it finds a JDK 21+
  * without starting a JVM first, refuses what is not one, never passes the JVM an AOT cache that
- * does not fit, and says in one line what is missing. The jar it starts is a manifest-only jar
- * over this test's class path, so the test runs before {@code package}.
+ * does not fit, and says in one line what is missing. The jar it starts is a manifest-only jar over
+ * this test's class path, so the test runs before {@code package}.
  */
 class LauncherScriptTest {
   private static final Path SCRIPT = Path.of("src/main/sh/weverywhere").toAbsolutePath();
@@ -51,7 +51,8 @@ class LauncherScriptTest {
 
   private record Run(int status, String out, String err) {}
 
-  private static Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private static Run launch(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("sh", SCRIPT.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -89,18 +90,29 @@ class LauncherScriptTest {
     // a java that would fail the run if the launcher chose it
     Path java = Files.writeString(notAJdk.resolve("java"), "#!/bin/sh\nexit 99\n");
     assertTrue(java.toFile().setExecutable(true));
-    Run run = launch(Map.of("JAVA_HOME", notAJdk.getParent().toString(), "WEVERYWHERE_JAVA_HOME", "/nonexistent"), "--version");
+    Run run =
+        launch(
+            Map.of(
+                "JAVA_HOME",
+                notAJdk.getParent().toString(),
+                "WEVERYWHERE_JAVA_HOME",
+                "/nonexistent"),
+            "--version");
     assertEquals(0, run.status(), run.err());
     assertTrue(javaMajor(run.out()) >= 21, run.out());
   }
 
   @Test
   void aMissingJarIsOneLine() throws Exception {
-    assumeTrue(!Files.exists(Path.of("/usr/lib/weverywhere/weverywhere.jar")), "the Debian package is installed here");
+    assumeTrue(
+        !Files.exists(Path.of("/usr/lib/weverywhere/weverywhere.jar")),
+        "the Debian package is installed here");
     Run run = launch(Map.of("WEVERYWHERE_JAR", dir.resolve("gone.jar").toString()), "--version");
     assertEquals(1, run.status());
     assertEquals("", run.out());
-    assertTrue(run.err().startsWith("weverywhere: cannot find weverywhere.jar next to ") && run.err().lines().count() == 1,
+    assertTrue(
+        run.err().startsWith("weverywhere: cannot find weverywhere.jar next to ")
+            && run.err().lines().count() == 1,
         run.err());
   }
 
@@ -112,16 +124,37 @@ class LauncherScriptTest {
     Path cache = dir.resolve("garbage.aot");
     Files.write(cache, new byte[4096]);
     // a stamp for another jar: the launcher must not use the cache
-    Files.writeString(dir.resolve("garbage.aot.stamp"), runtime.group(1) + " 1 1 /elsewhere/weverywhere.jar\n");
-    Run stale = launch(Map.of("WEVERYWHERE_AOT_CACHE", cache.toString(), "WEVERYWHERE_JAVA_HOME", THIS_JDK.toString()), "--version");
+    Files.writeString(
+        dir.resolve("garbage.aot.stamp"), runtime.group(1) + " 1 1 /elsewhere/weverywhere.jar\n");
+    Run stale =
+        launch(
+            Map.of(
+                "WEVERYWHERE_AOT_CACHE",
+                cache.toString(),
+                "WEVERYWHERE_JAVA_HOME",
+                THIS_JDK.toString()),
+            "--version");
     assertEquals(0, stale.status(), stale.err());
     assertEquals("", stale.err());
 
     // the stamp fits but the file is garbage: the JVM goes on without it, silently
-    String stamp = runtime.group(1) + " " + Files.size(jar) + " "
-        + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS) + " " + jar.toRealPath();
+    String stamp =
+        runtime.group(1)
+            + " "
+            + Files.size(jar)
+            + " "
+            + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS)
+            + " "
+            + jar.toRealPath();
     Files.writeString(dir.resolve("garbage.aot.stamp"), stamp + "\n");
-    Run garbage = launch(Map.of("WEVERYWHERE_AOT_CACHE", cache.toString(), "WEVERYWHERE_JAVA_HOME", THIS_JDK.toString()), "--version");
+    Run garbage =
+        launch(
+            Map.of(
+                "WEVERYWHERE_AOT_CACHE",
+                cache.toString(),
+                "WEVERYWHERE_JAVA_HOME",
+                THIS_JDK.toString()),
+            "--version");
     assertEquals(0, garbage.status(), garbage.err());
     assertTrue(garbage.out().startsWith("weverywhere "), garbage.out());
     assertEquals("", garbage.err());
@@ -131,6 +164,8 @@ class LauncherScriptTest {
   void theCliSeesItsArgumentsAsGiven() throws Exception {
     Run run = launch(Map.of(), "peers", "--timeout", "2 x");
     assertEquals(2, run.status(), run.err());
-    assertTrue(run.err().startsWith("Invalid value for option '--timeout': expected a duration"), run.err());
+    assertTrue(
+        run.err().startsWith("Invalid value for option '--timeout': expected a duration"),
+        run.err());
   }
 }

@@ -22,8 +22,12 @@ class PeerMatcherTest {
 
   private static Peer peer(String name, String address, int port) {
     try {
-      return new Peer(Fingerprint.of(Ed25519.generate().getPublic()), name,
-          new InetSocketAddress(InetAddress.getByName(address), port), 22341, List.of("math"));
+      return new Peer(
+          Fingerprint.of(Ed25519.generate().getPublic()),
+          name,
+          new InetSocketAddress(InetAddress.getByName(address), port),
+          22341,
+          List.of("math"));
     } catch (UnknownHostException impossible) {
       throw new AssertionError(impossible);
     }
@@ -34,7 +38,8 @@ class PeerMatcherTest {
     String id = beta.node().toString();
     assertEquals(beta, PeerMatcher.match(id, found));
     assertEquals(beta, PeerMatcher.match(id.substring(0, "SHA256:".length() + 8), found));
-    assertEquals(beta, PeerMatcher.match(id.substring("SHA256:".length(), "SHA256:".length() + 8), found));
+    assertEquals(
+        beta, PeerMatcher.match(id.substring("SHA256:".length(), "SHA256:".length() + 8), found));
   }
 
   @Test
@@ -51,32 +56,51 @@ class PeerMatcherTest {
 
   @Test
   void aHostWithTwoDaemonsNeedsItsPort() {
-    var ambiguous = assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1", found));
+    var ambiguous =
+        assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1", found));
     assertEquals("WE5031", ambiguous.code().code());
-    assertTrue(ambiguous.getMessage().startsWith("'127.0.0.1' matches 2 daemons: alpha ("), ambiguous.getMessage());
+    assertTrue(
+        ambiguous.getMessage().startsWith("'127.0.0.1' matches 2 daemons: alpha ("),
+        ambiguous.getMessage());
   }
 
   @Test
   void anUnknownPeerListsTheDaemonsThatAnswered() {
     var unknown = assertThrows(CommandException.class, () -> PeerMatcher.match("delta", found));
     assertEquals("WE5030", unknown.code().code());
-    assertTrue(unknown.getMessage().startsWith("no daemon matches 'delta' among 3 that answered: alpha ("),
+    assertTrue(
+        unknown.getMessage().startsWith("no daemon matches 'delta' among 3 that answered: alpha ("),
         unknown.getMessage());
-    assertEquals("WE5030", assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1:0", found))
-        .code().code());
-    assertEquals("WE5030", assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1:99999", found))
-        .code().code());
+    assertEquals(
+        "WE5030",
+        assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1:0", found))
+            .code()
+            .code());
+    assertEquals(
+        "WE5030",
+        assertThrows(CommandException.class, () -> PeerMatcher.match("127.0.0.1:99999", found))
+            .code()
+            .code());
     // a prefix of three characters is too short to mean one node
-    assertEquals("WE5030", assertThrows(CommandException.class,
-        () -> PeerMatcher.match(alpha.node().toString().substring(7, 10), found)).code().code());
+    assertEquals(
+        "WE5030",
+        assertThrows(
+                CommandException.class,
+                () -> PeerMatcher.match(alpha.node().toString().substring(7, 10), found))
+            .code()
+            .code());
   }
 
   @Test
   void readsHostAndPortTheWaysPeopleWriteThem() {
-    assertEquals(Optional.of(new PeerMatcher.HostPort("10.0.0.5", 22341)), PeerMatcher.hostPort("10.0.0.5:22341"));
+    assertEquals(
+        Optional.of(new PeerMatcher.HostPort("10.0.0.5", 22341)),
+        PeerMatcher.hostPort("10.0.0.5:22341"));
     assertEquals(Optional.of(new PeerMatcher.HostPort("lab-7", -1)), PeerMatcher.hostPort("lab-7"));
-    assertEquals(Optional.of(new PeerMatcher.HostPort("fe80::1", -1)), PeerMatcher.hostPort("fe80::1"));
-    assertEquals(Optional.of(new PeerMatcher.HostPort("::1", 9000)), PeerMatcher.hostPort("[::1]:9000"));
+    assertEquals(
+        Optional.of(new PeerMatcher.HostPort("fe80::1", -1)), PeerMatcher.hostPort("fe80::1"));
+    assertEquals(
+        Optional.of(new PeerMatcher.HostPort("::1", 9000)), PeerMatcher.hostPort("[::1]:9000"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort("[::1"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort("host:http"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort(":22341"));

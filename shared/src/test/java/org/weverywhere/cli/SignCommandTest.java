@@ -30,7 +30,8 @@ class SignCommandTest {
     }
     config = dir.resolve("etc");
     Files.createDirectories(config.resolve("groups/friends"));
-    Files.copy(dir.resolve("keys/alice.pub-key.pem"), config.resolve("groups/friends/alice.pub-key.pem"));
+    Files.copy(
+        dir.resolve("keys/alice.pub-key.pem"), config.resolve("groups/friends/alice.pub-key.pem"));
   }
 
   private String key(String name) {
@@ -39,13 +40,20 @@ class SignCommandTest {
 
   private String fingerprint(String name) {
     CliRun groups = CliRun.of("groups", "--config-dir", config.toString());
-    return groups.out().lines().filter(l -> l.startsWith("friends")).findFirst().orElseThrow().split("\\s+")[1];
+    return groups
+        .out()
+        .lines()
+        .filter(l -> l.startsWith("friends"))
+        .findFirst()
+        .orElseThrow()
+        .split("\\s+")[1];
   }
 
   @Test
   void twoSignersBothVerifyAndInspectNamesTheirGroups() {
     Path signed = dir.resolve("signed.wasm");
-    CliRun first = CliRun.of("sign", module.toString(), "--key", key("alice"), "--out", signed.toString());
+    CliRun first =
+        CliRun.of("sign", module.toString(), "--key", key("alice"), "--out", signed.toString());
     assertEquals(0, first.status(), first.err());
     CliRun second = CliRun.of("sign", signed.toString(), "--key", key("bob"));
     assertEquals(0, second.status(), second.err());
@@ -54,11 +62,16 @@ class SignCommandTest {
     CliRun inspect = CliRun.of("inspect", "--config-dir", config.toString(), signed.toString());
     assertEquals(0, inspect.status(), inspect.err());
     assertTrue(inspect.out().contains("  signed    yes, 2 valid signatures\n"), inspect.out());
-    assertTrue(inspect.out().contains("  signer    " + fingerprint("alice") + "  valid  groups: friends\n"),
+    assertTrue(
+        inspect
+            .out()
+            .contains("  signer    " + fingerprint("alice") + "  valid  groups: friends\n"),
         inspect.out());
     assertTrue(inspect.out().contains("  valid  groups: anonymous\n"), inspect.out());
     // the module itself is unchanged: same exports as before signing
-    assertTrue(inspect.out().contains("    add     func (i32 a, i32 b) -> i32 sum  Adds\n"), inspect.out());
+    assertTrue(
+        inspect.out().contains("    add     func (i32 a, i32 b) -> i32 sum  Adds\n"),
+        inspect.out());
   }
 
   @Test
@@ -78,10 +91,18 @@ class SignCommandTest {
 
     CliRun inspect = CliRun.of("inspect", module.toString());
     assertEquals(1, inspect.status());
-    assertTrue(inspect.out().contains("  signed    INVALID: 1 of 1 signatures do not verify\n"), inspect.out());
-    assertTrue(inspect.out().contains("INVALID: module content changed after signing"), inspect.out());
-    assertEquals("weverywhere: " + module + ": signed, but " + fingerprint("alice").substring(7, 19)
-        + ": module content changed after signing [WE2006]\n", inspect.err());
+    assertTrue(
+        inspect.out().contains("  signed    INVALID: 1 of 1 signatures do not verify\n"),
+        inspect.out());
+    assertTrue(
+        inspect.out().contains("INVALID: module content changed after signing"), inspect.out());
+    assertEquals(
+        "weverywhere: "
+            + module
+            + ": signed, but "
+            + fingerprint("alice").substring(7, 19)
+            + ": module content changed after signing [WE2006]\n",
+        inspect.err());
 
     CliRun json = CliRun.of("inspect", "--json", module.toString());
     assertEquals(1, json.status());
@@ -89,7 +110,9 @@ class SignCommandTest {
     JsonNode line = new ObjectMapper().readTree(json.out());
     assertTrue(line.get("signed").asBoolean());
     assertEquals(false, line.get("signatures").get(0).get("valid").asBoolean());
-    assertEquals("module content changed after signing", line.get("signatures").get(0).get("detail").asText());
+    assertEquals(
+        "module content changed after signing",
+        line.get("signatures").get(0).get("detail").asText());
   }
 
   @Test
@@ -98,13 +121,15 @@ class SignCommandTest {
     assertTrue(plain.out().contains("  signed    no\n"), plain.out());
 
     assertEquals(0, CliRun.of("sign", module.toString(), "--key", key("bob")).status());
-    CliRun json = CliRun.of("inspect", "--json", "--config-dir", config.toString(), module.toString());
+    CliRun json =
+        CliRun.of("inspect", "--json", "--config-dir", config.toString(), module.toString());
     assertEquals(0, json.status(), json.err());
     JsonNode line = new ObjectMapper().readTree(json.out());
     assertTrue(line.get("signed").asBoolean());
     assertEquals("anonymous", line.get("signatures").get(0).get("groups").get(0).asText());
-    var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-        .getSchema(Files.readString(Path.of("..", "docs", "inspect.schema.json")));
+    var schema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(Files.readString(Path.of("..", "docs", "inspect.schema.json")));
     assertEquals(java.util.Set.of(), schema.validate(line), json.out());
   }
 
@@ -112,15 +137,20 @@ class SignCommandTest {
   void badInputsAreOneLineErrors() throws IOException {
     CliRun missing = CliRun.of("sign", dir.resolve("nope.wasm").toString(), "--key", key("alice"));
     assertEquals(1, missing.status());
-    assertEquals("weverywhere: " + dir.resolve("nope.wasm") + ": no such file [WE1001]\n", missing.err());
+    assertEquals(
+        "weverywhere: " + dir.resolve("nope.wasm") + ": no such file [WE1001]\n", missing.err());
 
     Path text = Files.writeString(dir.resolve("notes.wasm"), "not wasm");
     CliRun notWasm = CliRun.of("sign", text.toString(), "--key", key("alice"));
     assertEquals(1, notWasm.status());
-    assertTrue(notWasm.err().startsWith("weverywhere: " + text + ": at byte 0: not a WebAssembly binary")
-        && notWasm.err().endsWith("[WE2001]\n"), notWasm.err());
+    assertTrue(
+        notWasm.err().startsWith("weverywhere: " + text + ": at byte 0: not a WebAssembly binary")
+            && notWasm.err().endsWith("[WE2001]\n"),
+        notWasm.err());
 
-    CliRun publicKey = CliRun.of("sign", module.toString(), "--key", dir.resolve("keys/alice.pub-key.pem").toString());
+    CliRun publicKey =
+        CliRun.of(
+            "sign", module.toString(), "--key", dir.resolve("keys/alice.pub-key.pem").toString());
     assertEquals(1, publicKey.status());
     assertTrue(publicKey.err().endsWith("[WE4001]\n"), publicKey.err());
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * this test with {@code -Dweverywhere.docs.update=true} to rewrite the table, then review the diff.
  */
 class ConfigReferenceTest {
-  private static final String BEGIN = "<!-- keys:begin (generated from ConfigKeys by ConfigReferenceTest) -->\n";
+  private static final String BEGIN =
+      "<!-- keys:begin (generated from ConfigKeys by ConfigReferenceTest) -->\n";
   private static final String END = "<!-- keys:end -->";
 
   @Test
@@ -27,10 +28,16 @@ class ConfigReferenceTest {
     String current = text.substring(begin + BEGIN.length(), end);
     String generated = ConfigReference.markdownTable();
     if (Boolean.getBoolean("weverywhere.docs.update") && !current.equals(generated)) {
-      Files.writeString(doc, text.substring(0, begin + BEGIN.length()) + generated + text.substring(end), StandardCharsets.UTF_8);
+      Files.writeString(
+          doc,
+          text.substring(0, begin + BEGIN.length()) + generated + text.substring(end),
+          StandardCharsets.UTF_8);
       return;
     }
-    assertEquals(generated, current, doc + " is out of date: run this test with -Dweverywhere.docs.update=true");
+    assertEquals(
+        generated,
+        current,
+        doc + " is out of date: run this test with -Dweverywhere.docs.update=true");
   }
 
   @Test

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the sample in {@code etc/} honest: complete, correct defaults, loadable, fully embedded. */
+/**
+ * Keeps the sample in {@code etc/} honest: complete, correct defaults, loadable, fully embedded.
+ */
 class SampleConfigTest {
   private static final Path ETC = projectRoot().resolve("etc");
 
@@ -30,14 +32,18 @@ class SampleConfigTest {
         }
         continue;
       }
-      Matcher line = Pattern.compile("(?m)^#? ?" + Pattern.quote(key.name()) + " = (.*)$").matcher(sample);
+      Matcher line =
+          Pattern.compile("(?m)^#? ?" + Pattern.quote(key.name()) + " = (.*)$").matcher(sample);
       if (!line.find()) {
         missing.add(key.name());
         continue;
       }
       Object written = key.type().parse(line.group(1)); // an example must at least be valid
       if (key.defaultValue() != null) {
-        assertEquals(key.defaultValue(), written, key.name() + ": the sample shows another default than the registry");
+        assertEquals(
+            key.defaultValue(),
+            written,
+            key.name() + ": the sample shows another default than the registry");
       }
     }
     assertEquals(List.of(), missing, "keys not documented in etc/weverywhere.conf");
@@ -68,11 +74,18 @@ class SampleConfigTest {
   void theEmbeddedIndexListsExactlyTheFilesOfEtc() throws IOException {
     List<String> onDisk;
     try (Stream<Path> files = Files.walk(ETC)) {
-      onDisk = files.filter(Files::isRegularFile).map(f -> ETC.relativize(f).toString().replace('\\', '/')).sorted().toList();
+      onDisk =
+          files
+              .filter(Files::isRegularFile)
+              .map(f -> ETC.relativize(f).toString().replace('\\', '/'))
+              .sorted()
+              .toList();
     }
     assertEquals(onDisk, SampleConfig.files());
     for (String file : onDisk) {
-      assertTrue(java.util.Arrays.equals(Files.readAllBytes(ETC.resolve(file)), SampleConfig.read(file)), file);
+      assertTrue(
+          java.util.Arrays.equals(Files.readAllBytes(ETC.resolve(file)), SampleConfig.read(file)),
+          file);
     }
   }
 

@@ -45,14 +45,25 @@ class ValueTypeTest {
 
   @Test
   void badSizesSayWhatWasExpected() {
-    assertMessage("expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '12Q'", () -> ByteSize.parse("12Q"));
-    assertMessage("expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '-1'", () -> ByteSize.parse("-1"));
-    assertMessage("expected a size like 512MiB, 1.5GiB, 10MB or 4096, got ''", () -> ByteSize.parse(""));
-    assertMessage("unit 'KB' in '10KB' is ambiguous: write KiB (powers of 1024) or kB (powers of 1000)", () -> ByteSize.parse("10KB"));
-    assertMessage("unit 'M' in '5M' is ambiguous: write MiB (powers of 1024) or MB (powers of 1000)", () -> ByteSize.parse("5M"));
+    assertMessage(
+        "expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '12Q'",
+        () -> ByteSize.parse("12Q"));
+    assertMessage(
+        "expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '-1'", () -> ByteSize.parse("-1"));
+    assertMessage(
+        "expected a size like 512MiB, 1.5GiB, 10MB or 4096, got ''", () -> ByteSize.parse(""));
+    assertMessage(
+        "unit 'KB' in '10KB' is ambiguous: write KiB (powers of 1024) or kB (powers of 1000)",
+        () -> ByteSize.parse("10KB"));
+    assertMessage(
+        "unit 'M' in '5M' is ambiguous: write MiB (powers of 1024) or MB (powers of 1000)",
+        () -> ByteSize.parse("5M"));
     assertMessage("'1.5B' is not a whole number of bytes (1.5)", () -> ByteSize.parse("1.5B"));
-    assertMessage("'8EiB' is too large: a size is at most 9223372036854775807 bytes", () -> ByteSize.parse("8EiB"));
-    assertMessage("'9223372036854775808' is too large: a size is at most 9223372036854775807 bytes",
+    assertMessage(
+        "'8EiB' is too large: a size is at most 9223372036854775807 bytes",
+        () -> ByteSize.parse("8EiB"));
+    assertMessage(
+        "'9223372036854775808' is too large: a size is at most 9223372036854775807 bytes",
         () -> ByteSize.parse("9223372036854775808"));
     assertThrows(InvalidValueException.class, () -> ByteSize.parse("1.GiB"));
     assertThrows(InvalidValueException.class, () -> ByteSize.parse("1e3"));
@@ -64,22 +75,33 @@ class ValueTypeTest {
     assertEquals(10L << 20, Rate.parse("10MiB/s").bytesPerSecond());
     assertEquals(500_000, Rate.parse("500kB/s").bytesPerSecond());
     assertEquals("256KiB/s", Rate.parse("262144/s").toString());
-    assertMessage("expected a rate like 10MiB/s or 500kB/s, got '10MiB'", () -> Rate.parse("10MiB"));
-    assertMessage("expected a rate like 10MiB/s or 500kB/s, got '10Q/s': expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '10Q'",
+    assertMessage(
+        "expected a rate like 10MiB/s or 500kB/s, got '10MiB'", () -> Rate.parse("10MiB"));
+    assertMessage(
+        "expected a rate like 10MiB/s or 500kB/s, got '10Q/s': expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '10Q'",
         () -> Rate.parse("10Q/s"));
   }
 
   @Test
   void coresAreWholeSlots() {
     assertEquals(2, Cores.parse("2").count());
-    assertMessage("expected a whole number of cores like 2, got '0.5' (cores are whole execution slots)", () -> Cores.parse("0.5"));
+    assertMessage(
+        "expected a whole number of cores like 2, got '0.5' (cores are whole execution slots)",
+        () -> Cores.parse("0.5"));
     assertMessage("cores must be between 1 and 4096, got 0", () -> Cores.parse("0"));
     assertMessage("cores must be between 1 and 4096, got 5000", () -> Cores.parse("5000"));
     assertMessage("expected a whole number of cores like 2, got 'two'", () -> Cores.parse("two"));
   }
 
   @ParameterizedTest
-  @CsvSource({"500ms, 500", "30s, 30000", "5m, 300000", "1h, 3600000", "7d, 604800000", "90 s, 90000"})
+  @CsvSource({
+    "500ms, 500",
+    "30s, 30000",
+    "5m, 300000",
+    "1h, 3600000",
+    "7d, 604800000",
+    "90 s, 90000"
+  })
   void durationsParse(String text, long millis) {
     assertEquals(Duration.ofMillis(millis), DurationFormat.parse(text));
   }
@@ -95,14 +117,19 @@ class ValueTypeTest {
   @ParameterizedTest
   @ValueSource(strings = {"30", "1.5s", "1h30m", "30 sec", "s", "-5s", "PT30S"})
   void badDurationsSayWhatWasExpected(String text) {
-    assertMessage("expected a duration like 500ms, 30s, 5m, 1h or 7d, got '" + text + "'", () -> DurationFormat.parse(text));
+    assertMessage(
+        "expected a duration like 500ms, 30s, 5m, 1h or 7d, got '" + text + "'",
+        () -> DurationFormat.parse(text));
   }
 
   @Test
   void durationsAreBounded() {
     assertMessage("a duration must be positive, got '0s'", () -> DurationFormat.parse("0s"));
-    assertMessage("'36501d' is too long a duration (at most 36500d)", () -> DurationFormat.parse("36501d"));
-    assertMessage("'999999999999999999h' is too long a duration (at most 36500d)", () -> DurationFormat.parse("999999999999999999h"));
+    assertMessage(
+        "'36501d' is too long a duration (at most 36500d)", () -> DurationFormat.parse("36501d"));
+    assertMessage(
+        "'999999999999999999h' is too long a duration (at most 36500d)",
+        () -> DurationFormat.parse("999999999999999999h"));
   }
 
   @Test
@@ -110,67 +137,116 @@ class ValueTypeTest {
     assertEquals(true, ValueType.BOOLEAN.parse("true"));
     assertMessage("expected true or false, got 'yes'", () -> ValueType.BOOLEAN.parse("yes"));
     assertEquals(22341, ValueType.PORT.parse("22341"));
-    assertMessage("expected a TCP/UDP port like 22341 (1 to 65535), got 65536", () -> ValueType.PORT.parse("65536"));
-    assertMessage("expected a TCP/UDP port like 22341, got '99999999999'", () -> ValueType.PORT.parse("99999999999"));
+    assertMessage(
+        "expected a TCP/UDP port like 22341 (1 to 65535), got 65536",
+        () -> ValueType.PORT.parse("65536"));
+    assertMessage(
+        "expected a TCP/UDP port like 22341, got '99999999999'",
+        () -> ValueType.PORT.parse("99999999999"));
     assertEquals(0, ValueType.TTL.parse("0"));
     assertEquals("*", ValueType.LISTEN_HOST.parse(" * "));
     assertEquals("localhost", ValueType.LISTEN_HOST.parse("LocalHost"));
-    assertMessage("expected a host name or IP address like localhost or 192.0.2.7, got '**'", () -> ValueType.LISTEN_HOST.parse("**"));
+    assertMessage(
+        "expected a host name or IP address like localhost or 192.0.2.7, got '**'",
+        () -> ValueType.LISTEN_HOST.parse("**"));
     assertEquals(Engine.CHICORY, ValueType.ENGINE.parse("chicory"));
-    assertMessage("expected one of wasmtime, chicory, got 'Wasmtime'", () -> ValueType.ENGINE.parse("Wasmtime"));
+    assertMessage(
+        "expected one of wasmtime, chicory, got 'Wasmtime'",
+        () -> ValueType.ENGINE.parse("Wasmtime"));
     assertEquals(Path.of("/var/lib/we"), ValueType.PATH.parse("/var/lib/./we/"));
-    assertMessage("expected an absolute path like /var/lib/weverywhere, got 'var/lib'", () -> ValueType.PATH.parse("var/lib"));
-    assertMessage("expected a Unix group name like weverywhere, got 'Wheel!'", () -> ValueType.UNIX_GROUP.parse("Wheel!"));
+    assertMessage(
+        "expected an absolute path like /var/lib/weverywhere, got 'var/lib'",
+        () -> ValueType.PATH.parse("var/lib"));
+    assertMessage(
+        "expected a Unix group name like weverywhere, got 'Wheel!'",
+        () -> ValueType.UNIX_GROUP.parse("Wheel!"));
   }
 
   @Test
   void multicastGroupsAreLiteralsInTheirFamily() {
-    assertEquals("239.255.87.69", ValueType.IPV4_MULTICAST.format(ValueType.IPV4_MULTICAST.parse("239.255.87.69")));
-    assertEquals("ff02::5745", ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("FF02:0:0:0::5745")));
-    assertEquals("ff05::1:3", ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("ff05::1:3")));
-    assertMessage("'10.0.0.1' is not an IPv4 multicast address (224.0.0.0/4)", () -> ValueType.IPV4_MULTICAST.parse("10.0.0.1"));
-    assertMessage("expected an IPv4 address like 239.255.87.69, got '239.256.0.1'", () -> ValueType.IPV4_MULTICAST.parse("239.256.0.1"));
-    assertMessage("expected an IPv4 address like 239.255.87.69, got 'example.org'", () -> ValueType.IPV4_MULTICAST.parse("example.org"));
-    assertMessage("'fe80::1' is not an IPv6 multicast address (ff00::/8)", () -> ValueType.IPV6_MULTICAST.parse("fe80::1"));
-    assertMessage("expected an IPv6 address like ff02::5745, got 'ff02:::1'", () -> ValueType.IPV6_MULTICAST.parse("ff02:::1"));
+    assertEquals(
+        "239.255.87.69",
+        ValueType.IPV4_MULTICAST.format(ValueType.IPV4_MULTICAST.parse("239.255.87.69")));
+    assertEquals(
+        "ff02::5745",
+        ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("FF02:0:0:0::5745")));
+    assertEquals(
+        "ff05::1:3", ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("ff05::1:3")));
+    assertMessage(
+        "'10.0.0.1' is not an IPv4 multicast address (224.0.0.0/4)",
+        () -> ValueType.IPV4_MULTICAST.parse("10.0.0.1"));
+    assertMessage(
+        "expected an IPv4 address like 239.255.87.69, got '239.256.0.1'",
+        () -> ValueType.IPV4_MULTICAST.parse("239.256.0.1"));
+    assertMessage(
+        "expected an IPv4 address like 239.255.87.69, got 'example.org'",
+        () -> ValueType.IPV4_MULTICAST.parse("example.org"));
+    assertMessage(
+        "'fe80::1' is not an IPv6 multicast address (ff00::/8)",
+        () -> ValueType.IPV6_MULTICAST.parse("fe80::1"));
+    assertMessage(
+        "expected an IPv6 address like ff02::5745, got 'ff02:::1'",
+        () -> ValueType.IPV6_MULTICAST.parse("ff02:::1"));
   }
 
   @Test
   void peersAreHostPortLists() {
     assertEquals(
-        List.of(new HostPort("192.0.2.7", 22341), new HostPort("2001:db8::7", 1), new HostPort("builder.example.org", 80)),
+        List.of(
+            new HostPort("192.0.2.7", 22341),
+            new HostPort("2001:db8::7", 1),
+            new HostPort("builder.example.org", 80)),
         ValueType.PEERS.parse("192.0.2.7:22341, [2001:db8::7]:1,Builder.Example.org:80"));
     assertEquals(List.of(), ValueType.PEERS.parse("none"));
-    assertMessage("expected host:port or [IPv6]:port, e.g. 192.0.2.7:22341, got 'example.org'", () -> ValueType.PEERS.parse("example.org"));
-    assertMessage("expected a port (1 to 65535), got 0", () -> ValueType.PEERS.parse("example.org:0"));
+    assertMessage(
+        "expected host:port or [IPv6]:port, e.g. 192.0.2.7:22341, got 'example.org'",
+        () -> ValueType.PEERS.parse("example.org"));
+    assertMessage(
+        "expected a port (1 to 65535), got 0", () -> ValueType.PEERS.parse("example.org:0"));
     assertMessage("empty item in the list 'a:1,,b:2'", () -> ValueType.PEERS.parse("a:1,,b:2"));
-    assertMessage("expected a host name or IP address like localhost or 192.0.2.7, got 'bad_host'", () -> ValueType.PEERS.parse("bad_host:1"));
+    assertMessage(
+        "expected a host name or IP address like localhost or 192.0.2.7, got 'bad_host'",
+        () -> ValueType.PEERS.parse("bad_host:1"));
   }
 
   @Test
   void interfacesAreLoopbackAllOrNames() {
     assertEquals(new InterfaceSelection.Loopback(), ValueType.INTERFACES.parse("loopback"));
     assertEquals(new InterfaceSelection.All(), ValueType.INTERFACES.parse(" all "));
-    assertEquals(new InterfaceSelection.Named(List.of("eth0", "wlan0")), ValueType.INTERFACES.parse("eth0, wlan0, eth0"));
-    assertMessage("'all' stands alone: write loopback, all, or a list of interface names", () -> ValueType.INTERFACES.parse("eth0, all"));
-    assertMessage("expected loopback, all, or interface names like eth0, wlan0, got 'a-very-long-interface'",
+    assertEquals(
+        new InterfaceSelection.Named(List.of("eth0", "wlan0")),
+        ValueType.INTERFACES.parse("eth0, wlan0, eth0"));
+    assertMessage(
+        "'all' stands alone: write loopback, all, or a list of interface names",
+        () -> ValueType.INTERFACES.parse("eth0, all"));
+    assertMessage(
+        "expected loopback, all, or interface names like eth0, wlan0, got 'a-very-long-interface'",
         () -> ValueType.INTERFACES.parse("a-very-long-interface"));
   }
 
   @Test
   void privilegesAreASet() {
-    assertEquals(EnumSet.of(Privilege.EXECUTE, Privilege.OBSERVE), ValueType.PRIVILEGES.parse("execute, observe"));
-    assertEquals("observe, execute", ValueType.PRIVILEGES.format(ValueType.PRIVILEGES.parse("execute, observe")));
+    assertEquals(
+        EnumSet.of(Privilege.EXECUTE, Privilege.OBSERVE),
+        ValueType.PRIVILEGES.parse("execute, observe"));
+    assertEquals(
+        "observe, execute",
+        ValueType.PRIVILEGES.format(ValueType.PRIVILEGES.parse("execute, observe")));
     assertEquals(EnumSet.noneOf(Privilege.class), ValueType.PRIVILEGES.parse("none"));
-    assertMessage("unknown privilege 'root': expected none or a list of observe, fetch, execute, publish, control, relay",
+    assertMessage(
+        "unknown privilege 'root': expected none or a list of observe, fetch, execute, publish, control, relay",
         () -> ValueType.PRIVILEGES.parse("execute, root"));
   }
 
   @Test
   void echoedTextIsBoundedAndControlCharactersVisible() {
-    InvalidValueException failure = assertThrows(InvalidValueException.class, () -> ByteSize.parse("x".repeat(500) + "\u0007"));
-    assertEquals("expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '" + "x".repeat(60) + "...'", failure.getMessage());
-    assertMessage("expected true or false, got 'a\\u0007b'", () -> ValueType.BOOLEAN.parse("a\u0007b"));
+    InvalidValueException failure =
+        assertThrows(InvalidValueException.class, () -> ByteSize.parse("x".repeat(500) + "\u0007"));
+    assertEquals(
+        "expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '" + "x".repeat(60) + "...'",
+        failure.getMessage());
+    assertMessage(
+        "expected true or false, got 'a\\u0007b'", () -> ValueType.BOOLEAN.parse("a\u0007b"));
   }
 
   @Test
@@ -182,7 +258,8 @@ class ValueTypeTest {
     }
   }
 
-  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable parse) {
+  private static void assertMessage(
+      String expected, org.junit.jupiter.api.function.Executable parse) {
     InvalidValueException failure = assertThrows(InvalidValueException.class, parse);
     assertEquals(expected, failure.getMessage());
     assertEquals(ErrorCode.CONFIG_BAD_VALUE, failure.code());

@@ -27,18 +27,24 @@ class WeverywhereConfigSourceTest {
 
   @Test
   void valuesConvertToTheirUnitTypesThroughTheRegisteredConverters() throws IOException {
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withSources(new WeverywhereConfigSource(files("host.quota.memory = 1.5GiB\nhost.quota.network.rate = 2MiB/s\n")))
-        .addDiscoveredConverters()
-        .build();
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(
+                new WeverywhereConfigSource(
+                    files("host.quota.memory = 1.5GiB\nhost.quota.network.rate = 2MiB/s\n")))
+            .addDiscoveredConverters()
+            .build();
 
     assertEquals(ByteSize.ofMebibytes(1536), config.getValue("host.quota.memory", ByteSize.class));
-    assertEquals(new Rate(ByteSize.ofMebibytes(2)), config.getValue("host.quota.network.rate", Rate.class));
+    assertEquals(
+        new Rate(ByteSize.ofMebibytes(2)), config.getValue("host.quota.network.rate", Rate.class));
     assertEquals(Duration.ofSeconds(30), config.getValue("protocol.clock-skew", Duration.class));
     assertEquals(Duration.ofDays(1), config.getValue("host.quota.network.period", Duration.class));
     assertEquals(22341, config.getValue("network.port", Integer.class));
     assertEquals("chicory", config.getValue("executor.engine", String.class));
-    assertFalse(config.getOptionalValue("node.name", String.class).isPresent(), "unset keys are absent, not empty");
+    assertFalse(
+        config.getOptionalValue("node.name", String.class).isPresent(),
+        "unset keys are absent, not empty");
   }
 
   @Test
@@ -47,12 +53,15 @@ class WeverywhereConfigSourceTest {
     String property = "http.port";
     System.setProperty(property, "3000");
     try {
-      SmallRyeConfig config = new SmallRyeConfigBuilder()
-          .withSources(new WeverywhereConfigSource(files))
-          .withSources(new EnvConfigSource(Map.of("NETWORK_PORT", "2000", "PROTOCOL_CLOCK_SKEW", "1m"), 300))
-          .addSystemSources()
-          .addDiscoveredConverters()
-          .build();
+      SmallRyeConfig config =
+          new SmallRyeConfigBuilder()
+              .withSources(new WeverywhereConfigSource(files))
+              .withSources(
+                  new EnvConfigSource(
+                      Map.of("NETWORK_PORT", "2000", "PROTOCOL_CLOCK_SKEW", "1m"), 300))
+              .addSystemSources()
+              .addDiscoveredConverters()
+              .build();
 
       assertEquals(2000, config.getValue("network.port", Integer.class));
       assertEquals(3000, config.getValue("http.port", Integer.class));
@@ -77,26 +86,39 @@ class WeverywhereConfigSourceTest {
 
   @Test
   void aBadValueFromAnotherSourceFailsWithTheUnitMessage() throws IOException {
-    SmallRyeConfig config = new SmallRyeConfigBuilder()
-        .withSources(new WeverywhereConfigSource(files("")))
-        .withSources(new EnvConfigSource(Map.of("HOST_QUOTA_MEMORY", "lots"), 300))
-        .addDiscoveredConverters()
-        .build();
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(new WeverywhereConfigSource(files("")))
+            .withSources(new EnvConfigSource(Map.of("HOST_QUOTA_MEMORY", "lots"), 300))
+            .addDiscoveredConverters()
+            .build();
     IllegalArgumentException failure =
-        assertThrows(IllegalArgumentException.class, () -> config.getValue("host.quota.memory", ByteSize.class));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config.getValue("host.quota.memory", ByteSize.class));
     // SmallRye wraps it with the key and its own code; our message must come through whole
-    assertTrue(failure.getMessage().endsWith("host.quota.memory with the config value \"lots\" threw an Exception whilst being"
-        + " converted expected a size like 512MiB, 1.5GiB, 10MB or 4096, got 'lots'"), failure.getMessage());
+    assertTrue(
+        failure
+            .getMessage()
+            .endsWith(
+                "host.quota.memory with the config value \"lots\" threw an Exception whilst being"
+                    + " converted expected a size like 512MiB, 1.5GiB, 10MB or 4096, got 'lots'"),
+        failure.getMessage());
   }
 
   @Test
   void theDurationConverterStillAcceptsIso8601() {
     assertEquals(Duration.ofSeconds(90), new DurationConverter().convert("PT90S"));
     assertEquals(Duration.ofMillis(250), new DurationConverter().convert("250ms"));
-    assertEquals("'PXYZ' is not an ISO-8601 duration like PT30S",
-        assertThrows(IllegalArgumentException.class, () -> new DurationConverter().convert("PXYZ")).getMessage());
-    assertEquals("expected a duration like 500ms, 30s, 5m, 1h or 7d, got '5 minutes'",
-        assertThrows(IllegalArgumentException.class, () -> new DurationConverter().convert("5 minutes")).getMessage());
+    assertEquals(
+        "'PXYZ' is not an ISO-8601 duration like PT30S",
+        assertThrows(IllegalArgumentException.class, () -> new DurationConverter().convert("PXYZ"))
+            .getMessage());
+    assertEquals(
+        "expected a duration like 500ms, 30s, 5m, 1h or 7d, got '5 minutes'",
+        assertThrows(
+                IllegalArgumentException.class, () -> new DurationConverter().convert("5 minutes"))
+            .getMessage());
   }
 
   @Test

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The example programs are built by compile-example-programs.py and behave as documented; they
- * run here under Node's WASI, an engine that is not ours, so they can serve as oracles for it.
+ * The example programs are built by compile-example-programs.py and behave as documented; they run
+ * here under Node's WASI, an engine that is not ours, so they can serve as oracles for it.
  */
 class ExampleProgramsTest {
 
@@ -39,9 +39,12 @@ class ExampleProgramsTest {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
 
-  private static final Path SOURCES = EXAMPLES.toAbsolutePath().getParent().getParent().resolve("example-programs");
-  private static final List<String> PROGRAMS = List.of("hello", "math", "fib", "memhog", "sysinfo", "echo");
-  private static final List<String> FIXTURES = List.of("loop", "recurse", "trap", "bigmem", "spew", "everything");
+  private static final Path SOURCES =
+      EXAMPLES.toAbsolutePath().getParent().getParent().resolve("example-programs");
+  private static final List<String> PROGRAMS =
+      List.of("hello", "math", "fib", "memhog", "sysinfo", "echo");
+  private static final List<String> FIXTURES =
+      List.of("loop", "recurse", "trap", "bigmem", "spew", "everything");
   private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm', 1, 0, 0, 0};
   private static final long TIMEOUT_SECONDS = 30;
 
@@ -55,11 +58,20 @@ class ExampleProgramsTest {
 
   @Test
   void everyProgramAndFixtureIsBuilt() {
-    assertAll(allModules().map(module -> () -> {
-      assertTrue(Files.isRegularFile(module), module + " was not built: run compile-example-programs.py");
-      byte[] head = Arrays.copyOf(Files.readAllBytes(module), WASM_MAGIC.length);
-      assertArrayEquals(WASM_MAGIC, head, module + " does not start with the wasm magic and version 1");
-    }));
+    assertAll(
+        allModules()
+            .map(
+                module ->
+                    () -> {
+                      assertTrue(
+                          Files.isRegularFile(module),
+                          module + " was not built: run compile-example-programs.py");
+                      byte[] head = Arrays.copyOf(Files.readAllBytes(module), WASM_MAGIC.length);
+                      assertArrayEquals(
+                          WASM_MAGIC,
+                          head,
+                          module + " does not start with the wasm magic and version 1");
+                    }));
   }
 
   @Test
@@ -75,9 +87,11 @@ class ExampleProgramsTest {
   void metadataIsTheWeverywhereJsonInACustomSection() throws IOException {
     ObjectMapper json = new ObjectMapper();
     for (String program : List.of("hello", "math", "echo")) {
-      JsonNode expected = json.readTree(SOURCES.resolve(program).resolve("weverywhere.json").toFile());
-      byte[] payload = customSection(Files.readAllBytes(EXAMPLES.resolve(program + ".wasi")), "weverywhere")
-          .orElseThrow(() -> new AssertionError(program + ".wasi has no weverywhere section"));
+      JsonNode expected =
+          json.readTree(SOURCES.resolve(program).resolve("weverywhere.json").toFile());
+      byte[] payload =
+          customSection(Files.readAllBytes(EXAMPLES.resolve(program + ".wasi")), "weverywhere")
+              .orElseThrow(() -> new AssertionError(program + ".wasi has no weverywhere section"));
       assertEquals(expected, json.readTree(payload), program);
     }
   }
@@ -85,7 +99,9 @@ class ExampleProgramsTest {
   @Test
   void compiledProgramsKeepTheirNameSection() throws IOException {
     for (String program : PROGRAMS) {
-      assertTrue(customSection(Files.readAllBytes(EXAMPLES.resolve(program + ".wasi")), "name").isPresent(),
+      assertTrue(
+          customSection(Files.readAllBytes(EXAMPLES.resolve(program + ".wasi")), "name")
+              .isPresent(),
           program + ".wasi lost its name section (stripped?)");
     }
   }
@@ -100,11 +116,22 @@ class ExampleProgramsTest {
 
     @Test
     void helloPrintsArgumentsEnvironmentAndStdin() throws Exception {
-      Run run = node("", "command", "hello.wasi", "--env", "GREETING=hi", "--env", "EMPTY=",
-          "--", "one", "two words");
+      Run run =
+          node(
+              "",
+              "command",
+              "hello.wasi",
+              "--env",
+              "GREETING=hi",
+              "--env",
+              "EMPTY=",
+              "--",
+              "one",
+              "two words");
 
       assertEquals(0, run.exitCode(), run.err());
-      assertEquals("""
+      assertEquals(
+          """
           hello from WEverywhere
           arg[0]=hello.wasi
           arg[1]=one
@@ -112,7 +139,8 @@ class ExampleProgramsTest {
           env[0]=GREETING=hi
           env[1]=EMPTY=
           stdin=0 bytes
-          """, run.out());
+          """,
+          run.out());
     }
 
     @Test
@@ -120,7 +148,8 @@ class ExampleProgramsTest {
       Run run = node("first line\nsecond, unterminated é", "command", "hello.wasi");
 
       assertEquals(0, run.exitCode(), run.err());
-      assertTrue(run.out().endsWith("stdin=34 bytes\nfirst line\nsecond, unterminated é"), run.out());
+      assertTrue(
+          run.out().endsWith("stdin=34 bytes\nfirst line\nsecond, unterminated é"), run.out());
     }
 
     @Test
@@ -141,16 +170,16 @@ class ExampleProgramsTest {
 
     @ParameterizedTest(name = "{0}({1}, {2}) = {3}")
     @CsvSource({
-        "add,       i32:2,                   i32:3,   5",
-        "add,       i32:2147483647,          i32:1,   -2147483648",
-        "is_prime,  i32:97,                  ,        1",
-        "is_prime,  i32:91,                  ,        0",
-        "add_i64,   i64:9007199254740993,    i64:1,   9007199254740994",
-        "gcd,       i64:84,                  i64:-36, 12",
-        "factorial, i32:20,                  ,        2432902008176640000",
-        "scale_f32, f32:1.5,                 f32:4,   6",
-        "mul_f64,   f64:2.5,                 f64:-4,  -10",
-        "hypot_f64, f64:3,                   f64:4,   5",
+      "add,       i32:2,                   i32:3,   5",
+      "add,       i32:2147483647,          i32:1,   -2147483648",
+      "is_prime,  i32:97,                  ,        1",
+      "is_prime,  i32:91,                  ,        0",
+      "add_i64,   i64:9007199254740993,    i64:1,   9007199254740994",
+      "gcd,       i64:84,                  i64:-36, 12",
+      "factorial, i32:20,                  ,        2432902008176640000",
+      "scale_f32, f32:1.5,                 f32:4,   6",
+      "mul_f64,   f64:2.5,                 f64:-4,  -10",
+      "hypot_f64, f64:3,                   f64:4,   5",
     })
     void mathReactorExportsTypedFunctions(String function, String a, String b, String expected)
         throws Exception {
@@ -182,7 +211,8 @@ class ExampleProgramsTest {
       long total = facts.get("memory_total_bytes").asLong();
       assertTrue(total > 0, run.out());
       assertTrue(facts.get("memory_free_bytes").asLong() <= total, run.out());
-      assertEquals(Runtime.getRuntime().availableProcessors(), facts.get("cpu_logical_cores").asInt());
+      assertEquals(
+          Runtime.getRuntime().availableProcessors(), facts.get("cpu_logical_cores").asInt());
       assertTrue(facts.get("load_average").get("1m").isNumber(), run.out());
       assertTrue(facts.get("uptime_millis").asLong() > 0, run.out());
       // the Node runner grants no quotas: -1, unlimited, prints as null
@@ -218,7 +248,9 @@ class ExampleProgramsTest {
     }
   }
 
-  /** What a finished process printed; bounded by TIMEOUT_SECONDS so a stuck module fails the test. */
+  /**
+   * What a finished process printed; bounded by TIMEOUT_SECONDS so a stuck module fails the test.
+   */
   private record Run(int exitCode, String out, String err) {}
 
   private Run run(List<String> command, String stdin) throws IOException, InterruptedException {
@@ -226,32 +258,37 @@ class ExampleProgramsTest {
     Path out = Files.createTempFile(temp, "stdout", "");
     Path err = Files.createTempFile(temp, "stderr", "");
     // files, not pipes: a chatty process can never block on a full pipe nobody reads
-    Process process = new ProcessBuilder(command)
-        .redirectInput(input.toFile())
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectInput(input.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       fail(String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS + " s");
     }
-    return new Run(process.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Run(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 
   private static void requireCommand(String name, String why) {
-    boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-        .map(directory -> Path.of(directory, name))
-        .anyMatch(Files::isExecutable);
+    boolean found =
+        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+            .map(directory -> Path.of(directory, name))
+            .anyMatch(Files::isExecutable);
     if (!found) {
-      System.err.println("ExampleProgramsTest: skipped, `" + name + "` is not on PATH (" + why + ")");
+      System.err.println(
+          "ExampleProgramsTest: skipped, `" + name + "` is not on PATH (" + why + ")");
     }
     assumeTrue(found, () -> "`" + name + "` is not on PATH (" + why + ")");
   }
 
   /**
-   * The payload of the first custom section with this name: read independently of the project's
-   * own parser, so it checks the bytes the build script wrote.
+   * The payload of the first custom section with this name: read independently of the project's own
+   * parser, so it checks the bytes the build script wrote.
    */
   private static Optional<byte[]> customSection(byte[] wasm, String wanted) {
     int[] at = {WASM_MAGIC.length};

@@ -28,7 +28,8 @@ class AnswerSpreadTest {
     }
     assertEquals(Duration.ofSeconds(1), spread.window(500));
     assertEquals(Duration.ofSeconds(1), spread.window(501));
-    assertEquals(Duration.ofSeconds(1), spread.window(Integer.MAX_VALUE), "saturates, never overflows");
+    assertEquals(
+        Duration.ofSeconds(1), spread.window(Integer.MAX_VALUE), "saturates, never overflows");
   }
 
   @Test
@@ -46,7 +47,8 @@ class AnswerSpreadTest {
     }
     // uniform: mean near half the window, and the top of the window is reached
     double mean = (double) sum / samples;
-    assertTrue(Math.abs(mean - window / 2.0) < window * 0.02, "mean " + mean + " of window " + window);
+    assertTrue(
+        Math.abs(mean - window / 2.0) < window * 0.02, "mean " + mean + " of window " + window);
     assertTrue(max > window * 0.99, "max " + max);
     for (int i = 0; i < 1_000; i++) {
       assertTrue(spread.delay(1_000_000, random).compareTo(Duration.ofSeconds(1)) <= 0, "capped");
@@ -55,8 +57,12 @@ class AnswerSpreadTest {
 
   @Test
   void negativeSpreadIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new AnswerSpread(Duration.ofMillis(-1), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> new AnswerSpread(Duration.ZERO, Duration.ofMillis(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new AnswerSpread(Duration.ofMillis(-1), Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new AnswerSpread(Duration.ZERO, Duration.ofMillis(-1)));
   }
 
   @Test

@@ -33,13 +33,14 @@ import org.weverywhere.trust.Ed25519;
 
 /**
  * The bulk channel when connections break (a daemon restarting, a reset mid-request): a request
- * that is safe to repeat is sent again, signed afresh with the same request key, within the
- * connect timeout; one that is not (control) fails at once.
+ * that is safe to repeat is sent again, signed afresh with the same request key, within the connect
+ * timeout; one that is not (control) fails at once.
  */
 class BulkClientRetryTest {
   private final MessageSigner host = new MessageSigner(Ed25519.generate());
   private final MessageSigner client = new MessageSigner(Ed25519.generate());
-  private final Verifier hostVerifier = Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 1000);
+  private final Verifier hostVerifier =
+      Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 1000);
   private final List<SignedMessage> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger breakFirst = new AtomicInteger();
   private HttpServer server;
@@ -66,8 +67,9 @@ class BulkClientRetryTest {
       exchange.close(); // no status line: the client sees the connection end
       return;
     }
-    Message reply = new Message.Result("completed", 0, new byte[0], new byte[0], List.of(Message.WasmValue.i32(42)),
-        1);
+    Message reply =
+        new Message.Result(
+            "completed", 0, new byte[0], new byte[0], List.of(Message.WasmValue.i32(42)), 1);
     byte[] wire = host.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
     exchange.getResponseHeaders().set("Content-Type", BulkClient.MEDIA_TYPE);
     exchange.sendResponseHeaders(200, wire.length);
@@ -77,25 +79,37 @@ class BulkClientRetryTest {
   }
 
   private BulkClient bulk(Duration connectTimeout) {
-    return new BulkClient(client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC(),
-        connectTimeout, Duration.ofSeconds(10), WireLimits.HTTP);
+    return new BulkClient(
+        client,
+        Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+        Clock.systemUTC(),
+        connectTimeout,
+        Duration.ofSeconds(10),
+        WireLimits.HTTP);
   }
 
   private static Message.Execute add() {
-    return new Message.Execute(new Message.LibraryTarget("math"),
+    return new Message.Execute(
+        new Message.LibraryTarget("math"),
         new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
   }
 
   @Test
   void aBrokenConnectionIsRetriedWithAFreshIdAndTheSameKey() {
     breakFirst.set(2);
-    var result = assertInstanceOf(Message.Result.class, bulk(Duration.ofSeconds(5)).request(base, host.fingerprint(),
-        add()).message());
+    var result =
+        assertInstanceOf(
+            Message.Result.class,
+            bulk(Duration.ofSeconds(5)).request(base, host.fingerprint(), add()).message());
     assertEquals(List.of(Message.WasmValue.i32(42)), result.values());
     assertEquals(3, received.size());
-    var keys = received.stream().map(r -> RequestKey.of(r.message()).orElseThrow()).distinct().toList();
+    var keys =
+        received.stream().map(r -> RequestKey.of(r.message()).orElseThrow()).distinct().toList();
     assertEquals(1, keys.size(), "one key for every attempt: " + keys);
-    assertEquals(3, received.stream().map(r -> r.header().id()).distinct().count(), "a fresh id per attempt");
+    assertEquals(
+        3,
+        received.stream().map(r -> r.header().id()).distinct().count(),
+        "a fresh id per attempt");
   }
 
   @Test
@@ -103,14 +117,22 @@ class BulkClientRetryTest {
     breakFirst.set(1);
     RequestKey mine = RequestKey.random();
     bulk(Duration.ofSeconds(5)).request(base, host.fingerprint(), add().withKey(mine));
-    assertTrue(received.stream().allMatch(r -> RequestKey.of(r.message()).orElseThrow().equals(mine)));
+    assertTrue(
+        received.stream().allMatch(r -> RequestKey.of(r.message()).orElseThrow().equals(mine)));
   }
 
   @Test
   void aControlRequestIsNotRepeated() {
     breakFirst.set(5);
-    var failed = assertThrows(ProtocolException.class, () -> bulk(Duration.ofSeconds(5)).request(base,
-        host.fingerprint(), new Message.Control("drain", java.util.Map.of())));
+    var failed =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                bulk(Duration.ofSeconds(5))
+                    .request(
+                        base,
+                        host.fingerprint(),
+                        new Message.Control("drain", java.util.Map.of())));
     assertEquals(ProtocolException.Reason.TRANSPORT, failed.reason());
     assertEquals(1, received.size());
   }
@@ -119,8 +141,10 @@ class BulkClientRetryTest {
   void retriesStopWithinTheConnectTimeout() {
     breakFirst.set(1_000);
     long start = System.nanoTime();
-    var failed = assertThrows(ProtocolException.class, () -> bulk(Duration.ofMillis(800)).request(base,
-        host.fingerprint(), add()));
+    var failed =
+        assertThrows(
+            ProtocolException.class,
+            () -> bulk(Duration.ofMillis(800)).request(base, host.fingerprint(), add()));
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(ProtocolException.Reason.TRANSPORT, failed.reason());
     assertTrue(millis < 2_000, "gave up after " + millis + " ms");

@@ -42,10 +42,14 @@ class DiscoverCommandTest {
 
   @Test
   void printsEachDaemonAsItAnswers() throws IOException {
-    try (TestResponder daemon = new TestResponder("lab-7", MulticastGroups.DEFAULT.withPort(port), lo, 0)) {
-      String[] human = run("peers", "--interface", lo.getName(), "--port", Integer.toString(port), "--max", "1");
+    try (TestResponder daemon =
+        new TestResponder("lab-7", MulticastGroups.DEFAULT.withPort(port), lo, 0)) {
+      String[] human =
+          run("peers", "--interface", lo.getName(), "--port", Integer.toString(port), "--max", "1");
       assertEquals("0", human[0], human[2]);
-      assertTrue(human[1].startsWith(daemon.host.fingerprint().shortForm() + "          lab-7             127.0.0.1 "),
+      assertTrue(
+          human[1].startsWith(
+              daemon.host.fingerprint().shortForm() + "          lab-7             127.0.0.1 "),
           human[1]);
       assertTrue(human[1].contains("  http 22341  math\n1 daemon answered (waited "), human[1]);
 
@@ -63,10 +67,14 @@ class DiscoverCommandTest {
   void silenceAndBadOptionsAreOneLineErrors() {
     String[] silent = run("discover", "--port", Integer.toString(port), "--timeout", "0.3");
     assertEquals("1", silent[0]);
-    assertTrue(silent[2].endsWith("weverywhere: no daemon answered on lo within 300 ms [WE5024]\n"), silent[2]);
+    assertTrue(
+        silent[2].endsWith("weverywhere: no daemon answered on lo within 300 ms [WE5024]\n"),
+        silent[2]);
 
     String[] noSuch = run("discover", "--interface", "we-no-such0");
     assertEquals("2", noSuch[0]);
-    assertTrue(noSuch[2].startsWith("Invalid value for option '--interface': no interface 'we-no-such0'"), noSuch[2]);
+    assertTrue(
+        noSuch[2].startsWith("Invalid value for option '--interface': no interface 'we-no-such0'"),
+        noSuch[2]);
   }
 }

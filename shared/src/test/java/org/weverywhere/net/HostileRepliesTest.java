@@ -41,24 +41,39 @@ class HostileRepliesTest {
     responder = DatagramChannel.open();
     responder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     Verifier verifier = Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 1000);
-    thread = Thread.ofPlatform().daemon().name("hostile-responder").start(() -> {
-      ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-      try {
-        for (int i = 0; i < 20; i++) { // bounded: a test sends a few requests at most
-          buffer.clear();
-          var from = responder.receive(buffer);
-          SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-          Header reply = Header.replyTo(request.header(), Clock.systemUTC().instant());
-          responder.send(ByteBuffer.wrap(HostileMessages.callWithZeroChainId(hostKeys, Clock.systemUTC().instant(),
-              Optional.of(request.header().id()))), from);
-          responder.send(ByteBuffer.wrap(new byte[] {(byte) 0xd2, (byte) 0x84, 0x40}), from);
-          responder.send(ByteBuffer.wrap(host.sign(reply, new Message.Announce("hostile", 1, List.of(), List.of()))),
-              from);
-        }
-      } catch (IOException | org.weverywhere.protocol.ProtocolException closed) {
-        // the test closed the socket (or sent what this responder does not answer)
-      }
-    });
+    thread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("hostile-responder")
+            .start(
+                () -> {
+                  ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+                  try {
+                    for (int i = 0; i < 20; i++) { // bounded: a test sends a few requests at most
+                      buffer.clear();
+                      var from = responder.receive(buffer);
+                      SignedMessage request =
+                          verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+                      Header reply = Header.replyTo(request.header(), Clock.systemUTC().instant());
+                      responder.send(
+                          ByteBuffer.wrap(
+                              HostileMessages.callWithZeroChainId(
+                                  hostKeys,
+                                  Clock.systemUTC().instant(),
+                                  Optional.of(request.header().id()))),
+                          from);
+                      responder.send(
+                          ByteBuffer.wrap(new byte[] {(byte) 0xd2, (byte) 0x84, 0x40}), from);
+                      responder.send(
+                          ByteBuffer.wrap(
+                              host.sign(
+                                  reply, new Message.Announce("hostile", 1, List.of(), List.of()))),
+                          from);
+                    }
+                  } catch (IOException | org.weverywhere.protocol.ProtocolException closed) {
+                    // the test closed the socket (or sent what this responder does not answer)
+                  }
+                });
   }
 
   @AfterEach
@@ -74,15 +89,21 @@ class HostileRepliesTest {
   @Test
   void udpClientTakesTheRealReplyAfterAPoisonedOne() throws IOException {
     var client = new MessageSigner(Ed25519.generate());
-    var udp = new UdpClient(client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
-    SignedMessage reply = udp.request(address(), host.fingerprint(), new Message.Discover(), Duration.ofSeconds(5), 1);
+    var udp =
+        new UdpClient(
+            client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
+    SignedMessage reply =
+        udp.request(
+            address(), host.fingerprint(), new Message.Discover(), Duration.ofSeconds(5), 1);
     assertEquals("hostile", assertInstanceOf(Message.Announce.class, reply.message()).name());
   }
 
   @Test
   void unicastProbeTakesTheRealAnnounceAfterAPoisonedOne() throws IOException {
     var client = new MessageSigner(Ed25519.generate());
-    var probe = new UnicastProbe(client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
+    var probe =
+        new UnicastProbe(
+            client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
     Announcement found = probe.ask(address(), Duration.ofSeconds(6));
     assertEquals(host.fingerprint(), found.node());
     assertEquals("hostile", found.announce().name());

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The RTO estimator follows RFC 6298 §2 (with our initial value and floor); backoff stays in its budget. */
+/**
+ * The RTO estimator follows RFC 6298 §2 (with our initial value and floor); backoff stays in its
+ * budget.
+ */
 class RetransmitTimerTest {
   private static Duration ms(long millis) {
     return Duration.ofMillis(millis);
@@ -87,7 +90,8 @@ class RetransmitTimerTest {
   void aDefaultBudgetHoldsSevenAttemptsForAFreshPeer() {
     // the schedule PROTOCOL.md promises: about 0, 0.25, 0.75, 1.25, 1.75, 2.25, 2.75 s
     for (long seed = 0; seed < 100; seed++) {
-      var backoff = new Backoff(RetransmitTimer.INITIAL, Duration.ofSeconds(3), new SplittableRandom(seed));
+      var backoff =
+          new Backoff(RetransmitTimer.INITIAL, Duration.ofSeconds(3), new SplittableRandom(seed));
       List<Long> sends = new ArrayList<>();
       long at = 0;
       while (at < 3000 && sends.size() < 64) {
@@ -101,7 +105,8 @@ class RetransmitTimerTest {
   @Test
   void aSlowPeerStillGetsSeveralAttemptsInTheBudget() {
     // an RTO inflated by one long execution: the waits are still at most a sixth of the budget
-    var backoff = new Backoff(Duration.ofSeconds(6), Duration.ofSeconds(3), new SplittableRandom(1));
+    var backoff =
+        new Backoff(Duration.ofSeconds(6), Duration.ofSeconds(3), new SplittableRandom(1));
     assertEquals(ms(500), backoff.ceiling());
     for (int i = 0; i < 5; i++) {
       assertTrue(backoff.next().compareTo(ms(601)) < 0);
@@ -110,7 +115,10 @@ class RetransmitTimerTest {
 
   @Test
   void nonsenseIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new Backoff(Duration.ZERO, ms(1), new SplittableRandom()));
-    assertThrows(IllegalArgumentException.class, () -> new Backoff(ms(1), ms(-1), new SplittableRandom()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Backoff(Duration.ZERO, ms(1), new SplittableRandom()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Backoff(ms(1), ms(-1), new SplittableRandom()));
   }
 }

@@ -42,8 +42,12 @@ final class TestResponder implements AutoCloseable {
   private final List<DatagramChannel> channels = new ArrayList<>();
   private final Thread thread;
 
-  /** Joins {@code groups} on {@code nic} and answers; the first {@code ignoreFirst} requests go unanswered. */
-  TestResponder(String name, MulticastGroups groups, NetworkInterface nic, int ignoreFirst) throws IOException {
+  /**
+   * Joins {@code groups} on {@code nic} and answers; the first {@code ignoreFirst} requests go
+   * unanswered.
+   */
+  TestResponder(String name, MulticastGroups groups, NetworkInterface nic, int ignoreFirst)
+      throws IOException {
     this.name = name;
     this.ignoreFirst = ignoreFirst;
     this.verifier = Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 10_000);
@@ -81,7 +85,8 @@ final class TestResponder implements AutoCloseable {
     }
   }
 
-  private void answer(DatagramChannel channel, InetSocketAddress from, byte[] bytes, int length) throws IOException {
+  private void answer(DatagramChannel channel, InetSocketAddress from, byte[] bytes, int length)
+      throws IOException {
     SignedMessage request;
     try {
       request = verifier.verify(bytes, length, WireLimits.UDP);
@@ -91,14 +96,19 @@ final class TestResponder implements AutoCloseable {
     if (requests.incrementAndGet() <= ignoreFirst) {
       return;
     }
-    Message reply = switch (request.message()) {
-      case Message.Discover d -> new Message.Announce(name, 22341, List.of("math"), List.of());
-      case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of());
-      case Message.Fetch f -> new Message.ErrorReply("WE5020", "fetch needs privilege 'fetch'", Optional.empty());
-      case Message.Control c -> new Message.ErrorReply("WE5022", "control rate of anonymous exceeded",
-          Optional.of("requests-per-second"));
-      default -> null;
-    };
+    Message reply =
+        switch (request.message()) {
+          case Message.Discover d -> new Message.Announce(name, 22341, List.of("math"), List.of());
+          case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of());
+          case Message.Fetch f ->
+              new Message.ErrorReply("WE5020", "fetch needs privilege 'fetch'", Optional.empty());
+          case Message.Control c ->
+              new Message.ErrorReply(
+                  "WE5022",
+                  "control rate of anonymous exceeded",
+                  Optional.of("requests-per-second"));
+          default -> null;
+        };
     if (reply == null) {
       return;
     }

@@ -16,18 +16,23 @@ public final class TestResponderMain {
     if (nic == null) {
       throw new IllegalArgumentException("no interface " + args[1]);
     }
-    try (TestResponder responder = new TestResponder(args[2], MulticastGroups.DEFAULT.withPort(port), nic, 0)) {
+    try (TestResponder responder =
+        new TestResponder(args[2], MulticastGroups.DEFAULT.withPort(port), nic, 0)) {
       System.out.println("READY " + responder.host.fingerprint());
       System.out.flush();
-      Thread reader = Thread.ofPlatform().daemon().start(() -> {
-        try {
-          while (System.in.read() >= 0) {
-            // wait for the parent to close our stdin
-          }
-        } catch (java.io.IOException closed) {
-          // the parent went away: stop as well
-        }
-      });
+      Thread reader =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      while (System.in.read() >= 0) {
+                        // wait for the parent to close our stdin
+                      }
+                    } catch (java.io.IOException closed) {
+                      // the parent went away: stop as well
+                    }
+                  });
       reader.join(60_000);
     }
   }

@@ -20,7 +20,9 @@ import org.weverywhere.trust.KeyPem;
 import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
-/** Signature Groups read from a real config directory, privileges as the configuration gives them. */
+/**
+ * Signature Groups read from a real config directory, privileges as the configuration gives them.
+ */
 class AuthorizerTest {
   private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
   @TempDir Path config;
@@ -28,16 +30,19 @@ class AuthorizerTest {
   private final MessageSigner both = new MessageSigner(Ed25519.generate());
   private final MessageSigner friend = new MessageSigner(Ed25519.generate());
   private final MessageSigner stranger = new MessageSigner(Ed25519.generate());
-  private final Verifier verifier = Verifier.of(Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty(), 100);
+  private final Verifier verifier =
+      Verifier.of(Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty(), 100);
 
   private Authorizer authorizer() throws Exception {
     put("friends", "both", both);
     put("friends", "friend", friend);
     put("operators", "both", both);
-    return new Authorizer(SignatureGroups.load(config), Map.of(
-        "anonymous", Set.of(),
-        "friends", Set.of(Privilege.FETCH, Privilege.EXECUTE),
-        "operators", Set.of(Privilege.CONTROL, Privilege.PUBLISH)));
+    return new Authorizer(
+        SignatureGroups.load(config),
+        Map.of(
+            "anonymous", Set.of(),
+            "friends", Set.of(Privilege.FETCH, Privilege.EXECUTE),
+            "operators", Set.of(Privilege.CONTROL, Privilege.PUBLISH)));
   }
 
   private void put(String group, String name, MessageSigner key) throws Exception {
@@ -54,12 +59,18 @@ class AuthorizerTest {
   @Test
   void aKeyInTwoGroupsGetsTheUnionAndIsChargedToItsFirstGroupOrTheNamedOne() throws Exception {
     Authorizer authorizer = authorizer();
-    Requester r = authorizer.authorize(send(both, Optional.empty(), new Message.Control("drain", Map.of())));
+    Requester r =
+        authorizer.authorize(send(both, Optional.empty(), new Message.Control("drain", Map.of())));
     assertEquals(List.of("friends", "operators"), r.membership().groups());
-    assertEquals(Set.of(Privilege.FETCH, Privilege.EXECUTE, Privilege.CONTROL, Privilege.PUBLISH), r.privileges());
+    assertEquals(
+        Set.of(Privilege.FETCH, Privilege.EXECUTE, Privilege.CONTROL, Privilege.PUBLISH),
+        r.privileges());
     assertEquals("friends", r.chargedGroup());
-    assertEquals("operators",
-        authorizer.authorize(send(both, Optional.of("operators"), new Message.Fetch("m", Optional.empty())))
+    assertEquals(
+        "operators",
+        authorizer
+            .authorize(
+                send(both, Optional.of("operators"), new Message.Fetch("m", Optional.empty())))
             .chargedGroup());
   }
 
@@ -69,18 +80,28 @@ class AuthorizerTest {
     Requester r = authorizer.authorize(send(stranger, Optional.empty(), new Message.Discover()));
     assertEquals(List.of("anonymous"), r.membership().groups());
     assertEquals("anonymous", r.chargedGroup());
-    assertReason(Reason.NOT_PERMITTED,
-        () -> authorizer.authorize(send(stranger, Optional.empty(), new Message.Fetch("m", Optional.empty()))));
+    assertReason(
+        Reason.NOT_PERMITTED,
+        () ->
+            authorizer.authorize(
+                send(stranger, Optional.empty(), new Message.Fetch("m", Optional.empty()))));
   }
 
   @Test
   void aMissingPrivilegeOrAForeignGroupIsRefused() throws Exception {
     Authorizer authorizer = authorizer();
-    assertReason(Reason.NOT_PERMITTED,
-        () -> authorizer.authorize(send(friend, Optional.empty(), new Message.Control("drain", Map.of()))));
-    assertReason(Reason.NOT_PERMITTED,
-        () -> authorizer.authorize(send(friend, Optional.empty(), new Message.Control("publish", Map.of()))));
-    assertReason(Reason.NOT_MEMBER,
+    assertReason(
+        Reason.NOT_PERMITTED,
+        () ->
+            authorizer.authorize(
+                send(friend, Optional.empty(), new Message.Control("drain", Map.of()))));
+    assertReason(
+        Reason.NOT_PERMITTED,
+        () ->
+            authorizer.authorize(
+                send(friend, Optional.empty(), new Message.Control("publish", Map.of()))));
+    assertReason(
+        Reason.NOT_MEMBER,
         () -> authorizer.authorize(send(friend, Optional.of("operators"), new Message.Discover())));
   }
 }

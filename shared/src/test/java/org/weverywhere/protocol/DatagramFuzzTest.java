@@ -47,11 +47,26 @@ class DatagramFuzzTest {
       SEEDS.add(java.util.HexFormat.of().parseHex((String) v.get("hex")));
     }
     MessageSigner signer = new MessageSigner(Ed25519.generate());
-    SEEDS.add(signer.sign(Header.fresh(Audience.ANY, ProtocolVectors.NOW), new Message.Description(
-        Map.of("cores", 4L), List.of(new Message.Library("m", "1", new byte[32], 10, List.of("f"))),
-        List.of(new Message.Service("s", "m", java.util.Optional.empty(), List.of(), 1, 0, "failed", 0, java.util.Optional.of("why"))))));
+    SEEDS.add(
+        signer.sign(
+            Header.fresh(Audience.ANY, ProtocolVectors.NOW),
+            new Message.Description(
+                Map.of("cores", 4L),
+                List.of(new Message.Library("m", "1", new byte[32], 10, List.of("f"))),
+                List.of(
+                    new Message.Service(
+                        "s",
+                        "m",
+                        java.util.Optional.empty(),
+                        List.of(),
+                        1,
+                        0,
+                        "failed",
+                        0,
+                        java.util.Optional.of("why"))))));
     // a receiver that would accept the valid seeds, so only the mutation can make them fail
-    verifier = Verifier.of(Clock.fixed(ProtocolVectors.NOW, ZoneOffset.UTC), Optional.empty(), 1 << 20);
+    verifier =
+        Verifier.of(Clock.fixed(ProtocolVectors.NOW, ZoneOffset.UTC), Optional.empty(), 1 << 20);
     // the JDK's cost of decoding a key depends on the key (an invalid point costs more): calibrate
     // with the seeds and with their kid replaced by arbitrary bytes
     List<byte[]> calibration = new ArrayList<>(SEEDS);
@@ -85,30 +100,48 @@ class DatagramFuzzTest {
 
   private static void checkCost(byte[] input) {
     Cost cost = measure(input, true);
-    long allowance = PARSE_ALLOWANCE + 16L * input.length + (cost.signatureChecked() ? verifyAllowance : 0);
-    assertTrue(cost.allocated() <= allowance, "allocated " + cost.allocated() + " bytes for a " + input.length
-        + "-byte datagram refused as " + cost.reason() + " (allowed " + allowance + ")");
+    long allowance =
+        PARSE_ALLOWANCE + 16L * input.length + (cost.signatureChecked() ? verifyAllowance : 0);
+    assertTrue(
+        cost.allocated() <= allowance,
+        "allocated "
+            + cost.allocated()
+            + " bytes for a "
+            + input.length
+            + "-byte datagram refused as "
+            + cost.reason()
+            + " (allowed "
+            + allowance
+            + ")");
   }
 
   @Provide
   Arbitrary<byte[]> mutants() {
     var seed = Arbitraries.of(SEEDS);
-    var edits = Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(6);
+    var edits =
+        Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(6);
     var kinds = Arbitraries.integers().between(0, 4);
-    return Combinators.combine(seed, edits, kinds).as(DatagramFuzzTest::mutate)
+    return Combinators.combine(seed, edits, kinds)
+        .as(DatagramFuzzTest::mutate)
         .filter(mutant -> SEEDS.stream().noneMatch(s -> Arrays.equals(s, mutant)));
   }
 
   @Provide
   Arbitrary<byte[]> noise() {
-    var prefix = Arbitraries.of(new byte[0], new byte[] {(byte) 0xd2, (byte) 0x84}, new byte[] {(byte) 0xd2,
-        (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20});
+    var prefix =
+        Arbitraries.of(
+            new byte[0],
+            new byte[] {(byte) 0xd2, (byte) 0x84},
+            new byte[] {
+              (byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20
+            });
     return Combinators.combine(prefix, Arbitraries.bytes().array(byte[].class).ofMaxSize(1300))
-        .as((p, n) -> {
-          byte[] out = Arrays.copyOf(p, p.length + n.length);
-          System.arraycopy(n, 0, out, p.length, n.length);
-          return out;
-        });
+        .as(
+            (p, n) -> {
+              byte[] out = Arrays.copyOf(p, p.length + n.length);
+              System.arraycopy(n, 0, out, p.length, n.length);
+              return out;
+            });
   }
 
   /** Flips bytes, writes maximal length heads, truncates, duplicates a slice, as fuzzers do. */

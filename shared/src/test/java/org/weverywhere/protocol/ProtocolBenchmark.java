@@ -27,12 +27,18 @@ public final class ProtocolBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 60_000;
     java.security.KeyPair clientKeys = Ed25519.generate();
     MessageSigner client = new MessageSigner(clientKeys);
-    Message request = new Execute(new LibraryTarget("math"),
-        new Call("add", List.of(WasmValue.i32(2), WasmValue.i32(40))));
+    Message request =
+        new Execute(
+            new LibraryTarget("math"),
+            new Call("add", List.of(WasmValue.i32(2), WasmValue.i32(40))));
     Header sample = Header.fresh(Audience.ANY, NOW);
-    System.out.printf("java %s on %s, %d available processor(s)%n", Runtime.version(),
-        System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
-    System.out.printf("typical request: execute math.add(2, 40), audience any: %d bytes on the wire%n",
+    System.out.printf(
+        "java %s on %s, %d available processor(s)%n",
+        Runtime.version(),
+        System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "typical request: execute math.add(2, 40), audience any: %d bytes on the wire%n",
         client.sign(sample, request).length);
 
     // warm-up: let the JIT compile the paths before anything is timed
@@ -59,7 +65,8 @@ public final class ProtocolBenchmark {
     double verifySeconds = (System.nanoTime() - start) / 1e9;
     double verifyCpu = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
 
-    // the same with a different key on every message (8,192 keys, more than the decoded-key cache holds)
+    // the same with a different key on every message (8,192 keys, more than the decoded-key cache
+    // holds)
     MessageSigner[] many = new MessageSigner[8192];
     for (int i = 0; i < many.length; i++) {
       many[i] = new MessageSigner(Ed25519.generate());
@@ -69,7 +76,8 @@ public final class ProtocolBenchmark {
     for (int i = 0; i < coldCount; i++) {
       cold[i] = many[i % many.length].sign(Header.fresh(Audience.ANY, NOW), request);
     }
-    Verifier coldVerifier = Verifier.of(Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty(), 1_000_000);
+    Verifier coldVerifier =
+        Verifier.of(Clock.fixed(NOW, ZoneOffset.UTC), Optional.empty(), 1_000_000);
     cpu = CPU.getCurrentThreadCpuTime();
     start = System.nanoTime();
     for (byte[] message : cold) {
@@ -78,7 +86,8 @@ public final class ProtocolBenchmark {
     double coldSeconds = (System.nanoTime() - start) / 1e9;
     double coldCpu = (CPU.getCurrentThreadCpuTime() - cpu) / 1e9;
 
-    // reference in the same run: the Ed25519 check alone, on the same key and bytes of the same size
+    // reference in the same run: the Ed25519 check alone, on the same key and bytes of the same
+    // size
     var reference = SignerKeys.of(rawKey(client.publicKey()));
     byte[] signed = new byte[wire[0].length];
     byte[] signature = EdDsa.sign(clientKeys.getPrivate(), rawKey(client.publicKey()), signed);
@@ -94,10 +103,21 @@ public final class ProtocolBenchmark {
 
     System.out.println("                per wall-clock s  per CPU s (one thread)");
     line("sign+encode", count, signSeconds, signCpu, "");
-    line("decode+verify", count, verifySeconds, verifyCpu, "full check incl. replay cache, one signer");
+    line(
+        "decode+verify",
+        count,
+        verifySeconds,
+        verifyCpu,
+        "full check incl. replay cache, one signer");
     line("decode+verify", coldCount, coldSeconds, coldCpu, "every message from another key");
-    line("Ed25519 only", count, rawSeconds, rawCpu, "reference: BouncyCastle verify of same-size bytes, cached key");
-    System.out.printf("decode+verify reaches %.0f%% of the bare Ed25519 check%n", 100 * rawCpu / verifyCpu);
+    line(
+        "Ed25519 only",
+        count,
+        rawSeconds,
+        rawCpu,
+        "reference: BouncyCastle verify of same-size bytes, cached key");
+    System.out.printf(
+        "decode+verify reaches %.0f%% of the bare Ed25519 check%n", 100 * rawCpu / verifyCpu);
 
     replayCacheMemory(1_000_000);
   }
@@ -111,8 +131,9 @@ public final class ProtocolBenchmark {
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
   private static void line(String what, int n, double wall, double cpu, String note) {
-    System.out.printf("%-15s %,12.0f/s  %,12.0f/s  (%,d messages%s)%n", what, n / wall, n / cpu, n,
-        note.isEmpty() ? "" : "; " + note);
+    System.out.printf(
+        "%-15s %,12.0f/s  %,12.0f/s  (%,d messages%s)%n",
+        what, n / wall, n / cpu, n, note.isEmpty() ? "" : "; " + note);
   }
 
   private static void replayCacheMemory(int ids) {
@@ -126,15 +147,23 @@ public final class ProtocolBenchmark {
     long start = System.nanoTime();
     long spanMillis = 2 * Verifier.DEFAULT_WINDOW.toMillis();
     for (int i = 0; i < ids; i++) {
-      cache.record(MessageId.random(), NOW.minus(Verifier.DEFAULT_WINDOW).plusMillis(i * spanMillis / ids));
+      cache.record(
+          MessageId.random(), NOW.minus(Verifier.DEFAULT_WINDOW).plusMillis(i * spanMillis / ids));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.gc();
     long filled = memory.getHeapMemoryUsage().getUsed();
-    System.out.printf("replay cache    capacity %,d ids: tables %,d bytes (%.1f MiB, %.1f bytes/id);"
-        + " heap +%.1f MiB after construction, +%.1f MiB after %,d ids recorded (%.0f ns per record)%n",
-        cache.capacity(), cache.tableBytes(), cache.tableBytes() / 1048576.0, cache.tableBytes() / (double) ids,
-        (after - before) / 1048576.0, (filled - before) / 1048576.0, ids, seconds * 1e9 / ids);
+    System.out.printf(
+        "replay cache    capacity %,d ids: tables %,d bytes (%.1f MiB, %.1f bytes/id);"
+            + " heap +%.1f MiB after construction, +%.1f MiB after %,d ids recorded (%.0f ns per record)%n",
+        cache.capacity(),
+        cache.tableBytes(),
+        cache.tableBytes() / 1048576.0,
+        cache.tableBytes() / (double) ids,
+        (after - before) / 1048576.0,
+        (filled - before) / 1048576.0,
+        ids,
+        seconds * 1e9 / ids);
     if (cache.capacity() < ids) {
       throw new IllegalStateException("capacity below " + ids);
     }

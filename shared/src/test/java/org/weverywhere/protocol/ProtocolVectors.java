@@ -26,7 +26,8 @@ final class ProtocolVectors {
   static final Path DIRECTORY = Path.of("docs", "protocol-vectors");
 
   private static final HexFormat HEX = HexFormat.of();
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final KeyPair client = VectorKeys.fromSeed(VectorKeys.CLIENT_SEED);
   private final KeyPair node = VectorKeys.fromSeed(VectorKeys.NODE_SEED);
@@ -53,10 +54,12 @@ final class ProtocolVectors {
         expect.put("signer", parts.signer().fingerprint().toString());
         Message message = MessageCodec.decode(parts.payload(), WireLimits.HTTP).message();
         // a keyed request: the key a daemon files it under, and the content a retry must repeat
-        RequestKey.of(message).ifPresent(key -> {
-          expect.put("requestKey", key.toString());
-          expect.put("contentHash", HEX.formatHex(RequestKey.contentHash(message)));
-        });
+        RequestKey.of(message)
+            .ifPresent(
+                key -> {
+                  expect.put("requestKey", key.toString());
+                  expect.put("contentHash", HEX.formatHex(RequestKey.contentHash(message)));
+                });
       }
       case ReceiverCases.Expect.Rejected rejected -> {
         expect.put("outcome", "rejected");
@@ -84,7 +87,9 @@ final class ProtocolVectors {
     c.privileges().ifPresent(p -> receiver.put("anonymousPrivileges", p));
     vector.put("receiver", receiver);
     Map<String, Object> keys = new LinkedHashMap<>();
-    keys.put("note", "RFC 8032 section 7.1 TEST 1 (client) and TEST 2 (node) seeds: public test keys, never trust them");
+    keys.put(
+        "note",
+        "RFC 8032 section 7.1 TEST 1 (client) and TEST 2 (node) seeds: public test keys, never trust them");
     keys.put("clientSeed", VectorKeys.CLIENT_SEED);
     keys.put("nodeSeed", VectorKeys.NODE_SEED);
     vector.put("keys", keys);
@@ -108,14 +113,25 @@ final class ProtocolVectors {
       byte[] signature = Arrays.copyOfRange(wire, wire.length - 64, wire.length);
       String payload;
       try {
-        payload = Diagnostic.of(Cbor.decode(payloadBytes, 0, payloadBytes.length, new WireLimits(1 << 20, 64, 4096,
-            4096), "payload"));
+        payload =
+            Diagnostic.of(
+                Cbor.decode(
+                    payloadBytes,
+                    0,
+                    payloadBytes.length,
+                    new WireLimits(1 << 20, 64, 4096, 4096),
+                    "payload"));
       } catch (ProtocolException e) {
         payload = "h'" + HEX.formatHex(payloadBytes) + "'";
       }
       if (protectedHeader.length != 38) {
-        return "18([h'" + HEX.formatHex(protectedHeader) + "', {}, << " + payload + " >>, h'"
-            + HEX.formatHex(signature) + "'])";
+        return "18([h'"
+            + HEX.formatHex(protectedHeader)
+            + "', {}, << "
+            + payload
+            + " >>, h'"
+            + HEX.formatHex(signature)
+            + "'])";
       }
       return Diagnostic.envelope(protectedHeader, null, signature, payload);
     } catch (RuntimeException notAnEnvelope) {
@@ -173,7 +189,10 @@ final class ProtocolVectors {
     return JSON.writeValueAsString(vector) + "\n";
   }
 
-  /** Writes every vector into {@code args[0]} (default docs/protocol-vectors under the working directory). */
+  /**
+   * Writes every vector into {@code args[0]} (default docs/protocol-vectors under the working
+   * directory).
+   */
   public static void main(String[] args) throws IOException {
     Path directory = args.length > 0 ? Path.of(args[0]) : DIRECTORY;
     Files.createDirectories(directory);

@@ -22,10 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.weverywhere.trust.Fingerprint;
 
-/** The executable spec: every file in docs/protocol-vectors, checked against this implementation. */
+/**
+ * The executable spec: every file in docs/protocol-vectors, checked against this implementation.
+ */
 class ProtocolVectorsTest {
-  private static final Path VECTORS = Path.of(System.getProperty("weverywhere.root", ".."))
-      .resolve(ProtocolVectors.DIRECTORY);
+  private static final Path VECTORS =
+      Path.of(System.getProperty("weverywhere.root", "..")).resolve(ProtocolVectors.DIRECTORY);
 
   static Stream<Path> vectorFiles() throws IOException {
     try (Stream<Path> files = Files.list(VECTORS)) {
@@ -44,13 +46,16 @@ class ProtocolVectorsTest {
     JsonNode receiver = vector.get("receiver");
     Clock clock = Clock.fixed(Instant.parse(receiver.get("now").asText()), ZoneOffset.UTC);
     Duration window = Duration.ofSeconds(receiver.get("windowSeconds").asLong());
-    Optional<Fingerprint> node = receiver.get("nodeId").isNull()
-        ? Optional.empty() : Optional.of(Fingerprint.parse(receiver.get("nodeId").asText()));
-    WireLimits limits = switch (receiver.get("transport").asText()) {
-      case "udp" -> WireLimits.UDP;
-      case "http" -> WireLimits.HTTP;
-      default -> throw new IllegalArgumentException("unknown transport in " + file);
-    };
+    Optional<Fingerprint> node =
+        receiver.get("nodeId").isNull()
+            ? Optional.empty()
+            : Optional.of(Fingerprint.parse(receiver.get("nodeId").asText()));
+    WireLimits limits =
+        switch (receiver.get("transport").asText()) {
+          case "udp" -> WireLimits.UDP;
+          case "http" -> WireLimits.HTTP;
+          default -> throw new IllegalArgumentException("unknown transport in " + file);
+        };
     int capacity = receiver.has("replayCapacity") ? receiver.get("replayCapacity").asInt() : 1000;
     Verifier verifier = new Verifier(clock, window, new ReplayCache(window, capacity), node);
     for (JsonNode before : vector.get("acceptedBefore")) {
@@ -63,45 +68,68 @@ class ProtocolVectorsTest {
       assertEquals(expect.get("type").asText(), message.message().type());
       assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
       // a keyed request: the key a daemon files it under, and the content a retry must repeat
-      assertEquals(expect.path("requestKey").asText(""), RequestKey.of(message.message()).map(RequestKey::toString)
-          .orElse(""));
+      assertEquals(
+          expect.path("requestKey").asText(""),
+          RequestKey.of(message.message()).map(RequestKey::toString).orElse(""));
       if (expect.has("contentHash")) {
-        assertEquals(expect.get("contentHash").asText(), HexFormat.of().formatHex(
-            RequestKey.contentHash(message.message())));
+        assertEquals(
+            expect.get("contentHash").asText(),
+            HexFormat.of().formatHex(RequestKey.contentHash(message.message())));
       }
       authorizer(receiver).ifPresent(groups -> groups.authorize(message));
     } else if (expect.get("outcome").asText().equals("refused")) {
       // verified, then refused after the verifier: by authorisation here, or by the daemon (WE5013)
       SignedMessage message = verifier.verify(wire, limits);
-      Authorizer groups = authorizer(receiver).orElseThrow(() -> new AssertionError(file + ": a refused case"
-          + " names the receiver's privileges"));
+      Authorizer groups =
+          authorizer(receiver)
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          file + ": a refused case" + " names the receiver's privileges"));
       String code = expect.get("code").asText();
-      if (ProtocolException.Reason.of(code).filter(r -> r == ProtocolException.Reason.NOT_PERMITTED
-          || r == ProtocolException.Reason.NOT_MEMBER).isPresent()) {
-        ProtocolException e = assertThrows(ProtocolException.class, () -> groups.authorize(message));
+      if (ProtocolException.Reason.of(code)
+          .filter(
+              r ->
+                  r == ProtocolException.Reason.NOT_PERMITTED
+                      || r == ProtocolException.Reason.NOT_MEMBER)
+          .isPresent()) {
+        ProtocolException e =
+            assertThrows(ProtocolException.class, () -> groups.authorize(message));
         assertEquals(code, e.code().code(), e.getMessage());
       } else {
-        groups.authorize(message); // the daemon's own check comes after: see the server's ConformanceTest
+        groups.authorize(
+            message); // the daemon's own check comes after: see the server's ConformanceTest
       }
     } else {
-      ProtocolException e = assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
+      ProtocolException e =
+          assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
       assertEquals(expect.get("reason").asText(), e.reason().name(), e.getMessage());
       assertEquals(expect.get("code").asText(), e.code().code());
     }
   }
 
-  /** The receiver's authorisation when the vector names it: every key anonymous, with these privileges. */
+  /**
+   * The receiver's authorisation when the vector names it: every key anonymous, with these
+   * privileges.
+   */
   private static Optional<Authorizer> authorizer(JsonNode receiver) {
     if (!receiver.has("anonymousPrivileges")) {
       return Optional.empty();
     }
     java.util.Set<org.weverywhere.trust.Privilege> granted = new java.util.HashSet<>();
-    receiver.get("anonymousPrivileges").forEach(p -> granted.add(org.weverywhere.trust.Privilege.parse(p.asText())));
-    return Optional.of(new Authorizer(org.weverywhere.trust.Membership::anonymous,
-        java.util.Map.of(org.weverywhere.trust.SignatureGroup.ANONYMOUS, granted)));
+    receiver
+        .get("anonymousPrivileges")
+        .forEach(p -> granted.add(org.weverywhere.trust.Privilege.parse(p.asText())));
+    return Optional.of(
+        new Authorizer(
+            org.weverywhere.trust.Membership::anonymous,
+            java.util.Map.of(org.weverywhere.trust.SignatureGroup.ANONYMOUS, granted)));
   }
 
-  /** The files are what the generator makes today: the encoder is deterministic and nobody hand-edited them. */
+  /**
+   * The files are what the generator makes today: the encoder is deterministic and nobody
+   * hand-edited them.
+   */
   @Test
   void theVectorFilesAreCurrent() throws IOException {
     var expected = new ProtocolVectors().all();

@@ -25,9 +25,13 @@ class WasmValueTest {
   @Test
   void aValueOverOneMebibyteOrOfTheWrongShapeIsMalformed() {
     byte[] large = new byte[WasmValue.MAX_BYTES + 1];
-    var tooLarge = assertThrows(ProtocolException.class, () -> WasmValue.read(List.of("bytes", large), "args[0]"));
+    var tooLarge =
+        assertThrows(
+            ProtocolException.class, () -> WasmValue.read(List.of("bytes", large), "args[0]"));
     assertTrue(tooLarge.getMessage().contains("args[0]"), tooLarge.getMessage());
-    assertThrows(ProtocolException.class, () -> WasmValue.read(List.of("string", new byte[] {1}), "args[0]"));
+    assertThrows(
+        ProtocolException.class,
+        () -> WasmValue.read(List.of("string", new byte[] {1}), "args[0]"));
     assertThrows(ProtocolException.class, () -> WasmValue.read(List.of("bytes", 5L), "args[0]"));
     assertThrows(IllegalArgumentException.class, () -> WasmValue.bytes(large));
   }

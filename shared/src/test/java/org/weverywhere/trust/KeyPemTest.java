@@ -26,7 +26,8 @@ class KeyPemTest {
     KeyPair pair = Ed25519.generate();
     String text = KeyPem.publicKeyText(pair.getPublic());
 
-    PublicKey read = KeyPem.parsePublicKey(text.getBytes(StandardCharsets.US_ASCII), Path.of("k.pub-key.pem"));
+    PublicKey read =
+        KeyPem.parsePublicKey(text.getBytes(StandardCharsets.US_ASCII), Path.of("k.pub-key.pem"));
 
     assertArrayEquals(pair.getPublic().getEncoded(), read.getEncoded());
     assertTrue(text.startsWith("-----BEGIN PUBLIC KEY-----\n"));
@@ -58,7 +59,8 @@ class KeyPemTest {
   @Test
   void publicKeyIsDerivedFromThePrivateKeyAlone() {
     KeyPair pair = Ed25519.generate();
-    PrivateKey reread = KeyPem.parsePrivateKey(KeyPem.privateKeyText(pair.getPrivate()), Path.of("k"));
+    PrivateKey reread =
+        KeyPem.parsePrivateKey(KeyPem.privateKeyText(pair.getPrivate()), Path.of("k"));
 
     assertArrayEquals(pair.getPublic().getEncoded(), Ed25519.publicKeyOf(reread).getEncoded());
   }
@@ -100,15 +102,19 @@ class KeyPemTest {
 
   @Test
   void fingerprintTextIsCheckedWhenParsed() {
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Fingerprint.parse("SHA256:abc"));
-    assertEquals("not a key fingerprint (expected SHA256: and 43 base64 characters): SHA256:abc", bad.getMessage());
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> Fingerprint.parse("SHA256:abc"));
+    assertEquals(
+        "not a key fingerprint (expected SHA256: and 43 base64 characters): SHA256:abc",
+        bad.getMessage());
   }
 
   @Test
   void writingRefusesKeysOfOtherAlgorithms() throws Exception {
     PublicKey rsa = MalformedKeyTest.otherKeyPair("RSA").getPublic();
 
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> KeyPem.publicKeyText(rsa));
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> KeyPem.publicKeyText(rsa));
     assertEquals("not an Ed25519 key: RSA", bad.getMessage());
   }
 }

@@ -27,32 +27,41 @@ class MalformedKeyTest {
   @Test
   void emptyFile() {
     assertPublicFails("", ErrorCode.KEY_MALFORMED, "empty; expected -----BEGIN PUBLIC KEY-----");
-    assertPublicFails("\n \n", ErrorCode.KEY_MALFORMED, "empty; expected -----BEGIN PUBLIC KEY-----");
+    assertPublicFails(
+        "\n \n", ErrorCode.KEY_MALFORMED, "empty; expected -----BEGIN PUBLIC KEY-----");
   }
 
   @Test
   void truncatedBase64() {
     String truncated = valid.replace(base64Line, base64Line.substring(0, 55));
-    assertPublicFails(truncated, ErrorCode.KEY_MALFORMED, "2: base64 is truncated (55 characters, not a multiple of 4)");
+    assertPublicFails(
+        truncated,
+        ErrorCode.KEY_MALFORMED,
+        "2: base64 is truncated (55 characters, not a multiple of 4)");
   }
 
   @Test
   void base64CutAtAQuantumLeavesIncompleteDer() {
     String truncated = valid.replace(base64Line, base64Line.substring(0, 56));
     assertPublicFails(
-        truncated, ErrorCode.KEY_MALFORMED, "not a DER SubjectPublicKeyInfo: DER value longer than its container");
+        truncated,
+        ErrorCode.KEY_MALFORMED,
+        "not a DER SubjectPublicKeyInfo: DER value longer than its container");
   }
 
   @Test
   void fileCutInTheMiddle() {
     String cut = valid.substring(0, valid.indexOf(base64Line) + 30);
     assertPublicFails(
-        cut, ErrorCode.KEY_MALFORMED, "1: -----BEGIN PUBLIC KEY----- has no matching -----END PUBLIC KEY----- line");
+        cut,
+        ErrorCode.KEY_MALFORMED,
+        "1: -----BEGIN PUBLIC KEY----- has no matching -----END PUBLIC KEY----- line");
   }
 
   @Test
   void invalidBase64Character() {
-    String bad = valid.replace(base64Line, base64Line.substring(0, 9) + "*" + base64Line.substring(10));
+    String bad =
+        valid.replace(base64Line, base64Line.substring(0, 9) + "*" + base64Line.substring(10));
     assertPublicFails(bad, ErrorCode.KEY_MALFORMED, "2: invalid base64 character '*' at column 10");
   }
 
@@ -60,21 +69,27 @@ class MalformedKeyTest {
   void nonCanonicalBase64() {
     // 44 bytes end in one "=": the character before it carries 2 unused bits, which must be zero
     char last = base64Line.charAt(58);
-    char sibling = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-        .charAt(("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(last)) ^ 1);
+    char sibling =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+            .charAt(
+                ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(last))
+                    ^ 1);
     String bad = valid.replace(base64Line, base64Line.substring(0, 58) + sibling + "=");
-    assertPublicFails(bad, ErrorCode.KEY_MALFORMED, "2: base64 is not canonical (stray bits before the padding)");
+    assertPublicFails(
+        bad, ErrorCode.KEY_MALFORMED, "2: base64 is not canonical (stray bits before the padding)");
   }
 
   @Test
   void paddingInTheMiddle() {
     String bad = valid.replace(base64Line, "AAA=\n" + base64Line);
-    assertPublicFails(bad, ErrorCode.KEY_MALFORMED, "3: base64 continues after the padding on line 2");
+    assertPublicFails(
+        bad, ErrorCode.KEY_MALFORMED, "3: base64 continues after the padding on line 2");
   }
 
   @Test
   void blankLineInsideTheBlock() {
-    String bad = valid.replace(base64Line, base64Line.substring(0, 32) + "\n\n" + base64Line.substring(32));
+    String bad =
+        valid.replace(base64Line, base64Line.substring(0, 32) + "\n\n" + base64Line.substring(32));
     assertPublicFails(bad, ErrorCode.KEY_MALFORMED, "3: blank line inside the base64 block");
   }
 
@@ -103,19 +118,29 @@ class MalformedKeyTest {
   void mismatchedEndLine() {
     String bad = valid.replace("-----END PUBLIC KEY-----", "-----END PRIVATE KEY-----");
     assertPublicFails(
-        bad, ErrorCode.KEY_MALFORMED, "3: expected -----END PUBLIC KEY----- but found '-----END PRIVATE KEY-----'");
+        bad,
+        ErrorCode.KEY_MALFORMED,
+        "3: expected -----END PUBLIC KEY----- but found '-----END PRIVATE KEY-----'");
   }
 
   @Test
   void textBeforeTheBlock() {
     assertPublicFails(
-        "my key:\n" + valid, ErrorCode.KEY_MALFORMED, "1: expected -----BEGIN PUBLIC KEY----- but found 'my key:'");
+        "my key:\n" + valid,
+        ErrorCode.KEY_MALFORMED,
+        "1: expected -----BEGIN PUBLIC KEY----- but found 'my key:'");
   }
 
   @Test
   void trailingJunk() {
-    assertPublicFails(valid + "\njunk\n", ErrorCode.KEY_MALFORMED, "5: text after -----END PUBLIC KEY-----: 'junk'");
-    assertPublicFails(valid + valid, ErrorCode.KEY_MALFORMED, "4: text after -----END PUBLIC KEY-----: '-----BEGIN PUBLIC KEY-----'");
+    assertPublicFails(
+        valid + "\njunk\n",
+        ErrorCode.KEY_MALFORMED,
+        "5: text after -----END PUBLIC KEY-----: 'junk'");
+    assertPublicFails(
+        valid + valid,
+        ErrorCode.KEY_MALFORMED,
+        "4: text after -----END PUBLIC KEY-----: '-----BEGIN PUBLIC KEY-----'");
   }
 
   @Test
@@ -130,14 +155,17 @@ class MalformedKeyTest {
   @Test
   void binaryJunk() {
     byte[] junk = {0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00};
-    KeyException failure = assertThrows(KeyException.class, () -> KeyPem.parsePublicKey(junk, FILE));
+    KeyException failure =
+        assertThrows(KeyException.class, () -> KeyPem.parsePublicKey(junk, FILE));
     assertFailure(failure, ErrorCode.KEY_MALFORMED, "1: byte 0x7f is not PEM text (binary file?)");
   }
 
   @Test
   void nonAsciiText() {
     assertPublicFails(
-        valid.replace("-----END", "é\n-----END"), ErrorCode.KEY_MALFORMED, "3: byte 0xc3 is not PEM text (binary file?)");
+        valid.replace("-----END", "é\n-----END"),
+        ErrorCode.KEY_MALFORMED,
+        "3: byte 0xc3 is not PEM text (binary file?)");
   }
 
   @Test
@@ -152,19 +180,23 @@ class MalformedKeyTest {
 
   @Test
   void x25519Key() throws Exception {
-    assertPublicFails(spki("X25519"), ErrorCode.KEY_NOT_ED25519, "is an X25519 public key, not Ed25519");
+    assertPublicFails(
+        spki("X25519"), ErrorCode.KEY_NOT_ED25519, "is an X25519 public key, not Ed25519");
   }
 
   @Test
   void ed448Key() throws Exception {
-    assertPublicFails(spki("Ed448"), ErrorCode.KEY_NOT_ED25519, "is an Ed448 public key, not Ed25519");
+    assertPublicFails(
+        spki("Ed448"), ErrorCode.KEY_NOT_ED25519, "is an Ed448 public key, not Ed25519");
   }
 
   @Test
   void rsaPrivateKeyWhereAPrivateKeyIsExpected() throws Exception {
-    byte[] pkcs8 = PemArmor.encode("PRIVATE KEY", otherKeyPair("RSA").getPrivate().getEncoded())
-        .getBytes(StandardCharsets.US_ASCII);
-    KeyException failure = assertThrows(KeyException.class, () -> KeyPem.parsePrivateKey(pkcs8, FILE));
+    byte[] pkcs8 =
+        PemArmor.encode("PRIVATE KEY", otherKeyPair("RSA").getPrivate().getEncoded())
+            .getBytes(StandardCharsets.US_ASCII);
+    KeyException failure =
+        assertThrows(KeyException.class, () -> KeyPem.parsePrivateKey(pkcs8, FILE));
     assertFailure(failure, ErrorCode.KEY_NOT_ED25519, "is an RSA private key, not Ed25519");
   }
 
@@ -178,7 +210,9 @@ class MalformedKeyTest {
 
   @Test
   void privateKeyWhereAPublicKeyIsExpected() {
-    String privateText = new String(KeyPem.privateKeyText(Ed25519.generate().getPrivate()), StandardCharsets.US_ASCII);
+    String privateText =
+        new String(
+            KeyPem.privateKeyText(Ed25519.generate().getPrivate()), StandardCharsets.US_ASCII);
     assertPublicFails(
         privateText,
         ErrorCode.KEY_MALFORMED,
@@ -188,17 +222,25 @@ class MalformedKeyTest {
   @Test
   void publicKeyWhereAPrivateKeyIsExpected() {
     KeyException failure =
-        assertThrows(KeyException.class, () -> KeyPem.parsePrivateKey(valid.getBytes(StandardCharsets.US_ASCII), FILE));
+        assertThrows(
+            KeyException.class,
+            () -> KeyPem.parsePrivateKey(valid.getBytes(StandardCharsets.US_ASCII), FILE));
     assertFailure(
-        failure, ErrorCode.KEY_MALFORMED, "1: expected -----BEGIN PRIVATE KEY----- but found -----BEGIN PUBLIC KEY-----");
+        failure,
+        ErrorCode.KEY_MALFORMED,
+        "1: expected -----BEGIN PRIVATE KEY----- but found -----BEGIN PUBLIC KEY-----");
   }
 
   @Test
   void encryptedPrivateKey() {
-    byte[] text = valid.replace("PUBLIC KEY", "ENCRYPTED PRIVATE KEY").getBytes(StandardCharsets.US_ASCII);
-    KeyException failure = assertThrows(KeyException.class, () -> KeyPem.parsePrivateKey(text, FILE));
+    byte[] text =
+        valid.replace("PUBLIC KEY", "ENCRYPTED PRIVATE KEY").getBytes(StandardCharsets.US_ASCII);
+    KeyException failure =
+        assertThrows(KeyException.class, () -> KeyPem.parsePrivateKey(text, FILE));
     assertFailure(
-        failure, ErrorCode.KEY_MALFORMED, "1: is an encrypted private key; decrypt it first (openssl pkey -in FILE -out NEW)");
+        failure,
+        ErrorCode.KEY_MALFORMED,
+        "1: is an encrypted private key; decrypt it first (openssl pkey -in FILE -out NEW)");
   }
 
   @Test
@@ -208,9 +250,17 @@ class MalformedKeyTest {
     longer[1]++; // SEQUENCE length
     longer[11]++; // BIT STRING length
     KeyException failure =
-        assertThrows(KeyException.class, () -> KeyPem.parsePublicKey(PemArmor.encode("PUBLIC KEY", longer).getBytes(StandardCharsets.US_ASCII), FILE));
+        assertThrows(
+            KeyException.class,
+            () ->
+                KeyPem.parsePublicKey(
+                    PemArmor.encode("PUBLIC KEY", longer).getBytes(StandardCharsets.US_ASCII),
+                    FILE));
     assertEquals(ErrorCode.KEY_MALFORMED, failure.code());
-    assertEquals(true, failure.getMessage().startsWith(FILE + ": invalid Ed25519 key: "), failure.getMessage());
+    assertEquals(
+        true,
+        failure.getMessage().startsWith(FILE + ": invalid Ed25519 key: "),
+        failure.getMessage());
   }
 
   @Test
@@ -255,13 +305,16 @@ class MalformedKeyTest {
 
   private static void assertPublicFails(String text, ErrorCode code, String where) {
     KeyException failure =
-        assertThrows(KeyException.class, () -> KeyPem.parsePublicKey(text.getBytes(StandardCharsets.UTF_8), FILE));
+        assertThrows(
+            KeyException.class,
+            () -> KeyPem.parsePublicKey(text.getBytes(StandardCharsets.UTF_8), FILE));
     assertFailure(failure, code, where);
   }
 
   /** {@code where} is "N: detail" for a fault on line N, or just the detail for the whole file. */
   private static void assertFailure(KeyException failure, ErrorCode code, String where) {
-    assertEquals(FILE + (Character.isDigit(where.charAt(0)) ? ":" : ": ") + where, failure.getMessage());
+    assertEquals(
+        FILE + (Character.isDigit(where.charAt(0)) ? ":" : ": ") + where, failure.getMessage());
     assertEquals(code, failure.code());
     assertEquals(FILE, failure.file().orElseThrow());
   }

@@ -62,7 +62,8 @@ class OpensslInteropTest {
 
     assertEquals(Files.readString(files.publicKey()), derivedByOpenssl);
     assertEquals(Files.readString(files.publicKey()), checkedByOpenssl);
-    assertEquals(opensslFingerprint(files.publicKey()), Fingerprint.of(pair.getPublic()).toString());
+    assertEquals(
+        opensslFingerprint(files.publicKey()), Fingerprint.of(pair.getPublic()).toString());
   }
 
   @Test
@@ -70,17 +71,41 @@ class OpensslInteropTest {
     KeyPairFiles files = KeyPairFiles.named(directory, "ours");
     KeyPair pair = Ed25519.generate();
     files.write(pair, false);
-    Path message = Files.writeString(directory.resolve("message"), "one message, two implementations");
-    Path ourSignature = Files.write(directory.resolve("ours.sig"), Ed25519.sign(pair.getPrivate(), Files.readAllBytes(message)));
+    Path message =
+        Files.writeString(directory.resolve("message"), "one message, two implementations");
+    Path ourSignature =
+        Files.write(
+            directory.resolve("ours.sig"),
+            Ed25519.sign(pair.getPrivate(), Files.readAllBytes(message)));
 
-    String verdict = openssl("pkeyutl", "-verify", "-pubin", "-inkey", files.publicKey().toString(), "-rawin",
-        "-in", message.toString(), "-sigfile", ourSignature.toString());
+    String verdict =
+        openssl(
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            files.publicKey().toString(),
+            "-rawin",
+            "-in",
+            message.toString(),
+            "-sigfile",
+            ourSignature.toString());
     assertEquals("Signature Verified Successfully", verdict.strip());
 
     Path opensslSignature = directory.resolve("openssl.sig");
-    openssl("pkeyutl", "-sign", "-inkey", files.privateKey().toString(), "-rawin", "-in", message.toString(),
-        "-out", opensslSignature.toString());
-    assertTrue(Ed25519.verify(pair.getPublic(), Files.readAllBytes(message), Files.readAllBytes(opensslSignature)));
+    openssl(
+        "pkeyutl",
+        "-sign",
+        "-inkey",
+        files.privateKey().toString(),
+        "-rawin",
+        "-in",
+        message.toString(),
+        "-out",
+        opensslSignature.toString());
+    assertTrue(
+        Ed25519.verify(
+            pair.getPublic(), Files.readAllBytes(message), Files.readAllBytes(opensslSignature)));
   }
 
   @Test
@@ -99,22 +124,30 @@ class OpensslInteropTest {
       openssl(generate.toArray(String[]::new));
       openssl("pkey", "-in", privateFile.toString(), "-pubout", "-out", publicFile.toString());
 
-      KeyException publicFailure = assertThrows(KeyException.class, () -> KeyPem.readPublicKey(publicFile));
+      KeyException publicFailure =
+          assertThrows(KeyException.class, () -> KeyPem.readPublicKey(publicFile));
       assertEquals(ErrorCode.KEY_NOT_ED25519, publicFailure.code());
-      assertEquals(publicFile + ": is an " + kind[0] + " public key, not Ed25519", publicFailure.getMessage());
-      KeyException privateFailure = assertThrows(KeyException.class, () -> KeyPem.readPrivateKey(privateFile));
+      assertEquals(
+          publicFile + ": is an " + kind[0] + " public key, not Ed25519",
+          publicFailure.getMessage());
+      KeyException privateFailure =
+          assertThrows(KeyException.class, () -> KeyPem.readPrivateKey(privateFile));
       assertEquals(ErrorCode.KEY_NOT_ED25519, privateFailure.code());
-      assertEquals(privateFile + ": is an " + kind[0] + " private key, not Ed25519", privateFailure.getMessage());
+      assertEquals(
+          privateFile + ": is an " + kind[0] + " private key, not Ed25519",
+          privateFailure.getMessage());
     }
   }
 
   /** The OpenSSH-style fingerprint computed by openssl alone, for comparison. */
   private String opensslFingerprint(Path publicFile) throws Exception {
     Path der = directory.resolve("spki.der");
-    openssl("pkey", "-pubin", "-in", publicFile.toString(), "-outform", "DER", "-out", der.toString());
+    openssl(
+        "pkey", "-pubin", "-in", publicFile.toString(), "-outform", "DER", "-out", der.toString());
     Path digest = directory.resolve("spki.sha256");
     openssl("dgst", "-sha256", "-binary", "-out", digest.toString(), der.toString());
-    return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(Files.readAllBytes(digest));
+    return "SHA256:"
+        + Base64.getEncoder().withoutPadding().encodeToString(Files.readAllBytes(digest));
   }
 
   private static String openssl(String... arguments) throws IOException, InterruptedException {
@@ -130,7 +163,10 @@ class OpensslInteropTest {
   /** Null when an openssl with Ed25519 runs here, else why not. */
   private static String opensslMissing() {
     try {
-      Process process = new ProcessBuilder("openssl", "list", "-public-key-algorithms").redirectErrorStream(true).start();
+      Process process =
+          new ProcessBuilder("openssl", "list", "-public-key-algorithms")
+              .redirectErrorStream(true)
+              .start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
         return "'openssl list' failed: " + output.strip();

@@ -44,9 +44,12 @@ class PemPropertyTest {
   @Provide
   Arbitrary<byte[]> mutatedDer() {
     KeyPair pair = Ed25519.generate();
-    Arbitrary<byte[]> original = Arbitraries.of(pair.getPublic().getEncoded(), pair.getPrivate().getEncoded());
+    Arbitrary<byte[]> original =
+        Arbitraries.of(pair.getPublic().getEncoded(), pair.getPrivate().getEncoded());
     Arbitrary<Integer> position = Arbitraries.integers().between(0, 47);
-    Arbitrary<Byte> value = Arbitraries.oneOf(Arbitraries.bytes(), Arbitraries.of((byte) 0x80, (byte) 0x81, (byte) 0xff, (byte) 0));
+    Arbitrary<Byte> value =
+        Arbitraries.oneOf(
+            Arbitraries.bytes(), Arbitraries.of((byte) 0x80, (byte) 0x81, (byte) 0xff, (byte) 0));
     Arbitrary<Integer> length = Arbitraries.integers().between(-3, 3);
     return Combinators.combine(original, position, value, length)
         .as(
@@ -77,8 +80,15 @@ class PemPropertyTest {
     Arbitrary<String> line =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "-----BEGIN PUBLIC KEY-----", "-----END PUBLIC KEY-----", "-----BEGIN PRIVATE KEY-----",
-                "-----END PRIVATE KEY-----", "", "MCowBQYDK2VwAyEA", "=", "==", "-----"),
+                "-----BEGIN PUBLIC KEY-----",
+                "-----END PUBLIC KEY-----",
+                "-----BEGIN PRIVATE KEY-----",
+                "-----END PRIVATE KEY-----",
+                "",
+                "MCowBQYDK2VwAyEA",
+                "=",
+                "==",
+                "-----"),
             Arbitraries.strings().withCharRange('+', 'z').ofMaxLength(80));
     return line.list().ofMaxSize(8).map(lines -> String.join("\n", lines));
   }
@@ -89,8 +99,11 @@ class PemPropertyTest {
     Arbitrary<byte[]> original = Arbitraries.of(PUBLIC, PRIVATE);
     Arbitrary<Integer> kind = Arbitraries.integers().between(0, 3);
     Arbitrary<Double> where = Arbitraries.doubles().between(0, 1);
-    Arbitrary<Byte> value = Arbitraries.oneOf(Arbitraries.bytes(), Arbitraries.of((byte) 'A', (byte) '=', (byte) '\n', (byte) '-'));
-    Arbitrary<List<Integer>> bits = Arbitraries.integers().between(0, 7).list().ofMinSize(1).ofMaxSize(3);
+    Arbitrary<Byte> value =
+        Arbitraries.oneOf(
+            Arbitraries.bytes(), Arbitraries.of((byte) 'A', (byte) '=', (byte) '\n', (byte) '-'));
+    Arbitrary<List<Integer>> bits =
+        Arbitraries.integers().between(0, 7).list().ofMinSize(1).ofMaxSize(3);
     return Combinators.combine(original, kind, where, value, bits)
         .as(
             (bytes, k, w, v, flips) -> {

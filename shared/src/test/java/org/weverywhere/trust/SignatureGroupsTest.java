@@ -22,9 +22,15 @@ class SignatureGroupsTest {
   void aBadFileAmongGoodOnesIsReportedAndTheOthersStillLoad() throws Exception {
     PublicKey alice = addKey("operators", "alice");
     PublicKey bob = addKey("operators", "bob");
-    Path broken = write("operators/broken.pub-key.pem", "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
-    Path rsa = write("operators/rsa.pub-key.pem",
-        PemArmor.encode("PUBLIC KEY", MalformedKeyTest.otherKeyPair("RSA").getPublic().getEncoded()));
+    Path broken =
+        write(
+            "operators/broken.pub-key.pem",
+            "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n");
+    Path rsa =
+        write(
+            "operators/rsa.pub-key.pem",
+            PemArmor.encode(
+                "PUBLIC KEY", MalformedKeyTest.otherKeyPair("RSA").getPublic().getEncoded()));
 
     SignatureGroups groups = SignatureGroups.load(config);
 
@@ -79,12 +85,16 @@ class SignatureGroupsTest {
 
   @Test
   void aKeyFileUnderAnonymousIsAnError() throws Exception {
-    Path file = write("anonymous/someone.pub-key.pem", KeyPem.publicKeyText(Ed25519.generate().getPublic()));
+    Path file =
+        write(
+            "anonymous/someone.pub-key.pem", KeyPem.publicKeyText(Ed25519.generate().getPublic()));
 
     SignatureGroups groups = SignatureGroups.load(config);
 
     assertTrue(groups.group("anonymous").orElseThrow().keys().isEmpty());
-    assertEquals(List.of(file + ": the built-in group 'anonymous' has no keys; this file is ignored"), messages(groups));
+    assertEquals(
+        List.of(file + ": the built-in group 'anonymous' has no keys; this file is ignored"),
+        messages(groups));
     assertEquals(List.of(ErrorCode.GROUP_INVALID), codes(groups));
   }
 
@@ -97,7 +107,9 @@ class SignatureGroupsTest {
 
     SignatureGroups groups = SignatureGroups.load(config);
 
-    assertEquals(List.of("anonymous", "good_name-1"), groups.groups().stream().map(SignatureGroup::name).toList());
+    assertEquals(
+        List.of("anonymous", "good_name-1"),
+        groups.groups().stream().map(SignatureGroup::name).toList());
     Path root = config.resolve("groups");
     String rule = "': use 1 to 64 letters, digits, '-' or '_'";
     assertEquals(
@@ -123,7 +135,8 @@ class SignatureGroupsTest {
     assertEquals(
         List.of(
             loose + ": key file outside a group; move it to groups/<Group-Name>/",
-            privateKey + ": a private key in a group directory; groups hold public keys only (*.pub-key.pem), remove this file",
+            privateKey
+                + ": a private key in a group directory; groups hold public keys only (*.pub-key.pem), remove this file",
             otherPem + ": ignored: a group's key files are named NAME.pub-key.pem"),
         messages(groups));
   }
@@ -145,7 +158,9 @@ class SignatureGroupsTest {
     SignatureGroups groups = SignatureGroups.load(config);
 
     assertEquals(
-        List.of(config.resolve("groups") + ": not a directory; expected groups/<Group-Name>/*.pub-key.pem"),
+        List.of(
+            config.resolve("groups")
+                + ": not a directory; expected groups/<Group-Name>/*.pub-key.pem"),
         messages(groups));
     assertEquals(1, groups.groups().size());
   }
@@ -164,14 +179,16 @@ class SignatureGroupsTest {
 
   @Test
   void anUnreadableKeyFileIsReported() throws Exception {
-    Path file = write("ops/locked.pub-key.pem", KeyPem.publicKeyText(Ed25519.generate().getPublic()));
+    Path file =
+        write("ops/locked.pub-key.pem", KeyPem.publicKeyText(Ed25519.generate().getPublic()));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
     Assumptions.assumeFalse(Files.isReadable(file), "this user (root?) can read a mode 000 file");
 
     SignatureGroups groups = SignatureGroups.load(config);
 
     assertEquals(List.of(ErrorCode.IO_UNREADABLE), codes(groups));
-    assertTrue(messages(groups).get(0).startsWith(file + ": cannot read: "), messages(groups).get(0));
+    assertTrue(
+        messages(groups).get(0).startsWith(file + ": cannot read: "), messages(groups).get(0));
   }
 
   @Test
@@ -182,7 +199,8 @@ class SignatureGroupsTest {
 
     assertEquals(List.of(), groups.errors());
     assertEquals(
-        List.of("anonymous", "friends", "operators"), groups.groups().stream().map(SignatureGroup::name).toList());
+        List.of("anonymous", "friends", "operators"),
+        groups.groups().stream().map(SignatureGroup::name).toList());
     assertEquals(1, groups.group("friends").orElseThrow().keys().size());
     assertEquals(1, groups.group("operators").orElseThrow().keys().size());
   }

@@ -67,20 +67,25 @@ class ModuleCapTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new ModuleCap(16, 1_000).apply(module(memorySection(cat(bytes(0x00), leb(2000))))));
-    assertTrue(e.getMessage().contains("starts with 2000 pages, more than the 16 granted"), e.getMessage());
+            () ->
+                new ModuleCap(16, 1_000).apply(module(memorySection(cat(bytes(0x00), leb(2000))))));
+    assertTrue(
+        e.getMessage().contains("starts with 2000 pages, more than the 16 granted"),
+        e.getMessage());
   }
 
   @Test
   void leavesAModuleWithoutMemoryByteForByte() {
-    byte[] plain = module(section(1, vec(bytes(0x60, 0, 0))), TestModules.custom("note", bytes(1, 2)));
+    byte[] plain =
+        module(section(1, vec(bytes(0x60, 0, 0))), TestModules.custom("note", bytes(1, 2)));
     assertArrayEquals(plain, new ModuleCap(1, 1_000).apply(plain));
   }
 
   @Test
   void capsEveryExampleProgramAndTheyStillParse() throws Exception {
     Path dir = Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir), "example programs not built");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isDirectory(dir), "example programs not built");
     try (var files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".wasi")).toList()) {
         byte[] original = Files.readAllBytes(file);
@@ -102,22 +107,38 @@ class ModuleCapTest {
   void capsEveryTableDeclaredOrImportedAndKeepsASmallerMaximum() {
     byte[] types = section(1, vec(bytes(0x60, 0, 0)));
     byte[] imports = section(2, vec(cat(name("env"), name("t"), bytes(0x01, 0x6f, 0x00, 2))));
-    byte[] tables = section(4, vec(bytes(0x70, 0x00, 1), cat(bytes(0x70, 0x01, 1), leb(1L << 28)), bytes(0x70, 0x01, 0, 5)));
+    byte[] tables =
+        section(
+            4,
+            vec(
+                bytes(0x70, 0x00, 1),
+                cat(bytes(0x70, 0x01, 1), leb(1L << 28)),
+                bytes(0x70, 0x01, 0, 5)));
     ModuleInfo capped = read(new ModuleCap(1, 100).apply(module(types, imports, tables)));
-    assertEquals(new ExternType.Table(ValueType.EXTERNREF, limits(2, 100)), capped.imports().get(0).type());
-    assertEquals(List.of(limits(2, 100), limits(1, 100), limits(1, 100), limits(0, 5)),
+    assertEquals(
+        new ExternType.Table(ValueType.EXTERNREF, limits(2, 100)), capped.imports().get(0).type());
+    assertEquals(
+        List.of(limits(2, 100), limits(1, 100), limits(1, 100), limits(0, 5)),
         capped.footprint().tables().stream().map(ExternType.Table::limits).toList());
   }
 
   @Test
   void refusesATableThatStartsAboveTheCap() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> new ModuleCap(1, 100).apply(module(section(4, vec(cat(bytes(0x70, 0x00), leb(1L << 28)))))));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new ModuleCap(1, 100)
+                    .apply(module(section(4, vec(cat(bytes(0x70, 0x00), leb(1L << 28)))))));
     assertTrue(e.getMessage().contains("table at byte"), e.getMessage());
-    assertTrue(e.getMessage().contains("starts with 268435456 elements, more than the 100 granted"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("starts with 268435456 elements, more than the 100 granted"),
+        e.getMessage());
   }
 
-  /** Issue 13 item 14: sizes written with more LEB128 bytes than needed are valid and must stay so. */
+  /**
+   * Issue 13 item 14: sizes written with more LEB128 bytes than needed are valid and must stay so.
+   */
   @Test
   void paddedSizesAndLimitsStayReadable() {
     byte[] note = cat(name("note"), bytes(7, 8, 9));
@@ -126,12 +147,14 @@ class ModuleCapTest {
     byte[] paddedMemory = cat(bytes(5), padded(memoryBody.length, 4), memoryBody);
     byte[] typeBody = vec(bytes(0x60, 0, 0));
     byte[] paddedTypes = cat(bytes(1), padded(typeBody.length, 5), typeBody);
-    byte[] original = module(paddedTypes, paddedCustom, paddedMemory, TestModules.custom("after", bytes(1)));
+    byte[] original =
+        module(paddedTypes, paddedCustom, paddedMemory, TestModules.custom("after", bytes(1)));
     ModuleInfo before = read(original);
     byte[] capped = new ModuleCap(16, 1_000).apply(original);
     ModuleInfo after = read(capped);
     assertEquals(List.of(limits(2, 16)), after.memories());
-    assertEquals(before.customSections().stream().map(CustomSection::name).toList(),
+    assertEquals(
+        before.customSections().stream().map(CustomSection::name).toList(),
         after.customSections().stream().map(CustomSection::name).toList());
     // untouched sections are copied byte for byte, padding and all
     assertTrue(indexOf(capped, paddedCustom) > 0);
@@ -141,9 +164,12 @@ class ModuleCapTest {
   @Test
   void paddedLimitsInImportsAreRewritten() {
     byte[] types = section(1, vec(bytes(0x60, 0, 0)));
-    byte[] imports = section(2, vec(
-        cat(name("env"), name("m"), bytes(0x02, 0x00), padded(3, 5)),
-        cat(name("env"), name("f"), bytes(0x00), padded(0, 5))));
+    byte[] imports =
+        section(
+            2,
+            vec(
+                cat(name("env"), name("m"), bytes(0x02, 0x00), padded(3, 5)),
+                cat(name("env"), name("f"), bytes(0x00), padded(0, 5))));
     ModuleInfo after = read(new ModuleCap(8, 1_000).apply(module(types, imports)));
     assertEquals(new ExternType.Memory(limits(3, 8)), after.imports().get(0).type());
     assertEquals("f", after.imports().get(1).name());

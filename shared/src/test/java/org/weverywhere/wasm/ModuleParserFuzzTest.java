@@ -20,8 +20,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Hostile input: random and mutated modules must end in the parser's own error or a result,
- * never another exception, and never cost memory beyond a constant plus the file's size.
+ * Hostile input: random and mutated modules must end in the parser's own error or a result, never
+ * another exception, and never cost memory beyond a constant plus the file's size.
  */
 class ModuleParserFuzzTest {
   /** What a parse may allocate whatever the input: buffers, digest, exception stack traces. */
@@ -35,7 +35,8 @@ class ModuleParserFuzzTest {
   static void seeds() throws IOException {
     SEEDS.add(TestModules.everything());
     // Real toolchain output, when the example programs were built (mvn builds them before tests).
-    Path examples = Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
+    Path examples =
+        Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
     if (Files.isDirectory(examples)) {
       try (Stream<Path> files = Files.walk(examples)) {
         for (Path p : files.filter(f -> f.toString().matches(".*\\.wasm?i?$")).sorted().toList()) {
@@ -55,7 +56,8 @@ class ModuleParserFuzzTest {
   @Property(tries = 3000)
   void mutatedModulesFailOnlyWithTheParsersError(@ForAll("mutants") byte[] input) {
     long allocated = parseAndMeasure(input);
-    assertTrue(allocated <= FIXED_ALLOWANCE + 4L * input.length,
+    assertTrue(
+        allocated <= FIXED_ALLOWANCE + 4L * input.length,
         "allocated " + allocated + " bytes for a " + input.length + "-byte input");
   }
 
@@ -63,22 +65,29 @@ class ModuleParserFuzzTest {
   void randomBytesAfterTheHeaderFailOnlyWithTheParsersError(
       @ForAll("headerThenNoise") byte[] input) {
     long allocated = parseAndMeasure(input);
-    assertTrue(allocated <= FIXED_ALLOWANCE + 4L * input.length,
+    assertTrue(
+        allocated <= FIXED_ALLOWANCE + 4L * input.length,
         "allocated " + allocated + " bytes for a " + input.length + "-byte input");
   }
 
   @Provide
   Arbitrary<byte[]> mutants() {
     var seed = Arbitraries.of(SEEDS);
-    var edits = Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(8);
+    var edits =
+        Arbitraries.integers().between(0, Integer.MAX_VALUE).list().ofMinSize(1).ofMaxSize(8);
     var kinds = Arbitraries.integers().between(0, 3);
     return Combinators.combine(seed, edits, kinds).as(ModuleParserFuzzTest::mutate);
   }
 
   @Provide
   Arbitrary<byte[]> headerThenNoise() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(256)
-        .map(noise -> TestModules.cat(TestModules.bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00), noise));
+    return Arbitraries.bytes()
+        .array(byte[].class)
+        .ofMaxSize(256)
+        .map(
+            noise ->
+                TestModules.cat(
+                    TestModules.bytes(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00), noise));
   }
 
   /** Flips bytes, writes LEB-ish maxima, truncates or duplicates a slice, as fuzzers do. */
@@ -92,7 +101,10 @@ class ModuleParserFuzzTest {
         case 2 -> out = java.util.Arrays.copyOf(out, Math.max(at, 1));
         default -> {
           int len = Math.min(16, out.length - at);
-          out = TestModules.cat(java.util.Arrays.copyOf(out, at + len), java.util.Arrays.copyOfRange(out, at, out.length));
+          out =
+              TestModules.cat(
+                  java.util.Arrays.copyOf(out, at + len),
+                  java.util.Arrays.copyOfRange(out, at, out.length));
         }
       }
     }

@@ -29,18 +29,20 @@ class ModuleParserTest {
     ModuleInfo info = parse(everything());
     assertEquals(ModuleKind.COMMAND, info.kind());
     assertEquals(WasiVersion.PREVIEW1, info.wasi());
-    assertEquals(List.of(
-        "wasi_snapshot_preview1.proc_exit func () -> ()",
-        "env.table table 3.. funcref",
-        "env.counter global mut i64"),
+    assertEquals(
+        List.of(
+            "wasi_snapshot_preview1.proc_exit func () -> ()",
+            "env.table table 3.. funcref",
+            "env.counter global mut i64"),
         info.imports().stream().map(i -> i.module() + "." + i.name() + " " + i.type()).toList());
-    assertEquals(List.of(
-        "add func (i32, i32) -> i32",
-        "_start func () -> ()",
-        "mix func (i64, f32, f64) -> (f64, i32)",
-        "memory memory 2..16 pages",
-        "table table 3.. funcref",
-        "pi global f64"),
+    assertEquals(
+        List.of(
+            "add func (i32, i32) -> i32",
+            "_start func () -> ()",
+            "mix func (i64, f32, f64) -> (f64, i32)",
+            "memory memory 2..16 pages",
+            "table table 3.. funcref",
+            "pi global f64"),
         info.exports().stream().map(e -> e.name() + " " + e.type()).toList());
     assertEquals(List.of(new Limits(2, OptionalLong.of(16), false, false)), info.memories());
     assertEquals(3, info.functionCount());
@@ -59,24 +61,29 @@ class ModuleParserTest {
     assertEquals(Optional.of("demo"), info.moduleName());
     assertEquals(Map.of(1L, "add", 3L, "start"), info.functionNames());
     assertEquals("[C11]", info.producers().orElseThrow().fields().get("language").toString());
-    assertEquals("[clang 19.1.7]",
-        info.producers().orElseThrow().fields().get("processed-by").toString());
+    assertEquals(
+        "[clang 19.1.7]", info.producers().orElseThrow().fields().get("processed-by").toString());
     ModuleMetadata metadata = info.metadata().orElseThrow();
     assertEquals(Optional.of("1.2.3"), metadata.version());
     var add = metadata.functions().get("add");
     assertEquals(Optional.of("Adds"), add.description());
-    assertEquals(List.of(new ModuleMetadata.Value("a", Optional.empty()),
-        new ModuleMetadata.Value("b", Optional.of("i32"))), add.params());
+    assertEquals(
+        List.of(
+            new ModuleMetadata.Value("a", Optional.empty()),
+            new ModuleMetadata.Value("b", Optional.of("i32"))),
+        add.params());
     assertEquals(List.of(), info.warnings());
-    assertEquals(List.of("name", "producers", "weverywhere"),
+    assertEquals(
+        List.of("name", "producers", "weverywhere"),
         info.customSections().stream().map(CustomSection::name).toList());
   }
 
   @Test
   void hashIsTheSha256OfTheWholeFile() throws Exception {
     byte[] bytes = everything();
-    var expected = java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    var expected =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     assertEquals(expected, parse(bytes).sha256());
     assertEquals(bytes.length, parse(bytes).size());
   }
@@ -86,7 +93,8 @@ class ModuleParserTest {
     byte[] types = section(1, vec(funcType(new int[] {}, new int[] {})));
     byte[] funcs = section(3, vec(leb(0)));
     byte[] code = section(10, vec(cat(leb(2), bytes(0x00, 0x0b))));
-    byte[] reactor = module(types, funcs, section(7, vec(cat(name("_initialize"), bytes(0), leb(0)))), code);
+    byte[] reactor =
+        module(types, funcs, section(7, vec(cat(name("_initialize"), bytes(0), leb(0)))), code);
     byte[] library = module(types, funcs, section(7, vec(cat(name("f"), bytes(0), leb(0)))), code);
     assertEquals(ModuleKind.REACTOR, parse(reactor).kind());
     assertEquals(ModuleKind.LIBRARY, parse(library).kind());
@@ -95,15 +103,19 @@ class ModuleParserTest {
 
   @Test
   void legacyWasiUnstableIsPreview0() {
-    byte[] m = module(section(1, vec(funcType(new int[] {I32}, new int[] {}))),
-        section(2, vec(cat(name("wasi_unstable"), name("proc_exit"), bytes(0), leb(0)))));
+    byte[] m =
+        module(
+            section(1, vec(funcType(new int[] {I32}, new int[] {}))),
+            section(2, vec(cat(name("wasi_unstable"), name("proc_exit"), bytes(0), leb(0)))));
     assertEquals(WasiVersion.PREVIEW0, parse(m).wasi());
   }
 
   @Test
   void componentBinaryIsRecognisedNotMisparsed() {
-    byte[] component = cat(bytes(0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00),
-        bytes(0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff));
+    byte[] component =
+        cat(
+            bytes(0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00),
+            bytes(0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff));
     ModuleInfo info = parse(component);
     assertEquals(ModuleKind.COMPONENT, info.kind());
     assertEquals(WasiVersion.UNKNOWN, info.wasi());
@@ -113,7 +125,8 @@ class ModuleParserTest {
   @Test
   void memory64AndSharedLimits() {
     // flags 0x05: 64-bit with a maximum; here min 1 and no max byte follows -> truncated
-    assertEquals(ErrorCode.WASM_TRUNCATED, failure(module(section(5, bytes(0x01, 0x05, 0x01)))).code());
+    assertEquals(
+        ErrorCode.WASM_TRUNCATED, failure(module(section(5, bytes(0x01, 0x05, 0x01)))).code());
     ModuleInfo info = parse(module(section(5, bytes(0x01, 0x07, 0x01, 0x80, 0x80, 0x04))));
     assertEquals(new Limits(1, OptionalLong.of(65536), true, true), info.memories().getFirst());
   }
@@ -148,7 +161,8 @@ class ModuleParserTest {
     var e = failure(m);
     assertEquals(ErrorCode.WASM_TRUNCATED, e.code());
     assertEquals(9, e.offset());
-    assertEquals("at byte 9: type section (id 1) claims 4294967295 bytes, but only 1 follow",
+    assertEquals(
+        "at byte 9: type section (id 1) claims 4294967295 bytes, but only 1 follow",
         e.getMessage());
   }
 
@@ -182,8 +196,10 @@ class ModuleParserTest {
 
   @Test
   void invalidUtf8Name() {
-    byte[] m = module(section(1, vec(funcType(new int[] {}, new int[] {}))),
-        section(2, vec(cat(leb(2), bytes(0xc3, 0x28), name("x"), bytes(0), leb(0)))));
+    byte[] m =
+        module(
+            section(1, vec(funcType(new int[] {}, new int[] {}))),
+            section(2, vec(cat(leb(2), bytes(0xc3, 0x28), name("x"), bytes(0), leb(0)))));
     assertTrue(failure(m).getMessage().contains("import module name is not valid UTF-8"));
   }
 
@@ -204,10 +220,14 @@ class ModuleParserTest {
   @Test
   void indicesThatPointNowhere() {
     byte[] types = section(1, vec(funcType(new int[] {}, new int[] {})));
-    assertTrue(failure(module(types, section(3, vec(leb(5))))).getMessage()
-        .contains("type index 5 out of range (1 types)"));
-    assertTrue(failure(module(types, section(7, vec(cat(name("f"), bytes(0), leb(0))))))
-        .getMessage().contains("function index 0 out of range (0 functions)"));
+    assertTrue(
+        failure(module(types, section(3, vec(leb(5)))))
+            .getMessage()
+            .contains("type index 5 out of range (1 types)"));
+    assertTrue(
+        failure(module(types, section(7, vec(cat(name("f"), bytes(0), leb(0))))))
+            .getMessage()
+            .contains("function index 0 out of range (0 functions)"));
   }
 
   @Test
@@ -219,7 +239,8 @@ class ModuleParserTest {
   @Test
   void gcTypesAreRefusedClearly() {
     var e = failure(module(section(1, vec(bytes(0x4e, 0x00)))));
-    assertTrue(e.getMessage().contains("type form 0x4e belongs to the GC proposal"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("type form 0x4e belongs to the GC proposal"), e.getMessage());
     assertEquals(org.weverywhere.ErrorCode.WASM_UNSUPPORTED_PROPOSAL, e.code());
   }
 
@@ -230,53 +251,74 @@ class ModuleParserTest {
     byte[] m = module(section(1, vec()), badName, badMeta, custom("other", bytes(1, 2, 3)));
     ModuleInfo info = parse(m);
     assertEquals(2, info.warnings().size(), info.warnings().toString());
-    assertTrue(info.warnings().get(0).startsWith("custom section 'name' at byte"), info.warnings().get(0));
+    assertTrue(
+        info.warnings().get(0).startsWith("custom section 'name' at byte"), info.warnings().get(0));
     assertTrue(info.warnings().get(1).contains("not valid JSON"), info.warnings().get(1));
     assertEquals(3, info.customSections().size());
   }
 
   @Test
   void metadataThatContradictsTheExportsIsFlagged() {
-    byte[] m = module(
-        section(1, vec(funcType(new int[] {I32}, new int[] {}))),
-        section(3, vec(leb(0))),
-        section(7, vec(cat(name("f"), bytes(0), leb(0)))),
-        section(10, vec(cat(leb(2), bytes(0x00, 0x0b)))),
-        custom("weverywhere", ("{\"functions\":{\"f\":{\"params\":[\"a\",\"b\"]},"
-            + "\"ghost\":{}}}").getBytes()));
+    byte[] m =
+        module(
+            section(1, vec(funcType(new int[] {I32}, new int[] {}))),
+            section(3, vec(leb(0))),
+            section(7, vec(cat(name("f"), bytes(0), leb(0)))),
+            section(10, vec(cat(leb(2), bytes(0x00, 0x0b)))),
+            custom(
+                "weverywhere",
+                ("{\"functions\":{\"f\":{\"params\":[\"a\",\"b\"]}," + "\"ghost\":{}}}")
+                    .getBytes()));
     List<String> warnings = parse(m).warnings();
-    assertEquals(List.of(
-        "weverywhere metadata names 2 parameters for 'f', but its signature (i32) -> () has 1",
-        "weverywhere metadata describes 'ghost', which is not an exported function"), warnings);
+    assertEquals(
+        List.of(
+            "weverywhere metadata names 2 parameters for 'f', but its signature (i32) -> () has 1",
+            "weverywhere metadata describes 'ghost', which is not an exported function"),
+        warnings);
   }
 
   @Test
   void byteStringsThatDoNotFitOrLackTheAllocatorAreFlagged() {
-    byte[] m = module(
-        section(1, vec(funcType(new int[] {I32, I32}, new int[] {}), funcType(new int[] {I64}, new int[] {}))),
-        section(3, vec(leb(0), leb(1))),
-        section(7, vec(cat(name("f"), bytes(0), leb(0)), cat(name("g"), bytes(0), leb(1)))),
-        section(10, vec(cat(leb(2), bytes(0x00, 0x0b)), cat(leb(2), bytes(0x00, 0x0b)))),
-        custom("weverywhere", ("{\"functions\":{\"f\":{\"params\":[{\"name\":\"s\",\"type\":\"string\"}]},"
-            + "\"g\":{\"params\":[{\"name\":\"b\",\"type\":\"bytes\"}]}}}").getBytes()));
-    assertEquals(List.of(
-        "weverywhere metadata declares byte strings for 'f', but the module does not export weverywhere_alloc"
-            + " (i32) -> i32",
-        "weverywhere metadata types for 'g' do not fit: its signature is (i64) -> (): parameter 'b' is a bytes,"
-            + " which needs (i32, i32) there"), parse(m).warnings());
+    byte[] m =
+        module(
+            section(
+                1,
+                vec(
+                    funcType(new int[] {I32, I32}, new int[] {}),
+                    funcType(new int[] {I64}, new int[] {}))),
+            section(3, vec(leb(0), leb(1))),
+            section(7, vec(cat(name("f"), bytes(0), leb(0)), cat(name("g"), bytes(0), leb(1)))),
+            section(10, vec(cat(leb(2), bytes(0x00, 0x0b)), cat(leb(2), bytes(0x00, 0x0b)))),
+            custom(
+                "weverywhere",
+                ("{\"functions\":{\"f\":{\"params\":[{\"name\":\"s\",\"type\":\"string\"}]},"
+                        + "\"g\":{\"params\":[{\"name\":\"b\",\"type\":\"bytes\"}]}}}")
+                    .getBytes()));
+    assertEquals(
+        List.of(
+            "weverywhere metadata declares byte strings for 'f', but the module does not export weverywhere_alloc"
+                + " (i32) -> i32",
+            "weverywhere metadata types for 'g' do not fit: its signature is (i64) -> (): parameter 'b' is a bytes,"
+                + " which needs (i32, i32) there"),
+        parse(m).warnings());
   }
 
   @Test
   void metadataWithAWrongTypeIsAWarning() {
-    byte[] m = module(custom("weverywhere",
-        "{\"functions\":{\"f\":{\"params\":[{\"name\":\"a\",\"type\":\"u8\"}]}}}".getBytes()));
+    byte[] m =
+        module(
+            custom(
+                "weverywhere",
+                "{\"functions\":{\"f\":{\"params\":[{\"name\":\"a\",\"type\":\"u8\"}]}}}"
+                    .getBytes()));
     assertTrue(parse(m).warnings().getFirst().contains("'functions.f.params[0].type' is 'u8'"));
   }
 
   @Test
   void hostileSizesCostNoMemory() {
     // 20-odd bytes that claim a 4 GiB section and a 4-billion-entry vector
-    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     byte[] claimsSection = module(bytes(0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f));
     byte[] claimsCount = module(section(1, leb(0xffffffffL), bytes(0, 0, 0, 0)));
     for (int warm = 0; warm < 20; warm++) {

@@ -28,8 +28,10 @@ class ModuleSignaturesTest {
     byte[] signed = ModuleSignatures.sign(module, ALICE);
     List<ModuleSignatures.Section> sections = ModuleSignatures.sections(signed);
     assertEquals("signature", sections.get(0).name());
-    assertArrayEquals(Arrays.copyOfRange(module, 8, module.length),
-        Arrays.copyOfRange(signed, sections.get(1).start(), signed.length), "content byte for byte");
+    assertArrayEquals(
+        Arrays.copyOfRange(module, 8, module.length),
+        Arrays.copyOfRange(signed, sections.get(1).start(), signed.length),
+        "content byte for byte");
     ModuleSignatures.Report report = ModuleSignatures.verify(signed);
     assertTrue(report.allValid());
     assertEquals(Fingerprint.of(ALICE.getPublic()), report.checks().get(0).signer().orElseThrow());
@@ -39,11 +41,18 @@ class ModuleSignaturesTest {
   @Test
   void paddedSectionSizesHashAsTheirShortestForm() {
     byte[] payload = {1, 2, 3};
-    byte[] minimal = TestModules.module(TestModules.section(1, TestModules.bytes(0)), TestModules.custom("x", payload));
+    byte[] minimal =
+        TestModules.module(
+            TestModules.section(1, TestModules.bytes(0)), TestModules.custom("x", payload));
     // the same module with the custom section's size written in 5 bytes, as some linkers do
     byte[] name = TestModules.name("x");
-    byte[] padded = TestModules.module(TestModules.section(1, TestModules.bytes(0)),
-        TestModules.cat(TestModules.bytes(0, 0x80 | (name.length + 3), 0x80, 0x80, 0x80, 0x00), name, payload));
+    byte[] padded =
+        TestModules.module(
+            TestModules.section(1, TestModules.bytes(0)),
+            TestModules.cat(
+                TestModules.bytes(0, 0x80 | (name.length + 3), 0x80, 0x80, 0x80, 0x00),
+                name,
+                payload));
     byte[] signedMinimal = ModuleSignatures.sign(minimal, ALICE);
     byte[] signedPadded = ModuleSignatures.sign(padded, ALICE);
     assertTrue(ModuleSignatures.verify(signedPadded).allValid());
@@ -54,7 +63,8 @@ class ModuleSignaturesTest {
 
   @Test
   void aSecondSignerIsAddedAndAChangedModuleDropsStaleSignatures() {
-    byte[] both = ModuleSignatures.sign(ModuleSignatures.sign(TestModules.everything(), ALICE), BOB);
+    byte[] both =
+        ModuleSignatures.sign(ModuleSignatures.sign(TestModules.everything(), ALICE), BOB);
     assertEquals(2, ModuleSignatures.verify(both).checks().size());
     assertTrue(ModuleSignatures.verify(both).allValid());
 
@@ -73,11 +83,15 @@ class ModuleSignaturesTest {
   void aSignatureSectionThatIsNotFirstOrIsBrokenIsInvalidNotUnsigned() {
     byte[] signed = ModuleSignatures.sign(TestModules.everything(), ALICE);
     int end = ModuleSignatures.sections(signed).get(0).end();
-    byte[] moved = TestModules.cat(Arrays.copyOf(TestModules.everything(), TestModules.everything().length),
-        Arrays.copyOfRange(signed, 8, end));
+    byte[] moved =
+        TestModules.cat(
+            Arrays.copyOf(TestModules.everything(), TestModules.everything().length),
+            Arrays.copyOfRange(signed, 8, end));
     ModuleSignatures.Report notFirst = ModuleSignatures.verify(moved);
     assertTrue(notFirst.signed() && !notFirst.allValid());
-    assertTrue(notFirst.checks().get(0).detail().contains("not the first"), notFirst.checks().get(0).detail());
+    assertTrue(
+        notFirst.checks().get(0).detail().contains("not the first"),
+        notFirst.checks().get(0).detail());
 
     byte[] broken = TestModules.module(TestModules.custom("signature", new byte[] {1, 1, 1, 5}));
     ModuleSignatures.Report malformed = ModuleSignatures.verify(broken);
@@ -90,18 +104,23 @@ class ModuleSignaturesTest {
     try {
       assertFalse(ModuleSignatures.verify(mutant).allValid(), "a mutated module verified");
     } catch (WasmFormatException expected) {
-      // a module too broken to find its sections: reported as a format error, never thrown as anything else
+      // a module too broken to find its sections: reported as a format error, never thrown as
+      // anything else
     }
   }
 
   @Provide
   Arbitrary<byte[]> mutants() {
-    byte[] signed = ModuleSignatures.sign(ModuleSignatures.sign(TestModules.everything(), ALICE), BOB);
-    return Combinators.combine(Arbitraries.integers().between(8, signed.length - 1),
-        Arbitraries.integers().between(1, 255)).as((at, flip) -> {
-          byte[] out = signed.clone();
-          out[at] ^= (byte) (int) flip;
-          return out;
-        });
+    byte[] signed =
+        ModuleSignatures.sign(ModuleSignatures.sign(TestModules.everything(), ALICE), BOB);
+    return Combinators.combine(
+            Arbitraries.integers().between(8, signed.length - 1),
+            Arbitraries.integers().between(1, 255))
+        .as(
+            (at, flip) -> {
+              byte[] out = signed.clone();
+              out[at] ^= (byte) (int) flip;
+              return out;
+            });
   }
 }

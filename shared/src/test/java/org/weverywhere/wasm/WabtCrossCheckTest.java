@@ -32,15 +32,19 @@ class WabtCrossCheckTest {
 
   @BeforeAll
   static void objdumpPresent() {
-    assumeTrue(runs("wasm-objdump", "--version"),
+    assumeTrue(
+        runs("wasm-objdump", "--version"),
         "wasm-objdump not found: apt-get install wabt to cross-check the reader");
   }
 
   static Stream<Path> modules() throws IOException {
     assertTrue(Files.isDirectory(EXAMPLES), EXAMPLES + " missing: run compile-example-programs.py");
     try (Stream<Path> files = Files.walk(EXAMPLES)) {
-      List<Path> found = files.filter(p -> p.toString().endsWith(".wasi") || p.toString().endsWith(".wasm"))
-          .sorted().toList();
+      List<Path> found =
+          files
+              .filter(p -> p.toString().endsWith(".wasi") || p.toString().endsWith(".wasm"))
+              .sorted()
+              .toList();
       assertFalse(found.isEmpty(), "no modules under " + EXAMPLES);
       return found.stream();
     }
@@ -52,47 +56,82 @@ class WabtCrossCheckTest {
     ModuleInfo ours = new ModuleParser().parse(module);
     Objdump theirs = Objdump.of(module);
 
-    assertEquals(theirs.imports, ours.imports().stream().map(WabtCrossCheckTest::describe).toList(), "imports");
-    assertEquals(theirs.exports, ours.exports().stream()
-        .map(e -> e.name() + " " + e.type().kind() + "[" + e.index() + "] "
-            + (e.type() instanceof ExternType.Function f ? f.type().toString() : ""))
-        .map(String::strip).toList(), "exports");
-    assertEquals(theirs.memories, ours.memories().stream().map(WabtCrossCheckTest::pages).toList(), "memories");
-    assertEquals(theirs.customs, ours.customSections().stream()
-        .map(c -> c.name() + " " + c.size()).toList(), "custom sections");
+    assertEquals(
+        theirs.imports,
+        ours.imports().stream().map(WabtCrossCheckTest::describe).toList(),
+        "imports");
+    assertEquals(
+        theirs.exports,
+        ours.exports().stream()
+            .map(
+                e ->
+                    e.name()
+                        + " "
+                        + e.type().kind()
+                        + "["
+                        + e.index()
+                        + "] "
+                        + (e.type() instanceof ExternType.Function f ? f.type().toString() : ""))
+            .map(String::strip)
+            .toList(),
+        "exports");
+    assertEquals(
+        theirs.memories,
+        ours.memories().stream().map(WabtCrossCheckTest::pages).toList(),
+        "memories");
+    assertEquals(
+        theirs.customs,
+        ours.customSections().stream().map(c -> c.name() + " " + c.size()).toList(),
+        "custom sections");
     assertEquals(theirs.definedFunctions, ours.functionCount(), "defined functions");
   }
 
   /** Our import in objdump's words. */
   private static String describe(Import i) {
-    String what = switch (i.type()) {
-      case ExternType.Function f -> "func " + f.type();
-      case ExternType.Memory m -> "memory " + pages(m.limits());
-      case ExternType.Table t -> "table " + t.element() + " initial=" + t.limits().min()
-          + (t.limits().max().isPresent() ? " max=" + t.limits().max().getAsLong() : "");
-      case ExternType.Global g -> "global " + g.type() + " mutable=" + (g.mutable() ? 1 : 0);
-      case ExternType.Tag t -> "tag " + t.type();
-    };
+    String what =
+        switch (i.type()) {
+          case ExternType.Function f -> "func " + f.type();
+          case ExternType.Memory m -> "memory " + pages(m.limits());
+          case ExternType.Table t ->
+              "table "
+                  + t.element()
+                  + " initial="
+                  + t.limits().min()
+                  + (t.limits().max().isPresent() ? " max=" + t.limits().max().getAsLong() : "");
+          case ExternType.Global g -> "global " + g.type() + " mutable=" + (g.mutable() ? 1 : 0);
+          case ExternType.Tag t -> "tag " + t.type();
+        };
     return i.module() + "." + i.name() + " " + what;
   }
 
   private static String pages(Limits limits) {
-    return "initial=" + limits.min() + (limits.max().isPresent() ? " max=" + limits.max().getAsLong() : "");
+    return "initial="
+        + limits.min()
+        + (limits.max().isPresent() ? " max=" + limits.max().getAsLong() : "");
   }
 
   /** What {@code wasm-objdump -x} and {@code -h} print, in the same words as {@link #describe}. */
-  private record Objdump(List<String> imports, List<String> exports, List<String> memories,
-      List<String> customs, long definedFunctions) {
+  private record Objdump(
+      List<String> imports,
+      List<String> exports,
+      List<String> memories,
+      List<String> customs,
+      long definedFunctions) {
     private static final Pattern TYPE = Pattern.compile("^ - type\\[(\\d+)\\] (.*)$");
-    private static final Pattern IMPORT_FUNC = Pattern.compile("^ - func\\[(\\d+)\\] sig=(\\d+) .*<- (.*)$");
-    private static final Pattern IMPORT_MEMORY = Pattern.compile("^ - memory\\[\\d+\\] pages: (.*?) <- (.*)$");
-    private static final Pattern IMPORT_TABLE = Pattern.compile("^ - table\\[\\d+\\] type=(\\w+) (.*?) <- (.*)$");
-    private static final Pattern IMPORT_GLOBAL = Pattern.compile("^ - global\\[\\d+\\] (\\w+) (mutable=\\d) <- (.*)$");
+    private static final Pattern IMPORT_FUNC =
+        Pattern.compile("^ - func\\[(\\d+)\\] sig=(\\d+) .*<- (.*)$");
+    private static final Pattern IMPORT_MEMORY =
+        Pattern.compile("^ - memory\\[\\d+\\] pages: (.*?) <- (.*)$");
+    private static final Pattern IMPORT_TABLE =
+        Pattern.compile("^ - table\\[\\d+\\] type=(\\w+) (.*?) <- (.*)$");
+    private static final Pattern IMPORT_GLOBAL =
+        Pattern.compile("^ - global\\[\\d+\\] (\\w+) (mutable=\\d) <- (.*)$");
     private static final Pattern FUNCTION = Pattern.compile("^ - func\\[(\\d+)\\] sig=(\\d+).*$");
     private static final Pattern MEMORY = Pattern.compile("^ - memory\\[\\d+\\] pages: (.*)$");
     private static final Pattern EXPORT = Pattern.compile("^ - (\\w+)\\[(\\d+)\\].* -> \"(.*)\"$");
-    private static final Pattern CUSTOM = Pattern.compile(
-        "^\\s*Custom start=0x([0-9a-f]+) end=0x([0-9a-f]+) \\(size=0x([0-9a-f]+)\\) \"(.*)\"$");
+    private static final Pattern CUSTOM =
+        Pattern.compile(
+            "^\\s*Custom start=0x([0-9a-f]+) end=0x([0-9a-f]+) \\(size=0x([0-9a-f]+)\\) \"(.*)\"$");
 
     static Objdump of(Path module) throws IOException {
       List<String> details = run("wasm-objdump", "-x", module.toString());
@@ -132,7 +171,8 @@ class WabtCrossCheckTest {
           }
           case "Function" -> {
             if ((m = FUNCTION.matcher(line)).matches()) {
-              functionTypes.put(Integer.parseInt(m.group(1)), types.get(Integer.parseInt(m.group(2))));
+              functionTypes.put(
+                  Integer.parseInt(m.group(1)), types.get(Integer.parseInt(m.group(2))));
               defined++;
             }
           }
@@ -145,11 +185,18 @@ class WabtCrossCheckTest {
             if ((m = EXPORT.matcher(line)).matches()) {
               int index = Integer.parseInt(m.group(2));
               String kind = m.group(1);
-              exports.add((m.group(3) + " " + kind + "[" + index + "] "
-                  + (kind.equals("func") ? functionTypes.get(index) : "")).strip());
+              exports.add(
+                  (m.group(3)
+                          + " "
+                          + kind
+                          + "["
+                          + index
+                          + "] "
+                          + (kind.equals("func") ? functionTypes.get(index) : ""))
+                      .strip());
             }
           }
-          default -> { }
+          default -> {}
         }
       }
       List<String> customs = new ArrayList<>();
@@ -181,8 +228,8 @@ class WabtCrossCheckTest {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " failed: "
-            + new String(out, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            String.join(" ", command) + " failed: " + new String(out, StandardCharsets.UTF_8));
       }
       return new String(out, StandardCharsets.UTF_8).lines().toList();
     } catch (InterruptedException e) {

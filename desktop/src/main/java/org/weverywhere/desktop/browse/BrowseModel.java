@@ -26,8 +26,8 @@ import org.weverywhere.trust.Fingerprint;
 
 /**
  * The Browse screen's state: each live peer with what its {@code describe} answered (libraries,
- * their exported functions, services), filtered by the search box. Describing runs on
- * {@code background}; an answer or a refusal lands on {@code ui}.
+ * their exported functions, services), filtered by the search box. Describing runs on {@code
+ * background}; an answer or a refusal lands on {@code ui}.
  */
 public final class BrowseModel {
   private final NetworkClient client;
@@ -41,8 +41,10 @@ public final class BrowseModel {
   private final ObservableList<Offer.Tree> tree = FXCollections.observableArrayList();
   // made once: an unmodifiable wrapper listens to its source weakly, so a listener added to a fresh
   // wrapper per call went quiet once that wrapper was collected (the Browse tree stopped updating)
-  private final ObservableList<Offer.Tree> treeView = FXCollections.unmodifiableObservableList(tree);
-  private final ReadOnlyObjectWrapper<Offer> selected = new ReadOnlyObjectWrapper<>(this, "selected");
+  private final ObservableList<Offer.Tree> treeView =
+      FXCollections.unmodifiableObservableList(tree);
+  private final ReadOnlyObjectWrapper<Offer> selected =
+      new ReadOnlyObjectWrapper<>(this, "selected");
   private final ReadOnlyIntegerWrapper describing = new ReadOnlyIntegerWrapper(this, "describing");
 
   public BrowseModel(NetworkClient client, EventBus bus, Executor background, Executor ui) {
@@ -50,24 +52,30 @@ public final class BrowseModel {
     this.bus = Objects.requireNonNull(bus);
     this.background = Objects.requireNonNull(background);
     this.ui = Objects.requireNonNull(ui);
-    bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> {
-      List<PeerChoice> appeared = changed.peers().stream().filter(p -> !peers.containsKey(p.address().node())).toList();
-      peers.clear();
-      changed.peers().forEach(p -> peers.put(p.address().node(), p));
-      described.keySet().retainAll(peers.keySet());
-      states.keySet().retainAll(peers.keySet());
-      rebuild();
-      // a newcomer is described once on its own, so its libraries are there to browse and to submit to
-      appeared.forEach(this::describe);
-    });
-    bus.subscribe(ExplorerEvent.PeerDescribed.class, answer -> {
-      Fingerprint node = answer.peer().address().node();
-      if (peers.containsKey(node)) {
-        described.put(node, answer.description());
-        states.put(node, "");
-        rebuild();
-      }
-    });
+    bus.subscribe(
+        ExplorerEvent.PeersChanged.class,
+        changed -> {
+          List<PeerChoice> appeared =
+              changed.peers().stream().filter(p -> !peers.containsKey(p.address().node())).toList();
+          peers.clear();
+          changed.peers().forEach(p -> peers.put(p.address().node(), p));
+          described.keySet().retainAll(peers.keySet());
+          states.keySet().retainAll(peers.keySet());
+          rebuild();
+          // a newcomer is described once on its own, so its libraries are there to browse and to
+          // submit to
+          appeared.forEach(this::describe);
+        });
+    bus.subscribe(
+        ExplorerEvent.PeerDescribed.class,
+        answer -> {
+          Fingerprint node = answer.peer().address().node();
+          if (peers.containsKey(node)) {
+            described.put(node, answer.description());
+            states.put(node, "");
+            rebuild();
+          }
+        });
     filter.addListener((o, old, now) -> rebuild());
   }
 
@@ -105,22 +113,26 @@ public final class BrowseModel {
     states.put(node, "describing…");
     rebuild();
     describing.set(describing.get() + 1);
-    background.execute(() -> {
-      try {
-        Message.Description answer = client.describe(peer.address());
-        ui.execute(() -> {
-          describing.set(describing.get() - 1);
-          bus.publish(new ExplorerEvent.PeerDescribed(peer, answer));
+    background.execute(
+        () -> {
+          try {
+            Message.Description answer = client.describe(peer.address());
+            ui.execute(
+                () -> {
+                  describing.set(describing.get() - 1);
+                  bus.publish(new ExplorerEvent.PeerDescribed(peer, answer));
+                });
+          } catch (WeverywhereException failed) {
+            String why =
+                "not described: " + failed.getMessage() + " [" + failed.code().code() + "]";
+            ui.execute(
+                () -> {
+                  describing.set(describing.get() - 1);
+                  states.put(node, why);
+                  rebuild();
+                });
+          }
         });
-      } catch (WeverywhereException failed) {
-        String why = "not described: " + failed.getMessage() + " [" + failed.code().code() + "]";
-        ui.execute(() -> {
-          describing.set(describing.get() - 1);
-          states.put(node, why);
-          rebuild();
-        });
-      }
-    });
   }
 
   private void rebuild() {
@@ -134,10 +146,12 @@ public final class BrowseModel {
       if (d != null) {
         for (Message.Library library : d.libraries()) {
           Offer.Library lib = new Offer.Library(peer, library);
-          List<Offer.Tree> functions = library.exports().stream()
-              .map(export -> new Offer.Function(peer, library, RemoteFunction.of(export)))
-              .filter(f -> query.isEmpty() || f.matches(query) || lib.matches(query))
-              .map(f -> new Offer.Tree(f, List.of())).toList();
+          List<Offer.Tree> functions =
+              library.exports().stream()
+                  .map(export -> new Offer.Function(peer, library, RemoteFunction.of(export)))
+                  .filter(f -> query.isEmpty() || f.matches(query) || lib.matches(query))
+                  .map(f -> new Offer.Tree(f, List.of()))
+                  .toList();
           if (query.isEmpty() || lib.matches(query) || !functions.isEmpty()) {
             children.add(new Offer.Tree(lib, functions));
           }

@@ -15,7 +15,10 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
-/** The Browse screen: peer → libraries → functions, and services, with a search box and a detail pane. */
+/**
+ * The Browse screen: peer → libraries → functions, and services, with a search box and a detail
+ * pane.
+ */
 public final class BrowseView extends BorderPane {
   public BrowseView(BrowseModel model) {
     setId("browse");
@@ -23,18 +26,25 @@ public final class BrowseView extends BorderPane {
     TreeView<Offer> tree = new TreeView<>(root);
     tree.setId("offerTree");
     tree.setShowRoot(false);
-    tree.setCellFactory(t -> new TreeCell<>() {
-      @Override
-      protected void updateItem(Offer offer, boolean empty) {
-        super.updateItem(offer, empty);
-        setText(empty || offer == null ? null : offer.label());
-      }
-    });
-    model.tree().addListener((ListChangeListener<Offer.Tree>) change -> {
-      root.getChildren().setAll(model.tree().stream().map(BrowseView::item).toList());
-    });
-    tree.getSelectionModel().selectedItemProperty().addListener((o, old, now) ->
-        model.select(now == null ? null : now.getValue()));
+    tree.setCellFactory(
+        t ->
+            new TreeCell<>() {
+              @Override
+              protected void updateItem(Offer offer, boolean empty) {
+                super.updateItem(offer, empty);
+                setText(empty || offer == null ? null : offer.label());
+              }
+            });
+    model
+        .tree()
+        .addListener(
+            (ListChangeListener<Offer.Tree>)
+                change -> {
+                  root.getChildren().setAll(model.tree().stream().map(BrowseView::item).toList());
+                });
+    tree.getSelectionModel()
+        .selectedItemProperty()
+        .addListener((o, old, now) -> model.select(now == null ? null : now.getValue()));
 
     TextArea detail = new TextArea();
     detail.setId("offerDetail");

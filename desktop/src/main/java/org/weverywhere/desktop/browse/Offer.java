@@ -30,7 +30,12 @@ public sealed interface Offer {
     }
 
     public String detail() {
-      return "node " + peer.address().node() + "\nUDP " + peer.address().udp() + "\nHTTP " + peer.address().http()
+      return "node "
+          + peer.address().node()
+          + "\nUDP "
+          + peer.address().udp()
+          + "\nHTTP "
+          + peer.address().http()
           + (state.isEmpty() ? "" : "\n" + state);
     }
   }
@@ -42,23 +47,45 @@ public sealed interface Offer {
     }
 
     public String detail() {
-      return "library " + library.name() + "\nversion " + library.version() + "\nsha256 "
-          + HexFormat.of().formatHex(library.sha256()) + "\nsize " + library.size() + " bytes\nexports\n  "
-          + String.join("\n  ", library.exports()) + "\non " + peer
+      return "library "
+          + library.name()
+          + "\nversion "
+          + library.version()
+          + "\nsha256 "
+          + HexFormat.of().formatHex(library.sha256())
+          + "\nsize "
+          + library.size()
+          + " bytes\nexports\n  "
+          + String.join("\n  ", library.exports())
+          + "\non "
+          + peer
           + "\nsigned by: not carried by describe in protocol v1";
     }
   }
 
   /** A function a library exports, with its typed signature when the description carries one. */
-  record Function(PeerChoice peer, Message.Library library, RemoteFunction function) implements Offer {
+  record Function(PeerChoice peer, Message.Library library, RemoteFunction function)
+      implements Offer {
     public String label() {
       return function.toString();
     }
 
     public String detail() {
-      return "function " + function.name() + "\nsignature " + function.type().map(Object::toString).orElse("not given")
-          + "\nof library " + library.name() + " " + library.version() + "\non " + peer
-          + "\n\nCall it on the Submit screen (Ctrl+4): choose " + library.name() + " on " + peer.name() + ".";
+      return "function "
+          + function.name()
+          + "\nsignature "
+          + function.type().map(Object::toString).orElse("not given")
+          + "\nof library "
+          + library.name()
+          + " "
+          + library.version()
+          + "\non "
+          + peer
+          + "\n\nCall it on the Submit screen (Ctrl+4): choose "
+          + library.name()
+          + " on "
+          + peer.name()
+          + ".";
     }
   }
 

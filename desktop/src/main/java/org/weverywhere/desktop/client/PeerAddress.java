@@ -16,11 +16,15 @@ public record PeerAddress(Fingerprint node, InetSocketAddress udp, int httpPort)
     Objects.requireNonNull(udp, "udp");
   }
 
-  /** The bulk channel's base URI, e.g. {@code http://10.0.0.5:22341} or {@code http://[fe80::1%25eth0]:22341}. */
+  /**
+   * The bulk channel's base URI, e.g. {@code http://10.0.0.5:22341} or {@code
+   * http://[fe80::1%25eth0]:22341}.
+   */
   public URI http() {
-    String host = udp.getAddress() instanceof Inet6Address v6
-        ? "[" + v6.getHostAddress().replace("%", "%25") + "]"
-        : udp.getAddress().getHostAddress();
+    String host =
+        udp.getAddress() instanceof Inet6Address v6
+            ? "[" + v6.getHostAddress().replace("%", "%25") + "]"
+            : udp.getAddress().getHostAddress();
     return URI.create("http://" + host + ":" + httpPort);
   }
 }

@@ -40,8 +40,12 @@ public final class ProtocolNetworkClient implements NetworkClient {
    * @param interfaces where discovery sends and listens; tests pass loopback only
    * @param ttl multicast hops: 0 stays on this host, 1 on the link
    */
-  public ProtocolNetworkClient(Supplier<MessageSigner> signer, MulticastGroups groups,
-      List<NetworkInterface> interfaces, int ttl, Clock clock) {
+  public ProtocolNetworkClient(
+      Supplier<MessageSigner> signer,
+      MulticastGroups groups,
+      List<NetworkInterface> interfaces,
+      int ttl,
+      Clock clock) {
     this.signer = Objects.requireNonNull(signer);
     this.groups = Objects.requireNonNull(groups);
     this.interfaces = List.copyOf(interfaces);
@@ -56,10 +60,12 @@ public final class ProtocolNetworkClient implements NetworkClient {
 
   @Override
   public Listening listen(PeerListener listener) {
-    Discovery.Listening listening = discovery().listen(
-        heard -> listener.announced(sighting(heard, Optional.empty())),
-        listener::gone,
-        refused -> listener.rejected(refused.getMessage()));
+    Discovery.Listening listening =
+        discovery()
+            .listen(
+                heard -> listener.announced(sighting(heard, Optional.empty())),
+                listener::gone,
+                refused -> listener.rejected(refused.getMessage()));
     return new Listening() {
       @Override
       public void close() {
@@ -76,33 +82,57 @@ public final class ProtocolNetworkClient implements NetworkClient {
   @Override
   public List<String> discover(Duration timeout, Consumer<Sighting> each) {
     Discovery discovery = discovery();
-    // sign once before the clock starts: the first signature of a run loads and warms the EdDSA code
+    // sign once before the clock starts: the first signature of a run loads and warms the EdDSA
+    // code
     // (hundreds of ms), which is no part of the trip; what remains in the measure is socket setup
     signer.get().sign(Header.fresh(Audience.ANY, clock.instant()), new Message.Discover());
     Instant asked = clock.instant();
-    Discovery.Result result = discovery.discover(timeout, Integer.MAX_VALUE,
-        heard -> each.accept(sighting(heard, Optional.of(Duration.between(asked, clock.instant())))));
+    Discovery.Result result =
+        discovery.discover(
+            timeout,
+            Integer.MAX_VALUE,
+            heard ->
+                each.accept(
+                    sighting(heard, Optional.of(Duration.between(asked, clock.instant())))));
     return result.unsent();
   }
 
   private Sighting sighting(Announcement heard, Optional<Duration> roundTrip) {
     Message.Announce a = heard.announce();
-    return new Sighting(heard.node(), a.name(), heard.from(), a.httpPort(), heard.message().header().version(),
-        a.libraries(), a.services(), clock.instant(), roundTrip);
+    return new Sighting(
+        heard.node(),
+        a.name(),
+        heard.from(),
+        a.httpPort(),
+        heard.message().header().version(),
+        a.libraries(),
+        a.services(),
+        clock.instant(),
+        roundTrip);
   }
 
   @Override
   public Message.Description describe(PeerAddress peer) {
     // a host with more than a page of libraries (1,000 over HTTP) answers in pages
-    return org.weverywhere.net.DescriptionPager.collect(cursor -> expect(bulk(WireLimits.HTTP).request(peer.http(),
-        peer.node(), new Message.Describe(List.of("host", "libraries", "services"), cursor, 0)),
-        Message.Description.class, peer));
+    return org.weverywhere.net.DescriptionPager.collect(
+        cursor ->
+            expect(
+                bulk(WireLimits.HTTP)
+                    .request(
+                        peer.http(),
+                        peer.node(),
+                        new Message.Describe(List.of("host", "libraries", "services"), cursor, 0)),
+                Message.Description.class,
+                peer));
   }
 
   @Override
   public Message.ModuleReply fetch(PeerAddress peer, String library) {
-    return expect(bulk(WireLimits.HTTP).request(peer.http(), peer.node(), new Message.Fetch(library, Optional.empty())),
-        Message.ModuleReply.class, peer);
+    return expect(
+        bulk(WireLimits.HTTP)
+            .request(peer.http(), peer.node(), new Message.Fetch(library, Optional.empty())),
+        Message.ModuleReply.class,
+        peer);
   }
 
   @Override
@@ -114,13 +144,21 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   private BulkClient bulk(WireLimits limits) {
-    return new BulkClient(signer.get(), verifier, clock, Duration.ofSeconds(5), Duration.ofMinutes(2), limits);
+    return new BulkClient(
+        signer.get(), verifier, clock, Duration.ofSeconds(5), Duration.ofMinutes(2), limits);
   }
 
-  private static <T extends Message> T expect(SignedMessage reply, Class<T> type, PeerAddress peer) {
+  private static <T extends Message> T expect(
+      SignedMessage reply, Class<T> type, PeerAddress peer) {
     if (!type.isInstance(reply.message())) {
-      throw new ProtocolException(Reason.MALFORMED, peer.http() + " answered " + reply.message().type()
-          + " where " + type.getSimpleName() + " was expected");
+      throw new ProtocolException(
+          Reason.MALFORMED,
+          peer.http()
+              + " answered "
+              + reply.message().type()
+              + " where "
+              + type.getSimpleName()
+              + " was expected");
     }
     return type.cast(reply.message());
   }

@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.weverywhere.wasm.FuncType;
 
 /**
- * One function a peer's library exports, read from the text {@code describe} lists, e.g.
- * {@code add (i32, i32) -> i32}; {@code type} is empty when the text carries no signature this
- * version reads (then the function is shown but not offered for a typed call).
+ * One function a peer's library exports, read from the text {@code describe} lists, e.g. {@code add
+ * (i32, i32) -> i32}; {@code type} is empty when the text carries no signature this version reads
+ * (then the function is shown but not offered for a typed call).
  */
 public record RemoteFunction(String name, Optional<FuncType> type) {
   public RemoteFunction {
@@ -23,7 +23,8 @@ public record RemoteFunction(String name, Optional<FuncType> type) {
       return new RemoteFunction(export, Optional.empty());
     }
     Optional<FuncType> type = FuncType.parse(export.substring(open + 1));
-    return type.isPresent() ? new RemoteFunction(export.substring(0, open), type)
+    return type.isPresent()
+        ? new RemoteFunction(export.substring(0, open), type)
         : new RemoteFunction(export, Optional.empty());
   }
 

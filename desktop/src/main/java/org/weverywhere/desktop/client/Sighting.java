@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.weverywhere.trust.Fingerprint;
 
 /**
- * One verified announce as the explorer sees it: which node, from where, what it offers, when it was
- * heard and, for an answer to our own discover, how long the round trip took.
+ * One verified announce as the explorer sees it: which node, from where, what it offers, when it
+ * was heard and, for an answer to our own discover, how long the round trip took.
  *
  * @param protocolVersion the header version of the announce
  * @param roundTrip empty for an unsolicited announce (nobody asked, so there is nothing to time)

@@ -9,7 +9,10 @@ import org.weverywhere.wasm.ModuleInfo;
 
 /** What one screen tells the others; a closed set, so a subscriber sees every kind there is. */
 public sealed interface ExplorerEvent {
-  /** The set of live peers changed; {@code peers} is the new set, for the Submit screen's peer choice. */
+  /**
+   * The set of live peers changed; {@code peers} is the new set, for the Submit screen's peer
+   * choice.
+   */
   record PeersChanged(List<PeerChoice> peers) implements ExplorerEvent {
     public PeersChanged {
       peers = List.copyOf(peers);
@@ -24,7 +27,10 @@ public sealed interface ExplorerEvent {
     }
   }
 
-  /** A peer answered {@code describe}: its libraries (with typed exports) and services, for Browse and Submit. */
+  /**
+   * A peer answered {@code describe}: its libraries (with typed exports) and services, for Browse
+   * and Submit.
+   */
   record PeerDescribed(PeerChoice peer, Message.Description description) implements ExplorerEvent {}
 
   /** A local module was opened and inspected. */

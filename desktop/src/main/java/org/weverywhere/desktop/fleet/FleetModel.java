@@ -37,16 +37,23 @@ import org.weverywhere.protocol.Message;
  * request at each refresh, become one point per daemon on the load and free-memory charts; and a
  * local daemon's event stream (its control socket) is counted into executions and refusals per
  * group. Chart data is kept here as JavaFX chart series, which are plain observable data; the view
- * only hands them to its charts. State changes happen on {@code ui}; the network on {@code background}.
+ * only hands them to its charts. State changes happen on {@code ui}; the network on {@code
+ * background}.
  */
 public final class FleetModel {
   /** Points kept per daemon and chart: at the view's 2 s refresh, the last ten minutes. */
   public static final int KEPT_POINTS = 300;
+
   /** Events the first Follow reads back, so the bars do not start empty. */
   static final int FIRST_LOOK = 10_000;
+
   static final String EXECUTIONS = "executions";
   static final String REFUSALS = "refusals";
-  /** Where requests refused before any group was charged (not allowed, unknown signer...) are counted. */
+
+  /**
+   * Where requests refused before any group was charged (not allowed, unknown signer...) are
+   * counted.
+   */
   public static final String NO_GROUP = "(no group)";
 
   private final NetworkClient client;
@@ -55,27 +62,40 @@ public final class FleetModel {
   private final Clock clock;
   private final Supplier<Path> socket;
   private final Instant start;
-  private final ObservableList<XYChart.Series<Number, Number>> load = FXCollections.observableArrayList();
-  private final ObservableList<XYChart.Series<Number, Number>> memory = FXCollections.observableArrayList();
-  private final XYChart.Series<String, Number> executions = new XYChart.Series<>(EXECUTIONS,
-      FXCollections.observableArrayList());
-  private final XYChart.Series<String, Number> refusals = new XYChart.Series<>(REFUSALS,
-      FXCollections.observableArrayList());
+  private final ObservableList<XYChart.Series<Number, Number>> load =
+      FXCollections.observableArrayList();
+  private final ObservableList<XYChart.Series<Number, Number>> memory =
+      FXCollections.observableArrayList();
+  private final XYChart.Series<String, Number> executions =
+      new XYChart.Series<>(EXECUTIONS, FXCollections.observableArrayList());
+  private final XYChart.Series<String, Number> refusals =
+      new XYChart.Series<>(REFUSALS, FXCollections.observableArrayList());
   private final ObservableList<XYChart.Series<String, Number>> groups =
       FXCollections.observableArrayList(List.of(executions, refusals));
   private final Map<String, long[]> perGroup = new TreeMap<>();
   private final ReadOnlyBooleanWrapper refreshing = new ReadOnlyBooleanWrapper(this, "refreshing");
   private final ReadOnlyBooleanWrapper following = new ReadOnlyBooleanWrapper(this, "following");
-  private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
-      "Press Refresh (or turn on Live) to probe every daemon heard on the Peers screen.");
-  private final ReadOnlyStringWrapper eventsStatus = new ReadOnlyStringWrapper(this, "eventsStatus",
-      "Press Follow to count the local daemon's executions and refusals per group.");
+  private final ReadOnlyStringWrapper status =
+      new ReadOnlyStringWrapper(
+          this,
+          "status",
+          "Press Refresh (or turn on Live) to probe every daemon heard on the Peers screen.");
+  private final ReadOnlyStringWrapper eventsStatus =
+      new ReadOnlyStringWrapper(
+          this,
+          "eventsStatus",
+          "Press Follow to count the local daemon's executions and refusals per group.");
   private final BooleanProperty live = new SimpleBooleanProperty(this, "live");
   private List<ExplorerEvent.PeerChoice> peers = List.of();
   private volatile ControlClient connection;
   private volatile boolean stopping;
 
-  public FleetModel(NetworkClient client, EventBus bus, Executor background, Executor ui, Clock clock,
+  public FleetModel(
+      NetworkClient client,
+      EventBus bus,
+      Executor background,
+      Executor ui,
+      Clock clock,
       Supplier<Path> socket) {
     this.client = Objects.requireNonNull(client);
     this.background = Objects.requireNonNull(background);
@@ -86,7 +106,10 @@ public final class FleetModel {
     bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> peers = changed.peers());
   }
 
-  /** One series per daemon (named after it): seconds since the screen opened, one-minute load average. */
+  /**
+   * One series per daemon (named after it): seconds since the screen opened, one-minute load
+   * average.
+   */
   public ObservableList<XYChart.Series<Number, Number>> load() {
     return load;
   }
@@ -145,23 +168,29 @@ public final class FleetModel {
     AtomicInteger left = new AtomicInteger(asked.size());
     List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     for (ExplorerEvent.PeerChoice peer : asked) {
-      background.execute(() -> {
-        try {
-          Reading reading = probe(peer.address());
-          double at = Duration.between(start, clock.instant()).toMillis() / 1000.0;
-          ui.execute(() -> add(peer, at, reading));
-        } catch (WeverywhereException | IllegalArgumentException failed) {
-          problems.add(peer.name() + ": " + failed.getMessage());
-        } finally {
-          if (left.decrementAndGet() == 0) {
-            ui.execute(() -> {
-              status.set((asked.size() - problems.size()) + " of " + asked.size() + " daemons probed"
-                  + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
-              refreshing.set(false);
-            });
-          }
-        }
-      });
+      background.execute(
+          () -> {
+            try {
+              Reading reading = probe(peer.address());
+              double at = Duration.between(start, clock.instant()).toMillis() / 1000.0;
+              ui.execute(() -> add(peer, at, reading));
+            } catch (WeverywhereException | IllegalArgumentException failed) {
+              problems.add(peer.name() + ": " + failed.getMessage());
+            } finally {
+              if (left.decrementAndGet() == 0) {
+                ui.execute(
+                    () -> {
+                      status.set(
+                          (asked.size() - problems.size())
+                              + " of "
+                              + asked.size()
+                              + " daemons probed"
+                              + (problems.isEmpty() ? "" : "; " + String.join("; ", problems)));
+                      refreshing.set(false);
+                    });
+              }
+            }
+          });
     }
   }
 
@@ -171,12 +200,23 @@ public final class FleetModel {
   }
 
   private String run(PeerAddress peer, String probe) {
-    Message.Result result = client.execute(peer, new Message.Execute(new Message.LibraryTarget(probe),
-        new Message.Command(List.of(probe), Map.of(), new byte[0]))).result();
+    Message.Result result =
+        client
+            .execute(
+                peer,
+                new Message.Execute(
+                    new Message.LibraryTarget(probe),
+                    new Message.Command(List.of(probe), Map.of(), new byte[0])))
+            .result();
     if (!result.outcome().equals("completed") || result.exit() != 0) {
       String stderr = new String(result.stderr(), StandardCharsets.UTF_8).strip();
-      throw new IllegalArgumentException(probe + " " + result.outcome() + " exit " + result.exit()
-          + (stderr.isEmpty() ? "" : ": " + stderr.lines().reduce((a, b) -> b).orElse("")));
+      throw new IllegalArgumentException(
+          probe
+              + " "
+              + result.outcome()
+              + " exit "
+              + result.exit()
+              + (stderr.isEmpty() ? "" : ": " + stderr.lines().reduce((a, b) -> b).orElse("")));
     }
     return new String(result.stdout(), StandardCharsets.UTF_8);
   }
@@ -191,13 +231,19 @@ public final class FleetModel {
     }
   }
 
-  private static void point(ObservableList<XYChart.Series<Number, Number>> chart, String name, double x, double y) {
-    XYChart.Series<Number, Number> series = chart.stream().filter(s -> s.getName().equals(name)).findFirst()
-        .orElseGet(() -> {
-          XYChart.Series<Number, Number> first = new XYChart.Series<>(name, FXCollections.observableArrayList());
-          chart.add(first);
-          return first;
-        });
+  private static void point(
+      ObservableList<XYChart.Series<Number, Number>> chart, String name, double x, double y) {
+    XYChart.Series<Number, Number> series =
+        chart.stream()
+            .filter(s -> s.getName().equals(name))
+            .findFirst()
+            .orElseGet(
+                () -> {
+                  XYChart.Series<Number, Number> first =
+                      new XYChart.Series<>(name, FXCollections.observableArrayList());
+                  chart.add(first);
+                  return first;
+                });
     series.getData().add(new XYChart.Data<>(x, y));
     if (series.getData().size() > KEPT_POINTS) {
       series.getData().remove(0, series.getData().size() - KEPT_POINTS);
@@ -228,26 +274,31 @@ public final class FleetModel {
     String ending = "Stopped.";
     try (ControlClient control = ControlClient.connect(path, Clock.systemUTC())) {
       connection = control;
-      Message.Report described = control.request(new Message.Control("status", Map.of()), Duration.ofSeconds(30));
-      long from = Math.max(1, ((Number) described.data().get("journal-next")).longValue() - FIRST_LOOK);
-      ui.execute(() -> {
-        perGroup.clear();
-        eventsStatus.set("Counting " + path + " from event " + from);
-      });
-      control.follow(new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))), report -> {
-        List<DaemonEvent> batch = new ArrayList<>();
-        for (Object line : (List<?>) report.data().get("events")) {
-          try {
-            batch.add(DaemonEvent.parse(line.toString()));
-          } catch (IllegalArgumentException unreadable) {
-            // a line this version cannot read is not counted; the daemon's journal still has it
-          }
-        }
-        if (!batch.isEmpty()) {
-          ui.execute(() -> count(batch));
-        }
-        return !stopping;
-      });
+      Message.Report described =
+          control.request(new Message.Control("status", Map.of()), Duration.ofSeconds(30));
+      long from =
+          Math.max(1, ((Number) described.data().get("journal-next")).longValue() - FIRST_LOOK);
+      ui.execute(
+          () -> {
+            perGroup.clear();
+            eventsStatus.set("Counting " + path + " from event " + from);
+          });
+      control.follow(
+          new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
+          report -> {
+            List<DaemonEvent> batch = new ArrayList<>();
+            for (Object line : (List<?>) report.data().get("events")) {
+              try {
+                batch.add(DaemonEvent.parse(line.toString()));
+              } catch (IllegalArgumentException unreadable) {
+                // a line this version cannot read is not counted; the daemon's journal still has it
+              }
+            }
+            if (!batch.isEmpty()) {
+              ui.execute(() -> count(batch));
+            }
+            return !stopping;
+          });
     } catch (WeverywhereException failed) {
       if (!stopping) {
         ending = failed.getMessage() + " [" + failed.code().code() + "]";
@@ -256,21 +307,25 @@ public final class FleetModel {
     connection = null;
     stopping = false;
     String said = ending;
-    ui.execute(() -> {
-      eventsStatus.set(said);
-      following.set(false);
-    });
+    ui.execute(
+        () -> {
+          eventsStatus.set(said);
+          following.set(false);
+        });
   }
 
-  /** Counts a batch of events (on the ui executor): admitted executions and refusals of any kind. */
+  /**
+   * Counts a batch of events (on the ui executor): admitted executions and refusals of any kind.
+   */
   void count(List<DaemonEvent> batch) {
     boolean changed = false;
     for (DaemonEvent e : batch) {
-      int which = switch (e.kind()) {
-        case "execution.started" -> 0;
-        case "quota.refused", "request.refused" -> 1;
-        default -> -1;
-      };
+      int which =
+          switch (e.kind()) {
+            case "execution.started" -> 0;
+            case "quota.refused", "request.refused" -> 1;
+            default -> -1;
+          };
       // a request refused by authorisation never reached a group: its bar is named for that
       String group = e.group().isEmpty() ? NO_GROUP : e.group();
       if (which >= 0) {
@@ -279,10 +334,18 @@ public final class FleetModel {
       }
     }
     if (changed) {
-      executions.getData().setAll(perGroup.entrySet().stream()
-          .map(g -> new XYChart.Data<String, Number>(g.getKey(), g.getValue()[0])).toList());
-      refusals.getData().setAll(perGroup.entrySet().stream()
-          .map(g -> new XYChart.Data<String, Number>(g.getKey(), g.getValue()[1])).toList());
+      executions
+          .getData()
+          .setAll(
+              perGroup.entrySet().stream()
+                  .map(g -> new XYChart.Data<String, Number>(g.getKey(), g.getValue()[0]))
+                  .toList());
+      refusals
+          .getData()
+          .setAll(
+              perGroup.entrySet().stream()
+                  .map(g -> new XYChart.Data<String, Number>(g.getKey(), g.getValue()[1]))
+                  .toList());
     }
   }
 }

@@ -105,7 +105,8 @@ public final class FleetView extends BorderPane {
     LineChart<Number, Number> chart = new LineChart<>(time, value);
     chart.setId(id);
     chart.setTitle(title);
-    chart.setAnimated(false); // a point a refresh: animating each would lag behind on a busy machine
+    chart.setAnimated(
+        false); // a point a refresh: animating each would lag behind on a busy machine
     chart.setCreateSymbols(true);
     return chart;
   }

@@ -17,6 +17,7 @@ import java.util.Objects;
 public record Reading(double load1m, long memoryTotal, long memoryFree, long executionsStarted) {
   /** The probes, in the order {@code top} runs them. */
   public static final String MEMORY_PROBE = "probe-memory";
+
   public static final String LOAD_PROBE = "probe-load";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,8 +31,10 @@ public record Reading(double load1m, long memoryTotal, long memoryFree, long exe
     JsonNode memory = object(MEMORY_PROBE, memoryOutput);
     JsonNode load = object(LOAD_PROBE, loadOutput);
     JsonNode started = load.path("executions_started");
-    return new Reading(load.path("load_average").path("1m").asDouble(-1),
-        memory.path("memory_total_bytes").asLong(-1), memory.path("memory_free_bytes").asLong(-1),
+    return new Reading(
+        load.path("load_average").path("1m").asDouble(-1),
+        memory.path("memory_total_bytes").asLong(-1),
+        memory.path("memory_free_bytes").asLong(-1),
         started.isNumber() ? started.asLong() : -1);
   }
 
@@ -44,7 +47,8 @@ public record Reading(double load1m, long memoryTotal, long memoryFree, long exe
       }
       return node;
     } catch (JsonProcessingException bad) {
-      throw new IllegalArgumentException(probe + " printed no JSON object: " + bad.getOriginalMessage());
+      throw new IllegalArgumentException(
+          probe + " printed no JSON object: " + bad.getOriginalMessage());
     }
   }
 }

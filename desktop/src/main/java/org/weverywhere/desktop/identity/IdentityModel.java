@@ -36,11 +36,14 @@ public final class IdentityModel {
 
   private final EventBus bus;
   private final Path keyDirectory;
-  private final ReadOnlyObjectWrapper<Identity> identity = new ReadOnlyObjectWrapper<>(this, "identity");
+  private final ReadOnlyObjectWrapper<Identity> identity =
+      new ReadOnlyObjectWrapper<>(this, "identity");
   private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
   private volatile MessageSigner signer; // read by network threads at each request
 
-  /** @param keyDirectory where new keys go, {@code ~/.config/weverywhere/keys} in the explorer */
+  /**
+   * @param keyDirectory where new keys go, {@code ~/.config/weverywhere/keys} in the explorer
+   */
   public IdentityModel(EventBus bus, Path keyDirectory) {
     this.bus = Objects.requireNonNull(bus);
     this.keyDirectory = Objects.requireNonNull(keyDirectory);
@@ -77,10 +80,16 @@ public final class IdentityModel {
     }
   }
 
-  /** Creates key pair {@code name} in the key directory, like {@code weverywhere keygen --name NAME}, and signs with it. */
+  /**
+   * Creates key pair {@code name} in the key directory, like {@code weverywhere keygen --name
+   * NAME}, and signs with it.
+   */
   public boolean create(String name) {
     if (!KeyPairFiles.isValidName(name)) {
-      error.set("invalid key name '" + name + "': use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'");
+      error.set(
+          "invalid key name '"
+              + name
+              + "': use 1 to 64 letters, digits, '-', '_' or '.', not starting with '.'");
       return false;
     }
     try {
@@ -93,8 +102,13 @@ public final class IdentityModel {
       use(Optional.of(files.privateKey()), pair);
       return true;
     } catch (IOException failed) {
-      error.set(keyDirectory + ": cannot create directory: " + failed.getMessage() + " ["
-          + ErrorCode.IO_UNWRITABLE.code() + "]");
+      error.set(
+          keyDirectory
+              + ": cannot create directory: "
+              + failed.getMessage()
+              + " ["
+              + ErrorCode.IO_UNWRITABLE.code()
+              + "]");
       return false;
     } catch (WeverywhereException failed) {
       error.set(failed.getMessage() + " [" + failed.code().code() + "]");

@@ -32,19 +32,23 @@ public final class IdentityView extends VBox {
 
     Button choose = new Button("_Choose key file…");
     choose.setId("chooseKeyButton");
-    choose.setOnAction(e -> {
-      FileChooser chooser = new FileChooser();
-      chooser.setTitle("Choose a private key");
-      chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Private keys", "*.key.pem"),
-          new FileChooser.ExtensionFilter("All files", "*"));
-      if (Files.isDirectory(model.keyDirectory())) {
-        chooser.setInitialDirectory(model.keyDirectory().toFile());
-      }
-      File chosen = chooser.showOpenDialog(getScene() == null ? null : getScene().getWindow());
-      if (chosen != null) {
-        model.choose(chosen.toPath());
-      }
-    });
+    choose.setOnAction(
+        e -> {
+          FileChooser chooser = new FileChooser();
+          chooser.setTitle("Choose a private key");
+          chooser
+              .getExtensionFilters()
+              .addAll(
+                  new FileChooser.ExtensionFilter("Private keys", "*.key.pem"),
+                  new FileChooser.ExtensionFilter("All files", "*"));
+          if (Files.isDirectory(model.keyDirectory())) {
+            chooser.setInitialDirectory(model.keyDirectory().toFile());
+          }
+          File chosen = chooser.showOpenDialog(getScene() == null ? null : getScene().getWindow());
+          if (chosen != null) {
+            model.choose(chosen.toPath());
+          }
+        });
 
     TextField name = new TextField(suggestedName);
     name.setId("newKeyName");
@@ -52,7 +56,9 @@ public final class IdentityView extends VBox {
     Button create = new Button("C_reate key");
     create.setId("createKeyButton");
     create.setOnAction(e -> model.create(name.getText().strip()));
-    Label where = new Label("New keys go to " + model.keyDirectory() + " (as weverywhere keygen writes them)");
+    Label where =
+        new Label(
+            "New keys go to " + model.keyDirectory() + " (as weverywhere keygen writes them)");
 
     Label error = new Label();
     error.setId("identityError");

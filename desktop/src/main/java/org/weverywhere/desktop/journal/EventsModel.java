@@ -25,16 +25,18 @@ import org.weverywhere.protocol.Message;
 
 /**
  * The Events screen's state: a local daemon's event stream, followed through its control socket
- * (which only root, the daemon's user and its control group may open), kept to the last
- * {@link #KEPT} events and filtered by requester, group and kind. Following resumes after the last
- * event shown, so stopping and following again loses nothing the journal still keeps. State
- * changes happen on the {@code ui} executor; the socket is read on {@code background}.
+ * (which only root, the daemon's user and its control group may open), kept to the last {@link
+ * #KEPT} events and filtered by requester, group and kind. Following resumes after the last event
+ * shown, so stopping and following again loses nothing the journal still keeps. State changes
+ * happen on the {@code ui} executor; the socket is read on {@code background}.
  */
 public final class EventsModel {
   /** Events kept on screen; older ones drop off the top (the journal keeps them all). */
   public static final int KEPT = 10_000;
+
   /** How far back the first Follow starts. */
   static final int FIRST_LOOK = 1_000;
+
   private static final String STOPPED =
       "Stopped. The daemon's journal keeps every event: Follow resumes where this stopped.";
 
@@ -47,8 +49,9 @@ public final class EventsModel {
   private final StringProperty group = new SimpleStringProperty(this, "group", "");
   private final StringProperty kind = new SimpleStringProperty(this, "kind", "");
   private final ReadOnlyBooleanWrapper following = new ReadOnlyBooleanWrapper(this, "following");
-  private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status",
-      "Not following. Press Follow to read the local daemon's events.");
+  private final ReadOnlyStringWrapper status =
+      new ReadOnlyStringWrapper(
+          this, "status", "Not following. Press Follow to read the local daemon's events.");
   private volatile ControlClient connection;
   private volatile boolean stopping;
   private long next;
@@ -90,7 +93,10 @@ public final class EventsModel {
     return status.getReadOnlyProperty();
   }
 
-  /** Starts following from after the last event shown (the first time, from the last {@link #FIRST_LOOK}). */
+  /**
+   * Starts following from after the last event shown (the first time, from the last {@link
+   * #FIRST_LOOK}).
+   */
   public void follow() {
     if (following.get()) {
       return;
@@ -117,20 +123,22 @@ public final class EventsModel {
       connection = client;
       long from = since > 0 ? since : recent(client);
       ui.execute(() -> status.set("Following " + path + " from event " + from));
-      client.follow(new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))), report -> {
-        List<DaemonEvent> batch = new ArrayList<>();
-        for (Object line : (List<?>) report.data().get("events")) {
-          try {
-            batch.add(DaemonEvent.parse(line.toString()));
-          } catch (IllegalArgumentException unreadable) {
-            // a line this version cannot read: skipped here, still in the daemon's journal
-          }
-        }
-        if (!batch.isEmpty()) {
-          ui.execute(() -> add(batch));
-        }
-        return !stopping;
-      });
+      client.follow(
+          new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
+          report -> {
+            List<DaemonEvent> batch = new ArrayList<>();
+            for (Object line : (List<?>) report.data().get("events")) {
+              try {
+                batch.add(DaemonEvent.parse(line.toString()));
+              } catch (IllegalArgumentException unreadable) {
+                // a line this version cannot read: skipped here, still in the daemon's journal
+              }
+            }
+            if (!batch.isEmpty()) {
+              ui.execute(() -> add(batch));
+            }
+            return !stopping;
+          });
     } catch (WeverywhereException failed) {
       if (!stopping) {
         ending = failed.getMessage() + " [" + failed.code().code() + "]";
@@ -139,15 +147,17 @@ public final class EventsModel {
     connection = null;
     stopping = false;
     String said = ending;
-    ui.execute(() -> {
-      status.set(said);
-      following.set(false);
-    });
+    ui.execute(
+        () -> {
+          status.set(said);
+          following.set(false);
+        });
   }
 
   /** The first time: the last {@link #FIRST_LOOK} events, so the screen does not start empty. */
   private static long recent(ControlClient client) {
-    Message.Report status = client.request(new Message.Control("status", Map.of()), java.time.Duration.ofSeconds(30));
+    Message.Report status =
+        client.request(new Message.Control("status", Map.of()), java.time.Duration.ofSeconds(30));
     return Math.max(1, ((Number) status.data().get("journal-next")).longValue() - FIRST_LOOK);
   }
 
@@ -164,8 +174,10 @@ public final class EventsModel {
     String r = requester.get().strip().toLowerCase(Locale.ROOT);
     String g = group.get().strip().toLowerCase(Locale.ROOT);
     String k = kind.get().strip().toLowerCase(Locale.ROOT);
-    shown.setPredicate(e -> e.requester().toLowerCase(Locale.ROOT).contains(r)
-        && e.group().toLowerCase(Locale.ROOT).contains(g)
-        && e.kind().toLowerCase(Locale.ROOT).contains(k));
+    shown.setPredicate(
+        e ->
+            e.requester().toLowerCase(Locale.ROOT).contains(r)
+                && e.group().toLowerCase(Locale.ROOT).contains(g)
+                && e.kind().toLowerCase(Locale.ROOT).contains(k));
   }
 }

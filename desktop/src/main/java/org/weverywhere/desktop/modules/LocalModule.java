@@ -9,9 +9,11 @@ import org.weverywhere.wasm.ModuleSignatures;
 
 /**
  * A module file opened on this workstation, inspected by the same parser as {@code weverywhere
- * inspect}, with its signatures checked. {@code bytes} is kept so the module can be submitted as is.
+ * inspect}, with its signatures checked. {@code bytes} is kept so the module can be submitted as
+ * is.
  */
-public record LocalModule(Path file, byte[] bytes, ModuleInfo info, ModuleSignatures.Report signatures) {
+public record LocalModule(
+    Path file, byte[] bytes, ModuleInfo info, ModuleSignatures.Report signatures) {
   /** An exported function someone can call, with its signature. */
   public record Function(String name, FuncType type) {
     @Override

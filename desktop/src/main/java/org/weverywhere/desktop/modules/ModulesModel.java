@@ -25,19 +25,25 @@ import org.weverywhere.wasm.ModuleSignatures;
 
 /**
  * The Local modules screen's state: modules opened from files (menu or drag and drop), the one
- * selected, and its outline. Reading and parsing run on {@code background}; results land on {@code ui}.
+ * selected, and its outline. Reading and parsing run on {@code background}; results land on {@code
+ * ui}.
  */
 public final class ModulesModel {
-  /** The same ceiling the bulk channel has for a module (64 MiB); larger files could never be sent. */
+  /**
+   * The same ceiling the bulk channel has for a module (64 MiB); larger files could never be sent.
+   */
   public static final long MAX_MODULE_BYTES = 64L * 1024 * 1024;
 
   private final EventBus bus;
   private final Executor background;
   private final Executor ui;
   private final ObservableList<LocalModule> modules = FXCollections.observableArrayList();
-  private final ObservableList<LocalModule> modulesView = FXCollections.unmodifiableObservableList(modules);
-  private final ReadOnlyObjectWrapper<LocalModule> selected = new ReadOnlyObjectWrapper<>(this, "selected");
-  private final ReadOnlyObjectWrapper<Outline> outline = new ReadOnlyObjectWrapper<>(this, "outline");
+  private final ObservableList<LocalModule> modulesView =
+      FXCollections.unmodifiableObservableList(modules);
+  private final ReadOnlyObjectWrapper<LocalModule> selected =
+      new ReadOnlyObjectWrapper<>(this, "selected");
+  private final ReadOnlyObjectWrapper<Outline> outline =
+      new ReadOnlyObjectWrapper<>(this, "outline");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
   private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
 
@@ -72,18 +78,19 @@ public final class ModulesModel {
   /** Opens each file in turn; one that fails shows its error and the others still open. */
   public void open(List<Path> files) {
     busy.set(true);
-    background.execute(() -> {
-      for (Path file : files) {
-        try {
-          LocalModule module = read(file);
-          ui.execute(() -> added(module));
-        } catch (WeverywhereException failed) {
-          String line = failed.getMessage() + " [" + failed.code().code() + "]";
-          ui.execute(() -> error.set(line));
-        }
-      }
-      ui.execute(() -> busy.set(false));
-    });
+    background.execute(
+        () -> {
+          for (Path file : files) {
+            try {
+              LocalModule module = read(file);
+              ui.execute(() -> added(module));
+            } catch (WeverywhereException failed) {
+              String line = failed.getMessage() + " [" + failed.code().code() + "]";
+              ui.execute(() -> error.set(line));
+            }
+          }
+          ui.execute(() -> busy.set(false));
+        });
   }
 
   public void select(LocalModule module) {
@@ -96,18 +103,26 @@ public final class ModulesModel {
     try {
       long size = Files.size(file);
       if (size > MAX_MODULE_BYTES) {
-        throw new WeverywhereException(ErrorCode.IO_UNREADABLE, file + ": " + size + " bytes is more than the "
-            + MAX_MODULE_BYTES + " a module may have");
+        throw new WeverywhereException(
+            ErrorCode.IO_UNREADABLE,
+            file
+                + ": "
+                + size
+                + " bytes is more than the "
+                + MAX_MODULE_BYTES
+                + " a module may have");
       }
       bytes = Files.readAllBytes(file);
     } catch (IOException failed) {
-      throw new WeverywhereException(ErrorCode.IO_UNREADABLE, file + ": cannot read: " + failed.getMessage(), failed);
+      throw new WeverywhereException(
+          ErrorCode.IO_UNREADABLE, file + ": cannot read: " + failed.getMessage(), failed);
     }
     ModuleInfo info;
     try {
       info = new ModuleParser().parse(new ByteArrayInputStream(bytes), bytes.length);
     } catch (WeverywhereException malformed) {
-      throw new WeverywhereException(malformed.code(), file + ": " + malformed.getMessage(), malformed);
+      throw new WeverywhereException(
+          malformed.code(), file + ": " + malformed.getMessage(), malformed);
     }
     return new LocalModule(file, bytes, info, ModuleSignatures.verify(bytes));
   }

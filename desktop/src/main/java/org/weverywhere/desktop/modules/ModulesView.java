@@ -29,7 +29,8 @@ public final class ModulesView extends BorderPane {
    * @param lastDirectory where the file chooser starts (remembered between runs), may return null
    * @param rememberDirectory told the directory of each file chosen
    */
-  public ModulesView(ModulesModel model, Supplier<Path> lastDirectory, Consumer<Path> rememberDirectory) {
+  public ModulesView(
+      ModulesModel model, Supplier<Path> lastDirectory, Consumer<Path> rememberDirectory) {
     this.model = model;
     this.lastDirectory = lastDirectory;
     this.rememberDirectory = rememberDirectory;
@@ -38,17 +39,22 @@ public final class ModulesView extends BorderPane {
     ListView<LocalModule> list = new ListView<>(model.modules());
     list.setId("moduleList");
     list.setPlaceholder(new Label("Open a .wasi or .wasm file (Ctrl+O), or drop one here."));
-    list.getSelectionModel().selectedItemProperty().addListener((o, old, now) -> {
-      if (now != null) {
-        model.select(now);
-      }
-    });
+    list.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, old, now) -> {
+              if (now != null) {
+                model.select(now);
+              }
+            });
     model.selectedProperty().addListener((o, old, now) -> list.getSelectionModel().select(now));
 
     TreeView<String> details = new TreeView<>();
     details.setId("moduleOutline");
     details.setShowRoot(true);
-    model.outlineProperty().addListener((o, old, now) -> details.setRoot(now == null ? null : item(now, true)));
+    model
+        .outlineProperty()
+        .addListener((o, old, now) -> details.setRoot(now == null ? null : item(now, true)));
 
     SplitPane split = new SplitPane(list, details);
     split.setDividerPositions(0.25);
@@ -68,29 +74,33 @@ public final class ModulesView extends BorderPane {
     bar.setPadding(new Insets(8));
     setTop(bar);
 
-    setOnDragOver(e -> {
-      if (e.getDragboard().hasFiles()) {
-        e.acceptTransferModes(TransferMode.COPY);
-      }
-      e.consume();
-    });
-    setOnDragDropped(e -> {
-      boolean ok = e.getDragboard().hasFiles();
-      if (ok) {
-        model.open(e.getDragboard().getFiles().stream().map(File::toPath).toList());
-      }
-      e.setDropCompleted(ok);
-      e.consume();
-    });
+    setOnDragOver(
+        e -> {
+          if (e.getDragboard().hasFiles()) {
+            e.acceptTransferModes(TransferMode.COPY);
+          }
+          e.consume();
+        });
+    setOnDragDropped(
+        e -> {
+          boolean ok = e.getDragboard().hasFiles();
+          if (ok) {
+            model.open(e.getDragboard().getFiles().stream().map(File::toPath).toList());
+          }
+          e.setDropCompleted(ok);
+          e.consume();
+        });
   }
 
   /** Shows the file chooser (also bound to Ctrl+O by the window). */
   public void chooseFiles() {
     FileChooser chooser = new FileChooser();
     chooser.setTitle("Open WebAssembly modules");
-    chooser.getExtensionFilters().addAll(
-        new FileChooser.ExtensionFilter("WebAssembly modules", "*.wasi", "*.wasm"),
-        new FileChooser.ExtensionFilter("All files", "*"));
+    chooser
+        .getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter("WebAssembly modules", "*.wasi", "*.wasm"),
+            new FileChooser.ExtensionFilter("All files", "*"));
     Path start = lastDirectory.get();
     if (start != null && start.toFile().isDirectory()) {
       chooser.setInitialDirectory(start.toFile());
@@ -108,7 +118,11 @@ public final class ModulesView extends BorderPane {
     item.setExpanded(expanded);
     for (Outline child : outline.children()) {
       // the long lists (imports, custom sections) start folded so exports stay in view
-      item.getChildren().add(item(child, !child.text().startsWith("Imports") && !child.text().startsWith("Custom")));
+      item.getChildren()
+          .add(
+              item(
+                  child,
+                  !child.text().startsWith("Imports") && !child.text().startsWith("Custom")));
     }
     return item;
   }

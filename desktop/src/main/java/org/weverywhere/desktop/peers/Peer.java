@@ -13,7 +13,8 @@ import org.weverywhere.trust.Fingerprint;
 /**
  * One row of the Peers table: the latest facts about a node, merged from every sighting of it.
  *
- * @param addresses every address the node was heard from (IPv4 and IPv6 sightings of one node meet here)
+ * @param addresses every address the node was heard from (IPv4 and IPv6 sightings of one node meet
+ *     here)
  * @param roundTrip the latest measured round trip; an unsolicited announce keeps the previous one
  * @param fadingSince set once the node said bye or fell silent; the row fades, then goes
  */
@@ -35,8 +36,17 @@ public record Peer(
   }
 
   static Peer first(Sighting s) {
-    return new Peer(s.node(), s.name(), List.of(s.from()), s.httpPort(), s.protocolVersion(), s.libraries(),
-        s.services(), s.heardAt(), s.roundTrip(), Optional.empty());
+    return new Peer(
+        s.node(),
+        s.name(),
+        List.of(s.from()),
+        s.httpPort(),
+        s.protocolVersion(),
+        s.libraries(),
+        s.services(),
+        s.heardAt(),
+        s.roundTrip(),
+        Optional.empty());
   }
 
   /** This peer after another sighting: newest facts win, addresses accumulate, it is live again. */
@@ -44,12 +54,30 @@ public record Peer(
     List<InetSocketAddress> all = new ArrayList<>(addresses);
     all.remove(s.from());
     all.add(s.from()); // last = latest, the one requests go to
-    return new Peer(node, s.name(), all, s.httpPort(), s.protocolVersion(), s.libraries(), s.services(),
-        s.heardAt(), s.roundTrip().or(() -> roundTrip), Optional.empty());
+    return new Peer(
+        node,
+        s.name(),
+        all,
+        s.httpPort(),
+        s.protocolVersion(),
+        s.libraries(),
+        s.services(),
+        s.heardAt(),
+        s.roundTrip().or(() -> roundTrip),
+        Optional.empty());
   }
 
   Peer fading(Instant since) {
-    return new Peer(node, name, addresses, httpPort, protocolVersion, libraries, services, lastSeen, roundTrip,
+    return new Peer(
+        node,
+        name,
+        addresses,
+        httpPort,
+        protocolVersion,
+        libraries,
+        services,
+        lastSeen,
+        roundTrip,
         Optional.of(since));
   }
 

@@ -42,15 +42,23 @@ public final class PeersModel {
   private final Duration fade;
   private final ObservableList<Peer> peers = FXCollections.observableArrayList();
   private final ObservableList<Peer> peersView = FXCollections.unmodifiableObservableList(peers);
-  private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
+  private final ReadOnlyBooleanWrapper discovering =
+      new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
-  private final ReadOnlyStringWrapper listeningText = new ReadOnlyStringWrapper(this, "listeningText", "not listening");
+  private final ReadOnlyStringWrapper listeningText =
+      new ReadOnlyStringWrapper(this, "listeningText", "not listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final AtomicInteger rejected = new AtomicInteger();
   private Listening listener;
 
-  public PeersModel(NetworkClient client, EventBus bus, Executor background, Executor ui, Clock clock,
-      Duration silence, Duration fade) {
+  public PeersModel(
+      NetworkClient client,
+      EventBus bus,
+      Executor background,
+      Executor ui,
+      Clock clock,
+      Duration silence,
+      Duration fade) {
     this.client = Objects.requireNonNull(client);
     this.bus = Objects.requireNonNull(bus);
     this.background = Objects.requireNonNull(background);
@@ -73,7 +81,10 @@ public final class PeersModel {
     return listening.getReadOnlyProperty();
   }
 
-  /** Whether and where announcements are heard, e.g. "listening for announcements (not on ff02::5745 ...)". */
+  /**
+   * Whether and where announcements are heard, e.g. "listening for announcements (not on ff02::5745
+   * ...)".
+   */
   public ReadOnlyStringProperty listeningTextProperty() {
     return listeningText.getReadOnlyProperty();
   }
@@ -89,26 +100,34 @@ public final class PeersModel {
       return;
     }
     try {
-      listener = client.listen(new PeerListener() {
-        @Override
-        public void announced(Sighting sighting) {
-          ui.execute(() -> heard(sighting));
-        }
+      listener =
+          client.listen(
+              new PeerListener() {
+                @Override
+                public void announced(Sighting sighting) {
+                  ui.execute(() -> heard(sighting));
+                }
 
-        @Override
-        public void gone(Fingerprint node) {
-          ui.execute(() -> said(node));
-        }
+                @Override
+                public void gone(Fingerprint node) {
+                  ui.execute(() -> said(node));
+                }
 
-        @Override
-        public void rejected(String reason) {
-          int count = rejected.incrementAndGet();
-          ui.execute(() -> status.set("refused " + count + " unverifiable datagram(s); last: " + reason));
-        }
-      });
+                @Override
+                public void rejected(String reason) {
+                  int count = rejected.incrementAndGet();
+                  ui.execute(
+                      () ->
+                          status.set(
+                              "refused " + count + " unverifiable datagram(s); last: " + reason));
+                }
+              });
       listening.set(true);
-      listeningText.set("listening for announcements" + (listener.unheard().isEmpty() ? ""
-          : " (not on " + String.join("; ", listener.unheard()) + ")"));
+      listeningText.set(
+          "listening for announcements"
+              + (listener.unheard().isEmpty()
+                  ? ""
+                  : " (not on " + String.join("; ", listener.unheard()) + ")"));
     } catch (WeverywhereException cannot) {
       listeningText.set("not listening: " + cannot.getMessage());
       status.set("not listening: " + cannot.getMessage());
@@ -134,30 +153,43 @@ public final class PeersModel {
     discovering.set(true);
     status.set("discovering…");
     AtomicInteger answered = new AtomicInteger();
-    background.execute(() -> {
-      String outcome;
-      try {
-        List<String> unsent = client.discover(DISCOVER_WAIT, s -> {
-          answered.incrementAndGet();
-          ui.execute(() -> heard(s));
+    background.execute(
+        () -> {
+          String outcome;
+          try {
+            List<String> unsent =
+                client.discover(
+                    DISCOVER_WAIT,
+                    s -> {
+                      answered.incrementAndGet();
+                      ui.execute(() -> heard(s));
+                    });
+            outcome =
+                answered.get()
+                    + (answered.get() == 1 ? " node answered" : " nodes answered")
+                    + (unsent.isEmpty() || answered.get() > 0
+                        ? ""
+                        : "; not sent to: " + String.join("; ", unsent));
+          } catch (WeverywhereException failed) {
+            outcome = "discovery failed: " + failed.getMessage();
+          }
+          String shown = outcome;
+          ui.execute(
+              () -> {
+                status.set(shown);
+                discovering.set(false);
+              });
         });
-        outcome = answered.get() + (answered.get() == 1 ? " node answered" : " nodes answered")
-            + (unsent.isEmpty() || answered.get() > 0 ? "" : "; not sent to: " + String.join("; ", unsent));
-      } catch (WeverywhereException failed) {
-        outcome = "discovery failed: " + failed.getMessage();
-      }
-      String shown = outcome;
-      ui.execute(() -> {
-        status.set(shown);
-        discovering.set(false);
-      });
-    });
   }
 
-  /** Marks silent peers as fading and removes those that faded long enough; the view calls it every second. */
+  /**
+   * Marks silent peers as fading and removes those that faded long enough; the view calls it every
+   * second.
+   */
   public void tick() {
     Instant now = clock.instant();
-    boolean changed = peers.removeIf(p -> p.fadingSince().map(t -> !now.isBefore(t.plus(fade))).orElse(false));
+    boolean changed =
+        peers.removeIf(p -> p.fadingSince().map(t -> !now.isBefore(t.plus(fade))).orElse(false));
     for (int i = 0; i < peers.size(); i++) {
       Peer p = peers.get(i);
       if (!p.isFading() && !now.isBefore(p.lastSeen().plus(silence))) {
@@ -181,11 +213,13 @@ public final class PeersModel {
   }
 
   void said(Fingerprint bye) {
-    indexOf(bye).ifPresent(i -> {
-      peers.set(i, peers.get(i).fading(clock.instant()));
-      status.set(peers.get(i).name() + " said bye");
-      announceChoices();
-    });
+    indexOf(bye)
+        .ifPresent(
+            i -> {
+              peers.set(i, peers.get(i).fading(clock.instant()));
+              status.set(peers.get(i).name() + " said bye");
+              announceChoices();
+            });
   }
 
   private Optional<Integer> indexOf(Fingerprint node) {
@@ -198,7 +232,11 @@ public final class PeersModel {
   }
 
   private void announceChoices() {
-    bus.publish(new ExplorerEvent.PeersChanged(peers.stream().filter(p -> !p.isFading())
-        .map(p -> new ExplorerEvent.PeerChoice(p.name(), p.address())).toList()));
+    bus.publish(
+        new ExplorerEvent.PeersChanged(
+            peers.stream()
+                .filter(p -> !p.isFading())
+                .map(p -> new ExplorerEvent.PeerChoice(p.name(), p.address()))
+                .toList()));
   }
 }

@@ -28,7 +28,8 @@ public final class PeersView extends BorderPane {
     setId("peers");
     TableView<Peer> table = new TableView<>(model.peers());
     table.setId("peerTable");
-    table.setPlaceholder(new Label("No daemon heard yet. Press Discover (Ctrl+D), or wait for announcements."));
+    table.setPlaceholder(
+        new Label("No daemon heard yet. Press Discover (Ctrl+D), or wait for announcements."));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.getColumns().add(column("Name", Peer::name));
     table.getColumns().add(column("Node id", p -> p.node().shortForm()));
@@ -37,18 +38,30 @@ public final class PeersView extends BorderPane {
     table.getColumns().add(column("Libraries", p -> String.valueOf(p.libraries().size())));
     table.getColumns().add(column("Services", p -> String.valueOf(p.services().size())));
     table.getColumns().add(column("Last seen", p -> ago(p.lastSeen(), clock.instant())));
-    table.getColumns().add(column("Round trip", p -> p.roundTrip().map(d -> millis(d)).orElse("—")));
-    table.setRowFactory(t -> new TableRow<>() {
-      @Override
-      protected void updateItem(Peer peer, boolean empty) {
-        super.updateItem(peer, empty);
-        // a fading peer is still listed, dimmed, so a user sees it went rather than that it vanished
-        setOpacity(peer != null && peer.isFading() ? 0.4 : 1.0);
-        setTooltip(peer == null ? null : new Tooltip(peer.node() + "\nlibraries: " + String.join(", ",
-            peer.libraries()) + "\nservices: " + String.join(", ", peer.services())
-            + (peer.isFading() ? "\ngone (bye or silent)" : "")));
-      }
-    });
+    table
+        .getColumns()
+        .add(column("Round trip", p -> p.roundTrip().map(d -> millis(d)).orElse("—")));
+    table.setRowFactory(
+        t ->
+            new TableRow<>() {
+              @Override
+              protected void updateItem(Peer peer, boolean empty) {
+                super.updateItem(peer, empty);
+                // a fading peer is still listed, dimmed, so a user sees it went rather than that it
+                // vanished
+                setOpacity(peer != null && peer.isFading() ? 0.4 : 1.0);
+                setTooltip(
+                    peer == null
+                        ? null
+                        : new Tooltip(
+                            peer.node()
+                                + "\nlibraries: "
+                                + String.join(", ", peer.libraries())
+                                + "\nservices: "
+                                + String.join(", ", peer.services())
+                                + (peer.isFading() ? "\ngone (bye or silent)" : "")));
+              }
+            });
 
     Button discover = new Button("_Discover");
     discover.setId("discoverButton");
@@ -73,10 +86,14 @@ public final class PeersView extends BorderPane {
     setCenter(table);
 
     // "last seen" ages and silent peers fade even when nothing arrives
-    ticker = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> {
-      model.tick();
-      table.refresh();
-    }));
+    ticker =
+        new Timeline(
+            new KeyFrame(
+                javafx.util.Duration.seconds(1),
+                e -> {
+                  model.tick();
+                  table.refresh();
+                }));
     ticker.setCycleCount(Timeline.INDEFINITE);
     ticker.play();
   }
@@ -98,6 +115,8 @@ public final class PeersView extends BorderPane {
   }
 
   static String millis(Duration d) {
-    return d.toNanos() < 10_000_000 ? String.format("%.1f ms", d.toNanos() / 1e6) : d.toMillis() + " ms";
+    return d.toNanos() < 10_000_000
+        ? String.format("%.1f ms", d.toNanos() / 1e6)
+        : d.toMillis() + " ms";
   }
 }

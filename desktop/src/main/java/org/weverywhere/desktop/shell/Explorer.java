@@ -30,6 +30,9 @@ import javafx.scene.control.TabPane;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.weverywhere.WeverywhereException;
+import org.weverywhere.config.ConfigLoader;
+import org.weverywhere.config.DaemonPaths;
 import org.weverywhere.desktop.browse.BrowseModel;
 import org.weverywhere.desktop.browse.BrowseView;
 import org.weverywhere.desktop.client.NetworkClient;
@@ -48,9 +51,6 @@ import org.weverywhere.desktop.peers.PeersModel;
 import org.weverywhere.desktop.peers.PeersView;
 import org.weverywhere.desktop.submit.SubmitModel;
 import org.weverywhere.desktop.submit.SubmitView;
-import org.weverywhere.WeverywhereException;
-import org.weverywhere.config.ConfigLoader;
-import org.weverywhere.config.DaemonPaths;
 import org.weverywhere.net.MulticastGroups;
 
 /**
@@ -66,21 +66,31 @@ public final class Explorer {
    * @param silence how long a peer may go unheard before it fades
    * @param controlSocket the local daemon's control socket, for the Events screen
    */
-  public record Config(MulticastGroups groups, List<NetworkInterface> interfaces, int ttl, Path configDirectory,
-      Path keyDirectory, Duration silence, Duration fade, Path controlSocket) {
+  public record Config(
+      MulticastGroups groups,
+      List<NetworkInterface> interfaces,
+      int ttl,
+      Path configDirectory,
+      Path keyDirectory,
+      Duration silence,
+      Duration fade,
+      Path controlSocket) {
     public Config {
       interfaces = List.copyOf(interfaces);
     }
 
-    /** The defaults: standard groups, every multicast-capable interface that is up, the link, ~/.config/weverywhere. */
+    /**
+     * The defaults: standard groups, every multicast-capable interface that is up, the link,
+     * ~/.config/weverywhere.
+     */
     public static Config defaults() throws SocketException {
       return of(List.of());
     }
 
     /**
      * The defaults changed by the command line: {@code --interface NAME} (repeatable) listens and
-     * discovers there only (loopback alone keeps every datagram on this host, TTL 0), {@code --port N}
-     * uses another discovery port (a daemon's {@code network.port}).
+     * discovers there only (loopback alone keeps every datagram on this host, TTL 0), {@code --port
+     * N} uses another discovery port (a daemon's {@code network.port}).
      *
      * @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value
      */
@@ -90,7 +100,8 @@ public final class Explorer {
       for (int i = 0; i < args.size(); i++) {
         String option = args.get(i);
         if (!option.equals("--interface") && !option.equals("--port")) {
-          throw new IllegalArgumentException("unknown option '" + option + "' (known: --interface NAME, --port N)");
+          throw new IllegalArgumentException(
+              "unknown option '" + option + "' (known: --interface NAME, --port N)");
         }
         if (i + 1 == args.size()) {
           throw new IllegalArgumentException(option + " needs a value");
@@ -99,7 +110,8 @@ public final class Explorer {
         if (option.equals("--interface")) {
           NetworkInterface nic = NetworkInterface.getByName(value);
           if (nic == null) {
-            throw new IllegalArgumentException("--interface " + value + ": this host has no such interface");
+            throw new IllegalArgumentException(
+                "--interface " + value + ": this host has no such interface");
           }
           chosen.add(nic);
         } else {
@@ -110,7 +122,8 @@ public final class Explorer {
             port = -1;
           }
           if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("--port " + value + ": expected a UDP port, 1 to 65535");
+            throw new IllegalArgumentException(
+                "--port " + value + ": expected a UDP port, 1 to 65535");
           }
           groups = groups.withPort(port);
         }
@@ -124,15 +137,23 @@ public final class Explorer {
       }
       boolean loopbackOnly = chosen.stream().allMatch(Config::isLoopback);
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
-      return new Config(groups, chosen, loopbackOnly ? 0 : 1, config, config.resolve("keys"), Duration.ofSeconds(90),
-          Duration.ofSeconds(10), localControlSocket());
+      return new Config(
+          groups,
+          chosen,
+          loopbackOnly ? 0 : 1,
+          config,
+          config.resolve("keys"),
+          Duration.ofSeconds(90),
+          Duration.ofSeconds(10),
+          localControlSocket());
     }
 
     /** Where the local daemon's socket is, found as `weverywhere ctl` finds it. */
     static Path localControlSocket() {
       var environment = System.getenv();
       try {
-        var daemonConfig = ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(null, environment));
+        var daemonConfig =
+            ConfigLoader.withEnvironment(environment).load(ConfigLoader.locate(null, environment));
         return DaemonPaths.of(daemonConfig, environment).controlSocket();
       } catch (WeverywhereException unreadable) {
         // the Events screen then says there is no socket there, which is the truth for this user
@@ -149,13 +170,16 @@ public final class Explorer {
     }
   }
 
-  private static final String[] SCREENS = {"Peers", "Browse", "Modules", "Submit", "Identity", "Events", "Fleet"};
+  private static final String[] SCREENS = {
+    "Peers", "Browse", "Modules", "Submit", "Identity", "Events", "Fleet"
+  };
 
   private final Config config;
   private final ExplorerSettings settings;
   private final EventBus bus = new EventBus();
-  private final ExecutorService network = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
-      .name("explorer-network-", 0).factory());
+  private final ExecutorService network =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("explorer-network-", 0).factory());
   private final IdentityModel identity;
   private final NetworkClient client;
   private final PeersModel peers;
@@ -174,17 +198,35 @@ public final class Explorer {
     this.settings = ExplorerSettings.load(config.configDirectory().resolve("explorer.properties"));
     this.identity = new IdentityModel(bus, config.keyDirectory());
     settings.text("identity.key").map(Path::of).ifPresent(identity::choose);
-    this.client = new ProtocolNetworkClient(identity::signer, config.groups(), config.interfaces(), config.ttl(),
-        Clock.systemUTC());
-    this.peers = new PeersModel(client, bus, network, Platform::runLater, Clock.systemUTC(), config.silence(),
-        config.fade());
+    this.client =
+        new ProtocolNetworkClient(
+            identity::signer,
+            config.groups(),
+            config.interfaces(),
+            config.ttl(),
+            Clock.systemUTC());
+    this.peers =
+        new PeersModel(
+            client,
+            bus,
+            network,
+            Platform::runLater,
+            Clock.systemUTC(),
+            config.silence(),
+            config.fade());
     this.modules = new ModulesModel(bus, network, Platform::runLater);
     this.submit = new SubmitModel(client, bus, network, Platform::runLater);
     this.browse = new BrowseModel(client, bus, network, Platform::runLater);
     this.events = new EventsModel(config::controlSocket, network, Platform::runLater);
-    this.fleet = new FleetModel(client, bus, network, Platform::runLater, Clock.systemUTC(), config::controlSocket);
-    bus.subscribe(ExplorerEvent.IdentityChanged.class, changed -> settings.put("identity.key", changed.privateKey()));
-    settings.text("submit.program").ifPresent(label -> submit.prefer(label, settings.text("submit.function").orElse("")));
+    this.fleet =
+        new FleetModel(
+            client, bus, network, Platform::runLater, Clock.systemUTC(), config::controlSocket);
+    bus.subscribe(
+        ExplorerEvent.IdentityChanged.class,
+        changed -> settings.put("identity.key", changed.privateKey()));
+    settings
+        .text("submit.program")
+        .ifPresent(label -> submit.prefer(label, settings.text("submit.function").orElse("")));
   }
 
   public PeersModel peers() {
@@ -223,10 +265,14 @@ public final class Explorer {
     return dark.getReadOnlyProperty();
   }
 
-  /** Switches between the light and dark AtlantaFX themes (application-wide, as JavaFX styles are). */
+  /**
+   * Switches between the light and dark AtlantaFX themes (application-wide, as JavaFX styles are).
+   */
   public void useDarkTheme(boolean on) {
-    Application.setUserAgentStylesheet(on ? new PrimerDark().getUserAgentStylesheet()
-        : new PrimerLight().getUserAgentStylesheet());
+    Application.setUserAgentStylesheet(
+        on
+            ? new PrimerDark().getUserAgentStylesheet()
+            : new PrimerLight().getUserAgentStylesheet());
     dark.set(on);
     settings.put("theme", on ? "dark" : "light");
   }
@@ -236,22 +282,30 @@ public final class Explorer {
     useDarkTheme(settings.text("theme").map("dark"::equals).orElse(false));
     peersView = new PeersView(peers, Clock.systemUTC());
     fleetView = new FleetView(fleet);
-    ModulesView modulesView = new ModulesView(modules, () -> settings.text("modules.directory").map(Path::of)
-        .orElse(null), dir -> settings.put("modules.directory", dir));
-    tabs = new TabPane(
-        tab(SCREENS[0], peersView),
-        tab(SCREENS[1], new BrowseView(browse)),
-        tab(SCREENS[2], modulesView),
-        tab(SCREENS[3], new SubmitView(submit)),
-        tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))),
-        tab(SCREENS[5], new EventsView(events)),
-        tab(SCREENS[6], fleetView));
+    ModulesView modulesView =
+        new ModulesView(
+            modules,
+            () -> settings.text("modules.directory").map(Path::of).orElse(null),
+            dir -> settings.put("modules.directory", dir));
+    tabs =
+        new TabPane(
+            tab(SCREENS[0], peersView),
+            tab(SCREENS[1], new BrowseView(browse)),
+            tab(SCREENS[2], modulesView),
+            tab(SCREENS[3], new SubmitView(submit)),
+            tab(SCREENS[4], new IdentityView(identity, System.getProperty("user.name", "default"))),
+            tab(SCREENS[5], new EventsView(events)),
+            tab(SCREENS[6], fleetView));
     tabs.setId("screens");
-    tabs.getSelectionModel().select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
-    tabs.getSelectionModel().selectedIndexProperty().addListener((o, old, now) -> settings.put("screen", now));
+    tabs.getSelectionModel()
+        .select((int) Math.max(0, Math.min(SCREENS.length - 1, settings.number("screen", 0))));
+    tabs.getSelectionModel()
+        .selectedIndexProperty()
+        .addListener((o, old, now) -> settings.put("screen", now));
 
     MenuItem open = item("_Open module…", "Shortcut+O", modulesView::chooseFiles);
-    // hiding the window (rather than Platform.exit) runs the same close path as the window's X: layout saved
+    // hiding the window (rather than Platform.exit) runs the same close path as the window's X:
+    // layout saved
     MenuItem quit = item("_Quit", "Shortcut+Q", () -> tabs.getScene().getWindow().hide());
     MenuItem discover = item("_Discover", "Shortcut+D", peers::discover);
     discover.disableProperty().bind(peers.discoveringProperty());
@@ -262,52 +316,74 @@ public final class Explorer {
     Menu view = new Menu("_View", null, darkItem);
     for (int i = 0; i < SCREENS.length; i++) {
       int index = i;
-      view.getItems().add(item(SCREENS[i], "Shortcut+" + (i + 1), () -> tabs.getSelectionModel().select(index)));
+      view.getItems()
+          .add(
+              item(
+                  SCREENS[i], "Shortcut+" + (i + 1), () -> tabs.getSelectionModel().select(index)));
     }
-    MenuBar menu = new MenuBar(new Menu("_File", null, open, quit), new Menu("_Network", null, discover), view);
+    MenuBar menu =
+        new MenuBar(
+            new Menu("_File", null, open, quit), new Menu("_Network", null, discover), view);
 
     BorderPane root = new BorderPane(tabs);
     root.setTop(menu);
     peers.startListening();
     // the modules open last time come back (those still there), and with them Submit's last choice
-    List<Path> reopen = settings.text("modules.files").stream()
-        .flatMap(files -> Arrays.stream(files.split(File.pathSeparator))).flatMap(Explorer::path)
-        .filter(Files::isRegularFile).toList();
+    List<Path> reopen =
+        settings.text("modules.files").stream()
+            .flatMap(files -> Arrays.stream(files.split(File.pathSeparator)))
+            .flatMap(Explorer::path)
+            .filter(Files::isRegularFile)
+            .toList();
     if (!reopen.isEmpty()) {
       modules.open(reopen);
     }
     return root;
   }
 
-  /** Shows the explorer in {@code stage} where it was last time, and saves its layout when it closes. */
+  /**
+   * Shows the explorer in {@code stage} where it was last time, and saves its layout when it
+   * closes.
+   */
   public void show(Stage stage) {
-    Scene scene = new Scene(root(), settings.number("window.width", 1100), settings.number("window.height", 700));
+    Scene scene =
+        new Scene(
+            root(), settings.number("window.width", 1100), settings.number("window.height", 700));
     stage.setTitle("WEverywhere explorer");
     stage.setScene(scene);
     settings.text("window.x").ifPresent(x -> stage.setX(settings.number("window.x", 0)));
     settings.text("window.y").ifPresent(y -> stage.setY(settings.number("window.y", 0)));
     stage.setMaximized(settings.text("window.maximized").map(Boolean::parseBoolean).orElse(false));
-    stage.setOnHidden(e -> {
-      if (!stage.isMaximized()) {
-        settings.put("window.x", stage.getX());
-        settings.put("window.y", stage.getY());
-        settings.put("window.width", stage.getWidth());
-        settings.put("window.height", stage.getHeight());
-      }
-      settings.put("window.maximized", stage.isMaximized());
-      close();
-    });
+    stage.setOnHidden(
+        e -> {
+          if (!stage.isMaximized()) {
+            settings.put("window.x", stage.getX());
+            settings.put("window.y", stage.getY());
+            settings.put("window.width", stage.getWidth());
+            settings.put("window.height", stage.getHeight());
+          }
+          settings.put("window.maximized", stage.isMaximized());
+          close();
+        });
     stage.show();
   }
 
   /** Stops listening and the timers and writes the settings. */
   public void close() {
-    settings.put("modules.files", modules.modules().isEmpty() ? null : String.join(File.pathSeparator,
-        modules.modules().stream().map(m -> m.file().toAbsolutePath().toString()).toList()));
+    settings.put(
+        "modules.files",
+        modules.modules().isEmpty()
+            ? null
+            : String.join(
+                File.pathSeparator,
+                modules.modules().stream()
+                    .map(m -> m.file().toAbsolutePath().toString())
+                    .toList()));
     if (submit.programProperty().get() != null) {
       settings.put("submit.program", submit.programProperty().get().toString());
-      settings.put("submit.function", submit.formProperty().get() == null ? null
-          : submit.formProperty().get().function());
+      settings.put(
+          "submit.function",
+          submit.formProperty().get() == null ? null : submit.formProperty().get().function());
     }
     peers.stopListening();
     events.stop();
@@ -323,11 +399,15 @@ public final class Explorer {
       settings.save();
     } catch (IOException unwritable) {
       // the explorer still closes; only the layout is not remembered
-      System.err.println("weverywhere explorer: cannot save " + settings.file() + ": " + unwritable.getMessage());
+      System.err.println(
+          "weverywhere explorer: cannot save " + settings.file() + ": " + unwritable.getMessage());
     }
   }
 
-  /** Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events, 6 Fleet). */
+  /**
+   * Selects screen {@code index} (0 Peers, 1 Browse, 2 Modules, 3 Submit, 4 Identity, 5 Events, 6
+   * Fleet).
+   */
   public void showScreen(int index) {
     tabs.getSelectionModel().select(index);
   }
@@ -337,7 +417,8 @@ public final class Explorer {
     try {
       return java.util.stream.Stream.of(Path.of(text));
     } catch (java.nio.file.InvalidPathException unnamable) {
-      return java.util.stream.Stream.empty(); // an edited or foreign settings file; the module is simply not reopened
+      return java.util.stream.Stream
+          .empty(); // an edited or foreign settings file; the module is simply not reopened
     }
   }
 

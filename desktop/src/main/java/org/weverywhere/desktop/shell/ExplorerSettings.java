@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * What the explorer remembers between runs (window place and size, theme, screen, last folders
- * and key), in a small properties file under the user's config directory,
- * {@code ~/.config/weverywhere/explorer.properties}. A missing or unreadable file means defaults:
- * losing a window position is no reason to refuse to start.
+ * What the explorer remembers between runs (window place and size, theme, screen, last folders and
+ * key), in a small properties file under the user's config directory, {@code
+ * ~/.config/weverywhere/explorer.properties}. A missing or unreadable file means defaults: losing a
+ * window position is no reason to refuse to start.
  */
 public final class ExplorerSettings {
   private final Path file;
@@ -44,7 +44,8 @@ public final class ExplorerSettings {
     try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
       values.store(out, "WEverywhere explorer: window layout and last choices");
     }
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   public Path file() {

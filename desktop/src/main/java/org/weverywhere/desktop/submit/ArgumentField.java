@@ -2,19 +2,20 @@ package org.weverywhere.desktop.submit;
 
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.StringProperty;
 import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import org.weverywhere.wasm.ValueType;
 
 /**
- * One parameter of the argument form: what the user typed, and whether it parses as the
- * parameter's type (checked on every keystroke, so the form can say what is wrong before sending).
+ * One parameter of the argument form: what the user typed, and whether it parses as the parameter's
+ * type (checked on every keystroke, so the form can say what is wrong before sending).
  */
 public final class ArgumentField {
   private final String label;
   private final ValueType type;
   private final StringProperty text = new SimpleStringProperty(this, "text", "");
-  private final ReadOnlyObjectWrapper<NumberText.Parsed> parsed = new ReadOnlyObjectWrapper<>(this, "parsed");
+  private final ReadOnlyObjectWrapper<NumberText.Parsed> parsed =
+      new ReadOnlyObjectWrapper<>(this, "parsed");
 
   ArgumentField(String label, ValueType type) {
     this.label = label;

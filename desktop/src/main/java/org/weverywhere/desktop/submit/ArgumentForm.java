@@ -3,9 +3,9 @@ package org.weverywhere.desktop.submit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
-import javafx.beans.Observable;
 import org.weverywhere.protocol.Message.WasmValue;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ModuleMetadata;
@@ -18,7 +18,10 @@ public final class ArgumentForm {
   private final List<ArgumentField> fields;
   private final BooleanBinding valid;
 
-  /** The form for {@code function} of signature {@code type}; parameter names come from {@code doc} when it has them. */
+  /**
+   * The form for {@code function} of signature {@code type}; parameter names come from {@code doc}
+   * when it has them.
+   */
   public ArgumentForm(String function, FuncType type, Optional<ModuleMetadata.FunctionDoc> doc) {
     this.function = function;
     this.type = type;
@@ -26,13 +29,19 @@ public final class ArgumentForm {
     for (int i = 0; i < type.params().size(); i++) {
       ValueType param = type.params().get(i);
       int at = i;
-      String name = doc.filter(d -> d.params().size() > at).map(d -> d.params().get(at).name()).orElse("#" + i);
+      String name =
+          doc.filter(d -> d.params().size() > at)
+              .map(d -> d.params().get(at).name())
+              .orElse("#" + i);
       built.add(new ArgumentField(name, param));
     }
     this.fields = List.copyOf(built);
-    this.valid = Bindings.createBooleanBinding(
-        () -> fields.stream().allMatch(f -> f.parsedProperty().get() instanceof NumberText.Parsed.Valid),
-        fields.stream().map(ArgumentField::parsedProperty).toArray(Observable[]::new));
+    this.valid =
+        Bindings.createBooleanBinding(
+            () ->
+                fields.stream()
+                    .allMatch(f -> f.parsedProperty().get() instanceof NumberText.Parsed.Valid),
+            fields.stream().map(ArgumentField::parsedProperty).toArray(Observable[]::new));
   }
 
   public String function() {

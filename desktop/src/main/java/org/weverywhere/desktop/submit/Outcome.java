@@ -22,26 +22,46 @@ public sealed interface Outcome {
   /** As the result pane shows it: the first line is the headline. */
   default String text() {
     return switch (this) {
-      case Refused r when r.quota().isPresent() -> "QUOTA EXCEEDED: the daemon's '" + r.quota().get()
-          + "' quota for your group refused this [" + r.code() + "]\n" + r.message();
+      case Refused r when r.quota().isPresent() ->
+          "QUOTA EXCEEDED: the daemon's '"
+              + r.quota().get()
+              + "' quota for your group refused this ["
+              + r.code()
+              + "]\n"
+              + r.message();
       case Refused r -> "refused [" + r.code() + "]\n" + r.message();
       case Failed f -> "failed [" + f.code() + "]\n" + f.message();
       case Ran ran -> {
         Message.Result r = ran.executed().result();
         StringBuilder text = new StringBuilder();
         if (!r.values().isEmpty()) {
-          text.append("results: ").append(String.join(", ", r.values().stream().map(NumberText::format).toList()))
+          text.append("results: ")
+              .append(String.join(", ", r.values().stream().map(NumberText::format).toList()))
               .append('\n');
         }
-        text.append("outcome: ").append(r.outcome()).append("\nexit: ").append(r.exit())
-            .append("\nusage: cpu time ").append(String.format("%.3f ms", r.cpuNanos() / 1e6))
+        text.append("outcome: ")
+            .append(r.outcome())
+            .append("\nexit: ")
+            .append(r.exit())
+            .append("\nusage: cpu time ")
+            .append(String.format("%.3f ms", r.cpuNanos() / 1e6))
             .append(r.wallNanos() > 0 ? String.format(", wall %.3f ms", r.wallNanos() / 1e6) : "")
-            .append(r.peakMemoryBytes() > 0 ? ", peak memory " + r.peakMemoryBytes() / 1024 + " KiB" : "")
-            .append(" (the daemon's count); round trip ").append(ran.executed().roundTrip().toMillis())
-            .append(" ms, reply ").append(ran.executed().replyBytes()).append(" bytes (the explorer's)");
-        text.append("\n--- stdout (").append(r.stdout().length).append(" bytes)\n")
+            .append(
+                r.peakMemoryBytes() > 0
+                    ? ", peak memory " + r.peakMemoryBytes() / 1024 + " KiB"
+                    : "")
+            .append(" (the daemon's count); round trip ")
+            .append(ran.executed().roundTrip().toMillis())
+            .append(" ms, reply ")
+            .append(ran.executed().replyBytes())
+            .append(" bytes (the explorer's)");
+        text.append("\n--- stdout (")
+            .append(r.stdout().length)
+            .append(" bytes)\n")
             .append(new String(r.stdout(), StandardCharsets.UTF_8));
-        text.append("\n--- stderr (").append(r.stderr().length).append(" bytes)\n")
+        text.append("\n--- stderr (")
+            .append(r.stderr().length)
+            .append(" bytes)\n")
             .append(new String(r.stderr(), StandardCharsets.UTF_8));
         yield text.toString();
       }

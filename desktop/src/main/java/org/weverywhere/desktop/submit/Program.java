@@ -12,12 +12,20 @@ import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleMetadata;
 
-/** Something that can be run: a local module sent with the request, or a library a peer already has. */
+/**
+ * Something that can be run: a local module sent with the request, or a library a peer already has.
+ */
 public sealed interface Program {
-  /** Functions offered for a typed call ({@code _start} and {@code _initialize} left out: nothing to type). */
+  /**
+   * Functions offered for a typed call ({@code _start} and {@code _initialize} left out: nothing to
+   * type).
+   */
   List<String> functions();
 
-  /** The signature of {@code function}, if this program exports one by that name with a readable type. */
+  /**
+   * The signature of {@code function}, if this program exports one by that name with a readable
+   * type.
+   */
   Optional<FuncType> signature(String function);
 
   /** Parameter names and descriptions, when the program carries them. */
@@ -32,8 +40,11 @@ public sealed interface Program {
   /** A module file opened on the Modules screen; its bytes travel with the request. */
   record Module(Path file, byte[] bytes, ModuleInfo info) implements Program {
     public List<String> functions() {
-      return info.exports().stream().filter(e -> e.type() instanceof ExternType.Function)
-          .map(e -> e.name()).filter(Program::typedCall).toList();
+      return info.exports().stream()
+          .filter(e -> e.type() instanceof ExternType.Function)
+          .map(e -> e.name())
+          .filter(Program::typedCall)
+          .toList();
     }
 
     public Optional<FuncType> signature(String function) {
@@ -59,17 +70,24 @@ public sealed interface Program {
   }
 
   /**
-   * A library a peer offers, as its {@code describe} listed it: the typed form comes from the listed
-   * signatures (no parameter names: describe does not carry them), and the request names the library.
+   * A library a peer offers, as its {@code describe} listed it: the typed form comes from the
+   * listed signatures (no parameter names: describe does not carry them), and the request names the
+   * library.
    */
   record Library(ExplorerEvent.PeerChoice peer, Message.Library library) implements Program {
     public List<String> functions() {
-      return remote().filter(f -> f.type().isPresent()).map(RemoteFunction::name).filter(Program::typedCall)
+      return remote()
+          .filter(f -> f.type().isPresent())
+          .map(RemoteFunction::name)
+          .filter(Program::typedCall)
           .toList();
     }
 
     public Optional<FuncType> signature(String function) {
-      return remote().filter(f -> f.name().equals(function)).findFirst().flatMap(RemoteFunction::type);
+      return remote()
+          .filter(f -> f.name().equals(function))
+          .findFirst()
+          .flatMap(RemoteFunction::type);
     }
 
     public Optional<ModuleMetadata.FunctionDoc> doc(String function) {
@@ -90,7 +108,8 @@ public sealed interface Program {
 
     /** Same peer, same library bytes: a repeated describe need not disturb a form being filled. */
     boolean sameAs(Library other) {
-      return peer.address().node().equals(other.peer.address().node()) && library.name().equals(other.library.name())
+      return peer.address().node().equals(other.peer.address().node())
+          && library.name().equals(other.library.name())
           && Arrays.equals(library.sha256(), other.library.sha256());
     }
 
@@ -100,7 +119,10 @@ public sealed interface Program {
     }
   }
 
-  /** {@code _start} and {@code _initialize} take no arguments to type: they are not offered for a call. */
+  /**
+   * {@code _start} and {@code _initialize} take no arguments to type: they are not offered for a
+   * call.
+   */
   private static boolean typedCall(String function) {
     return !function.equals("_start") && !function.equals("_initialize");
   }

@@ -39,41 +39,63 @@ import org.weverywhere.wasm.FuncType;
 /**
  * The Submit screen's state: which peer (or any), what to run (a local module, or a library a peer
  * described), and either a function with its typed argument form or a command run with args,
- * environment and stdin; then the outcome. Sending goes through the {@link NetworkClient} on
- * {@code background}; state changes happen on {@code ui}.
+ * environment and stdin; then the outcome. Sending goes through the {@link NetworkClient} on {@code
+ * background}; state changes happen on {@code ui}.
  */
 public final class SubmitModel {
   /** Call one exported function, or run the module as a WASI command. */
-  public enum Mode { CALL, COMMAND }
+  public enum Mode {
+    CALL,
+    COMMAND
+  }
 
   /** The reasons that are a daemon's answer, as opposed to a failure to get one. */
-  private static final Set<ProtocolException.Reason> SAID_NO = EnumSet.of(
-      ProtocolException.Reason.QUOTA_EXCEEDED, ProtocolException.Reason.REFUSED, ProtocolException.Reason.NOT_PERMITTED,
-      ProtocolException.Reason.NOT_MEMBER, ProtocolException.Reason.BUSY);
-  /** How the shared client words a quota refusal: {@code ... refused: quota 'network-period' exceeded: ...}. */
+  private static final Set<ProtocolException.Reason> SAID_NO =
+      EnumSet.of(
+          ProtocolException.Reason.QUOTA_EXCEEDED,
+          ProtocolException.Reason.REFUSED,
+          ProtocolException.Reason.NOT_PERMITTED,
+          ProtocolException.Reason.NOT_MEMBER,
+          ProtocolException.Reason.BUSY);
+
+  /**
+   * How the shared client words a quota refusal: {@code ... refused: quota 'network-period'
+   * exceeded: ...}.
+   */
   private static final Pattern QUOTA_NAME = Pattern.compile("quota '([^']*)' exceeded");
 
   private final NetworkClient client;
   private final Executor background;
   private final Executor ui;
-  private final ObservableList<ExplorerEvent.PeerChoice> peers = FXCollections.observableArrayList();
-  private final ObservableList<ExplorerEvent.PeerChoice> peersView = FXCollections.unmodifiableObservableList(peers);
+  private final ObservableList<ExplorerEvent.PeerChoice> peers =
+      FXCollections.observableArrayList();
+  private final ObservableList<ExplorerEvent.PeerChoice> peersView =
+      FXCollections.unmodifiableObservableList(peers);
   private final ObservableList<Program> programs = FXCollections.observableArrayList();
-  private final ObservableList<Program> programsView = FXCollections.unmodifiableObservableList(programs);
+  private final ObservableList<Program> programsView =
+      FXCollections.unmodifiableObservableList(programs);
   private final Map<Fingerprint, ExplorerEvent.PeerDescribed> descriptions = new LinkedHashMap<>();
   private final ObservableList<String> functions = FXCollections.observableArrayList();
-  private final ObservableList<String> functionsView = FXCollections.unmodifiableObservableList(functions);
-  private final ReadOnlyObjectWrapper<ExplorerEvent.PeerChoice> peer = new ReadOnlyObjectWrapper<>(this, "peer");
-  private final ReadOnlyObjectWrapper<Program> program = new ReadOnlyObjectWrapper<>(this, "program");
-  private final ReadOnlyObjectWrapper<Mode> mode = new ReadOnlyObjectWrapper<>(this, "mode", Mode.CALL);
-  private final ReadOnlyObjectWrapper<ArgumentForm> form = new ReadOnlyObjectWrapper<>(this, "form");
+  private final ObservableList<String> functionsView =
+      FXCollections.unmodifiableObservableList(functions);
+  private final ReadOnlyObjectWrapper<ExplorerEvent.PeerChoice> peer =
+      new ReadOnlyObjectWrapper<>(this, "peer");
+  private final ReadOnlyObjectWrapper<Program> program =
+      new ReadOnlyObjectWrapper<>(this, "program");
+  private final ReadOnlyObjectWrapper<Mode> mode =
+      new ReadOnlyObjectWrapper<>(this, "mode", Mode.CALL);
+  private final ReadOnlyObjectWrapper<ArgumentForm> form =
+      new ReadOnlyObjectWrapper<>(this, "form");
   private final StringProperty commandArgs = new SimpleStringProperty(this, "commandArgs", "");
   private final StringProperty commandEnv = new SimpleStringProperty(this, "commandEnv", "");
   private final StringProperty commandStdin = new SimpleStringProperty(this, "commandStdin", "");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-  private final ReadOnlyObjectWrapper<Outcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
-  private final ReadOnlyStringWrapper outcomeText = new ReadOnlyStringWrapper(this, "outcomeText", "");
+  private final ReadOnlyObjectWrapper<Outcome> outcome =
+      new ReadOnlyObjectWrapper<>(this, "outcome");
+  private final ReadOnlyStringWrapper outcomeText =
+      new ReadOnlyStringWrapper(this, "outcomeText", "");
   private final BooleanBinding canSend;
+
   /** Last run's choice, until it is offered or the user chooses. */
   private Optional<Wanted> wanted = Optional.empty();
 
@@ -83,30 +105,50 @@ public final class SubmitModel {
     this.client = Objects.requireNonNull(client);
     this.background = Objects.requireNonNull(background);
     this.ui = Objects.requireNonNull(ui);
-    bus.subscribe(ExplorerEvent.PeersChanged.class, changed -> {
-      peers.setAll(changed.peers());
-      Set<Fingerprint> live = changed.peers().stream().map(p -> p.address().node()).collect(Collectors.toSet());
-      if (peer.get() != null && !live.contains(peer.get().address().node())) {
-        peer.set(null); // the chosen peer went away: back to "any"
-      }
-      descriptions.keySet().retainAll(live);
-      refreshLibraries();
-    });
-    bus.subscribe(ExplorerEvent.ModuleOpened.class, opened -> {
-      programs.removeIf(m -> m instanceof Program.Module module && module.file().equals(opened.file()));
-      Program.Module added = new Program.Module(opened.file(), opened.bytes(), opened.info());
-      programs.add(localCount(), added);
-      select(added);
-      applyWanted();
-    });
-    bus.subscribe(ExplorerEvent.PeerDescribed.class, described -> {
-      // kept even for a peer not (yet) live here: the peers' list may reach this model after the description
-      descriptions.put(described.peer().address().node(), described);
-      refreshLibraries();
-    });
+    bus.subscribe(
+        ExplorerEvent.PeersChanged.class,
+        changed -> {
+          peers.setAll(changed.peers());
+          Set<Fingerprint> live =
+              changed.peers().stream().map(p -> p.address().node()).collect(Collectors.toSet());
+          if (peer.get() != null && !live.contains(peer.get().address().node())) {
+            peer.set(null); // the chosen peer went away: back to "any"
+          }
+          descriptions.keySet().retainAll(live);
+          refreshLibraries();
+        });
+    bus.subscribe(
+        ExplorerEvent.ModuleOpened.class,
+        opened -> {
+          programs.removeIf(
+              m -> m instanceof Program.Module module && module.file().equals(opened.file()));
+          Program.Module added = new Program.Module(opened.file(), opened.bytes(), opened.info());
+          programs.add(localCount(), added);
+          select(added);
+          applyWanted();
+        });
+    bus.subscribe(
+        ExplorerEvent.PeerDescribed.class,
+        described -> {
+          // kept even for a peer not (yet) live here: the peers' list may reach this model after
+          // the description
+          descriptions.put(described.peer().address().node(), described);
+          refreshLibraries();
+        });
     ObservableValue<Boolean> formValid = form.flatMap(ArgumentForm::validBinding).orElse(false);
-    canSend = Bindings.createBooleanBinding(() -> !busy.get() && program.get() != null && destination().isPresent()
-        && (mode.get() == Mode.COMMAND || formValid.getValue()), busy, program, peers, peer, mode, formValid);
+    canSend =
+        Bindings.createBooleanBinding(
+            () ->
+                !busy.get()
+                    && program.get() != null
+                    && destination().isPresent()
+                    && (mode.get() == Mode.COMMAND || formValid.getValue()),
+            busy,
+            program,
+            peers,
+            peer,
+            mode,
+            formValid);
   }
 
   private int localCount() {
@@ -126,8 +168,11 @@ public final class SubmitModel {
       }
       for (Message.Library offered : d.description().libraries()) {
         Program.Library library = new Program.Library(d.peer(), offered);
-        fresh.add(programs.stream().filter(p -> p instanceof Program.Library old && old.sameAs(library)).findFirst()
-            .orElse(library));
+        fresh.add(
+            programs.stream()
+                .filter(p -> p instanceof Program.Library old && old.sameAs(library))
+                .findFirst()
+                .orElse(library));
       }
     }
     programs.removeIf(p -> p instanceof Program.Library && !fresh.contains(p));
@@ -158,13 +203,17 @@ public final class SubmitModel {
     }
     String label = wanted.get().label();
     String function = wanted.get().function();
-    programs.stream().filter(p -> p.toString().equals(label)).findFirst().ifPresent(p -> {
-      wanted = Optional.empty();
-      select(p);
-      if (functions.contains(function)) {
-        chooseFunction(function);
-      }
-    });
+    programs.stream()
+        .filter(p -> p.toString().equals(label))
+        .findFirst()
+        .ifPresent(
+            p -> {
+              wanted = Optional.empty();
+              select(p);
+              if (functions.contains(function)) {
+                chooseFunction(function);
+              }
+            });
   }
 
   public ObservableList<ExplorerEvent.PeerChoice> peers() {
@@ -225,7 +274,10 @@ public final class SubmitModel {
     return outcomeText.getReadOnlyProperty();
   }
 
-  /** True when a send would go out: something to run, a peer to run it on, and for a call every argument valid. */
+  /**
+   * True when a send would go out: something to run, a peer to run it on, and for a call every
+   * argument valid.
+   */
   public BooleanBinding canSendBinding() {
     return canSend;
   }
@@ -236,11 +288,18 @@ public final class SubmitModel {
    */
   public void choosePeer(ExplorerEvent.PeerChoice choice) {
     peer.set(choice);
-    if (choice != null && program.get() instanceof Program.Library library
+    if (choice != null
+        && program.get() instanceof Program.Library library
         && !library.peer().address().node().equals(choice.address().node())) {
-      select(programs.stream().filter(p -> p instanceof Program.Library l && l.peer().address().node()
-          .equals(choice.address().node()) && l.library().name().equals(library.library().name()))
-          .findFirst().orElse(null));
+      select(
+          programs.stream()
+              .filter(
+                  p ->
+                      p instanceof Program.Library l
+                          && l.peer().address().node().equals(choice.address().node())
+                          && l.library().name().equals(library.library().name()))
+              .findFirst()
+              .orElse(null));
     }
   }
 
@@ -248,7 +307,10 @@ public final class SubmitModel {
     mode.set(Objects.requireNonNull(chosen));
   }
 
-  /** Chooses what to run (the user's choice: it outranks {@link #prefer}); a library also chooses its peer. */
+  /**
+   * Chooses what to run (the user's choice: it outranks {@link #prefer}); a library also chooses
+   * its peer.
+   */
   public void chooseProgram(Program chosen) {
     wanted = Optional.empty();
     select(chosen);
@@ -269,16 +331,20 @@ public final class SubmitModel {
       form.set(null);
       return;
     }
-    FuncType type = p.signature(name)
-        .orElseThrow(() -> new IllegalArgumentException(p + " exports no function " + name));
+    FuncType type =
+        p.signature(name)
+            .orElseThrow(() -> new IllegalArgumentException(p + " exports no function " + name));
     form.set(new ArgumentForm(name, type, p.doc(name)));
   }
 
-  /** Where a send goes now: the program's own peer, else the chosen one, else the first live one. */
+  /**
+   * Where a send goes now: the program's own peer, else the chosen one, else the first live one.
+   */
   private Optional<ExplorerEvent.PeerChoice> destination() {
     Program p = program.get();
     if (p != null && p.home().isPresent()) {
-      return p.home().filter(h -> peers.stream().anyMatch(l -> l.address().node().equals(h.address().node())));
+      return p.home()
+          .filter(h -> peers.stream().anyMatch(l -> l.address().node().equals(h.address().node())));
     }
     return Optional.ofNullable(peer.get()).or(() -> peers.stream().findFirst());
   }
@@ -289,30 +355,40 @@ public final class SubmitModel {
       return;
     }
     ExplorerEvent.PeerChoice target = destination().orElseThrow();
-    Message.Invocation run = mode.get() == Mode.CALL
-        ? new Message.Call(form.get().function(), form.get().values())
-        : new Message.Command(args(commandArgs.get()), env(commandEnv.get()),
-            commandStdin.get().getBytes(StandardCharsets.UTF_8));
+    Message.Invocation run =
+        mode.get() == Mode.CALL
+            ? new Message.Call(form.get().function(), form.get().values())
+            : new Message.Command(
+                args(commandArgs.get()),
+                env(commandEnv.get()),
+                commandStdin.get().getBytes(StandardCharsets.UTF_8));
     Message.Execute request = new Message.Execute(program.get().target(), run);
     busy.set(true);
     outcomeText.set("sending " + program.get() + " to " + target + "…");
-    background.execute(() -> {
-      Outcome ended;
-      try {
-        ended = new Outcome.Ran(client.execute(target.address(), request));
-      } catch (WeverywhereException failed) {
-        ended = failed instanceof ProtocolException p && SAID_NO.contains(p.reason())
-            ? new Outcome.Refused(p.code().code(), p.getMessage(), p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED
-                ? Optional.of(quotaName(p.getMessage())) : Optional.empty())
-            : new Outcome.Failed(failed.code().code(), failed.getMessage());
-      }
-      Outcome shown = ended;
-      ui.execute(() -> {
-        outcome.set(shown);
-        outcomeText.set(shown.text());
-        busy.set(false);
-      });
-    });
+    background.execute(
+        () -> {
+          Outcome ended;
+          try {
+            ended = new Outcome.Ran(client.execute(target.address(), request));
+          } catch (WeverywhereException failed) {
+            ended =
+                failed instanceof ProtocolException p && SAID_NO.contains(p.reason())
+                    ? new Outcome.Refused(
+                        p.code().code(),
+                        p.getMessage(),
+                        p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED
+                            ? Optional.of(quotaName(p.getMessage()))
+                            : Optional.empty())
+                    : new Outcome.Failed(failed.code().code(), failed.getMessage());
+          }
+          Outcome shown = ended;
+          ui.execute(
+              () -> {
+                outcome.set(shown);
+                outcomeText.set(shown.text());
+                busy.set(false);
+              });
+        });
   }
 
   private static String quotaName(String message) {

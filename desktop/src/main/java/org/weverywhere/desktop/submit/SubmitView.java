@@ -37,11 +37,14 @@ public final class SubmitView extends BorderPane {
     ComboBox<Program> program = new ComboBox<>(model.programs());
     program.setId("programChoice");
     program.setPromptText("open a module (Modules screen) or describe a peer (Browse screen)");
-    program.valueProperty().addListener((o, old, now) -> {
-      if (now != model.programProperty().get()) {
-        model.chooseProgram(now);
-      }
-    });
+    program
+        .valueProperty()
+        .addListener(
+            (o, old, now) -> {
+              if (now != model.programProperty().get()) {
+                model.chooseProgram(now);
+              }
+            });
     model.programProperty().addListener((o, old, now) -> program.setValue(now));
 
     ToggleGroup modes = new ToggleGroup();
@@ -50,20 +53,32 @@ public final class SubmitView extends BorderPane {
     call.setSelected(true);
     RadioButton command = new RadioButton("Run as a _command");
     command.setToggleGroup(modes);
-    modes.selectedToggleProperty().addListener((o, old, now) ->
-        model.chooseMode(now == command ? SubmitModel.Mode.COMMAND : SubmitModel.Mode.CALL));
+    modes
+        .selectedToggleProperty()
+        .addListener(
+            (o, old, now) ->
+                model.chooseMode(
+                    now == command ? SubmitModel.Mode.COMMAND : SubmitModel.Mode.CALL));
 
     ComboBox<String> function = new ComboBox<>(model.functions());
     function.setId("functionChoice");
-    function.valueProperty().addListener((o, old, now) -> {
-      if (now != null && (model.formProperty().get() == null || !now.equals(model.formProperty().get().function()))) {
-        model.chooseFunction(now);
-      }
-    });
-    model.formProperty().addListener((o, old, now) -> {
-      function.setValue(now == null ? null : now.function());
-      showForm(now);
-    });
+    function
+        .valueProperty()
+        .addListener(
+            (o, old, now) -> {
+              if (now != null
+                  && (model.formProperty().get() == null
+                      || !now.equals(model.formProperty().get().function()))) {
+                model.chooseFunction(now);
+              }
+            });
+    model
+        .formProperty()
+        .addListener(
+            (o, old, now) -> {
+              function.setValue(now == null ? null : now.function());
+              showForm(now);
+            });
 
     GridPane choices = new GridPane();
     choices.setHgap(8);
@@ -93,8 +108,15 @@ public final class SubmitView extends BorderPane {
     stdin.setPromptText("standard input");
     stdin.setPrefRowCount(3);
     stdin.textProperty().bindBidirectional(model.commandStdinProperty());
-    VBox commandPane = new VBox(6, new Label("Arguments"), args, new Label("Environment"), env,
-        new Label("Standard input"), stdin);
+    VBox commandPane =
+        new VBox(
+            6,
+            new Label("Arguments"),
+            args,
+            new Label("Environment"),
+            env,
+            new Label("Standard input"),
+            stdin);
     commandPane.visibleProperty().bind(model.modeProperty().isEqualTo(SubmitModel.Mode.COMMAND));
     commandPane.managedProperty().bind(commandPane.visibleProperty());
 
@@ -107,9 +129,12 @@ public final class SubmitView extends BorderPane {
     busy.setPrefSize(18, 18);
     busy.visibleProperty().bind(model.busyProperty());
     Label hint = new Label();
-    hint.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
-        () -> model.peers().isEmpty() ? "no live peer yet: discover on the Peers screen" : "",
-        model.peers()));
+    hint.textProperty()
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () ->
+                    model.peers().isEmpty() ? "no live peer yet: discover on the Peers screen" : "",
+                model.peers()));
 
     VBox left = new VBox(12, choices, callPane, commandPane, new HBox(8, send, busy, hint));
     left.setPadding(new Insets(12));
@@ -120,20 +145,34 @@ public final class SubmitView extends BorderPane {
     result.setWrapText(true);
     result.textProperty().bind(model.outcomeTextProperty());
     result.setPromptText("The results, outcome, usage, stdout and stderr appear here.");
-    // the outcome's first line as a headline: the result, or what refused it (QUOTA EXCEEDED...), in red
+    // the outcome's first line as a headline: the result, or what refused it (QUOTA EXCEEDED...),
+    // in red
     Label headline = new Label();
     headline.setId("outcomeHeadline");
     headline.setWrapText(true);
     headline.getStyleClass().add(Styles.TITLE_4);
-    headline.textProperty().bind(model.outcomeTextProperty().map(t -> model.outcomeProperty().get() == null ? ""
-        : t.lines().findFirst().orElse("")));
-    model.outcomeProperty().addListener((o, old, now) -> {
-      boolean bad = now != null && !(now instanceof Outcome.Ran ran
-          && ran.executed().result().outcome().equals("completed"));
-      result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
-      headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
-      headline.getStyleClass().add(bad ? Styles.DANGER : Styles.SUCCESS);
-    });
+    headline
+        .textProperty()
+        .bind(
+            model
+                .outcomeTextProperty()
+                .map(
+                    t ->
+                        model.outcomeProperty().get() == null
+                            ? ""
+                            : t.lines().findFirst().orElse("")));
+    model
+        .outcomeProperty()
+        .addListener(
+            (o, old, now) -> {
+              boolean bad =
+                  now != null
+                      && !(now instanceof Outcome.Ran ran
+                          && ran.executed().result().outcome().equals("completed"));
+              result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
+              headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
+              headline.getStyleClass().add(bad ? Styles.DANGER : Styles.SUCCESS);
+            });
     VBox right = new VBox(8, headline, result);
     right.setPadding(new Insets(12));
     VBox.setVgrow(result, javafx.scene.layout.Priority.ALWAYS);
@@ -168,12 +207,21 @@ public final class SubmitView extends BorderPane {
       problem.setWrapText(true);
       problem.setMaxWidth(320);
       // an empty field is merely unfinished: say what is wrong only once something was typed
-      problem.textProperty().bind(field.parsedProperty().map(p -> field.textProperty().get().isBlank() ? ""
-          : field.problem()));
+      problem
+          .textProperty()
+          .bind(
+              field
+                  .parsedProperty()
+                  .map(p -> field.textProperty().get().isBlank() ? "" : field.problem()));
       input.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), false);
-      field.parsedProperty().addListener((o, old, now) -> input.pseudoClassStateChanged(
-          javafx.css.PseudoClass.getPseudoClass("danger"), now instanceof NumberText.Parsed.Invalid
-              && !field.textProperty().get().isBlank()));
+      field
+          .parsedProperty()
+          .addListener(
+              (o, old, now) ->
+                  input.pseudoClassStateChanged(
+                      javafx.css.PseudoClass.getPseudoClass("danger"),
+                      now instanceof NumberText.Parsed.Invalid
+                          && !field.textProperty().get().isBlank()));
       arguments.addRow(row++, name, input, problem);
     }
   }

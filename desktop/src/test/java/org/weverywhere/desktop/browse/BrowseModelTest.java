@@ -24,8 +24,12 @@ class BrowseModelTest {
   private final ExplorerEvent.PeerChoice build = peer("build");
 
   private static ExplorerEvent.PeerChoice peer(String name) {
-    return new ExplorerEvent.PeerChoice(name, new PeerAddress(new MessageSigner(Ed25519.generate()).fingerprint(),
-        new InetSocketAddress("127.0.0.1", 22341), 22341));
+    return new ExplorerEvent.PeerChoice(
+        name,
+        new PeerAddress(
+            new MessageSigner(Ed25519.generate()).fingerprint(),
+            new InetSocketAddress("127.0.0.1", 22341),
+            22341));
   }
 
   private static Message.Library library(String name, String... exports) {
@@ -38,26 +42,48 @@ class BrowseModelTest {
 
   @Test
   void aPeerIsDescribedWhenItAppearsAndShowsLibrariesTypedFunctionsAndServices() {
-    client.describer = peer -> peer.equals(lab.address())
-        ? new Message.Description(Map.of(), List.of(library("math", "add (i32, i32) -> i32", "gcd (i64, i64) -> i64"),
-            library("fib", "fib")), List.of(new Message.Service("clock", "fib", java.util.Optional.empty(), List.of(), 1,
-                1, "running", 0, java.util.Optional.empty())))
-        : new Message.Description(Map.of(), List.of(), List.of());
+    client.describer =
+        peer ->
+            peer.equals(lab.address())
+                ? new Message.Description(
+                    Map.of(),
+                    List.of(
+                        library("math", "add (i32, i32) -> i32", "gcd (i64, i64) -> i64"),
+                        library("fib", "fib")),
+                    List.of(
+                        new Message.Service(
+                            "clock",
+                            "fib",
+                            java.util.Optional.empty(),
+                            List.of(),
+                            1,
+                            1,
+                            "running",
+                            0,
+                            java.util.Optional.empty())))
+                : new Message.Description(Map.of(), List.of(), List.of());
     List<ExplorerEvent.PeerDescribed> told = new java.util.ArrayList<>();
     bus.subscribe(ExplorerEvent.PeerDescribed.class, told::add);
 
     bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
 
-    assertEquals(List.of(lab, build), told.stream().map(ExplorerEvent.PeerDescribed::peer).toList(),
+    assertEquals(
+        List.of(lab, build),
+        told.stream().map(ExplorerEvent.PeerDescribed::peer).toList(),
         "each newcomer described once, and the other screens told");
     Offer.Tree first = model.tree().getFirst();
     assertEquals("lab-1", first.offer().label());
     assertEquals(List.of("math 1.0.0", "fib 1.0.0", "clock (service of fib)"), labels(first));
-    assertEquals(List.of("add (i32, i32) -> i32", "gcd (i64, i64) -> i64"), labels(first.children().getFirst()));
+    assertEquals(
+        List.of("add (i32, i32) -> i32", "gcd (i64, i64) -> i64"),
+        labels(first.children().getFirst()));
     Offer add = first.children().getFirst().children().getFirst().offer();
-    assertTrue(add.detail().startsWith("function add\nsignature (i32, i32) -> i32\nof library math 1.0.0"), add.detail());
+    assertTrue(
+        add.detail().startsWith("function add\nsignature (i32, i32) -> i32\nof library math 1.0.0"),
+        add.detail());
     bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
-    assertEquals(2, told.size(), "a peer already listed is not described again on its next announce");
+    assertEquals(
+        2, told.size(), "a peer already listed is not described again on its next announce");
     Offer math = first.children().getFirst().offer();
     model.select(math);
     assertTrue(model.selectedProperty().get().detail().contains("sha256 " + "00".repeat(32)));
@@ -66,7 +92,9 @@ class BrowseModelTest {
 
   @Test
   void theSearchKeepsOnlyWhatMatchesAndThePathToIt() {
-    client.describer = peer -> new Message.Description(Map.of(), List.of(library("math", "add", "gcd")), List.of());
+    client.describer =
+        peer ->
+            new Message.Description(Map.of(), List.of(library("math", "add", "gcd")), List.of());
     bus.publish(new ExplorerEvent.PeersChanged(List.of(lab, build)));
 
     model.filterProperty().set("GCD");
@@ -81,12 +109,16 @@ class BrowseModelTest {
 
   @Test
   void aRefusedDescribeIsShownOnThePeerWithItsCode() {
-    client.describer = peer -> {
-      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer");
-    };
+    client.describer =
+        peer -> {
+          throw new ProtocolException(
+              ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer");
+        };
     bus.publish(new ExplorerEvent.PeersChanged(List.of(lab)));
     String label = model.tree().getFirst().offer().label();
-    assertTrue(label.startsWith("lab-1 — not described: http://127.0.0.1:22341 did not answer [WE"), label);
+    assertTrue(
+        label.startsWith("lab-1 — not described: http://127.0.0.1:22341 did not answer [WE"),
+        label);
   }
 
   @Test

@@ -34,7 +34,8 @@ class IdentityModelTest {
     IdentityModel model = model();
     assertEquals(Optional.empty(), model.identityProperty().get().privateKey());
     assertEquals(model.signer().fingerprint(), model.identityProperty().get().fingerprint());
-    assertNotEquals(model.signer().fingerprint(), new IdentityModel(bus, home).signer().fingerprint());
+    assertNotEquals(
+        model.signer().fingerprint(), new IdentityModel(bus, home).signer().fingerprint());
   }
 
   @Test
@@ -44,9 +45,13 @@ class IdentityModelTest {
 
     Path privateKey = home.resolve("keys/alice.key.pem");
     assertEquals(Optional.of(privateKey), model.identityProperty().get().privateKey());
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateKey)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("keys"))));
-    Fingerprint onDisk = Fingerprint.of(KeyPem.readPublicKey(home.resolve("keys/alice.pub-key.pem")));
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(privateKey)));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("keys"))));
+    Fingerprint onDisk =
+        Fingerprint.of(KeyPem.readPublicKey(home.resolve("keys/alice.pub-key.pem")));
     assertEquals(onDisk, model.signer().fingerprint());
     assertEquals(onDisk, changes.getLast().fingerprint());
   }
@@ -57,7 +62,9 @@ class IdentityModelTest {
     assertTrue(model.create("bob"));
     Fingerprint first = model.signer().fingerprint();
     assertFalse(model.create("bob"));
-    assertEquals(home.resolve("keys/bob.key.pem") + ": already exists; use --force to replace the key pair [WE1003]",
+    assertEquals(
+        home.resolve("keys/bob.key.pem")
+            + ": already exists; use --force to replace the key pair [WE1003]",
         model.errorProperty().get());
     assertEquals(first, model.signer().fingerprint(), "a failed create keeps the key in use");
     assertFalse(model.create("../escape"));

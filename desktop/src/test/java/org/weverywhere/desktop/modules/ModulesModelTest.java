@@ -42,7 +42,8 @@ class ModulesModelTest {
     assertEquals("math.wasi", outline.text());
     assertEquals("kind: reactor", outline.child("Summary").child("kind").text());
     assertEquals("WASI: none", outline.child("Summary").child("WASI").text());
-    assertTrue(outline.child("Exports").child("add:").text().startsWith("add: func (i32, i32) -> i32"),
+    assertTrue(
+        outline.child("Exports").child("add:").text().startsWith("add: func (i32, i32) -> i32"),
         outline.child("Exports").children().toString());
     assertTrue(outline.child("Custom sections").children().size() >= 1);
     assertEquals("Signatures: unsigned", outline.child("Signatures").text());

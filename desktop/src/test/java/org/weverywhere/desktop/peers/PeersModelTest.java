@@ -26,8 +26,15 @@ class PeersModelTest {
   private final EventBus bus = new EventBus();
   private final List<ExplorerEvent.PeersChanged> published = new ArrayList<>();
   private final MovableClock clock = new MovableClock(Instant.parse("2026-11-25T12:00:00Z"));
-  private final PeersModel model = new PeersModel(client, bus, Runnable::run, Runnable::run, clock,
-      Duration.ofSeconds(90), Duration.ofSeconds(10));
+  private final PeersModel model =
+      new PeersModel(
+          client,
+          bus,
+          Runnable::run,
+          Runnable::run,
+          clock,
+          Duration.ofSeconds(90),
+          Duration.ofSeconds(10));
   private final Fingerprint alpha = new MessageSigner(Ed25519.generate()).fingerprint();
   private final Fingerprint beta = new MessageSigner(Ed25519.generate()).fingerprint();
 
@@ -35,15 +42,26 @@ class PeersModelTest {
     bus.subscribe(ExplorerEvent.PeersChanged.class, published::add);
   }
 
-  private Sighting sighting(Fingerprint node, String name, String ip, Optional<Duration> rtt, String... libraries) {
-    return new Sighting(node, name, new InetSocketAddress(ip, 40000), 22341, 1, List.of(libraries), List.of("web"),
-        clock.instant(), rtt);
+  private Sighting sighting(
+      Fingerprint node, String name, String ip, Optional<Duration> rtt, String... libraries) {
+    return new Sighting(
+        node,
+        name,
+        new InetSocketAddress(ip, 40000),
+        22341,
+        1,
+        List.of(libraries),
+        List.of("web"),
+        clock.instant(),
+        rtt);
   }
 
   @Test
   void discoverListsEachAnsweringNodeWithItsRoundTripAndSaysHowManyAnswered() {
-    client.discoverAnswers.add(sighting(alpha, "alpha", "127.0.0.1", Optional.of(Duration.ofMillis(3)), "math", "fib"));
-    client.discoverAnswers.add(sighting(beta, "beta", "127.0.0.2", Optional.of(Duration.ofMillis(5))));
+    client.discoverAnswers.add(
+        sighting(alpha, "alpha", "127.0.0.1", Optional.of(Duration.ofMillis(3)), "math", "fib"));
+    client.discoverAnswers.add(
+        sighting(beta, "beta", "127.0.0.2", Optional.of(Duration.ofMillis(5))));
 
     model.discover();
 
@@ -62,24 +80,34 @@ class PeersModelTest {
   void nobodyAnsweringNamesTheGroupsThatCouldNotBeAsked() {
     client.unsent = List.of("ff02:0:0:0:0:0:0:5745 on lo: no route");
     model.discover();
-    assertEquals("0 nodes answered; not sent to: ff02:0:0:0:0:0:0:5745 on lo: no route", model.statusProperty().get());
+    assertEquals(
+        "0 nodes answered; not sent to: ff02:0:0:0:0:0:0:5745 on lo: no route",
+        model.statusProperty().get());
   }
 
   @Test
   void aLaterAnnounceUpdatesTheRowMergesAddressesAndKeepsTheLastRoundTrip() {
     model.startListening();
     assertTrue(model.listeningProperty().get());
-    client.listener.announced(sighting(alpha, "alpha", "127.0.0.1", Optional.of(Duration.ofMillis(4)), "math"));
+    client.listener.announced(
+        sighting(alpha, "alpha", "127.0.0.1", Optional.of(Duration.ofMillis(4)), "math"));
     clock.advance(Duration.ofSeconds(30));
-    client.listener.announced(sighting(alpha, "alpha-renamed", "::1", Optional.empty(), "math", "fib"));
+    client.listener.announced(
+        sighting(alpha, "alpha-renamed", "::1", Optional.empty(), "math", "fib"));
 
     assertEquals(1, model.peers().size());
     Peer a = model.peers().getFirst();
     assertEquals("alpha-renamed", a.name());
     assertEquals("127.0.0.1, 0:0:0:0:0:0:0:1", a.addressText());
-    assertEquals(Optional.of(Duration.ofMillis(4)), a.roundTrip(), "an unsolicited announce has no round trip");
+    assertEquals(
+        Optional.of(Duration.ofMillis(4)),
+        a.roundTrip(),
+        "an unsolicited announce has no round trip");
     assertEquals(clock.instant(), a.lastSeen());
-    assertEquals(new InetSocketAddress("::1", 40000), a.address().udp(), "requests go where it was last heard");
+    assertEquals(
+        new InetSocketAddress("::1", 40000),
+        a.address().udp(),
+        "requests go where it was last heard");
   }
 
   @Test
@@ -91,7 +119,9 @@ class PeersModelTest {
     client.listener.gone(alpha);
     assertTrue(model.peers().getFirst().isFading());
     assertEquals("alpha said bye", model.statusProperty().get());
-    assertEquals(List.of("beta"), published.getLast().peers().stream().map(ExplorerEvent.PeerChoice::name).toList(),
+    assertEquals(
+        List.of("beta"),
+        published.getLast().peers().stream().map(ExplorerEvent.PeerChoice::name).toList(),
         "a fading peer is no longer offered for submit");
 
     clock.advance(Duration.ofSeconds(9));
@@ -132,7 +162,8 @@ class PeersModelTest {
   void aGroupThatCannotBeHeardIsSaidBesideTheListeningState() {
     client.unheard = List.of("ff02:0:0:0:0:0:0:5745 port 22341: Address already in use");
     model.startListening();
-    assertEquals("listening for announcements (not on ff02:0:0:0:0:0:0:5745 port 22341: Address already in use)",
+    assertEquals(
+        "listening for announcements (not on ff02:0:0:0:0:0:0:5745 port 22341: Address already in use)",
         model.listeningTextProperty().get());
     model.stopListening();
     assertEquals("not listening", model.listeningTextProperty().get());

@@ -21,13 +21,27 @@ class ExplorerConfigTest {
 
   @Test
   void aBadArgumentIsOneLineThatSaysWhy() {
-    assertEquals("unknown option '--interfaces' (known: --interface NAME, --port N)", assertThrows(
-        IllegalArgumentException.class, () -> Explorer.Config.of(List.of("--interfaces", "lo"))).getMessage());
-    assertEquals("--interface no-such-nic0: this host has no such interface", assertThrows(
-        IllegalArgumentException.class, () -> Explorer.Config.of(List.of("--interface", "no-such-nic0"))).getMessage());
-    assertEquals("--port 70000: expected a UDP port, 1 to 65535", assertThrows(
-        IllegalArgumentException.class, () -> Explorer.Config.of(List.of("--port", "70000"))).getMessage());
-    assertEquals("--port needs a value", assertThrows(
-        IllegalArgumentException.class, () -> Explorer.Config.of(List.of("--port"))).getMessage());
+    assertEquals(
+        "unknown option '--interfaces' (known: --interface NAME, --port N)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Explorer.Config.of(List.of("--interfaces", "lo")))
+            .getMessage());
+    assertEquals(
+        "--interface no-such-nic0: this host has no such interface",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Explorer.Config.of(List.of("--interface", "no-such-nic0")))
+            .getMessage());
+    assertEquals(
+        "--port 70000: expected a UDP port, 1 to 65535",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Explorer.Config.of(List.of("--port", "70000")))
+            .getMessage());
+    assertEquals(
+        "--port needs a value",
+        assertThrows(IllegalArgumentException.class, () -> Explorer.Config.of(List.of("--port")))
+            .getMessage());
   }
 }

@@ -29,7 +29,8 @@ class ExplorerSettingsTest {
 
   @Test
   void aDamagedFileMeansDefaultsNotAFailureToStart() throws IOException {
-    Path file = Files.writeString(dir.resolve("explorer.properties"), "window.width=wide\nbad=\\u12");
+    Path file =
+        Files.writeString(dir.resolve("explorer.properties"), "window.width=wide\nbad=\\u12");
     ExplorerSettings settings = ExplorerSettings.load(file);
     assertEquals(1100, settings.number("window.width", 1100));
   }

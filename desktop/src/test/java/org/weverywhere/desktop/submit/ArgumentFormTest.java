@@ -16,14 +16,23 @@ import org.weverywhere.wasm.ValueType;
 class ArgumentFormTest {
   @Test
   void aFieldPerParameterNamedFromTheMetadataAndValidOnlyWhenAllParse() {
-    var doc = new ModuleMetadata.FunctionDoc(Optional.of("adds"),
-        List.of(new ModuleMetadata.Value("a", Optional.empty()), new ModuleMetadata.Value("b", Optional.of("i64"))),
-        List.of());
-    ArgumentForm form = new ArgumentForm("mix", new FuncType(List.of(ValueType.I32, ValueType.I64), List.of(ValueType.I32)),
-        Optional.of(doc));
+    var doc =
+        new ModuleMetadata.FunctionDoc(
+            Optional.of("adds"),
+            List.of(
+                new ModuleMetadata.Value("a", Optional.empty()),
+                new ModuleMetadata.Value("b", Optional.of("i64"))),
+            List.of());
+    ArgumentForm form =
+        new ArgumentForm(
+            "mix",
+            new FuncType(List.of(ValueType.I32, ValueType.I64), List.of(ValueType.I32)),
+            Optional.of(doc));
 
     assertEquals(List.of("a", "b"), form.fields().stream().map(ArgumentField::label).toList());
-    assertEquals(List.of(ValueType.I32, ValueType.I64), form.fields().stream().map(ArgumentField::type).toList());
+    assertEquals(
+        List.of(ValueType.I32, ValueType.I64),
+        form.fields().stream().map(ArgumentField::type).toList());
     assertFalse(form.validBinding().get(), "empty fields are not valid");
 
     form.fields().get(0).textProperty().set("abc");
@@ -40,13 +49,15 @@ class ArgumentFormTest {
 
   @Test
   void parametersWithoutMetadataAreNamedByPosition() {
-    ArgumentForm form = new ArgumentForm("f", new FuncType(List.of(ValueType.F64), List.of()), Optional.empty());
+    ArgumentForm form =
+        new ArgumentForm("f", new FuncType(List.of(ValueType.F64), List.of()), Optional.empty());
     assertEquals("#0", form.fields().getFirst().label());
   }
 
   @Test
   void aFunctionWithoutParametersIsValidAtOnce() {
-    ArgumentForm form = new ArgumentForm("tick", new FuncType(List.of(), List.of()), Optional.empty());
+    ArgumentForm form =
+        new ArgumentForm("tick", new FuncType(List.of(), List.of()), Optional.empty());
     assertTrue(form.validBinding().get());
     assertEquals(List.of(), form.values());
   }

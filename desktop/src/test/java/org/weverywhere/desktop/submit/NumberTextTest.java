@@ -12,26 +12,37 @@ import org.weverywhere.wasm.ValueType;
 
 class NumberTextTest {
   private static WasmValue valid(ValueType type, String text) {
-    return assertInstanceOf(NumberText.Parsed.Valid.class, NumberText.parse(type, text), text).value();
+    return assertInstanceOf(NumberText.Parsed.Valid.class, NumberText.parse(type, text), text)
+        .value();
   }
 
   private static String invalid(ValueType type, String text) {
-    return assertInstanceOf(NumberText.Parsed.Invalid.class, NumberText.parse(type, text), text).reason();
+    return assertInstanceOf(NumberText.Parsed.Invalid.class, NumberText.parse(type, text), text)
+        .reason();
   }
 
   @ParameterizedTest
   @CsvSource({
-      "i32, 42, 42", "i32, -7, -7", "i32, ' 0x2a ', 42", "i32, -2147483648, -2147483648",
-      // the unsigned reading of the same 32 bits, as the wasm text format allows
-      "i32, 4294967295, -1", "i32, 2147483648, -2147483648",
-      "i64, 9223372036854775807, 9223372036854775807", "i64, 18446744073709551615, -1", "i64, -0x10, -16"})
+    "i32, 42, 42",
+    "i32, -7, -7",
+    "i32, ' 0x2a ', 42",
+    "i32, -2147483648, -2147483648",
+    // the unsigned reading of the same 32 bits, as the wasm text format allows
+    "i32, 4294967295, -1",
+    "i32, 2147483648, -2147483648",
+    "i64, 9223372036854775807, 9223372036854775807",
+    "i64, 18446744073709551615, -1",
+    "i64, -0x10, -16"
+  })
   void integersParseToTheirBits(String type, String text, long bits) {
     assertEquals(new WasmValue(type, bits), valid(ValueType.valueOf(type.toUpperCase()), text));
   }
 
   @Test
   void lettersAreNotAnI32() {
-    assertEquals("'abc' is not an i32: expected a whole number like 42, -7 or 0x2a", invalid(ValueType.I32, "abc"));
+    assertEquals(
+        "'abc' is not an i32: expected a whole number like 42, -7 or 0x2a",
+        invalid(ValueType.I32, "abc"));
     assertTrue(invalid(ValueType.I32, "1.5").contains("not an i32"));
     assertTrue(invalid(ValueType.I64, "12abc").contains("not an i64"));
     assertEquals("i32 needed", invalid(ValueType.I32, "  "));
@@ -39,7 +50,9 @@ class NumberTextTest {
 
   @Test
   void integersOutsideTheirWidthAreRefusedWithTheRange() {
-    assertEquals("4294967296 is out of range for i32 (-2147483648 to 4294967295)", invalid(ValueType.I32, "4294967296"));
+    assertEquals(
+        "4294967296 is out of range for i32 (-2147483648 to 4294967295)",
+        invalid(ValueType.I32, "4294967296"));
     assertTrue(invalid(ValueType.I32, "-2147483649").contains("out of range for i32"));
     assertTrue(invalid(ValueType.I64, "18446744073709551616").contains("out of range for i64"));
     assertTrue(invalid(ValueType.I64, "-9223372036854775809").contains("out of range for i64"));
@@ -52,7 +65,8 @@ class NumberTextTest {
     assertEquals(WasmValue.f64(0.25), valid(ValueType.F64, ".25"));
     assertTrue(Double.isNaN(Double.longBitsToDouble(valid(ValueType.F64, "nan").bits())));
     assertEquals(WasmValue.f64(Double.NEGATIVE_INFINITY), valid(ValueType.F64, "-inf"));
-    assertEquals(Float.POSITIVE_INFINITY, Float.intBitsToFloat((int) valid(ValueType.F32, "inf").bits()));
+    assertEquals(
+        Float.POSITIVE_INFINITY, Float.intBitsToFloat((int) valid(ValueType.F32, "inf").bits()));
   }
 
   @Test

@@ -28,19 +28,29 @@ class SubmitModelTest {
   private final ScriptedNetworkClient client = new ScriptedNetworkClient();
   private final EventBus bus = new EventBus();
   private final SubmitModel model = new SubmitModel(client, bus, Runnable::run, Runnable::run);
-  private final ExplorerEvent.PeerChoice alpha = new ExplorerEvent.PeerChoice("alpha", new PeerAddress(
-      new MessageSigner(Ed25519.generate()).fingerprint(), new InetSocketAddress("127.0.0.1", 22341), 22341));
+  private final ExplorerEvent.PeerChoice alpha =
+      new ExplorerEvent.PeerChoice(
+          "alpha",
+          new PeerAddress(
+              new MessageSigner(Ed25519.generate()).fingerprint(),
+              new InetSocketAddress("127.0.0.1", 22341),
+              22341));
 
   private void openMath() throws Exception {
     Path math = Examples.wasi("math");
-    bus.publish(new ExplorerEvent.ModuleOpened(math, Files.readAllBytes(math), new ModuleParser().parse(math)));
+    bus.publish(
+        new ExplorerEvent.ModuleOpened(
+            math, Files.readAllBytes(math), new ModuleParser().parse(math)));
   }
 
   @Test
   void anOpenedModuleOffersItsFunctionsAndTheFormFollowsTheChosenSignature() throws Exception {
     openMath();
     assertEquals("math.wasi", model.programProperty().get().toString());
-    assertTrue(model.functions().containsAll(List.of("add", "is_prime", "add_i64", "gcd", "factorial", "mul_f64")),
+    assertTrue(
+        model
+            .functions()
+            .containsAll(List.of("add", "is_prime", "add_i64", "gcd", "factorial", "mul_f64")),
         model.functions().toString());
     model.chooseFunction("mul_f64");
     ArgumentForm form = model.formProperty().get();
@@ -57,7 +67,9 @@ class SubmitModelTest {
     form.fields().get(0).textProperty().set("abc");
     form.fields().get(1).textProperty().set("2");
 
-    assertEquals("'abc' is not an i32: expected a whole number like 42, -7 or 0x2a", form.fields().get(0).problem());
+    assertEquals(
+        "'abc' is not an i32: expected a whole number like 42, -7 or 0x2a",
+        form.fields().get(0).problem());
     assertFalse(model.canSendBinding().get());
     model.send();
     assertEquals(List.of(), client.executed, "an invalid form sends nothing");
@@ -75,24 +87,38 @@ class SubmitModelTest {
   }
 
   @Test
-  void sendingCallsTheFunctionOnTheChosenPeerWithTypedArgumentsAndShowsTheResult() throws Exception {
+  void sendingCallsTheFunctionOnTheChosenPeerWithTypedArgumentsAndShowsTheResult()
+      throws Exception {
     openMath();
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
     model.chooseFunction("add");
     model.formProperty().get().fields().get(0).textProperty().set("40");
     model.formProperty().get().fields().get(1).textProperty().set("0x2");
-    client.executor = request -> new Message.Result("completed", 0, new byte[0], "warn".getBytes(StandardCharsets.UTF_8),
-        List.of(Message.WasmValue.i32(42)), 1_500_000);
+    client.executor =
+        request ->
+            new Message.Result(
+                "completed",
+                0,
+                new byte[0],
+                "warn".getBytes(StandardCharsets.UTF_8),
+                List.of(Message.WasmValue.i32(42)),
+                1_500_000);
 
     model.send();
 
     Message.Execute sent = client.executed.getFirst();
-    assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
-    assertEquals(((Program.Module) model.programProperty().get()).bytes(),
+    assertEquals(
+        new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))),
+        sent.run());
+    assertEquals(
+        ((Program.Module) model.programProperty().get()).bytes(),
         ((Message.ModuleTarget) sent.target()).module());
     String shown = model.outcomeTextProperty().get();
-    assertTrue(shown.startsWith("results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time 1.500 ms (the daemon's"
-        + " count); round trip 7 ms, reply 321 bytes (the explorer's)"), shown);
+    assertTrue(
+        shown.startsWith(
+            "results: 42 : i32\noutcome: completed\nexit: 0\nusage: cpu time 1.500 ms (the daemon's"
+                + " count); round trip 7 ms, reply 321 bytes (the explorer's)"),
+        shown);
     assertTrue(shown.contains("--- stderr (4 bytes)\nwarn"), shown);
     assertFalse(model.busyProperty().get());
   }
@@ -103,17 +129,23 @@ class SubmitModelTest {
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
     model.chooseFunction("factorial");
     model.formProperty().get().fields().getFirst().textProperty().set("20");
-    client.executor = request -> {
-      throw new ProtocolException(ProtocolException.Reason.QUOTA_EXCEEDED,
-          "alpha refused: quota 'cpu-seconds-per-hour' exceeded: group lab used 3600 s");
-    };
+    client.executor =
+        request -> {
+          throw new ProtocolException(
+              ProtocolException.Reason.QUOTA_EXCEEDED,
+              "alpha refused: quota 'cpu-seconds-per-hour' exceeded: group lab used 3600 s");
+        };
 
     model.send();
 
     var refused = assertInstanceOf(Outcome.Refused.class, model.outcomeProperty().get());
     assertEquals(java.util.Optional.of("cpu-seconds-per-hour"), refused.quota());
-    assertTrue(model.outcomeTextProperty().get().startsWith(
-        "QUOTA EXCEEDED: the daemon's 'cpu-seconds-per-hour' quota for your group refused this [WE5022]\n"),
+    assertTrue(
+        model
+            .outcomeTextProperty()
+            .get()
+            .startsWith(
+                "QUOTA EXCEEDED: the daemon's 'cpu-seconds-per-hour' quota for your group refused this [WE5022]\n"),
         model.outcomeTextProperty().get());
   }
 
@@ -123,14 +155,19 @@ class SubmitModelTest {
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
     model.chooseFunction("is_prime");
     model.formProperty().get().fields().getFirst().textProperty().set("7");
-    client.executor = request -> {
-      throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "http://127.0.0.1:22341 did not answer within 120000 ms");
-    };
+    client.executor =
+        request -> {
+          throw new ProtocolException(
+              ProtocolException.Reason.NO_ANSWER,
+              "http://127.0.0.1:22341 did not answer within 120000 ms");
+        };
 
     model.send();
 
     assertInstanceOf(Outcome.Failed.class, model.outcomeProperty().get());
-    assertTrue(model.outcomeTextProperty().get().startsWith("failed [WE"), model.outcomeTextProperty().get());
+    assertTrue(
+        model.outcomeTextProperty().get().startsWith("failed [WE"),
+        model.outcomeTextProperty().get());
     assertFalse(model.busyProperty().get());
   }
 
@@ -142,7 +179,8 @@ class SubmitModelTest {
     model.commandArgsProperty().set("  one  two ");
     model.commandEnvProperty().set("A=1\nnot a pair\nB=x=y");
     model.commandStdinProperty().set("input");
-    client.executor = request -> new Message.Result("completed", 3, new byte[0], new byte[0], List.of(), 0);
+    client.executor =
+        request -> new Message.Result("completed", 3, new byte[0], new byte[0], List.of(), 0);
 
     model.send();
 
@@ -161,8 +199,13 @@ class SubmitModelTest {
     assertEquals(null, model.peerProperty().get());
   }
 
-  private final ExplorerEvent.PeerChoice beta = new ExplorerEvent.PeerChoice("beta", new PeerAddress(
-      new MessageSigner(Ed25519.generate()).fingerprint(), new InetSocketAddress("127.0.0.1", 22342), 22342));
+  private final ExplorerEvent.PeerChoice beta =
+      new ExplorerEvent.PeerChoice(
+          "beta",
+          new PeerAddress(
+              new MessageSigner(Ed25519.generate()).fingerprint(),
+              new InetSocketAddress("127.0.0.1", 22342),
+              22342));
 
   private static Message.Description offering(Message.Library... libraries) {
     return new Message.Description(Map.of(), List.of(libraries), List.of());
@@ -171,8 +214,16 @@ class SubmitModelTest {
   private static Message.Library math(byte fill) {
     byte[] sha = new byte[32];
     java.util.Arrays.fill(sha, fill);
-    return new Message.Library("math", "1.0.0", sha, 1904, List.of("_initialize () -> ()", "add (i32, i32) -> i32",
-        "scale_f32 (f32, f32) -> f32", "from the future <T>(x) => y"));
+    return new Message.Library(
+        "math",
+        "1.0.0",
+        sha,
+        1904,
+        List.of(
+            "_initialize () -> ()",
+            "add (i32, i32) -> i32",
+            "scale_f32 (f32, f32) -> f32",
+            "from the future <T>(x) => y"));
   }
 
   @Test
@@ -185,23 +236,33 @@ class SubmitModelTest {
     model.chooseProgram(library);
 
     assertEquals(beta, model.peerProperty().get(), "a library runs where it lives");
-    assertEquals(List.of("add", "scale_f32"), model.functions(), "typed functions only; what cannot be read is left out");
+    assertEquals(
+        List.of("add", "scale_f32"),
+        model.functions(),
+        "typed functions only; what cannot be read is left out");
     ArgumentForm form = model.formProperty().get();
     assertEquals("add", form.function());
     assertEquals(List.of("#0", "#1"), form.fields().stream().map(ArgumentField::label).toList());
     form.fields().get(0).textProperty().set("4294967296");
     form.fields().get(1).textProperty().set("2");
-    assertFalse(model.canSendBinding().get(), "the same checks as for a local module: 2^32 is no i32");
+    assertFalse(
+        model.canSendBinding().get(), "the same checks as for a local module: 2^32 is no i32");
     form.fields().get(0).textProperty().set("40");
-    client.executor = request -> new Message.Result("completed", 0, new byte[0], new byte[0],
-        List.of(Message.WasmValue.i32(42)), 1000);
+    client.executor =
+        request ->
+            new Message.Result(
+                "completed", 0, new byte[0], new byte[0], List.of(Message.WasmValue.i32(42)), 1000);
 
     model.send();
 
     Message.Execute sent = client.executed.getFirst();
     assertEquals(new Message.LibraryTarget("math"), sent.target());
-    assertEquals(new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))), sent.run());
-    assertTrue(model.outcomeTextProperty().get().startsWith("results: 42 : i32\n"), model.outcomeTextProperty().get());
+    assertEquals(
+        new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))),
+        sent.run());
+    assertTrue(
+        model.outcomeTextProperty().get().startsWith("results: 42 : i32\n"),
+        model.outcomeTextProperty().get());
   }
 
   @Test
@@ -214,14 +275,16 @@ class SubmitModelTest {
     form.fields().get(0).textProperty().set("1");
 
     bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
-    assertSame(form, model.formProperty().get(), "the same library described again: the form stays");
+    assertSame(
+        form, model.formProperty().get(), "the same library described again: the form stays");
 
     model.choosePeer(beta);
     assertEquals("math 1.0.0 on beta", model.programProperty().get().toString());
 
     bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
     assertEquals(null, model.programProperty().get(), "beta went away with its library");
-    assertEquals(List.of("math 1.0.0 on alpha"), model.programs().stream().map(Object::toString).toList());
+    assertEquals(
+        List.of("math 1.0.0 on alpha"), model.programs().stream().map(Object::toString).toList());
   }
 
   @Test

@@ -6,13 +6,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Memory for HTTP request bodies whose signature is not checked yet, for all senders together:
- * a body is read only into room reserved here, a large one only while its source has fewer than
+ * Memory for HTTP request bodies whose signature is not checked yet, for all senders together: a
+ * body is read only into room reserved here, a large one only while its source has fewer than
  * {@code largePerSource} large bodies in flight. Anyone can send a body, so without this bound a
  * few dozen unverifiable 64 MiB posts would take gigabytes before one signature fails.
  */
 final class BodyBudget {
-  /** What verifying holds besides the body: COSE's payload and the structure the signature covers. */
+  /**
+   * What verifying holds besides the body: COSE's payload and the structure the signature covers.
+   */
   static final int COPIES_WHILE_VERIFYING = 3;
 
   private final long totalBytes;
@@ -22,9 +24,11 @@ final class BodyBudget {
   private final Map<InetAddress, Integer> large = new HashMap<>();
 
   /**
-   * @param totalBytes memory all unverified bodies may hold at once ({@code http.unverified.max-total})
+   * @param totalBytes memory all unverified bodies may hold at once ({@code
+   *     http.unverified.max-total})
    * @param largeBytes from this size on, a body counts against its source's large-body limit
-   * @param largePerSource large bodies one source address may have in flight ({@code http.unverified.large-per-source})
+   * @param largePerSource large bodies one source address may have in flight ({@code
+   *     http.unverified.large-per-source})
    */
   BodyBudget(long totalBytes, long largeBytes, int largePerSource) {
     this.totalBytes = totalBytes;
@@ -32,11 +36,15 @@ final class BodyBudget {
     this.largePerSource = largePerSource;
   }
 
-  /** Room for a body of {@code bytes} from {@code source}, or empty when the budget or the source's share is used up. */
+  /**
+   * Room for a body of {@code bytes} from {@code source}, or empty when the budget or the source's
+   * share is used up.
+   */
   synchronized Optional<Grant> reserve(InetAddress source, long bytes) {
     long cost = bytes * COPIES_WHILE_VERIFYING;
     boolean isLarge = bytes >= largeBytes;
-    if (reserved + cost > totalBytes || (isLarge && large.getOrDefault(source, 0) >= largePerSource)) {
+    if (reserved + cost > totalBytes
+        || (isLarge && large.getOrDefault(source, 0) >= largePerSource)) {
       return Optional.empty();
     }
     reserved += cost;
@@ -67,7 +75,9 @@ final class BodyBudget {
       this.isLarge = isLarge;
     }
 
-    /** Grows the room to {@code bytes} of body (a body sent without a length), if the budget allows. */
+    /**
+     * Grows the room to {@code bytes} of body (a body sent without a length), if the budget allows.
+     */
     boolean growTo(long bytes) {
       synchronized (BodyBudget.this) {
         long more = bytes * COPIES_WHILE_VERIFYING - cost;
@@ -75,7 +85,8 @@ final class BodyBudget {
         if (more <= 0) {
           return true;
         }
-        if (reserved + more > totalBytes || (becomesLarge && large.getOrDefault(source, 0) >= largePerSource)) {
+        if (reserved + more > totalBytes
+            || (becomesLarge && large.getOrDefault(source, 0) >= largePerSource)) {
           return false;
         }
         reserved += more;

@@ -25,11 +25,11 @@ import org.weverywhere.traffic.SourceLimiter;
 import org.weverywhere.traffic.TrafficLedger;
 
 /**
- * One exchange on the HTTP bulk channel, whatever serves it (Liberty's {@link BulkResource}, or
- * the JDK's HTTP server in tests): a body in, a reply out, and nothing one body does escapes as
- * a 500. Before the signature is checked a body meets its source's rate (the same limiter as UDP)
- * and the memory budget of unverified bodies; after, its group's fair share of work slots; a
- * module sent back is paced by the group's traffic rate.
+ * One exchange on the HTTP bulk channel, whatever serves it (Liberty's {@link BulkResource}, or the
+ * JDK's HTTP server in tests): a body in, a reply out, and nothing one body does escapes as a 500.
+ * Before the signature is checked a body meets its source's rate (the same limiter as UDP) and the
+ * memory budget of unverified bodies; after, its group's fair share of work slots; a module sent
+ * back is paced by the group's traffic rate.
  *
  * <p>Unverified bodies get a bare status (400 unverifiable, 413 too large, 429 source over its
  * rate, 503 budget full, with Retry-After); verified ones always get a signed reply, a failure
@@ -37,15 +37,21 @@ import org.weverywhere.traffic.TrafficLedger;
  */
 public final class BulkExchange {
   private static final Logger LOG = Logger.getLogger(BulkExchange.class.getName());
+
   /** A body sent without a length is read in steps of this size, each reserved first. */
   private static final int STEP = 64 * 1024;
+
   /** Replies are written in chunks of this size, each paced by the traffic quota. */
   private static final int CHUNK = 64 * 1024;
+
   static final String RETRY_AFTER_SECONDS = "1";
+
   /** The header on every answer naming the protocol versions this node speaks (PROTOCOL.md §1). */
   public static final String VERSIONS_HEADER = "WEverywhere-Versions";
+
   /** Its value: the versions this node speaks. */
   public static final String VERSIONS = String.valueOf(Header.VERSION);
+
   static final String TEXT = "text/plain; charset=utf-8";
 
   private final Verifier verifier;
@@ -55,10 +61,17 @@ public final class BulkExchange {
   private final BodyBudget budget;
   private final FairSlots work;
   private final TrafficLedger traffic;
-  private final Failures failures = new Failures("HTTP bulk channel", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final Failures failures =
+      new Failures("HTTP bulk channel", LOG, Duration.ofMinutes(1), System::nanoTime);
 
-  BulkExchange(Verifier verifier, RequestHandler handler, MessageSigner signer, SourceLimiter sources,
-      BodyBudget budget, FairSlots work, TrafficLedger traffic) {
+  BulkExchange(
+      Verifier verifier,
+      RequestHandler handler,
+      MessageSigner signer,
+      SourceLimiter sources,
+      BodyBudget budget,
+      FairSlots work,
+      TrafficLedger traffic) {
     this.verifier = verifier;
     this.handler = handler;
     this.signer = signer;
@@ -68,18 +81,30 @@ public final class BulkExchange {
     this.traffic = traffic;
   }
 
-  /** What to send back: a status, its content type and headers, and the body (paced when it is a module). */
-  public record Reply(int status, String type, Map<String, String> headers, byte[] body, Optional<Pace> pace) {
+  /**
+   * What to send back: a status, its content type and headers, and the body (paced when it is a
+   * module).
+   */
+  public record Reply(
+      int status, String type, Map<String, String> headers, byte[] body, Optional<Pace> pace) {
     public Reply {
       var all = new java.util.LinkedHashMap<>(headers);
       all.put(VERSIONS_HEADER, VERSIONS);
       headers = Map.copyOf(all);
     }
 
-    /** A one-line answer to a body that could not be verified: {@code WEnnnn message}, no line breaks inside. */
+    /**
+     * A one-line answer to a body that could not be verified: {@code WEnnnn message}, no line
+     * breaks inside.
+     */
     static Reply text(int status, ErrorCode code, String message, Map<String, String> headers) {
-      return new Reply(status, TEXT, headers, (code.code() + " " + message.replace('\n', ' ').replace('\r', ' ')
-          + "\n").getBytes(StandardCharsets.UTF_8), Optional.empty());
+      return new Reply(
+          status,
+          TEXT,
+          headers,
+          (code.code() + " " + message.replace('\n', ' ').replace('\r', ' ') + "\n")
+              .getBytes(StandardCharsets.UTF_8),
+          Optional.empty());
     }
 
     /** Writes the body, chunk by chunk at the pace of its group's traffic quota. */
@@ -104,7 +129,10 @@ public final class BulkExchange {
     }
   }
 
-  /** A reply sent at its group's traffic rate (its bytes were reserved when the request was admitted). */
+  /**
+   * A reply sent at its group's traffic rate (its bytes were reserved when the request was
+   * admitted).
+   */
   public record Pace(TrafficLedger traffic, String group) {}
 
   /**
@@ -114,21 +142,31 @@ public final class BulkExchange {
    */
   public Reply exchange(InetAddress source, long contentLength, InputStream body) {
     if (!sources.allow(source)) {
-      return Reply.text(429, ErrorCode.PROTOCOL_SOURCE_RATE, "too many requests from " + source.getHostAddress()
-          + "; slow down", Map.of("Retry-After", RETRY_AFTER_SECONDS));
+      return Reply.text(
+          429,
+          ErrorCode.PROTOCOL_SOURCE_RATE,
+          "too many requests from " + source.getHostAddress() + "; slow down",
+          Map.of("Retry-After", RETRY_AFTER_SECONDS));
     }
     int limit = WireLimits.HTTP.maxMessageBytes();
     if (contentLength > limit) {
-      return Reply.text(413, ErrorCode.PROTOCOL_OVERSIZED, "a body of " + contentLength + " bytes; at most "
-          + limit + " are read", Map.of());
+      return Reply.text(
+          413,
+          ErrorCode.PROTOCOL_OVERSIZED,
+          "a body of " + contentLength + " bytes; at most " + limit + " are read",
+          Map.of());
     }
-    Optional<BodyBudget.Grant> room = budget.reserve(source, contentLength >= 0 ? contentLength : STEP);
+    Optional<BodyBudget.Grant> room =
+        budget.reserve(source, contentLength >= 0 ? contentLength : STEP);
     if (room.isEmpty()) {
       return busy();
     }
     SignedMessage request;
     try (BodyBudget.Grant grant = room.get()) {
-      Body read = contentLength >= 0 ? readExactly(body, (int) contentLength) : readChunked(body, grant, limit);
+      Body read =
+          contentLength >= 0
+              ? readExactly(body, (int) contentLength)
+              : readChunked(body, grant, limit);
       if (read.refusal() != null) {
         return read.refusal();
       }
@@ -136,17 +174,25 @@ public final class BulkExchange {
     } catch (ProtocolException refused) {
       return Reply.text(400, refused.code(), refused.getMessage(), Map.of());
     } catch (IOException e) {
-      return Reply.text(400, ErrorCode.PROTOCOL_TRANSPORT, "the body could not be read: " + e.getMessage(), Map.of());
+      return Reply.text(
+          400,
+          ErrorCode.PROTOCOL_TRANSPORT,
+          "the body could not be read: " + e.getMessage(),
+          Map.of());
     } catch (RuntimeException e) { // decoding a stranger's bytes must never reach the 500 page
       failures.failed("an unverifiable body from " + source.getHostAddress() + " failed", e);
-      return Reply.text(400, ErrorCode.PROTOCOL_MALFORMED, "the body could not be decoded", Map.of());
+      return Reply.text(
+          400, ErrorCode.PROTOCOL_MALFORMED, "the body could not be decoded", Map.of());
     }
     return answer(request);
   }
 
   private Reply busy() {
-    return Reply.text(503, ErrorCode.PROTOCOL_BODY_BUDGET, "unverified request bodies fill their memory budget "
-        + "(http.unverified.max-total) or this source sends too many large ones at once; retry later",
+    return Reply.text(
+        503,
+        ErrorCode.PROTOCOL_BODY_BUDGET,
+        "unverified request bodies fill their memory budget "
+            + "(http.unverified.max-total) or this source sends too many large ones at once; retry later",
         Map.of("Retry-After", RETRY_AFTER_SECONDS));
   }
 
@@ -157,7 +203,8 @@ public final class BulkExchange {
     byte[] bytes = new byte[length];
     int read = in.readNBytes(bytes, 0, length);
     if (read < length) {
-      throw new IOException("the body ended after " + read + " of its " + length + " declared bytes");
+      throw new IOException(
+          "the body ended after " + read + " of its " + length + " declared bytes");
     }
     return new Body(bytes, length, null);
   }
@@ -169,8 +216,14 @@ public final class BulkExchange {
     while (true) {
       if (length == bytes.length) {
         if (length > limit) {
-          return new Body(null, 0, Reply.text(413, ErrorCode.PROTOCOL_OVERSIZED, "a body of more than " + limit
-              + " bytes", Map.of()));
+          return new Body(
+              null,
+              0,
+              Reply.text(
+                  413,
+                  ErrorCode.PROTOCOL_OVERSIZED,
+                  "a body of more than " + limit + " bytes",
+                  Map.of()));
         }
         int next = (int) Math.min((long) bytes.length * 2, limit + 1L);
         if (!grant.growTo(next)) {
@@ -192,34 +245,57 @@ public final class BulkExchange {
     boolean isWork = !(message instanceof Message.Discover || message instanceof Message.Describe);
     String group = handler.groupOf(request);
     if (isWork && !work.tryAcquire(group)) {
-      return signed(request, RequestHandler.error(ErrorCode.PROTOCOL_GROUP_BUSY, "group '" + group
-          + "' holds its share of this daemon's request slots; retry when one of its requests has finished",
-          Optional.empty()), Optional.empty());
+      return signed(
+          request,
+          RequestHandler.error(
+              ErrorCode.PROTOCOL_GROUP_BUSY,
+              "group '"
+                  + group
+                  + "' holds its share of this daemon's request slots; retry when one of its requests has finished",
+              Optional.empty()),
+          Optional.empty());
     }
     Message reply;
     try {
-      reply = handler.handle(request, RequestHandler.Transport.HTTP)
-          .orElseGet(() -> RequestHandler.error(ErrorCode.PROTOCOL_UNKNOWN_TYPE, message.type() + " is not a request",
-              Optional.empty()));
+      reply =
+          handler
+              .handle(request, RequestHandler.Transport.HTTP)
+              .orElseGet(
+                  () ->
+                      RequestHandler.error(
+                          ErrorCode.PROTOCOL_UNKNOWN_TYPE,
+                          message.type() + " is not a request",
+                          Optional.empty()));
     } catch (WeverywhereException e) { // e.g. the journal cannot be written: said with its own code
       failures.failed("a request (" + message.type() + ") failed", e);
       reply = RequestHandler.error(e.code(), e.getMessage(), Optional.empty());
     } catch (RuntimeException e) {
       failures.failed("a request (" + message.type() + ") failed", e);
-      reply = RequestHandler.error(ErrorCode.PROTOCOL_INTERNAL, "the daemon failed while handling this "
-          + message.type() + " (" + e.getClass().getSimpleName() + "); it was counted and the daemon goes on",
-          Optional.empty());
+      reply =
+          RequestHandler.error(
+              ErrorCode.PROTOCOL_INTERNAL,
+              "the daemon failed while handling this "
+                  + message.type()
+                  + " ("
+                  + e.getClass().getSimpleName()
+                  + "); it was counted and the daemon goes on",
+              Optional.empty());
     } finally {
       if (isWork) {
         work.release(group);
       }
     }
-    return signed(request, reply, reply instanceof Message.ModuleReply ? Optional.of(new Pace(traffic, group))
-        : Optional.empty());
+    return signed(
+        request,
+        reply,
+        reply instanceof Message.ModuleReply
+            ? Optional.of(new Pace(traffic, group))
+            : Optional.empty());
   }
 
   private Reply signed(SignedMessage request, Message reply, Optional<Pace> pace) {
-    byte[] bytes = signer.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
+    byte[] bytes =
+        signer.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
     return new Reply(200, BulkResource.MEDIA_TYPE, Map.of(), bytes, pace);
   }
 

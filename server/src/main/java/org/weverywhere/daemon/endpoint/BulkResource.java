@@ -17,8 +17,8 @@ import java.net.UnknownHostException;
 /**
  * The HTTP bulk channel: {@code POST /weverywhere/v1/messages}, one signed request in, one signed
  * reply out (errors included, so refusals are signed too). What is answered, and how a body that
- * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it. A body of
- * another Content-Type gets JAX-RS's 415.
+ * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it. A body
+ * of another Content-Type gets JAX-RS's 415.
  */
 @Path("/v1/messages")
 @ApplicationScoped
@@ -38,12 +38,18 @@ public class BulkResource {
   @POST
   @Consumes(MEDIA_TYPE)
   @Produces({MEDIA_TYPE, BulkExchange.TEXT})
-  public Response exchange(InputStream body, @Context HttpServletRequest http) throws UnknownHostException {
-    BulkExchange.Reply reply = endpoints.bulk().exchange(InetAddress.getByName(http.getRemoteAddr()),
-        http.getContentLengthLong(), body);
-    var response = Response.status(reply.status()).type(reply.type())
-        .header("Content-Length", reply.body().length)
-        .entity((StreamingOutput) reply::writeTo);
+  public Response exchange(InputStream body, @Context HttpServletRequest http)
+      throws UnknownHostException {
+    BulkExchange.Reply reply =
+        endpoints
+            .bulk()
+            .exchange(
+                InetAddress.getByName(http.getRemoteAddr()), http.getContentLengthLong(), body);
+    var response =
+        Response.status(reply.status())
+            .type(reply.type())
+            .header("Content-Length", reply.body().length)
+            .entity((StreamingOutput) reply::writeTo);
     reply.headers().forEach(response::header);
     return response.build();
   }

@@ -19,6 +19,7 @@ import org.weverywhere.protocol.Message;
 final class DescriptionPages {
   /** Libraries per page over HTTP, well inside the 4,096 entries an HTTP array may hold. */
   static final int HTTP_PAGE = 1_000;
+
   /** Libraries per page offered to UDP before fitting: a datagram's arrays hold at most 256. */
   static final int UDP_PAGE = 256;
 
@@ -37,8 +38,11 @@ final class DescriptionPages {
   }
 
   /** One page of at most {@code max} of {@code remaining}, with {@code next} when more remain. */
-  static Message.Description page(Map<String, Long> host, List<Message.Library> remaining,
-      List<Message.Service> services, int max) {
+  static Message.Description page(
+      Map<String, Long> host,
+      List<Message.Library> remaining,
+      List<Message.Service> services,
+      int max) {
     if (remaining.size() <= max) {
       return new Message.Description(host, remaining, services);
     }
@@ -49,26 +53,43 @@ final class DescriptionPages {
   /**
    * The fullest prefix of {@code whole} whose signed reply is at most {@code limit} bytes ({@code
    * size} measures one), its {@code next} pointing after the last library kept. When not even one
-   * library fits beside what a page must carry, an {@code error} {@code WE5003} tells the client
-   * to ask over HTTP rather than leaving it without an answer.
+   * library fits beside what a page must carry, an {@code error} {@code WE5003} tells the client to
+   * ask over HTTP rather than leaving it without an answer.
    *
    * @param cursor the request's cursor: where the page started
    */
-  static Message fit(Message.Description whole, Optional<String> cursor, int limit, ToIntFunction<Message> size,
+  static Message fit(
+      Message.Description whole,
+      Optional<String> cursor,
+      int limit,
+      ToIntFunction<Message> size,
       int httpPort) {
     if (size.applyAsInt(whole) <= limit) {
       return whole;
     }
     // as many libraries as fit without their typed functions (the text exports say the same to
-    // people), with the functions too when those libraries still fit with them (docs/PROTOCOL.md §4)
-    Message.Description untyped = new Message.Description(whole.host(), whole.libraries().stream()
-        .map(l -> new Message.Library(l.name(), l.version(), l.sha256(), l.size(), l.exports())).toList(),
-        whole.services(), whole.next());
-    Message page = size.applyAsInt(untyped) <= limit ? untyped : fitted(untyped, cursor, limit, size, httpPort);
+    // people), with the functions too when those libraries still fit with them (docs/PROTOCOL.md
+    // §4)
+    Message.Description untyped =
+        new Message.Description(
+            whole.host(),
+            whole.libraries().stream()
+                .map(
+                    l ->
+                        new Message.Library(
+                            l.name(), l.version(), l.sha256(), l.size(), l.exports()))
+                .toList(),
+            whole.services(),
+            whole.next());
+    Message page =
+        size.applyAsInt(untyped) <= limit
+            ? untyped
+            : fitted(untyped, cursor, limit, size, httpPort);
     if (page instanceof Message.Description fitted) {
       int count = fitted.libraries().size();
-      Message.Description typed = new Message.Description(fitted.host(), whole.libraries().subList(0, count),
-          fitted.services(), fitted.next());
+      Message.Description typed =
+          new Message.Description(
+              fitted.host(), whole.libraries().subList(0, count), fitted.services(), fitted.next());
       if (size.applyAsInt(typed) <= limit) {
         return typed;
       }
@@ -76,8 +97,12 @@ final class DescriptionPages {
     return page;
   }
 
-  private static Message fitted(Message.Description whole, Optional<String> cursor, int limit,
-      ToIntFunction<Message> size, int httpPort) {
+  private static Message fitted(
+      Message.Description whole,
+      Optional<String> cursor,
+      int limit,
+      ToIntFunction<Message> size,
+      int httpPort) {
     List<Message.Library> libraries = whole.libraries();
     int fits = -1; // the largest count that fits, found by bisection: sizes grow with the count
     int low = 0;
@@ -95,13 +120,27 @@ final class DescriptionPages {
     if (fits > 0 || fits == 0 && carriesMore) {
       return prefix(whole, fits, cursor);
     }
-    String what = libraries.isEmpty() ? "the host's facts and services"
-        : "library '" + libraries.getFirst().name() + "' (" + cursorOf(libraries.getFirst()).substring(0, 12) + ")";
-    return RequestHandler.error(ErrorCode.PROTOCOL_OVERSIZED, what + " cannot be described within " + limit
-        + " bytes over UDP; describe over HTTP (port " + httpPort + ")", Optional.empty());
+    String what =
+        libraries.isEmpty()
+            ? "the host's facts and services"
+            : "library '"
+                + libraries.getFirst().name()
+                + "' ("
+                + cursorOf(libraries.getFirst()).substring(0, 12)
+                + ")";
+    return RequestHandler.error(
+        ErrorCode.PROTOCOL_OVERSIZED,
+        what
+            + " cannot be described within "
+            + limit
+            + " bytes over UDP; describe over HTTP (port "
+            + httpPort
+            + ")",
+        Optional.empty());
   }
 
-  private static Message.Description prefix(Message.Description whole, int count, Optional<String> cursor) {
+  private static Message.Description prefix(
+      Message.Description whole, int count, Optional<String> cursor) {
     List<Message.Library> kept = whole.libraries().subList(0, count);
     String next = count > 0 ? cursorOf(kept.getLast()) : cursor.orElse("");
     return new Message.Description(whole.host(), kept, whole.services(), Optional.of(next));

@@ -20,19 +20,19 @@ import java.util.logging.Logger;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.control.ControlActions;
+import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.Executor;
 import org.weverywhere.host.ConfigChanged;
 import org.weverywhere.host.HostGroups;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.Intake;
-import org.weverywhere.events.EventJournal;
-import org.weverywhere.service.Services;
-import org.weverywhere.exec.Executor;
 import org.weverywhere.idempotency.KeysFromJournal;
 import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ReplayCache;
 import org.weverywhere.protocol.Verifier;
+import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
@@ -41,10 +41,10 @@ import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
 /**
- * The daemon's network side, assembled from the configuration: who may ask what (Signature
- * Groups and privileges), how messages are checked and signed, and the transports. Started by the
- * daemon once its state is in place; the HTTP bulk channel ({@link BulkResource}) shares the same
- * handler and verifier.
+ * The daemon's network side, assembled from the configuration: who may ask what (Signature Groups
+ * and privileges), how messages are checked and signed, and the transports. Started by the daemon
+ * once its state is in place; the HTTP bulk channel ({@link BulkResource}) shares the same handler
+ * and verifier.
  */
 @ApplicationScoped
 public class Endpoints {
@@ -56,16 +56,24 @@ public class Endpoints {
   private Verifier verifier;
   private MessageSigner signer;
   private UdpEndpoint udp;
+
   /**
    * Per source address, before any signature is checked, over UDP and HTTP alike: verifying costs
-   * ≈0.1 ms of CPU, so one address can take at most a fifth of a core; all local clients share 127.0.0.1.
+   * ≈0.1 ms of CPU, so one address can take at most a fifth of a core; all local clients share
+   * 127.0.0.1.
    */
   private SourceLimiter sources;
-  /** Request slots of work (fetch, execute, call, control), shared fairly by the groups over UDP and HTTP. */
+
+  /**
+   * Request slots of work (fetch, execute, call, control), shared fairly by the groups over UDP and
+   * HTTP.
+   */
   private FairSlots work;
+
   private BulkExchange bulk;
   private ScheduledExecutorService announcer;
   private final AtomicReference<Authorizer> authorizer = new AtomicReference<>();
+
   /** The Signature Groups' keys in force: datagrams naming one of them are verified first. */
   private final AtomicReference<SignatureGroups> groups = new AtomicReference<>();
 
@@ -73,42 +81,91 @@ public class Endpoints {
   protected Endpoints() {}
 
   @Inject
-  public Endpoints(Config config, HostIdentity identity, LibraryStore libraries, Executor executor,
-      EventJournal journal, TrafficLedger traffic, Services services, Intake intake, ControlActions control) {
+  public Endpoints(
+      Config config,
+      HostIdentity identity,
+      LibraryStore libraries,
+      Executor executor,
+      EventJournal journal,
+      TrafficLedger traffic,
+      Services services,
+      Intake intake,
+      ControlActions control) {
     this.config = config;
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
     var protocol = config.protocol();
-    // the replay cache starts empty: what an earlier run accepted is refused by its timestamp instead
-    var horizon = PersistedReplayHorizon.open(org.weverywhere.host.StateDirectory.resolve(config, System.getenv())
-        .path().resolve("replay-horizon"), Clock.systemUTC(), protocol.clockSkew());
+    // the replay cache starts empty: what an earlier run accepted is refused by its timestamp
+    // instead
+    var horizon =
+        PersistedReplayHorizon.open(
+            org.weverywhere.host.StateDirectory.resolve(config, System.getenv())
+                .path()
+                .resolve("replay-horizon"),
+            Clock.systemUTC(),
+            protocol.clockSkew());
     try {
       horizon.awaitFloor(protocol.clockSkew().plus(Duration.ofSeconds(2)));
     } catch (InterruptedException stopping) {
       Thread.currentThread().interrupt();
     }
-    this.verifier = new Verifier(Clock.systemUTC(), protocol.clockSkew(),
-        new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()), Optional.of(identity.nodeId()), horizon);
+    this.verifier =
+        new Verifier(
+            Clock.systemUTC(),
+            protocol.clockSkew(),
+            new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()),
+            Optional.of(identity.nodeId()),
+            horizon);
     authorizer.set(authorizer(config, groups));
-    this.handler = new RequestHandler(nodeName(config), config.http().port(), authorizer::get, traffic,
-        libraries, executor, journal, services, config.value(ConfigKeys.CALLS_MAX_DEPTH), intake, control,
-        requestKeys(config, journal));
+    this.handler =
+        new RequestHandler(
+            nodeName(config),
+            config.http().port(),
+            authorizer::get,
+            traffic,
+            libraries,
+            executor,
+            journal,
+            services,
+            config.value(ConfigKeys.CALLS_MAX_DEPTH),
+            intake,
+            control,
+            requestKeys(config, journal));
     handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
     this.sources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
-    this.bulk = new BulkExchange(verifier, handler, signer, sources,
-        new BodyBudget(config.value(ConfigKeys.HTTP_UNVERIFIED_MAX_TOTAL).bytes(), 1 << 20,
-            config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)), work, traffic);
+    this.bulk =
+        new BulkExchange(
+            verifier,
+            handler,
+            signer,
+            sources,
+            new BodyBudget(
+                config.value(ConfigKeys.HTTP_UNVERIFIED_MAX_TOTAL).bytes(),
+                1 << 20,
+                config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)),
+            work,
+            traffic);
   }
 
-  /** The request keys seen, with those of requests that ran before a restart read back from the journal. */
+  /**
+   * The request keys seen, with those of requests that ran before a restart read back from the
+   * journal.
+   */
   private static RequestKeys requestKeys(Config config, EventJournal journal) {
     int entries = config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES);
-    var keys = new RequestKeys(config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW), entries,
-        config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(), System::nanoTime);
+    var keys =
+        new RequestKeys(
+            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW),
+            entries,
+            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(),
+            System::nanoTime);
     int recovered = KeysFromJournal.load(journal, keys, entries, java.time.Instant.now());
     if (recovered > 0) {
-      LOG.info(() -> recovered + " request keys of executions before this start recovered from the journal");
+      LOG.info(
+          () ->
+              recovered
+                  + " request keys of executions before this start recovered from the journal");
     }
     return keys;
   }
@@ -128,14 +185,37 @@ public class Endpoints {
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */
   public void start() {
     var network = config.network();
-    udp = UdpEndpoint.open(network, signer, verifier, handler, sources, Clock.systemUTC(),
-        org.weverywhere.net.AnswerSpread.DEFAULT, work,
-        key -> !groups.get().membership(key).groups().equals(java.util.List.of(ConfigKeys.ANONYMOUS)));
-    announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("announcer").daemon().factory());
+    udp =
+        UdpEndpoint.open(
+            network,
+            signer,
+            verifier,
+            handler,
+            sources,
+            Clock.systemUTC(),
+            org.weverywhere.net.AnswerSpread.DEFAULT,
+            work,
+            key ->
+                !groups
+                    .get()
+                    .membership(key)
+                    .groups()
+                    .equals(java.util.List.of(ConfigKeys.ANONYMOUS)));
+    announcer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("announcer").daemon().factory());
     long every = network.announceInterval().toMillis();
-    announcer.scheduleAtFixedRate(() -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);
-    LOG.info(() -> "WEverywhere daemon " + identity.nodeId() + " answering on UDP port " + network.port()
-        + " (" + network.interfaces() + ")");
+    announcer.scheduleAtFixedRate(
+        () -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);
+    LOG.info(
+        () ->
+            "WEverywhere daemon "
+                + identity.nodeId()
+                + " answering on UDP port "
+                + network.port()
+                + " ("
+                + network.interfaces()
+                + ")");
   }
 
   public boolean isOpen() {
@@ -197,12 +277,16 @@ public class Endpoints {
   }
 
   private static String nodeName(Config config) {
-    return config.node().name().orElseGet(() -> {
-      try {
-        return InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        return "weverywhere";
-      }
-    });
+    return config
+        .node()
+        .name()
+        .orElseGet(
+            () -> {
+              try {
+                return InetAddress.getLocalHost().getHostName();
+              } catch (UnknownHostException e) {
+                return "weverywhere";
+              }
+            });
   }
 }

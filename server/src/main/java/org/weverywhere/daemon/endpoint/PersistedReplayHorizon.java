@@ -25,14 +25,15 @@ import org.weverywhere.protocol.ReplayHorizon;
  * requests costs one small synced write per lease, not one per message.
  *
  * <p>At start the horizon the last run left is the floor: a message stamped at or before it may
- * have been accepted by that run, whose replay cache is gone, so it is refused with {@code
- * WE5040} (sign it afresh; clients do for each retry). Messages stamped after it cannot have been
- * seen. With no file (a first start) the floor is the start instant: nothing signed before this
- * process existed is accepted. An unreadable file is taken as the worst case it could hide: the
- * start instant plus the accepted clock window.
+ * have been accepted by that run, whose replay cache is gone, so it is refused with {@code WE5040}
+ * (sign it afresh; clients do for each retry). Messages stamped after it cannot have been seen.
+ * With no file (a first start) the floor is the start instant: nothing signed before this process
+ * existed is accepted. An unreadable file is taken as the worst case it could hide: the start
+ * instant plus the accepted clock window.
  */
 public final class PersistedReplayHorizon implements ReplayHorizon {
   private static final Logger LOG = Logger.getLogger(PersistedReplayHorizon.class.getName());
+
   /**
    * How far past what it needs the horizon moves: a steady stream costs one synced write per lease,
    * and a restart waits at most about this long before it accepts fresh messages.
@@ -62,18 +63,29 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
     Instant floor = start;
     if (Files.exists(file)) {
       try {
-        floor = max(start, Instant.ofEpochMilli(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip())));
+        floor =
+            max(
+                start,
+                Instant.ofEpochMilli(
+                    Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip())));
       } catch (IOException | NumberFormatException | java.time.DateTimeException unreadable) {
         floor = start.plus(window);
-        LOG.warning(() -> file + " cannot be read (" + unreadable + "): refusing messages stamped up to " + window
-            + " after the start, which the last run may have accepted");
+        LOG.warning(
+            () ->
+                file
+                    + " cannot be read ("
+                    + unreadable
+                    + "): refusing messages stamped up to "
+                    + window
+                    + " after the start, which the last run may have accepted");
       }
     }
     var opened = new PersistedReplayHorizon(file, clock, floor);
     try {
       opened.write(floor); // a start, even one that accepts nothing, leaves its floor for the next
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the replay horizon " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the replay horizon " + file + ": " + e.getMessage(), e);
     }
     return opened;
   }
@@ -90,8 +102,12 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
     }
     Duration wait = left.compareTo(max) < 0 ? left : max;
     if (wait.compareTo(LEASE) > 0) {
-      LOG.info(() -> "waiting " + wait.toMillis() + " ms before answering: the last run accepted messages stamped up to "
-          + floor);
+      LOG.info(
+          () ->
+              "waiting "
+                  + wait.toMillis()
+                  + " ms before answering: the last run accepted messages stamped up to "
+                  + floor);
     }
     Thread.sleep(wait.toMillis() + 1);
   }
@@ -104,8 +120,14 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
   @Override
   public void admit(Instant timestamp) {
     if (!timestamp.isAfter(floor)) {
-      throw new ProtocolException(Reason.SIGNED_BEFORE_START, "message stamped " + timestamp + " may have been"
-          + " accepted before this daemon restarted (it refuses what was stamped up to " + floor + "): sign it afresh");
+      throw new ProtocolException(
+          Reason.SIGNED_BEFORE_START,
+          "message stamped "
+              + timestamp
+              + " may have been"
+              + " accepted before this daemon restarted (it refuses what was stamped up to "
+              + floor
+              + "): sign it afresh");
     }
     if (!timestamp.isAfter(horizon)) {
       return;
@@ -117,23 +139,38 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
           write(next);
         } catch (IOException e) {
           // accepting without the horizon on disk could accept the message again after a restart
-          throw new ProtocolException(Reason.BUSY, "the replay horizon " + file + " cannot be written ("
-              + e.getMessage() + "); nothing is accepted until it can", e);
+          throw new ProtocolException(
+              Reason.BUSY,
+              "the replay horizon "
+                  + file
+                  + " cannot be written ("
+                  + e.getMessage()
+                  + "); nothing is accepted until it can",
+              e);
         }
         horizon = next;
       }
     }
   }
 
-  /** Replaces the file whole and durably: a temporary file synced, renamed over it, the directory synced. */
+  /**
+   * Replaces the file whole and durably: a temporary file synced, renamed over it, the directory
+   * synced.
+   */
   private void write(Instant value) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      channel.write(ByteBuffer.wrap((value.toEpochMilli() + "\n").getBytes(StandardCharsets.US_ASCII)));
+    try (FileChannel channel =
+        FileChannel.open(
+            temporary,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      channel.write(
+          ByteBuffer.wrap((value.toEpochMilli() + "\n").getBytes(StandardCharsets.US_ASCII)));
       channel.force(true);
     }
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
       directory.force(true);
     }

@@ -17,10 +17,10 @@ import org.weverywhere.events.JournalEvent;
 import org.weverywhere.events.JournalException;
 
 /**
- * Requests counted per requester key, group and one more word (a refusal's reason, a message
- * type), journaled as one summary event per interval instead of one event each: a stranger
- * sending a thousand refused requests a second then costs the disk one line every interval, of
- * bounded size ({@code maxEntries} rows; the rest are summed in {@code others}).
+ * Requests counted per requester key, group and one more word (a refusal's reason, a message type),
+ * journaled as one summary event per interval instead of one event each: a stranger sending a
+ * thousand refused requests a second then costs the disk one line every interval, of bounded size
+ * ({@code maxEntries} rows; the rest are summed in {@code others}).
  */
 final class RequestTally implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RequestTally.class.getName());
@@ -49,8 +49,9 @@ final class RequestTally implements AutoCloseable {
     this.journal = journal;
     this.maxEntries = maxEntries;
     this.intervalNanos = interval.toNanos();
-    this.ticker = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().name("request-tally").daemon().factory());
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("request-tally").daemon().factory());
     ticker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
   }
 
@@ -95,14 +96,21 @@ final class RequestTally implements AutoCloseable {
         return;
       }
       Instant until = Instant.now();
-      ObjectNode data = JsonNodeFactory.instance.objectNode()
-          .put("since", since.toString()).put("until", until.toString());
+      ObjectNode data =
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("since", since.toString())
+              .put("until", until.toString());
       ArrayNode rows = data.putArray("counts");
       long total = otherCount;
       long bytes = otherBytes;
       for (var entry : counts.entrySet()) {
-        rows.addObject().put("requester", entry.getKey().requester()).put("group", entry.getKey().group())
-            .put(what, entry.getKey().what()).put("count", entry.getValue()[0]).put("bytes", entry.getValue()[1]);
+        rows.addObject()
+            .put("requester", entry.getKey().requester())
+            .put("group", entry.getKey().group())
+            .put(what, entry.getKey().what())
+            .put("count", entry.getValue()[0])
+            .put("bytes", entry.getValue()[1]);
         total += entry.getValue()[0];
         bytes += entry.getValue()[1];
       }

@@ -15,38 +15,74 @@ final class Results {
 
   static Message of(Outcome outcome) {
     return switch (outcome) {
-      case Outcome.Completed c -> switch (c.result()) {
-        case Outcome.Exit exit -> withTrees(result("completed", exit.code(), c.output(), List.of(), c.usage()),
-            c.trees());
-        case Outcome.Returned returned -> result("completed", 0, c.output(),
-            returned.values().stream().map(WireValues::toWire).toList(), c.usage());
-      };
-      case Outcome.Trapped t -> result("trapped", 0, withDetail(t.output(), "trap: " + t.kind() + ": " + t.message()),
-          List.of(), t.usage());
-      case Outcome.OutOfCpu o -> result(o.wallClock() ? "timed-out" : "out-of-cpu", 0, o.output(), List.of(), o.usage());
+      case Outcome.Completed c ->
+          switch (c.result()) {
+            case Outcome.Exit exit ->
+                withTrees(
+                    result("completed", exit.code(), c.output(), List.of(), c.usage()), c.trees());
+            case Outcome.Returned returned ->
+                result(
+                    "completed",
+                    0,
+                    c.output(),
+                    returned.values().stream().map(WireValues::toWire).toList(),
+                    c.usage());
+          };
+      case Outcome.Trapped t ->
+          result(
+              "trapped",
+              0,
+              withDetail(t.output(), "trap: " + t.kind() + ": " + t.message()),
+              List.of(),
+              t.usage());
+      case Outcome.OutOfCpu o ->
+          result(o.wallClock() ? "timed-out" : "out-of-cpu", 0, o.output(), List.of(), o.usage());
       case Outcome.OutOfMemory m -> result("out-of-memory", 0, m.output(), List.of(), m.usage());
-      case Outcome.OutputTruncated t -> result("output-truncated", 0, t.output(), List.of(), t.usage());
-      case Outcome.Refused r -> RequestHandler.error(ErrorCode.PROTOCOL_QUOTA, r.reason(),
-          Optional.of(r.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+      case Outcome.OutputTruncated t ->
+          result("output-truncated", 0, t.output(), List.of(), t.usage());
+      case Outcome.Refused r ->
+          RequestHandler.error(
+              ErrorCode.PROTOCOL_QUOTA,
+              r.reason(),
+              Optional.of(r.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
       case Outcome.Invalid i -> RequestHandler.error(i.code(), i.reason(), Optional.empty());
     };
   }
 
-  private static Message.Result result(String outcome, int exit, Output output, List<Message.WasmValue> values,
-      Usage usage) {
-    return new Message.Result(outcome, exit, output.stdout(), output.stderr(), values, usage.cpuTime().toNanos(),
-        usage.wallTime().toNanos(), usage.peakMemoryBytes());
+  private static Message.Result result(
+      String outcome, int exit, Output output, List<Message.WasmValue> values, Usage usage) {
+    return new Message.Result(
+        outcome,
+        exit,
+        output.stdout(),
+        output.stderr(),
+        values,
+        usage.cpuTime().toNanos(),
+        usage.wallTime().toNanos(),
+        usage.peakMemoryBytes());
   }
 
   /** The request's directory trees as the guest left them (when it changed any). */
-  private static Message.Result withTrees(Message.Result r, List<org.weverywhere.files.Preopen> trees) {
-    return trees.isEmpty() ? r : new Message.Result(r.outcome(), r.exit(), r.stdout(), r.stderr(), r.values(),
-        r.cpuNanos(), r.wallNanos(), r.peakMemoryBytes(), trees);
+  private static Message.Result withTrees(
+      Message.Result r, List<org.weverywhere.files.Preopen> trees) {
+    return trees.isEmpty()
+        ? r
+        : new Message.Result(
+            r.outcome(),
+            r.exit(),
+            r.stdout(),
+            r.stderr(),
+            r.values(),
+            r.cpuNanos(),
+            r.wallNanos(),
+            r.peakMemoryBytes(),
+            trees);
   }
 
   /** The trap's reason is told in stderr, where a person running the module would look. */
   private static Output withDetail(Output output, String detail) {
-    byte[] line = ("\n[weverywhere: " + detail + "]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] line =
+        ("\n[weverywhere: " + detail + "]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] stderr = java.util.Arrays.copyOf(output.stderr(), output.stderr().length + line.length);
     System.arraycopy(line, 0, stderr, output.stderr().length, line.length);
     return new Output(output.stdout(), stderr);
@@ -54,22 +90,26 @@ final class Results {
 
   /** The usage and ending of an execution, for its journal event. */
   static ObjectNode describe(Outcome outcome, ObjectNode event) {
-    String ending = switch (outcome) {
-      case Outcome.Completed c -> c.result() instanceof Outcome.Exit exit ? "exit " + exit.code() : "returned";
-      case Outcome.Trapped t -> "trap " + t.kind();
-      case Outcome.OutOfCpu o -> o.wallClock() ? "wall-clock timeout" : "out of CPU time";
-      case Outcome.OutOfMemory m -> "out of memory";
-      case Outcome.OutputTruncated t -> "output truncated";
-      case Outcome.Refused r -> "refused " + r.quota();
-      case Outcome.Invalid i -> "invalid module";
-    };
+    String ending =
+        switch (outcome) {
+          case Outcome.Completed c ->
+              c.result() instanceof Outcome.Exit exit ? "exit " + exit.code() : "returned";
+          case Outcome.Trapped t -> "trap " + t.kind();
+          case Outcome.OutOfCpu o -> o.wallClock() ? "wall-clock timeout" : "out of CPU time";
+          case Outcome.OutOfMemory m -> "out of memory";
+          case Outcome.OutputTruncated t -> "output truncated";
+          case Outcome.Refused r -> "refused " + r.quota();
+          case Outcome.Invalid i -> "invalid module";
+        };
     event.put("ending", ending);
     Usage usage = outcome.usage();
     if (usage != Usage.NONE) { // refused and invalid requests never ran: nothing to bill
-      event.put("cpuNanos", usage.cpuTime().toNanos()).put("wallNanos", usage.wallTime().toNanos())
-          .put("peakMemoryBytes", usage.peakMemoryBytes()).put("outputBytes", usage.outputBytes());
+      event
+          .put("cpuNanos", usage.cpuTime().toNanos())
+          .put("wallNanos", usage.wallTime().toNanos())
+          .put("peakMemoryBytes", usage.peakMemoryBytes())
+          .put("outputBytes", usage.outputBytes());
     }
     return event;
   }
-
 }

@@ -21,17 +21,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.weverywhere.config.InterfaceSelection;
@@ -57,34 +57,54 @@ import org.weverywhere.trust.Fingerprint;
  *
  * <p>Nothing unverified is ever answered, and no reply to a UDP request is larger than three times
  * the request, so the daemon cannot be used to amplify forged traffic. Each source address is rate
- * limited before any signature is checked; requests run on a bounded pool off the receiving
- * thread, so a slow execution never stops discovery.
+ * limited before any signature is checked; requests run on a bounded pool off the receiving thread,
+ * so a slow execution never stops discovery.
  *
- * <p>Nothing one datagram does ends the receiving loop: a failure while handling it is counted
- * (and logged once per interval), and a loop that ends anyway is restarted while readiness says
- * it is down. Discover and describe have a lane of their own, so they never wait behind
- * executions, and in each lane a Signature Group holds at most its fair share of the slots.
+ * <p>Nothing one datagram does ends the receiving loop: a failure while handling it is counted (and
+ * logged once per interval), and a loop that ends anyway is restarted while readiness says it is
+ * down. Discover and describe have a lane of their own, so they never wait behind executions, and
+ * in each lane a Signature Group holds at most its fair share of the slots.
  */
 public final class UdpEndpoint implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(UdpEndpoint.class.getName());
-  /** Datagrams received but not yet verified, per queue; beyond it they are dropped (and counted). */
+
+  /**
+   * Datagrams received but not yet verified, per queue; beyond it they are dropped (and counted).
+   */
   private static final int VERIFY_QUEUE = 1_024;
+
   /** Threads verifying signatures (the CPU-heavy part of taking a datagram). */
   private static final int VERIFIERS = 2;
+
   /** The start of a COSE_Sign1 as this protocol writes it, up to the signer's 32 key bytes. */
-  private static final byte[] ENVELOPE_PREFIX = {(byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04,
-      0x58, 0x20};
-  /** DER SubjectPublicKeyInfo of an Ed25519 key up to its 32 key bytes: what a fingerprint digests. */
-  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  private static final byte[] ENVELOPE_PREFIX = {
+    (byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20
+  };
+
+  /**
+   * DER SubjectPublicKeyInfo of an Ed25519 key up to its 32 key bytes: what a fingerprint digests.
+   */
+  private static final byte[] SPKI_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
 
   /** A datagram read, waiting to be verified. */
   private record Pending(Listener listener, InetSocketAddress from, byte[] datagram) {}
 
-  /** Discover and describe requests being handled at once; beyond a group's share they are dropped (and counted). */
+  /**
+   * Discover and describe requests being handled at once; beyond a group's share they are dropped
+   * (and counted).
+   */
   private static final int LIGHT_IN_FLIGHT = 64;
-  /** Answers to discover waiting for their spread delay; beyond it they are dropped (and counted). */
+
+  /**
+   * Answers to discover waiting for their spread delay; beyond it they are dropped (and counted).
+   */
   private static final int SPREAD_PENDING = 4_096;
-  /** Other daemons remembered for the spread; more than this many on one LAN all count as this many. */
+
+  /**
+   * Other daemons remembered for the spread; more than this many on one LAN all count as this many.
+   */
   private static final int KNOWN_PEERS = 4_096;
 
   private final NetworkSettings settings;
@@ -96,6 +116,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Selector selector;
   private final List<Listener> listeners = new ArrayList<>();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+
   /**
    * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
    * thread inside a guest pins its carrier, and a guest waiting for a service on another host would
@@ -105,30 +126,41 @@ public final class UdpEndpoint implements AutoCloseable {
    */
   private final ExecutorService guests =
       Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
-  /** Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel. */
+
+  /**
+   * Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel.
+   */
   private final FairSlots work;
+
   /** Slots of discover and describe, which must never wait for a work slot. */
   private final FairSlots light = new FairSlots(LIGHT_IN_FLIGHT, LIGHT_IN_FLIGHT / 4);
+
   private final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
-  private final Failures failures = new Failures("UDP endpoint", LOG, Duration.ofMinutes(1), System::nanoTime);
+  private final Failures failures =
+      new Failures("UDP endpoint", LOG, Duration.ofMinutes(1), System::nanoTime);
   private final SupervisedLoop receiver;
+
   /**
-   * Datagrams wait here between the receiving thread (which only reads them, so the socket's
-   * buffer is drained however slow verifying gets) and the verifying threads. A datagram whose
-   * envelope names a key of a Signature Group is verified before any other: a flood from keys in
-   * no group, which cost nothing to make, cannot keep a trusted key's request waiting behind it.
-   * Naming a trusted key without its private key gains a forger nothing but a failed check.
+   * Datagrams wait here between the receiving thread (which only reads them, so the socket's buffer
+   * is drained however slow verifying gets) and the verifying threads. A datagram whose envelope
+   * names a key of a Signature Group is verified before any other: a flood from keys in no group,
+   * which cost nothing to make, cannot keep a trusted key's request waiting behind it. Naming a
+   * trusted key without its private key gains a forger nothing but a failed check.
    */
   private final ArrayBlockingQueue<Pending> fromKnownKeys = new ArrayBlockingQueue<>(VERIFY_QUEUE);
+
   private final ArrayBlockingQueue<Pending> fromOthers = new ArrayBlockingQueue<>(VERIFY_QUEUE);
   private final Semaphore toVerify = new Semaphore(0);
   private final Predicate<Fingerprint> knownKey;
+
   /**
-   * The per-source limit of datagrams that name a Signature Group's key: a budget of its own, so
-   * a flood from keys in no group, sent from the same address (every local client is 127.0.0.1),
-   * does not use up a trusted key's.
+   * The per-source limit of datagrams that name a Signature Group's key: a budget of its own, so a
+   * flood from keys in no group, sent from the same address (every local client is 127.0.0.1), does
+   * not use up a trusted key's.
    */
-  private final SourceLimiter knownSources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+  private final SourceLimiter knownSources =
+      new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+
   private final List<SupervisedLoop> verifiers = new ArrayList<>();
   private final AnswerSpread spread;
   private final KnownPeers peers;
@@ -138,7 +170,10 @@ public final class UdpEndpoint implements AutoCloseable {
   private final AtomicInteger spreadPending = new AtomicInteger();
 
   /** One bound channel, where it sends replies from, and the multicast groups it serves. */
-  private record Listener(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic,
+  private record Listener(
+      DatagramChannel channel,
+      DatagramChannel replyFrom,
+      NetworkInterface nic,
       InetAddress group) {}
 
   /** How a datagram becomes a verified request (the verifier; a test may put a faulty one here). */
@@ -147,13 +182,23 @@ public final class UdpEndpoint implements AutoCloseable {
     SignedMessage verify(byte[] datagram);
   }
 
-  private UdpEndpoint(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
-      Duration restartPause) throws IOException {
+  private UdpEndpoint(
+      NetworkSettings settings,
+      MessageSigner host,
+      Check verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread,
+      FairSlots work,
+      Predicate<Fingerprint> knownKey,
+      Duration restartPause)
+      throws IOException {
     this.settings = settings;
     this.spread = spread;
     // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
-    this.peers = new KnownPeers(KNOWN_PEERS, settings.announceInterval().multipliedBy(3), System::nanoTime);
+    this.peers =
+        new KnownPeers(KNOWN_PEERS, settings.announceInterval().multipliedBy(3), System::nanoTime);
     this.host = host;
     this.verifier = verifier;
     this.handler = handler;
@@ -161,51 +206,110 @@ public final class UdpEndpoint implements AutoCloseable {
     this.clock = clock;
     this.selector = Selector.open();
     this.work = work;
-    this.receiver = new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
+    this.receiver =
+        new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
     this.knownKey = knownKey;
     for (int i = 1; i <= VERIFIERS; i++) {
-      verifiers.add(new SupervisedLoop("udp-endpoint-verify-" + i, this::verifyLoop, selector::isOpen, restartPause));
+      verifiers.add(
+          new SupervisedLoop(
+              "udp-endpoint-verify-" + i, this::verifyLoop, selector::isOpen, restartPause));
     }
   }
 
   /** Binds and joins as configured, starts answering, and announces this daemon. */
-  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
-      RequestHandler handler, SourceLimiter sources, Clock clock) {
+  public static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Verifier verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock) {
     return open(settings, host, verifier, handler, sources, clock, AnswerSpread.DEFAULT);
   }
 
-  /** As {@link #open(NetworkSettings, MessageSigner, Verifier, RequestHandler, SourceLimiter, Clock)}, with
-   * answers to discover spread by {@code spread} instead of the protocol's default. */
-  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
-      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread) {
-    return open(settings, host, verifier, handler, sources, clock, spread, new FairSlots(64, 16), key -> false);
+  /**
+   * As {@link #open(NetworkSettings, MessageSigner, Verifier, RequestHandler, SourceLimiter,
+   * Clock)}, with answers to discover spread by {@code spread} instead of the protocol's default.
+   */
+  public static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Verifier verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread) {
+    return open(
+        settings,
+        host,
+        verifier,
+        handler,
+        sources,
+        clock,
+        spread,
+        new FairSlots(64, 16),
+        key -> false);
   }
 
   /**
    * As above, with the work slots it shares with the HTTP channel, and which keys are in a
    * Signature Group (their datagrams are verified first).
    */
-  public static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Verifier verifier,
-      RequestHandler handler, SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work,
+  public static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Verifier verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread,
+      FairSlots work,
       Predicate<Fingerprint> knownKey) {
-    return open(settings, host, datagram -> verifier.verify(datagram, WireLimits.UDP), handler, sources, clock,
-        spread, work, knownKey, Duration.ofMillis(200));
+    return open(
+        settings,
+        host,
+        datagram -> verifier.verify(datagram, WireLimits.UDP),
+        handler,
+        sources,
+        clock,
+        spread,
+        work,
+        knownKey,
+        Duration.ofMillis(200));
   }
 
-  static UdpEndpoint open(NetworkSettings settings, MessageSigner host, Check verifier, RequestHandler handler,
-      SourceLimiter sources, Clock clock, AnswerSpread spread, FairSlots work, Predicate<Fingerprint> knownKey,
+  static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Check verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread,
+      FairSlots work,
+      Predicate<Fingerprint> knownKey,
       Duration restartPause) {
     try {
-      var endpoint = new UdpEndpoint(settings, host, verifier, handler, sources, clock, spread, work, knownKey,
-          restartPause);
+      var endpoint =
+          new UdpEndpoint(
+              settings,
+              host,
+              verifier,
+              handler,
+              sources,
+              clock,
+              spread,
+              work,
+              knownKey,
+              restartPause);
       endpoint.bind();
       endpoint.verifiers.forEach(SupervisedLoop::start);
       endpoint.receiver.start();
       endpoint.announce(handler.announce());
       return endpoint;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the UDP endpoint on port " + settings.port() + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot open the UDP endpoint on port " + settings.port() + ": " + e.getMessage(), e);
     }
   }
 
@@ -215,12 +319,22 @@ public final class UdpEndpoint implements AutoCloseable {
       // Loopback only: multicast on the group address and unicast on 127.0.0.1, so nothing
       // arriving on another interface reaches us. IPv6 multicast has no route on lo by default.
       // No address reuse here: a second daemon on the same port must fail to start, not share it.
-      DatagramChannel unicast = channel(StandardProtocolFamily.INET, new InetSocketAddress(
-          InetAddress.getByName("127.0.0.1"), settings.port()), lo, 0, false);
+      DatagramChannel unicast =
+          channel(
+              StandardProtocolFamily.INET,
+              new InetSocketAddress(InetAddress.getByName("127.0.0.1"), settings.port()),
+              lo,
+              0,
+              false);
       listen(unicast, unicast, lo, null);
       if (settings.ipv4Enabled()) {
-        DatagramChannel group = channel(StandardProtocolFamily.INET,
-            new InetSocketAddress(settings.ipv4Group(), settings.port()), lo, 0, true);
+        DatagramChannel group =
+            channel(
+                StandardProtocolFamily.INET,
+                new InetSocketAddress(settings.ipv4Group(), settings.port()),
+                lo,
+                0,
+                true);
         group.join(settings.ipv4Group(), lo);
         listen(group, unicast, lo, settings.ipv4Group());
       }
@@ -228,14 +342,24 @@ public final class UdpEndpoint implements AutoCloseable {
     }
     for (NetworkInterface nic : interfaces()) {
       if (settings.ipv4Enabled() && hasAddress(nic, true)) {
-        DatagramChannel v4 = channel(StandardProtocolFamily.INET, new InetSocketAddress(settings.port()), nic,
-            settings.ttl(), true);
+        DatagramChannel v4 =
+            channel(
+                StandardProtocolFamily.INET,
+                new InetSocketAddress(settings.port()),
+                nic,
+                settings.ttl(),
+                true);
         v4.join(settings.ipv4Group(), nic);
         listen(v4, v4, nic, settings.ipv4Group());
       }
       if (settings.ipv6Enabled() && hasAddress(nic, false)) {
-        DatagramChannel v6 = channel(StandardProtocolFamily.INET6, new InetSocketAddress(settings.port()), nic,
-            settings.ttl(), true);
+        DatagramChannel v6 =
+            channel(
+                StandardProtocolFamily.INET6,
+                new InetSocketAddress(settings.port()),
+                nic,
+                settings.ttl(),
+                true);
         v6.join(settings.ipv6Group(), nic);
         listen(v6, v6, nic, settings.ipv6Group());
       }
@@ -256,12 +380,14 @@ public final class UdpEndpoint implements AutoCloseable {
         for (String name : named.names()) {
           NetworkInterface nic = NetworkInterface.getByName(name);
           if (nic == null) {
-            throw new SocketException("network.interfaces names '" + name + "', which this host does not have");
+            throw new SocketException(
+                "network.interfaces names '" + name + "', which this host does not have");
           }
           chosen.add(nic);
         }
       }
-      case InterfaceSelection.Loopback loopback -> throw new IllegalStateException("handled by bind()");
+      case InterfaceSelection.Loopback loopback ->
+          throw new IllegalStateException("handled by bind()");
     }
     return chosen;
   }
@@ -270,9 +396,16 @@ public final class UdpEndpoint implements AutoCloseable {
     return nic.inetAddresses().anyMatch(a -> (a instanceof Inet4Address) == ipv4);
   }
 
-  /** @param shared whether other sockets may bind the same port (group members must, to all hear it) */
-  private static DatagramChannel channel(ProtocolFamily family, InetSocketAddress bindTo, NetworkInterface nic,
-      int ttl, boolean shared) throws IOException {
+  /**
+   * @param shared whether other sockets may bind the same port (group members must, to all hear it)
+   */
+  private static DatagramChannel channel(
+      ProtocolFamily family,
+      InetSocketAddress bindTo,
+      NetworkInterface nic,
+      int ttl,
+      boolean shared)
+      throws IOException {
     DatagramChannel channel = DatagramChannel.open(family);
     channel.setOption(StandardSocketOptions.SO_REUSEADDR, shared);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
@@ -282,13 +415,17 @@ public final class UdpEndpoint implements AutoCloseable {
     return channel;
   }
 
-  private void listen(DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic, InetAddress group)
+  private void listen(
+      DatagramChannel channel, DatagramChannel replyFrom, NetworkInterface nic, InetAddress group)
       throws IOException {
     listeners.add(new Listener(channel, replyFrom, nic, group));
     channel.register(selector, SelectionKey.OP_READ, listeners.getLast());
   }
 
-  /** The receiving loop; it ends only when the endpoint closes (else it is restarted: {@link SupervisedLoop}). */
+  /**
+   * The receiving loop; it ends only when the endpoint closes (else it is restarted: {@link
+   * SupervisedLoop}).
+   */
   private void receive() throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     try {
@@ -335,10 +472,13 @@ public final class UdpEndpoint implements AutoCloseable {
     }
   }
 
-  /** The key a datagram says it is signed by, unchecked: only which queue it waits in depends on it. */
+  /**
+   * The key a datagram says it is signed by, unchecked: only which queue it waits in depends on it.
+   */
   static Optional<Fingerprint> claimedSigner(byte[] datagram) {
     if (datagram.length < ENVELOPE_PREFIX.length + 32
-        || !java.util.Arrays.equals(datagram, 0, ENVELOPE_PREFIX.length, ENVELOPE_PREFIX, 0, ENVELOPE_PREFIX.length)) {
+        || !java.util.Arrays.equals(
+            datagram, 0, ENVELOPE_PREFIX.length, ENVELOPE_PREFIX, 0, ENVELOPE_PREFIX.length)) {
       return Optional.empty();
     }
     try {
@@ -351,7 +491,10 @@ public final class UdpEndpoint implements AutoCloseable {
     }
   }
 
-  /** A verifying thread's loop: known signers' datagrams first, then the others, until the endpoint closes. */
+  /**
+   * A verifying thread's loop: known signers' datagrams first, then the others, until the endpoint
+   * closes.
+   */
   private void verifyLoop() throws InterruptedException {
     while (selector.isOpen()) {
       if (!toVerify.tryAcquire(200, TimeUnit.MILLISECONDS)) {
@@ -368,7 +511,8 @@ public final class UdpEndpoint implements AutoCloseable {
         accept(next.listener(), next.from(), next.datagram());
       } catch (RuntimeException e) { // whatever one datagram does, the next one is verified
         count("failed");
-        failures.failed("a datagram from " + next.from().getAddress().getHostAddress() + " failed", e);
+        failures.failed(
+            "a datagram from " + next.from().getAddress().getHostAddress() + " failed", e);
       }
     }
   }
@@ -381,7 +525,8 @@ public final class UdpEndpoint implements AutoCloseable {
       count(refused.reason().name()); // never answered: an answer would help reflection attacks
       return;
     }
-    // Announcements are not requests: they tell how many daemons share the LAN, nothing is answered.
+    // Announcements are not requests: they tell how many daemons share the LAN, nothing is
+    // answered.
     if (request.message() instanceof Message.Announce || request.message() instanceof Message.Bye) {
       if (!request.fingerprint().equals(host.fingerprint())) {
         if (request.message() instanceof Message.Bye) {
@@ -392,46 +537,65 @@ public final class UdpEndpoint implements AutoCloseable {
       }
       return;
     }
-    boolean isLight = request.message() instanceof Message.Discover || request.message() instanceof Message.Describe;
+    boolean isLight =
+        request.message() instanceof Message.Discover
+            || request.message() instanceof Message.Describe;
     FairSlots lane = isLight ? light : work;
     String group = handler.groupOf(request);
     if (!lane.tryAcquire(group)) {
       count(isLight ? "busy-describe" : "busy");
       return;
     }
-    boolean runsGuest = request.message() instanceof Message.Execute || request.message() instanceof Message.ServiceCall;
+    boolean runsGuest =
+        request.message() instanceof Message.Execute
+            || request.message() instanceof Message.ServiceCall;
     try {
-      (runsGuest ? guests : workers).submit(() -> {
-        try {
-          reply(listener, from, request, datagram.length);
-        } catch (IOException | RuntimeException e) {
-          count("failed");
-          failures.failed("a request (" + request.message().type() + ") failed", e);
-        } finally {
-          lane.release(group);
-        }
-      });
+      (runsGuest ? guests : workers)
+          .submit(
+              () -> {
+                try {
+                  reply(listener, from, request, datagram.length);
+                } catch (IOException | RuntimeException e) {
+                  count("failed");
+                  failures.failed("a request (" + request.message().type() + ") failed", e);
+                } finally {
+                  lane.release(group);
+                }
+              });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       lane.release(group);
       count("closing");
     }
   }
 
-  private void reply(Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
+  private void reply(
+      Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
       throws IOException {
     RequestHandler.Answer answer;
     try {
       answer = handler.answer(request, RequestHandler.Transport.UDP);
-    } catch (org.weverywhere.WeverywhereException e) { // e.g. a journal that cannot write: said with its own code
+    } catch (
+        org.weverywhere.WeverywhereException
+            e) { // e.g. a journal that cannot write: said with its own code
       count("failed");
       failures.failed("a request (" + request.message().type() + ") failed", e);
-      answer = RequestHandler.Answer.now(RequestHandler.error(e.code(), e.getMessage(), Optional.empty()));
-    } catch (RuntimeException e) { // the requester learns the daemon failed, rather than waiting in vain
+      answer =
+          RequestHandler.Answer.now(
+              RequestHandler.error(e.code(), e.getMessage(), Optional.empty()));
+    } catch (
+        RuntimeException e) { // the requester learns the daemon failed, rather than waiting in vain
       count("failed");
       failures.failed("a request (" + request.message().type() + ") failed", e);
-      answer = RequestHandler.Answer.now(RequestHandler.error(org.weverywhere.ErrorCode.PROTOCOL_INTERNAL,
-          "the daemon failed while handling this " + request.message().type() + " (" + e.getClass().getSimpleName()
-              + "); it was counted and the daemon goes on", Optional.empty()));
+      answer =
+          RequestHandler.Answer.now(
+              RequestHandler.error(
+                  org.weverywhere.ErrorCode.PROTOCOL_INTERNAL,
+                  "the daemon failed while handling this "
+                      + request.message().type()
+                      + " ("
+                      + e.getClass().getSimpleName()
+                      + "); it was counted and the daemon goes on",
+                  Optional.empty()));
     }
     Optional<Message> reply = answer.reply();
     if (reply.isEmpty()) {
@@ -440,37 +604,51 @@ public final class UdpEndpoint implements AutoCloseable {
     Header header = Header.replyTo(request.header(), clock.instant());
     int limit = WireLimits.maxUdpReply(requestBytes);
     byte[] wire = host.sign(header, reply.get());
-    // An announce too long for the no-amplification rule loses libraries from the end until it fits.
+    // An announce too long for the no-amplification rule loses libraries from the end until it
+    // fits.
     if (reply.get() instanceof Message.Announce announce) {
       while (wire.length > limit && !announce.libraries().isEmpty()) {
-        announce = new Message.Announce(announce.name(), announce.httpPort(),
-            announce.libraries().subList(0, announce.libraries().size() / 2), announce.services(),
-            announce.features());
+        announce =
+            new Message.Announce(
+                announce.name(),
+                announce.httpPort(),
+                announce.libraries().subList(0, announce.libraries().size() / 2),
+                announce.services(),
+                announce.features());
         wire = host.sign(header, announce);
       }
     }
     // A description too long for one datagram goes as its first page, the client asks for the next.
-    if (wire.length > limit && reply.get() instanceof Message.Description whole
+    if (wire.length > limit
+        && reply.get() instanceof Message.Description whole
         && request.message() instanceof Message.Describe describe) {
-      Message page = DescriptionPages.fit(whole, describe.cursor(), limit, m -> host.signedSize(header, m),
-          handler.httpPort());
+      Message page =
+          DescriptionPages.fit(
+              whole, describe.cursor(), limit, m -> host.signedSize(header, m), handler.httpPort());
       wire = host.sign(header, page);
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
     try {
       answer.whenRecorded();
-    } catch (org.weverywhere.events.JournalException unrecorded) { // not on the bill: the result is not given
+    } catch (
+        org.weverywhere.events.JournalException
+            unrecorded) { // not on the bill: the result is not given
       count("unrecorded");
-      failures.failed("a request (" + request.message().type() + ") could not be journaled", unrecorded);
-      wire = host.sign(header, RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
+      failures.failed(
+          "a request (" + request.message().type() + ") could not be journaled", unrecorded);
+      wire =
+          host.sign(
+              header,
+              RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
     }
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
     }
-    Duration delay = request.message() instanceof Message.Discover
-        ? spread.delay(peers.count(), ThreadLocalRandom.current())
-        : Duration.ZERO;
+    Duration delay =
+        request.message() instanceof Message.Discover
+            ? spread.delay(peers.count(), ThreadLocalRandom.current())
+            : Duration.ZERO;
     if (delay.isZero()) {
       listener.replyFrom().send(ByteBuffer.wrap(wire), to);
       return;
@@ -481,14 +659,17 @@ public final class UdpEndpoint implements AutoCloseable {
       return;
     }
     byte[] datagram = wire;
-    spreader.schedule(() -> {
-      spreadPending.decrementAndGet();
-      try {
-        listener.replyFrom().send(ByteBuffer.wrap(datagram), to);
-      } catch (IOException e) {
-        count("send-failed");
-      }
-    }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    spreader.schedule(
+        () -> {
+          spreadPending.decrementAndGet();
+          try {
+            listener.replyFrom().send(ByteBuffer.wrap(datagram), to);
+          } catch (IOException e) {
+            count("send-failed");
+          }
+        },
+        delay.toNanos(),
+        TimeUnit.NANOSECONDS);
   }
 
   /** Other daemons heard announcing recently: what the spread of answers to discover grows with. */
@@ -504,11 +685,16 @@ public final class UdpEndpoint implements AutoCloseable {
       }
       byte[] wire = host.sign(Header.fresh(Audience.ANY, clock.instant()), message);
       if (wire.length > WireLimits.UDP_DATAGRAM_BYTES && message instanceof Message.Announce a) {
-        wire = host.sign(Header.fresh(Audience.ANY, clock.instant()),
-            new Message.Announce(a.name(), a.httpPort(), List.of(), a.services(), a.features()));
+        wire =
+            host.sign(
+                Header.fresh(Audience.ANY, clock.instant()),
+                new Message.Announce(
+                    a.name(), a.httpPort(), List.of(), a.services(), a.features()));
       }
       try {
-        listener.replyFrom().send(ByteBuffer.wrap(wire), new InetSocketAddress(listener.group(), settings.port()));
+        listener
+            .replyFrom()
+            .send(ByteBuffer.wrap(wire), new InetSocketAddress(listener.group(), settings.port()));
       } catch (IOException e) {
         LOG.log(Level.FINE, "announce on " + listener.nic().getName() + " failed", e);
       }

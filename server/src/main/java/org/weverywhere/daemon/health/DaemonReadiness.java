@@ -11,7 +11,8 @@ import org.weverywhere.host.Intake;
 /**
  * Ready once the daemon has started with a valid configuration, while its sockets are bound, its
  * receiving loops run and its event journal takes events (each problem is named in the data), and
- * while it is not draining (a draining daemon takes no new work, so a balancer should look elsewhere).
+ * while it is not draining (a draining daemon takes no new work, so a balancer should look
+ * elsewhere).
  */
 @Readiness
 @ApplicationScoped
@@ -27,9 +28,10 @@ public class DaemonReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    var response = HealthCheckResponse.named("weverywhere-daemon")
-        .withData("nodeId", daemon.identity().nodeId().toString())
-        .withData("configuration", daemon.config().location());
+    var response =
+        HealthCheckResponse.named("weverywhere-daemon")
+            .withData("nodeId", daemon.identity().nodeId().toString())
+            .withData("configuration", daemon.config().location());
     daemon.startedAt().ifPresent(at -> response.withData("since", at.toString()));
     boolean draining = intake.draining();
     response.withData("draining", draining);

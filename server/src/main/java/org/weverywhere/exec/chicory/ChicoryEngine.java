@@ -33,8 +33,8 @@ import org.weverywhere.wasm.Proposal;
 import org.weverywhere.wasm.ValueType;
 
 /**
- * Chicory with its bytecode compiler: guest code becomes JVM classes, compiled once per module
- * and shared by every instance; stopped by interrupting the executing thread.
+ * Chicory with its bytecode compiler: guest code becomes JVM classes, compiled once per module and
+ * shared by every instance; stopped by interrupting the executing thread.
  */
 public final class ChicoryEngine implements WasmEngine {
   private final ModuleCache<Compiled> cache;
@@ -45,7 +45,9 @@ public final class ChicoryEngine implements WasmEngine {
     this(cacheSize, COMPILE_MAX_BYTES);
   }
 
-  /** @param compileMaxBytes larger modules run interpreted (0: every module; the cold-path bench) */
+  /**
+   * @param compileMaxBytes larger modules run interpreted (0: every module; the cold-path bench)
+   */
   public ChicoryEngine(int cacheSize, long compileMaxBytes) {
     this.cache = new ModuleCache<>(cacheSize, compiled -> {});
     this.compileMaxBytes = compileMaxBytes;
@@ -56,22 +58,32 @@ public final class ChicoryEngine implements WasmEngine {
    *     1.7.5's {@code TableInstance.grow} adds to the {@code TableLimits} of the parsed module,
    *     which every instance of a cached module shares, so the next instance would start larger
    */
-  private record Compiled(WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
+  private record Compiled(
+      WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
 
   /**
    * An {@code int} and an {@code Instance} reference per element (8 bytes with compressed oops),
-   * twice while {@code table.grow} copies both arrays into new ones: measured 8 bytes retained
-   * and 10 at the peak of one grow to 4 Mi elements, docs/ENGINES.md. Each grow copies the whole
-   * table, so growing by small steps costs time quadratic in the size: the CPU budget stops it.
+   * twice while {@code table.grow} copies both arrays into new ones: measured 8 bytes retained and
+   * 10 at the peak of one grow to 4 Mi elements, docs/ENGINES.md. Each grow copies the whole table,
+   * so growing by small steps costs time quadratic in the size: the CPU budget stops it.
    */
   static final long TABLE_ELEMENT_BYTES = 16;
 
   /** Proposals Chicory 1.7.5's compiler runs, each checked by EngineProposalsTest. */
-  private static final Set<Proposal> PROPOSALS = EnumSet.of(
-      Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
-      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.EXTENDED_CONST, Proposal.MULTI_MEMORY,
-      Proposal.TAIL_CALLS, Proposal.EXCEPTIONS, Proposal.THREADS, Proposal.FUNCTION_REFERENCES,
-      Proposal.GC);
+  private static final Set<Proposal> PROPOSALS =
+      EnumSet.of(
+          Proposal.SIGN_EXTENSION,
+          Proposal.NON_TRAPPING_FLOAT_TO_INT,
+          Proposal.MULTI_VALUE,
+          Proposal.BULK_MEMORY,
+          Proposal.REFERENCE_TYPES,
+          Proposal.EXTENDED_CONST,
+          Proposal.MULTI_MEMORY,
+          Proposal.TAIL_CALLS,
+          Proposal.EXCEPTIONS,
+          Proposal.THREADS,
+          Proposal.FUNCTION_REFERENCES,
+          Proposal.GC);
 
   @Override
   public Engine kind() {
@@ -108,7 +120,8 @@ public final class ChicoryEngine implements WasmEngine {
       long min = i < compiled.tableMins().length ? compiled.tableMins()[i] : table.limits().min();
       long max = Math.min(table.limits().max(), module.tableElements());
       return new TableInstance(
-          new Table(table.elementType(), new TableLimits(min, Math.max(min, max)), table.initialize()),
+          new Table(
+              table.elementType(), new TableLimits(min, Math.max(min, max)), table.initialize()),
           initValue);
     };
   }
@@ -138,8 +151,14 @@ public final class ChicoryEngine implements WasmEngine {
                   ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
               .withStart(false)
               .withTableFactory(tables(compiled, module));
-      compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
-          new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
+      compiled
+          .module()
+          .memorySection()
+          .ifPresent(
+              memories ->
+                  builder.withMemoryLimits(
+                      new MemoryLimits(
+                          memories.getMemory(0).limits().initialPages(), module.memoryPages())));
       instance = builder.build();
       ending = call(instance, entry);
     } catch (Throwable thrown) { // the guest boundary: whatever it did becomes an Ending
@@ -165,29 +184,43 @@ public final class ChicoryEngine implements WasmEngine {
     try {
       compiled = compiled(module, sandbox);
     } catch (ChicoryException e) {
-      return new ChicoryKept(null, null, sandbox,
+      return new ChicoryKept(
+          null,
+          null,
+          sandbox,
           new Unrunnable("Chicory cannot compile the module: " + e.getMessage()));
     } catch (org.weverywhere.exec.Compiler.Refused e) {
       return new ChicoryKept(null, null, sandbox, new CompileRefused(e.getMessage()));
     }
     sandbox.begin().run();
     Instance[] built = {null};
-    Ending started = guarded(sandbox.state(), sandbox.interruption(), () -> {
-      var builder =
-          Instance.builder(compiled.module())
-              .withMachineFactory(compiled.machine())
-              .withImportValues(
-                  ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false)
-              .withTableFactory(tables(compiled, module));
-      compiled.module().memorySection().ifPresent(memories -> builder.withMemoryLimits(
-          new MemoryLimits(memories.getMemory(0).limits().initialPages(), module.memoryPages())));
-      built[0] = builder.build();
-      if (initialize) {
-        built[0].export("_initialize").apply();
-      }
-      return new Returned(List.of());
-    });
+    Ending started =
+        guarded(
+            sandbox.state(),
+            sandbox.interruption(),
+            () -> {
+              var builder =
+                  Instance.builder(compiled.module())
+                      .withMachineFactory(compiled.machine())
+                      .withImportValues(
+                          ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
+                      .withStart(false)
+                      .withTableFactory(tables(compiled, module));
+              compiled
+                  .module()
+                  .memorySection()
+                  .ifPresent(
+                      memories ->
+                          builder.withMemoryLimits(
+                              new MemoryLimits(
+                                  memories.getMemory(0).limits().initialPages(),
+                                  module.memoryPages())));
+              built[0] = builder.build();
+              if (initialize) {
+                built[0].export("_initialize").apply();
+              }
+              return new Returned(List.of());
+            });
     return new ChicoryKept(built[0], compiled.module(), sandbox, started);
   }
 
@@ -267,17 +300,21 @@ public final class ChicoryEngine implements WasmEngine {
         if (glued.initialize()) {
           instance.export("_initialize").apply();
         }
-        yield glued.glue().run(new Guest() {
-          @Override
-          public long[] call(String export, org.weverywhere.wasm.FuncType type, long[] args) {
-            return instance.export(export).apply(args);
-          }
+        yield glued
+            .glue()
+            .run(
+                new Guest() {
+                  @Override
+                  public long[] call(
+                      String export, org.weverywhere.wasm.FuncType type, long[] args) {
+                    return instance.export(export).apply(args);
+                  }
 
-          @Override
-          public org.weverywhere.exec.host.GuestMemory memory() {
-            return new ChicoryMemory(memoryOf(instance));
-          }
-        });
+                  @Override
+                  public org.weverywhere.exec.host.GuestMemory memory() {
+                    return new ChicoryMemory(memoryOf(instance));
+                  }
+                });
       }
     };
   }
@@ -329,7 +366,8 @@ public final class ChicoryEngine implements WasmEngine {
       kind = TrapKind.BAD_CONVERSION_TO_INTEGER;
     } else if (text.contains("out of bounds memory")) {
       kind = TrapKind.MEMORY_OUT_OF_BOUNDS;
-    } else if (text.contains("undefined element") || text.contains("uninitialized element")
+    } else if (text.contains("undefined element")
+        || text.contains("uninitialized element")
         || text.contains("out of bounds table")) {
       kind = TrapKind.TABLE_OUT_OF_BOUNDS;
     } else if (text.contains("indirect call")) {

@@ -32,7 +32,8 @@ final class ChicoryKept implements WasmEngine.Kept {
       throw new IllegalStateException("the instance did not start: " + started);
     }
     Ending ending =
-        ChicoryEngine.guarded(sandbox.state(), interruption, () -> ChicoryEngine.call(instance, call));
+        ChicoryEngine.guarded(
+            sandbox.state(), interruption, () -> ChicoryEngine.call(instance, call));
     return new Run(ending, memoryBytes());
   }
 

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 /** A directory: its entries in name order (so listings are stable) and its parent. */
 public final class Dir extends Node {
   final TreeMap<String, Node> children = new TreeMap<>();
+
   /** The directory holding this one; itself for a preopen's root. */
   Dir parent;
 

@@ -6,6 +6,7 @@ public abstract sealed class Node permits Dir, RegularFile, Link {
   long atim;
   long mtim;
   long ctim;
+
   /** Directory entries naming this node (hard links); 0 once it is removed. */
   int links;
 

@@ -16,6 +16,7 @@ public final class RegularFile extends Node {
   private final List<byte[]> pages = new ArrayList<>();
   private long size;
   private long charged;
+
   /** Open descriptors: an unlinked file lives (and counts) until the last one closes. */
   int opens;
 

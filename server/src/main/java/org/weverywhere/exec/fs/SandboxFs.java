@@ -22,6 +22,7 @@ import org.weverywhere.files.TreeEntry;
 public final class SandboxFs {
   /** Symbolic links followed in one lookup before it is a loop (as Linux). */
   static final int MAX_FOLLOW = 40;
+
   /** Longest path a guest may pass, in bytes. */
   public static final int MAX_PATH = 4096;
 
@@ -82,21 +83,22 @@ public final class SandboxFs {
       Dir parent = dirs.get(slash < 0 ? "" : path.substring(0, slash));
       String name = path.substring(slash + 1);
       long now = entry.mtimeNanos();
-      Node node = switch (entry) {
-        case TreeEntry.Directory d -> {
-          Dir dir = new Dir(nextIno++, now);
-          dirs.put(path, dir);
-          yield dir;
-        }
-        case TreeEntry.File f -> {
-          RegularFile file = new RegularFile(nextIno++, now, disk);
-          attach(parent, name, file, now);
-          file.write(0, f.content(), 0, f.content().length, now);
-          file.times(now, now, now);
-          yield null;
-        }
-        case TreeEntry.Symlink l -> new Link(nextIno++, now, l.target());
-      };
+      Node node =
+          switch (entry) {
+            case TreeEntry.Directory d -> {
+              Dir dir = new Dir(nextIno++, now);
+              dirs.put(path, dir);
+              yield dir;
+            }
+            case TreeEntry.File f -> {
+              RegularFile file = new RegularFile(nextIno++, now, disk);
+              attach(parent, name, file, now);
+              file.write(0, f.content(), 0, f.content().length, now);
+              file.times(now, now, now);
+              yield null;
+            }
+            case TreeEntry.Symlink l -> new Link(nextIno++, now, l.target());
+          };
       if (node != null) {
         attach(parent, name, node, now);
       }

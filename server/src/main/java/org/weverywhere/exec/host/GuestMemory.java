@@ -13,8 +13,13 @@ public interface GuestMemory {
     long end = Integer.toUnsignedLong(address) + Integer.toUnsignedLong(length);
     if (end > size()) {
       throw new HostFault(
-          "access to " + Integer.toUnsignedLong(address) + "+" + Integer.toUnsignedLong(length)
-              + " is outside the guest's memory of " + size() + " bytes");
+          "access to "
+              + Integer.toUnsignedLong(address)
+              + "+"
+              + Integer.toUnsignedLong(length)
+              + " is outside the guest's memory of "
+              + size()
+              + " bytes");
     }
   }
 
@@ -28,7 +33,9 @@ public interface GuestMemory {
   }
 
   default void writeI32(int address, int value) {
-    write(address, new byte[] {(byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)});
+    write(
+        address,
+        new byte[] {(byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)});
   }
 
   default void writeI64(int address, long value) {

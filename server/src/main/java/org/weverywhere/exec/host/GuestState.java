@@ -3,9 +3,7 @@ package org.weverywhere.exec.host;
 import java.io.ByteArrayOutputStream;
 import java.util.OptionalInt;
 
-/**
- * What the host functions of one execution share: captured output, its cap, and the exit code.
- */
+/** What the host functions of one execution share: captured output, its cap, and the exit code. */
 public final class GuestState {
   private final long outputMax;
   private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
@@ -16,7 +14,9 @@ public final class GuestState {
   private Integer exitCode;
   private String fault;
 
-  /** @param onOutputCapped called once when a stream reaches the cap (asks to stop the guest) */
+  /**
+   * @param onOutputCapped called once when a stream reaches the cap (asks to stop the guest)
+   */
   public GuestState(long outputMax, Runnable onOutputCapped) {
     this.outputMax = outputMax;
     this.onOutputCapped = onOutputCapped;

@@ -52,11 +52,17 @@ public final class HostFacts {
         fn("disk_total_bytes", List.of(), I64, a -> disk(FileStoreFigure.TOTAL)),
         fn("disk_free_bytes", List.of(), I64, a -> disk(FileStoreFigure.USABLE)),
         fn("executions_started", List.of(), I64, a -> daemon.executionsStarted()),
-        new HostFunction(MODULE, "group_slots", new FuncType(List.of(I32, I32), List.of(I32)),
+        new HostFunction(
+            MODULE,
+            "group_slots",
+            new FuncType(List.of(I32, I32), List.of(I32)),
             (memory, a) -> new long[] {groupSlots(memory, (int) a[0], (int) a[1])}));
   }
 
-  private enum FileStoreFigure { TOTAL, USABLE }
+  private enum FileStoreFigure {
+    TOTAL,
+    USABLE
+  }
 
   /** Of the filesystem holding the daemon's state directory; -1 when unknown or unreadable. */
   private long disk(FileStoreFigure figure) {
@@ -82,7 +88,12 @@ public final class HostFacts {
   private int groupSlots(GuestMemory memory, int buffer, int capacity) {
     StringBuilder text = new StringBuilder();
     for (DaemonFacts.GroupSlots slots : daemon.slots()) {
-      text.append(slots.group()).append(' ').append(slots.inUse()).append(' ').append(slots.total()).append('\n');
+      text.append(slots.group())
+          .append(' ')
+          .append(slots.inUse())
+          .append(' ')
+          .append(slots.total())
+          .append('\n');
     }
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
     if (capacity < 0) {
@@ -97,9 +108,15 @@ public final class HostFacts {
   }
 
   private static HostFunction fn(
-      String name, List<ValueType> params, ValueType result, java.util.function.ToLongFunction<long[]> body) {
+      String name,
+      List<ValueType> params,
+      ValueType result,
+      java.util.function.ToLongFunction<long[]> body) {
     return new HostFunction(
-        MODULE, name, new FuncType(params, List.of(result)), (m, a) -> new long[] {body.applyAsLong(a)});
+        MODULE,
+        name,
+        new FuncType(params, List.of(result)),
+        (m, a) -> new long[] {body.applyAsLong(a)});
   }
 
   private static com.sun.management.OperatingSystemMXBean os() {

@@ -25,25 +25,28 @@ import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.ValueType;
 
 /**
- * All of WASI preview 1 ({@code wasi_snapshot_preview1}), implemented here rather than by an
- * engine so both engines behave byte for byte alike and nothing of the host leaks: stdin, stdout
- * and stderr are the request's bytes and our capture, arguments and environment only what the
- * request passed, files only the request's trees held in memory ({@link SandboxFs}), no sockets;
- * clocks and random are real.
+ * All of WASI preview 1 ({@code wasi_snapshot_preview1}), implemented here rather than by an engine
+ * so both engines behave byte for byte alike and nothing of the host leaks: stdin, stdout and
+ * stderr are the request's bytes and our capture, arguments and environment only what the request
+ * passed, files only the request's trees held in memory ({@link SandboxFs}), no sockets; clocks and
+ * random are real.
  *
  * <p>Every function answers a bad pointer or length with an errno ({@code FAULT}, {@code INVAL})
- * and moves data in chunks of at most {@link #CHUNK} bytes, so a guest-chosen length never
- * becomes a host allocation. What this host will not do is an errno too, never a refusal to link.
+ * and moves data in chunks of at most {@link #CHUNK} bytes, so a guest-chosen length never becomes
+ * a host allocation. What this host will not do is an errno too, never a refusal to link.
  */
 public final class WasiPreview1 {
   public static final String MODULE = "wasi_snapshot_preview1";
 
   /** Most bytes one host function copies at a time. */
   static final int CHUNK = 64 * 1024;
+
   /** Most iovecs in one call (POSIX's IOV_MAX). */
   static final int IOV_MAX = 1024;
+
   /** Most subscriptions in one poll_oneoff. */
   static final int MAX_SUBSCRIPTIONS = 4096;
+
   /** Most descriptors open at once. */
   static final int MAX_FDS = 1024;
 
@@ -89,15 +92,43 @@ public final class WasiPreview1 {
   static final long POLL_FD_READWRITE = 1L << 27;
 
   /** What a regular file's descriptor can ever do. */
-  static final long FILE_RIGHTS = FD_DATASYNC | FD_READ | FD_SEEK | FD_FDSTAT_SET_FLAGS | FD_SYNC
-      | FD_TELL | FD_WRITE | FD_ADVISE | FD_ALLOCATE | FD_FILESTAT_GET | FD_FILESTAT_SET_SIZE
-      | FD_FILESTAT_SET_TIMES | POLL_FD_READWRITE;
+  static final long FILE_RIGHTS =
+      FD_DATASYNC
+          | FD_READ
+          | FD_SEEK
+          | FD_FDSTAT_SET_FLAGS
+          | FD_SYNC
+          | FD_TELL
+          | FD_WRITE
+          | FD_ADVISE
+          | FD_ALLOCATE
+          | FD_FILESTAT_GET
+          | FD_FILESTAT_SET_SIZE
+          | FD_FILESTAT_SET_TIMES
+          | POLL_FD_READWRITE;
+
   /** What a directory's descriptor can ever do (a preopen has all of it). */
-  static final long DIR_RIGHTS = FD_FDSTAT_SET_FLAGS | FD_SYNC | FD_DATASYNC | PATH_CREATE_DIRECTORY
-      | PATH_CREATE_FILE | PATH_LINK_SOURCE | PATH_LINK_TARGET | PATH_OPEN | FD_READDIR
-      | PATH_READLINK | PATH_RENAME_SOURCE | PATH_RENAME_TARGET | PATH_FILESTAT_GET
-      | PATH_FILESTAT_SET_SIZE | PATH_FILESTAT_SET_TIMES | FD_FILESTAT_GET | FD_FILESTAT_SET_TIMES
-      | PATH_SYMLINK | PATH_REMOVE_DIRECTORY | PATH_UNLINK_FILE;
+  static final long DIR_RIGHTS =
+      FD_FDSTAT_SET_FLAGS
+          | FD_SYNC
+          | FD_DATASYNC
+          | PATH_CREATE_DIRECTORY
+          | PATH_CREATE_FILE
+          | PATH_LINK_SOURCE
+          | PATH_LINK_TARGET
+          | PATH_OPEN
+          | FD_READDIR
+          | PATH_READLINK
+          | PATH_RENAME_SOURCE
+          | PATH_RENAME_TARGET
+          | PATH_FILESTAT_GET
+          | PATH_FILESTAT_SET_SIZE
+          | PATH_FILESTAT_SET_TIMES
+          | FD_FILESTAT_GET
+          | FD_FILESTAT_SET_TIMES
+          | PATH_SYMLINK
+          | PATH_REMOVE_DIRECTORY
+          | PATH_UNLINK_FILE;
 
   static final int FDFLAGS_APPEND = 1;
   static final int FDFLAGS_ALL = 0x1f;
@@ -131,8 +162,13 @@ public final class WasiPreview1 {
    * @param fs the execution's trees, preopened as descriptors 3, 4, ... in their order
    * @param stopRequested true once the guest is being stopped: ends a host-side wait at once
    */
-  public WasiPreview1(List<String> args, Map<String, String> env, byte[] stdin, GuestState state,
-      SandboxFs fs, BooleanSupplier stopRequested) {
+  public WasiPreview1(
+      List<String> args,
+      Map<String, String> env,
+      byte[] stdin,
+      GuestState state,
+      SandboxFs fs,
+      BooleanSupplier stopRequested) {
     this.args = args.stream().map(WasiPreview1::cString).toArray(byte[][]::new);
     this.env =
         env.entrySet().stream()
@@ -148,7 +184,8 @@ public final class WasiPreview1 {
     fds.put(2, new Stdio(2));
     int fd = 3;
     for (SandboxFs.Root root : fs.roots()) {
-      fds.put(fd++, new OpenDir(root.dir(), DIR_RIGHTS, DIR_RIGHTS | FILE_RIGHTS, root.guestPath()));
+      fds.put(
+          fd++, new OpenDir(root.dir(), DIR_RIGHTS, DIR_RIGHTS | FILE_RIGHTS, root.guestPath()));
     }
   }
 
@@ -165,7 +202,9 @@ public final class WasiPreview1 {
     }
 
     long rights() {
-      return (stream == 0 ? FD_READ : FD_WRITE) | POLL_FD_READWRITE | FD_FDSTAT_SET_FLAGS
+      return (stream == 0 ? FD_READ : FD_WRITE)
+          | POLL_FD_READWRITE
+          | FD_FDSTAT_SET_FLAGS
           | FD_FILESTAT_GET;
     }
   }
@@ -190,6 +229,7 @@ public final class WasiPreview1 {
     long base;
     long inheriting;
     int fdflags;
+
     /** The guest path of a preopen, null for a directory the guest opened. */
     final String preopen;
 
@@ -233,7 +273,11 @@ public final class WasiPreview1 {
     f.add(fn("fd_write", List.of(I32, I32, I32, I32), this::fdWrite));
     f.add(fn("path_create_directory", List.of(I32, I32, I32), this::pathCreateDirectory));
     f.add(fn("path_filestat_get", List.of(I32, I32, I32, I32, I32), this::pathFilestat));
-    f.add(fn("path_filestat_set_times", List.of(I32, I32, I32, I32, I64, I64, I32), this::pathFilestatSetTimes));
+    f.add(
+        fn(
+            "path_filestat_set_times",
+            List.of(I32, I32, I32, I32, I64, I64, I32),
+            this::pathFilestatSetTimes));
     f.add(fn("path_link", List.of(I32, I32, I32, I32, I32, I32, I32), this::pathLink));
     f.add(fn("path_open", List.of(I32, I32, I32, I32, I32, I64, I64, I32, I32), this::pathOpen));
     f.add(fn("path_readlink", List.of(I32, I32, I32, I32, I32, I32), this::pathReadlink));
@@ -253,10 +297,14 @@ public final class WasiPreview1 {
             }));
     // signals are not emulated: a guest that raises one is told so
     f.add(fn("proc_raise", List.of(I32), (m, a) -> Errno.NOSYS));
-    f.add(fn("sched_yield", List.of(), (m, a) -> {
-      Thread.yield();
-      return SUCCESS;
-    }));
+    f.add(
+        fn(
+            "sched_yield",
+            List.of(),
+            (m, a) -> {
+              Thread.yield();
+              return SUCCESS;
+            }));
     f.add(fn("random_get", List.of(I32, I32), WasiPreview1::random));
     // guests get no network in this version: every socket call finds no socket
     f.add(fn("sock_accept", List.of(I32, I32, I32), this::notASocket));
@@ -369,7 +417,8 @@ public final class WasiPreview1 {
     return switch (id) {
       case 0 -> SandboxFs.now();
       case 1 -> System.nanoTime();
-      case 2, 3 -> java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+      case 2, 3 ->
+          java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
       default -> throw new Errno(Errno.INVAL);
     };
   }
@@ -498,7 +547,9 @@ public final class WasiPreview1 {
           int n = (int) Math.min(v[1], stdin.length - stdinRead);
           for (int done = 0; done < n; ) {
             int chunk = Math.min(CHUNK, n - done);
-            m.write((int) (v[0] + done), java.util.Arrays.copyOfRange(stdin, stdinRead, stdinRead + chunk));
+            m.write(
+                (int) (v[0] + done),
+                java.util.Arrays.copyOfRange(stdin, stdinRead, stdinRead + chunk));
             stdinRead += chunk;
             done += chunk;
           }
@@ -557,12 +608,13 @@ public final class WasiPreview1 {
   private int fdSeek(GuestMemory m, long[] a) {
     OpenFile f = file(a[0]);
     long offset = a[1];
-    long base = switch ((int) a[2]) {
-      case 0 -> 0;
-      case 1 -> f.position;
-      case 2 -> f.file.size();
-      default -> throw new Errno(Errno.INVAL);
-    };
+    long base =
+        switch ((int) a[2]) {
+          case 0 -> 0;
+          case 1 -> f.position;
+          case 2 -> f.file.size();
+          default -> throw new Errno(Errno.INVAL);
+        };
     long target = base + offset;
     if (target < 0 || (offset > 0 && target < base)) {
       return EINVAL;
@@ -716,15 +768,16 @@ public final class WasiPreview1 {
   }
 
   private int fdFilestat(GuestMemory m, long[] a) {
-    byte[] stat = switch (descriptor(a[0])) {
-      case Stdio s -> {
-        byte[] chardev = new byte[64];
-        chardev[16] = FILETYPE_CHARACTER_DEVICE;
-        yield chardev;
-      }
-      case OpenFile f -> filestat(f.file);
-      case OpenDir dir -> filestat(dir.dir);
-    };
+    byte[] stat =
+        switch (descriptor(a[0])) {
+          case Stdio s -> {
+            byte[] chardev = new byte[64];
+            chardev[16] = FILETYPE_CHARACTER_DEVICE;
+            yield chardev;
+          }
+          case OpenFile f -> filestat(f.file);
+          case OpenDir dir -> filestat(dir.dir);
+        };
     m.write(u32(a[1]), stat);
     return SUCCESS;
   }
@@ -740,11 +793,12 @@ public final class WasiPreview1 {
   }
 
   private int fdFilestatSetTimes(GuestMemory m, long[] a) {
-    Node node = switch (descriptor(a[0])) {
-      case Stdio s -> throw new Errno(Errno.BADF);
-      case OpenFile f -> f.file;
-      case OpenDir dir -> dir.dir;
-    };
+    Node node =
+        switch (descriptor(a[0])) {
+          case Stdio s -> throw new Errno(Errno.BADF);
+          case OpenFile f -> f.file;
+          case OpenDir dir -> dir.dir;
+        };
     setTimes(node, a[1], a[2], (int) a[3]);
     return SUCCESS;
   }
@@ -820,7 +874,8 @@ public final class WasiPreview1 {
   }
 
   /** Writes one dirent, cut at the end of the buffer; the bytes used. */
-  private static long dirent(GuestMemory m, long at, long room, long next, Map.Entry<String, Node> entry) {
+  private static long dirent(
+      GuestMemory m, long at, long room, long next, Map.Entry<String, Node> entry) {
     byte[] name = utf8(entry.getKey());
     byte[] bytes = new byte[24 + name.length];
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -843,7 +898,8 @@ public final class WasiPreview1 {
     }
     byte[] bytes = m.read((int) at, (int) length);
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -900,7 +956,9 @@ public final class WasiPreview1 {
           return Errno.ISDIR;
         }
         int fd = freeFd();
-        fds.put(fd, new OpenDir(d, base & at.inheriting & DIR_RIGHTS, inheriting & at.inheriting, null));
+        fds.put(
+            fd,
+            new OpenDir(d, base & at.inheriting & DIR_RIGHTS, inheriting & at.inheriting, null));
         m.writeI32(out, fd);
       }
       case RegularFile file -> {
@@ -913,8 +971,10 @@ public final class WasiPreview1 {
         }
         fs.opened(file, 1);
         int fd = freeFd();
-        fds.put(fd, new OpenFile(file, fdflags, base & at.inheriting & FILE_RIGHTS,
-            inheriting & at.inheriting));
+        fds.put(
+            fd,
+            new OpenFile(
+                file, fdflags, base & at.inheriting & FILE_RIGHTS, inheriting & at.inheriting));
         m.writeI32(out, fd);
       }
     }
@@ -1121,9 +1181,9 @@ public final class WasiPreview1 {
   // ---- polling
 
   /**
-   * Subscriptions (48 bytes: userdata u64, tag u8 at 8, then at 16 either a clock: id u32,
-   * timeout u64 at 24, precision u64 at 32, flags u16 at 40; or an fd u32). Events are 32 bytes:
-   * userdata u64, error u16 at 8, type u8 at 10, nbytes u64 at 16, flags u16 at 24.
+   * Subscriptions (48 bytes: userdata u64, tag u8 at 8, then at 16 either a clock: id u32, timeout
+   * u64 at 24, precision u64 at 32, flags u16 at 40; or an fd u32). Events are 32 bytes: userdata
+   * u64, error u16 at 8, type u8 at 10, nbytes u64 at 16, flags u16 at 24.
    */
   private int pollOneoff(GuestMemory m, long[] a) {
     long in = len(a[0]);
@@ -1140,7 +1200,8 @@ public final class WasiPreview1 {
     long earliest = Long.MAX_VALUE; // System.nanoTime() of the nearest clock
     List<long[]> clocks = new ArrayList<>(); // userdata, deadline
     for (int i = 0; i < count; i++) {
-      ByteBuffer sub = ByteBuffer.wrap(m.read((int) (in + 48L * i), 48)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer sub =
+          ByteBuffer.wrap(m.read((int) (in + 48L * i), 48)).order(ByteOrder.LITTLE_ENDIAN);
       long userdata = sub.getLong(0);
       int tag = sub.get(8);
       switch (tag) {
@@ -1187,11 +1248,12 @@ public final class WasiPreview1 {
       return event(userdata, Errno.BADF, type, 0);
     }
     return switch (d) {
-      case Stdio s -> (type == 1) == (s.stream == 0)
-          ? event(userdata, SUCCESS, type, type == 1 ? stdin.length - stdinRead : 0)
-          : event(userdata, Errno.BADF, type, 0);
-      case OpenFile f -> event(userdata, SUCCESS, type,
-          type == 1 ? Math.max(0, f.file.size() - f.position) : 0);
+      case Stdio s ->
+          (type == 1) == (s.stream == 0)
+              ? event(userdata, SUCCESS, type, type == 1 ? stdin.length - stdinRead : 0)
+              : event(userdata, Errno.BADF, type, 0);
+      case OpenFile f ->
+          event(userdata, SUCCESS, type, type == 1 ? Math.max(0, f.file.size() - f.position) : 0);
       case OpenDir dir -> event(userdata, Errno.BADF, type, 0);
     };
   }

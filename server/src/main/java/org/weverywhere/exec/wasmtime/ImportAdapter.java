@@ -18,6 +18,7 @@ import org.weverywhere.wasm.ValueType;
 final class ImportAdapter {
   static final String MODULE = "host";
   static final String DISPATCH = "dispatch";
+
   /** Most parameters of any function we provide ({@code path_open}). */
   static final int MAX_PARAMS = 9;
 

@@ -2,8 +2,8 @@ package org.weverywhere.exec.wasmtime;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Set;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.weverywhere.config.Engine;
 import org.weverywhere.exec.WasmEngine;
@@ -23,15 +23,23 @@ public final class WasmtimeEngine implements WasmEngine {
   }
 
   /**
-   * A pointer per element; growing reallocates in place (no second copy is resident): measured
-   * 8.4 bytes of RSS per element at 4 Mi elements, grown at once or 4096 at a time, docs/ENGINES.md.
+   * A pointer per element; growing reallocates in place (no second copy is resident): measured 8.4
+   * bytes of RSS per element at 4 Mi elements, grown at once or 4096 at a time, docs/ENGINES.md.
    */
   static final long TABLE_ELEMENT_BYTES = 8;
 
-  /** Proposals Wasmtime 7.0.1 runs with wasmtime-java's default configuration, each checked by EngineProposalsTest. */
-  private static final Set<Proposal> PROPOSALS = EnumSet.of(
-      Proposal.SIGN_EXTENSION, Proposal.NON_TRAPPING_FLOAT_TO_INT, Proposal.MULTI_VALUE,
-      Proposal.BULK_MEMORY, Proposal.REFERENCE_TYPES, Proposal.SIMD);
+  /**
+   * Proposals Wasmtime 7.0.1 runs with wasmtime-java's default configuration, each checked by
+   * EngineProposalsTest.
+   */
+  private static final Set<Proposal> PROPOSALS =
+      EnumSet.of(
+          Proposal.SIGN_EXTENSION,
+          Proposal.NON_TRAPPING_FLOAT_TO_INT,
+          Proposal.MULTI_VALUE,
+          Proposal.BULK_MEMORY,
+          Proposal.REFERENCE_TYPES,
+          Proposal.SIMD);
 
   @Override
   public Engine kind() {

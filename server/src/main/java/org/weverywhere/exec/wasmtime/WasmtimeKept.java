@@ -54,7 +54,9 @@ final class WasmtimeKept implements WasmEngine.Kept {
       if (!sandbox.imports().isEmpty()) {
         Func dispatch = WasmtimeLane.dispatch(store, sandbox, guestMemory);
         functions.add(dispatch);
-        adapter = new Instance(store, lane.adapter(sandbox.imports()), List.of(Extern.fromFunc(dispatch)));
+        adapter =
+            new Instance(
+                store, lane.adapter(sandbox.imports()), List.of(Extern.fromFunc(dispatch)));
         for (int k = 0; k < sandbox.imports().size(); k++) {
           Func adapted = adapter.getFunc(store, "f" + k).orElseThrow();
           functions.add(adapted);
@@ -101,7 +103,9 @@ final class WasmtimeKept implements WasmEngine.Kept {
 
   @Override
   public long memoryBytes() {
-    return instance == null ? 0 : instance.getMemory(store, "memory").map(m -> m.dataSize(store)).orElse(0L);
+    return instance == null
+        ? 0
+        : instance.getMemory(store, "memory").map(m -> m.dataSize(store)).orElse(0L);
   }
 
   @Override

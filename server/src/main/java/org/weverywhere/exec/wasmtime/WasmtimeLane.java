@@ -25,14 +25,15 @@ import org.weverywhere.wasm.ValueType;
 /**
  * One Wasmtime engine with its own module cache, running one execution at a time.
  *
- * <p>Why a lane per concurrent execution: wasmtime-java has no fuel and no epoch-deadline
- * callback, a store's deadline can only be set by the thread that runs it, and an epoch increment
- * reaches every store of an engine. With one running store per engine, incrementing that
- * engine's epoch stops exactly that guest. The price: a module is compiled once per lane.
+ * <p>Why a lane per concurrent execution: wasmtime-java has no fuel and no epoch-deadline callback,
+ * a store's deadline can only be set by the thread that runs it, and an epoch increment reaches
+ * every store of an engine. With one running store per engine, incrementing that engine's epoch
+ * stops exactly that guest. The price: a module is compiled once per lane.
  */
 final class WasmtimeLane implements AutoCloseable {
   private final Engine engine = new Engine(new Config().epochInterruption(true));
   private final ModuleCache<io.github.kawamuray.wasmtime.Module> modules;
+
   /** {@link ImportAdapter} modules by the import list they adapt. */
   private final ModuleCache<io.github.kawamuray.wasmtime.Module> adapters;
 
@@ -55,13 +56,21 @@ final class WasmtimeLane implements AutoCloseable {
   }
 
   /**
-   * The compiled module from this lane's cache, or compiled within the request's compile budget
-   * (on the compile pool: the lane's engine may be used from any thread).
+   * The compiled module from this lane's cache, or compiled within the request's compile budget (on
+   * the compile pool: the lane's engine may be used from any thread).
    */
-  io.github.kawamuray.wasmtime.Module compiled(WasmEngine.Module module, WasmEngine.Sandbox sandbox) {
+  io.github.kawamuray.wasmtime.Module compiled(
+      WasmEngine.Module module, WasmEngine.Sandbox sandbox) {
     var cached = modules.cached(module.sha256());
-    return cached != null ? cached : sandbox.compile().run(() -> modules.get(module.sha256(),
-        () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes())));
+    return cached != null
+        ? cached
+        : sandbox
+            .compile()
+            .run(
+                () ->
+                    modules.get(
+                        module.sha256(),
+                        () -> new io.github.kawamuray.wasmtime.Module(engine, module.bytes())));
   }
 
   Run run(WasmEngine.Module module, WasmEngine.Entry entry, WasmEngine.Sandbox sandbox) {
@@ -69,7 +78,8 @@ final class WasmtimeLane implements AutoCloseable {
     try {
       compiled = compiled(module, sandbox);
     } catch (WasmtimeException e) {
-      return new Run(new WasmEngine.Unrunnable("Wasmtime cannot compile the module: " + firstLine(e)), 0);
+      return new Run(
+          new WasmEngine.Unrunnable("Wasmtime cannot compile the module: " + firstLine(e)), 0);
     } catch (org.weverywhere.exec.Compiler.Refused e) {
       return new Run(new WasmEngine.CompileRefused(e.getMessage()), 0);
     }
@@ -89,7 +99,8 @@ final class WasmtimeLane implements AutoCloseable {
         if (!sandbox.imports().isEmpty()) {
           Func dispatch = dispatch(store, sandbox, guestMemory);
           functions.add(dispatch);
-          adapter = new Instance(store, adapter(sandbox.imports()), List.of(Extern.fromFunc(dispatch)));
+          adapter =
+              new Instance(store, adapter(sandbox.imports()), List.of(Extern.fromFunc(dispatch)));
           for (int k = 0; k < sandbox.imports().size(); k++) {
             Func adapted = adapter.getFunc(store, "f" + k).orElseThrow();
             functions.add(adapted);
@@ -174,26 +185,31 @@ final class WasmtimeLane implements AutoCloseable {
         if (glued.initialize()) {
           instance.getFunc(store, "_initialize").orElseThrow().call(store);
         }
-        yield glued.glue().run(new WasmEngine.Guest() {
-          @Override
-          public long[] call(String export, org.weverywhere.wasm.FuncType type, long[] args) {
-            Val[] vals = new Val[args.length];
-            for (int i = 0; i < args.length; i++) {
-              vals[i] = val(WasmValue.ofBits(type.params().get(i), args[i]));
-            }
-            Val[] raw = instance.getFunc(store, export).orElseThrow().call(store, vals);
-            long[] bits = new long[type.results().size()];
-            for (int i = 0; i < bits.length; i++) {
-              bits[i] = bits(type.results().get(i), raw[i]);
-            }
-            return bits;
-          }
+        yield glued
+            .glue()
+            .run(
+                new WasmEngine.Guest() {
+                  @Override
+                  public long[] call(
+                      String export, org.weverywhere.wasm.FuncType type, long[] args) {
+                    Val[] vals = new Val[args.length];
+                    for (int i = 0; i < args.length; i++) {
+                      vals[i] = val(WasmValue.ofBits(type.params().get(i), args[i]));
+                    }
+                    Val[] raw = instance.getFunc(store, export).orElseThrow().call(store, vals);
+                    long[] bits = new long[type.results().size()];
+                    for (int i = 0; i < bits.length; i++) {
+                      bits[i] = bits(type.results().get(i), raw[i]);
+                    }
+                    return bits;
+                  }
 
-          @Override
-          public org.weverywhere.exec.host.GuestMemory memory() {
-            return new WasmtimeMemory(instance.getMemory(store, "memory").orElse(null), store);
-          }
-        });
+                  @Override
+                  public org.weverywhere.exec.host.GuestMemory memory() {
+                    return new WasmtimeMemory(
+                        instance.getMemory(store, "memory").orElse(null), store);
+                  }
+                });
       }
     };
   }

@@ -9,7 +9,9 @@ import org.weverywhere.exec.host.GuestMemory;
 final class WasmtimeMemory implements GuestMemory {
   private final ByteBuffer buffer;
 
-  /** @param memory the guest's exported memory, null when it has none (yet) */
+  /**
+   * @param memory the guest's exported memory, null when it has none (yet)
+   */
   WasmtimeMemory(Memory memory, Store<Void> store) {
     this.buffer = memory == null ? null : memory.buffer(store);
   }

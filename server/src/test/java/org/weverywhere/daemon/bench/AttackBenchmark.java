@@ -51,11 +51,11 @@ import org.weverywhere.trust.KeyPem;
  * group (execute only) and a trusted group; for each vector, one anonymous key floods it at full
  * speed from loopback while a trusted key asks {@code describe} every 20 ms (latency p50/p99,
  * unanswered) and runs {@code math.add} every 200 ms (successes), the daemon's RSS is sampled and
- * its journal's growth per minute measured. The fuzz vector is the long run of the hostile
- * suite's validly signed fuzz.
+ * its journal's growth per minute measured. The fuzz vector is the long run of the hostile suite's
+ * validly signed fuzz.
  *
- * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests}
- * ({@code -Dattack.seconds=N} per vector, 20 by default).
+ * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} ({@code
+ * -Dattack.seconds=N} per vector, 20 by default).
  */
 public final class AttackBenchmark {
   private static final KeyPair FRIEND = Ed25519.generate();
@@ -66,32 +66,52 @@ public final class AttackBenchmark {
 
   public static void main(String[] args) throws Exception {
     int seconds = Integer.getInteger("attack.seconds", 20);
-    config = TestDaemonConfig.prepare("attack", List.of("math.wasi", "fixtures/loop.wasm"),
-        "group.friends.privileges = execute, fetch, observe", "group.friends.quota.cores = 1");
+    config =
+        TestDaemonConfig.prepare(
+            "attack",
+            List.of("math.wasi", "fixtures/loop.wasm"),
+            "group.friends.privileges = execute, fetch, observe",
+            "group.friends.quota.cores = 1");
     TestDaemonConfig.clear();
     Path friends = Files.createDirectories(config.dir().resolve("groups/friends"));
-    Files.writeString(friends.resolve("friend.pub-key.pem"), KeyPem.publicKeyText(FRIEND.getPublic()));
+    Files.writeString(
+        friends.resolve("friend.pub-key.pem"), KeyPem.publicKeyText(FRIEND.getPublic()));
     Path log = config.dir().resolve("daemon.log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), DaemonProcess.class.getName(), config.dir().toString(), "--http")
-        .redirectError(log.toFile()).start();
+    Process daemon =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                config.dir().toString(),
+                "--http")
+            .redirectError(log.toFile())
+            .start();
     try {
-      var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-      String ready = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (IOException e) {
-          return null;
-        }
-      }).get(60, TimeUnit.SECONDS);
+      var out =
+          new BufferedReader(
+              new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+      String ready =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return out.readLine();
+                    } catch (IOException e) {
+                      return null;
+                    }
+                  })
+              .get(60, TimeUnit.SECONDS);
       if (ready == null || !ready.startsWith("READY ")) {
-        throw new IllegalStateException("daemon did not start: " + ready + "\n" + Files.readString(log));
+        throw new IllegalStateException(
+            "daemon did not start: " + ready + "\n" + Files.readString(log));
       }
       node = Fingerprint.parse(ready.substring("READY ".length()));
       Path journal = config.dir().resolve("state/events");
-      System.out.println("| vector (one anonymous key, loopback) | flood sent | trusted describe p50 | p99 | "
-          + "unanswered | trusted executions ok | daemon RSS max | journal growth |");
+      System.out.println(
+          "| vector (one anonymous key, loopback) | flood sent | trusted describe p50 | p99 | "
+              + "unanswered | trusted executions ok | daemon RSS max | journal growth |");
       System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
       for (Vector vector : Vector.values()) {
         System.out.println(measure(vector, seconds, daemon.pid(), journal));
@@ -104,13 +124,22 @@ public final class AttackBenchmark {
     }
   }
 
-  enum Vector { NONE, EXECUTE_SPIN_UDP, DESCRIBE_UDP, REFUSED_UDP, REFUSED_HTTP, UNVERIFIED_BODIES_HTTP, SIGNED_FUZZ }
+  enum Vector {
+    NONE,
+    EXECUTE_SPIN_UDP,
+    DESCRIBE_UDP,
+    REFUSED_UDP,
+    REFUSED_HTTP,
+    UNVERIFIED_BODIES_HTTP,
+    SIGNED_FUZZ
+  }
 
   private static InetSocketAddress udp() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), config.udpPort());
   }
 
-  private static String measure(Vector vector, int seconds, long pid, Path journal) throws Exception {
+  private static String measure(Vector vector, int seconds, long pid, Path journal)
+      throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong sent = new AtomicLong();
     ExecutorService threads = Executors.newCachedThreadPool();
@@ -125,36 +154,55 @@ public final class AttackBenchmark {
     AtomicLong executions = new AtomicLong();
     AtomicLong executionsOk = new AtomicLong();
     long rssMax = 0;
-    var trusted = new UdpClient(new MessageSigner(FRIEND), Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
-        Clock.systemUTC());
-    var describer = CompletableFuture.runAsync(() -> {
-      while (running.get()) {
-        long start = System.nanoTime();
-        try {
-          trusted.request(udp(), node, new Message.Describe(List.of()), Duration.ofSeconds(1), 1);
-          latencies.add(System.nanoTime() - start);
-        } catch (RuntimeException lost) {
-          unanswered.incrementAndGet();
-        }
-        sleep(20);
-      }
-    }, threads);
-    var executor = CompletableFuture.runAsync(() -> {
-      while (running.get()) {
-        executions.incrementAndGet();
-        try {
-          var reply = trusted.request(udp(), node, new Message.Execute(new Message.LibraryTarget("math"),
-              new Message.Call("add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(2)))),
-              Duration.ofSeconds(2), 1);
-          if (reply.message() instanceof Message.Result r && r.outcome().equals("completed")) {
-            executionsOk.incrementAndGet();
-          }
-        } catch (RuntimeException lost) {
-          // counted by its absence from the successes
-        }
-        sleep(200);
-      }
-    }, threads);
+    var trusted =
+        new UdpClient(
+            new MessageSigner(FRIEND),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
+            Clock.systemUTC());
+    var describer =
+        CompletableFuture.runAsync(
+            () -> {
+              while (running.get()) {
+                long start = System.nanoTime();
+                try {
+                  trusted.request(
+                      udp(), node, new Message.Describe(List.of()), Duration.ofSeconds(1), 1);
+                  latencies.add(System.nanoTime() - start);
+                } catch (RuntimeException lost) {
+                  unanswered.incrementAndGet();
+                }
+                sleep(20);
+              }
+            },
+            threads);
+    var executor =
+        CompletableFuture.runAsync(
+            () -> {
+              while (running.get()) {
+                executions.incrementAndGet();
+                try {
+                  var reply =
+                      trusted.request(
+                          udp(),
+                          node,
+                          new Message.Execute(
+                              new Message.LibraryTarget("math"),
+                              new Message.Call(
+                                  "add",
+                                  List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(2)))),
+                          Duration.ofSeconds(2),
+                          1);
+                  if (reply.message() instanceof Message.Result r
+                      && r.outcome().equals("completed")) {
+                    executionsOk.incrementAndGet();
+                  }
+                } catch (RuntimeException lost) {
+                  // counted by its absence from the successes
+                }
+                sleep(200);
+              }
+            },
+            threads);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
       rssMax = Math.max(rssMax, rss(pid));
@@ -168,9 +216,17 @@ public final class AttackBenchmark {
     long grown = size(journal) - journalBefore;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
-    return String.format("| %s | %,d | %.1f ms | %.1f ms | %d of %d | %d of %d | %,d MiB | %,d KB/min |",
-        vector.name().toLowerCase().replace('_', ' '), sent.get(), percentile(sorted, 0.50), percentile(sorted, 0.99),
-        unanswered.get(), unanswered.get() + sorted.size(), executionsOk.get(), executions.get(), rssMax >> 20,
+    return String.format(
+        "| %s | %,d | %.1f ms | %.1f ms | %d of %d | %d of %d | %,d MiB | %,d KB/min |",
+        vector.name().toLowerCase().replace('_', ' '),
+        sent.get(),
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        unanswered.get(),
+        unanswered.get() + sorted.size(),
+        executionsOk.get(),
+        executions.get(),
+        rssMax >> 20,
         grown * 60 / seconds / 1000);
   }
 
@@ -181,28 +237,50 @@ public final class AttackBenchmark {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       URI bulk = URI.create("http://127.0.0.1:" + config.httpPort() + BulkClient.PATH);
       var fuzz = new SignedFuzz(key, System.nanoTime());
-      List<Message> seeds = List.of(new Message.Discover(), new Message.Describe(List.of()),
-          new Message.Fetch("math", Optional.empty()),
-          new Message.ServiceCall("kv", "get", List.of(), List.of(MessageId.random()), Optional.empty()),
-          new Message.Control("status", Map.of(), Optional.empty()));
+      List<Message> seeds =
+          List.of(
+              new Message.Discover(),
+              new Message.Describe(List.of()),
+              new Message.Fetch("math", Optional.empty()),
+              new Message.ServiceCall(
+                  "kv", "get", List.of(), List.of(MessageId.random()), Optional.empty()),
+              new Message.Control("status", Map.of(), Optional.empty()));
       while (running.get()) {
         Header header = Header.fresh(Audience.node(node), Clock.systemUTC().instant());
         switch (vector) {
-          case EXECUTE_SPIN_UDP -> send(socket, signer.sign(header, new Message.Execute(
-              new Message.LibraryTarget("loop"), new Message.Command(List.of(), Map.of(), new byte[0]))));
+          case EXECUTE_SPIN_UDP ->
+              send(
+                  socket,
+                  signer.sign(
+                      header,
+                      new Message.Execute(
+                          new Message.LibraryTarget("loop"),
+                          new Message.Command(List.of(), Map.of(), new byte[0]))));
           case DESCRIBE_UDP -> send(socket, signer.sign(header, new Message.Describe(List.of())));
-          case REFUSED_UDP -> send(socket, signer.sign(header, new Message.Control("status", Map.of(), Optional.empty())));
-          case REFUSED_HTTP -> http.send(HttpRequest.newBuilder(bulk).header("Content-Type", BulkClient.MEDIA_TYPE)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(signer.sign(header,
-                  new Message.Fetch("math", Optional.empty())))).build(), HttpResponse.BodyHandlers.discarding());
+          case REFUSED_UDP ->
+              send(
+                  socket,
+                  signer.sign(header, new Message.Control("status", Map.of(), Optional.empty())));
+          case REFUSED_HTTP ->
+              http.send(
+                  HttpRequest.newBuilder(bulk)
+                      .header("Content-Type", BulkClient.MEDIA_TYPE)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofByteArray(
+                              signer.sign(header, new Message.Fetch("math", Optional.empty()))))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
           case UNVERIFIED_BODIES_HTTP -> unverified(4 << 20);
           case SIGNED_FUZZ -> {
             byte[] wire = fuzz.next(header, seeds, 1000);
             if (wire.length <= WireLimits.UDP_DATAGRAM_BYTES) {
               send(socket, wire);
             }
-            http.send(HttpRequest.newBuilder(bulk).header("Content-Type", BulkClient.MEDIA_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(fuzz.next(header, seeds, 8000))).build(),
+            http.send(
+                HttpRequest.newBuilder(bulk)
+                    .header("Content-Type", BulkClient.MEDIA_TYPE)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(fuzz.next(header, seeds, 8000)))
+                    .build(),
                 HttpResponse.BodyHandlers.discarding());
           }
           case NONE -> throw new IllegalStateException();
@@ -214,13 +292,23 @@ public final class AttackBenchmark {
     }
   }
 
-  /** A body of {@code size} garbage bytes with a bad signature, sent whole, as fast as the daemon reads. */
+  /**
+   * A body of {@code size} garbage bytes with a bad signature, sent whole, as fast as the daemon
+   * reads.
+   */
   private static void unverified(int size) throws IOException {
     try (var socket = new Socket(InetAddress.getLoopbackAddress(), config.httpPort())) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST " + BulkClient.PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + BulkClient.MEDIA_TYPE
-          + "\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST "
+                  + BulkClient.PATH
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                  + BulkClient.MEDIA_TYPE
+                  + "\r\nContent-Length: "
+                  + size
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[64 * 1024];
       chunk[0] = (byte) 0xd2;
       try {

@@ -46,39 +46,69 @@ public final class DaemonBenchmark {
   private DaemonBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path examples = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+    Path examples =
+        Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
     Path dir = Files.createTempDirectory("we-bench");
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(examples.resolve("math.wasi"), libraries.resolve("math.wasi"));
     // a 1 MiB library: fib (named "fib" by its name section) with a custom section of padding
-    Files.write(libraries.resolve("big.wasm"), withPadding(Files.readAllBytes(examples.resolve("fib.wasi")), 1 << 20));
+    Files.write(
+        libraries.resolve("big.wasm"),
+        withPadding(Files.readAllBytes(examples.resolve("fib.wasi")), 1 << 20));
     int port = freeUdpPort();
     int httpPort;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       httpPort = probe.getLocalPort();
     }
-    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
-        "state.dir = " + dir.resolve("state"), "libraries.dir = " + libraries, "node.name = bench",
-        "network.port = " + port, "http.port = " + httpPort, "executor.engine = " + System.getProperty("engine", "wasmtime"),
-        "group.anonymous.privileges = execute, fetch", "group.anonymous.quota.cores = 2",
-        "group.anonymous.quota.network.rate = 1GiB/s", "group.anonymous.quota.network.period-bytes = 1000GiB",
-        "host.quota.network.rate = 1GiB/s", "host.quota.network.period-bytes = 1000GiB",
-        // -Djournal.dir=/dev/shm/...: the same durable-append code on a device whose flush is cheap
-        System.getProperty("journal.dir") == null ? "" : "events.journal.dir = " + System.getProperty("journal.dir"),
-        ""));
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        String.join(
+            "\n",
+            "state.dir = " + dir.resolve("state"),
+            "libraries.dir = " + libraries,
+            "node.name = bench",
+            "network.port = " + port,
+            "http.port = " + httpPort,
+            "executor.engine = " + System.getProperty("engine", "wasmtime"),
+            "group.anonymous.privileges = execute, fetch",
+            "group.anonymous.quota.cores = 2",
+            "group.anonymous.quota.network.rate = 1GiB/s",
+            "group.anonymous.quota.network.period-bytes = 1000GiB",
+            "host.quota.network.rate = 1GiB/s",
+            "host.quota.network.period-bytes = 1000GiB",
+            // -Djournal.dir=/dev/shm/...: the same durable-append code on a device whose flush is
+            // cheap
+            System.getProperty("journal.dir") == null
+                ? ""
+                : "events.journal.dir = " + System.getProperty("journal.dir"),
+            ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
-    try (WeldContainer weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-        .initialize(); var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
+    try (WeldContainer weld =
+            new Weld()
+                .disableDiscovery()
+                .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+                .initialize();
+        var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();
       var node = daemon.identity().nodeId();
       MessageSigner me = new MessageSigner(Ed25519.generate());
-      System.out.printf("daemon %s on loopback, engine %s, %d cores, Java %s, journal in %s%n", node.shortForm(),
-          daemon.config().executor().engine(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+      System.out.printf(
+          "daemon %s on loopback, engine %s, %d cores, Java %s, journal in %s%n",
+          node.shortForm(),
+          daemon.config().executor().engine(),
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.version(),
           System.getProperty("journal.dir", dir.resolve("state/events").toString()));
 
       // discovery: time to the first (only) answer, median of 20 rounds
-      var discovery = new Discovery(me, Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000),
-          MulticastGroups.DEFAULT.withPort(port), List.of(NetworkInterface.getByName("lo")), 0, Clock.systemUTC());
+      var discovery =
+          new Discovery(
+              me,
+              Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000),
+              MulticastGroups.DEFAULT.withPort(port),
+              List.of(NetworkInterface.getByName("lo")),
+              0,
+              Clock.systemUTC());
       long[] firstAnswer = new long[20];
       for (int i = 0; i < firstAnswer.length; i++) {
         long start = System.nanoTime();
@@ -89,9 +119,14 @@ public final class DaemonBenchmark {
 
       // remote execute of math.add over UDP, warm
       var target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-      Message add = new Message.Execute(new Message.LibraryTarget("math"),
-          new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
-      var udp = new UdpClient(me, Verifier.of(Clock.systemUTC(), Optional.empty(), 1_000_000), Clock.systemUTC());
+      Message add =
+          new Message.Execute(
+              new Message.LibraryTarget("math"),
+              new Message.Call(
+                  "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40))));
+      var udp =
+          new UdpClient(
+              me, Verifier.of(Clock.systemUTC(), Optional.empty(), 1_000_000), Clock.systemUTC());
       for (int i = 0; i < 2000; i++) {
         udp.request(target, node, add, Duration.ofSeconds(2), 3);
       }
@@ -106,14 +141,19 @@ public final class DaemonBenchmark {
       long start = System.nanoTime();
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
-        runs.add(pool.submit(() -> {
-          var client = new UdpClient(new MessageSigner(Ed25519.generate()),
-              Verifier.of(Clock.systemUTC(), Optional.empty(), 1_000_000), Clock.systemUTC());
-          for (int i = 0; i < perThread; i++) {
-            client.request(target, node, add, Duration.ofSeconds(2), 3);
-          }
-          return null;
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  var client =
+                      new UdpClient(
+                          new MessageSigner(Ed25519.generate()),
+                          Verifier.of(Clock.systemUTC(), Optional.empty(), 1_000_000),
+                          Clock.systemUTC());
+                  for (int i = 0; i < perThread; i++) {
+                    client.request(target, node, add, Duration.ofSeconds(2), 3);
+                  }
+                  return null;
+                }));
       }
       for (var run : runs) {
         run.get();
@@ -122,8 +162,14 @@ public final class DaemonBenchmark {
       pool.shutdown();
 
       // a 1 MiB module over the bulk channel
-      var bulk = new BulkClient(me, Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000), Clock.systemUTC(),
-          Duration.ofSeconds(5), Duration.ofSeconds(60), WireLimits.HTTP);
+      var bulk =
+          new BulkClient(
+              me,
+              Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000),
+              Clock.systemUTC(),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(60),
+              WireLimits.HTTP);
       URI base = URI.create("http://127.0.0.1:" + httpPort);
       for (int i = 0; i < 5; i++) {
         bulk.request(base, node, new Message.Fetch("fib", Optional.empty()));
@@ -131,7 +177,9 @@ public final class DaemonBenchmark {
       long[] fetch = new long[21];
       for (int i = 0; i < fetch.length; i++) {
         long t0 = System.nanoTime();
-        var module = (Message.ModuleReply) bulk.request(base, node, new Message.Fetch("fib", Optional.empty())).message();
+        var module =
+            (Message.ModuleReply)
+                bulk.request(base, node, new Message.Fetch("fib", Optional.empty())).message();
         fetch[i] = System.nanoTime() - t0;
         if (module.module().length < (1 << 20)) {
           throw new AssertionError("fetched " + module.module().length + " bytes");
@@ -141,13 +189,17 @@ public final class DaemonBenchmark {
       System.out.println();
       System.out.println("| measure | median | p99 |");
       System.out.println("|---|---:|---:|");
-      System.out.printf("| discovery: first answer, 1 daemon, loopback (20 rounds) | %.2f ms | %.2f ms |%n",
+      System.out.printf(
+          "| discovery: first answer, 1 daemon, loopback (20 rounds) | %.2f ms | %.2f ms |%n",
           pct(firstAnswer, 50) / 1e6, pct(firstAnswer, 99) / 1e6);
-      System.out.printf("| remote execute math.add over UDP, warm (5,000 requests) | %.0f µs | %.0f µs |%n",
+      System.out.printf(
+          "| remote execute math.add over UDP, warm (5,000 requests) | %.0f µs | %.0f µs |%n",
           pct(latency, 50) / 1e3, pct(latency, 99) / 1e3);
-      System.out.printf("| fetch of a 1 MiB module over HTTP (21 requests) | %.2f ms | %.2f ms |%n",
+      System.out.printf(
+          "| fetch of a 1 MiB module over HTTP (21 requests) | %.2f ms | %.2f ms |%n",
           pct(fetch, 50) / 1e6, pct(fetch, 99) / 1e6);
-      System.out.printf("%nremote execute throughput, 2 client threads: %,.0f requests/s%n", throughput);
+      System.out.printf(
+          "%nremote execute throughput, 2 client threads: %,.0f requests/s%n", throughput);
     }
   }
 

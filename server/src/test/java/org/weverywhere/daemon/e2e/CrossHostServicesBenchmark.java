@@ -5,10 +5,10 @@ import java.util.List;
 import org.weverywhere.protocol.Message;
 
 /**
- * A service call across network namespaces: the client in the root namespace calls {@code
- * math.add} of the service on host C (its own namespace, over the bridge and a veth pair), against
- * the reference of a remote {@code execute} of the same function on C, with the hosts of
- * {@link CrossHostServicesTest}. Needs root and iproute2; creates and removes {@code we-sv*}.
+ * A service call across network namespaces: the client in the root namespace calls {@code math.add}
+ * of the service on host C (its own namespace, over the bridge and a veth pair), against the
+ * reference of a remote {@code execute} of the same function on C, with the hosts of {@link
+ * CrossHostServicesTest}. Needs root and iproute2; creates and removes {@code we-sv*}.
  *
  * <p>Run: {@code ./mvnw -B -Pbench -pl shared,server integration-test -DskipTests}
  */
@@ -17,24 +17,30 @@ public final class CrossHostServicesBenchmark {
 
   public static void main(String[] args) throws Exception {
     if (!"root".equals(System.getProperty("user.name"))) {
-      System.out.println("CrossHostServicesBenchmark skipped: needs root to create network namespaces");
+      System.out.println(
+          "CrossHostServicesBenchmark skipped: needs root to create network namespaces");
       return;
     }
     try {
       CrossHostServicesTest.hosts();
       var wire = List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40));
       Message call = new Message.ServiceCall("math", "add", wire);
-      Message execute = new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add", wire));
+      Message execute =
+          new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add", wire));
       long[] calls = time(call, 1_000, 3_000);
       long[] executes = time(execute, 1_000, 3_000);
       System.out.println();
-      System.out.println("| measure, client in the root namespace, host C in its own | median | p99 |");
+      System.out.println(
+          "| measure, client in the root namespace, host C in its own | median | p99 |");
       System.out.println("|---|---:|---:|");
-      System.out.printf("| service call math.add across namespaces (3,000) | %.0f µs | %.0f µs |%n",
+      System.out.printf(
+          "| service call math.add across namespaces (3,000) | %.0f µs | %.0f µs |%n",
           pct(calls, 50) / 1e3, pct(calls, 99) / 1e3);
-      System.out.printf("| reference: execute math.add across namespaces (3,000) | %.0f µs | %.0f µs |%n",
+      System.out.printf(
+          "| reference: execute math.add across namespaces (3,000) | %.0f µs | %.0f µs |%n",
           pct(executes, 50) / 1e3, pct(executes, 99) / 1e3);
-      System.out.printf("%nratio (median): call vs execute %.2fx%n", (double) pct(calls, 50) / pct(executes, 50));
+      System.out.printf(
+          "%nratio (median): call vs execute %.2fx%n", (double) pct(calls, 50) / pct(executes, 50));
     } finally {
       CrossHostServicesTest.removeAll();
     }
@@ -55,7 +61,8 @@ public final class CrossHostServicesBenchmark {
   }
 
   private static void check(Message reply) {
-    if (!(reply instanceof Message.Result result) || !result.values().equals(List.of(Message.WasmValue.i32(42)))) {
+    if (!(reply instanceof Message.Result result)
+        || !result.values().equals(List.of(Message.WasmValue.i32(42)))) {
       throw new AssertionError("unexpected answer: " + reply);
     }
   }

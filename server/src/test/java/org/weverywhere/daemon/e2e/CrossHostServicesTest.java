@@ -42,11 +42,11 @@ import org.weverywhere.trust.Fingerprint;
 
 /**
  * Calls that cross hosts, end to end: three daemons (their beans under Weld SE, each a process in a
- * network namespace of its own on a bridge). {@code caller} runs on A and its imports resolve to
- * kv on B and math on C; a wrong import type is refused at link time; a cycle A→B→A is stopped at
- * the depth limit; a stopped service makes the caller trap with the reason; the journals of A, B
- * and C attribute the usage to the original requester. Needs root and iproute2; names start with
- * {@code we-sv}, addresses are in 10.57.73.0/24, and the test removes what it creates.
+ * network namespace of its own on a bridge). {@code caller} runs on A and its imports resolve to kv
+ * on B and math on C; a wrong import type is refused at link time; a cycle A→B→A is stopped at the
+ * depth limit; a stopped service makes the caller trap with the reason; the journals of A, B and C
+ * attribute the usage to the original requester. Needs root and iproute2; names start with {@code
+ * we-sv}, addresses are in 10.57.73.0/24, and the test removes what it creates.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrossHostServicesTest {
@@ -56,12 +56,14 @@ class CrossHostServicesTest {
   private static final List<String> HOSTS = List.of("a", "b", "c");
   private static final int PORT = 22341;
   private static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
+
   /** Each host's key, made before it starts so that the others can trust it to relay. */
   private static final Map<String, java.security.KeyPair> HOST_KEYS = new LinkedHashMap<>();
 
   private static final Map<String, Process> daemons = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
-  private static final Map<Process, BufferedReader> readers = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Process, BufferedReader> readers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static Path work;
   private static UdpClient udp;
 
@@ -84,23 +86,37 @@ class CrossHostServicesTest {
   @BeforeAll
   static void hosts() throws Exception {
     boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
+    boolean ip =
+        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
     assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
     removeAll();
-    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge")
-        && run("ip", "addr", "add", "10.57.73.1/24", "dev", BRIDGE)
-        && run("ip", "link", "set", BRIDGE, "up");
+    boolean ready =
+        run("ip", "link", "add", BRIDGE, "type", "bridge")
+            && run("ip", "addr", "add", "10.57.73.1/24", "dev", BRIDGE)
+            && run("ip", "link", "set", BRIDGE, "up");
     for (int i = 0; ready && i < HOSTS.size(); i++) {
       String host = HOSTS.get(i);
       String ns = namespace(host);
-      ready = run("ip", "netns", "add", ns)
-          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-          && run("ip", "link", "set", outside(host), "master", BRIDGE)
-          && run("ip", "link", "set", inside(host), "netns", ns)
-          && run("ip", "netns", "exec", ns, "ip", "addr", "add", address(host) + "/24", "dev", inside(host))
-          && run("ip", "link", "set", outside(host), "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+      ready =
+          run("ip", "netns", "add", ns)
+              && run(
+                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+              && run("ip", "link", "set", outside(host), "master", BRIDGE)
+              && run("ip", "link", "set", inside(host), "netns", ns)
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "addr",
+                  "add",
+                  address(host) + "/24",
+                  "dev",
+                  inside(host))
+              && run("ip", "link", "set", outside(host), "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-sv");
@@ -108,13 +124,22 @@ class CrossHostServicesTest {
     String b = address("b") + ":" + PORT;
     String c = address("c") + ":" + PORT;
     String a = address("a") + ":" + PORT;
-    start("a", List.of("caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
-        "services.kv.peer = " + b, "services.math.peer = " + c,
-        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + b,
+    start(
+        "a",
+        List.of("caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
+        "services.kv.peer = " + b,
+        "services.math.peer = " + c,
+        "services.relay.library = relay",
+        "services.relay.instances = 8",
+        "services.next.peer = " + b,
         "services.next.peer-service = relay");
-    start("b", List.of("kv.wasi", "fixtures/relay.wasm"),
+    start(
+        "b",
+        List.of("kv.wasi", "fixtures/relay.wasm"),
         "services.kv.library = kv",
-        "services.relay.library = relay", "services.relay.instances = 8", "services.next.peer = " + a,
+        "services.relay.library = relay",
+        "services.relay.instances = 8",
+        "services.next.peer = " + a,
         "services.next.peer-service = relay");
     start("c", List.of("math.wasi"), "services.math.library = math");
     // relay on A imports from B, which was not up yet: A retries with backoff until it is
@@ -126,8 +151,12 @@ class CrossHostServicesTest {
       }
       assertEquals("SERVICE relay running", state, host);
     }
-    var verifier = new Verifier(Clock.systemUTC(), Duration.ofSeconds(30), new ReplayCache(Duration.ofSeconds(30), 200_000),
-        Optional.empty());
+    var verifier =
+        new Verifier(
+            Clock.systemUTC(),
+            Duration.ofSeconds(30),
+            new ReplayCache(Duration.ofSeconds(30), 200_000),
+            Optional.empty());
     udp = new UdpClient(CLIENT, verifier, Clock.systemUTC());
   }
 
@@ -139,41 +168,62 @@ class CrossHostServicesTest {
     }
     // the other hosts' keys are in group hosts, trusted to relay: the calls they forward name the
     // client that started the chain, and the bill here names it too (issue 13)
-    Path state = Files.createDirectories(dir.resolve("state"),
-        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    Path state =
+        Files.createDirectories(
+            dir.resolve("state"),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     org.weverywhere.trust.KeyPairFiles.named(state, "host").write(HOST_KEYS.get(host), false);
     Path hosts = Files.createDirectories(dir.resolve("groups/hosts"));
     for (String other : HOSTS) {
       if (!other.equals(host)) {
-        Files.writeString(hosts.resolve(other + ".pub-key.pem"),
+        Files.writeString(
+            hosts.resolve(other + ".pub-key.pem"),
             org.weverywhere.trust.KeyPem.publicKeyText(HOST_KEYS.get(other).getPublic()));
       }
     }
-    List<String> config = new ArrayList<>(List.of(
-        "node.name = host-" + host,
-        "state.dir = " + dir.resolve("state"),
-        "libraries.dir = " + modules,
-        "network.interfaces = " + inside(host),
-        "network.port = " + PORT,
-        "network.ipv6.enabled = false",
-        // a cycle holds one slot per hop on each host until the depth limit ends it
-        "host.quota.cores = 16",
-        "group.anonymous.privileges = execute",
-        "group.anonymous.quota.cores = 16",
-        "group.hosts.privileges = execute, relay",
-        "group.hosts.quota.cores = 16"));
+    List<String> config =
+        new ArrayList<>(
+            List.of(
+                "node.name = host-" + host,
+                "state.dir = " + dir.resolve("state"),
+                "libraries.dir = " + modules,
+                "network.interfaces = " + inside(host),
+                "network.port = " + PORT,
+                "network.ipv6.enabled = false",
+                // a cycle holds one slot per hop on each host until the depth limit ends it
+                "host.quota.cores = 16",
+                "group.anonymous.privileges = execute",
+                "group.anonymous.quota.cores = 16",
+                "group.hosts.privileges = execute, relay",
+                "group.hosts.quota.cores = 16"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString())
-        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    Process daemon =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace(host),
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString())
+            .redirectError(dir.resolve("daemon.log").toFile())
+            .start();
     daemons.put(host, daemon);
     String line = readLine(daemon);
-    assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line
-        + "\n" + Files.readString(dir.resolve("daemon.log")));
+    assertTrue(
+        line != null && line.startsWith("READY "),
+        "daemon "
+            + host
+            + " did not start: "
+            + line
+            + "\n"
+            + Files.readString(dir.resolve("daemon.log")));
     nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
   }
 
@@ -187,15 +237,21 @@ class CrossHostServicesTest {
 
   private static String readLine(Process daemon) throws Exception {
     // one reader per process: a reader buffers, so a second one could miss lines the first took
-    var out = readers.computeIfAbsent(daemon,
-        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(60, TimeUnit.SECONDS);
+    var out =
+        readers.computeIfAbsent(
+            daemon,
+            d ->
+                new BufferedReader(
+                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            })
+        .get(60, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -212,7 +268,8 @@ class CrossHostServicesTest {
       run("ip", "netns", "del", namespace(host));
     }
     run("ip", "link", "del", BRIDGE);
-    if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) { // keep logs and journals to debug
+    if (work != null
+        && !Boolean.getBoolean("weverywhere.e2e.keep")) { // keep logs and journals to debug
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
@@ -220,21 +277,36 @@ class CrossHostServicesTest {
   }
 
   private static Message ask(String host, Message message) {
-    return udp.request(new InetSocketAddress(address(host), PORT), nodes.get(host), message, Duration.ofSeconds(10), 1)
+    return udp.request(
+            new InetSocketAddress(address(host), PORT),
+            nodes.get(host),
+            message,
+            Duration.ofSeconds(10),
+            1)
         .message();
   }
 
   /** For the benchmark: add is pure, so a datagram lost under load may be sent again. */
   static Message askRetrying(String host, Message message) {
-    return udp.request(new InetSocketAddress(address(host), PORT), nodes.get(host), message, Duration.ofSeconds(1), 3)
+    return udp.request(
+            new InetSocketAddress(address(host), PORT),
+            nodes.get(host),
+            message,
+            Duration.ofSeconds(1),
+            3)
         .message();
   }
 
   private static Message.Result runCaller(String library, String... args) {
     List<String> argv = new ArrayList<>(List.of(library));
     argv.addAll(List.of(args));
-    return assertInstanceOf(Message.Result.class, ask("a", new Message.Execute(new Message.LibraryTarget(library),
-        new Message.Command(argv, Map.of(), new byte[0]))));
+    return assertInstanceOf(
+        Message.Result.class,
+        ask(
+            "a",
+            new Message.Execute(
+                new Message.LibraryTarget(library),
+                new Message.Command(argv, Map.of(), new byte[0]))));
   }
 
   private static String text(byte[] bytes) {
@@ -244,8 +316,15 @@ class CrossHostServicesTest {
   @Test
   @Order(1)
   void callerOnAUsesKvOnBAndMathOnC() {
-    var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
-        List.of(new Message.WasmValue("i64", 1), new Message.WasmValue("i64", 4242)))));
+    var put =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                "b",
+                new Message.ServiceCall(
+                    "kv",
+                    "put",
+                    List.of(new Message.WasmValue("i64", 1), new Message.WasmValue("i64", 4242)))));
     assertEquals("completed", put.outcome());
     Message.Result result = runCaller("caller", "2", "40", "1");
     assertEquals("completed", result.outcome(), text(result.stderr()));
@@ -256,15 +335,28 @@ class CrossHostServicesTest {
   @Order(2)
   void aWrongImportTypeIsRefusedAtLinkTimeBeforeAnythingRuns() {
     var refused = assertThrows(ProtocolException.class, () -> runCaller("badcaller"));
-    assertTrue(refused.getMessage().contains("imports weverywhere:service/kv.get as (i32) -> i32, but service kv on "
-        + address("b") + ":" + PORT + " exports get as (i64, i64) -> i64"), refused.getMessage());
+    assertTrue(
+        refused
+            .getMessage()
+            .contains(
+                "imports weverywhere:service/kv.get as (i32) -> i32, but service kv on "
+                    + address("b")
+                    + ":"
+                    + PORT
+                    + " exports get as (i64, i64) -> i64"),
+        refused.getMessage());
   }
 
   @Test
   @Order(3)
   void aCycleBetweenAAndBIsStoppedAtTheDepthLimit() {
-    var result = assertInstanceOf(Message.Result.class, ask("a", new Message.ServiceCall("relay", "relay",
-        List.of(new Message.WasmValue("i32", 0)))));
+    var result =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                "a",
+                new Message.ServiceCall(
+                    "relay", "relay", List.of(new Message.WasmValue("i32", 0)))));
     assertEquals("trapped", result.outcome());
     String stderr = text(result.stderr());
     assertTrue(stderr.contains("calls.max-depth is 8"), stderr);
@@ -280,7 +372,9 @@ class CrossHostServicesTest {
     assertEquals("trapped", result.outcome());
     assertEquals("math.add(1, 1) = 2\n", text(result.stdout()));
     String stderr = text(result.stderr());
-    assertTrue(stderr.contains("remote call of kv.get on " + address("b") + ":" + PORT + " failed: "), stderr);
+    assertTrue(
+        stderr.contains("remote call of kv.get on " + address("b") + ":" + PORT + " failed: "),
+        stderr);
     assertTrue(stderr.contains("service 'kv' is stopped"), stderr);
   }
 
@@ -289,15 +383,28 @@ class CrossHostServicesTest {
   void eachHostsJournalAttributesTheUsageToTheOriginalRequester() throws Exception {
     String requester = CLIENT.fingerprint().toString();
     List<JsonNode> onA = events("a");
-    assertTrue(onA.stream().anyMatch(e -> e.path("type").asText().equals("org.weverywhere.execution.finished")
-        && e.path("data").path("requester").asText().equals(requester)), onA.toString());
+    assertTrue(
+        onA.stream()
+            .anyMatch(
+                e ->
+                    e.path("type").asText().equals("org.weverywhere.execution.finished")
+                        && e.path("data").path("requester").asText().equals(requester)),
+        onA.toString());
     for (String host : List.of("b", "c")) {
-      List<JsonNode> called = events(host).stream()
-          .filter(e -> e.path("type").asText().equals("org.weverywhere.service.called")
-              && e.path("data").path("requester").asText().equals(nodes.get("a").toString()))
-          .toList();
+      List<JsonNode> called =
+          events(host).stream()
+              .filter(
+                  e ->
+                      e.path("type").asText().equals("org.weverywhere.service.called")
+                          && e.path("data")
+                              .path("requester")
+                              .asText()
+                              .equals(nodes.get("a").toString()))
+              .toList();
       assertTrue(!called.isEmpty(), host + ": no call from A journaled");
-      assertTrue(called.stream().allMatch(e -> e.path("data").path("originalRequester").asText().equals(requester)),
+      assertTrue(
+          called.stream()
+              .allMatch(e -> e.path("data").path("originalRequester").asText().equals(requester)),
           called.toString());
       assertTrue(called.stream().allMatch(e -> e.path("data").has("cpuNanos")), called.toString());
     }
@@ -307,7 +414,11 @@ class CrossHostServicesTest {
     List<JsonNode> events = new ArrayList<>();
     var json = new ObjectMapper();
     try (var files = Files.walk(work.resolve(host).resolve("state"))) {
-      for (Path file : files.filter(Files::isRegularFile).filter(p -> p.toString().contains("events")).toList()) {
+      for (Path file :
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> p.toString().contains("events"))
+              .toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           if (line.startsWith("{")) {
             events.add(json.readTree(line));

@@ -19,24 +19,29 @@ import org.weverywhere.trust.Fingerprint;
  * The daemon's beans in a process of their own under Weld SE, for tests that need several daemons
  * on several hosts (network namespaces). Prints {@code READY <node id>} once answering, runs until
  * its standard input closes, then stops as the daemon does (saying bye). With {@code --http} after
- * the configuration directory it serves the HTTP bulk channel too, on 127.0.0.1 at {@code http.port}.
+ * the configuration directory it serves the HTTP bulk channel too, on 127.0.0.1 at {@code
+ * http.port}.
  */
 public final class DaemonProcess {
   private DaemonProcess() {}
 
   /**
-   * Waits (at most a minute) for a started daemon process to say {@code READY} and returns its
-   * node id; fails with its log when it does not.
+   * Waits (at most a minute) for a started daemon process to say {@code READY} and returns its node
+   * id; fails with its log when it does not.
    */
   static Fingerprint awaitReady(Process daemon, Path log) throws Exception {
-    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(60, TimeUnit.SECONDS);
+    var out =
+        new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+    String line =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return out.readLine();
+                  } catch (IOException e) {
+                    return null;
+                  }
+                })
+            .get(60, TimeUnit.SECONDS);
     if (line == null || !line.startsWith("READY ")) {
       throw new AssertionError("daemon did not start: " + line + "\n" + Files.readString(log));
     }
@@ -45,7 +50,8 @@ public final class DaemonProcess {
 
   public static void main(String[] args) throws Exception {
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, args[0]);
-    Weld weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new));
+    Weld weld =
+        new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new));
     org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
     try (WeldContainer container = weld.initialize()) {
       Daemon daemon = container.select(Daemon.class).get();
@@ -53,26 +59,37 @@ public final class DaemonProcess {
       // top; "--http" serves it on 127.0.0.1 at the configured http.port
       if (args.length > 1 && args[1].startsWith("http=")) {
         String at = args[1].substring("http=".length());
-        http = org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
-            container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(),
-            new java.net.InetSocketAddress(at.substring(0, at.lastIndexOf(':')),
-                Integer.parseInt(at.substring(at.lastIndexOf(':') + 1))));
+        http =
+            org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
+                container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(),
+                new java.net.InetSocketAddress(
+                    at.substring(0, at.lastIndexOf(':')),
+                    Integer.parseInt(at.substring(at.lastIndexOf(':') + 1))));
       } else if (args.length > 1 && args[1].equals("--http")) {
-        http = org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
-            container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(), daemon.config().http().port());
+        http =
+            org.weverywhere.daemon.endpoint.LoopbackBulkServer.start(
+                container.select(org.weverywhere.daemon.endpoint.Endpoints.class).get(),
+                daemon.config().http().port());
       }
       System.out.println("READY " + daemon.identity().nodeId());
       System.out.flush();
       // bounded by the parent: it closes our stdin or kills us when the test ends; meanwhile a line
-      // "stop-service NAME" or "start-service NAME" stops or starts a service, as `ctl service` does
-      var lines = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+      // "stop-service NAME" or "start-service NAME" stops or starts a service, as `ctl service`
+      // does
+      var lines =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("stop-service ")) {
-          container.select(org.weverywhere.service.Services.class).get().stop(line.substring("stop-service ".length()), "the test harness");
+          container
+              .select(org.weverywhere.service.Services.class)
+              .get()
+              .stop(line.substring("stop-service ".length()), "the test harness");
           System.out.println("STOPPED-SERVICE " + line.substring("stop-service ".length()));
           System.out.flush();
         } else if (line.equals("drain")) {
-          // as `ctl drain` does: nothing new is admitted; nothing runs here, so it is drained at once
+          // as `ctl drain` does: nothing new is admitted; nothing runs here, so it is drained at
+          // once
           container.select(org.weverywhere.host.Intake.class).get().drain(java.time.Duration.ZERO);
           System.out.println("DRAINED");
           System.out.flush();
@@ -82,8 +99,11 @@ public final class DaemonProcess {
           System.out.println("HTTP-STOPPED");
           System.out.flush();
         } else if (line.startsWith("start-service ")) {
-          var started = container.select(org.weverywhere.service.Services.class).get()
-              .start(line.substring("start-service ".length()), "the test harness");
+          var started =
+              container
+                  .select(org.weverywhere.service.Services.class)
+                  .get()
+                  .start(line.substring("start-service ".length()), "the test harness");
           System.out.println("SERVICE " + started.name() + " " + started.state().text());
           System.out.flush();
         } else if (line.equals("problems")) { // what readiness would say, one line

@@ -17,8 +17,8 @@ import org.weverywhere.protocol.ProtocolException;
  * guest whose service call crosses to it. Needs root, iproute2 and nftables; creates and removes
  * {@code we-ft*}.
  *
- * <p>Run: {@code ./mvnw -B -Pbench -pl shared,server integration-test -DskipTests}
- * ({@code -Dweverywhere.faults.executes=N} for another count).
+ * <p>Run: {@code ./mvnw -B -Pbench -pl shared,server integration-test -DskipTests} ({@code
+ * -Dweverywhere.faults.executes=N} for another count).
  */
 public final class FaultSuiteBenchmark {
   private FaultSuiteBenchmark() {}
@@ -36,7 +36,8 @@ public final class FaultSuiteBenchmark {
       // warm up (module compiled and cached, JIT) before anything is measured
       FaultSuiteTest.executes(FaultSuiteTest.udpAddress("b"), 200, 4);
       for (int percent : new int[] {0, 5, 20, 40}) {
-        Map<String, Integer> before = FaultSuiteTest.byKey("b", "org.weverywhere.execution.finished");
+        Map<String, Integer> before =
+            FaultSuiteTest.byKey("b", "org.weverywhere.execution.finished");
         FaultSuiteTest.loss(percent);
         FaultSuiteTest.Stream stream;
         long start = System.nanoTime();
@@ -46,19 +47,33 @@ public final class FaultSuiteBenchmark {
           FaultSuiteTest.loss(0);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Integer> finished = FaultSuiteTest.byKey("b", "org.weverywhere.execution.finished");
-        long duplicates = finished.entrySet().stream()
-            .filter(e -> !before.containsKey(e.getKey()) && e.getValue() > 1).count();
-        long ranOnce = stream.acknowledged().stream().filter(k -> finished.getOrDefault(k, 0) == 1).count();
+        Map<String, Integer> finished =
+            FaultSuiteTest.byKey("b", "org.weverywhere.execution.finished");
+        long duplicates =
+            finished.entrySet().stream()
+                .filter(e -> !before.containsKey(e.getKey()) && e.getValue() > 1)
+                .count();
+        long ranOnce =
+            stream.acknowledged().stream().filter(k -> finished.getOrDefault(k, 0) == 1).count();
         List<Long> nanos = new ArrayList<>(stream.nanos());
         Collections.sort(nanos);
-        rows.add(String.format("| %d%% | %d / %d (%.2f%%) | %d | %d | %.1f ms | %.0f ms | %.0f s |", percent,
-            stream.acknowledged().size(), count, 100 * stream.successRate(), ranOnce, duplicates,
-            pct(nanos, 50) / 1e6, pct(nanos, 99) / 1e6, seconds));
+        rows.add(
+            String.format(
+                "| %d%% | %d / %d (%.2f%%) | %d | %d | %.1f ms | %.0f ms | %.0f s |",
+                percent,
+                stream.acknowledged().size(),
+                count,
+                100 * stream.successRate(),
+                ranOnce,
+                duplicates,
+                pct(nanos, 50) / 1e6,
+                pct(nanos, 99) / 1e6,
+                seconds));
       }
       System.out.println();
-      System.out.println("| loss each way | succeeded | acknowledged and journaled once | keys run twice | median"
-          + " | p99 | wall |");
+      System.out.println(
+          "| loss each way | succeeded | acknowledged and journaled once | keys run twice | median"
+              + " | p99 | wall |");
       System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
       rows.forEach(System.out::println);
 
@@ -69,9 +84,14 @@ public final class FaultSuiteBenchmark {
         for (int i = 0; i < 10; i++) {
           long start = System.nanoTime();
           try {
-            FaultSuiteTest.udp.request(FaultSuiteTest.udpAddress("b"), FaultSuiteTest.node("b"),
-                new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add",
-                    List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1)))), FaultSuiteTest.BUDGET);
+            FaultSuiteTest.udp.request(
+                FaultSuiteTest.udpAddress("b"),
+                FaultSuiteTest.node("b"),
+                new Message.Execute(
+                    new Message.LibraryTarget("math"),
+                    new Message.Call(
+                        "add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1)))),
+                FaultSuiteTest.BUDGET);
             throw new AssertionError("a stopped daemon answered");
           } catch (ProtocolException silent) {
             client.add(System.nanoTime() - start);
@@ -81,10 +101,19 @@ public final class FaultSuiteBenchmark {
         for (int i = 0; i < 5; i++) {
           long start = System.nanoTime();
           try {
-            Message reply = FaultSuiteTest.udp.request(FaultSuiteTest.udpAddress("a"), FaultSuiteTest.node("a"),
-                new Message.Execute(new Message.LibraryTarget("caller"), new Message.Command(
-                    List.of("caller", "2", "40", "1"), Map.of(), new byte[0])), Duration.ofSeconds(20)).message();
-            if (!(reply instanceof Message.Result r) || !new String(r.stderr(), StandardCharsets.UTF_8).contains("WE5024")) {
+            Message reply =
+                FaultSuiteTest.udp
+                    .request(
+                        FaultSuiteTest.udpAddress("a"),
+                        FaultSuiteTest.node("a"),
+                        new Message.Execute(
+                            new Message.LibraryTarget("caller"),
+                            new Message.Command(
+                                List.of("caller", "2", "40", "1"), Map.of(), new byte[0])),
+                        Duration.ofSeconds(20))
+                    .message();
+            if (!(reply instanceof Message.Result r)
+                || !new String(r.stderr(), StandardCharsets.UTF_8).contains("WE5024")) {
               throw new AssertionError("expected a trap naming WE5024: " + reply);
             }
           } catch (ProtocolException refusedAtLink) {
@@ -97,11 +126,14 @@ public final class FaultSuiteBenchmark {
         Collections.sort(client);
         Collections.sort(guest);
         System.out.println();
-        System.out.println("| peer stopped (SIGSTOP) | budget | clear error after (median) | slowest |");
+        System.out.println(
+            "| peer stopped (SIGSTOP) | budget | clear error after (median) | slowest |");
         System.out.println("|---|---:|---:|---:|");
-        System.out.printf("| client execute to B (10) | %d ms (--timeout) | %.0f ms | %.0f ms |%n",
+        System.out.printf(
+            "| client execute to B (10) | %d ms (--timeout) | %.0f ms | %.0f ms |%n",
             FaultSuiteTest.BUDGET.toMillis(), pct(client, 50) / 1e6, pct(client, 100) / 1e6);
-        System.out.printf("| guest on A calling B (5) | %d ms (calls.timeout) | %.0f ms | %.0f ms |%n",
+        System.out.printf(
+            "| guest on A calling B (5) | %d ms (calls.timeout) | %.0f ms | %.0f ms |%n",
             FaultSuiteTest.CALLS_TIMEOUT.toMillis(), pct(guest, 50) / 1e6, pct(guest, 100) / 1e6);
       } finally {
         FaultSuiteTest.run("kill", "-CONT", String.valueOf(b.pid()));

@@ -51,8 +51,8 @@ import org.weverywhere.trust.Fingerprint;
  * namespace of its own on a bridge; the client in the root namespace): datagrams lost each way
  * (nftables {@code numgen random} rules inside B's namespace), a daemon killed with {@code kill -9}
  * and restarted mid-stream, a peer stopped with {@code SIGSTOP} in the middle of a service call
- * chain, datagrams duplicated and reordered ({@link LossyRelay}). Needs root, iproute2 and nftables;
- * skipped with the reason otherwise. Names start with {@code we-ft}, addresses are in
+ * chain, datagrams duplicated and reordered ({@link LossyRelay}). Needs root, iproute2 and
+ * nftables; skipped with the reason otherwise. Names start with {@code we-ft}, addresses are in
  * 10.57.74.0/24, and everything made is removed, however the tests end.
  *
  * <p>{@code -Dweverywhere.faults.executes=N} sets the count of logical executes of the loss case
@@ -63,10 +63,13 @@ class FaultSuiteTest {
   static final String BRIDGE = "we-ftbr";
   static final List<String> HOSTS = List.of("a", "b");
   static final int PORT = 22341;
+
   /** calls.timeout on A: how long its guest waits for B before it traps. */
   static final Duration CALLS_TIMEOUT = Duration.ofSeconds(3);
+
   /** What each client exchange may take, retransmissions included: the CLI's default --timeout. */
   static final Duration BUDGET = Duration.ofSeconds(3);
+
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
 
@@ -112,7 +115,8 @@ class FaultSuiteTest {
       return Optional.of("needs root to create network namespaces and nftables rules");
     }
     for (String tool : List.of("ip", "nft")) {
-      if (!Files.isExecutable(Path.of("/usr/sbin", tool)) && !Files.isExecutable(Path.of("/sbin", tool))) {
+      if (!Files.isExecutable(Path.of("/usr/sbin", tool))
+          && !Files.isExecutable(Path.of("/sbin", tool))) {
         return Optional.of("needs " + tool + " (iproute2, nftables)");
       }
     }
@@ -125,20 +129,33 @@ class FaultSuiteTest {
     missing.ifPresent(why -> System.out.println("FaultSuiteTest skipped: " + why));
     assumeTrue(missing.isEmpty(), missing.orElse(""));
     removeAll();
-    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge")
-        && run("ip", "addr", "add", "10.57.74.1/24", "dev", BRIDGE)
-        && run("ip", "link", "set", BRIDGE, "up");
+    boolean ready =
+        run("ip", "link", "add", BRIDGE, "type", "bridge")
+            && run("ip", "addr", "add", "10.57.74.1/24", "dev", BRIDGE)
+            && run("ip", "link", "set", BRIDGE, "up");
     for (int i = 0; ready && i < HOSTS.size(); i++) {
       String host = HOSTS.get(i);
       String ns = namespace(host);
-      ready = run("ip", "netns", "add", ns)
-          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-          && run("ip", "link", "set", outside(host), "master", BRIDGE)
-          && run("ip", "link", "set", inside(host), "netns", ns)
-          && run("ip", "netns", "exec", ns, "ip", "addr", "add", address(host) + "/24", "dev", inside(host))
-          && run("ip", "link", "set", outside(host), "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+      ready =
+          run("ip", "netns", "add", ns)
+              && run(
+                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+              && run("ip", "link", "set", outside(host), "master", BRIDGE)
+              && run("ip", "link", "set", inside(host), "netns", ns)
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "addr",
+                  "add",
+                  address(host) + "/24",
+                  "dev",
+                  inside(host))
+              && run("ip", "link", "set", outside(host), "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
     }
     if (!ready) {
       removeAll();
@@ -147,81 +164,190 @@ class FaultSuiteTest {
     work = Files.createTempDirectory("we-ft");
     String b = address("b") + ":" + PORT;
     // B runs the services and takes the executes; quotas large enough that only faults matter
-    configure("b", List.of("math.wasi", "kv.wasi"), "services.math.library = math", "services.kv.library = kv",
-        "host.quota.cores = 8", "group.anonymous.quota.cores = 8", "group.anonymous.quota.memory = 256MiB",
+    configure(
+        "b",
+        List.of("math.wasi", "kv.wasi"),
+        "services.math.library = math",
+        "services.kv.library = kv",
+        "host.quota.cores = 8",
+        "group.anonymous.quota.cores = 8",
+        "group.anonymous.quota.memory = 256MiB",
         "group.anonymous.quota.network.rate = 10MiB/s");
     // A runs the caller, whose imports are B's services; one slot and one execution's memory, so
     // that a slot or reservation a timed-out call failed to release would refuse the next run
-    configure("a", List.of("caller.wasi"), "services.kv.peer = " + b, "services.math.peer = " + b,
-        "calls.timeout = " + CALLS_TIMEOUT.toSeconds() + "s", "group.anonymous.quota.cores = 1",
-        "group.anonymous.quota.memory = 16MiB", "group.anonymous.quota.memory.per-execution = 16MiB");
+    configure(
+        "a",
+        List.of("caller.wasi"),
+        "services.kv.peer = " + b,
+        "services.math.peer = " + b,
+        "calls.timeout = " + CALLS_TIMEOUT.toSeconds() + "s",
+        "group.anonymous.quota.cores = 1",
+        "group.anonymous.quota.memory = 16MiB",
+        "group.anonymous.quota.memory.per-execution = 16MiB");
     start("b");
     start("a");
-    udp = new UdpClient(CLIENT, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
-        new ReplayCache(Duration.ofSeconds(30), 500_000), Optional.empty()), Clock.systemUTC());
+    udp =
+        new UdpClient(
+            CLIENT,
+            new Verifier(
+                Clock.systemUTC(),
+                Duration.ofSeconds(30),
+                new ReplayCache(Duration.ofSeconds(30), 500_000),
+                Optional.empty()),
+            Clock.systemUTC());
   }
 
-  private static void configure(String host, List<String> libraries, String... lines) throws IOException {
+  private static void configure(String host, List<String> libraries, String... lines)
+      throws IOException {
     Path dir = Files.createDirectories(work.resolve(host));
     Path modules = Files.createDirectories(dir.resolve("libraries"));
     for (String library : libraries) {
       Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName()));
     }
-    List<String> config = new ArrayList<>(List.of(
-        "node.name = fault-" + host,
-        "state.dir = " + dir.resolve("state"),
-        "libraries.dir = " + modules,
-        "network.interfaces = " + inside(host),
-        "network.port = " + PORT,
-        "network.ipv6.enabled = false",
-        "group.anonymous.privileges = execute"));
+    List<String> config =
+        new ArrayList<>(
+            List.of(
+                "node.name = fault-" + host,
+                "state.dir = " + dir.resolve("state"),
+                "libraries.dir = " + modules,
+                "network.interfaces = " + inside(host),
+                "network.port = " + PORT,
+                "network.ipv6.enabled = false",
+                "group.anonymous.privileges = execute"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
   }
 
-  /** Starts (or restarts, on the same state directory: same node id, same journal) the daemon of {@code host}. */
+  /**
+   * Starts (or restarts, on the same state directory: same node id, same journal) the daemon of
+   * {@code host}.
+   */
   static void start(String host) throws Exception {
     Path dir = work.resolve(host);
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString())
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile())).start();
+    Process daemon =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace(host),
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()))
+            .start();
     daemons.put(host, daemon);
     String line = readLine(daemon);
-    assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line
-        + "\n" + Files.readString(dir.resolve("daemon.log")));
+    assertTrue(
+        line != null && line.startsWith("READY "),
+        "daemon "
+            + host
+            + " did not start: "
+            + line
+            + "\n"
+            + Files.readString(dir.resolve("daemon.log")));
     nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
   }
 
   private static String readLine(Process daemon) throws Exception {
-    var out = readers.computeIfAbsent(daemon,
-        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(90, TimeUnit.SECONDS);
+    var out =
+        readers.computeIfAbsent(
+            daemon,
+            d ->
+                new BufferedReader(
+                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            })
+        .get(90, TimeUnit.SECONDS);
   }
 
-  /** Drops {@code percent} of the UDP datagrams to and from B's daemon port, each way; 0 removes the rules. */
+  /**
+   * Drops {@code percent} of the UDP datagrams to and from B's daemon port, each way; 0 removes the
+   * rules.
+   */
   static void loss(int percent) throws Exception {
     String ns = namespace("b");
     run("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "we_loss");
     if (percent == 0) {
       return;
     }
-    boolean set = run("ip", "netns", "exec", ns, "nft", "add", "table", "inet", "we_loss")
-        && run("ip", "netns", "exec", ns, "nft", "add", "chain", "inet", "we_loss", "in",
-            "{ type filter hook input priority 0; }")
-        && run("ip", "netns", "exec", ns, "nft", "add", "chain", "inet", "we_loss", "out",
-            "{ type filter hook output priority 0; }")
-        && run("ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "we_loss", "in", "udp", "dport",
-            String.valueOf(PORT), "numgen", "random", "mod", "100", "lt", String.valueOf(percent), "drop")
-        && run("ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "we_loss", "out", "udp", "sport",
-            String.valueOf(PORT), "numgen", "random", "mod", "100", "lt", String.valueOf(percent), "drop");
+    boolean set =
+        run("ip", "netns", "exec", ns, "nft", "add", "table", "inet", "we_loss")
+            && run(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "nft",
+                "add",
+                "chain",
+                "inet",
+                "we_loss",
+                "in",
+                "{ type filter hook input priority 0; }")
+            && run(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "nft",
+                "add",
+                "chain",
+                "inet",
+                "we_loss",
+                "out",
+                "{ type filter hook output priority 0; }")
+            && run(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "nft",
+                "add",
+                "rule",
+                "inet",
+                "we_loss",
+                "in",
+                "udp",
+                "dport",
+                String.valueOf(PORT),
+                "numgen",
+                "random",
+                "mod",
+                "100",
+                "lt",
+                String.valueOf(percent),
+                "drop")
+            && run(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "nft",
+                "add",
+                "rule",
+                "inet",
+                "we_loss",
+                "out",
+                "udp",
+                "sport",
+                String.valueOf(PORT),
+                "numgen",
+                "random",
+                "mod",
+                "100",
+                "lt",
+                String.valueOf(percent),
+                "drop");
     assertTrue(set, "could not set the nftables loss rules in " + ns);
   }
 
@@ -249,7 +375,10 @@ class FaultSuiteTest {
   }
 
   /** What a stream of logical executes of math.add on B came to. */
-  record Stream(List<String> acknowledged, List<ProtocolException> failed, List<Long> nanos,
+  record Stream(
+      List<String> acknowledged,
+      List<ProtocolException> failed,
+      List<Long> nanos,
       long slowestFailureNanos) {
     double successRate() {
       return (double) acknowledged.size() / (acknowledged.size() + failed.size());
@@ -268,33 +397,44 @@ class FaultSuiteTest {
     long[] slowestFailure = new long[1];
     List<Thread> workers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
-      workers.add(Thread.ofPlatform().daemon().start(() -> {
-        for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-          Message.Execute add = new Message.Execute(new Message.LibraryTarget("math"),
-              new Message.Call("add", List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
-              .withKey(RequestKey.random());
-          long start = System.nanoTime();
-          try {
-            Message reply = udp.request(to, node("b"), add, BUDGET).message();
-            if (!(reply instanceof Message.Result r) || !r.values().equals(List.of(Message.WasmValue.i32(i + 1)))) {
-              throw new AssertionError("math.add(" + i + ", 1) answered " + reply);
-            }
-            nanos.add(System.nanoTime() - start);
-            acknowledged.add(add.key().orElseThrow().toString());
-          } catch (ProtocolException lost) {
-            synchronized (slowestFailure) {
-              slowestFailure[0] = Math.max(slowestFailure[0], System.nanoTime() - start);
-            }
-            failed.add(lost);
-          }
-        }
-      }));
+      workers.add(
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                      Message.Execute add =
+                          new Message.Execute(
+                                  new Message.LibraryTarget("math"),
+                                  new Message.Call(
+                                      "add",
+                                      List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
+                              .withKey(RequestKey.random());
+                      long start = System.nanoTime();
+                      try {
+                        Message reply = udp.request(to, node("b"), add, BUDGET).message();
+                        if (!(reply instanceof Message.Result r)
+                            || !r.values().equals(List.of(Message.WasmValue.i32(i + 1)))) {
+                          throw new AssertionError("math.add(" + i + ", 1) answered " + reply);
+                        }
+                        nanos.add(System.nanoTime() - start);
+                        acknowledged.add(add.key().orElseThrow().toString());
+                      } catch (ProtocolException lost) {
+                        synchronized (slowestFailure) {
+                          slowestFailure[0] =
+                              Math.max(slowestFailure[0], System.nanoTime() - start);
+                        }
+                        failed.add(lost);
+                      }
+                    }
+                  }));
     }
     for (Thread worker : workers) {
       worker.join(Duration.ofMinutes(10));
       assertTrue(!worker.isAlive(), "a client thread is still running after 10 minutes");
     }
-    return new Stream(List.copyOf(acknowledged), List.copyOf(failed), List.copyOf(nanos), slowestFailure[0]);
+    return new Stream(
+        List.copyOf(acknowledged), List.copyOf(failed), List.copyOf(nanos), slowestFailure[0]);
   }
 
   /** The journal of {@code host}: events of {@code type} counted by request key. */
@@ -302,7 +442,11 @@ class FaultSuiteTest {
     Map<String, Integer> counts = new TreeMap<>();
     var json = new ObjectMapper();
     try (var files = Files.walk(work.resolve(host).resolve("state"))) {
-      for (Path file : files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+      for (Path file :
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> p.toString().endsWith(".jsonl"))
+              .toList()) {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
           if (!line.startsWith("{")) {
             continue; // a torn last line after kill -9 is cut by the daemon on restart
@@ -320,11 +464,12 @@ class FaultSuiteTest {
   /** Keys that ran more than once. */
   static Map<String, Integer> duplicates(Map<String, Integer> finished) {
     Map<String, Integer> twice = new TreeMap<>();
-    finished.forEach((key, n) -> {
-      if (n > 1) {
-        twice.put(key, n);
-      }
-    });
+    finished.forEach(
+        (key, n) -> {
+          if (n > 1) {
+            twice.put(key, n);
+          }
+        });
     return twice;
   }
 
@@ -340,15 +485,24 @@ class FaultSuiteTest {
     } finally {
       loss(0);
     }
-    System.out.printf("FaultSuiteTest: 20%% loss each way: %d of %d executes succeeded (%.2f%%)%n",
+    System.out.printf(
+        "FaultSuiteTest: 20%% loss each way: %d of %d executes succeeded (%.2f%%)%n",
         stream.acknowledged().size(), count, 100 * stream.successRate());
-    assertTrue(stream.successRate() >= 0.999, stream.acknowledged().size() + " of " + count + " succeeded; first"
-        + " failures: " + stream.failed().stream().limit(3).map(Throwable::getMessage).toList());
-    assertTrue(stream.failed().stream().allMatch(f -> f.reason() == ProtocolException.Reason.NO_ANSWER),
+    assertTrue(
+        stream.successRate() >= 0.999,
+        stream.acknowledged().size()
+            + " of "
+            + count
+            + " succeeded; first"
+            + " failures: "
+            + stream.failed().stream().limit(3).map(Throwable::getMessage).toList());
+    assertTrue(
+        stream.failed().stream().allMatch(f -> f.reason() == ProtocolException.Reason.NO_ANSWER),
         "failures other than silence: " + stream.failed());
     Map<String, Integer> finished = byKey("b", "org.weverywhere.execution.finished");
     for (String key : stream.acknowledged()) {
-      assertEquals(1, finished.getOrDefault(key, 0), "execution.finished events of acknowledged key " + key);
+      assertEquals(
+          1, finished.getOrDefault(key, 0), "execution.finished events of acknowledged key " + key);
     }
     assertEquals(Map.of(), duplicates(finished), "keys that ran twice");
   }
@@ -357,14 +511,16 @@ class FaultSuiteTest {
   @Order(2)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void duplicatedAndReorderedDatagramsNeverRunAnExecuteTwice() throws Exception {
-    // every other datagram twice, a third held back 60 ms so later ones overtake it, and a tenth lost
+    // every other datagram twice, a third held back 60 ms so later ones overtake it, and a tenth
+    // lost
     // so that the client retransmits while older copies are still on their way
     var faults = new LossyRelay.Faults(0.1, 0.5, 0.3, 60, 0);
     Stream stream;
     try (var relay = new LossyRelay(udpAddress("b"), faults, faults, 42)) {
       stream = executes(relay.address(), 300, 1); // the relay serves one client socket
     }
-    assertTrue(stream.successRate() >= 0.99, stream.acknowledged().size() + " of 300: " + stream.failed());
+    assertTrue(
+        stream.successRate() >= 0.99, stream.acknowledged().size() + " of 300: " + stream.failed());
     Map<String, Integer> finished = byKey("b", "org.weverywhere.execution.finished");
     for (String key : stream.acknowledged()) {
       assertEquals(1, finished.getOrDefault(key, 0), "execution.finished events of key " + key);
@@ -373,24 +529,35 @@ class FaultSuiteTest {
   }
 
   private static Message runCaller(Duration budget) {
-    return udp.request(udpAddress("a"), node("a"), new Message.Execute(new Message.LibraryTarget("caller"),
-        new Message.Command(List.of("caller", "2", "40", "1"), Map.of(), new byte[0])), budget).message();
+    return udp.request(
+            udpAddress("a"),
+            node("a"),
+            new Message.Execute(
+                new Message.LibraryTarget("caller"),
+                new Message.Command(List.of("caller", "2", "40", "1"), Map.of(), new byte[0])),
+            budget)
+        .message();
   }
 
   @Test
   @Order(3)
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void aPeerStoppedMidChainGivesAClearTimeoutWithinCallsTimeoutAndTheChainRecovers() throws Exception {
+  void aPeerStoppedMidChainGivesAClearTimeoutWithinCallsTimeoutAndTheChainRecovers()
+      throws Exception {
     var before = assertInstanceOf(Message.Result.class, runCaller(Duration.ofSeconds(20)));
-    assertEquals("completed", before.outcome(), new String(before.stderr(), StandardCharsets.UTF_8));
+    assertEquals(
+        "completed", before.outcome(), new String(before.stderr(), StandardCharsets.UTF_8));
     Process b = daemons.get("b");
     assertTrue(run("kill", "-STOP", String.valueOf(b.pid())));
     try {
-      for (int round = 0; round < 2; round++) { // the second run would be refused if the first kept its slot
+      for (int round = 0;
+          round < 2;
+          round++) { // the second run would be refused if the first kept its slot
         long start = System.nanoTime();
         String error;
         try {
-          // while A still knows B's signatures (5 s) the guest's call times out and it traps; later,
+          // while A still knows B's signatures (5 s) the guest's call times out and it traps;
+          // later,
           // linking asks B to describe itself, in half of calls.timeout, and the run is refused
           var trapped = assertInstanceOf(Message.Result.class, runCaller(Duration.ofSeconds(20)));
           error = new String(trapped.stderr(), StandardCharsets.UTF_8);
@@ -402,9 +569,11 @@ class FaultSuiteTest {
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(error.contains("WE5024"), error);
-        System.out.printf("FaultSuiteTest: stopped peer: clear error after %d ms (calls.timeout %d ms): %s%n", millis,
-            CALLS_TIMEOUT.toMillis(), error.strip().lines().reduce((x, y) -> y).orElse(""));
-        assertTrue(millis < CALLS_TIMEOUT.toMillis() + 2_000, "the error came after " + millis + " ms");
+        System.out.printf(
+            "FaultSuiteTest: stopped peer: clear error after %d ms (calls.timeout %d ms): %s%n",
+            millis, CALLS_TIMEOUT.toMillis(), error.strip().lines().reduce((x, y) -> y).orElse(""));
+        assertTrue(
+            millis < CALLS_TIMEOUT.toMillis() + 2_000, "the error came after " + millis + " ms");
         assertNothingHeld("a");
       }
     } finally {
@@ -412,7 +581,8 @@ class FaultSuiteTest {
     }
     var after = assertInstanceOf(Message.Result.class, runCaller(Duration.ofSeconds(20)));
     assertEquals("completed", after.outcome(), new String(after.stderr(), StandardCharsets.UTF_8));
-    assertTrue(new String(after.stdout(), StandardCharsets.UTF_8).startsWith("math.add(2, 40) = 42\n"),
+    assertTrue(
+        new String(after.stdout(), StandardCharsets.UTF_8).startsWith("math.add(2, 40) = 42\n"),
         new String(after.stdout(), StandardCharsets.UTF_8));
   }
 
@@ -420,54 +590,74 @@ class FaultSuiteTest {
   private static void assertNothingHeld(String host) {
     Path socket = work.resolve(host).resolve("state").resolve("control.sock");
     try (var control = ControlClient.connect(socket, Clock.systemUTC())) {
-      Message.Report status = control.request(new Message.Control("status", Map.of()), Duration.ofSeconds(5));
+      Message.Report status =
+          control.request(new Message.Control("status", Map.of()), Duration.ofSeconds(5));
       @SuppressWarnings("unchecked")
       Map<String, Object> usage = (Map<String, Object>) status.data().get("host");
-      assertEquals(0L, ((Number) usage.get("slots")).longValue(), "slots held on " + host + ": " + usage);
-      assertEquals(0L, ((Number) usage.get("memory-bytes")).longValue(), "memory held on " + host + ": " + usage);
+      assertEquals(
+          0L, ((Number) usage.get("slots")).longValue(), "slots held on " + host + ": " + usage);
+      assertEquals(
+          0L,
+          ((Number) usage.get("memory-bytes")).longValue(),
+          "memory held on " + host + ": " + usage);
     }
   }
 
   @Test
   @Order(4)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aDaemonKilledAndRestartedMidStreamLosesNoAcknowledgedExecutionAndRunsNoneTwice() throws Exception {
+  void aDaemonKilledAndRestartedMidStreamLosesNoAcknowledgedExecutionAndRunsNoneTwice()
+      throws Exception {
     List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> asked = new ConcurrentHashMap<>();
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
     long[] slowest = new long[1];
     AtomicInteger restarted = new AtomicInteger();
     AtomicInteger afterRestart = new AtomicInteger();
-    Thread stream = Thread.ofPlatform().daemon().start(() -> {
-      long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-      for (int i = 0; i < 2_000 && System.nanoTime() < end && afterRestart.get() < 50; i++) {
-        Message.Execute add = new Message.Execute(new Message.LibraryTarget("math"),
-            new Message.Call("add", List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
-            .withKey(RequestKey.random());
-        asked.put(add.key().orElseThrow().toString(), i);
-        long start = System.nanoTime();
-        try {
-          Message reply = udp.request(udpAddress("b"), node("b"), add, BUDGET).message();
-          if (reply instanceof Message.Result r && r.values().equals(List.of(Message.WasmValue.i32(i + 1)))) {
-            acknowledged.add(add.key().orElseThrow().toString());
-            if (restarted.get() > 0) {
-              afterRestart.incrementAndGet();
-            }
-          } else {
-            errors.add("unexpected answer " + reply);
-          }
-        } catch (ProtocolException clear) {
-          if (clear.reason() != ProtocolException.Reason.NO_ANSWER) {
-            errors.add(clear.getMessage());
-          }
-        }
-        slowest[0] = Math.max(slowest[0], System.nanoTime() - start);
-      }
-    });
+    Thread stream =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  long end = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                  for (int i = 0;
+                      i < 2_000 && System.nanoTime() < end && afterRestart.get() < 50;
+                      i++) {
+                    Message.Execute add =
+                        new Message.Execute(
+                                new Message.LibraryTarget("math"),
+                                new Message.Call(
+                                    "add",
+                                    List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
+                            .withKey(RequestKey.random());
+                    asked.put(add.key().orElseThrow().toString(), i);
+                    long start = System.nanoTime();
+                    try {
+                      Message reply =
+                          udp.request(udpAddress("b"), node("b"), add, BUDGET).message();
+                      if (reply instanceof Message.Result r
+                          && r.values().equals(List.of(Message.WasmValue.i32(i + 1)))) {
+                        acknowledged.add(add.key().orElseThrow().toString());
+                        if (restarted.get() > 0) {
+                          afterRestart.incrementAndGet();
+                        }
+                      } else {
+                        errors.add("unexpected answer " + reply);
+                      }
+                    } catch (ProtocolException clear) {
+                      if (clear.reason() != ProtocolException.Reason.NO_ANSWER) {
+                        errors.add(clear.getMessage());
+                      }
+                    }
+                    slowest[0] = Math.max(slowest[0], System.nanoTime() - start);
+                  }
+                });
     for (int i = 0; i < 600 && acknowledged.size() < 100; i++) {
       Thread.sleep(50); // bounded polling: the stream runs at its own pace
     }
-    assertTrue(acknowledged.size() >= 100, "the stream did not get going: " + acknowledged.size() + " " + errors);
+    assertTrue(
+        acknowledged.size() >= 100,
+        "the stream did not get going: " + acknowledged.size() + " " + errors);
     Process b = daemons.get("b");
     b.destroyForcibly(); // SIGKILL: no bye, no flush beyond what the journal already synced
     assertTrue(b.waitFor(10, TimeUnit.SECONDS));
@@ -476,28 +666,42 @@ class FaultSuiteTest {
     restarted.incrementAndGet();
     stream.join(Duration.ofMinutes(4));
     assertTrue(!stream.isAlive(), "the stream is still running");
-    System.out.printf("FaultSuiteTest: kill -9 and restart: %d acknowledged (%d before the kill, %d after the"
-        + " restart), slowest answer or error after %d ms%n", acknowledged.size(), beforeRestart, afterRestart.get(),
-        slowest[0] / 1_000_000);
+    System.out.printf(
+        "FaultSuiteTest: kill -9 and restart: %d acknowledged (%d before the kill, %d after the"
+            + " restart), slowest answer or error after %d ms%n",
+        acknowledged.size(), beforeRestart, afterRestart.get(), slowest[0] / 1_000_000);
     assertEquals(List.of(), errors, "answers other than a result or a clear NO_ANSWER");
     assertTrue(afterRestart.get() >= 50, "executes did not work again after the restart");
-    assertTrue(slowest[0] < BUDGET.toNanos() + Duration.ofSeconds(1).toNanos(),
-        "a client waited " + slowest[0] / 1_000_000 + " ms, past its budget of " + BUDGET.toMillis() + " ms");
+    assertTrue(
+        slowest[0] < BUDGET.toNanos() + Duration.ofSeconds(1).toNanos(),
+        "a client waited "
+            + slowest[0] / 1_000_000
+            + " ms, past its budget of "
+            + BUDGET.toMillis()
+            + " ms");
     Map<String, Integer> finished = byKey("b", "org.weverywhere.execution.finished");
     for (String key : acknowledged) {
-      assertEquals(1, finished.getOrDefault(key, 0), "execution.finished events of acknowledged key " + key);
+      assertEquals(
+          1, finished.getOrDefault(key, 0), "execution.finished events of acknowledged key " + key);
     }
     assertEquals(Map.of(), duplicates(finished), "keys that ran twice");
 
-    // a retry that reaches the restarted daemon: the key, read back from the journal, is not run again
+    // a retry that reaches the restarted daemon: the key, read back from the journal, is not run
+    // again
     String before = acknowledged.getFirst();
     int i = asked.get(before);
-    var again = new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add",
-        List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1)))).withKey(RequestKey.of(
-            java.util.HexFormat.of().parseHex(before)));
-    ProtocolException told = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
-        () -> udp.request(udpAddress("b"), node("b"), again, BUDGET));
-    assertTrue(told.getMessage().contains("WE5061") && told.getMessage().contains("not run again"), told.getMessage());
+    var again =
+        new Message.Execute(
+                new Message.LibraryTarget("math"),
+                new Message.Call(
+                    "add", List.of(Message.WasmValue.i32(i), Message.WasmValue.i32(1))))
+            .withKey(RequestKey.of(java.util.HexFormat.of().parseHex(before)));
+    ProtocolException told =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ProtocolException.class, () -> udp.request(udpAddress("b"), node("b"), again, BUDGET));
+    assertTrue(
+        told.getMessage().contains("WE5061") && told.getMessage().contains("not run again"),
+        told.getMessage());
     assertEquals(1, byKey("b", "org.weverywhere.execution.finished").get(before));
   }
 

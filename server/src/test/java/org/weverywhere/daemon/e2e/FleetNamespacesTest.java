@@ -51,6 +51,7 @@ class FleetNamespacesTest {
   private static final int HTTP = 30000 + (int) (ProcessHandle.current().pid() % 9000);
   private static final KeyPair OBSERVER = Ed25519.generate();
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Five JVMs starting at once on a small shared machine take a while; bounded all the same. */
   private static final int READY_SECONDS = 240;
 
@@ -78,34 +79,55 @@ class FleetNamespacesTest {
   @BeforeAll
   static void hosts() throws Exception {
     boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
+    boolean ip =
+        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
     if (!root || !ip) {
-      System.out.println("FleetNamespacesTest skipped: needs root and iproute2 (root=" + root + ", ip=" + ip + ")");
+      System.out.println(
+          "FleetNamespacesTest skipped: needs root and iproute2 (root="
+              + root
+              + ", ip="
+              + ip
+              + ")");
     }
     assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
     removeAll();
-    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-        && run("ip", "addr", "add", "10.57.72.1/24", "dev", BRIDGE)
-        && run("ip", "link", "set", BRIDGE, "up");
+    boolean ready =
+        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
+            && run("ip", "addr", "add", "10.57.72.1/24", "dev", BRIDGE)
+            && run("ip", "link", "set", BRIDGE, "up");
     for (int i = 0; ready && i < HOSTS.size(); i++) {
       String host = HOSTS.get(i);
       String ns = namespace(host);
-      ready = run("ip", "netns", "add", ns)
-          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-          && run("ip", "link", "set", outside(host), "master", BRIDGE)
-          && run("ip", "link", "set", inside(host), "netns", ns)
-          && run("ip", "netns", "exec", ns, "ip", "addr", "add", address(i) + "/24", "dev", inside(host))
-          && run("ip", "link", "set", outside(host), "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+      ready =
+          run("ip", "netns", "add", ns)
+              && run(
+                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+              && run("ip", "link", "set", outside(host), "master", BRIDGE)
+              && run("ip", "link", "set", inside(host), "netns", ns)
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "addr",
+                  "add",
+                  address(i) + "/24",
+                  "dev",
+                  inside(host))
+              && run("ip", "link", "set", outside(host), "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
     }
     if (!ready) {
-      System.out.println("FleetNamespacesTest skipped: this kernel or container refused the namespace setup");
+      System.out.println(
+          "FleetNamespacesTest skipped: this kernel or container refused the namespace setup");
       removeAll();
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-fleet");
-    observerKey = Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
+    observerKey =
+        Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
     // all five start at once: each JVM takes seconds on a busy machine
     for (int i = 0; i < HOSTS.size(); i++) {
       start(HOSTS.get(i), address(i));
@@ -117,40 +139,66 @@ class FleetNamespacesTest {
       } catch (java.util.concurrent.TimeoutException slow) {
         line = "nothing within " + READY_SECONDS + " s";
       }
-      assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line + "\n"
-          + Files.readString(work.resolve(host).resolve("daemon.log")));
+      assertTrue(
+          line != null && line.startsWith("READY "),
+          "daemon "
+              + host
+              + " did not start: "
+              + line
+              + "\n"
+              + Files.readString(work.resolve(host).resolve("daemon.log")));
     }
   }
 
   private static void start(String host, String address) throws Exception {
     Path dir = Files.createDirectories(work.resolve(host));
     Path observers = Files.createDirectories(dir.resolve("groups/observers"));
-    Files.writeString(observers.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
+    Files.writeString(
+        observers.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
     // c and e have the most free slots, so --spread asks them first: e with the most
-    int cores = switch (host) {
-      case "e" -> 12;
-      case "c" -> 8;
-      default -> 2;
-    };
-    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
-        "node.name = fleet-" + host,
-        "state.dir = " + dir.resolve("state"),
-        "network.interfaces = " + inside(host),
-        "network.port = " + PORT,
-        "network.ttl = 1",
-        "network.ipv6.enabled = false",
-        "http.port = " + HTTP,
-        "host.quota.cores = " + cores,
-        "group.anonymous.privileges = execute",
-        "group.observers.privileges = execute, observe",
-        "group.observers.quota.cores = " + cores,
-        ""));
+    int cores =
+        switch (host) {
+          case "e" -> 12;
+          case "c" -> 8;
+          default -> 2;
+        };
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        String.join(
+            "\n",
+            "node.name = fleet-" + host,
+            "state.dir = " + dir.resolve("state"),
+            "network.interfaces = " + inside(host),
+            "network.port = " + PORT,
+            "network.ttl = 1",
+            "network.ipv6.enabled = false",
+            "http.port = " + HTTP,
+            "host.quota.cores = " + cores,
+            "group.anonymous.privileges = execute",
+            "group.observers.privileges = execute, observe",
+            "group.observers.quota.cores = " + cores,
+            ""));
     String java = ProcessHandle.current().info().command().orElse("java");
-    // C1 only and the serial collector: five daemons start faster on few cores, and run probes alike
-    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
-        "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString(), "http=" + address + ":" + HTTP)
-        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    // C1 only and the serial collector: five daemons start faster on few cores, and run probes
+    // alike
+    Process daemon =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace(host),
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString(),
+                "http=" + address + ":" + HTTP)
+            .redirectError(dir.resolve("daemon.log").toFile())
+            .start();
     daemons.put(host, daemon);
   }
 
@@ -180,8 +228,17 @@ class FleetNamespacesTest {
   /** The CLI in this JVM, on the bridge, as the observer: exit status and what it printed. */
   private static String[] we(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(1, List.of("-i", BRIDGE, "--port", Integer.toString(PORT), "--timeout", "3",
-        "--key", observerKey.toString()));
+    all.addAll(
+        1,
+        List.of(
+            "-i",
+            BRIDGE,
+            "--port",
+            Integer.toString(PORT),
+            "--timeout",
+            "3",
+            "--key",
+            observerKey.toString()));
     var out = new StringWriter();
     var err = new StringWriter();
     var cli = Main.commandLine();
@@ -209,17 +266,25 @@ class FleetNamespacesTest {
     for (JsonNode row : lines.subList(0, 5)) {
       assertEquals("answered", row.get("status").asText(), row.toString());
       assertEquals(0, row.get("exit").asInt(), row.toString());
-      assertTrue(json(row.get("stdout").asText()).get("memory_total_bytes").asLong() > 0, row.toString());
+      assertTrue(
+          json(row.get("stdout").asText()).get("memory_total_bytes").asLong() > 0, row.toString());
       names.add(row.get("peer").asText());
     }
-    assertEquals(List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e"), names.stream().sorted().toList());
+    assertEquals(
+        List.of("fleet-a", "fleet-b", "fleet-c", "fleet-d", "fleet-e"),
+        names.stream().sorted().toList());
     assertEquals(5, lines.get(5).get("summary").get("succeeded").asInt(), lines.get(5).toString());
 
     // as people read it (the README shows this output)
     String[] text = we("run", "--all", "probe-memory");
     assertEquals("0", text[0], String.join("\n", text));
     assertEquals(11, text[1].lines().count(), text[1]);
-    assertTrue(text[1].lines().toList().getLast().startsWith("probe-memory: 5 of 5 succeeded (5 daemons could run it; "),
+    assertTrue(
+        text[1]
+            .lines()
+            .toList()
+            .getLast()
+            .startsWith("probe-memory: 5 of 5 succeeded (5 daemons could run it; "),
         text[1]);
     System.out.println("$ weverywhere run --all probe-memory\n" + text[1]);
   }
@@ -262,8 +327,20 @@ class FleetNamespacesTest {
       assertEquals(null, status.put(row.get("peer").asText(), row.get("status").asText()), run[1]);
     }
     // e (most slots) stopped answering, c (next) drains: their places went to a, b and d
-    assertEquals(Map.of("fleet-a", "answered", "fleet-b", "answered", "fleet-c", "refused", "fleet-d", "answered",
-        "fleet-e", "lost"), status, run[1]);
+    assertEquals(
+        Map.of(
+            "fleet-a",
+            "answered",
+            "fleet-b",
+            "answered",
+            "fleet-c",
+            "refused",
+            "fleet-d",
+            "answered",
+            "fleet-e",
+            "lost"),
+        status,
+        run[1]);
     JsonNode summary = lines.getLast().get("summary");
     assertEquals(3, summary.get("succeeded").asInt());
     assertEquals(1, summary.get("refused").asInt());
@@ -271,10 +348,16 @@ class FleetNamespacesTest {
 
     // top still lists all five, saying why two show no figures
     String[] top = we("top", "--once");
-    System.out.println("$ weverywhere run --spread 3 sysinfo --json\n" + run[1] + "$ weverywhere top --once\n" + top[1]);
+    System.out.println(
+        "$ weverywhere run --spread 3 sysinfo --json\n"
+            + run[1]
+            + "$ weverywhere top --once\n"
+            + top[1]);
     assertEquals("5 daemons, 3 probed", top[1].lines().findFirst().orElseThrow(), top[1]);
-    assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-c") && l.contains("draining")), top[1]);
-    assertTrue(top[1].lines().anyMatch(l -> l.startsWith("fleet-e") && l.contains("WE5025")), top[1]);
+    assertTrue(
+        top[1].lines().anyMatch(l -> l.startsWith("fleet-c") && l.contains("draining")), top[1]);
+    assertTrue(
+        top[1].lines().anyMatch(l -> l.startsWith("fleet-e") && l.contains("WE5025")), top[1]);
   }
 
   private static JsonNode json(String text) {
@@ -295,15 +378,21 @@ class FleetNamespacesTest {
 
   private static String readLine(Process daemon) throws Exception {
     // one reader per process: a reader buffers, so a second one could miss lines the first took
-    var out = readers.computeIfAbsent(daemon,
-        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(READY_SECONDS, TimeUnit.SECONDS);
+    var out =
+        readers.computeIfAbsent(
+            daemon,
+            d ->
+                new BufferedReader(
+                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            })
+        .get(READY_SECONDS, TimeUnit.SECONDS);
   }
 
   private static boolean run(String... command) throws Exception {

@@ -47,8 +47,12 @@ class ReplayAfterRestartTest {
   void aMessageAcceptedBeforeARestartIsNeverAcceptedAgain() throws Exception {
     // a wide window, so that however slowly this machine restarts the daemon, the replay is still
     // inside it and only the horizon can refuse it
-    var config = TestDaemonConfig.prepare("replay", List.of("math.wasi"), "group.anonymous.privileges = execute",
-        "protocol.clock-skew = 2m");
+    var config =
+        TestDaemonConfig.prepare(
+            "replay",
+            List.of("math.wasi"),
+            "group.anonymous.privileges = execute",
+            "protocol.clock-skew = 2m");
     TestDaemonConfig.clear(); // the daemon runs in a process of its own, told its directory
     Process daemon = start(config.dir(), config.dir().resolve("daemon.log"));
     Process restarted = null;
@@ -57,33 +61,56 @@ class ReplayAfterRestartTest {
       var client = new MessageSigner(Ed25519.generate());
       var to = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.udpPort());
       Header header = Header.fresh(Audience.node(node), Clock.systemUTC().instant());
-      byte[] captured = client.sign(header, new Message.Execute(new Message.LibraryTarget("math"),
-          new Message.Call("add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)))));
+      byte[] captured =
+          client.sign(
+              header,
+              new Message.Execute(
+                  new Message.LibraryTarget("math"),
+                  new Message.Call(
+                      "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)))));
 
       SignedMessage first = exchange(to, captured, Duration.ofSeconds(10));
       assertEquals("completed", assertInstanceOf(Message.Result.class, first.message()).outcome());
-      assertNull(exchange(to, captured, Duration.ofSeconds(1)), "a replay to the same run is refused");
+      assertNull(
+          exchange(to, captured, Duration.ofSeconds(1)), "a replay to the same run is refused");
 
       daemon.destroyForcibly();
       daemon.waitFor(10, TimeUnit.SECONDS);
       restarted = start(config.dir(), config.dir().resolve("daemon-2.log"));
       DaemonProcess.awaitReady(restarted, config.dir().resolve("daemon-2.log"));
-      assertEquals(true, Duration.between(header.timestamp(), Clock.systemUTC().instant()).getSeconds() < 110,
+      assertEquals(
+          true,
+          Duration.between(header.timestamp(), Clock.systemUTC().instant()).getSeconds() < 110,
           "the replay is still inside the timestamp window, so only the horizon can refuse it");
 
-      assertNull(exchange(to, captured, Duration.ofSeconds(2)), "the replay after the restart is refused");
+      assertNull(
+          exchange(to, captured, Duration.ofSeconds(2)), "the replay after the restart is refused");
 
-      // a request signed afresh is served: refusals after a restart last at most the horizon's lease
-      var udp = new UdpClient(client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
+      // a request signed afresh is served: refusals after a restart last at most the horizon's
+      // lease
+      var udp =
+          new UdpClient(
+              client, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
       long asked = System.nanoTime();
-      SignedMessage fresh = udp.request(to, node, new Message.Execute(new Message.LibraryTarget("math"),
-          new Message.Call("add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1)))),
-          Duration.ofMillis(500), 30);
+      SignedMessage fresh =
+          udp.request(
+              to,
+              node,
+              new Message.Execute(
+                  new Message.LibraryTarget("math"),
+                  new Message.Call(
+                      "add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1)))),
+              Duration.ofMillis(500),
+              30);
       assertEquals("completed", assertInstanceOf(Message.Result.class, fresh.message()).outcome());
-      System.out.println("fresh request served " + Duration.ofNanos(System.nanoTime() - asked).toMillis()
-          + " ms after the restarted daemon was ready");
+      System.out.println(
+          "fresh request served "
+              + Duration.ofNanos(System.nanoTime() - asked).toMillis()
+              + " ms after the restarted daemon was ready");
 
-      assertEquals(1, executions(config.dir().resolve("state/events"), header.id().toString()),
+      assertEquals(
+          1,
+          executions(config.dir().resolve("state/events"), header.id().toString()),
           "the journal holds one execution of the captured message");
     } finally {
       for (Process p : new Process[] {daemon, restarted}) {
@@ -97,17 +124,24 @@ class ReplayAfterRestartTest {
     }
   }
 
-  /** Sends {@code bytes} as they are and waits up to {@code wait} for a verified reply to them; null if none. */
-  private static SignedMessage exchange(InetSocketAddress to, byte[] bytes, Duration wait) throws IOException {
+  /**
+   * Sends {@code bytes} as they are and waits up to {@code wait} for a verified reply to them; null
+   * if none.
+   */
+  private static SignedMessage exchange(InetSocketAddress to, byte[] bytes, Duration wait)
+      throws IOException {
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 100);
-    try (DatagramChannel channel = DatagramChannel.open(); Selector selector = Selector.open()) {
+    try (DatagramChannel channel = DatagramChannel.open();
+        Selector selector = Selector.open()) {
       channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ);
       channel.send(ByteBuffer.wrap(bytes), to);
       long deadline = System.nanoTime() + wait.toNanos();
       ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-      for (long left = wait.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+      for (long left = wait.toMillis();
+          left > 0;
+          left = (deadline - System.nanoTime()) / 1_000_000) {
         if (selector.select(left) > 0) {
           selector.selectedKeys().clear();
           buffer.clear();
@@ -138,8 +172,14 @@ class ReplayAfterRestartTest {
 
   private static Process start(Path dir, Path log) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString())
-        .redirectError(log.toFile()).start();
+    return new ProcessBuilder(
+            java,
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            DaemonProcess.class.getName(),
+            dir.toString())
+        .redirectError(log.toFile())
+        .start();
   }
 }

@@ -47,12 +47,12 @@ import org.weverywhere.trust.Fingerprint;
  * Services found by name (issue 17, item 4), on loopback with daemons in processes of their own on
  * different ports, each knowing the others as {@code peers.static}: A runs {@code caller} with math
  * here and no kv declared; B runs kv; C runs a service named kv that has no {@code get}. A links to
- * B and gets B's values; C is never chosen; with B stopped the link is refused with the reasons.
- * D declares kv for a team only and forbids finding {@code far}: both refused before anything runs.
- * F knows B and a responder that offers kv like B but refuses every call: F's call goes there
- * first (its node id sorts first) and then once to B.
- * A hostile responder on loopback announces kv too, describes it with a signature that does not
- * parse and answers every call with a wrong value: it must never be chosen.
+ * B and gets B's values; C is never chosen; with B stopped the link is refused with the reasons. D
+ * declares kv for a team only and forbids finding {@code far}: both refused before anything runs. F
+ * knows B and a responder that offers kv like B but refuses every call: F's call goes there first
+ * (its node id sorts first) and then once to B. A hostile responder on loopback announces kv too,
+ * describes it with a signature that does not parse and answers every call with a wrong value: it
+ * must never be chosen.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServicesFoundByNameTest {
@@ -71,7 +71,8 @@ class ServicesFoundByNameTest {
   private static MessageSigner busy;
   private static DatagramChannel busyChannel;
   private static Thread busyThread;
-  private static final java.util.concurrent.atomic.AtomicInteger BUSY_CALLS = new java.util.concurrent.atomic.AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicInteger BUSY_CALLS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeAll
   static void startDaemons() throws Exception {
@@ -95,15 +96,36 @@ class ServicesFoundByNameTest {
     busyChannel = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
     busyThread = Thread.ofPlatform().daemon().start(ServicesFoundByNameTest::busy);
     start("c", List.of("math.wasi"), "services.kv.library = math"); // kv by name, without get
-    start("a", List.of("caller.wasi", "math.wasi", "fixtures/badcaller.wasm"), "services.math.library = math",
+    start(
+        "a",
+        List.of("caller.wasi", "math.wasi", "fixtures/badcaller.wasm"),
+        "services.math.library = math",
         "peers.static = " + e + ", " + c + ", " + b);
-    start("d", List.of("caller.wasi", "math.wasi", "fixtures/farcaller.wasm"), "services.math.library = math",
-        "services.kv.discover = true", "services.kv.callers = team", "services.far.discover = false",
+    start(
+        "d",
+        List.of("caller.wasi", "math.wasi", "fixtures/farcaller.wasm"),
+        "services.math.library = math",
+        "services.kv.discover = true",
+        "services.kv.callers = team",
+        "services.far.discover = false",
         "peers.static = " + b);
-    start("f", List.of("caller.wasi", "math.wasi"), "services.math.library = math",
-        "peers.static = 127.0.0.1:" + ((InetSocketAddress) busyChannel.getLocalAddress()).getPort() + ", " + b);
-    udp = new UdpClient(CLIENT, new Verifier(Clock.systemUTC(), Duration.ofSeconds(30),
-        new ReplayCache(Duration.ofSeconds(30), 10_000), Optional.empty()), Clock.systemUTC());
+    start(
+        "f",
+        List.of("caller.wasi", "math.wasi"),
+        "services.math.library = math",
+        "peers.static = 127.0.0.1:"
+            + ((InetSocketAddress) busyChannel.getLocalAddress()).getPort()
+            + ", "
+            + b);
+    udp =
+        new UdpClient(
+            CLIENT,
+            new Verifier(
+                Clock.systemUTC(),
+                Duration.ofSeconds(30),
+                new ReplayCache(Duration.ofSeconds(30), 10_000),
+                Optional.empty()),
+            Clock.systemUTC());
   }
 
   /** Announces kv, describes it with a get that is no signature, and answers calls with 999. */
@@ -115,15 +137,40 @@ class ServicesFoundByNameTest {
         buffer.clear();
         var from = evil.receive(buffer);
         SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        Message reply = switch (request.message()) {
-          case Message.Discover d -> new Message.Announce("host-evil", 0, List.of(), List.of("kv"));
-          case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of(new Message.Service("kv",
-              "kv", Optional.empty(), List.of("get (i64, i64) -> nonsense", "put (i64, i64) -> i32"), 1, 1, "running",
-              0, Optional.empty())), Optional.empty());
-          default -> new Message.Result("completed", 0, new byte[0], new byte[0],
-              List.of(new Message.WasmValue("i64", 999)), 0, 0, 0);
-        };
-        evil.send(ByteBuffer.wrap(EVIL.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
+        Message reply =
+            switch (request.message()) {
+              case Message.Discover d ->
+                  new Message.Announce("host-evil", 0, List.of(), List.of("kv"));
+              case Message.Describe d ->
+                  new Message.Description(
+                      Map.of(),
+                      List.of(),
+                      List.of(
+                          new Message.Service(
+                              "kv",
+                              "kv",
+                              Optional.empty(),
+                              List.of("get (i64, i64) -> nonsense", "put (i64, i64) -> i32"),
+                              1,
+                              1,
+                              "running",
+                              0,
+                              Optional.empty())),
+                      Optional.empty());
+              default ->
+                  new Message.Result(
+                      "completed",
+                      0,
+                      new byte[0],
+                      new byte[0],
+                      List.of(new Message.WasmValue("i64", 999)),
+                      0,
+                      0,
+                      0);
+            };
+        evil.send(
+            ByteBuffer.wrap(
+                EVIL.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
             from);
       } catch (ProtocolException unreadable) {
         continue; // not for this responder: wait for the next
@@ -142,18 +189,36 @@ class ServicesFoundByNameTest {
         buffer.clear();
         var from = busyChannel.receive(buffer);
         SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        Message reply = switch (request.message()) {
-          case Message.Discover d -> new Message.Announce("host-busy", 0, List.of(), List.of("kv"));
-          case Message.Describe d -> new Message.Description(Map.of(), List.of(), List.of(new Message.Service("kv",
-              "kv", Optional.empty(), List.of("get (i64, i64) -> i64"), 1, 1, "running", 0, Optional.empty())),
-              Optional.empty());
-          default -> {
-            BUSY_CALLS.incrementAndGet();
-            yield new Message.ErrorReply("WE6005", "every instance of kv stayed busy", Optional.empty());
-          }
-        };
-        busyChannel.send(ByteBuffer.wrap(busy.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()),
-            reply)), from);
+        Message reply =
+            switch (request.message()) {
+              case Message.Discover d ->
+                  new Message.Announce("host-busy", 0, List.of(), List.of("kv"));
+              case Message.Describe d ->
+                  new Message.Description(
+                      Map.of(),
+                      List.of(),
+                      List.of(
+                          new Message.Service(
+                              "kv",
+                              "kv",
+                              Optional.empty(),
+                              List.of("get (i64, i64) -> i64"),
+                              1,
+                              1,
+                              "running",
+                              0,
+                              Optional.empty())),
+                      Optional.empty());
+              default -> {
+                BUSY_CALLS.incrementAndGet();
+                yield new Message.ErrorReply(
+                    "WE6005", "every instance of kv stayed busy", Optional.empty());
+              }
+            };
+        busyChannel.send(
+            ByteBuffer.wrap(
+                busy.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
+            from);
       } catch (ProtocolException unreadable) {
         continue; // not for this responder: wait for the next
       } catch (IOException closed) {
@@ -168,37 +233,58 @@ class ServicesFoundByNameTest {
     for (String library : libraries) {
       Files.copy(EXAMPLES.resolve(library), modules.resolve(Path.of(library).getFileName()));
     }
-    List<String> config = new ArrayList<>(List.of(
-        "node.name = host-" + host,
-        "state.dir = " + Files.createDirectories(dir.resolve("state")),
-        "libraries.dir = " + modules,
-        "libraries.builtin = false",
-        "network.port = " + ports.get(host),
-        "network.ipv6.enabled = false",
-        "group.anonymous.privileges = execute"));
+    List<String> config =
+        new ArrayList<>(
+            List.of(
+                "node.name = host-" + host,
+                "state.dir = " + Files.createDirectories(dir.resolve("state")),
+                "libraries.dir = " + modules,
+                "libraries.builtin = false",
+                "network.port = " + ports.get(host),
+                "network.ipv6.enabled = false",
+                "group.anonymous.privileges = execute"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-        System.getProperty("java.class.path"), DaemonProcess.class.getName(), dir.toString())
-        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    Process daemon =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString())
+            .redirectError(dir.resolve("daemon.log").toFile())
+            .start();
     daemons.put(host, daemon);
     String line = readLine(daemon);
-    assertTrue(line != null && line.startsWith("READY "), "daemon " + host + " did not start: " + line
-        + "\n" + Files.readString(dir.resolve("daemon.log")));
+    assertTrue(
+        line != null && line.startsWith("READY "),
+        "daemon "
+            + host
+            + " did not start: "
+            + line
+            + "\n"
+            + Files.readString(dir.resolve("daemon.log")));
     nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
   }
 
   private static String readLine(Process daemon) throws Exception {
-    var out = readers.computeIfAbsent(daemon,
-        d -> new BufferedReader(new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return "unreadable: " + e.getMessage();
-      }
-    }).get(60, TimeUnit.SECONDS);
+    var out =
+        readers.computeIfAbsent(
+            daemon,
+            d ->
+                new BufferedReader(
+                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return "unreadable: " + e.getMessage();
+              }
+            })
+        .get(60, TimeUnit.SECONDS);
   }
 
   private static void stop(String host) throws Exception {
@@ -230,15 +316,25 @@ class ServicesFoundByNameTest {
   }
 
   private static Message ask(String host, Message message) {
-    return udp.request(new InetSocketAddress("127.0.0.1", ports.get(host)), nodes.get(host), message,
-        Duration.ofSeconds(15), 1).message();
+    return udp.request(
+            new InetSocketAddress("127.0.0.1", ports.get(host)),
+            nodes.get(host),
+            message,
+            Duration.ofSeconds(15),
+            1)
+        .message();
   }
 
   private static Message.Result run(String host, String library, String... args) {
     List<String> argv = new ArrayList<>(List.of(library));
     argv.addAll(List.of(args));
-    return assertInstanceOf(Message.Result.class, ask(host, new Message.Execute(new Message.LibraryTarget(library),
-        new Message.Command(argv, Map.of(), new byte[0]))));
+    return assertInstanceOf(
+        Message.Result.class,
+        ask(
+            host,
+            new Message.Execute(
+                new Message.LibraryTarget(library),
+                new Message.Command(argv, Map.of(), new byte[0]))));
   }
 
   private static String log(String host) {
@@ -256,8 +352,15 @@ class ServicesFoundByNameTest {
   @Test
   @Order(1)
   void callerOnALinksToKvOnBFoundByNameAndNotToTheIncompatibleOneOnC() {
-    var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
-        List.of(new Message.WasmValue("i64", 7), new Message.WasmValue("i64", 700)))));
+    var put =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                "b",
+                new Message.ServiceCall(
+                    "kv",
+                    "put",
+                    List.of(new Message.WasmValue("i64", 7), new Message.WasmValue("i64", 700)))));
     assertEquals("completed", put.outcome());
     for (int i = 0; i < 3; i++) { // C comes first in peers.static, and is still never taken
       Message.Result result = run("a", "caller", "20", "22", "7");
@@ -271,11 +374,19 @@ class ServicesFoundByNameTest {
   void aWrongImportTypeMatchesNoDaemonAndSaysWhy() {
     var refused = assertThrows(ProtocolException.class, () -> run("a", "badcaller"));
     String why = refused.getMessage();
-    assertTrue(why.contains("imports weverywhere:service/kv.get, but no daemon found on the network runs service"
-        + " 'kv' with [get] as imported"), why);
-    assertTrue(why.contains("host-b at 127.0.0.1:" + ports.get("b") + " exports get (i64, i64) -> i64, not get (i32) -> i32"),
+    assertTrue(
+        why.contains(
+            "imports weverywhere:service/kv.get, but no daemon found on the network runs service"
+                + " 'kv' with [get] as imported"),
         why);
-    assertTrue(why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
+    assertTrue(
+        why.contains(
+            "host-b at 127.0.0.1:"
+                + ports.get("b")
+                + " exports get (i64, i64) -> i64, not get (i32) -> i32"),
+        why);
+    assertTrue(
+        why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
     assertTrue(why.contains("host-evil at 127.0.0.1:"), why);
     assertTrue(why.contains(" exports get (i64, i64) -> nonsense, not get (i32) -> i32"), why);
     assertTrue(why.contains("[WE6020]"), why);
@@ -285,36 +396,62 @@ class ServicesFoundByNameTest {
   @Order(3)
   void callersAndAForbiddenNameAreRefusedBeforeAnythingIsFound() {
     var guarded = assertThrows(ProtocolException.class, () -> run("d", "caller", "1", "1", "7"));
-    assertTrue(guarded.getMessage().contains("service 'kv' may be called by [team]; the requester is in [anonymous]"
-        + " [WE6004]"), guarded.getMessage());
+    assertTrue(
+        guarded
+            .getMessage()
+            .contains(
+                "service 'kv' may be called by [team]; the requester is in [anonymous]"
+                    + " [WE6004]"),
+        guarded.getMessage());
     var forbidden = assertThrows(ProtocolException.class, () -> run("d", "farcaller"));
-    assertTrue(forbidden.getMessage().contains("imports weverywhere:service/far.get, but no service 'far' is declared"
-        + " on this host (services.far.library, or .peer for one elsewhere) and services.far.discover = false forbids"
-        + " finding one on the network"), forbidden.getMessage());
+    assertTrue(
+        forbidden
+            .getMessage()
+            .contains(
+                "imports weverywhere:service/far.get, but no service 'far' is declared"
+                    + " on this host (services.far.library, or .peer for one elsewhere) and services.far.discover = false forbids"
+                    + " finding one on the network"),
+        forbidden.getMessage());
   }
 
   @Test
   @Order(3)
   void anImportOfNoServiceNameIsRefusedWithTheReason() {
     // a module importing "weverywhere:service/a.b" "f" and exporting an empty _start
-    byte[] module = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-        0x02, 0x1d, 0x01, 0x17, 'w', 'e', 'v', 'e', 'r', 'y', 'w', 'h', 'e', 'r', 'e', ':', 's', 'e', 'r', 'v', 'i', 'c',
-        'e', '/', 'a', '.', 'b', 0x01, 'f', 0x00, 0x00,
-        0x03, 0x02, 0x01, 0x00,
-        0x07, 0x0a, 0x01, 0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x01,
-        0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b};
-    var refused = assertThrows(ProtocolException.class, () -> ask("a", new Message.Execute(
-        new Message.ModuleTarget(module), new Message.Command(List.of("odd"), Map.of(), new byte[0]))));
-    assertTrue(refused.getMessage().contains("imports weverywhere:service/a.b.f, but 'a.b' is not a service name"),
+    byte[] module = {
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x02,
+      0x1d, 0x01, 0x17, 'w', 'e', 'v', 'e', 'r', 'y', 'w', 'h', 'e', 'r', 'e', ':', 's', 'e', 'r',
+      'v', 'i', 'c', 'e', '/', 'a', '.', 'b', 0x01, 'f', 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07,
+      0x0a, 0x01, 0x06, '_', 's', 't', 'a', 'r', 't', 0x00, 0x01, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b
+    };
+    var refused =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                ask(
+                    "a",
+                    new Message.Execute(
+                        new Message.ModuleTarget(module),
+                        new Message.Command(List.of("odd"), Map.of(), new byte[0]))));
+    assertTrue(
+        refused
+            .getMessage()
+            .contains("imports weverywhere:service/a.b.f, but 'a.b' is not a service name"),
         refused.getMessage());
   }
 
   @Test
   @Order(3)
   void aDaemonFoundByNameThatRefusesGivesItsPlaceToTheNextOnceWithoutRunningTwice() {
-    var put = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "put",
-        List.of(new Message.WasmValue("i64", 8), new Message.WasmValue("i64", 800)))));
+    var put =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                "b",
+                new Message.ServiceCall(
+                    "kv",
+                    "put",
+                    List.of(new Message.WasmValue("i64", 8), new Message.WasmValue("i64", 800)))));
     assertEquals("completed", put.outcome());
     // the busy daemon sorts first, but round trips on a loaded machine may differ by more than a
     // step: each run must give the right value with B running the get exactly once, and the busy
@@ -322,18 +459,26 @@ class ServicesFoundByNameTest {
     int runsThatAskedBusy = 0;
     for (int i = 0; i < 10 && runsThatAskedBusy < 2; i++) {
       BUSY_CALLS.set(0);
-      var calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+      var calls =
+          assertInstanceOf(
+              Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
       long before = calls.values().getFirst().bits();
       Message.Result result = run("f", "caller", "1", "2", "8");
       assertEquals("completed", result.outcome(), text(result.stderr()));
       assertEquals("math.add(1, 2) = 3\nkv.get(8) = 800\n", text(result.stdout()));
-      assertTrue(BUSY_CALLS.get() <= 1, "the busy daemon was asked " + BUSY_CALLS.get() + " times in one call");
+      assertTrue(
+          BUSY_CALLS.get() <= 1,
+          "the busy daemon was asked " + BUSY_CALLS.get() + " times in one call");
       runsThatAskedBusy += BUSY_CALLS.get();
-      calls = assertInstanceOf(Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
+      calls =
+          assertInstanceOf(
+              Message.Result.class, ask("b", new Message.ServiceCall("kv", "calls", List.of())));
       // B ran the get exactly once (calls does not count itself): nothing ran twice
       assertEquals(before + 1, calls.values().getFirst().bits());
     }
-    assertTrue(runsThatAskedBusy >= 1, "the busy daemon, first by node id, was never chosen first in 10 runs");
+    assertTrue(
+        runsThatAskedBusy >= 1,
+        "the busy daemon, first by node id, was never chosen first in 10 runs");
   }
 
   @Test
@@ -342,9 +487,13 @@ class ServicesFoundByNameTest {
     stop("b");
     var refused = assertThrows(ProtocolException.class, () -> run("a", "caller", "1", "1", "7"));
     String why = refused.getMessage();
-    assertTrue(why.contains("imports weverywhere:service/kv.get, but no daemon found on the network runs service 'kv'"
-        + " with [get] as imported"), why);
-    assertTrue(why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
+    assertTrue(
+        why.contains(
+            "imports weverywhere:service/kv.get, but no daemon found on the network runs service 'kv'"
+                + " with [get] as imported"),
+        why);
+    assertTrue(
+        why.contains("host-c at 127.0.0.1:" + ports.get("c") + " offers no function get"), why);
     assertTrue(why.contains("[WE6020]"), why);
   }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,15 +24,15 @@ import org.weverywhere.trust.Ed25519;
 
 /**
  * Discovery with three daemons on three hosts: network namespaces {@code we-sc-a/b/c} on a bridge
- * {@code we-sc-br} (subnet 10.57.75.0/24, IPv6 link-local; multicast snooping off), each daemon
- * its real beans in a process of its own ({@link DaemonProcess}) serving its veth with TTL 1, as on
- * a LAN. The client on the bridge sends discover to both groups and times the first and the last
- * of the three answers, over many rounds. The daemons hear each other's announcements, so each
- * spreads its answer over {@code [0, 2 ms × 2]}; the reference in the same run is one daemon
- * alone behind the same bridge, which answers at once.
+ * {@code we-sc-br} (subnet 10.57.75.0/24, IPv6 link-local; multicast snooping off), each daemon its
+ * real beans in a process of its own ({@link DaemonProcess}) serving its veth with TTL 1, as on a
+ * LAN. The client on the bridge sends discover to both groups and times the first and the last of
+ * the three answers, over many rounds. The daemons hear each other's announcements, so each spreads
+ * its answer over {@code [0, 2 ms × 2]}; the reference in the same run is one daemon alone behind
+ * the same bridge, which answers at once.
  *
- * <p>Needs root and iproute2; creates and removes everything it uses (names {@code we-sc-*}).
- * Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests}.
+ * <p>Needs root and iproute2; creates and removes everything it uses (names {@code we-sc-*}). Run:
+ * {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests}.
  */
 public final class ThreeDaemonsDiscoveryBenchmark {
   private static final Path EXAMPLES =
@@ -59,7 +58,8 @@ public final class ThreeDaemonsDiscoveryBenchmark {
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 100);
     if (!"root".equals(System.getProperty("user.name"))) {
-      System.out.println("three-daemon discovery benchmark skipped: needs root for network namespaces");
+      System.out.println(
+          "three-daemon discovery benchmark skipped: needs root for network namespaces");
       return;
     }
     List<Process> daemons = new ArrayList<>();
@@ -67,24 +67,34 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     try {
       removeAll(List.of());
       setUp();
-      var client = new Discovery(new MessageSigner(Ed25519.generate()),
-          Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000), MulticastGroups.DEFAULT.withPort(PORT),
-          List.of(NetworkInterface.getByName(BRIDGE)), 1, Clock.systemUTC());
-      System.out.printf("discovery, 3 daemons in namespaces on a bridge, %d rounds, %d cores, Java %s%n", rounds,
-          Runtime.getRuntime().availableProcessors(), Runtime.version());
+      var client =
+          new Discovery(
+              new MessageSigner(Ed25519.generate()),
+              Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
+              MulticastGroups.DEFAULT.withPort(PORT),
+              List.of(NetworkInterface.getByName(BRIDGE)),
+              1,
+              Clock.systemUTC());
+      System.out.printf(
+          "discovery, 3 daemons in namespaces on a bridge, %d rounds, %d cores, Java %s%n",
+          rounds, Runtime.getRuntime().availableProcessors(), Runtime.version());
       daemons.add(start("a", work));
       Timings alone = measure(client, 1, rounds);
       daemons.add(start("b", work));
       daemons.add(start("c", work));
-      Thread.sleep(2_500); // each daemon hears the others' periodic announcements (the spread grows with them)
+      Thread.sleep(
+          2_500); // each daemon hears the others' periodic announcements (the spread grows with
+      // them)
       Timings three = measure(client, 3, rounds);
       System.out.println();
-      System.out.println("| daemons | answers lost | first answer, median / p99 | last answer, median / p99 / max | "
-          + "rounds with all within 100 ms |");
+      System.out.println(
+          "| daemons | answers lost | first answer, median / p99 | last answer, median / p99 / max | "
+              + "rounds with all within 100 ms |");
       System.out.println("|---:|---:|---:|---:|---:|");
       System.out.println(alone.row(1));
       System.out.println(three.row(3));
-      System.out.printf("%nlast answer of 3 vs the lone daemon's answer (median): %.2f×%n",
+      System.out.printf(
+          "%nlast answer of 3 vs the lone daemon's answer (median): %.2f×%n",
           three.median(three.last) / alone.median(alone.last));
     } finally {
       removeAll(daemons);
@@ -94,17 +104,23 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     }
   }
 
-  /** Time to the first and last of {@code n} answers per round, after warm-up rounds (cold ARP/ND). */
+  /**
+   * Time to the first and last of {@code n} answers per round, after warm-up rounds (cold ARP/ND).
+   */
   private static Timings measure(Discovery client, int n, int rounds) throws InterruptedException {
     var timings = new Timings();
     for (int r = -10; r < rounds; r++) {
       long start = System.nanoTime();
       long[] at = {0, 0};
-      var result = client.discover(AnswerSpread.CLIENT_WINDOW, n, a -> {
-        long now = System.nanoTime();
-        at[0] = at[0] == 0 ? now : at[0];
-        at[1] = now;
-      });
+      var result =
+          client.discover(
+              AnswerSpread.CLIENT_WINDOW,
+              n,
+              a -> {
+                long now = System.nanoTime();
+                at[0] = at[0] == 0 ? now : at[0];
+                at[1] = now;
+              });
       if (r >= 0) {
         timings.add(n, result.answers().size(), at[0] - start, at[1] - start);
       }
@@ -137,9 +153,18 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     }
 
     String row(int n) {
-      return String.format("| %d | %d of %d | %.2f / %.2f ms | %.2f / %.2f / %.2f ms | %d of %d |", n,
-          asked - answered, asked, pct(first, 50) / 1e6, pct(first, 99) / 1e6, pct(last, 50) / 1e6,
-          pct(last, 99) / 1e6, pct(last, 100) / 1e6, allWithin100ms, asked / n);
+      return String.format(
+          "| %d | %d of %d | %.2f / %.2f ms | %.2f / %.2f / %.2f ms | %d of %d |",
+          n,
+          asked - answered,
+          asked,
+          pct(first, 50) / 1e6,
+          pct(first, 99) / 1e6,
+          pct(last, 50) / 1e6,
+          pct(last, 99) / 1e6,
+          pct(last, 100) / 1e6,
+          allWithin100ms,
+          asked / n);
     }
   }
 
@@ -153,28 +178,60 @@ public final class ThreeDaemonsDiscoveryBenchmark {
   }
 
   private static void setUp() throws Exception {
-    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-        && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
-        && run("ip", "addr", "add", "10.57.75.1/24", "dev", BRIDGE)
-        && run("ip", "-6", "addr", "add", "fd57:75::1/64", "dev", BRIDGE, "nodad")
-        && run("ip", "link", "set", BRIDGE, "up");
+    boolean ready =
+        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
+            && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
+            && run("ip", "addr", "add", "10.57.75.1/24", "dev", BRIDGE)
+            && run("ip", "-6", "addr", "add", "fd57:75::1/64", "dev", BRIDGE, "nodad")
+            && run("ip", "link", "set", BRIDGE, "up");
     for (int i = 0; ready && i < HOSTS.size(); i++) {
       String host = HOSTS.get(i);
       String ns = namespace(host);
-      ready = run("ip", "netns", "add", ns)
-          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-          && run("ip", "link", "set", outside(host), "master", BRIDGE)
-          && run("ip", "link", "set", inside(host), "netns", ns)
-          && run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + inside(host) + ".accept_dad=0")
-          && run("ip", "netns", "exec", ns, "ip", "addr", "add", "10.57.75." + (2 + i) + "/24", "dev", inside(host))
-          && run("ip", "netns", "exec", ns, "ip", "-6", "addr", "add", "fd57:75::" + (2 + i) + "/64", "dev",
-              inside(host), "nodad")
-          && run("ip", "link", "set", outside(host), "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+      ready =
+          run("ip", "netns", "add", ns)
+              && run(
+                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+              && run("ip", "link", "set", outside(host), "master", BRIDGE)
+              && run("ip", "link", "set", inside(host), "netns", ns)
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "sysctl",
+                  "-qw",
+                  "net.ipv6.conf." + inside(host) + ".accept_dad=0")
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "addr",
+                  "add",
+                  "10.57.75." + (2 + i) + "/24",
+                  "dev",
+                  inside(host))
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "-6",
+                  "addr",
+                  "add",
+                  "fd57:75::" + (2 + i) + "/64",
+                  "dev",
+                  inside(host),
+                  "nodad")
+              && run("ip", "link", "set", outside(host), "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
     }
     if (!ready) {
-      throw new IllegalStateException("this kernel or container refused the namespace setup (see above)");
+      throw new IllegalStateException(
+          "this kernel or container refused the namespace setup (see above)");
     }
   }
 
@@ -182,29 +239,57 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     Path dir = Files.createDirectories(work.resolve(host));
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
-    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
-        "node.name = sc-" + host, "state.dir = " + dir.resolve("state"), "libraries.dir = " + libraries,
-        "network.interfaces = " + inside(host), "network.port = " + PORT, "network.ttl = 1",
-        // announced every second, so that within 2 s every daemon knows the other two (the spread grows with them)
-        "network.announce.interval = 1s",
-        "executor.engine = chicory", ""));
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        String.join(
+            "\n",
+            "node.name = sc-" + host,
+            "state.dir = " + dir.resolve("state"),
+            "libraries.dir = " + libraries,
+            "network.interfaces = " + inside(host),
+            "network.port = " + PORT,
+            "network.ttl = 1",
+            // announced every second, so that within 2 s every daemon knows the other two (the
+            // spread grows with them)
+            "network.announce.interval = 1s",
+            "executor.engine = chicory",
+            ""));
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString())
-        .redirectError(dir.resolve("daemon.log").toFile()).start();
-    var out = new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    }).get(60, TimeUnit.SECONDS);
+    Process daemon =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace(host),
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString())
+            .redirectError(dir.resolve("daemon.log").toFile())
+            .start();
+    var out =
+        new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
+    String line =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return out.readLine();
+                  } catch (IOException e) {
+                    return null;
+                  }
+                })
+            .get(60, TimeUnit.SECONDS);
     if (line == null || !line.startsWith("READY ")) {
       daemon.destroyForcibly();
-      throw new IllegalStateException("daemon " + host + " did not start: " + line + "\n"
-          + Files.readString(dir.resolve("daemon.log")));
+      throw new IllegalStateException(
+          "daemon "
+              + host
+              + " did not start: "
+              + line
+              + "\n"
+              + Files.readString(dir.resolve("daemon.log")));
     }
     return daemon;
   }
@@ -231,7 +316,8 @@ public final class ThreeDaemonsDiscoveryBenchmark {
       return false;
     }
     boolean ok = p.exitValue() == 0;
-    boolean removal = command.length > 2 && command[2].equals("del"); // of what may not exist: quiet
+    boolean removal =
+        command.length > 2 && command[2].equals("del"); // of what may not exist: quiet
     if (!ok && !removal) {
       System.out.println(String.join(" ", command) + ": " + output.strip());
     }

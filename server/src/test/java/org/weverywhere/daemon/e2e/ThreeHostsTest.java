@@ -83,31 +83,54 @@ class ThreeHostsTest {
   @BeforeAll
   static void hosts() throws Exception {
     boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
+    boolean ip =
+        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
     if (!root || !ip) {
-      System.out.println("ThreeHostsTest skipped: needs root and iproute2 (root=" + root + ", ip=" + ip + ")");
+      System.out.println(
+          "ThreeHostsTest skipped: needs root and iproute2 (root=" + root + ", ip=" + ip + ")");
     }
     assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
     removeAll();
-    boolean ready = run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-        && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
-        && run("ip", "addr", "add", "10.57.71.1/24", "dev", BRIDGE)
-        && run("ip", "link", "set", BRIDGE, "up");
+    boolean ready =
+        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
+            && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
+            && run("ip", "addr", "add", "10.57.71.1/24", "dev", BRIDGE)
+            && run("ip", "link", "set", BRIDGE, "up");
     for (int i = 0; ready && i < HOSTS.size(); i++) {
       String host = HOSTS.get(i);
       String ns = namespace(host);
-      ready = run("ip", "netns", "add", ns)
-          && run("ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-          && run("ip", "link", "set", outside(host), "master", BRIDGE)
-          && run("ip", "link", "set", inside(host), "netns", ns)
-          && run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + inside(host) + ".accept_dad=0")
-          && run("ip", "netns", "exec", ns, "ip", "addr", "add", "10.57.71." + (2 + i) + "/24", "dev", inside(host))
-          && run("ip", "link", "set", outside(host), "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-          && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
+      ready =
+          run("ip", "netns", "add", ns)
+              && run(
+                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
+              && run("ip", "link", "set", outside(host), "master", BRIDGE)
+              && run("ip", "link", "set", inside(host), "netns", ns)
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "sysctl",
+                  "-qw",
+                  "net.ipv6.conf." + inside(host) + ".accept_dad=0")
+              && run(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  "ip",
+                  "addr",
+                  "add",
+                  "10.57.71." + (2 + i) + "/24",
+                  "dev",
+                  inside(host))
+              && run("ip", "link", "set", outside(host), "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
+              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
     }
     if (!ready) {
-      System.out.println("ThreeHostsTest skipped: this kernel or container refused the namespace setup");
+      System.out.println(
+          "ThreeHostsTest skipped: this kernel or container refused the namespace setup");
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-three");
@@ -121,27 +144,42 @@ class ThreeHostsTest {
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
     Path friends = Files.createDirectories(dir.resolve("groups/friends"));
-    Files.writeString(friends.resolve("friend.pub-key.pem"), KeyPem.publicKeyText(FRIEND.getPublic()));
-    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
-        "node.name = host-" + host,
-        "state.dir = " + dir.resolve("state"),
-        "libraries.dir = " + libraries,
-        // math alone, so that one UDP page of describe shows it (the built-in probes: FleetNamespacesTest)
-        "libraries.builtin = false",
-        "network.interfaces = " + inside(host),
-        "network.port = " + PORT,
-        "network.ttl = 1",
-        // host c is reachable over IPv6 only, so finding it proves IPv6 discovery
-        "network.ipv4.enabled = " + !host.equals("c"),
-        "group.anonymous.privileges = execute",
-        "group.anonymous.quota.network.period-bytes = 3000",
-        "group.friends.privileges = execute, fetch",
-        ""));
+    Files.writeString(
+        friends.resolve("friend.pub-key.pem"), KeyPem.publicKeyText(FRIEND.getPublic()));
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        String.join(
+            "\n",
+            "node.name = host-" + host,
+            "state.dir = " + dir.resolve("state"),
+            "libraries.dir = " + libraries,
+            // math alone, so that one UDP page of describe shows it (the built-in probes:
+            // FleetNamespacesTest)
+            "libraries.builtin = false",
+            "network.interfaces = " + inside(host),
+            "network.port = " + PORT,
+            "network.ttl = 1",
+            // host c is reachable over IPv6 only, so finding it proves IPv6 discovery
+            "network.ipv4.enabled = " + !host.equals("c"),
+            "group.anonymous.privileges = execute",
+            "group.anonymous.quota.network.period-bytes = 3000",
+            "group.friends.privileges = execute, fetch",
+            ""));
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon = new ProcessBuilder("ip", "netns", "exec", namespace(host), java,
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        DaemonProcess.class.getName(), dir.toString())
-        .redirectError(dir.resolve("daemon.log").toFile()).start();
+    Process daemon =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace(host),
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DaemonProcess.class.getName(),
+                dir.toString())
+            .redirectError(dir.resolve("daemon.log").toFile())
+            .start();
     daemons.put(host, daemon);
     nodes.put(host, DaemonProcess.awaitReady(daemon, dir.resolve("daemon.log")));
   }
@@ -170,22 +208,32 @@ class ThreeHostsTest {
   private static MessageSigner anonymous = new MessageSigner(Ed25519.generate());
 
   private static Discovery discovery(MessageSigner who) throws IOException {
-    return new Discovery(who, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
-        MulticastGroups.DEFAULT.withPort(PORT), List.of(NetworkInterface.getByName(BRIDGE)), 1, Clock.systemUTC());
+    return new Discovery(
+        who,
+        Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+        MulticastGroups.DEFAULT.withPort(PORT),
+        List.of(NetworkInterface.getByName(BRIDGE)),
+        1,
+        Clock.systemUTC());
   }
 
   private static Message ask(MessageSigner who, String host, Message message) {
     Fingerprint node = nodes.get(host);
-    return new UdpClient(who, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC())
-        .request(addresses.get(node), node, message, Duration.ofSeconds(2), 3).message();
+    return new UdpClient(
+            who, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC())
+        .request(addresses.get(node), node, message, Duration.ofSeconds(2), 3)
+        .message();
   }
 
   @Test
   @Order(1)
   void discoveryFindsAllThreeIncludingTheIpv6OnlyOne() throws Exception {
     List<Announcement> found = new ArrayList<>();
-    for (int round = 0; round < 5 && found.size() < 3; round++) { // the first datagrams may meet cold ARP/ND
-      for (Announcement a : discovery(anonymous).discover(Duration.ofSeconds(2), 3, x -> {}).answers()) {
+    for (int round = 0;
+        round < 5 && found.size() < 3;
+        round++) { // the first datagrams may meet cold ARP/ND
+      for (Announcement a :
+          discovery(anonymous).discover(Duration.ofSeconds(2), 3, x -> {}).answers()) {
         if (found.stream().noneMatch(f -> f.node().equals(a.node()))) {
           found.add(a);
         }
@@ -193,8 +241,10 @@ class ThreeHostsTest {
     }
     found.forEach(a -> addresses.put(a.node(), a.from()));
     assertEquals(3, found.size(), "found " + found);
-    assertEquals(new java.util.HashSet<>(nodes.values()), new java.util.HashSet<>(addresses.keySet()));
-    assertTrue(addresses.get(nodes.get("c")).getAddress() instanceof Inet6Address,
+    assertEquals(
+        new java.util.HashSet<>(nodes.values()), new java.util.HashSet<>(addresses.keySet()));
+    assertTrue(
+        addresses.get(nodes.get("c")).getAddress() instanceof Inet6Address,
         "host c answered over IPv6: " + addresses.get(nodes.get("c")));
   }
 
@@ -202,12 +252,23 @@ class ThreeHostsTest {
   @Order(2)
   void describeAndExecuteWorkOnEveryHost() {
     for (String host : HOSTS) {
-      var description = assertInstanceOf(Message.Description.class,
-          ask(anonymous, host, new Message.Describe(List.of("libraries"))), host);
+      var description =
+          assertInstanceOf(
+              Message.Description.class,
+              ask(anonymous, host, new Message.Describe(List.of("libraries"))),
+              host);
       assertEquals("math", description.libraries().getFirst().name(), host);
-      var result = assertInstanceOf(Message.Result.class, ask(anonymous, host, new Message.Execute(
-          new Message.LibraryTarget("math"),
-          new Message.Call("add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))))), host);
+      var result =
+          assertInstanceOf(
+              Message.Result.class,
+              ask(
+                  anonymous,
+                  host,
+                  new Message.Execute(
+                      new Message.LibraryTarget("math"),
+                      new Message.Call(
+                          "add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2))))),
+              host);
       assertEquals(List.of(new Message.WasmValue("i32", 42)), result.values(), host);
     }
   }
@@ -216,8 +277,10 @@ class ThreeHostsTest {
   @Order(3)
   void forgedAndReplayedDatagramsGetNoAnswer() throws Exception {
     InetSocketAddress a = addresses.get(nodes.get("a"));
-    byte[] valid = anonymous.sign(Header.fresh(Audience.node(nodes.get("a")), Clock.systemUTC().instant()),
-        new Message.Describe(List.of("libraries")));
+    byte[] valid =
+        anonymous.sign(
+            Header.fresh(Audience.node(nodes.get("a")), Clock.systemUTC().instant()),
+            new Message.Describe(List.of("libraries")));
     byte[] forged = valid.clone();
     forged[forged.length - 5] ^= 1; // inside the signature
     try (DatagramSocket socket = new DatagramSocket()) {
@@ -228,7 +291,8 @@ class ThreeHostsTest {
     }
   }
 
-  private static byte[] exchange(DatagramSocket socket, InetSocketAddress to, byte[] datagram) throws IOException {
+  private static byte[] exchange(DatagramSocket socket, InetSocketAddress to, byte[] datagram)
+      throws IOException {
     socket.send(new DatagramPacket(datagram, datagram.length, to));
     DatagramPacket reply = new DatagramPacket(new byte[1201], 1201);
     try {
@@ -253,12 +317,21 @@ class ThreeHostsTest {
     }
     assertTrue(refused != null, "anonymous was never refused");
     assertEquals("WE5022", refused.code().code(), refused.getMessage());
-    assertTrue(refused.getMessage().contains("network-period") || refused.getMessage().contains("bytes for this period"),
+    assertTrue(
+        refused.getMessage().contains("network-period")
+            || refused.getMessage().contains("bytes for this period"),
         refused.getMessage());
     var friend = new MessageSigner(FRIEND);
-    var result = assertInstanceOf(Message.Result.class, ask(friend, "b", new Message.Execute(
-        new Message.LibraryTarget("math"),
-        new Message.Call("add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1))))));
+    var result =
+        assertInstanceOf(
+            Message.Result.class,
+            ask(
+                friend,
+                "b",
+                new Message.Execute(
+                    new Message.LibraryTarget("math"),
+                    new Message.Call(
+                        "add", List.of(Message.WasmValue.i32(1), Message.WasmValue.i32(1))))));
     assertEquals(List.of(new Message.WasmValue("i32", 2)), result.values());
   }
 

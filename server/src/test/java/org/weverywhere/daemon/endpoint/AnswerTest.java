@@ -16,7 +16,9 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.events.JournalException;
 import org.weverywhere.protocol.Message;
 
-/** A reply may be signed while its event is being written, but is released only once it is on disk. */
+/**
+ * A reply may be signed while its event is being written, but is released only once it is on disk.
+ */
 class AnswerTest {
   private final Message reply = new Message.Announce("n", 1, List.of(), List.of());
 
@@ -25,10 +27,13 @@ class AnswerTest {
     var recorded = new CompletableFuture<Long>();
     var answer = new RequestHandler.Answer(Optional.of(reply), recorded);
     AtomicBoolean released = new AtomicBoolean();
-    Thread sender = Thread.ofVirtual().start(() -> {
-      answer.whenRecorded();
-      released.set(true);
-    });
+    Thread sender =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  answer.whenRecorded();
+                  released.set(true);
+                });
     sender.join(100);
     assertFalse(released.get(), "released before the event was durable");
     recorded.complete(7L);
@@ -40,15 +45,18 @@ class AnswerTest {
   @Test
   void aJournalThatCannotWriteFailsTheRequest() {
     var failed = new CompletableFuture<Long>();
-    failed.completeExceptionally(new JournalException(ErrorCode.JOURNAL_IO, "disk full", new IOException("ENOSPC")));
+    failed.completeExceptionally(
+        new JournalException(ErrorCode.JOURNAL_IO, "disk full", new IOException("ENOSPC")));
     var answer = new RequestHandler.Answer(Optional.of(reply), failed);
     JournalException e = assertThrows(JournalException.class, answer::whenRecorded);
     assertEquals(ErrorCode.JOURNAL_IO, e.code());
 
     var odd = new CompletableFuture<Long>();
     odd.completeExceptionally(new IllegalStateException("writer died"));
-    JournalException wrapped = assertThrows(JournalException.class,
-        new RequestHandler.Answer(Optional.of(reply), odd)::whenRecorded);
+    JournalException wrapped =
+        assertThrows(
+            JournalException.class,
+            new RequestHandler.Answer(Optional.of(reply), odd)::whenRecorded);
     assertEquals(ErrorCode.JOURNAL_IO, wrapped.code());
   }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,17 +36,16 @@ import org.weverywhere.trust.SignatureGroups;
 /**
  * Answer loss on a crowded LAN, simulated on loopback: N responders (10, 50, 200), each the real
  * {@link UdpEndpoint} with its own host key, verifier and {@link RequestHandler}, all in this JVM,
- * answer a discover from the real {@link Discovery} client. Two sets run side by side on two
- * ports: one spreads its answers ({@link AnswerSpread#DEFAULT}, having heard the others
- * announce), the reference answers at once ({@link AnswerSpread#NONE}); rounds alternate between
- * them. Measured per round: answers missing after the client's window, time to the first and to
- * the last answer.
+ * answer a discover from the real {@link Discovery} client. Two sets run side by side on two ports:
+ * one spreads its answers ({@link AnswerSpread#DEFAULT}, having heard the others announce), the
+ * reference answers at once ({@link AnswerSpread#NONE}); rounds alternate between them. Measured
+ * per round: answers missing after the client's window, time to the first and to the last answer.
  *
- * <p>How several daemons share one group port in one JVM: each endpoint is configured with
- * {@code network.interfaces = lo} (a named interface), the production path in which group members
- * bind the port with address reuse so that every daemon on a host hears the group. The loopback
- * default ({@code interfaces} unset) keeps its guard: it binds 127.0.0.1 exclusively and a second
- * daemon on that port still fails to start. Nothing leaves loopback (TTL 0, lo only).
+ * <p>How several daemons share one group port in one JVM: each endpoint is configured with {@code
+ * network.interfaces = lo} (a named interface), the production path in which group members bind the
+ * port with address reuse so that every daemon on a host hears the group. The loopback default
+ * ({@code interfaces} unset) keeps its guard: it binds 127.0.0.1 exclusively and a second daemon on
+ * that port still fails to start. Nothing leaves loopback (TTL 0, lo only).
  *
  * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} (with the
  * other benchmarks), or the class alone with the test classpath; {@code -Drounds=N} (default 10).
@@ -56,33 +54,60 @@ public final class DiscoveryScaleBenchmark {
   private DiscoveryScaleBenchmark() {}
 
   /** Shared parts: a whole daemon's store, executor, journal and traffic ledger under Weld SE. */
-  private record Parts(LibraryStore libraries, Executor executor, EventJournal journal, TrafficLedger traffic,
-      org.weverywhere.service.Services services, org.weverywhere.host.Intake intake,
+  private record Parts(
+      LibraryStore libraries,
+      Executor executor,
+      EventJournal journal,
+      TrafficLedger traffic,
+      org.weverywhere.service.Services services,
+      org.weverywhere.host.Intake intake,
       org.weverywhere.control.ControlActions control) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 10);
     Path dir = Files.createTempDirectory("we-scale");
-    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n",
-        "state.dir = " + dir.resolve("state"), "node.name = scale", "network.port = " + freeUdpPort(),
-        "http.port = " + freeUdpPort(), "executor.engine = chicory",
-        "group.anonymous.quota.network.rate = 1GiB/s", "group.anonymous.quota.network.period-bytes = 1000GiB",
-        "host.quota.network.rate = 1GiB/s", "host.quota.network.period-bytes = 1000GiB", ""));
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        String.join(
+            "\n",
+            "state.dir = " + dir.resolve("state"),
+            "node.name = scale",
+            "network.port = " + freeUdpPort(),
+            "http.port = " + freeUdpPort(),
+            "executor.engine = chicory",
+            "group.anonymous.quota.network.rate = 1GiB/s",
+            "group.anonymous.quota.network.period-bytes = 1000GiB",
+            "host.quota.network.rate = 1GiB/s",
+            "host.quota.network.period-bytes = 1000GiB",
+            ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
     NetworkInterface lo = NetworkInterface.getByName("lo");
     var me = new MessageSigner(Ed25519.generate());
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000);
-    System.out.printf("discovery scale: responders on loopback, %d rounds per lane, %d cores, Java %s, "
-        + "client window %d ms, spread %s per known peer up to %s%n", rounds,
-        Runtime.getRuntime().availableProcessors(), Runtime.version(), AnswerSpread.CLIENT_WINDOW.toMillis(),
-        AnswerSpread.DEFAULT.perPeer(), AnswerSpread.DEFAULT.max());
+    System.out.printf(
+        "discovery scale: responders on loopback, %d rounds per lane, %d cores, Java %s, "
+            + "client window %d ms, spread %s per known peer up to %s%n",
+        rounds,
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        AnswerSpread.CLIENT_WINDOW.toMillis(),
+        AnswerSpread.DEFAULT.perPeer(),
+        AnswerSpread.DEFAULT.max());
     List<String> rows = new ArrayList<>();
-    try (WeldContainer weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-        .initialize()) {
-      var parts = new Parts(weld.select(LibraryStore.class).get(), weld.select(Executor.class).get(),
-          weld.select(EventJournal.class).get(), weld.select(TrafficLedger.class).get(),
-          weld.select(org.weverywhere.service.Services.class).get(), weld.select(org.weverywhere.host.Intake.class).get(),
-          weld.select(org.weverywhere.control.ControlActions.class).get());
+    try (WeldContainer weld =
+        new Weld()
+            .disableDiscovery()
+            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .initialize()) {
+      var parts =
+          new Parts(
+              weld.select(LibraryStore.class).get(),
+              weld.select(Executor.class).get(),
+              weld.select(EventJournal.class).get(),
+              weld.select(TrafficLedger.class).get(),
+              weld.select(org.weverywhere.service.Services.class).get(),
+              weld.select(org.weverywhere.host.Intake.class).get(),
+              weld.select(org.weverywhere.control.ControlActions.class).get());
       for (int n : new int[] {10, 50, 200}) {
         Responders spread = responders(n, freeUdpPort(), AnswerSpread.DEFAULT, parts);
         Responders burst = responders(n, freeUdpPort(), AnswerSpread.NONE, parts);
@@ -90,10 +115,22 @@ public final class DiscoveryScaleBenchmark {
           int known = teach(spread.endpoints());
           Lane on = new Lane();
           Lane off = new Lane();
-          var toBurst = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(burst.port()), List.of(lo), 0,
-              Clock.systemUTC());
-          var toSpread = new Discovery(me, verifier, MulticastGroups.DEFAULT.withPort(spread.port()), List.of(lo), 0,
-              Clock.systemUTC());
+          var toBurst =
+              new Discovery(
+                  me,
+                  verifier,
+                  MulticastGroups.DEFAULT.withPort(burst.port()),
+                  List.of(lo),
+                  0,
+                  Clock.systemUTC());
+          var toSpread =
+              new Discovery(
+                  me,
+                  verifier,
+                  MulticastGroups.DEFAULT.withPort(spread.port()),
+                  List.of(lo),
+                  0,
+                  Clock.systemUTC());
           for (int r = 0; r < rounds; r++) {
             off.round(toBurst, n);
             on.round(toSpread, n);
@@ -107,8 +144,9 @@ public final class DiscoveryScaleBenchmark {
       }
     }
     System.out.println();
-    System.out.println("| responders | spread | known peers (min) | answers lost | first answer, median | "
-        + "last answer, median | last answer, max | responder drops |");
+    System.out.println(
+        "| responders | spread | known peers (min) | answers lost | first answer, median | "
+            + "last answer, median | last answer, max | responder drops |");
     System.out.println("|---:|---|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
   }
@@ -122,25 +160,51 @@ public final class DiscoveryScaleBenchmark {
 
   /** N real endpoints sharing {@code port} on lo, each with its own key, verifier and handler. */
   private static Responders responders(int n, int port, AnswerSpread spread, Parts parts) {
-    var settings = new NetworkSettings(new InterfaceSelection.Named(List.of("lo")), true,
-        MulticastGroups.DEFAULT.ipv4(), false, MulticastGroups.DEFAULT.ipv6(), port, 0, Duration.ofSeconds(30),
-        List.of());
+    var settings =
+        new NetworkSettings(
+            new InterfaceSelection.Named(List.of("lo")),
+            true,
+            MulticastGroups.DEFAULT.ipv4(),
+            false,
+            MulticastGroups.DEFAULT.ipv6(),
+            port,
+            0,
+            Duration.ofSeconds(30),
+            List.of());
     List<UdpEndpoint> set = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       var host = new MessageSigner(Ed25519.generate());
       var authorizer = new Authorizer(SignatureGroups.none(), Map.of("anonymous", Set.of()));
-      var handler = new RequestHandler("sim-" + i, 1, () -> authorizer, parts.traffic(), parts.libraries(),
-          parts.executor(), parts.journal(), parts.services(), 8, parts.intake(), parts.control());
-      set.add(UdpEndpoint.open(settings, host, Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 10_000),
-          handler, new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime), Clock.systemUTC(), spread));
+      var handler =
+          new RequestHandler(
+              "sim-" + i,
+              1,
+              () -> authorizer,
+              parts.traffic(),
+              parts.libraries(),
+              parts.executor(),
+              parts.journal(),
+              parts.services(),
+              8,
+              parts.intake(),
+              parts.control());
+      set.add(
+          UdpEndpoint.open(
+              settings,
+              host,
+              Verifier.of(Clock.systemUTC(), Optional.of(host.fingerprint()), 10_000),
+              handler,
+              new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime),
+              Clock.systemUTC(),
+              spread));
     }
     return new Responders(List.copyOf(set), port);
   }
 
   /**
-   * Has every responder announce until each has heard all the others (their start-up announces
-   * only reached those started before them), as periodic announcements do on a real LAN.
-   * Returns the fewest peers any responder knows.
+   * Has every responder announce until each has heard all the others (their start-up announces only
+   * reached those started before them), as periodic announcements do on a real LAN. Returns the
+   * fewest peers any responder knows.
    */
   private static int teach(List<UdpEndpoint> set) throws InterruptedException {
     int n = set.size();
@@ -152,7 +216,9 @@ public final class DiscoveryScaleBenchmark {
         e.announce(new org.weverywhere.protocol.Message.Announce("sim", 1, List.of(), List.of()));
         Thread.sleep(2); // n×n verifications: let the receivers keep up rather than overflow
       }
-      for (int wait = 0; wait < 50 && !set.stream().allMatch(e -> e.knownPeers() >= n - 1); wait++) {
+      for (int wait = 0;
+          wait < 50 && !set.stream().allMatch(e -> e.knownPeers() >= n - 1);
+          wait++) {
         Thread.sleep(100);
       }
     }
@@ -175,26 +241,41 @@ public final class DiscoveryScaleBenchmark {
     void round(Discovery discovery, int n) throws InterruptedException {
       long start = System.nanoTime();
       long[] at = {0, 0};
-      var result = discovery.discover(AnswerSpread.CLIENT_WINDOW, n, a -> {
-        long now = System.nanoTime();
-        if (at[0] == 0) {
-          at[0] = now;
-        }
-        at[1] = now;
-      });
+      var result =
+          discovery.discover(
+              AnswerSpread.CLIENT_WINDOW,
+              n,
+              a -> {
+                long now = System.nanoTime();
+                if (at[0] == 0) {
+                  at[0] = now;
+                }
+                at[1] = now;
+              });
       asked += n;
       answered += result.answers().size();
       if (!result.answers().isEmpty()) {
         first.add(at[0] - start);
         last.add(at[1] - start);
       }
-      Thread.sleep(300); // let every responder finish the round (and its socket drain) before the next
+      Thread.sleep(
+          300); // let every responder finish the round (and its socket drain) before the next
     }
 
     String row(int n, String spread, int known, String drops) {
       double lost = asked == 0 ? 0 : 100.0 * (asked - answered) / asked;
-      return String.format("| %d | %s | %d | %.2f %% (%d of %d) | %.1f ms | %.1f ms | %.1f ms | %s |", n, spread,
-          known, lost, asked - answered, asked, median(first) / 1e6, median(last) / 1e6, max(last) / 1e6, drops);
+      return String.format(
+          "| %d | %s | %d | %.2f %% (%d of %d) | %.1f ms | %.1f ms | %.1f ms | %s |",
+          n,
+          spread,
+          known,
+          lost,
+          asked - answered,
+          asked,
+          median(first) / 1e6,
+          median(last) / 1e6,
+          max(last) / 1e6,
+          drops);
     }
   }
 

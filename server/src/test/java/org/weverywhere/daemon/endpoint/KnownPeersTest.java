@@ -57,7 +57,8 @@ class KnownPeersTest {
 
   @Test
   void nonsenseLimitsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> new KnownPeers(0, Duration.ofSeconds(1), now::get));
+    assertThrows(
+        IllegalArgumentException.class, () -> new KnownPeers(0, Duration.ofSeconds(1), now::get));
     assertThrows(IllegalArgumentException.class, () -> new KnownPeers(1, Duration.ZERO, now::get));
   }
 }

@@ -30,12 +30,12 @@ import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.host.Intake;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.Outcome;
+import org.weverywhere.host.Intake;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Audience;
@@ -57,11 +57,11 @@ import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
 /**
- * Issue 13, item 1 and 8: nothing one message does silences an endpoint. A datagram whose
- * handling throws is counted and the next one answered; a receiving loop that ends anyway is
- * down (readiness says so) and comes back by itself; a request whose handling fails gets a signed
- * error, over UDP and HTTP, never silence or a 500; unverified HTTP bodies stay within their
- * memory budget and are refused with 503 and Retry-After beyond it.
+ * Issue 13, item 1 and 8: nothing one message does silences an endpoint. A datagram whose handling
+ * throws is counted and the next one answered; a receiving loop that ends anyway is down (readiness
+ * says so) and comes back by itself; a request whose handling fails gets a signed error, over UDP
+ * and HTTP, never silence or a 500; unverified HTTP bodies stay within their memory budget and are
+ * refused with 503 and Retry-After beyond it.
  */
 class OneBadMessageTest {
   private static WeldContainer weld;
@@ -71,9 +71,17 @@ class OneBadMessageTest {
 
   @BeforeAll
   static void daemon() {
-    config = TestDaemonConfig.prepare("one-bad-message", List.of("math.wasi"), "group.anonymous.privileges = execute",
-        "group.anonymous.quota.network.rate = 100MiB/s");
-    weld = new Weld().disableDiscovery().addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new)).initialize();
+    config =
+        TestDaemonConfig.prepare(
+            "one-bad-message",
+            List.of("math.wasi"),
+            "group.anonymous.privileges = execute",
+            "group.anonymous.quota.network.rate = 100MiB/s");
+    weld =
+        new Weld()
+            .disableDiscovery()
+            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity(); // started with the container
     endpoints = weld.select(Endpoints.class).get();
   }
@@ -86,16 +94,27 @@ class OneBadMessageTest {
 
   /** A handler over the daemon's real parts, but whose executor fails the way a bug would. */
   private static RequestHandler failingHandler() {
-    Executor broken = new Executor() {
-      @Override
-      public Outcome execute(ExecutionRequest request) {
-        throw new IllegalStateException("a bug in the executor");
-      }
-    };
-    var authorizer = new Authorizer(SignatureGroups.none(), Map.of("anonymous", Set.of(Privilege.EXECUTE)));
-    return new RequestHandler("failing", config.httpPort(), () -> authorizer, weld.select(TrafficLedger.class).get(),
-        weld.select(LibraryStore.class).get(), broken, weld.select(EventJournal.class).get(),
-        weld.select(Services.class).get(), 8, weld.select(Intake.class).get(), weld.select(ControlActions.class).get());
+    Executor broken =
+        new Executor() {
+          @Override
+          public Outcome execute(ExecutionRequest request) {
+            throw new IllegalStateException("a bug in the executor");
+          }
+        };
+    var authorizer =
+        new Authorizer(SignatureGroups.none(), Map.of("anonymous", Set.of(Privilege.EXECUTE)));
+    return new RequestHandler(
+        "failing",
+        config.httpPort(),
+        () -> authorizer,
+        weld.select(TrafficLedger.class).get(),
+        weld.select(LibraryStore.class).get(),
+        broken,
+        weld.select(EventJournal.class).get(),
+        weld.select(Services.class).get(),
+        8,
+        weld.select(Intake.class).get(),
+        weld.select(ControlActions.class).get());
   }
 
   private static int freePort() throws IOException {
@@ -105,14 +124,28 @@ class OneBadMessageTest {
   }
 
   private static NetworkSettings loopback(int port) {
-    return new NetworkSettings(new InterfaceSelection.Loopback(), false, InetAddress.getLoopbackAddress(), false,
-        InetAddress.getLoopbackAddress(), port, 0, Duration.ofMinutes(10), List.of());
+    return new NetworkSettings(
+        new InterfaceSelection.Loopback(),
+        false,
+        InetAddress.getLoopbackAddress(),
+        false,
+        InetAddress.getLoopbackAddress(),
+        port,
+        0,
+        Duration.ofMinutes(10),
+        List.of());
   }
 
   private SignedMessage ask(int port, Message message) {
-    var client = new UdpClient(me, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
-    return client.request(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-        endpoints.signer().fingerprint(), message, Duration.ofSeconds(2), 2);
+    var client =
+        new UdpClient(
+            me, Verifier.of(Clock.systemUTC(), Optional.empty(), 1000), Clock.systemUTC());
+    return client.request(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+        endpoints.signer().fingerprint(),
+        message,
+        Duration.ofSeconds(2),
+        2);
   }
 
   private static void send(int port, String raw) throws IOException {
@@ -126,18 +159,30 @@ class OneBadMessageTest {
   void aDatagramWhoseHandlingThrowsIsCountedAndTheNextOneAnswered() throws Exception {
     int port = freePort();
     Verifier verifier = endpoints.verifier();
-    UdpEndpoint.Check check = datagram -> {
-      if (new String(datagram, StandardCharsets.US_ASCII).equals("throw")) {
-        throw new IllegalArgumentException("decoding failed the way MessageId.of did (issue 13)");
-      }
-      return verifier.verify(datagram, WireLimits.UDP);
-    };
-    try (var udp = UdpEndpoint.open(loopback(port), endpoints.signer(), check, endpoints.handler(),
-        new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime), Clock.systemUTC(), AnswerSpread.DEFAULT,
-        new FairSlots(64, 16), key -> false, Duration.ofMillis(200))) {
+    UdpEndpoint.Check check =
+        datagram -> {
+          if (new String(datagram, StandardCharsets.US_ASCII).equals("throw")) {
+            throw new IllegalArgumentException(
+                "decoding failed the way MessageId.of did (issue 13)");
+          }
+          return verifier.verify(datagram, WireLimits.UDP);
+        };
+    try (var udp =
+        UdpEndpoint.open(
+            loopback(port),
+            endpoints.signer(),
+            check,
+            endpoints.handler(),
+            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
+            Clock.systemUTC(),
+            AnswerSpread.DEFAULT,
+            new FairSlots(64, 16),
+            key -> false,
+            Duration.ofMillis(200))) {
       send(port, "throw");
       send(port, "throw");
-      assertInstanceOf(Message.Description.class, ask(port, new Message.Describe(List.of())).message());
+      assertInstanceOf(
+          Message.Description.class, ask(port, new Message.Describe(List.of())).message());
       assertEquals(2L, udp.dropped().get("failed"), udp.dropped().toString());
       assertEquals(0, udp.restarts(), "the loop went on, it was not restarted");
       assertTrue(udp.down().isEmpty());
@@ -148,15 +193,25 @@ class OneBadMessageTest {
   void aReceivingLoopThatDiesIsDownThenRestartedByItself() throws Exception {
     int port = freePort();
     Verifier verifier = endpoints.verifier();
-    UdpEndpoint.Check check = datagram -> {
-      if (new String(datagram, StandardCharsets.US_ASCII).equals("die")) {
-        throw new StackOverflowError("an Error no per-message catch takes");
-      }
-      return verifier.verify(datagram, WireLimits.UDP);
-    };
-    try (var udp = UdpEndpoint.open(loopback(port), endpoints.signer(), check, endpoints.handler(),
-        new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime), Clock.systemUTC(), AnswerSpread.DEFAULT,
-        new FairSlots(64, 16), key -> false, Duration.ofMillis(500))) {
+    UdpEndpoint.Check check =
+        datagram -> {
+          if (new String(datagram, StandardCharsets.US_ASCII).equals("die")) {
+            throw new StackOverflowError("an Error no per-message catch takes");
+          }
+          return verifier.verify(datagram, WireLimits.UDP);
+        };
+    try (var udp =
+        UdpEndpoint.open(
+            loopback(port),
+            endpoints.signer(),
+            check,
+            endpoints.handler(),
+            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
+            Clock.systemUTC(),
+            AnswerSpread.DEFAULT,
+            new FairSlots(64, 16),
+            key -> false,
+            Duration.ofMillis(500))) {
       send(port, "die");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (udp.down().isEmpty() && udp.restarts() == 0 && System.nanoTime() < deadline) {
@@ -164,13 +219,16 @@ class OneBadMessageTest {
       }
       Optional<String> down = udp.down();
       assertTrue(down.isPresent(), "health is DOWN while the loop is restarted");
-      assertTrue(down.get().contains("udp-endpoint") && down.get().contains("StackOverflowError"), down.get());
+      assertTrue(
+          down.get().contains("udp-endpoint") && down.get().contains("StackOverflowError"),
+          down.get());
       while (udp.down().isPresent() && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
       assertTrue(udp.down().isEmpty(), "recovered");
       assertEquals(1, udp.restarts());
-      assertInstanceOf(Message.Description.class, ask(port, new Message.Describe(List.of())).message());
+      assertInstanceOf(
+          Message.Description.class, ask(port, new Message.Describe(List.of())).message());
     }
   }
 
@@ -178,55 +236,95 @@ class OneBadMessageTest {
   void aRequestWhoseHandlingFailsGetsASignedErrorOverUdpAndTheNextIsAnswered() throws Exception {
     int port = freePort();
     Verifier verifier = endpoints.verifier();
-    try (var udp = UdpEndpoint.open(loopback(port), endpoints.signer(), d -> verifier.verify(d, WireLimits.UDP),
-        failingHandler(), new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime), Clock.systemUTC(),
-        AnswerSpread.DEFAULT, new FairSlots(64, 16), key -> false, Duration.ofMillis(200))) {
-      var refused = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class, () -> ask(port,
-          new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add", List.of()))));
+    try (var udp =
+        UdpEndpoint.open(
+            loopback(port),
+            endpoints.signer(),
+            d -> verifier.verify(d, WireLimits.UDP),
+            failingHandler(),
+            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
+            Clock.systemUTC(),
+            AnswerSpread.DEFAULT,
+            new FairSlots(64, 16),
+            key -> false,
+            Duration.ofMillis(200))) {
+      var refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ProtocolException.class,
+              () ->
+                  ask(
+                      port,
+                      new Message.Execute(
+                          new Message.LibraryTarget("math"), new Message.Call("add", List.of()))));
       assertTrue(refused.getMessage().contains("(WE5050)"), refused.getMessage());
-      assertInstanceOf(Message.Description.class, ask(port, new Message.Describe(List.of())).message());
+      assertInstanceOf(
+          Message.Description.class, ask(port, new Message.Describe(List.of())).message());
       assertEquals(1L, udp.failures().values().stream().mapToLong(Long::longValue).sum());
     }
   }
 
   private BulkExchange bulk(RequestHandler handler, SourceLimiter sources, BodyBudget budget) {
-    return new BulkExchange(endpoints.verifier(), handler, endpoints.signer(), sources, budget, new FairSlots(64, 16),
+    return new BulkExchange(
+        endpoints.verifier(),
+        handler,
+        endpoints.signer(),
+        sources,
+        budget,
+        new FairSlots(64, 16),
         weld.select(TrafficLedger.class).get());
   }
 
   private byte[] signed(Message message) {
-    return me.sign(Header.fresh(Audience.node(endpoints.signer().fingerprint()), Clock.systemUTC().instant()), message);
+    return me.sign(
+        Header.fresh(Audience.node(endpoints.signer().fingerprint()), Clock.systemUTC().instant()),
+        message);
   }
 
   private static SignedMessage reply(BulkExchange.Reply reply) {
     assertEquals(200, reply.status(), () -> new String(reply.body(), StandardCharsets.UTF_8));
-    return Verifier.of(Clock.systemUTC(), Optional.empty(), 100).verify(reply.body(), WireLimits.HTTP);
+    return Verifier.of(Clock.systemUTC(), Optional.empty(), 100)
+        .verify(reply.body(), WireLimits.HTTP);
   }
 
   private static final InetAddress HERE = InetAddress.getLoopbackAddress();
 
   @Test
   void overHttpAFailureInsideTheDaemonIsASignedErrorNeverA500() {
-    var exchange = bulk(failingHandler(), new SourceLimiter(100, 100, 10, System::nanoTime),
-        new BodyBudget(16 << 20, 1 << 20, 2));
-    byte[] body = signed(new Message.Execute(new Message.LibraryTarget("math"), new Message.Call("add", List.of())));
-    var error = assertInstanceOf(Message.ErrorReply.class,
-        reply(exchange.exchange(HERE, body.length, new ByteArrayInputStream(body))).message());
+    var exchange =
+        bulk(
+            failingHandler(),
+            new SourceLimiter(100, 100, 10, System::nanoTime),
+            new BodyBudget(16 << 20, 1 << 20, 2));
+    byte[] body =
+        signed(
+            new Message.Execute(
+                new Message.LibraryTarget("math"), new Message.Call("add", List.of())));
+    var error =
+        assertInstanceOf(
+            Message.ErrorReply.class,
+            reply(exchange.exchange(HERE, body.length, new ByteArrayInputStream(body))).message());
     assertEquals("WE5050", error.code());
     byte[] describe = signed(new Message.Describe(List.of()));
-    assertInstanceOf(Message.Description.class,
-        reply(exchange.exchange(HERE, describe.length, new ByteArrayInputStream(describe))).message());
+    assertInstanceOf(
+        Message.Description.class,
+        reply(exchange.exchange(HERE, describe.length, new ByteArrayInputStream(describe)))
+            .message());
     assertEquals(1, exchange.failures().size());
   }
 
   @Test
   void unverifiableBodiesAreA400AndTheSourceRateA429() {
-    var exchange = bulk(endpoints.handler(), new SourceLimiter(1, 2, 10, System::nanoTime),
-        new BodyBudget(16 << 20, 1 << 20, 2));
+    var exchange =
+        bulk(
+            endpoints.handler(),
+            new SourceLimiter(1, 2, 10, System::nanoTime),
+            new BodyBudget(16 << 20, 1 << 20, 2));
     byte[] garbage = "\u00d2\u0084not cose at all".getBytes(StandardCharsets.ISO_8859_1);
     var bad = exchange.exchange(HERE, garbage.length, new ByteArrayInputStream(garbage));
     assertEquals(400, bad.status());
-    assertTrue(new String(bad.body(), StandardCharsets.UTF_8).startsWith("WE50"), new String(bad.body(), StandardCharsets.UTF_8));
+    assertTrue(
+        new String(bad.body(), StandardCharsets.UTF_8).startsWith("WE50"),
+        new String(bad.body(), StandardCharsets.UTF_8));
     var shorter = exchange.exchange(HERE, 100, new ByteArrayInputStream(new byte[10]));
     assertEquals(400, shorter.status(), "a body shorter than it says");
     var limited = exchange.exchange(HERE, 10, new ByteArrayInputStream(new byte[10]));
@@ -237,46 +335,60 @@ class OneBadMessageTest {
 
   @Test
   void unverifiedBodiesStayWithinTheirBudgetAndLargeOnesPerSource() throws Exception {
-    var exchange = bulk(endpoints.handler(), new SourceLimiter(1_000, 1_000, 10, System::nanoTime),
-        new BodyBudget(8 << 20, 1 << 20, 1));
+    var exchange =
+        bulk(
+            endpoints.handler(),
+            new SourceLimiter(1_000, 1_000, 10, System::nanoTime),
+            new BodyBudget(8 << 20, 1 << 20, 1));
     var overBudget = exchange.exchange(HERE, 4 << 20, new ByteArrayInputStream(new byte[0]));
-    assertEquals(503, overBudget.status(), "4 MiB take 12 MiB while verified: more than the 8 MiB budget");
+    assertEquals(
+        503, overBudget.status(), "4 MiB take 12 MiB while verified: more than the 8 MiB budget");
     assertEquals("1", overBudget.headers().get("Retry-After"));
     assertTrue(new String(overBudget.body(), StandardCharsets.UTF_8).startsWith("WE5051"));
 
     // a large body that arrives slowly holds its source's one large place until it is read
     var started = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    InputStream slow = new InputStream() {
-      @Override
-      public int read() throws IOException {
-        started.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        throw new IOException("the sender went away");
-      }
-    };
+    InputStream slow =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            started.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            throw new IOException("the sender went away");
+          }
+        };
     var first = CompletableFuture.supplyAsync(() -> exchange.exchange(HERE, 2 << 20, slow));
     assertTrue(started.await(5, TimeUnit.SECONDS));
     var second = exchange.exchange(HERE, 2 << 20, new ByteArrayInputStream(new byte[0]));
     assertEquals(503, second.status(), "one large body per source at once");
-    var other = exchange.exchange(InetAddress.getByName("127.0.0.2"), 10, new ByteArrayInputStream(new byte[10]));
-    assertEquals(400, other.status(), "another source is read (and refused for its bytes, not for room)");
+    var other =
+        exchange.exchange(
+            InetAddress.getByName("127.0.0.2"), 10, new ByteArrayInputStream(new byte[10]));
+    assertEquals(
+        400, other.status(), "another source is read (and refused for its bytes, not for room)");
     release.countDown();
     assertEquals(400, first.get(10, TimeUnit.SECONDS).status());
     byte[] describe = signed(new Message.Describe(List.of()));
-    assertInstanceOf(Message.Description.class,
-        reply(exchange.exchange(HERE, describe.length, new ByteArrayInputStream(describe))).message());
+    assertInstanceOf(
+        Message.Description.class,
+        reply(exchange.exchange(HERE, describe.length, new ByteArrayInputStream(describe)))
+            .message());
   }
 
   @Test
   void theClaimedSignerIsReadFromTheEnvelopeBeforeAnyCheck() {
     // which verifying queue a datagram waits in: a key of a Signature Group goes first
-    assertEquals(Optional.of(me.fingerprint()), UdpEndpoint.claimedSigner(signed(new Message.Describe(List.of()))));
-    assertEquals(Optional.empty(), UdpEndpoint.claimedSigner("not an envelope".getBytes(StandardCharsets.US_ASCII)));
+    assertEquals(
+        Optional.of(me.fingerprint()),
+        UdpEndpoint.claimedSigner(signed(new Message.Describe(List.of()))));
+    assertEquals(
+        Optional.empty(),
+        UdpEndpoint.claimedSigner("not an envelope".getBytes(StandardCharsets.US_ASCII)));
     assertEquals(Optional.empty(), UdpEndpoint.claimedSigner(new byte[0]));
   }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
 
-/** The horizon's rule on its own: what one run may have accepted, the next refuses; nothing more. */
+/**
+ * The horizon's rule on its own: what one run may have accepted, the next refuses; nothing more.
+ */
 class PersistedReplayHorizonTest {
   private static final Instant START = Instant.parse("2026-12-02T08:00:00Z");
   private static final Duration WINDOW = Duration.ofSeconds(30);
@@ -24,7 +26,8 @@ class PersistedReplayHorizonTest {
   @TempDir Path dir;
 
   private PersistedReplayHorizon open(Instant now) {
-    return PersistedReplayHorizon.open(dir.resolve("replay-horizon"), Clock.fixed(now, ZoneOffset.UTC), WINDOW);
+    return PersistedReplayHorizon.open(
+        dir.resolve("replay-horizon"), Clock.fixed(now, ZoneOffset.UTC), WINDOW);
   }
 
   @Test
@@ -39,17 +42,25 @@ class PersistedReplayHorizonTest {
   }
 
   @Test
-  void theNextRunRefusesEverythingTheLastOneMayHaveAcceptedEvenStampedAheadOfItsClock() throws IOException {
+  void theNextRunRefusesEverythingTheLastOneMayHaveAcceptedEvenStampedAheadOfItsClock()
+      throws IOException {
     var first = open(START);
-    Instant ahead = START.plusSeconds(25); // a sender whose clock runs 25 s ahead: inside the window
+    Instant ahead =
+        START.plusSeconds(25); // a sender whose clock runs 25 s ahead: inside the window
     first.admit(START.plusSeconds(1));
     first.admit(ahead);
     // killed and started again a few seconds later, within the window of both messages
     var second = open(START.plusSeconds(3));
-    assertEquals(Reason.SIGNED_BEFORE_START, assertThrows(ProtocolException.class,
-        () -> second.admit(START.plusSeconds(1))).reason());
-    assertEquals(Reason.SIGNED_BEFORE_START, assertThrows(ProtocolException.class, () -> second.admit(ahead)).reason());
-    assertEquals(ahead.plus(PersistedReplayHorizon.LEASE), second.floor(), "no further than the lease beyond it");
+    assertEquals(
+        Reason.SIGNED_BEFORE_START,
+        assertThrows(ProtocolException.class, () -> second.admit(START.plusSeconds(1))).reason());
+    assertEquals(
+        Reason.SIGNED_BEFORE_START,
+        assertThrows(ProtocolException.class, () -> second.admit(ahead)).reason());
+    assertEquals(
+        ahead.plus(PersistedReplayHorizon.LEASE),
+        second.floor(),
+        "no further than the lease beyond it");
     second.admit(ahead.plus(PersistedReplayHorizon.LEASE).plusMillis(1));
   }
 
@@ -63,14 +74,16 @@ class PersistedReplayHorizonTest {
       horizon.admit(START.plusMillis(i)); // all inside the first lease
     }
     assertEquals(written, Files.readString(file));
-    assertEquals(START.plusMillis(10).plus(PersistedReplayHorizon.LEASE).toEpochMilli() + "\n", written);
+    assertEquals(
+        START.plusMillis(10).plus(PersistedReplayHorizon.LEASE).toEpochMilli() + "\n", written);
   }
 
   @Test
   void aRestartWaitsUntilItsClockHasPassedTheFloor() throws Exception {
     var first = open(Instant.now());
     first.admit(Instant.now().plusMillis(300));
-    var second = PersistedReplayHorizon.open(dir.resolve("replay-horizon"), Clock.systemUTC(), WINDOW);
+    var second =
+        PersistedReplayHorizon.open(dir.resolve("replay-horizon"), Clock.systemUTC(), WINDOW);
     assertTrue(second.floor().isAfter(Instant.now()), "the floor is still ahead");
     second.awaitFloor(Duration.ofSeconds(5));
     assertTrue(Instant.now().isAfter(second.floor()), "waited until it passed");

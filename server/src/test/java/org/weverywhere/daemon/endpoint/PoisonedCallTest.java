@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -41,8 +40,9 @@ import org.weverywhere.trust.Ed25519;
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoisonedCallTest {
-  private static final TestDaemonConfig TEST = TestDaemonConfig.prepare("poisoned", List.of("math.wasi"),
-      "group.anonymous.privileges = execute");
+  private static final TestDaemonConfig TEST =
+      TestDaemonConfig.prepare(
+          "poisoned", List.of("math.wasi"), "group.anonymous.privileges = execute");
   private static final java.security.KeyPair KEYS = Ed25519.generate();
 
   @WeldSetup
@@ -67,7 +67,8 @@ class PoisonedCallTest {
       g.writeStartObject(null, 6); // definite lengths only, as the protocol requires
       g.writeNumberField("v", 1);
       g.writeStringField("t", "call");
-      g.writeBinaryField("id", java.nio.ByteBuffer.allocate(16).putLong(System.nanoTime() | 1).putLong(7).array());
+      g.writeBinaryField(
+          "id", java.nio.ByteBuffer.allocate(16).putLong(System.nanoTime() | 1).putLong(7).array());
       g.writeNumberField("ts", Clock.systemUTC().millis());
       g.writeStringField("aud", "any");
       g.writeFieldName("body");
@@ -122,22 +123,41 @@ class PoisonedCallTest {
         channel.send(ByteBuffer.wrap(poisonedCall()), to);
       }
     }
-    var udp = new UdpClient(new org.weverywhere.protocol.MessageSigner(KEYS),
-        Verifier.of(Clock.systemUTC(), Optional.empty(), 100), Clock.systemUTC());
-    var description = udp.request(to, daemon.identity().nodeId(), new Message.Describe(List.of("libraries")),
-        Duration.ofSeconds(2), 3);
+    var udp =
+        new UdpClient(
+            new org.weverywhere.protocol.MessageSigner(KEYS),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 100),
+            Clock.systemUTC());
+    var description =
+        udp.request(
+            to,
+            daemon.identity().nodeId(),
+            new Message.Describe(List.of("libraries")),
+            Duration.ofSeconds(2),
+            3);
     assertInstanceOf(Message.Description.class, description.message());
-    assertTrue(endpoints.dropped().getOrDefault("MALFORMED", 0L) >= 3, endpoints.dropped().toString());
+    assertTrue(
+        endpoints.dropped().getOrDefault("MALFORMED", 0L) >= 3, endpoints.dropped().toString());
   }
 
   @Test
   void overHttpThePoisonedCallGetsA400NamingWe5001() throws Exception {
-    try (var http = LoopbackBulkServer.start(endpoints, TEST.httpPort()); var client = HttpClient.newHttpClient()) {
-      var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TEST.httpPort()
-              + "/weverywhere/v1/messages")).header("Content-Type", "application/cose")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(poisonedCall())).build(), HttpResponse.BodyHandlers.ofString());
+    try (var http = LoopbackBulkServer.start(endpoints, TEST.httpPort());
+        var client = HttpClient.newHttpClient()) {
+      var response =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + TEST.httpPort() + "/weverywhere/v1/messages"))
+                  .header("Content-Type", "application/cose")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(poisonedCall()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(400, response.statusCode(), response.body());
-      assertTrue(response.body().startsWith("WE5001 payload.body.chain[0] must be a message id other than all zeros"),
+      assertTrue(
+          response
+              .body()
+              .startsWith("WE5001 payload.body.chain[0] must be a message id other than all zeros"),
           response.body());
     }
   }

@@ -13,15 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.Map;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.events.JournalEvent;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
@@ -29,12 +30,11 @@ import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmValue;
-import org.weverywhere.events.JournalEvent;
 
 /**
  * Event journal throughput with durability (every acknowledged event fsynced), from 1 and from 8
- * appending threads, beside two references in the same run: one fsync per event (what group
- * commit avoids) and plain writes with no fsync at all (the ceiling). Medians of 5 rounds.
+ * appending threads, beside two references in the same run: one fsync per event (what group commit
+ * avoids) and plain writes with no fsync at all (the ceiling). Medians of 5 rounds.
  *
  * <p>Run: {@code ./mvnw -B -Pbench -pl shared,server integration-test -DskipTests}
  */
@@ -47,8 +47,14 @@ public final class JournalBenchmark {
   public static void main(String[] args) throws Exception {
     Path root = Files.createTempDirectory("journal-bench");
     try {
-      System.out.println("## Event journal throughput (events/s, median of " + ROUNDS + " rounds of "
-          + EVENTS + " events, " + Runtime.getRuntime().availableProcessors() + " cores)");
+      System.out.println(
+          "## Event journal throughput (events/s, median of "
+              + ROUNDS
+              + " rounds of "
+              + EVENTS
+              + " events, "
+              + Runtime.getRuntime().availableProcessors()
+              + " cores)");
       System.out.println();
       System.out.println("| lane | events/s | vs fsync per event |");
       System.out.println("|---|---:|---:|");
@@ -60,7 +66,10 @@ public final class JournalBenchmark {
       row("reference: write + fsync per event (1 thread)", perEventSync, perEventSync);
       row("journal, 1 appending thread", oneThread, perEventSync);
       row("journal, 8 appending threads (group commit)", eightThreads, perEventSync);
-      row("journal, appendAsync from 1 thread (each acknowledged once on disk)", pipelined, perEventSync);
+      row(
+          "journal, appendAsync from 1 thread (each acknowledged once on disk)",
+          pipelined,
+          perEventSync);
       row("reference: plain writes, no fsync (ceiling)", noSync, perEventSync);
       executionOverhead(Files.createTempDirectory(root, "overhead"));
     } finally {
@@ -76,14 +85,23 @@ public final class JournalBenchmark {
    * the finish durably before the reply), interleaved in rounds so both meet the same noise.
    */
   private static void executionOverhead(Path dir) throws Exception {
-    Path examples = Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+    Path examples =
+        Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
     byte[] math = Files.readAllBytes(examples.resolve("math.wasi"));
     var settings = new ExecutorSettings(Engine.WASMTIME, 64, 1 << 20, Duration.ofSeconds(60), 16);
-    var quotas = new QuotaSettings(new HostQuota(2, 1L << 30),
-        Map.of("friends", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30))));
-    var add = new FunctionCall(math, "add", List.of(new WasmValue.I32(40), new WasmValue.I32(2)),
-        new Requester("friends", false));
-    Executor executor = new Executor(settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 1L << 30),
+            Map.of("friends", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30))));
+    var add =
+        new FunctionCall(
+            math,
+            "add",
+            List.of(new WasmValue.I32(40), new WasmValue.I32(2)),
+            new Requester("friends", false));
+    Executor executor =
+        new Executor(
+            settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
     try (var journal = EventJournal.open(dir, 64L << 20, Duration.ofDays(1), "bench")) {
       int rounds = 10;
       int perRound = 500;
@@ -100,9 +118,11 @@ public final class JournalBenchmark {
         }
         for (int i = 0; i < perRound; i++) {
           long start = System.nanoTime();
-          journal.appendDeferred(JournalEvent.unsequenced("org.weverywhere.execution.started", "execute", data(i)));
+          journal.appendDeferred(
+              JournalEvent.unsequenced("org.weverywhere.execution.started", "execute", data(i)));
           executor.execute(add);
-          journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute", data(i)));
+          journal.append(
+              JournalEvent.unsequenced("org.weverywhere.execution.finished", "execute", data(i)));
           journaled[r * perRound + i] = System.nanoTime() - start;
         }
       }
@@ -111,16 +131,21 @@ public final class JournalBenchmark {
       double p50Bare = bare[bare.length / 2] / 1e3;
       double p50Journaled = journaled[journaled.length / 2] / 1e3;
       System.out.println();
-      System.out.println("## Journal overhead on a warm execution (math.add on Wasmtime, " + bare.length
-          + " each, interleaved)");
+      System.out.println(
+          "## Journal overhead on a warm execution (math.add on Wasmtime, "
+              + bare.length
+              + " each, interleaved)");
       System.out.println();
       System.out.println("| lane | p50 | p99 |");
       System.out.println("|---|---:|---:|");
-      System.out.printf("| executor alone | %.0f µs | %.0f µs |%n", p50Bare, bare[bare.length * 99 / 100] / 1e3);
-      System.out.printf("| executor + started (async) + finished (durable) events | %.0f µs | %.0f µs |%n",
+      System.out.printf(
+          "| executor alone | %.0f µs | %.0f µs |%n", p50Bare, bare[bare.length * 99 / 100] / 1e3);
+      System.out.printf(
+          "| executor + started (async) + finished (durable) events | %.0f µs | %.0f µs |%n",
           p50Journaled, journaled[journaled.length * 99 / 100] / 1e3);
-      System.out.printf("%njournal adds %.0f µs at the median (%.1f× the bare execution)%n", p50Journaled - p50Bare,
-          p50Journaled / p50Bare);
+      System.out.printf(
+          "%njournal adds %.0f µs at the median (%.1f× the bare execution)%n",
+          p50Journaled - p50Bare, p50Journaled / p50Bare);
     } finally {
       executor.close();
     }
@@ -146,11 +171,18 @@ public final class JournalBenchmark {
   }
 
   private static ObjectNode data(int i) {
-    return JsonNodeFactory.instance.objectNode()
+    return JsonNodeFactory.instance
+        .objectNode()
         .put("requester", "SHA256:ywf/cccvEIL3+Yzu/SkZXraZDio/5CX39eWdIp6/mfU")
-        .put("group", "friends").put("library", "51ef5548e3b3ebcf4473be3454c9c086dc9be33114280bd6e3814cae1d7af1b3")
-        .put("function", "add").put("cpuNanos", 12_345 + i).put("wallNanos", 23_456).put("peakMemory", 131_072)
-        .put("bytesIn", 210).put("bytesOut", 180).put("exit", 0);
+        .put("group", "friends")
+        .put("library", "51ef5548e3b3ebcf4473be3454c9c086dc9be33114280bd6e3814cae1d7af1b3")
+        .put("function", "add")
+        .put("cpuNanos", 12_345 + i)
+        .put("wallNanos", 23_456)
+        .put("peakMemory", 131_072)
+        .put("bytesIn", 210)
+        .put("bytesOut", 180)
+        .put("exit", 0);
   }
 
   private static double journal(Path dir, int threads) throws Exception {
@@ -160,12 +192,16 @@ public final class JournalBenchmark {
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-          futures.add(pool.submit(() -> {
-            for (int i = 0; i < EVENTS / threads; i++) {
-              journal.append(JournalEvent.unsequenced("org.weverywhere.execution.finished", null, data(i)));
-            }
-            return null;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < EVENTS / threads; i++) {
+                      journal.append(
+                          JournalEvent.unsequenced(
+                              "org.weverywhere.execution.finished", null, data(i)));
+                    }
+                    return null;
+                  }));
         }
         for (var f : futures) {
           f.get();
@@ -183,20 +219,26 @@ public final class JournalBenchmark {
       long start = System.nanoTime();
       List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>(EVENTS);
       for (int i = 0; i < EVENTS; i++) {
-        acks.add(journal.appendAsync(JournalEvent.unsequenced("org.weverywhere.execution.finished", null, data(i))));
+        acks.add(
+            journal.appendAsync(
+                JournalEvent.unsequenced("org.weverywhere.execution.finished", null, data(i))));
       }
-      java.util.concurrent.CompletableFuture.allOf(acks.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+      java.util.concurrent.CompletableFuture.allOf(
+              acks.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .join();
       return EVENTS / ((System.nanoTime() - start) / 1e9);
     }
   }
 
   private static byte[] line(int i) {
-    return ("{\"specversion\":\"1.0\",\"data\":" + data(i) + "}\n").getBytes(StandardCharsets.UTF_8);
+    return ("{\"specversion\":\"1.0\",\"data\":" + data(i) + "}\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static double fsyncPerEvent(Path dir) throws IOException {
     int events = EVENTS / 10; // one fsync each: a tenth is plenty to measure
-    try (var channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (var channel =
+        FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long start = System.nanoTime();
       for (int i = 0; i < events; i++) {
         channel.write(ByteBuffer.wrap(line(i)));
@@ -207,7 +249,8 @@ public final class JournalBenchmark {
   }
 
   private static double writeWithoutFsync(Path dir) throws IOException {
-    try (var channel = FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (var channel =
+        FileChannel.open(dir.resolve("raw"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long start = System.nanoTime();
       for (int i = 0; i < EVENTS; i++) {
         channel.write(ByteBuffer.wrap(line(i)));

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
@@ -24,8 +24,8 @@ import org.weverywhere.files.Preopen;
 /**
  * The cold path: the first run of a module never seen before (compile included) and the run after
  * it, for Chicory compiling to bytecode, Chicory interpreting, and Wasmtime; plus a file-heavy
- * program (10 MiB written and read back in its in-memory sandbox). A program, not a test:
- * {@code java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark}; figures in docs/PERFORMANCE.md.
+ * program (10 MiB written and read back in its in-memory sandbox). A program, not a test: {@code
+ * java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark}; figures in docs/PERFORMANCE.md.
  */
 public final class ColdPathBenchmark {
   private static final Path EXAMPLES =
@@ -37,8 +37,11 @@ public final class ColdPathBenchmark {
   record Mode(String name, Engine engine, long compileMaxBytes) {}
 
   public static void main(String[] args) throws Exception {
-    List<Mode> modes = List.of(new Mode("chicory-compiled", Engine.CHICORY, Long.MAX_VALUE),
-        new Mode("chicory-interpreted", Engine.CHICORY, 0), new Mode("wasmtime", Engine.WASMTIME, 0));
+    List<Mode> modes =
+        List.of(
+            new Mode("chicory-compiled", Engine.CHICORY, Long.MAX_VALUE),
+            new Mode("chicory-interpreted", Engine.CHICORY, 0),
+            new Mode("wasmtime", Engine.WASMTIME, 0));
     byte[] fib = Files.readAllBytes(EXAMPLES.resolve("fib.wasi"));
     byte[] hello = Files.readAllBytes(EXAMPLES.resolve("hello.wasi"));
     byte[] files = Files.readAllBytes(EXAMPLES.resolve("files.wasi"));
@@ -46,17 +49,26 @@ public final class ColdPathBenchmark {
     for (Mode mode : modes) {
       row(mode, "hello", new CommandRun(hello, List.of("hello"), Map.of(), new byte[0], BENCH));
       row(mode, "fib(30)", new CommandRun(fib, List.of("fib", "30"), Map.of(), new byte[0], BENCH));
-      row(mode, "files churn 10 MiB", new CommandRun(files, List.of("files", "churn", "data", "10"), Map.of(),
-          new byte[0], BENCH, data));
+      row(
+          mode,
+          "files churn 10 MiB",
+          new CommandRun(
+              files, List.of("files", "churn", "data", "10"), Map.of(), new byte[0], BENCH, data));
     }
     if (args.length > 0) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
       byte[] big = Files.readAllBytes(Path.of(args[0]));
       for (Mode mode : modes) {
         Executor executor = executor(mode);
         long t0 = System.nanoTime();
-        Outcome o = executor.execute(new CommandRun(big, List.of("big", "-V"), Map.of(), new byte[0], BENCH));
-        System.out.printf("%-20s %-22s cold %8.0f ms (%s)%n", mode.name(), Path.of(args[0]).getFileName(),
-            (System.nanoTime() - t0) / 1e6, o.getClass().getSimpleName());
+        Outcome o =
+            executor.execute(
+                new CommandRun(big, List.of("big", "-V"), Map.of(), new byte[0], BENCH));
+        System.out.printf(
+            "%-20s %-22s cold %8.0f ms (%s)%n",
+            mode.name(),
+            Path.of(args[0]).getFileName(),
+            (System.nanoTime() - t0) / 1e6,
+            o.getClass().getSimpleName());
         executor.close();
       }
     }
@@ -69,18 +81,31 @@ public final class ColdPathBenchmark {
     long t1 = System.nanoTime();
     Outcome warm = executor.execute(run);
     long t2 = System.nanoTime();
-    System.out.printf("%-20s %-22s cold %8.1f ms, warm %8.1f ms (guest CPU warm %.1f ms) %s%n", mode.name(), what,
-        (t1 - t0) / 1e6, (t2 - t1) / 1e6, warm.usage().cpuTime().toNanos() / 1e6,
-        cold instanceof Outcome.Completed && warm instanceof Outcome.Completed ? "" : cold + " / " + warm);
+    System.out.printf(
+        "%-20s %-22s cold %8.1f ms, warm %8.1f ms (guest CPU warm %.1f ms) %s%n",
+        mode.name(),
+        what,
+        (t1 - t0) / 1e6,
+        (t2 - t1) / 1e6,
+        warm.usage().cpuTime().toNanos() / 1e6,
+        cold instanceof Outcome.Completed && warm instanceof Outcome.Completed
+            ? ""
+            : cold + " / " + warm);
     executor.close();
   }
 
   private static Executor executor(Mode mode) {
-    var quotas = new QuotaSettings(new HostQuota(2, 2L << 30),
-        Map.of("bench", new GroupQuota(2, 2L << 30, 1L << 30, Duration.ofSeconds(600), 64L << 20)));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 2L << 30),
+            Map.of(
+                "bench",
+                new GroupQuota(2, 2L << 30, 1L << 30, Duration.ofSeconds(600), 64L << 20)));
     var settings = new ExecutorSettings(mode.engine(), 8, 1 << 20, Duration.ofSeconds(900), 8);
-    WasmEngine engine = mode.engine() == Engine.CHICORY ? new ChicoryEngine(8, mode.compileMaxBytes())
-        : new ExecutorBeans().engine(settings);
+    WasmEngine engine =
+        mode.engine() == Engine.CHICORY
+            ? new ChicoryEngine(8, mode.compileMaxBytes())
+            : new ExecutorBeans().engine(settings);
     return new Executor(settings, new ReservingQuotaLedger(quotas, 8), engine);
   }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
@@ -27,9 +27,9 @@ import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmValue;
 
 /**
- * Measures the executor per engine, side by side with native code and Node's WASI: a program,
- * not a test. {@code ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests}; figures
- * go to docs/PERFORMANCE.md.
+ * Measures the executor per engine, side by side with native code and Node's WASI: a program, not a
+ * test. {@code ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests}; figures go to
+ * docs/PERFORMANCE.md.
  */
 public final class ExecutorBenchmark {
   private static final Path EXAMPLES =
@@ -44,12 +44,16 @@ public final class ExecutorBenchmark {
   private ExecutorBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.printf("machine: %s, %d cores, %s %s%n", cpuModel(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+    System.out.printf(
+        "machine: %s, %d cores, %s %s%n",
+        cpuModel(),
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
         System.getProperty("java.version"));
     double nativeMs = nativeFibMillis();
     double nodeMs = nodeFibMillis();
-    System.out.printf("fib(%d) native gcc -O2: median %.1f ms; node:wasi: median %.1f ms (CPU time, process start subtracted)%n",
+    System.out.printf(
+        "fib(%d) native gcc -O2: median %.1f ms; node:wasi: median %.1f ms (CPU time, process start subtracted)%n",
         FIB_N, nativeMs, nodeMs);
     for (Engine engine : Engine.values()) {
       bench(engine, nativeMs, nodeMs);
@@ -65,30 +69,44 @@ public final class ExecutorBenchmark {
                 "bench", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30)),
                 "loops", new GroupQuota(2, 512L << 20, 64L << 20, LOOP_BUDGET)));
     Executor executor =
-        new Executor(settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
+        new Executor(
+            settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
     try {
       System.out.printf("%n== %s ==%n", engine);
-      var add = new FunctionCall(bytes("math.wasi"), "add", List.of(new WasmValue.I32(40), new WasmValue.I32(2)), BENCH);
+      var add =
+          new FunctionCall(
+              bytes("math.wasi"),
+              "add",
+              List.of(new WasmValue.I32(40), new WasmValue.I32(2)),
+              BENCH);
       long[] addNanos = times(executor, add, 2000, 5000);
-      System.out.printf("math.add, whole request incl. checks + fresh instance: p50 %.1f us, p90 %.1f us%n",
+      System.out.printf(
+          "math.add, whole request incl. checks + fresh instance: p50 %.1f us, p90 %.1f us%n",
           pct(addNanos, 50) / 1e3, pct(addNanos, 90) / 1e3);
 
-      var hello = new CommandRun(bytes("hello.wasi"), List.of("hello"), Map.of(), new byte[0], BENCH);
+      var hello =
+          new CommandRun(bytes("hello.wasi"), List.of("hello"), Map.of(), new byte[0], BENCH);
       long[] helloNanos = times(executor, hello, 200, 500);
-      System.out.printf("fresh WASI hello run: p50 %.1f us, p90 %.1f us%n",
+      System.out.printf(
+          "fresh WASI hello run: p50 %.1f us, p90 %.1f us%n",
           pct(helloNanos, 50) / 1e3, pct(helloNanos, 90) / 1e3);
 
-      var fib = new CommandRun(bytes("fib.wasi"), List.of("fib", "" + FIB_N), Map.of(), new byte[0], BENCH);
+      var fib =
+          new CommandRun(
+              bytes("fib.wasi"), List.of("fib", "" + FIB_N), Map.of(), new byte[0], BENCH);
       long[] fibCpu = new long[FIB_RUNS];
       run(executor, fib);
       for (int i = 0; i < FIB_RUNS; i++) {
         fibCpu[i] = run(executor, fib).usage().cpuTime().toNanos();
       }
       double fibMs = pct(fibCpu, 50) / 1e6;
-      System.out.printf("fib(%d) guest CPU time: median %.1f ms = %.2fx native, %.2fx node%n",
+      System.out.printf(
+          "fib(%d) guest CPU time: median %.1f ms = %.2fx native, %.2fx node%n",
           FIB_N, fibMs, fibMs / nativeMs, fibMs / nodeMs);
 
-      var loop = new CommandRun(bytes("fixtures/loop.wasm"), List.of("loop"), Map.of(), new byte[0], LOOPS);
+      var loop =
+          new CommandRun(
+              bytes("fixtures/loop.wasm"), List.of("loop"), Map.of(), new byte[0], LOOPS);
       long[] late = new long[10];
       for (int i = 0; i < late.length; i++) {
         Outcome outcome = executor.execute(loop);
@@ -97,13 +115,17 @@ public final class ExecutorBenchmark {
         }
         late[i] = outcome.usage().cpuTime().minus(LOOP_BUDGET).toNanos();
       }
-      System.out.printf("runaway loop, %d ms budget: stopped %.2f ms late (median), %.2f ms (max)%n",
+      System.out.printf(
+          "runaway loop, %d ms budget: stopped %.2f ms late (median), %.2f ms (max)%n",
           LOOP_BUDGET.toMillis(), pct(late, 50) / 1e6, pct(late, 100) / 1e6);
 
-      var fib30 = new CommandRun(bytes("fib.wasi"), List.of("fib", "30"), Map.of(), new byte[0], BENCH);
+      var fib30 =
+          new CommandRun(bytes("fib.wasi"), List.of("fib", "30"), Map.of(), new byte[0], BENCH);
       double one = throughput(executor, fib30, 1, 40);
       double two = throughput(executor, fib30, 2, 40);
-      System.out.printf("throughput fib(30) runs: 1 thread %.1f/s, 2 slots %.1f/s (%.2fx)%n", one, two, two / one);
+      System.out.printf(
+          "throughput fib(30) runs: 1 thread %.1f/s, 2 slots %.1f/s (%.2fx)%n",
+          one, two, two / one);
     } finally {
       executor.close();
     }
@@ -130,8 +152,8 @@ public final class ExecutorBenchmark {
     return nanos;
   }
 
-  private static double throughput(Executor executor, ExecutionRequest request, int threads, int runs)
-      throws Exception {
+  private static double throughput(
+      Executor executor, ExecutionRequest request, int threads, int runs) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       // every Wasmtime lane compiles its own copy: warm as many lanes as threads
@@ -168,16 +190,24 @@ public final class ExecutorBenchmark {
 
   private static double nativeFibMillis() throws Exception {
     Path binary = Files.createTempFile("fib-native", "");
-    process(List.of("gcc", "-O2", "-o", binary.toString(), ROOT.resolve("example-programs/fib/fib.c").toString()));
+    process(
+        List.of(
+            "gcc",
+            "-O2",
+            "-o",
+            binary.toString(),
+            ROOT.resolve("example-programs/fib/fib.c").toString()));
     try {
-      return processMillis(List.of(binary.toString(), "" + FIB_N)) - processMillis(List.of(binary.toString(), "0"));
+      return processMillis(List.of(binary.toString(), "" + FIB_N))
+          - processMillis(List.of(binary.toString(), "0"));
     } finally {
       Files.delete(binary);
     }
   }
 
   private static double nodeFibMillis() throws Exception {
-    String runner = ROOT.resolve("shared/src/test/resources/org/weverywhere/examples/wasi-run.mjs").toString();
+    String runner =
+        ROOT.resolve("shared/src/test/resources/org/weverywhere/examples/wasi-run.mjs").toString();
     String module = EXAMPLES.resolve("fib.wasi").toString();
     return processMillis(List.of("node", runner, "command", module, "--", "" + FIB_N))
         - processMillis(List.of("node", runner, "command", module, "--", "0"));
@@ -201,8 +231,11 @@ public final class ExecutorBenchmark {
       long total = 0;
       for (String time : lines[lines.length - 1].trim().split("\\s+")) { // "0m0.160s 0m0.002s"
         int m = time.indexOf('m');
-        total += (long) ((Long.parseLong(time.substring(0, m)) * 60
-            + Double.parseDouble(time.substring(m + 1, time.length() - 1))) * 1e9);
+        total +=
+            (long)
+                ((Long.parseLong(time.substring(0, m)) * 60
+                        + Double.parseDouble(time.substring(m + 1, time.length() - 1)))
+                    * 1e9);
       }
       nanos[i] = total;
     }

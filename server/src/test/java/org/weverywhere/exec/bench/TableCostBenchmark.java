@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.weverywhere.config.Engine;
-import org.weverywhere.exec.Executor;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.ExecutorSettings;
 import org.weverywhere.exec.GroupQuota;
 import org.weverywhere.exec.HostQuota;
@@ -23,9 +23,9 @@ import org.weverywhere.exec.WasmEngine;
 
 /**
  * Measures what a table element costs each engine (issue 13 item 2): a kept instance grows a
- * funcref table to 4 Mi elements, in one step or 4096 at a time, and the JVM heap (Chicory) and
- * the process's RSS (Wasmtime) are read while it holds the table (retained) and at their peaks.
- * A program, not a test: {@code -Pbench}, or run its main with the test class path. Figures go to
+ * funcref table to 4 Mi elements, in one step or 4096 at a time, and the JVM heap (Chicory) and the
+ * process's RSS (Wasmtime) are read while it holds the table (retained) and at their peaks. A
+ * program, not a test: {@code -Pbench}, or run its main with the test class path. Figures go to
  * docs/ENGINES.md.
  */
 public final class TableCostBenchmark {
@@ -35,10 +35,15 @@ public final class TableCostBenchmark {
 
   public static void main(String[] args) throws Exception {
     byte[] oneStep = module("(drop (table.grow $t (ref.null func) (i32.const " + ELEMENTS + ")))");
-    byte[] steps = module("(loop $more (br_if $more (i32.lt_u (table.grow $t (ref.null func) (i32.const 4096))"
-        + " (i32.const " + (ELEMENTS - 4096) + "))))");
-    System.out.printf("%-9s %-14s %14s %14s %14s %14s%n", "engine", "growth", "heap kept B/el",
-        "heap peak B/el", "RSS kept B/el", "RSS peak B/el");
+    byte[] steps =
+        module(
+            "(loop $more (br_if $more (i32.lt_u (table.grow $t (ref.null func) (i32.const 4096))"
+                + " (i32.const "
+                + (ELEMENTS - 4096)
+                + "))))");
+    System.out.printf(
+        "%-9s %-14s %14s %14s %14s %14s%n",
+        "engine", "growth", "heap kept B/el", "heap peak B/el", "RSS kept B/el", "RSS peak B/el");
     for (Engine engine : Engine.values()) {
       for (var entry : List.of(Map.entry("one step", oneStep), Map.entry("4096 a time", steps))) {
         measure(engine, entry.getKey(), entry.getValue());
@@ -48,12 +53,15 @@ public final class TableCostBenchmark {
 
   private static void measure(Engine kind, String growth, byte[] module) throws Exception {
     var settings = new ExecutorSettings(kind, 4, 1024, Duration.ofSeconds(60), 0);
-    var quotas = new QuotaSettings(new HostQuota(2, 4L << 30),
-        Map.of("bench", new GroupQuota(1, 4L << 30, 1L << 30, Duration.ofSeconds(30))));
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 4L << 30),
+            Map.of("bench", new GroupQuota(1, 4L << 30, 1L << 30, Duration.ofSeconds(30))));
     WasmEngine engine = new ExecutorBeans().engine(settings);
     Executor executor = new Executor(settings, new ReservingQuotaLedger(quotas, 0), engine);
     try {
-      var start = executor.keep(module, new Requester("bench", false), 1L << 30, Duration.ofSeconds(30));
+      var start =
+          executor.keep(module, new Requester("bench", false), 1L << 30, Duration.ofSeconds(30));
       KeptInstance instance = ((KeptInstance.Ready) start).instance();
       settle();
       long heapBefore = heapUsed();
@@ -65,9 +73,15 @@ public final class TableCostBenchmark {
       settle();
       long heapKept = heapUsed();
       long rssKept = status("VmRSS");
-      System.out.printf("%-9s %-14s %14.1f %14.1f %14.1f %14.1f   %s%n", kind, growth,
-          per(heapKept - heapBefore), per(heapPeak - heapBefore), per(rssKept - rssBefore),
-          per(rssPeak - rssBefore), outcome.getClass().getSimpleName());
+      System.out.printf(
+          "%-9s %-14s %14.1f %14.1f %14.1f %14.1f   %s%n",
+          kind,
+          growth,
+          per(heapKept - heapBefore),
+          per(heapPeak - heapBefore),
+          per(rssKept - rssBefore),
+          per(rssPeak - rssBefore),
+          outcome.getClass().getSimpleName());
       instance.close();
     } finally {
       executor.close();
@@ -76,13 +90,18 @@ public final class TableCostBenchmark {
   }
 
   private static byte[] module(String grow) throws IOException, InterruptedException {
-    String wat = "(module (table $t 0 " + ELEMENTS + " funcref) (func (export \"grow\") (result i32) "
-        + grow + " (table.size $t)))";
+    String wat =
+        "(module (table $t 0 "
+            + ELEMENTS
+            + " funcref) (func (export \"grow\") (result i32) "
+            + grow
+            + " (table.size $t)))";
     Path dir = Files.createTempDirectory("tablecost");
     Path source = dir.resolve("t.wat");
     Path out = dir.resolve("t.wasm");
     Files.writeString(source, wat);
-    Process p = new ProcessBuilder("wat2wasm", source.toString(), "-o", out.toString()).inheritIO().start();
+    Process p =
+        new ProcessBuilder("wat2wasm", source.toString(), "-o", out.toString()).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("wat2wasm failed");
     }
@@ -112,13 +131,17 @@ public final class TableCostBenchmark {
   }
 
   private static long heapUsed() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getUsage().getUsed()).sum();
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getUsage().getUsed())
+        .sum();
   }
 
   private static long heapPeak() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed())
+        .sum();
   }
 
   private static long status(String field) throws IOException {

@@ -22,24 +22,25 @@ class HostFactsTest {
   @TempDir Path state;
 
   private final byte[] memory = new byte[64];
-  private final GuestMemory guest = new GuestMemory() {
-    @Override
-    public long size() {
-      return memory.length;
-    }
+  private final GuestMemory guest =
+      new GuestMemory() {
+        @Override
+        public long size() {
+          return memory.length;
+        }
 
-    @Override
-    public byte[] read(int address, int length) {
-      check(address, length);
-      return Arrays.copyOfRange(memory, address, address + length);
-    }
+        @Override
+        public byte[] read(int address, int length) {
+          check(address, length);
+          return Arrays.copyOfRange(memory, address, address + length);
+        }
 
-    @Override
-    public void write(int address, byte[] bytes) {
-      check(address, bytes.length);
-      System.arraycopy(bytes, 0, memory, address, bytes.length);
-    }
-  };
+        @Override
+        public void write(int address, byte[] bytes) {
+          check(address, bytes.length);
+          System.arraycopy(bytes, 0, memory, address, bytes.length);
+        }
+      };
 
   private DaemonFacts daemon(Optional<Path> disk) {
     return new DaemonFacts() {
@@ -61,8 +62,9 @@ class HostFactsTest {
   }
 
   private long call(DaemonFacts daemon, String name, long... args) {
-    HostFunction function = new HostFacts(which -> -1, daemon).functions().stream()
-        .filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    HostFunction function =
+        new HostFacts(which -> -1, daemon)
+            .functions().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
     return function.body().call(guest, args)[0];
   }
 
@@ -95,11 +97,16 @@ class HostFactsTest {
 
   @Test
   void groupSlotsOutsideGuestMemoryOrWithANegativeCapacityIsAFault() {
-    var outside = assertThrows(HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 60, 56));
-    assertTrue(outside.getMessage().contains("outside the guest's memory of 64 bytes"), outside.getMessage());
-    var negative = assertThrows(HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 0, -1));
+    var outside =
+        assertThrows(HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 60, 56));
+    assertTrue(
+        outside.getMessage().contains("outside the guest's memory of 64 bytes"),
+        outside.getMessage());
+    var negative =
+        assertThrows(HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 0, -1));
     assertTrue(negative.getMessage().contains("negative capacity"), negative.getMessage());
     // 0xFFFFFFF0 as an unsigned address is far outside, not a negative index
-    assertThrows(HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 0xFFFFFFF0L, 16));
+    assertThrows(
+        HostFault.class, () -> call(daemon(Optional.empty()), "group_slots", 0xFFFFFFF0L, 16));
   }
 }

@@ -31,9 +31,16 @@ class WasiPreview1Test {
 
   void start(long diskLimit, TreeEntry... entries) {
     fs = SandboxFs.of(List.of(new Preopen("/", new DirTree(List.of(entries)))), diskLimit, 1000);
-    functions = new WasiPreview1(List.of("p"), Map.of("K", "V"), "stdin".getBytes(StandardCharsets.UTF_8),
-        state, fs, () -> false).functions().stream()
-        .collect(Collectors.toMap(HostFunction::name, Function.identity()));
+    functions =
+        new WasiPreview1(
+                List.of("p"),
+                Map.of("K", "V"),
+                "stdin".getBytes(StandardCharsets.UTF_8),
+                state,
+                fs,
+                () -> false)
+            .functions().stream()
+                .collect(Collectors.toMap(HostFunction::name, Function.identity()));
   }
 
   int call(String name, long... args) {
@@ -42,12 +49,22 @@ class WasiPreview1Test {
 
   int open(String path, int oflags) {
     memory.writeString(PATH, path);
-    return call("path_open", 3, 1, PATH, path.getBytes(StandardCharsets.UTF_8).length, oflags, ALL_RIGHTS,
-        ALL_RIGHTS, 0, OUT);
+    return call(
+        "path_open",
+        3,
+        1,
+        PATH,
+        path.getBytes(StandardCharsets.UTF_8).length,
+        oflags,
+        ALL_RIGHTS,
+        ALL_RIGHTS,
+        0,
+        OUT);
   }
 
   static long allocatedBytes() {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 
   @Test
@@ -66,17 +83,26 @@ class WasiPreview1Test {
           for (int i = 0; i < args.length; i++) {
             args[i] = params.get(i) == ValueType.I64 ? (value << 32 | value) : (int) value;
           }
-          if (args.length > 0 && !function.name().startsWith("random") && !function.name().startsWith("args")
-              && !function.name().startsWith("environ") && !function.name().startsWith("clock")
-              && !function.name().equals("poll_oneoff") && !function.name().equals("path_symlink")) {
+          if (args.length > 0
+              && !function.name().startsWith("random")
+              && !function.name().startsWith("args")
+              && !function.name().startsWith("environ")
+              && !function.name().startsWith("clock")
+              && !function.name().equals("poll_oneoff")
+              && !function.name().equals("path_symlink")) {
             args[0] = fd;
           }
           long before = allocatedBytes();
           int errno = (int) function.body().call(memory, args)[0];
           long allocated = allocatedBytes() - before;
           assertTrue(errno >= 0 && errno <= 76, function.name() + " answered " + errno);
-          assertTrue(allocated < 2 * MIB, function.name() + java.util.Arrays.toString(args)
-              + " allocated " + allocated + " bytes");
+          assertTrue(
+              allocated < 2 * MIB,
+              function.name()
+                  + java.util.Arrays.toString(args)
+                  + " allocated "
+                  + allocated
+                  + " bytes");
         }
       }
     }
@@ -94,7 +120,10 @@ class WasiPreview1Test {
 
   @Test
   void pathsNeverLeaveTheirPreopen() {
-    start(MIB, new TreeEntry.Directory("a", 0), new TreeEntry.File("a/f", "x".getBytes(), 0),
+    start(
+        MIB,
+        new TreeEntry.Directory("a", 0),
+        new TreeEntry.File("a/f", "x".getBytes(), 0),
         new TreeEntry.Symlink("l", "a/f", 0));
     assertEquals(Errno.SUCCESS, open("a/f", 0));
     assertEquals(Errno.SUCCESS, open("a/../a/./f", 0));
@@ -106,15 +135,19 @@ class WasiPreview1Test {
     for (String target : List.of("..", "../..", "a/../../x", "/", "/etc/passwd")) {
       memory.writeString(PATH, target);
       memory.writeString(PATH + 100, "up");
-      assertEquals(Errno.NOTCAPABLE, call("path_symlink", PATH, target.length(), 3, PATH + 100, 2), target);
+      assertEquals(
+          Errno.NOTCAPABLE, call("path_symlink", PATH, target.length(), 3, PATH + 100, 2), target);
     }
     // from a subdirectory descriptor, '..' stops at that directory
     assertEquals(Errno.ISDIR, open("a", 2), "a directory cannot be opened for writing");
     memory.writeString(PATH, "a");
-    assertEquals(Errno.SUCCESS, call("path_open", 3, 1, PATH, 1, 2, ALL_RIGHTS & ~(1L << 6), ALL_RIGHTS, 0, OUT));
+    assertEquals(
+        Errno.SUCCESS,
+        call("path_open", 3, 1, PATH, 1, 2, ALL_RIGHTS & ~(1L << 6), ALL_RIGHTS, 0, OUT));
     int sub = memory.readI32(OUT);
     memory.writeString(PATH, "../l");
-    assertEquals(Errno.NOTCAPABLE, call("path_open", sub, 1, PATH, 4, 0, ALL_RIGHTS, ALL_RIGHTS, 0, OUT));
+    assertEquals(
+        Errno.NOTCAPABLE, call("path_open", sub, 1, PATH, 4, 0, ALL_RIGHTS, ALL_RIGHTS, 0, OUT));
     // a hard link names the same in-memory file; it cannot name anything outside
     memory.writeString(PATH, "a/f");
     memory.writeString(PATH + 100, "g");
@@ -130,7 +163,8 @@ class WasiPreview1Test {
     int fd = memory.readI32(OUT);
     assertEquals(Errno.NOSPC, call("fd_filestat_set_size", fd, 2 * MIB));
     assertEquals(Errno.NOSPC, call("fd_allocate", fd, 0, 2 * MIB));
-    memory.write(0, new byte[] {16, 0, 0, 0, (byte) 0xf0, (byte) 0xff, 0, 0}); // iovec: 65520 bytes at 16
+    memory.write(
+        0, new byte[] {16, 0, 0, 0, (byte) 0xf0, (byte) 0xff, 0, 0}); // iovec: 65520 bytes at 16
     assertEquals(Errno.NOSPC, call("fd_pwrite", fd, 0, 1, 10 * MIB, OUT));
     assertEquals(Errno.FBIG, call("fd_pwrite", fd, 0, 1, Long.MAX_VALUE - 10, OUT));
     int errno;
@@ -144,7 +178,10 @@ class WasiPreview1Test {
     long full = fs.bytesUsed();
     memory.writeString(PATH, "big");
     assertEquals(Errno.SUCCESS, call("path_unlink_file", 3, PATH, 3));
-    assertEquals(full - DirTree.ENTRY_OVERHEAD - 3, fs.bytesUsed(), "an open unlinked file still counts, its name not");
+    assertEquals(
+        full - DirTree.ENTRY_OVERHEAD - 3,
+        fs.bytesUsed(),
+        "an open unlinked file still counts, its name not");
     assertEquals(Errno.SUCCESS, call("fd_close", fd));
     assertTrue(fs.bytesUsed() < 1000, "closed and unlinked, it is gone: " + fs.bytesUsed());
   }

@@ -27,7 +27,9 @@ class ImportAdapterTest {
     byte[] module = ImportAdapter.module(types);
     ModuleInfo info = new ModuleParser().parse(new ByteArrayInputStream(module), module.length);
     assertEquals(1, info.imports().size());
-    assertEquals("host.dispatch", info.imports().getFirst().module() + "." + info.imports().getFirst().name());
+    assertEquals(
+        "host.dispatch",
+        info.imports().getFirst().module() + "." + info.imports().getFirst().name());
     for (int k = 0; k < types.size(); k++) {
       var export = info.exportedFunction("f" + k).orElseThrow();
       assertEquals(types.get(k), ((ExternType.Function) export.type()).type());
