@@ -174,13 +174,17 @@ class FleetNamespacesTest {
             "network.ipv6.enabled = false",
             "http.port = " + HTTP,
             "host.quota.cores = " + cores,
+            // guest memory and directory trees live on the heap (Chicory): small quotas, so that
+            // the 1 GiB heap below holds them beside the daemon's own 512 MiB
+            "host.quota.memory = 256MiB",
+            "host.quota.disk.per-execution = 16MiB",
             "group.anonymous.privileges = execute",
             "group.observers.privileges = execute, observe",
             "group.observers.quota.cores = " + cores,
             ""));
     String java = ProcessHandle.current().info().command().orElse("java");
     // C1 only and the serial collector: five daemons start faster on few cores, and run probes
-    // alike
+    // alike; -Xmx is a cap, not what they use
     Process daemon =
         new ProcessBuilder(
                 "ip",
@@ -191,7 +195,7 @@ class FleetNamespacesTest {
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
-                "-Xmx256m",
+                "-Xmx1g",
                 "-cp",
                 System.getProperty("java.class.path"),
                 DaemonProcess.class.getName(),
