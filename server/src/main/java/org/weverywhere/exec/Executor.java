@@ -608,7 +608,7 @@ public class Executor {
 
     @Override
     public <T> T run(java.util.function.Supplier<T> compile) {
-      long bytes = moduleBytes * engine.compileBytesPerModuleByte();
+      long bytes = engine.compileBytes(moduleBytes);
       QuotaLedger.Lease memory =
           switch (ledger.reserveCompile(budget.group(), bytes)) {
             case QuotaLedger.Denied denied ->

@@ -31,10 +31,11 @@ public interface WasmEngine extends AutoCloseable {
   }
 
   /**
-   * Memory compiling takes per byte of module, at its peak: reserved in the requester's group and
-   * the host's totals while a compile runs; measured, docs/ENGINES.md.
+   * Memory that preparing a module of {@code moduleBytes} takes at its peak (compiling it, or only
+   * parsing it where the engine interprets it): reserved in the host's total while it runs;
+   * measured, docs/ENGINES.md.
    */
-  long compileBytesPerModuleByte();
+  long compileBytes(long moduleBytes);
 
   /**
    * The proposals beyond WebAssembly 1.0 this engine runs, as configured here (docs/ENGINES.md).

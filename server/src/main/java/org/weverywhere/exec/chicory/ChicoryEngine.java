@@ -92,11 +92,13 @@ public final class ChicoryEngine implements WasmEngine {
 
   /**
    * Chicory builds a Java class per function and keeps the parsed module: the heap's peak grew by
-   * 220 MiB compiling a 2 MB module and 638 MiB for a 10 MB one (docs/ENGINES.md).
+   * 220 MiB compiling a 2 MB module and 638 MiB for a 10 MB one (docs/ENGINES.md), so 128 bytes a
+   * module byte. A module it interprets (over {@code compileMaxBytes}) is only parsed: counted at 8
+   * bytes a module byte, the parsed module's code and tables beside the bytes themselves.
    */
   @Override
-  public long compileBytesPerModuleByte() {
-    return 128;
+  public long compileBytes(long moduleBytes) {
+    return moduleBytes * (moduleBytes > compileMaxBytes ? 8 : 128);
   }
 
   @Override

@@ -54,8 +54,8 @@ public final class WasmtimeEngine implements WasmEngine {
 
   /** Cranelift: RSS grew by 30 MiB at its peak compiling a 2 MB module (docs/ENGINES.md). */
   @Override
-  public long compileBytesPerModuleByte() {
-    return 16;
+  public long compileBytes(long moduleBytes) {
+    return moduleBytes * 16;
   }
 
   @Override
