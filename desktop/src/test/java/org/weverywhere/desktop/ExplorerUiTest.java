@@ -281,7 +281,8 @@ class ExplorerUiTest {
         LoopbackDaemon daemon =
             new LoopbackDaemon("zeta", List.of("math"), groups, silent.getLocalPort())) {
       // accepts each connection, says nothing for 2 s, then hangs up (the describe on sight, then
-      // the execute)
+      // the execute), and is gone: the client's retries of the keyed execute (safe to repeat)
+      // find nobody, so the send ends within the client's retry budget
       Thread holder =
           Thread.ofPlatform()
               .daemon()
@@ -293,6 +294,11 @@ class ExplorerUiTest {
                       } catch (IOException | InterruptedException stopped) {
                         return;
                       }
+                    }
+                    try {
+                      silent.close();
+                    } catch (IOException closing) {
+                      // the test's own try-with-resources closes it again
                     }
                   });
       robot.interact(() -> explorer.peers().discover());

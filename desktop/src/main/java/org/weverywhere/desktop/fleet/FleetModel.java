@@ -314,12 +314,49 @@ public final class FleetModel {
         });
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The refusals of a {@code requests.refused} summary per group (docs/EVENTS.md); rows beyond the
+   * summary's limit ({@code others}) and rows without a group count under {@link #NO_GROUP}. A
+   * summary this version cannot read counts nothing.
+   */
+  static java.util.Map<String, Long> summedRefusals(DaemonEvent summary) {
+    java.util.Map<String, Long> perGroup = new java.util.LinkedHashMap<>();
+    try {
+      var rows = JSON.readTree(summary.details().getOrDefault("counts", "[]"));
+      for (var row : rows) {
+        String group = row.path("group").asText("");
+        perGroup.merge(
+            group.isEmpty() ? NO_GROUP : group,
+            Math.max(0, row.path("count").asLong(0)),
+            Long::sum);
+      }
+      var others = JSON.readTree(summary.details().getOrDefault("others", "{}"));
+      long more = Math.max(0, others.path("count").asLong(0));
+      if (more > 0) {
+        perGroup.merge(NO_GROUP, more, Long::sum);
+      }
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      return java.util.Map.of();
+    }
+    return perGroup;
+  }
+
   /**
    * Counts a batch of events (on the ui executor): admitted executions and refusals of any kind.
    */
   void count(List<DaemonEvent> batch) {
     boolean changed = false;
     for (DaemonEvent e : batch) {
+      if (e.kind().equals("requests.refused")) {
+        // refusals come as one summary per interval: rows of requester, group, reason and count
+        summedRefusals(e)
+            .forEach((group, n) -> perGroup.computeIfAbsent(group, g -> new long[2])[1] += n);
+        changed = true;
+        continue;
+      }
       int which =
           switch (e.kind()) {
             case "execution.started" -> 0;

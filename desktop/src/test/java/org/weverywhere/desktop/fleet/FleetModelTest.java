@@ -151,6 +151,27 @@ class FleetModelTest {
   }
 
   @Test
+  void refusalSummariesAreCountedPerGroupFromTheirRows() {
+    String summary =
+        "{\"weverywhereseq\":9,\"type\":\"org.weverywhere.requests.refused\",\"time\":\"t\","
+            + "\"data\":{\"since\":\"a\",\"until\":\"b\",\"count\":9,\"bytes\":900,\"counts\":["
+            + "{\"requester\":\"SHA256:x\",\"group\":\"anonymous\",\"reason\":\"WE5020\",\"count\":3,\"bytes\":300},"
+            + "{\"requester\":\"SHA256:y\",\"group\":\"ops\",\"reason\":\"WE5022 network-rate\",\"count\":2,\"bytes\":200},"
+            + "{\"requester\":\"SHA256:x\",\"group\":\"anonymous\",\"reason\":\"WE5021\",\"count\":1,\"bytes\":100}],"
+            + "\"others\":{\"count\":3,\"bytes\":300}}}";
+    model.count(List.of(org.weverywhere.net.DaemonEvent.parse(summary)));
+    assertEquals(
+        Map.of("anonymous", 4L, "ops", 2L, FleetModel.NO_GROUP, 3L),
+        bars(model.groups().get(1)),
+        "rows summed per group; rows past the summary's limit under no group");
+    // a summary whose rows are not what this version reads counts nothing, and throws nothing
+    String odd =
+        "{\"weverywhereseq\":10,\"type\":\"org.weverywhere.requests.refused\",\"time\":\"t\","
+            + "\"data\":{\"counts\":\"not rows\",\"others\":[1,2]}}";
+    assertEquals(Map.of(), FleetModel.summedRefusals(org.weverywhere.net.DaemonEvent.parse(odd)));
+  }
+
+  @Test
   void eventsAreCountedAsExecutionsAndRefusalsPerGroup() {
     model.count(
         List.of(
