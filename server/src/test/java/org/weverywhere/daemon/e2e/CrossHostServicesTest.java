@@ -52,8 +52,9 @@ import org.weverywhere.trust.Fingerprint;
 class CrossHostServicesTest {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-  private static final String BRIDGE = "we-svbr";
   private static final List<String> HOSTS = List.of("a", "b", "c");
+  private static final TestNetwork NETWORK =
+      TestNetwork.named("we-sv", "we-svbr", "10.57.73", HOSTS);
   private static final int PORT = 22341;
   private static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
 
@@ -67,63 +68,17 @@ class CrossHostServicesTest {
   private static Path work;
   private static UdpClient udp;
 
-  private static String namespace(String host) {
-    return "we-sv" + host;
-  }
-
-  private static String inside(String host) {
-    return "we-svn" + host;
-  }
-
-  private static String outside(String host) {
-    return "we-svh" + host;
-  }
-
-  private static String address(String host) {
-    return "10.57.73." + (2 + HOSTS.indexOf(host));
-  }
-
   @BeforeAll
   static void hosts() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip =
-        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
-    assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
-    removeAll();
-    boolean ready =
-        run("ip", "link", "add", BRIDGE, "type", "bridge")
-            && run("ip", "addr", "add", "10.57.73.1/24", "dev", BRIDGE)
-            && run("ip", "link", "set", BRIDGE, "up");
-    for (int i = 0; ready && i < HOSTS.size(); i++) {
-      String host = HOSTS.get(i);
-      String ns = namespace(host);
-      ready =
-          run("ip", "netns", "add", ns)
-              && run(
-                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-              && run("ip", "link", "set", outside(host), "master", BRIDGE)
-              && run("ip", "link", "set", inside(host), "netns", ns)
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "addr",
-                  "add",
-                  address(host) + "/24",
-                  "dev",
-                  inside(host))
-              && run("ip", "link", "set", outside(host), "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
-    }
-    assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
+    Optional<String> missing = TestNetwork.missing("ip");
+    missing.ifPresent(why -> System.out.println("CrossHostServicesTest skipped: " + why));
+    assumeTrue(missing.isEmpty(), missing.orElse(""));
+    assumeTrue(NETWORK.create(), "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-sv");
     HOSTS.forEach(host -> HOST_KEYS.put(host, Ed25519.generate()));
-    String b = address("b") + ":" + PORT;
-    String c = address("c") + ":" + PORT;
-    String a = address("a") + ":" + PORT;
+    String b = NETWORK.address("b") + ":" + PORT;
+    String c = NETWORK.address("c") + ":" + PORT;
+    String a = NETWORK.address("a") + ":" + PORT;
     start(
         "a",
         List.of("caller.wasi", "fixtures/badcaller.wasm", "fixtures/relay.wasm"),
@@ -188,7 +143,7 @@ class CrossHostServicesTest {
                 "node.name = host-" + host,
                 "state.dir = " + dir.resolve("state"),
                 "libraries.dir = " + modules,
-                "network.interfaces = " + inside(host),
+                "network.interfaces = " + NETWORK.veth(host),
                 "network.port = " + PORT,
                 "network.ipv6.enabled = false",
                 // a cycle holds one slot per hop on each host until the depth limit ends it
@@ -202,16 +157,14 @@ class CrossHostServicesTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process daemon =
         new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace(host),
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString())
+                NETWORK.exec(
+                    host,
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DaemonProcess.class.getName(),
+                    dir.toString()))
             .redirectError(dir.resolve("daemon.log").toFile())
             .start();
     daemons.put(host, daemon);
@@ -263,11 +216,7 @@ class CrossHostServicesTest {
       }
     }
     daemons.clear();
-    for (String host : HOSTS) {
-      run("ip", "link", "del", outside(host));
-      run("ip", "netns", "del", namespace(host));
-    }
-    run("ip", "link", "del", BRIDGE);
+    NETWORK.close();
     if (work != null
         && !Boolean.getBoolean("weverywhere.e2e.keep")) { // keep logs and journals to debug
       try (var files = Files.walk(work)) {
@@ -278,7 +227,7 @@ class CrossHostServicesTest {
 
   private static Message ask(String host, Message message) {
     return udp.request(
-            new InetSocketAddress(address(host), PORT),
+            new InetSocketAddress(NETWORK.address(host), PORT),
             nodes.get(host),
             message,
             Duration.ofSeconds(10),
@@ -289,7 +238,7 @@ class CrossHostServicesTest {
   /** For the benchmark: add is pure, so a datagram lost under load may be sent again. */
   static Message askRetrying(String host, Message message) {
     return udp.request(
-            new InetSocketAddress(address(host), PORT),
+            new InetSocketAddress(NETWORK.address(host), PORT),
             nodes.get(host),
             message,
             Duration.ofSeconds(1),
@@ -340,7 +289,7 @@ class CrossHostServicesTest {
             .getMessage()
             .contains(
                 "imports weverywhere:service/kv.get as (i32) -> i32, but service kv on "
-                    + address("b")
+                    + NETWORK.address("b")
                     + ":"
                     + PORT
                     + " exports get as (i64, i64) -> i64"),
@@ -373,7 +322,8 @@ class CrossHostServicesTest {
     assertEquals("math.add(1, 1) = 2\n", text(result.stdout()));
     String stderr = text(result.stderr());
     assertTrue(
-        stderr.contains("remote call of kv.get on " + address("b") + ":" + PORT + " failed: "),
+        stderr.contains(
+            "remote call of kv.get on " + NETWORK.address("b") + ":" + PORT + " failed: "),
         stderr);
     assertTrue(stderr.contains("service 'kv' is stopped"), stderr);
   }
@@ -427,15 +377,5 @@ class CrossHostServicesTest {
       }
     }
     return events;
-  }
-
-  private static boolean run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return p.exitValue() == 0;
   }
 }

@@ -78,7 +78,7 @@ public final class FaultSuiteBenchmark {
       rows.forEach(System.out::println);
 
       Process b = FaultSuiteTest.daemon("b");
-      FaultSuiteTest.run("kill", "-STOP", String.valueOf(b.pid()));
+      FaultSuiteTest.NETWORK.run("kill", "-STOP", String.valueOf(b.pid()));
       try {
         List<Long> client = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -136,7 +136,7 @@ public final class FaultSuiteBenchmark {
             "| guest on A calling B (5) | %d ms (calls.timeout) | %.0f ms | %.0f ms |%n",
             FaultSuiteTest.CALLS_TIMEOUT.toMillis(), pct(guest, 50) / 1e6, pct(guest, 100) / 1e6);
       } finally {
-        FaultSuiteTest.run("kill", "-CONT", String.valueOf(b.pid()));
+        FaultSuiteTest.NETWORK.run("kill", "-CONT", String.valueOf(b.pid()));
       }
     } finally {
       FaultSuiteTest.removeAll();

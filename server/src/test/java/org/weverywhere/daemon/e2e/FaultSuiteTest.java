@@ -60,8 +60,8 @@ import org.weverywhere.trust.Fingerprint;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteTest {
-  static final String BRIDGE = "we-ftbr";
   static final List<String> HOSTS = List.of("a", "b");
+  static final TestNetwork NETWORK = TestNetwork.named("we-ft", "we-ftbr", "10.57.74", HOSTS);
   static final int PORT = 22341;
 
   /** calls.timeout on A: how long its guest waits for B before it traps. */
@@ -80,24 +80,8 @@ class FaultSuiteTest {
   private static Path work;
   static UdpClient udp;
 
-  static String namespace(String host) {
-    return "we-ft" + host;
-  }
-
-  private static String inside(String host) {
-    return "we-ftn" + host;
-  }
-
-  private static String outside(String host) {
-    return "we-fth" + host;
-  }
-
-  static String address(String host) {
-    return "10.57.74." + (2 + HOSTS.indexOf(host));
-  }
-
   static InetSocketAddress udpAddress(String host) {
-    return new InetSocketAddress(address(host), PORT);
+    return new InetSocketAddress(NETWORK.address(host), PORT);
   }
 
   static Fingerprint node(String host) {
@@ -111,16 +95,7 @@ class FaultSuiteTest {
 
   /** Whether this machine can run the suite; the reason when not. */
   static Optional<String> missing() {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      return Optional.of("needs root to create network namespaces and nftables rules");
-    }
-    for (String tool : List.of("ip", "nft")) {
-      if (!Files.isExecutable(Path.of("/usr/sbin", tool))
-          && !Files.isExecutable(Path.of("/sbin", tool))) {
-        return Optional.of("needs " + tool + " (iproute2, nftables)");
-      }
-    }
-    return Optional.empty();
+    return TestNetwork.missing("ip", "nft");
   }
 
   @BeforeAll
@@ -128,41 +103,9 @@ class FaultSuiteTest {
     Optional<String> missing = missing();
     missing.ifPresent(why -> System.out.println("FaultSuiteTest skipped: " + why));
     assumeTrue(missing.isEmpty(), missing.orElse(""));
-    removeAll();
-    boolean ready =
-        run("ip", "link", "add", BRIDGE, "type", "bridge")
-            && run("ip", "addr", "add", "10.57.74.1/24", "dev", BRIDGE)
-            && run("ip", "link", "set", BRIDGE, "up");
-    for (int i = 0; ready && i < HOSTS.size(); i++) {
-      String host = HOSTS.get(i);
-      String ns = namespace(host);
-      ready =
-          run("ip", "netns", "add", ns)
-              && run(
-                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-              && run("ip", "link", "set", outside(host), "master", BRIDGE)
-              && run("ip", "link", "set", inside(host), "netns", ns)
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "addr",
-                  "add",
-                  address(host) + "/24",
-                  "dev",
-                  inside(host))
-              && run("ip", "link", "set", outside(host), "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
-    }
-    if (!ready) {
-      removeAll();
-    }
-    assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
+    assumeTrue(NETWORK.create(), "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-ft");
-    String b = address("b") + ":" + PORT;
+    String b = NETWORK.address("b") + ":" + PORT;
     // B runs the services and takes the executes; quotas large enough that only faults matter
     configure(
         "b",
@@ -210,7 +153,7 @@ class FaultSuiteTest {
                 "node.name = fault-" + host,
                 "state.dir = " + dir.resolve("state"),
                 "libraries.dir = " + modules,
-                "network.interfaces = " + inside(host),
+                "network.interfaces = " + NETWORK.veth(host),
                 "network.port = " + PORT,
                 "network.ipv6.enabled = false",
                 "group.anonymous.privileges = execute"));
@@ -227,16 +170,14 @@ class FaultSuiteTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process daemon =
         new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace(host),
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString())
+                NETWORK.exec(
+                    host,
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DaemonProcess.class.getName(),
+                    dir.toString()))
             .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()))
             .start();
     daemons.put(host, daemon);
@@ -275,97 +216,56 @@ class FaultSuiteTest {
    * rules.
    */
   static void loss(int percent) throws Exception {
-    String ns = namespace("b");
-    run("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "we_loss");
+    NETWORK.run(NETWORK.exec("b", "nft", "delete", "table", "inet", "we_loss"));
     if (percent == 0) {
       return;
     }
+    String port = String.valueOf(PORT);
+    String chance = String.valueOf(percent);
     boolean set =
-        run("ip", "netns", "exec", ns, "nft", "add", "table", "inet", "we_loss")
-            && run(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "nft",
-                "add",
-                "chain",
-                "inet",
-                "we_loss",
-                "in",
-                "{ type filter hook input priority 0; }")
-            && run(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "nft",
-                "add",
-                "chain",
-                "inet",
-                "we_loss",
-                "out",
-                "{ type filter hook output priority 0; }")
-            && run(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "nft",
-                "add",
-                "rule",
-                "inet",
-                "we_loss",
-                "in",
-                "udp",
-                "dport",
-                String.valueOf(PORT),
-                "numgen",
-                "random",
-                "mod",
-                "100",
-                "lt",
-                String.valueOf(percent),
-                "drop")
-            && run(
-                "ip",
-                "netns",
-                "exec",
-                ns,
-                "nft",
-                "add",
-                "rule",
-                "inet",
-                "we_loss",
-                "out",
-                "udp",
-                "sport",
-                String.valueOf(PORT),
-                "numgen",
-                "random",
-                "mod",
-                "100",
-                "lt",
-                String.valueOf(percent),
-                "drop");
-    assertTrue(set, "could not set the nftables loss rules in " + ns);
+        NETWORK.run(NETWORK.exec("b", "nft", "add", "table", "inet", "we_loss"))
+            && NETWORK.run(
+                NETWORK.exec(
+                    "b",
+                    "nft",
+                    "add",
+                    "chain",
+                    "inet",
+                    "we_loss",
+                    "in",
+                    "{ type filter hook input priority 0; }"))
+            && NETWORK.run(
+                NETWORK.exec(
+                    "b",
+                    "nft",
+                    "add",
+                    "chain",
+                    "inet",
+                    "we_loss",
+                    "out",
+                    "{ type filter hook output priority 0; }"))
+            && NETWORK.run(
+                NETWORK.exec(
+                    "b", "nft", "add", "rule", "inet", "we_loss", "in", "udp", "dport", port,
+                    "numgen", "random", "mod", "100", "lt", chance, "drop"))
+            && NETWORK.run(
+                NETWORK.exec(
+                    "b", "nft", "add", "rule", "inet", "we_loss", "out", "udp", "sport", port,
+                    "numgen", "random", "mod", "100", "lt", chance, "drop"));
+    assertTrue(set, "could not set the nftables loss rules in " + NETWORK.namespace("b"));
   }
 
   @AfterAll
   static void removeAll() throws Exception {
     for (Process daemon : daemons.values()) {
-      run("kill", "-CONT", String.valueOf(daemon.pid())); // a stopped daemon cannot say bye
+      NETWORK.run("kill", "-CONT", String.valueOf(daemon.pid())); // a stopped daemon cannot say bye
       daemon.getOutputStream().close();
       if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
         daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     }
     daemons.clear();
-    for (String host : HOSTS) {
-      run("ip", "link", "del", outside(host));
-      run("ip", "netns", "del", namespace(host)); // its nftables rules go with it
-    }
-    run("ip", "link", "del", BRIDGE);
+    NETWORK.close(); // the nftables rules go with B's namespace
     if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) {
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -548,7 +448,7 @@ class FaultSuiteTest {
     assertEquals(
         "completed", before.outcome(), new String(before.stderr(), StandardCharsets.UTF_8));
     Process b = daemons.get("b");
-    assertTrue(run("kill", "-STOP", String.valueOf(b.pid())));
+    assertTrue(NETWORK.run("kill", "-STOP", String.valueOf(b.pid())));
     try {
       for (int round = 0;
           round < 2;
@@ -577,7 +477,7 @@ class FaultSuiteTest {
         assertNothingHeld("a");
       }
     } finally {
-      assertTrue(run("kill", "-CONT", String.valueOf(b.pid())));
+      assertTrue(NETWORK.run("kill", "-CONT", String.valueOf(b.pid())));
     }
     var after = assertInstanceOf(Message.Result.class, runCaller(Duration.ofSeconds(20)));
     assertEquals("completed", after.outcome(), new String(after.stderr(), StandardCharsets.UTF_8));
@@ -703,15 +603,5 @@ class FaultSuiteTest {
         told.getMessage().contains("WE5061") && told.getMessage().contains("not run again"),
         told.getMessage());
     assertEquals(1, byKey("b", "org.weverywhere.execution.finished").get(before));
-  }
-
-  static boolean run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return p.exitValue() == 0;
   }
 }

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +46,11 @@ import org.weverywhere.trust.KeyPem;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetNamespacesTest {
   private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000, 36);
-  private static final String BRIDGE = "we-f-" + TAG;
   private static final List<String> HOSTS = List.of("a", "b", "c", "d", "e");
+  private static final TestNetwork NETWORK =
+      TestNetwork.named("we-f", "we-f-" + TAG, "10.57.72", HOSTS)
+          .tagged("-" + TAG)
+          .withoutMulticastSnooping();
   private static final int PORT = 40000 + (int) ((ProcessHandle.current().pid() + 7) % 20000);
   private static final int HTTP = 30000 + (int) (ProcessHandle.current().pid() % 9000);
   private static final KeyPair OBSERVER = Ed25519.generate();
@@ -60,77 +64,23 @@ class FleetNamespacesTest {
   private static Path work;
   private static Path observerKey;
 
-  private static String namespace(String host) {
-    return "we-f" + host + "-" + TAG;
-  }
-
-  private static String inside(String host) {
-    return "we-fn" + host + "-" + TAG;
-  }
-
-  private static String outside(String host) {
-    return "we-fh" + host + "-" + TAG;
-  }
-
-  private static String address(int i) {
-    return "10.57.72." + (2 + i);
-  }
-
   @BeforeAll
   static void hosts() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip =
-        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
-    if (!root || !ip) {
-      System.out.println(
-          "FleetNamespacesTest skipped: needs root and iproute2 (root="
-              + root
-              + ", ip="
-              + ip
-              + ")");
-    }
-    assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
-    removeAll();
-    boolean ready =
-        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-            && run("ip", "addr", "add", "10.57.72.1/24", "dev", BRIDGE)
-            && run("ip", "link", "set", BRIDGE, "up");
-    for (int i = 0; ready && i < HOSTS.size(); i++) {
-      String host = HOSTS.get(i);
-      String ns = namespace(host);
-      ready =
-          run("ip", "netns", "add", ns)
-              && run(
-                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-              && run("ip", "link", "set", outside(host), "master", BRIDGE)
-              && run("ip", "link", "set", inside(host), "netns", ns)
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "addr",
-                  "add",
-                  address(i) + "/24",
-                  "dev",
-                  inside(host))
-              && run("ip", "link", "set", outside(host), "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
-    }
+    Optional<String> missing = TestNetwork.missing("ip");
+    missing.ifPresent(why -> System.out.println("FleetNamespacesTest skipped: " + why));
+    assumeTrue(missing.isEmpty(), missing.orElse(""));
+    boolean ready = NETWORK.create();
     if (!ready) {
       System.out.println(
           "FleetNamespacesTest skipped: this kernel or container refused the namespace setup");
-      removeAll();
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
     work = Files.createTempDirectory("we-fleet");
     observerKey =
         Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
     // all five start at once: each JVM takes seconds on a busy machine
-    for (int i = 0; i < HOSTS.size(); i++) {
-      start(HOSTS.get(i), address(i));
+    for (String host : HOSTS) {
+      start(host);
     }
     for (String host : HOSTS) {
       String line;
@@ -150,7 +100,7 @@ class FleetNamespacesTest {
     }
   }
 
-  private static void start(String host, String address) throws Exception {
+  private static void start(String host) throws Exception {
     Path dir = Files.createDirectories(work.resolve(host));
     Path observers = Files.createDirectories(dir.resolve("groups/observers"));
     Files.writeString(
@@ -168,7 +118,7 @@ class FleetNamespacesTest {
             "\n",
             "node.name = fleet-" + host,
             "state.dir = " + dir.resolve("state"),
-            "network.interfaces = " + inside(host),
+            "network.interfaces = " + NETWORK.veth(host),
             "network.port = " + PORT,
             "network.ttl = 1",
             "network.ipv6.enabled = false",
@@ -187,20 +137,18 @@ class FleetNamespacesTest {
     // alike; -Xmx is a cap, not what they use
     Process daemon =
         new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace(host),
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString(),
-                "http=" + address + ":" + HTTP)
+                NETWORK.exec(
+                    host,
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-Xmx1g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DaemonProcess.class.getName(),
+                    dir.toString(),
+                    "http=" + NETWORK.address(host) + ":" + HTTP))
             .redirectError(dir.resolve("daemon.log").toFile())
             .start();
     daemons.put(host, daemon);
@@ -216,11 +164,7 @@ class FleetNamespacesTest {
     }
     daemons.clear();
     readers.clear();
-    for (String host : HOSTS) {
-      run("ip", "link", "del", outside(host));
-      run("ip", "netns", "del", namespace(host));
-    }
-    run("ip", "link", "del", BRIDGE);
+    NETWORK.close();
     if (work != null) {
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -236,7 +180,7 @@ class FleetNamespacesTest {
         1,
         List.of(
             "-i",
-            BRIDGE,
+            NETWORK.bridge(),
             "--port",
             Integer.toString(PORT),
             "--timeout",
@@ -303,7 +247,7 @@ class FleetNamespacesTest {
     for (int i = 0; i < 5; i++) {
       JsonNode d = daemons.get(i);
       assertEquals("fleet-" + HOSTS.get(i), d.get("name").asText(), d.toString());
-      assertEquals(address(i), d.get("address").asText(), d.toString());
+      assertEquals(NETWORK.address(HOSTS.get(i)), d.get("address").asText(), d.toString());
       assertFalse(d.has("problem"), d.toString());
       assertTrue(d.get("memoryFreeBytes").asLong() > 0, d.toString());
       // the probe itself holds one of the observers' slots while it asks
@@ -397,15 +341,5 @@ class FleetNamespacesTest {
               }
             })
         .get(READY_SECONDS, TimeUnit.SECONDS);
-  }
-
-  private static boolean run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return p.exitValue() == 0;
   }
 }

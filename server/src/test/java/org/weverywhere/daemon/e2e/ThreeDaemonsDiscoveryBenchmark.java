@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -37,42 +38,36 @@ import org.weverywhere.trust.Ed25519;
 public final class ThreeDaemonsDiscoveryBenchmark {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-  private static final String BRIDGE = "we-sc-br";
-  private static final List<String> HOSTS = List.of("a", "b", "c");
+  private static final TestNetwork NETWORK =
+      TestNetwork.named("we-sc-", "we-sc-br", "10.57.75", List.of("a", "b", "c"))
+          .withoutMulticastSnooping()
+          .withoutDuplicateAddressDetection()
+          .withIpv6("fd57:75::")
+          .withTimeout(Duration.ofSeconds(30));
   private static final int PORT = 41000 + (int) (ProcessHandle.current().pid() % 10000);
 
   private ThreeDaemonsDiscoveryBenchmark() {}
 
-  private static String namespace(String host) {
-    return "we-sc-" + host;
-  }
-
-  private static String inside(String host) {
-    return "we-sc-n" + host;
-  }
-
-  private static String outside(String host) {
-    return "we-sc-h" + host;
-  }
-
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 100);
-    if (!"root".equals(System.getProperty("user.name"))) {
-      System.out.println(
-          "three-daemon discovery benchmark skipped: needs root for network namespaces");
+    Optional<String> missing = TestNetwork.missing("ip");
+    if (missing.isPresent()) {
+      System.out.println("three-daemon discovery benchmark skipped: " + missing.get());
       return;
     }
     List<Process> daemons = new ArrayList<>();
     Path work = Files.createTempDirectory("we-sc-three");
     try {
-      removeAll(List.of());
-      setUp();
+      if (!NETWORK.create()) {
+        throw new IllegalStateException(
+            "this kernel or container refused the namespace setup (see above)");
+      }
       var client =
           new Discovery(
               new MessageSigner(Ed25519.generate()),
               Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
               MulticastGroups.DEFAULT.withPort(PORT),
-              List.of(NetworkInterface.getByName(BRIDGE)),
+              List.of(NetworkInterface.getByName(NETWORK.bridge())),
               1,
               Clock.systemUTC());
       System.out.printf(
@@ -177,64 +172,6 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)];
   }
 
-  private static void setUp() throws Exception {
-    boolean ready =
-        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-            && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
-            && run("ip", "addr", "add", "10.57.75.1/24", "dev", BRIDGE)
-            && run("ip", "-6", "addr", "add", "fd57:75::1/64", "dev", BRIDGE, "nodad")
-            && run("ip", "link", "set", BRIDGE, "up");
-    for (int i = 0; ready && i < HOSTS.size(); i++) {
-      String host = HOSTS.get(i);
-      String ns = namespace(host);
-      ready =
-          run("ip", "netns", "add", ns)
-              && run(
-                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-              && run("ip", "link", "set", outside(host), "master", BRIDGE)
-              && run("ip", "link", "set", inside(host), "netns", ns)
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "sysctl",
-                  "-qw",
-                  "net.ipv6.conf." + inside(host) + ".accept_dad=0")
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "addr",
-                  "add",
-                  "10.57.75." + (2 + i) + "/24",
-                  "dev",
-                  inside(host))
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "-6",
-                  "addr",
-                  "add",
-                  "fd57:75::" + (2 + i) + "/64",
-                  "dev",
-                  inside(host),
-                  "nodad")
-              && run("ip", "link", "set", outside(host), "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
-    }
-    if (!ready) {
-      throw new IllegalStateException(
-          "this kernel or container refused the namespace setup (see above)");
-    }
-  }
-
   private static Process start(String host, Path work) throws Exception {
     Path dir = Files.createDirectories(work.resolve(host));
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
@@ -246,7 +183,7 @@ public final class ThreeDaemonsDiscoveryBenchmark {
             "node.name = sc-" + host,
             "state.dir = " + dir.resolve("state"),
             "libraries.dir = " + libraries,
-            "network.interfaces = " + inside(host),
+            "network.interfaces = " + NETWORK.veth(host),
             "network.port = " + PORT,
             "network.ttl = 1",
             // announced every second, so that within 2 s every daemon knows the other two (the
@@ -257,16 +194,14 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process daemon =
         new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace(host),
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString())
+                NETWORK.exec(
+                    host,
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DaemonProcess.class.getName(),
+                    dir.toString()))
             .redirectError(dir.resolve("daemon.log").toFile())
             .start();
     var out =
@@ -301,26 +236,6 @@ public final class ThreeDaemonsDiscoveryBenchmark {
         daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     }
-    for (String host : HOSTS) {
-      run("ip", "link", "del", outside(host));
-      run("ip", "netns", "del", namespace(host));
-    }
-    run("ip", "link", "del", BRIDGE);
-  }
-
-  private static boolean run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    boolean ok = p.exitValue() == 0;
-    boolean removal =
-        command.length > 2 && command[2].equals("del"); // of what may not exist: quiet
-    if (!ok && !removal) {
-      System.out.println(String.join(" ", command) + ": " + output.strip());
-    }
-    return ok;
+    NETWORK.close();
   }
 }

@@ -58,8 +58,12 @@ class ThreeHostsTest {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
   private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000, 36);
-  private static final String BRIDGE = "we-b-" + TAG;
   private static final List<String> HOSTS = List.of("a", "b", "c");
+  private static final TestNetwork NETWORK =
+      TestNetwork.named("we-", "we-b-" + TAG, "10.57.71", HOSTS)
+          .tagged("-" + TAG)
+          .withoutMulticastSnooping()
+          .withoutDuplicateAddressDetection();
   private static final int PORT = 40000 + (int) (ProcessHandle.current().pid() % 20000);
   private static final KeyPair FRIEND = Ed25519.generate();
 
@@ -68,66 +72,12 @@ class ThreeHostsTest {
   private static final Map<Fingerprint, InetSocketAddress> addresses = new LinkedHashMap<>();
   private static Path work;
 
-  private static String namespace(String host) {
-    return "we-" + host + "-" + TAG;
-  }
-
-  private static String inside(String host) {
-    return "we-n" + host + "-" + TAG;
-  }
-
-  private static String outside(String host) {
-    return "we-h" + host + "-" + TAG;
-  }
-
   @BeforeAll
   static void hosts() throws Exception {
-    boolean root = "root".equals(System.getProperty("user.name"));
-    boolean ip =
-        Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"));
-    if (!root || !ip) {
-      System.out.println(
-          "ThreeHostsTest skipped: needs root and iproute2 (root=" + root + ", ip=" + ip + ")");
-    }
-    assumeTrue(root && ip, "needs root and iproute2 to create network namespaces");
-    removeAll();
-    boolean ready =
-        run("ip", "link", "add", BRIDGE, "type", "bridge", "mcast_snooping", "0")
-            && run("sysctl", "-qw", "net.ipv6.conf." + BRIDGE + ".accept_dad=0")
-            && run("ip", "addr", "add", "10.57.71.1/24", "dev", BRIDGE)
-            && run("ip", "link", "set", BRIDGE, "up");
-    for (int i = 0; ready && i < HOSTS.size(); i++) {
-      String host = HOSTS.get(i);
-      String ns = namespace(host);
-      ready =
-          run("ip", "netns", "add", ns)
-              && run(
-                  "ip", "link", "add", outside(host), "type", "veth", "peer", "name", inside(host))
-              && run("ip", "link", "set", outside(host), "master", BRIDGE)
-              && run("ip", "link", "set", inside(host), "netns", ns)
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "sysctl",
-                  "-qw",
-                  "net.ipv6.conf." + inside(host) + ".accept_dad=0")
-              && run(
-                  "ip",
-                  "netns",
-                  "exec",
-                  ns,
-                  "ip",
-                  "addr",
-                  "add",
-                  "10.57.71." + (2 + i) + "/24",
-                  "dev",
-                  inside(host))
-              && run("ip", "link", "set", outside(host), "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-              && run("ip", "netns", "exec", ns, "ip", "link", "set", inside(host), "up");
-    }
+    Optional<String> missing = TestNetwork.missing("ip");
+    missing.ifPresent(why -> System.out.println("ThreeHostsTest skipped: " + why));
+    assumeTrue(missing.isEmpty(), missing.orElse(""));
+    boolean ready = NETWORK.create();
     if (!ready) {
       System.out.println(
           "ThreeHostsTest skipped: this kernel or container refused the namespace setup");
@@ -156,7 +106,7 @@ class ThreeHostsTest {
             // math alone, so that one UDP page of describe shows it (the built-in probes:
             // FleetNamespacesTest)
             "libraries.builtin = false",
-            "network.interfaces = " + inside(host),
+            "network.interfaces = " + NETWORK.veth(host),
             "network.port = " + PORT,
             "network.ttl = 1",
             // host c is reachable over IPv6 only, so finding it proves IPv6 discovery
@@ -168,16 +118,14 @@ class ThreeHostsTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process daemon =
         new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace(host),
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString())
+                NETWORK.exec(
+                    host,
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    DaemonProcess.class.getName(),
+                    dir.toString()))
             .redirectError(dir.resolve("daemon.log").toFile())
             .start();
     daemons.put(host, daemon);
@@ -193,11 +141,7 @@ class ThreeHostsTest {
       }
     }
     daemons.clear();
-    for (String host : HOSTS) {
-      run("ip", "link", "del", outside(host));
-      run("ip", "netns", "del", namespace(host));
-    }
-    run("ip", "link", "del", BRIDGE);
+    NETWORK.close();
     if (work != null) {
       try (var files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -212,7 +156,7 @@ class ThreeHostsTest {
         who,
         Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
         MulticastGroups.DEFAULT.withPort(PORT),
-        List.of(NetworkInterface.getByName(BRIDGE)),
+        List.of(NetworkInterface.getByName(NETWORK.bridge())),
         1,
         Clock.systemUTC());
   }
@@ -345,15 +289,5 @@ class ThreeHostsTest {
       assertEquals(nodes.get("c"), gone.get(15, TimeUnit.SECONDS));
       assertTrue(c.waitFor(15, TimeUnit.SECONDS), "daemon c did not stop");
     }
-  }
-
-  private static boolean run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getInputStream().readAllBytes();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return p.exitValue() == 0;
   }
 }
