@@ -25,6 +25,13 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private int waiting;
   private final Map<String, Integer> waitingBy = new HashMap<>();
 
+  /**
+   * Admissions of {@code group} waiting for a slot now (for tests that must see a waiter queued).
+   */
+  synchronized int waiting(String group) {
+    return waitingBy.getOrDefault(group, 0);
+  }
+
   public ReservingQuotaLedger(QuotaSettings settings, int queueMax) {
     this.settings = settings;
     this.queueMax = queueMax;

@@ -115,6 +115,11 @@ class ReservingQuotaLedgerTest {
         CompletableFuture.supplyAsync(
             () -> fair.admit("friends", MIB, Duration.ofSeconds(10)),
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    // the slot is freed only once the friend waits: freed earlier, a flood waiter would take it
+    // by right (nobody else waited), and the friend would then wait for a slot that never frees
+    while (System.nanoTime() < deadline && fair.waiting("friends") == 0 && !friend.isDone()) {
+      Thread.onSpinWait();
+    }
     while (System.nanoTime() < deadline && fair.held("friends").slots() == 0 && !friend.isDone()) {
       first
           .close(); // the flooder's slot frees: the other group's waiter gets it, not the flooder's
