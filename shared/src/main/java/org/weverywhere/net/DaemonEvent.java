@@ -73,6 +73,24 @@ public record DaemonEvent(
         json);
   }
 
+  /**
+   * The events of one {@code report} of a following {@code events} request, in order; a line this
+   * version cannot read is left out (the daemon's journal still has it).
+   */
+  public static List<DaemonEvent> readable(org.weverywhere.protocol.Message.Report report) {
+    List<DaemonEvent> batch = new java.util.ArrayList<>();
+    if (report.data().get("events") instanceof List<?> lines) {
+      for (Object line : lines) {
+        try {
+          batch.add(parse(line.toString()));
+        } catch (IllegalArgumentException unreadable) {
+          // left out, as documented above
+        }
+      }
+    }
+    return batch;
+  }
+
   /** The details as {@code key=value} words. */
   public String detailText() {
     return String.join(

@@ -286,14 +286,7 @@ public final class FleetModel {
       control.follow(
           new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
           report -> {
-            List<DaemonEvent> batch = new ArrayList<>();
-            for (Object line : (List<?>) report.data().get("events")) {
-              try {
-                batch.add(DaemonEvent.parse(line.toString()));
-              } catch (IllegalArgumentException unreadable) {
-                // a line this version cannot read is not counted; the daemon's journal still has it
-              }
-            }
+            List<DaemonEvent> batch = DaemonEvent.readable(report);
             if (!batch.isEmpty()) {
               ui.execute(() -> count(batch));
             }

@@ -2,7 +2,6 @@ package org.weverywhere.desktop.journal;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,14 +125,7 @@ public final class EventsModel {
       client.follow(
           new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
           report -> {
-            List<DaemonEvent> batch = new ArrayList<>();
-            for (Object line : (List<?>) report.data().get("events")) {
-              try {
-                batch.add(DaemonEvent.parse(line.toString()));
-              } catch (IllegalArgumentException unreadable) {
-                // a line this version cannot read: skipped here, still in the daemon's journal
-              }
-            }
+            List<DaemonEvent> batch = DaemonEvent.readable(report);
             if (!batch.isEmpty()) {
               ui.execute(() -> add(batch));
             }
