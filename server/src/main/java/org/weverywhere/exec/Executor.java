@@ -1,5 +1,6 @@
 package org.weverywhere.exec;
 
+import org.weverywhere.trust.Sha256;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -720,11 +721,7 @@ public class Executor {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Sha256.hex(bytes);
   }
 
   @PreDestroy

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.protocol.Message;
+import org.weverywhere.trust.Sha256;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -153,11 +152,7 @@ final class FetchCommand implements Callable<Integer> {
   }
 
   private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException impossible) { // every JDK has SHA-256
-      throw new IllegalStateException(impossible);
-    }
+    return Sha256.of(bytes);
   }
 
   /** Written beside the target, flushed, then linked (or renamed, with --force) into place. */

@@ -1,12 +1,11 @@
 package org.weverywhere.protocol;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.weverywhere.trust.Sha256;
 
 /**
  * The key a client gives one logical {@code execute} or {@code call} (body key {@code rk}, 16
@@ -62,11 +61,7 @@ public record RequestKey(long high, long low) {
     Map<String, Object> content = new LinkedHashMap<>();
     content.put("t", message.type());
     content.put("body", body);
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(Cbor.encode(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    return Sha256.of(Cbor.encode(content));
   }
 
   /** The key a request carries, if it is a request that may carry one. */

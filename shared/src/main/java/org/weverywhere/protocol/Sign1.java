@@ -27,9 +27,6 @@ final class Sign1 {
   static final int KEY_BYTES = 32;
 
   /** DER SubjectPublicKeyInfo of an Ed25519 key, up to the 32 key bytes (RFC 8410). */
-  private static final byte[] SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
 
   /** The only protected header this version writes: {1: -8, 4: h'...'} up to the kid's bytes. */
   private static final byte[] PROTECTED_PREFIX = {(byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20};
@@ -249,12 +246,7 @@ final class Sign1 {
 
   /** The 32 raw key bytes (RFC 8032) at the end of an Ed25519 SubjectPublicKeyInfo. */
   static byte[] rawKey(PublicKey key) {
-    byte[] spki = key.getEncoded();
-    if (spki.length != SPKI_PREFIX.length + KEY_BYTES
-        || !Arrays.equals(spki, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
-      throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
-    }
-    return Arrays.copyOfRange(spki, SPKI_PREFIX.length, spki.length);
+    return org.weverywhere.trust.Ed25519.rawPublicKey(key);
   }
 
   private static byte[] bytes(CBORParser p, String what) throws IOException {

@@ -1,10 +1,6 @@
 package org.weverywhere.protocol;
 
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.ProviderException;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,9 +19,6 @@ final class SignerKeys {
   record Signer(PublicKey key, Fingerprint fingerprint, Ed25519.PublicPoint point) {}
 
   private static final int CAPACITY = 4096;
-  private static final byte[] SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
 
   private static final Map<RawKey, Signer> CACHE =
       new LinkedHashMap<>(CAPACITY * 2, 0.75f, true) {
@@ -52,12 +45,9 @@ final class SignerKeys {
     if (point == null) {
       return null;
     }
-    byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + raw.length);
-    System.arraycopy(raw, 0, spki, SPKI_PREFIX.length, raw.length);
-    PublicKey key;
-    try {
-      key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
-    } catch (GeneralSecurityException | ProviderException notAKey) {
+    // the BouncyCastle name Ed25519 is taken here by the curve arithmetic
+    PublicKey key = org.weverywhere.trust.Ed25519.publicKeyOfRaw(raw).orElse(null);
+    if (key == null) {
       return null;
     }
     Signer signer = new Signer(key, Fingerprint.of(key), point);

@@ -1,5 +1,7 @@
 package org.weverywhere.trust;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -8,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
+import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -18,11 +21,29 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.weverywhere.ErrorCode;
 
 /** Ed25519 with the JDK's own provider (SunEC): key generation, DER decoding, signing. */
 public final class Ed25519 {
   private static final String ALGORITHM = "Ed25519";
+
+  /** Bytes of a raw Ed25519 public key (RFC 8032), as COSE headers and module signatures carry. */
+  public static final int KEY_BYTES = 32;
+
+  /** RFC 8410: the Ed25519 AlgorithmIdentifier is the OID alone, without parameters. */
+  private static final AlgorithmIdentifier ED25519_ID =
+      new AlgorithmIdentifier(new ASN1ObjectIdentifier(KeyAlgorithm.ED25519));
+
+  /**
+   * The DER SubjectPublicKeyInfo of every Ed25519 key up to its 32 key bytes: the structure is of
+   * fixed size, so BouncyCastle encodes it once and each key only appends its bytes.
+   */
+  private static final byte[] SPKI_PREFIX = spkiPrefix();
 
   private Ed25519() {}
 
@@ -93,6 +114,64 @@ public final class Ed25519 {
     }
   }
 
+  /** The 32 raw key bytes (RFC 8032) inside an Ed25519 key's SubjectPublicKeyInfo. */
+  public static byte[] rawPublicKey(PublicKey key) {
+    SubjectPublicKeyInfo info;
+    try {
+      info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+    } catch (IllegalArgumentException | IllegalStateException notSpki) {
+      throw new IllegalArgumentException(
+          "not an Ed25519 public key: " + key.getAlgorithm(), notSpki);
+    }
+    if (!ED25519_ID.equals(info.getAlgorithm())
+        || info.getPublicKeyData().getPadBits() != 0
+        || info.getPublicKeyData().getBytes().length != KEY_BYTES) {
+      throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
+    }
+    return info.getPublicKeyData().getBytes();
+  }
+
+  /**
+   * The public key with raw bytes {@code raw} (32, RFC 8032), or empty when they are not a key the
+   * JDK accepts.
+   */
+  public static Optional<PublicKey> publicKeyOfRaw(byte[] raw) {
+    if (raw.length != KEY_BYTES) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          KeyFactory.getInstance(ALGORITHM)
+              .generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo(raw, 0))));
+    } catch (InvalidKeySpecException | ProviderException notAKey) {
+      return Optional.empty();
+    } catch (NoSuchAlgorithmException missing) {
+      throw missingProvider(missing);
+    }
+  }
+
+  /** The DER SubjectPublicKeyInfo of the raw key at {@code raw[offset..offset+32)}. */
+  static byte[] subjectPublicKeyInfo(byte[] raw, int offset) {
+    byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + KEY_BYTES);
+    System.arraycopy(raw, offset, spki, SPKI_PREFIX.length, KEY_BYTES);
+    return spki;
+  }
+
+  /** What precedes the key bytes in every Ed25519 SubjectPublicKeyInfo (for hashing in place). */
+  static byte[] subjectPublicKeyInfoPrefix() {
+    return SPKI_PREFIX.clone();
+  }
+
+  private static byte[] spkiPrefix() {
+    try {
+      byte[] whole =
+          new SubjectPublicKeyInfo(ED25519_ID, new byte[KEY_BYTES]).getEncoded(ASN1Encoding.DER);
+      return Arrays.copyOf(whole, whole.length - KEY_BYTES);
+    } catch (IOException impossible) {
+      throw new UncheckedIOException("cannot encode an Ed25519 SubjectPublicKeyInfo", impossible);
+    }
+  }
+
   /** The 64-byte Ed25519 signature of {@code message}. */
   public static byte[] sign(PrivateKey key, byte[] message) {
     try {
@@ -123,11 +202,9 @@ public final class Ed25519 {
     }
   }
 
-  private static AlgorithmIdentifier algorithm(byte[] der, Path source, boolean isPrivate) {
+  private static KeyAlgorithm algorithm(byte[] der, Path source, boolean isPrivate) {
     try {
-      return isPrivate
-          ? AlgorithmIdentifier.ofPrivateKeyInfo(der)
-          : AlgorithmIdentifier.ofPublicKeyInfo(der);
+      return isPrivate ? KeyAlgorithm.ofPrivateKeyInfo(der) : KeyAlgorithm.ofPublicKeyInfo(der);
     } catch (IllegalArgumentException bad) {
       String kind = isPrivate ? "PKCS#8 private key" : "SubjectPublicKeyInfo";
       throw new KeyException(
@@ -135,7 +212,7 @@ public final class Ed25519 {
     }
   }
 
-  private static void requireEd25519(AlgorithmIdentifier algorithm, Path source, String kind) {
+  private static void requireEd25519(KeyAlgorithm algorithm, Path source, String kind) {
     if (!algorithm.isEd25519()) {
       throw new KeyException(
           ErrorCode.KEY_NOT_ED25519,

@@ -1,7 +1,6 @@
 package org.weverywhere.trust;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Base64;
@@ -20,6 +19,7 @@ public record Fingerprint(byte[] sha256) {
   public static final String PREFIX = "SHA256:";
   private static final int DIGEST_BYTES = 32;
   private static final int SHORT_CHARS = 12;
+  private static final byte[] SPKI_PREFIX = Ed25519.subjectPublicKeyInfoPrefix();
   private static final Pattern TEXT = Pattern.compile("SHA256:[A-Za-z0-9+/]{43}");
 
   public Fingerprint {
@@ -31,11 +31,21 @@ public record Fingerprint(byte[] sha256) {
 
   /** The fingerprint of {@code key}'s DER SubjectPublicKeyInfo encoding. */
   public static Fingerprint of(PublicKey key) {
-    try {
-      return new Fingerprint(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException("every Java platform has SHA-256", impossible);
+    return new Fingerprint(Sha256.of(key.getEncoded()));
+  }
+
+  /**
+   * The fingerprint of the raw Ed25519 key at {@code raw[offset..offset+32)}, without decoding it:
+   * what a datagram claims before anyone has checked it.
+   */
+  public static Fingerprint ofRawEd25519(byte[] raw, int offset) {
+    if (offset < 0 || raw.length - offset < Ed25519.KEY_BYTES) {
+      throw new IllegalArgumentException("an Ed25519 key has 32 bytes");
     }
+    MessageDigest digest = Sha256.digest();
+    digest.update(SPKI_PREFIX);
+    digest.update(raw, offset, Ed25519.KEY_BYTES);
+    return new Fingerprint(digest.digest());
   }
 
   /** Reads the {@code SHA256:...} form that {@link #toString()} writes. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.trust.Sha256;
 
 /**
  * Reads a module's interface (types, imports, exports, memories, custom sections) in one pass.
@@ -50,12 +50,7 @@ public final class ModuleParser {
 
   /** Reads a module from {@code in}, which must hold exactly {@code size} bytes. */
   public ModuleInfo parse(InputStream in, long size) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
+    MessageDigest sha256 = Sha256.digest();
     var digesting = new DigestInputStream(in, sha256);
     var reading = new Reading(new WasmInput(digesting, size));
     reading.header();

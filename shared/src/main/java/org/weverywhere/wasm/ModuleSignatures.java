@@ -3,14 +3,11 @@ package org.weverywhere.wasm;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +15,7 @@ import java.util.Optional;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
+import org.weverywhere.trust.Sha256;
 
 /**
  * Ed25519 signatures embedded in a module, in the WebAssembly tool-conventions format
@@ -42,9 +40,6 @@ public final class ModuleSignatures {
   private static final int ALG_ED25519 = 0x01;
   private static final int MAX_HASHES = 64;
   private static final int MAX_SIGNATURES = 256;
-  private static final byte[] SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
 
   private ModuleSignatures() {}
 
@@ -261,11 +256,7 @@ public final class ModuleSignatures {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException("every Java platform has SHA-256", impossible);
-    }
+    return Sha256.digest();
   }
 
   private static boolean sameHashes(List<byte[]> a, List<byte[]> b) {
@@ -281,10 +272,9 @@ public final class ModuleSignatures {
   }
 
   static byte[] keyId(PublicKey key) {
-    byte[] spki = key.getEncoded();
-    byte[] id = new byte[33];
+    byte[] id = new byte[1 + Ed25519.KEY_BYTES];
     id[0] = 0x01;
-    System.arraycopy(spki, spki.length - 32, id, 1, 32);
+    System.arraycopy(Ed25519.rawPublicKey(key), 0, id, 1, Ed25519.KEY_BYTES);
     return id;
   }
 
@@ -292,14 +282,7 @@ public final class ModuleSignatures {
     if (keyId.length != 33 || keyId[0] != 0x01) {
       return Optional.empty();
     }
-    byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + 32);
-    System.arraycopy(keyId, 1, spki, SPKI_PREFIX.length, 32);
-    try {
-      return Optional.of(
-          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
-    } catch (GeneralSecurityException | ProviderException notAKey) {
-      return Optional.empty();
-    }
+    return Ed25519.publicKeyOfRaw(Arrays.copyOfRange(keyId, 1, keyId.length));
   }
 
   private static int signatureIndex(List<Section> sections) {

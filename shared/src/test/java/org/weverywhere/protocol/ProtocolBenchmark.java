@@ -122,10 +122,9 @@ public final class ProtocolBenchmark {
     replayCacheMemory(1_000_000);
   }
 
-  /** The 32 raw bytes of an Ed25519 public key: the end of its SPKI encoding. */
+  /** The 32 raw bytes of an Ed25519 public key. */
   private static byte[] rawKey(java.security.PublicKey key) {
-    byte[] spki = key.getEncoded();
-    return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+    return org.weverywhere.trust.Ed25519.rawPublicKey(key);
   }
 
   private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();

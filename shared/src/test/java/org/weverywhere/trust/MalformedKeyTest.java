@@ -46,7 +46,7 @@ class MalformedKeyTest {
     assertPublicFails(
         truncated,
         ErrorCode.KEY_MALFORMED,
-        "not a DER SubjectPublicKeyInfo: DER value longer than its container");
+        "not a DER SubjectPublicKeyInfo: DEF length 42 object truncated by 2");
   }
 
   @Test
@@ -248,7 +248,7 @@ class MalformedKeyTest {
     byte[] der = Base64.getDecoder().decode(base64Line);
     byte[] longer = Arrays.copyOf(der, der.length + 1);
     longer[1]++; // SEQUENCE length
-    longer[11]++; // BIT STRING length
+    longer[10]++; // BIT STRING length
     KeyException failure =
         assertThrows(
             KeyException.class,

@@ -81,13 +81,6 @@ public final class UdpEndpoint implements AutoCloseable {
     (byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20
   };
 
-  /**
-   * DER SubjectPublicKeyInfo of an Ed25519 key up to its 32 key bytes: what a fingerprint digests.
-   */
-  private static final byte[] SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
-
   /** A datagram read, waiting to be verified. */
   private record Pending(Listener listener, InetSocketAddress from, byte[] datagram) {}
 
@@ -481,14 +474,7 @@ public final class UdpEndpoint implements AutoCloseable {
             datagram, 0, ENVELOPE_PREFIX.length, ENVELOPE_PREFIX, 0, ENVELOPE_PREFIX.length)) {
       return Optional.empty();
     }
-    try {
-      var digest = java.security.MessageDigest.getInstance("SHA-256");
-      digest.update(SPKI_PREFIX);
-      digest.update(datagram, ENVELOPE_PREFIX.length, 32);
-      return Optional.of(new Fingerprint(digest.digest()));
-    } catch (java.security.NoSuchAlgorithmException impossible) {
-      throw new IllegalStateException("every Java platform has SHA-256", impossible);
-    }
+    return Optional.of(Fingerprint.ofRawEd25519(datagram, ENVELOPE_PREFIX.length));
   }
 
   /**
