@@ -1,17 +1,13 @@
 package org.weverywhere.exec;
 
-import org.weverywhere.trust.Sha256;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Engine;
@@ -23,6 +19,7 @@ import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.exec.host.WasiPreview1;
 import org.weverywhere.files.Preopen;
 import org.weverywhere.files.TreeException;
+import org.weverywhere.trust.Sha256;
 import org.weverywhere.wasm.Limits;
 import org.weverywhere.wasm.ModuleCap;
 import org.weverywhere.wasm.ModuleInfo;

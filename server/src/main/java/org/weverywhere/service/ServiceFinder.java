@@ -1,6 +1,5 @@
 package org.weverywhere.service;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -16,6 +15,7 @@ import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.Discovery;
+import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.MessageSigner;
@@ -105,28 +105,12 @@ final class ServiceFinder {
     found = null;
   }
 
+  /** The daemon's own choice ({@code network.interfaces}), made as its UDP endpoint makes it. */
   private List<NetworkInterface> interfaces() throws SocketException {
-    List<NetworkInterface> chosen = new ArrayList<>();
-    switch (network.interfaces()) {
-      case InterfaceSelection.Loopback loopback ->
-          chosen.add(NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress()));
-      case InterfaceSelection.All all -> {
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-          if (nic.isUp() && nic.supportsMulticast()) {
-            chosen.add(nic);
-          }
-        }
-      }
-      case InterfaceSelection.Named named -> {
-        for (String name : named.names()) {
-          NetworkInterface nic = NetworkInterface.getByName(name);
-          if (nic != null) {
-            chosen.add(nic);
-          }
-        }
-      }
-    }
-    chosen.removeIf(java.util.Objects::isNull);
-    return chosen;
+    return switch (network.interfaces()) {
+      case InterfaceSelection.Loopback loopback -> InterfaceChoice.loopback().interfaces();
+      case InterfaceSelection.All all -> InterfaceChoice.all().interfaces();
+      case InterfaceSelection.Named named -> InterfaceChoice.named(named.names()).interfaces();
+    };
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.Discovery;
+import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.net.UnicastProbe;
@@ -133,32 +134,35 @@ final class ClientOptions {
   }
 
   List<NetworkInterface> networkInterfaces() {
-    List<NetworkInterface> nics = new ArrayList<>();
-    for (String name : interfaces.isEmpty() ? List.of("lo") : interfaces) {
-      try {
-        NetworkInterface nic = NetworkInterface.getByName(name);
-        if (nic == null) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "Invalid value for option '--interface': no interface '" + name + "'");
-        }
-        nics.add(nic);
-      } catch (SocketException failed) {
-        throw new ProtocolException(
-            ProtocolException.Reason.TRANSPORT,
-            "cannot list interfaces: " + failed.getMessage(),
-            failed);
-      }
+    return interfaceChoice().interfaces();
+  }
+
+  /** The interfaces named by {@code --interface}, loopback alone when none is. */
+  InterfaceChoice interfaceChoice() {
+    try {
+      return interfaces.isEmpty() ? InterfaceChoice.loopback() : InterfaceChoice.named(interfaces);
+    } catch (InterfaceChoice.UnknownInterfaceException unknown) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--interface': no interface '" + unknown.name() + "'");
+    } catch (SocketException failed) {
+      throw new ProtocolException(
+          ProtocolException.Reason.TRANSPORT,
+          "cannot list interfaces: " + failed.getMessage(),
+          failed);
     }
-    return nics;
   }
 
   Discovery discovery() {
-    List<NetworkInterface> nics = networkInterfaces();
+    InterfaceChoice nics = interfaceChoice();
     // TTL 0 keeps a loopback-only discover on this host; 1 reaches the link and no further
-    int ttl = nics.stream().allMatch(ClientOptions::isLoopback) ? 0 : 1;
     return new Discovery(
-        signer(), verifier(), MulticastGroups.DEFAULT.withPort(port), nics, ttl, Clock.systemUTC());
+        signer(),
+        verifier(),
+        MulticastGroups.DEFAULT.withPort(port),
+        nics.interfaces(),
+        nics.ttl(),
+        Clock.systemUTC());
   }
 
   /** One per run, so that the round trips it measured time the retransmissions that follow. */
@@ -190,13 +194,5 @@ final class ClientOptions {
 
   private static Verifier verifier() {
     return Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000);
-  }
-
-  private static boolean isLoopback(NetworkInterface nic) {
-    try {
-      return nic.isLoopback();
-    } catch (SocketException failed) {
-      return false;
-    }
   }
 }

@@ -51,6 +51,7 @@ import org.weverywhere.desktop.peers.PeersModel;
 import org.weverywhere.desktop.peers.PeersView;
 import org.weverywhere.desktop.submit.SubmitModel;
 import org.weverywhere.desktop.submit.SubmitView;
+import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
 
 /**
@@ -95,7 +96,7 @@ public final class Explorer {
      * @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value
      */
     public static Config of(List<String> args) throws SocketException {
-      List<NetworkInterface> chosen = new ArrayList<>();
+      List<String> named = new ArrayList<>();
       MulticastGroups groups = MulticastGroups.DEFAULT;
       for (int i = 0; i < args.size(); i++) {
         String option = args.get(i);
@@ -108,12 +109,7 @@ public final class Explorer {
         }
         String value = args.get(++i);
         if (option.equals("--interface")) {
-          NetworkInterface nic = NetworkInterface.getByName(value);
-          if (nic == null) {
-            throw new IllegalArgumentException(
-                "--interface " + value + ": this host has no such interface");
-          }
-          chosen.add(nic);
+          named.add(value);
         } else {
           int port;
           try {
@@ -128,19 +124,18 @@ public final class Explorer {
           groups = groups.withPort(port);
         }
       }
-      if (chosen.isEmpty()) {
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-          if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
-            chosen.add(nic);
-          }
-        }
+      InterfaceChoice chosen;
+      try {
+        chosen = named.isEmpty() ? InterfaceChoice.all() : InterfaceChoice.named(named);
+      } catch (InterfaceChoice.UnknownInterfaceException unknown) {
+        throw new IllegalArgumentException(
+            "--interface " + unknown.name() + ": this host has no such interface", unknown);
       }
-      boolean loopbackOnly = chosen.stream().allMatch(Config::isLoopback);
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
       return new Config(
           groups,
-          chosen,
-          loopbackOnly ? 0 : 1,
+          chosen.interfaces(),
+          chosen.ttl(),
           config,
           config.resolve("keys"),
           Duration.ofSeconds(90),
@@ -158,14 +153,6 @@ public final class Explorer {
       } catch (WeverywhereException unreadable) {
         // the Events screen then says there is no socket there, which is the truth for this user
         return Path.of("/run/weverywhere/control.sock");
-      }
-    }
-
-    private static boolean isLoopback(NetworkInterface nic) {
-      try {
-        return nic.isLoopback();
-      } catch (SocketException gone) {
-        return false; // an interface that vanished is no loopback to rely on
       }
     }
   }

@@ -39,6 +39,7 @@ import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.host.Failures;
 import org.weverywhere.host.SupervisedLoop;
 import org.weverywhere.net.AnswerSpread;
+import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -308,7 +309,7 @@ public final class UdpEndpoint implements AutoCloseable {
 
   private void bind() throws IOException {
     if (settings.interfaces() instanceof InterfaceSelection.Loopback) {
-      NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getLoopbackAddress());
+      NetworkInterface lo = InterfaceChoice.loopback().interfaces().getFirst();
       // Loopback only: multicast on the group address and unicast on 127.0.0.1, so nothing
       // arriving on another interface reaches us. IPv6 multicast has no route on lo by default.
       // No address reuse here: a second daemon on the same port must fail to start, not share it.
@@ -360,29 +361,19 @@ public final class UdpEndpoint implements AutoCloseable {
   }
 
   private List<NetworkInterface> interfaces() throws SocketException {
-    List<NetworkInterface> chosen = new ArrayList<>();
-    switch (settings.interfaces()) {
-      case InterfaceSelection.All all -> {
-        for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
-          if (nic.isUp() && (nic.supportsMulticast() || nic.isLoopback())) {
-            chosen.add(nic);
-          }
-        }
-      }
+    return switch (settings.interfaces()) {
+      case InterfaceSelection.All all -> InterfaceChoice.all().interfaces();
       case InterfaceSelection.Named named -> {
-        for (String name : named.names()) {
-          NetworkInterface nic = NetworkInterface.getByName(name);
-          if (nic == null) {
-            throw new SocketException(
-                "network.interfaces names '" + name + "', which this host does not have");
-          }
-          chosen.add(nic);
+        try {
+          yield InterfaceChoice.named(named.names()).interfaces();
+        } catch (InterfaceChoice.UnknownInterfaceException unknown) {
+          throw new SocketException(
+              "network.interfaces names '" + unknown.name() + "', which this host does not have");
         }
       }
       case InterfaceSelection.Loopback loopback ->
           throw new IllegalStateException("handled by bind()");
-    }
-    return chosen;
+    };
   }
 
   private static boolean hasAddress(NetworkInterface nic, boolean ipv4) {
