@@ -1,6 +1,5 @@
 package org.weverywhere.service;
 
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Clock;
@@ -10,13 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.weverywhere.config.HostPort;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
@@ -62,12 +61,12 @@ final class ServiceFinder {
     }
     Map<Fingerprint, Announcement> heard = new LinkedHashMap<>();
     List<String> unheard = new ArrayList<>();
-    for (HostPort peer : network.staticPeers()) {
+    for (PeerAddress peer : network.staticPeers()) {
       if (heard.size() >= MAX_DAEMONS) {
         break;
       }
       try {
-        Announcement a = probe.ask(new InetSocketAddress(peer.host(), peer.port()), LISTEN);
+        Announcement a = probe.ask(peer.socketAddress(), LISTEN);
         heard.putIfAbsent(a.node(), a);
       } catch (ProtocolException silent) {
         unheard.add(

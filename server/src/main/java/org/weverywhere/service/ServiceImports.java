@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
-import org.weverywhere.config.HostPort;
 import org.weverywhere.config.ServiceSettings;
 import org.weverywhere.exec.ImportProvider;
 import org.weverywhere.exec.Outcome;
@@ -20,6 +19,7 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.Message;
@@ -173,7 +173,7 @@ public class ServiceImports implements ImportProvider {
         offered =
             f.type(); // chosen only among daemons that export every imported function with its type
       } else if (settings.isRemote()) {
-        HostPort peer = settings.peers().getFirst();
+        PeerAddress peer = settings.peers().getFirst();
         where = "service " + settings.peerService() + " on " + peer;
         node = linkedNode(peer, settings, label);
         offered =
@@ -186,11 +186,7 @@ public class ServiceImports implements ImportProvider {
                 label);
         targets =
             List.of(
-                new Target(
-                    new InetSocketAddress(peer.host(), peer.port()),
-                    peer.toString(),
-                    node,
-                    settings.peerService()));
+                new Target(peer.socketAddress(), peer.toString(), node, settings.peerService()));
       } else {
         where = "service " + name + " here";
         ServiceSnapshot.Function function =
@@ -390,11 +386,11 @@ public class ServiceImports implements ImportProvider {
    * or the key of the first verified answer there, trusted on first use and kept until a link fails
    * for another reason than a wrong key.
    */
-  private Fingerprint linkedNode(HostPort peer, ServiceSettings settings, String label) {
+  private Fingerprint linkedNode(PeerAddress peer, ServiceSettings settings, String label) {
     if (settings.peerNode().isPresent()) {
       return settings.peerNode().get();
     }
-    InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
+    InetSocketAddress address = peer.socketAddress();
     try {
       return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
     } catch (ProtocolException failed) {
@@ -413,13 +409,13 @@ public class ServiceImports implements ImportProvider {
   }
 
   private FuncType remoteType(
-      HostPort peer,
+      PeerAddress peer,
       Fingerprint node,
       boolean pinned,
       String service,
       String function,
       String label) {
-    InetSocketAddress address = new InetSocketAddress(peer.host(), peer.port());
+    InetSocketAddress address = peer.socketAddress();
     Message.Service described;
     try {
       described = signaturesOf(address, node, service, false).byName().get(service);

@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.Conformance;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.Verifier;
@@ -86,17 +87,17 @@ final class ConformanceCommand implements Callable<Integer> {
     if (httpPort != null && (httpPort < 1 || httpPort > 65535)) {
       throw new ParameterException(spec.commandLine(), "--http-port must be 1..65535");
     }
-    PeerMatcher.HostPort where =
-        PeerMatcher.hostPort(peer)
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(), "PEER must be host[:port], not '" + peer + "'"));
-    InetSocketAddress udp =
-        new InetSocketAddress(where.host(), where.port() > 0 ? where.port() : 22341);
+    PeerAddress where;
+    try {
+      where = PeerAddress.parse(peer, 22341);
+    } catch (IllegalArgumentException malformed) {
+      throw new ParameterException(
+          spec.commandLine(), "PEER must be host[:port]: " + malformed.getMessage());
+    }
+    InetSocketAddress udp = where.socketAddress();
     if (udp.isUnresolved()) {
       throw new CommandException(
-          ErrorCode.PROTOCOL_TRANSPORT, "cannot resolve host '" + where.host() + "'");
+          ErrorCode.PROTOCOL_TRANSPORT, "cannot resolve host '" + where.hostText() + "'");
     }
     Duration timeout = Duration.ofMillis((long) (timeoutSeconds * 1000));
     KeyPair throwaway = Ed25519.generate(); // in no group anywhere: anonymous, as the cases expect
@@ -108,13 +109,7 @@ final class ConformanceCommand implements Callable<Integer> {
             .ask(
                 udp,
                 PROBE.compareTo(timeout.multipliedBy(3)) > 0 ? PROBE : timeout.multipliedBy(3));
-    String host = udp.getAddress().getHostAddress();
-    URI http =
-        URI.create(
-            "http://"
-                + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host)
-                + ":"
-                + (httpPort != null ? httpPort : found.announce().httpPort()));
+    URI http = PeerAddress.of(udp).http(httpPort != null ? httpPort : found.announce().httpPort());
     List<Conformance.Outcome> outcomes =
         new Conformance(throwaway, found.node(), udp, http, timeout, Clock.systemUTC()).run();
     long failed = outcomes.stream().filter(o -> !o.passed()).count();

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.DescriptionPager;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
@@ -54,14 +55,9 @@ record Peer(
     }
   }
 
-  /** The base of its HTTP bulk channel, on the address it answered from. */
+  /** The base of its HTTP bulk channel, on the address it answered from (IPv6 zone kept). */
   URI http() {
-    String host = udp.getAddress().getHostAddress();
-    return URI.create(
-        "http://"
-            + (host.contains(":") ? "[" + host.replaceFirst("%.*", "") + "]" : host)
-            + ":"
-            + httpPort);
+    return PeerAddress.of(udp).http(httpPort);
   }
 
   /** How it is shown to people: name and short node id. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.net.PeerAddress;
 
 /**
  * Picks the daemon a user means from those that answered discovery. A PEER is, in this order: a
@@ -53,60 +54,40 @@ final class PeerMatcher {
         : wanted.length() >= 4 && bare.startsWith(wanted);
   }
 
-  /** {@code host[:port]} as typed; {@code port} is -1 when none was given. */
-  record HostPort(String host, int port) {
-    /**
-     * An IP address, which cannot be a daemon's name, or any host with a port: worth asking
-     * directly.
-     */
-    boolean explicit() {
-      return port > 0 || host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    }
+  /**
+   * An address typed as a PEER, which cannot be a daemon's name: an IP address, or any host with a
+   * port. Worth asking directly.
+   */
+  static boolean explicit(PeerAddress address) {
+    return address.port() > 0
+        || address.isIpv6()
+        || address.host().matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
   }
 
   /**
-   * {@code host}, {@code host:port}, {@code [v6]}, {@code [v6]:port} or a bare IPv6 address; empty
-   * if malformed.
+   * {@code host}, {@code host:port}, {@code [v6%zone]}, {@code [v6%zone]:port} or a bare IPv6
+   * address, port 0 when none is given; empty if it is no address (then it may still be a name).
    */
-  static Optional<HostPort> hostPort(String wanted) {
-    if (wanted.startsWith(":") && !wanted.startsWith("::")) { // a port without a host
+  static Optional<PeerAddress> hostPort(String wanted) {
+    try {
+      return Optional.of(PeerAddress.parse(wanted, 0));
+    } catch (IllegalArgumentException notAnAddress) {
       return Optional.empty();
     }
-    String host = wanted;
-    int port = -1;
-    int colon = wanted.lastIndexOf(':');
-    if (wanted.startsWith("[")) {
-      int close = wanted.indexOf(']');
-      if (close < 0) {
-        return Optional.empty();
-      }
-      host = wanted.substring(1, close);
-      if (wanted.length() > close + 1) {
-        if (wanted.charAt(close + 1) != ':') {
-          return Optional.empty();
-        }
-        port = port(wanted.substring(close + 2));
-      }
-    } else if (colon > 0
-        && wanted.indexOf(':') == colon) { // one colon: host:port, more: a bare IPv6 address
-      host = wanted.substring(0, colon);
-      port = port(wanted.substring(colon + 1));
-    }
-    return port == 0 || host.isEmpty() ? Optional.empty() : Optional.of(new HostPort(host, port));
   }
 
   private static List<Peer> byAddress(String wanted, List<Peer> found) {
-    Optional<HostPort> parsed = hostPort(wanted);
+    Optional<PeerAddress> parsed = hostPort(wanted);
     if (parsed.isEmpty()) {
       return List.of();
     }
     Set<InetAddress> addresses = new LinkedHashSet<>();
     try {
-      addresses.addAll(List.of(InetAddress.getAllByName(parsed.get().host())));
+      addresses.addAll(List.of(InetAddress.getAllByName(parsed.get().hostText())));
     } catch (UnknownHostException | SecurityException unknown) {
       return List.of();
     }
-    int wantedPort = parsed.get().port();
+    int wantedPort = parsed.get().port() > 0 ? parsed.get().port() : -1;
     List<Peer> matches = new ArrayList<>();
     for (Peer peer : found) {
       if (addresses.contains(peer.udp().getAddress())
@@ -115,16 +96,6 @@ final class PeerMatcher {
       }
     }
     return matches;
-  }
-
-  /** The port number, or 0 when the text is not one. */
-  private static int port(String text) {
-    try {
-      int port = Integer.parseInt(text);
-      return port >= 1 && port <= 65535 ? port : 0;
-    } catch (NumberFormatException notANumber) {
-      return 0;
-    }
   }
 
   private static Peer single(String wanted, List<Peer> matches) {

@@ -2,7 +2,6 @@ package org.weverywhere.cli;
 
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.net.Discovery;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.protocol.ProtocolException;
 
 /** Finds daemons by discovery and resolves the PEERs a user names among them. */
@@ -80,9 +80,9 @@ final class Peers {
     List<Peer> found = null;
     List<Peer> chosen = new ArrayList<>();
     for (String name : wanted) {
-      Optional<PeerMatcher.HostPort> address = PeerMatcher.hostPort(name);
+      Optional<PeerAddress> address = PeerMatcher.hostPort(name);
       Peer peer;
-      if (address.isPresent() && address.get().explicit()) {
+      if (address.isPresent() && PeerMatcher.explicit(address.get())) {
         peer = ask(address.get());
       } else {
         if (found == null) {
@@ -93,7 +93,7 @@ final class Peers {
         } catch (CommandException unknown) {
           if (unknown.code() != ErrorCode.PROTOCOL_PEER_UNKNOWN
               || address.isEmpty()
-              || !resolves(address.get().host())) {
+              || !resolves(address.get().hostText())) {
             throw unknown;
           }
           peer = ask(address.get());
@@ -105,10 +105,9 @@ final class Peers {
     return chosen;
   }
 
-  private Peer ask(PeerMatcher.HostPort address) {
-    int port = address.port() > 0 ? address.port() : options.port;
-    return Peer.of(
-        options.probe().ask(new InetSocketAddress(address.host(), port), options.timeout()));
+  private Peer ask(PeerAddress address) {
+    PeerAddress withPort = address.port() > 0 ? address : address.withPort(options.port);
+    return Peer.of(options.probe().ask(withPort.socketAddress(), options.timeout()));
   }
 
   private static boolean resolves(String host) {

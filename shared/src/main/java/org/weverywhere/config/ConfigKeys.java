@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroup;
 
@@ -85,7 +86,7 @@ public final class ConfigKeys {
           ValueType.DURATION,
           Duration.ofSeconds(60),
           "Time between periodic announcements.");
-  public static final ConfigKey<List<HostPort>> PEERS_STATIC =
+  public static final ConfigKey<List<PeerAddress>> PEERS_STATIC =
       key(
           "peers.static",
           ValueType.PEERS,
@@ -388,7 +389,7 @@ public final class ConfigKeys {
           "every group with the execute privilege",
           "Signature Groups whose keys may call the service, comma separated (anonymous included only if named).");
 
-  public static final ConfigKey<List<HostPort>> SERVICE_PEER =
+  public static final ConfigKey<List<PeerAddress>> SERVICE_PEER =
       service(
           "peer",
           ValueType.PEERS,

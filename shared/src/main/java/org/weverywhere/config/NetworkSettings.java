@@ -3,6 +3,7 @@ package org.weverywhere.config;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import org.weverywhere.net.PeerAddress;
 
 /** Discovery and the UDP channel: multicast groups, port, interfaces and seed peers. */
 public record NetworkSettings(
@@ -14,4 +15,4 @@ public record NetworkSettings(
     int port,
     int ttl,
     Duration announceInterval,
-    List<HostPort> staticPeers) {}
+    List<PeerAddress> staticPeers) {}

@@ -3,6 +3,7 @@ package org.weverywhere.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.weverywhere.net.PeerAddress;
 
 /**
  * One service as declared ({@code services.<Service-Name>.*}).
@@ -27,7 +28,7 @@ public record ServiceSettings(
     int instances,
     Optional<List<String>> exports,
     Optional<List<String>> callers,
-    List<HostPort> peers,
+    List<PeerAddress> peers,
     String peerService,
     Optional<org.weverywhere.trust.Fingerprint> peerNode) {
   public ServiceSettings {
@@ -44,7 +45,7 @@ public record ServiceSettings(
       int instances,
       Optional<List<String>> exports,
       Optional<List<String>> callers,
-      List<HostPort> peers,
+      List<PeerAddress> peers,
       String peerService) {
     this(
         name,

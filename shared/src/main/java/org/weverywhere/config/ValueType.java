@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.trust.Privilege;
 
 /**
@@ -41,8 +42,6 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
   private static final Pattern IPV4 =
       Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-  private static final Pattern PEER =
-      Pattern.compile("(?:\\[([^\\]]*)\\]|([^:\\[\\]]+)):([0-9]{1,5})");
 
   public static final ValueType<ByteSize> SIZE =
       new ValueType<>("size", ByteSize::parse, ByteSize::toString);
@@ -70,7 +69,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       new ValueType<>("privileges", ValueType::parsePrivileges, ValueType::formatPrivileges);
   public static final ValueType<InterfaceSelection> INTERFACES =
       new ValueType<>("interfaces", ValueType::parseInterfaces, InterfaceSelection::toString);
-  public static final ValueType<List<HostPort>> PEERS =
+  public static final ValueType<List<PeerAddress>> PEERS =
       new ValueType<>("host:port list", ValueType::parsePeers, ValueType::formatList);
   public static final ValueType<String> HOST =
       new ValueType<>("host", ValueType::parseHost, Function.identity());
@@ -270,21 +269,18 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     return List.copyOf(names);
   }
 
-  private static List<HostPort> parsePeers(String text) {
+  private static List<PeerAddress> parsePeers(String text) {
     if (text.strip().equals("none")) {
       return List.of();
     }
-    List<HostPort> peers = new ArrayList<>();
+    List<PeerAddress> peers = new ArrayList<>();
     for (String item : items(text)) {
-      Matcher m = PEER.matcher(item);
-      if (!m.matches()) {
-        throw InvalidValueException.expected(
-            "host:port or [IPv6]:port, e.g. 192.0.2.7:22341", item);
+      try {
+        peers.add(PeerAddress.parse(item));
+      } catch (IllegalArgumentException malformed) {
+        // the same parser as the CLI's and the explorer's, so an IPv6 zone (%eth0) is kept here too
+        throw new InvalidValueException(malformed.getMessage());
       }
-      String host =
-          m.group(1) != null ? formatIpv6(literalIpv6(m.group(1))) : parseHost(m.group(2));
-      int port = parseInt(m.group(3), 1, 65_535, "a port");
-      peers.add(new HostPort(host, port));
     }
     return List.copyOf(peers);
   }
@@ -365,40 +361,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
    * all out).
    */
   static String formatIpv6(InetAddress address) {
-    byte[] bytes = address.getAddress();
-    if (bytes.length != 16) {
-      return address.getHostAddress(); // an IPv4-mapped literal comes back as IPv4
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
+    return PeerAddress.ipv6Text(address);
   }
 
   private static Path parsePath(String text) {

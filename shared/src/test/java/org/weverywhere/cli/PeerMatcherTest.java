@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
@@ -94,23 +95,33 @@ class PeerMatcherTest {
   @Test
   void readsHostAndPortTheWaysPeopleWriteThem() {
     assertEquals(
-        Optional.of(new PeerMatcher.HostPort("10.0.0.5", 22341)),
+        Optional.of(new PeerAddress("10.0.0.5", Optional.empty(), 22341)),
         PeerMatcher.hostPort("10.0.0.5:22341"));
-    assertEquals(Optional.of(new PeerMatcher.HostPort("lab-7", -1)), PeerMatcher.hostPort("lab-7"));
     assertEquals(
-        Optional.of(new PeerMatcher.HostPort("fe80::1", -1)), PeerMatcher.hostPort("fe80::1"));
+        Optional.of(new PeerAddress("lab-7", Optional.empty(), 0)), PeerMatcher.hostPort("lab-7"));
     assertEquals(
-        Optional.of(new PeerMatcher.HostPort("::1", 9000)), PeerMatcher.hostPort("[::1]:9000"));
+        Optional.of(new PeerAddress("fe80::1", Optional.empty(), 0)),
+        PeerMatcher.hostPort("fe80::1"));
+    assertEquals(
+        Optional.of(new PeerAddress("::1", Optional.empty(), 9000)),
+        PeerMatcher.hostPort("[::1]:9000"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort("[::1"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort("host:http"));
     assertEquals(Optional.empty(), PeerMatcher.hostPort(":22341"));
+    // the zone of a link-local address is kept: without it the address means nothing
+    assertEquals(
+        Optional.of(new PeerAddress("fe80::1", Optional.of("eth0"), 9000)),
+        PeerMatcher.hostPort("[fe80::1%eth0]:9000"));
+    assertEquals(
+        Optional.of(new PeerAddress("fe80::1", Optional.of("eth0"), 0)),
+        PeerMatcher.hostPort("fe80::1%eth0"));
   }
 
   @Test
   void addressesAndPortsAreAskedDirectlyButABareNameIsLookedForFirst() {
-    assertTrue(PeerMatcher.hostPort("10.0.0.5").orElseThrow().explicit());
-    assertTrue(PeerMatcher.hostPort("lab-7:22341").orElseThrow().explicit());
-    assertTrue(PeerMatcher.hostPort("fe80::1").orElseThrow().explicit());
-    assertFalse(PeerMatcher.hostPort("lab-7").orElseThrow().explicit());
+    assertTrue(PeerMatcher.explicit(PeerMatcher.hostPort("10.0.0.5").orElseThrow()));
+    assertTrue(PeerMatcher.explicit(PeerMatcher.hostPort("lab-7:22341").orElseThrow()));
+    assertTrue(PeerMatcher.explicit(PeerMatcher.hostPort("fe80::1").orElseThrow()));
+    assertFalse(PeerMatcher.explicit(PeerMatcher.hostPort("lab-7").orElseThrow()));
   }
 }

@@ -7,11 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.net.PeerAddress;
 import org.weverywhere.trust.Privilege;
 
 class ValueTypeTest {
@@ -193,19 +195,25 @@ class ValueTypeTest {
   void peersAreHostPortLists() {
     assertEquals(
         List.of(
-            new HostPort("192.0.2.7", 22341),
-            new HostPort("2001:db8::7", 1),
-            new HostPort("builder.example.org", 80)),
-        ValueType.PEERS.parse("192.0.2.7:22341, [2001:db8::7]:1,Builder.Example.org:80"));
+            new PeerAddress("192.0.2.7", Optional.empty(), 22341),
+            new PeerAddress("2001:db8::7", Optional.empty(), 1),
+            new PeerAddress("builder.example.org", Optional.empty(), 80),
+            new PeerAddress("fe80::1", Optional.of("eth0"), 22341)),
+        ValueType.PEERS.parse(
+            "192.0.2.7:22341, [2001:db8::7]:1,Builder.Example.org:80, [fe80::1%eth0]:22341"));
+    assertEquals(
+        "192.0.2.7:22341, [fe80::1%eth0]:22341",
+        ValueType.PEERS.format(ValueType.PEERS.parse("192.0.2.7:22341,[fe80::1%eth0]:22341")));
     assertEquals(List.of(), ValueType.PEERS.parse("none"));
     assertMessage(
-        "expected host:port or [IPv6]:port, e.g. 192.0.2.7:22341, got 'example.org'",
+        "peer address 'example.org': no port (host:port or [IPv6]:port, e.g. 192.0.2.7:22341)",
         () -> ValueType.PEERS.parse("example.org"));
     assertMessage(
-        "expected a port (1 to 65535), got 0", () -> ValueType.PEERS.parse("example.org:0"));
+        "peer address 'example.org:0': port 0 is not 1 to 65535",
+        () -> ValueType.PEERS.parse("example.org:0"));
     assertMessage("empty item in the list 'a:1,,b:2'", () -> ValueType.PEERS.parse("a:1,,b:2"));
     assertMessage(
-        "expected a host name or IP address like localhost or 192.0.2.7, got 'bad_host'",
+        "peer address 'bad_host:1': 'bad_host' is not a host name or IP address",
         () -> ValueType.PEERS.parse("bad_host:1"));
   }
 

@@ -1,6 +1,5 @@
 package org.weverywhere.desktop.client;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
@@ -18,13 +17,9 @@ public record PeerAddress(Fingerprint node, InetSocketAddress udp, int httpPort)
 
   /**
    * The bulk channel's base URI, e.g. {@code http://10.0.0.5:22341} or {@code
-   * http://[fe80::1%25eth0]:22341}.
+   * http://[fe80::1%3]:22341}: made as the CLI makes it, the IPv6 zone kept.
    */
   public URI http() {
-    String host =
-        udp.getAddress() instanceof Inet6Address v6
-            ? "[" + v6.getHostAddress().replace("%", "%25") + "]"
-            : udp.getAddress().getHostAddress();
-    return URI.create("http://" + host + ":" + httpPort);
+    return org.weverywhere.net.PeerAddress.of(udp).http(httpPort);
   }
 }
