@@ -91,7 +91,7 @@ public final class ConfigKeys {
           "peers.static",
           ValueType.PEERS,
           List.of(),
-          "Unicast seed peers as host:port, comma separated, that multicast does not reach; none for no peers.");
+          "Unicast seed peers as host:port or [IPv6%zone]:port (a link-local peer needs its zone, e.g. [fe80::1%eth0]:22341), comma separated, that multicast does not reach; none for no peers.");
 
   public static final ConfigKey<String> HTTP_HOST =
       key(
