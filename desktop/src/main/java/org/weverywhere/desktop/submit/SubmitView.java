@@ -1,6 +1,7 @@
 package org.weverywhere.desktop.submit;
 
 import atlantafx.base.theme.Styles;
+import java.util.List;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.control.Alert;
@@ -150,15 +151,22 @@ public final class SubmitView extends BorderPane {
     GridPane choices = new GridPane();
     choices.setHgap(8);
     choices.setVgap(8);
-    choices.addRow(
-        0,
-        new Label("Where"),
-        new HBox(10, one, several, all, spreadOver, spread, new Label("daemons")));
-    choices.add(ticks, 1, 5);
-    choices.addRow(6, labelFor("_Peer", peer), peer);
-    choices.addRow(7, labelFor("_What", program), program);
-    choices.addRow(8, new Label("Run"), new HBox(12, call, command));
-    choices.addRow(9, labelFor("F_unction", function), function);
+    Label daemons = new Label("daemons");
+    for (javafx.scene.control.Control c : List.of(one, several, all, spreadOver, daemons)) {
+      c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+    }
+    // wraps rather than cutting the choices short in a narrow window
+    FlowPane where =
+        new FlowPane(10, 6, one, several, all, spreadOver, new HBox(6, spread, daemons));
+    where.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    ((HBox) where.getChildren().getLast()).setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+    choices.addRow(0, new Label("Where"), where);
+    choices.add(ticks, 1, 1);
+    choices.addRow(2, labelFor("_Peer", peer), peer);
+    choices.addRow(3, labelFor("_What", program), program);
+    choices.addRow(4, new Label("Run"), new HBox(12, call, command));
+    Label functionLabel = labelFor("F_unction", function);
+    choices.addRow(5, functionLabel, function);
 
     arguments.setId("argumentForm");
     arguments.setHgap(8);
@@ -167,6 +175,11 @@ public final class SubmitView extends BorderPane {
     callPane.visibleProperty().bind(model.modeProperty().isEqualTo(SubmitModel.Mode.CALL));
     callPane.managedProperty().bind(callPane.visibleProperty());
     function.disableProperty().bind(callPane.visibleProperty().not());
+    // a command run has no function to choose: the row goes, and the command pane has room
+    for (javafx.scene.Node node : List.of(functionLabel, function)) {
+      node.visibleProperty().bind(callPane.visibleProperty());
+      node.managedProperty().bind(callPane.visibleProperty());
+    }
 
     TextField args = new TextField();
     args.setId("commandArgs");
@@ -174,11 +187,11 @@ public final class SubmitView extends BorderPane {
     args.textProperty().bindBidirectional(model.commandArgsProperty());
     TextArea env = new TextArea();
     env.setPromptText("NAME=value, one per line");
-    env.setPrefRowCount(3);
+    env.setPrefRowCount(2);
     env.textProperty().bindBidirectional(model.commandEnvProperty());
     TextArea stdin = new TextArea();
     stdin.setPromptText("standard input");
-    stdin.setPrefRowCount(3);
+    stdin.setPrefRowCount(2);
     stdin.textProperty().bindBidirectional(model.commandStdinProperty());
     VBox commandPane =
         new VBox(
@@ -250,11 +263,11 @@ public final class SubmitView extends BorderPane {
     TableView<DaemonRun> table = new TableView<>(model.runs());
     table.setId("runTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Daemon", DaemonRun::daemon, 150));
-    table.getColumns().add(column("Outcome", DaemonRun::outcome, 150));
-    table.getColumns().add(column("CPU", DaemonRun::cpu, 70));
-    table.getColumns().add(column("Wall", DaemonRun::wall, 70));
-    table.getColumns().add(column("Memory", DaemonRun::memory, 80));
+    table.getColumns().add(column("Daemon", DaemonRun::daemon, 120));
+    table.getColumns().add(column("Outcome", DaemonRun::outcome, 110));
+    table.getColumns().add(column("CPU", DaemonRun::cpu, 75));
+    table.getColumns().add(column("Wall", DaemonRun::wall, 75));
+    table.getColumns().add(column("Memory", DaemonRun::memory, 75));
     table.getColumns().add(column("Output", r -> r.output().replace('\n', ' '), 200));
     table.setRowFactory(
         t ->
