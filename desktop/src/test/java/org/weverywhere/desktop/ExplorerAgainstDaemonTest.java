@@ -80,23 +80,12 @@ class ExplorerAgainstDaemonTest {
   @Start
   void start(Stage stage) throws Exception {
     this.stage = stage;
-    explorer =
-        new Explorer(
-            new Explorer.Config(
-                daemon.groups(),
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                config,
-                config.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                daemon.controlSocket()));
-    explorer.show(stage);
+    explorer = ExplorerFixture.show(stage, daemon.groups(), config, daemon.controlSocket(), 0, 0);
   }
 
   @AfterEach
   void close() throws Exception {
-    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS);
+    ExplorerFixture.hide(stage);
   }
 
   /** Polls {@code condition} on the FX thread every 100 ms for at most 15 s. */
@@ -122,7 +111,7 @@ class ExplorerAgainstDaemonTest {
   }
 
   private static void shortcut(FxRobot robot, KeyCode key) {
-    robot.press(KeyCode.CONTROL, key).release(key, KeyCode.CONTROL);
+    ExplorerFixture.shortcut(robot, key);
   }
 
   /** Ctrl+D, then waits for the daemon's row and for Browse to have described it. */

@@ -45,24 +45,12 @@ class ExplorerUiTest {
   void start(Stage stage) throws IOException {
     this.stage = stage;
     groups = LoopbackDaemon.freeGroups();
-    explorer =
-        new Explorer(
-            new Explorer.Config(
-                groups,
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                config,
-                config.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                config.resolve("control.sock")));
-    explorer.show(stage);
+    explorer = ExplorerFixture.show(stage, groups, config, config.resolve("control.sock"), 0, 0);
   }
 
   @AfterEach
   void close() throws Exception {
-    WaitForAsyncUtils.asyncFx(stage::hide)
-        .get(10, TimeUnit.SECONDS); // closes the explorer, saves settings
+    ExplorerFixture.hide(stage);
   }
 
   /**
@@ -230,16 +218,7 @@ class ExplorerUiTest {
     WaitForAsyncUtils.waitForFxEvents();
 
     Explorer next =
-        new Explorer(
-            new Explorer.Config(
-                groups,
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                config,
-                config.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                config.resolve("control.sock")));
+        new Explorer(ExplorerFixture.config(groups, config, config.resolve("control.sock")));
     Stage nextStage =
         WaitForAsyncUtils.asyncFx(
                 () -> {
@@ -351,16 +330,7 @@ class ExplorerUiTest {
             Examples.wasi("math").toAbsolutePath().toString()));
     settings.save();
     Explorer next =
-        new Explorer(
-            new Explorer.Config(
-                groups,
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                other,
-                other.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                other.resolve("control.sock")));
+        new Explorer(ExplorerFixture.config(groups, other, other.resolve("control.sock")));
     Stage nextStage =
         WaitForAsyncUtils.asyncFx(
                 () -> {

@@ -4,30 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.chart.BarChart;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.client.ProtocolNetworkClient;
 import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.protocol.MessageSigner;
@@ -44,13 +40,13 @@ import org.weverywhere.trust.Ed25519;
 @ExtendWith(ApplicationExtension.class)
 class FleetAgainstDaemonTest {
   @TempDir Path config;
-  private InProcessDaemon daemon;
+  private static InProcessDaemon daemon;
   private Explorer explorer;
   private Stage stage;
 
-  @Start
-  void start(Stage stage) throws java.io.IOException {
-    this.stage = stage;
+  /** Started before the stage is set up, whose own time limit a loaded machine may exceed. */
+  @BeforeAll
+  static void startDaemon() {
     daemon =
         new InProcessDaemon(
             "fleet-1",
@@ -58,54 +54,46 @@ class FleetAgainstDaemonTest {
             "libraries.builtin = true",
             "group.anonymous.privileges = execute, observe",
             "events.refusals.interval = 1s");
+  }
+
+  @AfterAll
+  static void stopDaemon() {
+    daemon.close();
+  }
+
+  @Start
+  void start(Stage stage) throws java.io.IOException {
+    this.stage = stage;
     explorer =
-        new Explorer(
-            new Explorer.Config(
-                daemon.groups(),
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                config,
-                config.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                daemon.controlSocket()));
-    explorer.show(stage);
-    stage.setWidth(1100);
-    stage.setHeight(640);
+        ExplorerFixture.show(stage, daemon.groups(), config, daemon.controlSocket(), 1100, 640);
   }
 
   @AfterEach
   void close() throws Exception {
-    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS);
-    daemon.close();
+    ExplorerFixture.hide(stage);
   }
 
-  /** Polls {@code condition} on the FX thread every 100 ms for at most 15 s. */
+  /** Polls {@code condition} on the FX thread for at most 15 s. */
   private void await(String what, Callable<Boolean> condition) throws Exception {
-    for (int i = 0; i < 150; i++) {
-      WaitForAsyncUtils.waitForFxEvents();
-      if (WaitForAsyncUtils.asyncFx(condition).get(5, TimeUnit.SECONDS)) {
-        return;
-      }
-      Thread.sleep(100); // bounded: at most 150 rounds
-    }
-    throw new AssertionError(
-        "timed out waiting until "
-            + what
-            + "; fleet: "
-            + explorer.fleet().statusProperty().get()
-            + "; events: "
-            + explorer.fleet().eventsStatusProperty().get()
-            + "; bars: "
-            + explorer.fleet().groups().stream()
-                .map(
-                    s ->
-                        s.getName()
-                            + " "
-                            + s.getData().stream()
-                                .map(d -> d.getXValue() + "=" + d.getYValue())
-                                .toList())
-                .toList());
+    ExplorerFixture.await(
+        what,
+        condition,
+        Duration.ofSeconds(15),
+        () ->
+            "fleet: "
+                + explorer.fleet().statusProperty().get()
+                + "; events: "
+                + explorer.fleet().eventsStatusProperty().get()
+                + "; bars: "
+                + explorer.fleet().groups().stream()
+                    .map(
+                        s ->
+                            s.getName()
+                                + " "
+                                + s.getData().stream()
+                                    .map(d -> d.getXValue() + "=" + d.getYValue())
+                                    .toList())
+                    .toList());
   }
 
   private static int points(LineChart<Number, Number> chart, String daemon) {
@@ -118,11 +106,11 @@ class FleetAgainstDaemonTest {
   @Test
   void afterRefreshesTheChartsShowTheDaemonsSeriesAndItsExecutionsPerGroup(FxRobot robot)
       throws Exception {
-    robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
+    ExplorerFixture.shortcut(robot, KeyCode.D);
     await(
         "fleet-1 answered",
         () -> explorer.peers().peers().stream().anyMatch(p -> p.node().equals(daemon.node())));
-    robot.press(KeyCode.CONTROL, KeyCode.DIGIT7).release(KeyCode.DIGIT7, KeyCode.CONTROL);
+    ExplorerFixture.shortcut(robot, KeyCode.DIGIT7);
     LineChart<Number, Number> load = robot.lookup("#loadChart").query();
     LineChart<Number, Number> memory = robot.lookup("#memoryChart").query();
     for (int refresh = 1; refresh <= 3; refresh++) {
@@ -165,9 +153,7 @@ class FleetAgainstDaemonTest {
     assertEquals(
         List.of("executions", "refusals"),
         groups.getData().stream().map(XYChart.Series::getName).toList());
-    shoot(
-        Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots"))
-            .resolve("fleet.png"));
+    ExplorerFixture.shoot(stage, ExplorerFixture.screenshots().resolve("fleet.png"));
     robot.clickOn("#fleetStopButton");
     await("following stops", () -> !explorer.fleet().followingProperty().get());
   }
@@ -177,16 +163,5 @@ class FleetAgainstDaemonTest {
         .filter(d -> d.getXValue().equals(group))
         .mapToLong(d -> d.getYValue().longValue())
         .sum();
-  }
-
-  private void shoot(Path png) throws Exception {
-    Files.createDirectories(png.getParent());
-    WaitForAsyncUtils.waitForFxEvents();
-    BufferedImage image =
-        WaitForAsyncUtils.asyncFx(
-                () -> SwingFXUtils.fromFXImage(stage.getScene().snapshot(null), null))
-            .get(30, TimeUnit.SECONDS);
-    ImageIO.write(image, "png", png.toFile());
-    assertTrue(Files.size(png) > 5_000, png + " has content");
   }
 }

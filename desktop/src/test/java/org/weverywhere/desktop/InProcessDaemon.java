@@ -24,6 +24,7 @@ public final class InProcessDaemon implements AutoCloseable {
   private final LoopbackBulkServer http;
   private final Daemon daemon;
   private final TestDaemonConfig config;
+  private final int groupPort;
   private boolean closed;
 
   /**
@@ -31,8 +32,42 @@ public final class InProcessDaemon implements AutoCloseable {
    * @param lines more configuration, e.g. {@code group.anonymous.privileges = execute}
    */
   public InProcessDaemon(String name, List<String> libraries, String... lines) {
+    this(0, name, libraries, lines);
+  }
+
+  /**
+   * A daemon of a fleet in this JVM: it hears discovery on {@code groupPort}, as the others do, so
+   * one explorer finds them all. Loopback only still: multicast joined and sent on {@code lo} with
+   * TTL 0 (the named-interface mode, whose group socket others may share; the default loopback mode
+   * keeps its port to itself).
+   */
+  public static InProcessDaemon onSharedPort(
+      int groupPort, String name, List<String> libraries, String... lines) {
+    return new InProcessDaemon(groupPort, name, libraries, lines);
+  }
+
+  /** A free UDP port for {@link #onSharedPort}. */
+  public static int freeGroupPort() {
+    try (var udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      return udp.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private InProcessDaemon(int groupPort, String name, List<String> libraries, String... lines) {
     config = TestDaemonConfig.prepare(name, libraries, lines);
+    this.groupPort = groupPort == 0 ? config.udpPort() : groupPort;
     try {
+      if (groupPort != 0) {
+        // weverywhere.d outranks weverywhere.conf, where the test configuration put its own port
+        java.nio.file.Files.writeString(
+            java.nio.file.Files.createDirectories(config.dir().resolve("weverywhere.d"))
+                .resolve("50-fleet.conf"),
+            "network.port = "
+                + groupPort
+                + "\nnetwork.interfaces = lo\nnetwork.ipv6.enabled = false\n");
+      }
       // the configuration is read while the container starts (the daemon starts on its Startup
       // event)
       container =
@@ -40,6 +75,8 @@ public final class InProcessDaemon implements AutoCloseable {
               .disableDiscovery()
               .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
               .initialize();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     } finally {
       TestDaemonConfig.clear();
     }
@@ -58,7 +95,7 @@ public final class InProcessDaemon implements AutoCloseable {
 
   /** The groups it listens to: the standard addresses on its own free port. */
   public MulticastGroups groups() {
-    return MulticastGroups.DEFAULT.withPort(config.udpPort());
+    return MulticastGroups.DEFAULT.withPort(groupPort);
   }
 
   public Fingerprint node() {

@@ -3,20 +3,16 @@ package org.weverywhere.desktop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.control.TreeView;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
-import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +33,13 @@ import org.weverywhere.desktop.submit.Program;
 @ExtendWith(ApplicationExtension.class)
 class ScreenshotsTest {
   @TempDir Path config;
-  private InProcessDaemon daemon;
+  private static InProcessDaemon daemon;
   private Explorer explorer;
   private Stage stage;
 
-  @Start
-  void start(Stage stage) throws IOException {
-    this.stage = stage;
+  /** Started before the stage is set up, whose own time limit a loaded machine may exceed. */
+  @BeforeAll
+  static void startDaemon() {
     daemon =
         new InProcessDaemon(
             "lab-1",
@@ -51,26 +47,23 @@ class ScreenshotsTest {
             "group.anonymous.privileges = execute",
             "group.anonymous.quota.network.period-bytes = 24KiB",
             "events.refusals.interval = 1s");
+  }
+
+  @AfterAll
+  static void stopDaemon() {
+    daemon.close();
+  }
+
+  @Start
+  void start(Stage stage) throws IOException {
+    this.stage = stage;
     explorer =
-        new Explorer(
-            new Explorer.Config(
-                daemon.groups(),
-                List.of(LoopbackDaemon.loopback()),
-                0,
-                config,
-                config.resolve("keys"),
-                Duration.ofSeconds(90),
-                Duration.ofSeconds(10),
-                daemon.controlSocket()));
-    explorer.show(stage);
-    stage.setWidth(1100);
-    stage.setHeight(640);
+        ExplorerFixture.show(stage, daemon.groups(), config, daemon.controlSocket(), 1100, 640);
   }
 
   @AfterEach
   void close() throws Exception {
-    WaitForAsyncUtils.asyncFx(stage::hide).get(10, TimeUnit.SECONDS);
-    daemon.close();
+    ExplorerFixture.hide(stage);
   }
 
   private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
@@ -81,12 +74,12 @@ class ScreenshotsTest {
   }
 
   private static void key(FxRobot robot, KeyCode code) {
-    robot.press(KeyCode.CONTROL, code).release(code, KeyCode.CONTROL);
+    ExplorerFixture.shortcut(robot, code);
   }
 
   @Test
   void everyScreenLightAndDark(FxRobot robot) throws Exception {
-    Path out = Path.of(System.getProperty("weverywhere.screenshots.dir", "target/screenshots"));
+    Path out = ExplorerFixture.screenshots();
     Files.createDirectories(out);
     robot.clickOn("#discoverButton");
     waitFor(
@@ -196,15 +189,6 @@ class ScreenshotsTest {
   }
 
   private void shoot(Path png) throws Exception {
-    WaitForAsyncUtils.waitForFxEvents();
-    BufferedImage image =
-        WaitForAsyncUtils.asyncFx(
-                () -> {
-                  WritableImage shot = stage.getScene().snapshot(null);
-                  return SwingFXUtils.fromFXImage(shot, null);
-                })
-            .get(30, TimeUnit.SECONDS);
-    ImageIO.write(image, "png", png.toFile());
-    assertTrue(Files.size(png) > 5_000, png + " has content");
+    ExplorerFixture.shoot(stage, png);
   }
 }

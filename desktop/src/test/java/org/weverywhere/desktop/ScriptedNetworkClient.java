@@ -24,6 +24,13 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public final List<Sighting> discoverAnswers = new ArrayList<>();
   public List<String> unsent = List.of();
   public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
+
+  /** Where each execute went, in the order sent. */
+  public final List<PeerAddress> executedAt = new CopyOnWriteArrayList<>();
+
+  /** When set, answers execute per peer (a send to several), instead of {@link #executor}. */
+  public java.util.function.BiFunction<PeerAddress, Message.Execute, Message.Result> executorAt;
+
   public Function<Message.Execute, Message.Result> executor =
       request -> {
         throw new AssertionError("no execute expected");
@@ -31,6 +38,10 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public Function<PeerAddress, Message.Description> describer =
       peer -> {
         throw new AssertionError("no describe expected");
+      };
+  public Function<PeerAddress, org.weverywhere.net.FreeCapacity> capacities =
+      peer -> {
+        throw new AssertionError("no capacity expected");
       };
   public List<String> unheard = List.of();
   public PeerListener listener;
@@ -70,8 +81,17 @@ public final class ScriptedNetworkClient implements NetworkClient {
   }
 
   @Override
+  public org.weverywhere.net.FreeCapacity capacity(PeerAddress peer) {
+    return capacities.apply(peer);
+  }
+
+  @Override
   public Executed execute(PeerAddress peer, Message.Execute request) {
     executed.add(request);
-    return new Executed(executor.apply(request), 321, Duration.ofMillis(7));
+    executedAt.add(peer);
+    return new Executed(
+        executorAt != null ? executorAt.apply(peer, request) : executor.apply(request),
+        321,
+        Duration.ofMillis(7));
   }
 }

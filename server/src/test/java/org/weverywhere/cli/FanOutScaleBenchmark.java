@@ -22,6 +22,7 @@ import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.host.Intake;
 import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.FanOut;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
@@ -146,8 +147,8 @@ public final class FanOutScaleBenchmark {
     for (int r = 0; r < rounds; r++) {
       long start = System.nanoTime();
       long[] firstAt = {0};
-      FanOut.Summary summary =
-          new FanOut(64, Duration.ofMinutes(5))
+      FanOut.Summary<Peer> summary =
+          new FanOut<Peer>(64, Duration.ofMinutes(5))
               .run(
                   peers,
                   wanted,

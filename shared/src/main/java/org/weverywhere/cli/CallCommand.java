@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.net.FanOut;
 import org.weverywhere.protocol.Message;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -210,8 +211,8 @@ final class CallCommand implements Callable<Integer> {
             json,
             service + "." + function);
     var bulk = client.bulk();
-    FanOut.Summary summary =
-        new FanOut(64, client.timeout().plusMinutes(5).plus(client.timeout()))
+    FanOut.Summary<Peer> summary =
+        new FanOut<Peer>(64, client.timeout().plusMinutes(5).plus(client.timeout()))
             .run(
                 order,
                 wanted,

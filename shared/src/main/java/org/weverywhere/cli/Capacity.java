@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.net.FreeCapacity;
 
 /**
  * A daemon's free capacity for the requester's group, as its describe "capacity" says
@@ -18,17 +19,17 @@ import org.weverywhere.WeverywhereException;
 record Capacity(Peer peer, long slotsFree, long memoryFreeBytes, long loadMilli) {
   /** Most free slots first, then most free memory, then least load; what is unknown goes last. */
   static final Comparator<Capacity> BEST_FIRST =
-      Comparator.comparingLong((Capacity c) -> -c.slotsFree())
-          .thenComparingLong(c -> -c.memoryFreeBytes())
-          .thenComparingLong(c -> c.loadMilli() < 0 ? Long.MAX_VALUE : c.loadMilli())
+      Comparator.comparing(Capacity::free, FreeCapacity.BEST_FIRST)
           .thenComparing(c -> c.peer().name());
 
   static Capacity of(Peer peer, Map<String, Long> host) {
-    return new Capacity(
-        peer,
-        host.getOrDefault("group-slots-free", -1L),
-        host.getOrDefault("group-memory-free-bytes", -1L),
-        host.getOrDefault("load-milli", -1L));
+    FreeCapacity free = FreeCapacity.of(host);
+    return new Capacity(peer, free.slotsFree(), free.memoryFreeBytes(), free.loadMilli());
+  }
+
+  /** The figures alone, ordered as every client orders them ({@link FreeCapacity#BEST_FIRST}). */
+  FreeCapacity free() {
+    return new FreeCapacity(slotsFree, memoryFreeBytes, loadMilli);
   }
 
   /** Asks every daemon at once and orders them best first; one that does not answer goes last. */

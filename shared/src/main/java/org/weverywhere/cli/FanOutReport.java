@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.net.FanOut;
 
 /**
  * Prints a fan-out as it goes: per daemon, a block of text (a header line, then the guest's output)
@@ -27,7 +28,7 @@ final class FanOutReport {
     this.what = what;
   }
 
-  void attempt(FanOut.Attempt attempt) {
+  void attempt(FanOut.Attempt<Peer> attempt) {
     if (json) {
       out.println(Json.line(document(attempt)));
     } else {
@@ -37,10 +38,10 @@ final class FanOutReport {
     err.flush();
   }
 
-  private void text(FanOut.Attempt attempt) {
+  private void text(FanOut.Attempt<Peer> attempt) {
     Peer peer = attempt.peer();
     switch (attempt) {
-      case FanOut.Answered answered -> {
+      case FanOut.Answered<Peer> answered -> {
         var result = answered.result();
         String ending =
             result.outcome().equals("completed") ? "exit " + result.exit() : result.outcome();
@@ -54,19 +55,19 @@ final class FanOutReport {
         // the guest's stderr stays on stderr, as for a run on one daemon
         err.print(new String(result.stderr(), StandardCharsets.UTF_8));
       }
-      case FanOut.Refused refused ->
+      case FanOut.Refused<Peer> refused ->
           out.println("== " + peer.label() + ": refused, ran nothing: " + refused.reason());
-      case FanOut.Lost lost ->
+      case FanOut.Lost<Peer> lost ->
           out.println("== " + peer.label() + ": no answer, result lost: " + lost.reason());
     }
   }
 
-  private static Map<String, Object> document(FanOut.Attempt attempt) {
+  private static Map<String, Object> document(FanOut.Attempt<Peer> attempt) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("peer", attempt.peer().name());
     doc.put("node", attempt.peer().node().toString());
     switch (attempt) {
-      case FanOut.Answered answered -> {
+      case FanOut.Answered<Peer> answered -> {
         var result = answered.result();
         doc.put("status", "answered");
         doc.put("outcome", result.outcome());
@@ -82,12 +83,12 @@ final class FanOutReport {
         doc.put("wallNanos", result.wallNanos());
         doc.put("peakMemoryBytes", result.peakMemoryBytes());
       }
-      case FanOut.Refused refused -> {
+      case FanOut.Refused<Peer> refused -> {
         doc.put("status", "refused");
         doc.put("code", refused.code());
         doc.put("reason", refused.reason());
       }
-      case FanOut.Lost lost -> {
+      case FanOut.Lost<Peer> lost -> {
         doc.put("status", "lost");
         doc.put("reason", lost.reason());
       }
@@ -100,7 +101,7 @@ final class FanOutReport {
    * Prints the summary and returns the exit status: 0 when every place succeeded, else throws
    * WE5070.
    */
-  int summary(FanOut.Summary summary) {
+  int summary(FanOut.Summary<Peer> summary) {
     long answered = summary.count(FanOut.Answered.class);
     long refused = summary.count(FanOut.Refused.class);
     long lost = summary.count(FanOut.Lost.class);

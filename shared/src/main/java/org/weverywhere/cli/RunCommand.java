@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
+import org.weverywhere.net.FanOut;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.wasm.CallSignature;
@@ -194,30 +195,21 @@ final class RunCommand implements Callable<Integer> {
 
   /** Largest total of directory bytes one request sends: half of what one HTTP message carries. */
   static long maxDirBytes() {
-    return WireLimits.HTTP.maxMessageBytes() / 2;
+    return org.weverywhere.net.DirArgument.MAX_BYTES;
   }
 
   /** {@code --dir LOCAL[::GUEST]}, read and checked before anything goes on the network. */
   private List<org.weverywhere.files.Preopen> readDirs() {
-    List<org.weverywhere.files.Preopen> trees = new ArrayList<>();
-    long left = maxDirBytes();
+    List<org.weverywhere.net.DirArgument> parsed = new ArrayList<>();
     for (String dir : dirs) {
-      int split = dir.indexOf("::");
-      String local = split < 0 ? dir : dir.substring(0, split);
-      Path path = Path.of(local);
-      String guest =
-          split < 0
-              ? (path.getFileName() == null ? local : path.getFileName().toString())
-              : dir.substring(split + 2);
-      if (local.isEmpty() || guest.isEmpty()) {
+      try {
+        parsed.add(org.weverywhere.net.DirArgument.parse(dir));
+      } catch (IllegalArgumentException bad) {
         throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--dir " + dir + ": expected LOCAL or LOCAL::GUEST");
+            spec.commandLine(), "--dir " + dir + ": " + bad.getMessage());
       }
-      var tree = org.weverywhere.files.LocalTrees.read(path, left, 100_000);
-      left -= tree.bytes();
-      trees.add(new org.weverywhere.files.Preopen(guest, tree));
     }
-    return trees;
+    return org.weverywhere.net.DirArgument.readAll(parsed);
   }
 
   /** {@code --out}: each changed tree under its guest path ({@code /} is DIR itself). */
@@ -225,16 +217,16 @@ final class RunCommand implements Callable<Integer> {
     if (out == null || result.trees().isEmpty()) {
       return;
     }
-    for (var tree : result.trees()) {
-      String guest = tree.guestPath().replaceAll("^/+", "");
-      Path at = out.resolve(guest).normalize();
-      if (!at.startsWith(out.normalize())) {
-        throw new WeverywhereException(
-            ErrorCode.TREE_INVALID, "guest path " + tree.guestPath() + " leaves " + out);
-      }
-      org.weverywhere.files.LocalTrees.write(tree.tree(), at, force);
+    List<Path> written = org.weverywhere.files.LocalTrees.writeAll(result.trees(), out, force);
+    for (int i = 0; i < written.size(); i++) {
+      var tree = result.trees().get(i);
       client.say(
-          "wrote " + tree.guestPath() + " (" + tree.tree().entries().size() + " entries) to " + at);
+          "wrote "
+              + tree.guestPath()
+              + " ("
+              + tree.tree().entries().size()
+              + " entries) to "
+              + written.get(i));
     }
   }
 
@@ -338,8 +330,8 @@ final class RunCommand implements Callable<Integer> {
     var report =
         new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json, target);
     var bulk = client.bulk();
-    FanOut.Summary summary =
-        new FanOut(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
+    FanOut.Summary<Peer> summary =
+        new FanOut<Peer>(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
             .run(
                 order,
                 wanted,

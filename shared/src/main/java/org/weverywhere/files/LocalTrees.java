@@ -152,4 +152,24 @@ public final class LocalTrees {
       throw new WeverywhereException(ErrorCode.IO_UNWRITABLE, base + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Writes a result's changed trees under {@code out}, each at its guest path ({@code /} is {@code
+   * out} itself), as {@link #write} does one; returns where each went, in order. A guest path that
+   * would leave {@code out} is refused.
+   */
+  public static List<Path> writeAll(List<Preopen> trees, Path out, boolean force) {
+    List<Path> written = new ArrayList<>();
+    for (Preopen tree : trees) {
+      String guest = tree.guestPath().replaceAll("^/+", "");
+      Path at = out.resolve(guest).normalize();
+      if (!at.startsWith(out.normalize())) {
+        throw new TreeException(
+            ErrorCode.TREE_INVALID, "guest path " + tree.guestPath() + " leaves " + out);
+      }
+      write(tree.tree(), at, force);
+      written.add(at);
+    }
+    return written;
+  }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.weverywhere.net.FanOut;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.ProtocolException.Reason;
@@ -48,10 +49,11 @@ class FanOutTest {
   }
 
   private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
-  private final List<FanOut.Attempt> streamed = Collections.synchronizedList(new ArrayList<>());
+  private final List<FanOut.Attempt<Peer>> streamed =
+      Collections.synchronizedList(new ArrayList<>());
 
-  private FanOut.Summary run(int wanted, Function<Peer, Message.Result> daemon) {
-    return new FanOut(4, Duration.ofSeconds(10))
+  private FanOut.Summary<Peer> run(int wanted, Function<Peer, Message.Result> daemon) {
+    return new FanOut<Peer>(4, Duration.ofSeconds(10))
         .run(
             PEERS,
             wanted,
@@ -65,7 +67,7 @@ class FanOutTest {
 
   @Test
   void everyCandidateOnceWhenAllAreWanted() {
-    FanOut.Summary summary = run(PEERS.size(), peer -> result(0));
+    FanOut.Summary<Peer> summary = run(PEERS.size(), peer -> result(0));
     assertTrue(summary.complete());
     assertEquals(6, summary.succeeded());
     assertEquals(6, streamed.size());
@@ -76,7 +78,7 @@ class FanOutTest {
   void refusalsAndSilenceGiveTheirPlaceToTheNextCandidate() {
     // d0 refuses (quota), d1 stops answering: two places of three go to d3 and d4; d5 is never
     // asked
-    FanOut.Summary summary =
+    FanOut.Summary<Peer> summary =
         run(
             3,
             peer ->
@@ -103,7 +105,7 @@ class FanOutTest {
   @Test
   void aGuestThatFailsKeepsItsPlace() {
     // the work ran and failed there: running it elsewhere would run it twice
-    FanOut.Summary summary = run(2, peer -> result(peer.name().equals("d0") ? 3 : 0));
+    FanOut.Summary<Peer> summary = run(2, peer -> result(peer.name().equals("d0") ? 3 : 0));
     assertFalse(summary.complete());
     assertEquals(1, summary.succeeded());
     assertEquals(Map.of("d0", 1, "d1", 1), counts());
@@ -111,7 +113,7 @@ class FanOutTest {
 
   @Test
   void withNoCandidateLeftAPlaceStaysEmpty() {
-    FanOut.Summary summary =
+    FanOut.Summary<Peer> summary =
         run(
             6,
             peer -> {
@@ -125,7 +127,7 @@ class FanOutTest {
 
   @Test
   void moreWantedThanThereAreCandidatesIsIncomplete() {
-    FanOut.Summary summary = run(10, peer -> result(0));
+    FanOut.Summary<Peer> summary = run(10, peer -> result(0));
     assertEquals(6, summary.succeeded());
     assertEquals(10, summary.wanted());
     assertFalse(summary.complete());
@@ -135,7 +137,7 @@ class FanOutTest {
   void resultsAreHandedOnAsEachDaemonEnds() throws Exception {
     CountDownLatch slowMayEnd = new CountDownLatch(1);
     List<String> order = Collections.synchronizedList(new ArrayList<>());
-    new FanOut(4, Duration.ofSeconds(10))
+    new FanOut<Peer>(4, Duration.ofSeconds(10))
         .run(
             PEERS.subList(0, 2),
             2,
@@ -160,8 +162,8 @@ class FanOutTest {
   @Test
   void theBoundEndsAFanOutThatHangsAndReportsWhatWasCutAsLost() {
     long start = System.nanoTime();
-    FanOut.Summary summary =
-        new FanOut(4, Duration.ofMillis(300))
+    FanOut.Summary<Peer> summary =
+        new FanOut<Peer>(4, Duration.ofMillis(300))
             .run(
                 PEERS.subList(0, 2),
                 2,
@@ -179,7 +181,7 @@ class FanOutTest {
                 streamed::add);
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the bound held");
     assertEquals(1, summary.succeeded());
-    FanOut.Lost lost =
+    FanOut.Lost<Peer> lost =
         assertInstanceOf(
             FanOut.Lost.class,
             summary.attempts().stream()

@@ -27,6 +27,12 @@ public interface NetworkClient {
   /** Fetches a library's module bytes from one node. */
   Message.ModuleReply fetch(PeerAddress peer, String library);
 
+  /**
+   * Asks one node what it has free for this explorer's group (describe "capacity"), for choosing
+   * daemons by free capacity as {@code run --spread} does.
+   */
+  org.weverywhere.net.FreeCapacity capacity(PeerAddress peer);
+
   /** Runs a library function, a sent module or a command on one node. */
   Executed execute(PeerAddress peer, Message.Execute request);
 }

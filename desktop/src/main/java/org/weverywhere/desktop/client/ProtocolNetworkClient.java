@@ -136,6 +136,20 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
+  public org.weverywhere.net.FreeCapacity capacity(PeerAddress peer) {
+    Message.Description described =
+        expect(
+            bulk(WireLimits.HTTP)
+                .request(
+                    peer.http(),
+                    peer.node(),
+                    new Message.Describe(List.of("capacity"), Optional.empty(), 0)),
+            Message.Description.class,
+            peer);
+    return org.weverywhere.net.FreeCapacity.of(described.host());
+  }
+
+  @Override
   public Executed execute(PeerAddress peer, Message.Execute request) {
     Instant sent = clock.instant();
     SignedMessage reply = bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request);

@@ -19,6 +19,12 @@ public sealed interface Outcome {
   /** It never got an answer: no connection, no reply in time, a reply that did not verify. */
   record Failed(String code, String message) implements Outcome {}
 
+  /**
+   * Nothing was sent: what the request would carry is bad (an attached directory too large, with
+   * too many entries or a bad name), refused with the CLI's message before anything runs.
+   */
+  record NotSent(String code, String message) implements Outcome {}
+
   /** As the result pane shows it: the first line is the headline. */
   default String text() {
     return switch (this) {
@@ -31,6 +37,7 @@ public sealed interface Outcome {
               + r.message();
       case Refused r -> "refused [" + r.code() + "]\n" + r.message();
       case Failed f -> "failed [" + f.code() + "]\n" + f.message();
+      case NotSent n -> "not sent [" + n.code() + "]\n" + n.message();
       case Ran ran -> {
         Message.Result r = ran.executed().result();
         StringBuilder text = new StringBuilder();

@@ -255,6 +255,11 @@ class FleetModelTest {
     }
 
     @Override
+    public org.weverywhere.net.FreeCapacity capacity(PeerAddress p) {
+      return inner.capacity(p);
+    }
+
+    @Override
     public org.weverywhere.desktop.client.Executed execute(PeerAddress p, Message.Execute r) {
       if (p.equals(garbage)) {
         return new org.weverywhere.desktop.client.Executed(

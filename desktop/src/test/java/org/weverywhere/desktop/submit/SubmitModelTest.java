@@ -185,7 +185,7 @@ class SubmitModelTest {
     model.send();
 
     Message.Command run = (Message.Command) client.executed.getFirst().run();
-    assertEquals(List.of("one", "two"), run.args());
+    assertEquals(List.of("math.wasi", "one", "two"), run.args(), "argv[0] is the program");
     assertEquals(Map.of("A", "1", "B", "x=y"), run.env());
     assertEquals("input", new String(run.stdin(), StandardCharsets.UTF_8));
     assertTrue(model.outcomeTextProperty().get().contains("exit: 3"));
@@ -300,5 +300,153 @@ class SubmitModelTest {
     model.chooseProgram(model.programs().getFirst()); // the user's own choice
     bus.publish(new ExplorerEvent.PeerDescribed(alpha, offering(math((byte) 1))));
     assertEquals("math.wasi", model.programProperty().get().toString(), "the user's choice stands");
+  }
+
+  private static ExplorerEvent.PeerChoice peer(String name) {
+    return new ExplorerEvent.PeerChoice(
+        name,
+        new PeerAddress(
+            new MessageSigner(Ed25519.generate()).fingerprint(),
+            new InetSocketAddress("127.0.0.1", 22341),
+            22341));
+  }
+
+  private static Message.Result exit(int status, String stdout) {
+    return new Message.Result(
+        "completed",
+        status,
+        stdout.getBytes(StandardCharsets.UTF_8),
+        new byte[0],
+        List.of(),
+        2_000_000,
+        3_000_000,
+        65_536,
+        List.of());
+  }
+
+  @Test
+  void aSpreadAsksTheMostFreeFirstReplacesARefusalAndASilenceAndAsksNoneTwice() throws Exception {
+    var full = peer("full");
+    var roomy = peer("roomy");
+    var silent = peer("silent");
+    var spare = peer("spare");
+    var other = peer("other");
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(full, roomy, silent, spare, other)));
+    model.chooseMode(SubmitModel.Mode.COMMAND);
+    model.chooseReach(SubmitModel.Reach.SPREAD);
+    model.spreadProperty().set(2);
+    Map<PeerAddress, org.weverywhere.net.FreeCapacity> capacity =
+        Map.of(
+            roomy.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 30, 100),
+            silent.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 29, 100),
+            spare.address(), new org.weverywhere.net.FreeCapacity(2, 1 << 20, 100),
+            other.address(), new org.weverywhere.net.FreeCapacity(1, 1 << 20, 100),
+            full.address(), new org.weverywhere.net.FreeCapacity(0, 0, 900));
+    client.capacities = capacity::get;
+    client.executorAt =
+        (at, request) -> {
+          if (at.equals(roomy.address())) {
+            throw new ProtocolException(
+                ProtocolException.Reason.QUOTA_EXCEEDED,
+                "roomy refused: quota 'network-period' exceeded");
+          }
+          if (at.equals(silent.address())) {
+            throw new ProtocolException(ProtocolException.Reason.NO_ANSWER, "no answer");
+          }
+          return exit(0, "ran on " + at.node().shortForm());
+        };
+
+    model.send();
+
+    // roomy and silent had the most free slots: asked first, each replaced in capacity order by
+    // spare and other; full, the least free, was never needed
+    assertEquals(
+        java.util.Set.of(roomy.address(), silent.address(), spare.address(), other.address()),
+        java.util.Set.copyOf(client.executedAt));
+    assertEquals(4, client.executedAt.stream().distinct().count(), "no daemon asked twice");
+    assertEquals(4, model.runs().size());
+    Map<String, DaemonRun.Status> status =
+        model.runs().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    r -> r.daemon().split(" ")[0], DaemonRun::status));
+    assertEquals(
+        Map.of(
+            "roomy", DaemonRun.Status.REFUSED,
+            "silent", DaemonRun.Status.LOST,
+            "spare", DaemonRun.Status.SUCCEEDED,
+            "other", DaemonRun.Status.SUCCEEDED),
+        status);
+    assertTrue(
+        model
+            .summaryProperty()
+            .get()
+            .startsWith("math.wasi: 2 of 2 succeeded, 1 refused, 1 lost (5 daemons could run it;"),
+        model.summaryProperty().get());
+    assertTrue(model.summaryCompleteProperty().get());
+    DaemonRun spareRow =
+        model.runs().stream().filter(r -> r.daemon().startsWith("spare")).findFirst().get();
+    assertEquals("exit 0", spareRow.outcome());
+    assertEquals("2.0 ms", spareRow.cpu());
+    assertEquals("3.0 ms", spareRow.wall());
+    assertEquals("64 KiB", spareRow.memory());
+    assertTrue(spareRow.output().startsWith("ran on "), spareRow.output());
+  }
+
+  @Test
+  void toTheChosenGoesOnlyToThoseTickedAndANonZeroExitFailsTheSummary() throws Exception {
+    var a = peer("a");
+    var b = peer("b");
+    var c = peer("c");
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(a, b, c)));
+    model.chooseMode(SubmitModel.Mode.COMMAND);
+    model.chooseReach(SubmitModel.Reach.CHOSEN);
+    assertFalse(model.canSendBinding().get(), "none ticked yet");
+    model.setChosen(a, true);
+    model.setChosen(c, true);
+    assertTrue(model.canSendBinding().get());
+    client.executorAt = (at, request) -> exit(at.equals(c.address()) ? 3 : 0, "");
+
+    model.send();
+
+    assertEquals(
+        java.util.Set.of(a.address(), c.address()), java.util.Set.copyOf(client.executedAt));
+    assertTrue(
+        model.summaryProperty().get().startsWith("math.wasi: 1 of 2 succeeded, 1 failed"),
+        model.summaryProperty().get());
+    assertFalse(model.summaryCompleteProperty().get());
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(a, b)));
+    assertEquals(List.of(a), model.chosen(), "a peer that went away is no longer ticked");
+  }
+
+  @Test
+  void aBadAttachedTreeSendsNothingAndSaysWhyAsTheCliDoes(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    openMath();
+    bus.publish(new ExplorerEvent.PeersChanged(List.of(alpha)));
+    model.chooseMode(SubmitModel.Mode.COMMAND);
+    Path tree = Files.createDirectories(dir.resolve("tree"));
+    Files.writeString(tree.resolve("f"), "x");
+    Files.createSymbolicLink(tree.resolve("out"), Path.of("../../etc/passwd"));
+    model.attach(tree, "data");
+
+    model.send();
+
+    var notSent = assertInstanceOf(Outcome.NotSent.class, model.outcomeProperty().get());
+    assertEquals(org.weverywhere.ErrorCode.TREE_INVALID.code(), notSent.code());
+    assertTrue(notSent.message().contains("points outside the tree"), notSent.message());
+    assertEquals(List.of(), client.executed, "nothing was sent");
+    assertFalse(model.busyProperty().get());
+
+    // a guest path with NUL: refused by the same check as the CLI's, still before sending
+    model.detach(model.dirs().getFirst());
+    Files.delete(tree.resolve("out"));
+    model.attach(tree, "a\0b");
+    model.send();
+    notSent = assertInstanceOf(Outcome.NotSent.class, model.outcomeProperty().get());
+    assertTrue(notSent.message().contains("without NUL"), notSent.message());
+    assertEquals(List.of(), client.executed, "nothing was sent");
   }
 }

@@ -1,4 +1,4 @@
-package org.weverywhere.cli;
+package org.weverywhere.net;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,32 +15,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.WeverywhereException;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 
 /**
- * One request sent to several daemons at once. {@code wanted} of the candidates (in the order
- * given, best first) are asked; each attempt is handed on as it ends, so results stream. A daemon
- * that refuses (an error reply: it ran nothing) or stops answering gives its place to the next
- * candidate not yet asked, while one is left. No daemon is asked twice, and an abandoned attempt's
- * late answer is never counted, so a place never yields two results.
+ * One request sent to several daemons at once, whatever a daemon is to the caller ({@code P}: the
+ * CLI's peer, the explorer's). {@code wanted} of the candidates (in the order given, best first)
+ * are asked; each attempt is handed on as it ends, so results stream. A daemon that refuses (an
+ * error reply: it ran nothing) or stops answering gives its place to the next candidate not yet
+ * asked, while one is left. No daemon is asked twice, and an abandoned attempt's late answer is
+ * never counted, so a place never yields two results.
  */
-final class FanOut {
+public final class FanOut<P> {
   /** How one daemon's attempt ended. */
-  sealed interface Attempt {
-    Peer peer();
+  public sealed interface Attempt<P> {
+    P peer();
 
     long millis();
   }
 
   /** It answered with a result (which may say the guest failed). */
-  record Answered(Peer peer, Message.Result result, long millis) implements Attempt {}
+  public record Answered<P>(P peer, Message.Result result, long millis) implements Attempt<P> {}
 
   /** It answered with an error: nothing ran there. */
-  record Refused(Peer peer, String code, String reason, long millis) implements Attempt {}
+  public record Refused<P>(P peer, String code, String reason, long millis) implements Attempt<P> {}
 
   /** No answer, or the connection failed: it may have run and its result is lost. */
-  record Lost(Peer peer, String reason, long millis) implements Attempt {}
+  public record Lost<P>(P peer, String reason, long millis) implements Attempt<P> {}
 
   /**
    * What happened, counted once the last attempt ended.
@@ -49,12 +51,13 @@ final class FanOut {
    * @param succeeded places whose daemon completed the work successfully
    * @param attempts every attempt in the order they ended
    */
-  record Summary(int wanted, int candidates, int succeeded, List<Attempt> attempts, long millis) {
-    long count(Class<? extends Attempt> kind) {
+  public record Summary<P>(
+      int wanted, int candidates, int succeeded, List<Attempt<P>> attempts, long millis) {
+    public long count(Class<?> kind) {
       return attempts.stream().filter(kind::isInstance).count();
     }
 
-    boolean complete() {
+    public boolean complete() {
       return succeeded == wanted;
     }
   }
@@ -66,7 +69,7 @@ final class FanOut {
    * @param maxInFlight requests outstanding at once (more places wait for one to end)
    * @param bound the longest the whole fan-out may take; attempts still running then are lost
    */
-  FanOut(int maxInFlight, Duration bound) {
+  public FanOut(int maxInFlight, Duration bound) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be >= 1");
     }
@@ -81,26 +84,26 @@ final class FanOut {
    *
    * @param succeeded whether an answer counts as the work done
    */
-  Summary run(
-      List<Peer> candidates,
+  public Summary<P> run(
+      List<P> candidates,
       int wanted,
-      Function<Peer, Message.Result> send,
+      Function<P, Message.Result> send,
       java.util.function.Predicate<Message.Result> succeeded,
-      Consumer<Attempt> each) {
+      Consumer<Attempt<P>> each) {
     long start = System.nanoTime();
     long deadline = start + bound.toNanos();
-    Deque<Peer> left = new ArrayDeque<>(candidates);
-    List<Attempt> ended = new java.util.ArrayList<>();
+    Deque<P> left = new ArrayDeque<>(candidates);
+    List<Attempt<P>> ended = new java.util.ArrayList<>();
     int places = Math.min(wanted, candidates.size());
     int open = places; // places with no successful or failed answer yet, and no attempt running
     int running = 0;
     int done = 0;
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      CompletionService<Attempt> results = new ExecutorCompletionService<>(threads);
-      java.util.Map<Future<Attempt>, Peer> inFlight = new java.util.LinkedHashMap<>();
+      CompletionService<Attempt<P>> results = new ExecutorCompletionService<>(threads);
+      java.util.Map<Future<Attempt<P>>, P> inFlight = new java.util.LinkedHashMap<>();
       while (true) {
         while (open > 0 && running < maxInFlight && !left.isEmpty()) {
-          Peer peer = left.poll();
+          P peer = left.poll();
           inFlight.put(results.submit(() -> attempt(peer, send)), peer);
           open--;
           running++;
@@ -108,7 +111,7 @@ final class FanOut {
         if (running == 0) {
           break;
         }
-        Future<Attempt> next;
+        Future<Attempt<P>> next;
         try {
           next = results.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException interrupted) {
@@ -120,10 +123,10 @@ final class FanOut {
         }
         running--;
         inFlight.remove(next);
-        Attempt attempt = finished(next);
+        Attempt<P> attempt = finished(next);
         ended.add(attempt);
         each.accept(attempt);
-        if (attempt instanceof Answered answered) {
+        if (attempt instanceof Answered<P> answered) {
           if (succeeded.test(answered.result())) {
             done++;
           }
@@ -136,14 +139,14 @@ final class FanOut {
       // reported once, as lost
       for (var cut : inFlight.entrySet()) {
         cut.getKey().cancel(true);
-        Attempt lost =
-            new Lost(
+        Attempt<P> lost =
+            new Lost<>(
                 cut.getValue(), "no answer within " + bound.toMillis() + " ms", bound.toMillis());
         ended.add(lost);
         each.accept(lost);
       }
     }
-    return new Summary(
+    return new Summary<>(
         wanted,
         candidates.size(),
         done,
@@ -151,7 +154,7 @@ final class FanOut {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
-  private static Attempt finished(Future<Attempt> future) {
+  private static <P> Attempt<P> finished(Future<Attempt<P>> future) {
     try {
       return future.get();
     } catch (ExecutionException | InterruptedException impossible) {
@@ -160,21 +163,23 @@ final class FanOut {
     }
   }
 
-  private static Attempt attempt(Peer peer, Function<Peer, Message.Result> send) {
+  private static <P> Attempt<P> attempt(P peer, Function<P, Message.Result> send) {
     long start = System.nanoTime();
     try {
       Message.Result result = send.apply(peer);
-      return new Answered(peer, result, millisSince(start));
+      return new Answered<>(peer, result, millisSince(start));
     } catch (ProtocolException failed) {
       return switch (failed.reason()) {
-        case NO_ANSWER, TRANSPORT -> new Lost(peer, failed.getMessage(), millisSince(start));
-        default -> new Refused(peer, failed.code().code(), failed.getMessage(), millisSince(start));
+        case NO_ANSWER, TRANSPORT -> new Lost<>(peer, failed.getMessage(), millisSince(start));
+        default ->
+            new Refused<>(peer, failed.code().code(), failed.getMessage(), millisSince(start));
       };
-    } catch (CommandException refused) {
-      return new Refused(peer, refused.code().code(), refused.getMessage(), millisSince(start));
+    } catch (WeverywhereException refused) {
+      // a typed error of the caller's own (e.g. an unexpected reply type): nothing ran
+      return new Refused<>(peer, refused.code().code(), refused.getMessage(), millisSince(start));
     } catch (RuntimeException unexpected) {
       // a reporting boundary: one daemon's odd answer must not end the others' results
-      return new Refused(
+      return new Refused<>(
           peer,
           ErrorCode.PROTOCOL_REFUSED.code(),
           String.valueOf(unexpected.getMessage()),
