@@ -1,5 +1,6 @@
 package org.weverywhere.exec.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.chicory.ChicoryEngine;
 import org.weverywhere.files.DirTree;
 import org.weverywhere.files.Preopen;
+import org.weverywhere.files.TreeEntry;
 
 /**
  * The cold path: the first run of a module never seen before (compile included) and the run after
@@ -35,6 +37,9 @@ public final class ColdPathBenchmark {
   private ColdPathBenchmark() {}
 
   record Mode(String name, Engine engine, long compileMaxBytes) {}
+
+  /** The engine's own size limit for compiling (ChicoryEngine.COMPILE_MAX_BYTES). */
+  private static final long DEFAULT_POLICY = -1;
 
   public static void main(String[] args) throws Exception {
     List<Mode> modes =
@@ -55,6 +60,44 @@ public final class ColdPathBenchmark {
           new CommandRun(
               files, List.of("files", "churn", "data", "10"), Map.of(), new byte[0], BENCH, data));
     }
+    // a 10 MB module: Go's own cmd/vet (11.9 MB, built by compile-example-programs.py) checking
+    // one file of its directory, first run and second; the default Chicory engine interprets it
+    // (over COMPILE_MAX_BYTES), forcing the compile shows what that avoids
+    Path govet = EXAMPLES.resolve("govet.wasi");
+    if (Files.isRegularFile(govet)) {
+      byte[] vet = Files.readAllBytes(govet);
+      var src =
+          List.of(
+              new Preopen(
+                  "/src",
+                  new DirTree(
+                      List.of(
+                          new TreeEntry.File(
+                              "a.go",
+                              "package a\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n"
+                                  .getBytes(StandardCharsets.UTF_8),
+                              0),
+                          new TreeEntry.File(
+                              "vet.cfg", VET_CONFIG.getBytes(StandardCharsets.UTF_8), 0)))));
+      var check =
+          new CommandRun(vet, List.of("vet", "/src/vet.cfg"), Map.of(), new byte[0], BENCH, src);
+      for (Mode mode :
+          List.of(
+              new Mode("chicory-default", Engine.CHICORY, DEFAULT_POLICY),
+              new Mode("chicory-interpreted", Engine.CHICORY, 0),
+              new Mode("wasmtime", Engine.WASMTIME, 0),
+              new Mode("chicory-compiled", Engine.CHICORY, Long.MAX_VALUE))) {
+        if (mode.compileMaxBytes() == Long.MAX_VALUE
+            && !Boolean.getBoolean("bench.cold.force-compile")) {
+          System.out.println(
+              "chicory-compiled      govet: skipped (-Dbench.cold.force-compile=true)");
+          continue;
+        }
+        row(mode, "govet 11.9 MB", check);
+      }
+    } else {
+      System.out.println("govet.wasi not built (Go 1.21+ missing): no 10 MB module row");
+    }
     if (args.length > 0) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
       byte[] big = Files.readAllBytes(Path.of(args[0]));
       for (Mode mode : modes) {
@@ -73,6 +116,14 @@ public final class ColdPathBenchmark {
       }
     }
   }
+
+  /** What {@code go vet} hands the vet tool for one package without imports. */
+  static final String VET_CONFIG =
+      """
+      {"ID":"a","Compiler":"gc","Dir":"/src","ImportPath":"a","GoVersion":"go1.23",\
+      "GoFiles":["/src/a.go"],"ImportMap":{},"PackageFile":{},"Standard":{},"PackageVetx":{},\
+      "VetxOnly":false,"VetxOutput":"/src/vet.out","SucceedOnTypecheckFailure":false}
+      """;
 
   private static void row(Mode mode, String what, CommandRun run) {
     Executor executor = executor(mode); // a fresh engine: nothing compiled yet
@@ -104,7 +155,9 @@ public final class ColdPathBenchmark {
     var settings = new ExecutorSettings(mode.engine(), 8, 1 << 20, Duration.ofSeconds(900), 8);
     WasmEngine engine =
         mode.engine() == Engine.CHICORY
-            ? new ChicoryEngine(8, mode.compileMaxBytes())
+            ? mode.compileMaxBytes() == DEFAULT_POLICY
+                ? new ChicoryEngine(8)
+                : new ChicoryEngine(8, mode.compileMaxBytes())
             : new ExecutorBeans().engine(settings);
     return new Executor(settings, new ReservingQuotaLedger(quotas, 8), engine);
   }
