@@ -67,8 +67,12 @@ public final class LibertyDaemon implements AutoCloseable {
   /** Where the build installs Liberty, relative to the server module (failsafe's working dir). */
   public static final String WLP_PROPERTY = "weverywhere.liberty.dir";
 
-  /** Drop-in file of the fixture's own keys: after the sample's, so it overrides them. */
-  static final String FIXTURE_CONF = ConfigLoader.DROP_IN_DIR + "/90-liberty-daemon.conf";
+  /**
+   * Drop-in of the fixture's own keys and the test's lines: read after weverywhere.conf, so it
+   * overrides that, and before every other drop-in, so a test's own (or control's 99-control.conf)
+   * overrides it, as on a real host.
+   */
+  static final String FIXTURE_CONF = ConfigLoader.DROP_IN_DIR + "/00-liberty-daemon.conf";
 
   private static final Pattern NODE_ID = Pattern.compile("\"nodeId\"\\s*:\\s*\"(SHA256:[^\"]+)\"");
   private static final int LOG_TAIL_LINES = 60;
@@ -136,6 +140,13 @@ public final class LibertyDaemon implements AutoCloseable {
   /** The daemon's state directory ({@code WEVERYWHERE_STATE_DIR}): kept across restart and kill. */
   public Path stateDir() {
     return stateDir;
+  }
+
+  /**
+   * The drop-in that holds the fixture's keys and the test's lines (where their values come from).
+   */
+  public Path fixtureConf() {
+    return configDir.resolve(FIXTURE_CONF);
   }
 
   /** The AF_UNIX control socket, {@code control.socket} in the fixture's configuration. */
@@ -705,7 +716,11 @@ public final class LibertyDaemon implements AutoCloseable {
       return this;
     }
 
-    /** Configuration lines ({@code key = value}), after the fixture's own: they win. */
+    /**
+     * Configuration lines ({@code key = value}), after the fixture's own in {@code
+     * weverywhere.d/00-liberty-daemon.conf}: they override weverywhere.conf, other drop-ins
+     * override them.
+     */
     public Builder line(String... lines) {
       this.lines.addAll(List.of(lines));
       return this;
