@@ -27,7 +27,8 @@ import org.weverywhere.files.TreeEntry;
  * The cold path: the first run of a module never seen before (compile included) and the run after
  * it, for Chicory compiling to bytecode, Chicory interpreting, and Wasmtime; plus a file-heavy
  * program (10 MiB written and read back in its in-memory sandbox). A program, not a test: {@code
- * java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark}; figures in docs/PERFORMANCE.md.
+ * java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark [10mb | MODULE]}; figures in
+ * docs/PERFORMANCE.md.
  */
 public final class ColdPathBenchmark {
   private static final Path EXAMPLES =
@@ -51,7 +52,9 @@ public final class ColdPathBenchmark {
     byte[] hello = Files.readAllBytes(EXAMPLES.resolve("hello.wasi"));
     byte[] files = Files.readAllBytes(EXAMPLES.resolve("files.wasi"));
     var data = List.of(new Preopen("data", DirTree.EMPTY));
-    for (Mode mode : modes) {
+    // "10mb": only the 10 MB module's rows below
+    boolean smallModules = !(args.length > 0 && args[0].equals("10mb"));
+    for (Mode mode : smallModules ? modes : List.<Mode>of()) {
       row(mode, "hello", new CommandRun(hello, List.of("hello"), Map.of(), new byte[0], BENCH));
       row(mode, "fib(30)", new CommandRun(fib, List.of("fib", "30"), Map.of(), new byte[0], BENCH));
       row(
@@ -98,7 +101,8 @@ public final class ColdPathBenchmark {
     } else {
       System.out.println("govet.wasi not built (Go 1.21+ missing): no 10 MB module row");
     }
-    if (args.length > 0) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
+    if (args.length > 0
+        && smallModules) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
       byte[] big = Files.readAllBytes(Path.of(args[0]));
       for (Mode mode : modes) {
         Executor executor = executor(mode);
