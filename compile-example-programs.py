@@ -8,6 +8,9 @@
 Each folder example-programs/<NAME>/ holds C sources (compiled together with clang-19 against
 wasi-libc) or one .wat file (wat2wasm) and becomes <NAME>.wasi. Optional files beside the sources:
   build.json        {"clang_flags": [...]} extra clang flags, e.g. "-mexec-model=reactor"
+                    or, in a folder without sources, {"go_package": "cmd/gofmt"}: a program of Go's
+                    own source tree (real code nobody here wrote), built for wasip1 by the Go
+                    toolchain (1.21+; Debian: golang-1.23-go from bookworm-backports)
   weverywhere.json  WEverywhere metadata, appended to the module as the custom section "weverywhere"
 Each example-programs/fixtures/<name>.wat becomes fixtures/<name>.wasm.
 
@@ -35,6 +38,10 @@ WAT2WASM = "wat2wasm"
 # no -s: the name section stays so inspectors can show function names; wasi-libc's DWARF goes
 CLANG_FLAGS = ["--target=wasm32-wasi", "-O2", "-Wall", "-Wextra", "-Wl,--strip-debug"]
 APT_PACKAGES = "clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc wabt"
+# wasip1 needs Go 1.21+; Debian 12 has it only in backports, where 1.23 is the newest packaged
+GO_PACKAGE = "golang-1.23-go"
+GO_CANDIDATES = ["go", "/usr/lib/go-1.23/bin/go"]
+GO_MIN_MINOR = 21
 METADATA_SECTION = "weverywhere"
 SOURCE_SUFFIXES = (".c", ".h", ".wat")
 
@@ -46,16 +53,20 @@ class BuildError(Exception):
 class Module:
     """One output module and everything it is made from."""
 
-    def __init__(self, name, output, sources, metadata=None, build_config=None):
+    def __init__(self, name, output, sources, metadata=None, build_config=None, go_package=None):
         self.name = name
         self.output = output
         self.sources = sources
         self.metadata = metadata
         self.build_config = build_config
+        self.go_package = go_package
 
     def inputs(self):
         extra = [p for p in (self.metadata, self.build_config) if p is not None]
-        return self.sources + extra + [SCRIPT]
+        go = find_go() if self.go_package else None
+        # a new Go toolchain rebuilds its programs: their sources come with it
+        toolchain = [Path(go).resolve()] if go else []
+        return self.sources + extra + toolchain + [SCRIPT]
 
     def is_up_to_date(self):
         if not self.output.exists():
@@ -64,7 +75,10 @@ class Module:
         return all(p.stat().st_mtime < built for p in self.inputs())
 
     def is_wat(self):
-        return self.sources[0].suffix == ".wat"
+        return bool(self.sources) and self.sources[0].suffix == ".wat"
+
+    def is_go(self):
+        return self.go_package is not None
 
 
 def discover(out_dir):
@@ -76,12 +90,19 @@ def discover(out_dir):
             continue
         sources = sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES)
         wats = [p for p in sources if p.suffix == ".wat"]
+        build_config = folder / "build.json"
+        go_package = read_go_package(build_config) if build_config.exists() else None
+        if go_package is not None:
+            if sources:
+                raise BuildError(f"{folder}: a Go program (go_package) has no sources of its own")
+            modules.append(Module(folder.name, out_dir / f"{folder.name}.wasi", [], None,
+                                  build_config, go_package))
+            continue
         if not sources:
             raise BuildError(f"{folder}: no .c or .wat sources")
         if wats and (len(wats) > 1 or len(sources) > 1):
             raise BuildError(f"{folder}: a program is either C sources or exactly one .wat file")
         metadata = folder / "weverywhere.json"
-        build_config = folder / "build.json"
         modules.append(Module(
             folder.name,
             out_dir / f"{folder.name}.wasi",
@@ -95,7 +116,10 @@ def discover(out_dir):
 def missing_tools(modules):
     """Names of what is missing to build these modules, each with the Debian package that has it."""
     missing = []
-    if any(not m.is_wat() for m in modules):
+    if any(m.is_go() for m in modules) and find_go() is None:
+        missing.append(f"go 1.{GO_MIN_MINOR}+ (package {GO_PACKAGE}, from the <codename>-backports suite"
+                       " on Debian 12; .ci/run adds it)")
+    if any(not m.is_wat() and not m.is_go() for m in modules):
         if shutil.which(CLANG) is None:
             missing.append(f"{CLANG} (package clang-19)")
         else:
@@ -112,12 +136,49 @@ def missing_tools(modules):
     return missing
 
 
+def find_go():
+    """The first Go toolchain that builds wasip1 (Go 1.21+), or None."""
+    for candidate in GO_CANDIDATES:
+        go = shutil.which(candidate)
+        if go is None:
+            continue
+        result = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True,
+                                env={**os.environ, "GOTOOLCHAIN": "local"})
+        version = result.stdout.strip()  # e.g. go1.23.5
+        parts = version.removeprefix("go").split(".")
+        if result.returncode == 0 and len(parts) >= 2 and parts[0] == "1" and parts[1].isdigit() \
+                and int(parts[1]) >= GO_MIN_MINOR:
+            return go
+    return None
+
+
+def read_go_package(build_config):
+    config = read_json(build_config)
+    package = config.get("go_package") if isinstance(config, dict) else None
+    if package is None:
+        return None
+    if not isinstance(package, str) or not package.startswith("cmd/") or ".." in package:
+        raise BuildError(f'{build_config}: expected {{"go_package": "cmd/NAME"}}, a program of Go\'s own tree')
+    return package
+
+
 def clang_print(flags):
     result = subprocess.run([CLANG, "--target=wasm32-wasi", *flags], capture_output=True, text=True)
     return result.stdout.strip()
 
 
 def compile_module(module, temporary):
+    if module.is_go():
+        # offline and reproducible: the standard library's own programs need no module downloads,
+        # -trimpath keeps this machine's paths out of the binary, the cache stays under target/
+        cache = ROOT / "target" / "go-cache"
+        env = {**os.environ, "GOOS": "wasip1", "GOARCH": "wasm", "GOCACHE": str(cache),
+               "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "", "CGO_ENABLED": "0"}
+        command = [find_go(), "build", "-trimpath", "-o", str(temporary), module.go_package]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=temporary.parent)
+        if result.returncode != 0:
+            raise BuildError(f"{module.name}: {' '.join(command)}\n{result.stderr.rstrip()}")
+        return
     if module.is_wat():
         command = [WAT2WASM, "--debug-names", str(module.sources[0]), "-o", str(temporary)]
     else:
@@ -239,7 +300,8 @@ def main(argv):
         print("cannot compile the example programs, missing:", file=sys.stderr)
         for tool in missing:
             print(f"  {tool}", file=sys.stderr)
-        print(f"install them with: apt-get install {APT_PACKAGES}", file=sys.stderr)
+        print(f"install them with: apt-get install {APT_PACKAGES}"
+              + (f" {GO_PACKAGE}" if any(m.is_go() for m in stale) else ""), file=sys.stderr)
         return 1
 
     failed = 0

@@ -2,7 +2,7 @@
 //   files upper DIR        reads DIR/in.txt, writes it upper-cased to DIR/out.txt, deletes
 //                          DIR/gone.txt, makes DIR/made/, prints what it did
 //   files churn DIR MIB    writes MIB MiB to DIR/churn.bin in 64 KiB blocks, reads them back,
-//                          checks them, deletes the file; exit 1 with errno's name if it cannot
+//                          checks every byte, deletes the file; exit 1 with errno's name if it cannot
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -53,7 +53,8 @@ static int churn(const char *dir, long mib) {
   unsigned long sum = 0;
   for (long i = 0; i < blocks; i++) {
     if (fread(back, 1, sizeof back, r) != sizeof back) return fail("read", path);
-    if (back[0] != (unsigned char) (i & 0xff) || back[sizeof back - 1] != back[0]) {
+    memset(block, (int) (i & 0xff), sizeof block);
+    if (memcmp(back, block, sizeof back) != 0) { /* every byte, as written */
       fprintf(stderr, "files: block %ld read back wrong\n", i);
       return 1;
     }

@@ -36,13 +36,16 @@ import org.weverywhere.files.Preopen;
  * of them still fails, so a fix shows as loudly as a regression.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WasiConformanceTest {
-  static final Path SUITE =
+public class WasiConformanceTest {
+  public static final Path SUITE =
       Path.of(System.getProperty("weverywhere.wasi-testsuite", "../../shared/wasi-testsuite"));
   static final List<String> SUITES = List.of("assemblyscript", "c", "rust");
 
-  /** Failing tests per engine, with the reason in docs/ENGINES.md. */
-  static final Map<Engine, Set<String>> KNOWN_FAILURES =
+  /**
+   * Failing tests per engine, with the reason in docs/ENGINES.md; the end-to-end run through a
+   * daemon and the CLI (WasiConformanceEndToEndIT) asserts the same list.
+   */
+  public static final Map<Engine, Set<String>> KNOWN_FAILURES =
       Map.of(
           Engine.CHICORY, Set.of(),
           Engine.WASMTIME, Set.of());
@@ -52,9 +55,10 @@ class WasiConformanceTest {
   private final Map<Engine, Executor> executors = new LinkedHashMap<>();
   private final Map<Engine, Set<String>> failed = new LinkedHashMap<>();
 
-  record Case(String name, Path wasm, JsonNode spec) {}
+  /** One test: suite/name, its module and its JSON specification. */
+  public record Case(String name, Path wasm, JsonNode spec) {}
 
-  static List<Case> cases() throws IOException {
+  public static List<Case> cases() throws IOException {
     ObjectMapper json = new ObjectMapper();
     List<Case> cases = new ArrayList<>();
     for (String suite : SUITES) {

@@ -1,6 +1,7 @@
 // Runs an example module under Node's own WASI (node:wasi), so tests can check the modules with an
 // engine that is not ours. Usage:
-//   node wasi-run.mjs command MODULE [--env KEY=VALUE]... [-- ARG...]   run _start; exit with its code
+//   node wasi-run.mjs command MODULE [--env KEY=VALUE]... [--dir LOCAL::GUEST]... [-- ARG...]
+//                                                                       run _start; exit with its code
 //   node wasi-run.mjs call MODULE FUNCTION [TYPE:VALUE]...             reactor call, prints the result
 //   node wasi-run.mjs serve MODULE REQUEST...                          alloc/handle each, prints responses
 // TYPE is i32, i64, f32 or f64. The weverywhere_host import module is served from this machine's real
@@ -50,12 +51,19 @@ if (mode === 'command') {
   const options = separator < 0 ? rest : rest.slice(0, separator);
   const args = separator < 0 ? [] : rest.slice(separator + 1);
   const env = {};
+  const preopens = {};
   for (let i = 0; i < options.length; i += 2) {
+    if (options[i] === '--dir') {
+      // a host directory the guest sees at GUEST, as `weverywhere run --dir` and Wasmtime write it
+      const [local, guest] = options[i + 1].split('::');
+      preopens[guest ?? local.split('/').pop()] = local;
+      continue;
+    }
     if (options[i] !== '--env') throw new Error(`unknown option ${options[i]}`);
     const [key, ...value] = options[i + 1].split('=');
     env[key] = value.join('=');
   }
-  const { wasi, instance } = await instantiate({ args: [modulePath.split('/').pop(), ...args], env });
+  const { wasi, instance } = await instantiate({ args: [modulePath.split('/').pop(), ...args], env, preopens });
   process.exitCode = wasi.start(instance);
 } else if (mode === 'call') {
   const [name, ...typedArgs] = rest;

@@ -1,5 +1,6 @@
 package org.weverywhere.exec.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +21,14 @@ import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.chicory.ChicoryEngine;
 import org.weverywhere.files.DirTree;
 import org.weverywhere.files.Preopen;
+import org.weverywhere.files.TreeEntry;
 
 /**
  * The cold path: the first run of a module never seen before (compile included) and the run after
  * it, for Chicory compiling to bytecode, Chicory interpreting, and Wasmtime; plus a file-heavy
  * program (10 MiB written and read back in its in-memory sandbox). A program, not a test: {@code
- * java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark}; figures in docs/PERFORMANCE.md.
+ * java -cp ... org.weverywhere.exec.bench.ColdPathBenchmark [10mb | MODULE]}; figures in
+ * docs/PERFORMANCE.md.
  */
 public final class ColdPathBenchmark {
   private static final Path EXAMPLES =
@@ -35,6 +38,9 @@ public final class ColdPathBenchmark {
   private ColdPathBenchmark() {}
 
   record Mode(String name, Engine engine, long compileMaxBytes) {}
+
+  /** The engine's own size limit for compiling (ChicoryEngine.COMPILE_MAX_BYTES). */
+  private static final long DEFAULT_POLICY = -1;
 
   public static void main(String[] args) throws Exception {
     List<Mode> modes =
@@ -46,7 +52,9 @@ public final class ColdPathBenchmark {
     byte[] hello = Files.readAllBytes(EXAMPLES.resolve("hello.wasi"));
     byte[] files = Files.readAllBytes(EXAMPLES.resolve("files.wasi"));
     var data = List.of(new Preopen("data", DirTree.EMPTY));
-    for (Mode mode : modes) {
+    // "10mb": only the 10 MB module's rows below
+    boolean smallModules = !(args.length > 0 && args[0].equals("10mb"));
+    for (Mode mode : smallModules ? modes : List.<Mode>of()) {
       row(mode, "hello", new CommandRun(hello, List.of("hello"), Map.of(), new byte[0], BENCH));
       row(mode, "fib(30)", new CommandRun(fib, List.of("fib", "30"), Map.of(), new byte[0], BENCH));
       row(
@@ -55,7 +63,46 @@ public final class ColdPathBenchmark {
           new CommandRun(
               files, List.of("files", "churn", "data", "10"), Map.of(), new byte[0], BENCH, data));
     }
-    if (args.length > 0) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
+    // a 10 MB module: Go's own cmd/vet (11.9 MB, built by compile-example-programs.py) checking
+    // one file of its directory, first run and second; the default Chicory engine interprets it
+    // (over COMPILE_MAX_BYTES), forcing the compile shows what that avoids
+    Path govet = EXAMPLES.resolve("govet.wasi");
+    if (Files.isRegularFile(govet)) {
+      byte[] vet = Files.readAllBytes(govet);
+      var src =
+          List.of(
+              new Preopen(
+                  "/src",
+                  new DirTree(
+                      List.of(
+                          new TreeEntry.File(
+                              "a.go",
+                              "package a\n\nfunc f(x int) int {\n\tx = x\n\treturn x\n}\n"
+                                  .getBytes(StandardCharsets.UTF_8),
+                              0),
+                          new TreeEntry.File(
+                              "vet.cfg", VET_CONFIG.getBytes(StandardCharsets.UTF_8), 0)))));
+      var check =
+          new CommandRun(vet, List.of("vet", "/src/vet.cfg"), Map.of(), new byte[0], BENCH, src);
+      for (Mode mode :
+          List.of(
+              new Mode("chicory-default", Engine.CHICORY, DEFAULT_POLICY),
+              new Mode("chicory-interpreted", Engine.CHICORY, 0),
+              new Mode("wasmtime", Engine.WASMTIME, 0),
+              new Mode("chicory-compiled", Engine.CHICORY, Long.MAX_VALUE))) {
+        if (mode.compileMaxBytes() == Long.MAX_VALUE
+            && !Boolean.getBoolean("bench.cold.force-compile")) {
+          System.out.println(
+              "chicory-compiled      govet: skipped (-Dbench.cold.force-compile=true)");
+          continue;
+        }
+        row(mode, "govet 11.9 MB", check);
+      }
+    } else {
+      System.out.println("govet.wasi not built (Go 1.21+ missing): no 10 MB module row");
+    }
+    if (args.length > 0
+        && smallModules) { // a large module, e.g. YoWASP's yosys.core.wasm, first run only
       byte[] big = Files.readAllBytes(Path.of(args[0]));
       for (Mode mode : modes) {
         Executor executor = executor(mode);
@@ -73,6 +120,14 @@ public final class ColdPathBenchmark {
       }
     }
   }
+
+  /** What {@code go vet} hands the vet tool for one package without imports. */
+  static final String VET_CONFIG =
+      """
+      {"ID":"a","Compiler":"gc","Dir":"/src","ImportPath":"a","GoVersion":"go1.23",\
+      "GoFiles":["/src/a.go"],"ImportMap":{},"PackageFile":{},"Standard":{},"PackageVetx":{},\
+      "VetxOnly":false,"VetxOutput":"/src/vet.out","SucceedOnTypecheckFailure":false}
+      """;
 
   private static void row(Mode mode, String what, CommandRun run) {
     Executor executor = executor(mode); // a fresh engine: nothing compiled yet
@@ -104,7 +159,9 @@ public final class ColdPathBenchmark {
     var settings = new ExecutorSettings(mode.engine(), 8, 1 << 20, Duration.ofSeconds(900), 8);
     WasmEngine engine =
         mode.engine() == Engine.CHICORY
-            ? new ChicoryEngine(8, mode.compileMaxBytes())
+            ? mode.compileMaxBytes() == DEFAULT_POLICY
+                ? new ChicoryEngine(8)
+                : new ChicoryEngine(8, mode.compileMaxBytes())
             : new ExecutorBeans().engine(settings);
     return new Executor(settings, new ReservingQuotaLedger(quotas, 8), engine);
   }

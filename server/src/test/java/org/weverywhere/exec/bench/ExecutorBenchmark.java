@@ -29,7 +29,9 @@ import org.weverywhere.exec.WasmValue;
 /**
  * Measures the executor per engine, side by side with native code and Node's WASI: a program, not a
  * test. {@code ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests}; figures go to
- * docs/PERFORMANCE.md.
+ * docs/PERFORMANCE.md. With the argument {@code programs} it measures only the side-by-side table:
+ * {@code fib(38)} and {@code files churn 10} (10 MiB written and read back in the program's
+ * directory) on each engine, natively (gcc -O2) and under node:wasi.
  */
 public final class ExecutorBenchmark {
   private static final Path EXAMPLES =
@@ -40,6 +42,13 @@ public final class ExecutorBenchmark {
   private static final Duration LOOP_BUDGET = Duration.ofMillis(100);
   private static final int FIB_N = 38;
   private static final int FIB_RUNS = 5;
+  private static final int CHURN_MIB = 10;
+
+  /**
+   * Runs per process lane: a process's start (node's ≈100 ms of CPU) varies by more than the 10 MiB
+   * of churn costs, so its median needs more runs than the in-process lanes.
+   */
+  private static final int PROCESS_RUNS = 15;
 
   private ExecutorBenchmark() {}
 
@@ -50,6 +59,10 @@ public final class ExecutorBenchmark {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"));
+    if (args.length > 0 && args[0].equals("programs")) {
+      programs();
+      return;
+    }
     double nativeMs = nativeFibMillis();
     double nodeMs = nodeFibMillis();
     System.out.printf(
@@ -58,6 +71,199 @@ public final class ExecutorBenchmark {
     for (Engine engine : Engine.values()) {
       bench(engine, nativeMs, nodeMs);
     }
+    programs();
+  }
+
+  /** CPU and wall medians of one lane, process start subtracted for processes. */
+  record Measured(double cpuMs, double wallMs) {
+    Measured minus(Measured start) {
+      return new Measured(cpuMs - start.cpuMs, wallMs - start.wallMs);
+    }
+  }
+
+  /**
+   * fib(38) and a file-heavy run side by side, in one run: each engine (guest CPU time and the
+   * whole {@code Executor.execute} wall time, the in-memory directory tree going in and coming back
+   * included) against the same C source built natively and the same module under node:wasi, on a
+   * real directory of this machine (page cache, no fsync), as processes whose start (the same
+   * program doing nothing: {@code fib 0}, {@code files churn DIR 0}) is subtracted.
+   */
+  private static void programs() throws Exception {
+    Path scratch = Files.createTempDirectory("bench-churn");
+    Path fibNative = Files.createTempFile("fib-native", "");
+    Path filesNative = Files.createTempFile("files-native", "");
+    String runner =
+        ROOT.resolve("shared/src/test/resources/org/weverywhere/examples/wasi-run.mjs").toString();
+    String fibWasi = EXAMPLES.resolve("fib.wasi").toString();
+    String filesWasi = EXAMPLES.resolve("files.wasi").toString();
+    try {
+      gcc("fib", fibNative);
+      gcc("files", filesNative);
+      String dir = scratch.toString();
+      var lanes = new java.util.LinkedHashMap<String, Measured[]>();
+      lanes.put(
+          "native gcc -O2",
+          new Measured[] {
+            processes(List.of(fibNative.toString(), "" + FIB_N))
+                .minus(processes(List.of(fibNative.toString(), "0"))),
+            processes(List.of(filesNative.toString(), "churn", dir, "" + CHURN_MIB))
+                .minus(processes(List.of(filesNative.toString(), "churn", dir, "0")))
+          });
+      String preopen = dir + "::data";
+      lanes.put(
+          "node:wasi (node " + nodeVersion() + ")",
+          new Measured[] {
+            processes(List.of("node", runner, "command", fibWasi, "--", "" + FIB_N))
+                .minus(processes(List.of("node", runner, "command", fibWasi, "--", "0"))),
+            processes(
+                    List.of(
+                        "node",
+                        runner,
+                        "command",
+                        filesWasi,
+                        "--dir",
+                        preopen,
+                        "--",
+                        "churn",
+                        "data",
+                        "" + CHURN_MIB))
+                .minus(
+                    processes(
+                        List.of(
+                            "node", runner, "command", filesWasi, "--dir", preopen, "--", "churn",
+                            "data", "0")))
+          });
+      for (Engine engine : Engine.values()) {
+        lanes.put(engine.toString().toLowerCase(java.util.Locale.ROOT), engineLane(engine));
+      }
+      Measured[] nativeLane = lanes.get("native gcc -O2");
+      Measured[] nodeLane = lanes.values().stream().skip(1).findFirst().orElseThrow();
+      System.out.printf(
+          "%n| | fib(%d) CPU | wall | vs native | vs node | files churn %d MiB CPU | wall | vs native | vs node |%n",
+          FIB_N, CHURN_MIB);
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+      lanes.forEach(
+          (name, m) ->
+              System.out.printf(
+                  "| %s | %.0f ms | %.0f ms | %.2f× | %.2f× | %.1f ms | %.1f ms | %.2f× | %.2f× |%n",
+                  name,
+                  m[0].cpuMs(),
+                  m[0].wallMs(),
+                  m[0].cpuMs() / nativeLane[0].cpuMs(),
+                  m[0].cpuMs() / nodeLane[0].cpuMs(),
+                  m[1].cpuMs(),
+                  m[1].wallMs(),
+                  m[1].cpuMs() / nativeLane[1].cpuMs(),
+                  m[1].cpuMs() / nodeLane[1].cpuMs()));
+      System.out.printf(
+          "(medians of %d runs per engine, %d per process; ratios by CPU time; engines: guest CPU"
+              + " and Executor.execute wall; processes: CPU and wall minus the same program doing"
+              + " nothing)%n",
+          FIB_RUNS, PROCESS_RUNS);
+    } finally {
+      Files.deleteIfExists(fibNative);
+      Files.deleteIfExists(filesNative);
+      try (var left = Files.list(scratch)) {
+        for (Path p : left.toList()) {
+          Files.delete(p);
+        }
+      }
+      Files.delete(scratch);
+    }
+  }
+
+  private static Measured[] engineLane(Engine engine) throws Exception {
+    var settings = new ExecutorSettings(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var quotas =
+        new QuotaSettings(
+            new HostQuota(2, 1L << 30),
+            Map.of(
+                "bench",
+                new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30), 64L << 20)));
+    Executor executor =
+        new Executor(
+            settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
+    try {
+      var fib =
+          new CommandRun(
+              bytes("fib.wasi"), List.of("fib", "" + FIB_N), Map.of(), new byte[0], BENCH);
+      var churn =
+          new CommandRun(
+              bytes("files.wasi"),
+              List.of("files", "churn", "data", "" + CHURN_MIB),
+              Map.of(),
+              new byte[0],
+              BENCH,
+              List.of(
+                  new org.weverywhere.files.Preopen("data", org.weverywhere.files.DirTree.EMPTY)));
+      return new Measured[] {guest(executor, fib), guest(executor, churn)};
+    } finally {
+      executor.close();
+    }
+  }
+
+  /** Medians of guest CPU and of execute's wall time, after one warm-up run (compiles). */
+  private static Measured guest(Executor executor, CommandRun request) {
+    run(executor, request);
+    long[] cpu = new long[FIB_RUNS];
+    long[] wall = new long[FIB_RUNS];
+    for (int i = 0; i < FIB_RUNS; i++) {
+      long start = System.nanoTime();
+      cpu[i] = run(executor, request).usage().cpuTime().toNanos();
+      wall[i] = System.nanoTime() - start;
+    }
+    return new Measured(pct(cpu, 50) / 1e6, pct(wall, 50) / 1e6);
+  }
+
+  private static void gcc(String program, Path binary) throws Exception {
+    process(
+        List.of(
+            "gcc",
+            "-O2",
+            "-o",
+            binary.toString(),
+            ROOT.resolve("example-programs/" + program + "/" + program + ".c").toString()));
+  }
+
+  private static String nodeVersion() throws Exception {
+    Process p = new ProcessBuilder("node", "--version").start();
+    String version = new String(p.getInputStream().readAllBytes()).strip();
+    p.waitFor();
+    return version;
+  }
+
+  /** Medians of CPU (user + system, bash's {@code times}) and wall time of a process. */
+  private static Measured processes(List<String> command) throws Exception {
+    List<String> timed =
+        new ArrayList<>(List.of("bash", "-c", "\"$@\" >/dev/null 2>&1; times", "_"));
+    timed.addAll(command);
+    process(timed);
+    long[] cpu = new long[PROCESS_RUNS];
+    long[] wall = new long[PROCESS_RUNS];
+    for (int i = 0; i < PROCESS_RUNS; i++) {
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(timed).start();
+      String[] lines = new String(p.getInputStream().readAllBytes()).strip().split("\n");
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(command + " exited " + p.exitValue());
+      }
+      wall[i] = System.nanoTime() - start;
+      cpu[i] = childCpuNanos(lines[lines.length - 1]);
+    }
+    return new Measured(pct(cpu, 50) / 1e6, pct(wall, 50) / 1e6);
+  }
+
+  private static long childCpuNanos(String timesLine) { // "0m0.160s 0m0.002s"
+    long total = 0;
+    for (String time : timesLine.trim().split("\\s+")) {
+      int m = time.indexOf('m');
+      total +=
+          (long)
+              ((Long.parseLong(time.substring(0, m)) * 60
+                      + Double.parseDouble(time.substring(m + 1, time.length() - 1)))
+                  * 1e9);
+    }
+    return total;
   }
 
   private static void bench(Engine engine, double nativeMs, double nodeMs) throws Exception {
