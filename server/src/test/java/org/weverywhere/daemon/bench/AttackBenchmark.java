@@ -20,6 +20,7 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +114,12 @@ public final class AttackBenchmark {
           "| vector (one anonymous key, loopback) | flood sent | trusted describe p50 | p99 | "
               + "unanswered | trusted executions ok | daemon RSS max | journal growth |");
       System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-      for (Vector vector : Vector.values()) {
+      List<Vector> vectors =
+          Arrays.stream(System.getProperty("attack.vectors", "").split(","))
+              .filter(v -> !v.isBlank())
+              .map(v -> Vector.valueOf(v.strip().toUpperCase()))
+              .toList();
+      for (Vector vector : vectors.isEmpty() ? List.of(Vector.values()) : vectors) {
         System.out.println(measure(vector, seconds, daemon.pid(), journal));
       }
     } finally {
@@ -203,12 +209,24 @@ public final class AttackBenchmark {
               }
             },
             threads);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long started = System.nanoTime();
+    ThreadCpu daemonBefore = ThreadCpu.of(pid);
+    ThreadCpu clientBefore = ThreadCpu.of(ProcessHandle.current().pid());
+    long dropsBefore = udpDrops(config.udpPort());
+    long end = started + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
       rssMax = Math.max(rssMax, rss(pid));
       Thread.sleep(500);
     }
     running.set(false);
+    double took = (System.nanoTime() - started) / 1e9;
+    System.err.printf(
+        "%s: load %s; daemon %s; client (flood and trusted) %s; socket buffer drops %d%n",
+        vector,
+        Files.readString(Path.of("/proc/loadavg")).strip(),
+        ThreadCpu.of(pid).since(daemonBefore, took),
+        ThreadCpu.of(ProcessHandle.current().pid()).since(clientBefore, took),
+        udpDrops(config.udpPort()) - dropsBefore);
     CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     describer.get(10, TimeUnit.SECONDS);
     executor.get(10, TimeUnit.SECONDS);
@@ -349,6 +367,19 @@ public final class AttackBenchmark {
       }
     }
     return 0;
+  }
+
+  /** Datagrams the kernel dropped at the daemon's UDP port (its receive buffer full). */
+  private static long udpDrops(int port) throws IOException {
+    String local = String.format(":%04X ", port);
+    long drops = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+      String[] fields = line.strip().split("\\s+");
+      if (fields.length > 12 && (fields[1] + " ").endsWith(local)) {
+        drops += Long.parseLong(fields[fields.length - 1]);
+      }
+    }
+    return drops;
   }
 
   private static long size(Path dir) throws IOException {
