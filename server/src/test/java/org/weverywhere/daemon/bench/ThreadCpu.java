@@ -13,6 +13,8 @@ import java.util.TreeMap;
  * Thread names are what the kernel keeps (15 characters), grouped by what they are.
  */
 record ThreadCpu(Map<String, Long> ticks) {
+  private static final String SEPARATOR = " #";
+
   /** Clock ticks per second of {@code /proc} times ({@code getconf CLK_TCK}; 100 on Linux). */
   static final int HZ = 100;
 
@@ -31,7 +33,8 @@ record ThreadCpu(Map<String, Long> ticks) {
         int close = stat.lastIndexOf(')');
         String[] rest = stat.substring(close + 2).split(" ");
         long used = Long.parseLong(rest[11]) + Long.parseLong(rest[12]);
-        ticks.merge(kind(stat.substring(open + 1, close)), used, Long::sum);
+        // per thread: one that ended since the last look must not count as negative time
+        ticks.put(kind(stat.substring(open + 1, close)) + SEPARATOR + task.getFileName(), used);
       }
     }
     return new ThreadCpu(ticks);
@@ -71,13 +74,17 @@ record ThreadCpu(Map<String, Long> ticks) {
 
   /** CPU seconds per kind since {@code before}, largest first, e.g. {@code udp verify 3.1 s}. */
   String since(ThreadCpu before, double seconds) {
-    Map<Long, String> out = new TreeMap<>(java.util.Comparator.reverseOrder());
+    Map<String, Long> byKind = new TreeMap<>();
     long total = 0;
     for (var e : ticks.entrySet()) {
       long used = e.getValue() - before.ticks.getOrDefault(e.getKey(), 0L);
       total += used;
-      if (used > 0) {
-        out.merge(used * 1000 + out.size(), e.getKey(), String::concat);
+      byKind.merge(e.getKey().substring(0, e.getKey().indexOf(SEPARATOR)), used, Long::sum);
+    }
+    Map<Long, String> out = new TreeMap<>(java.util.Comparator.reverseOrder());
+    for (var e : byKind.entrySet()) {
+      if (e.getValue() > 0) {
+        out.put(e.getValue() * 1000 + out.size(), e.getKey());
       }
     }
     StringBuilder text =
