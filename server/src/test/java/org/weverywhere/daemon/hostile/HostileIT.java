@@ -471,50 +471,6 @@ class HostileIT {
   }
 
   @Test
-  @Order(7)
-  void item6AFetchedModuleIsReservedAtAdmissionAndPacedByItsGroupsRate() throws Exception {
-    // hello.wasi is ≈34 KB; the fetchers may move 32 KiB/s and 200 KiB per period
-    var module =
-        assertInstanceOf(
-            Message.ModuleReply.class,
-            askHttp(FETCHER, new Message.Fetch("hello", Optional.empty())).message());
-    assertTrue(module.module().length > 30_000);
-    var pool = Executors.newFixedThreadPool(10);
-    List<CompletableFuture<String>> fetches = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      fetches.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  return askHttp(FETCHER, new Message.Fetch("hello", Optional.empty()))
-                      .message()
-                      .type();
-                } catch (ProtocolException refusal) { // refused before a byte was sent
-                  return refusal.getMessage();
-                }
-              },
-              pool));
-    }
-    int served = 0;
-    int refused = 0;
-    for (var fetch : fetches) {
-      String reply = fetch.get(120, TimeUnit.SECONDS);
-      if (reply.equals("module")) {
-        served++;
-      } else {
-        assertTrue(
-            reply.contains("quota 'network-period'") || reply.contains("quota 'network-rate'"),
-            reply);
-        refused++;
-      }
-    }
-    pool.shutdown();
-    assertTrue(served <= 4, "at most the period's 200 KiB leave: " + served + " of 34 KB more");
-    assertTrue(refused >= 6, "refused: " + refused);
-    stillAnswers();
-  }
-
-  @Test
   @Order(8)
   void item8UnverifiedBodiesBeyondTheBudgetGet503WithRetryAfter() throws Exception {
     try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
