@@ -74,16 +74,27 @@ public final class UdpEndpoint implements AutoCloseable {
    */
   private static final int VERIFY_QUEUE = 1_024;
 
-  /** Threads verifying signatures (the CPU-heavy part of taking a datagram). */
+  /**
+   * Threads verifying signatures of datagrams from keys in no Signature Group (the CPU-heavy part
+   * of taking a datagram); datagrams naming a group's key have a thread of their own.
+   */
   private static final int VERIFIERS = 2;
+
+  /**
+   * What the daemon asks of the kernel for its unicast socket's receive buffer (the kernel caps it
+   * at {@code net.core.rmem_max}): a flood that arrives while the receiving thread waits for a CPU
+   * is queued rather than dropped, and the kernel drops without looking whose datagram it is.
+   */
+  static final int RECEIVE_BUFFER = 4 << 20;
 
   /** The start of a COSE_Sign1 as this protocol writes it, up to the signer's 32 key bytes. */
   private static final byte[] ENVELOPE_PREFIX = {
     (byte) 0xd2, (byte) 0x84, 0x58, 0x26, (byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20
   };
 
-  /** A datagram read, waiting to be verified. */
-  private record Pending(Listener listener, InetSocketAddress from, byte[] datagram) {}
+  /** A datagram read, waiting to be verified; {@code known} when it names a group's key. */
+  private record Pending(
+      Listener listener, InetSocketAddress from, byte[] datagram, boolean known) {}
 
   /**
    * Discover and describe requests being handled at once; beyond a group's share they are dropped
@@ -112,6 +123,17 @@ public final class UdpEndpoint implements AutoCloseable {
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
+   * Requests verified as signed by a key of a Signature Group, other than those running guest code:
+   * platform threads of their own, idle while keys in no group flood. A flood's requests keep the
+   * virtual threads' carriers busy, and a busy thread waits its turn for a CPU behind every other
+   * runnable thread on the host, whereas a thread that was asleep runs soon after it wakes; on the
+   * shared carriers a trusted describe also queued behind the flood's describes in flight
+   * (docs/PERFORMANCE.md, "Under attack"). Bounded by the fair slots of each lane.
+   */
+  private final ExecutorService trusted =
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-trusted-", 0).factory());
+
+  /**
    * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
    * thread inside a guest pins its carrier, and a guest waiting for a service on another host would
    * hold that carrier for the whole call; with as many carriers as cores, a few such waits (a call
@@ -137,14 +159,15 @@ public final class UdpEndpoint implements AutoCloseable {
   /**
    * Datagrams wait here between the receiving thread (which only reads them, so the socket's buffer
    * is drained however slow verifying gets) and the verifying threads. A datagram whose envelope
-   * names a key of a Signature Group is verified before any other: a flood from keys in no group,
-   * which cost nothing to make, cannot keep a trusted key's request waiting behind it. Naming a
-   * trusted key without its private key gains a forger nothing but a failed check.
+   * names a key of a Signature Group is verified by a thread of its own: a flood from keys in no
+   * group, which cost nothing to make, cannot keep a trusted key's request waiting behind it.
+   * Naming a trusted key without its private key gains a forger nothing but a failed check.
    */
   private final ArrayBlockingQueue<Pending> fromKnownKeys = new ArrayBlockingQueue<>(VERIFY_QUEUE);
 
   private final ArrayBlockingQueue<Pending> fromOthers = new ArrayBlockingQueue<>(VERIFY_QUEUE);
   private final Semaphore toVerify = new Semaphore(0);
+  private final Semaphore toVerifyKnown = new Semaphore(0);
   private final Predicate<Fingerprint> knownKey;
 
   /**
@@ -203,10 +226,21 @@ public final class UdpEndpoint implements AutoCloseable {
     this.receiver =
         new SupervisedLoop("udp-endpoint", this::receive, selector::isOpen, restartPause);
     this.knownKey = knownKey;
+    // the known keys' verifier sleeps while keys in no group flood, so it runs as soon as a
+    // trusted datagram wakes it
+    verifiers.add(
+        new SupervisedLoop(
+            "udp-verify-known",
+            () -> verifyLoop(toVerifyKnown, fromKnownKeys),
+            selector::isOpen,
+            restartPause));
     for (int i = 1; i <= VERIFIERS; i++) {
       verifiers.add(
           new SupervisedLoop(
-              "udp-endpoint-verify-" + i, this::verifyLoop, selector::isOpen, restartPause));
+              "udp-endpoint-verify-" + i,
+              () -> verifyLoop(toVerify, fromOthers),
+              selector::isOpen,
+              restartPause));
     }
   }
 
@@ -392,6 +426,7 @@ public final class UdpEndpoint implements AutoCloseable {
       throws IOException {
     DatagramChannel channel = DatagramChannel.open(family);
     channel.setOption(StandardSocketOptions.SO_REUSEADDR, shared);
+    channel.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nic);
     channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, nic.isLoopback() ? 0 : ttl);
     channel.bind(bindTo);
@@ -449,8 +484,8 @@ public final class UdpEndpoint implements AutoCloseable {
       count(known ? "source-rate-known" : "source-rate");
       return;
     }
-    if ((known ? fromKnownKeys : fromOthers).offer(new Pending(listener, from, datagram))) {
-      toVerify.release();
+    if ((known ? fromKnownKeys : fromOthers).offer(new Pending(listener, from, datagram, known))) {
+      (known ? toVerifyKnown : toVerify).release();
     } else {
       count(known ? "verify-queue-full-known" : "verify-queue-full");
     }
@@ -468,24 +503,19 @@ public final class UdpEndpoint implements AutoCloseable {
     return Optional.of(Fingerprint.ofRawEd25519(datagram, ENVELOPE_PREFIX.length));
   }
 
-  /**
-   * A verifying thread's loop: known signers' datagrams first, then the others, until the endpoint
-   * closes.
-   */
-  private void verifyLoop() throws InterruptedException {
+  /** A verifying thread's loop over one queue, until the endpoint closes. */
+  private void verifyLoop(Semaphore ready, ArrayBlockingQueue<Pending> queue)
+      throws InterruptedException {
     while (selector.isOpen()) {
-      if (!toVerify.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+      if (!ready.tryAcquire(200, TimeUnit.MILLISECONDS)) {
         continue;
       }
-      Pending next = fromKnownKeys.poll();
-      if (next == null) {
-        next = fromOthers.poll();
-      }
+      Pending next = queue.poll();
       if (next == null) {
         continue;
       }
       try {
-        accept(next.listener(), next.from(), next.datagram());
+        accept(next.listener(), next.from(), next.datagram(), next.known());
       } catch (RuntimeException e) { // whatever one datagram does, the next one is verified
         count("failed");
         failures.failed(
@@ -494,7 +524,8 @@ public final class UdpEndpoint implements AutoCloseable {
     }
   }
 
-  private void accept(Listener listener, InetSocketAddress from, byte[] datagram) {
+  private void accept(
+      Listener listener, InetSocketAddress from, byte[] datagram, boolean knownSigner) {
     SignedMessage request;
     try {
       request = verifier.verify(datagram);
@@ -527,7 +558,7 @@ public final class UdpEndpoint implements AutoCloseable {
         request.message() instanceof Message.Execute
             || request.message() instanceof Message.ServiceCall;
     try {
-      (runsGuest ? guests : workers)
+      (runsGuest ? guests : knownSigner ? trusted : workers)
           .submit(
               () -> {
                 try {
@@ -728,6 +759,7 @@ public final class UdpEndpoint implements AutoCloseable {
       LOG.log(Level.FINE, "closing the UDP endpoint", e);
     }
     workers.shutdownNow();
+    trusted.shutdownNow();
     guests.shutdownNow();
     spreader.shutdownNow();
   }

@@ -381,6 +381,58 @@ class OneBadMessageTest {
   }
 
   @Test
+  void datagramsForgedInAGroupKeysNameTakeItsLaneOnlyToFailAndTheKeyIsStillServed()
+      throws Exception {
+    // A group key's datagrams have a verifying thread and handling threads of their own (a flood
+    // from keys in no group never delays them); naming that key without its private key gets a
+    // forger that lane's budget and a failed check, nothing more.
+    int port = freePort();
+    try (var udp =
+            UdpEndpoint.open(
+                loopback(port),
+                endpoints.signer(),
+                datagram -> endpoints.verifier().verify(datagram, WireLimits.UDP),
+                endpoints.handler(),
+                new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
+                Clock.systemUTC(),
+                AnswerSpread.DEFAULT,
+                new FairSlots(64, 16),
+                me.fingerprint()::equals,
+                Duration.ofMillis(200));
+        var socket = new DatagramSocket()) {
+      for (int i = 0; i < 300; i++) {
+        byte[] forged = signed(new Message.Describe(List.of()));
+        forged[forged.length - 1] ^= 1; // the signature's last byte: the envelope still names me
+        socket.send(new DatagramPacket(forged, forged.length, HERE, port));
+        byte[] truncated = java.util.Arrays.copyOf(forged, 60); // names me, then nothing
+        socket.send(new DatagramPacket(truncated, truncated.length, HERE, port));
+      }
+      assertInstanceOf(
+          Message.Description.class, ask(port, new Message.Describe(List.of())).message());
+      var sum =
+          assertInstanceOf(
+              Message.Result.class,
+              ask(
+                      port,
+                      new Message.Execute(
+                          new Message.LibraryTarget("math"),
+                          new Message.Call(
+                              "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(3)))))
+                  .message());
+      assertEquals(List.of(new Message.WasmValue("i32", 5)), sum.values());
+      long refused =
+          udp.dropped().entrySet().stream()
+              .filter(e -> !e.getKey().startsWith("source-rate"))
+              .mapToLong(Map.Entry::getValue)
+              .sum();
+      assertTrue(refused >= 500, "forgeries counted: " + udp.dropped());
+      assertTrue(udp.dropped().getOrDefault("BAD_SIGNATURE", 0L) >= 250, udp.dropped().toString());
+      assertTrue(udp.down().isEmpty());
+      assertEquals(0, udp.restarts());
+    }
+  }
+
+  @Test
   void theClaimedSignerIsReadFromTheEnvelopeBeforeAnyCheck() {
     // which verifying queue a datagram waits in: a key of a Signature Group goes first
     assertEquals(

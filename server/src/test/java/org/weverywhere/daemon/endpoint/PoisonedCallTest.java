@@ -39,7 +39,7 @@ import org.weverywhere.trust.Ed25519;
  */
 @EnableWeld
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PoisonedCallTest {
+public class PoisonedCallTest {
   private static final TestDaemonConfig TEST =
       TestDaemonConfig.prepare(
           "poisoned", List.of("math.wasi"), "group.anonymous.privileges = execute");
@@ -58,9 +58,10 @@ class PoisonedCallTest {
 
   /**
    * The poisoned call, signed: built here byte by byte (COSE_Sign1 as docs/PROTOCOL.md §2 profiles
-   * it), because no sender in the code base can be made to write a zero id.
+   * it), because no sender in the code base can be made to write a zero id. Also sent to the real
+   * daemon by {@code HostileIT}.
    */
-  private static byte[] poisonedCall() throws Exception {
+  public static byte[] poisonedCall(java.security.KeyPair keys) throws Exception {
     var cbor = new com.fasterxml.jackson.dataformat.cbor.CBORFactory();
     var payload = new java.io.ByteArrayOutputStream();
     try (var g = cbor.createGenerator(payload)) {
@@ -85,7 +86,7 @@ class PoisonedCallTest {
       g.writeEndObject();
       g.writeEndObject();
     }
-    byte[] spki = KEYS.getPublic().getEncoded();
+    byte[] spki = keys.getPublic().getEncoded();
     byte[] header = new byte[38];
     System.arraycopy(new byte[] {(byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20}, 0, header, 0, 6);
     System.arraycopy(spki, spki.length - 32, header, 6, 32);
@@ -99,7 +100,7 @@ class PoisonedCallTest {
       g.writeEndArray();
     }
     var ed25519 = java.security.Signature.getInstance("Ed25519");
-    ed25519.initSign(KEYS.getPrivate());
+    ed25519.initSign(keys.getPrivate());
     ed25519.update(toSign.toByteArray());
     var envelope = new java.io.ByteArrayOutputStream();
     try (var g = cbor.createGenerator(envelope)) {
@@ -120,7 +121,7 @@ class PoisonedCallTest {
     var to = new InetSocketAddress(InetAddress.getLoopbackAddress(), TEST.udpPort());
     try (DatagramChannel channel = DatagramChannel.open()) {
       for (int i = 0; i < 3; i++) {
-        channel.send(ByteBuffer.wrap(poisonedCall()), to);
+        channel.send(ByteBuffer.wrap(poisonedCall(KEYS)), to);
       }
     }
     var udp =
@@ -150,7 +151,7 @@ class PoisonedCallTest {
                       URI.create(
                           "http://127.0.0.1:" + TEST.httpPort() + "/weverywhere/v1/messages"))
                   .header("Content-Type", "application/cose")
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(poisonedCall()))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(poisonedCall(KEYS)))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(400, response.statusCode(), response.body());

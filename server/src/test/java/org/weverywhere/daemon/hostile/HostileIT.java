@@ -1,0 +1,624 @@
+package org.weverywhere.daemon.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.endpoint.PoisonedCallTest;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.events.SmallDisk;
+import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.UdpClient;
+import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageId;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.SignedFuzz;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
+
+/**
+ * Issue 13's hostile regression suite against the real daemon: the WAR this build made, on Open
+ * Liberty ({@link LibertyDaemon}), attacked over UDP and the HTTP bulk channel on loopback the way
+ * the security review did, one test per finding that a stranger on the network can reach, plus
+ * validly signed fuzz on both endpoints ({@code hostile.fuzz.count} messages per endpoint, 200 by
+ * default; {@code hostile.fuzz.seed}). After each test the daemon must still serve a trusted key
+ * and say it is ready. Findings about the host itself (a file at the control socket's path at
+ * start, a peer impostor on the path) are tested at bean level: docs/SECURITY.md says which and
+ * why.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+  private static final KeyPair FRIEND = Ed25519.generate();
+  private static final KeyPair FETCHER = Ed25519.generate();
+  private static final KeyPair OPERATOR = Ed25519.generate();
+  private static Path base;
+  private static Path journalDisk;
+  private static boolean smallDisk;
+  private static LibertyDaemon daemon;
+
+  @BeforeAll
+  static void startDaemon() throws Exception {
+    base = Files.createTempDirectory("we-hostile-it");
+    journalDisk = Files.createDirectories(base.resolve("journal-disk"));
+    smallDisk = SmallDisk.mount(journalDisk, "4m");
+    daemon =
+        LibertyDaemon.builder()
+            .name("hostile")
+            .readyTimeout(Duration.ofMinutes(6)) // a shared CI machine took 3 min to start it
+            .library(EXAMPLES.resolve("math.wasi"))
+            .library(EXAMPLES.resolve("hello.wasi"))
+            .library(EXAMPLES.resolve("fixtures/loop.wasm"))
+            .line(
+                "group.anonymous.privileges = execute",
+                "group.anonymous.quota.network.rate = 4MiB/s",
+                "group.anonymous.quota.cpu-time.per-execution = 100ms",
+                "group.friends.privileges = execute, fetch, observe",
+                "group.friends.quota.cores = 1",
+                "group.fetchers.privileges = fetch",
+                "group.fetchers.quota.network.rate = 32KiB/s",
+                "group.fetchers.quota.network.period-bytes = 200KiB",
+                "group.operators.privileges = control",
+                "http.unverified.max-total = 8MiB",
+                "http.unverified.large-per-source = 1",
+                "events.refusals.interval = 1s",
+                // a replay after a restart must still be inside the window: only the horizon
+                // can refuse it (item 7)
+                "protocol.clock-skew = 10m",
+                "events.journal.dir = " + journalDisk.resolve("events"))
+            .groupKey("friends", "friend", FRIEND.getPublic())
+            .groupKey("fetchers", "fetcher", FETCHER.getPublic())
+            .groupKey("operators", "operator", OPERATOR.getPublic())
+            .start();
+  }
+
+  @AfterAll
+  static void stopDaemon() throws Exception {
+    try {
+      if (daemon != null) {
+        daemon.close();
+      }
+    } finally {
+      if (smallDisk) {
+        SmallDisk.unmount(journalDisk);
+      }
+    }
+  }
+
+  /** What readiness says is wrong: {@code []} when {@code /health/ready} is UP, else its body. */
+  private static String problems() throws Exception {
+    var response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(daemon.httpBase().resolve("health/ready"))
+                    .timeout(Duration.ofSeconds(20))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() == 200 ? "[]" : response.body();
+  }
+
+  private static Fingerprint node() {
+    return daemon.nodeId();
+  }
+
+  private static SignedMessage ask(KeyPair key, Message message, Duration wait) {
+    var client =
+        new UdpClient(
+            new MessageSigner(key),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+            Clock.systemUTC());
+    return client.request(daemon.udpAddress(), node(), message, wait, 3);
+  }
+
+  private static SignedMessage askHttp(KeyPair key, Message message) {
+    return new BulkClient(
+            new MessageSigner(key),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(60),
+            WireLimits.HTTP)
+        .request(daemon.httpBase(), node(), message);
+  }
+
+  private static HttpResponse<String> post(byte[] body) throws Exception {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .build()
+        .send(
+            HttpRequest.newBuilder(daemon.httpBase().resolve(BulkClient.PATH.substring(1)))
+                .header("Content-Type", BulkClient.MEDIA_TYPE)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The daemon still answers a trusted key over both transports, and says nothing is wrong. */
+  private static void stillAnswers() throws Exception {
+    assertInstanceOf(
+        Message.Description.class,
+        ask(FRIEND, new Message.Describe(List.of()), Duration.ofSeconds(2)).message());
+    assertInstanceOf(
+        Message.Description.class, askHttp(FRIEND, new Message.Describe(List.of())).message());
+    var result =
+        assertInstanceOf(
+            Message.Result.class, ask(FRIEND, add(20, 22), Duration.ofSeconds(5)).message());
+    assertEquals(List.of(new Message.WasmValue("i32", 42)), result.values());
+    assertEquals("[]", problems());
+  }
+
+  private static Message.Execute add(int a, int b) {
+    return new Message.Execute(
+        new Message.LibraryTarget("math"),
+        new Message.Call("add", List.of(Message.WasmValue.i32(a), Message.WasmValue.i32(b))));
+  }
+
+  private static byte[] example(String name) throws IOException {
+    return Files.readAllBytes(EXAMPLES.resolve(name));
+  }
+
+  private static List<Message> seeds() {
+    return List.of(
+        new Message.Discover(),
+        new Message.Describe(List.of()),
+        add(1, 2),
+        new Message.Fetch("math", Optional.empty()),
+        new Message.ServiceCall(
+            "kv", "get", List.of(), List.of(MessageId.random()), Optional.of("SHA256:x")),
+        new Message.Control("status", Map.of(), Optional.empty()));
+  }
+
+  @Test
+  @Order(1)
+  void item1OnePoisonedCallSilencesNeitherUdpNorHttp() throws Exception {
+    // the review's datagram: a call whose chain holds the all-zero message id
+    byte[] wire = PoisonedCallTest.poisonedCall(Ed25519.generate());
+    try (var socket = new DatagramSocket()) {
+      for (int i = 0; i < 3; i++) {
+        socket.send(new DatagramPacket(wire, wire.length, daemon.udpAddress()));
+      }
+    }
+    var response = post(wire);
+    assertEquals(400, response.statusCode(), response.body());
+    assertTrue(response.body().startsWith("WE5001 "), response.body());
+    stillAnswers();
+  }
+
+  @Test
+  @Order(2)
+  void item1ValidlySignedFuzzNeverSilencesUdpNorGivesA500() throws Exception {
+    int count = Integer.getInteger("hostile.fuzz.count", 200);
+    long seed = Long.getLong("hostile.fuzz.seed", System.nanoTime());
+    System.out.println("hostile fuzz: " + count + " messages per endpoint, seed " + seed);
+    var fuzz = new SignedFuzz(Ed25519.generate(), seed);
+    try (var socket = new DatagramSocket()) {
+      for (int i = 0; i < count; i++) {
+        byte[] wire =
+            fuzz.next(
+                Header.fresh(Audience.node(node()), Clock.systemUTC().instant()), seeds(), 1000);
+        if (wire.length <= WireLimits.UDP_DATAGRAM_BYTES) {
+          socket.send(new DatagramPacket(wire, wire.length, daemon.udpAddress()));
+        }
+        if (i % 100 == 99) {
+          Thread.sleep(20); // within the source's rate: the fuzz must reach the decoder
+        }
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      byte[] wire =
+          fuzz.next(
+              Header.fresh(Audience.node(node()), Clock.systemUTC().instant()), seeds(), 4000);
+      var response = post(wire);
+      assertTrue(
+          Set.of(200, 400, 429, 503).contains(response.statusCode()),
+          "seed " + seed + ": status " + response.statusCode() + ": " + response.body());
+      assertTrue(
+          !response.body().contains("\tat ") && !response.body().contains("Exception"),
+          "seed " + seed + ": a stack trace: " + response.body());
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(3)
+  void item2ATableGrownByAnAnonymousModuleStopsAtItsGrant() throws Exception {
+    long rssBefore = rss();
+    KeyPair anonymous = Ed25519.generate();
+    var grown =
+        assertInstanceOf(
+            Message.Result.class,
+            askHttp(
+                    anonymous,
+                    new Message.Execute(
+                        new Message.ModuleTarget(example("fixtures/tablebomb.wasm")),
+                        new Message.Call("grow", List.of())))
+                .message());
+    assertEquals("completed", grown.outcome());
+    int elements = (int) grown.values().getFirst().bits();
+    // the grant of anonymous (16 MiB per execution) at 8 or 16 bytes an element, never 2^25
+    assertTrue(elements > 0 && elements <= 2 << 20, "grew to " + elements);
+    assertTrue(grown.cpuNanos() < TimeUnit.MILLISECONDS.toNanos(100), "cpu " + grown.cpuNanos());
+    var tooBig =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                askHttp(
+                    anonymous,
+                    new Message.Execute(
+                        new Message.ModuleTarget(example("fixtures/bigtable.wasm")),
+                        new Message.Command(List.of("bigtable"), Map.of(), new byte[0]))));
+    assertTrue(tooBig.getMessage().contains("WE2020"), tooBig.getMessage());
+    long grew = rss() - rssBefore;
+    assertTrue(grew < 256L << 20, "the daemon's RSS grew by " + (grew >> 20) + " MiB");
+    stillAnswers();
+  }
+
+  @Test
+  @Order(4)
+  void item3AFloodOfExecutionsFromOneKeyLeavesATrustedKeysDescribeAndExecuteAnswered()
+      throws Exception {
+    AtomicBoolean flooding = new AtomicBoolean(true);
+    AtomicInteger sent = new AtomicInteger();
+    var flooders = Executors.newFixedThreadPool(4);
+    var spin =
+        new Message.Execute(
+            new Message.LibraryTarget("loop"),
+            new Message.Command(List.of(), Map.of(), new byte[0]));
+    var signer = new MessageSigner(Ed25519.generate()); // one anonymous key, four threads
+    List<CompletableFuture<Void>> floods = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      floods.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try (var socket = new DatagramSocket()) {
+                  // ≈ 100 executions a second per thread, bounded in count
+                  for (int i = 0; i < 2_000 && flooding.get(); i++) {
+                    byte[] wire =
+                        signer.sign(
+                            Header.fresh(Audience.node(node()), Clock.systemUTC().instant()), spin);
+                    socket.send(new DatagramPacket(wire, wire.length, daemon.udpAddress()));
+                    sent.incrementAndGet();
+                    Thread.sleep(10);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              },
+              flooders));
+    }
+    try {
+      Thread.sleep(1_000); // the flood fills what it can
+      for (int i = 0; i < 6; i++) {
+        long start = System.nanoTime();
+        assertInstanceOf(
+            Message.Description.class,
+            ask(FRIEND, new Message.Describe(List.of()), Duration.ofSeconds(1)).message(),
+            "describe " + i);
+        var result =
+            assertInstanceOf(
+                Message.Result.class, ask(FRIEND, add(i, 1), Duration.ofSeconds(2)).message());
+        assertEquals(List.of(new Message.WasmValue("i32", i + 1)), result.values());
+        long took = System.nanoTime() - start;
+        // bounded, not a benchmark (AttackBenchmark measures p99): before the fix most were
+        // never answered
+        assertTrue(took < TimeUnit.SECONDS.toNanos(10), "answered in " + took / 1_000_000 + " ms");
+      }
+    } finally {
+      flooding.set(false);
+      CompletableFuture.allOf(floods.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+      flooders.shutdown();
+    }
+    assertTrue(sent.get() > 200, "the flood ran: " + sent.get());
+    Thread.sleep(1_500); // the flood's executions end (100 ms of CPU each)
+    stillAnswers();
+  }
+
+  @Test
+  @Order(5)
+  void item4RefusalsAreSummarizedNotJournaledOneByOne() throws Exception {
+    Path events = journalDisk.resolve("events");
+    KeyPair anonymous = Ed25519.generate();
+    int refused = 0;
+    long began = System.nanoTime();
+    var client =
+        new UdpClient(
+            new MessageSigner(anonymous),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 10_000),
+            Clock.systemUTC());
+    for (int i = 0; i < 500; i++) { // fetch needs a privilege anonymous lacks
+      try {
+        client.request(
+            daemon.udpAddress(),
+            node(),
+            new Message.Fetch("math", Optional.empty()),
+            Duration.ofMillis(500),
+            1);
+      } catch (ProtocolException e) {
+        refused += e.getMessage().contains("WE5020") ? 1 : 0;
+      }
+    }
+    assertTrue(refused >= 450, "refused: " + refused);
+    String requester = Fingerprint.of(anonymous.getPublic()).toString();
+    long counted = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (counted < refused && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      counted = summarized(events, requester);
+    }
+    assertTrue(counted >= refused, "requests.refused summaries count " + counted);
+    long lines = 0;
+    long bytes = 0;
+    try (var files = Files.list(events)) {
+      for (Path f : files.toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.contains(requester)) {
+            lines++;
+            bytes += line.length();
+          }
+        }
+      }
+    }
+    // one summary row per interval (1 s) while the key is refused, each ≈500 bytes: not one event
+    // of ≈600 bytes per refusal
+    long intervals = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began) + 2;
+    assertTrue(
+        lines <= intervals && bytes < 30_000,
+        refused
+            + " refusals in "
+            + intervals
+            + " intervals took "
+            + lines
+            + " lines, "
+            + bytes
+            + " bytes of journal");
+    stillAnswers();
+  }
+
+  /** How many refusals the requests.refused summaries count for {@code requester}. */
+  private static long summarized(Path dir, String requester) throws IOException {
+    long counted = 0;
+    try (var files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (!line.contains("\"org.weverywhere.requests.refused\"")) {
+            continue;
+          }
+          for (JsonNode row : JSON.readTree(line).path("data").path("counts")) {
+            if (row.path("requester").asText().equals(requester)) {
+              counted += row.path("count").asLong();
+            }
+          }
+        }
+      }
+    }
+    return counted;
+  }
+
+  @Test
+  @Order(6)
+  void item4AFullJournalDiskRefusesWorkTurnsHealthDownAndRecoversByItself() throws Exception {
+    Assumptions.assumeTrue(smallDisk, "needs root to mount a small tmpfs for the journal");
+    Path filler = SmallDisk.fill(journalDisk);
+    try {
+      String refusal = "";
+      for (int i = 0; i < 200 && !refusal.contains("WE8010"); i++) {
+        try {
+          ask(FRIEND, add(1, 1), Duration.ofSeconds(2));
+        } catch (ProtocolException e) {
+          refusal = e.getMessage();
+        }
+      }
+      assertTrue(refusal.contains("WE8010"), refusal);
+      assertTrue(problems().contains("WE8010"), "readiness is DOWN with the reason");
+      assertInstanceOf(
+          Message.Description.class,
+          ask(FRIEND, new Message.Describe(List.of()), Duration.ofSeconds(2)).message(),
+          "discovery and describe still answer");
+    } finally {
+      Files.delete(filler);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!problems().equals("[]") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(8)
+  void item8UnverifiedBodiesBeyondTheBudgetGet503WithRetryAfter() throws Exception {
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
+      socket.setSoTimeout(20_000);
+      String head =
+          "POST "
+              + BulkClient.PATH
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+              + BulkClient.MEDIA_TYPE
+              + "\r\nContent-Length: "
+              + (4 << 20)
+              + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      var answer =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      String status = answer.readLine();
+      assertTrue(status != null && status.startsWith("HTTP/1.1 503"), status);
+      boolean retryAfter = false;
+      for (String line = answer.readLine();
+          line != null && !line.isEmpty();
+          line = answer.readLine()) {
+        retryAfter |= line.equalsIgnoreCase("Retry-After: 1");
+      }
+      assertTrue(retryAfter, "Retry-After");
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(9)
+  void item9ANetworkKeyWithControlCannotMoveTheControlSocket() throws Exception {
+    var refused =
+        assertThrows(
+            ProtocolException.class,
+            () ->
+                ask(
+                    OPERATOR,
+                    new Message.Control(
+                        "set", Map.of("control.socket", "/etc/passwd"), Optional.empty()),
+                    Duration.ofSeconds(5)));
+    assertTrue(refused.getMessage().contains("WE9011"), refused.getMessage());
+    try (var files = Files.list(daemon.configDir().resolve("weverywhere.d"))) {
+      for (Path f : files.toList()) {
+        assertTrue(!Files.readString(f).contains("/etc/passwd"), f + " was written");
+      }
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(10)
+  void item14AModuleWithPaddedSectionSizesRuns() throws Exception {
+    var result =
+        assertInstanceOf(
+            Message.Result.class,
+            askHttp(
+                    FRIEND,
+                    new Message.Execute(
+                        new Message.ModuleTarget(padded(example("math.wasi"))),
+                        new Message.Call(
+                            "add", List.of(Message.WasmValue.i32(40), Message.WasmValue.i32(2)))))
+                .message());
+    assertEquals(List.of(new Message.WasmValue("i32", 42)), result.values());
+    stillAnswers();
+  }
+
+  /** The same module with every section's size written as a 5-byte (padded) LEB128. */
+  static byte[] padded(byte[] module) {
+    var out = new ByteArrayOutputStream();
+    out.write(module, 0, 8);
+    int at = 8;
+    while (at < module.length) {
+      out.write(module[at++]); // section id
+      long size = 0;
+      int shift = 0;
+      int b;
+      do {
+        b = module[at++] & 0xff;
+        size |= (long) (b & 0x7f) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      for (int i = 0; i < 4; i++) {
+        out.write((int) ((size >>> (7 * i)) & 0x7f) | 0x80);
+      }
+      out.write((int) (size >>> 28) & 0x7f);
+      out.write(module, at, (int) size);
+      at += (int) size;
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  @Order(11)
+  void item15HostileLengthsToWasiGetAnErrnoAndTheGuestGoesOn() throws Exception {
+    var result =
+        assertInstanceOf(
+            Message.Result.class,
+            askHttp(
+                    Ed25519.generate(),
+                    new Message.Execute(
+                        new Message.ModuleTarget(example("fixtures/hostile.wasm")),
+                        new Message.Command(List.of("hostile"), Map.of(), new byte[0])))
+                .message());
+    // fixtures/hostile.wat exits 100 * check + errno at the first unexpected answer
+    assertEquals(0, result.exit(), "exit " + result.exit());
+    stillAnswers();
+  }
+
+  @Test
+  @Order(20)
+  void item7ACapturedRequestIsNotAcceptedAgainAfterTheDaemonIsKilledAndRestarted()
+      throws Exception {
+    Header header = Header.fresh(Audience.node(node()), Clock.systemUTC().instant());
+    byte[] captured = new MessageSigner(Ed25519.generate()).sign(header, add(2, 40));
+    var first = post(captured);
+    assertEquals(200, first.statusCode(), first.body());
+    var again = post(captured);
+    assertEquals(400, again.statusCode(), "a replay to the same run: " + again.body());
+    daemon.kill();
+    daemon.restart();
+    assertTrue(
+        Duration.between(header.timestamp(), Clock.systemUTC().instant()).toMinutes() < 9,
+        "the replay is still inside the 10 min window, so only the horizon can refuse it");
+    var replayed = post(captured);
+    assertEquals(400, replayed.statusCode(), replayed.body());
+    assertTrue(replayed.body().startsWith("WE5040 "), replayed.body());
+    long executions = 0;
+    try (var files = Files.list(journalDisk.resolve("events"))) {
+      for (Path f : files.toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.contains("execution.finished") && line.contains(header.id().toString())) {
+            executions++;
+          }
+        }
+      }
+    }
+    assertEquals(1, executions, "the journal holds one execution of the captured message");
+    stillAnswers();
+  }
+
+  private static long rss() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+}
