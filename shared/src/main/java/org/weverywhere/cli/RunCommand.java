@@ -128,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "Write the directories the guest changed here, each under its guest path; never over an existing file unless --force.")
+          "Write the directories the guest changed here, each under its guest path (with --all or --spread, under DIR/NAME-ID for each daemon); never over an existing file unless --force.")
   Path out;
 
   @Option(names = "--force", description = "With --out, replace existing files.")
@@ -189,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
           ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
     }
     // written before the exit status is reported: a failed run may still have left files
-    writeTrees(result);
+    writeTrees(result, out);
     return report(peer, result);
   }
 
@@ -213,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** {@code --out}: each changed tree under its guest path ({@code /} is DIR itself). */
-  private void writeTrees(Message.Result result) {
+  private void writeTrees(Message.Result result, Path out) {
     if (out == null || result.trees().isEmpty()) {
       return;
     }
@@ -279,9 +279,10 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "Invalid value for option '--spread': " + where.spread + " is not 1.." + MAX_SPREAD);
     }
-    if (function != null && (stdin != null || !env.isEmpty())) {
+    if (function != null && (stdin != null || !env.isEmpty() || !dirs.isEmpty() || out != null)) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--stdin and --env are for command runs, not --function calls");
+          spec.commandLine(),
+          "--stdin, --env, --dir and --out are for command runs, not --function calls");
     }
     // checked before the network is asked anything: a wrong argument should cost nothing
     FunctionSignature local =
@@ -308,7 +309,8 @@ final class RunCommand implements Callable<Integer> {
       List<String> argv = new ArrayList<>();
       argv.add(module.map(m -> m.getFileName().toString()).orElse(target));
       argv.addAll(args);
-      invocation = new Message.Command(argv, env, readStdin());
+      // every daemon gets the same trees; --out keeps each one's changes apart (DIR/<daemon>)
+      invocation = new Message.Command(argv, env, readStdin(), readDirs());
     }
     Message.Target what =
         moduleBytes != null
@@ -342,6 +344,7 @@ final class RunCommand implements Callable<Integer> {
                         ErrorCode.PROTOCOL_REFUSED,
                         peer.label() + " answered execute with " + reply.type());
                   }
+                  writeTrees(result, out == null ? null : out.resolve(directoryName(peer)));
                   return result;
                 },
                 result ->
@@ -349,6 +352,16 @@ final class RunCommand implements Callable<Integer> {
                         && (function != null || result.exit() == 0),
                 report::attempt);
     return report.summary(summary);
+  }
+
+  /**
+   * Where a fan-out writes one daemon's changed trees under {@code --out}: its announced name (at
+   * most 48 characters, anything but letters, digits, dot and dash replaced) and its short node id.
+   * The name comes from the network, so the id suffix keeps it from ever being {@code ..} or empty.
+   */
+  static String directoryName(Peer peer) {
+    String name = peer.name().replaceAll("[^A-Za-z0-9.-]", "_");
+    return name.substring(0, Math.min(48, name.length())) + "-" + peer.node().shortForm();
   }
 
   /** Requests outstanding at once in a fan-out; more daemons wait for one to end. */
