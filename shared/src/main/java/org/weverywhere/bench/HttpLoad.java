@@ -66,7 +66,7 @@ final class HttpLoad implements Callable<Tally> {
         }
       } catch (ProtocolException failed) {
         if (measured) {
-          tally.failed(failed.reason().code(), System.nanoTime());
+          tally.failed(failed.reason().code(), System.nanoTime(), failed.getMessage());
         }
         if (Thread.currentThread().isInterrupted()) {
           break;

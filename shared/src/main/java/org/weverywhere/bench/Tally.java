@@ -13,6 +13,10 @@ public final class Tally {
   private final LatencyHistogram latency = new LatencyHistogram();
   private final Map<String, Long> refused = new TreeMap<>();
   private final Map<String, Long> errors = new TreeMap<>();
+
+  /** The first message seen for each failure code: what a user needs to act on it. */
+  private final Map<String, String> firstError = new TreeMap<>();
+
   private long sent;
   private long ok;
   private long late;
@@ -39,6 +43,14 @@ public final class Tally {
     answered(now);
   }
 
+  /** As {@link #failed(ErrorCode, long)}, keeping {@code message} if it is the code's first. */
+  void failed(ErrorCode code, long now, String message) {
+    failed(code, now);
+    if (firstError.size() < 64) {
+      firstError.putIfAbsent(code.code(), message);
+    }
+  }
+
   /** A verified reply to a request that had already timed out. */
   void countLate() {
     late++;
@@ -53,6 +65,7 @@ public final class Tally {
     latency.add(other.latency);
     other.refused.forEach((k, v) -> refused.merge(k, v, Long::sum));
     other.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+    other.firstError.forEach(firstError::putIfAbsent);
     sent += other.sent;
     ok += other.ok;
     late += other.late;
@@ -69,6 +82,11 @@ public final class Tally {
 
   public Map<String, Long> errors() {
     return Map.copyOf(errors);
+  }
+
+  /** The first message of each failure code that came with one. */
+  public Map<String, String> firstErrors() {
+    return Map.copyOf(firstError);
   }
 
   public long sent() {

@@ -135,7 +135,7 @@ final class UdpLoad implements Callable<Tally> {
       reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
     } catch (ProtocolException unverifiable) {
       // not matched to a request: its slot will time out; counted for what it was
-      tally.failed(unverifiable.reason().code(), System.nanoTime());
+      tally.failed(unverifiable.reason().code(), System.nanoTime(), unverifiable.getMessage());
       return;
     }
     now = System.nanoTime();

@@ -320,6 +320,7 @@ final class BenchCommand implements Callable<Integer> {
         ms(latency.maxNanos()));
     out.printf("  refused   %s%n", counts(tally.refused()));
     out.printf("  errors    %s%n", counts(tally.errors()));
+    tally.firstErrors().forEach((code, message) -> out.printf("  first %s: %s%n", code, message));
   }
 
   private static String counts(Map<String, Long> byCode) {
@@ -362,6 +363,7 @@ final class BenchCommand implements Callable<Integer> {
     o.put("latency_ms", latency);
     o.put("refused", new java.util.TreeMap<>(tally.refused()));
     o.put("errors", new java.util.TreeMap<>(tally.errors()));
+    o.put("first_errors", new java.util.TreeMap<>(tally.firstErrors()));
     o.put("late", tally.late());
     return o;
   }

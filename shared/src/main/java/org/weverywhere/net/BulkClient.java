@@ -61,6 +61,11 @@ public final class BulkClient {
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // plain HTTP/1.1 with kept-alive connections: the JDK's default would try an h2c
+            // upgrade
+            // on every new connection, which Open Liberty answered with an FFDC ("stream was
+            // already closed") and requests that hung under load (docs/PERFORMANCE.md, issue 16)
+            .version(HttpClient.Version.HTTP_1_1)
             .sslContext(plainHttpOnly())
             .build();
   }
