@@ -57,7 +57,7 @@ done
 curl -sf "http://127.0.0.1:$http_port/health/ready" | grep -q '"status":"UP"' || { echo "daemon not ready" >&2; exit 1; }
 
 peer=127.0.0.1:$udp_port
-run_args=(run --peer "$peer" --port "$udp_port" math --function add 2 40)
+run_args=(run --peer "$peer" --port "$udp_port" --timeout 20s math --function add 2 40)
 # the AOT cache trained on this very command, as postinst trains one at install
 WEVERYWHERE_AOT_OUTPUT=$work/cli.aot "$launcher" "${run_args[@]}" >/dev/null 2>&1 || true
 

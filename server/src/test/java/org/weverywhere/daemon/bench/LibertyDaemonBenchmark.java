@@ -74,7 +74,12 @@ public final class LibertyDaemonBenchmark {
     Map<String, Map<Row, JsonNode>> results = new LinkedHashMap<>();
     String profile = null;
     for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
-      var builder = LibertyDaemon.builder().name("bench-" + engine.configName()).engine(engine);
+      // a shared two-core machine under load can take minutes to start Liberty
+      var builder =
+          LibertyDaemon.builder()
+              .name("bench-" + engine.configName())
+              .engine(engine)
+              .readyTimeout(java.time.Duration.ofMinutes(10));
       builder.library(EXAMPLES.resolve("math.wasi"));
       LINES.forEach(builder::line);
       try (LibertyDaemon daemon = builder.start()) {
