@@ -17,6 +17,9 @@ public enum ErrorCode {
   TREE_INVALID("WE1010", "a directory tree for an execution has a bad name, path or link"),
   TREE_TOO_LARGE(
       "WE1011", "a directory tree for an execution has more bytes or entries than allowed"),
+  BENCH_BAD_ARGUMENT(
+      "WE1020",
+      "a load run's request mix, concurrency, count or duration is not valid, or names what the daemon lacks"),
 
   WASM_NOT_WASM("WE2001", "the file is not a WebAssembly binary"),
   WASM_TRUNCATED("WE2002", "the binary ends before a declared item is complete"),

@@ -188,11 +188,11 @@ final class ClientOptions {
     return new UnicastProbe(signer(), verifier(), Clock.systemUTC());
   }
 
-  private MessageSigner signer() {
+  MessageSigner signer() {
     return new MessageSigner(keys());
   }
 
-  private static Verifier verifier() {
+  static Verifier verifier() {
     return Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000);
   }
 }

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       CtlCommand.class,
       EventsCommand.class,
       ConformanceCommand.class,
+      BenchCommand.class,
       HelpCommand.class
     },
     footerHeading = "%nExamples:%n",

@@ -18,6 +18,8 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.net.FanOut;
 import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.wasm.CallSignature;
 import org.weverywhere.wasm.Export;
@@ -178,12 +180,12 @@ final class RunCommand implements Callable<Integer> {
         moduleBytes != null
             ? new Message.ModuleTarget(moduleBytes)
             : new Message.LibraryTarget(target);
-    client.say("running " + target + " on " + peer.label() + " via " + peer.http());
+    // keyed once: a retry, over either transport, never runs it twice (PROTOCOL.md §4b)
+    Message execute = RequestKey.keyed(new Message.Execute(what, invocation));
     Message reply =
-        client
-            .bulk()
-            .request(peer.http(), peer.node(), new Message.Execute(what, invocation))
-            .message();
+        moduleBytes == null && invocation instanceof Message.Call
+            ? smallCall(peer, execute)
+            : viaHttp(peer, execute);
     if (!(reply instanceof Message.Result result)) {
       throw new CommandException(
           ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
@@ -191,6 +193,32 @@ final class RunCommand implements Callable<Integer> {
     // written before the exit status is reported: a failed run may still have left files
     writeTrees(result, out);
     return report(peer, result);
+  }
+
+  /**
+   * A function call of a library: request and result are a few values, so UDP carries them and the
+   * run needs no HTTP client at all (a third of the CLI's start-up classes, docs/PERFORMANCE.md).
+   * When the request does not fit a datagram, or no answer comes (a result beyond the
+   * no-amplification rule is not sent), the same keyed request goes over HTTP: a daemon that ran it
+   * answers from the result it kept.
+   */
+  private Message smallCall(Peer peer, Message execute) {
+    client.say("running " + target + " on " + peer.label() + " via udp " + peer.udp());
+    try {
+      return client.udp().request(peer.udp(), peer.node(), execute, client.timeout()).message();
+    } catch (ProtocolException e) {
+      if (e.reason() != ProtocolException.Reason.OVERSIZED
+          && e.reason() != ProtocolException.Reason.NO_ANSWER) {
+        throw e;
+      }
+      client.say("over UDP: " + e.getMessage() + "; asking over HTTP");
+      return viaHttp(peer, execute);
+    }
+  }
+
+  private Message viaHttp(Peer peer, Message execute) {
+    client.say("running " + target + " on " + peer.label() + " via " + peer.http());
+    return client.bulk().request(peer.http(), peer.node(), execute).message();
   }
 
   /** Largest total of directory bytes one request sends: half of what one HTTP message carries. */

@@ -86,6 +86,12 @@ public final class ConfigKeys {
           ValueType.DURATION,
           Duration.ofSeconds(60),
           "Time between periodic announcements.");
+  public static final ConfigKey<Integer> NETWORK_SOURCE_RATE =
+      key(
+          "network.source-rate",
+          ValueType.COUNT,
+          2_000,
+          "Datagrams and HTTP requests per second that one source address may send before any signature is checked (flood protection; bursts of twice that); a load test from one address needs more.");
   public static final ConfigKey<List<PeerAddress>> PEERS_STATIC =
       key(
           "peers.static",

@@ -61,6 +61,11 @@ public final class BulkClient {
         HttpClient.newBuilder()
             .connectTimeout(connectTimeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // plain HTTP/1.1 with kept-alive connections: the JDK's default would try an h2c
+            // upgrade
+            // on every new connection, which Open Liberty answered with an FFDC ("stream was
+            // already closed") and requests that hung under load (docs/PERFORMANCE.md, issue 16)
+            .version(HttpClient.Version.HTTP_1_1)
             .sslContext(plainHttpOnly())
             .build();
   }
@@ -121,6 +126,15 @@ public final class BulkClient {
 
   /** Like {@link #request} with a header of the caller's, e.g. one naming the group to charge. */
   public SignedMessage exchange(URI base, Fingerprint node, Header header, Message message) {
+    return Replies.unwrap(verified(base, node, header, message), base.resolve(PATH).toString());
+  }
+
+  /**
+   * One exchange, once: the verified reply of {@code node} to this request, an {@code error} reply
+   * included (a load generator counts refusals by their code); transport failures and other signers
+   * throw.
+   */
+  public SignedMessage verified(URI base, Fingerprint node, Header header, Message message) {
     URI target = base.resolve(PATH);
     HttpRequest request =
         HttpRequest.newBuilder(target)
@@ -167,6 +181,6 @@ public final class BulkClient {
           Reason.REFUSED,
           target + " answered with a reply from another node or to another" + " request");
     }
-    return Replies.unwrap(reply, target.toString());
+    return reply;
   }
 }

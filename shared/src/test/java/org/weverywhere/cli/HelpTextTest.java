@@ -46,7 +46,8 @@ class HelpTextTest {
         "ctl drain",
         "ctl service",
         "events",
-        "conformance"
+        "conformance",
+        "bench"
       })
   void helpMatchesItsApprovedText(String command) throws IOException {
     List<String> args =

@@ -132,7 +132,8 @@ public class Endpoints {
             control,
             requestKeys(config, journal));
     handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
-    this.sources = new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
+    int perSource = Math.max(1, config.value(ConfigKeys.NETWORK_SOURCE_RATE));
+    this.sources = new SourceLimiter(perSource, 2L * perSource, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
     this.bulk =
         new BulkExchange(

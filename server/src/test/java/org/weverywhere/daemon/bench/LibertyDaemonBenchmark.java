@@ -1,0 +1,367 @@
+package org.weverywhere.daemon.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.weverywhere.cli.Main;
+import org.weverywhere.config.ConfigLoader;
+import org.weverywhere.config.Engine;
+import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.endpoint.Endpoints;
+import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+
+/**
+ * The request path of the real daemon on Open Liberty, measured with the project's own load
+ * generator ({@code weverywhere bench}, run in this JVM): remote {@code execute} of {@code
+ * math.add} over UDP and over HTTP (connections reused), one request in flight (latency) and 16
+ * (throughput), for both engines; then the same against the daemon's beans under Weld SE in this
+ * JVM (the JDK's HTTP server standing in for Liberty) as a breakdown; then a CPU profile of the
+ * Liberty daemon (JFR execution samples during the 16-in-flight UDP run) by stage of the request
+ * path and by thread.
+ *
+ * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} (after a
+ * package: it needs {@code server/target/liberty}), or the class alone on the test class path with
+ * {@code -Dweverywhere.liberty.dir=server/target/liberty/wlp}. {@code -Dbench.seconds=N} per run
+ * (default 10), {@code -Dbench.warmup=N} (default 5).
+ */
+public final class LibertyDaemonBenchmark {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+  private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+  private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
+
+  /** What the daemons are configured with: enough quota that the load, not a quota, is measured. */
+  static final List<String> LINES =
+      List.of(
+          "group.anonymous.privileges = execute",
+          "group.anonymous.quota.cores = 2",
+          "group.anonymous.quota.network.rate = 1GiB/s",
+          "group.anonymous.quota.network.period-bytes = 1000GiB",
+          "host.quota.network.rate = 1GiB/s",
+          "host.quota.network.period-bytes = 1000GiB",
+          "network.source-rate = 100000");
+
+  private record Row(String transport, int inFlight) {}
+
+  private static final List<Row> ROWS =
+      List.of(new Row("udp", 1), new Row("http", 1), new Row("udp", 16), new Row("http", 16));
+
+  private LibertyDaemonBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.printf(
+        "Liberty daemon request path, %d cores, load %s, Java %s, %d s per run after %d s warm-up%n",
+        Runtime.getRuntime().availableProcessors(),
+        Files.readString(Path.of("/proc/loadavg")).strip(),
+        Runtime.version(),
+        SECONDS,
+        WARMUP);
+    Map<String, Map<Row, JsonNode>> results = new LinkedHashMap<>();
+    String profile = null;
+    for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
+      // a shared two-core machine under load can take minutes to start Liberty
+      var builder =
+          LibertyDaemon.builder()
+              .name("bench-" + engine.configName())
+              .engine(engine)
+              .readyTimeout(java.time.Duration.ofMinutes(10));
+      builder.library(EXAMPLES.resolve("math.wasi"));
+      LINES.forEach(builder::line);
+      try (LibertyDaemon daemon = builder.start()) {
+        String peer = "127.0.0.1:" + daemon.udpPort();
+        Map<Row, JsonNode> rows = new LinkedHashMap<>();
+        for (Row row : ROWS) {
+          bench(peer, daemon.udpPort(), row, 0, WARMUP); // warm-up, apart: CPU is counted below
+          long daemonCpu = cpuNanos(daemon.pid());
+          long clientCpu = ownCpuNanos();
+          JsonNode result = bench(peer, daemon.udpPort(), row, 0, SECONDS);
+          ((com.fasterxml.jackson.databind.node.ObjectNode) result)
+              .put("daemon_cpu_ms", (cpuNanos(daemon.pid()) - daemonCpu) / 1e6)
+              .put("client_cpu_ms", (ownCpuNanos() - clientCpu) / 1e6);
+          rows.put(row, result);
+          System.out.println(line("Liberty, " + engine.configName(), row, result));
+        }
+        if (engine == Engine.CHICORY) {
+          profile = profile(daemon, peer);
+        }
+        results.put("Liberty, " + engine.configName(), rows);
+      } catch (LibertyDaemon.StartFailure failed) {
+        System.out.println("Liberty, " + engine.configName() + ": did not start: " + failed);
+      }
+    }
+    for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
+      results.put("Weld SE, " + engine.configName(), weld(engine));
+    }
+    System.out.println();
+    System.out.println(
+        "| daemon | UDP 1 in flight p50 / p99 | HTTP 1 in flight p50 / p99 | UDP 16 in flight calls/s (p50) | HTTP 16 in flight calls/s (p50) | unanswered or refused |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    results.forEach(
+        (daemon, rows) -> {
+          JsonNode u1 = rows.get(ROWS.get(0));
+          JsonNode h1 = rows.get(ROWS.get(1));
+          JsonNode u16 = rows.get(ROWS.get(2));
+          JsonNode h16 = rows.get(ROWS.get(3));
+          long bad = 0;
+          for (JsonNode r : rows.values()) {
+            bad += sum(r.get("errors")) + sum(r.get("refused"));
+          }
+          System.out.printf(
+              "| %s | %.2f / %.2f ms | %.2f / %.2f ms | %,.0f (%.2f ms) | %,.0f (%.2f ms) | %d |%n",
+              daemon,
+              ms(u1, "p50"),
+              ms(u1, "p99"),
+              ms(h1, "p50"),
+              ms(h1, "p99"),
+              u16.get("calls_per_second").asDouble(),
+              ms(u16, "p50"),
+              h16.get("calls_per_second").asDouble(),
+              ms(h16, "p50"),
+              bad);
+        });
+    if (profile != null) {
+      System.out.println();
+      System.out.println(profile);
+    }
+    System.exit(0); // the CLI's HTTP client and Weld leave non-daemon threads behind
+  }
+
+  /** One {@code weverywhere bench --json} run in this JVM, as a user would type it. */
+  static JsonNode bench(String peer, int udpPort, Row row, int warmup, int seconds)
+      throws IOException {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status =
+        cli.execute(
+            "bench",
+            "--peer",
+            peer,
+            "--port",
+            Integer.toString(udpPort),
+            "--transport",
+            row.transport(),
+            "-c",
+            Integer.toString(row.inFlight()),
+            "--warmup",
+            warmup + "s",
+            "-d",
+            seconds + "s",
+            "--json");
+    if (out.toString().isBlank()) {
+      throw new IllegalStateException("bench exited " + status + ": " + err);
+    }
+    JsonNode result = new ObjectMapper().readTree(out.toString());
+    if (result.has("first_errors") && !result.get("first_errors").isEmpty()) {
+      System.out.println("  failures: " + result.get("first_errors"));
+    }
+    return result;
+  }
+
+  private static String line(String daemon, Row row, JsonNode r) {
+    long calls = Math.max(1, r.get("ok").asLong());
+    String cpu =
+        r.has("daemon_cpu_ms")
+            ? String.format(
+                "  CPU per call: daemon %.3f ms, client %.3f ms",
+                r.get("daemon_cpu_ms").asDouble() / calls,
+                r.get("client_cpu_ms").asDouble() / calls)
+            : "";
+    return String.format(
+        "%-20s %-4s %2d in flight: %,8.0f calls/s  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f ms  refused %s  errors %s%s",
+        daemon,
+        row.transport(),
+        row.inFlight(),
+        r.get("calls_per_second").asDouble(),
+        ms(r, "p50"),
+        ms(r, "p90"),
+        ms(r, "p99"),
+        ms(r, "max"),
+        r.get("refused"),
+        r.get("errors"),
+        cpu);
+  }
+
+  /** User plus system CPU time of process {@code pid} so far (Linux /proc), in nanoseconds. */
+  static long cpuNanos(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+  }
+
+  /** This JVM's CPU time so far: the load generator's own cost. */
+  static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static double ms(JsonNode r, String which) {
+    return r.get("latency_ms").get(which).asDouble();
+  }
+
+  private static long sum(JsonNode counts) {
+    long n = 0;
+    for (JsonNode v : counts) {
+      n += v.asLong();
+    }
+    return n;
+  }
+
+  /** The same rows against the daemon's beans under Weld SE in this JVM. */
+  private static Map<Row, JsonNode> weld(Engine engine) throws IOException {
+    Path dir = Files.createTempDirectory("we-bench-weld");
+    Path libraries = Files.createDirectories(dir.resolve("libraries"));
+    Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
+    int udpPort;
+    int httpPort;
+    try (var udp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+        ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      udpPort = udp.getLocalPort();
+      httpPort = tcp.getLocalPort();
+    }
+    List<String> config = new ArrayList<>(LINES);
+    config.addAll(
+        List.of(
+            "state.dir = " + dir.resolve("state"),
+            "libraries.dir = " + libraries,
+            "libraries.builtin = false",
+            "node.name = bench-weld",
+            "network.port = " + udpPort,
+            "http.port = " + httpPort,
+            "executor.engine = " + engine.configName()));
+    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
+    System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
+    Map<Row, JsonNode> rows = new LinkedHashMap<>();
+    try (WeldContainer weld =
+            new Weld()
+                .disableDiscovery()
+                .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+                .initialize();
+        var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
+      for (Row row : ROWS) {
+        rows.put(row, bench("127.0.0.1:" + udpPort, udpPort, row, WARMUP, SECONDS));
+        System.out.println(line("Weld SE, " + engine.configName(), row, rows.get(row)));
+      }
+    } finally {
+      System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    }
+    return rows;
+  }
+
+  /**
+   * Where the Liberty daemon's CPU goes under load: a JFR recording (execution samples every 10 ms
+   * of each running thread, the JDK's "profile" settings) over one 16-in-flight UDP run, each
+   * sample put in the first stage of the request path its stack is in, and by thread.
+   */
+  static String profile(LibertyDaemon daemon, String peer) throws Exception {
+    Path jfr = Files.createTempFile("we-bench", ".jfr");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    String pid = Long.toString(daemon.pid());
+    run(jcmd, pid, "JFR.start", "name=bench", "settings=profile");
+    JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 16), 1, SECONDS);
+    run(jcmd, pid, "JFR.dump", "name=bench", "filename=" + jfr);
+    run(jcmd, pid, "JFR.stop", "name=bench");
+    String printed =
+        run(
+            Path.of(System.getProperty("java.home"), "bin", "jfr").toString(),
+            "print",
+            "--events",
+            "jdk.ExecutionSample",
+            "--stack-depth",
+            "96",
+            jfr.toString());
+    Files.deleteIfExists(jfr);
+    Map<String, Integer> byStage = new TreeMap<>();
+    Map<String, Integer> byThread = new TreeMap<>();
+    int samples = 0;
+    for (String event : printed.split("jdk.ExecutionSample \\{")) {
+      if (!event.contains("stackTrace")) {
+        continue;
+      }
+      samples++;
+      byStage.merge(stage(event), 1, Integer::sum);
+      java.util.regex.Matcher thread =
+          java.util.regex.Pattern.compile("sampledThread = \"([^\"]*)\"").matcher(event);
+      byThread.merge(
+          thread.find() ? thread.group(1).replaceAll("[0-9]+", "N") : "?", 1, Integer::sum);
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            "Profile of the Liberty daemon (Chicory) over UDP, 16 in flight: %,.0f calls/s, %d execution samples%n%n",
+            during.get("calls_per_second").asDouble(), samples));
+    text.append("| stage of the request path (CPU samples) | share |\n|---|---:|\n");
+    int total = Math.max(1, samples);
+    byStage.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(
+            e ->
+                text.append(
+                    String.format("| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+    text.append("\n| thread (CPU samples) | share |\n|---|---:|\n");
+    byThread.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(12)
+        .forEach(
+            e ->
+                text.append(
+                    String.format("| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+    return text.toString();
+  }
+
+  /** The first stage, in the request path's order of interest, whose code is on the stack. */
+  static String stage(String stack) {
+    String[][] stages = {
+      {"verify (Ed25519, COSE)", "protocol.Verifier.verify"},
+      {"sign (Ed25519, COSE)", "protocol.Sign1.sign"},
+      {"journal (encode, write, fdatasync)", "org.weverywhere.events."},
+      {"execute (engine, instance, WASI)", "org.weverywhere.exec."},
+      {
+        "authorise, quotas, traffic",
+        "org.weverywhere.traffic.",
+        "protocol.Authorizer",
+        "idempotency."
+      },
+      {"CBOR encode/decode", "org.weverywhere.protocol."},
+      {"rest of the request path", "org.weverywhere."},
+      {"socket I/O (NIO)", "sun.nio.ch."},
+      {"Liberty (HTTP, CDI, threads)", "com.ibm.", "io.openliberty."},
+    };
+    for (String[] stage : stages) {
+      for (int i = 1; i < stage.length; i++) {
+        if (stack.contains(stage[i])) {
+          return stage[0];
+        }
+      }
+    }
+    return "JVM and JDK other (GC, JIT, parking)";
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    byte[] out = process.getInputStream().readAllBytes();
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IOException(String.join(" ", command) + " failed: " + new String(out));
+    }
+    return new String(out);
+  }
+}
