@@ -1,0 +1,102 @@
+package org.weverywhere.daemon.liberty;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.weverywhere.net.UnicastProbe;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
+
+/** The fixture itself, against the real Liberty daemon this build installed. */
+class LibertyDaemonIT {
+  private static Fingerprint discover(LibertyDaemon daemon) {
+    return new UnicastProbe(
+            new MessageSigner(Ed25519.generate()),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
+            Clock.systemUTC())
+        .ask(daemon.udpAddress(), Duration.ofSeconds(5))
+        .node();
+  }
+
+  private static int health(LibertyDaemon daemon) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(daemon.httpBase().resolve("/health/ready"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  @Test
+  void twoDaemonsSideBySideAnswerEachAsItself() throws Exception {
+    try (var a = LibertyDaemon.builder().name("fixture-a").heap("512m").start();
+        var b = LibertyDaemon.builder().name("fixture-b").heap("512m").start()) {
+      assertNotEquals(a.udpPort(), b.udpPort());
+      assertNotEquals(a.httpPort(), b.httpPort());
+      assertNotEquals(a.nodeId(), b.nodeId(), "each has its own state directory, so its own key");
+      assertEquals(a.nodeId(), discover(a));
+      assertEquals(b.nodeId(), discover(b));
+      assertEquals(200, health(a));
+      assertEquals(200, health(b));
+      assertTrue(Files.exists(a.controlSocket()), a.controlSocket().toString());
+      assertTrue(Files.readString(a.messagesLog()).contains("CWWKF0011I"), "Liberty's own log");
+      assertNotEquals(a.pid(), b.pid());
+    }
+  }
+
+  @Test
+  void aKilledDaemonRestartsOnItsStateDirectory() throws Exception {
+    Path root;
+    try (var daemon = LibertyDaemon.builder().name("fixture-kill").heap("512m").start()) {
+      root = daemon.stateDir().getParent();
+      Fingerprint before = daemon.nodeId();
+      byte[] key = Files.readAllBytes(daemon.stateDir().resolve("host.key.pem"));
+      long pid = daemon.pid();
+
+      daemon.kill();
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      assertFalse(daemon.isRunning());
+
+      daemon.restart();
+      assertNotEquals(pid, daemon.pid());
+      assertEquals(before, daemon.nodeId(), "the same host key after kill -9");
+      assertEquals(before, discover(daemon));
+      assertArrayEquals(key, Files.readAllBytes(daemon.stateDir().resolve("host.key.pem")));
+    }
+    assertFalse(Files.exists(root), "close deletes the fixture's directories");
+  }
+
+  /** Bad input to the fixture: a configuration the daemon refuses is a clear, bounded failure. */
+  @Test
+  void aConfigurationTheDaemonRefusesFailsTheStartWithItsLog() {
+    var failure =
+        assertThrows(
+            LibertyDaemon.StartFailure.class,
+            () ->
+                LibertyDaemon.builder()
+                    .name("fixture-bad")
+                    .heap("512m")
+                    .line("netwrk.port = 1")
+                    .readyTimeout(Duration.ofSeconds(120))
+                    .start()
+                    .close());
+    assertTrue(failure.getMessage().contains("messages.log"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("netwrk.port"), failure.getMessage());
+  }
+}
