@@ -57,15 +57,15 @@ public final class SoakBenchmark {
             EXAMPLES.resolve("math.wasi"), EXAMPLES.resolve("kv.wasi"), EXAMPLES.resolve("hello.wasi"));
     List<String> lines =
         List.of(
-            "node.name = soak",
             "network.ipv6.enabled = false",
             "group.anonymous.privileges = execute, fetch",
             "services.kv.library = kv",
             "services.math.library = math",
-            // only the daemon's own limits should show: quotas the load never reaches
-            "host.quota.cores = 8",
-            "group.anonymous.quota.cores = 8",
-            "group.anonymous.quota.memory = 256MiB",
+            // only the daemon's own limits should show: quotas the load never reaches (two slots,
+            // the machine's cores: more would not fit the sample's directory trees in a 2 GiB heap
+            // beside the daemon, and the daemon would lower the memory quota to nothing)
+            "host.quota.cores = 2",
+            "group.anonymous.quota.cores = 2",
             "group.anonymous.quota.network.rate = 1GiB/s",
             "group.anonymous.quota.network.period-bytes = 1000GiB",
             "host.quota.network.rate = 1GiB/s",
@@ -88,6 +88,9 @@ public final class SoakBenchmark {
                   "weverywhere.soak.daemon is liberty or weld, not '" + kind + "'");
         }) {
       SoakTarget target = daemon.target();
+      // a run stopped by a signal (it runs for half an hour under nohup) stops its daemon too
+      Thread stopDaemon = new Thread(daemon::close, "soak-stop-daemon");
+      Runtime.getRuntime().addShutdownHook(stopDaemon);
       String machine =
           String.format(
               Locale.ROOT,
@@ -166,6 +169,7 @@ public final class SoakBenchmark {
       System.out.println("samples: " + csv.toAbsolutePath().normalize());
       System.out.println("plot: " + svg.toAbsolutePath().normalize());
       System.out.println(table(rows));
+      Runtime.getRuntime().removeShutdownHook(stopDaemon);
     }
   }
 

@@ -54,6 +54,7 @@ final class WeldSoakDaemon implements SoakDaemon {
     }
     Path control = dir.resolve("control.sock");
     List<String> config = new ArrayList<>();
+    config.add("node.name = soak");
     config.add("state.dir = " + dir.resolve("state"));
     config.add("libraries.dir = " + modules);
     config.add("network.port = " + port);
@@ -143,6 +144,9 @@ final class WeldSoakDaemon implements SoakDaemon {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    if (!Files.exists(dir)) {
+      return; // closed before (the shutdown hook after a normal end)
     }
     try (var files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
