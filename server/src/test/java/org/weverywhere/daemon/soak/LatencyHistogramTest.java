@@ -23,8 +23,7 @@ class LatencyHistogramTest {
     for (double p : new double[] {50, 90, 99, 99.9}) {
       long exact = values[(int) Math.ceil(values.length * p / 100) - 1];
       long got = h.quantile(p);
-      assertTrue(
-          got >= exact && got <= exact * 1.033, p + ": " + got + " for exact " + exact);
+      assertTrue(got >= exact && got <= exact * 1.033, p + ": " + got + " for exact " + exact);
     }
     assertEquals(values[values.length - 1], h.quantile(100));
     assertEquals(values.length, h.count());

@@ -6,8 +6,8 @@ import org.weverywhere.daemon.liberty.LibertyDaemon;
 import org.weverywhere.net.MulticastGroups;
 
 /**
- * The real daemon: the WAR on Open Liberty from this build's {@code target/liberty/wlp}, started
- * by the {@link LibertyDaemon} fixture on ports and directories of its own. The soak samples the
+ * The real daemon: the WAR on Open Liberty from this build's {@code target/liberty/wlp}, started by
+ * the {@link LibertyDaemon} fixture on ports and directories of its own. The soak samples the
  * server's JVM (Liberty's {@code server run} executes Java in place of its shell).
  */
 final class LibertySoakDaemon implements SoakDaemon {

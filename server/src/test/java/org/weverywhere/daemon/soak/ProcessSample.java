@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * What the kernel says about one process at one moment, read from {@code /proc/PID}: resident
- * memory, threads and open file descriptors; and the size of a directory tree on disk (the
- * daemon's event journal). Readers of {@code /proc} text are separate from the reading so that
- * malformed text is tested without a process.
+ * memory, threads and open file descriptors; and the size of a directory tree on disk (the daemon's
+ * event journal). Readers of {@code /proc} text are separate from the reading so that malformed
+ * text is tested without a process.
  */
 record ProcessSample(long rssBytes, int threads, int openFiles) {
 
@@ -116,7 +116,8 @@ record ProcessSample(long rssBytes, int threads, int openFiles) {
       }
       return load;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("/proc/loadavg does not start with a load: '" + first + "'", e);
+      throw new IllegalArgumentException(
+          "/proc/loadavg does not start with a load: '" + first + "'", e);
     }
   }
 

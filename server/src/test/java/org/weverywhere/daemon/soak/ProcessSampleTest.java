@@ -40,7 +40,8 @@ class ProcessSampleTest {
     assertTrue(unit.getMessage().contains("not in kB"), unit.getMessage());
     var text =
         assertThrows(
-            IllegalArgumentException.class, () -> ProcessSample.number("Threads:\tmany\n", "Threads"));
+            IllegalArgumentException.class,
+            () -> ProcessSample.number("Threads:\tmany\n", "Threads"));
     assertTrue(text.getMessage().contains("not a count: 'many'"), text.getMessage());
     assertThrows(
         IllegalArgumentException.class, () -> ProcessSample.number("Threads:\t-3\n", "Threads"));

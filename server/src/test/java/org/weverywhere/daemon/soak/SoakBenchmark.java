@@ -23,10 +23,10 @@ import org.weverywhere.config.DurationConverter;
  *
  * <p>Properties: {@code weverywhere.soak.duration} (default 30m; a 2m smoke works), {@code
  * weverywhere.soak.sample} (default 1m), {@code weverywhere.soak.rate} (requests per second
- * offered, default 50), {@code weverywhere.soak.clients} (default 4), {@code
- * weverywhere.soak.out} (where the CSV and SVG go, default {@code ../docs}, as {@code
- * soak.csv} and {@code soak.svg}), {@code weverywhere.soak.daemon} ({@code liberty}, the
- * default, or {@code weld} for the daemon's beans under Weld SE, to try the load itself quickly).
+ * offered, default 50), {@code weverywhere.soak.clients} (default 4), {@code weverywhere.soak.out}
+ * (where the CSV and SVG go, default {@code ../docs}, as {@code soak.csv} and {@code soak.svg}),
+ * {@code weverywhere.soak.daemon} ({@code liberty}, the default, or {@code weld} for the daemon's
+ * beans under Weld SE, to try the load itself quickly).
  *
  * <p>Run: {@code ./mvnw -B -o -Pbench -pl server -am integration-test -DskipTests
  * -Dbench.only=soak} (see docs/PERFORMANCE.md for the command of the recorded run).
@@ -40,7 +40,8 @@ public final class SoakBenchmark {
   public static void main(String[] args) throws Exception {
     Duration duration = duration("weverywhere.soak.duration", Duration.ofMinutes(30));
     Duration every = duration("weverywhere.soak.sample", Duration.ofMinutes(1));
-    if (every.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(every.multipliedBy(3)) < 0) {
+    if (every.compareTo(Duration.ofSeconds(1)) < 0
+        || duration.compareTo(every.multipliedBy(3)) < 0) {
       throw new IllegalArgumentException(
           "weverywhere.soak.sample must be at least 1s and a third of the duration at most: "
               + every
@@ -54,7 +55,9 @@ public final class SoakBenchmark {
 
     List<Path> libraries =
         List.of(
-            EXAMPLES.resolve("math.wasi"), EXAMPLES.resolve("kv.wasi"), EXAMPLES.resolve("hello.wasi"));
+            EXAMPLES.resolve("math.wasi"),
+            EXAMPLES.resolve("kv.wasi"),
+            EXAMPLES.resolve("hello.wasi"));
     List<String> lines =
         List.of(
             "network.ipv6.enabled = false",
@@ -173,7 +176,8 @@ public final class SoakBenchmark {
     }
   }
 
-  private static SoakRow sample(SoakTarget target, double minute, Map<SoakKind, SoakRow.KindFigures> kinds) {
+  private static SoakRow sample(
+      SoakTarget target, double minute, Map<SoakKind, SoakRow.KindFigures> kinds) {
     ProcessSample p = ProcessSample.of(target.pid());
     var heap = HeapSample.of(target.pid());
     return new SoakRow(
@@ -234,7 +238,9 @@ public final class SoakBenchmark {
               r.minute(),
               r.load(),
               r.rssBytes() / SoakRow.MIB,
-              r.oldUsedBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.0f", r.oldUsedBytes() / SoakRow.MIB),
+              r.oldUsedBytes() < 0
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.0f", r.oldUsedBytes() / SoakRow.MIB),
               r.threads(),
               r.openFiles(),
               r.journalBytes() / SoakRow.MIB,
@@ -269,5 +275,4 @@ public final class SoakBenchmark {
     }
     return d;
   }
-
 }

@@ -86,7 +86,8 @@ final class SoakLoad implements AutoCloseable {
     this.rate = rate;
     for (int i = 0; i < clients; i++) {
       int id = i;
-      workers.add(Thread.ofPlatform().name("soak-client-" + i).daemon().start(() -> run(id, clients)));
+      workers.add(
+          Thread.ofPlatform().name("soak-client-" + i).daemon().start(() -> run(id, clients)));
     }
   }
 
@@ -181,9 +182,7 @@ final class SoakLoad implements AutoCloseable {
       case DISCOVER -> {
         boolean[] heard = {false};
         discovery.discover(
-            Duration.ofSeconds(2),
-            1,
-            a -> heard[0] |= a.node().equals(target.node()));
+            Duration.ofSeconds(2), 1, a -> heard[0] |= a.node().equals(target.node()));
         if (!heard[0]) {
           throw new AssertionError("discover: the daemon did not answer within 2 s");
         }
@@ -277,12 +276,14 @@ final class SoakLoad implements AutoCloseable {
     }
   }
 
-  private Message.Result call(UdpClient udp, String service, String function, Message.WasmValue... args) {
+  private Message.Result call(
+      UdpClient udp, String service, String function, Message.WasmValue... args) {
     return result(
         udp.request(
                 target.udp(),
                 target.node(),
-                new Message.ServiceCall(service, function, List.of(args)).withKey(RequestKey.random()),
+                new Message.ServiceCall(service, function, List.of(args))
+                    .withKey(RequestKey.random()),
                 BUDGET)
             .message());
   }

@@ -42,7 +42,8 @@ final class SoakPlot {
                     "old gen used",
                     "#ff7f0e",
                     r -> r.oldUsedBytes() < 0 ? Double.NaN : r.oldUsedBytes() / SoakRow.MIB))));
-    panels.add(new Panel("threads", "", List.of(new Series("threads", "#2ca02c", SoakRow::threads))));
+    panels.add(
+        new Panel("threads", "", List.of(new Series("threads", "#2ca02c", SoakRow::threads))));
     panels.add(
         new Panel(
             "open files", "", List.of(new Series("open files", "#d62728", SoakRow::openFiles))));
@@ -52,7 +53,8 @@ final class SoakPlot {
             "MiB",
             List.of(new Series("journal", "#9467bd", r -> r.journalBytes() / SoakRow.MIB))));
     List<Series> rates = new ArrayList<>();
-    rates.add(new Series("total", "#000000", r -> r.minute() == 0 ? Double.NaN : r.totalPerSecond()));
+    rates.add(
+        new Series("total", "#000000", r -> r.minute() == 0 ? Double.NaN : r.totalPerSecond()));
     List<Series> p99s = new ArrayList<>();
     for (SoakKind k : SoakKind.values()) {
       rates.add(new Series(k.label(), k.colour, r -> figure(r, k, true)));
@@ -230,6 +232,9 @@ final class SoakPlot {
   }
 
   static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -44,9 +44,7 @@ class SoakPlotTest {
   @Test
   void noRowsOrOnlyTheStartStillMakeADocument() throws Exception {
     parse(SoakPlot.svg("empty", List.of()));
-    parse(
-        SoakPlot.svg(
-            "start", List.of(new SoakRow(0, 0, 0, 0, 0, 0, -1, -1, Map.of()))));
+    parse(SoakPlot.svg("start", List.of(new SoakRow(0, 0, 0, 0, 0, 0, -1, -1, Map.of()))));
   }
 
   @Test

@@ -25,7 +25,12 @@ record SoakRow(
 
   /** What one kind of request came to over one interval. */
   record KindFigures(
-      long completed, double perSecond, double p50Millis, double p99Millis, long errors, long refused) {}
+      long completed,
+      double perSecond,
+      double p50Millis,
+      double p99Millis,
+      long errors,
+      long refused) {}
 
   static final double MIB = 1024.0 * 1024.0;
 
@@ -62,18 +67,33 @@ record SoakRow(
 
   String csv() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%.2f,%.2f,%.1f,%d,%d,%.2f,%s,%s,%.1f",
-        minute, load, rssBytes / MIB, threads, openFiles, journalBytes / MIB,
-        heapUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", heapUsedBytes / MIB),
-        oldUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", oldUsedBytes / MIB),
-        totalPerSecond()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%.2f,%.2f,%.1f,%d,%d,%.2f,%s,%s,%.1f",
+            minute,
+            load,
+            rssBytes / MIB,
+            threads,
+            openFiles,
+            journalBytes / MIB,
+            heapUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", heapUsedBytes / MIB),
+            oldUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", oldUsedBytes / MIB),
+            totalPerSecond()));
     for (SoakKind k : SoakKind.values()) {
       KindFigures f = kinds.get(k);
       if (f == null) {
         b.append(",,,,,");
       } else {
-        b.append(String.format(Locale.ROOT, ",%.1f,%.2f,%.2f,%d,%d",
-            f.perSecond(), f.p50Millis(), f.p99Millis(), f.errors(), f.refused()));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                ",%.1f,%.2f,%.2f,%d,%d",
+                f.perSecond(),
+                f.p50Millis(),
+                f.p99Millis(),
+                f.errors(),
+                f.refused()));
       }
     }
     return b.toString();

@@ -107,11 +107,7 @@ record SoakVerdict(List<Check> checks) {
     double s = slope(xs, ys);
     return new Check(
         String.format(
-            Locale.ROOT,
-            "%s: least-squares slope over the last 2/3 ≤ %.0f %s",
-            what,
-            limit,
-            unit),
+            Locale.ROOT, "%s: least-squares slope over the last 2/3 ≤ %.0f %s", what, limit, unit),
         String.format(Locale.ROOT, "%+.1f %s", s, unit),
         s <= limit);
   }

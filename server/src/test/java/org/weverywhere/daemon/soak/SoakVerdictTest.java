@@ -32,7 +32,8 @@ class SoakVerdictTest {
 
   @Test
   void slopeOfALineIsItsSlope() {
-    assertEquals(2.5, SoakVerdict.slope(new double[] {0, 1, 2, 3}, new double[] {1, 3.5, 6, 8.5}), 1e-9);
+    assertEquals(
+        2.5, SoakVerdict.slope(new double[] {0, 1, 2, 3}, new double[] {1, 3.5, 6, 8.5}), 1e-9);
     assertEquals(0, SoakVerdict.slope(new double[] {1}, new double[] {5}));
     assertEquals(0, SoakVerdict.slope(new double[] {2, 2}, new double[] {1, 9}));
     assertThrows(
@@ -79,10 +80,14 @@ class SoakVerdictTest {
   @Test
   void medianSkipsMissingFigures() {
     var rows = run(m -> 1L, m -> m % 2 == 0 ? Double.NaN : (double) m);
-    assertEquals(15, SoakVerdict.median(rows.subList(1, 31), r -> {
-      var f = r.kinds().get(SoakKind.CALL);
-      return f.p99Millis();
-    }));
+    assertEquals(
+        15,
+        SoakVerdict.median(
+            rows.subList(1, 31),
+            r -> {
+              var f = r.kinds().get(SoakKind.CALL);
+              return f.p99Millis();
+            }));
     assertTrue(Double.isNaN(SoakVerdict.median(List.of(), r -> 1)));
   }
 }

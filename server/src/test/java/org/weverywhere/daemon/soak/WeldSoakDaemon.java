@@ -112,7 +112,8 @@ final class WeldSoakDaemon implements SoakDaemon {
     }
     if (line == null || !line.startsWith("READY ")) {
       daemon.destroyForcibly();
-      throw new IllegalStateException("daemon did not start: " + line + "\n" + Files.readString(log));
+      throw new IllegalStateException(
+          "daemon did not start: " + line + "\n" + Files.readString(log));
     }
     return Fingerprint.parse(line.substring("READY ".length()));
   }
