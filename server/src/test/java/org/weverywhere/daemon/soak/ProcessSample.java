@@ -128,4 +128,73 @@ record ProcessSample(long rssBytes, int threads, int openFiles) {
       throw new UncheckedIOException("cannot read /proc/loadavg", e);
     }
   }
+
+  /**
+   * The process's threads counted by name ({@code /proc/PID/task/N/comm}, at most 15 characters,
+   * digits folded to {@code #}): which pool grew, when the count did.
+   */
+  static java.util.Map<String, Integer> threadNames(long pid) {
+    java.util.Map<String, Integer> names = new java.util.TreeMap<>();
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(tasks)) {
+      for (Path task : all) {
+        try {
+          names.merge(folded(Files.readString(task.resolve("comm")).strip()), 1, Integer::sum);
+        } catch (IOException endedMeanwhile) {
+          // the thread ended between the listing and the read: not there any more
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + tasks, e);
+    }
+    return names;
+  }
+
+  /**
+   * The process's open files counted by what they are ({@code socket}, {@code pipe}, {@code
+   * anon_inode:[eventpoll]}, or the path with digits folded to {@code #}).
+   */
+  static java.util.Map<String, Integer> fileKinds(long pid) {
+    java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+    Path fds = Path.of("/proc", Long.toString(pid), "fd");
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(fds)) {
+      for (Path fd : all) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          String kind =
+              target.startsWith("socket:")
+                  ? "socket"
+                  : target.startsWith("pipe:")
+                      ? "pipe"
+                      : target.startsWith("anon_inode:") ? target : folded(target);
+          kinds.merge(kind, 1, Integer::sum);
+        } catch (IOException closedMeanwhile) {
+          // closed between the listing and the read
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + fds, e);
+    }
+    return kinds;
+  }
+
+  static String folded(String name) {
+    return name.replaceAll("[0-9]+", "#");
+  }
+
+  /** What changed from {@code before} to {@code after}: "name a → b" for each count that moved. */
+  static java.util.List<String> changes(
+      java.util.Map<String, Integer> before, java.util.Map<String, Integer> after) {
+    java.util.Set<String> names = new java.util.TreeSet<>(before.keySet());
+    names.addAll(after.keySet());
+    java.util.List<String> moved = new java.util.ArrayList<>();
+    for (String name : names) {
+      int a = before.getOrDefault(name, 0);
+      int b = after.getOrDefault(name, 0);
+      if (a != b) {
+        moved.add(name + " " + a + " → " + b);
+      }
+    }
+    return moved;
+  }
 }

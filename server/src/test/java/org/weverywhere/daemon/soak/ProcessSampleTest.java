@@ -79,4 +79,23 @@ class ProcessSampleTest {
     Files.write(dir.resolve("sub/b"), new byte[24]);
     assertEquals(1024, ProcessSample.treeBytes(dir));
   }
+
+  @Test
+  void threadsAndFilesOfThisProcessByNameAndKind() {
+    long self = ProcessHandle.current().pid();
+    var threads = ProcessSample.threadNames(self);
+    assertTrue(
+        threads.values().stream().mapToInt(Integer::intValue).sum() >= 2, threads.toString());
+    var files = ProcessSample.fileKinds(self);
+    assertTrue(!files.isEmpty(), files.toString());
+    assertEquals("Default Executor-thread-#", ProcessSample.folded("Default Executor-thread-17"));
+    assertEquals(
+        java.util.List.of("a 1 → 0", "b 1 → 3", "c 0 → 2"),
+        ProcessSample.changes(
+            java.util.Map.of("a", 1, "b", 1, "d", 4), java.util.Map.of("b", 3, "c", 2, "d", 4)));
+    var gone =
+        assertThrows(
+            java.io.UncheckedIOException.class, () -> ProcessSample.threadNames(Long.MAX_VALUE));
+    assertTrue(gone.getMessage().startsWith("cannot list /proc/"), gone.getMessage());
+  }
 }

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.weverywhere.config.DurationConverter;
 
@@ -78,6 +79,15 @@ public final class SoakBenchmark {
             "events.journal.retention = 5m");
 
     List<String> failures = List.of();
+    Optional<LiveHeap> liveStart = Optional.empty();
+    boolean liveStartTaken = false;
+    Optional<LiveHeap> liveEnd = Optional.empty();
+    double liveStartMinute = 0;
+    Map<String, Integer> threadsAtStart = Map.of();
+    Map<String, Integer> threadsAtEnd = Map.of();
+    Map<String, Integer> filesAtStart = Map.of();
+    Map<String, Integer> filesAtEnd = Map.of();
+    double liveEndMinute = 0;
     List<SoakRow> rows = new ArrayList<>();
     Path csv = out.resolve("soak.csv");
     Path svg = out.resolve("soak.svg");
@@ -147,7 +157,20 @@ public final class SoakBenchmark {
             csvOut.println(row.csv());
             csvOut.flush();
             System.out.println(progress(row));
+            if (!liveStartTaken && row.minute() >= duration.toSeconds() / 360.0) {
+              liveStartTaken = true;
+              // the live set the end is compared with: its full GC shrinks the heap, so it is taken
+              // at a sixth of the run, and RSS (judged from a third on) has grown back by then
+              liveStartMinute = row.minute();
+              liveStart = LiveHeap.of(target.pid());
+              threadsAtStart = ProcessSample.threadNames(target.pid());
+              filesAtStart = ProcessSample.fileKinds(target.pid());
+            }
           }
+          liveEndMinute = (System.nanoTime() - t0) / 60e9;
+          liveEnd = LiveHeap.of(target.pid());
+          threadsAtEnd = ProcessSample.threadNames(target.pid());
+          filesAtEnd = ProcessSample.fileKinds(target.pid());
           failures = load.failures();
         }
       }
@@ -157,7 +180,20 @@ public final class SoakBenchmark {
         failures.forEach(f -> System.out.println("  " + f));
       }
       System.out.println("run: " + started + " to " + Instant.now() + "; " + machine);
-      SoakVerdict verdict = SoakVerdict.judge(rows);
+      SoakVerdict verdict =
+          SoakVerdict.judge(
+              rows,
+              List.of(SoakVerdict.liveHeap(liveStart, liveStartMinute, liveEnd, liveEndMinute)));
+      System.out.printf(
+          Locale.ROOT,
+          "from minute %.0f to the end, threads by name: %s%n  open files by kind: %s%n",
+          liveStartMinute,
+          ProcessSample.changes(threadsAtStart, threadsAtEnd),
+          ProcessSample.changes(filesAtStart, filesAtEnd));
+      if (liveStart.isPresent() && liveEnd.isPresent()) {
+        System.out.println("live heap, largest growers:");
+        liveEnd.get().growers(liveStart.get(), 8).forEach(g -> System.out.println("  " + g));
+      }
       System.out.print(verdict.text());
       Files.writeString(
           svg,

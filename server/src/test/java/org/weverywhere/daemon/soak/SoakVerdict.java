@@ -37,7 +37,46 @@ record SoakVerdict(List<Check> checks) {
     return checks.stream().allMatch(Check::holds);
   }
 
+  /** Growth of the live heap (after a full collection) per hour allowed. */
+  static final double LIVE_HEAP_MIB_PER_HOUR = 16;
+
   static SoakVerdict judge(List<SoakRow> rows) {
+    return judge(rows, List.of());
+  }
+
+  /**
+   * The live set from {@code start} (at {@code startMinute}) to {@code end}: growth per hour within
+   * {@link #LIVE_HEAP_MIB_PER_HOUR}; a live set not measured does not hold.
+   */
+  static Check liveHeap(
+      java.util.Optional<LiveHeap> start,
+      double startMinute,
+      java.util.Optional<LiveHeap> end,
+      double endMinute) {
+    String rule =
+        String.format(
+            Locale.ROOT,
+            "live heap (jcmd GC.class_histogram, after a full GC) from minute %.0f to %.0f ≤ %.0f MiB/h",
+            startMinute,
+            endMinute,
+            LIVE_HEAP_MIB_PER_HOUR);
+    if (start.isEmpty() || end.isEmpty() || endMinute <= startMinute) {
+      return new Check(rule, "not measured (jcmd could not read the daemon)", false);
+    }
+    double grown = (end.get().bytes() - start.get().bytes()) / SoakRow.MIB;
+    double perHour = grown / ((endMinute - startMinute) / 60);
+    return new Check(
+        rule,
+        String.format(
+            Locale.ROOT,
+            "%.1f → %.1f MiB, %+.1f MiB/h",
+            start.get().bytes() / SoakRow.MIB,
+            end.get().bytes() / SoakRow.MIB,
+            perHour),
+        perHour <= LIVE_HEAP_MIB_PER_HOUR);
+  }
+
+  static SoakVerdict judge(List<SoakRow> rows, List<Check> extra) {
     if (rows.size() < 4) {
       throw new IllegalArgumentException(
           "a verdict needs at least 4 samples (the start and 3 intervals), not " + rows.size());
@@ -97,6 +136,7 @@ record SoakVerdict(List<Check> checks) {
                 Locale.ROOT, "errors in the last third ≤ %.1f%% of requests", 100 * ERROR_RATE),
             String.format(Locale.ROOT, "%d of %d (%.3f%%)", errors, done, 100 * rate),
             rate <= ERROR_RATE));
+    checks.addAll(extra);
     return new SoakVerdict(List.copyOf(checks));
   }
 
