@@ -38,6 +38,8 @@ class RealDaemonBulkChannelIT {
         LibertyDaemon.builder()
             .name("bulk-channel")
             .heap("512m")
+            // a shared machine at a load average of 36 took longer than the fixture's 180 s
+            .readyTimeout(Duration.ofMinutes(8))
             .line("group.anonymous.privileges = execute, fetch")
             .library(EXAMPLES.resolve("math.wasi"))
             .start()) {

@@ -28,7 +28,12 @@ final class LibertySoakDaemon implements SoakDaemon {
   }
 
   static LibertySoakDaemon start(List<String> lines, List<Path> libraries) {
-    var builder = LibertyDaemon.builder().name("soak").line(lines.toArray(String[]::new));
+    var builder =
+        LibertyDaemon.builder()
+            .name("soak")
+            // the machine is shared: at a load average of 36 Liberty was not ready in 180 s
+            .readyTimeout(java.time.Duration.ofMinutes(10))
+            .line(lines.toArray(String[]::new));
     libraries.forEach(builder::library);
     return new LibertySoakDaemon(builder.start());
   }
