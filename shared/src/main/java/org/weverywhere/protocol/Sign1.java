@@ -187,7 +187,7 @@ final class Sign1 {
   }
 
   /** The value of label 1 in a protected header map, or null when it cannot be found. */
-  private static Object algorithmOf(byte[] protectedHeader) {
+  static Object algorithmOf(byte[] protectedHeader) {
     try {
       CborScan.check(protectedHeader, 0, protectedHeader.length, "protected header");
     } catch (ProtocolException garbage) {
@@ -257,7 +257,7 @@ final class Sign1 {
     return Arrays.copyOfRange(spki, SPKI_PREFIX.length, spki.length);
   }
 
-  private static byte[] bytes(CBORParser p, String what) throws IOException {
+  static byte[] bytes(CBORParser p, String what) throws IOException {
     JsonToken token = next(p);
     if (token != JsonToken.VALUE_EMBEDDED_OBJECT
         || p.getCurrentTag() != -1
@@ -267,7 +267,7 @@ final class Sign1 {
     return bytes;
   }
 
-  private static JsonToken next(CBORParser p) throws IOException {
+  static JsonToken next(CBORParser p) throws IOException {
     JsonToken token = p.nextToken();
     if (token == null) {
       throw new ProtocolException(Reason.TRUNCATED, "message is truncated");
