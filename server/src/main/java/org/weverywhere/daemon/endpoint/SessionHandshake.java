@@ -100,7 +100,7 @@ public final class SessionHandshake {
     if (id == null || table == null) {
       return Optional.empty();
     }
-    var session = table.find(id);
+    var session = table.peek(id);
     return session == null ? Optional.empty() : Optional.of(session.peer());
   }
 }

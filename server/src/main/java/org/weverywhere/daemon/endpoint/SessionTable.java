@@ -92,6 +92,15 @@ public final class SessionTable implements Verifier.Sessions {
   }
 
   /**
+   * The session of {@code id} without marking it used: an unverified datagram naming it must not
+   * keep it from being displaced.
+   */
+  Session peek(byte[] id) {
+    Entry entry = id.length == SessionKeys.ID_BYTES ? sessions.get(key(id)) : null;
+    return entry == null ? null : entry.session();
+  }
+
+  /**
    * A new session for the verified {@code discover} (which offers one), or empty when its source
    * has made too many handshakes this second or the X25519 key it offered is unusable.
    *

@@ -77,6 +77,35 @@ public final class SessionBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    String peer = System.getProperty("bench.peer");
+    if (peer != null) {
+      // a daemon already running (the real Liberty one): host:udpPort; its HTTP port from announce
+      String[] hostPort = peer.split(":");
+      var udp =
+          new InetSocketAddress(InetAddress.getByName(hostPort[0]), Integer.parseInt(hostPort[1]));
+      var found =
+          new org.weverywhere.net.UnicastProbe(
+                  new MessageSigner(Ed25519.generate()),
+                  Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+                  Clock.systemUTC())
+              .ask(udp, Duration.ofSeconds(60));
+      URI base = URI.create("http://" + hostPort[0] + ":" + found.announce().httpPort());
+      System.out.printf(
+          "daemon %s at %s (%s), %d cores, Java %s; %d rounds of %d sequential requests and %d"
+              + " threads for %d s per mode%n",
+          found.node().shortForm(),
+          udp,
+          base,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.version(),
+          ROUNDS,
+          REQUESTS,
+          THREADS,
+          SECONDS);
+      measure(found.node(), udp, base);
+      cryptoPerRoundTrip(found.node());
+      return;
+    }
     Path examples =
         Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
     Path dir = Files.createTempDirectory("we-session-bench");
@@ -132,93 +161,7 @@ public final class SessionBenchmark {
           REQUESTS,
           THREADS,
           SECONDS);
-      // the first execution compiles math: longer than a request's budget on a busy machine
-      new UdpClient(
-              new MessageSigner(Ed25519.generate()),
-              Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
-              Clock.systemUTC())
-          .request(
-              udp,
-              node,
-              new Message.Execute(
-                  new Message.LibraryTarget("math"),
-                  new Message.Call(
-                      "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)))),
-              Duration.ofSeconds(60));
-      List<Mode> modes =
-          List.of(
-              new Mode("UDP", false),
-              new Mode("UDP", true),
-              new Mode("HTTP", false),
-              new Mode("HTTP", true));
-      Map<Mode, Figures> figures = new LinkedHashMap<>();
-      modes.forEach(m -> figures.put(m, new Figures()));
-      var cpu =
-          (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-      for (int round = 0; round <= ROUNDS; round++) { // round 0 warms every mode up
-        for (Mode mode : modes) {
-          Figures f = figures.get(mode);
-          Client one = client(mode, node, udp, base);
-          for (int i = 0; i < (round == 0 ? 3 * REQUESTS : REQUESTS); i++) {
-            long start = System.nanoTime();
-            check(one.add());
-            if (round > 0) {
-              f.latencies.add(System.nanoTime() - start);
-            }
-          }
-          List<Client> clients = new ArrayList<>();
-          for (int t = 0; t < THREADS; t++) {
-            Client c = client(mode, node, udp, base);
-            check(c.add()); // opens its session before the clock starts
-            clients.add(c);
-          }
-          AtomicLong calls = new AtomicLong();
-          ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-          long end = System.nanoTime() + Duration.ofSeconds(round == 0 ? 1 : SECONDS).toNanos();
-          long cpu0 = cpu.getProcessCpuTime();
-          long t0 = System.nanoTime();
-          List<Future<?>> runs = new ArrayList<>();
-          for (Client c : clients) {
-            runs.add(
-                pool.submit(
-                    () -> {
-                      while (System.nanoTime() < end) {
-                        check(c.add());
-                        calls.incrementAndGet();
-                      }
-                      return null;
-                    }));
-          }
-          for (var run : runs) {
-            run.get();
-          }
-          long elapsed = System.nanoTime() - t0;
-          long cpuUsed = cpu.getProcessCpuTime() - cpu0;
-          pool.shutdown();
-          if (round > 0) {
-            f.calls += calls.get();
-            f.nanos += elapsed;
-            f.cpuNanos += cpuUsed;
-          }
-        }
-      }
-      System.out.println();
-      System.out.println(
-          "| remote execute math.add, loopback | p50 | p99 | calls/s ("
-              + THREADS
-              + " threads) | CPU per call (client + daemon) |");
-      System.out.println("|---|---:|---:|---:|---:|");
-      for (Mode mode : modes) {
-        Figures f = figures.get(mode);
-        long[] sorted = f.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf(
-            "| %s | %.0f µs | %.0f µs | %,.0f | %.0f µs |%n",
-            mode.label(),
-            pct(sorted, 50) / 1e3,
-            pct(sorted, 99) / 1e3,
-            f.calls / (f.nanos / 1e9),
-            f.cpuNanos / 1e3 / Math.max(1, f.calls));
-      }
+      measure(node, udp, base);
       System.out.printf(
           "%nsessions held by the daemon at the end: %d%n",
           weld.select(Endpoints.class).get().sessions().size());
@@ -322,6 +265,97 @@ public final class SessionBenchmark {
                 + " %,d round trips): signed %.0f µs, session %.0f µs%n",
             n, signed / 1e3 / n, sealed / 1e3 / n);
       }
+    }
+  }
+
+  /** Every mode, side by side in alternating rounds; prints the table. */
+  private static void measure(Fingerprint node, InetSocketAddress udp, URI base) throws Exception {
+    // the first execution compiles math: longer than a request's budget on a busy machine
+    new UdpClient(
+            new MessageSigner(Ed25519.generate()),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+            Clock.systemUTC())
+        .request(
+            udp,
+            node,
+            new Message.Execute(
+                new Message.LibraryTarget("math"),
+                new Message.Call(
+                    "add", List.of(Message.WasmValue.i32(2), Message.WasmValue.i32(40)))),
+            Duration.ofSeconds(60));
+    List<Mode> modes =
+        List.of(
+            new Mode("UDP", false),
+            new Mode("UDP", true),
+            new Mode("HTTP", false),
+            new Mode("HTTP", true));
+    Map<Mode, Figures> figures = new LinkedHashMap<>();
+    modes.forEach(m -> figures.put(m, new Figures()));
+    var cpu =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    for (int round = 0; round <= ROUNDS; round++) { // round 0 warms every mode up
+      for (Mode mode : modes) {
+        Figures f = figures.get(mode);
+        Client one = client(mode, node, udp, base);
+        for (int i = 0; i < (round == 0 ? 3 * REQUESTS : REQUESTS); i++) {
+          long start = System.nanoTime();
+          check(one.add());
+          if (round > 0) {
+            f.latencies.add(System.nanoTime() - start);
+          }
+        }
+        List<Client> clients = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+          Client c = client(mode, node, udp, base);
+          check(c.add()); // opens its session before the clock starts
+          clients.add(c);
+        }
+        AtomicLong calls = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        long end = System.nanoTime() + Duration.ofSeconds(round == 0 ? 1 : SECONDS).toNanos();
+        long cpu0 = cpu.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        List<Future<?>> runs = new ArrayList<>();
+        for (Client c : clients) {
+          runs.add(
+              pool.submit(
+                  () -> {
+                    while (System.nanoTime() < end) {
+                      check(c.add());
+                      calls.incrementAndGet();
+                    }
+                    return null;
+                  }));
+        }
+        for (var run : runs) {
+          run.get();
+        }
+        long elapsed = System.nanoTime() - t0;
+        long cpuUsed = cpu.getProcessCpuTime() - cpu0;
+        pool.shutdown();
+        if (round > 0) {
+          f.calls += calls.get();
+          f.nanos += elapsed;
+          f.cpuNanos += cpuUsed;
+        }
+      }
+    }
+    System.out.println();
+    System.out.println(
+        "| remote execute math.add, loopback | p50 | p99 | calls/s ("
+            + THREADS
+            + " threads) | CPU per call (client + daemon) |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    for (Mode mode : modes) {
+      Figures f = figures.get(mode);
+      long[] sorted = f.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.printf(
+          "| %s | %.0f µs | %.0f µs | %,.0f | %.0f µs |%n",
+          mode.label(),
+          pct(sorted, 50) / 1e3,
+          pct(sorted, 99) / 1e3,
+          f.calls / (f.nanos / 1e9),
+          f.cpuNanos / 1e3 / Math.max(1, f.calls));
     }
   }
 
