@@ -193,10 +193,12 @@ public final class UdpClient {
     Message keyed = RequestKey.keyed(message);
     long start = System.nanoTime();
     org.weverywhere.protocol.Session session = null;
+    Duration left = budget;
     if (sessions != null && Verifier.SESSION_REQUESTS.contains(keyed.type())) {
       session = sessions.current(node).orElse(null);
       if (session == null && sessions.shouldOffer(node)) {
         session = handshake(peer, node, budget.dividedBy(2)).orElse(null);
+        left = budget.minusNanos(System.nanoTime() - start); // what the handshake left
       }
     }
     org.weverywhere.protocol.Session sealing = session;
@@ -205,7 +207,7 @@ public final class UdpClient {
             peer,
             node,
             keyed,
-            budget.minusNanos(System.nanoTime() - start),
+            left,
             (attempt, header) ->
                 attempt == 0 && sealing != null
                     ? sealing.seal(header, keyed)
