@@ -95,6 +95,18 @@ public enum ErrorCode {
       "WE5061", "a request with this key already ran, but its result is no longer kept"),
   PROTOCOL_KEYS_FULL(
       "WE5062", "too many keyed requests are running to remember another; retry later"),
+  SESSION_UNKNOWN(
+      "WE5080",
+      "a sealed message names a session this node does not hold (never opened, forgotten, or from before a restart): open a new one"),
+  SESSION_BAD_MAC(
+      "WE5081",
+      "a sealed message does not authenticate in its session (wrong key, altered, or sent the other way)"),
+  SESSION_REPLAYED(
+      "WE5082", "a sealed message's counter was accepted before or is older than the window"),
+  SESSION_EXPIRED("WE5083", "a sealed message names a session past its lifetime: open a new one"),
+  SESSION_NOT_ALLOWED(
+      "WE5084",
+      "a session may not carry a message of this type (discover, control, announce...): sign it"),
 
   SERVICE_UNKNOWN("WE6001", "no service of the name asked for is declared on this host"),
   SERVICE_NOT_RUNNING(

@@ -100,7 +100,14 @@ public class ServiceImports implements ImportProvider {
     Duration skew = config.protocol().clockSkew();
     var verifier =
         new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
-    this.udp = new UdpClient(signer, verifier, Clock.systemUTC());
+    // calls to another host's services go sealed in a session when it accepts one (PROTOCOL.md
+    // §5a): a chain of calls then costs no Ed25519 operation per call after the first
+    this.udp =
+        new UdpClient(
+            signer,
+            verifier,
+            Clock.systemUTC(),
+            new org.weverywhere.net.ClientSessions(signer, Clock.systemUTC()));
     this.probe = new UnicastProbe(signer, verifier, Clock.systemUTC());
     this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
     this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);

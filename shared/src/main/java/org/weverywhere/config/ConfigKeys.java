@@ -154,6 +154,18 @@ public final class ConfigKeys {
           ValueType.SIZE,
           ByteSize.ofMebibytes(32),
           "Bytes of kept results at most; a result larger than a sixteenth of this is not kept (a retry gets WE5061).");
+  public static final ConfigKey<Integer> PROTOCOL_SESSION_ENTRIES =
+      key(
+          "protocol.session.entries",
+          ValueType.COUNT,
+          4_096,
+          "Sessions (PROTOCOL.md §5a) held at most, about 0.7 KiB each; a Signature Group may hold a quarter, a source address 256.");
+  public static final ConfigKey<Duration> PROTOCOL_SESSION_LIFETIME =
+      key(
+          "protocol.session.lifetime",
+          ValueType.DURATION,
+          Duration.ofMinutes(10),
+          "How long a session lives from its handshake (the ttl announced); clients open a new one before.");
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
       key(

@@ -44,6 +44,9 @@ public final class BulkClient {
   private final WireLimits limits;
   private final Duration retryBudget;
 
+  /** The sessions this client opens and seals requests in; null: every request is signed. */
+  private ClientSessions sessions;
+
   public BulkClient(
       MessageSigner signer,
       Verifier verifier,
@@ -71,6 +74,21 @@ public final class BulkClient {
   }
 
   /**
+   * Opens a session (PROTOCOL.md §5a) with each node that accepts one and seals {@code describe},
+   * {@code fetch}, {@code execute} and {@code call} there; a node that says it lost the session
+   * ({@code WE5080}, {@code WE5081}, {@code WE5083}) gets the request again, signed.
+   *
+   * @param sessions sessions of this client's key, possibly shared with a {@link UdpClient}
+   */
+  public BulkClient withSessions(ClientSessions sessions) {
+    if (!sessions.signer().fingerprint().equals(signer.fingerprint())) {
+      throw new IllegalArgumentException("the sessions are another key's");
+    }
+    this.sessions = sessions;
+    return this;
+  }
+
+  /**
    * The bulk channel is plain HTTP; the messages carry their own signatures. Without a context of
    * its own the JDK's client builds the default one at construction, reading and parsing every CA
    * certificate of the JDK, in every CLI run (≈ 110 classes more, docs/PERFORMANCE.md). This one
@@ -95,6 +113,26 @@ public final class BulkClient {
    */
   public SignedMessage request(URI base, Fingerprint node, Message message) {
     Message keyed = RequestKey.keyed(message);
+    if (sessions != null && Verifier.SESSION_REQUESTS.contains(keyed.type())) {
+      var session = sessions.current(node);
+      if (session.isEmpty() && sessions.shouldOffer(node)) {
+        session = handshake(base, node);
+      }
+      if (session.isPresent()) {
+        Header header = Header.fresh(Audience.node(node), clock.instant());
+        try {
+          return Replies.unwrap(
+              send(base, node, header.id(), session.get().seal(header, keyed)),
+              base.resolve(PATH).toString());
+        } catch (ProtocolException refused) {
+          if (lostSession(refused)) {
+            sessions.forget(node, session.get()); // and the request goes again, signed, below
+          } else if (refused.reason() != Reason.TRANSPORT) {
+            throw refused; // a transport failure is retried below as a signed request's is
+          }
+        }
+      }
+    }
     boolean repeatable =
         RequestKey.of(keyed).isPresent()
             || keyed instanceof Message.Describe
@@ -124,6 +162,32 @@ public final class BulkClient {
     }
   }
 
+  /** Whether a node refused a sealed request because it does not hold (or lost) its session. */
+  private static boolean lostSession(ProtocolException refused) {
+    String why = String.valueOf(refused.getMessage());
+    return refused.reason() == Reason.REFUSED
+        && (why.contains("HTTP 400: WE5080")
+            || why.contains("HTTP 400: WE5081")
+            || why.contains("HTTP 400: WE5083"));
+  }
+
+  /** Offers {@code node} a session in a signed discover; empty when it declines or fails. */
+  private java.util.Optional<org.weverywhere.protocol.Session> handshake(
+      URI base, Fingerprint node) {
+    ClientSessions.Offer offer = sessions.offer();
+    Header header = Header.fresh(Audience.node(node), clock.instant());
+    byte[] wire = signer.sign(header, offer.discover());
+    try {
+      return sessions.complete(
+          node,
+          offer,
+          wire,
+          Replies.unwrap(send(base, node, header.id(), wire), base.resolve(PATH).toString()));
+    } catch (ProtocolException failed) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Like {@link #request} with a header of the caller's, e.g. one naming the group to charge. */
   public SignedMessage exchange(URI base, Fingerprint node, Header header, Message message) {
     return Replies.unwrap(verified(base, node, header, message), base.resolve(PATH).toString());
@@ -135,13 +199,19 @@ public final class BulkClient {
    * throw.
    */
   public SignedMessage verified(URI base, Fingerprint node, Header header, Message message) {
+    return send(base, node, header.id(), signer.sign(header, message));
+  }
+
+  /** Sends signed or sealed bytes and verifies the reply; an {@code error} reply is returned. */
+  private SignedMessage send(
+      URI base, Fingerprint node, org.weverywhere.protocol.MessageId id, byte[] wire) {
     URI target = base.resolve(PATH);
     HttpRequest request =
         HttpRequest.newBuilder(target)
             .timeout(timeout)
             .header("Content-Type", MEDIA_TYPE)
             .header("Accept", MEDIA_TYPE)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(signer.sign(header, message)))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(wire))
             .build();
     HttpResponse<InputStream> response;
     try {
@@ -174,9 +244,11 @@ public final class BulkClient {
       throw new ProtocolException(
           Reason.REFUSED, target + " answered HTTP " + response.statusCode() + why);
     }
-    SignedMessage reply = verifier.verify(body, limits);
+    SignedMessage reply =
+        verifier.verify(
+            body, body.length, limits, sessions == null ? Verifier.Sessions.NONE : sessions);
     if (!reply.fingerprint().equals(node)
-        || !reply.header().replyTo().equals(java.util.Optional.of(header.id()))) {
+        || !reply.header().replyTo().equals(java.util.Optional.of(id))) {
       throw new ProtocolException(
           Reason.REFUSED,
           target + " answered with a reply from another node or to another" + " request");

@@ -52,10 +52,28 @@ public final class UdpClient {
   /** Attempts of one exchange at most, whatever the budget (a bound in count as well as time). */
   static final int MAX_ATTEMPTS = 64;
 
+  /** The sessions this client opens and seals requests in; null: every request is signed. */
+  private final ClientSessions sessions;
+
   public UdpClient(MessageSigner signer, Verifier verifier, Clock clock) {
+    this(signer, verifier, clock, null);
+  }
+
+  /**
+   * A client that opens a session (PROTOCOL.md §5a) with each node that accepts one and seals its
+   * {@code describe}, {@code execute} and {@code call} there; retransmissions are signed, so a
+   * session the node lost costs one retransmission timeout.
+   *
+   * @param sessions null for none; else sessions of {@code signer}'s key
+   */
+  public UdpClient(MessageSigner signer, Verifier verifier, Clock clock, ClientSessions sessions) {
     this.signer = Objects.requireNonNull(signer);
     this.verifier = Objects.requireNonNull(verifier);
     this.clock = Objects.requireNonNull(clock);
+    if (sessions != null && !sessions.signer().fingerprint().equals(signer.fingerprint())) {
+      throw new IllegalArgumentException("the sessions are another key's");
+    }
+    this.sessions = sessions;
   }
 
   /**
@@ -173,17 +191,85 @@ public final class UdpClient {
   public SignedMessage request(
       InetSocketAddress peer, Fingerprint node, Message message, Duration budget) {
     Message keyed = RequestKey.keyed(message);
+    long start = System.nanoTime();
+    org.weverywhere.protocol.Session session = null;
+    Duration left = budget;
+    if (sessions != null && Verifier.SESSION_REQUESTS.contains(keyed.type())) {
+      session = sessions.current(node).orElse(null);
+      if (session == null && sessions.shouldOffer(node)) {
+        session = handshake(peer, node, budget.dividedBy(2)).orElse(null);
+        left = budget.minusNanos(System.nanoTime() - start); // what the handshake left
+      }
+    }
+    org.weverywhere.protocol.Session sealing = session;
+    Answered answered =
+        exchange(
+            peer,
+            node,
+            keyed,
+            left,
+            (attempt, header) ->
+                attempt == 0 && sealing != null
+                    ? sealing.seal(header, keyed)
+                    : signer.sign(header, keyed));
+    if (sealing != null && answered.attempt() > 0) {
+      // the sealed attempt went unanswered and a signed one was: the node may have lost the session
+      sessions.forget(node, sealing);
+    }
+    return answered.reply();
+  }
+
+  /**
+   * Offers {@code node} a session in a signed discover and takes its answer; empty when it declines
+   * or does not answer within {@code budget} (the request then goes signed).
+   */
+  private Optional<org.weverywhere.protocol.Session> handshake(
+      InetSocketAddress peer, Fingerprint node, Duration budget) {
+    ClientSessions.Offer offer = sessions.offer();
+    Map<MessageId, byte[]> wires = new HashMap<>();
+    try {
+      SignedMessage announce =
+          exchange(
+                  peer,
+                  node,
+                  offer.discover(),
+                  budget,
+                  (attempt, header) -> {
+                    byte[] wire = signer.sign(header, offer.discover());
+                    wires.put(header.id(), wire);
+                    return wire;
+                  })
+              .reply();
+      return sessions.complete(
+          node, offer, wires.get(announce.header().replyTo().orElseThrow()), announce);
+    } catch (ProtocolException noAnswer) {
+      return Optional.empty();
+    }
+  }
+
+  /** A verified reply and which attempt (0 the first) it answers. */
+  private record Answered(SignedMessage reply, int attempt) {}
+
+  /** The bytes of one attempt of an exchange: signed, or sealed in a session. */
+  @FunctionalInterface
+  private interface Attempt {
+    byte[] wire(int attempt, Header header);
+  }
+
+  private Answered exchange(
+      InetSocketAddress peer, Fingerprint node, Message keyed, Duration budget, Attempt make) {
     RetransmitTimer timer = timer(peer);
     var family =
         peer.getAddress() instanceof java.net.Inet6Address
             ? StandardProtocolFamily.INET6
             : StandardProtocolFamily.INET;
-    Map<MessageId, Long> sentAt = new HashMap<>();
+    Map<MessageId, long[]> sentAt = new HashMap<>();
     int rejected = 0;
     long start = System.nanoTime();
-    long end = start + budget.toNanos();
+    long end = start + Math.max(0, budget.toNanos());
     Backoff backoff =
         new Backoff(timer.rto(), budget, java.util.concurrent.ThreadLocalRandom.current());
+    Verifier.Sessions held = sessions == null ? Verifier.Sessions.NONE : sessions;
     try (DatagramChannel channel = DatagramChannel.open(family);
         Selector selector = Selector.open()) {
       channel.bind(null);
@@ -194,7 +280,7 @@ public final class UdpClient {
           now - end < 0 && sentAt.size() < MAX_ATTEMPTS;
           now = System.nanoTime()) {
         Header header = Header.fresh(Audience.node(node), clock.instant());
-        byte[] wire = signer.sign(header, keyed);
+        byte[] wire = make.wire(sentAt.size(), header);
         if (wire.length > WireLimits.UDP_DATAGRAM_BYTES) {
           throw new ProtocolException(
               Reason.OVERSIZED,
@@ -204,7 +290,7 @@ public final class UdpClient {
                   + " bytes does not fit a datagram; send it over HTTP");
         }
         channel.send(ByteBuffer.wrap(wire), peer);
-        sentAt.put(header.id(), System.nanoTime());
+        sentAt.put(header.id(), new long[] {System.nanoTime(), sentAt.size()});
         long resend = Math.min(end, System.nanoTime() + backoff.next().toNanos());
         for (long left = resend - System.nanoTime(); left > 0; left = resend - System.nanoTime()) {
           if (selector.select(Math.max(1, left / 1_000_000)) == 0) {
@@ -218,20 +304,20 @@ public final class UdpClient {
             }
             SignedMessage reply;
             try {
-              reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+              reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP, held);
             } catch (ProtocolException refused) {
               rejected++;
               continue;
             }
-            Long sent = reply.header().replyTo().map(sentAt::get).orElse(null);
+            long[] sent = reply.header().replyTo().map(sentAt::get).orElse(null);
             if (reply.fingerprint().equals(node) && sent != null) {
               // the network's round trip: an execution's own run time (wall_ns) is not the link's
               // (a retry answered from the kept result comes back faster than the run took: its own
               // time counts)
               long busy = reply.message() instanceof Message.Result result ? result.wallNanos() : 0;
-              long elapsed = System.nanoTime() - sent;
+              long elapsed = System.nanoTime() - sent[0];
               timer.sample(Duration.ofNanos(busy < elapsed ? elapsed - busy : elapsed));
-              return Replies.unwrap(reply, peer.toString());
+              return new Answered(Replies.unwrap(reply, peer.toString()), (int) sent[1]);
             }
           }
         }

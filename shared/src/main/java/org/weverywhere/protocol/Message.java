@@ -26,13 +26,78 @@ public sealed interface Message {
   }
 
   /** Asks every daemon that hears it to answer with an {@link Announce}. Free. */
-  record Discover() implements Message {
+  record Discover(Optional<SessionHello> session) implements Message {
+    public Discover {
+      Objects.requireNonNull(session, "session");
+    }
+
+    public Discover() {
+      this(Optional.empty());
+    }
+
     public String type() {
       return "discover";
     }
 
     public Map<String, Object> body() {
-      return Map.of();
+      return session.<Map<String, Object>>map(h -> Map.of("session", h.body())).orElse(Map.of());
+    }
+
+    static Discover read(Fields f) {
+      return new Discover(
+          f.has("session") ? Optional.of(SessionHello.read(f.map("session"))) : Optional.empty());
+    }
+  }
+
+  /**
+   * A client's offer to open a session (feature {@code session}, docs/PROTOCOL.md §5a): its
+   * ephemeral X25519 public key, carried in a signed {@code discover}.
+   */
+  record SessionHello(byte[] x25519) {
+    public SessionHello {
+      if (x25519.length != SessionKeys.X25519_BYTES) {
+        throw new IllegalArgumentException("an X25519 public key has 32 bytes");
+      }
+    }
+
+    Map<String, Object> body() {
+      return Map.of("x25519", x25519);
+    }
+
+    static SessionHello read(Fields f) {
+      return new SessionHello(f.bytes("x25519", SessionKeys.X25519_BYTES));
+    }
+  }
+
+  /**
+   * A daemon's answer to a {@link SessionHello}, in its signed {@code announce}: the session's id,
+   * its own ephemeral X25519 public key and how many seconds the session lives.
+   */
+  record SessionWelcome(byte[] id, byte[] x25519, long ttlSeconds) {
+    public SessionWelcome {
+      if (id.length != SessionKeys.ID_BYTES || x25519.length != SessionKeys.X25519_BYTES) {
+        throw new IllegalArgumentException("a session id has 8 bytes, an X25519 key 32");
+      }
+      if (ttlSeconds < 0) {
+        throw new IllegalArgumentException("negative ttl");
+      }
+    }
+
+    Map<String, Object> body() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", id);
+      body.put("ttl", ttlSeconds);
+      body.put("x25519", x25519);
+      return body;
+    }
+
+    static SessionWelcome read(Fields f) {
+      long ttl = f.integer("ttl");
+      if (ttl < 0) {
+        throw Fields.malformed(f.path() + ".ttl", "seconds, not negative");
+      }
+      return new SessionWelcome(
+          f.bytes("id", SessionKeys.ID_BYTES), f.bytes("x25519", SessionKeys.X25519_BYTES), ttl);
     }
   }
 
@@ -46,13 +111,29 @@ public sealed interface Message {
       int httpPort,
       List<String> libraries,
       List<String> services,
-      List<String> features)
+      List<String> features,
+      Optional<SessionWelcome> session)
       implements Message {
     public Announce {
       Objects.requireNonNull(name, "name");
       libraries = List.copyOf(libraries);
       services = List.copyOf(services);
       features = List.copyOf(features);
+      Objects.requireNonNull(session, "session");
+    }
+
+    public Announce(
+        String name,
+        int httpPort,
+        List<String> libraries,
+        List<String> services,
+        List<String> features) {
+      this(name, httpPort, libraries, services, features, Optional.empty());
+    }
+
+    /** This announce answering a session offer with {@code welcome}. */
+    public Announce withSession(SessionWelcome welcome) {
+      return new Announce(name, httpPort, libraries, services, features, Optional.of(welcome));
     }
 
     public Announce(String name, int httpPort, List<String> libraries, List<String> services) {
@@ -72,6 +153,7 @@ public sealed interface Message {
       if (!features.isEmpty()) {
         body.put("features", features);
       }
+      session.ifPresent(w -> body.put("session", w.body()));
       return body;
     }
 
@@ -81,7 +163,8 @@ public sealed interface Message {
           f.uint("http", 65535),
           f.texts("libraries"),
           f.texts("services"),
-          f.has("features") ? f.texts("features") : List.of());
+          f.has("features") ? f.texts("features") : List.of(),
+          f.has("session") ? Optional.of(SessionWelcome.read(f.map("session"))) : Optional.empty());
     }
   }
 
@@ -895,7 +978,7 @@ public sealed interface Message {
   /** The body of a message of {@code type}. */
   static Message read(String type, Fields body) {
     return switch (type) {
-      case "discover" -> new Discover();
+      case "discover" -> Discover.read(body);
       case "announce" -> Announce.read(body);
       case "bye" -> new Bye();
       case "describe" -> Describe.read(body);

@@ -184,7 +184,7 @@ final class Sign1 {
   }
 
   /** The value of label 1 in a protected header map, or null when it cannot be found. */
-  private static Object algorithmOf(byte[] protectedHeader) {
+  static Object algorithmOf(byte[] protectedHeader) {
     try {
       CborScan.check(protectedHeader, 0, protectedHeader.length, "protected header");
     } catch (ProtocolException garbage) {
@@ -249,7 +249,7 @@ final class Sign1 {
     return org.weverywhere.trust.Ed25519.rawPublicKey(key);
   }
 
-  private static byte[] bytes(CBORParser p, String what) throws IOException {
+  static byte[] bytes(CBORParser p, String what) throws IOException {
     JsonToken token = next(p);
     if (token != JsonToken.VALUE_EMBEDDED_OBJECT
         || p.getCurrentTag() != -1
@@ -259,7 +259,7 @@ final class Sign1 {
     return bytes;
   }
 
-  private static JsonToken next(CBORParser p) throws IOException {
+  static JsonToken next(CBORParser p) throws IOException {
     JsonToken token = p.nextToken();
     if (token == null) {
       throw new ProtocolException(Reason.TRUNCATED, "message is truncated");

@@ -40,7 +40,91 @@ final class ProtocolVectors {
     for (ReceiverCases.Case c : cases.all()) {
       v.put(c.name(), vector(c));
     }
+    var sessions = new SessionCases(client, node, nodeId, SIGNED_AT, NOW, ProtocolVectors::id);
+    for (SessionCases.Case c : sessions.all()) {
+      v.put(c.name(), vector(sessions, c));
+    }
     return v;
+  }
+
+  /**
+   * A session case: the handshake that opened the session (both signed messages, both ephemeral
+   * private keys) and the keys it gives, then the message and what the receiver makes of it.
+   */
+  private Map<String, Object> vector(SessionCases sessions, SessionCases.Case c) {
+    Map<String, Object> vector = new LinkedHashMap<>();
+    vector.put("description", c.description());
+    Map<String, Object> receiver = new LinkedHashMap<>();
+    receiver.put("now", c.now().toString());
+    receiver.put("windowSeconds", 30);
+    receiver.put("nodeId", c.atNode() ? nodeId.toString() : null);
+    receiver.put("transport", c.transport());
+    vector.put("receiver", receiver);
+    Map<String, Object> keys = new LinkedHashMap<>();
+    keys.put(
+        "note",
+        "RFC 8032 section 7.1 TEST 1 (client) and TEST 2 (node) seeds; RFC 7748 section 6.1"
+            + " Alice (client) and Bob (node) X25519 keys: public test keys, never trust them");
+    keys.put("clientSeed", VectorKeys.CLIENT_SEED);
+    keys.put("nodeSeed", VectorKeys.NODE_SEED);
+    vector.put("keys", keys);
+    Map<String, Object> session = new LinkedHashMap<>();
+    var handshake = sessions.handshake();
+    session.put("opened", handshake.opened().toString());
+    session.put("discover", HEX.formatHex(handshake.discover()));
+    session.put("announce", HEX.formatHex(handshake.announce()));
+    session.put("clientEphemeral", SessionCases.CLIENT_EPHEMERAL);
+    session.put("nodeEphemeral", SessionCases.NODE_EPHEMERAL);
+    session.put("id", SessionCases.SESSION_ID);
+    session.put("keys", sessions.keys());
+    vector.put("session", session);
+    vector.put("acceptedBefore", c.before().stream().map(HEX::formatHex).toList());
+    vector.put("hex", HEX.formatHex(c.wire()));
+    vector.put(
+        "diagnostic",
+        Sealed.isSealed(c.wire(), c.wire().length)
+            ? sealedDiagnostic(c.wire())
+            : diagnostic(c.wire()));
+    Map<String, Object> expect = new LinkedHashMap<>();
+    switch (c.expect()) {
+      case ReceiverCases.Expect.Valid valid -> {
+        expect.put("outcome", "valid");
+        expect.put("type", valid.type());
+        expect.put("signer", (c.atNode() ? Fingerprint.of(client.getPublic()) : nodeId).toString());
+        if (Sealed.isSealed(c.wire(), c.wire().length)) {
+          var parts = Sealed.open(c.wire(), c.wire().length, WireLimits.HTTP);
+          expect.put("session", HEX.formatHex(parts.sessionId()));
+          expect.put("counter", parts.counter());
+        }
+      }
+      case ReceiverCases.Expect.Rejected rejected -> {
+        expect.put("outcome", "rejected");
+        expect.put("reason", rejected.reason().name());
+        expect.put("code", rejected.reason().code().code());
+      }
+      case ReceiverCases.Expect.Refused refused -> {
+        expect.put("outcome", "refused");
+        expect.put("code", refused.code());
+      }
+    }
+    vector.put("expect", expect);
+    return vector;
+  }
+
+  /** A sealed message in diagnostic notation: the protected header opened, the ciphertext bytes. */
+  private static String sealedDiagnostic(byte[] wire) {
+    try {
+      var parts = Sealed.open(wire, wire.length, WireLimits.HTTP);
+      return "16([<< {1: 24, 4: h'"
+          + HEX.formatHex(parts.sessionId())
+          + "', 6: h'"
+          + HEX.formatHex(parts.protectedHeader(), Sealed.HEADER_BYTES - 8, Sealed.HEADER_BYTES)
+          + "'} >>, {}, h'"
+          + HEX.formatHex(parts.ciphertext())
+          + "'])";
+    } catch (ProtocolException notWellFormed) {
+      return "(not a well-formed COSE_Encrypt0: " + notWellFormed.getMessage() + ")";
+    }
   }
 
   private Map<String, Object> vector(ReceiverCases.Case c) {

@@ -58,13 +58,20 @@ class ProtocolVectorsTest {
         };
     int capacity = receiver.has("replayCapacity") ? receiver.get("replayCapacity").asInt() : 1000;
     Verifier verifier = new Verifier(clock, window, new ReplayCache(window, capacity), node);
+    Verifier.Sessions sessions = sessions(vector.path("session"), node.isPresent());
     for (JsonNode before : vector.get("acceptedBefore")) {
-      verifier.verify(HexFormat.of().parseHex(before.asText()), limits);
+      byte[] accepted = HexFormat.of().parseHex(before.asText());
+      verifier.verify(accepted, accepted.length, limits, sessions);
     }
     byte[] wire = HexFormat.of().parseHex(vector.get("hex").asText());
     JsonNode expect = vector.get("expect");
     if (expect.get("outcome").asText().equals("valid")) {
-      SignedMessage message = verifier.verify(wire, limits);
+      SignedMessage message = verifier.verify(wire, wire.length, limits, sessions);
+      if (expect.has("session")) {
+        var in = message.session().orElseThrow();
+        assertEquals(expect.get("session").asText(), in.session().idText());
+        assertEquals(expect.get("counter").asLong(), in.counter());
+      }
       assertEquals(expect.get("type").asText(), message.message().type());
       assertEquals(expect.get("signer").asText(), message.fingerprint().toString());
       // a keyed request: the key a daemon files it under, and the content a retry must repeat
@@ -102,10 +109,47 @@ class ProtocolVectorsTest {
       }
     } else {
       ProtocolException e =
-          assertThrows(ProtocolException.class, () -> verifier.verify(wire, limits));
+          assertThrows(
+              ProtocolException.class, () -> verifier.verify(wire, wire.length, limits, sessions));
       assertEquals(expect.get("reason").asText(), e.reason().name(), e.getMessage());
       assertEquals(expect.get("code").asText(), e.code().code());
     }
+  }
+
+  /**
+   * The session a session vector's receiver holds, rebuilt from the handshake the vector gives (a
+   * node from the discover, a client from the announce) with the ephemeral keys it lists; the keys
+   * it derives must be the ones listed. No session for the other vectors.
+   */
+  private static Verifier.Sessions sessions(JsonNode session, boolean atNode) {
+    if (session.isMissingNode()) {
+      return Verifier.Sessions.NONE;
+    }
+    HexFormat hex = HexFormat.of();
+    var handshake =
+        new SessionCases.Handshake(
+            hex.parseHex(session.get("discover").asText()),
+            hex.parseHex(session.get("announce").asText()),
+            Instant.parse(session.get("opened").asText()));
+    var node = VectorKeys.fromSeed(VectorKeys.NODE_SEED);
+    Session s =
+        atNode
+            ? SessionCases.nodeSession(
+                handshake,
+                node,
+                org.weverywhere.trust.Fingerprint.of(node.getPublic()),
+                hex.parseHex(session.get("nodeEphemeral").asText()))
+            : SessionCases.clientSession(
+                handshake,
+                VectorKeys.fromSeed(VectorKeys.CLIENT_SEED),
+                hex.parseHex(session.get("clientEphemeral").asText()));
+    for (SessionKeys.Direction d : SessionKeys.Direction.values()) {
+      JsonNode listed = session.get("keys").get(d.label());
+      assertEquals(listed.get("key").asText(), hex.formatHex(s.keys().of(d).key()), d.label());
+      assertEquals(listed.get("iv").asText(), hex.formatHex(s.keys().of(d).iv()), d.label());
+    }
+    byte[] id = hex.parseHex(session.get("id").asText());
+    return asked -> java.util.Arrays.equals(asked, id) ? s : null;
   }
 
   /**

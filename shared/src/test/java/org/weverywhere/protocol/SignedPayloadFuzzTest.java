@@ -128,12 +128,15 @@ class SignedPayloadFuzzTest {
   }
 
   /** A valid body of every message type, as a sender builds it. */
-  private static List<Message> validMessages() {
+  static List<Message> validMessages() {
     var i32 = Message.WasmValue.i32(7);
     var bytes = Message.WasmValue.bytes(new byte[] {1, 2});
     return List.of(
         new Message.Discover(),
+        new Message.Discover(Optional.of(new Message.SessionHello(new byte[32]))),
         new Message.Announce("n", 22341, List.of("math"), List.of("kv")),
+        new Message.Announce("n", 22341, List.of(), List.of(), List.of("session"))
+            .withSession(new Message.SessionWelcome(new byte[8], new byte[32], 600)),
         new Message.Bye(),
         new Message.Describe(List.of("host"), Optional.of("c"), 3),
         new Message.Description(

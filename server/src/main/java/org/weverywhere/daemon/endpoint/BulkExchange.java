@@ -61,6 +61,7 @@ public final class BulkExchange {
   private final BodyBudget budget;
   private final FairSlots work;
   private final TrafficLedger traffic;
+  private final SessionHandshake sessions;
   private final Failures failures =
       new Failures("HTTP bulk channel", LOG, Duration.ofMinutes(1), System::nanoTime);
 
@@ -72,6 +73,19 @@ public final class BulkExchange {
       BodyBudget budget,
       FairSlots work,
       TrafficLedger traffic) {
+    this(verifier, handler, signer, sources, budget, work, traffic, SessionHandshake.NONE);
+  }
+
+  BulkExchange(
+      Verifier verifier,
+      RequestHandler handler,
+      MessageSigner signer,
+      SourceLimiter sources,
+      BodyBudget budget,
+      FairSlots work,
+      TrafficLedger traffic,
+      SessionHandshake sessions) {
+    this.sessions = sessions;
     this.verifier = verifier;
     this.handler = handler;
     this.signer = signer;
@@ -162,6 +176,7 @@ public final class BulkExchange {
       return busy();
     }
     SignedMessage request;
+    byte[] wire;
     try (BodyBudget.Grant grant = room.get()) {
       Body read =
           contentLength >= 0
@@ -170,7 +185,12 @@ public final class BulkExchange {
       if (read.refusal() != null) {
         return read.refusal();
       }
-      request = verifier.verify(read.bytes(), read.length(), WireLimits.HTTP);
+      request = verifier.verify(read.bytes(), read.length(), WireLimits.HTTP, sessions.sessions());
+      // a discover offering a session: the key schedule binds its bytes (they are small)
+      wire =
+          request.message() instanceof Message.Discover
+              ? java.util.Arrays.copyOf(read.bytes(), read.length())
+              : null;
     } catch (ProtocolException refused) {
       return Reply.text(400, refused.code(), refused.getMessage(), Map.of());
     } catch (IOException e) {
@@ -184,7 +204,7 @@ public final class BulkExchange {
       return Reply.text(
           400, ErrorCode.PROTOCOL_MALFORMED, "the body could not be decoded", Map.of());
     }
-    return answer(request);
+    return answer(request, wire, source);
   }
 
   private Reply busy() {
@@ -240,7 +260,7 @@ public final class BulkExchange {
   }
 
   /** The signed reply to a verified request; nothing thrown inside the daemon escapes unsigned. */
-  private Reply answer(SignedMessage request) {
+  private Reply answer(SignedMessage request, byte[] wire, InetAddress source) {
     Message message = request.message();
     boolean isWork = !(message instanceof Message.Discover || message instanceof Message.Describe);
     String group = handler.groupOf(request);
@@ -285,6 +305,9 @@ public final class BulkExchange {
         work.release(group);
       }
     }
+    if (wire != null) {
+      reply = sessions.answer(reply, request, wire, source, false);
+    }
     return signed(
         request,
         reply,
@@ -295,7 +318,8 @@ public final class BulkExchange {
 
   private Reply signed(SignedMessage request, Message reply, Optional<Pace> pace) {
     byte[] bytes =
-        signer.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
+        SessionHandshake.wire(
+            signer, request, Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
     return new Reply(200, BulkResource.MEDIA_TYPE, Map.of(), bytes, pace);
   }
 

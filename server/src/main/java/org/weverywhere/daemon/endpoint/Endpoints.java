@@ -71,6 +71,11 @@ public class Endpoints {
   private FairSlots work;
 
   private BulkExchange bulk;
+
+  /** Sessions (PROTOCOL.md §5a): in memory only, so a restart forgets every one. */
+  private SessionTable sessionTable;
+
+  private SessionHandshake sessions;
   private ScheduledExecutorService announcer;
   private final AtomicReference<Authorizer> authorizer = new AtomicReference<>();
 
@@ -135,6 +140,13 @@ public class Endpoints {
     int perSource = Math.max(1, config.value(ConfigKeys.NETWORK_SOURCE_RATE));
     this.sources = new SourceLimiter(perSource, 2L * perSource, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
+    this.sessionTable =
+        new SessionTable(
+            config.value(ConfigKeys.PROTOCOL_SESSION_ENTRIES),
+            config.value(ConfigKeys.PROTOCOL_SESSION_LIFETIME),
+            Clock.systemUTC(),
+            System::nanoTime);
+    this.sessions = new SessionHandshake(sessionTable, signer, journal, handler);
     this.bulk =
         new BulkExchange(
             verifier,
@@ -146,7 +158,8 @@ public class Endpoints {
                 1 << 20,
                 config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)),
             work,
-            traffic);
+            traffic,
+            sessions);
   }
 
   /**
@@ -201,13 +214,15 @@ public class Endpoints {
                     .get()
                     .membership(key)
                     .groups()
-                    .equals(java.util.List.of(ConfigKeys.ANONYMOUS)));
+                    .equals(java.util.List.of(ConfigKeys.ANONYMOUS)),
+            sessions);
     announcer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("announcer").daemon().factory());
     long every = network.announceInterval().toMillis();
     announcer.scheduleAtFixedRate(
         () -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);
+    announcer.scheduleWithFixedDelay(sessionTable::sweep, 1, 1, TimeUnit.SECONDS);
     LOG.info(
         () ->
             "WEverywhere daemon "
@@ -250,6 +265,11 @@ public class Endpoints {
     return signer;
   }
 
+  /** The sessions this daemon holds now. */
+  public SessionTable sessions() {
+    return sessionTable;
+  }
+
   /** Datagrams not answered since start, by reason. */
   public Map<String, Long> dropped() {
     return udp == null ? Map.of() : udp.dropped();
@@ -265,6 +285,9 @@ public class Endpoints {
     }
     if (handler != null) {
       handler.close(); // the last summaries of refusals go to the journal
+    }
+    if (sessionTable != null) {
+      sessionTable.clear();
     }
   }
 

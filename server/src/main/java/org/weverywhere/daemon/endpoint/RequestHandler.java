@@ -48,7 +48,8 @@ import org.weverywhere.wasm.ExternType;
  */
 public final class RequestHandler {
   /** The optional protocol features this daemon implements, announced (docs/PROTOCOL.md §8). */
-  public static final List<String> FEATURES = List.of("paged-describe", "typed-exports", "rk");
+  public static final List<String> FEATURES =
+      List.of("paged-describe", "typed-exports", "rk", "session");
 
   private final String name;
   private final int httpPort;
@@ -857,6 +858,11 @@ public final class RequestHandler {
     if (requester != null) {
       node.put("group", requester.chargedGroup());
     }
+    // a sealed request: the session it came in, opened by the handshake whose signature is above
+    request
+        .session()
+        .ifPresent(
+            in -> node.put("session", in.session().idText()).put("sessionCounter", in.counter()));
     return JournalEvent.unsequenced(type, request.message().type(), data.fill(node));
   }
 }

@@ -113,6 +113,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private static final int KNOWN_PEERS = 4_096;
 
   private final NetworkSettings settings;
+  private final SessionHandshake sessions;
   private final MessageSigner host;
   private final Check verifier;
   private final RequestHandler handler;
@@ -209,9 +210,11 @@ public final class UdpEndpoint implements AutoCloseable {
       AnswerSpread spread,
       FairSlots work,
       Predicate<Fingerprint> knownKey,
-      Duration restartPause)
+      Duration restartPause,
+      SessionHandshake sessions)
       throws IOException {
     this.settings = settings;
+    this.sessions = sessions;
     this.spread = spread;
     // a peer missing three announcements in a row has gone without a bye (crashed, unplugged)
     this.peers =
@@ -296,14 +299,40 @@ public final class UdpEndpoint implements AutoCloseable {
     return open(
         settings,
         host,
-        datagram -> verifier.verify(datagram, WireLimits.UDP),
+        verifier,
         handler,
         sources,
         clock,
         spread,
         work,
         knownKey,
-        Duration.ofMillis(200));
+        SessionHandshake.NONE);
+  }
+
+  /** As above, accepting sessions (PROTOCOL.md §5a) as {@code sessions} says. */
+  public static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Verifier verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread,
+      FairSlots work,
+      Predicate<Fingerprint> knownKey,
+      SessionHandshake sessions) {
+    return open(
+        settings,
+        host,
+        datagram -> verifier.verify(datagram, datagram.length, WireLimits.UDP, sessions.sessions()),
+        handler,
+        sources,
+        clock,
+        spread,
+        work,
+        knownKey,
+        Duration.ofMillis(200),
+        sessions);
   }
 
   static UdpEndpoint open(
@@ -317,6 +346,32 @@ public final class UdpEndpoint implements AutoCloseable {
       FairSlots work,
       Predicate<Fingerprint> knownKey,
       Duration restartPause) {
+    return open(
+        settings,
+        host,
+        verifier,
+        handler,
+        sources,
+        clock,
+        spread,
+        work,
+        knownKey,
+        restartPause,
+        SessionHandshake.NONE);
+  }
+
+  static UdpEndpoint open(
+      NetworkSettings settings,
+      MessageSigner host,
+      Check verifier,
+      RequestHandler handler,
+      SourceLimiter sources,
+      Clock clock,
+      AnswerSpread spread,
+      FairSlots work,
+      Predicate<Fingerprint> knownKey,
+      Duration restartPause,
+      SessionHandshake sessions) {
     try {
       var endpoint =
           new UdpEndpoint(
@@ -329,7 +384,8 @@ public final class UdpEndpoint implements AutoCloseable {
               spread,
               work,
               knownKey,
-              restartPause);
+              restartPause,
+              sessions);
       endpoint.bind();
       endpoint.verifiers.forEach(SupervisedLoop::start);
       endpoint.receiver.start();
@@ -479,7 +535,13 @@ public final class UdpEndpoint implements AutoCloseable {
 
   /** Rate-limits the source, then queues the datagram for verifying: a known signer's first. */
   private void enqueue(Listener listener, InetSocketAddress from, byte[] datagram) {
-    boolean known = claimedSigner(datagram).map(knownKey::test).orElse(false);
+    // a sealed datagram names its session, whose requester decides the queue as a signer's key does
+    boolean known =
+        (org.weverywhere.protocol.Sealed.isSealed(datagram, datagram.length)
+                ? sessions.claimedOwner(datagram)
+                : claimedSigner(datagram))
+            .map(knownKey::test)
+            .orElse(false);
     if (!(known ? knownSources : sources).allow(from.getAddress())) {
       count(known ? "source-rate-known" : "source-rate");
       return;
@@ -562,7 +624,7 @@ public final class UdpEndpoint implements AutoCloseable {
           .submit(
               () -> {
                 try {
-                  reply(listener, from, request, datagram.length);
+                  reply(listener, from, request, datagram);
                 } catch (IOException | RuntimeException e) {
                   count("failed");
                   failures.failed("a request (" + request.message().type() + ") failed", e);
@@ -577,8 +639,9 @@ public final class UdpEndpoint implements AutoCloseable {
   }
 
   private void reply(
-      Listener listener, InetSocketAddress to, SignedMessage request, int requestBytes)
+      Listener listener, InetSocketAddress to, SignedMessage request, byte[] received)
       throws IOException {
+    int requestBytes = received.length;
     RequestHandler.Answer answer;
     try {
       answer = handler.answer(request, RequestHandler.Transport.UDP);
@@ -605,13 +668,19 @@ public final class UdpEndpoint implements AutoCloseable {
                       + "); it was counted and the daemon goes on",
                   Optional.empty()));
     }
-    Optional<Message> reply = answer.reply();
+    Optional<Message> reply =
+        answer
+            .reply()
+            .map(
+                r ->
+                    sessions.answer(
+                        r, request, received, to.getAddress(), listener.group() != null));
     if (reply.isEmpty()) {
       return;
     }
     Header header = Header.replyTo(request.header(), clock.instant());
     int limit = WireLimits.maxUdpReply(requestBytes);
-    byte[] wire = host.sign(header, reply.get());
+    byte[] wire = SessionHandshake.wire(host, request, header, reply.get());
     // An announce too long for the no-amplification rule loses libraries from the end until it
     // fits.
     if (reply.get() instanceof Message.Announce announce) {
@@ -622,7 +691,8 @@ public final class UdpEndpoint implements AutoCloseable {
                 announce.httpPort(),
                 announce.libraries().subList(0, announce.libraries().size() / 2),
                 announce.services(),
-                announce.features());
+                announce.features(),
+                announce.session());
         wire = host.sign(header, announce);
       }
     }
@@ -632,8 +702,12 @@ public final class UdpEndpoint implements AutoCloseable {
         && request.message() instanceof Message.Describe describe) {
       Message page =
           DescriptionPages.fit(
-              whole, describe.cursor(), limit, m -> host.signedSize(header, m), handler.httpPort());
-      wire = host.sign(header, page);
+              whole,
+              describe.cursor(),
+              limit,
+              m -> SessionHandshake.size(host, request, header, m),
+              handler.httpPort());
+      wire = SessionHandshake.wire(host, request, header, page);
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
     try {
@@ -645,7 +719,9 @@ public final class UdpEndpoint implements AutoCloseable {
       failures.failed(
           "a request (" + request.message().type() + ") could not be journaled", unrecorded);
       wire =
-          host.sign(
+          SessionHandshake.wire(
+              host,
+              request,
               header,
               RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
     }
