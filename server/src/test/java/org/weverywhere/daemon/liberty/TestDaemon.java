@@ -46,8 +46,12 @@ public @interface TestDaemon {
    */
   boolean builtinLibraries() default false;
 
-  /** The server JVM's heap ({@code -Xmx}). */
-  String heap() default "512m";
+  /**
+   * The server JVM's heap ({@code -Xmx}); empty keeps the build's jvm.options (2g). The daemon
+   * lowers its memory quotas to what the heap holds beside its own 512 MiB (docs/DAEMON.md), so a
+   * daemon that runs modules needs more than that: with 512m, every execution is refused.
+   */
+  String heap() default "";
 
   /**
    * A static method of the test class, {@code static void NAME(LibertyDaemon.Builder daemon)},

@@ -95,7 +95,10 @@ public final class TestDaemonExtension
   }
 
   private static LibertyDaemon start(TestDaemon wanted, Class<?> testClass) {
-    var builder = LibertyDaemon.builder().name(wanted.name()).heap(wanted.heap());
+    var builder = LibertyDaemon.builder().name(wanted.name());
+    if (!wanted.heap().isEmpty()) {
+      builder.heap(wanted.heap());
+    }
     for (String library : wanted.libraries()) {
       builder.library(EXAMPLES.resolve(library));
     }
