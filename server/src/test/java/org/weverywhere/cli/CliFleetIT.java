@@ -183,7 +183,8 @@ class CliFleetIT {
             .get(2)
             .matches(
                 "fleet-one\\s+\\S+\\s+\\d+\\.\\d\\d\\s+\\d+\\s+\\S+ \\S+ of \\S+ \\S+\\s+-\\s+"
-                    + "anonymous 0/\\d+ observers 1/\\d+"),
+                    // the sample configuration's groups (friends, operators) besides the test's
+                    + "anonymous 0/\\d+ friends 0/\\d+ observers 1/\\d+ operators 0/\\d+"),
         lines.get(2));
 
     CliRun twice = observer("top", "-n", "2", "-d", "0.2", "--json");
