@@ -7,36 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.jboss.weld.junit5.EnableWeld;
-import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.TestDaemonConfig;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.daemon.liberty.TestDaemon;
 
 /**
- * The CLI's network commands end to end, as a user types them, against the daemon's real beans
- * (Weld SE, as in DaemonNetworkTest): discovery and describe over loopback UDP on a port of the
- * test's own, describe, fetch and execute over a loopback HTTP server that hands each body to the
- * daemon's request handler exactly as its JAX-RS resource does.
+ * The CLI's network commands end to end, as a user types them, against the real daemon on Open
+ * Liberty: discovery and describe over loopback UDP on a port of the test's own, describe, fetch
+ * and execute over Liberty's HTTP bulk channel.
  */
-@EnableWeld
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliAgainstDaemonTest {
+@TestDaemon(
+    name = "test-daemon",
+    libraries = "math.wasi",
+    config = "group.anonymous.privileges = execute, fetch")
+class CliAgainstDaemonIT {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
 
@@ -59,45 +50,14 @@ class CliAgainstDaemonTest {
 
   // 3; call 0; end
 
-  private static Path configDir;
-  private static int port;
-  private static int httpPort;
-
-  // before the class's Weld container starts, which is before any @BeforeAll of a PER_CLASS test
-  static {
-    var test =
-        TestDaemonConfig.prepare(
-            "test-daemon", List.of("math.wasi"), "group.anonymous.privileges = execute, fetch");
-    port = test.udpPort();
-    httpPort = test.httpPort();
-    configDir = test.dir();
-  }
-
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
-
-  @Inject Daemon daemon;
-  @Inject Endpoints endpoints;
-
-  private LoopbackBulkServer http;
-
-  @BeforeAll
-  void serveHttp() throws IOException {
-    http = LoopbackBulkServer.start(endpoints, httpPort);
-  }
-
-  @AfterAll
-  void stop() {
-    http.close();
-    TestDaemonConfig.clear();
-  }
+  static LibertyDaemon daemon;
 
   private static CliRun we(String... args) {
-    return CliRun.against(port, args);
+    return CliRun.against(daemon.udpPort(), args);
   }
 
-  private String nodeId() {
-    return daemon.identity().nodeId().toString();
+  private static String nodeId() {
+    return daemon.nodeId().toString();
   }
 
   @Test
@@ -109,9 +69,9 @@ class CliAgainstDaemonTest {
     assertTrue(
         lines[0].matches(
             "\\S+\\s+test-daemon\\s+127\\.0\\.0\\.1\\s+udp "
-                + port
+                + daemon.udpPort()
                 + "\\s+http "
-                + httpPort
+                + daemon.httpPort()
                 + "\\s+math"),
         lines[0]);
     assertTrue(lines[1].matches("1 daemon answered \\(waited \\d+ ms\\)"), lines[1]);
@@ -120,7 +80,7 @@ class CliAgainstDaemonTest {
     assertEquals(0, json.status(), json.toString());
     JsonNode line = new ObjectMapper().readTree(json.out());
     assertEquals(nodeId(), line.get("node").asText());
-    assertEquals(httpPort, line.get("http").asInt());
+    assertEquals(daemon.httpPort(), line.get("http").asInt());
   }
 
   @Test
@@ -157,7 +117,7 @@ class CliAgainstDaemonTest {
         human.out().contains("host       not shown (needs the observe privilege)\n"), human.out());
     assertTrue(human.out().contains("\n    add (i32, i32) -> i32\n"), human.out());
 
-    CliRun json = we("describe", "127.0.0.1:" + port, "--json");
+    CliRun json = we("describe", "127.0.0.1:" + daemon.udpPort(), "--json");
     assertEquals(0, json.status(), json.toString());
     JsonNode doc = new ObjectMapper().readTree(json.out());
     assertEquals("test-daemon", doc.get("name").asText());
@@ -166,17 +126,17 @@ class CliAgainstDaemonTest {
 
   @Test
   void aHostAndPortIsAskedDirectlyAndAHostNameAmongThoseThatAnswered() {
-    CliRun direct = we("describe", "127.0.0.1:" + port, "--verbose");
+    CliRun direct = we("describe", "127.0.0.1:" + daemon.udpPort(), "--verbose");
     assertEquals(0, direct.status(), direct.toString());
     assertTrue(
-        direct.err().contains("weverywhere: 127.0.0.1:" + port + " is test-daemon ("),
+        direct.err().contains("weverywhere: 127.0.0.1:" + daemon.udpPort() + " is test-daemon ("),
         direct.err());
 
     CliRun byHost = we("libraries", "localhost");
     assertEquals(0, byHost.status(), byHost.toString());
     assertTrue(byHost.out().contains("\ntest-daemon  math "), byHost.out());
 
-    int closed = port == 65535 ? port - 1 : port + 1;
+    int closed = daemon.udpPort() == 65535 ? daemon.udpPort() - 1 : daemon.udpPort() + 1;
     CliRun silent = we("describe", "127.0.0.1:" + closed);
     assertEquals(1, silent.status(), silent.toString());
     assertEquals(
@@ -190,7 +150,7 @@ class CliAgainstDaemonTest {
     assertEquals(1, run.status(), run.toString());
     assertEquals(
         "weverywhere: no daemon matches 'nobody' among 1 that answered: test-daemon ("
-            + daemon.identity().nodeId().shortForm()
+            + daemon.nodeId().shortForm()
             + ") [WE5030]\n",
         run.err());
   }
@@ -447,9 +407,9 @@ class CliAgainstDaemonTest {
   }
 
   private static Path anonymousKey() {
-    Path file = configDir.resolve("cli.key.pem");
+    Path file = daemon.configDir().resolve("cli.key.pem");
     if (!Files.exists(file)) {
-      org.weverywhere.trust.KeyPairFiles.named(configDir, "cli")
+      org.weverywhere.trust.KeyPairFiles.named(daemon.configDir(), "cli")
           .write(org.weverywhere.trust.Ed25519.generate(), false);
     }
     return file;
@@ -491,7 +451,7 @@ class CliAgainstDaemonTest {
                 .err()
                 .startsWith(
                     "weverywhere: http://127.0.0.1:"
-                        + httpPort
+                        + daemon.httpPort()
                         + "/weverywhere/v1/messages refused (WE2")
             && refused.err().endsWith("[WE5023]\n"),
         refused.err());

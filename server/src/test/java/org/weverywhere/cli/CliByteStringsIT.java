@@ -5,67 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.jboss.weld.junit5.EnableWeld;
-import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.TestDaemonConfig;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.daemon.liberty.TestDaemon;
 
 /**
  * Byte strings (docs/SERVICES.md) as a user types them: the {@code text} example as a kept service
- * ({@code call}), as a library and as a local module ({@code run --function}), against a daemon's
- * real beans over loopback UDP and HTTP.
+ * ({@code call}), as a library and as a local module ({@code run --function}), against the real
+ * daemon on Open Liberty over loopback UDP and HTTP.
  */
-@EnableWeld
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliByteStringsTest {
+@TestDaemon(
+    name = "bytes-daemon",
+    libraries = {"text.wasi", "fixtures/bytescaller.wasm"},
+    config = "services.text.library = text")
+class CliByteStringsIT {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-  private static int port;
-  private static int httpPort;
 
-  static {
-    var test =
-        TestDaemonConfig.prepare(
-            "bytes-daemon",
-            List.of("text.wasi", "fixtures/bytescaller.wasm"),
-            "services.text.library = text");
-    port = test.udpPort();
-    httpPort = test.httpPort();
-  }
-
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
-
-  @Inject Endpoints endpoints;
-
-  private LoopbackBulkServer http;
-
-  @BeforeAll
-  void serveHttp() throws IOException {
-    http = LoopbackBulkServer.start(endpoints, httpPort);
-  }
-
-  @AfterAll
-  void stop() {
-    http.close();
-    TestDaemonConfig.clear();
-  }
+  static LibertyDaemon daemon;
 
   private static CliRun we(String... args) {
-    return CliRun.against(port, args);
+    return CliRun.against(daemon.udpPort(), args);
   }
 
   @Test

@@ -6,30 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jboss.weld.junit5.EnableWeld;
-import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.TestDaemonConfig;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.daemon.liberty.TestDaemon;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.Verifier;
@@ -37,73 +25,44 @@ import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPem;
 
 /**
- * The built-in probes, the fan-out and top as a user meets them, against one real daemon on
- * loopback (its beans under Weld SE, its HTTP channel on a loopback server, as in
- * CliAgainstDaemonTest): a fresh daemon with no library of its own offers the probes, they run only
+ * The built-in probes, the fan-out and top as a user meets them, against one real daemon on Open
+ * Liberty on loopback: a fresh daemon with no library of its own offers the probes, they run only
  * for observers, run --all / --spread stream per daemon and summarise, describe says the capacity
  * --spread ranks by, and top shows the daemon from the probes. Several daemons, and replacement of
  * those that refuse or stop answering, are in FleetNamespacesTest.
  */
-@EnableWeld
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliFleetTest {
+@TestDaemon(
+    name = "fleet-one",
+    libraries = "math.wasi",
+    builtinLibraries = true,
+    config = {
+      "services.math.library = math",
+      "group.anonymous.privileges = execute",
+      "group.observers.privileges = execute, observe"
+    },
+    configure = "observers")
+class CliFleetIT {
   private static final KeyPair OBSERVER = Ed25519.generate();
-  private static Path configDir;
-  private static Path observerKey;
-  private static int port;
-  private static int httpPort;
 
-  static {
-    var test =
-        TestDaemonConfig.prepare(
-            "fleet-one",
-            List.of("math.wasi"),
-            "libraries.builtin = true",
-            "services.math.library = math",
-            "group.anonymous.privileges = execute",
-            "group.observers.privileges = execute, observe");
-    port = test.udpPort();
-    httpPort = test.httpPort();
-    configDir = test.dir();
-    try {
-      Path group = Files.createDirectories(configDir.resolve("groups/observers"));
-      Files.writeString(
-          group.resolve("observer.pub-key.pem"), KeyPem.publicKeyText(OBSERVER.getPublic()));
-      observerKey =
-          Files.write(
-              configDir.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  static LibertyDaemon daemon;
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
-
-  @Inject Daemon daemon;
-  @Inject Endpoints endpoints;
-
-  private LoopbackBulkServer http;
-
-  @BeforeAll
-  void serveHttp() throws IOException {
-    http = LoopbackBulkServer.start(endpoints, httpPort);
-  }
-
-  @AfterAll
-  void stop() {
-    http.close();
-    TestDaemonConfig.clear();
+  /** The observer's key in the group with the observe privilege, its private half beside. */
+  static void observers(LibertyDaemon.Builder builder) {
+    builder
+        .groupKey("observers", "observer", OBSERVER.getPublic())
+        .file(
+            "observer.key.pem",
+            new String(KeyPem.privateKeyText(OBSERVER.getPrivate()), StandardCharsets.US_ASCII));
   }
 
   private static CliRun we(String... args) {
-    return CliRun.against(port, args);
+    return CliRun.against(daemon.udpPort(), args);
   }
 
   /** As the observer: its key is in the group with the observe privilege. */
   private static CliRun observer(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(1, List.of("--key", observerKey.toString()));
+    all.addAll(1, List.of("--key", daemon.configDir().resolve("observer.key.pem").toString()));
     return we(all.toArray(String[]::new));
   }
 
@@ -147,7 +106,7 @@ class CliFleetTest {
     JsonNode row = new ObjectMapper().readTree(objects.get(0));
     assertEquals("fleet-one", row.get("peer").asText());
     assertEquals("answered", row.get("status").asText());
-    assertEquals(daemon.identity().nodeId().toString(), row.get("node").asText());
+    assertEquals(daemon.nodeId().toString(), row.get("node").asText());
     // the daemon's state directory is on a real filesystem: the probe sees it
     JsonNode disk = new ObjectMapper().readTree(row.get("stdout").asText());
     assertTrue(
@@ -182,8 +141,8 @@ class CliFleetTest {
 
   @Test
   void describeTellsTheRequestersFreeCapacityAndTheLoadToObserversOnly() {
-    var address = new InetSocketAddress("127.0.0.1", port);
-    var node = daemon.identity().nodeId();
+    var address = new InetSocketAddress("127.0.0.1", daemon.udpPort());
+    var node = daemon.nodeId();
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 1000);
     Map<String, Long> anonymous =
         new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
@@ -224,7 +183,8 @@ class CliFleetTest {
             .get(2)
             .matches(
                 "fleet-one\\s+\\S+\\s+\\d+\\.\\d\\d\\s+\\d+\\s+\\S+ \\S+ of \\S+ \\S+\\s+-\\s+"
-                    + "anonymous 0/\\d+ observers 1/\\d+"),
+                    // the sample configuration's groups (friends, operators) besides the test's
+                    + "anonymous 0/\\d+ friends 0/\\d+ observers 1/\\d+ operators 0/\\d+"),
         lines.get(2));
 
     CliRun twice = observer("top", "-n", "2", "-d", "0.2", "--json");
@@ -282,7 +242,7 @@ class CliFleetTest {
 
   @Test
   void theHostOwnerListsTurnsOffAndCannotUnpublishTheBuiltInProbes() {
-    List<String> ctl = List.of("--config-dir", configDir.toString());
+    List<String> ctl = List.of("--config-dir", daemon.configDir().toString());
     CliRun status = CliRun.of(concat(List.of("ctl", "status"), ctl));
     assertEquals(0, status.status(), status.toString());
     assertTrue(

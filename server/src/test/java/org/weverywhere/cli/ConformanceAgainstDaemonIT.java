@@ -5,66 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jboss.weld.junit5.EnableWeld;
-import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.TestDaemonConfig;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.daemon.liberty.TestDaemon;
 
 /**
- * {@code weverywhere conformance} against this project's daemon (its real beans under Weld SE, UDP
- * on loopback, the bulk channel's answers from the same {@code BulkExchange} Liberty's resource
- * uses): the reference implementation must honour every rule it publishes.
+ * {@code weverywhere conformance} against this project's daemon as hosts run it (Open Liberty, UDP
+ * and the HTTP bulk channel on loopback): the reference implementation must honour every rule it
+ * publishes.
  */
-@EnableWeld
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConformanceAgainstDaemonTest {
-  private static int port;
-  private static int httpPort;
-
-  static {
-    var test =
-        TestDaemonConfig.prepare(
-            "conformance-daemon",
-            List.of("math.wasi"),
-            "group.anonymous.privileges = execute, fetch");
-    port = test.udpPort();
-    httpPort = test.httpPort();
-  }
-
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
-
-  @Inject Daemon daemon;
-  @Inject Endpoints endpoints;
-
-  private LoopbackBulkServer http;
-
-  @BeforeAll
-  void serveHttp() throws IOException {
-    http = LoopbackBulkServer.start(endpoints, httpPort);
-  }
-
-  @AfterAll
-  void stop() {
-    http.close();
-    TestDaemonConfig.clear();
-  }
+@TestDaemon(
+    name = "conformance-daemon",
+    libraries = "math.wasi",
+    config = "group.anonymous.privileges = execute, fetch")
+class ConformanceAgainstDaemonIT {
+  static LibertyDaemon daemon;
 
   @Test
   void theDaemonHonoursEveryReceiverRuleOverUdpAndHttp() throws IOException {
-    CliRun run = CliRun.of("conformance", "127.0.0.1:" + port, "--timeout", "0.25", "--json");
+    CliRun run =
+        CliRun.of("conformance", "127.0.0.1:" + daemon.udpPort(), "--timeout", "0.25", "--json");
     JsonNode doc = new ObjectMapper().readTree(run.out());
     List<String> failed = new ArrayList<>();
     doc.get("rules")
@@ -76,7 +39,7 @@ class ConformanceAgainstDaemonTest {
             });
     assertEquals(List.of(), failed, run.toString());
     assertEquals(0, run.status(), run.toString());
-    assertEquals(daemon.identity().nodeId().toString(), doc.get("node").asText());
+    assertEquals(daemon.nodeId().toString(), doc.get("node").asText());
     // both transports, each receiver code at least once, and the HTTP-only rules
     List<String> seen = new ArrayList<>();
     doc.get("rules")
@@ -103,10 +66,10 @@ class ConformanceAgainstDaemonTest {
 
   @Test
   void humanOutputIsOneLinePerRuleThenASummary() {
-    CliRun run = CliRun.of("conformance", "127.0.0.1:" + port, "--timeout", "0.25");
+    CliRun run = CliRun.of("conformance", "127.0.0.1:" + daemon.udpPort(), "--timeout", "0.25");
     assertEquals(0, run.status(), run.toString());
     String[] lines = run.out().split("\n");
-    assertTrue(lines[0].startsWith("/127.0.0.1:" + port + " (node "), lines[0]);
+    assertTrue(lines[0].startsWith("/127.0.0.1:" + daemon.udpPort() + " (node "), lines[0]);
     assertTrue(run.out().contains("\nPASS  udp   expired "), run.out());
     assertTrue(run.out().contains("expected rejected WE5007: no answer; got no answer"), run.out());
     assertTrue(lines[lines.length - 2].matches("\\d+ passed, 0 failed"), lines[lines.length - 2]);
@@ -123,8 +86,8 @@ class ConformanceAgainstDaemonTest {
             java.time.Duration.ofSeconds(5),
             java.time.Duration.ofSeconds(30),
             org.weverywhere.protocol.WireLimits.HTTP);
-    java.net.URI base = java.net.URI.create("http://127.0.0.1:" + httpPort);
-    var node = daemon.identity().nodeId();
+    java.net.URI base = java.net.URI.create("http://127.0.0.1:" + daemon.httpPort());
+    var node = daemon.nodeId();
     var math = new org.weverywhere.protocol.Message.LibraryTarget("math");
     var noSuch =
         org.junit.jupiter.api.Assertions.assertThrows(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,20 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jboss.weld.junit5.EnableWeld;
-import org.jboss.weld.junit5.WeldInitiator;
-import org.jboss.weld.junit5.WeldSetup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.weverywhere.control.ControlEndpoint;
-import org.weverywhere.daemon.Daemon;
-import org.weverywhere.daemon.DaemonParts;
-import org.weverywhere.daemon.TestDaemonConfig;
-import org.weverywhere.daemon.endpoint.Endpoints;
-import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
+import org.weverywhere.daemon.liberty.LibertyDaemon;
+import org.weverywhere.daemon.liberty.TestDaemon;
 import org.weverywhere.net.Frames;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
@@ -44,59 +33,30 @@ import org.weverywhere.trust.KeyPairFiles;
 
 /**
  * {@code weverywhere ctl} and {@code weverywhere events} end to end, as a host owner types them,
- * against a daemon's real beans (Weld SE) and its real control socket: every control action, a
- * change that tightens a quota while an execution is in flight, refusals of invalid changes, and
- * the same actions signed and sent over the network.
+ * against the real daemon on Open Liberty and its control socket: every control action, a change
+ * that tightens a quota while an execution is in flight, refusals of invalid changes, and the same
+ * actions signed and sent over the network.
  */
-@EnableWeld
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CtlAgainstDaemonTest {
+@TestDaemon(
+    name = "ctl-daemon",
+    libraries = {"math.wasi", "kv.wasi"},
+    config = {
+      "services.kv.library = kv",
+      "group.anonymous.privileges = execute",
+      "group.anonymous.quota.cpu-time.per-execution = 1s",
+      "group.ops.privileges = observe, control"
+    })
+class CtlAgainstDaemonIT {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static Path configDir;
-  private static int port;
-  private static int httpPort;
-
-  static {
-    var test =
-        TestDaemonConfig.prepare(
-            "ctl-daemon",
-            List.of("math.wasi", "kv.wasi"),
-            "services.kv.library = kv",
-            "group.anonymous.privileges = execute",
-            "group.anonymous.quota.cpu-time.per-execution = 1s",
-            "group.ops.privileges = observe, control");
-    port = test.udpPort();
-    httpPort = test.httpPort();
-    configDir = test.dir();
-  }
-
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
-
-  @Inject Daemon daemon;
-  @Inject Endpoints endpoints;
-  @Inject ControlEndpoint control;
-
-  private LoopbackBulkServer http;
-
-  @BeforeAll
-  void serveHttp() throws IOException {
-    http = LoopbackBulkServer.start(endpoints, httpPort);
-  }
-
-  @AfterAll
-  void stop() {
-    http.close();
-    TestDaemonConfig.clear();
-  }
+  static LibertyDaemon daemon;
 
   private CliRun ctl(String... args) {
     List<String> all = new ArrayList<>(List.of("ctl"));
     all.addAll(List.of(args));
-    all.addAll(List.of("--socket", control.path().toString()));
+    all.addAll(List.of("--socket", daemon.controlSocket().toString()));
     return CliRun.of(all.toArray(String[]::new));
   }
 
@@ -106,9 +66,9 @@ class CtlAgainstDaemonTest {
         CliRun.of(
             "run",
             "--peer",
-            "127.0.0.1:" + port,
+            "127.0.0.1:" + daemon.udpPort(),
             "--port",
-            Integer.toString(port),
+            Integer.toString(daemon.udpPort()),
             "--timeout",
             "5",
             "--json",
@@ -118,16 +78,15 @@ class CtlAgainstDaemonTest {
   }
 
   private Path dropIn() {
-    return configDir.resolve("weverywhere.d/99-control.conf");
+    return daemon.configDir().resolve("weverywhere.d/99-control.conf");
   }
 
   @Test
   void statusShowsTheHostAndEachGroupsQuotas() throws IOException {
     CliRun human = ctl("status");
     assertEquals(0, human.status(), human.toString());
-    assertTrue(
-        human.out().startsWith("node           " + daemon.identity().nodeId() + "\n"), human.out());
-    assertTrue(human.out().contains("\nconfiguration  " + configDir + "\n"), human.out());
+    assertTrue(human.out().startsWith("node           " + daemon.nodeId() + "\n"), human.out());
+    assertTrue(human.out().contains("\nconfiguration  " + daemon.configDir() + "\n"), human.out());
     assertTrue(
         human
             .out()
@@ -139,7 +98,7 @@ class CtlAgainstDaemonTest {
     CliRun json = ctl("status", "--json");
     assertEquals(0, json.status(), json.toString());
     JsonNode status = JSON.readTree(json.out());
-    assertEquals(daemon.identity().nodeId().toString(), status.get("node").asText());
+    assertEquals(daemon.nodeId().toString(), status.get("node").asText());
     assertFalse(status.get("draining").asBoolean());
     assertTrue(status.get("groups").has("anonymous"), status.toString());
   }
@@ -148,7 +107,7 @@ class CtlAgainstDaemonTest {
   void aReloadThatTightensAQuotaAppliesToNewExecutionsWhileTheOneInFlightKeepsItsOwn()
       throws Exception {
     Path loop = EXAMPLES.resolve("fixtures/loop.wasm");
-    Path tighter = configDir.resolve("weverywhere.d/50-tighter.conf");
+    Path tighter = daemon.configDir().resolve("weverywhere.d/50-tighter.conf");
     // One second of CPU for anonymous: this run spins until it has used it.
     CompletableFuture<JsonNode> inFlight =
         CompletableFuture.supplyAsync(
@@ -235,7 +194,7 @@ class CtlAgainstDaemonTest {
             .err()
             .contains(
                 "'group.ops.privileges' was not set by control (its value comes from "
-                    + configDir.resolve("weverywhere.conf")
+                    + daemon.fixtureConf()
                     + ":"),
         notOurs.err());
     assertTrue(notOurs.err().strip().endsWith("[WE9001]"), notOurs.err());
@@ -255,9 +214,9 @@ class CtlAgainstDaemonTest {
             "status",
             "--json",
             "--peer",
-            "127.0.0.1:" + port,
+            "127.0.0.1:" + daemon.udpPort(),
             "--port",
-            Integer.toString(port),
+            Integer.toString(daemon.udpPort()),
             "--timeout",
             "5",
             "--key",
@@ -275,8 +234,7 @@ class CtlAgainstDaemonTest {
 
     CliRun after = CliRun.of(remote.toArray(String[]::new));
     assertEquals(0, after.status(), after.toString());
-    assertTrue(
-        after.out().contains("\"node\" : \"" + daemon.identity().nodeId() + "\""), after.out());
+    assertTrue(after.out().contains("\"node\" : \"" + daemon.nodeId() + "\""), after.out());
 
     CliRun again = ctl("group", "add-key", "ops", ops.publicKey().toString());
     assertEquals(1, again.status(), again.toString());
@@ -304,13 +262,14 @@ class CtlAgainstDaemonTest {
     assertEquals(1, missing.status(), missing.toString());
     assertTrue(missing.err().contains("no library 'nothing-like-it'"), missing.err());
 
-    CliRun notAModule = ctl("publish", configDir.resolve("weverywhere.conf").toString());
+    CliRun notAModule = ctl("publish", daemon.configDir().resolve("weverywhere.conf").toString());
     assertEquals(1, notAModule.status(), notAModule.toString());
     assertTrue(notAModule.err().contains("not a WebAssembly module"), notAModule.err());
   }
 
   private String libraries() {
-    CliRun list = CliRun.of("libraries", "--port", Integer.toString(port), "--timeout", "1");
+    CliRun list =
+        CliRun.of("libraries", "--port", Integer.toString(daemon.udpPort()), "--timeout", "1");
     assertEquals(0, list.status(), list.toString());
     return list.out();
   }
@@ -325,9 +284,9 @@ class CtlAgainstDaemonTest {
           CliRun.of(
               "run",
               "--peer",
-              "127.0.0.1:" + port,
+              "127.0.0.1:" + daemon.udpPort(),
               "--port",
-              Integer.toString(port),
+              Integer.toString(daemon.udpPort()),
               "--timeout",
               "5",
               EXAMPLES.resolve("hello.wasi").toString());
@@ -345,7 +304,7 @@ class CtlAgainstDaemonTest {
   @Test
   void eventsListsExecutionsWithTheRequesterAndFollowsNewOnes() throws Exception {
     run(EXAMPLES.resolve("hello.wasi"));
-    CliRun all = CliRun.of("events", "--json", "--socket", control.path().toString());
+    CliRun all = CliRun.of("events", "--json", "--socket", daemon.controlSocket().toString());
     assertEquals(0, all.status(), all.toString());
     List<JsonNode> events = new ArrayList<>();
     for (String line : all.out().split("\n")) {
@@ -373,7 +332,11 @@ class CtlAgainstDaemonTest {
 
     CliRun since =
         CliRun.of(
-            "events", "--since", Long.toString(next - 1), "--socket", control.path().toString());
+            "events",
+            "--since",
+            Long.toString(next - 1),
+            "--socket",
+            daemon.controlSocket().toString());
     assertEquals(0, since.status(), since.toString());
     assertEquals(
         1, since.out().lines().count(), "only the last one, in human form: " + since.out());
@@ -394,7 +357,7 @@ class CtlAgainstDaemonTest {
                   "--since",
                   Long.toString(next),
                   "--socket",
-                  control.path().toString());
+                  daemon.controlSocket().toString());
             });
     run(EXAMPLES.resolve("hello.wasi"));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -413,16 +376,18 @@ class CtlAgainstDaemonTest {
   @Test
   void aMissingSocketIsNamedWithWhatToCheck() {
     CliRun missing =
-        CliRun.of("ctl", "status", "--socket", configDir.resolve("nothing.sock").toString());
+        CliRun.of(
+            "ctl", "status", "--socket", daemon.configDir().resolve("nothing.sock").toString());
     assertEquals(1, missing.status(), missing.toString());
     assertEquals(
         "weverywhere: no control socket at "
-            + configDir.resolve("nothing.sock")
+            + daemon.configDir().resolve("nothing.sock")
             + " (is the daemon running?"
             + " give its socket with --socket, or its configuration with --config-dir) [WE9004]\n",
         missing.err());
 
-    CliRun byConfig = CliRun.of("ctl", "status", "--config-dir", configDir.toString(), "--json");
+    CliRun byConfig =
+        CliRun.of("ctl", "status", "--config-dir", daemon.configDir().toString(), "--json");
     assertEquals(
         0, byConfig.status(), "finds the socket from the daemon's configuration: " + byConfig);
   }
@@ -433,10 +398,10 @@ class CtlAgainstDaemonTest {
         List.of(
             "call",
             "--port",
-            Integer.toString(port),
+            Integer.toString(daemon.udpPort()),
             "--timeout",
             "2",
-            "127.0.0.1:" + port,
+            "127.0.0.1:" + daemon.udpPort(),
             "kv",
             "count");
     assertEquals(0, CliRun.of(call.toArray(String[]::new)).status(), "kv answers before");
@@ -471,7 +436,7 @@ class CtlAgainstDaemonTest {
   void badFramesGetClearErrors() throws IOException {
     try (var client =
         org.newsclub.net.unix.AFUNIXSocket.connectTo(
-            org.newsclub.net.unix.AFUNIXSocketAddress.of(control.path().toFile()))) {
+            org.newsclub.net.unix.AFUNIXSocketAddress.of(daemon.controlSocket().toFile()))) {
       Frames.write(client.getOutputStream(), "not cbor at all".getBytes());
       Message.ErrorReply garbage = errorIn(Frames.read(client.getInputStream()).orElseThrow());
       assertEquals("WE5001", garbage.code(), garbage.toString());

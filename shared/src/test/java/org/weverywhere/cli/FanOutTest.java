@@ -29,7 +29,7 @@ import org.weverywhere.trust.Fingerprint;
  * The fan-out's bookkeeping, with the network replaced by what each daemon would answer (an answer,
  * an error reply, silence): places are replaced only while candidates are left, no daemon is asked
  * twice, results are handed on as they end, and the bound ends a fan-out that hangs. The same code
- * against real daemons: CliFleetTest and FleetNamespacesTest in the server module.
+ * against real daemons: CliFleetIT and FleetNamespacesTest in the server module.
  */
 class FanOutTest {
   private static final List<Peer> PEERS =

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the network commands refuse before they send anything: no daemon is needed, and none is
  * reached (the port is one nobody listens on, the wait short). The exchanges themselves are tested
- * end to end against the daemon's beans in the server module (CliAgainstDaemonTest).
+ * end to end against the real daemon on Open Liberty in the server module (CliAgainstDaemonIT).
  */
 class NetworkCommandsTest {
   private static final Path EXAMPLES =

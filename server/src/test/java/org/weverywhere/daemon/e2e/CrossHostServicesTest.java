@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -61,10 +57,8 @@ class CrossHostServicesTest {
   /** Each host's key, made before it starts so that the others can trust it to relay. */
   private static final Map<String, java.security.KeyPair> HOST_KEYS = new LinkedHashMap<>();
 
-  private static final Map<String, Process> daemons = new LinkedHashMap<>();
+  private static final Map<String, DaemonProcess.Running> daemons = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
-  private static final Map<Process, BufferedReader> readers =
-      new java.util.concurrent.ConcurrentHashMap<>();
   private static Path work;
   private static UdpClient udp;
 
@@ -154,66 +148,24 @@ class CrossHostServicesTest {
                 "group.hosts.quota.cores = 16"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon =
-        new ProcessBuilder(
-                NETWORK.exec(
-                    host,
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    dir.toString()))
-            .redirectError(dir.resolve("daemon.log").toFile())
-            .start();
+    var daemon =
+        DaemonProcess.Running.start(
+            NETWORK.exec(host, DaemonProcess.command(List.of(), dir).toArray(String[]::new)),
+            dir.resolve("daemon.log"),
+            Duration.ofSeconds(60));
     daemons.put(host, daemon);
-    String line = readLine(daemon);
-    assertTrue(
-        line != null && line.startsWith("READY "),
-        "daemon "
-            + host
-            + " did not start: "
-            + line
-            + "\n"
-            + Files.readString(dir.resolve("daemon.log")));
-    nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
+    nodes.put(host, daemon.node());
   }
 
   /** A line to the daemon process's control (its stdin), and its one-line answer. */
   private static String command(String host, String line) throws Exception {
-    Process daemon = daemons.get(host);
-    daemon.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    daemon.getOutputStream().flush();
-    return readLine(daemon);
-  }
-
-  private static String readLine(Process daemon) throws Exception {
-    // one reader per process: a reader buffers, so a second one could miss lines the first took
-    var out =
-        readers.computeIfAbsent(
-            daemon,
-            d ->
-                new BufferedReader(
-                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return out.readLine();
-              } catch (IOException e) {
-                return null;
-              }
-            })
-        .get(60, TimeUnit.SECONDS);
+    return daemons.get(host).command(line, Duration.ofSeconds(60));
   }
 
   @AfterAll
   static void removeAll() throws Exception {
-    for (Process daemon : daemons.values()) {
-      daemon.getOutputStream().close();
-      if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+    for (var daemon : daemons.values()) {
+      daemon.close();
     }
     daemons.clear();
     NETWORK.close();

@@ -6,6 +6,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.jboss.weld.environment.se.Weld;
@@ -30,22 +33,127 @@ public final class DaemonProcess {
    * id; fails with its log when it does not.
    */
   static Fingerprint awaitReady(Process daemon, Path log) throws Exception {
-    var out =
-        new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return out.readLine();
-                  } catch (IOException e) {
-                    return null;
-                  }
-                })
-            .get(60, TimeUnit.SECONDS);
-    if (line == null || !line.startsWith("READY ")) {
-      throw new AssertionError("daemon did not start: " + line + "\n" + Files.readString(log));
+    return new Running(daemon, log, Duration.ofSeconds(60)).node();
+  }
+
+  /**
+   * The command that runs this class on {@code configDir}: this JVM's java and class path, then
+   * {@code jvmOptions}, then {@code args} (e.g. {@code --http}). Put {@code ip netns exec NS} in
+   * front ({@code TestNetwork.exec}) to run it in a namespace: that execs, so the pid is the JVM's.
+   */
+  public static List<String> command(List<String> jvmOptions, Path configDir, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            DaemonProcess.class.getName(),
+            configDir.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /**
+   * A started daemon process, ready: its node id, one reader of its standard output (a second
+   * reader could miss lines the first buffered), every wait bounded.
+   */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final Path log;
+    private final Fingerprint node;
+
+    private Running(Process process, Path log, Duration ready) throws Exception {
+      this.process = process;
+      this.log = log;
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      try {
+        line = readLine(ready);
+      } catch (java.util.concurrent.TimeoutException slow) {
+        line = "nothing within " + ready.toSeconds() + " s";
+      }
+      if (line == null || !line.startsWith("READY ")) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        throw new AssertionError(
+            "daemon did not start: "
+                + line
+                + "\n"
+                + (Files.exists(log) ? Files.readString(log) : "(no log at " + log + ")"));
+      }
+      this.node = Fingerprint.parse(line.substring("READY ".length()));
     }
-    return Fingerprint.parse(line.substring("READY ".length()));
+
+    /**
+     * Runs {@code command} ({@link DaemonProcess#command}), its standard error appended to {@code
+     * log}, and waits at most {@code ready} for it to say READY; fails with the log when it does
+     * not.
+     */
+    public static Running start(List<String> command, Path log, Duration ready) throws Exception {
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      return new Running(process, log, ready);
+    }
+
+    public Fingerprint node() {
+      return node;
+    }
+
+    public Process process() {
+      return process;
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    /** What the daemon wrote to its standard error so far. */
+    public String log() throws IOException {
+      return Files.readString(log);
+    }
+
+    /** Its next line, null at its end; fails after {@code within}. */
+    public String readLine(Duration within) throws Exception {
+      return CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return out.readLine();
+                } catch (IOException e) {
+                  return "unreadable: " + e.getMessage();
+                }
+              })
+          .get(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A line to its stdin (see {@link DaemonProcess#main}), and its one-line answer. */
+    public String command(String line, Duration within) throws Exception {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+      return readLine(within);
+    }
+
+    /** Closes its stdin, so it stops as the daemon does (saying bye); SIGKILL after 10 s. */
+    @Override
+    public void close() throws IOException {
+      if (process.isAlive()) {
+        process.getOutputStream().close();
+      }
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   public static void main(String[] args) throws Exception {

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,9 +71,8 @@ class FaultSuiteTest {
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
 
   static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
-  private static final Map<String, Process> daemons = new ConcurrentHashMap<>();
+  private static final Map<String, DaemonProcess.Running> daemons = new ConcurrentHashMap<>();
   private static final Map<String, Fingerprint> nodes = new ConcurrentHashMap<>();
-  private static final Map<Process, BufferedReader> readers = new ConcurrentHashMap<>();
   private static Path work;
   static UdpClient udp;
 
@@ -90,7 +86,7 @@ class FaultSuiteTest {
 
   /** The process of {@code host}'s daemon (its pid is the JVM's: ip netns exec execs it). */
   static Process daemon(String host) {
-    return daemons.get(host);
+    return daemons.get(host).process();
   }
 
   /** Whether this machine can run the suite; the reason when not. */
@@ -167,48 +163,13 @@ class FaultSuiteTest {
    */
   static void start(String host) throws Exception {
     Path dir = work.resolve(host);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon =
-        new ProcessBuilder(
-                NETWORK.exec(
-                    host,
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    dir.toString()))
-            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()))
-            .start();
+    var daemon =
+        DaemonProcess.Running.start(
+            NETWORK.exec(host, DaemonProcess.command(List.of(), dir).toArray(String[]::new)),
+            dir.resolve("daemon.log"),
+            Duration.ofSeconds(90));
     daemons.put(host, daemon);
-    String line = readLine(daemon);
-    assertTrue(
-        line != null && line.startsWith("READY "),
-        "daemon "
-            + host
-            + " did not start: "
-            + line
-            + "\n"
-            + Files.readString(dir.resolve("daemon.log")));
-    nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
-  }
-
-  private static String readLine(Process daemon) throws Exception {
-    var out =
-        readers.computeIfAbsent(
-            daemon,
-            d ->
-                new BufferedReader(
-                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return out.readLine();
-              } catch (IOException e) {
-                return null;
-              }
-            })
-        .get(90, TimeUnit.SECONDS);
+    nodes.put(host, daemon.node());
   }
 
   /**
@@ -257,12 +218,9 @@ class FaultSuiteTest {
 
   @AfterAll
   static void removeAll() throws Exception {
-    for (Process daemon : daemons.values()) {
+    for (var daemon : daemons.values()) {
       NETWORK.run("kill", "-CONT", String.valueOf(daemon.pid())); // a stopped daemon cannot say bye
-      daemon.getOutputStream().close();
-      if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+      daemon.close();
     }
     daemons.clear();
     NETWORK.close(); // the nftables rules go with B's namespace
@@ -447,7 +405,7 @@ class FaultSuiteTest {
     var before = assertInstanceOf(Message.Result.class, runCaller(Duration.ofSeconds(20)));
     assertEquals(
         "completed", before.outcome(), new String(before.stderr(), StandardCharsets.UTF_8));
-    Process b = daemons.get("b");
+    Process b = daemon("b");
     assertTrue(NETWORK.run("kill", "-STOP", String.valueOf(b.pid())));
     try {
       for (int round = 0;
@@ -563,7 +521,7 @@ class FaultSuiteTest {
     assertTrue(
         acknowledged.size() >= 100,
         "the stream did not get going: " + acknowledged.size() + " " + errors);
-    Process b = daemons.get("b");
+    Process b = daemon("b");
     b.destroyForcibly(); // SIGKILL: no bye, no flush beyond what the journal already synced
     assertTrue(b.waitFor(10, TimeUnit.SECONDS));
     int beforeRestart = acknowledged.size();

@@ -7,24 +7,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,8 +54,7 @@ class FleetNamespacesTest {
   /** Five JVMs starting at once on a small shared machine take a while; bounded all the same. */
   private static final int READY_SECONDS = 240;
 
-  private static final Map<String, Process> daemons = new LinkedHashMap<>();
-  private static final Map<Process, BufferedReader> readers = new HashMap<>();
+  private static final Map<String, DaemonProcess.Running> daemons = new LinkedHashMap<>();
   private static Path work;
   private static Path observerKey;
 
@@ -78,29 +72,28 @@ class FleetNamespacesTest {
     work = Files.createTempDirectory("we-fleet");
     observerKey =
         Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
-    // all five start at once: each JVM takes seconds on a busy machine
-    for (String host : HOSTS) {
-      start(host);
-    }
-    for (String host : HOSTS) {
-      String line;
-      try {
-        line = readLine(daemons.get(host));
-      } catch (java.util.concurrent.TimeoutException slow) {
-        line = "nothing within " + READY_SECONDS + " s";
+    // all five start at once: each JVM takes seconds on a busy machine; every one that started is
+    // kept (and stopped after), whichever failed
+    var starting = new LinkedHashMap<String, java.util.concurrent.Future<DaemonProcess.Running>>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String host : HOSTS) {
+        starting.put(host, threads.submit(() -> start(host)));
       }
-      assertTrue(
-          line != null && line.startsWith("READY "),
-          "daemon "
-              + host
-              + " did not start: "
-              + line
-              + "\n"
-              + Files.readString(work.resolve(host).resolve("daemon.log")));
+      java.util.concurrent.ExecutionException failed = null;
+      for (var host : starting.entrySet()) {
+        try {
+          daemons.put(host.getKey(), host.getValue().get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed = failed == null ? e : failed;
+        }
+      }
+      if (failed != null) {
+        throw new AssertionError(failed.getCause().getMessage(), failed.getCause());
+      }
     }
   }
 
-  private static void start(String host) throws Exception {
+  private static DaemonProcess.Running start(String host) throws Exception {
     Path dir = Files.createDirectories(work.resolve(host));
     Path observers = Files.createDirectories(dir.resolve("groups/observers"));
     Files.writeString(
@@ -132,38 +125,26 @@ class FleetNamespacesTest {
             "group.observers.privileges = execute, observe",
             "group.observers.quota.cores = " + cores,
             ""));
-    String java = ProcessHandle.current().info().command().orElse("java");
     // C1 only and the serial collector: five daemons start faster on few cores, and run probes
     // alike; -Xmx is a cap, not what they use
-    Process daemon =
-        new ProcessBuilder(
-                NETWORK.exec(
-                    host,
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-Xmx1g",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    dir.toString(),
-                    "http=" + NETWORK.address(host) + ":" + HTTP))
-            .redirectError(dir.resolve("daemon.log").toFile())
-            .start();
-    daemons.put(host, daemon);
+    return DaemonProcess.Running.start(
+        NETWORK.exec(
+            host,
+            DaemonProcess.command(
+                    List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g"),
+                    dir,
+                    "http=" + NETWORK.address(host) + ":" + HTTP)
+                .toArray(String[]::new)),
+        dir.resolve("daemon.log"),
+        Duration.ofSeconds(READY_SECONDS));
   }
 
   @AfterAll
   static void removeAll() throws Exception {
-    for (Process daemon : daemons.values()) {
-      daemon.getOutputStream().close();
-      if (!daemon.waitFor(15, TimeUnit.SECONDS)) {
-        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+    for (var daemon : daemons.values()) {
+      daemon.close();
     }
     daemons.clear();
-    readers.clear();
     NETWORK.close();
     if (work != null) {
       try (var files = Files.walk(work)) {
@@ -318,28 +299,6 @@ class FleetNamespacesTest {
 
   /** A line to the daemon process's control (its stdin), and its one-line answer. */
   private static String command(String host, String line) throws Exception {
-    Process daemon = daemons.get(host);
-    daemon.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    daemon.getOutputStream().flush();
-    return readLine(daemon);
-  }
-
-  private static String readLine(Process daemon) throws Exception {
-    // one reader per process: a reader buffers, so a second one could miss lines the first took
-    var out =
-        readers.computeIfAbsent(
-            daemon,
-            d ->
-                new BufferedReader(
-                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return out.readLine();
-              } catch (IOException e) {
-                return null;
-              }
-            })
-        .get(READY_SECONDS, TimeUnit.SECONDS);
+    return daemons.get(host).command(line, Duration.ofSeconds(READY_SECONDS));
   }
 }

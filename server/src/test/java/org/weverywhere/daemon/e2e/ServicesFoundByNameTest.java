@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -23,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,8 +55,7 @@ class ServicesFoundByNameTest {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
   private static final MessageSigner CLIENT = new MessageSigner(Ed25519.generate());
-  private static final Map<String, Process> daemons = new LinkedHashMap<>();
-  private static final Map<Process, BufferedReader> readers = new LinkedHashMap<>();
+  private static final Map<String, DaemonProcess.Running> daemons = new LinkedHashMap<>();
   private static final Map<String, Fingerprint> nodes = new LinkedHashMap<>();
   private static final Map<String, Integer> ports = new LinkedHashMap<>();
   private static final MessageSigner EVIL = new MessageSigner(Ed25519.generate());
@@ -245,54 +240,17 @@ class ServicesFoundByNameTest {
                 "group.anonymous.privileges = execute"));
     config.addAll(List.of(lines));
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                dir.toString())
-            .redirectError(dir.resolve("daemon.log").toFile())
-            .start();
+    var daemon =
+        DaemonProcess.Running.start(
+            DaemonProcess.command(List.of(), dir),
+            dir.resolve("daemon.log"),
+            Duration.ofSeconds(60));
     daemons.put(host, daemon);
-    String line = readLine(daemon);
-    assertTrue(
-        line != null && line.startsWith("READY "),
-        "daemon "
-            + host
-            + " did not start: "
-            + line
-            + "\n"
-            + Files.readString(dir.resolve("daemon.log")));
-    nodes.put(host, Fingerprint.parse(line.substring("READY ".length())));
-  }
-
-  private static String readLine(Process daemon) throws Exception {
-    var out =
-        readers.computeIfAbsent(
-            daemon,
-            d ->
-                new BufferedReader(
-                    new InputStreamReader(d.getInputStream(), StandardCharsets.UTF_8)));
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return out.readLine();
-              } catch (IOException e) {
-                return "unreadable: " + e.getMessage();
-              }
-            })
-        .get(60, TimeUnit.SECONDS);
+    nodes.put(host, daemon.node());
   }
 
   private static void stop(String host) throws Exception {
-    Process daemon = daemons.remove(host);
-    daemon.getOutputStream().close();
-    if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-      daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-    }
+    daemons.remove(host).close();
   }
 
   @AfterAll

@@ -1,10 +1,6 @@
 package org.weverywhere.daemon.e2e;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.NetworkInterface;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,8 +10,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.MulticastGroups;
@@ -55,7 +49,7 @@ public final class ThreeDaemonsDiscoveryBenchmark {
       System.out.println("three-daemon discovery benchmark skipped: " + missing.get());
       return;
     }
-    List<Process> daemons = new ArrayList<>();
+    List<DaemonProcess.Running> daemons = new ArrayList<>();
     Path work = Files.createTempDirectory("we-sc-three");
     try {
       if (!NETWORK.create()) {
@@ -172,7 +166,7 @@ public final class ThreeDaemonsDiscoveryBenchmark {
     return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)];
   }
 
-  private static Process start(String host, Path work) throws Exception {
+  private static DaemonProcess.Running start(String host, Path work) throws Exception {
     Path dir = Files.createDirectories(work.resolve(host));
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
@@ -191,50 +185,15 @@ public final class ThreeDaemonsDiscoveryBenchmark {
             "network.announce.interval = 1s",
             "executor.engine = chicory",
             ""));
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process daemon =
-        new ProcessBuilder(
-                NETWORK.exec(
-                    host,
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    dir.toString()))
-            .redirectError(dir.resolve("daemon.log").toFile())
-            .start();
-    var out =
-        new BufferedReader(new InputStreamReader(daemon.getInputStream(), StandardCharsets.UTF_8));
-    String line =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return out.readLine();
-                  } catch (IOException e) {
-                    return null;
-                  }
-                })
-            .get(60, TimeUnit.SECONDS);
-    if (line == null || !line.startsWith("READY ")) {
-      daemon.destroyForcibly();
-      throw new IllegalStateException(
-          "daemon "
-              + host
-              + " did not start: "
-              + line
-              + "\n"
-              + Files.readString(dir.resolve("daemon.log")));
-    }
-    return daemon;
+    return DaemonProcess.Running.start(
+        NETWORK.exec(host, DaemonProcess.command(List.of(), dir).toArray(String[]::new)),
+        dir.resolve("daemon.log"),
+        Duration.ofSeconds(60));
   }
 
-  private static void removeAll(List<Process> daemons) throws Exception {
-    for (Process daemon : daemons) {
-      daemon.getOutputStream().close();
-      if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-        daemon.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
+  private static void removeAll(List<DaemonProcess.Running> daemons) throws Exception {
+    for (var daemon : daemons) {
+      daemon.close();
     }
     NETWORK.close();
   }

@@ -36,10 +36,13 @@ import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.Engine;
 import org.weverywhere.config.SampleConfig;
+import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.UnicastProbe;
+import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.KeyPem;
@@ -92,6 +95,7 @@ public final class LibertyDaemon implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
+  private Thread onExit;
   private Fingerprint nodeId;
 
   private LibertyDaemon(Builder settings, Path root, int udpPort, int httpPort) {
@@ -197,7 +201,7 @@ public final class LibertyDaemon implements AutoCloseable {
     }
     process.destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
-    process = null;
+    gone();
   }
 
   /** SIGSTOP: the daemon keeps its sockets but answers nothing until {@link #resume}. */
@@ -240,7 +244,20 @@ public final class LibertyDaemon implements AutoCloseable {
       process.destroyForcibly();
       awaitExit(Duration.ofSeconds(30));
     }
+    gone();
+  }
+
+  /** The process has ended: no hook to kill it at JVM exit any more. */
+  private void gone() {
     process = null;
+    if (onExit != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException exiting) {
+        // the JVM is already shutting down, and the hook will find the process gone
+      }
+      onExit = null;
+    }
   }
 
   /** Stops the daemon and deletes its user, configuration and state directories. */
@@ -455,6 +472,10 @@ public final class LibertyDaemon implements AutoCloseable {
     } catch (IOException e) {
       throw new StartFailure("cannot run " + serverScript() + ": " + e.getMessage(), e);
     }
+    // a test JVM that ends without closing us (a timeout, Ctrl-C) must not leave Liberty running
+    Process started = process;
+    onExit = new Thread(started::destroyForcibly, "liberty-daemon-" + settings.name + "-exit");
+    Runtime.getRuntime().addShutdownHook(onExit);
     awaitReady();
   }
 
@@ -497,9 +518,10 @@ public final class LibertyDaemon implements AutoCloseable {
   }
 
   /**
-   * Ready means what a user sees: {@code /health/ready} answers UP, and a discover sent to the UDP
-   * port is answered, signed by the same node. Bounded by the builder's timeout; on failure, the
-   * daemon is stopped and the exception carries the tail of its log.
+   * Ready means what a user sees: {@code /health/ready} answers UP, a discover sent to the UDP port
+   * is answered, signed by the same node, and so is a describe sent over the HTTP bulk channel.
+   * Bounded by the builder's timeout; on failure, the daemon is stopped and the exception carries
+   * the tail of its log.
    */
   private void awaitReady() {
     Instant end = Instant.now().plus(settings.readyTimeout);
@@ -507,7 +529,7 @@ public final class LibertyDaemon implements AutoCloseable {
     while (Instant.now().isBefore(end)) {
       if (!process.isAlive()) {
         int status = process.exitValue();
-        process = null;
+        gone();
         throw new StartFailure(
             this.settings.name
                 + ": Liberty exited with status "
@@ -556,13 +578,14 @@ public final class LibertyDaemon implements AutoCloseable {
                     + announced.node()
                     + " (another daemon on the port?)");
           }
+          bulkChannelAnswers(said);
           nodeId = said;
           return;
         }
       } catch (IOException notYet) {
         lastHealth = notYet.toString(); // Liberty's port not open yet
       } catch (ProtocolException silent) {
-        lastHealth = "ready over HTTP, but UDP: " + silent.getMessage();
+        lastHealth = "health UP, but a request: " + silent.getMessage();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StartFailure(settings.name + ": interrupted while waiting for readiness", e);
@@ -578,6 +601,31 @@ public final class LibertyDaemon implements AutoCloseable {
             + lastHealth
             + ")\n"
             + logTail(LOG_TAIL_LINES));
+  }
+
+  /**
+   * The HTTP bulk channel answers a signed describe with a description: the JAX-RS resource is
+   * deployed and works (readiness says nothing of it; a resource that failed to deploy still lets
+   * the application start).
+   */
+  private void bulkChannelAnswers(Fingerprint node) {
+    var client =
+        new BulkClient(
+            new MessageSigner(Ed25519.generate()),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
+            Clock.systemUTC(),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            WireLimits.HTTP);
+    Message answer = client.request(httpBase(), node, new Message.Describe(List.of())).message();
+    if (!(answer instanceof Message.Description)) {
+      throw new StartFailure(
+          settings.name
+              + ": the HTTP bulk channel answered a describe with "
+              + answer
+              + "\n"
+              + logTail(LOG_TAIL_LINES));
+    }
   }
 
   /**
@@ -700,7 +748,7 @@ public final class LibertyDaemon implements AutoCloseable {
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> environment = new LinkedHashMap<>();
-    private Duration readyTimeout = Duration.ofSeconds(180);
+    private Duration readyTimeout = Duration.ofSeconds(300);
 
     private Builder() {}
 
@@ -765,7 +813,10 @@ public final class LibertyDaemon implements AutoCloseable {
       return this;
     }
 
-    /** How long start and restart wait for readiness (default 180 s: a loaded CI machine). */
+    /**
+     * How long start and restart wait for readiness: default 300 s, since Liberty took over 200 s
+     * to start on this 2-core machine under a load average of 30 (15 s when quiet).
+     */
     public Builder readyTimeout(Duration timeout) {
       this.readyTimeout = timeout;
       return this;

@@ -93,7 +93,7 @@ class LibertyDaemonIT {
                     .name("fixture-bad")
                     .heap("512m")
                     .line("netwrk.port = 1")
-                    .readyTimeout(Duration.ofSeconds(120))
+                    .readyTimeout(Duration.ofSeconds(300))
                     .start()
                     .close());
     assertTrue(failure.getMessage().contains("messages.log"), failure.getMessage());
