@@ -12,9 +12,9 @@ import org.weverywhere.desktop.shell.Explorer;
 public final class ExplorerApp extends Application {
   @Override
   public void start(Stage stage) throws Exception {
-    Explorer.Config config;
+    Explorer.Options config;
     try {
-      config = Explorer.Config.of(getParameters().getRaw());
+      config = Explorer.Options.of(getParameters().getRaw());
     } catch (IllegalArgumentException bad) {
       System.err.println("weverywhere-explorer: " + bad.getMessage());
       Platform.exit();

@@ -31,7 +31,7 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.browse.Offer;
-import org.weverywhere.desktop.peers.Peer;
+import org.weverywhere.desktop.peers.PeerRow;
 import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.desktop.submit.Program;
 import org.weverywhere.net.DaemonEvent;
@@ -134,9 +134,9 @@ class ExplorerAgainstDaemonTest {
   @Test
   @Order(1)
   void theDaemonAppearsOnThePeersScreenWithItsLibraryAndRoundTrip(FxRobot robot) throws Exception {
-    TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
+    TableView<PeerRow> table = robot.lookup("#peerTable").queryTableView();
     discover(robot);
-    Peer lab = table.getItems().getFirst();
+    PeerRow lab = table.getItems().getFirst();
     assertEquals("lab-1", lab.name());
     assertEquals(daemon.node(), lab.node());
     assertEquals(List.of("math"), lab.libraries());

@@ -33,9 +33,9 @@ public final class ExplorerFixture {
    * The explorer's configuration for a test: loopback, TTL 0, peers silent after 90 s fade after 10
    * s more.
    */
-  public static Explorer.Config config(MulticastGroups groups, Path directory, Path controlSocket)
+  public static Explorer.Options config(MulticastGroups groups, Path directory, Path controlSocket)
       throws IOException {
-    return new Explorer.Config(
+    return new Explorer.Options(
         groups,
         List.of(LoopbackDaemon.loopback()),
         0,

@@ -26,7 +26,7 @@ import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
-import org.weverywhere.desktop.peers.Peer;
+import org.weverywhere.desktop.peers.PeerRow;
 import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.net.MulticastGroups;
 
@@ -76,13 +76,13 @@ class ExplorerUiTest {
 
   @Test
   void aPeerAppearsWhenItsSignedAnnounceArrivesAndFadesAfterBye(FxRobot robot) throws Exception {
-    TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
+    TableView<PeerRow> table = robot.lookup("#peerTable").queryTableView();
     try (LoopbackDaemon daemon = new LoopbackDaemon("gamma", List.of("math", "fib"), groups)) {
       await(
           "gamma is listed",
           () -> !table.getItems().isEmpty(),
           daemon::announce); // a datagram may be lost: resend
-      Peer gamma = table.getItems().getFirst();
+      PeerRow gamma = table.getItems().getFirst();
       assertEquals("gamma", gamma.name());
       assertEquals(daemon.host.fingerprint(), gamma.node());
       assertEquals(List.of("math", "fib"), gamma.libraries());
@@ -98,7 +98,7 @@ class ExplorerUiTest {
   @Test
   void discoverFromTheKeyboardListsTheAnsweringNodeWithItsRoundTrip(FxRobot robot)
       throws Exception {
-    TableView<Peer> table = robot.lookup("#peerTable").queryTableView();
+    TableView<PeerRow> table = robot.lookup("#peerTable").queryTableView();
     try (LoopbackDaemon daemon = new LoopbackDaemon("delta", List.of("math"), groups)) {
       robot.press(KeyCode.CONTROL, KeyCode.D).release(KeyCode.D, KeyCode.CONTROL);
       await(

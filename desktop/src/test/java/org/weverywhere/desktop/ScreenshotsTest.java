@@ -22,8 +22,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import org.weverywhere.desktop.browse.Offer;
 import org.weverywhere.desktop.shell.Explorer;
-import org.weverywhere.desktop.submit.Outcome;
 import org.weverywhere.desktop.submit.Program;
+import org.weverywhere.desktop.submit.SendOutcome;
 
 /**
  * Renders each screen of the real explorer, against the real daemon in this JVM ({@link
@@ -137,7 +137,7 @@ class ScreenshotsTest {
                 && explorer.submit().programProperty().get().toString().equals("hello.wasi"));
     robot.clickOn("Run as a command");
     robot.clickOn("#sendButton");
-    waitFor(() -> explorer.submit().outcomeProperty().get() instanceof Outcome.Refused);
+    waitFor(() -> explorer.submit().outcomeProperty().get() instanceof SendOutcome.Refused);
     assertTrue(explorer.submit().outcomeTextProperty().get().startsWith("QUOTA EXCEEDED"));
     shoot(out.resolve("submit-quota.png"));
 

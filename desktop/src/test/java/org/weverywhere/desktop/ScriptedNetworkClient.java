@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
-import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.client.PeerListener;
 import org.weverywhere.desktop.client.Sighting;
 import org.weverywhere.protocol.Message;
@@ -26,20 +26,20 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
 
   /** Where each execute went, in the order sent. */
-  public final List<PeerAddress> executedAt = new CopyOnWriteArrayList<>();
+  public final List<NodeAddress> executedAt = new CopyOnWriteArrayList<>();
 
   /** When set, answers execute per peer (a send to several), instead of {@link #executor}. */
-  public java.util.function.BiFunction<PeerAddress, Message.Execute, Message.Result> executorAt;
+  public java.util.function.BiFunction<NodeAddress, Message.Execute, Message.Result> executorAt;
 
   public Function<Message.Execute, Message.Result> executor =
       request -> {
         throw new AssertionError("no execute expected");
       };
-  public Function<PeerAddress, Message.Description> describer =
+  public Function<NodeAddress, Message.Description> describer =
       peer -> {
         throw new AssertionError("no describe expected");
       };
-  public Function<PeerAddress, org.weverywhere.net.FreeCapacity> capacities =
+  public Function<NodeAddress, org.weverywhere.net.FreeCapacity> capacities =
       peer -> {
         throw new AssertionError("no capacity expected");
       };
@@ -71,22 +71,22 @@ public final class ScriptedNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Description describe(PeerAddress peer) {
+  public Message.Description describe(NodeAddress peer) {
     return describer.apply(peer);
   }
 
   @Override
-  public Message.ModuleReply fetch(PeerAddress peer, String library) {
+  public Message.ModuleReply fetch(NodeAddress peer, String library) {
     throw new UnsupportedOperationException("fetch is not scripted");
   }
 
   @Override
-  public org.weverywhere.net.FreeCapacity capacity(PeerAddress peer) {
+  public org.weverywhere.net.FreeCapacity capacity(NodeAddress peer) {
     return capacities.apply(peer);
   }
 
   @Override
-  public Executed execute(PeerAddress peer, Message.Execute request) {
+  public Executed execute(NodeAddress peer, Message.Execute request) {
     executed.add(request);
     executedAt.add(peer);
     return new Executed(

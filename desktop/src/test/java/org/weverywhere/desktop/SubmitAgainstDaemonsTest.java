@@ -30,8 +30,8 @@ import org.testfx.framework.junit5.Start;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.desktop.shell.Explorer;
 import org.weverywhere.desktop.submit.DaemonRun;
-import org.weverywhere.desktop.submit.Outcome;
 import org.weverywhere.desktop.submit.Program;
+import org.weverywhere.desktop.submit.SendOutcome;
 import org.weverywhere.net.DirArgument;
 
 /**
@@ -237,8 +237,8 @@ class SubmitAgainstDaemonsTest {
     await(
         "the tree came back",
         () -> explorer.submit().writeBackProperty().get().startsWith("wrote"));
-    Outcome.Ran ran =
-        assertInstanceOf(Outcome.Ran.class, explorer.submit().outcomeProperty().get());
+    SendOutcome.Ran ran =
+        assertInstanceOf(SendOutcome.Ran.class, explorer.submit().outcomeProperty().get());
     assertEquals(0, ran.executed().result().exit(), explorer.submit().outcomeTextProperty().get());
     assertEquals("SHOUT\n", Files.readString(back.resolve("data/out.txt")));
     ExplorerFixture.shoot(stage, ExplorerFixture.screenshots().resolve("submit-dir.png"));
@@ -279,8 +279,8 @@ class SubmitAgainstDaemonsTest {
     assertEquals("big", explorer.submit().dirs().getFirst().guest(), "its name by default");
     robot.clickOn("#sendButton");
     await("it is refused", () -> explorer.submit().outcomeProperty().get() != null);
-    Outcome.NotSent refused =
-        assertInstanceOf(Outcome.NotSent.class, explorer.submit().outcomeProperty().get());
+    SendOutcome.NotSent refused =
+        assertInstanceOf(SendOutcome.NotSent.class, explorer.submit().outcomeProperty().get());
     assertEquals(ErrorCode.TREE_TOO_LARGE.code(), refused.code());
     assertEquals(
         big + ": more than the " + DirArgument.MAX_BYTES + " bytes allowed", refused.message());

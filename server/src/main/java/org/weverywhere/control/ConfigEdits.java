@@ -14,8 +14,8 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigEntry;
 import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.config.ConfigValueType;
 import org.weverywhere.config.InvalidConfigException;
-import org.weverywhere.config.ValueType;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.host.RunningConfig;
@@ -233,7 +233,7 @@ final class ConfigEdits {
    */
   static boolean needsRoot(String key) {
     return key.startsWith("control.")
-        || ConfigKeys.resolve(key).map(r -> r.key().type() == ValueType.PATH).orElse(false);
+        || ConfigKeys.resolve(key).map(r -> r.key().type() == ConfigValueType.PATH).orElse(false);
   }
 
   private static void refuseUnlessRoot(String key, boolean localRoot) {

@@ -44,7 +44,7 @@ public class ControlEndpoint {
     }
     socket =
         ControlSocket.open(
-            path, group, policy, new SocketControl(actions, Clock.systemUTC(), accounts));
+            path, group, policy, new ControlProtocol(actions, Clock.systemUTC(), accounts));
     LOG.info(() -> "control socket at " + path + group.map(g -> " (group " + g + ")").orElse(""));
   }
 

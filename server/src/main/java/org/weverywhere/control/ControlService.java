@@ -9,7 +9,7 @@ import java.io.IOException;
  */
 public interface ControlService {
   /** Answers one request from an authorised peer by sending frames to {@code replies}. */
-  void handle(Peer peer, byte[] request, Replies replies) throws IOException;
+  void handle(PeerCredentials peer, byte[] request, Replies replies) throws IOException;
 
   /** The frame that tells a refused peer why, before the connection is closed. */
   byte[] refusal(String reason);

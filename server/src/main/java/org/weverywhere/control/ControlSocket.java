@@ -252,7 +252,8 @@ public final class ControlSocket implements AutoCloseable {
   private void serve(AFUNIXSocket connection) {
     try (connection) {
       AFUNIXSocketCredentials credentials = connection.getPeerCredentials();
-      var peer = new Peer(credentials.getUid(), credentials.getGid(), credentials.getPid());
+      var peer =
+          new PeerCredentials(credentials.getUid(), credentials.getGid(), credentials.getPid());
       var in = connection.getInputStream();
       var out = connection.getOutputStream();
       Optional<String> refusal = policy.refusal(peer);

@@ -61,7 +61,7 @@ public final class PeerPolicy {
   }
 
   /** Empty when {@code peer} may control the daemon, else why not. */
-  public Optional<String> refusal(Peer peer) {
+  public Optional<String> refusal(PeerCredentials peer) {
     if (peer.uid() == 0 || peer.uid() == daemonUid) {
       return Optional.empty();
     }

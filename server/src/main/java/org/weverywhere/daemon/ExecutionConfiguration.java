@@ -11,9 +11,9 @@ import org.weverywhere.config.ByteSize;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.Cores;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.host.ConfigChanged;
@@ -29,7 +29,7 @@ import org.weverywhere.host.HostGroups;
 public class ExecutionConfiguration {
   @Produces
   @Singleton
-  ExecutorSettings executorSettings(Config config) {
+  ExecutorParameters executorSettings(Config config) {
     return executor(config);
   }
 
@@ -40,9 +40,9 @@ public class ExecutionConfiguration {
     executor.update(executor(change.next()));
   }
 
-  static ExecutorSettings executor(Config config) {
+  static ExecutorParameters executor(Config config) {
     var executor = config.executor();
-    return new ExecutorSettings(
+    return new ExecutorParameters(
         executor.engine(),
         executor.moduleCacheModules(),
         executor.outputMax().bytes(),
@@ -70,7 +70,7 @@ public class ExecutionConfiguration {
   static QuotaSettings fitToHeap(
       QuotaSettings quotas, org.weverywhere.config.Engine engine, long maxHeap) {
     long trees =
-        quotas.groups().values().stream().mapToLong(GroupQuota::diskPerExecution).max().orElse(0);
+        quotas.groups().values().stream().mapToLong(GroupLimits::diskPerExecution).max().orElse(0);
     long treesAtOnce =
         Math.multiplyHigh(trees, quotas.host().cores()) != 0
             ? Long.MAX_VALUE
@@ -91,34 +91,34 @@ public class ExecutionConfiguration {
         maxHeap,
         treesAtOnce,
         DAEMON_HEAP);
-    Map<String, GroupQuota> groups = new LinkedHashMap<>();
+    Map<String, GroupLimits> groups = new LinkedHashMap<>();
     quotas
         .groups()
         .forEach(
             (name, q) ->
                 groups.put(
                     name,
-                    new GroupQuota(
+                    new GroupLimits(
                         q.cores(),
                         Math.min(q.memoryTotal(), fitted),
                         Math.min(q.memoryPerExecution(), fitted),
                         q.cpuTimePerExecution(),
                         q.diskPerExecution())));
-    return new QuotaSettings(new HostQuota(quotas.host().cores(), fitted), groups);
+    return new QuotaSettings(new HostLimits(quotas.host().cores(), fitted), groups);
   }
 
   static QuotaSettings quotas(Config config) {
     var host = config.hostQuota();
-    var hostQuota = new HostQuota(host.cores().count(), host.memory().bytes());
+    var hostQuota = new HostLimits(host.cores().count(), host.memory().bytes());
     Duration wall = config.executor().wallTimeout();
-    Map<String, GroupQuota> groups = new LinkedHashMap<>();
+    Map<String, GroupLimits> groups = new LinkedHashMap<>();
     for (String name : HostGroups.names(config, HostGroups.keys(config))) {
       var quota = config.group(name).quota();
       long memory = quota.memory().map(ByteSize::bytes).orElse(hostQuota.memoryTotal());
       int cores = quota.cores().map(Cores::count).orElse(hostQuota.cores());
       groups.put(
           name,
-          new GroupQuota(
+          new GroupLimits(
               cores,
               memory,
               // not the whole memory: a module that declares no maximum is granted this much, and a

@@ -3,7 +3,7 @@ package org.weverywhere.daemon;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import org.weverywhere.exec.ExecutorSettings;
+import org.weverywhere.exec.ExecutorParameters;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.exec.ReservingQuotaLedger;
@@ -19,7 +19,7 @@ import org.weverywhere.exec.wasmtime.WasmtimeEngine;
 public class ExecutorBeans {
   @Produces
   @ApplicationScoped
-  public WasmEngine engine(ExecutorSettings settings) {
+  public WasmEngine engine(ExecutorParameters settings) {
     return switch (settings.engine()) {
       case WASMTIME -> new WasmtimeEngine(settings.moduleCacheSize());
       case CHICORY -> new ChicoryEngine(settings.moduleCacheSize());
@@ -32,7 +32,7 @@ public class ExecutorBeans {
 
   @Produces
   @ApplicationScoped
-  public QuotaLedger ledger(QuotaSettings quotas, ExecutorSettings settings) {
+  public QuotaLedger ledger(QuotaSettings quotas, ExecutorParameters settings) {
     return new ReservingQuotaLedger(quotas, settings.queueMax());
   }
 }

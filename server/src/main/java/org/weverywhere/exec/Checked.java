@@ -4,5 +4,5 @@ package org.weverywhere.exec;
 sealed interface Checked<T> {
   record Passed<T>(T value) implements Checked<T> {}
 
-  record Failed<T>(Outcome outcome) implements Checked<T> {}
+  record Failed<T>(ExecutionOutcome outcome) implements Checked<T> {}
 }

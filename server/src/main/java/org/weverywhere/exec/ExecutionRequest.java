@@ -10,7 +10,7 @@ public sealed interface ExecutionRequest {
   byte[] module();
 
   /** Who asks: decides the quotas and whether host facts are linked. */
-  Requester requester();
+  AdmittedGroup requester();
 
   /**
    * Runs {@code _start} with WASI arguments, environment, stdin and directory trees; nothing else
@@ -25,7 +25,7 @@ public sealed interface ExecutionRequest {
       List<String> args,
       Map<String, String> env,
       byte[] stdin,
-      Requester requester,
+      AdmittedGroup requester,
       List<Preopen> dirs)
       implements ExecutionRequest {
     public CommandRun {
@@ -41,7 +41,7 @@ public sealed interface ExecutionRequest {
         List<String> args,
         Map<String, String> env,
         byte[] stdin,
-        Requester requester) {
+        AdmittedGroup requester) {
       this(module, args, env, stdin, requester, List.of());
     }
   }
@@ -51,7 +51,7 @@ public sealed interface ExecutionRequest {
    * numbers, and byte strings where its metadata declares them.
    */
   record FunctionCall(
-      byte[] module, String function, List<? extends CallValue> args, Requester requester)
+      byte[] module, String function, List<? extends CallValue> args, AdmittedGroup requester)
       implements ExecutionRequest {
     public FunctionCall {
       args = List.copyOf(args);

@@ -45,7 +45,7 @@ public class Executor {
   static final Duration WATCH_PERIOD = Duration.ofMillis(1);
 
   /** Replaced whole by {@link #update}; each execution reads it once and keeps what it read. */
-  private volatile ExecutorSettings settings;
+  private volatile ExecutorParameters settings;
 
   private QuotaLedger ledger;
   private WasmEngine engine;
@@ -75,7 +75,7 @@ public class Executor {
   /** The daemon's executor: imports of services are linked when a provider is deployed. */
   @Inject
   public Executor(
-      ExecutorSettings settings,
+      ExecutorParameters settings,
       QuotaLedger ledger,
       WasmEngine engine,
       jakarta.enterprise.inject.Instance<ImportProvider> imports,
@@ -89,7 +89,7 @@ public class Executor {
     }
   }
 
-  public Executor(ExecutorSettings settings, QuotaLedger ledger, WasmEngine engine) {
+  public Executor(ExecutorParameters settings, QuotaLedger ledger, WasmEngine engine) {
     this.settings = settings;
     this.ledger = ledger;
     this.engine = engine;
@@ -107,9 +107,9 @@ public class Executor {
    * New limits (output cap, wall-clock timeout, queue) for executions that start from now on. The
    * engine and the cache size stay as they are until a restart.
    */
-  public void update(ExecutorSettings next) {
+  public void update(ExecutorParameters next) {
     this.settings =
-        new ExecutorSettings(
+        new ExecutorParameters(
             settings.engine(),
             settings.moduleCacheSize(),
             next.outputMax(),
@@ -117,8 +117,8 @@ public class Executor {
             next.queueMax());
   }
 
-  public Outcome execute(ExecutionRequest request) {
-    ExecutorSettings settings = this.settings;
+  public ExecutionOutcome execute(ExecutionRequest request) {
+    ExecutorParameters settings = this.settings;
     String group = request.requester().group();
     ModuleInfo info;
     String sha256 = sha256(request.module());
@@ -138,9 +138,9 @@ public class Executor {
       }
       case Checked.Passed<Void> passed -> {}
     }
-    GroupQuota quota = ledger.quota(group);
+    GroupLimits quota = ledger.quota(group);
     if (quota == null) {
-      return new Outcome.Refused(
+      return new ExecutionOutcome.Refused(
           Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
     }
     if (request.module().length > quota.memoryPerExecution()) {
@@ -165,7 +165,7 @@ public class Executor {
               ? List.of()
               : provided(info, request, state, fs, () -> interruption.reason().isPresent());
     } catch (org.weverywhere.WeverywhereException refused) {
-      return new Outcome.Invalid(refused.getMessage());
+      return new ExecutionOutcome.Invalid(refused.getMessage());
     }
     switch (Preflight.plan(info, request, provided)) {
       case Checked.Failed<Preflight.Plan> failed -> {
@@ -184,7 +184,7 @@ public class Executor {
     QuotaLedger.Lease lease;
     switch (ledger.admit(group, memory.reservedBytes(), settings.wallTimeout())) {
       case QuotaLedger.Denied denied -> {
-        return new Outcome.Refused(denied.quota(), denied.reason());
+        return new ExecutionOutcome.Refused(denied.quota(), denied.reason());
       }
       case QuotaLedger.Granted granted -> lease = granted.lease();
     }
@@ -199,12 +199,12 @@ public class Executor {
     }
   }
 
-  private Outcome run(
+  private ExecutionOutcome run(
       ModuleInfo info,
       ExecutionRequest request,
       Preflight.Plan plan,
       MemoryGrant memory,
-      GroupQuota quota,
+      GroupLimits quota,
       GuestState state,
       Interruption interruption,
       long wallNanos,
@@ -235,11 +235,12 @@ public class Executor {
       clock.stop();
     }
     Usage usage = new Usage(clock.cpu(), clock.wall(), run.memoryBytes(), state.outputBytes());
-    Outcome outcome =
+    ExecutionOutcome outcome =
         outcome(run, output(state), usage, memory.pages() * Limits.PAGE_SIZE, interruption);
-    if (outcome instanceof Outcome.Completed done && fs.changed()) {
+    if (outcome instanceof ExecutionOutcome.Completed done && fs.changed()) {
       // bounded by the same quota: every byte of the trees was charged to it while the guest ran
-      return new Outcome.Completed(done.result(), done.output(), done.usage(), fs.export());
+      return new ExecutionOutcome.Completed(
+          done.result(), done.output(), done.usage(), fs.export());
     }
     return outcome;
   }
@@ -251,7 +252,7 @@ public class Executor {
    * The request's trees, checked (names, links, size against the group's disk quota) and built in
    * memory, before anything is admitted or compiled.
    */
-  private static Checked<SandboxFs> sandboxFs(ExecutionRequest request, GroupQuota quota) {
+  private static Checked<SandboxFs> sandboxFs(ExecutionRequest request, GroupLimits quota) {
     if (!(request instanceof CommandRun run) || run.dirs().isEmpty()) {
       return new Checked.Passed<>(SandboxFs.empty());
     }
@@ -262,21 +263,21 @@ public class Executor {
     for (Preopen dir : run.dirs()) {
       if (!guestPaths.add(dir.guestPath())) {
         return new Checked.Failed<>(
-            new Outcome.Invalid(
+            new ExecutionOutcome.Invalid(
                 "two directory trees for the guest path '" + dir.guestPath() + "'"));
       }
       try {
         dir.tree()
             .check("directory tree '" + dir.guestPath() + "'", Long.MAX_VALUE, MAX_TREE_ENTRIES);
       } catch (TreeException bad) {
-        return new Checked.Failed<>(new Outcome.Invalid(bad.getMessage()));
+        return new Checked.Failed<>(new ExecutionOutcome.Invalid(bad.getMessage()));
       }
       total += dir.tree().bytes();
       entries += dir.tree().entries().size() + 1;
     }
     if (total > limit || entries > MAX_TREE_ENTRIES) {
       return new Checked.Failed<>(
-          new Outcome.Refused(
+          new ExecutionOutcome.Refused(
               Quota.DISK_PER_EXECUTION,
               "the directory trees hold "
                   + total
@@ -292,28 +293,29 @@ public class Executor {
   }
 
   /** How a run ended, as an outcome: a trap at the memory limit is out of memory, not a trap. */
-  private static Outcome outcome(
+  private static ExecutionOutcome outcome(
       WasmEngine.Run run, Output output, Usage usage, long limitBytes, Interruption interruption) {
     return switch (run.ending()) {
       case WasmEngine.Returned returned ->
-          new Outcome.Completed(new Outcome.Returned(returned.values()), output, usage);
+          new ExecutionOutcome.Completed(
+              new ExecutionOutcome.Returned(returned.values()), output, usage);
       case WasmEngine.Exited exited ->
-          new Outcome.Completed(new Outcome.Exit(exited.code()), output, usage);
+          new ExecutionOutcome.Completed(new ExecutionOutcome.Exit(exited.code()), output, usage);
       case WasmEngine.Trap trap ->
           limitBytes > 0 && run.memoryBytes() >= limitBytes
-              ? new Outcome.OutOfMemory(limitBytes, trap.message(), output, usage)
-              : new Outcome.Trapped(trap.kind(), trap.message(), output, usage);
+              ? new ExecutionOutcome.OutOfMemory(limitBytes, trap.message(), output, usage)
+              : new ExecutionOutcome.Trapped(trap.kind(), trap.message(), output, usage);
       case WasmEngine.HeapExhausted heap ->
-          new Outcome.OutOfMemory(
+          new ExecutionOutcome.OutOfMemory(
               limitBytes, "JVM heap exhausted: " + heap.message(), output, usage);
-      case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+      case WasmEngine.Unrunnable unrunnable -> new ExecutionOutcome.Invalid(unrunnable.message());
       case WasmEngine.CompileRefused refused ->
-          new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
+          new ExecutionOutcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
       case WasmEngine.Interrupted stopped ->
           switch (interruption.reason().orElseThrow()) {
-            case CPU_TIME -> new Outcome.OutOfCpu(false, output, usage);
-            case WALL_CLOCK -> new Outcome.OutOfCpu(true, output, usage);
-            case OUTPUT -> new Outcome.OutputTruncated(output, usage);
+            case CPU_TIME -> new ExecutionOutcome.OutOfCpu(false, output, usage);
+            case WALL_CLOCK -> new ExecutionOutcome.OutOfCpu(true, output, usage);
+            case OUTPUT -> new ExecutionOutcome.OutputTruncated(output, usage);
           };
     };
   }
@@ -326,7 +328,7 @@ public class Executor {
    * @param cpuTimePerCall CPU time of one call, bounded by the group's per-execution limit
    */
   public KeptInstance.Start keep(
-      byte[] module, Requester requester, long memoryMax, Duration cpuTimePerCall) {
+      byte[] module, AdmittedGroup requester, long memoryMax, Duration cpuTimePerCall) {
     String group = requester.group();
     String sha256 = sha256(module);
     ModuleInfo info;
@@ -344,17 +346,17 @@ public class Executor {
       }
       case Checked.Passed<Void> passed -> {}
     }
-    GroupQuota groupQuota = ledger.quota(group);
+    GroupLimits groupQuota = ledger.quota(group);
     if (groupQuota == null) {
       return new KeptInstance.Failed(
-          new Outcome.Refused(
+          new ExecutionOutcome.Refused(
               Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host"));
     }
     if (module.length > groupQuota.memoryPerExecution()) {
       return new KeptInstance.Failed(tooLargeToCompile(module.length, group, groupQuota));
     }
-    GroupQuota quota =
-        new GroupQuota(
+    GroupLimits quota =
+        new GroupLimits(
             groupQuota.cores(),
             groupQuota.memoryTotal(),
             Math.min(memoryMax, groupQuota.memoryPerExecution()),
@@ -383,7 +385,7 @@ public class Executor {
     try {
       provided.addAll(this.imports.functions(info));
     } catch (org.weverywhere.WeverywhereException refused) {
-      return new KeptInstance.Failed(new Outcome.Invalid(refused.getMessage()));
+      return new KeptInstance.Failed(new ExecutionOutcome.Invalid(refused.getMessage()));
     }
     List<HostFunction> imports;
     switch (Preflight.links(info, provided)) {
@@ -404,7 +406,8 @@ public class Executor {
     QuotaLedger.Lease held;
     switch (ledger.reserve(group, memory.reservedBytes())) {
       case QuotaLedger.Denied denied -> {
-        return new KeptInstance.Failed(new Outcome.Refused(denied.quota(), denied.reason()));
+        return new KeptInstance.Failed(
+            new ExecutionOutcome.Refused(denied.quota(), denied.reason()));
       }
       case QuotaLedger.Granted granted -> held = granted.lease();
     }
@@ -435,8 +438,8 @@ public class Executor {
   private KeptInstance.Start keep(
       ModuleInfo info,
       byte[] module,
-      Requester requester,
-      GroupQuota quota,
+      AdmittedGroup requester,
+      GroupLimits quota,
       Duration compileCpu,
       GuestState state,
       KeptInstance.Output sink,
@@ -476,23 +479,24 @@ public class Executor {
     }
     if (!(kept.started() instanceof WasmEngine.Returned)) {
       kept.close();
-      Outcome failed =
+      ExecutionOutcome failed =
           switch (kept.started()) {
-            case WasmEngine.Unrunnable unrunnable -> new Outcome.Invalid(unrunnable.message());
+            case WasmEngine.Unrunnable unrunnable ->
+                new ExecutionOutcome.Invalid(unrunnable.message());
             case WasmEngine.CompileRefused refused ->
-                new Outcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
+                new ExecutionOutcome.Invalid(ErrorCode.WASM_COMPILE_LIMIT, refused.message());
             case WasmEngine.Trap trap ->
-                new Outcome.Trapped(
+                new ExecutionOutcome.Trapped(
                     trap.kind(), "while starting: " + trap.message(), Output.EMPTY, Usage.NONE);
             case WasmEngine.Exited exited ->
-                new Outcome.Invalid(
+                new ExecutionOutcome.Invalid(
                     "the module exited with code "
                         + exited.code()
                         + " while starting; a service must be a reactor");
             case WasmEngine.Interrupted stopped ->
-                new Outcome.OutOfCpu(false, Output.EMPTY, Usage.NONE);
+                new ExecutionOutcome.OutOfCpu(false, Output.EMPTY, Usage.NONE);
             case WasmEngine.HeapExhausted heap ->
-                new Outcome.OutOfMemory(
+                new ExecutionOutcome.OutOfMemory(
                     memory.pages() * Limits.PAGE_SIZE,
                     "JVM heap exhausted: " + heap.message(),
                     Output.EMPTY,
@@ -516,7 +520,7 @@ public class Executor {
   }
 
   /** One call on a kept instance: admitted for a slot, watched, measured. */
-  Outcome call(KeptInstance instance, WasmEngine.Entry call) {
+  ExecutionOutcome call(KeptInstance instance, WasmEngine.Entry call) {
     String group = instance.requester().group();
     long admitted = System.nanoTime();
     boolean nested = HOLDS_SLOT.get() != null;
@@ -524,7 +528,7 @@ public class Executor {
     if (!nested) {
       switch (ledger.admit(group, 0, settings.wallTimeout())) {
         case QuotaLedger.Denied denied -> {
-          return new Outcome.Refused(denied.quota(), denied.reason());
+          return new ExecutionOutcome.Refused(denied.quota(), denied.reason());
         }
         case QuotaLedger.Granted granted -> lease = granted.lease();
       }
@@ -576,8 +580,9 @@ public class Executor {
    * Compiling takes memory and time in proportion to the module's size: a group may have a module
    * compiled only as large as one of its executions' memory.
    */
-  private static Outcome.Invalid tooLargeToCompile(long size, String group, GroupQuota quota) {
-    return new Outcome.Invalid(
+  private static ExecutionOutcome.Invalid tooLargeToCompile(
+      long size, String group, GroupLimits quota) {
+    return new ExecutionOutcome.Invalid(
         ErrorCode.WASM_COMPILE_LIMIT,
         "the module has "
             + size
@@ -624,10 +629,11 @@ public class Executor {
   }
 
   /** A module the parser could not read, or read far enough to know it uses what we do not run. */
-  private static Outcome.Invalid unreadable(WasmFormatException e) {
+  private static ExecutionOutcome.Invalid unreadable(WasmFormatException e) {
     return e.code() == org.weverywhere.ErrorCode.WASM_UNSUPPORTED_PROPOSAL
-        ? new Outcome.Invalid(e.code(), "the module cannot run here: " + e.getMessage())
-        : new Outcome.Invalid(e.code(), "not a valid WebAssembly module: " + e.getMessage());
+        ? new ExecutionOutcome.Invalid(e.code(), "the module cannot run here: " + e.getMessage())
+        : new ExecutionOutcome.Invalid(
+            e.code(), "not a valid WebAssembly module: " + e.getMessage());
   }
 
   private List<HostFunction> provided(
@@ -676,7 +682,7 @@ public class Executor {
       public List<GroupSlots> slots() {
         List<GroupSlots> slots = new ArrayList<>();
         for (String group : ledger.groups()) {
-          GroupQuota quota = ledger.quota(group);
+          GroupLimits quota = ledger.quota(group);
           if (quota != null) {
             slots.add(new GroupSlots(group, ledger.held(group).slots(), quota.cores()));
           }

@@ -15,11 +15,11 @@ import org.weverywhere.wasm.ModuleInfo;
 public final class KeptInstance implements AutoCloseable {
   private final ModuleInfo info;
   private final byte[] module;
-  private final Requester requester;
+  private final AdmittedGroup requester;
   private final WasmEngine.Kept kept;
   private final GuestState state;
   private final Output output;
-  private final GroupQuota quota;
+  private final GroupLimits quota;
   private final long memoryLimit;
 
   /** The instance's memory grant, held in its group's and the host's totals until closed. */
@@ -31,11 +31,11 @@ public final class KeptInstance implements AutoCloseable {
   KeptInstance(
       ModuleInfo info,
       byte[] module,
-      Requester requester,
+      AdmittedGroup requester,
       WasmEngine.Kept kept,
       GuestState state,
       Output output,
-      GroupQuota quota,
+      GroupLimits quota,
       long memoryLimit,
       QuotaLedger.Lease memory,
       Executor executor) {
@@ -57,7 +57,7 @@ public final class KeptInstance implements AutoCloseable {
   public record Ready(KeptInstance instance) implements Start {}
 
   /** Not started; the outcome says why (invalid, refused, trapped while starting...). */
-  public record Failed(Outcome outcome) implements Start {}
+  public record Failed(ExecutionOutcome outcome) implements Start {}
 
   /** The module's metadata: its exports and their types. */
   public ModuleInfo info() {
@@ -68,7 +68,7 @@ public final class KeptInstance implements AutoCloseable {
    * Calls one exported function with typed arguments. The export and the argument types are checked
    * first, with the same words as {@link Executor#execute}.
    */
-  public synchronized Outcome call(String function, List<? extends CallValue> args) {
+  public synchronized ExecutionOutcome call(String function, List<? extends CallValue> args) {
     if (closed) {
       throw new IllegalStateException("the instance is closed");
     }
@@ -106,7 +106,7 @@ public final class KeptInstance implements AutoCloseable {
     }
   }
 
-  Requester requester() {
+  AdmittedGroup requester() {
     return requester;
   }
 
@@ -122,7 +122,7 @@ public final class KeptInstance implements AutoCloseable {
     return output;
   }
 
-  GroupQuota quota() {
+  GroupLimits quota() {
     return quota;
   }
 

@@ -30,7 +30,7 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
    * @param elementBytes what the engine holds per table element (docs/ENGINES.md)
    */
   static Checked<MemoryGrant> of(
-      ModuleInfo info, String group, GroupQuota quota, long elementBytes) {
+      ModuleInfo info, String group, GroupLimits quota, long elementBytes) {
     Footprint footprint = info.footprint();
     List<Limits> memories = footprint.memories();
     List<Limits> tables = footprint.tables().stream().map(ExternType.Table::limits).toList();
@@ -51,7 +51,7 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
       long startBytes = tables.stream().mapToLong(Limits::min).sum() * elementBytes;
       if (startBytes > budget) {
         return new Checked.Failed<>(
-            new Outcome.Refused(
+            new ExecutionOutcome.Refused(
                 Quota.MEMORY_PER_EXECUTION,
                 "the module starts with tables of "
                     + startBytes
@@ -79,7 +79,7 @@ record MemoryGrant(long pages, long tableElements, long reservedBytes) {
     for (Limits limits : memories) {
       if (limits.min() > allowed) {
         return new Checked.Failed<>(
-            new Outcome.Refused(
+            new ExecutionOutcome.Refused(
                 Quota.MEMORY_PER_EXECUTION,
                 "the module starts with "
                     + limits.min() * Limits.PAGE_SIZE

@@ -69,7 +69,7 @@ final class Preflight {
       ModuleInfo info, ModuleLimits limits, Set<Proposal> runs, Engine engine) {
     Optional<String> over = limits.violation(info.footprint());
     if (over.isPresent()) {
-      return new Checked.Failed<>(new Outcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
+      return new Checked.Failed<>(new ExecutionOutcome.Invalid(ErrorCode.WASM_LIMIT, over.get()));
     }
     List<String> refused = new ArrayList<>();
     long first = -1;
@@ -81,7 +81,7 @@ final class Preflight {
     }
     if (!refused.isEmpty()) {
       return new Checked.Failed<>(
-          new Outcome.Invalid(
+          new ExecutionOutcome.Invalid(
               ErrorCode.WASM_UNSUPPORTED_PROPOSAL,
               "the module uses the "
                   + String.join(", ", refused)
@@ -148,7 +148,8 @@ final class Preflight {
     Optional<Export> export = info.exportedFunction(call.function());
     if (export.isEmpty()) {
       return new Checked.Failed<>(
-          Outcome.Invalid.noFunction("the module exports no function '" + call.function() + "'"));
+          ExecutionOutcome.Invalid.noFunction(
+              "the module exports no function '" + call.function() + "'"));
     }
     FuncType type = ((ExternType.Function) export.get().type()).type();
     // the types callers pass: byte strings where the metadata declares them (docs/SERVICES.md)
@@ -156,7 +157,7 @@ final class Preflight {
     List<String> given = call.args().stream().map(CallValue::typeName).toList();
     if (!given.equals(declared.params())) {
       return new Checked.Failed<>(
-          Outcome.Invalid.badArgument(
+          ExecutionOutcome.Invalid.badArgument(
               call.function()
                   + " takes "
                   + names(declared.params())
@@ -201,7 +202,7 @@ final class Preflight {
   }
 
   private static <T> Checked<T> invalid(String reason) {
-    return new Checked.Failed<>(new Outcome.Invalid(reason));
+    return new Checked.Failed<>(new ExecutionOutcome.Invalid(reason));
   }
 
   private static String list(List<ValueType> types) {

@@ -33,7 +33,7 @@ public interface QuotaLedger {
   Remaining remaining(String group);
 
   /** The group's quota, or null when the group has none (and may run nothing). */
-  GroupQuota quota(String group);
+  GroupLimits quota(String group);
 
   /**
    * Replaces the limits: admissions from now on meet {@code settings}, while leases already held

@@ -38,7 +38,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   }
 
   @Override
-  public synchronized GroupQuota quota(String group) {
+  public synchronized GroupLimits quota(String group) {
     return settings.groups().get(group);
   }
 
@@ -61,7 +61,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
 
   @Override
   public synchronized Admission admit(String group, long memoryBytes, Duration wait) {
-    GroupQuota quota = quota(group);
+    GroupLimits quota = quota(group);
     if (quota == null) {
       return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
     }
@@ -143,7 +143,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
 
   @Override
   public synchronized Admission reserve(String group, long memoryBytes) {
-    GroupQuota quota = quota(group);
+    GroupLimits quota = quota(group);
     if (quota == null) {
       return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
     }
@@ -215,7 +215,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
     return !othersWait || used.slots < Math.max(1, settings.host().cores() / activeGroups(group));
   }
 
-  private Denied memoryDenial(String group, GroupQuota quota, Usage used, long memoryBytes) {
+  private Denied memoryDenial(String group, GroupLimits quota, Usage used, long memoryBytes) {
     if (used.memory + memoryBytes > quota.memoryTotal()) {
       return new Denied(
           Quota.GROUP_MEMORY,
@@ -245,7 +245,7 @@ public final class ReservingQuotaLedger implements QuotaLedger {
 
   @Override
   public synchronized Remaining remaining(String group) {
-    GroupQuota quota = quota(group);
+    GroupLimits quota = quota(group);
     if (quota == null) {
       return new Remaining(0, 0, 0);
     }

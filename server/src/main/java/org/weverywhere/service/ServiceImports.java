@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ImportProvider;
-import org.weverywhere.exec.Outcome;
 import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
@@ -516,7 +516,7 @@ public class ServiceImports implements ImportProvider {
   private long[] localCall(String service, String function, FuncType type, long[] args) {
     CallOrigin origin =
         CallOrigin.current().orElseThrow(() -> new HostFault("a service call outside any request"));
-    Outcome outcome;
+    ExecutionOutcome outcome;
     try {
       outcome = services.call(service, function, values(type, args), origin.groups());
     } catch (ServiceException refused) {
@@ -531,8 +531,8 @@ public class ServiceImports implements ImportProvider {
               + refused.code().code()
               + "]");
     }
-    if (outcome instanceof Outcome.Completed completed
-        && completed.result() instanceof Outcome.Returned returned) {
+    if (outcome instanceof ExecutionOutcome.Completed completed
+        && completed.result() instanceof ExecutionOutcome.Returned returned) {
       return returned.values().stream().mapToLong(v -> ((WasmValue) v).bits()).toArray();
     }
     throw new HostFault(

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.ServiceSettings;
+import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.CallValue;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.KeptInstance;
-import org.weverywhere.exec.Outcome;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.store.Library;
 
 /**
@@ -35,7 +35,7 @@ final class ServicePool {
   private final byte[] module;
   private final List<ServiceSnapshot.Function> functions;
   private final Executor executor;
-  private final Requester requester;
+  private final AdmittedGroup requester;
   private final ScheduledExecutorService scheduler;
   private final RestartPolicy policy;
   private final BiConsumer<String, ObjectNode> journal;
@@ -62,7 +62,7 @@ final class ServicePool {
       byte[] module,
       List<ServiceSnapshot.Function> functions,
       Executor executor,
-      Requester requester,
+      AdmittedGroup requester,
       ScheduledExecutorService scheduler,
       RestartPolicy policy,
       BiConsumer<String, ObjectNode> journal) {
@@ -152,7 +152,7 @@ final class ServicePool {
    *
    * @throws ServiceException when the service is not running or stays busy
    */
-  Outcome call(String function, List<? extends CallValue> args, Duration wait) {
+  ExecutionOutcome call(String function, List<? extends CallValue> args, Duration wait) {
     if (!callable(function)) {
       throw new ServiceException(
           ErrorCode.SERVICE_NOT_CALLABLE,
@@ -192,7 +192,7 @@ final class ServicePool {
               + wait.toMillis()
               + " ms");
     }
-    Outcome outcome;
+    ExecutionOutcome outcome;
     try {
       outcome = member.instance().call(function, args);
     } catch (RuntimeException | Error unexpected) {
@@ -222,15 +222,16 @@ final class ServicePool {
   }
 
   /** A trap, a limit or an exit may have left memory half-written: the instance is not reused. */
-  private static boolean leavesInstanceInDoubt(Outcome outcome) {
+  private static boolean leavesInstanceInDoubt(ExecutionOutcome outcome) {
     return switch (outcome) {
-      case Outcome.Completed completed -> completed.result() instanceof Outcome.Exit;
-      case Outcome.Trapped t -> true;
-      case Outcome.OutOfCpu o -> true;
-      case Outcome.OutOfMemory o -> true;
-      case Outcome.OutputTruncated o -> true;
-      case Outcome.Refused r -> false;
-      case Outcome.Invalid i -> false;
+      case ExecutionOutcome.Completed completed ->
+          completed.result() instanceof ExecutionOutcome.Exit;
+      case ExecutionOutcome.Trapped t -> true;
+      case ExecutionOutcome.OutOfCpu o -> true;
+      case ExecutionOutcome.OutOfMemory o -> true;
+      case ExecutionOutcome.OutputTruncated o -> true;
+      case ExecutionOutcome.Refused r -> false;
+      case ExecutionOutcome.Invalid i -> false;
     };
   }
 
@@ -366,20 +367,22 @@ final class ServicePool {
   }
 
   /** One line for events and reasons: what ended the instance. */
-  static String describe(Outcome outcome) {
+  static String describe(ExecutionOutcome outcome) {
     return switch (outcome) {
-      case Outcome.Completed completed ->
-          completed.result() instanceof Outcome.Exit exit
+      case ExecutionOutcome.Completed completed ->
+          completed.result() instanceof ExecutionOutcome.Exit exit
               ? "the instance exited with code " + exit.code()
               : "completed";
-      case Outcome.Trapped trapped -> "trapped (" + trapped.kind() + "): " + trapped.message();
-      case Outcome.OutOfCpu out ->
+      case ExecutionOutcome.Trapped trapped ->
+          "trapped (" + trapped.kind() + "): " + trapped.message();
+      case ExecutionOutcome.OutOfCpu out ->
           out.wallClock() ? "wall-clock time limit reached" : "CPU time limit reached";
-      case Outcome.OutOfMemory out ->
+      case ExecutionOutcome.OutOfMemory out ->
           "out of memory (limit " + out.limitBytes() + " bytes): " + out.detail();
-      case Outcome.OutputTruncated out -> "output cap reached";
-      case Outcome.Refused refused -> "refused (" + refused.quota() + "): " + refused.reason();
-      case Outcome.Invalid invalid -> invalid.reason();
+      case ExecutionOutcome.OutputTruncated out -> "output cap reached";
+      case ExecutionOutcome.Refused refused ->
+          "refused (" + refused.quota() + "): " + refused.reason();
+      case ExecutionOutcome.Invalid invalid -> invalid.reason();
     };
   }
 }

@@ -18,10 +18,10 @@ import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.CallValue;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.Outcome;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -78,7 +78,7 @@ public class Services {
               settings,
               libraries,
               executor,
-              new Requester(settings.group(), observe),
+              new AdmittedGroup(settings.group(), observe),
               policy,
               (type, data) -> journal.appendAsync(JournalEvent.unsequenced(type, name, data))));
     }
@@ -88,7 +88,7 @@ public class Services {
       ServiceSettings settings,
       LibraryStore libraries,
       Executor executor,
-      Requester requester,
+      AdmittedGroup requester,
       RestartPolicy policy,
       java.util.function.BiConsumer<String, ObjectNode> journal) {
     Library library = null;
@@ -170,7 +170,7 @@ public class Services {
    *
    * @throws ServiceException unknown service or function, caller not allowed, not running, busy
    */
-  public Outcome call(
+  public ExecutionOutcome call(
       String name, String function, List<? extends CallValue> args, List<String> callerGroups) {
     ServicePool pool = pool(name);
     var callers = declared.get(name).callers();

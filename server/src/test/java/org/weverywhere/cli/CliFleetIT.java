@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,6 +117,43 @@ class CliFleetIT {
     JsonNode summary = new ObjectMapper().readTree(objects.get(1)).get("summary");
     assertEquals(1, summary.get("succeeded").asInt());
     assertEquals(1, summary.get("wanted").asInt());
+  }
+
+  /**
+   * --dir reaches every daemon of a fan-out (it was dropped without a word), and --out keeps each
+   * daemon's changed tree apart under DIR/NAME-ID.
+   */
+  @Test
+  void runAllSendsTheDirectoriesAndWritesEachDaemonsChangesApart(
+      @org.junit.jupiter.api.io.TempDir Path tmp) throws java.io.IOException {
+    Path data = java.nio.file.Files.createDirectories(tmp.resolve("data"));
+    java.nio.file.Files.writeString(data.resolve("in.txt"), "fan out\n");
+    Path out = tmp.resolve("out");
+    Path files =
+        Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"))
+            .resolve("files.wasi");
+    CliRun run =
+        observer(
+            "run",
+            "--all",
+            files.toString(),
+            "--dir",
+            data + "::/data",
+            "--out",
+            out.toString(),
+            "--",
+            "upper",
+            "/data");
+    assertEquals(0, run.status(), run.toString());
+    assertTrue(run.out().contains("upper: 8 bytes from /data/in.txt"), run.out());
+    Path mine =
+        out.resolve(("fleet-one-" + daemon.nodeId().shortForm()).replaceAll("[^A-Za-z0-9.-]", "_"));
+    assertEquals("FAN OUT\n", java.nio.file.Files.readString(mine.resolve("data/out.txt")));
+    assertEquals("fan out\n", java.nio.file.Files.readString(data.resolve("in.txt")));
+
+    CliRun call = observer("run", "--all", "math", "--function", "add", "--dir", data.toString());
+    assertEquals(2, call.status(), call.toString());
+    assertTrue(call.err().contains("--dir and --out are for command runs"), call.err());
   }
 
   @Test

@@ -49,7 +49,7 @@ import org.weverywhere.trust.SignatureGroups;
 public final class FanOutScaleBenchmark {
   private FanOutScaleBenchmark() {}
 
-  private record Responder(Peer peer, LoopbackBulkServer http, Intake intake) {}
+  private record Responder(DiscoveredPeer peer, LoopbackBulkServer http, Intake intake) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 5);
@@ -103,7 +103,7 @@ public final class FanOutScaleBenchmark {
       for (int n : new int[] {10, 50, 200}) {
         List<Responder> responders = responders(n, weld);
         try {
-          List<Peer> peers = responders.stream().map(Responder::peer).toList();
+          List<DiscoveredPeer> peers = responders.stream().map(Responder::peer).toList();
           rows.add(lane(n, "--all", rounds, peers, n, bulk, probe));
           // a tenth drain: --spread over the other 90% must give their places to those left
           for (int i = 0; i < n; i += 10) {
@@ -135,7 +135,7 @@ public final class FanOutScaleBenchmark {
       int n,
       String what,
       int rounds,
-      List<Peer> peers,
+      List<DiscoveredPeer> peers,
       int wanted,
       BulkClient bulk,
       Message.Execute probe) {
@@ -147,8 +147,8 @@ public final class FanOutScaleBenchmark {
     for (int r = 0; r < rounds; r++) {
       long start = System.nanoTime();
       long[] firstAt = {0};
-      FanOut.Summary<Peer> summary =
-          new FanOut<Peer>(64, Duration.ofMinutes(5))
+      FanOut.Summary<DiscoveredPeer> summary =
+          new FanOut<DiscoveredPeer>(64, Duration.ofMinutes(5))
               .run(
                   peers,
                   wanted,
@@ -240,7 +240,7 @@ public final class FanOutScaleBenchmark {
               new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       set.add(
           new Responder(
-              new Peer(
+              new DiscoveredPeer(
                   host.fingerprint(),
                   "sim-" + i,
                   new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),

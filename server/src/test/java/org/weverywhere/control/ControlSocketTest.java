@@ -28,7 +28,8 @@ class ControlSocketTest {
   /** Answers in plain text, so the tests read what the socket did, not a codec. */
   static final class TextService implements ControlService {
     @Override
-    public void handle(Peer peer, byte[] request, Replies replies) throws java.io.IOException {
+    public void handle(PeerCredentials peer, byte[] request, Replies replies)
+        throws java.io.IOException {
       replies.send(
           ("ok " + peer.uid() + ": " + new String(request, StandardCharsets.UTF_8))
               .getBytes(StandardCharsets.UTF_8));
@@ -282,17 +283,18 @@ class ControlSocketTest {
           }
         };
     var policy = new PeerPolicy(1000, Optional.of(group), accounts);
-    assertTrue(policy.refusal(new Peer(0, 0, 1)).isEmpty(), "root");
-    assertTrue(policy.refusal(new Peer(1000, 1000, 1)).isEmpty(), "daemon's user");
-    assertTrue(policy.refusal(new Peer(1001, 990, 1)).isEmpty(), "primary group");
-    assertTrue(policy.refusal(new Peer(1002, 1002, 1)).isEmpty(), "listed member");
+    assertTrue(policy.refusal(new PeerCredentials(0, 0, 1)).isEmpty(), "root");
+    assertTrue(policy.refusal(new PeerCredentials(1000, 1000, 1)).isEmpty(), "daemon's user");
+    assertTrue(policy.refusal(new PeerCredentials(1001, 990, 1)).isEmpty(), "primary group");
+    assertTrue(policy.refusal(new PeerCredentials(1002, 1002, 1)).isEmpty(), "listed member");
     assertTrue(
-        policy.refusal(new Peer(1004, 1004, 8)).isEmpty(), "supplementary group of the process");
+        policy.refusal(new PeerCredentials(1004, 1004, 8)).isEmpty(),
+        "supplementary group of the process");
     assertEquals(
         Optional.of(
             "refused: uid 1003 gid 1003 pid 7 is neither root, the daemon's user (uid 1000),"
                 + " nor in the control group 'weverywhere'"),
-        policy.refusal(new Peer(1003, 1003, 7)));
+        policy.refusal(new PeerCredentials(1003, 1003, 7)));
   }
 
   @Test

@@ -86,12 +86,13 @@ class PathKeysNeedRootTest {
 
   /** One control request on the control socket's protocol, as a local peer of {@code uid}. */
   private Message onSocket(long uid, String action, Map<String, String> args) throws IOException {
-    var service = new SocketControl(actions, Clock.systemUTC(), new SystemAccounts());
+    var service = new ControlProtocol(actions, Clock.systemUTC(), new SystemAccounts());
     List<byte[]> replies = new ArrayList<>();
     byte[] request =
         LocalPayload.encode(
             Header.fresh(Audience.ANY, Instant.now()), new Message.Control(action, args));
-    service.handle(new Peer(uid, uid, ProcessHandle.current().pid()), request, replies::add);
+    service.handle(
+        new PeerCredentials(uid, uid, ProcessHandle.current().pid()), request, replies::add);
     return LocalPayload.decode(replies.getFirst(), WireLimits.HTTP).message();
   }
 

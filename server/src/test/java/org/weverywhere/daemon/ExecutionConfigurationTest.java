@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.weverywhere.config.ConfigLoader;
-import org.weverywhere.exec.GroupQuota;
+import org.weverywhere.exec.GroupLimits;
 
 class ExecutionConfigurationTest {
   @TempDir Path dir;
@@ -33,15 +33,15 @@ class ExecutionConfigurationTest {
 
     assertEquals(2, quotas.host().cores());
     assertEquals(
-        new GroupQuota(1, 256L << 20, 256L << 20, Duration.ofSeconds(30), 64L << 20),
+        new GroupLimits(1, 256L << 20, 256L << 20, Duration.ofSeconds(30), 64L << 20),
         quotas.groups().get("friends"),
         "no group's disk quota passes the host's");
     assertEquals(
-        new GroupQuota(2, 1L << 30, 512L << 20, Duration.ofSeconds(30), 64L << 20),
+        new GroupLimits(2, 1L << 30, 512L << 20, Duration.ofSeconds(30), 64L << 20),
         quotas.groups().get("operators"),
         "one execution's memory: the group's shared by its cores, so both slots can run at once");
     assertEquals(
-        new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20),
+        new GroupLimits(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20),
         quotas.groups().get("anonymous"),
         "anonymous keeps its conservative sample defaults");
   }
@@ -50,12 +50,12 @@ class ExecutionConfigurationTest {
   void guestMemoryOnTheHeapIsLoweredToWhatTheHeapCanHoldBesideTheDaemon() {
     var quotas =
         new org.weverywhere.exec.QuotaSettings(
-            new org.weverywhere.exec.HostQuota(2, 1L << 30),
+            new org.weverywhere.exec.HostLimits(2, 1L << 30),
             java.util.Map.of(
                 "anonymous",
-                new GroupQuota(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20),
+                new GroupLimits(1, 64L << 20, 16L << 20, Duration.ofSeconds(1), 16L << 20),
                 "team",
-                new GroupQuota(2, 1L << 30, 1L << 30, Duration.ofSeconds(1), 128L << 20)));
+                new GroupLimits(2, 1L << 30, 1L << 30, Duration.ofSeconds(1), 128L << 20)));
     long heap = 1L << 30;
     var fitted =
         ExecutionConfiguration.fitToHeap(quotas, org.weverywhere.config.Engine.CHICORY, heap);
@@ -89,7 +89,7 @@ class ExecutionConfigurationTest {
     Files.delete(keys.privateKey()); // groups hold public keys only
     var quotas = ExecutionConfiguration.quotas(ConfigLoader.filesOnly().load(dir));
     assertEquals(
-        new GroupQuota(2, 1L << 30, 512L << 20, Duration.ofMinutes(1), 256L << 20),
+        new GroupLimits(2, 1L << 30, 512L << 20, Duration.ofMinutes(1), 256L << 20),
         quotas.groups().get("team"),
         "the default wall-clock timeout bounds its CPU time");
   }

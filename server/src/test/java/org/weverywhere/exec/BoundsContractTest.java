@@ -30,8 +30,8 @@ import org.weverywhere.exec.ExecutionRequest.FunctionCall;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class BoundsContractTest {
-  static final Requester SMALL = new Requester("small-memory", false);
-  static final Requester ANONYMOUS = new Requester("anonymous", false);
+  static final AdmittedGroup SMALL = new AdmittedGroup("small-memory", false);
+  static final AdmittedGroup ANONYMOUS = new AdmittedGroup("anonymous", false);
 
   /** How far past its CPU budget a guest may run: the watchdog looks every millisecond. */
   static final Duration OVERSHOOT = Duration.ofMillis(10);
@@ -45,7 +45,7 @@ abstract class BoundsContractTest {
   @BeforeAll
   void start() {
     ledger = new ReservingQuotaLedger(TestSetup.quotas(), 0);
-    ExecutorSettings settings = TestSetup.settings(engine(), 0);
+    ExecutorParameters settings = TestSetup.settings(engine(), 0);
     engine = new ExecutorBeans().engine(settings);
     executor = new Executor(settings, ledger, engine);
   }
@@ -56,11 +56,11 @@ abstract class BoundsContractTest {
     engine.close();
   }
 
-  static <T> T expect(Class<T> type, Outcome outcome) {
+  static <T> T expect(Class<T> type, ExecutionOutcome outcome) {
     return assertInstanceOf(type, outcome, () -> "got " + outcome);
   }
 
-  Outcome call(String fixture, String function, Requester requester) {
+  ExecutionOutcome call(String fixture, String function, AdmittedGroup requester) {
     return executor.execute(
         new FunctionCall(Examples.bytes(fixture), function, List.of(), requester));
   }
@@ -73,12 +73,12 @@ abstract class BoundsContractTest {
   @Test
   void aGrowingTableStopsAtItsGrantQuicklyAndCheaply() throws IOException {
     Growth heap = Growth.start();
-    Outcome outcome = call("fixtures/tablebomb", "grow", SMALL);
+    ExecutionOutcome outcome = call("fixtures/tablebomb", "grow", SMALL);
     long heapGrowth = heap.growth();
-    var completed = expect(Outcome.Completed.class, outcome);
+    var completed = expect(ExecutionOutcome.Completed.class, outcome);
     assertEquals(
         List.of(new WasmValue.I32((int) grantedElements())),
-        assertInstanceOf(Outcome.Returned.class, completed.result()).values(),
+        assertInstanceOf(ExecutionOutcome.Returned.class, completed.result()).values(),
         outcome::toString);
     // unbounded, this was 0.26 s of CPU on Wasmtime and the whole 0.5 s budget on Chicory
     Duration cpu = outcome.usage().cpuTime();
@@ -91,7 +91,7 @@ abstract class BoundsContractTest {
   @Test
   void aTableStartingBeyondTheHostLimitIsRefusedBeforeItIsAllocated() {
     Growth heap = Growth.start();
-    Outcome outcome =
+    ExecutionOutcome outcome =
         executor.execute(
             new CommandRun(
                 Examples.bytes("fixtures/bigtable"),
@@ -99,7 +99,7 @@ abstract class BoundsContractTest {
                 Map.of(),
                 new byte[0],
                 SMALL));
-    var invalid = expect(Outcome.Invalid.class, outcome);
+    var invalid = expect(ExecutionOutcome.Invalid.class, outcome);
     assertEquals(ErrorCode.WASM_LIMIT, invalid.code());
     assertTrue(
         invalid.reason().contains("table 0 starting with 268435456 elements"), invalid.reason());
@@ -112,7 +112,7 @@ abstract class BoundsContractTest {
     byte[] module = Wat.module("(table 3000000 funcref) (func (export \"_start\"))");
     var refused =
         expect(
-            Outcome.Refused.class,
+            ExecutionOutcome.Refused.class,
             executor.execute(new CommandRun(module, List.of("t"), Map.of(), new byte[0], SMALL)));
     assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
     assertTrue(
@@ -135,7 +135,7 @@ abstract class BoundsContractTest {
       Thread.onSpinWait();
     }
     assertEquals(expected, ledger.held("small-memory").memoryBytes());
-    expect(Outcome.OutOfCpu.class, running.get());
+    expect(ExecutionOutcome.OutOfCpu.class, running.get());
     assertEquals(0, ledger.held("small-memory").memoryBytes());
   }
 
@@ -150,9 +150,10 @@ abstract class BoundsContractTest {
     for (int run = 0; run < 3; run++) {
       var completed =
           expect(
-              Outcome.Completed.class,
+              ExecutionOutcome.Completed.class,
               executor.execute(new FunctionCall(module, "grow", List.of(), SMALL)));
-      assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(11))), completed.result());
+      assertEquals(
+          new ExecutionOutcome.Returned(List.of(new WasmValue.I32(11))), completed.result());
     }
   }
 
@@ -169,8 +170,8 @@ abstract class BoundsContractTest {
       for (int attempt = 0;
           attempt < 3 && (best == null || best.compareTo(OVERSHOOT) > 0);
           attempt++) {
-        Outcome outcome = call("fixtures/bulkspin", function, SMALL);
-        var out = expect(Outcome.OutOfCpu.class, outcome);
+        ExecutionOutcome outcome = call("fixtures/bulkspin", function, SMALL);
+        var out = expect(ExecutionOutcome.OutOfCpu.class, outcome);
         assertTrue(!out.wallClock(), function);
         Duration cpu = outcome.usage().cpuTime();
         assertTrue(cpu.compareTo(TestSetup.CPU_BUDGET) >= 0, function + " stopped early: " + cpu);
@@ -237,22 +238,22 @@ abstract class BoundsContractTest {
   void aModuleThatTakesTooLongToCompileIsRefusedAndItsGroupCannotPileUpCompiles() {
     var quotas =
         new QuotaSettings(
-            new HostQuota(4, 512 * MIB),
+            new HostLimits(4, 512 * MIB),
             Map.of(
-                "quick", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofMillis(20)),
-                "other", new GroupQuota(1, 64 * MIB, 64 * MIB, Duration.ofSeconds(5))));
+                "quick", new GroupLimits(1, 64 * MIB, 64 * MIB, Duration.ofMillis(20)),
+                "other", new GroupLimits(1, 64 * MIB, 64 * MIB, Duration.ofSeconds(5))));
     var settings = TestSetup.settings(engine(), 0);
     WasmEngine own = new ExecutorBeans().engine(settings);
     Executor compiling = new Executor(settings, new ReservingQuotaLedger(quotas, 0), own);
     try {
       byte[] heavy = manyFunctions(1000, 300);
       long start = System.nanoTime();
-      Outcome outcome =
+      ExecutionOutcome outcome =
           compiling.execute(
               new FunctionCall(
-                  heavy, "f0", List.of(new WasmValue.I32(1)), new Requester("quick", false)));
+                  heavy, "f0", List.of(new WasmValue.I32(1)), new AdmittedGroup("quick", false)));
       Duration waited = Duration.ofNanos(System.nanoTime() - start);
-      var refused = expect(Outcome.Invalid.class, outcome);
+      var refused = expect(ExecutionOutcome.Invalid.class, outcome);
       assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code(), refused.reason());
       assertTrue(
           refused.reason().contains("ms of CPU, the 20 ms one execution of group 'quick' may use"),
@@ -267,26 +268,26 @@ abstract class BoundsContractTest {
       // while that compile finishes in the background it holds the group's one compile slot
       var busy =
           expect(
-              Outcome.Invalid.class,
+              ExecutionOutcome.Invalid.class,
               compiling.execute(
                   new FunctionCall(
                       manyFunctions(3, 3),
                       "f0",
                       List.of(new WasmValue.I32(1)),
-                      new Requester("quick", false))));
+                      new AdmittedGroup("quick", false))));
       assertEquals(ErrorCode.WASM_COMPILE_LIMIT, busy.code());
       assertTrue(busy.reason().contains("already has 1 module(s) compiling"), busy.reason());
       // another group compiles meanwhile
       var other =
           expect(
-              Outcome.Completed.class,
+              ExecutionOutcome.Completed.class,
               compiling.execute(
                   new FunctionCall(
                       manyFunctions(3, 5),
                       "f2",
                       List.of(new WasmValue.I32(1)),
-                      new Requester("other", false))));
-      assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(6))), other.result());
+                      new AdmittedGroup("other", false))));
+      assertEquals(new ExecutionOutcome.Returned(List.of(new WasmValue.I32(6))), other.result());
     } finally {
       compiling.close();
       own.close();
@@ -298,8 +299,8 @@ abstract class BoundsContractTest {
   void aCompileThatWouldNotFitTheHostsMemoryIsRefusedAndReleasesWhatItHeld() {
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 16 * MIB),
-            Map.of("anonymous", new GroupQuota(1, 16 * MIB, 16 * MIB, Duration.ofSeconds(5))));
+            new HostLimits(2, 16 * MIB),
+            Map.of("anonymous", new GroupLimits(1, 16 * MIB, 16 * MIB, Duration.ofSeconds(5))));
     var settings = TestSetup.settings(engine(), 0);
     WasmEngine own = new ExecutorBeans().engine(settings);
     var small = new ReservingQuotaLedger(quotas, 0);
@@ -308,7 +309,7 @@ abstract class BoundsContractTest {
       byte[] module = manyFunctions(1000, 300); // 2.1 MB: 32 MiB to compile at 16 bytes per byte
       var refused =
           expect(
-              Outcome.Invalid.class,
+              ExecutionOutcome.Invalid.class,
               compiling.execute(
                   new FunctionCall(
                       module, "f0", List.of(new WasmValue.I32(1)), BoundsContractTest.ANONYMOUS)));
@@ -328,7 +329,7 @@ abstract class BoundsContractTest {
     byte[] large = manyFunctions(3000, 900); // about 19 MB, more than 16 MiB
     var refused =
         expect(
-            Outcome.Invalid.class,
+            ExecutionOutcome.Invalid.class,
             executor.execute(new FunctionCall(large, "f0", List.of(new WasmValue.I32(1)), SMALL)));
     assertEquals(ErrorCode.WASM_COMPILE_LIMIT, refused.code());
     assertTrue(

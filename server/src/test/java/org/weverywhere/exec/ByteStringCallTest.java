@@ -28,7 +28,7 @@ import org.weverywhere.wasm.CallSignature;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ByteStringCallTest {
-  private static final Requester ANONYMOUS = new Requester("anonymous", false);
+  private static final AdmittedGroup ANONYMOUS = new AdmittedGroup("anonymous", false);
   private final Map<Engine, Executor> executors = new EnumMap<>(Engine.class);
 
   @BeforeAll
@@ -44,19 +44,20 @@ class ByteStringCallTest {
     executors.values().forEach(Executor::close);
   }
 
-  private Outcome call(Engine engine, byte[] module, String function, CallValue... args) {
+  private ExecutionOutcome call(Engine engine, byte[] module, String function, CallValue... args) {
     return executors
         .get(engine)
         .execute(new FunctionCall(module, function, List.of(args), ANONYMOUS));
   }
 
-  private static List<CallValue> returned(Outcome outcome) {
-    var completed = assertInstanceOf(Outcome.Completed.class, outcome, () -> "got " + outcome);
-    return assertInstanceOf(Outcome.Returned.class, completed.result()).values();
+  private static List<CallValue> returned(ExecutionOutcome outcome) {
+    var completed =
+        assertInstanceOf(ExecutionOutcome.Completed.class, outcome, () -> "got " + outcome);
+    return assertInstanceOf(ExecutionOutcome.Returned.class, completed.result()).values();
   }
 
-  private static String trap(Outcome outcome) {
-    var trapped = assertInstanceOf(Outcome.Trapped.class, outcome, () -> "got " + outcome);
+  private static String trap(ExecutionOutcome outcome) {
+    var trapped = assertInstanceOf(ExecutionOutcome.Trapped.class, outcome, () -> "got " + outcome);
     assertEquals(TrapKind.HOST, trapped.kind());
     return trapped.message();
   }
@@ -114,7 +115,7 @@ class ByteStringCallTest {
     byte[] text = Examples.bytes("text");
     var numbers =
         assertInstanceOf(
-            Outcome.Invalid.class,
+            ExecutionOutcome.Invalid.class,
             call(
                 engine,
                 text,
@@ -128,7 +129,7 @@ class ByteStringCallTest {
         numbers.reason());
     var bytesForString =
         assertInstanceOf(
-            Outcome.Invalid.class,
+            ExecutionOutcome.Invalid.class,
             call(engine, text, "upper", new ByteString(new byte[] {65}, false)));
     assertEquals("upper takes (string), but the call passes (bytes)", bytesForString.reason());
   }
@@ -141,7 +142,8 @@ class ByteStringCallTest {
             Examples.bytes("math"),
             "{\"functions\": {\"add\": {\"params\": [{\"name\": \"s\", \"type\": \"string\"}], \"results\": [\"n\"]}}}");
     var refused =
-        assertInstanceOf(Outcome.Invalid.class, call(engine, math, "add", ByteString.of("x")));
+        assertInstanceOf(
+            ExecutionOutcome.Invalid.class, call(engine, math, "add", ByteString.of("x")));
     assertEquals(
         "add declares byte strings but the module does not export weverywhere_alloc (i32) -> i32",
         refused.reason());

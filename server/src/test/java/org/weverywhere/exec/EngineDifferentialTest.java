@@ -23,7 +23,7 @@ import org.weverywhere.exec.WasmValue.I64;
 /** Each engine is the other's oracle: the same request must end the same way, byte for byte. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EngineDifferentialTest {
-  private static final Requester ANONYMOUS = new Requester("anonymous", false);
+  private static final AdmittedGroup ANONYMOUS = new AdmittedGroup("anonymous", false);
   private Executor wasmtime;
   private Executor chicory;
 
@@ -48,8 +48,8 @@ class EngineDifferentialTest {
         run("hello", ANONYMOUS, new byte[0]),
         run("fib", ANONYMOUS, new byte[0], "27"),
         run("fib", ANONYMOUS, new byte[0], "93"),
-        run("memhog", new Requester("small-memory", false), new byte[0], "1"),
-        run("memhog", new Requester("small-memory", false), new byte[0], "4"),
+        run("memhog", new AdmittedGroup("small-memory", false), new byte[0], "1"),
+        run("memhog", new AdmittedGroup("small-memory", false), new byte[0], "4"),
         run("sysinfo", ANONYMOUS, new byte[0]),
         run("echo", ANONYMOUS, new byte[0]),
         run("math", ANONYMOUS, new byte[0]),
@@ -72,7 +72,8 @@ class EngineDifferentialTest {
         call("fixtures/trap", "divide", new I32(Integer.MIN_VALUE), new I32(-1)));
   }
 
-  private static Arguments run(String example, Requester requester, byte[] stdin, String... args) {
+  private static Arguments run(
+      String example, AdmittedGroup requester, byte[] stdin, String... args) {
     var argv = new java.util.ArrayList<String>(List.of(example));
     argv.addAll(List.of(args));
     return Arguments.of(
@@ -93,22 +94,24 @@ class EngineDifferentialTest {
   }
 
   /** The outcome without what may differ: timing, and engine-specific trap messages. */
-  private static String comparable(Outcome outcome) {
+  private static String comparable(ExecutionOutcome outcome) {
     String what =
         switch (outcome) {
-          case Outcome.Completed c -> "completed " + c.result();
-          case Outcome.Trapped t -> "trapped " + t.kind();
-          case Outcome.OutOfCpu o -> "out of cpu, wall clock " + o.wallClock();
-          case Outcome.OutOfMemory o -> "out of memory " + o.limitBytes();
-          case Outcome.OutputTruncated o -> "output truncated";
-          case Outcome.Refused r -> "refused " + r.quota() + ": " + r.reason();
-          case Outcome.Invalid i -> "invalid: " + i.reason();
+          case ExecutionOutcome.Completed c -> "completed " + c.result();
+          case ExecutionOutcome.Trapped t -> "trapped " + t.kind();
+          case ExecutionOutcome.OutOfCpu o -> "out of cpu, wall clock " + o.wallClock();
+          case ExecutionOutcome.OutOfMemory o -> "out of memory " + o.limitBytes();
+          case ExecutionOutcome.OutputTruncated o -> "output truncated";
+          case ExecutionOutcome.Refused r -> "refused " + r.quota() + ": " + r.reason();
+          case ExecutionOutcome.Invalid i -> "invalid: " + i.reason();
         };
     return what
         + "\npeak memory "
         + outcome.usage().peakMemoryBytes()
         + ", output bytes "
-        + (outcome instanceof Outcome.OutputTruncated ? "(cut)" : outcome.usage().outputBytes())
+        + (outcome instanceof ExecutionOutcome.OutputTruncated
+            ? "(cut)"
+            : outcome.usage().outputBytes())
         + "\nstdout:\n"
         + outcome.output().stdoutText()
         + "\nstderr:\n"

@@ -42,7 +42,7 @@ class EngineProposalsTest {
   @BeforeAll
   void start() {
     for (Engine kind : Engine.values()) {
-      ExecutorSettings settings = TestSetup.settings(kind, 0);
+      ExecutorParameters settings = TestSetup.settings(kind, 0);
       WasmEngine engine = new ExecutorBeans().engine(settings);
       engines.add(engine);
       executors.add(
@@ -213,19 +213,21 @@ class EngineProposalsTest {
           runs,
           engine.proposals().contains(proposal),
           engine.kind() + " " + proposal + ": the claim in proposals() does not match " + ending);
-      Outcome outcome =
+      ExecutionOutcome outcome =
           executors
               .get(i)
               .execute(
                   new ExecutionRequest.FunctionCall(
-                      module, "run", List.of(), new Requester("anonymous", false)));
+                      module, "run", List.of(), new AdmittedGroup("anonymous", false)));
       if (readable
           && engine.proposals().contains(proposal)
           && !Preflight.NOT_BOUNDED.contains(proposal)) {
-        var completed = assertInstanceOf(Outcome.Completed.class, outcome, outcome::toString);
-        assertEquals(new Outcome.Returned(List.of(new WasmValue.I32(42))), completed.result());
+        var completed =
+            assertInstanceOf(ExecutionOutcome.Completed.class, outcome, outcome::toString);
+        assertEquals(
+            new ExecutionOutcome.Returned(List.of(new WasmValue.I32(42))), completed.result());
       } else {
-        var refused = assertInstanceOf(Outcome.Invalid.class, outcome, outcome::toString);
+        var refused = assertInstanceOf(ExecutionOutcome.Invalid.class, outcome, outcome::toString);
         assertEquals(ErrorCode.WASM_UNSUPPORTED_PROPOSAL, refused.code(), refused.reason());
         assertTrue(refused.reason().contains(proposal.title() + " proposal"), refused.reason());
       }

@@ -22,7 +22,7 @@ class ExecutorBeansTest {
   @ApplicationScoped
   static class Settings {
     @Produces
-    ExecutorSettings executor() {
+    ExecutorParameters executor() {
       return TestSetup.settings(Engine.CHICORY, 4);
     }
 
@@ -41,15 +41,17 @@ class ExecutorBeansTest {
   @Test
   void anInjectedExecutorRunsAProgramOnTheConfiguredEngine() {
     assertEquals(Engine.CHICORY, executor.engine());
-    Outcome outcome =
+    ExecutionOutcome outcome =
         executor.execute(
             new ExecutionRequest.CommandRun(
                 Examples.bytes("fib"),
                 List.of("fib", "20"),
                 Map.of(),
                 new byte[0],
-                new Requester("anonymous", false)));
-    assertEquals(new Outcome.Exit(0), assertInstanceOf(Outcome.Completed.class, outcome).result());
+                new AdmittedGroup("anonymous", false)));
+    assertEquals(
+        new ExecutionOutcome.Exit(0),
+        assertInstanceOf(ExecutionOutcome.Completed.class, outcome).result());
     assertEquals("fib(20) = 6765\n", outcome.output().stdoutText());
   }
 }

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.exec.ExecutionOutcome.Completed;
+import org.weverywhere.exec.ExecutionOutcome.Exit;
+import org.weverywhere.exec.ExecutionOutcome.Returned;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
-import org.weverywhere.exec.Outcome.Completed;
-import org.weverywhere.exec.Outcome.Exit;
-import org.weverywhere.exec.Outcome.Returned;
 import org.weverywhere.exec.WasmValue.F32;
 import org.weverywhere.exec.WasmValue.F64;
 import org.weverywhere.exec.WasmValue.I32;
@@ -32,7 +32,7 @@ import org.weverywhere.exec.WasmValue.I64;
 /** What every engine must do, real modules through the real executor; one subclass per engine. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ExecutorContractTest {
-  static final Requester ANONYMOUS = new Requester("anonymous", false);
+  static final AdmittedGroup ANONYMOUS = new AdmittedGroup("anonymous", false);
 
   QuotaLedger ledger;
   Executor executor;
@@ -50,33 +50,33 @@ abstract class ExecutorContractTest {
     executor.close();
   }
 
-  Outcome command(String example, Requester requester, String... args) {
+  ExecutionOutcome command(String example, AdmittedGroup requester, String... args) {
     return command(example, requester, new byte[0], args);
   }
 
-  Outcome command(String example, Requester requester, byte[] stdin, String... args) {
+  ExecutionOutcome command(String example, AdmittedGroup requester, byte[] stdin, String... args) {
     var argv = new java.util.ArrayList<String>(List.of(example));
     argv.addAll(List.of(args));
     return executor.execute(
         new CommandRun(Examples.bytes(example), argv, Map.of(), stdin, requester));
   }
 
-  Outcome call(String function, WasmValue... args) {
+  ExecutionOutcome call(String function, WasmValue... args) {
     return executor.execute(
         new FunctionCall(Examples.bytes("math"), function, List.of(args), ANONYMOUS));
   }
 
-  static <T> T expect(Class<T> type, Outcome outcome) {
+  static <T> T expect(Class<T> type, ExecutionOutcome outcome) {
     return assertInstanceOf(type, outcome, () -> "got " + outcome);
   }
 
-  static void assertExit(int code, Outcome outcome) {
+  static void assertExit(int code, ExecutionOutcome outcome) {
     assertEquals(new Exit(code), expect(Completed.class, outcome).result(), outcome::toString);
   }
 
   @Test
   void helloSeesOnlyItsArgumentsEnvironmentAndStdin() {
-    Outcome outcome =
+    ExecutionOutcome outcome =
         executor.execute(
             new CommandRun(
                 Examples.bytes("hello"),
@@ -95,10 +95,10 @@ abstract class ExecutorContractTest {
 
   @Test
   void fibPrintsAndExitsWithItsCode() {
-    Outcome ok = command("fib", ANONYMOUS, "25");
+    ExecutionOutcome ok = command("fib", ANONYMOUS, "25");
     assertExit(0, ok);
     assertEquals("fib(25) = 75025\n", ok.output().stdoutText());
-    Outcome bad = command("fib", ANONYMOUS, "minus");
+    ExecutionOutcome bad = command("fib", ANONYMOUS, "minus");
     assertExit(2, bad);
     assertTrue(bad.output().stderrText().startsWith("usage: fib"), bad.output().stderrText());
   }
@@ -118,19 +118,19 @@ abstract class ExecutorContractTest {
     assertEquals(List.of(new F64(5.0)), returned(call("hypot_f64", new F64(3), new F64(4))));
   }
 
-  private static List<CallValue> returned(Outcome outcome) {
+  private static List<CallValue> returned(ExecutionOutcome outcome) {
     return assertInstanceOf(Returned.class, expect(Completed.class, outcome).result()).values();
   }
 
   @Test
   void argumentsAreCheckedAgainstTheFunctionTypeBeforeInstantiating() {
-    var wrongType = expect(Outcome.Invalid.class, call("add", new I32(1), new F64(2)));
+    var wrongType = expect(ExecutionOutcome.Invalid.class, call("add", new I32(1), new F64(2)));
     assertEquals("add takes (i32, i32), but the call passes (i32, f64)", wrongType.reason());
-    var tooFew = expect(Outcome.Invalid.class, call("gcd", new I64(1)));
+    var tooFew = expect(ExecutionOutcome.Invalid.class, call("gcd", new I64(1)));
     assertEquals("gcd takes (i64, i64), but the call passes (i64)", tooFew.reason());
-    var missing = expect(Outcome.Invalid.class, call("sub", new I32(1)));
+    var missing = expect(ExecutionOutcome.Invalid.class, call("sub", new I32(1)));
     assertEquals("the module exports no function 'sub'", missing.reason());
-    var reactor = expect(Outcome.Invalid.class, command("math", ANONYMOUS));
+    var reactor = expect(ExecutionOutcome.Invalid.class, command("math", ANONYMOUS));
     assertTrue(reactor.reason().contains("without _start"), reactor.reason());
     // the codes the error reply carries (docs/PROTOCOL.md §4): bad arguments, no such function, the
     // rest
@@ -142,8 +142,8 @@ abstract class ExecutorContractTest {
 
   @Test
   void endlessLoopIsStoppedAtItsCpuBudget() {
-    Outcome outcome = command("fixtures/loop", ANONYMOUS);
-    var out = expect(Outcome.OutOfCpu.class, outcome);
+    ExecutionOutcome outcome = command("fixtures/loop", ANONYMOUS);
+    var out = expect(ExecutionOutcome.OutOfCpu.class, outcome);
     assertTrue(!out.wallClock());
     Duration cpu = outcome.usage().cpuTime();
     assertTrue(cpu.compareTo(TestSetup.CPU_BUDGET) >= 0, "stopped early: " + cpu);
@@ -153,7 +153,7 @@ abstract class ExecutorContractTest {
 
   @Test
   void unboundedRecursionIsATrapNotACrash() {
-    var trapped = expect(Outcome.Trapped.class, command("fixtures/recurse", ANONYMOUS));
+    var trapped = expect(ExecutionOutcome.Trapped.class, command("fixtures/recurse", ANONYMOUS));
     assertEquals(TrapKind.STACK_EXHAUSTED, trapped.kind(), trapped.message());
     assertJvmStillRuns();
   }
@@ -162,7 +162,7 @@ abstract class ExecutorContractTest {
   void trapsAreNamed() {
     assertEquals(
         TrapKind.UNREACHABLE,
-        expect(Outcome.Trapped.class, command("fixtures/trap", ANONYMOUS)).kind());
+        expect(ExecutionOutcome.Trapped.class, command("fixtures/trap", ANONYMOUS)).kind());
     var divide =
         executor.execute(
             new FunctionCall(
@@ -170,20 +170,21 @@ abstract class ExecutorContractTest {
                 "divide",
                 List.of(new I32(1), new I32(0)),
                 ANONYMOUS));
-    assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, expect(Outcome.Trapped.class, divide).kind());
+    assertEquals(
+        TrapKind.INTEGER_DIVIDE_BY_ZERO, expect(ExecutionOutcome.Trapped.class, divide).kind());
   }
 
   @Test
   void moduleStartingAboveTheMemoryGrantIsRefusedUpFront() {
-    var refused = expect(Outcome.Refused.class, command("fixtures/bigmem", ANONYMOUS));
+    var refused = expect(ExecutionOutcome.Refused.class, command("fixtures/bigmem", ANONYMOUS));
     assertEquals(Quota.MEMORY_PER_EXECUTION, refused.quota());
     assertTrue(refused.reason().contains("131072000 bytes"), refused.reason());
   }
 
   @Test
   void endlessOutputIsCutAtTheCapWithAMarker() {
-    Outcome outcome = command("fixtures/spew", ANONYMOUS);
-    var truncated = expect(Outcome.OutputTruncated.class, outcome);
+    ExecutionOutcome outcome = command("fixtures/spew", ANONYMOUS);
+    var truncated = expect(ExecutionOutcome.OutputTruncated.class, outcome);
     String stdout = truncated.output().stdoutText();
     assertTrue(stdout.endsWith(Output.MARKER));
     assertEquals(TestSetup.OUTPUT_MAX + Output.MARKER.length(), stdout.length());
@@ -194,7 +195,7 @@ abstract class ExecutorContractTest {
   void malformedModuleIsInvalid() {
     var invalid =
         expect(
-            Outcome.Invalid.class,
+            ExecutionOutcome.Invalid.class,
             executor.execute(
                 new CommandRun(
                     new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 99},
@@ -206,7 +207,7 @@ abstract class ExecutorContractTest {
         invalid.reason().startsWith("not a valid WebAssembly module: at byte"), invalid.reason());
     var notWasm =
         expect(
-            Outcome.Invalid.class,
+            ExecutionOutcome.Invalid.class,
             executor.execute(
                 new CommandRun(
                     "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8),
@@ -219,8 +220,8 @@ abstract class ExecutorContractTest {
 
   @Test
   void memoryBombStaysWithinItsGrantAndTheReservationIsReleased() {
-    Requester small = new Requester("small-memory", false);
-    Outcome outcome = command("memhog", small, "1");
+    AdmittedGroup small = new AdmittedGroup("small-memory", false);
+    ExecutionOutcome outcome = command("memhog", small, "1");
     assertExit(3, outcome); // malloc failed: memory.grow said no at the cap
     assertTrue(outcome.usage().peakMemoryBytes() <= 16 * MIB, outcome.usage().toString());
     assertTrue(outcome.usage().peakMemoryBytes() > 8 * MIB, outcome.usage().toString());
@@ -246,15 +247,15 @@ abstract class ExecutorContractTest {
 
   @Test
   void trappingAtTheMemoryGrantIsOutOfMemory() {
-    Outcome outcome =
+    ExecutionOutcome outcome =
         executor.execute(
             new CommandRun(
                 GROW_UNTIL_REFUSED,
                 List.of("grow"),
                 Map.of(),
                 new byte[0],
-                new Requester("small-memory", false)));
-    var out = expect(Outcome.OutOfMemory.class, outcome);
+                new AdmittedGroup("small-memory", false)));
+    var out = expect(ExecutionOutcome.OutOfMemory.class, outcome);
     assertEquals(16 * MIB, out.limitBytes());
     assertEquals(16 * MIB, outcome.usage().peakMemoryBytes());
     assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
@@ -301,7 +302,7 @@ abstract class ExecutorContractTest {
         "data", new org.weverywhere.files.DirTree(List.of(entries)));
   }
 
-  Outcome files(List<org.weverywhere.files.Preopen> dirs, String... args) {
+  ExecutionOutcome files(List<org.weverywhere.files.Preopen> dirs, String... args) {
     var argv = new java.util.ArrayList<String>(List.of("files"));
     argv.addAll(List.of(args));
     return executor.execute(
@@ -340,7 +341,8 @@ abstract class ExecutorContractTest {
   @Test
   void treesLargerThanTheDiskQuotaAreRefusedBeforeAnythingRuns() {
     var big = new org.weverywhere.files.TreeEntry.File("in.txt", new byte[(int) (17 * MIB)], 0);
-    var refused = expect(Outcome.Refused.class, files(List.of(data(big)), "upper", "data"));
+    var refused =
+        expect(ExecutionOutcome.Refused.class, files(List.of(data(big)), "upper", "data"));
     assertEquals(Quota.DISK_PER_EXECUTION, refused.quota());
     assertTrue(refused.reason().contains("quota.disk.per-execution"), refused.reason());
   }
@@ -348,9 +350,11 @@ abstract class ExecutorContractTest {
   @Test
   void badTreesAreInvalidBeforeAnythingRuns() {
     var escaping = new org.weverywhere.files.TreeEntry.Symlink("l", "../../etc/passwd", 0);
-    var invalid = expect(Outcome.Invalid.class, files(List.of(data(escaping)), "upper", "data"));
+    var invalid =
+        expect(ExecutionOutcome.Invalid.class, files(List.of(data(escaping)), "upper", "data"));
     assertTrue(invalid.reason().contains("outside the tree"), invalid.reason());
-    var twice = expect(Outcome.Invalid.class, files(List.of(data(), data()), "upper", "data"));
+    var twice =
+        expect(ExecutionOutcome.Invalid.class, files(List.of(data(), data()), "upper", "data"));
     assertTrue(twice.reason().contains("two directory trees"), twice.reason());
   }
 
@@ -364,13 +368,13 @@ abstract class ExecutorContractTest {
 
   @Test
   void hostFactsNeedTheObservePrivilege() {
-    var refused = expect(Outcome.Invalid.class, command("sysinfo", ANONYMOUS));
+    var refused = expect(ExecutionOutcome.Invalid.class, command("sysinfo", ANONYMOUS));
     assertTrue(refused.reason().contains("observe privilege"), refused.reason());
   }
 
   @Test
   void sysinfoPrintsHostFactsForObservers() throws Exception {
-    Outcome outcome = command("sysinfo", new Requester("observers", true));
+    ExecutionOutcome outcome = command("sysinfo", new AdmittedGroup("observers", true));
     assertExit(0, outcome);
     JsonNode json = new ObjectMapper().readTree(outcome.output().stdoutText());
     assertEquals(Runtime.getRuntime().availableProcessors(), json.get("cpu_logical_cores").asInt());
@@ -389,7 +393,7 @@ abstract class ExecutorContractTest {
   @Test
   void probeLoadShowsEverySlotOfEveryGroupAndCountsExecutions() throws Exception {
     assertExit(0, command("hello", ANONYMOUS));
-    Outcome outcome = command("probe-load", new Requester("observers", true));
+    ExecutionOutcome outcome = command("probe-load", new AdmittedGroup("observers", true));
     assertExit(0, outcome);
     JsonNode json = new ObjectMapper().readTree(outcome.output().stdoutText());
     assertEquals(Runtime.getRuntime().availableProcessors(), json.get("cpu_logical_cores").asInt());
@@ -407,7 +411,7 @@ abstract class ExecutorContractTest {
 
   @Test
   void probeMemoryAndProbeDiskRunForObserversOnly() throws Exception {
-    Outcome memory = command("probe-memory", new Requester("observers", true));
+    ExecutionOutcome memory = command("probe-memory", new AdmittedGroup("observers", true));
     assertExit(0, memory);
     JsonNode json = new ObjectMapper().readTree(memory.output().stdoutText());
     assertTrue(
@@ -420,64 +424,64 @@ abstract class ExecutorContractTest {
         free >= 0 && free < 65_536,
         "the probe holds all 64 MiB of its group but a part of a page: " + json);
     // an executor given no state directory knows no disk: the probe says null, not a made-up figure
-    Outcome disk = command("probe-disk", new Requester("observers", true));
+    ExecutionOutcome disk = command("probe-disk", new AdmittedGroup("observers", true));
     assertExit(0, disk);
     assertEquals(
         "{\"disk_total_bytes\":null,\"disk_free_bytes\":null}\n", disk.output().stdoutText());
     for (String probe : List.of("probe-load", "probe-memory", "probe-disk")) {
-      var refused = expect(Outcome.Invalid.class, command(probe, ANONYMOUS));
+      var refused = expect(ExecutionOutcome.Invalid.class, command(probe, ANONYMOUS));
       assertTrue(refused.reason().contains("observe privilege"), probe + ": " + refused.reason());
     }
   }
 
   @Test
   void aGroupAtItsLimitsIsRefusedWhileAnotherGroupRuns() throws Exception {
-    Requester oneSlot = new Requester("one-slot", false);
-    CompletableFuture<Outcome> running =
+    AdmittedGroup oneSlot = new AdmittedGroup("one-slot", false);
+    CompletableFuture<ExecutionOutcome> running =
         CompletableFuture.supplyAsync(() -> command("fixtures/loop", oneSlot));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (ledger.remaining("one-slot").slots() > 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    var refused = expect(Outcome.Refused.class, command("fixtures/loop", oneSlot));
+    var refused = expect(ExecutionOutcome.Refused.class, command("fixtures/loop", oneSlot));
     assertEquals(Quota.QUEUE_FULL, refused.quota(), refused.reason());
     assertExit(0, command("fib", ANONYMOUS, "20"));
-    expect(Outcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
+    expect(ExecutionOutcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
     assertEquals(1, ledger.remaining("one-slot").slots());
   }
 
   @Test
   void aGroupWhoseMemoryIsHeldIsRefused() throws Exception {
     // loop declares no maximum, so it is granted (and holds) the group's whole 16 MiB
-    Requester small = new Requester("small-memory", false);
-    CompletableFuture<Outcome> running =
+    AdmittedGroup small = new AdmittedGroup("small-memory", false);
+    CompletableFuture<ExecutionOutcome> running =
         CompletableFuture.supplyAsync(() -> command("fixtures/loop", small));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (ledger.remaining("small-memory").memoryBytes() > 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
-    var refused = expect(Outcome.Refused.class, command("hello", small));
+    var refused = expect(ExecutionOutcome.Refused.class, command("hello", small));
     assertEquals(Quota.GROUP_MEMORY, refused.quota(), refused.reason());
     assertExit(0, command("hello", ANONYMOUS));
-    expect(Outcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
+    expect(ExecutionOutcome.OutOfCpu.class, running.get(10, TimeUnit.SECONDS));
     assertEquals(16 * MIB, ledger.remaining("small-memory").memoryBytes());
   }
 
   @Test
   void wallClockTimeoutStopsAGuestWhoseCpuBudgetIsLarger() {
-    var settings = new ExecutorSettings(engine(), 4, 1024, Duration.ofMillis(300), 0);
+    var settings = new ExecutorParameters(engine(), 4, 1024, Duration.ofMillis(300), 0);
     var quotas = new ReservingQuotaLedger(TestSetup.quotas(), 0);
     Executor shortWall = new Executor(settings, quotas, new ExecutorBeans().engine(settings));
     try {
-      Outcome outcome =
+      ExecutionOutcome outcome =
           shortWall.execute(
               new CommandRun(
                   Examples.bytes("fixtures/loop"),
                   List.of("loop"),
                   Map.of(),
                   new byte[0],
-                  new Requester("one-slot", false)));
-      assertTrue(expect(Outcome.OutOfCpu.class, outcome).wallClock());
+                  new AdmittedGroup("one-slot", false)));
+      assertTrue(expect(ExecutionOutcome.OutOfCpu.class, outcome).wallClock());
       assertTrue(outcome.usage().wallTime().toMillis() < 1000, outcome.usage().toString());
     } finally {
       shortWall.close();
@@ -487,11 +491,13 @@ abstract class ExecutorContractTest {
   @Test
   void unknownGroupIsRefused() {
     var refused =
-        expect(Outcome.Refused.class, command("hello", new Requester("strangers", false)));
+        expect(
+            ExecutionOutcome.Refused.class,
+            command("hello", new AdmittedGroup("strangers", false)));
     assertEquals(Quota.UNKNOWN_GROUP, refused.quota());
   }
 
-  KeptInstance keep(String example, Requester requester) {
+  KeptInstance keep(String example, AdmittedGroup requester) {
     var start = executor.keep(Examples.bytes(example), requester, 64 * MIB, Duration.ofMillis(300));
     return assertInstanceOf(KeptInstance.Ready.class, start, () -> "got " + start).instance();
   }
@@ -520,16 +526,16 @@ abstract class ExecutorContractTest {
     try (KeptInstance kv = keep("kv", ANONYMOUS)) {
       assertEquals(
           "the module exports no function 'nope'",
-          expect(Outcome.Invalid.class, kv.call("nope", List.of())).reason());
+          expect(ExecutionOutcome.Invalid.class, kv.call("nope", List.of())).reason());
       assertEquals(
           org.weverywhere.ErrorCode.WASM_NO_FUNCTION,
-          expect(Outcome.Invalid.class, kv.call("nope", List.of())).code());
+          expect(ExecutionOutcome.Invalid.class, kv.call("nope", List.of())).code());
       assertEquals(
           org.weverywhere.ErrorCode.WASM_BAD_ARGUMENT,
-          expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).code());
+          expect(ExecutionOutcome.Invalid.class, kv.call("put", List.of(new I32(1)))).code());
       assertEquals(
           "put takes (i64, i64), but the call passes (i32)",
-          expect(Outcome.Invalid.class, kv.call("put", List.of(new I32(1)))).reason());
+          expect(ExecutionOutcome.Invalid.class, kv.call("put", List.of(new I32(1)))).reason());
       assertEquals(List.of(new I32(0)), returned(kv.call("count", List.of())));
     }
   }
@@ -538,12 +544,12 @@ abstract class ExecutorContractTest {
   void keptInstanceTrapsAndRunawayCallsEndWithAClearOutcome() {
     try (KeptInstance kv = keep("kv", ANONYMOUS)) {
       assertEquals(List.of(new I32(20)), returned(kv.call("crash", List.of(new I32(5)))));
-      var trapped = expect(Outcome.Trapped.class, kv.call("crash", List.of(new I32(0))));
+      var trapped = expect(ExecutionOutcome.Trapped.class, kv.call("crash", List.of(new I32(0))));
       assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, trapped.kind());
     }
     try (KeptInstance loop = keep("fixtures/loop", ANONYMOUS)) {
-      Outcome outcome = loop.call("_start", List.of());
-      assertEquals(false, expect(Outcome.OutOfCpu.class, outcome).wallClock());
+      ExecutionOutcome outcome = loop.call("_start", List.of());
+      assertEquals(false, expect(ExecutionOutcome.OutOfCpu.class, outcome).wallClock());
       assertTrue(outcome.usage().cpuTime().toMillis() >= 250, outcome.usage().toString());
     }
     assertJvmStillRuns();
@@ -554,16 +560,21 @@ abstract class ExecutorContractTest {
   void keepingRefusesWhatCannotRunAsAnInstance() {
     var unknown =
         executor.keep(
-            Examples.bytes("kv"), new Requester("strangers", false), MIB, Duration.ofSeconds(1));
+            Examples.bytes("kv"),
+            new AdmittedGroup("strangers", false),
+            MIB,
+            Duration.ofSeconds(1));
     assertEquals(
         Quota.UNKNOWN_GROUP,
         expect(
-                Outcome.Refused.class,
+                ExecutionOutcome.Refused.class,
                 assertInstanceOf(KeptInstance.Failed.class, unknown).outcome())
             .quota());
     var bigmem =
         executor.keep(Examples.bytes("fixtures/bigmem"), ANONYMOUS, MIB, Duration.ofSeconds(1));
-    expect(Outcome.Refused.class, assertInstanceOf(KeptInstance.Failed.class, bigmem).outcome());
+    expect(
+        ExecutionOutcome.Refused.class,
+        assertInstanceOf(KeptInstance.Failed.class, bigmem).outcome());
   }
 
   private void assertJvmStillRuns() {

@@ -41,16 +41,16 @@ class RealProgramsTest {
       endmodule
       """;
 
-  static final Requester PROGRAMS = new Requester("programs", false);
+  static final AdmittedGroup PROGRAMS = new AdmittedGroup("programs", false);
 
   static Executor executor(Engine engine) {
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 2L << 30),
+            new HostLimits(2, 2L << 30),
             Map.of(
                 "programs",
-                new GroupQuota(1, 1L << 30, 1L << 30, Duration.ofSeconds(120), 64L << 20)));
-    var settings = new ExecutorSettings(engine, 4, 1 << 20, Duration.ofSeconds(300), 4);
+                new GroupLimits(1, 1L << 30, 1L << 30, Duration.ofSeconds(120), 64L << 20)));
+    var settings = new ExecutorParameters(engine, 4, 1 << 20, Duration.ofSeconds(300), 4);
     return new Executor(
         settings, new ReservingQuotaLedger(quotas, 4), new ExecutorBeans().engine(settings));
   }
@@ -79,7 +79,7 @@ class RealProgramsTest {
     Executor executor = executor(engine);
     try {
       long start = System.nanoTime();
-      Outcome outcome =
+      ExecutionOutcome outcome =
           executor.execute(
               new CommandRun(
                   Files.readAllBytes(wasm),
@@ -94,8 +94,9 @@ class RealProgramsTest {
       System.out.printf(
           "yosys on %s: %s in %d ms (cold: compile included)%n",
           engine, outcome.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
-      var done = assertInstanceOf(Outcome.Completed.class, outcome, () -> "got " + outcome);
-      assertEquals(new Outcome.Exit(0), done.result(), done.output().stderrText());
+      var done =
+          assertInstanceOf(ExecutionOutcome.Completed.class, outcome, () -> "got " + outcome);
+      assertEquals(new ExecutionOutcome.Exit(0), done.result(), done.output().stderrText());
       assertTrue(
           done.output().stdoutText().contains("Number of cells"), done.output().stdoutText());
       var files =

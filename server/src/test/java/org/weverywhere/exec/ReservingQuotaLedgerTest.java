@@ -14,10 +14,10 @@ class ReservingQuotaLedgerTest {
   private final ReservingQuotaLedger ledger =
       new ReservingQuotaLedger(
           new QuotaSettings(
-              new HostQuota(2, 100 * MIB),
+              new HostLimits(2, 100 * MIB),
               Map.of(
-                  "a", new GroupQuota(1, 60 * MIB, 50 * MIB, Duration.ofSeconds(1)),
-                  "b", new GroupQuota(2, 60 * MIB, 50 * MIB, Duration.ofSeconds(1)))),
+                  "a", new GroupLimits(1, 60 * MIB, 50 * MIB, Duration.ofSeconds(1)),
+                  "b", new GroupLimits(2, 60 * MIB, 50 * MIB, Duration.ofSeconds(1)))),
           1);
 
   private QuotaLedger.Lease granted(QuotaLedger.Admission admission) {
@@ -90,10 +90,10 @@ class ReservingQuotaLedgerTest {
     var fair =
         new ReservingQuotaLedger(
             new QuotaSettings(
-                new HostQuota(2, 100 * MIB),
+                new HostLimits(2, 100 * MIB),
                 Map.of(
-                    "anonymous", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)),
-                    "friends", new GroupQuota(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)))),
+                    "anonymous", new GroupLimits(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)),
+                    "friends", new GroupLimits(2, 60 * MIB, 1 * MIB, Duration.ofSeconds(1)))),
             4);
     QuotaLedger.Lease first = granted(fair.admit("anonymous", MIB, Duration.ZERO));
     QuotaLedger.Lease second = granted(fair.admit("anonymous", MIB, Duration.ZERO));

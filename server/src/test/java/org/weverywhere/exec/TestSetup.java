@@ -13,23 +13,23 @@ final class TestSetup {
 
   private TestSetup() {}
 
-  static ExecutorSettings settings(Engine engine, int queueMax) {
-    return new ExecutorSettings(engine, 16, OUTPUT_MAX, Duration.ofSeconds(10), queueMax);
+  static ExecutorParameters settings(Engine engine, int queueMax) {
+    return new ExecutorParameters(engine, 16, OUTPUT_MAX, Duration.ofSeconds(10), queueMax);
   }
 
   static QuotaSettings quotas() {
     return new QuotaSettings(
-        new HostQuota(4, 512 * MIB),
+        new HostLimits(4, 512 * MIB),
         Map.of(
-            "anonymous", new GroupQuota(2, 128 * MIB, 64 * MIB, CPU_BUDGET),
-            "observers", new GroupQuota(1, 64 * MIB, 64 * MIB, CPU_BUDGET),
+            "anonymous", new GroupLimits(2, 128 * MIB, 64 * MIB, CPU_BUDGET),
+            "observers", new GroupLimits(1, 64 * MIB, 64 * MIB, CPU_BUDGET),
             // memhog runs only here: 16 MiB is all it can ever get
-            "small-memory", new GroupQuota(2, 16 * MIB, 16 * MIB, CPU_BUDGET),
-            "one-slot", new GroupQuota(1, 64 * MIB, 16 * MIB, Duration.ofSeconds(3))));
+            "small-memory", new GroupLimits(2, 16 * MIB, 16 * MIB, CPU_BUDGET),
+            "one-slot", new GroupLimits(1, 64 * MIB, 16 * MIB, Duration.ofSeconds(3))));
   }
 
   static Executor executor(Engine engine, int queueMax, QuotaLedger ledger) {
-    ExecutorSettings settings = settings(engine, queueMax);
+    ExecutorParameters settings = settings(engine, queueMax);
     return new Executor(settings, ledger, new ExecutorBeans().engine(settings));
   }
 }

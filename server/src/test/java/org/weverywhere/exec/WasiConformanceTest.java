@@ -50,7 +50,7 @@ public class WasiConformanceTest {
           Engine.CHICORY, Set.of(),
           Engine.WASMTIME, Set.of());
 
-  static final Requester RUNNER = new Requester("anonymous", false);
+  static final AdmittedGroup RUNNER = new AdmittedGroup("anonymous", false);
 
   private final Map<Engine, Executor> executors = new LinkedHashMap<>();
   private final Map<Engine, Set<String>> failed = new LinkedHashMap<>();
@@ -137,13 +137,13 @@ public class WasiConformanceTest {
       dirs.add(new Preopen("/", LocalTrees.read(root, 16 * TestSetup.MIB, 10_000)));
     }
     int exitCode = spec.path("exit_code").asInt(0);
-    Outcome outcome =
+    ExecutionOutcome outcome =
         executor.execute(
             new CommandRun(Files.readAllBytes(c.wasm()), argv, env, new byte[0], RUNNER, dirs));
-    if (!(outcome instanceof Outcome.Completed done)) {
+    if (!(outcome instanceof ExecutionOutcome.Completed done)) {
       return "ended " + outcome;
     }
-    if (!(done.result() instanceof Outcome.Exit exit) || exit.code() != exitCode) {
+    if (!(done.result() instanceof ExecutionOutcome.Exit exit) || exit.code() != exitCode) {
       return "exit "
           + done.result()
           + ", expected "

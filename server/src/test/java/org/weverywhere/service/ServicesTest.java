@@ -23,11 +23,11 @@ import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
-import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.TrapKind;
@@ -60,13 +60,13 @@ class ServicesTest {
     LibraryStore store = LibraryStore.open(dir.resolve("store"), 64 * MIB);
     store.publish(EXAMPLES.resolve("kv.wasi"));
     store.publish(EXAMPLES.resolve("math.wasi"));
-    var settings = new ExecutorSettings(Engine.WASMTIME, 8, 64 * 1024, Duration.ofSeconds(10), 8);
+    var settings = new ExecutorParameters(Engine.WASMTIME, 8, 64 * 1024, Duration.ofSeconds(10), 8);
     var quotas =
         new QuotaSettings(
-            new HostQuota(4, hostMemory),
+            new HostLimits(4, hostMemory),
             java.util.Map.of(
-                "anonymous", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500)),
-                "team", new GroupQuota(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500))));
+                "anonymous", new GroupLimits(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500)),
+                "team", new GroupLimits(2, 128 * MIB, 16 * MIB, Duration.ofMillis(500))));
     executor =
         new Executor(
             settings, new ReservingQuotaLedger(quotas, 8), new ExecutorBeans().engine(settings));
@@ -89,12 +89,13 @@ class ServicesTest {
     }
   }
 
-  static List<org.weverywhere.exec.CallValue> returned(Outcome outcome) {
-    var completed = assertInstanceOf(Outcome.Completed.class, outcome, () -> "got " + outcome);
-    return assertInstanceOf(Outcome.Returned.class, completed.result()).values();
+  static List<org.weverywhere.exec.CallValue> returned(ExecutionOutcome outcome) {
+    var completed =
+        assertInstanceOf(ExecutionOutcome.Completed.class, outcome, () -> "got " + outcome);
+    return assertInstanceOf(ExecutionOutcome.Returned.class, completed.result()).values();
   }
 
-  Outcome call(String service, String function, WasmValue... args) {
+  ExecutionOutcome call(String service, String function, WasmValue... args) {
     return services.call(service, function, List.of(args), List.of("anonymous"));
   }
 
@@ -146,7 +147,7 @@ class ServicesTest {
   void aTrapRestartsTheInstanceWithItsStateLostAndIsJournaled() throws Exception {
     services("services.kv.library = kv\n");
     returned(call("kv", "put", new I64(1), new I64(100)));
-    var trapped = assertInstanceOf(Outcome.Trapped.class, call("kv", "crash", new I32(0)));
+    var trapped = assertInstanceOf(ExecutionOutcome.Trapped.class, call("kv", "crash", new I32(0)));
     assertEquals(TrapKind.INTEGER_DIVIDE_BY_ZERO, trapped.kind());
     await(() -> snapshot("kv").state() == ServiceState.RUNNING);
     assertEquals(List.of(new I32(0)), returned(call("kv", "count")), "a new instance starts empty");
@@ -166,7 +167,7 @@ class ServicesTest {
     services("services.kv.library = kv\n");
     for (int i = 0; i < 3; i++) {
       await(() -> snapshot("kv").live() == 1);
-      assertInstanceOf(Outcome.Trapped.class, call("kv", "crash", new I32(0)));
+      assertInstanceOf(ExecutionOutcome.Trapped.class, call("kv", "crash", new I32(0)));
     }
     ServiceSnapshot failed = snapshot("kv");
     assertEquals(ServiceState.FAILED, failed.state());
@@ -224,7 +225,7 @@ class ServicesTest {
     assertEquals(
         List.of(new I32(0)),
         returned(services.call("kv", "count", List.of(), List.of("anonymous", "team"))));
-    var badArgs = assertInstanceOf(Outcome.Invalid.class, call("math", "add", new I64(1)));
+    var badArgs = assertInstanceOf(ExecutionOutcome.Invalid.class, call("math", "add", new I64(1)));
     assertEquals("add takes (i32, i32), but the call passes (i64)", badArgs.reason());
     assertEquals(List.of(new I32(5)), returned(call("math", "add", new I32(2), new I32(3))));
   }
@@ -255,14 +256,14 @@ class ServicesTest {
             List.of("hello"),
             java.util.Map.of(),
             new byte[0],
-            new org.weverywhere.exec.Requester("team", false));
-    var refused = assertInstanceOf(Outcome.Refused.class, executor.execute(run));
+            new org.weverywhere.exec.AdmittedGroup("team", false));
+    var refused = assertInstanceOf(ExecutionOutcome.Refused.class, executor.execute(run));
     assertEquals(org.weverywhere.exec.Quota.HOST_MEMORY, refused.quota(), refused.reason());
     // calls on the instances still run: their memory is held already, they take a slot only
     assertEquals(List.of(new I32(3)), returned(call("math", "add", new I32(1), new I32(2))));
     // a stopped service gives its memory back
     services.stop("math", "test");
-    assertInstanceOf(Outcome.Completed.class, executor.execute(run));
+    assertInstanceOf(ExecutionOutcome.Completed.class, executor.execute(run));
   }
 
   @Test
@@ -270,7 +271,7 @@ class ServicesTest {
     services("services.math.library = math\nservices.math.instances = 2\n");
     var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
-      List<java.util.concurrent.Future<Outcome>> futures = new ArrayList<>();
+      List<java.util.concurrent.Future<ExecutionOutcome>> futures = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         int n = i;
         futures.add(pool.submit(() -> call("math", "add", new I32(n), new I32(1))));

@@ -139,9 +139,9 @@ final class BenchCommand implements Callable<Integer> {
     if (loadThreads > concurrency) {
       throw bad("--threads must be at most --concurrency (" + concurrency + "), not " + threads);
     }
-    List<Peer> found = new Peers(client, spec.commandLine().getErr()).resolve(peers);
+    List<DiscoveredPeer> found = new Peers(client, spec.commandLine().getErr()).resolve(peers);
     List<Target> targets = new ArrayList<>();
-    for (Peer peer : found) {
+    for (DiscoveredPeer peer : found) {
       targets.add(target(peer, parsed, how));
     }
     LoadPlan plan =
@@ -157,7 +157,7 @@ final class BenchCommand implements Callable<Integer> {
             client.timeout());
     client.say(
         "loading "
-            + String.join(", ", found.stream().map(Peer::label).toList())
+            + String.join(", ", found.stream().map(DiscoveredPeer::label).toList())
             + " over "
             + how.label()
             + ": "
@@ -213,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The messages each mix entry sends {@code peer}, typed and checked before any load starts. */
-  private Target target(Peer peer, Mix parsed, Transport how) {
+  private Target target(DiscoveredPeer peer, Mix parsed, Transport how) {
     Message.Description description = null;
     List<Message> requests = new ArrayList<>();
     for (Mix.Entry entry : parsed.entries()) {
@@ -250,7 +250,8 @@ final class BenchCommand implements Callable<Integer> {
     return new Target(peer.label(), peer.node(), peer.udp(), peer.http(), requests);
   }
 
-  private static Message execute(Peer peer, Message.Description description, Mix.Execute e) {
+  private static Message execute(
+      DiscoveredPeer peer, Message.Description description, Mix.Execute e) {
     Message.Library library =
         description.libraries().stream()
             .filter(l -> l.name().equals(e.library()))
@@ -286,13 +287,13 @@ final class BenchCommand implements Callable<Integer> {
         new Message.Call(e.function(), signature.arguments(e.args())));
   }
 
-  private void print(PrintWriter out, LoadRun.Report report, List<Peer> found) {
+  private void print(PrintWriter out, LoadRun.Report report, List<DiscoveredPeer> found) {
     var tally = report.tally();
     LatencyHistogram latency = tally.latency();
     LoadPlan plan = report.plan();
     out.printf(
         "%s over %s, %d in flight (%d thread%s), %s%s%n",
-        String.join(", ", found.stream().map(Peer::label).toList()),
+        String.join(", ", found.stream().map(DiscoveredPeer::label).toList()),
         plan.transport().label(),
         plan.concurrency(),
         plan.threads(),
@@ -336,7 +337,7 @@ final class BenchCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
   }
 
-  private static Map<String, Object> json(LoadRun.Report report, List<Peer> found) {
+  private static Map<String, Object> json(LoadRun.Report report, List<DiscoveredPeer> found) {
     var tally = report.tally();
     LoadPlan plan = report.plan();
     Map<String, Object> o = new LinkedHashMap<>();

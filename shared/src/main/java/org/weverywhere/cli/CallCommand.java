@@ -81,7 +81,7 @@ final class CallCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--spread needs PEER " + EVERY);
     }
-    Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
+    DiscoveredPeer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     Message.Service offered =
         found.describe(client, List.of("services")).services().stream()
             .filter(s -> s.name().equals(service))
@@ -168,8 +168,8 @@ final class CallCommand implements Callable<Integer> {
           spec.commandLine(),
           "Invalid value for option '--spread': " + spread + " is not 1..10000");
     }
-    List<Peer> found = new Peers(client, spec.commandLine().getErr()).all();
-    Map<Peer, Message.Service> running = running(found);
+    List<DiscoveredPeer> found = new Peers(client, spec.commandLine().getErr()).all();
+    Map<DiscoveredPeer, Message.Service> running = running(found);
     if (running.isEmpty()) {
       throw new CommandException(
           ErrorCode.SERVICE_UNKNOWN,
@@ -179,7 +179,7 @@ final class CallCommand implements Callable<Integer> {
               + service
               + "'");
     }
-    List<Peer> able = List.copyOf(running.keySet());
+    List<DiscoveredPeer> able = List.copyOf(running.keySet());
     Message.Service first = running.get(able.getFirst());
     List<FunctionSignature> functions =
         first.functions().stream().flatMap(f -> FunctionSignature.parse(f).stream()).toList();
@@ -201,7 +201,7 @@ final class CallCommand implements Callable<Integer> {
                             + String.join(
                                 ", ", functions.stream().map(FunctionSignature::name).toList())));
     var request = new Message.ServiceCall(service, function, signature.arguments(args));
-    List<Peer> order =
+    List<DiscoveredPeer> order =
         spread == null ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
     int wanted = spread == null ? able.size() : spread;
     var report =
@@ -211,8 +211,8 @@ final class CallCommand implements Callable<Integer> {
             json,
             service + "." + function);
     var bulk = client.bulk();
-    FanOut.Summary<Peer> summary =
-        new FanOut<Peer>(64, client.timeout().plusMinutes(5).plus(client.timeout()))
+    FanOut.Summary<DiscoveredPeer> summary =
+        new FanOut<DiscoveredPeer>(64, client.timeout().plusMinutes(5).plus(client.timeout()))
             .run(
                 order,
                 wanted,
@@ -231,12 +231,12 @@ final class CallCommand implements Callable<Integer> {
   }
 
   /** The daemons among {@code found} whose description lists the service running, asked at once. */
-  private Map<Peer, Message.Service> running(List<Peer> found) {
-    Map<Peer, Message.Service> running = new LinkedHashMap<>();
+  private Map<DiscoveredPeer, Message.Service> running(List<DiscoveredPeer> found) {
+    Map<DiscoveredPeer, Message.Service> running = new LinkedHashMap<>();
     try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      Map<Peer, java.util.concurrent.Future<java.util.Optional<Message.Service>>> asked =
+      Map<DiscoveredPeer, java.util.concurrent.Future<java.util.Optional<Message.Service>>> asked =
           new LinkedHashMap<>();
-      for (Peer p : found) {
+      for (DiscoveredPeer p : found) {
         asked.put(
             p,
             threads.submit(

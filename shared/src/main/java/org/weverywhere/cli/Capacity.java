@@ -16,13 +16,13 @@ import org.weverywhere.net.FreeCapacity;
  * (PROTOCOL.md): free execution slots, unreserved memory, and the load average when the requester
  * may observe. -1 means the daemon did not say (an older daemon, or one that did not answer).
  */
-record Capacity(Peer peer, long slotsFree, long memoryFreeBytes, long loadMilli) {
+record Capacity(DiscoveredPeer peer, long slotsFree, long memoryFreeBytes, long loadMilli) {
   /** Most free slots first, then most free memory, then least load; what is unknown goes last. */
   static final Comparator<Capacity> BEST_FIRST =
       Comparator.comparing(Capacity::free, FreeCapacity.BEST_FIRST)
           .thenComparing(c -> c.peer().name());
 
-  static Capacity of(Peer peer, Map<String, Long> host) {
+  static Capacity of(DiscoveredPeer peer, Map<String, Long> host) {
     FreeCapacity free = FreeCapacity.of(host);
     return new Capacity(peer, free.slotsFree(), free.memoryFreeBytes(), free.loadMilli());
   }
@@ -33,7 +33,7 @@ record Capacity(Peer peer, long slotsFree, long memoryFreeBytes, long loadMilli)
   }
 
   /** Asks every daemon at once and orders them best first; one that does not answer goes last. */
-  static List<Capacity> rank(List<Peer> peers, ClientOptions client) {
+  static List<Capacity> rank(List<DiscoveredPeer> peers, ClientOptions client) {
     List<Capacity> known = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<Capacity>> asked =
@@ -53,7 +53,7 @@ record Capacity(Peer peer, long slotsFree, long memoryFreeBytes, long loadMilli)
     return known;
   }
 
-  private static Capacity ask(Peer peer, ClientOptions client) {
+  private static Capacity ask(DiscoveredPeer peer, ClientOptions client) {
     try {
       return of(peer, peer.describe(client, List.of("capacity")).host());
     } catch (WeverywhereException silent) {

@@ -110,7 +110,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 udp,
                 PROBE.compareTo(timeout.multipliedBy(3)) > 0 ? PROBE : timeout.multipliedBy(3));
     URI http = PeerAddress.of(udp).http(httpPort != null ? httpPort : found.announce().httpPort());
-    List<Conformance.Outcome> outcomes =
+    List<Conformance.CaseOutcome> outcomes =
         new Conformance(throwaway, found.node(), udp, http, timeout, Clock.systemUTC()).run();
     long failed = outcomes.stream().filter(o -> !o.passed()).count();
     PrintWriter out = spec.commandLine().getOut();
@@ -139,7 +139,7 @@ final class ConformanceCommand implements Callable<Integer> {
       out.println(Json.document(doc));
     } else {
       out.printf("%s (node %s, http %s)%n", udp, found.node().shortForm(), http);
-      for (Conformance.Outcome o : outcomes) {
+      for (Conformance.CaseOutcome o : outcomes) {
         out.printf(
             "%s  %-4s  %-30s  expected %s; got %s%n",
             o.passed() ? "PASS" : "FAIL", o.transport(), o.rule(), o.expected(), o.got());

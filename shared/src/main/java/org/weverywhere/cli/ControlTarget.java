@@ -51,7 +51,7 @@ final class ControlTarget {
   Message.Report send(Message.Control control, Duration wait, java.io.PrintWriter err) {
     if (peer != null) {
       client.validate();
-      Peer found = new Peers(client, err).resolve(peer);
+      DiscoveredPeer found = new Peers(client, err).resolve(peer);
       Message reply = client.bulk().request(found.http(), found.node(), control).message();
       if (reply instanceof Message.Report report) {
         return report;

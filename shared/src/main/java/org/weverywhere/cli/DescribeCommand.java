@@ -43,7 +43,7 @@ final class DescribeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     client.validate();
-    Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
+    DiscoveredPeer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     Message.Description description = found.describe(client, List.of());
     PrintWriter out = spec.commandLine().getOut();
     if (json) {

@@ -28,7 +28,7 @@ final class FanOutReport {
     this.what = what;
   }
 
-  void attempt(FanOut.Attempt<Peer> attempt) {
+  void attempt(FanOut.Attempt<DiscoveredPeer> attempt) {
     if (json) {
       out.println(Json.line(document(attempt)));
     } else {
@@ -38,10 +38,10 @@ final class FanOutReport {
     err.flush();
   }
 
-  private void text(FanOut.Attempt<Peer> attempt) {
-    Peer peer = attempt.peer();
+  private void text(FanOut.Attempt<DiscoveredPeer> attempt) {
+    DiscoveredPeer peer = attempt.peer();
     switch (attempt) {
-      case FanOut.Answered<Peer> answered -> {
+      case FanOut.Answered<DiscoveredPeer> answered -> {
         var result = answered.result();
         String ending =
             result.outcome().equals("completed") ? "exit " + result.exit() : result.outcome();
@@ -55,19 +55,19 @@ final class FanOutReport {
         // the guest's stderr stays on stderr, as for a run on one daemon
         err.print(new String(result.stderr(), StandardCharsets.UTF_8));
       }
-      case FanOut.Refused<Peer> refused ->
+      case FanOut.Refused<DiscoveredPeer> refused ->
           out.println("== " + peer.label() + ": refused, ran nothing: " + refused.reason());
-      case FanOut.Lost<Peer> lost ->
+      case FanOut.Lost<DiscoveredPeer> lost ->
           out.println("== " + peer.label() + ": no answer, result lost: " + lost.reason());
     }
   }
 
-  private static Map<String, Object> document(FanOut.Attempt<Peer> attempt) {
+  private static Map<String, Object> document(FanOut.Attempt<DiscoveredPeer> attempt) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("peer", attempt.peer().name());
     doc.put("node", attempt.peer().node().toString());
     switch (attempt) {
-      case FanOut.Answered<Peer> answered -> {
+      case FanOut.Answered<DiscoveredPeer> answered -> {
         var result = answered.result();
         doc.put("status", "answered");
         doc.put("outcome", result.outcome());
@@ -83,12 +83,12 @@ final class FanOutReport {
         doc.put("wallNanos", result.wallNanos());
         doc.put("peakMemoryBytes", result.peakMemoryBytes());
       }
-      case FanOut.Refused<Peer> refused -> {
+      case FanOut.Refused<DiscoveredPeer> refused -> {
         doc.put("status", "refused");
         doc.put("code", refused.code());
         doc.put("reason", refused.reason());
       }
-      case FanOut.Lost<Peer> lost -> {
+      case FanOut.Lost<DiscoveredPeer> lost -> {
         doc.put("status", "lost");
         doc.put("reason", lost.reason());
       }
@@ -101,7 +101,7 @@ final class FanOutReport {
    * Prints the summary and returns the exit status: 0 when every place succeeded, else throws
    * WE5070.
    */
-  int summary(FanOut.Summary<Peer> summary) {
+  int summary(FanOut.Summary<DiscoveredPeer> summary) {
     long answered = summary.count(FanOut.Answered.class);
     long refused = summary.count(FanOut.Refused.class);
     long lost = summary.count(FanOut.Lost.class);

@@ -85,7 +85,7 @@ final class FetchCommand implements Callable<Integer> {
       throw new WeverywhereException(
           ErrorCode.IO_EXISTS, output + ": already exists; use --force to replace it");
     }
-    Peer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
+    DiscoveredPeer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     client.say("fetching " + library + " from " + found.http());
     Message reply =
         client

@@ -21,7 +21,7 @@ import org.weverywhere.protocol.Message;
  * @param problem why there are no figures (empty when the probes ran)
  */
 record FleetSample(
-    Peer peer,
+    DiscoveredPeer peer,
     long atNanos,
     double load1m,
     int cores,
@@ -40,7 +40,7 @@ record FleetSample(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static FleetSample failed(Peer peer, String problem) {
+  static FleetSample failed(DiscoveredPeer peer, String problem) {
     return new FleetSample(
         peer, System.nanoTime(), -1, -1, -1, -1, Map.of(), -1, Optional.of(problem));
   }
@@ -49,7 +49,7 @@ record FleetSample(
    * Runs the two probes on {@code peer}, one after the other; a failure becomes the sample's
    * problem.
    */
-  static FleetSample take(Peer peer, BulkClient bulk) {
+  static FleetSample take(DiscoveredPeer peer, BulkClient bulk) {
     if (!peer.libraries().contains(MEMORY_PROBE) || !peer.libraries().contains(LOAD_PROBE)) {
       return failed(
           peer, "offers no " + MEMORY_PROBE + "/" + LOAD_PROBE + " (libraries.builtin = false?)");
@@ -87,7 +87,7 @@ record FleetSample(
     }
   }
 
-  private static JsonNode probe(Peer peer, BulkClient bulk, String probe) {
+  private static JsonNode probe(DiscoveredPeer peer, BulkClient bulk, String probe) {
     Message reply =
         bulk.request(
                 peer.http(),

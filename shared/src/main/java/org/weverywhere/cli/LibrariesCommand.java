@@ -48,9 +48,9 @@ final class LibrariesCommand implements Callable<Integer> {
   public Integer call() {
     client.validate();
     Peers finder = new Peers(client, spec.commandLine().getErr());
-    List<Peer> asked = peers.isEmpty() ? finder.all() : finder.resolve(peers);
+    List<DiscoveredPeer> asked = peers.isEmpty() ? finder.all() : finder.resolve(peers);
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Peer peer : asked) {
+    for (DiscoveredPeer peer : asked) {
       for (Message.Library library : peer.describe(client, List.of("libraries")).libraries()) {
         rows.add(row(peer, library));
       }
@@ -76,7 +76,7 @@ final class LibrariesCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  static Map<String, Object> row(Peer peer, Message.Library library) {
+  static Map<String, Object> row(DiscoveredPeer peer, Message.Library library) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("peer", peer.name());
     row.put("node", peer.node().toString());

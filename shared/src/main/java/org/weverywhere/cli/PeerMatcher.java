@@ -18,20 +18,20 @@ import org.weverywhere.net.PeerAddress;
 final class PeerMatcher {
   private PeerMatcher() {}
 
-  static Peer match(String wanted, List<Peer> found) {
+  static DiscoveredPeer match(String wanted, List<DiscoveredPeer> found) {
     if (wanted.isBlank()) {
       throw new CommandException(
           ErrorCode.PROTOCOL_PEER_UNKNOWN, "an empty peer name matches no daemon");
     }
-    List<Peer> byId = found.stream().filter(p -> idMatches(wanted, p)).toList();
+    List<DiscoveredPeer> byId = found.stream().filter(p -> idMatches(wanted, p)).toList();
     if (!byId.isEmpty()) {
       return single(wanted, byId);
     }
-    List<Peer> byName = found.stream().filter(p -> p.name().equals(wanted)).toList();
+    List<DiscoveredPeer> byName = found.stream().filter(p -> p.name().equals(wanted)).toList();
     if (!byName.isEmpty()) {
       return single(wanted, byName);
     }
-    List<Peer> byAddress = byAddress(wanted, found);
+    List<DiscoveredPeer> byAddress = byAddress(wanted, found);
     if (!byAddress.isEmpty()) {
       return single(wanted, byAddress);
     }
@@ -45,7 +45,7 @@ final class PeerMatcher {
                 : found.size() + " that answered: " + labels(found)));
   }
 
-  private static boolean idMatches(String wanted, Peer peer) {
+  private static boolean idMatches(String wanted, DiscoveredPeer peer) {
     String id = peer.node().toString();
     String bare = id.substring("SHA256:".length());
     // fingerprints are base64, so case matters; a prefix needs a few characters to mean anything
@@ -76,7 +76,7 @@ final class PeerMatcher {
     }
   }
 
-  private static List<Peer> byAddress(String wanted, List<Peer> found) {
+  private static List<DiscoveredPeer> byAddress(String wanted, List<DiscoveredPeer> found) {
     Optional<PeerAddress> parsed = hostPort(wanted);
     if (parsed.isEmpty()) {
       return List.of();
@@ -88,8 +88,8 @@ final class PeerMatcher {
       return List.of();
     }
     int wantedPort = parsed.get().port() > 0 ? parsed.get().port() : -1;
-    List<Peer> matches = new ArrayList<>();
-    for (Peer peer : found) {
+    List<DiscoveredPeer> matches = new ArrayList<>();
+    for (DiscoveredPeer peer : found) {
       if (addresses.contains(peer.udp().getAddress())
           && (wantedPort < 0 || peer.udp().getPort() == wantedPort)) {
         matches.add(peer);
@@ -98,7 +98,7 @@ final class PeerMatcher {
     return matches;
   }
 
-  private static Peer single(String wanted, List<Peer> matches) {
+  private static DiscoveredPeer single(String wanted, List<DiscoveredPeer> matches) {
     if (matches.size() > 1) {
       throw new CommandException(
           ErrorCode.PROTOCOL_PEER_AMBIGUOUS,
@@ -113,7 +113,7 @@ final class PeerMatcher {
     return matches.getFirst();
   }
 
-  private static String labels(List<Peer> peers) {
-    return String.join(", ", peers.stream().map(Peer::label).toList());
+  private static String labels(List<DiscoveredPeer> peers) {
+    return String.join(", ", peers.stream().map(DiscoveredPeer::label).toList());
   }
 }

@@ -26,8 +26,8 @@ final class Peers {
    * Every daemon that answers within the timeout (at most {@code max}), each handed to {@code each}
    * as it comes.
    */
-  List<Peer> discover(int max, Consumer<Peer> each) {
-    List<Peer> found = new ArrayList<>();
+  List<DiscoveredPeer> discover(int max, Consumer<DiscoveredPeer> each) {
+    List<DiscoveredPeer> found = new ArrayList<>();
     Discovery.Result result =
         options
             .discovery()
@@ -35,7 +35,7 @@ final class Peers {
                 options.timeout(),
                 max,
                 a -> {
-                  Peer peer = Peer.of(a);
+                  DiscoveredPeer peer = DiscoveredPeer.of(a);
                   found.add(peer);
                   each.accept(peer);
                 });
@@ -66,7 +66,7 @@ final class Peers {
     return found;
   }
 
-  List<Peer> all() {
+  List<DiscoveredPeer> all() {
     return discover(10_000, p -> {});
   }
 
@@ -76,12 +76,12 @@ final class Peers {
    * among the daemons that answer one discovery round, and a host name that matches none of them is
    * then asked directly too.
    */
-  List<Peer> resolve(List<String> wanted) {
-    List<Peer> found = null;
-    List<Peer> chosen = new ArrayList<>();
+  List<DiscoveredPeer> resolve(List<String> wanted) {
+    List<DiscoveredPeer> found = null;
+    List<DiscoveredPeer> chosen = new ArrayList<>();
     for (String name : wanted) {
       Optional<PeerAddress> address = PeerMatcher.hostPort(name);
-      Peer peer;
+      DiscoveredPeer peer;
       if (address.isPresent() && PeerMatcher.explicit(address.get())) {
         peer = ask(address.get());
       } else {
@@ -105,9 +105,9 @@ final class Peers {
     return chosen;
   }
 
-  private Peer ask(PeerAddress address) {
+  private DiscoveredPeer ask(PeerAddress address) {
     PeerAddress withPort = address.port() > 0 ? address : address.withPort(options.port);
-    return Peer.of(options.probe().ask(withPort.socketAddress(), options.timeout()));
+    return DiscoveredPeer.of(options.probe().ask(withPort.socketAddress(), options.timeout()));
   }
 
   private static boolean resolves(String host) {
@@ -119,7 +119,7 @@ final class Peers {
     }
   }
 
-  Peer resolve(String wanted) {
+  DiscoveredPeer resolve(String wanted) {
     return resolve(List.of(wanted)).getFirst();
   }
 }

@@ -53,7 +53,7 @@ final class PeersCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
-    List<Peer> found =
+    List<DiscoveredPeer> found =
         new Peers(client, spec.commandLine().getErr())
             .discover(
                 max,

@@ -147,7 +147,7 @@ final class RunCommand implements Callable<Integer> {
     Optional<Path> module = localModule();
     byte[] moduleBytes = module.map(RunCommand::read).orElse(null);
     Message.Invocation invocation;
-    Peer peer;
+    DiscoveredPeer peer;
     Peers peers = new Peers(client, spec.commandLine().getErr());
     if (where.all || where.spread != null) {
       return fanOut(peers, module, moduleBytes);
@@ -202,7 +202,7 @@ final class RunCommand implements Callable<Integer> {
    * no-amplification rule is not sent), the same keyed request goes over HTTP: a daemon that ran it
    * answers from the result it kept.
    */
-  private Message smallCall(Peer peer, Message execute) {
+  private Message smallCall(DiscoveredPeer peer, Message execute) {
     client.say("running " + target + " on " + peer.label() + " via udp " + peer.udp());
     try {
       return client.udp().request(peer.udp(), peer.node(), execute, client.timeout()).message();
@@ -216,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private Message viaHttp(Peer peer, Message execute) {
+  private Message viaHttp(DiscoveredPeer peer, Message execute) {
     client.say("running " + target + " on " + peer.label() + " via " + peer.http());
     return client.bulk().request(peer.http(), peer.node(), execute).message();
   }
@@ -258,7 +258,7 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private int report(Peer peer, Message.Result result) {
+  private int report(DiscoveredPeer peer, Message.Result result) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean completed = result.outcome().equals("completed");
@@ -315,8 +315,8 @@ final class RunCommand implements Callable<Integer> {
     // checked before the network is asked anything: a wrong argument should cost nothing
     FunctionSignature local =
         function != null && module.isPresent() ? localSignature(module.get()) : null;
-    List<Peer> found = peers.all();
-    List<Peer> able =
+    List<DiscoveredPeer> found = peers.all();
+    List<DiscoveredPeer> able =
         module.isPresent()
             ? found
             : found.stream().filter(p -> p.libraries().contains(target)).toList();
@@ -345,7 +345,7 @@ final class RunCommand implements Callable<Integer> {
             ? new Message.ModuleTarget(moduleBytes)
             : new Message.LibraryTarget(target);
     Message.Execute execute = new Message.Execute(what, invocation);
-    List<Peer> order =
+    List<DiscoveredPeer> order =
         where.all ? able : Capacity.rank(able, client).stream().map(Capacity::peer).toList();
     int wanted = where.all ? able.size() : where.spread;
     client.say(
@@ -356,12 +356,13 @@ final class RunCommand implements Callable<Integer> {
             + " of "
             + order.size()
             + " daemons: "
-            + String.join(", ", order.stream().limit(wanted).map(Peer::label).toList()));
+            + String.join(", ", order.stream().limit(wanted).map(DiscoveredPeer::label).toList()));
     var report =
         new FanOutReport(spec.commandLine().getOut(), spec.commandLine().getErr(), json, target);
     var bulk = client.bulk();
-    FanOut.Summary<Peer> summary =
-        new FanOut<Peer>(FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
+    FanOut.Summary<DiscoveredPeer> summary =
+        new FanOut<DiscoveredPeer>(
+                FAN_OUT_IN_FLIGHT, client.timeout().plusMinutes(5).plus(client.timeout()))
             .run(
                 order,
                 wanted,
@@ -387,9 +388,10 @@ final class RunCommand implements Callable<Integer> {
    * most 48 characters, anything but letters, digits, dot and dash replaced) and its short node id.
    * The name comes from the network, so the id suffix keeps it from ever being {@code ..} or empty.
    */
-  static String directoryName(Peer peer) {
-    String name = peer.name().replaceAll("[^A-Za-z0-9.-]", "_");
-    return name.substring(0, Math.min(48, name.length())) + "-" + peer.node().shortForm();
+  static String directoryName(DiscoveredPeer peer) {
+    String name = peer.name().substring(0, Math.min(48, peer.name().length()));
+    // base64 has '/' and '+' too
+    return (name + "-" + peer.node().shortForm()).replaceAll("[^A-Za-z0-9.-]", "_");
   }
 
   /** Requests outstanding at once in a fan-out; more daemons wait for one to end. */
@@ -473,7 +475,7 @@ final class RunCommand implements Callable<Integer> {
     return new FunctionSignature(function, signature.get());
   }
 
-  private FunctionSignature librarySignature(Peer peer) {
+  private FunctionSignature librarySignature(DiscoveredPeer peer) {
     Message.Description description = peer.describe(client, List.of("libraries"));
     Message.Library library =
         description.libraries().stream()
@@ -519,12 +521,12 @@ final class RunCommand implements Callable<Integer> {
   /**
    * The daemon named by --peer, else the first to answer (that offers the library, for a library).
    */
-  private Peer choose(Peers peers, boolean needsLibrary) {
+  private DiscoveredPeer choose(Peers peers, boolean needsLibrary) {
     if (where.peer != null) {
       return peers.resolve(where.peer);
     }
     // for a module any daemon will do, so the first answer ends the wait
-    List<Peer> found = needsLibrary ? peers.all() : peers.discover(1, p -> {});
+    List<DiscoveredPeer> found = needsLibrary ? peers.all() : peers.discover(1, p -> {});
     return found.stream()
         .filter(p -> !needsLibrary || p.libraries().contains(target))
         .findFirst()

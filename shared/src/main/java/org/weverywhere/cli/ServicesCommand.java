@@ -50,9 +50,9 @@ final class ServicesCommand implements Callable<Integer> {
   public Integer call() {
     client.validate();
     Peers finder = new Peers(client, spec.commandLine().getErr());
-    List<Peer> asked = peers.isEmpty() ? finder.all() : finder.resolve(peers);
+    List<DiscoveredPeer> asked = peers.isEmpty() ? finder.all() : finder.resolve(peers);
     List<Map<String, Object>> rows = new ArrayList<>();
-    for (Peer peer : asked) {
+    for (DiscoveredPeer peer : asked) {
       for (Message.Service service : peer.describe(client, List.of("services")).services()) {
         rows.add(row(peer, service));
       }
@@ -80,7 +80,7 @@ final class ServicesCommand implements Callable<Integer> {
     return ExitStatus.OK;
   }
 
-  static Map<String, Object> row(Peer peer, Message.Service service) {
+  static Map<String, Object> row(DiscoveredPeer peer, Message.Service service) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("peer", peer.name());
     row.put("node", peer.node().toString());

@@ -86,7 +86,7 @@ final class TopCommand implements Callable<Integer> {
       if (refresh > 0) {
         Thread.sleep((long) (delaySeconds * 1000));
       }
-      List<Peer> found;
+      List<DiscoveredPeer> found;
       try {
         found = peers.all();
       } catch (ProtocolException silence) {
@@ -115,7 +115,7 @@ final class TopCommand implements Callable<Integer> {
   }
 
   /** Every daemon at once, each probed in its own virtual thread; ordered by name. */
-  private static List<FleetSample> sample(List<Peer> peers, BulkClient bulk)
+  private static List<FleetSample> sample(List<DiscoveredPeer> peers, BulkClient bulk)
       throws InterruptedException {
     List<FleetSample> samples = new ArrayList<>();
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param unsetMeans for a key without default, what being unset means (e.g. "the host name")
  */
 public record ConfigKey<T>(
-    String name, ValueType<T> type, T defaultValue, String doc, String unsetMeans) {
+    String name, ConfigValueType<T> type, T defaultValue, String doc, String unsetMeans) {
   /** The placeholder segment of per-group keys. */
   public static final String GROUP = "<Group-Name>";
 

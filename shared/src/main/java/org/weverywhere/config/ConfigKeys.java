@@ -30,269 +30,276 @@ public final class ConfigKeys {
 
   public static final ConfigKey<String> NODE_NAME =
       optional(
-          "node.name", ValueType.NAME, "the host name", "Name this daemon announces to its peers.");
+          "node.name",
+          ConfigValueType.NAME,
+          "the host name",
+          "Name this daemon announces to its peers.");
   public static final ConfigKey<Path> STATE_DIR =
       optional(
           "state.dir",
-          ValueType.PATH,
+          ConfigValueType.PATH,
           "/var/lib/weverywhere as root, else ~/.local/state/weverywhere",
           "Directory for the host key pair, the library store and other state (created 0700).");
 
   public static final ConfigKey<InterfaceSelection> NETWORK_INTERFACES =
       key(
           "network.interfaces",
-          ValueType.INTERFACES,
+          ConfigValueType.INTERFACES,
           new InterfaceSelection.Loopback(),
           "Interfaces to join the multicast groups on: loopback (TTL 0, nothing leaves the host), all, or names like eth0, wlan0.");
   public static final ConfigKey<Boolean> NETWORK_IPV4_ENABLED =
       key(
           "network.ipv4.enabled",
-          ValueType.BOOLEAN,
+          ConfigValueType.BOOLEAN,
           true,
           "Take part in discovery over IPv4 multicast.");
   public static final ConfigKey<InetAddress> NETWORK_IPV4_GROUP =
       key(
           "network.ipv4.group",
-          ValueType.IPV4_MULTICAST,
+          ConfigValueType.IPV4_MULTICAST,
           address("239.255.87.69"),
           "IPv4 multicast group for discovery.");
   public static final ConfigKey<Boolean> NETWORK_IPV6_ENABLED =
       key(
           "network.ipv6.enabled",
-          ValueType.BOOLEAN,
+          ConfigValueType.BOOLEAN,
           true,
           "Take part in discovery over IPv6 multicast.");
   public static final ConfigKey<InetAddress> NETWORK_IPV6_GROUP =
       key(
           "network.ipv6.group",
-          ValueType.IPV6_MULTICAST,
+          ConfigValueType.IPV6_MULTICAST,
           address("ff02::5745"),
           "IPv6 multicast group for discovery.");
   public static final ConfigKey<Integer> NETWORK_PORT =
       key(
           "network.port",
-          ValueType.PORT,
+          ConfigValueType.PORT,
           22341,
           "UDP port of discovery and small requests (0x5745, \"WE\").");
   public static final ConfigKey<Integer> NETWORK_TTL =
       key(
           "network.ttl",
-          ValueType.TTL,
+          ConfigValueType.TTL,
           1,
           "Multicast TTL (IPv6 hop limit) on the chosen interfaces; always 0 on loopback.");
   public static final ConfigKey<Duration> NETWORK_ANNOUNCE_INTERVAL =
       key(
           "network.announce.interval",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofSeconds(60),
           "Time between periodic announcements.");
   public static final ConfigKey<Integer> NETWORK_SOURCE_RATE =
       key(
           "network.source-rate",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           2_000,
           "Datagrams and HTTP requests per second that one source address may send before any signature is checked (flood protection; bursts of twice that); a load test from one address needs more.");
   public static final ConfigKey<List<PeerAddress>> PEERS_STATIC =
       key(
           "peers.static",
-          ValueType.PEERS,
+          ConfigValueType.PEERS,
           List.of(),
           "Unicast seed peers as host:port or [IPv6%zone]:port (a link-local peer needs its zone, e.g. [fe80::1%eth0]:22341), comma separated, that multicast does not reach; none for no peers.");
 
   public static final ConfigKey<String> HTTP_HOST =
       key(
           "http.host",
-          ValueType.LISTEN_HOST,
+          ConfigValueType.LISTEN_HOST,
           "localhost",
           "Address the HTTP bulk channel listens on; an address of an interface, or * for all.");
   public static final ConfigKey<Integer> HTTP_PORT =
       key(
           "http.port",
-          ValueType.PORT,
+          ConfigValueType.PORT,
           22341,
           "TCP port of the HTTP bulk channel (modules, large arguments and results).");
   public static final ConfigKey<ByteSize> HTTP_UNVERIFIED_MAX_TOTAL =
       key(
           "http.unverified.max-total",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(256),
           "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked); beyond it: 503 with Retry-After.");
   public static final ConfigKey<Integer> HTTP_UNVERIFIED_LARGE_PER_SOURCE =
       key(
           "http.unverified.large-per-source",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           2,
           "Unverified HTTP bodies of 1 MiB or more one source address may send at once.");
 
   public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
       key(
           "protocol.clock-skew",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofSeconds(30),
           "Messages whose timestamp is further than this from the local clock are rejected.");
   public static final ConfigKey<Integer> PROTOCOL_REPLAY_CACHE_SIZE =
       key(
           "protocol.replay-cache.size",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           65_536,
           "Message ids remembered to reject replays (entries).");
   public static final ConfigKey<Duration> PROTOCOL_IDEMPOTENCY_WINDOW =
       key(
           "protocol.idempotency.window",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofMinutes(10),
           "How long the result of an execute or call with a request key (rk) is kept to answer its retries.");
   public static final ConfigKey<Integer> PROTOCOL_IDEMPOTENCY_ENTRIES =
       key(
           "protocol.idempotency.entries",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           16_384,
           "Request keys remembered at most, running and finished; the oldest finished go first.");
   public static final ConfigKey<ByteSize> PROTOCOL_IDEMPOTENCY_MAX_BYTES =
       key(
           "protocol.idempotency.max-bytes",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(32),
           "Bytes of kept results at most; a result larger than a sixteenth of this is not kept (a retry gets WE5061).");
   public static final ConfigKey<Integer> PROTOCOL_SESSION_ENTRIES =
       key(
           "protocol.session.entries",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           4_096,
           "Sessions (PROTOCOL.md §5a) held at most, about 0.7 KiB each; a Signature Group may hold a quarter, a source address 256.");
   public static final ConfigKey<Duration> PROTOCOL_SESSION_LIFETIME =
       key(
           "protocol.session.lifetime",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofMinutes(10),
           "How long a session lives from its handshake (the ttl announced); clients open a new one before.");
 
   public static final ConfigKey<Engine> EXECUTOR_ENGINE =
       key(
           "executor.engine",
-          ValueType.ENGINE,
+          ConfigValueType.ENGINE,
           Engine.CHICORY,
           "WebAssembly engine: chicory (pure Java, compiled to JVM bytecode) or wasmtime (JNI).");
   public static final ConfigKey<Path> LIBRARIES_DIR =
       optional(
           "libraries.dir",
-          ValueType.PATH,
+          ConfigValueType.PATH,
           "none",
           "Directory of modules (*.wasm, *.wasi) published as Libraries at every start.");
   public static final ConfigKey<ByteSize> LIBRARIES_MAX_MODULE_SIZE =
       key(
           "libraries.max-module-size",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(64),
           "Largest module the library store accepts, from the directory or a publish request.");
   public static final ConfigKey<Boolean> LIBRARIES_BUILTIN =
       key(
           "libraries.builtin",
-          ValueType.BOOLEAN,
+          ConfigValueType.BOOLEAN,
           true,
           "Offer the probe modules the daemon ships (sysinfo, probe-load, probe-memory, probe-disk); they need observe to run.");
   public static final ConfigKey<List<String>> LIBRARIES_BUILTIN_DISABLED =
       optional(
           "libraries.builtin.disabled",
-          ValueType.NAMES,
+          ConfigValueType.NAMES,
           "none",
           "Built-in libraries not to offer, by name, comma separated; a library of the same name in the store replaces one.");
 
   public static final ConfigKey<Integer> EXECUTOR_MODULE_CACHE_MODULES =
       key(
           "executor.module-cache.modules",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           64,
           "Compiled modules kept in memory by module hash; the least recently used go first.");
   public static final ConfigKey<ByteSize> EXECUTOR_OUTPUT_MAX =
       key(
           "executor.output.max",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(1),
           "Captured stdout and stderr of one execution, each; the rest is cut.");
   public static final ConfigKey<Duration> EXECUTOR_WALL_TIMEOUT =
       key(
           "executor.wall-timeout",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofSeconds(60),
           "Wall-clock time after which an execution is interrupted.");
   public static final ConfigKey<Integer> EXECUTOR_QUEUE_MAX =
       key(
           "executor.queue.max",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           64,
           "Executions waiting for a free slot; beyond this requests are rejected.");
 
   public static final ConfigKey<Cores> HOST_QUOTA_CORES =
       key(
           "host.quota.cores",
-          ValueType.CORES,
+          ConfigValueType.CORES,
           new Cores(2),
           "Executions running at once on this host (whole cores).");
   public static final ConfigKey<ByteSize> HOST_QUOTA_MEMORY =
       key(
           "host.quota.memory",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(1024),
           "Sum of the memory limits of running instances, reserved at admission.");
   public static final ConfigKey<Rate> HOST_QUOTA_NETWORK_RATE =
       key(
           "host.quota.network.rate",
-          ValueType.RATE,
+          ConfigValueType.RATE,
           new Rate(ByteSize.ofMebibytes(10)),
           "Traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> HOST_QUOTA_NETWORK_PERIOD_BYTES =
       key(
           "host.quota.network.period-bytes",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(10 * 1024),
           "Traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<Duration> HOST_QUOTA_NETWORK_PERIOD =
       key(
           "host.quota.network.period",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofDays(1),
           "Length of the period that period-bytes quotas count over (host and groups).");
   public static final ConfigKey<ByteSize> HOST_QUOTA_DISK_PER_EXECUTION =
       key(
           "host.quota.disk.per-execution",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(256),
           "Bytes the directory trees of one execution may hold (kept in memory, gone when it ends); no group gets more.");
 
   public static final ConfigKey<Set<Privilege>> GROUP_PRIVILEGES =
       key(
           "group." + ConfigKey.GROUP + ".privileges",
-          ValueType.PRIVILEGES,
+          ConfigValueType.PRIVILEGES,
           EnumSet.of(Privilege.OBSERVE, Privilege.FETCH, Privilege.EXECUTE),
           "What the group's keys may do: none, or a list of observe, fetch, execute, publish, control, relay (believed when a forwarded call names its original requester; for other hosts' keys).");
   public static final ConfigKey<Cores> GROUP_QUOTA_CORES =
-      groupQuota("cores", ValueType.CORES, "Executions running at once for the group.");
+      groupQuota("cores", ConfigValueType.CORES, "Executions running at once for the group.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY =
       groupQuota(
-          "memory", ValueType.SIZE, "Sum of the memory limits of the group's running instances.");
+          "memory",
+          ConfigValueType.SIZE,
+          "Sum of the memory limits of the group's running instances.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_MEMORY_PER_EXECUTION =
       register(
           new ConfigKey<>(
               "group." + ConfigKey.GROUP + ".quota.memory.per-execution",
-              ValueType.SIZE,
+              ConfigValueType.SIZE,
               null,
               "Memory limit of one instance.",
               "the group's memory shared by its cores (at most the host's shared by the host's cores), so that every slot can run at once"));
   public static final ConfigKey<Duration> GROUP_QUOTA_CPU_TIME_PER_EXECUTION =
-      groupQuota("cpu-time.per-execution", ValueType.DURATION, "CPU time of one execution.");
+      groupQuota("cpu-time.per-execution", ConfigValueType.DURATION, "CPU time of one execution.");
   public static final ConfigKey<Rate> GROUP_QUOTA_NETWORK_RATE =
       groupQuota(
-          "network.rate", ValueType.RATE, "The group's traffic in plus out, bytes per second.");
+          "network.rate",
+          ConfigValueType.RATE,
+          "The group's traffic in plus out, bytes per second.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_NETWORK_PERIOD_BYTES =
       groupQuota(
           "network.period-bytes",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           "The group's traffic in plus out per host.quota.network.period.");
   public static final ConfigKey<ByteSize> GROUP_QUOTA_DISK_PER_EXECUTION =
       groupQuota(
           "disk.per-execution",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           "Bytes the directory trees of one of the group's executions may hold (in memory).");
 
   // anonymous is every key nobody vouches for: it gets little, and nothing that changes the host
@@ -316,93 +323,93 @@ public final class ConfigKeys {
   public static final ConfigKey<Path> CONTROL_SOCKET =
       key(
           "control.socket",
-          ValueType.PATH,
+          ConfigValueType.PATH,
           Path.of("/run/weverywhere/control.sock"),
           "AF_UNIX control socket; a daemon not running as root, or given its own state directory, uses <state.dir>/control.sock unless this is set.");
   public static final ConfigKey<String> CONTROL_GROUP =
       optional(
           "control.group",
-          ValueType.UNIX_GROUP,
+          ConfigValueType.UNIX_GROUP,
           "only the daemon's user",
           "Unix group whose members may use the control socket.");
 
   public static final ConfigKey<Path> EVENTS_JOURNAL_DIR =
       optional(
           "events.journal.dir",
-          ValueType.PATH,
+          ConfigValueType.PATH,
           "<state.dir>/events",
           "Directory of the append-only event journal.");
   public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_FILE_SIZE =
       key(
           "events.journal.max-file-size",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(64),
           "A journal file is closed and a new one started at this size.");
   public static final ConfigKey<Duration> EVENTS_JOURNAL_RETENTION =
       key(
           "events.journal.retention",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofDays(30),
           "Closed journal files older than this are deleted.");
   public static final ConfigKey<ByteSize> EVENTS_JOURNAL_MAX_TOTAL_SIZE =
       key(
           "events.journal.max-total-size",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           ByteSize.ofMebibytes(4096),
           "Disk the journal may use: past it, files beyond the retention go first; if events within it would be lost, work is refused (WE8011) instead.");
   public static final ConfigKey<Duration> EVENTS_REFUSALS_INTERVAL =
       key(
           "events.refusals.interval",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofSeconds(10),
           "Refused requests are counted per source, group and reason and journaled as one summary event per interval.");
 
   public static final ConfigKey<String> SERVICE_LIBRARY =
       service(
           "library",
-          ValueType.LIBRARY,
+          ConfigValueType.LIBRARY,
           null,
           "required",
           "The library the service runs (name, name@version or hash), a reactor module from the store.");
   public static final ConfigKey<String> SERVICE_GROUP =
       service(
           "group",
-          ValueType.NAME,
+          ConfigValueType.NAME,
           ANONYMOUS,
           null,
           "Signature Group whose quota the service's instances run under (slots, memory, CPU time).");
   public static final ConfigKey<ByteSize> SERVICE_MEMORY =
       service(
           "memory",
-          ValueType.SIZE,
+          ConfigValueType.SIZE,
           null,
           "the group's memory.per-execution",
           "Memory limit of one instance; never more than the group's memory.per-execution.");
   public static final ConfigKey<Duration> SERVICE_CPU_TIME =
       service(
           "cpu-time",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           null,
           "the group's cpu-time.per-execution",
           "CPU time of one call; never more than the group's cpu-time.per-execution.");
   public static final ConfigKey<Integer> SERVICE_INSTANCES =
       service(
           "instances",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           1,
           null,
           "Instances kept; calls to one instance are serialised, so this many calls run at once.");
   public static final ConfigKey<List<String>> SERVICE_EXPORTS =
       service(
           "exports",
-          ValueType.NAMES,
+          ConfigValueType.NAMES,
           null,
           "every exported function except _initialize and _start",
           "Exported functions callers may call, comma separated.");
   public static final ConfigKey<List<String>> SERVICE_CALLERS =
       service(
           "callers",
-          ValueType.NAMES,
+          ConfigValueType.NAMES,
           null,
           "every group with the execute privilege",
           "Signature Groups whose keys may call the service, comma separated (anonymous included only if named).");
@@ -410,47 +417,47 @@ public final class ConfigKeys {
   public static final ConfigKey<List<PeerAddress>> SERVICE_PEER =
       service(
           "peer",
-          ValueType.PEERS,
+          ConfigValueType.PEERS,
           null,
           "the service runs on this host",
           "Daemons (host:port) that run the service: modules importing weverywhere:service/<Service-Name> call it there.");
   public static final ConfigKey<String> SERVICE_PEER_SERVICE =
       service(
           "peer-service",
-          ValueType.NAME,
+          ConfigValueType.NAME,
           null,
           "the same name",
           "The service's name on its peer, when the name imports use here differs.");
   public static final ConfigKey<org.weverywhere.trust.Fingerprint> SERVICE_PEER_NODE =
       service(
           "peer-node",
-          ValueType.FINGERPRINT,
+          ConfigValueType.FINGERPRINT,
           null,
           "the key of the peer's first verified answer, kept for the life of the link (trust on first use)",
           "The peer's node id (its host key fingerprint, SHA256:...): replies signed by any other key are refused.");
   public static final ConfigKey<Boolean> SERVICE_DISCOVER =
       service(
           "discover",
-          ValueType.BOOLEAN,
+          ConfigValueType.BOOLEAN,
           null,
           "calls.discover, for a name with neither library nor peer",
           "true: imports link to a daemon found on the network that runs the service (this host runs none); false: never.");
   public static final ConfigKey<Integer> CALLS_MAX_DEPTH =
       key(
           "calls.max-depth",
-          ValueType.COUNT,
+          ConfigValueType.COUNT,
           8,
           "Hosts a chain of service calls may cross; a call arriving that deep is refused (stops cycles).");
   public static final ConfigKey<Duration> CALLS_TIMEOUT =
       key(
           "calls.timeout",
-          ValueType.DURATION,
+          ConfigValueType.DURATION,
           Duration.ofSeconds(5),
           "How long a call to a service on another host may take before the calling guest traps.");
   public static final ConfigKey<Boolean> CALLS_DISCOVER =
       key(
           "calls.discover",
-          ValueType.BOOLEAN,
+          ConfigValueType.BOOLEAN,
           true,
           "Imports of a service neither run here nor pinned (peer) link to a daemon found on the network that runs it.");
 
@@ -542,16 +549,17 @@ public final class ConfigKeys {
   /** A key found in the registry, and the group it was written for (per-group keys only). */
   public record Resolved(ConfigKey<?> key, String group) {}
 
-  private static <T> ConfigKey<T> key(String name, ValueType<T> type, T defaultValue, String doc) {
+  private static <T> ConfigKey<T> key(
+      String name, ConfigValueType<T> type, T defaultValue, String doc) {
     return register(new ConfigKey<>(name, type, defaultValue, doc, null));
   }
 
   private static <T> ConfigKey<T> optional(
-      String name, ValueType<T> type, String unsetMeans, String doc) {
+      String name, ConfigValueType<T> type, String unsetMeans, String doc) {
     return register(new ConfigKey<>(name, type, null, doc, unsetMeans));
   }
 
-  private static <T> ConfigKey<T> groupQuota(String suffix, ValueType<T> type, String doc) {
+  private static <T> ConfigKey<T> groupQuota(String suffix, ConfigValueType<T> type, String doc) {
     return register(
         new ConfigKey<>(
             "group." + ConfigKey.GROUP + ".quota." + suffix,
@@ -562,7 +570,7 @@ public final class ConfigKeys {
   }
 
   private static <T> ConfigKey<T> service(
-      String suffix, ValueType<T> type, T defaultValue, String unsetMeans, String doc) {
+      String suffix, ConfigValueType<T> type, T defaultValue, String unsetMeans, String doc) {
     return register(
         new ConfigKey<>(
             SERVICES + ConfigKey.SERVICE + "." + suffix, type, defaultValue, doc, unsetMeans));

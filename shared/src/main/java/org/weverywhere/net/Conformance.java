@@ -51,7 +51,7 @@ public final class Conformance {
   public static final String VERSIONS_HEADER = "WEverywhere-Versions";
 
   /** One rule on one transport. */
-  public record Outcome(
+  public record CaseOutcome(
       String rule, String transport, boolean passed, String expected, String got) {}
 
   /** How many times the timeout an answer that must come is waited for (silence: once). */
@@ -96,8 +96,8 @@ public final class Conformance {
   /**
    * The names of the cases a live daemon can be asked, in order, with the transports that apply.
    */
-  public List<Outcome> run() {
-    List<Outcome> outcomes = new ArrayList<>();
+  public List<CaseOutcome> run() {
+    List<CaseOutcome> outcomes = new ArrayList<>();
     for (ReceiverCases.Case c : build(new HashMap<>())) {
       if (!c.atNode() || c.live() == ReceiverCases.Live.NONE) {
         continue;
@@ -148,7 +148,7 @@ public final class Conformance {
 
   // ---- UDP ----
 
-  private Outcome overUdp(String name) {
+  private CaseOutcome overUdp(String name) {
     Map<Integer, MessageId> ids = new HashMap<>();
     ReceiverCases.Case c = fresh(name, ids);
     String expected = expected(c, "udp");
@@ -185,9 +185,10 @@ public final class Conformance {
                     && reply.get().message() instanceof Message.ErrorReply error
                     && error.code().equals(refused.code());
           };
-      return new Outcome(name, "udp", passed, expected, got);
+      return new CaseOutcome(name, "udp", passed, expected, got);
     } catch (IOException failed) {
-      return new Outcome(name, "udp", false, expected, "socket failure: " + failed.getMessage());
+      return new CaseOutcome(
+          name, "udp", false, expected, "socket failure: " + failed.getMessage());
     }
   }
 
@@ -237,7 +238,7 @@ public final class Conformance {
 
   private record Answer(int status, String type, Optional<String> versions, byte[] body) {}
 
-  private Outcome overHttp(String name) {
+  private CaseOutcome overHttp(String name) {
     Map<Integer, MessageId> ids = new HashMap<>();
     ReceiverCases.Case c = fresh(name, ids);
     String expected = expected(c, "http");
@@ -283,27 +284,27 @@ public final class Conformance {
         got += " (no " + VERSIONS_HEADER + " header)";
         passed = false;
       }
-      return new Outcome(name, "http", passed, expected, got);
+      return new CaseOutcome(name, "http", passed, expected, got);
     } catch (IOException failed) {
-      return new Outcome(name, "http", false, expected, "HTTP failure: " + failed.getMessage());
+      return new CaseOutcome(name, "http", false, expected, "HTTP failure: " + failed.getMessage());
     }
   }
 
   /** A body of another media type is not read as a message: 415. */
-  private Outcome contentType() {
+  private CaseOutcome contentType() {
     Map<Integer, MessageId> ids = new HashMap<>();
     byte[] discover = fresh("valid-discover", ids).wire();
     String expected = "415 (the body is not application/cose)";
     try {
       Answer answer = post(discover, "text/plain");
-      return new Outcome(
+      return new CaseOutcome(
           "content-type",
           "http",
           answer.status() == 415,
           expected,
           String.valueOf(answer.status()));
     } catch (IOException failed) {
-      return new Outcome(
+      return new CaseOutcome(
           "content-type", "http", false, expected, "HTTP failure: " + failed.getMessage());
     }
   }

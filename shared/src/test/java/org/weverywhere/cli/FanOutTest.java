@@ -32,11 +32,11 @@ import org.weverywhere.trust.Fingerprint;
  * against real daemons: CliFleetIT and FleetNamespacesTest in the server module.
  */
 class FanOutTest {
-  private static final List<Peer> PEERS =
+  private static final List<DiscoveredPeer> PEERS =
       IntStream.range(0, 6)
           .mapToObj(
               i ->
-                  new Peer(
+                  new DiscoveredPeer(
                       Fingerprint.of(Ed25519.generate().getPublic()),
                       "d" + i,
                       new InetSocketAddress("127.0.0.1", 22341),
@@ -49,11 +49,12 @@ class FanOutTest {
   }
 
   private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
-  private final List<FanOut.Attempt<Peer>> streamed =
+  private final List<FanOut.Attempt<DiscoveredPeer>> streamed =
       Collections.synchronizedList(new ArrayList<>());
 
-  private FanOut.Summary<Peer> run(int wanted, Function<Peer, Message.Result> daemon) {
-    return new FanOut<Peer>(4, Duration.ofSeconds(10))
+  private FanOut.Summary<DiscoveredPeer> run(
+      int wanted, Function<DiscoveredPeer, Message.Result> daemon) {
+    return new FanOut<DiscoveredPeer>(4, Duration.ofSeconds(10))
         .run(
             PEERS,
             wanted,
@@ -67,7 +68,7 @@ class FanOutTest {
 
   @Test
   void everyCandidateOnceWhenAllAreWanted() {
-    FanOut.Summary<Peer> summary = run(PEERS.size(), peer -> result(0));
+    FanOut.Summary<DiscoveredPeer> summary = run(PEERS.size(), peer -> result(0));
     assertTrue(summary.complete());
     assertEquals(6, summary.succeeded());
     assertEquals(6, streamed.size());
@@ -78,7 +79,7 @@ class FanOutTest {
   void refusalsAndSilenceGiveTheirPlaceToTheNextCandidate() {
     // d0 refuses (quota), d1 stops answering: two places of three go to d3 and d4; d5 is never
     // asked
-    FanOut.Summary<Peer> summary =
+    FanOut.Summary<DiscoveredPeer> summary =
         run(
             3,
             peer ->
@@ -105,7 +106,8 @@ class FanOutTest {
   @Test
   void aGuestThatFailsKeepsItsPlace() {
     // the work ran and failed there: running it elsewhere would run it twice
-    FanOut.Summary<Peer> summary = run(2, peer -> result(peer.name().equals("d0") ? 3 : 0));
+    FanOut.Summary<DiscoveredPeer> summary =
+        run(2, peer -> result(peer.name().equals("d0") ? 3 : 0));
     assertFalse(summary.complete());
     assertEquals(1, summary.succeeded());
     assertEquals(Map.of("d0", 1, "d1", 1), counts());
@@ -113,7 +115,7 @@ class FanOutTest {
 
   @Test
   void withNoCandidateLeftAPlaceStaysEmpty() {
-    FanOut.Summary<Peer> summary =
+    FanOut.Summary<DiscoveredPeer> summary =
         run(
             6,
             peer -> {
@@ -127,7 +129,7 @@ class FanOutTest {
 
   @Test
   void moreWantedThanThereAreCandidatesIsIncomplete() {
-    FanOut.Summary<Peer> summary = run(10, peer -> result(0));
+    FanOut.Summary<DiscoveredPeer> summary = run(10, peer -> result(0));
     assertEquals(6, summary.succeeded());
     assertEquals(10, summary.wanted());
     assertFalse(summary.complete());
@@ -137,7 +139,7 @@ class FanOutTest {
   void resultsAreHandedOnAsEachDaemonEnds() throws Exception {
     CountDownLatch slowMayEnd = new CountDownLatch(1);
     List<String> order = Collections.synchronizedList(new ArrayList<>());
-    new FanOut<Peer>(4, Duration.ofSeconds(10))
+    new FanOut<DiscoveredPeer>(4, Duration.ofSeconds(10))
         .run(
             PEERS.subList(0, 2),
             2,
@@ -162,8 +164,8 @@ class FanOutTest {
   @Test
   void theBoundEndsAFanOutThatHangsAndReportsWhatWasCutAsLost() {
     long start = System.nanoTime();
-    FanOut.Summary<Peer> summary =
-        new FanOut<Peer>(4, Duration.ofMillis(300))
+    FanOut.Summary<DiscoveredPeer> summary =
+        new FanOut<DiscoveredPeer>(4, Duration.ofMillis(300))
             .run(
                 PEERS.subList(0, 2),
                 2,
@@ -181,7 +183,7 @@ class FanOutTest {
                 streamed::add);
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the bound held");
     assertEquals(1, summary.succeeded());
-    FanOut.Lost<Peer> lost =
+    FanOut.Lost<DiscoveredPeer> lost =
         assertInstanceOf(
             FanOut.Lost.class,
             summary.attempts().stream()

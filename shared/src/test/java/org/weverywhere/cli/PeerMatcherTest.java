@@ -16,14 +16,14 @@ import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
 class PeerMatcherTest {
-  private final Peer alpha = peer("alpha", "127.0.0.1", 22341);
-  private final Peer beta = peer("beta", "127.0.0.2", 22341);
-  private final Peer gamma = peer("gamma", "127.0.0.1", 22342);
-  private final List<Peer> found = List.of(alpha, beta, gamma);
+  private final DiscoveredPeer alpha = peer("alpha", "127.0.0.1", 22341);
+  private final DiscoveredPeer beta = peer("beta", "127.0.0.2", 22341);
+  private final DiscoveredPeer gamma = peer("gamma", "127.0.0.1", 22342);
+  private final List<DiscoveredPeer> found = List.of(alpha, beta, gamma);
 
-  private static Peer peer(String name, String address, int port) {
+  private static DiscoveredPeer peer(String name, String address, int port) {
     try {
-      return new Peer(
+      return new DiscoveredPeer(
           Fingerprint.of(Ed25519.generate().getPublic()),
           name,
           new InetSocketAddress(InetAddress.getByName(address), port),

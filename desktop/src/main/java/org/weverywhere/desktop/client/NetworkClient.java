@@ -22,17 +22,17 @@ public interface NetworkClient {
   List<String> discover(Duration timeout, Consumer<Sighting> each);
 
   /** Asks one node what it offers. */
-  Message.Description describe(PeerAddress peer);
+  Message.Description describe(NodeAddress peer);
 
   /** Fetches a library's module bytes from one node. */
-  Message.ModuleReply fetch(PeerAddress peer, String library);
+  Message.ModuleReply fetch(NodeAddress peer, String library);
 
   /**
    * Asks one node what it has free for this explorer's group (describe "capacity"), for choosing
    * daemons by free capacity as {@code run --spread} does.
    */
-  org.weverywhere.net.FreeCapacity capacity(PeerAddress peer);
+  org.weverywhere.net.FreeCapacity capacity(NodeAddress peer);
 
   /** Runs a library function, a sent module or a command on one node. */
-  Executed execute(PeerAddress peer, Message.Execute request);
+  Executed execute(NodeAddress peer, Message.Execute request);
 }

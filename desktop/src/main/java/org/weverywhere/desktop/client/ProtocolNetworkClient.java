@@ -112,7 +112,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Description describe(PeerAddress peer) {
+  public Message.Description describe(NodeAddress peer) {
     // a host with more than a page of libraries (1,000 over HTTP) answers in pages
     return org.weverywhere.net.DescriptionPager.collect(
         cursor ->
@@ -127,7 +127,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.ModuleReply fetch(PeerAddress peer, String library) {
+  public Message.ModuleReply fetch(NodeAddress peer, String library) {
     return expect(
         bulk(WireLimits.HTTP)
             .request(peer.http(), peer.node(), new Message.Fetch(library, Optional.empty())),
@@ -136,7 +136,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public org.weverywhere.net.FreeCapacity capacity(PeerAddress peer) {
+  public org.weverywhere.net.FreeCapacity capacity(NodeAddress peer) {
     Message.Description described =
         expect(
             bulk(WireLimits.HTTP)
@@ -150,7 +150,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Executed execute(PeerAddress peer, Message.Execute request) {
+  public Executed execute(NodeAddress peer, Message.Execute request) {
     Instant sent = clock.instant();
     SignedMessage reply = bulk(WireLimits.HTTP).request(peer.http(), peer.node(), request);
     Duration trip = Duration.between(sent, clock.instant());
@@ -163,7 +163,7 @@ public final class ProtocolNetworkClient implements NetworkClient {
   }
 
   private static <T extends Message> T expect(
-      SignedMessage reply, Class<T> type, PeerAddress peer) {
+      SignedMessage reply, Class<T> type, NodeAddress peer) {
     if (!type.isInstance(reply.message())) {
       throw new ProtocolException(
           Reason.MALFORMED,

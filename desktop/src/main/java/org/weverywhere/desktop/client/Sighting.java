@@ -36,7 +36,7 @@ public record Sighting(
   }
 
   /** Where to reach this node for describe, fetch and execute. */
-  public PeerAddress address() {
-    return new PeerAddress(node, from, httpPort);
+  public NodeAddress address() {
+    return new NodeAddress(node, from, httpPort);
   }
 }

@@ -24,7 +24,7 @@ import javafx.collections.ObservableList;
 import javafx.scene.chart.XYChart;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.desktop.client.NetworkClient;
-import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.net.ControlClient;
@@ -194,12 +194,12 @@ public final class FleetModel {
     }
   }
 
-  private Reading probe(PeerAddress peer) {
+  private Reading probe(NodeAddress peer) {
     String memoryOut = run(peer, Reading.MEMORY_PROBE);
     return Reading.of(memoryOut, run(peer, Reading.LOAD_PROBE));
   }
 
-  private String run(PeerAddress peer, String probe) {
+  private String run(NodeAddress peer, String probe) {
     Message.Result result =
         client
             .execute(

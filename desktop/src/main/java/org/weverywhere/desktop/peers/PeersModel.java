@@ -40,8 +40,8 @@ public final class PeersModel {
   private final Clock clock;
   private final Duration silence;
   private final Duration fade;
-  private final ObservableList<Peer> peers = FXCollections.observableArrayList();
-  private final ObservableList<Peer> peersView = FXCollections.unmodifiableObservableList(peers);
+  private final ObservableList<PeerRow> peers = FXCollections.observableArrayList();
+  private final ObservableList<PeerRow> peersView = FXCollections.unmodifiableObservableList(peers);
   private final ReadOnlyBooleanWrapper discovering =
       new ReadOnlyBooleanWrapper(this, "discovering");
   private final ReadOnlyBooleanWrapper listening = new ReadOnlyBooleanWrapper(this, "listening");
@@ -69,7 +69,7 @@ public final class PeersModel {
   }
 
   /** The peers, live ones and fading ones, in the order first heard. */
-  public ObservableList<Peer> peers() {
+  public ObservableList<PeerRow> peers() {
     return peersView;
   }
 
@@ -191,7 +191,7 @@ public final class PeersModel {
     boolean changed =
         peers.removeIf(p -> p.fadingSince().map(t -> !now.isBefore(t.plus(fade))).orElse(false));
     for (int i = 0; i < peers.size(); i++) {
-      Peer p = peers.get(i);
+      PeerRow p = peers.get(i);
       if (!p.isFading() && !now.isBefore(p.lastSeen().plus(silence))) {
         peers.set(i, p.fading(now));
         changed = true;
@@ -207,7 +207,7 @@ public final class PeersModel {
     if (at.isPresent()) {
       peers.set(at.get(), peers.get(at.get()).seenAgain(sighting));
     } else {
-      peers.add(Peer.first(sighting));
+      peers.add(PeerRow.first(sighting));
     }
     announceChoices();
   }

@@ -26,14 +26,14 @@ public final class PeersView extends BorderPane {
 
   public PeersView(PeersModel model, Clock clock) {
     setId("peers");
-    TableView<Peer> table = new TableView<>(model.peers());
+    TableView<PeerRow> table = new TableView<>(model.peers());
     table.setId("peerTable");
     table.setPlaceholder(
         new Label("No daemon heard yet. Press Discover (Ctrl+D), or wait for announcements."));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    table.getColumns().add(column("Name", Peer::name));
+    table.getColumns().add(column("Name", PeerRow::name));
     table.getColumns().add(column("Node id", p -> p.node().shortForm()));
-    table.getColumns().add(column("Addresses", Peer::addressText));
+    table.getColumns().add(column("Addresses", PeerRow::addressText));
     table.getColumns().add(column("Protocol", p -> "v" + p.protocolVersion()));
     table.getColumns().add(column("Libraries", p -> String.valueOf(p.libraries().size())));
     table.getColumns().add(column("Services", p -> String.valueOf(p.services().size())));
@@ -45,7 +45,7 @@ public final class PeersView extends BorderPane {
         t ->
             new TableRow<>() {
               @Override
-              protected void updateItem(Peer peer, boolean empty) {
+              protected void updateItem(PeerRow peer, boolean empty) {
                 super.updateItem(peer, empty);
                 // a fading peer is still listed, dimmed, so a user sees it went rather than that it
                 // vanished
@@ -103,8 +103,8 @@ public final class PeersView extends BorderPane {
     ticker.stop();
   }
 
-  private static TableColumn<Peer, String> column(String title, Function<Peer, String> text) {
-    TableColumn<Peer, String> column = new TableColumn<>(title);
+  private static TableColumn<PeerRow, String> column(String title, Function<PeerRow, String> text) {
+    TableColumn<PeerRow, String> column = new TableColumn<>(title);
     column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(text.apply(cell.getValue())));
     return column;
   }

@@ -67,7 +67,7 @@ public final class Explorer {
    * @param silence how long a peer may go unheard before it fades
    * @param controlSocket the local daemon's control socket, for the Events screen
    */
-  public record Config(
+  public record Options(
       MulticastGroups groups,
       List<NetworkInterface> interfaces,
       int ttl,
@@ -76,7 +76,7 @@ public final class Explorer {
       Duration silence,
       Duration fade,
       Path controlSocket) {
-    public Config {
+    public Options {
       interfaces = List.copyOf(interfaces);
     }
 
@@ -84,7 +84,7 @@ public final class Explorer {
      * The defaults: standard groups, every multicast-capable interface that is up, the link,
      * ~/.config/weverywhere.
      */
-    public static Config defaults() throws SocketException {
+    public static Options defaults() throws SocketException {
       return of(List.of());
     }
 
@@ -95,7 +95,7 @@ public final class Explorer {
      *
      * @throws IllegalArgumentException with a one-line reason for an unknown option or a bad value
      */
-    public static Config of(List<String> args) throws SocketException {
+    public static Options of(List<String> args) throws SocketException {
       List<String> named = new ArrayList<>();
       MulticastGroups groups = MulticastGroups.DEFAULT;
       for (int i = 0; i < args.size(); i++) {
@@ -132,7 +132,7 @@ public final class Explorer {
             "--interface " + unknown.name() + ": this host has no such interface", unknown);
       }
       Path config = Path.of(System.getProperty("user.home"), ".config", "weverywhere");
-      return new Config(
+      return new Options(
           groups,
           chosen.interfaces(),
           chosen.ttl(),
@@ -161,7 +161,7 @@ public final class Explorer {
     "Peers", "Browse", "Modules", "Submit", "Identity", "Events", "Fleet"
   };
 
-  private final Config config;
+  private final Options config;
   private final ExplorerSettings settings;
   private final EventBus bus = new EventBus();
   private final ExecutorService network =
@@ -180,7 +180,7 @@ public final class Explorer {
   private FleetView fleetView;
   private TabPane tabs;
 
-  public Explorer(Config config) {
+  public Explorer(Options config) {
     this.config = config;
     this.settings = ExplorerSettings.load(config.configDirectory().resolve("explorer.properties"));
     this.identity = new IdentityModel(bus, config.keyDirectory());

@@ -115,7 +115,7 @@ public final class SubmitModel {
   private final StringProperty commandEnv = new SimpleStringProperty(this, "commandEnv", "");
   private final StringProperty commandStdin = new SimpleStringProperty(this, "commandStdin", "");
   private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
-  private final ReadOnlyObjectWrapper<Outcome> outcome =
+  private final ReadOnlyObjectWrapper<SendOutcome> outcome =
       new ReadOnlyObjectWrapper<>(this, "outcome");
   private final ReadOnlyStringWrapper outcomeText =
       new ReadOnlyStringWrapper(this, "outcomeText", "");
@@ -319,7 +319,7 @@ public final class SubmitModel {
     return busy.getReadOnlyProperty();
   }
 
-  public ReadOnlyObjectProperty<Outcome> outcomeProperty() {
+  public ReadOnlyObjectProperty<SendOutcome> outcomeProperty() {
     return outcome.getReadOnlyProperty();
   }
 
@@ -590,10 +590,12 @@ public final class SubmitModel {
             }
             run = call ? function : new Message.Command(argv, environment, input, trees);
           } catch (java.nio.file.InvalidPathException bad) {
-            end(new Outcome.NotSent(ErrorCode.IO_UNWRITABLE.code(), out + ": " + bad.getMessage()));
+            end(
+                new SendOutcome.NotSent(
+                    ErrorCode.IO_UNWRITABLE.code(), out + ": " + bad.getMessage()));
             return;
           } catch (WeverywhereException bad) {
-            end(new Outcome.NotSent(bad.code().code(), bad.getMessage()));
+            end(new SendOutcome.NotSent(bad.code().code(), bad.getMessage()));
             return;
           }
           Message.Execute request = new Message.Execute(what.target(), run);
@@ -611,21 +613,21 @@ public final class SubmitModel {
   }
 
   private void sendToOne(ExplorerEvent.PeerChoice target, Message.Execute request, Path out) {
-    Outcome ended;
+    SendOutcome ended;
     try {
-      ended = new Outcome.Ran(client.execute(target.address(), request));
+      ended = new SendOutcome.Ran(client.execute(target.address(), request));
     } catch (WeverywhereException failed) {
       ended =
           failed instanceof ProtocolException p && SAID_NO.contains(p.reason())
-              ? new Outcome.Refused(
+              ? new SendOutcome.Refused(
                   p.code().code(),
                   p.getMessage(),
                   p.reason() == ProtocolException.Reason.QUOTA_EXCEEDED
                       ? Optional.of(quotaName(p.getMessage()))
                       : Optional.empty())
-              : new Outcome.Failed(failed.code().code(), failed.getMessage());
+              : new SendOutcome.Failed(failed.code().code(), failed.getMessage());
     }
-    if (ended instanceof Outcome.Ran ran
+    if (ended instanceof SendOutcome.Ran ran
         && out != null
         && !ran.executed().result().trees().isEmpty()) {
       // written whatever the exit status, as the CLI does: a failed run may still have left files
@@ -672,7 +674,7 @@ public final class SubmitModel {
         });
   }
 
-  private void end(Outcome shown) {
+  private void end(SendOutcome shown) {
     ui.execute(
         () -> {
           outcome.set(shown);

@@ -253,7 +253,7 @@ public final class SubmitView extends BorderPane {
             (o, old, now) -> {
               boolean bad =
                   now != null
-                      && !(now instanceof Outcome.Ran ran
+                      && !(now instanceof SendOutcome.Ran ran
                           && ran.executed().result().outcome().equals("completed"));
               result.pseudoClassStateChanged(Styles.STATE_DANGER, bad);
               headline.getStyleClass().removeAll(Styles.DANGER, Styles.SUCCESS);
@@ -264,7 +264,7 @@ public final class SubmitView extends BorderPane {
     table.setId("runTable");
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     table.getColumns().add(column("Daemon", DaemonRun::daemon, 120));
-    table.getColumns().add(column("Outcome", DaemonRun::outcome, 110));
+    table.getColumns().add(column("SendOutcome", DaemonRun::outcome, 110));
     table.getColumns().add(column("CPU", DaemonRun::cpu, 75));
     table.getColumns().add(column("Wall", DaemonRun::wall, 75));
     table.getColumns().add(column("Memory", DaemonRun::memory, 75));

@@ -17,7 +17,7 @@ import java.util.Map;
 import javafx.scene.chart.XYChart;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.desktop.ScriptedNetworkClient;
-import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.net.DaemonEvent;
@@ -65,7 +65,7 @@ class FleetModelTest {
   private static ExplorerEvent.PeerChoice peer(String name, int port) {
     return new ExplorerEvent.PeerChoice(
         name,
-        new PeerAddress(
+        new NodeAddress(
             new MessageSigner(Ed25519.generate()).fingerprint(),
             new InetSocketAddress("127.0.0.1", port),
             port));
@@ -230,7 +230,7 @@ class FleetModelTest {
   }
 
   /** Beta prints garbage, gamma refuses (no observe privilege), the others answer as scripted. */
-  private record NetworkSplit(ScriptedNetworkClient inner, PeerAddress garbage, PeerAddress refuses)
+  private record NetworkSplit(ScriptedNetworkClient inner, NodeAddress garbage, NodeAddress refuses)
       implements org.weverywhere.desktop.client.NetworkClient {
     @Override
     public org.weverywhere.desktop.client.Listening listen(
@@ -245,22 +245,22 @@ class FleetModelTest {
     }
 
     @Override
-    public Message.Description describe(PeerAddress p) {
+    public Message.Description describe(NodeAddress p) {
       return inner.describe(p);
     }
 
     @Override
-    public Message.ModuleReply fetch(PeerAddress p, String l) {
+    public Message.ModuleReply fetch(NodeAddress p, String l) {
       return inner.fetch(p, l);
     }
 
     @Override
-    public org.weverywhere.net.FreeCapacity capacity(PeerAddress p) {
+    public org.weverywhere.net.FreeCapacity capacity(NodeAddress p) {
       return inner.capacity(p);
     }
 
     @Override
-    public org.weverywhere.desktop.client.Executed execute(PeerAddress p, Message.Execute r) {
+    public org.weverywhere.desktop.client.Executed execute(NodeAddress p, Message.Execute r) {
       if (p.equals(garbage)) {
         return new org.weverywhere.desktop.client.Executed(
             printed("<html>not json"), 1, Duration.ZERO);

@@ -65,8 +65,8 @@ class PeersModelTest {
 
     model.discover();
 
-    assertEquals(List.of("alpha", "beta"), model.peers().stream().map(Peer::name).toList());
-    Peer a = model.peers().getFirst();
+    assertEquals(List.of("alpha", "beta"), model.peers().stream().map(PeerRow::name).toList());
+    PeerRow a = model.peers().getFirst();
     assertEquals(2, a.libraries().size());
     assertEquals(1, a.services().size());
     assertEquals(Optional.of(Duration.ofMillis(3)), a.roundTrip());
@@ -96,7 +96,7 @@ class PeersModelTest {
         sighting(alpha, "alpha-renamed", "::1", Optional.empty(), "math", "fib"));
 
     assertEquals(1, model.peers().size());
-    Peer a = model.peers().getFirst();
+    PeerRow a = model.peers().getFirst();
     assertEquals("alpha-renamed", a.name());
     assertEquals("127.0.0.1, 0:0:0:0:0:0:0:1", a.addressText());
     assertEquals(
@@ -129,7 +129,7 @@ class PeersModelTest {
     assertEquals(2, model.peers().size(), "still fading");
     clock.advance(Duration.ofSeconds(1));
     model.tick();
-    assertEquals(List.of("beta"), model.peers().stream().map(Peer::name).toList());
+    assertEquals(List.of("beta"), model.peers().stream().map(PeerRow::name).toList());
   }
 
   @Test

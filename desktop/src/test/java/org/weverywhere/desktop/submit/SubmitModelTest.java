@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.desktop.Examples;
 import org.weverywhere.desktop.ScriptedNetworkClient;
-import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.protocol.Message;
@@ -31,7 +31,7 @@ class SubmitModelTest {
   private final ExplorerEvent.PeerChoice alpha =
       new ExplorerEvent.PeerChoice(
           "alpha",
-          new PeerAddress(
+          new NodeAddress(
               new MessageSigner(Ed25519.generate()).fingerprint(),
               new InetSocketAddress("127.0.0.1", 22341),
               22341));
@@ -138,7 +138,7 @@ class SubmitModelTest {
 
     model.send();
 
-    var refused = assertInstanceOf(Outcome.Refused.class, model.outcomeProperty().get());
+    var refused = assertInstanceOf(SendOutcome.Refused.class, model.outcomeProperty().get());
     assertEquals(java.util.Optional.of("cpu-seconds-per-hour"), refused.quota());
     assertTrue(
         model
@@ -164,7 +164,7 @@ class SubmitModelTest {
 
     model.send();
 
-    assertInstanceOf(Outcome.Failed.class, model.outcomeProperty().get());
+    assertInstanceOf(SendOutcome.Failed.class, model.outcomeProperty().get());
     assertTrue(
         model.outcomeTextProperty().get().startsWith("failed [WE"),
         model.outcomeTextProperty().get());
@@ -202,7 +202,7 @@ class SubmitModelTest {
   private final ExplorerEvent.PeerChoice beta =
       new ExplorerEvent.PeerChoice(
           "beta",
-          new PeerAddress(
+          new NodeAddress(
               new MessageSigner(Ed25519.generate()).fingerprint(),
               new InetSocketAddress("127.0.0.1", 22342),
               22342));
@@ -305,7 +305,7 @@ class SubmitModelTest {
   private static ExplorerEvent.PeerChoice peer(String name) {
     return new ExplorerEvent.PeerChoice(
         name,
-        new PeerAddress(
+        new NodeAddress(
             new MessageSigner(Ed25519.generate()).fingerprint(),
             new InetSocketAddress("127.0.0.1", 22341),
             22341));
@@ -336,7 +336,7 @@ class SubmitModelTest {
     model.chooseMode(SubmitModel.Mode.COMMAND);
     model.chooseReach(SubmitModel.Reach.SPREAD);
     model.spreadProperty().set(2);
-    Map<PeerAddress, org.weverywhere.net.FreeCapacity> capacity =
+    Map<NodeAddress, org.weverywhere.net.FreeCapacity> capacity =
         Map.of(
             roomy.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 30, 100),
             silent.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 29, 100),
@@ -434,7 +434,7 @@ class SubmitModelTest {
 
     model.send();
 
-    var notSent = assertInstanceOf(Outcome.NotSent.class, model.outcomeProperty().get());
+    var notSent = assertInstanceOf(SendOutcome.NotSent.class, model.outcomeProperty().get());
     assertEquals(org.weverywhere.ErrorCode.TREE_INVALID.code(), notSent.code());
     assertTrue(notSent.message().contains("points outside the tree"), notSent.message());
     assertEquals(List.of(), client.executed, "nothing was sent");
@@ -445,7 +445,7 @@ class SubmitModelTest {
     Files.delete(tree.resolve("out"));
     model.attach(tree, "a\0b");
     model.send();
-    notSent = assertInstanceOf(Outcome.NotSent.class, model.outcomeProperty().get());
+    notSent = assertInstanceOf(SendOutcome.NotSent.class, model.outcomeProperty().get());
     assertTrue(notSent.message().contains("without NUL"), notSent.message());
     assertEquals(List.of(), client.executed, "nothing was sent");
   }

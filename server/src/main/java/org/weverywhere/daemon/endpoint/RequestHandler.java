@@ -17,9 +17,9 @@ import org.weverywhere.control.ControlActions;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.events.JournalException;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.Outcome;
 import org.weverywhere.host.Intake;
 import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
@@ -584,7 +584,7 @@ public final class RequestHandler {
                 requester.membership().groups(),
                 call.chain())
             .then(request.header().id());
-    Outcome outcome;
+    ExecutionOutcome outcome;
     try {
       outcome =
           bound.bind(
@@ -729,7 +729,7 @@ public final class RequestHandler {
       }
     }
     var who =
-        new org.weverywhere.exec.Requester(
+        new org.weverywhere.exec.AdmittedGroup(
             requester.chargedGroup(), requester.may(Privilege.OBSERVE));
     ExecutionRequest run =
         switch (execute.run()) {
@@ -759,9 +759,11 @@ public final class RequestHandler {
             request.fingerprint().toString(),
             requester.membership().groups(),
             List.of(request.header().id()));
-    Outcome outcome = origin.bind(() -> executor.execute(run));
+    ExecutionOutcome outcome = origin.bind(() -> executor.execute(run));
     Message reply = Results.of(outcome);
-    if (outcome instanceof Outcome.Refused refused) { // an executor quota: a refusal like any other
+    if (outcome
+        instanceof
+        ExecutionOutcome.Refused refused) { // an executor quota: a refusal like any other
       return refused(
           request,
           requester.chargedGroup(),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import org.weverywhere.ErrorCode;
-import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Output;
 import org.weverywhere.exec.Usage;
 import org.weverywhere.protocol.Message;
@@ -13,14 +13,14 @@ import org.weverywhere.protocol.Message;
 final class Results {
   private Results() {}
 
-  static Message of(Outcome outcome) {
+  static Message of(ExecutionOutcome outcome) {
     return switch (outcome) {
-      case Outcome.Completed c ->
+      case ExecutionOutcome.Completed c ->
           switch (c.result()) {
-            case Outcome.Exit exit ->
+            case ExecutionOutcome.Exit exit ->
                 withTrees(
                     result("completed", exit.code(), c.output(), List.of(), c.usage()), c.trees());
-            case Outcome.Returned returned ->
+            case ExecutionOutcome.Returned returned ->
                 result(
                     "completed",
                     0,
@@ -28,24 +28,26 @@ final class Results {
                     returned.values().stream().map(WireValues::toWire).toList(),
                     c.usage());
           };
-      case Outcome.Trapped t ->
+      case ExecutionOutcome.Trapped t ->
           result(
               "trapped",
               0,
               withDetail(t.output(), "trap: " + t.kind() + ": " + t.message()),
               List.of(),
               t.usage());
-      case Outcome.OutOfCpu o ->
+      case ExecutionOutcome.OutOfCpu o ->
           result(o.wallClock() ? "timed-out" : "out-of-cpu", 0, o.output(), List.of(), o.usage());
-      case Outcome.OutOfMemory m -> result("out-of-memory", 0, m.output(), List.of(), m.usage());
-      case Outcome.OutputTruncated t ->
+      case ExecutionOutcome.OutOfMemory m ->
+          result("out-of-memory", 0, m.output(), List.of(), m.usage());
+      case ExecutionOutcome.OutputTruncated t ->
           result("output-truncated", 0, t.output(), List.of(), t.usage());
-      case Outcome.Refused r ->
+      case ExecutionOutcome.Refused r ->
           RequestHandler.error(
               ErrorCode.PROTOCOL_QUOTA,
               r.reason(),
               Optional.of(r.quota().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
-      case Outcome.Invalid i -> RequestHandler.error(i.code(), i.reason(), Optional.empty());
+      case ExecutionOutcome.Invalid i ->
+          RequestHandler.error(i.code(), i.reason(), Optional.empty());
     };
   }
 
@@ -89,17 +91,18 @@ final class Results {
   }
 
   /** The usage and ending of an execution, for its journal event. */
-  static ObjectNode describe(Outcome outcome, ObjectNode event) {
+  static ObjectNode describe(ExecutionOutcome outcome, ObjectNode event) {
     String ending =
         switch (outcome) {
-          case Outcome.Completed c ->
-              c.result() instanceof Outcome.Exit exit ? "exit " + exit.code() : "returned";
-          case Outcome.Trapped t -> "trap " + t.kind();
-          case Outcome.OutOfCpu o -> o.wallClock() ? "wall-clock timeout" : "out of CPU time";
-          case Outcome.OutOfMemory m -> "out of memory";
-          case Outcome.OutputTruncated t -> "output truncated";
-          case Outcome.Refused r -> "refused " + r.quota();
-          case Outcome.Invalid i -> "invalid module";
+          case ExecutionOutcome.Completed c ->
+              c.result() instanceof ExecutionOutcome.Exit exit ? "exit " + exit.code() : "returned";
+          case ExecutionOutcome.Trapped t -> "trap " + t.kind();
+          case ExecutionOutcome.OutOfCpu o ->
+              o.wallClock() ? "wall-clock timeout" : "out of CPU time";
+          case ExecutionOutcome.OutOfMemory m -> "out of memory";
+          case ExecutionOutcome.OutputTruncated t -> "output truncated";
+          case ExecutionOutcome.Refused r -> "refused " + r.quota();
+          case ExecutionOutcome.Invalid i -> "invalid module";
         };
     event.put("ending", ending);
     Usage usage = outcome.usage();

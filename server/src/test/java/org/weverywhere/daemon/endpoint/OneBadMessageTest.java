@@ -32,9 +32,9 @@ import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.events.EventJournal;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.Outcome;
 import org.weverywhere.host.Intake;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.UdpClient;
@@ -97,7 +97,7 @@ class OneBadMessageTest {
     Executor broken =
         new Executor() {
           @Override
-          public Outcome execute(ExecutionRequest request) {
+          public ExecutionOutcome execute(ExecutionRequest request) {
             throw new IllegalStateException("a bug in the executor");
           }
         };

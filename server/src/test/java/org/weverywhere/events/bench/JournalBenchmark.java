@@ -21,13 +21,13 @@ import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
+import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaSettings;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmValue;
 
@@ -88,17 +88,17 @@ public final class JournalBenchmark {
     Path examples =
         Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
     byte[] math = Files.readAllBytes(examples.resolve("math.wasi"));
-    var settings = new ExecutorSettings(Engine.WASMTIME, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var settings = new ExecutorParameters(Engine.WASMTIME, 64, 1 << 20, Duration.ofSeconds(60), 16);
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 1L << 30),
-            Map.of("friends", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30))));
+            new HostLimits(2, 1L << 30),
+            Map.of("friends", new GroupLimits(2, 512L << 20, 64L << 20, Duration.ofSeconds(30))));
     var add =
         new FunctionCall(
             math,
             "add",
             List.of(new WasmValue.I32(40), new WasmValue.I32(2)),
-            new Requester("friends", false));
+            new AdmittedGroup("friends", false));
     Executor executor =
         new Executor(
             settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));

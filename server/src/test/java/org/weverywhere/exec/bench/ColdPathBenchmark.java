@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.exec.AdmittedGroup;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
-import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaSettings;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmEngine;
 import org.weverywhere.exec.chicory.ChicoryEngine;
@@ -33,7 +33,7 @@ import org.weverywhere.files.TreeEntry;
 public final class ColdPathBenchmark {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
-  private static final Requester BENCH = new Requester("bench", false);
+  private static final AdmittedGroup BENCH = new AdmittedGroup("bench", false);
 
   private ColdPathBenchmark() {}
 
@@ -107,7 +107,7 @@ public final class ColdPathBenchmark {
       for (Mode mode : modes) {
         Executor executor = executor(mode);
         long t0 = System.nanoTime();
-        Outcome o =
+        ExecutionOutcome o =
             executor.execute(
                 new CommandRun(big, List.of("big", "-V"), Map.of(), new byte[0], BENCH));
         System.out.printf(
@@ -132,9 +132,9 @@ public final class ColdPathBenchmark {
   private static void row(Mode mode, String what, CommandRun run) {
     Executor executor = executor(mode); // a fresh engine: nothing compiled yet
     long t0 = System.nanoTime();
-    Outcome cold = executor.execute(run);
+    ExecutionOutcome cold = executor.execute(run);
     long t1 = System.nanoTime();
-    Outcome warm = executor.execute(run);
+    ExecutionOutcome warm = executor.execute(run);
     long t2 = System.nanoTime();
     System.out.printf(
         "%-20s %-22s cold %8.1f ms, warm %8.1f ms (guest CPU warm %.1f ms) %s%n",
@@ -143,7 +143,7 @@ public final class ColdPathBenchmark {
         (t1 - t0) / 1e6,
         (t2 - t1) / 1e6,
         warm.usage().cpuTime().toNanos() / 1e6,
-        cold instanceof Outcome.Completed && warm instanceof Outcome.Completed
+        cold instanceof ExecutionOutcome.Completed && warm instanceof ExecutionOutcome.Completed
             ? ""
             : cold + " / " + warm);
     executor.close();
@@ -152,11 +152,11 @@ public final class ColdPathBenchmark {
   private static Executor executor(Mode mode) {
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 2L << 30),
+            new HostLimits(2, 2L << 30),
             Map.of(
                 "bench",
-                new GroupQuota(2, 2L << 30, 1L << 30, Duration.ofSeconds(600), 64L << 20)));
-    var settings = new ExecutorSettings(mode.engine(), 8, 1 << 20, Duration.ofSeconds(900), 8);
+                new GroupLimits(2, 2L << 30, 1L << 30, Duration.ofSeconds(600), 64L << 20)));
+    var settings = new ExecutorParameters(mode.engine(), 8, 1 << 20, Duration.ofSeconds(900), 8);
     WasmEngine engine =
         mode.engine() == Engine.CHICORY
             ? mode.compileMaxBytes() == DEFAULT_POLICY

@@ -13,16 +13,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.exec.AdmittedGroup;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.ExecutionRequest.CommandRun;
 import org.weverywhere.exec.ExecutionRequest.FunctionCall;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
-import org.weverywhere.exec.Outcome;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaSettings;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmValue;
 
@@ -37,8 +37,8 @@ public final class ExecutorBenchmark {
   private static final Path EXAMPLES =
       Path.of(System.getProperty("weverywhere.examples.dir", "target/example-programs"));
   private static final Path ROOT = EXAMPLES.getParent().getParent();
-  private static final Requester BENCH = new Requester("bench", false);
-  private static final Requester LOOPS = new Requester("loops", false);
+  private static final AdmittedGroup BENCH = new AdmittedGroup("bench", false);
+  private static final AdmittedGroup LOOPS = new AdmittedGroup("loops", false);
   private static final Duration LOOP_BUDGET = Duration.ofMillis(100);
   private static final int FIB_N = 38;
   private static final int FIB_RUNS = 5;
@@ -173,13 +173,13 @@ public final class ExecutorBenchmark {
   }
 
   private static Measured[] engineLane(Engine engine) throws Exception {
-    var settings = new ExecutorSettings(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var settings = new ExecutorParameters(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 1L << 30),
+            new HostLimits(2, 1L << 30),
             Map.of(
                 "bench",
-                new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30), 64L << 20)));
+                new GroupLimits(2, 512L << 20, 64L << 20, Duration.ofSeconds(30), 64L << 20)));
     Executor executor =
         new Executor(
             settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
@@ -267,13 +267,13 @@ public final class ExecutorBenchmark {
   }
 
   private static void bench(Engine engine, double nativeMs, double nodeMs) throws Exception {
-    var settings = new ExecutorSettings(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
+    var settings = new ExecutorParameters(engine, 64, 1 << 20, Duration.ofSeconds(60), 16);
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 1L << 30),
+            new HostLimits(2, 1L << 30),
             Map.of(
-                "bench", new GroupQuota(2, 512L << 20, 64L << 20, Duration.ofSeconds(30)),
-                "loops", new GroupQuota(2, 512L << 20, 64L << 20, LOOP_BUDGET)));
+                "bench", new GroupLimits(2, 512L << 20, 64L << 20, Duration.ofSeconds(30)),
+                "loops", new GroupLimits(2, 512L << 20, 64L << 20, LOOP_BUDGET)));
     Executor executor =
         new Executor(
             settings, new ReservingQuotaLedger(quotas, 16), new ExecutorBeans().engine(settings));
@@ -315,8 +315,8 @@ public final class ExecutorBenchmark {
               bytes("fixtures/loop.wasm"), List.of("loop"), Map.of(), new byte[0], LOOPS);
       long[] late = new long[10];
       for (int i = 0; i < late.length; i++) {
-        Outcome outcome = executor.execute(loop);
-        if (!(outcome instanceof Outcome.OutOfCpu)) {
+        ExecutionOutcome outcome = executor.execute(loop);
+        if (!(outcome instanceof ExecutionOutcome.OutOfCpu)) {
           throw new IllegalStateException("loop was not stopped: " + outcome);
         }
         late[i] = outcome.usage().cpuTime().minus(LOOP_BUDGET).toNanos();
@@ -337,9 +337,9 @@ public final class ExecutorBenchmark {
     }
   }
 
-  private static Outcome run(Executor executor, ExecutionRequest request) {
-    Outcome outcome = executor.execute(request);
-    if (!(outcome instanceof Outcome.Completed)) {
+  private static ExecutionOutcome run(Executor executor, ExecutionRequest request) {
+    ExecutionOutcome outcome = executor.execute(request);
+    if (!(outcome instanceof ExecutionOutcome.Completed)) {
       throw new IllegalStateException("benchmark request failed: " + outcome);
     }
     return outcome;
@@ -363,19 +363,19 @@ public final class ExecutorBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       // every Wasmtime lane compiles its own copy: warm as many lanes as threads
-      List<Future<Outcome>> warm = new ArrayList<>();
+      List<Future<ExecutionOutcome>> warm = new ArrayList<>();
       for (int i = 0; i < 2 * threads; i++) {
         warm.add(pool.submit(() -> run(executor, request)));
       }
-      for (Future<Outcome> f : warm) {
+      for (Future<ExecutionOutcome> f : warm) {
         f.get();
       }
       long start = System.nanoTime();
-      List<Future<Outcome>> futures = new ArrayList<>();
+      List<Future<ExecutionOutcome>> futures = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
         futures.add(pool.submit(() -> run(executor, request)));
       }
-      for (Future<Outcome> f : futures) {
+      for (Future<ExecutionOutcome> f : futures) {
         f.get();
       }
       return runs / ((System.nanoTime() - start) / 1e9);

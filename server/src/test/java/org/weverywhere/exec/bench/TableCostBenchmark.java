@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.ExecutorSettings;
-import org.weverywhere.exec.GroupQuota;
-import org.weverywhere.exec.HostQuota;
+import org.weverywhere.exec.ExecutorParameters;
+import org.weverywhere.exec.GroupLimits;
+import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.KeptInstance;
 import org.weverywhere.exec.QuotaSettings;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.ReservingQuotaLedger;
 import org.weverywhere.exec.WasmEngine;
 
@@ -52,16 +52,17 @@ public final class TableCostBenchmark {
   }
 
   private static void measure(Engine kind, String growth, byte[] module) throws Exception {
-    var settings = new ExecutorSettings(kind, 4, 1024, Duration.ofSeconds(60), 0);
+    var settings = new ExecutorParameters(kind, 4, 1024, Duration.ofSeconds(60), 0);
     var quotas =
         new QuotaSettings(
-            new HostQuota(2, 4L << 30),
-            Map.of("bench", new GroupQuota(1, 4L << 30, 1L << 30, Duration.ofSeconds(30))));
+            new HostLimits(2, 4L << 30),
+            Map.of("bench", new GroupLimits(1, 4L << 30, 1L << 30, Duration.ofSeconds(30))));
     WasmEngine engine = new ExecutorBeans().engine(settings);
     Executor executor = new Executor(settings, new ReservingQuotaLedger(quotas, 0), engine);
     try {
       var start =
-          executor.keep(module, new Requester("bench", false), 1L << 30, Duration.ofSeconds(30));
+          executor.keep(
+              module, new AdmittedGroup("bench", false), 1L << 30, Duration.ofSeconds(30));
       KeptInstance instance = ((KeptInstance.Ready) start).instance();
       settle();
       long heapBefore = heapUsed();

@@ -20,10 +20,10 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.exec.AdmittedGroup;
+import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.exec.Outcome;
-import org.weverywhere.exec.Requester;
 import org.weverywhere.exec.WasmValue;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Message;
@@ -96,10 +96,11 @@ public final class ServiceBenchmark {
           Runtime.version());
 
       byte[] math = Files.readAllBytes(examples.resolve("math.wasi"));
-      var anonymous = new Requester("anonymous", false);
-      Callable<Outcome> fresh =
+      var anonymous = new AdmittedGroup("anonymous", false);
+      Callable<ExecutionOutcome> fresh =
           () -> executor.execute(new ExecutionRequest.FunctionCall(math, "add", ARGS, anonymous));
-      Callable<Outcome> kept = () -> services.call("one", "add", ARGS, List.of("anonymous"));
+      Callable<ExecutionOutcome> kept =
+          () -> services.call("one", "add", ARGS, List.of("anonymous"));
       long[] localFresh = latencies(fresh, 2_000, 10_000);
       long[] localKept = latencies(kept, 20_000, 50_000);
       double keptOne =
@@ -215,8 +216,8 @@ public final class ServiceBenchmark {
         result instanceof org.weverywhere.protocol.SignedMessage signed ? signed.message() : result;
     boolean right =
         switch (value) {
-          case Outcome.Completed c ->
-              c.result().equals(new Outcome.Returned(List.of(new WasmValue.I32(42))));
+          case ExecutionOutcome.Completed c ->
+              c.result().equals(new ExecutionOutcome.Returned(List.of(new WasmValue.I32(42))));
           case Message.Result r -> r.values().equals(List.of(Message.WasmValue.i32(42)));
           default -> false;
         };

@@ -6,24 +6,24 @@ import org.weverywhere.desktop.client.Executed;
 import org.weverywhere.protocol.Message;
 
 /** How a send ended. */
-public sealed interface Outcome {
+public sealed interface SendOutcome {
   /** The daemon ran it; the result says how it ended (completed, trapped, out-of-fuel...). */
-  record Ran(Executed executed) implements Outcome {}
+  record Ran(Executed executed) implements SendOutcome {}
 
   /**
    * The daemon said no (permission, membership, busy, quota...); {@code quota} names the quota that
    * refused (as the daemon named it), present only for a quota refusal.
    */
-  record Refused(String code, String message, Optional<String> quota) implements Outcome {}
+  record Refused(String code, String message, Optional<String> quota) implements SendOutcome {}
 
   /** It never got an answer: no connection, no reply in time, a reply that did not verify. */
-  record Failed(String code, String message) implements Outcome {}
+  record Failed(String code, String message) implements SendOutcome {}
 
   /**
    * Nothing was sent: what the request would carry is bad (an attached directory too large, with
    * too many entries or a bad name), refused with the CLI's message before anything runs.
    */
-  record NotSent(String code, String message) implements Outcome {}
+  record NotSent(String code, String message) implements SendOutcome {}
 
   /** As the result pane shows it: the first line is the headline. */
   default String text() {

@@ -10,13 +10,13 @@ import org.weverywhere.desktop.shell.Explorer;
  * JavaFX is on the class path rather than the module path ("JavaFX runtime components are
  * missing"), so {@code java -jar} starts here.
  */
-public final class Launcher {
+public final class ExplorerLauncher {
   /**
    * What JavaFX needs from a Linux workstation (Debian/Ubuntu names), also listed in the README.
    */
   static final String RUNTIME_PACKAGES = "libgtk-3-0 libgl1 libxtst6 libxxf86vm1";
 
-  private Launcher() {}
+  private ExplorerLauncher() {}
 
   /**
    * Checks the arguments first, so that a bad one is one line on stderr and exit status 2, with no
@@ -24,7 +24,7 @@ public final class Launcher {
    */
   public static void main(String[] args) throws SocketException {
     try {
-      Explorer.Config.of(List.of(args));
+      Explorer.Options.of(List.of(args));
     } catch (IllegalArgumentException bad) {
       System.err.println("weverywhere-explorer: " + bad.getMessage());
       System.exit(2);

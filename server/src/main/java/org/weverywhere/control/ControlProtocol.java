@@ -20,7 +20,7 @@ import org.weverywhere.protocol.WireLimits;
  * {@code re} is the request's id. {@code events} with {@code follow=true} turns the connection into
  * a stream of {@code report} frames that lasts until the peer closes it.
  */
-public final class SocketControl implements ControlService {
+public final class ControlProtocol implements ControlService {
   /**
    * A following subscriber that gets no event for this long gets an empty batch: a closed peer
    * shows.
@@ -31,14 +31,14 @@ public final class SocketControl implements ControlService {
   private final Clock clock;
   private final PeerPolicy.Accounts accounts;
 
-  public SocketControl(ControlActions actions, Clock clock, PeerPolicy.Accounts accounts) {
+  public ControlProtocol(ControlActions actions, Clock clock, PeerPolicy.Accounts accounts) {
     this.actions = actions;
     this.clock = clock;
     this.accounts = accounts;
   }
 
   @Override
-  public void handle(Peer peer, byte[] request, Replies replies) throws IOException {
+  public void handle(PeerCredentials peer, byte[] request, Replies replies) throws IOException {
     LocalPayload.Decoded decoded;
     try {
       decoded = LocalPayload.decode(request, WireLimits.HTTP);
@@ -118,7 +118,7 @@ public final class SocketControl implements ControlService {
   }
 
   /** Who asked, as the journal names a local peer: user, uid and pid. */
-  private String who(Peer peer) {
+  private String who(PeerCredentials peer) {
     return "local " + accounts.userName(peer.uid()).map(n -> n + " ").orElse("") + "(" + peer + ")";
   }
 }

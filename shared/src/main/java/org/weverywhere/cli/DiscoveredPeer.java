@@ -15,14 +15,14 @@ import org.weverywhere.trust.Fingerprint;
  * A daemon as its verified announce shows it: who, where its UDP and HTTP endpoints are, and its
  * name.
  */
-record Peer(
+record DiscoveredPeer(
     Fingerprint node, String name, InetSocketAddress udp, int httpPort, List<String> libraries) {
-  Peer {
+  DiscoveredPeer {
     libraries = List.copyOf(libraries);
   }
 
-  static Peer of(Announcement announcement) {
-    return new Peer(
+  static DiscoveredPeer of(Announcement announcement) {
+    return new DiscoveredPeer(
         announcement.node(),
         announcement.announce().name(),
         announcement.from(),

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param cpuTimePerExecution CPU time one execution may use
  * @param diskPerExecution bytes the directory trees of one execution may hold (in memory)
  */
-public record GroupQuota(
+public record GroupLimits(
     int cores,
     long memoryTotal,
     long memoryPerExecution,
@@ -20,12 +20,12 @@ public record GroupQuota(
   /** {@code quota.disk.per-execution} when none is configured (the sample's anonymous value). */
   public static final long DEFAULT_DISK_PER_EXECUTION = 16L * 1024 * 1024;
 
-  public GroupQuota(
+  public GroupLimits(
       int cores, long memoryTotal, long memoryPerExecution, Duration cpuTimePerExecution) {
     this(cores, memoryTotal, memoryPerExecution, cpuTimePerExecution, DEFAULT_DISK_PER_EXECUTION);
   }
 
-  public GroupQuota {
+  public GroupLimits {
     if (cores < 0 || memoryTotal < 0 || memoryPerExecution < 0 || diskPerExecution < 0) {
       throw new IllegalArgumentException("quotas cannot be negative");
     }

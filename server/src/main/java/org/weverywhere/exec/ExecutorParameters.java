@@ -11,9 +11,9 @@ import org.weverywhere.config.Engine;
  * @param wallTimeout longest wall-clock time an execution may take, waiting for a slot included
  * @param queueMax requests that may wait for a slot at once; more are refused
  */
-public record ExecutorSettings(
+public record ExecutorParameters(
     Engine engine, int moduleCacheSize, long outputMax, Duration wallTimeout, int queueMax) {
-  public ExecutorSettings {
+  public ExecutorParameters {
     if (moduleCacheSize < 1 || outputMax < 0 || queueMax < 0) {
       throw new IllegalArgumentException(
           "moduleCacheSize must be >= 1, outputMax and queueMax >= 0");

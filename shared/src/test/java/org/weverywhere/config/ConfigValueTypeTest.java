@@ -16,7 +16,7 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.net.PeerAddress;
 import org.weverywhere.trust.Privilege;
 
-class ValueTypeTest {
+class ConfigValueTypeTest {
 
   @ParameterizedTest
   @CsvSource({
@@ -136,59 +136,62 @@ class ValueTypeTest {
 
   @Test
   void scalarTypes() {
-    assertEquals(true, ValueType.BOOLEAN.parse("true"));
-    assertMessage("expected true or false, got 'yes'", () -> ValueType.BOOLEAN.parse("yes"));
-    assertEquals(22341, ValueType.PORT.parse("22341"));
+    assertEquals(true, ConfigValueType.BOOLEAN.parse("true"));
+    assertMessage("expected true or false, got 'yes'", () -> ConfigValueType.BOOLEAN.parse("yes"));
+    assertEquals(22341, ConfigValueType.PORT.parse("22341"));
     assertMessage(
         "expected a TCP/UDP port like 22341 (1 to 65535), got 65536",
-        () -> ValueType.PORT.parse("65536"));
+        () -> ConfigValueType.PORT.parse("65536"));
     assertMessage(
         "expected a TCP/UDP port like 22341, got '99999999999'",
-        () -> ValueType.PORT.parse("99999999999"));
-    assertEquals(0, ValueType.TTL.parse("0"));
-    assertEquals("*", ValueType.LISTEN_HOST.parse(" * "));
-    assertEquals("localhost", ValueType.LISTEN_HOST.parse("LocalHost"));
+        () -> ConfigValueType.PORT.parse("99999999999"));
+    assertEquals(0, ConfigValueType.TTL.parse("0"));
+    assertEquals("*", ConfigValueType.LISTEN_HOST.parse(" * "));
+    assertEquals("localhost", ConfigValueType.LISTEN_HOST.parse("LocalHost"));
     assertMessage(
         "expected a host name or IP address like localhost or 192.0.2.7, got '**'",
-        () -> ValueType.LISTEN_HOST.parse("**"));
-    assertEquals(Engine.CHICORY, ValueType.ENGINE.parse("chicory"));
+        () -> ConfigValueType.LISTEN_HOST.parse("**"));
+    assertEquals(Engine.CHICORY, ConfigValueType.ENGINE.parse("chicory"));
     assertMessage(
         "expected one of wasmtime, chicory, got 'Wasmtime'",
-        () -> ValueType.ENGINE.parse("Wasmtime"));
-    assertEquals(Path.of("/var/lib/we"), ValueType.PATH.parse("/var/lib/./we/"));
+        () -> ConfigValueType.ENGINE.parse("Wasmtime"));
+    assertEquals(Path.of("/var/lib/we"), ConfigValueType.PATH.parse("/var/lib/./we/"));
     assertMessage(
         "expected an absolute path like /var/lib/weverywhere, got 'var/lib'",
-        () -> ValueType.PATH.parse("var/lib"));
+        () -> ConfigValueType.PATH.parse("var/lib"));
     assertMessage(
         "expected a Unix group name like weverywhere, got 'Wheel!'",
-        () -> ValueType.UNIX_GROUP.parse("Wheel!"));
+        () -> ConfigValueType.UNIX_GROUP.parse("Wheel!"));
   }
 
   @Test
   void multicastGroupsAreLiteralsInTheirFamily() {
     assertEquals(
         "239.255.87.69",
-        ValueType.IPV4_MULTICAST.format(ValueType.IPV4_MULTICAST.parse("239.255.87.69")));
+        ConfigValueType.IPV4_MULTICAST.format(
+            ConfigValueType.IPV4_MULTICAST.parse("239.255.87.69")));
     assertEquals(
         "ff02::5745",
-        ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("FF02:0:0:0::5745")));
+        ConfigValueType.IPV6_MULTICAST.format(
+            ConfigValueType.IPV6_MULTICAST.parse("FF02:0:0:0::5745")));
     assertEquals(
-        "ff05::1:3", ValueType.IPV6_MULTICAST.format(ValueType.IPV6_MULTICAST.parse("ff05::1:3")));
+        "ff05::1:3",
+        ConfigValueType.IPV6_MULTICAST.format(ConfigValueType.IPV6_MULTICAST.parse("ff05::1:3")));
     assertMessage(
         "'10.0.0.1' is not an IPv4 multicast address (224.0.0.0/4)",
-        () -> ValueType.IPV4_MULTICAST.parse("10.0.0.1"));
+        () -> ConfigValueType.IPV4_MULTICAST.parse("10.0.0.1"));
     assertMessage(
         "expected an IPv4 address like 239.255.87.69, got '239.256.0.1'",
-        () -> ValueType.IPV4_MULTICAST.parse("239.256.0.1"));
+        () -> ConfigValueType.IPV4_MULTICAST.parse("239.256.0.1"));
     assertMessage(
         "expected an IPv4 address like 239.255.87.69, got 'example.org'",
-        () -> ValueType.IPV4_MULTICAST.parse("example.org"));
+        () -> ConfigValueType.IPV4_MULTICAST.parse("example.org"));
     assertMessage(
         "'fe80::1' is not an IPv6 multicast address (ff00::/8)",
-        () -> ValueType.IPV6_MULTICAST.parse("fe80::1"));
+        () -> ConfigValueType.IPV6_MULTICAST.parse("fe80::1"));
     assertMessage(
         "expected an IPv6 address like ff02::5745, got 'ff02:::1'",
-        () -> ValueType.IPV6_MULTICAST.parse("ff02:::1"));
+        () -> ConfigValueType.IPV6_MULTICAST.parse("ff02:::1"));
   }
 
   @Test
@@ -199,51 +202,53 @@ class ValueTypeTest {
             new PeerAddress("2001:db8::7", Optional.empty(), 1),
             new PeerAddress("builder.example.org", Optional.empty(), 80),
             new PeerAddress("fe80::1", Optional.of("eth0"), 22341)),
-        ValueType.PEERS.parse(
+        ConfigValueType.PEERS.parse(
             "192.0.2.7:22341, [2001:db8::7]:1,Builder.Example.org:80, [fe80::1%eth0]:22341"));
     assertEquals(
         "192.0.2.7:22341, [fe80::1%eth0]:22341",
-        ValueType.PEERS.format(ValueType.PEERS.parse("192.0.2.7:22341,[fe80::1%eth0]:22341")));
-    assertEquals(List.of(), ValueType.PEERS.parse("none"));
+        ConfigValueType.PEERS.format(
+            ConfigValueType.PEERS.parse("192.0.2.7:22341,[fe80::1%eth0]:22341")));
+    assertEquals(List.of(), ConfigValueType.PEERS.parse("none"));
     assertMessage(
         "peer address 'example.org': no port (host:port or [IPv6]:port, e.g. 192.0.2.7:22341)",
-        () -> ValueType.PEERS.parse("example.org"));
+        () -> ConfigValueType.PEERS.parse("example.org"));
     assertMessage(
         "peer address 'example.org:0': port 0 is not 1 to 65535",
-        () -> ValueType.PEERS.parse("example.org:0"));
-    assertMessage("empty item in the list 'a:1,,b:2'", () -> ValueType.PEERS.parse("a:1,,b:2"));
+        () -> ConfigValueType.PEERS.parse("example.org:0"));
+    assertMessage(
+        "empty item in the list 'a:1,,b:2'", () -> ConfigValueType.PEERS.parse("a:1,,b:2"));
     assertMessage(
         "peer address 'bad_host:1': 'bad_host' is not a host name or IP address",
-        () -> ValueType.PEERS.parse("bad_host:1"));
+        () -> ConfigValueType.PEERS.parse("bad_host:1"));
   }
 
   @Test
   void interfacesAreLoopbackAllOrNames() {
-    assertEquals(new InterfaceSelection.Loopback(), ValueType.INTERFACES.parse("loopback"));
-    assertEquals(new InterfaceSelection.All(), ValueType.INTERFACES.parse(" all "));
+    assertEquals(new InterfaceSelection.Loopback(), ConfigValueType.INTERFACES.parse("loopback"));
+    assertEquals(new InterfaceSelection.All(), ConfigValueType.INTERFACES.parse(" all "));
     assertEquals(
         new InterfaceSelection.Named(List.of("eth0", "wlan0")),
-        ValueType.INTERFACES.parse("eth0, wlan0, eth0"));
+        ConfigValueType.INTERFACES.parse("eth0, wlan0, eth0"));
     assertMessage(
         "'all' stands alone: write loopback, all, or a list of interface names",
-        () -> ValueType.INTERFACES.parse("eth0, all"));
+        () -> ConfigValueType.INTERFACES.parse("eth0, all"));
     assertMessage(
         "expected loopback, all, or interface names like eth0, wlan0, got 'a-very-long-interface'",
-        () -> ValueType.INTERFACES.parse("a-very-long-interface"));
+        () -> ConfigValueType.INTERFACES.parse("a-very-long-interface"));
   }
 
   @Test
   void privilegesAreASet() {
     assertEquals(
         EnumSet.of(Privilege.EXECUTE, Privilege.OBSERVE),
-        ValueType.PRIVILEGES.parse("execute, observe"));
+        ConfigValueType.PRIVILEGES.parse("execute, observe"));
     assertEquals(
         "observe, execute",
-        ValueType.PRIVILEGES.format(ValueType.PRIVILEGES.parse("execute, observe")));
-    assertEquals(EnumSet.noneOf(Privilege.class), ValueType.PRIVILEGES.parse("none"));
+        ConfigValueType.PRIVILEGES.format(ConfigValueType.PRIVILEGES.parse("execute, observe")));
+    assertEquals(EnumSet.noneOf(Privilege.class), ConfigValueType.PRIVILEGES.parse("none"));
     assertMessage(
         "unknown privilege 'root': expected none or a list of observe, fetch, execute, publish, control, relay",
-        () -> ValueType.PRIVILEGES.parse("execute, root"));
+        () -> ConfigValueType.PRIVILEGES.parse("execute, root"));
   }
 
   @Test
@@ -254,7 +259,7 @@ class ValueTypeTest {
         "expected a size like 512MiB, 1.5GiB, 10MB or 4096, got '" + "x".repeat(60) + "...'",
         failure.getMessage());
     assertMessage(
-        "expected true or false, got 'a\\u0007b'", () -> ValueType.BOOLEAN.parse("a\u0007b"));
+        "expected true or false, got 'a\\u0007b'", () -> ConfigValueType.BOOLEAN.parse("a\u0007b"));
   }
 
   @Test

@@ -27,7 +27,8 @@ import org.weverywhere.trust.Privilege;
  * @param parser text to value; throws {@link InvalidValueException}
  * @param formatter value to its canonical text
  */
-public record ValueType<T>(String name, Function<String, T> parser, Function<T, String> formatter) {
+public record ConfigValueType<T>(
+    String name, Function<String, T> parser, Function<T, String> formatter) {
 
   private static final Pattern NAME_SYNTAX = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern LIBRARY_SYNTAX = Pattern.compile("[A-Za-z0-9._+@-]{1,129}");
@@ -43,83 +44,87 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
       Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
-  public static final ValueType<ByteSize> SIZE =
-      new ValueType<>("size", ByteSize::parse, ByteSize::toString);
-  public static final ValueType<Rate> RATE = new ValueType<>("rate", Rate::parse, Rate::toString);
-  public static final ValueType<Cores> CORES =
-      new ValueType<>("cores", Cores::parse, Cores::toString);
-  public static final ValueType<Duration> DURATION =
-      new ValueType<>("duration", DurationFormat::parse, DurationFormat::format);
-  public static final ValueType<Boolean> BOOLEAN =
-      new ValueType<>("boolean", ValueType::parseBoolean, String::valueOf);
-  public static final ValueType<Integer> PORT =
-      new ValueType<>(
+  public static final ConfigValueType<ByteSize> SIZE =
+      new ConfigValueType<>("size", ByteSize::parse, ByteSize::toString);
+  public static final ConfigValueType<Rate> RATE =
+      new ConfigValueType<>("rate", Rate::parse, Rate::toString);
+  public static final ConfigValueType<Cores> CORES =
+      new ConfigValueType<>("cores", Cores::parse, Cores::toString);
+  public static final ConfigValueType<Duration> DURATION =
+      new ConfigValueType<>("duration", DurationFormat::parse, DurationFormat::format);
+  public static final ConfigValueType<Boolean> BOOLEAN =
+      new ConfigValueType<>("boolean", ConfigValueType::parseBoolean, String::valueOf);
+  public static final ConfigValueType<Integer> PORT =
+      new ConfigValueType<>(
           "port", text -> parseInt(text, 1, 65_535, "a TCP/UDP port like 22341"), String::valueOf);
-  public static final ValueType<Integer> COUNT =
-      new ValueType<>(
+  public static final ConfigValueType<Integer> COUNT =
+      new ConfigValueType<>(
           "count", text -> parseInt(text, 1, 1 << 30, "a whole number like 64"), String::valueOf);
-  public static final ValueType<Integer> TTL =
-      new ValueType<>(
+  public static final ConfigValueType<Integer> TTL =
+      new ConfigValueType<>(
           "ttl",
           text -> parseInt(text, 0, 255, "a multicast TTL (hop limit) from 0 to 255"),
           String::valueOf);
-  public static final ValueType<Engine> ENGINE =
+  public static final ConfigValueType<Engine> ENGINE =
       enumType("engine", Engine.class, Engine::configName);
-  public static final ValueType<Set<Privilege>> PRIVILEGES =
-      new ValueType<>("privileges", ValueType::parsePrivileges, ValueType::formatPrivileges);
-  public static final ValueType<InterfaceSelection> INTERFACES =
-      new ValueType<>("interfaces", ValueType::parseInterfaces, InterfaceSelection::toString);
-  public static final ValueType<List<PeerAddress>> PEERS =
-      new ValueType<>("host:port list", ValueType::parsePeers, ValueType::formatList);
-  public static final ValueType<String> HOST =
-      new ValueType<>("host", ValueType::parseHost, Function.identity());
+  public static final ConfigValueType<Set<Privilege>> PRIVILEGES =
+      new ConfigValueType<>(
+          "privileges", ConfigValueType::parsePrivileges, ConfigValueType::formatPrivileges);
+  public static final ConfigValueType<InterfaceSelection> INTERFACES =
+      new ConfigValueType<>(
+          "interfaces", ConfigValueType::parseInterfaces, InterfaceSelection::toString);
+  public static final ConfigValueType<List<PeerAddress>> PEERS =
+      new ConfigValueType<>(
+          "host:port list", ConfigValueType::parsePeers, ConfigValueType::formatList);
+  public static final ConfigValueType<String> HOST =
+      new ConfigValueType<>("host", ConfigValueType::parseHost, Function.identity());
 
   /** A listening address: a host, or {@code *} for every address. */
-  public static final ValueType<String> LISTEN_HOST =
-      new ValueType<>(
+  public static final ConfigValueType<String> LISTEN_HOST =
+      new ConfigValueType<>(
           "host or *",
           text -> text.strip().equals("*") ? "*" : parseHost(text),
           Function.identity());
 
-  public static final ValueType<InetAddress> IPV4_MULTICAST =
-      new ValueType<>(
+  public static final ConfigValueType<InetAddress> IPV4_MULTICAST =
+      new ConfigValueType<>(
           "IPv4 multicast address", text -> parseMulticast(text, 4), InetAddress::getHostAddress);
-  public static final ValueType<InetAddress> IPV6_MULTICAST =
-      new ValueType<>(
-          "IPv6 multicast address", text -> parseMulticast(text, 16), ValueType::formatIpv6);
-  public static final ValueType<Path> PATH =
-      new ValueType<>("absolute path", ValueType::parsePath, Path::toString);
-  public static final ValueType<String> NAME =
-      new ValueType<>(
+  public static final ConfigValueType<InetAddress> IPV6_MULTICAST =
+      new ConfigValueType<>(
+          "IPv6 multicast address", text -> parseMulticast(text, 16), ConfigValueType::formatIpv6);
+  public static final ConfigValueType<Path> PATH =
+      new ConfigValueType<>("absolute path", ConfigValueType::parsePath, Path::toString);
+  public static final ConfigValueType<String> NAME =
+      new ConfigValueType<>(
           "name",
           text ->
               parseName(text, NAME_SYNTAX, "a name of 1 to 64 letters, digits, '.', '-' or '_'"),
           Function.identity());
 
   /** A library as the store finds it: name, name@version, or a hash (prefix). */
-  public static final ValueType<String> LIBRARY =
-      new ValueType<>(
+  public static final ConfigValueType<String> LIBRARY =
+      new ConfigValueType<>(
           "library",
           text -> parseName(text, LIBRARY_SYNTAX, "a library name, name@version or hash"),
           Function.identity());
 
-  public static final ValueType<List<String>> NAMES =
-      new ValueType<>("name list", ValueType::parseNames, ValueType::formatList);
+  public static final ConfigValueType<List<String>> NAMES =
+      new ConfigValueType<>("name list", ConfigValueType::parseNames, ConfigValueType::formatList);
 
   /** A key's fingerprint, {@code SHA256:} and 43 base64 characters: a node id. */
-  public static final ValueType<org.weverywhere.trust.Fingerprint> FINGERPRINT =
-      new ValueType<>(
+  public static final ConfigValueType<org.weverywhere.trust.Fingerprint> FINGERPRINT =
+      new ConfigValueType<>(
           "key fingerprint",
-          ValueType::parseFingerprint,
+          ConfigValueType::parseFingerprint,
           org.weverywhere.trust.Fingerprint::toString);
 
-  public static final ValueType<String> UNIX_GROUP =
-      new ValueType<>(
+  public static final ConfigValueType<String> UNIX_GROUP =
+      new ConfigValueType<>(
           "Unix group",
           text -> parseName(text, UNIX_GROUP_SYNTAX, "a Unix group name like weverywhere"),
           Function.identity());
 
-  public ValueType {
+  public ConfigValueType {
     java.util.Objects.requireNonNull(name, "name");
     java.util.Objects.requireNonNull(parser, "parser");
     java.util.Objects.requireNonNull(formatter, "formatter");
@@ -138,9 +143,9 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     return formatter.apply((T) value);
   }
 
-  static <E extends Enum<E>> ValueType<E> enumType(
+  static <E extends Enum<E>> ConfigValueType<E> enumType(
       String name, Class<E> type, Function<E, String> spelling) {
-    return new ValueType<>(
+    return new ConfigValueType<>(
         name,
         text -> {
           for (E constant : type.getEnumConstants()) {
@@ -210,7 +215,7 @@ public record ValueType<T>(String name, Function<String, T> parser, Function<T, 
     if (text.strip().equals("none")) {
       return Collections.unmodifiableSet(EnumSet.noneOf(Privilege.class));
     }
-    ValueType<Privilege> one = enumType("privilege", Privilege.class, Privilege::text);
+    ConfigValueType<Privilege> one = enumType("privilege", Privilege.class, Privilege::text);
     Set<Privilege> privileges = EnumSet.noneOf(Privilege.class);
     for (String item : items(text)) {
       try {

@@ -6,8 +6,8 @@ package org.weverywhere.exec;
  * @param cores executions that may run at once
  * @param memoryTotal bytes of linear memory all running executions may hold
  */
-public record HostQuota(int cores, long memoryTotal) {
-  public HostQuota {
+public record HostLimits(int cores, long memoryTotal) {
+  public HostLimits {
     if (cores < 0 || memoryTotal < 0) {
       throw new IllegalArgumentException("quotas cannot be negative");
     }

@@ -5,7 +5,7 @@ import org.weverywhere.ErrorCode;
 import org.weverywhere.files.Preopen;
 
 /** How an execution ended. The JVM and the host survive every one of them. */
-public sealed interface Outcome {
+public sealed interface ExecutionOutcome {
   Usage usage();
 
   /** What the guest wrote; empty for outcomes that never ran it. */
@@ -20,7 +20,7 @@ public sealed interface Outcome {
    *     otherwise), in the request's order
    */
   record Completed(Result result, Output output, Usage usage, List<Preopen> trees)
-      implements Outcome {
+      implements ExecutionOutcome {
     public Completed {
       trees = List.copyOf(trees);
     }
@@ -31,10 +31,11 @@ public sealed interface Outcome {
   }
 
   /** A WebAssembly trap ended it. */
-  record Trapped(TrapKind kind, String message, Output output, Usage usage) implements Outcome {}
+  record Trapped(TrapKind kind, String message, Output output, Usage usage)
+      implements ExecutionOutcome {}
 
   /** Used up its CPU time (or wall-clock time) budget and was stopped. */
-  record OutOfCpu(boolean wallClock, Output output, Usage usage) implements Outcome {}
+  record OutOfCpu(boolean wallClock, Output output, Usage usage) implements ExecutionOutcome {}
 
   /**
    * Trapped with its memory at the grant (a refused {@code memory.grow} it could not handle), or
@@ -42,13 +43,13 @@ public sealed interface Outcome {
    * with a code of its own ends {@link Completed}.
    */
   record OutOfMemory(long limitBytes, String detail, Output output, Usage usage)
-      implements Outcome {}
+      implements ExecutionOutcome {}
 
   /** Wrote more than the output cap; stopped at that point. */
-  record OutputTruncated(Output output, Usage usage) implements Outcome {}
+  record OutputTruncated(Output output, Usage usage) implements ExecutionOutcome {}
 
   /** Not started: a quota said no. */
-  record Refused(Quota quota, String reason) implements Outcome {
+  record Refused(Quota quota, String reason) implements ExecutionOutcome {
     public Usage usage() {
       return Usage.NONE;
     }
@@ -61,7 +62,7 @@ public sealed interface Outcome {
    *     applies (a missing function, a bad argument, a host limit, an unsupported proposal, a
    *     compile bound)
    */
-  record Invalid(ErrorCode code, String reason) implements Outcome {
+  record Invalid(ErrorCode code, String reason) implements ExecutionOutcome {
     /** An invalid module or request that is not one of the call errors below: WE2003. */
     public Invalid(String reason) {
       this(ErrorCode.WASM_MALFORMED, reason);

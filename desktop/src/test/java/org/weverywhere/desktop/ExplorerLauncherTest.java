@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The explorer started where JavaFX cannot run: one line saying what to do and a non-zero exit,
  * never JavaFX's stack trace. Runs the real launcher in a child JVM with the real JavaFX.
  */
-class LauncherTest {
+class ExplorerLauncherTest {
   @Test
   void withoutADisplayItSaysSoInOneLine() throws Exception {
     Result run = launch(List.of(), false);
@@ -48,8 +48,8 @@ class LauncherTest {
   void anyOtherToolkitFailureStillNamesItsReason() {
     assertEquals(
         "JavaFX cannot start here: Unable to open framebuffer",
-        Launcher.withoutToolkit("Unable to open framebuffer"));
-    assertEquals("JavaFX cannot start here: ", Launcher.withoutToolkit(null));
+        ExplorerLauncher.withoutToolkit("Unable to open framebuffer"));
+    assertEquals("JavaFX cannot start here: ", ExplorerLauncher.withoutToolkit(null));
   }
 
   private static boolean gtk3Installed() {
@@ -76,7 +76,7 @@ class LauncherTest {
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(Launcher.class.getName());
+    command.add(ExplorerLauncher.class.getName());
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     if (!display) {

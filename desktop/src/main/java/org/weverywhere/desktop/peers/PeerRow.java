@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.weverywhere.desktop.client.PeerAddress;
+import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.client.Sighting;
 import org.weverywhere.trust.Fingerprint;
 
@@ -18,7 +18,7 @@ import org.weverywhere.trust.Fingerprint;
  * @param roundTrip the latest measured round trip; an unsolicited announce keeps the previous one
  * @param fadingSince set once the node said bye or fell silent; the row fades, then goes
  */
-public record Peer(
+public record PeerRow(
     Fingerprint node,
     String name,
     List<InetSocketAddress> addresses,
@@ -29,14 +29,14 @@ public record Peer(
     Instant lastSeen,
     Optional<Duration> roundTrip,
     Optional<Instant> fadingSince) {
-  public Peer {
+  public PeerRow {
     addresses = List.copyOf(addresses);
     libraries = List.copyOf(libraries);
     services = List.copyOf(services);
   }
 
-  static Peer first(Sighting s) {
-    return new Peer(
+  static PeerRow first(Sighting s) {
+    return new PeerRow(
         s.node(),
         s.name(),
         List.of(s.from()),
@@ -50,11 +50,11 @@ public record Peer(
   }
 
   /** This peer after another sighting: newest facts win, addresses accumulate, it is live again. */
-  Peer seenAgain(Sighting s) {
+  PeerRow seenAgain(Sighting s) {
     List<InetSocketAddress> all = new ArrayList<>(addresses);
     all.remove(s.from());
     all.add(s.from()); // last = latest, the one requests go to
-    return new Peer(
+    return new PeerRow(
         node,
         s.name(),
         all,
@@ -67,8 +67,8 @@ public record Peer(
         Optional.empty());
   }
 
-  Peer fading(Instant since) {
-    return new Peer(
+  PeerRow fading(Instant since) {
+    return new PeerRow(
         node,
         name,
         addresses,
@@ -86,8 +86,8 @@ public record Peer(
   }
 
   /** Where to send requests: the address it was last heard from. */
-  public PeerAddress address() {
-    return new PeerAddress(node, addresses.getLast(), httpPort);
+  public NodeAddress address() {
+    return new NodeAddress(node, addresses.getLast(), httpPort);
   }
 
   /** The addresses as one cell's text, e.g. {@code 10.0.0.5, fe80::1%eth0}. */

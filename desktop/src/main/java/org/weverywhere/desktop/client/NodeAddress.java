@@ -9,8 +9,8 @@ import org.weverywhere.trust.Fingerprint;
  * Where one node answers: its node id (requests are addressed to it), the UDP address it announced
  * from, and the HTTP port of its bulk channel on the same host.
  */
-public record PeerAddress(Fingerprint node, InetSocketAddress udp, int httpPort) {
-  public PeerAddress {
+public record NodeAddress(Fingerprint node, InetSocketAddress udp, int httpPort) {
+  public NodeAddress {
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(udp, "udp");
   }

@@ -5,10 +5,10 @@ package org.weverywhere.exec;
  *
  * @param observe whether the {@code weverywhere_host} host-facts imports are linked
  */
-public record Requester(String group, boolean observe) {
+public record AdmittedGroup(String group, boolean observe) {
   public static final String ANONYMOUS = "anonymous";
 
-  public Requester {
+  public AdmittedGroup {
     if (group == null || group.isBlank()) {
       throw new IllegalArgumentException("group must be named");
     }
