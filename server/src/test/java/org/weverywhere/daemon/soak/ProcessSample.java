@@ -10,13 +10,19 @@ import java.util.stream.Stream;
 
 /**
  * What the kernel says about one process at one moment, read from {@code /proc/PID}: resident
- * memory, threads and open file descriptors; and the size of a directory tree on disk (the daemon's
- * event journal). Readers of {@code /proc} text are separate from the reading so that malformed
- * text is tested without a process.
+ * memory, threads, open file descriptors and the CPU time it has used; and the size of a directory
+ * tree on disk (the daemon's event journal). Readers of {@code /proc} text are separate from the
+ * reading so that malformed text is tested without a process.
  */
-record ProcessSample(long rssBytes, int threads, int openFiles) {
+record ProcessSample(long rssBytes, int threads, int openFiles, double cpuSeconds) {
 
-  /** Reads {@code /proc/PID/status} and counts {@code /proc/PID/fd}. */
+  /**
+   * Clock ticks per second of {@code /proc/PID/stat}'s times: {@code USER_HZ}, 100 on every Linux
+   * architecture the JDK runs on (the kernel converts to it whatever its own tick rate).
+   */
+  static final double USER_HZ = 100;
+
+  /** Reads {@code /proc/PID/status} and {@code /proc/PID/stat}, and counts {@code /proc/PID/fd}. */
   static ProcessSample of(long pid) {
     Path proc = Path.of("/proc", Long.toString(pid));
     String status;
@@ -27,8 +33,36 @@ record ProcessSample(long rssBytes, int threads, int openFiles) {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + proc.resolve("status"), e);
     }
+    String stat;
+    try {
+      stat = Files.readString(proc.resolve("stat"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + proc.resolve("stat"), e);
+    }
     return new ProcessSample(
-        kibibytes(status, "VmRSS") * 1024, (int) number(status, "Threads"), openFiles(proc));
+        kibibytes(status, "VmRSS") * 1024,
+        (int) number(status, "Threads"),
+        openFiles(proc),
+        cpuTicks(stat) / USER_HZ);
+  }
+
+  /**
+   * User plus system time, in clock ticks, from {@code /proc/PID/stat} text: fields 14 and 15,
+   * counted after the command name's closing parenthesis (the name itself may hold spaces and
+   * parentheses).
+   */
+  static long cpuTicks(String stat) {
+    int close = stat.lastIndexOf(')');
+    if (close < 0) {
+      throw new IllegalArgumentException("/proc stat has no ')' after the command name");
+    }
+    String[] fields = stat.substring(close + 1).strip().split(" ");
+    // fields[0] is field 3 (the state), so field 14 (utime) is fields[11] and 15 (stime) fields[12]
+    if (fields.length < 13) {
+      throw new IllegalArgumentException(
+          "/proc stat has " + (fields.length + 2) + " fields, not the 15 needed for CPU times");
+    }
+    return parse("utime", fields[11]) + parse("stime", fields[12]);
   }
 
   /** The value of a {@code Key: N kB} line of {@code /proc/PID/status}, in KiB. */

@@ -54,6 +54,30 @@ class ProcessSampleTest {
   }
 
   @Test
+  void cpuTimesAreCountedAfterTheCommandName() {
+    // a command name with a space and a ')' of its own, then state, ppid ... utime=250 stime=50
+    String stat = "4242 (java) x) S 1 4242 4242 0 -1 4194560 9000 0 12 0 250 50 0 0 20 0 80 0\n";
+    assertEquals(300, ProcessSample.cpuTicks(stat));
+    assertTrue(ProcessSample.of(ProcessHandle.current().pid()).cpuSeconds() > 0);
+  }
+
+  @Test
+  void malformedStatSaysWhatIsMissing() {
+    var noName =
+        assertThrows(IllegalArgumentException.class, () -> ProcessSample.cpuTicks("4242 java S"));
+    assertTrue(noName.getMessage().contains("no ')'"), noName.getMessage());
+    var shortLine =
+        assertThrows(
+            IllegalArgumentException.class, () -> ProcessSample.cpuTicks("4242 (java) S 1 2 3"));
+    assertTrue(shortLine.getMessage().contains("not the 15 needed"), shortLine.getMessage());
+    var text =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProcessSample.cpuTicks("1 (j) S 1 1 1 0 -1 0 0 0 0 0 lots 5 0 0"));
+    assertTrue(text.getMessage().contains("utime"), text.getMessage());
+  }
+
+  @Test
   void aProcessThatIsGoneIsAClearError() throws Exception {
     Process p = new ProcessBuilder("true").start();
     p.waitFor();

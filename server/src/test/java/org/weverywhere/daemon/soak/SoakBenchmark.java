@@ -120,7 +120,8 @@ public final class SoakBenchmark {
       try (PrintWriter csvOut =
           new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
         csvOut.println(SoakRow.csvHeader());
-        rows.add(sample(target, 0, Map.of()));
+        ProcessSample before = ProcessSample.of(target.pid());
+        rows.add(sample(target, 0, Map.of(), before, before));
         csvOut.println(rows.get(0).csv());
         csvOut.flush();
         long t0 = System.nanoTime();
@@ -152,7 +153,9 @@ public final class SoakBenchmark {
                             c.ok.quantile(99) / 1e6,
                             c.errors.get(),
                             c.refused.get())));
-            SoakRow row = sample(target, (System.nanoTime() - t0) / 60e9, kinds);
+            ProcessSample now = ProcessSample.of(target.pid());
+            SoakRow row = sample(target, (System.nanoTime() - t0) / 60e9, kinds, before, now);
+            before = now;
             rows.add(row);
             csvOut.println(row.csv());
             csvOut.flush();
@@ -213,10 +216,20 @@ public final class SoakBenchmark {
     }
   }
 
+  /**
+   * One row: {@code p} is the daemon now, {@code before} at the previous sample, so that its CPU
+   * time per request is that of the interval the kinds' figures are from.
+   */
   private static SoakRow sample(
-      SoakTarget target, double minute, Map<SoakKind, SoakRow.KindFigures> kinds) {
-    ProcessSample p = ProcessSample.of(target.pid());
+      SoakTarget target,
+      double minute,
+      Map<SoakKind, SoakRow.KindFigures> kinds,
+      ProcessSample before,
+      ProcessSample p) {
     var heap = HeapSample.of(target.pid());
+    long requests = kinds.values().stream().mapToLong(SoakRow.KindFigures::completed).sum();
+    double cpuMillisPerRequest =
+        requests == 0 ? Double.NaN : 1000 * (p.cpuSeconds() - before.cpuSeconds()) / requests;
     return new SoakRow(
         minute,
         ProcessSample.loadAverage(),
@@ -226,6 +239,7 @@ public final class SoakBenchmark {
         ProcessSample.treeBytes(target.journal()),
         heap.map(HeapSample::usedBytes).orElse(-1L),
         heap.map(HeapSample::oldUsedBytes).orElse(-1L),
+        cpuMillisPerRequest,
         kinds);
   }
 
@@ -234,7 +248,7 @@ public final class SoakBenchmark {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%6.1f min  load %5.2f  rss %6.1f MiB  old %6.1f MiB  threads %3d  fds %4d  journal %6.2f MiB  %6.1f req/s",
+                "%6.1f min  load %5.2f  rss %6.1f MiB  old %6.1f MiB  threads %3d  fds %4d  journal %6.2f MiB  cpu %5.2f ms/req  %6.1f req/s",
                 r.minute(),
                 r.load(),
                 r.rssBytes() / SoakRow.MIB,
@@ -242,6 +256,7 @@ public final class SoakBenchmark {
                 r.threads(),
                 r.openFiles(),
                 r.journalBytes() / SoakRow.MIB,
+                r.cpuMillisPerRequest(),
                 r.totalPerSecond()));
     for (SoakKind k : SoakKind.values()) {
       var f = r.kinds().get(k);
@@ -261,17 +276,18 @@ public final class SoakBenchmark {
   /** The samples as a Markdown table (every row; a 30-minute run has 31). */
   static String table(List<SoakRow> rows) {
     StringBuilder b = new StringBuilder();
-    b.append("| min | load | RSS MiB | old gen MiB | threads | open files | journal MiB | req/s |");
+    b.append(
+        "| min | load | RSS MiB | old gen MiB | threads | open files | journal MiB | daemon CPU ms/request | req/s |");
     for (SoakKind k : SoakKind.values()) {
       b.append(' ').append(k.label()).append(" p50/p99 ms |");
     }
     b.append(" errors | refused |\n|");
-    b.append("---:|".repeat(8 + SoakKind.values().length + 2)).append('\n');
+    b.append("---:|".repeat(9 + SoakKind.values().length + 2)).append('\n');
     for (SoakRow r : rows) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %.0f | %.1f | %.0f | %s | %d | %d | %.1f | %.1f |",
+              "| %.0f | %.1f | %.0f | %s | %d | %d | %.1f | %s | %.1f |",
               r.minute(),
               r.load(),
               r.rssBytes() / SoakRow.MIB,
@@ -281,6 +297,9 @@ public final class SoakBenchmark {
               r.threads(),
               r.openFiles(),
               r.journalBytes() / SoakRow.MIB,
+              Double.isNaN(r.cpuMillisPerRequest())
+                  ? "–"
+                  : String.format(Locale.ROOT, "%.2f", r.cpuMillisPerRequest()),
               r.totalPerSecond()));
       for (SoakKind k : SoakKind.values()) {
         var f = r.kinds().get(k);

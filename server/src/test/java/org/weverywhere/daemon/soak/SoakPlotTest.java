@@ -32,7 +32,7 @@ class SoakPlotTest {
           kinds.put(k, new SoakRow.KindFigures(60, 1, 2, 3 + m, 0, 0));
         }
       }
-      rows.add(new SoakRow(m, 1.5, 300L << 20, 60, 100, 1L << 20, -1, -1, kinds));
+      rows.add(new SoakRow(m, 1.5, 300L << 20, 60, 100, 1L << 20, -1, -1, 1.5, kinds));
     }
     Document svg = parse(SoakPlot.svg("soak <test> & \"quotes\"", rows));
     assertEquals("svg", svg.getDocumentElement().getLocalName());
@@ -44,7 +44,9 @@ class SoakPlotTest {
   @Test
   void noRowsOrOnlyTheStartStillMakeADocument() throws Exception {
     parse(SoakPlot.svg("empty", List.of()));
-    parse(SoakPlot.svg("start", List.of(new SoakRow(0, 0, 0, 0, 0, 0, -1, -1, Map.of()))));
+    parse(
+        SoakPlot.svg(
+            "start", List.of(new SoakRow(0, 0, 0, 0, 0, 0, -1, -1, Double.NaN, Map.of()))));
   }
 
   @Test

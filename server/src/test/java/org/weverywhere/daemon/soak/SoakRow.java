@@ -17,6 +17,7 @@ record SoakRow(
     long journalBytes,
     long heapUsedBytes,
     long oldUsedBytes,
+    double cpuMillisPerRequest,
     Map<SoakKind, KindFigures> kinds) {
 
   SoakRow {
@@ -53,7 +54,7 @@ record SoakRow(
   static String csvHeader() {
     StringBuilder b =
         new StringBuilder(
-            "minute,load1,rss_mib,threads,open_files,journal_mib,heap_used_mib,old_gen_used_mib,total_per_s");
+            "minute,load1,rss_mib,threads,open_files,journal_mib,heap_used_mib,old_gen_used_mib,cpu_ms_per_request,total_per_s");
     for (SoakKind k : SoakKind.values()) {
       String l = k.label();
       b.append(',').append(l).append("_per_s");
@@ -70,7 +71,7 @@ record SoakRow(
     b.append(
         String.format(
             Locale.ROOT,
-            "%.2f,%.2f,%.1f,%d,%d,%.2f,%s,%s,%.1f",
+            "%.2f,%.2f,%.1f,%d,%d,%.2f,%s,%s,%s,%.1f",
             minute,
             load,
             rssBytes / MIB,
@@ -79,6 +80,9 @@ record SoakRow(
             journalBytes / MIB,
             heapUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", heapUsedBytes / MIB),
             oldUsedBytes < 0 ? "-1" : String.format(Locale.ROOT, "%.1f", oldUsedBytes / MIB),
+            Double.isNaN(cpuMillisPerRequest)
+                ? ""
+                : String.format(Locale.ROOT, "%.3f", cpuMillisPerRequest),
             totalPerSecond()));
     for (SoakKind k : SoakKind.values()) {
       KindFigures f = kinds.get(k);

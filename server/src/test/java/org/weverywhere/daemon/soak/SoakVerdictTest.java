@@ -17,6 +17,15 @@ class SoakVerdictTest {
 
   /** 31 rows, a minute apart, with RSS and p99 per minute as given. */
   private static List<SoakRow> run(IntFunction<Long> rss, IntFunction<Double> p99) {
+    return run(rss, p99, m -> 80, m -> m == 0 ? Double.NaN : 1.5);
+  }
+
+  /** 31 rows, a minute apart, with RSS, p99, threads and daemon CPU per request as given. */
+  private static List<SoakRow> run(
+      IntFunction<Long> rss,
+      IntFunction<Double> p99,
+      IntFunction<Integer> threads,
+      IntFunction<Double> cpu) {
     List<SoakRow> rows = new ArrayList<>();
     for (int m = 0; m <= 30; m++) {
       Map<SoakKind, SoakRow.KindFigures> kinds = new EnumMap<>(SoakKind.class);
@@ -25,7 +34,18 @@ class SoakVerdictTest {
           kinds.put(k, new SoakRow.KindFigures(600, 10, 2, p99.apply(m), 0, 0));
         }
       }
-      rows.add(new SoakRow(m, 3, rss.apply(m), 80, 120, 12 * MIB, 200 * MIB, 100 * MIB, kinds));
+      rows.add(
+          new SoakRow(
+              m,
+              3,
+              rss.apply(m),
+              threads.apply(m),
+              120,
+              12 * MIB,
+              200 * MIB,
+              100 * MIB,
+              cpu.apply(m),
+              kinds));
     }
     return rows;
   }
@@ -58,7 +78,50 @@ class SoakVerdictTest {
     assertFalse(verdict.flat());
     var rss = verdict.checks().get(0);
     assertTrue(rss.rule().startsWith("RSS") && !rss.holds(), verdict.text());
-    assertEquals("+60.0 MiB/h", rss.measured());
+    assertEquals("+60.0 ± 0.0 MiB/h", rss.measured());
+  }
+
+  /** The thread counts of the recorded soak run of 2026-12-02 14:04, minutes 0 to 30. */
+  private static final int[] POOLS_SIZING_THEMSELVES = {
+    62, 80, 73, 71, 74, 81, 68, 72, 76, 71, 73, 75, 71, 73, 78, 76, 76, 78, 72, 75, 76, 75, 77, 72,
+    74, 75, 84, 76, 81, 76, 73
+  };
+
+  @Test
+  void threadPoolsThatSizeThemselvesAreNotALeak() {
+    var verdict =
+        SoakVerdict.judge(
+            run(m -> 400 * MIB, m -> 20.0, m -> POOLS_SIZING_THEMSELVES[m], m -> 1.5));
+    var threads = verdict.checks().get(1);
+    assertTrue(threads.rule().startsWith("threads") && threads.holds(), verdict.text());
+  }
+
+  @Test
+  void aThreadLeakAboveThePoolsNoiseIsNotFlat() {
+    // one thread more every two minutes (30 an hour) on top of the same noise
+    var verdict =
+        SoakVerdict.judge(
+            run(m -> 400 * MIB, m -> 20.0, m -> POOLS_SIZING_THEMSELVES[m] + m / 2, m -> 1.5));
+    var threads = verdict.checks().get(1);
+    assertTrue(threads.rule().startsWith("threads") && !threads.holds(), verdict.text());
+  }
+
+  @Test
+  void moreDaemonCpuPerRequestIsADrift() {
+    // every minute costs 2% more CPU per request than the one before: a list that keeps growing
+    var verdict =
+        SoakVerdict.judge(run(m -> 400 * MIB, m -> 20.0, m -> 80, m -> 1.5 * (1 + 0.02 * m)));
+    assertFalse(verdict.flat(), verdict.text());
+    assertTrue(verdict.text().contains("DRIFT daemon CPU per request"), verdict.text());
+  }
+
+  @Test
+  void standardErrorOfAPerfectLineIsZeroAndGrowsWithNoise() {
+    double[] x = {0, 1, 2, 3, 4};
+    assertEquals(0, SoakVerdict.standardError(x, new double[] {1, 2, 3, 4, 5}), 1e-12);
+    // slope 1, residuals 0.8, -1.2, 0.8, -1.2, 0.8: s² = 4.8 / 3 over sxx = 10
+    assertEquals(0.4, SoakVerdict.standardError(x, new double[] {2, 1, 4, 3, 6}), 1e-12);
+    assertEquals(0, SoakVerdict.standardError(new double[] {1, 2}, new double[] {1, 9}));
   }
 
   @Test
