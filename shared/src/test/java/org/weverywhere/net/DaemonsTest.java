@@ -130,19 +130,31 @@ class DaemonsTest {
     return new Message.Description(Map.of(), List.of(library(library)), List.of(), next);
   }
 
-  @Test
-  void describeFollowsThePagesOfOneNodeAndMergesThem() throws Exception {
+  /** A scripted daemon that answers describes only, as {@code script} says. */
+  private void answerDescribes(BiFunction<Message.Describe, Integer, Answer> script)
+      throws IOException {
     daemon =
         new ScriptedDaemon(
             node,
-            (request, n) ->
-                request instanceof Message.Describe d
-                    ? new Answer(
-                        node,
-                        d.cursor().isEmpty()
-                            ? page("zeta", Optional.of("p2"))
-                            : page("alpha", Optional.empty()))
-                    : null);
+            (request, n) -> request instanceof Message.Describe d ? script.apply(d, n) : null);
+  }
+
+  /** What the client throws when it describes the scripted daemon over UDP. */
+  private ProtocolException refusedDescribe(Duration udp) {
+    return assertThrows(
+        ProtocolException.class,
+        () -> client(udp).describe(daemon.address(node), List.of(), Daemons.Route.UDP));
+  }
+
+  @Test
+  void describeFollowsThePagesOfOneNodeAndMergesThem() throws Exception {
+    answerDescribes(
+        (d, n) ->
+            new Answer(
+                node,
+                d.cursor().isEmpty()
+                    ? page("zeta", Optional.of("p2"))
+                    : page("alpha", Optional.empty())));
     Message.Description whole =
         client(Duration.ofSeconds(2))
             .describe(daemon.address(node), List.of("libraries"), Daemons.Route.UDP);
@@ -154,23 +166,14 @@ class DaemonsTest {
   @Test
   void aDescriptionWhosePagesNeverEndIsRefusedAfterFewPages() throws Exception {
     // a cursor cycle a -> b -> a: followed blindly it would be asked for ever
-    daemon =
-        new ScriptedDaemon(
-            node,
-            (request, n) ->
-                request instanceof Message.Describe d
-                    ? new Answer(
-                        node,
-                        page(
-                            "lib" + n,
-                            Optional.of(d.cursor().filter("a"::equals).isPresent() ? "b" : "a")))
-                    : null);
-    ProtocolException refused =
-        assertThrows(
-            ProtocolException.class,
-            () ->
-                client(Duration.ofSeconds(2))
-                    .describe(daemon.address(node), List.of(), Daemons.Route.UDP));
+    answerDescribes(
+        (d, n) ->
+            new Answer(
+                node,
+                page(
+                    "lib" + n,
+                    Optional.of(d.cursor().filter("a"::equals).isPresent() ? "b" : "a"))));
+    ProtocolException refused = refusedDescribe(Duration.ofSeconds(2));
     assertEquals(Reason.REFUSED, refused.reason(), refused.getMessage());
     assertTrue(refused.getMessage().contains("does not end"), refused.getMessage());
     assertTrue(daemon.asked.get() <= 3, daemon.asked.get() + " pages asked");
@@ -178,21 +181,12 @@ class DaemonsTest {
 
   @Test
   void aPageSignedByAnotherKeyIsRefusedAndNothingOfItTaken() throws Exception {
-    daemon =
-        new ScriptedDaemon(
-            node,
-            (request, n) ->
-                request instanceof Message.Describe d
-                    ? d.cursor().isEmpty()
-                        ? new Answer(node, page("mine", Optional.of("p2")))
-                        : new Answer(stranger, page("planted", Optional.empty()))
-                    : null);
-    ProtocolException refused =
-        assertThrows(
-            ProtocolException.class,
-            () ->
-                client(Duration.ofMillis(600))
-                    .describe(daemon.address(node), List.of(), Daemons.Route.UDP));
+    answerDescribes(
+        (d, n) ->
+            d.cursor().isEmpty()
+                ? new Answer(node, page("mine", Optional.of("p2")))
+                : new Answer(stranger, page("planted", Optional.empty())));
+    ProtocolException refused = refusedDescribe(Duration.ofMillis(600));
     assertEquals(Reason.WRONG_NODE, refused.reason(), refused.getMessage());
     assertTrue(
         refused.getMessage().contains(stranger.fingerprint().toString()), refused.getMessage());
@@ -204,12 +198,7 @@ class DaemonsTest {
         new ScriptedDaemon(
             node,
             (request, n) -> new Answer(node, new Message.Announce("odd", 1, List.of(), List.of())));
-    ProtocolException refused =
-        assertThrows(
-            ProtocolException.class,
-            () ->
-                client(Duration.ofSeconds(2))
-                    .describe(daemon.address(node), List.of(), Daemons.Route.UDP));
+    ProtocolException refused = refusedDescribe(Duration.ofSeconds(2));
     assertEquals(Reason.MALFORMED, refused.reason(), refused.getMessage());
     assertTrue(
         refused.getMessage().contains("answered announce where Description was expected"),
@@ -226,12 +215,7 @@ class DaemonsTest {
                     node,
                     new Message.ErrorReply(
                         "WE5020", "describe needs privilege 'observe'", Optional.empty())));
-    ProtocolException refused =
-        assertThrows(
-            ProtocolException.class,
-            () ->
-                client(Duration.ofSeconds(2))
-                    .describe(daemon.address(node), List.of(), Daemons.Route.UDP));
+    ProtocolException refused = refusedDescribe(Duration.ofSeconds(2));
     assertEquals(Reason.NOT_PERMITTED, refused.reason(), refused.getMessage());
   }
 
