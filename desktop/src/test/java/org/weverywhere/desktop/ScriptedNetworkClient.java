@@ -7,11 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.weverywhere.desktop.client.Executed;
-import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.client.PeerListener;
 import org.weverywhere.desktop.client.Sighting;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Discovery;
 import org.weverywhere.protocol.Message;
 
 /**
@@ -26,20 +26,20 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public final List<Message.Execute> executed = new CopyOnWriteArrayList<>();
 
   /** Where each execute went, in the order sent. */
-  public final List<NodeAddress> executedAt = new CopyOnWriteArrayList<>();
+  public final List<DaemonAddress> executedAt = new CopyOnWriteArrayList<>();
 
   /** When set, answers execute per peer (a send to several), instead of {@link #executor}. */
-  public java.util.function.BiFunction<NodeAddress, Message.Execute, Message.Result> executorAt;
+  public java.util.function.BiFunction<DaemonAddress, Message.Execute, Message.Result> executorAt;
 
   public Function<Message.Execute, Message.Result> executor =
       request -> {
         throw new AssertionError("no execute expected");
       };
-  public Function<NodeAddress, Message.Description> describer =
+  public Function<DaemonAddress, Message.Description> describer =
       peer -> {
         throw new AssertionError("no describe expected");
       };
-  public Function<NodeAddress, org.weverywhere.net.FreeCapacity> capacities =
+  public Function<DaemonAddress, org.weverywhere.net.FreeCapacity> capacities =
       peer -> {
         throw new AssertionError("no capacity expected");
       };
@@ -48,10 +48,10 @@ public final class ScriptedNetworkClient implements NetworkClient {
   public boolean listenerClosed;
 
   @Override
-  public Listening listen(PeerListener heard) {
+  public Discovery.Listening listen(PeerListener heard) {
     this.listener = heard;
     List<String> notHeard = unheard;
-    return new Listening() {
+    return new Discovery.Listening() {
       @Override
       public void close() {
         listenerClosed = true;
@@ -71,22 +71,22 @@ public final class ScriptedNetworkClient implements NetworkClient {
   }
 
   @Override
-  public Message.Description describe(NodeAddress peer) {
+  public Message.Description describe(DaemonAddress peer) {
     return describer.apply(peer);
   }
 
   @Override
-  public Message.ModuleReply fetch(NodeAddress peer, String library) {
+  public Message.ModuleReply fetch(DaemonAddress peer, String library) {
     throw new UnsupportedOperationException("fetch is not scripted");
   }
 
   @Override
-  public org.weverywhere.net.FreeCapacity capacity(NodeAddress peer) {
+  public org.weverywhere.net.FreeCapacity capacity(DaemonAddress peer) {
     return capacities.apply(peer);
   }
 
   @Override
-  public Executed execute(NodeAddress peer, Message.Execute request) {
+  public Executed execute(DaemonAddress peer, Message.Execute request) {
     executed.add(request);
     executedAt.add(peer);
     return new Executed(

@@ -1,25 +1,19 @@
 package org.weverywhere.service;
 
-import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.net.Announcement;
-import org.weverywhere.net.Discovery;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.PeerAddress;
-import org.weverywhere.net.UnicastProbe;
-import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
-import org.weverywhere.protocol.Verifier;
 import org.weverywhere.trust.Fingerprint;
 
 /**
@@ -38,8 +32,7 @@ final class ServiceFinder {
   private static final Duration KEPT = Duration.ofSeconds(5);
 
   private final NetworkSettings network;
-  private final MessageSigner signer;
-  private final UnicastProbe probe;
+  private final Daemons daemons;
   private final Fingerprint self;
   private long foundAt;
   private Found found;
@@ -47,11 +40,14 @@ final class ServiceFinder {
   /** The daemons heard, and why others were not (static peers silent, multicast unavailable). */
   record Found(List<Announcement> daemons, List<String> unheard) {}
 
-  ServiceFinder(NetworkSettings network, MessageSigner signer, UnicastProbe probe) {
+  /**
+   * @param self this daemon's node id: it is no candidate
+   * @param daemons the client that asks, whose reach is {@link #reach}
+   */
+  ServiceFinder(Fingerprint self, NetworkSettings network, Daemons daemons) {
     this.network = network;
-    this.signer = signer;
-    this.probe = probe;
-    this.self = signer.fingerprint();
+    this.daemons = daemons;
+    this.self = self;
   }
 
   /** What was heard, without this daemon, at most {@link #MAX_DAEMONS}, one per node. */
@@ -66,35 +62,24 @@ final class ServiceFinder {
         break;
       }
       try {
-        Announcement a = probe.ask(peer.socketAddress(), LISTEN);
+        Announcement a = daemons.probe(peer, network.port(), LISTEN);
         heard.putIfAbsent(a.node(), a);
       } catch (ProtocolException silent) {
         unheard.add(
             peer + ": " + silent.getMessage()); // not a candidate; the link's reason says so
       }
     }
-    try {
-      List<NetworkInterface> nics = interfaces();
-      if (!nics.isEmpty() && heard.size() < MAX_DAEMONS) {
-        var groups = new MulticastGroups(network.ipv4Group(), network.ipv6Group(), network.port());
-        boolean loopback = network.interfaces() instanceof InterfaceSelection.Loopback;
-        var discovery =
-            new Discovery(
-                signer,
-                Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
-                groups,
-                nics,
-                loopback ? 0 : network.ttl(),
-                Clock.systemUTC());
-        discovery.discover(LISTEN, MAX_DAEMONS + 1, a -> heard.putIfAbsent(a.node(), a));
+    if (heard.size() < MAX_DAEMONS) {
+      try {
+        daemons.discover(LISTEN, MAX_DAEMONS + 1, a -> heard.putIfAbsent(a.node(), a));
+      } catch (ProtocolException cannot) {
+        unheard.add("multicast: " + cannot.getMessage()); // the static peers are all there is
       }
-    } catch (ProtocolException | SocketException cannot) {
-      unheard.add("multicast: " + cannot.getMessage()); // the static peers are all there is
     }
     heard.remove(self);
-    List<Announcement> daemons = List.copyOf(heard.values());
+    List<Announcement> others = List.copyOf(heard.values());
     found =
-        new Found(daemons.subList(0, Math.min(daemons.size(), MAX_DAEMONS)), List.copyOf(unheard));
+        new Found(others.subList(0, Math.min(others.size(), MAX_DAEMONS)), List.copyOf(unheard));
     foundAt = System.nanoTime();
     return found;
   }
@@ -104,12 +89,29 @@ final class ServiceFinder {
     found = null;
   }
 
-  /** The daemon's own choice ({@code network.interfaces}), made as its UDP endpoint makes it. */
-  private List<NetworkInterface> interfaces() throws SocketException {
-    return switch (network.interfaces()) {
-      case InterfaceSelection.Loopback loopback -> InterfaceChoice.loopback().interfaces();
-      case InterfaceSelection.All all -> InterfaceChoice.all().interfaces();
-      case InterfaceSelection.Named named -> InterfaceChoice.named(named.names()).interfaces();
-    };
+  /**
+   * Where this daemon discovers: its groups on its own choice of interfaces ({@code
+   * network.interfaces}, made as its UDP endpoint makes it), TTL 0 when that is loopback alone.
+   *
+   * @throws ProtocolException {@code TRANSPORT} when the interfaces cannot be listed
+   */
+  static Daemons.Reach reach(NetworkSettings network) {
+    var groups = new MulticastGroups(network.ipv4Group(), network.ipv6Group(), network.port());
+    try {
+      return switch (network.interfaces()) {
+        case InterfaceSelection.Loopback loopback ->
+            Daemons.Reach.of(groups, InterfaceChoice.loopback());
+        case InterfaceSelection.All all ->
+            new Daemons.Reach(groups, InterfaceChoice.all().interfaces(), network.ttl());
+        case InterfaceSelection.Named named ->
+            new Daemons.Reach(
+                groups, InterfaceChoice.named(named.names()).interfaces(), network.ttl());
+      };
+    } catch (SocketException failed) {
+      throw new ProtocolException(
+          ProtocolException.Reason.TRANSPORT,
+          "cannot list interfaces: " + failed.getMessage(),
+          failed);
+    }
   }
 }

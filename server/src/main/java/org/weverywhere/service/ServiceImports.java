@@ -19,9 +19,10 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.net.ClientSessions;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.net.PeerAddress;
-import org.weverywhere.net.UdpClient;
-import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
@@ -50,9 +51,6 @@ public class ServiceImports implements ImportProvider {
   /** Remote signatures are reused this long, so each run does not cost a describe round trip. */
   private static final Duration SIGNATURES_KEPT = Duration.ofSeconds(5);
 
-  /** A describe padded so that a description up to one datagram stays within 3x the request. */
-  private static final int DESCRIBE_PAD = 300;
-
   /** Round trips of daemons found by name are compared in steps of this much (docs/SERVICES.md). */
   static final Duration RTT_BUCKET = Duration.ofMillis(5);
 
@@ -61,8 +59,7 @@ public class ServiceImports implements ImportProvider {
 
   private Config config;
   private Services services;
-  private UdpClient udp;
-  private UnicastProbe probe;
+  private Daemons daemons;
   private int maxDepth;
   private Duration timeout;
   private ServiceFinder finder;
@@ -100,19 +97,23 @@ public class ServiceImports implements ImportProvider {
     Duration skew = config.protocol().clockSkew();
     var verifier =
         new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
-    // calls to another host's services go sealed in a session when it accepts one (PROTOCOL.md
-    // §5a): a chain of calls then costs no Ed25519 operation per call after the first
-    this.udp =
-        new UdpClient(
-            signer,
-            verifier,
-            Clock.systemUTC(),
-            new org.weverywhere.net.ClientSessions(signer, Clock.systemUTC()));
-    this.probe = new UnicastProbe(signer, verifier, Clock.systemUTC());
     this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
     this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);
     this.discoverByDefault = config.value(org.weverywhere.config.ConfigKeys.CALLS_DISCOVER);
-    this.finder = new ServiceFinder(config.network(), signer, probe);
+    // calls to another host's services go sealed in a session when it accepts one (PROTOCOL.md
+    // §5a): a chain of calls then costs no Ed25519 operation per call after the first. Every UDP
+    // exchange (a describe page, a call) is retransmitted on measured round trips within
+    // calls.timeout
+    this.daemons =
+        new Daemons(
+                () -> signer,
+                verifier,
+                Clock.systemUTC(),
+                () -> ServiceFinder.reach(config.network()),
+                new Daemons.Waits(timeout, timeout, timeout),
+                note -> {})
+            .withSessions(new ClientSessions(signer, Clock.systemUTC()));
+    this.finder = new ServiceFinder(signer.fingerprint(), config.network(), daemons);
   }
 
   @Override
@@ -293,7 +294,7 @@ public class ServiceImports implements ImportProvider {
       Signatures described;
       try {
         described =
-            signaturesOf(daemon.from(), daemon.node(), name, true); // its state and round trip now
+            signaturesOf(DaemonAddress.of(daemon), name, true); // its state and round trip now
       } catch (ProtocolException failed) {
         why.add(at + " did not describe it: " + failed.getMessage());
         continue;
@@ -399,7 +400,8 @@ public class ServiceImports implements ImportProvider {
     }
     InetSocketAddress address = peer.socketAddress();
     try {
-      return nodes.computeIfAbsent(address, a -> probe.ask(a, timeout.dividedBy(2)).node());
+      return nodes.computeIfAbsent(
+          address, a -> daemons.probe(peer, 0, timeout.dividedBy(2)).node());
     } catch (ProtocolException failed) {
       throw new ServiceException(
           ErrorCode.SERVICE_NOT_RUNNING,
@@ -425,7 +427,8 @@ public class ServiceImports implements ImportProvider {
     InetSocketAddress address = peer.socketAddress();
     Message.Service described;
     try {
-      described = signaturesOf(address, node, service, false).byName().get(service);
+      described =
+          signaturesOf(new DaemonAddress(node, address, 0), service, false).byName().get(service);
     } catch (ProtocolException failed) {
       if (failed.reason() == ProtocolException.Reason.WRONG_NODE) {
         // someone else answered: never learn its key, and say which key was expected
@@ -480,35 +483,23 @@ public class ServiceImports implements ImportProvider {
   }
 
   /**
-   * The services {@code node} at {@code address} describes, asked at most every few seconds, with
-   * the round trip.
+   * The services {@code daemon} describes, asked at most every few seconds, with the round trip.
    */
-  private Signatures signaturesOf(
-      InetSocketAddress address, Fingerprint node, String service, boolean fresh) {
-    Signatures known = signatures.get(address);
+  private Signatures signaturesOf(DaemonAddress daemon, String service, boolean fresh) {
+    Signatures known = signatures.get(daemon.udp());
     if (fresh
         || known == null
-        || !known.node().equals(node)
+        || !known.node().equals(daemon.node())
         || System.nanoTime() - known.fetchedAt() > SIGNATURES_KEPT.toNanos()
         || !known.byName().containsKey(service)) {
       long sent = System.nanoTime();
-      var reply =
-          udp.request(
-              address,
-              node,
-              new Message.Describe(List.of("services"), java.util.Optional.empty(), DESCRIBE_PAD),
-              timeout.dividedBy(2),
-              2);
+      Message.Description description =
+          daemons.describe(daemon, List.of("services"), Daemons.Route.UDP);
       long rtt = System.nanoTime() - sent;
-      if (!(reply.message() instanceof Message.Description description)) {
-        throw new ProtocolException(
-            ProtocolException.Reason.MALFORMED,
-            address + " answered describe with " + reply.message().type());
-      }
       Map<String, Message.Service> byName = new ConcurrentHashMap<>();
       description.services().forEach(s -> byName.put(s.name(), s));
-      known = new Signatures(System.nanoTime(), node, byName, rtt);
-      signatures.put(address, known);
+      known = new Signatures(System.nanoTime(), daemon.node(), byName, rtt);
+      signatures.put(daemon.udp(), known);
     }
     return known;
   }
@@ -599,7 +590,11 @@ public class ServiceImports implements ImportProvider {
       Message reply;
       try {
         // retransmitted on measured round trips within calls.timeout; the key makes a retry safe
-        reply = udp.request(target.address(), target.node(), call, timeout).message();
+        reply =
+            daemons
+                .request(
+                    new DaemonAddress(target.node(), target.address(), 0), call, Daemons.Route.UDP)
+                .message();
       } catch (ProtocolException failed) {
         if (byName && !NOT_RUN.contains(failed.reason())) {
           finder.forget(); // it may be gone: the next link looks again

@@ -19,10 +19,13 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.daemon.liberty.LibertyDaemon;
 import org.weverywhere.daemon.liberty.TestDaemon;
-import org.weverywhere.net.UdpClient;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Daemons;
+import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.KeyPem;
 
 /**
@@ -183,9 +186,7 @@ class CliFleetIT {
     var node = daemon.nodeId();
     var verifier = Verifier.of(Clock.systemUTC(), Optional.empty(), 1000);
     Map<String, Long> anonymous =
-        new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
-            .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3)
-            .host();
+        describe(new MessageSigner(Ed25519.generate()), address, node, List.of("capacity")).host();
     // the sample's defaults for anonymous: one slot, 64 MiB, of which the math service's kept
     // instance (run under anonymous) holds its grant of at most 16 MiB for as long as it lives
     assertEquals(1, anonymous.get("group-slots-free"), anonymous.toString());
@@ -194,16 +195,27 @@ class CliFleetIT {
     assertFalse(anonymous.containsKey("load-milli"), anonymous.toString());
     assertFalse(anonymous.containsKey("ram-bytes"), "capacity is not the host facts: " + anonymous);
     Map<String, Long> observed =
-        new UdpClient(new MessageSigner(OBSERVER), verifier, Clock.systemUTC())
-            .describe(address, node, List.of("capacity"), Duration.ofSeconds(1), 3)
-            .host();
+        describe(new MessageSigner(OBSERVER), address, node, List.of("capacity")).host();
     assertTrue(observed.get("load-milli") >= 0, observed.toString());
     // a plain describe is as before: capacity only when asked for
     Map<String, Long> plain =
-        new UdpClient(new MessageSigner(Ed25519.generate()), verifier, Clock.systemUTC())
-            .describe(address, node, List.of(), Duration.ofSeconds(1), 3)
-            .host();
+        describe(new MessageSigner(Ed25519.generate()), address, node, List.of()).host();
     assertEquals(Map.of(), plain);
+  }
+
+  /** Describes over UDP through the shared client of daemons, as the CLI does. */
+  private static Message.Description describe(
+      MessageSigner signer, InetSocketAddress address, Fingerprint node, List<String> what) {
+    return new Daemons(
+            () -> signer,
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 1000),
+            Clock.systemUTC(),
+            () -> {
+              throw new IllegalStateException("no discovery here");
+            },
+            new Daemons.Waits(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(3)),
+            note -> {})
+        .describe(new DaemonAddress(node, address, 0), what, Daemons.Route.UDP);
   }
 
   @Test

@@ -13,15 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.weverywhere.net.BulkClient;
-import org.weverywhere.net.Discovery;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.net.UdpClient;
-import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.Verifier;
-import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPairFiles;
 import org.weverywhere.trust.KeyPem;
@@ -73,7 +71,7 @@ final class ClientOptions {
   boolean verbose;
 
   private KeyPair keys;
-  private UdpClient udp;
+  private Daemons daemons;
 
   /** Checks the ranges picocli cannot; call first. */
   void validate() {
@@ -153,39 +151,32 @@ final class ClientOptions {
     }
   }
 
-  Discovery discovery() {
-    InterfaceChoice nics = interfaceChoice();
-    // TTL 0 keeps a loopback-only discover on this host; 1 reaches the link and no further
-    return new Discovery(
-        signer(),
-        verifier(),
-        MulticastGroups.DEFAULT.withPort(port),
-        nics.interfaces(),
-        nics.ttl(),
-        Clock.systemUTC());
-  }
-
-  /** One per run, so that the round trips it measured time the retransmissions that follow. */
-  UdpClient udp() {
-    if (udp == null) {
-      udp = new UdpClient(signer(), verifier(), Clock.systemUTC());
+  /**
+   * The client of daemons for this run: discovery on {@code --interface} (TTL 0 on loopback alone,
+   * else 1: the link and no further), UDP waits of {@code --timeout}, HTTP waits longer (an
+   * execution may run for a while before its result comes back). One per run, so that the round
+   * trips it measured time the retransmissions that follow.
+   */
+  Daemons daemons() {
+    if (daemons == null) {
+      daemons =
+          new Daemons(
+              this::signer,
+              verifier(),
+              Clock.systemUTC(),
+              () -> Daemons.Reach.of(MulticastGroups.DEFAULT.withPort(port), interfaceChoice()),
+              new Daemons.Waits(timeout(), timeout(), timeout().plusMinutes(5)),
+              this::say);
     }
-    return udp;
+    return daemons;
   }
 
-  /** HTTP waits longer than UDP: an execution may run for a while before its result comes back. */
+  UdpClient udp() {
+    return daemons().udp();
+  }
+
   BulkClient bulk() {
-    return new BulkClient(
-        signer(),
-        verifier(),
-        Clock.systemUTC(),
-        timeout(),
-        timeout().plusMinutes(5),
-        WireLimits.HTTP);
-  }
-
-  UnicastProbe probe() {
-    return new UnicastProbe(signer(), verifier(), Clock.systemUTC());
+    return daemons().bulk();
   }
 
   MessageSigner signer() {

@@ -4,11 +4,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import org.weverywhere.net.Announcement;
-import org.weverywhere.net.DescriptionPager;
-import org.weverywhere.net.PeerAddress;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.ProtocolException;
-import org.weverywhere.protocol.ProtocolException.Reason;
 import org.weverywhere.trust.Fingerprint;
 
 /**
@@ -33,31 +31,21 @@ record DiscoveredPeer(
   /**
    * Describes it ({@code what} empty: everything); refusals and silence throw. Over UDP, page by
    * page (PROTOCOL.md §4); over HTTP only when the daemon says one library's description does not
-   * fit a datagram ({@code WE5003}).
+   * fit a datagram ({@code WE5003}). Each page is retransmitted within --timeout: a page lost on
+   * the way is asked again, not the whole.
    */
   Message.Description describe(ClientOptions client, List<String> what) {
-    try {
-      // each page is retransmitted within --timeout: a page lost on the way is asked again, not the
-      // whole
-      return client.udp().describe(udp, node, what, client.timeout());
-    } catch (ProtocolException e) {
-      if (e.reason() != Reason.OVERSIZED) {
-        throw e;
-      }
-      client.say("describe over UDP: " + e.getMessage() + "; asking over HTTP");
-      return DescriptionPager.collect(
-          cursor ->
-              (Message.Description)
-                  client
-                      .bulk()
-                      .request(http(), node, new Message.Describe(what, cursor, 0))
-                      .message());
-    }
+    return client.daemons().describe(address(), what, Daemons.Route.UDP);
+  }
+
+  /** Where it answers, for the client of daemons. */
+  DaemonAddress address() {
+    return new DaemonAddress(node, udp, httpPort);
   }
 
   /** The base of its HTTP bulk channel, on the address it answered from (IPv6 zone kept). */
   URI http() {
-    return PeerAddress.of(udp).http(httpPort);
+    return address().http();
   }
 
   /** How it is shown to people: name and short node id. */

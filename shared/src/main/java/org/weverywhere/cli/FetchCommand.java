@@ -87,15 +87,8 @@ final class FetchCommand implements Callable<Integer> {
     }
     DiscoveredPeer found = new Peers(client, spec.commandLine().getErr()).resolve(peer);
     client.say("fetching " + library + " from " + found.http());
-    Message reply =
-        client
-            .bulk()
-            .request(found.http(), found.node(), new Message.Fetch(library, wanted))
-            .message();
-    if (!(reply instanceof Message.ModuleReply module)) {
-      throw new CommandException(
-          ErrorCode.PROTOCOL_REFUSED, found.label() + " answered fetch with " + reply.type());
-    }
+    Message.ModuleReply module =
+        client.daemons().fetch(found.address(), new Message.Fetch(library, wanted));
     String actual = HexFormat.of().formatHex(sha256(module.module()));
     String promised = HexFormat.of().formatHex(module.sha256());
     if (!actual.equals(promised)) {

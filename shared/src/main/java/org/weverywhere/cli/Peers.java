@@ -30,7 +30,7 @@ final class Peers {
     List<DiscoveredPeer> found = new ArrayList<>();
     Discovery.Result result =
         options
-            .discovery()
+            .daemons()
             .discover(
                 options.timeout(),
                 max,
@@ -106,8 +106,7 @@ final class Peers {
   }
 
   private DiscoveredPeer ask(PeerAddress address) {
-    PeerAddress withPort = address.port() > 0 ? address : address.withPort(options.port);
-    return DiscoveredPeer.of(options.probe().ask(withPort.socketAddress(), options.timeout()));
+    return DiscoveredPeer.of(options.daemons().probe(address, options.port, options.timeout()));
   }
 
   private static boolean resolves(String host) {

@@ -157,16 +157,7 @@ public final class UdpClient {
       throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
     }
     if (impostor != null) {
-      throw new ProtocolException(
-          Reason.WRONG_NODE,
-          peer
-              + " answered "
-              + message.type()
-              + " signed by key "
-              + impostor
-              + ", not by node "
-              + node
-              + " that was asked; the answer was refused");
+      throw wrongNode(peer, message, impostor, node);
     }
     throw new ProtocolException(
         Reason.NO_ANSWER,
@@ -265,6 +256,7 @@ public final class UdpClient {
             : StandardProtocolFamily.INET;
     Map<MessageId, long[]> sentAt = new HashMap<>();
     int rejected = 0;
+    Fingerprint impostor = null;
     long start = System.nanoTime();
     long end = start + Math.max(0, budget.toNanos());
     Backoff backoff =
@@ -319,11 +311,19 @@ public final class UdpClient {
               timer.sample(Duration.ofNanos(busy < elapsed ? elapsed - busy : elapsed));
               return new Answered(Replies.unwrap(reply, peer.toString()), (int) sent[1]);
             }
+            if (sent != null) {
+              // a verified answer to our request signed by another key: someone answering in the
+              // node's place (or another daemon now at that address); never taken, but told
+              impostor = reply.fingerprint();
+            }
           }
         }
       }
     } catch (IOException failed) {
       throw new ProtocolException(Reason.TRANSPORT, peer + ": " + failed.getMessage(), failed);
+    }
+    if (impostor != null) {
+      throw wrongNode(peer, keyed, impostor, node);
     }
     throw new ProtocolException(
         Reason.NO_ANSWER,
@@ -338,54 +338,26 @@ public final class UdpClient {
             + (rejected > 0 ? " (" + rejected + " unverifiable datagrams ignored)" : ""));
   }
 
+  private static ProtocolException wrongNode(
+      InetSocketAddress peer, Message message, Fingerprint impostor, Fingerprint node) {
+    return new ProtocolException(
+        Reason.WRONG_NODE,
+        peer
+            + " answered "
+            + message.type()
+            + " signed by key "
+            + impostor
+            + ", not by node "
+            + node
+            + " that was asked; the answer was refused");
+  }
+
   /** The round-trip estimate this client keeps for {@code peer}. */
   public RetransmitTimer timer(InetSocketAddress peer) {
     if (timers.size() >= TIMERS_KEPT && !timers.containsKey(peer)) {
       timers.clear(); // a client talking to thousands of peers starts their estimates again
     }
     return timers.computeIfAbsent(peer, p -> new RetransmitTimer());
-  }
-
-  /**
-   * As {@link #describe(InetSocketAddress, Fingerprint, List, Duration, int)}, each page
-   * retransmitted within {@code budget} (see {@link #request(InetSocketAddress, Fingerprint,
-   * Message, Duration)}).
-   */
-  public Message.Description describe(
-      InetSocketAddress peer, Fingerprint node, List<String> what, Duration budget) {
-    return DescriptionPager.collect(
-        cursor -> {
-          Message reply = request(peer, node, padded(node, what, cursor), budget).message();
-          if (!(reply instanceof Message.Description page)) {
-            throw new ProtocolException(
-                Reason.REFUSED, peer + " answered describe with " + reply.type());
-          }
-          return page;
-        });
-  }
-
-  /**
-   * The whole description of {@code node} at {@code peer} over UDP, page by page. Each describe is
-   * padded to a third of a datagram, so that the no-amplification rule lets a full datagram come
-   * back. A daemon that cannot fit even one library in a datagram answers {@code OVERSIZED}: the
-   * caller may then describe over HTTP.
-   */
-  public Message.Description describe(
-      InetSocketAddress peer,
-      Fingerprint node,
-      List<String> what,
-      Duration perAttempt,
-      int attempts) {
-    return DescriptionPager.collect(
-        cursor -> {
-          Message reply =
-              request(peer, node, padded(node, what, cursor), perAttempt, attempts).message();
-          if (!(reply instanceof Message.Description page)) {
-            throw new ProtocolException(
-                Reason.REFUSED, peer + " answered describe with " + reply.type());
-          }
-          return page;
-        });
   }
 
   /**

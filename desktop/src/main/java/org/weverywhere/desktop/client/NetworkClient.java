@@ -3,6 +3,8 @@ package org.weverywhere.desktop.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Discovery;
 import org.weverywhere.protocol.Message;
 
 /**
@@ -13,7 +15,7 @@ import org.weverywhere.protocol.Message;
  */
 public interface NetworkClient {
   /** Hears announcements and byes until the returned handle is closed. */
-  Listening listen(PeerListener listener);
+  Discovery.Listening listen(PeerListener listener);
 
   /**
    * Sends one discover and reports each answering node as it answers, for at most {@code timeout};
@@ -22,17 +24,17 @@ public interface NetworkClient {
   List<String> discover(Duration timeout, Consumer<Sighting> each);
 
   /** Asks one node what it offers. */
-  Message.Description describe(NodeAddress peer);
+  Message.Description describe(DaemonAddress peer);
 
   /** Fetches a library's module bytes from one node. */
-  Message.ModuleReply fetch(NodeAddress peer, String library);
+  Message.ModuleReply fetch(DaemonAddress peer, String library);
 
   /**
    * Asks one node what it has free for this explorer's group (describe "capacity"), for choosing
    * daemons by free capacity as {@code run --spread} does.
    */
-  org.weverywhere.net.FreeCapacity capacity(NodeAddress peer);
+  org.weverywhere.net.FreeCapacity capacity(DaemonAddress peer);
 
   /** Runs a library function, a sent module or a command on one node. */
-  Executed execute(NodeAddress peer, Message.Execute request);
+  Executed execute(DaemonAddress peer, Message.Execute request);
 }

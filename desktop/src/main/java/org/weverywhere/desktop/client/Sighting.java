@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.trust.Fingerprint;
 
 /**
@@ -36,7 +37,7 @@ public record Sighting(
   }
 
   /** Where to reach this node for describe, fetch and execute. */
-  public NodeAddress address() {
-    return new NodeAddress(node, from, httpPort);
+  public DaemonAddress address() {
+    return new DaemonAddress(node, from, httpPort);
   }
 }

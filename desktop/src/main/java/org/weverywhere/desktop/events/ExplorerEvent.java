@@ -2,7 +2,7 @@ package org.weverywhere.desktop.events;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.weverywhere.desktop.client.NodeAddress;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.wasm.ModuleInfo;
@@ -20,7 +20,7 @@ public sealed interface ExplorerEvent {
   }
 
   /** A peer someone may submit to: its display name and where it answers. */
-  record PeerChoice(String name, NodeAddress address) {
+  record PeerChoice(String name, DaemonAddress address) {
     @Override
     public String toString() {
       return name + " (" + address.node().shortForm() + ")";

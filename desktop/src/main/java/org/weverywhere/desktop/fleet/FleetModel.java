@@ -24,10 +24,10 @@ import javafx.collections.ObservableList;
 import javafx.scene.chart.XYChart;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.desktop.client.NetworkClient;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.net.ControlClient;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.net.DaemonEvent;
 import org.weverywhere.protocol.Message;
 
@@ -194,12 +194,12 @@ public final class FleetModel {
     }
   }
 
-  private Reading probe(NodeAddress peer) {
+  private Reading probe(DaemonAddress peer) {
     String memoryOut = run(peer, Reading.MEMORY_PROBE);
     return Reading.of(memoryOut, run(peer, Reading.LOAD_PROBE));
   }
 
-  private String run(NodeAddress peer, String probe) {
+  private String run(DaemonAddress peer, String probe) {
     Message.Result result =
         client
             .execute(

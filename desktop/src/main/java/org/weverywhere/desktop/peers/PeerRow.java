@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.client.Sighting;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.trust.Fingerprint;
 
 /**
@@ -86,8 +86,8 @@ public record PeerRow(
   }
 
   /** Where to send requests: the address it was last heard from. */
-  public NodeAddress address() {
-    return new NodeAddress(node, addresses.getLast(), httpPort);
+  public DaemonAddress address() {
+    return new DaemonAddress(node, addresses.getLast(), httpPort);
   }
 
   /** The addresses as one cell's text, e.g. {@code 10.0.0.5, fe80::1%eth0}. */

@@ -15,12 +15,12 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.weverywhere.WeverywhereException;
-import org.weverywhere.desktop.client.Listening;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.client.PeerListener;
 import org.weverywhere.desktop.client.Sighting;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.net.Discovery;
 import org.weverywhere.trust.Fingerprint;
 
 /**
@@ -49,7 +49,7 @@ public final class PeersModel {
       new ReadOnlyStringWrapper(this, "listeningText", "not listening");
   private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
   private final AtomicInteger rejected = new AtomicInteger();
-  private Listening listener;
+  private Discovery.Listening listener;
 
   public PeersModel(
       NetworkClient client,

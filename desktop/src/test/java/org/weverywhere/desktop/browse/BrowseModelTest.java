@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.desktop.ScriptedNetworkClient;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
@@ -26,7 +26,7 @@ class BrowseModelTest {
   private static ExplorerEvent.PeerChoice peer(String name) {
     return new ExplorerEvent.PeerChoice(
         name,
-        new NodeAddress(
+        new DaemonAddress(
             new MessageSigner(Ed25519.generate()).fingerprint(),
             new InetSocketAddress("127.0.0.1", 22341),
             22341));

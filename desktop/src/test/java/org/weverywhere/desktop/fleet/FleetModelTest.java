@@ -17,9 +17,9 @@ import java.util.Map;
 import javafx.scene.chart.XYChart;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.desktop.ScriptedNetworkClient;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.net.DaemonEvent;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
@@ -65,7 +65,7 @@ class FleetModelTest {
   private static ExplorerEvent.PeerChoice peer(String name, int port) {
     return new ExplorerEvent.PeerChoice(
         name,
-        new NodeAddress(
+        new DaemonAddress(
             new MessageSigner(Ed25519.generate()).fingerprint(),
             new InetSocketAddress("127.0.0.1", port),
             port));
@@ -230,10 +230,11 @@ class FleetModelTest {
   }
 
   /** Beta prints garbage, gamma refuses (no observe privilege), the others answer as scripted. */
-  private record NetworkSplit(ScriptedNetworkClient inner, NodeAddress garbage, NodeAddress refuses)
+  private record NetworkSplit(
+      ScriptedNetworkClient inner, DaemonAddress garbage, DaemonAddress refuses)
       implements org.weverywhere.desktop.client.NetworkClient {
     @Override
-    public org.weverywhere.desktop.client.Listening listen(
+    public org.weverywhere.net.Discovery.Listening listen(
         org.weverywhere.desktop.client.PeerListener l) {
       return inner.listen(l);
     }
@@ -245,22 +246,22 @@ class FleetModelTest {
     }
 
     @Override
-    public Message.Description describe(NodeAddress p) {
+    public Message.Description describe(DaemonAddress p) {
       return inner.describe(p);
     }
 
     @Override
-    public Message.ModuleReply fetch(NodeAddress p, String l) {
+    public Message.ModuleReply fetch(DaemonAddress p, String l) {
       return inner.fetch(p, l);
     }
 
     @Override
-    public org.weverywhere.net.FreeCapacity capacity(NodeAddress p) {
+    public org.weverywhere.net.FreeCapacity capacity(DaemonAddress p) {
       return inner.capacity(p);
     }
 
     @Override
-    public org.weverywhere.desktop.client.Executed execute(NodeAddress p, Message.Execute r) {
+    public org.weverywhere.desktop.client.Executed execute(DaemonAddress p, Message.Execute r) {
       if (p.equals(garbage)) {
         return new org.weverywhere.desktop.client.Executed(
             printed("<html>not json"), 1, Duration.ZERO);

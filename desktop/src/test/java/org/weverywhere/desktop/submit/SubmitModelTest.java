@@ -15,9 +15,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.desktop.Examples;
 import org.weverywhere.desktop.ScriptedNetworkClient;
-import org.weverywhere.desktop.client.NodeAddress;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
+import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
@@ -31,7 +31,7 @@ class SubmitModelTest {
   private final ExplorerEvent.PeerChoice alpha =
       new ExplorerEvent.PeerChoice(
           "alpha",
-          new NodeAddress(
+          new DaemonAddress(
               new MessageSigner(Ed25519.generate()).fingerprint(),
               new InetSocketAddress("127.0.0.1", 22341),
               22341));
@@ -202,7 +202,7 @@ class SubmitModelTest {
   private final ExplorerEvent.PeerChoice beta =
       new ExplorerEvent.PeerChoice(
           "beta",
-          new NodeAddress(
+          new DaemonAddress(
               new MessageSigner(Ed25519.generate()).fingerprint(),
               new InetSocketAddress("127.0.0.1", 22342),
               22342));
@@ -305,7 +305,7 @@ class SubmitModelTest {
   private static ExplorerEvent.PeerChoice peer(String name) {
     return new ExplorerEvent.PeerChoice(
         name,
-        new NodeAddress(
+        new DaemonAddress(
             new MessageSigner(Ed25519.generate()).fingerprint(),
             new InetSocketAddress("127.0.0.1", 22341),
             22341));
@@ -336,7 +336,7 @@ class SubmitModelTest {
     model.chooseMode(SubmitModel.Mode.COMMAND);
     model.chooseReach(SubmitModel.Reach.SPREAD);
     model.spreadProperty().set(2);
-    Map<NodeAddress, org.weverywhere.net.FreeCapacity> capacity =
+    Map<DaemonAddress, org.weverywhere.net.FreeCapacity> capacity =
         Map.of(
             roomy.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 30, 100),
             silent.address(), new org.weverywhere.net.FreeCapacity(8, 1 << 29, 100),

@@ -18,6 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.ControlClient;
+import org.weverywhere.net.DaemonAddress;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Message;
@@ -108,7 +110,18 @@ final class SoakLoad implements AutoCloseable {
     MessageSigner me = new MessageSigner(Ed25519.generate());
     Clock clock = Clock.systemUTC();
     // replay caches bounded in entries: duplicate answers are dropped, memory is not spent on them
-    UdpClient udp = new UdpClient(me, Verifier.of(clock, Optional.empty(), 10_000), clock);
+    // describe pages through the shared client of daemons, as the CLI does; its UDP client
+    // carries the other UDP requests
+    Daemons daemons =
+        new Daemons(
+            () -> me,
+            Verifier.of(clock, Optional.empty(), 10_000),
+            clock,
+            () -> {
+              throw new IllegalStateException("the soak discovers with its own Discovery");
+            },
+            new Daemons.Waits(BUDGET, Duration.ofSeconds(5), Duration.ofSeconds(30)),
+            note -> {});
     BulkClient bulk =
         new BulkClient(
             me,
@@ -147,7 +160,7 @@ final class SoakLoad implements AutoCloseable {
       Counts counts = current.get().kinds.get(kind);
       long start = System.nanoTime();
       try {
-        once(kind, i, udp, bulk, discovery, clock);
+        once(kind, i, daemons, bulk, discovery, clock);
         counts.ok.record(System.nanoTime() - start);
       } catch (ProtocolException e) {
         boolean refusal =
@@ -177,7 +190,8 @@ final class SoakLoad implements AutoCloseable {
   }
 
   private void once(
-      SoakKind kind, long i, UdpClient udp, BulkClient bulk, Discovery discovery, Clock clock) {
+      SoakKind kind, long i, Daemons daemons, BulkClient bulk, Discovery discovery, Clock clock) {
+    UdpClient udp = daemons.udp();
     switch (kind) {
       case DISCOVER -> {
         boolean[] heard = {false};
@@ -188,7 +202,9 @@ final class SoakLoad implements AutoCloseable {
         }
       }
       case DESCRIBE -> {
-        var description = udp.describe(target.udp(), target.node(), List.of(), BUDGET);
+        var description =
+            daemons.describe(
+                new DaemonAddress(target.node(), target.udp(), 0), List.of(), Daemons.Route.UDP);
         if (description.libraries().isEmpty()) {
           throw new AssertionError("describe: no libraries described");
         }
