@@ -1,6 +1,12 @@
 package org.weverywhere.cli;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -14,26 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Run WASI programs everywhere on a network.",
-    subcommands = {
-      InspectCommand.class,
-      SignCommand.class,
-      PeersCommand.class,
-      LibrariesCommand.class,
-      DescribeCommand.class,
-      FetchCommand.class,
-      RunCommand.class,
-      ServicesCommand.class,
-      CallCommand.class,
-      TopCommand.class,
-      KeygenCommand.class,
-      GroupsCommand.class,
-      ConfigCommand.class,
-      CtlCommand.class,
-      EventsCommand.class,
-      ConformanceCommand.class,
-      BenchCommand.class,
-      HelpCommand.class
-    },
+    // no `subcommands` here: picocli would build every one of them at start (see SUBCOMMANDS)
     footerHeading = "%nExamples:%n",
     footer = {
       "  weverywhere inspect target/example-programs",
@@ -59,16 +46,71 @@ public final class Main implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing command; see 'weverywhere --help'");
   }
 
-  /** The configured command line, shared by {@link #main} and the tests. */
+  /**
+   * The subcommands by name, in the order {@code --help} lists them. picocli reads a command's
+   * annotations, options and help text by reflection when it builds it, which for all of them cost
+   * most of a command's start (docs/PERFORMANCE.md, "Third round"): a command line builds only the
+   * one it runs. Keys are the classes' {@code @Command} names and aliases (a test checks them).
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> all = new LinkedHashMap<>();
+    all.put("inspect", InspectCommand.class);
+    all.put("sign", SignCommand.class);
+    all.put("peers", PeersCommand.class);
+    all.put("discover", PeersCommand.class);
+    all.put("libraries", LibrariesCommand.class);
+    all.put("describe", DescribeCommand.class);
+    all.put("fetch", FetchCommand.class);
+    all.put("run", RunCommand.class);
+    all.put("services", ServicesCommand.class);
+    all.put("call", CallCommand.class);
+    all.put("top", TopCommand.class);
+    all.put("keygen", KeygenCommand.class);
+    all.put("groups", GroupsCommand.class);
+    all.put("config", ConfigCommand.class);
+    all.put("ctl", CtlCommand.class);
+    all.put("events", EventsCommand.class);
+    all.put("conformance", ConformanceCommand.class);
+    all.put("bench", BenchCommand.class);
+    all.put("help", HelpCommand.class);
+    return Collections.unmodifiableMap(all);
+  }
+
+  /** The configured command line with every subcommand, for help and the tests. */
   public static CommandLine commandLine() {
+    return configured(new LinkedHashSet<>(SUBCOMMANDS.values()));
+  }
+
+  /**
+   * The command line {@code args} need: only the subcommand they name when the first of them is one
+   * (its help, errors and suggestions are then the same as with all of them), none for {@code
+   * --version}, every one otherwise ({@code --help}, {@code help run}, a mistyped or missing
+   * command, an {@code @file} of arguments).
+   */
+  public static CommandLine commandLine(String... args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return configured(List.of());
+    }
+    if (args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0])) {
+      return configured(List.of(SUBCOMMANDS.get(args[0])));
+    }
+    return commandLine();
+  }
+
+  private static CommandLine configured(Collection<Class<?>> subcommands) {
     CommandLine commandLine = new CommandLine(new Main());
+    for (Class<?> subcommand : subcommands) {
+      commandLine.addSubcommand(subcommand);
+    }
     commandLine.setExecutionExceptionHandler(new FailureReporter());
-    // after construction, so that it reaches every subcommand the annotations added
+    // after the subcommands are added, so that it reaches every one of them
     commandLine.registerConverter(Duration.class, new DurationArgument());
     return commandLine;
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 }
