@@ -2,11 +2,9 @@ package org.weverywhere.cli;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -47,40 +45,66 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The subcommands by name, in the order {@code --help} lists them. picocli reads a command's
-   * annotations, options and help text by reflection when it builds it, which for all of them cost
-   * most of a command's start (docs/PERFORMANCE.md, "Third round"): a command line builds only the
-   * one it runs. Keys are the classes' {@code @Command} names and aliases (a test checks them).
+   * The subcommands' names and aliases, in the order {@code --help} lists them. picocli reads a
+   * command's annotations, options and help text by reflection when it builds it, which for all of
+   * them cost most of a command's start (docs/PERFORMANCE.md, "Third round"): a command line builds
+   * only the one it runs. {@link #subcommand} gives each one's class (a test checks both agree).
    */
-  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+  static final List<String> SUBCOMMANDS =
+      List.of(
+          "inspect",
+          "sign",
+          "peers",
+          "discover",
+          "libraries",
+          "describe",
+          "fetch",
+          "run",
+          "services",
+          "call",
+          "top",
+          "keygen",
+          "groups",
+          "config",
+          "ctl",
+          "events",
+          "conformance",
+          "bench",
+          "help");
 
-  private static Map<String, Class<?>> subcommands() {
-    Map<String, Class<?>> all = new LinkedHashMap<>();
-    all.put("inspect", InspectCommand.class);
-    all.put("sign", SignCommand.class);
-    all.put("peers", PeersCommand.class);
-    all.put("discover", PeersCommand.class);
-    all.put("libraries", LibrariesCommand.class);
-    all.put("describe", DescribeCommand.class);
-    all.put("fetch", FetchCommand.class);
-    all.put("run", RunCommand.class);
-    all.put("services", ServicesCommand.class);
-    all.put("call", CallCommand.class);
-    all.put("top", TopCommand.class);
-    all.put("keygen", KeygenCommand.class);
-    all.put("groups", GroupsCommand.class);
-    all.put("config", ConfigCommand.class);
-    all.put("ctl", CtlCommand.class);
-    all.put("events", EventsCommand.class);
-    all.put("conformance", ConformanceCommand.class);
-    all.put("bench", BenchCommand.class);
-    all.put("help", HelpCommand.class);
-    return Collections.unmodifiableMap(all);
+  /**
+   * The class of the subcommand named {@code name}, or null. A switch, not a map of class literals:
+   * only the class asked for is loaded (classes the AOT cache lacks are read from the jar).
+   */
+  static Class<?> subcommand(String name) {
+    return switch (name) {
+      case "inspect" -> InspectCommand.class;
+      case "sign" -> SignCommand.class;
+      case "peers", "discover" -> PeersCommand.class;
+      case "libraries" -> LibrariesCommand.class;
+      case "describe" -> DescribeCommand.class;
+      case "fetch" -> FetchCommand.class;
+      case "run" -> RunCommand.class;
+      case "services" -> ServicesCommand.class;
+      case "call" -> CallCommand.class;
+      case "top" -> TopCommand.class;
+      case "keygen" -> KeygenCommand.class;
+      case "groups" -> GroupsCommand.class;
+      case "config" -> ConfigCommand.class;
+      case "ctl" -> CtlCommand.class;
+      case "events" -> EventsCommand.class;
+      case "conformance" -> ConformanceCommand.class;
+      case "bench" -> BenchCommand.class;
+      case "help" -> HelpCommand.class;
+      default -> null;
+    };
   }
 
   /** The configured command line with every subcommand, for help and the tests. */
   public static CommandLine commandLine() {
-    return configured(new LinkedHashSet<>(SUBCOMMANDS.values()));
+    Set<Class<?>> all = new LinkedHashSet<>();
+    SUBCOMMANDS.forEach(name -> all.add(subcommand(name)));
+    return configured(all);
   }
 
   /**
@@ -93,8 +117,9 @@ public final class Main implements Runnable {
     if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       return configured(List.of());
     }
-    if (args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0])) {
-      return configured(List.of(SUBCOMMANDS.get(args[0])));
+    Class<?> named = args.length > 0 && !args[0].equals("help") ? subcommand(args[0]) : null;
+    if (named != null) {
+      return configured(List.of(named));
     }
     return commandLine();
   }
