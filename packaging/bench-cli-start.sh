@@ -90,17 +90,19 @@ echo "CLI start, $runs runs each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/l
 printf '%-58s %8s %8s %8s\n' "command" "p50 ms" "min ms" "CPU ms"
 measure "node wasi-run.mjs call math.wasi add 2 40 (local)" 42 node "$node_runner" call "$examples/math.wasi" add i32:2 i32:40
 measure "weverywhere run --peer P math add 2 40 (launcher, AOT)" 42 env WEVERYWHERE_AOT_CACHE="$work/cli.aot" "$launcher" "${run_args[@]}"
+measure "weverywhere run ... (launcher, the build's AOT cache)" 42 env -u WEVERYWHERE_AOT_CACHE "$launcher" "${run_args[@]}"
 measure "weverywhere run ... (launcher, no AOT cache)" 42 env WEVERYWHERE_AOT_CACHE= "$launcher" "${run_args[@]}"
 measure "java -jar weverywhere.jar run ... (default java: $(java -version 2>&1 | head -1 | cut -d'"' -f2))" 42 java -jar "$jar" "${run_args[@]}"
 measure "weverywhere --version (launcher, AOT)" weverywhere env WEVERYWHERE_AOT_CACHE="$work/cli.aot" "$launcher" --version
+measure "weverywhere --version (launcher, no AOT cache)" weverywhere env WEVERYWHERE_AOT_CACHE= "$launcher" --version
 measure "java -jar weverywhere.jar --version" weverywhere java -jar "$jar" --version
 # what the run loads: classes in all, from the AOT cache, and by the libraries that bring the most
 JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$work/classes.log" WEVERYWHERE_AOT_CACHE="$work/cli.aot" \
   "$launcher" "${run_args[@]}" >/dev/null 2>&1 || true
 awk '/ source: / { n++ } /source: shared objects file/ { aot++ }
-  /java\.net\.http|jdk\.internal\.net\.http/ { http++ } /sun\.security\.ssl/ { tls++ } / picocli\./ { pico++ }
+  /java\.net\.http|jdk\.internal\.net\.http/ { http++ } /sun\.security\.ssl/ { tls++ } / picocli\./ { pico++ } / picocli\..*shared objects file/ { picoaot++ }
   /com\.fasterxml/ { jackson++ } /org\.bouncycastle/ { bc++ } /org\.weverywhere/ { we++ }
-  END { printf "classes loaded by run (launcher, AOT): %d, %d from the AOT cache; HTTP client %d, TLS %d, picocli %d, Jackson %d, BouncyCastle %d, weverywhere %d\n", n, aot, http, tls, pico, jackson, bc, we }' \
+  END { printf "classes loaded by run (launcher, AOT): %d, %d from the AOT cache; HTTP client %d, TLS %d, picocli %d (%d from the cache), Jackson %d, BouncyCastle %d, weverywhere %d\n", n, aot, http, tls, pico, picoaot, jackson, bc, we }' \
   "$work/classes.log"
 awk -v w="${median["weverywhere run --peer P math add 2 40 (launcher, AOT)"]}" -v n="${median["node wasi-run.mjs call math.wasi add 2 40 (local)"]}" \
   'BEGIN { printf "ratio weverywhere run (launcher, AOT) / node: %.1f (goal: run <= 500 ms)\n", w / n }'

@@ -99,17 +99,21 @@ final class ClientOptions {
                   .orElse(null);
       if (chosen == null) {
         keys = Ed25519.generate();
-        say(
-            "signing with a throwaway key (anonymous): "
-                + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        if (verbose) { // a fingerprint is a SHA-256: not worth a quiet command's start
+          say(
+              "signing with a throwaway key (anonymous): "
+                  + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        }
       } else {
         PrivateKey privateKey = KeyPem.readPrivateKey(chosen);
         keys = new KeyPair(Ed25519.publicKeyOf(privateKey), privateKey);
-        say(
-            "signing with "
-                + chosen
-                + ": "
-                + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        if (verbose) {
+          say(
+              "signing with "
+                  + chosen
+                  + ": "
+                  + org.weverywhere.trust.Fingerprint.of(keys.getPublic()));
+        }
       }
     }
     return keys;

@@ -7,7 +7,6 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.ProviderException;
@@ -16,6 +15,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -45,15 +45,39 @@ public final class Ed25519 {
    */
   private static final byte[] SPKI_PREFIX = spkiPrefix();
 
+  /** Draws the seeds of {@link #generate()}'s keys. */
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private Ed25519() {}
 
-  /** A fresh key pair from the platform's strong random source. */
+  /**
+   * A fresh key pair from the platform's strong random source. The public half is derived by
+   * BouncyCastle's RFC 8032 code, whose tables signing needs anyway: the JDK's generator does the
+   * same point multiplication more slowly, a noticeable part of a CLI command's start.
+   */
   public static KeyPair generate() {
+    byte[] seed = new byte[KEY_BYTES];
+    RANDOM.nextBytes(seed);
     try {
-      return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+      PrivateKey privateKey =
+          KeyFactory.getInstance(ALGORITHM)
+              .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+      return new KeyPair(publicKeyOfSeed(seed), privateKey);
+    } catch (InvalidKeySpecException impossible) {
+      throw new IllegalStateException("32 random bytes are not an Ed25519 key", impossible);
     } catch (NoSuchAlgorithmException missing) {
       throw missingProvider(missing);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
     }
+  }
+
+  /** The public key of a private key's 32 bytes (RFC 8032 §5.1.5). */
+  private static PublicKey publicKeyOfSeed(byte[] seed) {
+    byte[] raw = new byte[KEY_BYTES];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, raw, 0);
+    return publicKeyOfRaw(raw)
+        .orElseThrow(() -> new IllegalStateException("a derived Ed25519 public key was refused"));
   }
 
   /** The public key in a DER SubjectPublicKeyInfo; {@code source} names the file in errors. */
@@ -82,11 +106,8 @@ public final class Ed25519 {
 
   /**
    * The public half of an Ed25519 private key, so that a lone private key file (as {@code openssl
-   * genpkey} writes) is enough to sign and to know one's fingerprint.
-   *
-   * <p>The JDK has no public call for this, but its generator derives the public key from exactly
-   * the 32 random bytes it draws; handing it the private key's seed as those bytes re-derives the
-   * pair. The result is checked, so a JDK that draws differently fails loudly instead of silently.
+   * genpkey} writes) is enough to sign and to know one's fingerprint. The JDK has no public call
+   * for this; BouncyCastle's RFC 8032 code derives it from the key's 32 bytes.
    */
   public static PublicKey publicKeyOf(PrivateKey key) {
     if (!(key instanceof EdECPrivateKey edKey)
@@ -98,17 +119,7 @@ public final class Ed25519 {
             .getBytes()
             .orElseThrow(() -> new IllegalArgumentException("private key bytes unavailable"));
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
-      generator.initialize(NamedParameterSpec.ED25519, new SeedAsRandom(seed));
-      KeyPair pair = generator.generateKeyPair();
-      byte[] derived = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
-      if (!Arrays.equals(derived, seed)) {
-        throw new IllegalStateException(
-            "this JDK's Ed25519 generator does not draw the seed as expected");
-      }
-      return pair.getPublic();
-    } catch (GeneralSecurityException missing) {
-      throw missingProvider(missing);
+      return publicKeyOfSeed(seed);
     } finally {
       Arrays.fill(seed, (byte) 0);
     }
@@ -116,19 +127,15 @@ public final class Ed25519 {
 
   /** The 32 raw key bytes (RFC 8032) inside an Ed25519 key's SubjectPublicKeyInfo. */
   public static byte[] rawPublicKey(PublicKey key) {
-    SubjectPublicKeyInfo info;
-    try {
-      info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
-    } catch (IllegalArgumentException | IllegalStateException notSpki) {
-      throw new IllegalArgumentException(
-          "not an Ed25519 public key: " + key.getAlgorithm(), notSpki);
-    }
-    if (!ED25519_ID.equals(info.getAlgorithm())
-        || info.getPublicKeyData().getPadBits() != 0
-        || info.getPublicKeyData().getBytes().length != KEY_BYTES) {
+    // DER has one encoding per value: every Ed25519 SubjectPublicKeyInfo is the fixed prefix and
+    // the key bytes, so a comparison replaces parsing (whose first use cost the CLI's start)
+    byte[] der = key.getEncoded();
+    if (der == null
+        || der.length != SPKI_PREFIX.length + KEY_BYTES
+        || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
       throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
     }
-    return info.getPublicKeyData().getBytes();
+    return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
   }
 
   /**
@@ -228,24 +235,5 @@ public final class Ed25519 {
 
   private static IllegalStateException missingProvider(GeneralSecurityException missing) {
     return new IllegalStateException("this Java runtime lacks Ed25519 (JDK 15+ has it)", missing);
-  }
-
-  /** Yields the given seed once, as the generator's random bytes; any other draw is a bug. */
-  private static final class SeedAsRandom extends SecureRandom {
-    private final byte[] seed;
-    private boolean used;
-
-    SeedAsRandom(byte[] seed) {
-      this.seed = seed;
-    }
-
-    @Override
-    public void nextBytes(byte[] bytes) {
-      if (used || bytes.length != seed.length) {
-        throw new IllegalStateException("unexpected draw of " + bytes.length + " random bytes");
-      }
-      System.arraycopy(seed, 0, bytes, 0, seed.length);
-      used = true;
-    }
   }
 }

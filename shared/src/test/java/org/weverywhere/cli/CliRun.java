@@ -8,7 +8,8 @@ record CliRun(int status, String out, String err) {
   static CliRun of(String... args) {
     var out = new StringWriter();
     var err = new StringWriter();
-    var commandLine = Main.commandLine();
+    // the command line main builds: only the subcommand the arguments name
+    var commandLine = Main.commandLine(args);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     int status = commandLine.execute(args);

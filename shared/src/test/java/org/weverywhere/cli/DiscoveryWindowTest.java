@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.weverywhere.net.AnswerSpread;
-import picocli.CommandLine;
 
 /**
  * The CLI's default wait for answers must cover the daemons' longest answer spread (PROTOCOL.md
@@ -13,7 +12,7 @@ import picocli.CommandLine;
 class DiscoveryWindowTest {
   @Test
   void peersWaitsForTheWholeSpreadByDefault() {
-    var peers = new CommandLine(new Main()).getSubcommands().get("peers").getCommandSpec();
+    var peers = Main.commandLine().getSubcommands().get("peers").getCommandSpec();
     // the default is written with its unit, as every duration the CLI takes
     var wait =
         org.weverywhere.config.DurationFormat.parse(peers.findOption("--timeout").defaultValue());

@@ -114,6 +114,29 @@ class RetransmitTimerTest {
   }
 
   @Test
+  void aSixthIsWhatTheJdksDivisionGives() {
+    var random = new SplittableRandom(16);
+    List<Duration> budgets =
+        new ArrayList<>(
+            List.of(
+                Duration.ofNanos(1),
+                Duration.ofNanos(5),
+                Duration.ofNanos(6),
+                ms(1),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(5, 999_999_999),
+                Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)));
+    for (int i = 0; i < 1000; i++) {
+      budgets.add(Duration.ofSeconds(random.nextLong(0, 1L << 40), random.nextInt(1_000_000_000)));
+    }
+    for (Duration budget : budgets) {
+      if (!budget.isZero()) {
+        assertEquals(budget.dividedBy(6), Backoff.sixthOf(budget), budget.toString());
+      }
+    }
+  }
+
+  @Test
   void nonsenseIsRefused() {
     assertThrows(
         IllegalArgumentException.class,

@@ -38,6 +38,33 @@ class Ed25519KeyEncodingTest {
         "302a300506032b6570032100", HexFormat.of().formatHex(Ed25519.subjectPublicKeyInfoPrefix()));
   }
 
+  /** RFC 8032 §7.1, test 1: a private key's 32 bytes and the public key they give. */
+  @Test
+  void thePublicHalfOfAPrivateKeyIsRfc8032s() throws Exception {
+    byte[] seed =
+        HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    var privateKey =
+        java.security.KeyFactory.getInstance("Ed25519")
+            .generatePrivate(
+                new java.security.spec.EdECPrivateKeySpec(
+                    java.security.spec.NamedParameterSpec.ED25519, seed));
+    assertEquals(
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+        HexFormat.of().formatHex(Ed25519.rawPublicKey(Ed25519.publicKeyOf(privateKey))));
+  }
+
+  @Test
+  void generatedPairsSignAndVerifyWithTheJdk() {
+    byte[] message = "issue 16".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (int i = 0; i < 10; i++) {
+      var pair = Ed25519.generate();
+      byte[] signature = Ed25519.sign(pair.getPrivate(), message);
+      assertTrue(Ed25519.verify(pair.getPublic(), message, signature));
+      assertArrayEquals(
+          pair.getPublic().getEncoded(), Ed25519.publicKeyOf(pair.getPrivate()).getEncoded());
+    }
+  }
+
   @Test
   void generatedKeysRoundTripAndFingerprintAlike() {
     for (int i = 0; i < 20; i++) {
