@@ -131,7 +131,14 @@ public final class LibertyDaemonBenchmark {
           System.out.println(line("Liberty, " + engine.configName(), row, result));
         }
         if (engine == Engine.CHICORY) {
-          profile = profile(daemon, peer);
+          profile =
+              timeline(daemon, peer, new Row("udp", 1, true))
+                  + "\n"
+                  + timeline(daemon, peer, new Row("udp", 1, false))
+                  + "\n"
+                  + timeline(daemon, peer, new Row("udp", 16, true))
+                  + "\n"
+                  + profile(daemon, peer);
         }
         results.put("Liberty, " + engine.configName(), rows);
       } catch (LibertyDaemon.StartFailure failed) {
@@ -332,6 +339,7 @@ public final class LibertyDaemonBenchmark {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     String pid = Long.toString(daemon.pid());
     run(jcmd, pid, "JFR.start", "name=bench", "settings=profile");
+    Map<String, Integer> byMethod = new TreeMap<>();
     JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 16, true), 1, SECONDS);
     run(jcmd, pid, "JFR.dump", "name=bench", "filename=" + jfr);
     run(jcmd, pid, "JFR.stop", "name=bench");
@@ -354,6 +362,9 @@ public final class LibertyDaemonBenchmark {
       }
       samples++;
       byStage.merge(stage(event), 1, Integer::sum);
+      java.util.regex.Matcher top =
+          java.util.regex.Pattern.compile("stackTrace = \\[\\s*([^\\s(]+)").matcher(event);
+      byMethod.merge(top.find() ? top.group(1) : "?", 1, Integer::sum);
       java.util.regex.Matcher thread =
           java.util.regex.Pattern.compile("sampledThread = \"([^\"]*)\"").matcher(event);
       byThread.merge(
@@ -372,6 +383,15 @@ public final class LibertyDaemonBenchmark {
             e ->
                 text.append(
                     String.format("| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+    text.append("\n| hottest methods (top frame of CPU samples) | share |\n|---|---:|\n");
+    byMethod.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(15)
+        .forEach(
+            e ->
+                text.append(
+                    String.format(
+                        "| `%s` | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
     text.append("\n| thread (CPU samples) | share |\n|---|---:|\n");
     byThread.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
@@ -380,6 +400,67 @@ public final class LibertyDaemonBenchmark {
             e ->
                 text.append(
                     String.format("| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+    return text.toString();
+  }
+
+  /** Stages of the daemon's UDP request path, as {@code org.weverywhere.UdpRequest} names them. */
+  private static final List<String> STAGES =
+      List.of("queued", "verify", "handOff", "handle", "sign", "journalWait", "send", "total");
+
+  /**
+   * Where the wall time of each UDP request goes inside the Liberty daemon, waits between threads
+   * included: the daemon's own timeline events ({@code org.weverywhere.UdpRequest}) over one run of
+   * {@code row}, each stage's median and mean.
+   */
+  static String timeline(LibertyDaemon daemon, String peer, Row row) throws Exception {
+    Path jfr = Files.createTempFile("we-timeline", ".jfr");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    String pid = Long.toString(daemon.pid());
+    run(
+        jcmd,
+        pid,
+        "JFR.start",
+        "name=timeline",
+        "settings=none",
+        "+org.weverywhere.UdpRequest#enabled=true");
+    JsonNode during = bench(peer, daemon.udpPort(), row, 1, SECONDS);
+    run(jcmd, pid, "JFR.dump", "name=timeline", "filename=" + jfr);
+    run(jcmd, pid, "JFR.stop", "name=timeline");
+    String printed =
+        run(
+            Path.of(System.getProperty("java.home"), "bin", "jfr").toString(),
+            "print",
+            "--json",
+            "--events",
+            "org.weverywhere.UdpRequest",
+            jfr.toString());
+    Files.deleteIfExists(jfr);
+    Map<String, List<Long>> spans = new LinkedHashMap<>();
+    STAGES.forEach(stage -> spans.put(stage, new ArrayList<>()));
+    for (JsonNode event : new ObjectMapper().readTree(printed).path("recording").path("events")) {
+      JsonNode values = event.path("values");
+      if (!values.path("type").asText().equals("execute")) {
+        continue;
+      }
+      STAGES.forEach(stage -> spans.get(stage).add(values.path(stage).asLong()));
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            "Inside the Liberty daemon (Chicory), UDP %s, %d in flight: %,.0f calls/s, p50 %.3f ms at the client; %d executes timed%n%n",
+            row.sessions() ? "in sessions" : "signed",
+            row.inFlight(),
+            during.get("calls_per_second").asDouble(),
+            ms(during, "p50"),
+            spans.get("total").size()));
+    text.append("| stage (received to sent) | p50 | mean |\n|---|---:|---:|\n");
+    for (String stage : STAGES) {
+      List<Long> values = new ArrayList<>(spans.get(stage));
+      java.util.Collections.sort(values);
+      double median = values.isEmpty() ? 0 : values.get(values.size() / 2) / 1e3;
+      double mean = values.stream().mapToLong(Long::longValue).average().orElse(0) / 1e3;
+      text.append(String.format("| %s | %,.0f µs | %,.0f µs |%n", stage, median, mean));
+    }
     return text.toString();
   }
 
