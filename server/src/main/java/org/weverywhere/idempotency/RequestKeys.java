@@ -40,7 +40,14 @@ public final class RequestKeys {
   /** In the order keys were first seen: the oldest first, for expiry and eviction. */
   private final LinkedHashMap<Slot, Entry> entries = new LinkedHashMap<>();
 
-  private final Map<Fingerprint, Integer> bySigner = new HashMap<>();
+  /**
+   * Each signer's entries, oldest first too: a signer at its share pushes out its own oldest
+   * finished entry without walking past everyone else's. Walking the whole map for it cost the
+   * Liberty daemon a third of its CPU, and the other requests their turn at this lock, once the
+   * store was full of other keys' results (docs/PERFORMANCE.md, issue 16).
+   */
+  private final Map<Fingerprint, LinkedHashMap<Slot, Entry>> bySigner = new HashMap<>();
+
   private long keptBytes;
 
   /**
@@ -152,15 +159,14 @@ public final class RequestKeys {
       boolean running = !known.outcome.isDone();
       return new Repeat(known.outcome, running, running ? known.waiting++ : 0);
     }
-    if (bySigner.getOrDefault(signer, 0) >= perSigner && !evictOldestFinished(signer)) {
+    if (held(signer) >= perSigner && !evictOldestFinished(signer)) {
       return new Full("this signer has " + perSigner + " keyed requests running");
     }
     if (entries.size() >= maxEntries && !evictOldestFinished(null)) {
       return new Full(maxEntries + " keyed requests are running");
     }
     Entry entry = new Entry(contentHash.clone());
-    entries.put(slot, entry);
-    bySigner.merge(signer, 1, Integer::sum);
+    add(slot, entry);
     return new First(new Ticket(slot, entry));
   }
 
@@ -176,14 +182,13 @@ public final class RequestKeys {
     if (age.compareTo(window) > 0
         || entries.containsKey(slot)
         || entries.size() >= maxEntries
-        || bySigner.getOrDefault(signer, 0) >= perSigner) {
+        || held(signer) >= perSigner) {
       return false;
     }
     Entry entry = new Entry(contentHash.clone());
     entry.first.complete(Optional.empty());
     entry.finishedAt = nanoTime.getAsLong() - age.toNanos();
-    entries.put(slot, entry);
-    bySigner.merge(signer, 1, Integer::sum);
+    add(slot, entry);
     return true;
   }
 
@@ -217,17 +222,27 @@ public final class RequestKeys {
    * Removes the oldest finished entry (of {@code signer}, when given); false when all are running.
    */
   private boolean evictOldestFinished(Fingerprint signer) {
-    Iterator<Map.Entry<Slot, Entry>> it = entries.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Slot, Entry> next = it.next();
-      if (next.getValue().finishedAt != Long.MIN_VALUE
-          && (signer == null || next.getKey().signer().equals(signer))) {
-        it.remove();
-        dropped(next.getKey(), next.getValue());
-        return true;
+    // only running entries are passed over, and as many run as there are slots, not entries
+    Map<Slot, Entry> among = signer == null ? entries : bySigner.getOrDefault(signer, EMPTY);
+    for (Map.Entry<Slot, Entry> next : among.entrySet()) {
+      if (next.getValue().finishedAt != Long.MIN_VALUE) {
+        remove(next.getKey(), next.getValue());
+        return true; // the loop ends here: its map has just changed
       }
     }
     return false;
+  }
+
+  private static final LinkedHashMap<Slot, Entry> EMPTY = new LinkedHashMap<>();
+
+  private int held(Fingerprint signer) {
+    LinkedHashMap<Slot, Entry> mine = bySigner.get(signer);
+    return mine == null ? 0 : mine.size();
+  }
+
+  private void add(Slot slot, Entry entry) {
+    entries.put(slot, entry);
+    bySigner.computeIfAbsent(slot.signer(), s -> new LinkedHashMap<>()).put(slot, entry);
   }
 
   /**
@@ -252,7 +267,10 @@ public final class RequestKeys {
   private void dropped(Slot slot, Entry entry) {
     keptBytes -= entry.bytes;
     entry.bytes = 0;
-    bySigner.computeIfPresent(slot.signer(), (s, n) -> n > 1 ? n - 1 : null);
+    LinkedHashMap<Slot, Entry> mine = bySigner.get(slot.signer());
+    if (mine != null && mine.remove(slot) != null && mine.isEmpty()) {
+      bySigner.remove(slot.signer());
+    }
   }
 
   private record Slot(Fingerprint signer, RequestKey key) {}

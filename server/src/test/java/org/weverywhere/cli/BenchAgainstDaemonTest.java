@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
@@ -132,6 +134,48 @@ class BenchAgainstDaemonTest {
     assertEquals("  errors    none", lines[5]);
   }
 
+  /**
+   * {@code --sessions}: every measured and warm-up request of a run is sealed in the one session
+   * its handshake opened (the journal names the session on each finished execution), over UDP with
+   * more requests in flight than threads, and over HTTP with its kept-alive connections.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"udp", "http"})
+  void aSealedRunRunsEveryRequestInOneSession(String transport) throws IOException {
+    java.util.Map<String, String> before = finished();
+    CliRun run =
+        // a generous wait: 24 in flight queue for the group's 2 cores, and the machine may be
+        // loaded
+        CliRun.of(
+            "bench",
+            "--port",
+            Integer.toString(port),
+            "--timeout",
+            "20",
+            "--peer",
+            "127.0.0.1:" + port,
+            "--transport",
+            transport,
+            "-c",
+            "24",
+            "-n",
+            "240",
+            "--warmup",
+            "0",
+            "--sessions",
+            "--json");
+    assertEquals(0, run.status(), run.toString());
+    JsonNode result = new ObjectMapper().readTree(run.out());
+    assertEquals(240, result.get("ok").asLong(), run.out());
+    assertEquals(0, result.get("errors").size(), run.out());
+    assertTrue(result.get("sessions").asBoolean(), run.out());
+    java.util.Map<String, String> after = finished();
+    after.keySet().removeAll(before.keySet());
+    assertEquals(240, after.size(), "executions journaled");
+    assertEquals(1, new java.util.HashSet<>(after.values()).size(), "sessions: " + after.values());
+    assertTrue(!after.values().iterator().next().isEmpty(), "sealed, not signed");
+  }
+
   @Test
   void whatTheDaemonLacksIsRefusedBeforeAnyLoad() {
     CliRun lacking =
@@ -162,8 +206,16 @@ class BenchAgainstDaemonTest {
 
   /** Distinct request keys of the executions the daemon journaled as finished. */
   private long finishedExecutions() throws IOException {
+    return finished().size();
+  }
+
+  /**
+   * The request keys of the executions the daemon journaled as finished, each with the session it
+   * came sealed in ("" when signed).
+   */
+  private java.util.Map<String, String> finished() throws IOException {
     var json = new ObjectMapper();
-    java.util.Set<String> keys = new java.util.HashSet<>();
+    java.util.Map<String, String> keys = new java.util.HashMap<>();
     try (var files = Files.list(configDir.resolve("state/events"))) {
       for (Path file : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(file)) {
@@ -173,11 +225,13 @@ class BenchAgainstDaemonTest {
           JsonNode event = json.readTree(line);
           if (event.path("type").asText().equals("org.weverywhere.execution.finished")
               && event.path("data").has("requestKey")) {
-            keys.add(event.path("data").path("requestKey").asText());
+            keys.put(
+                event.path("data").path("requestKey").asText(),
+                event.path("data").path("session").asText(""));
           }
         }
       }
     }
-    return keys.size();
+    return keys;
   }
 }

@@ -186,6 +186,48 @@ class RequestKeysTest {
     assertInstanceOf(RequestKeys.Full.class, keys.claim(bob, RequestKey.random(), hash(add)));
   }
 
+  /**
+   * A signer at its share pushes out its own oldest finished key, past its running ones, and leaves
+   * the older keys of other signers in front of it alone (issue 16: finding it by walking every
+   * signer's keys made this a third of the daemon's CPU).
+   */
+  @Test
+  void aSignerAtItsSharePushesOutItsOwnOldestFinishedNotOthers() throws Exception {
+    var keys = keys(64, 1 << 20); // a quarter, 16, per signer
+    List<RequestKey> bobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      RequestKey key = RequestKey.random();
+      bobs.add(key);
+      assertInstanceOf(RequestKeys.First.class, keys.claim(bob, key, hash(add)))
+          .ticket()
+          .finish(result, 100);
+    }
+    List<RequestKey> alices = new java.util.ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      RequestKey key = RequestKey.random();
+      alices.add(key);
+      var ticket = assertInstanceOf(RequestKeys.First.class, keys.claim(alice, key, hash(add)));
+      if (i > 0) { // her first stays running
+        ticket.ticket().finish(result, 100);
+      }
+    }
+    assertInstanceOf(RequestKeys.First.class, keys.claim(alice, RequestKey.random(), hash(add)));
+    assertEquals(32, keys.size());
+    // bob's keys, all older, are all still answered from their kept results
+    for (RequestKey key : bobs) {
+      var repeat = assertInstanceOf(RequestKeys.Repeat.class, keys.claim(bob, key, hash(add)));
+      assertSame(result, repeat.outcome().get(1, TimeUnit.SECONDS).orElseThrow());
+    }
+    // alice's running first stays; her oldest finished, the second, is the one that went
+    assertTrue(
+        assertInstanceOf(RequestKeys.Repeat.class, keys.claim(alice, alices.get(0), hash(add)))
+            .running());
+    assertInstanceOf(
+        RequestKeys.Repeat.class, keys.claim(alice, alices.get(2), hash(add)), "the third stays");
+    assertInstanceOf(
+        RequestKeys.First.class, keys.claim(alice, alices.get(1), hash(add)), "the second went");
+  }
+
   @Test
   void badBoundsAreRefused() {
     assertThrows(

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.SignedMessage;
@@ -20,6 +21,10 @@ final class HttpLoad implements Callable<Tally> {
   private final LoadWindow window;
   private final BulkClient bulk;
   private final Clock clock;
+
+  /** The sessions requests are sealed in; null: every request is signed. */
+  private final LoadSessions sessions;
+
   private long next;
   private final int stride;
 
@@ -30,12 +35,14 @@ final class HttpLoad implements Callable<Tally> {
       BulkClient bulk,
       Clock clock,
       int offset,
-      int stride) {
+      int stride,
+      LoadSessions sessions) {
     this.targets = targets;
     this.order = order;
     this.window = window;
     this.bulk = bulk;
     this.clock = clock;
+    this.sessions = sessions;
     this.next = offset;
     this.stride = stride;
   }
@@ -54,12 +61,16 @@ final class HttpLoad implements Callable<Tally> {
         tally.countSent();
       }
       try {
+        Header header = Header.fresh(target.audience(entry), clock.instant());
+        Message request = RequestKey.keyed(target.requests().get(entry));
         SignedMessage reply =
-            bulk.verified(
-                target.http(),
-                target.node(),
-                Header.fresh(target.audience(entry), clock.instant()),
-                RequestKey.keyed(target.requests().get(entry)));
+            sessions == null
+                ? bulk.verified(target.http(), target.node(), header, request)
+                : bulk.verifiedWire(
+                    target.http(),
+                    target.node(),
+                    header.id(),
+                    sessions.wire(target, header, request));
         long now = System.nanoTime();
         if (measured) {
           UdpLoad.classify(tally, reply.message(), now - start, now);

@@ -26,11 +26,28 @@ public final class LoadRun {
   private final BulkClient bulk;
   private final Clock clock;
 
+  /** The sessions requests are sealed in; null: every request is signed. */
+  private final LoadSessions sessions;
+
   public LoadRun(MessageSigner signer, Verifier verifier, BulkClient bulk, Clock clock) {
+    this(signer, verifier, bulk, clock, null);
+  }
+
+  /**
+   * A run that seals its requests in {@code sessions} (opened before, see {@link
+   * LoadSessions#open}); {@code bulk} must hold the same sessions, to open the sealed replies.
+   */
+  public LoadRun(
+      MessageSigner signer,
+      Verifier verifier,
+      BulkClient bulk,
+      Clock clock,
+      LoadSessions sessions) {
     this.signer = signer;
     this.verifier = verifier;
     this.bulk = bulk;
     this.clock = clock;
+    this.sessions = sessions;
   }
 
   /** What a run saw: its merged tally and the measured seconds. */
@@ -64,14 +81,17 @@ public final class LoadRun {
                 clock,
                 plan.timeout(),
                 slots,
-                i * 7919));
+                i * 7919,
+                sessions));
       }
       pool =
           Executors.newFixedThreadPool(
               plan.threads(), Thread.ofPlatform().name("bench-udp-", 0).daemon().factory());
     } else {
       for (int i = 0; i < plan.concurrency(); i++) {
-        loads.add(new HttpLoad(plan.targets(), order, window, bulk, clock, i, plan.concurrency()));
+        loads.add(
+            new HttpLoad(
+                plan.targets(), order, window, bulk, clock, i, plan.concurrency(), sessions));
       }
       pool =
           Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-http-", 0).factory());

@@ -36,6 +36,11 @@ final class UdpLoad implements Callable<Tally> {
   private final LoadWindow window;
   private final MessageSigner signer;
   private final Verifier verifier;
+
+  /** The sessions requests are sealed in; null: every request is signed. */
+  private final LoadSessions sessions;
+
+  private final Verifier.Sessions held;
   private final Clock clock;
   private final long timeoutNanos;
   private final int slots;
@@ -62,12 +67,15 @@ final class UdpLoad implements Callable<Tally> {
       Clock clock,
       Duration timeout,
       int slots,
-      int offset) {
+      int offset,
+      LoadSessions sessions) {
     this.targets = targets;
     this.order = order;
     this.window = window;
     this.signer = signer;
     this.verifier = verifier;
+    this.sessions = sessions;
+    this.held = sessions == null ? Verifier.Sessions.NONE : sessions.held();
     this.clock = clock;
     this.timeoutNanos = timeout.toNanos();
     this.slots = slots;
@@ -132,7 +140,7 @@ final class UdpLoad implements Callable<Tally> {
     long now;
     SignedMessage reply;
     try {
-      reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+      reply = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP, held);
     } catch (ProtocolException unverifiable) {
       // not matched to a request: its slot will time out; counted for what it was
       tally.failed(unverifiable.reason().code(), System.nanoTime(), unverifiable.getMessage());
@@ -178,7 +186,9 @@ final class UdpLoad implements Callable<Tally> {
     int entry = order[(int) ((k / targets.size()) % order.length)];
     Target target = targets.get(t);
     Header header = Header.fresh(target.audience(entry), clock.instant());
-    byte[] wire = signer.sign(header, RequestKey.keyed(target.requests().get(entry)));
+    Message request = RequestKey.keyed(target.requests().get(entry));
+    byte[] wire =
+        sessions == null ? signer.sign(header, request) : sessions.wire(target, header, request);
     boolean measured = window.measured(start);
     if (measured) {
       tally.countSent();

@@ -16,9 +16,12 @@ import org.weverywhere.bench.LatencyHistogram;
 import org.weverywhere.bench.LoadPlan;
 import org.weverywhere.bench.LoadPlan.Transport;
 import org.weverywhere.bench.LoadRun;
+import org.weverywhere.bench.LoadSessions;
 import org.weverywhere.bench.Mix;
 import org.weverywhere.bench.Target;
 import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.ClientSessions;
+import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -123,6 +126,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
+  @Option(
+      names = "--sessions",
+      description =
+          "Seal requests in a session with each daemon (PROTOCOL.md §5a): one signed handshake before the load, then symmetric messages, as a long-lived client sends them. A daemon that declines is an error.")
+  boolean sessions;
+
   static final int MAX_CONCURRENCY = 10_000;
 
   @Override
@@ -173,16 +182,52 @@ final class BenchCommand implements Callable<Integer> {
             client.timeout(),
             client.timeout(),
             WireLimits.HTTP);
+    LoadSessions sealing = sessions ? openSessions(bulk, targets, how) : null;
     LoadRun.Report report =
-        new LoadRun(client.signer(), ClientOptions.verifier(), bulk, Clock.systemUTC()).run(plan);
+        new LoadRun(client.signer(), ClientOptions.verifier(), bulk, Clock.systemUTC(), sealing)
+            .run(plan);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.line(json(report, found)));
+      out.println(Json.line(json(report, found, sessions)));
     } else {
       print(out, report, found);
     }
     out.flush();
     return report.tally().ok() > 0 ? ExitStatus.OK : ExitStatus.FAILURE;
+  }
+
+  /**
+   * Opens a session with every target before the load, over the transport measured, so that the
+   * warm-up and the measured requests are sealed; a target that declines stops the run rather than
+   * be measured signed.
+   */
+  private LoadSessions openSessions(BulkClient bulk, List<Target> targets, Transport how) {
+    Clock clock = Clock.systemUTC();
+    ClientSessions held = new ClientSessions(client.signer(), clock);
+    bulk.withSessions(held);
+    UdpClient udp = new UdpClient(client.signer(), ClientOptions.verifier(), clock, held);
+    LoadSessions sealing =
+        new LoadSessions(
+            client.signer(),
+            held,
+            target ->
+                how == Transport.UDP
+                    ? udp.openSession(target.udp(), target.node(), client.timeout())
+                    : bulk.openSession(target.http(), target.node()));
+    for (Target target : targets) {
+      if (sealing.open(target).isEmpty()) {
+        throw bad(
+            "--sessions: "
+                + target.label()
+                + " did not open a session over "
+                + how.label()
+                + " (it declined, does not announce the 'session' feature, or did not answer"
+                + " within "
+                + client.timeout().toMillis()
+                + " ms); leave --sessions out to load it with signed requests");
+      }
+    }
+    return sealing;
   }
 
   private LoadPlan.Transport transport() {
@@ -292,9 +337,10 @@ final class BenchCommand implements Callable<Integer> {
     LatencyHistogram latency = tally.latency();
     LoadPlan plan = report.plan();
     out.printf(
-        "%s over %s, %d in flight (%d thread%s), %s%s%n",
+        "%s over %s%s, %d in flight (%d thread%s), %s%s%n",
         String.join(", ", found.stream().map(DiscoveredPeer::label).toList()),
         plan.transport().label(),
+        sessions ? " in sessions" : "",
         plan.concurrency(),
         plan.threads(),
         plan.threads() == 1 ? "" : "s",
@@ -337,7 +383,8 @@ final class BenchCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
   }
 
-  private static Map<String, Object> json(LoadRun.Report report, List<DiscoveredPeer> found) {
+  private static Map<String, Object> json(
+      LoadRun.Report report, List<DiscoveredPeer> found, boolean sealed) {
     var tally = report.tally();
     LoadPlan plan = report.plan();
     Map<String, Object> o = new LinkedHashMap<>();
@@ -352,6 +399,7 @@ final class BenchCommand implements Callable<Integer> {
       o.put("duration_ms", plan.duration().toMillis());
     }
     o.put("mix", plan.mix().text());
+    o.put("sessions", sealed);
     o.put("sent", tally.sent());
     o.put("ok", tally.ok());
     o.put("seconds", report.seconds());

@@ -171,6 +171,18 @@ public final class BulkClient {
             || why.contains("HTTP 400: WE5083"));
   }
 
+  /**
+   * Opens a session with {@code node} now, by one signed handshake over HTTP, for a caller that
+   * seals its own requests (a load generator); empty when it declines or fails.
+   */
+  public java.util.Optional<org.weverywhere.protocol.Session> openSession(
+      URI base, Fingerprint node) {
+    if (sessions == null) {
+      throw new IllegalStateException("this client was made without sessions");
+    }
+    return handshake(base, node);
+  }
+
   /** Offers {@code node} a session in a signed discover; empty when it declines or fails. */
   private java.util.Optional<org.weverywhere.protocol.Session> handshake(
       URI base, Fingerprint node) {
@@ -200,6 +212,15 @@ public final class BulkClient {
    */
   public SignedMessage verified(URI base, Fingerprint node, Header header, Message message) {
     return send(base, node, header.id(), signer.sign(header, message));
+  }
+
+  /**
+   * As {@link #verified}, for a message the caller signed or sealed itself ({@code wire}, under
+   * header id {@code id}); sealed replies open in the sessions given to {@link #withSessions}.
+   */
+  public SignedMessage verifiedWire(
+      URI base, Fingerprint node, org.weverywhere.protocol.MessageId id, byte[] wire) {
+    return send(base, node, id, wire);
   }
 
   /** Sends signed or sealed bytes and verifies the reply; an {@code error} reply is returned. */

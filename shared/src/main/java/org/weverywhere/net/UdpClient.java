@@ -211,6 +211,19 @@ public final class UdpClient {
   }
 
   /**
+   * Opens a session with {@code node} now, by one signed handshake (PROTOCOL.md §5a), for a caller
+   * that seals its own requests (a load generator); empty when it declines or does not answer
+   * within {@code budget}. The session is kept in this client's {@link ClientSessions}.
+   */
+  public Optional<org.weverywhere.protocol.Session> openSession(
+      InetSocketAddress peer, Fingerprint node, Duration budget) {
+    if (sessions == null) {
+      throw new IllegalStateException("this client was made without sessions");
+    }
+    return handshake(peer, node, budget);
+  }
+
+  /**
    * Offers {@code node} a session in a signed discover and takes its answer; empty when it declines
    * or does not answer within {@code budget} (the request then goes signed).
    */

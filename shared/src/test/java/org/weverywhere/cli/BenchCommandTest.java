@@ -3,9 +3,23 @@ package org.weverywhere.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.weverywhere.protocol.Header;
+import org.weverywhere.protocol.Message;
+import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.protocol.SignedMessage;
+import org.weverywhere.protocol.Verifier;
+import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.trust.Ed25519;
 
 /**
  * What {@code bench} refuses before it loads anything: one line each, with its code, exit status 1.
@@ -56,6 +70,77 @@ class BenchCommandTest {
     assertTrue(run.err().endsWith(" [WE5024]\n"), run.err());
     assertEquals(1, run.err().lines().count(), run.err());
     assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "gave up in time");
+  }
+
+  /**
+   * {@code --sessions} against a node that answers discover but declines every session (as a daemon
+   * that does not implement them, or whose table is full, does): one line naming it, before any
+   * load, rather than a run measured with signed requests that were not asked for. The node is a
+   * loopback socket of this test answering each verified discover with a signed announce; its loop
+   * is bounded in count and time.
+   */
+  @Test
+  void aNodeDecliningSessionsIsOneLineBeforeAnyLoad() throws Exception {
+    MessageSigner node = new MessageSigner(Ed25519.generate());
+    Verifier verifier = Verifier.of(Clock.systemUTC(), Optional.of(node.fingerprint()), 1_000);
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (DatagramChannel socket =
+        DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      int port = ((InetSocketAddress) socket.getLocalAddress()).getPort();
+      Thread answering =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
+                    long end = System.nanoTime() + 20_000_000_000L;
+                    for (int i = 0; i < 50 && System.nanoTime() < end; i++) {
+                      try {
+                        buffer.clear();
+                        var from = socket.receive(buffer);
+                        SignedMessage request =
+                            verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
+                        heard.add(
+                            request.message() instanceof Message.Discover d
+                                    && d.session().isPresent()
+                                ? "offer"
+                                : request.message().type());
+                        if (request.message() instanceof Message.Discover) {
+                          byte[] wire =
+                              node.sign(
+                                  Header.replyTo(request.header(), Clock.systemUTC().instant()),
+                                  new Message.Announce(
+                                      "declines", 9, List.of(), List.of(), List.of()));
+                          socket.send(ByteBuffer.wrap(wire), from);
+                        }
+                      } catch (java.io.IOException closed) {
+                        return; // the test closed the socket
+                      }
+                    }
+                  });
+      CliRun run =
+          CliRun.of(
+              "bench",
+              "--peer",
+              "127.0.0.1:" + port,
+              "--timeout",
+              "2",
+              "--mix",
+              "discover",
+              "-n",
+              "5",
+              "--sessions");
+      socket.close();
+      answering.join(5_000);
+      assertEquals(1, run.status(), run.toString());
+      assertTrue(
+          run.err().contains("did not open a session over udp")
+              && run.err().endsWith(" [WE1020]\n"),
+          run.err());
+      assertEquals(1, run.err().lines().count(), run.err());
+      assertEquals("", run.out());
+      assertTrue(heard.contains("offer"), "a session was offered: " + heard);
+    }
   }
 
   @Test

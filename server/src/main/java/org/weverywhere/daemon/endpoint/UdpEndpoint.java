@@ -94,7 +94,11 @@ public final class UdpEndpoint implements AutoCloseable {
 
   /** A datagram read, waiting to be verified; {@code known} when it names a group's key. */
   private record Pending(
-      Listener listener, InetSocketAddress from, byte[] datagram, boolean known) {}
+      Listener listener,
+      InetSocketAddress from,
+      byte[] datagram,
+      boolean known,
+      UdpRequestTimeline timeline) {}
 
   /**
    * Discover and describe requests being handled at once; beyond a group's share they are dropped
@@ -546,7 +550,9 @@ public final class UdpEndpoint implements AutoCloseable {
       count(known ? "source-rate-known" : "source-rate");
       return;
     }
-    if ((known ? fromKnownKeys : fromOthers).offer(new Pending(listener, from, datagram, known))) {
+    var timeline = UdpRequestTimeline.receivedAt(System.nanoTime());
+    if ((known ? fromKnownKeys : fromOthers)
+        .offer(new Pending(listener, from, datagram, known, timeline))) {
       (known ? toVerifyKnown : toVerify).release();
     } else {
       count(known ? "verify-queue-full-known" : "verify-queue-full");
@@ -577,7 +583,7 @@ public final class UdpEndpoint implements AutoCloseable {
         continue;
       }
       try {
-        accept(next.listener(), next.from(), next.datagram(), next.known());
+        accept(next.listener(), next.from(), next.datagram(), next.known(), next.timeline());
       } catch (RuntimeException e) { // whatever one datagram does, the next one is verified
         count("failed");
         failures.failed(
@@ -587,10 +593,16 @@ public final class UdpEndpoint implements AutoCloseable {
   }
 
   private void accept(
-      Listener listener, InetSocketAddress from, byte[] datagram, boolean knownSigner) {
+      Listener listener,
+      InetSocketAddress from,
+      byte[] datagram,
+      boolean knownSigner,
+      UdpRequestTimeline timeline) {
     SignedMessage request;
     try {
+      timeline.taken();
       request = verifier.verify(datagram);
+      timeline.verified();
     } catch (ProtocolException refused) {
       count(refused.reason().name()); // never answered: an answer would help reflection attacks
       return;
@@ -624,7 +636,8 @@ public final class UdpEndpoint implements AutoCloseable {
           .submit(
               () -> {
                 try {
-                  reply(listener, from, request, datagram);
+                  timeline.working();
+                  reply(listener, from, request, datagram, timeline);
                 } catch (IOException | RuntimeException e) {
                   count("failed");
                   failures.failed("a request (" + request.message().type() + ") failed", e);
@@ -639,7 +652,11 @@ public final class UdpEndpoint implements AutoCloseable {
   }
 
   private void reply(
-      Listener listener, InetSocketAddress to, SignedMessage request, byte[] received)
+      Listener listener,
+      InetSocketAddress to,
+      SignedMessage request,
+      byte[] received,
+      UdpRequestTimeline timeline)
       throws IOException {
     int requestBytes = received.length;
     RequestHandler.Answer answer;
@@ -678,6 +695,7 @@ public final class UdpEndpoint implements AutoCloseable {
     if (reply.isEmpty()) {
       return;
     }
+    timeline.handled();
     Header header = Header.replyTo(request.header(), clock.instant());
     int limit = WireLimits.maxUdpReply(requestBytes);
     byte[] wire = SessionHandshake.wire(host, request, header, reply.get());
@@ -710,6 +728,7 @@ public final class UdpEndpoint implements AutoCloseable {
       wire = SessionHandshake.wire(host, request, header, page);
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
+    timeline.signed();
     try {
       answer.whenRecorded();
     } catch (
@@ -725,6 +744,7 @@ public final class UdpEndpoint implements AutoCloseable {
               header,
               RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
     }
+    timeline.recorded();
     if (wire.length > limit) {
       count("reply-over-3x");
       return;
@@ -735,6 +755,7 @@ public final class UdpEndpoint implements AutoCloseable {
             : Duration.ZERO;
     if (delay.isZero()) {
       listener.replyFrom().send(ByteBuffer.wrap(wire), to);
+      timeline.sent(request.message().type(), request.session().isPresent());
       return;
     }
     if (spreadPending.incrementAndGet() > SPREAD_PENDING) {

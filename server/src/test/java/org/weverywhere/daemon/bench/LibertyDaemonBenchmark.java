@@ -45,6 +45,17 @@ public final class LibertyDaemonBenchmark {
   private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
   private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
 
+  /**
+   * Seconds of load each daemon gets once before any row (every row's mode and transport in turn),
+   * so that the rows measure the JIT-compiled request path rather than its compilation: a daemon
+   * fresh from its start spent 2–8 ms of CPU per call in 15 s of traffic, against ≈ 0.5 ms warm.
+   */
+  private static final int JIT_WARMUP = Integer.getInteger("bench.jit-warmup", 40);
+
+  /** Whether the Weld SE breakdown runs too (it takes as long again). */
+  private static final boolean WELD =
+      Boolean.parseBoolean(System.getProperty("bench.weld", "true"));
+
   /** What the daemons are configured with: enough quota that the load, not a quota, is measured. */
   static final List<String> LINES =
       List.of(
@@ -56,10 +67,24 @@ public final class LibertyDaemonBenchmark {
           "host.quota.network.period-bytes = 1000GiB",
           "network.source-rate = 100000");
 
-  private record Row(String transport, int inFlight) {}
+  /** One measured run: transport, requests in flight, and whether they are sealed in a session. */
+  record Row(String transport, int inFlight, boolean sessions) {
+    String label() {
+      return transport + (sessions ? " session" : " signed");
+    }
+  }
 
+  /** Each signed row right before its sealed twin, so both meet the same minute of the machine. */
   private static final List<Row> ROWS =
-      List.of(new Row("udp", 1), new Row("http", 1), new Row("udp", 16), new Row("http", 16));
+      List.of(
+          new Row("udp", 1, false),
+          new Row("udp", 1, true),
+          new Row("http", 1, false),
+          new Row("http", 1, true),
+          new Row("udp", 16, false),
+          new Row("udp", 16, true),
+          new Row("http", 16, false),
+          new Row("http", 16, true));
 
   private LibertyDaemonBenchmark() {}
 
@@ -85,6 +110,15 @@ public final class LibertyDaemonBenchmark {
       try (LibertyDaemon daemon = builder.start()) {
         String peer = "127.0.0.1:" + daemon.udpPort();
         Map<Row, JsonNode> rows = new LinkedHashMap<>();
+        long warmStart = System.nanoTime();
+        for (Row row : ROWS) { // the JIT's turn: every path the rows take, before any is measured
+          bench(peer, daemon.udpPort(), row, 0, Math.max(1, JIT_WARMUP / ROWS.size()));
+        }
+        System.out.printf(
+            "Liberty, %s: JIT warm-up %.0f s, daemon CPU so far %.1f s%n",
+            engine.configName(),
+            (System.nanoTime() - warmStart) / 1e9,
+            cpuNanos(daemon.pid()) / 1e9);
         for (Row row : ROWS) {
           bench(peer, daemon.udpPort(), row, 0, WARMUP); // warm-up, apart: CPU is counted below
           long daemonCpu = cpuNanos(daemon.pid());
@@ -97,42 +131,58 @@ public final class LibertyDaemonBenchmark {
           System.out.println(line("Liberty, " + engine.configName(), row, result));
         }
         if (engine == Engine.CHICORY) {
-          profile = profile(daemon, peer);
+          profile =
+              timeline(daemon, peer, new Row("udp", 1, true))
+                  + "\n"
+                  + timeline(daemon, peer, new Row("udp", 1, false))
+                  + "\n"
+                  + timeline(daemon, peer, new Row("udp", 16, true))
+                  + "\n"
+                  + profile(daemon, peer);
         }
         results.put("Liberty, " + engine.configName(), rows);
       } catch (LibertyDaemon.StartFailure failed) {
         System.out.println("Liberty, " + engine.configName() + ": did not start: " + failed);
       }
     }
-    for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
-      results.put("Weld SE, " + engine.configName(), weld(engine));
+    if (WELD) {
+      for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
+        results.put("Weld SE, " + engine.configName(), weld(engine));
+      }
     }
     System.out.println();
     System.out.println(
-        "| daemon | UDP 1 in flight p50 / p99 | HTTP 1 in flight p50 / p99 | UDP 16 in flight calls/s (p50) | HTTP 16 in flight calls/s (p50) | unanswered or refused |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
+        "| daemon | requests | UDP 1 in flight p50 / p99 | HTTP 1 in flight p50 / p99 | UDP 16 in flight calls/s (p50) | HTTP 16 in flight calls/s (p50) | daemon CPU per call, UDP 1 / 16 | unanswered or refused |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
     results.forEach(
         (daemon, rows) -> {
-          JsonNode u1 = rows.get(ROWS.get(0));
-          JsonNode h1 = rows.get(ROWS.get(1));
-          JsonNode u16 = rows.get(ROWS.get(2));
-          JsonNode h16 = rows.get(ROWS.get(3));
-          long bad = 0;
-          for (JsonNode r : rows.values()) {
-            bad += sum(r.get("errors")) + sum(r.get("refused"));
+          for (boolean sealed : List.of(false, true)) {
+            JsonNode u1 = rows.get(new Row("udp", 1, sealed));
+            JsonNode h1 = rows.get(new Row("http", 1, sealed));
+            JsonNode u16 = rows.get(new Row("udp", 16, sealed));
+            JsonNode h16 = rows.get(new Row("http", 16, sealed));
+            long bad = 0;
+            for (var e : rows.entrySet()) {
+              if (e.getKey().sessions() == sealed) {
+                bad += sum(e.getValue().get("errors")) + sum(e.getValue().get("refused"));
+              }
+            }
+            System.out.printf(
+                "| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms | %,.0f (%.2f ms) | %,.0f (%.2f ms) | %s / %s | %d |%n",
+                daemon,
+                sealed ? "session" : "signed",
+                ms(u1, "p50"),
+                ms(u1, "p99"),
+                ms(h1, "p50"),
+                ms(h1, "p99"),
+                u16.get("calls_per_second").asDouble(),
+                ms(u16, "p50"),
+                h16.get("calls_per_second").asDouble(),
+                ms(h16, "p50"),
+                cpuPerCall(u1),
+                cpuPerCall(u16),
+                bad);
           }
-          System.out.printf(
-              "| %s | %.2f / %.2f ms | %.2f / %.2f ms | %,.0f (%.2f ms) | %,.0f (%.2f ms) | %d |%n",
-              daemon,
-              ms(u1, "p50"),
-              ms(u1, "p99"),
-              ms(h1, "p50"),
-              ms(h1, "p99"),
-              u16.get("calls_per_second").asDouble(),
-              ms(u16, "p50"),
-              h16.get("calls_per_second").asDouble(),
-              ms(h16, "p50"),
-              bad);
         });
     if (profile != null) {
       System.out.println();
@@ -149,22 +199,27 @@ public final class LibertyDaemonBenchmark {
     var cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int status =
-        cli.execute(
-            "bench",
-            "--peer",
-            peer,
-            "--port",
-            Integer.toString(udpPort),
-            "--transport",
-            row.transport(),
-            "-c",
-            Integer.toString(row.inFlight()),
-            "--warmup",
-            warmup + "s",
-            "-d",
-            seconds + "s",
-            "--json");
+    List<String> words =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "--peer",
+                peer,
+                "--port",
+                Integer.toString(udpPort),
+                "--transport",
+                row.transport(),
+                "-c",
+                Integer.toString(row.inFlight()),
+                "--warmup",
+                warmup + "s",
+                "-d",
+                seconds + "s",
+                "--json"));
+    if (row.sessions()) {
+      words.add("--sessions");
+    }
+    int status = cli.execute(words.toArray(String[]::new));
     if (out.toString().isBlank()) {
       throw new IllegalStateException("bench exited " + status + ": " + err);
     }
@@ -173,6 +228,13 @@ public final class LibertyDaemonBenchmark {
       System.out.println("  failures: " + result.get("first_errors"));
     }
     return result;
+  }
+
+  private static String cpuPerCall(JsonNode r) {
+    return r.has("daemon_cpu_ms")
+        ? String.format(
+            "%.3f ms", r.get("daemon_cpu_ms").asDouble() / Math.max(1, r.get("ok").asLong()))
+        : "–";
   }
 
   private static String line(String daemon, Row row, JsonNode r) {
@@ -185,9 +247,9 @@ public final class LibertyDaemonBenchmark {
                 r.get("client_cpu_ms").asDouble() / calls)
             : "";
     return String.format(
-        "%-20s %-4s %2d in flight: %,8.0f calls/s  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f ms  refused %s  errors %s%s",
+        "%-20s %-12s %2d in flight: %,8.0f calls/s  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f ms  refused %s  errors %s%s",
         daemon,
-        row.transport(),
+        row.label(),
         row.inFlight(),
         r.get("calls_per_second").asDouble(),
         ms(r, "p50"),
@@ -277,7 +339,8 @@ public final class LibertyDaemonBenchmark {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     String pid = Long.toString(daemon.pid());
     run(jcmd, pid, "JFR.start", "name=bench", "settings=profile");
-    JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 16), 1, SECONDS);
+    Map<String, Integer> byMethod = new TreeMap<>();
+    JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 16, true), 1, SECONDS);
     run(jcmd, pid, "JFR.dump", "name=bench", "filename=" + jfr);
     run(jcmd, pid, "JFR.stop", "name=bench");
     String printed =
@@ -299,6 +362,9 @@ public final class LibertyDaemonBenchmark {
       }
       samples++;
       byStage.merge(stage(event), 1, Integer::sum);
+      java.util.regex.Matcher top =
+          java.util.regex.Pattern.compile("stackTrace = \\[\\s*([^\\s(]+)").matcher(event);
+      byMethod.merge(top.find() ? top.group(1) : "?", 1, Integer::sum);
       java.util.regex.Matcher thread =
           java.util.regex.Pattern.compile("sampledThread = \"([^\"]*)\"").matcher(event);
       byThread.merge(
@@ -307,7 +373,7 @@ public final class LibertyDaemonBenchmark {
     StringBuilder text = new StringBuilder();
     text.append(
         String.format(
-            "Profile of the Liberty daemon (Chicory) over UDP, 16 in flight: %,.0f calls/s, %d execution samples%n%n",
+            "Profile of the Liberty daemon (Chicory) over UDP, 16 in flight, in sessions: %,.0f calls/s, %d execution samples%n%n",
             during.get("calls_per_second").asDouble(), samples));
     text.append("| stage of the request path (CPU samples) | share |\n|---|---:|\n");
     int total = Math.max(1, samples);
@@ -317,6 +383,15 @@ public final class LibertyDaemonBenchmark {
             e ->
                 text.append(
                     String.format("| %s | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
+    text.append("\n| hottest methods (top frame of CPU samples) | share |\n|---|---:|\n");
+    byMethod.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .limit(15)
+        .forEach(
+            e ->
+                text.append(
+                    String.format(
+                        "| `%s` | %.1f %% |%n", e.getKey(), 100.0 * e.getValue() / total)));
     text.append("\n| thread (CPU samples) | share |\n|---|---:|\n");
     byThread.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
@@ -328,9 +403,71 @@ public final class LibertyDaemonBenchmark {
     return text.toString();
   }
 
+  /** Stages of the daemon's UDP request path, as {@code org.weverywhere.UdpRequest} names them. */
+  private static final List<String> STAGES =
+      List.of("queued", "verify", "handOff", "handle", "sign", "journalWait", "send", "total");
+
+  /**
+   * Where the wall time of each UDP request goes inside the Liberty daemon, waits between threads
+   * included: the daemon's own timeline events ({@code org.weverywhere.UdpRequest}) over one run of
+   * {@code row}, each stage's median and mean.
+   */
+  static String timeline(LibertyDaemon daemon, String peer, Row row) throws Exception {
+    Path jfr = Files.createTempFile("we-timeline", ".jfr");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    String pid = Long.toString(daemon.pid());
+    run(
+        jcmd,
+        pid,
+        "JFR.start",
+        "name=timeline",
+        "settings=none",
+        "+org.weverywhere.UdpRequest#enabled=true");
+    JsonNode during = bench(peer, daemon.udpPort(), row, 1, SECONDS);
+    run(jcmd, pid, "JFR.dump", "name=timeline", "filename=" + jfr);
+    run(jcmd, pid, "JFR.stop", "name=timeline");
+    String printed =
+        run(
+            Path.of(System.getProperty("java.home"), "bin", "jfr").toString(),
+            "print",
+            "--json",
+            "--events",
+            "org.weverywhere.UdpRequest",
+            jfr.toString());
+    Files.deleteIfExists(jfr);
+    Map<String, List<Long>> spans = new LinkedHashMap<>();
+    STAGES.forEach(stage -> spans.put(stage, new ArrayList<>()));
+    for (JsonNode event : new ObjectMapper().readTree(printed).path("recording").path("events")) {
+      JsonNode values = event.path("values");
+      if (!values.path("type").asText().equals("execute")) {
+        continue;
+      }
+      STAGES.forEach(stage -> spans.get(stage).add(values.path(stage).asLong()));
+    }
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            "Inside the Liberty daemon (Chicory), UDP %s, %d in flight: %,.0f calls/s, p50 %.3f ms at the client; %d executes timed%n%n",
+            row.sessions() ? "in sessions" : "signed",
+            row.inFlight(),
+            during.get("calls_per_second").asDouble(),
+            ms(during, "p50"),
+            spans.get("total").size()));
+    text.append("| stage (received to sent) | p50 | mean |\n|---|---:|---:|\n");
+    for (String stage : STAGES) {
+      List<Long> values = new ArrayList<>(spans.get(stage));
+      java.util.Collections.sort(values);
+      double median = values.isEmpty() ? 0 : values.get(values.size() / 2) / 1e3;
+      double mean = values.stream().mapToLong(Long::longValue).average().orElse(0) / 1e3;
+      text.append(String.format("| %s | %,.0f µs | %,.0f µs |%n", stage, median, mean));
+    }
+    return text.toString();
+  }
+
   /** The first stage, in the request path's order of interest, whose code is on the stack. */
   static String stage(String stack) {
     String[][] stages = {
+      {"open, seal (session: ChaCha20-Poly1305)", "protocol.Session.", "protocol.Sealed."},
       {"verify (Ed25519, COSE)", "protocol.Verifier.verify"},
       {"sign (Ed25519, COSE)", "protocol.Sign1.sign"},
       {"journal (encode, write, fdatasync)", "org.weverywhere.events."},

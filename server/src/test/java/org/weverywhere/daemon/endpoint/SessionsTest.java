@@ -121,6 +121,48 @@ class SessionsTest {
     return (int) assertInstanceOf(Message.Result.class, reply).values().get(0).bits();
   }
 
+  /**
+   * The request path's timeline (issue 16): with a JFR recording asking for {@code
+   * org.weverywhere.UdpRequest}, each UDP request answered leaves one event whose stages (queued,
+   * verify, hand-off, handle, sign, journal wait, send) are each measured and add up to the time
+   * from receiving to sending; without a recording, none is written.
+   */
+  @Test
+  void aRecordingSeesEachUdpRequestsStages() throws Exception {
+    var udpClient = new UdpClient(me, clientVerifier(), Clock.systemUTC(), sessions);
+    Path file = Files.createTempFile("we-timeline", ".jfr");
+    try (var recording = new jdk.jfr.Recording()) {
+      recording.enable("org.weverywhere.UdpRequest");
+      recording.start();
+      for (int i = 0; i < 5; i++) {
+        assertEquals(
+            i + 2,
+            sum(udpClient.request(udp(), node(), add(i, 2), Duration.ofSeconds(5)).message()));
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    List<jdk.jfr.consumer.RecordedEvent> events =
+        jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals("org.weverywhere.UdpRequest"))
+            .filter(e -> e.getString("type").equals("execute"))
+            .toList();
+    Files.deleteIfExists(file);
+    assertEquals(5, events.size(), "one event per execute answered: " + events);
+    for (var event : events) {
+      long sum = 0;
+      for (String stage :
+          List.of("queued", "verify", "handOff", "handle", "sign", "journalWait", "send")) {
+        long span = event.getLong(stage);
+        assertTrue(span >= 0, stage + " " + span + " in " + event);
+        sum += span;
+      }
+      assertEquals(event.getLong("total"), sum, "the stages add up: " + event);
+      assertTrue(event.getLong("handle") > 0, "the execution took time: " + event);
+      assertTrue(event.getBoolean("sealed"), "the session's requests came sealed: " + event);
+    }
+  }
+
   @Test
   void requestsGoSealedOverUdpAndHttpInOneSessionAndTheJournalNamesTheHandshakesKey()
       throws Exception {
