@@ -22,7 +22,6 @@ import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Executor;
-import org.weverywhere.host.ThreadSource;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -60,7 +59,7 @@ public class Services {
       RestartPolicy policy) {
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            ThreadSource.platform("weverywhere-service-restarts", true));
+            Thread.ofPlatform().daemon().name("weverywhere-service-restarts").factory());
     this.pools = new LinkedHashMap<>();
     this.declared = new LinkedHashMap<>();
     for (String name : config.services()) {

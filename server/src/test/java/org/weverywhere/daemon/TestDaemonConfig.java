@@ -60,7 +60,10 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
     }
   }
 
-  /** Ends the configuration this thread last prepared (its daemon's container must be closed). */
+  /**
+   * Ends the configuration this thread last prepared: a daemon started under it keeps its Config,
+   * and this thread's lookups see the JVM's default again.
+   */
   public static void clear() {
     ContainerConfig entered = ENTERED.get();
     if (entered != null) {

@@ -38,7 +38,6 @@ import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.host.Failures;
 import org.weverywhere.host.SupervisedLoop;
-import org.weverywhere.host.ThreadSource;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.protocol.Audience;
@@ -122,7 +121,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Clock clock;
   private final Selector selector;
   private final List<Listener> listeners = new ArrayList<>();
-  private final ExecutorService workers = ThreadSource.virtualPerTask();
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
    * Requests verified as signed by a key of a Signature Group, other than those running guest code:
@@ -133,7 +132,7 @@ public final class UdpEndpoint implements AutoCloseable {
    * (docs/PERFORMANCE.md, "Under attack"). Bounded by the fair slots of each lane.
    */
   private final ExecutorService trusted =
-      Executors.newCachedThreadPool(ThreadSource.platform("udp-trusted-", 0, true));
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-trusted-", 0).factory());
 
   /**
    * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
@@ -143,7 +142,7 @@ public final class UdpEndpoint implements AutoCloseable {
    * idle threads are reused, so a warm request does not pay for a new thread.
    */
   private final ExecutorService guests =
-      Executors.newCachedThreadPool(ThreadSource.platform("udp-guest-", 0, true));
+      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
 
   /**
    * Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel.
@@ -184,7 +183,8 @@ public final class UdpEndpoint implements AutoCloseable {
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
-      Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("udp-answer-spread", true));
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("udp-answer-spread").daemon().factory());
   private final AtomicInteger spreadPending = new AtomicInteger();
 
   /** One bound channel, where it sends replies from, and the multicast groups it serves. */
