@@ -74,6 +74,7 @@ public final class InProcessDaemon implements AutoCloseable {
           new Weld("daemon-" + name + "-" + config.udpPort())
               .disableDiscovery()
               .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+              .addExtension(DaemonParts.configExtension())
               .initialize();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,9 +6,12 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.weverywhere.config.ByteSize;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.events.EventJournal;
@@ -40,18 +43,26 @@ public class DaemonState {
     return HostIdentity.loadOrCreate(state);
   }
 
-  /** The event journal: events.journal.dir, else events/ in the state directory. */
+  /**
+   * The event journal: events.journal.dir, else events/ in the state directory. Its limits come
+   * typed from MicroProfile Config (the files' source, outranked by the environment and system
+   * properties). A bad value in a file fails earlier, when the source reads it, with its file and
+   * line; a bad override of these keys fails the container's deployment check with the key, the
+   * value and the unit converter's message.
+   */
   @Produces
   @Singleton
-  EventJournal eventJournal(StateDirectory state, Config config, HostIdentity identity) {
+  EventJournal eventJournal(
+      StateDirectory state,
+      Config config,
+      HostIdentity identity,
+      @ConfigProperty(name = "events.journal.max-file-size") ByteSize maxFileSize,
+      @ConfigProperty(name = "events.journal.retention") Duration retention,
+      @ConfigProperty(name = "events.journal.max-total-size") ByteSize maxTotalSize) {
     Path dir =
         config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
     return EventJournal.open(
-        dir,
-        config.value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE).bytes(),
-        config.value(ConfigKeys.EVENTS_JOURNAL_RETENTION),
-        config.value(ConfigKeys.EVENTS_JOURNAL_MAX_TOTAL_SIZE).bytes(),
-        identity.nodeId().toString());
+        dir, maxFileSize.bytes(), retention, maxTotalSize.bytes(), identity.nodeId().toString());
   }
 
   /** The disk host facts describe the filesystem the daemon keeps its state on. */

@@ -66,6 +66,7 @@ public class RunningConfig {
     List<String> keys = new ArrayList<>(changedKeys(previous, next));
     keys.addAll(alsoChanged);
     current = next;
+    source.publish(next);
     changes.fire(new ConfigChanged(previous, next, by, keys));
     return List.copyOf(keys);
   }

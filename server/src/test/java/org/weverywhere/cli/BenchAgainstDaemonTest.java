@@ -50,8 +50,7 @@ class BenchAgainstDaemonTest {
     configDir = test.dir();
   }
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
   @Inject Endpoints endpoints;

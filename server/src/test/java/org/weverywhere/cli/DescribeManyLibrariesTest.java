@@ -72,8 +72,7 @@ class DescribeManyLibrariesTest {
     }
   }
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
 

@@ -99,6 +99,7 @@ public final class FanOutScaleBenchmark {
         new Weld()
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .addExtension(DaemonParts.configExtension())
             .initialize()) {
       for (int n : new int[] {10, 50, 200}) {
         List<Responder> responders = responders(n, weld);

@@ -78,8 +78,7 @@ class GoProgramsAgainstDaemonTest {
           "group.anonymous.quota.memory.per-execution = 256MiB",
           "group.anonymous.quota.cpu-time.per-execution = 60s");
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @jakarta.inject.Inject Endpoints endpoints;
 

@@ -65,8 +65,7 @@ class PathKeysNeedRootTest {
     }
   }
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
   @Inject ControlActions actions;

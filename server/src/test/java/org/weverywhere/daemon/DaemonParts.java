@@ -31,5 +31,25 @@ public final class DaemonParts {
           org.weverywhere.service.Services.class,
           org.weverywhere.service.ServiceImports.class);
 
+  /**
+   * MicroProfile Config's CDI side, as Liberty's mpConfig feature provides it: the {@code Config}
+   * bean and {@code @ConfigProperty} injection (SmallRye's extension; Weld SE without discovery
+   * loads no extension by itself).
+   */
+  public static jakarta.enterprise.inject.spi.Extension configExtension() {
+    return new io.smallrye.config.inject.ConfigExtension();
+  }
+
+  /**
+   * A Weld SE of the whole daemon. Its configuration is the MicroProfile Config of the thread's
+   * context class loader when it starts ({@link ContainerConfig}, {@link TestDaemonConfig}).
+   */
+  public static org.jboss.weld.environment.se.Weld weld() {
+    return new org.jboss.weld.environment.se.Weld()
+        .disableDiscovery()
+        .addBeanClasses(CLASSES.toArray(Class[]::new))
+        .addExtension(configExtension());
+  }
+
   private DaemonParts() {}
 }

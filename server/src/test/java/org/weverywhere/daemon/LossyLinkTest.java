@@ -62,8 +62,7 @@ class LossyLinkTest {
     TestDaemonConfig.clear();
   }
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
 

@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.weverywhere.config.ConfigLoader;
 
 /**
  * A configuration directory for a test daemon: free UDP and HTTP ports on loopback, its own state
- * directory, the example libraries named, plus the lines a test adds. Made the daemon's
- * configuration for this JVM (the {@code weverywhere.config.dir} property) until {@link #clear}.
+ * directory, the example libraries named, plus the lines a test adds. Made the configuration of the
+ * daemon this thread starts next (its own MicroProfile Config, {@link ContainerConfig}) until
+ * {@link #clear}; another daemon in the same JVM keeps its own.
  */
 public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
   private static final Path EXAMPLES =
@@ -52,14 +52,25 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
       }
       config.addAll(List.of(lines));
       Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
-      System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
+      clear();
+      ENTERED.set(ContainerConfig.enter(dir));
       return new TestDaemonConfig(dir, udp.getLocalPort(), tcp.getLocalPort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * Ends the configuration this thread last prepared: a daemon started under it keeps its Config,
+   * and this thread's lookups see the JVM's default again.
+   */
   public static void clear() {
-    System.clearProperty(ConfigLoader.CONFIG_DIR_PROPERTY);
+    ContainerConfig entered = ENTERED.get();
+    if (entered != null) {
+      ENTERED.remove();
+      entered.close();
+    }
   }
+
+  private static final ThreadLocal<ContainerConfig> ENTERED = new ThreadLocal<>();
 }

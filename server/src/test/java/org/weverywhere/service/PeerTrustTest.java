@@ -154,8 +154,7 @@ class PeerTrustTest {
     }
   }
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @AfterAll
   void stop() throws Exception {

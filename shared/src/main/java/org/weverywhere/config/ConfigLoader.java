@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.trust.SignatureGroup;
 
 /**
  * Builds the effective {@link Config}: {@code weverywhere.conf}, then {@code weverywhere.d/*.conf}
- * in lexical order, each later setting replacing an earlier one, then (optionally) environment
- * variables the way MicroProfile Config maps them. Every error of every file is collected before
- * anything is thrown.
+ * in lexical order, each later setting replacing an earlier one, then (optionally) what outranks
+ * the files: environment variables the way MicroProfile Config maps them, or, in the daemon, the
+ * MicroProfile Config's own sources above the files' ordinal. Every error of every file is
+ * collected before anything is thrown.
  */
 public final class ConfigLoader {
   /** Environment variable naming the configuration directory. */
@@ -33,20 +35,43 @@ public final class ConfigLoader {
   public static final String DROP_IN_DIR = "weverywhere.d";
   private static final String EMBEDDED = "embedded:";
 
-  private final Map<String, String> environment;
+  /** A value that outranks the files for one key, and where it came from (for its errors). */
+  record Outranking(String value, Origin origin) {}
 
-  private ConfigLoader(Map<String, String> environment) {
-    this.environment = Map.copyOf(environment);
+  /** For a key, the value that outranks the files, if any. */
+  private final Function<String, Optional<Outranking>> outranking;
+
+  private ConfigLoader(Function<String, Optional<Outranking>> outranking) {
+    this.outranking = outranking;
   }
 
   /** A loader that reads only the files: MicroProfile Config applies the environment itself. */
   public static ConfigLoader filesOnly() {
-    return new ConfigLoader(Map.of());
+    return new ConfigLoader(key -> Optional.empty());
   }
 
-  /** A loader that also applies these environment variables, as the daemon will see them. */
+  /**
+   * A loader that also applies these environment variables, as the daemon will see them: for the
+   * CLI and the explorer, which read the files without a MicroProfile Config.
+   */
   public static ConfigLoader withEnvironment(Map<String, String> environment) {
-    return new ConfigLoader(environment);
+    Map<String, String> copy = Map.copyOf(environment);
+    return new ConfigLoader(
+        key ->
+            environmentVariable(copy.keySet(), key)
+                .map(
+                    variable ->
+                        new Outranking(copy.get(variable), new Origin.Environment(variable))));
+  }
+
+  /**
+   * A loader whose files are outranked by whatever this MicroProfile Config holds above them
+   * (environment variables 300, system properties 400, any source above {@link
+   * WeverywhereConfigSource#ORDINAL}): the daemon's, so that its typed configuration and the values
+   * beans inject agree, and a bad override is named by its variable or property.
+   */
+  public static ConfigLoader outrankedBy(org.eclipse.microprofile.config.Config config) {
+    return new ConfigLoader(key -> OutrankingSources.find(config, key));
   }
 
   /**
@@ -177,17 +202,14 @@ public final class ConfigLoader {
             }
           });
     }
-    applyEnvironment(set, problems);
+    applyOutranking(set, problems);
     if (!problems.isEmpty()) {
       throw new InvalidConfigException(problems.list());
     }
     return new Config(location, set);
   }
 
-  private void applyEnvironment(Map<String, ConfigEntry> set, Problems problems) {
-    if (environment.isEmpty()) {
-      return;
-    }
+  private void applyOutranking(Map<String, ConfigEntry> set, Problems problems) {
     Map<String, ConfigKey<?>> names = new LinkedHashMap<>();
     for (ConfigKey<?> key : ConfigKeys.all()) {
       if (!key.isPattern() && !key.isServicePattern()) {
@@ -202,10 +224,11 @@ public final class ConfigLoader {
       }
     }
     for (String name : names.keySet()) {
-      environmentVariable(name)
+      outranking
+          .apply(name)
           .ifPresent(
-              variable ->
-                  typed(name, environment.get(variable), new Origin.Environment(variable), problems)
+              above ->
+                  typed(name, above.value(), above.origin(), problems)
                       .ifPresent(entry -> set.put(name, entry)));
     }
   }
@@ -214,11 +237,11 @@ public final class ConfigLoader {
    * MicroProfile Config's lookup order for a property in the environment: exact, sanitized, upper
    * case.
    */
-  private Optional<String> environmentVariable(String name) {
+  static Optional<String> environmentVariable(java.util.Set<String> variables, String name) {
     String sanitized = name.replaceAll("[^A-Za-z0-9]", "_");
     for (String candidate :
         List.of(name, sanitized, sanitized.toUpperCase(java.util.Locale.ROOT))) {
-      if (environment.containsKey(candidate)) {
+      if (variables.contains(candidate)) {
         return Optional.of(candidate);
       }
     }

@@ -28,4 +28,20 @@ public sealed interface Origin {
       return "environment " + variable;
     }
   }
+
+  /** A JVM system property of the key's own name (MicroProfile Config's ordinal 400). */
+  record SystemProperty(String name) implements Origin {
+    @Override
+    public String toString() {
+      return "system property " + name;
+    }
+  }
+
+  /** Another MicroProfile ConfigSource that outranks the files, e.g. Liberty's server.xml. */
+  record ConfigSource(String source, String key) implements Origin {
+    @Override
+    public String toString() {
+      return "config source " + source + " " + key;
+    }
+  }
 }

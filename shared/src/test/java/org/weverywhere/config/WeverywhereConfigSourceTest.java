@@ -126,4 +126,64 @@ class WeverywhereConfigSourceTest {
     int ordinal = new WeverywhereConfigSource(files("")).getOrdinal();
     assertTrue(ordinal > 100 && ordinal < 300, "ordinal " + ordinal);
   }
+
+  @Test
+  void theTypedConfigurationTakesWhatOutranksTheFilesFromMicroProfileConfig() throws IOException {
+    Files.writeString(
+        dir.resolve("weverywhere.conf"), "network.port = 1000\nhttp.port = 1001\nnode.name = a\n");
+    WeverywhereConfigSource files = new WeverywhereConfigSource(dir);
+    String property = "http.port";
+    System.setProperty(property, "3000");
+    try {
+      SmallRyeConfig mp =
+          new SmallRyeConfigBuilder()
+              .withSources(files)
+              .withSources(new EnvConfigSource(Map.of("NETWORK_PORT", "2000"), 300))
+              .addSystemSources()
+              .addDiscoveredConverters()
+              .build();
+      Config config = ConfigLoader.outrankedBy(mp).load(dir);
+
+      assertEquals(2000, config.network().port());
+      assertEquals(3000, config.http().port());
+      assertEquals("a", config.value(ConfigKeys.NODE_NAME));
+      assertEquals(new Origin.Environment("NETWORK_PORT"), origin(config, "network.port"));
+      assertEquals(new Origin.SystemProperty(property), origin(config, property));
+      assertEquals(
+          new Origin.InFile(dir.resolve("weverywhere.conf").toString(), 3),
+          origin(config, "node.name"));
+
+      // a reload replaces what the source holds; lookups after it see the new file values
+      Files.writeString(dir.resolve("weverywhere.conf"), "node.name = b\nhttp.port = 1\n");
+      files.replace(ConfigLoader.outrankedBy(mp).load(dir));
+      assertEquals("b", mp.getValue("node.name", String.class));
+      assertEquals(3000, mp.getValue(property, Integer.class));
+      assertEquals(null, files.getValue(property), "an overridden key is left to its source");
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
+  @Test
+  void aBadOverrideNamesItsVariable() throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), "http.port = 1001\n");
+    SmallRyeConfig mp =
+        new SmallRyeConfigBuilder()
+            .withSources(new WeverywhereConfigSource(dir))
+            .withSources(new EnvConfigSource(Map.of("HTTP_PORT", "http"), 300))
+            .build();
+    InvalidConfigException failure =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.outrankedBy(mp).load(dir));
+    assertEquals(
+        "environment HTTP_PORT: http.port: expected a TCP/UDP port like 22341, got 'http'",
+        failure.getMessage());
+  }
+
+  private static Origin origin(Config config, String key) {
+    return config.entries().stream()
+        .filter(e -> e.key().equals(key))
+        .findFirst()
+        .orElseThrow()
+        .origin();
+  }
 }

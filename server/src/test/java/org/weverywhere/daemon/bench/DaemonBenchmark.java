@@ -87,6 +87,7 @@ public final class DaemonBenchmark {
             new Weld()
                 .disableDiscovery()
                 .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+                .addExtension(DaemonParts.configExtension())
                 .initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();

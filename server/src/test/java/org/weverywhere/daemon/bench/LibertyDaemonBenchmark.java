@@ -317,6 +317,7 @@ public final class LibertyDaemonBenchmark {
             new Weld()
                 .disableDiscovery()
                 .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+                .addExtension(DaemonParts.configExtension())
                 .initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       for (Row row : ROWS) {

@@ -144,6 +144,7 @@ public final class SessionBenchmark {
             new Weld()
                 .disableDiscovery()
                 .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+                .addExtension(DaemonParts.configExtension())
                 .initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();

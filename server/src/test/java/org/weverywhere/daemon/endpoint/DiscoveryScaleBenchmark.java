@@ -98,6 +98,7 @@ public final class DiscoveryScaleBenchmark {
         new Weld()
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .addExtension(DaemonParts.configExtension())
             .initialize()) {
       var parts =
           new Parts(

@@ -81,6 +81,7 @@ class OneBadMessageTest {
         new Weld()
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .addExtension(DaemonParts.configExtension())
             .initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity(); // started with the container
     endpoints = weld.select(Endpoints.class).get();

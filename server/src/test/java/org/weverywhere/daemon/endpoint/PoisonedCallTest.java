@@ -45,8 +45,7 @@ public class PoisonedCallTest {
           "poisoned", List.of("math.wasi"), "group.anonymous.privileges = execute");
   private static final java.security.KeyPair KEYS = Ed25519.generate();
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
   @Inject Endpoints endpoints;

@@ -65,8 +65,7 @@ class SessionsTest {
       TestDaemonConfig.prepare(
           "sessions", List.of("math.wasi"), "group.anonymous.privileges = execute");
 
-  @WeldSetup
-  WeldInitiator weld = WeldInitiator.from(DaemonParts.CLASSES.toArray(Class[]::new)).build();
+  @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @Inject Daemon daemon;
   @Inject Endpoints endpoints;

@@ -43,6 +43,43 @@ class LibertyDaemonIT {
         .statusCode();
   }
 
+  private static String announcedName(LibertyDaemon daemon) {
+    return new UnicastProbe(
+            new MessageSigner(Ed25519.generate()),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
+            Clock.systemUTC())
+        .ask(daemon.udpAddress(), Duration.ofSeconds(5))
+        .announce()
+        .name();
+  }
+
+  /**
+   * On Liberty the daemon reads its configuration through Liberty's MicroProfile Config: the
+   * environment (300) outranks the files (250), a system property (400) outranks both, as
+   * MicroProfile Config defines them; and the beans' {@code @ConfigProperty} values (the event
+   * journal's limits, typed by this application's converters) are injected, or it would not start.
+   */
+  @Test
+  void environmentAndSystemPropertiesOutrankTheFilesThroughLibertysMicroProfileConfig()
+      throws Exception {
+    try (var byEnvironment =
+            LibertyDaemon.builder()
+                .name("in-the-file")
+                .heap("512m")
+                .env("NODE_NAME", "from-the-environment")
+                .start();
+        var byProperty =
+            LibertyDaemon.builder()
+                .name("in-the-file")
+                .heap("512m")
+                .env("NODE_NAME", "from-the-environment")
+                .jvmOption("-Dnode.name=from-a-property")
+                .start()) {
+      assertEquals("from-the-environment", announcedName(byEnvironment));
+      assertEquals("from-a-property", announcedName(byProperty));
+    }
+  }
+
   @Test
   void twoDaemonsSideBySideAnswerEachAsItself() throws Exception {
     try (var a = LibertyDaemon.builder().name("fixture-a").heap("512m").start();

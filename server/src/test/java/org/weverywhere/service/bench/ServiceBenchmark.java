@@ -83,6 +83,7 @@ public final class ServiceBenchmark {
         new Weld()
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
+            .addExtension(DaemonParts.configExtension())
             .initialize()) {
       Daemon daemon = weld.select(Daemon.class).get();
       Services services = weld.select(Services.class).get();
