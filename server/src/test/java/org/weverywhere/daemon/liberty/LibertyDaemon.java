@@ -389,6 +389,9 @@ public final class LibertyDaemon implements AutoCloseable {
       lines.add("libraries.dir = " + libraries);
     }
     lines.addAll(settings.lines);
+    for (var line : settings.linesNamingItself) {
+      lines.add(line.apply(udpAddress()));
+    }
     Path conf = configDir.resolve(FIXTURE_CONF);
     Files.createDirectories(conf.getParent());
     Files.write(conf, lines);
@@ -744,6 +747,8 @@ public final class LibertyDaemon implements AutoCloseable {
     private Path wlp = Path.of(System.getProperty(WLP_PROPERTY, "target/liberty/wlp"));
     private Path configFrom;
     private final List<String> lines = new ArrayList<>();
+    private final List<java.util.function.Function<InetSocketAddress, String>> linesNamingItself =
+        new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
@@ -771,6 +776,16 @@ public final class LibertyDaemon implements AutoCloseable {
      */
     public Builder line(String... lines) {
       this.lines.addAll(List.of(lines));
+      return this;
+    }
+
+    /**
+     * A configuration line that names the daemon's own UDP address, known only once its port is
+     * chosen (e.g. {@code services.kv.peer}, a service whose peer is the daemon itself); after the
+     * {@link #line}s.
+     */
+    public Builder lineNamingItself(java.util.function.Function<InetSocketAddress, String> line) {
+      linesNamingItself.add(line);
       return this;
     }
 
