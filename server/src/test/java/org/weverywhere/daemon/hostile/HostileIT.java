@@ -70,9 +70,11 @@ import org.weverywhere.trust.Fingerprint;
  * the security review did, one test per finding that a stranger on the network can reach, plus
  * validly signed fuzz on both endpoints ({@code hostile.fuzz.count} messages per endpoint, 200 by
  * default; {@code hostile.fuzz.seed}). After each test the daemon must still serve a trusted key
- * and say it is ready. Findings about the host itself (a file at the control socket's path at
- * start, a peer impostor on the path) are tested at bean level: docs/SECURITY.md says which and
- * why.
+ * and say it is ready. Services and peers (items 5, 10, 11, 13) are configured through the files
+ * alone: {@code kv} bound to this daemon itself as a peer, {@code far} pinned to a node that the
+ * test's impostor (a UDP socket answering with its own key) is not. The start-time half of item 9
+ * (a file at the control socket's path) is about the local file system and is tested at bean level:
+ * docs/SECURITY.md says which and why.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileIT {

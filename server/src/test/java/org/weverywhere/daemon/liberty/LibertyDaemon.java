@@ -81,6 +81,12 @@ public final class LibertyDaemon implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 60;
   private static final String APPLICATION_FAILED = "CWWKZ0002E";
 
+  /**
+   * A listener failed while the web application started: the daemon's start observer threw (e.g. a
+   * configuration it refuses), and Liberty says so with this, not with CWWKZ0002E.
+   */
+  private static final String LISTENER_FAILED = "SRVE0265E";
+
   /** The daemon's own exception in a stack dump, or one of its error codes. */
   private static final Pattern OUR_ERROR =
       Pattern.compile("org\\.weverywhere\\.[\\w.$]*Exception: |\\[WE\\d{4}\\]");
@@ -637,11 +643,19 @@ public final class LibertyDaemon implements AutoCloseable {
    */
   private String applicationFailure() {
     try {
-      if (!Files.exists(messagesLog())
-          || !Files.readString(messagesLog()).contains(APPLICATION_FAILED)) {
+      if (!Files.exists(messagesLog())) {
         return null;
       }
+      String log = new String(Files.readAllBytes(messagesLog()), StandardCharsets.UTF_8);
       List<String> causes = new ArrayList<>();
+      for (String line : log.lines().toList()) {
+        if (line.contains(LISTENER_FAILED) && OUR_ERROR.matcher(line).find()) {
+          causes.add(line.strip());
+        }
+      }
+      if (!log.contains(APPLICATION_FAILED) && causes.isEmpty()) {
+        return null;
+      }
       Path ffdc = logDir().resolve("ffdc");
       if (Files.isDirectory(ffdc)) {
         try (var reports = Files.list(ffdc)) {
