@@ -66,6 +66,9 @@ public class Daemon {
   }
 
   void start(@Observes Startup startup) {
+    // quotas the heap cannot hold refuse the start as an invalid file does: the quota beans are
+    // made at the first execution, too late to refuse anything but that execution
+    ExecutionConfiguration.refuseUnfit(config, Runtime.getRuntime().maxMemory());
     // Billing programs see every start in the journal, so a gap in service is never a mystery.
     journal.append(
         JournalEvent.unsequenced(

@@ -6,10 +6,18 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.weverywhere.ErrorCode;
 import org.weverywhere.config.ByteSize;
 import org.weverywhere.config.Config;
+import org.weverywhere.config.ConfigEntry;
+import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.config.ConfigProblem;
 import org.weverywhere.config.Cores;
+import org.weverywhere.config.InvalidConfigException;
+import org.weverywhere.config.Origin;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.ExecutorParameters;
 import org.weverywhere.exec.GroupLimits;
@@ -17,6 +25,7 @@ import org.weverywhere.exec.HostLimits;
 import org.weverywhere.exec.QuotaLedger;
 import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.host.ConfigChanged;
+import org.weverywhere.host.ConfigProposed;
 import org.weverywhere.host.HostGroups;
 
 /**
@@ -31,6 +40,14 @@ public class ExecutionConfiguration {
   @Singleton
   ExecutorParameters executorSettings(Config config) {
     return executor(config);
+  }
+
+  /**
+   * A reload, set or unset whose quotas the heap cannot hold is refused like an invalid file,
+   * before anything is written, so a running daemon is never left refusing every execution.
+   */
+  void check(@Observes ConfigProposed proposed) {
+    refuseUnfit(proposed.next(), Runtime.getRuntime().maxMemory());
   }
 
   /** New quotas and executor limits apply to executions admitted from now on. */
@@ -53,6 +70,8 @@ public class ExecutionConfiguration {
   @Produces
   @Singleton
   QuotaSettings quotaSettings(Config config) {
+    // at start as on a reload: the daemon refuses to start on quotas that would refuse everything
+    refuseUnfit(config, Runtime.getRuntime().maxMemory());
     return fitToHeap(quotas(config), config.executor().engine(), Runtime.getRuntime().maxMemory());
   }
 
@@ -105,6 +124,106 @@ public class ExecutionConfiguration {
                         q.cpuTimePerExecution(),
                         q.diskPerExecution())));
     return new QuotaSettings(new HostLimits(quotas.host().cores(), fitted), groups);
+  }
+
+  /**
+   * Throws {@link InvalidConfigException} naming file and line when the heap could not run a single
+   * execution under {@code config}'s quotas ({@link #heapProblem}).
+   */
+  static void refuseUnfit(Config config, long maxHeap) {
+    heapProblem(config, maxHeap)
+        .ifPresent(
+            p -> {
+              throw new InvalidConfigException(List.of(p));
+            });
+  }
+
+  /**
+   * What is wrong when {@link #fitToHeap} would leave no room for even one execution: the directory
+   * trees of every slot at once (host.quota.cores × the largest disk.per-execution) and the
+   * daemon's own heap leave less than the smallest grant of guest memory a group runs with (on
+   * Chicory, whose guest memory is on the heap), or nothing at all. Lowering the memory quota would
+   * then refuse every execution while only a log line said why (issue 13, found on a 2 GiB heap
+   * with 8 cores). A fit that only lowers the memory quota is allowed, with its warning.
+   */
+  static Optional<ConfigProblem> heapProblem(Config config, long maxHeap) {
+    QuotaSettings quotas = quotas(config);
+    String largest = null;
+    long trees = 0;
+    for (var group : quotas.groups().entrySet()) {
+      if (largest == null || group.getValue().diskPerExecution() > trees) {
+        largest = group.getKey();
+        trees = group.getValue().diskPerExecution();
+      }
+    }
+    int cores = quotas.host().cores();
+    long treesAtOnce = Math.multiplyHigh(trees, cores) != 0 ? Long.MAX_VALUE : trees * (long) cores;
+    long smallestGrant =
+        quotas.groups().values().stream()
+            .mapToLong(GroupLimits::memoryPerExecution)
+            .min()
+            .orElse(0);
+    boolean guestOnHeap = config.executor().engine() == org.weverywhere.config.Engine.CHICORY;
+    long needed = guestOnHeap ? smallestGrant : 0;
+    long room = maxHeap - DAEMON_HEAP - Math.min(treesAtOnce, maxHeap);
+    if (room >= needed && room > 0) {
+      return Optional.empty();
+    }
+    String disk =
+        config.groupValue(ConfigKeys.GROUP_QUOTA_DISK_PER_EXECUTION, largest).isPresent()
+                && trees < config.hostQuota().diskPerExecution().bytes()
+            ? "group." + largest + ".quota.disk.per-execution"
+            : ConfigKeys.HOST_QUOTA_DISK_PER_EXECUTION.name();
+    String message =
+        ConfigKeys.HOST_QUOTA_CORES.name()
+            + " = "
+            + cores
+            + ": the JVM heap ("
+            + mib(maxHeap)
+            + ", -Xmx) cannot hold the directory trees of "
+            + cores
+            + " executions at once ("
+            + cores
+            + " × "
+            + mib(trees)
+            + ", "
+            + disk
+            + ") beside "
+            + mib(DAEMON_HEAP)
+            + " for the daemon"
+            + (guestOnHeap
+                ? " and " + mib(smallestGrant) + " of guest memory for one execution (Chicory)"
+                : "")
+            + ", so every execution would be refused; lower "
+            + ConfigKeys.HOST_QUOTA_CORES.name()
+            + " or "
+            + disk
+            + ", or raise -Xmx in jvm.options";
+    return Optional.of(
+        new ConfigProblem(
+            originOf(config, ConfigKeys.HOST_QUOTA_CORES.name(), disk),
+            ErrorCode.CONFIG_BAD_VALUE,
+            message));
+  }
+
+  /** Where the first of {@code keys} that a file or the environment sets comes from. */
+  private static Origin originOf(Config config, String... keys) {
+    Origin fallback = null;
+    for (String key : keys) {
+      for (ConfigEntry entry : config.entries()) {
+        if (entry.key().equals(key)) {
+          if (!(entry.origin() instanceof Origin.Default)) {
+            return entry.origin();
+          }
+          fallback = fallback == null ? entry.origin() : fallback;
+        }
+      }
+    }
+    return fallback != null ? fallback : new Origin.InFile(config.location(), 0);
+  }
+
+  private static String mib(long bytes) {
+    return (bytes >> 20) + " MiB";
   }
 
   static QuotaSettings quotas(Config config) {

@@ -25,16 +25,19 @@ import org.weverywhere.config.ConfigEntry;
 public class RunningConfig {
   private DaemonConfiguration source;
   private Event<ConfigChanged> changes;
+  private Event<ConfigProposed> proposals;
   private volatile Config current;
 
   /** For CDI's client proxy only. */
   protected RunningConfig() {}
 
   @Inject
-  public RunningConfig(DaemonConfiguration source, Event<ConfigChanged> changes) {
+  public RunningConfig(
+      DaemonConfiguration source, Event<ConfigChanged> changes, Event<ConfigProposed> proposals) {
     this.source = source;
     this.current = source.config();
     this.changes = changes;
+    this.proposals = proposals;
   }
 
   public Config current() {
@@ -50,10 +53,13 @@ public class RunningConfig {
   /**
    * The configuration as it is on disk now, with each drop-in in {@code pending} read as that
    * content instead: a change is checked whole this way before it is written. Throws {@link
-   * org.weverywhere.config.InvalidConfigException} with every problem.
+   * org.weverywhere.config.InvalidConfigException} with every problem, or with the problem of a
+   * part that could not run under it ({@link ConfigProposed}, e.g. quotas the heap cannot hold).
    */
   public Config load(Map<Path, byte[]> pending) {
-    return source.load(pending);
+    Config next = source.load(pending);
+    proposals.fire(new ConfigProposed(next));
+    return next;
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.weverywhere.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,5 +93,121 @@ class ExecutionConfigurationTest {
         new GroupLimits(2, 1L << 30, 512L << 20, Duration.ofMinutes(1), 256L << 20),
         quotas.groups().get("team"),
         "the default wall-clock timeout bounds its CPU time");
+  }
+
+  // ---- issue 13: quotas whose directory trees the heap cannot hold are refused, not silently 0
+
+  private org.weverywhere.config.Config config(String... lines) throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", lines) + "\n");
+    return ConfigLoader.filesOnly().load(dir);
+  }
+
+  @Test
+  void eightCoresOfTreesOnATwoGibHeapAreRefusedNamingTheKeyItsLineAndTheFigures()
+      throws IOException {
+    var config =
+        config(
+            "group.team.privileges = execute",
+            "host.quota.cores = 8",
+            "group.team.quota.memory = 256MiB");
+    var problem = ExecutionConfiguration.heapProblem(config, 2L << 30).orElseThrow();
+    assertEquals(org.weverywhere.ErrorCode.CONFIG_BAD_VALUE, problem.code());
+    assertEquals(dir.resolve("weverywhere.conf") + ":2", problem.origin().toString());
+    assertEquals(
+        "host.quota.cores = 8: the JVM heap (2048 MiB, -Xmx) cannot hold the directory trees of"
+            + " 8 executions at once (8 × 256 MiB, host.quota.disk.per-execution) beside 512 MiB"
+            + " for the daemon and 16 MiB of guest memory for one execution (Chicory), so every"
+            + " execution would be refused; lower host.quota.cores or"
+            + " host.quota.disk.per-execution, or raise -Xmx in jvm.options",
+        problem.message());
+    assertEquals(
+        0,
+        ExecutionConfiguration.fitToHeap(
+                ExecutionConfiguration.quotas(config),
+                org.weverywhere.config.Engine.CHICORY,
+                2L << 30)
+            .host()
+            .memoryTotal(),
+        "what the refusal prevents: the fitted memory quota is 0, every execution refused");
+    var refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            org.weverywhere.config.InvalidConfigException.class,
+            () -> ExecutionConfiguration.refuseUnfit(config, 2L << 30));
+    assertEquals(problem.toString(), refused.getMessage());
+  }
+
+  @Test
+  void quotasTheHeapCanHoldPassAndOnlyLoweringTheMemoryIsNoRefusal() throws IOException {
+    assertEquals(
+        java.util.Optional.empty(),
+        ExecutionConfiguration.heapProblem(
+            config("host.quota.cores = 2", "group.team.privileges = execute"), 2L << 30),
+        "the sample's quotas on the build's 2 GiB heap");
+    // 2 × 256 MiB of trees + 512 MiB leave 64 MiB: the 1 GiB memory quota is lowered to it (a
+    // warning), and an execution of 16 MiB still fits
+    var lowered = config("host.quota.cores = 2", "group.team.privileges = execute");
+    long heap = (1L << 30) + (64L << 20);
+    assertEquals(java.util.Optional.empty(), ExecutionConfiguration.heapProblem(lowered, heap));
+    assertEquals(
+        64L << 20,
+        ExecutionConfiguration.fitToHeap(
+                ExecutionConfiguration.quotas(lowered), org.weverywhere.config.Engine.CHICORY, heap)
+            .host()
+            .memoryTotal());
+  }
+
+  @Test
+  void guestMemoryCountsOnlyWhereTheEngineKeepsItOnTheHeap() throws IOException {
+    // 2 × 256 MiB of trees + 512 MiB leave 8 MiB: less than anonymous's 16 MiB grant on Chicory,
+    // room enough on Wasmtime, whose guest memory is outside the heap
+    long heap = (1L << 30) + (8L << 20);
+    assertTrue(
+        ExecutionConfiguration.heapProblem(
+                config(
+                    "host.quota.cores = 2",
+                    "group.team.privileges = execute",
+                    "executor.engine = chicory"),
+                heap)
+            .isPresent());
+    assertEquals(
+        java.util.Optional.empty(),
+        ExecutionConfiguration.heapProblem(
+            config(
+                "host.quota.cores = 2",
+                "group.team.privileges = execute",
+                "executor.engine = wasmtime"),
+            heap));
+    assertTrue(
+        ExecutionConfiguration.heapProblem(
+                config(
+                    "host.quota.cores = 2",
+                    "group.team.privileges = execute",
+                    "executor.engine = wasmtime"),
+                1L << 30)
+            .isPresent(),
+        "no room at all beside the trees and the daemon, on any engine");
+  }
+
+  @Test
+  void theLargestTreeIsNamedWhereItIsSetAndHugeFiguresDoNotOverflow() throws IOException {
+    var config =
+        config(
+            "host.quota.cores = 4096",
+            "host.quota.disk.per-execution = 4EiB",
+            "group.team.privileges = execute");
+    var problem = ExecutionConfiguration.heapProblem(config, 4L << 30).orElseThrow();
+    assertTrue(
+        problem.message().contains("(4096 × 4398046511104 MiB, host.quota.disk.per-execution)"),
+        problem.message());
+    var byGroup =
+        config(
+            "host.quota.cores = 8",
+            "group.team.privileges = execute",
+            "group.team.quota.disk.per-execution = 200MiB");
+    var groupProblem = ExecutionConfiguration.heapProblem(byGroup, 1L << 30).orElseThrow();
+    assertTrue(
+        groupProblem.message().contains("8 × 200 MiB, group.team.quota.disk.per-execution"),
+        groupProblem.message());
+    assertEquals(dir.resolve("weverywhere.conf") + ":1", groupProblem.origin().toString());
   }
 }

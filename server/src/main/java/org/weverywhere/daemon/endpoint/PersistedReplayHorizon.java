@@ -22,7 +22,13 @@ import org.weverywhere.protocol.ReplayHorizon;
  * timestamp kept in a file of the state directory that is, at every moment, at least the timestamp
  * of every message this daemon has accepted. It is moved forward, and written durably, before a
  * message stamped beyond it is accepted, in steps of {@link #LEASE} so that a steady stream of
- * requests costs one small synced write per lease, not one per message.
+ * requests costs one small synced write per lease, not one per message. While messages arrive it is
+ * renewed ahead of time, off the request path, once less than half a lease is left: a message
+ * stamped within the horizon never waits for a synced write, and only a message stamped beyond it
+ * (a sender's clock ahead of ours, or a horizon the renewals could not keep ahead) does. Otherwise,
+ * once a lease, whichever request came first waited for the write (two fsyncs and a rename, tens of
+ * milliseconds on a busy disk) and every request that came meanwhile waited behind it, a trusted
+ * key's behind a flood's (docs/PERFORMANCE.md, "Under attack").
  *
  * <p>At start the horizon the last run left is the floor: a message stamped at or before it may
  * have been accepted by that run, whose replay cache is gone, so it is refused with {@code WE5040}
@@ -40,17 +46,31 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
    */
   static final Duration LEASE = Duration.ofSeconds(1);
 
+  /** A renewal starts when less than this is left, and moves the horizon to a lease beyond it. */
+  static final Duration RENEW_AHEAD = LEASE.dividedBy(2);
+
+  /** How the horizon reaches the disk: durably; a test may slow it down. */
+  @FunctionalInterface
+  interface Store {
+    void write(Path file, Instant value) throws IOException;
+  }
+
   private final Path file;
   private final Clock clock;
   private final Instant floor;
+  private final Store store;
   private final Object writing = new Object();
+  private final java.util.concurrent.atomic.AtomicBoolean renewing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile boolean renewalFailed;
   private volatile Instant horizon;
 
-  private PersistedReplayHorizon(Path file, Clock clock, Instant floor) {
+  private PersistedReplayHorizon(Path file, Clock clock, Instant floor, Store store) {
     this.file = file;
     this.clock = clock;
     this.floor = floor;
     this.horizon = floor;
+    this.store = store;
   }
 
   /**
@@ -59,6 +79,10 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
    * @param window the accepted clock difference, each way
    */
   public static PersistedReplayHorizon open(Path file, Clock clock, Duration window) {
+    return open(file, clock, window, PersistedReplayHorizon::write);
+  }
+
+  static PersistedReplayHorizon open(Path file, Clock clock, Duration window, Store store) {
     Instant start = clock.instant();
     Instant floor = start;
     if (Files.exists(file)) {
@@ -80,9 +104,10 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
                     + " after the start, which the last run may have accepted");
       }
     }
-    var opened = new PersistedReplayHorizon(file, clock, floor);
+    var opened = new PersistedReplayHorizon(file, clock, floor, store);
     try {
-      opened.write(floor); // a start, even one that accepts nothing, leaves its floor for the next
+      store.write(
+          file, floor); // a start, even one that accepts nothing, leaves its floor for the next
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write the replay horizon " + file + ": " + e.getMessage(), e);
@@ -130,13 +155,14 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
               + "): sign it afresh");
     }
     if (!timestamp.isAfter(horizon)) {
+      renewIfDue();
       return;
     }
     synchronized (writing) {
       if (timestamp.isAfter(horizon)) {
         Instant next = max(timestamp, clock.instant()).plus(LEASE);
         try {
-          write(next);
+          store.write(file, next);
         } catch (IOException e) {
           // accepting without the horizon on disk could accept the message again after a restart
           throw new ProtocolException(
@@ -154,10 +180,43 @@ public final class PersistedReplayHorizon implements ReplayHorizon {
   }
 
   /**
+   * Starts a renewal in the background when less than {@link #RENEW_AHEAD} of the horizon is left
+   * (one at a time): the request that noticed goes on at once.
+   */
+  private void renewIfDue() {
+    if (Duration.between(clock.instant(), horizon).compareTo(RENEW_AHEAD) >= 0
+        || !renewing.compareAndSet(false, true)) {
+      return;
+    }
+    Thread.ofVirtual().name("replay-horizon-renewal").start(this::renew);
+  }
+
+  private void renew() {
+    try {
+      synchronized (writing) {
+        Instant next = clock.instant().plus(LEASE).plus(RENEW_AHEAD);
+        if (next.isAfter(horizon)) {
+          store.write(file, next);
+          horizon = next;
+        }
+      }
+      renewalFailed = false;
+    } catch (IOException e) {
+      // nothing is lost: a message beyond the horizon still writes it first, or is refused
+      if (!renewalFailed) {
+        renewalFailed = true;
+        LOG.warning(() -> "the replay horizon " + file + " cannot be renewed ahead: " + e);
+      }
+    } finally {
+      renewing.set(false);
+    }
+  }
+
+  /**
    * Replaces the file whole and durably: a temporary file synced, renamed over it, the directory
    * synced.
    */
-  private void write(Instant value) throws IOException {
+  static void write(Path file, Instant value) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel channel =
         FileChannel.open(

@@ -1,6 +1,8 @@
 package org.weverywhere.daemon.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +44,7 @@ import org.weverywhere.protocol.SignedFuzz;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
 
 /**
  * Issue 13's attack benchmark against the real daemon: this build's WAR on Open Liberty ({@link
@@ -54,9 +58,16 @@ import org.weverywhere.trust.Ed25519;
  * attack.rounds} times (3), interleaved; the table gives the medians. The fuzz vector is the long
  * run of the hostile suite's validly signed fuzz.
  *
+ * <p>By default the flood comes from a JVM of its own pinned with {@code taskset} to CPU 0 ({@code
+ * -Dattack.cpus.flood}), and the daemon and the trusted client are pinned to the other CPUs ({@code
+ * -Dattack.cpus.daemon}), as if the attacker were another machine: on a shared 2-core host the
+ * flooding client otherwise takes the trusted key's CPU and the figures measure the client, not the
+ * daemon. {@code -Dattack.mode=inprocess} floods from threads of this JVM, unpinned, as before.
+ *
  * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} ({@code
  * -Dattack.seconds=N} per vector and round, 20 by default; {@code
- * -Dattack.vectors=none,describe_udp} to choose).
+ * -Dattack.vectors=none,describe_udp} to choose), or this class's {@code main} on the server's test
+ * class path from {@code server/} after {@code package}, with those properties.
  */
 public final class AttackBenchmark {
   private static final KeyPair FRIEND = Ed25519.generate();
@@ -80,7 +91,32 @@ public final class AttackBenchmark {
       long journalPerMinute,
       double load) {}
 
+  /**
+   * Where the flood runs: {@code process} (the default), a JVM of its own pinned with {@code
+   * taskset} to one CPU while the daemon and the trusted client are pinned to the others, as if the
+   * attacker were another machine; {@code inprocess}, threads of this JVM, unpinned.
+   */
+  enum Mode {
+    PROCESS,
+    INPROCESS
+  }
+
+  private static Mode mode;
+
+  /** The CPUs of the flooding process and of the daemon with the trusted client ({@link Mode}). */
+  private static String floodCpus;
+
+  private static String daemonCpus;
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals(FLOOD_COMMAND)) {
+      floodProcess(args);
+      return;
+    }
+    mode = Mode.valueOf(System.getProperty("attack.mode", "process").toUpperCase(Locale.ROOT));
+    int cpus = Runtime.getRuntime().availableProcessors();
+    floodCpus = System.getProperty("attack.cpus.flood", "0");
+    daemonCpus = System.getProperty("attack.cpus.daemon", cpus > 1 ? "1-" + (cpus - 1) : "0");
     int seconds = Integer.getInteger("attack.seconds", 20);
     int rounds = Integer.getInteger("attack.rounds", 3);
     List<Vector> chosen =
@@ -102,6 +138,21 @@ public final class AttackBenchmark {
             .groupKey("friends", "friend", FRIEND.getPublic())
             .start()) {
       daemon = started;
+      target = new Target(daemon.udpAddress(), daemon.httpPort(), daemon.nodeId());
+      if (mode == Mode.PROCESS) {
+        // every thread of the daemon and of this JVM (the trusted client) on the daemon's CPUs;
+        // threads started later inherit it
+        taskset(daemonCpus, daemon.pid());
+        taskset(daemonCpus, ProcessHandle.current().pid());
+      }
+      System.err.println(
+          "flood "
+              + (mode == Mode.PROCESS
+                  ? "from a process of its own on CPU "
+                      + floodCpus
+                      + ", daemon and trusted client on "
+                      + daemonCpus
+                  : "from threads of this JVM, unpinned"));
       Path journal = daemon.stateDir().resolve("events");
       // a daemon just started compiles and warms up: the first round at load 35 lost every trusted
       // execution to the first compile of math.wasi and had a 0.5 s describe p50
@@ -116,9 +167,12 @@ public final class AttackBenchmark {
         }
       }
       System.out.printf(
-          "Medians of %d rounds of %d s per vector; load average (1 min) %.1f to %.1f%n",
+          "Medians of %d rounds of %d s per vector, flood %s; load average (1 min) %.1f to %.1f%n",
           rounds,
           seconds,
+          mode == Mode.PROCESS
+              ? "from its own process on CPU " + floodCpus + ", daemon on " + daemonCpus
+              : "in the client's JVM",
           rows.values().stream().flatMap(List::stream).mapToDouble(Row::load).min().orElse(0),
           rows.values().stream().flatMap(List::stream).mapToDouble(Row::load).max().orElse(0));
       System.out.println(
@@ -178,8 +232,13 @@ public final class AttackBenchmark {
     SIGNED_FUZZ
   }
 
+  /** Where the flood goes: the daemon here, or what the parent told a flooding process. */
+  record Target(InetSocketAddress udp, int httpPort, Fingerprint node) {}
+
+  private static Target target;
+
   private static InetSocketAddress udp() {
-    return daemon.udpAddress();
+    return target.udp();
   }
 
   private static Row measure(Vector vector, int seconds, long pid, Path journal) throws Exception {
@@ -188,8 +247,13 @@ public final class AttackBenchmark {
     ExecutorService threads = Executors.newCachedThreadPool();
     List<CompletableFuture<Void>> flood = new ArrayList<>();
     int flooders = vector == Vector.NONE ? 0 : vector == Vector.UNVERIFIED_BODIES_HTTP ? 48 : 4;
-    for (int t = 0; t < flooders; t++) {
-      flood.add(CompletableFuture.runAsync(() -> flood(vector, running, sent), threads));
+    Flooder process = null;
+    if (mode == Mode.PROCESS && flooders > 0) {
+      process = Flooder.start(vector, flooders);
+    } else {
+      for (int t = 0; t < flooders; t++) {
+        flood.add(CompletableFuture.runAsync(() -> flood(vector, running, sent), threads));
+      }
     }
     long journalBefore = size(journal);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -258,6 +322,7 @@ public final class AttackBenchmark {
     long started = System.nanoTime();
     ThreadCpu daemonBefore = ThreadCpu.of(pid);
     ThreadCpu clientBefore = ThreadCpu.of(ProcessHandle.current().pid());
+    ThreadCpu flooderBefore = process == null ? null : ThreadCpu.of(process.pid());
     long dropsBefore = udpDrops(daemon.udpPort());
     long end = started + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < end) {
@@ -268,12 +333,19 @@ public final class AttackBenchmark {
     double took = (System.nanoTime() - started) / 1e9;
     double load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     System.err.printf(
-        "%s: load %s; daemon %s; client (flood and trusted) %s; socket buffer drops %d%n",
+        "%s: load %s; daemon %s; client (%s) %s;%s socket buffer drops %d%n",
         vector,
         Files.readString(Path.of("/proc/loadavg")).strip(),
         ThreadCpu.of(pid).since(daemonBefore, took),
+        process == null ? "flood and trusted" : "trusted",
         ThreadCpu.of(ProcessHandle.current().pid()).since(clientBefore, took),
+        process == null
+            ? ""
+            : " flooding process " + ThreadCpu.of(process.pid()).since(flooderBefore, took) + ";",
         udpDrops(daemon.udpPort()) - dropsBefore);
+    if (process != null) {
+      sent.set(process.stop());
+    }
     CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     describer.get(10, TimeUnit.SECONDS);
     executor.get(10, TimeUnit.SECONDS);
@@ -295,6 +367,140 @@ public final class AttackBenchmark {
         load);
   }
 
+  static final String FLOOD_COMMAND = "flood";
+
+  /**
+   * The flood in a JVM of its own, pinned to {@link #floodCpus}: it floods from the moment it says
+   * {@code READY} until its standard input ends (or a bound of 10 minutes), then says {@code SENT
+   * n}.
+   */
+  private record Flooder(Process process, BufferedReader out, Path log) {
+    static Flooder start(Vector vector, int threads) throws IOException {
+      Path log = Files.createTempFile("we-attack-flood", ".log");
+      List<String> command = new ArrayList<>();
+      command.addAll(List.of("taskset", "-c", floodCpus));
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+      command.add(AttackBenchmark.class.getName());
+      command.addAll(
+          List.of(
+              FLOOD_COMMAND,
+              vector.name(),
+              Integer.toString(threads),
+              Integer.toString(target.udp().getPort()),
+              Integer.toString(target.httpPort()),
+              target.node().toString()));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(ProcessBuilder.Redirect.to(log.toFile()))
+              .start();
+      var out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      var flooder = new Flooder(process, out, log);
+      String ready = flooder.line(Duration.ofSeconds(60));
+      if (!"READY".equals(ready)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(
+            "the flooding process did not start: " + ready + "\n" + Files.readString(log));
+      }
+      return flooder;
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    /** Ends the flood; how many messages it sent. */
+    long stop() throws IOException, InterruptedException {
+      process.getOutputStream().close();
+      String sent = line(Duration.ofSeconds(90));
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      Files.deleteIfExists(log);
+      if (sent == null || !sent.startsWith("SENT ")) {
+        throw new IllegalStateException("the flooding process ended with " + sent);
+      }
+      return Long.parseLong(sent.substring("SENT ".length()));
+    }
+
+    private String line(Duration within) {
+      try {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return out.readLine();
+                  } catch (IOException e) {
+                    return "(unreadable: " + e.getMessage() + ")";
+                  }
+                })
+            .get(within.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        process.destroyForcibly();
+        return "(no line within " + within.toSeconds() + " s)";
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        return "(interrupted)";
+      }
+    }
+  }
+
+  /** {@code flood VECTOR THREADS UDP-PORT HTTP-PORT NODE}: the flooding process's main. */
+  private static void floodProcess(String[] args) throws Exception {
+    Vector vector = Vector.valueOf(args[1]);
+    int threads = Integer.parseInt(args[2]);
+    target =
+        new Target(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[3])),
+            Integer.parseInt(args[4]),
+            Fingerprint.parse(args[5]));
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong sent = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<CompletableFuture<Void>> flood = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      flood.add(CompletableFuture.runAsync(() -> flood(vector, running, sent), pool));
+    }
+    System.out.println("READY");
+    System.out.flush();
+    // the parent closes our standard input to stop us; the bound keeps an orphan from running on
+    var stdin = CompletableFuture.runAsync(AttackBenchmark::drainStdin);
+    try {
+      stdin.get(10, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.TimeoutException orphaned) {
+      System.err.println("no end of the flood within 10 minutes: stopping");
+    }
+    running.set(false);
+    CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    pool.shutdownNow();
+    System.out.println("SENT " + sent.get());
+    System.out.flush();
+  }
+
+  private static void drainStdin() {
+    try {
+      while (System.in.read() >= 0) {
+        // nothing is sent on it: only its end matters
+      }
+    } catch (IOException closed) {
+      // the parent is gone: stop as at the end of input
+    }
+  }
+
+  /** Pins every thread of {@code pid} to {@code cpus} ({@code taskset -a -p -c}). */
+  private static void taskset(String cpus, long pid) throws IOException, InterruptedException {
+    Process pin =
+        new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(pin.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!pin.waitFor(30, TimeUnit.SECONDS) || pin.exitValue() != 0) {
+      throw new IllegalStateException("taskset -a -p -c " + cpus + " " + pid + " failed: " + said);
+    }
+  }
+
   /** The flooding key: one anonymous key, whatever the number of threads sending for it. */
   private static final KeyPair FLOODER = Ed25519.generate();
 
@@ -303,7 +509,7 @@ public final class AttackBenchmark {
     var signer = new MessageSigner(key);
     try (var socket = new DatagramSocket()) {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-      URI bulk = URI.create("http://127.0.0.1:" + daemon.httpPort() + BulkClient.PATH);
+      URI bulk = URI.create("http://127.0.0.1:" + target.httpPort() + BulkClient.PATH);
       var fuzz = new SignedFuzz(key, System.nanoTime());
       List<Message> seeds =
           List.of(
@@ -314,7 +520,7 @@ public final class AttackBenchmark {
                   "kv", "get", List.of(), List.of(MessageId.random()), Optional.empty()),
               new Message.Control("status", Map.of(), Optional.empty()));
       while (running.get()) {
-        Header header = Header.fresh(Audience.node(daemon.nodeId()), Clock.systemUTC().instant());
+        Header header = Header.fresh(Audience.node(target.node()), Clock.systemUTC().instant());
         switch (vector) {
           case EXECUTE_SPIN_UDP ->
               send(
@@ -365,7 +571,7 @@ public final class AttackBenchmark {
    * reads.
    */
   private static void unverified(int size) throws IOException {
-    try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), target.httpPort())) {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
       out.write(

@@ -97,4 +97,81 @@ class PersistedReplayHorizonTest {
     assertEquals(START.plus(WINDOW), horizon.floor());
     assertThrows(ProtocolException.class, () -> horizon.admit(START.plusSeconds(29)));
   }
+
+  /**
+   * Once a lease, the request that crossed the horizon waited for its synced write, and every
+   * request meanwhile waited behind it (a trusted key's behind a flood's): renewed ahead of time,
+   * off the request path, a message stamped within the horizon never waits.
+   */
+  @Test
+  void aMessageWithinTheHorizonNeverWaitsForItsRenewal() throws Exception {
+    var now = new java.util.concurrent.atomic.AtomicReference<>(START);
+    Clock clock =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return now.get();
+          }
+        };
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var writes = new java.util.concurrent.atomic.AtomicInteger();
+    Path file = dir.resolve("replay-horizon");
+    var horizon =
+        PersistedReplayHorizon.open(
+            file,
+            clock,
+            WINDOW,
+            (f, value) -> {
+              if (writes.incrementAndGet() > 2) { // the renewal: a disk that takes its time
+                try {
+                  if (!release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IOException("never released");
+                  }
+                } catch (InterruptedException e) {
+                  throw new IOException(e);
+                }
+              }
+              PersistedReplayHorizon.write(f, value);
+            });
+    horizon.admit(START.plusMillis(10)); // beyond the floor's horizon: written first, as before
+    now.set(START.plusMillis(600)); // 410 ms left: a renewal starts, and blocks in its write
+    for (int i = 0; i < 100; i++) {
+      long began = System.nanoTime();
+      horizon.admit(START.plusMillis(600 + i));
+      long took = (System.nanoTime() - began) / 1_000_000;
+      assertTrue(took < 500, "a message within the horizon waited " + took + " ms");
+    }
+    assertEquals(3, writes.get(), "one renewal at a time");
+    release.countDown();
+    String renewed =
+        START
+                .plusMillis(600)
+                .plus(PersistedReplayHorizon.LEASE)
+                .plus(PersistedReplayHorizon.RENEW_AHEAD)
+                .toEpochMilli()
+            + "\n";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!Files.readString(file).equals(renewed) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(renewed, Files.readString(file), "renewed a lease beyond the time it started");
+    now.set(START.plusMillis(2000));
+    horizon.admit(START.plusMillis(2000)); // within the renewed horizon: no write of its own
+    var restarted = PersistedReplayHorizon.open(file, clock, WINDOW);
+    assertEquals(
+        Reason.SIGNED_BEFORE_START,
+        assertThrows(ProtocolException.class, () -> restarted.admit(START.plusMillis(2000)))
+            .reason(),
+        "what was accepted within the renewed horizon is refused after a restart");
+  }
 }

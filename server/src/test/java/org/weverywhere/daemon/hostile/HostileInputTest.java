@@ -49,9 +49,9 @@ import org.weverywhere.trust.KeyPem;
 /**
  * Issue 13, item 6 against the daemon's beans in a process of their own (UDP and the HTTP bulk
  * channel on loopback, the JDK's HTTP server standing in for Liberty): a fetched module is reserved
- * at admission and paced by its group's rate. The rest of the hostile suite runs against the real
- * daemon on Liberty ({@code HostileIT}); this one stays here while ten concurrent paced fetches on
- * Liberty leave one unanswered for over 60 s (docs/SECURITY.md, item 6).
+ * at admission and paced by its group's rate. The hostile suite runs against the real daemon on
+ * Liberty ({@code HostileIT}, item 6 included); this is the same check without Liberty, where a
+ * fault in the pacing itself would show apart from one in how Liberty carries it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileInputTest {

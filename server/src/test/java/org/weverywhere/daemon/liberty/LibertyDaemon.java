@@ -81,6 +81,12 @@ public final class LibertyDaemon implements AutoCloseable {
   private static final int LOG_TAIL_LINES = 60;
   private static final String APPLICATION_FAILED = "CWWKZ0002E";
 
+  /**
+   * A listener failed while the web application started: the daemon's start observer threw (e.g. a
+   * configuration it refuses), and Liberty says so with this, not with CWWKZ0002E.
+   */
+  private static final String LISTENER_FAILED = "SRVE0265E";
+
   /** The daemon's own exception in a stack dump, or one of its error codes. */
   private static final Pattern OUR_ERROR =
       Pattern.compile("org\\.weverywhere\\.[\\w.$]*Exception: |\\[WE\\d{4}\\]");
@@ -389,6 +395,9 @@ public final class LibertyDaemon implements AutoCloseable {
       lines.add("libraries.dir = " + libraries);
     }
     lines.addAll(settings.lines);
+    for (var line : settings.linesNamingItself) {
+      lines.add(line.apply(udpAddress()));
+    }
     Path conf = configDir.resolve(FIXTURE_CONF);
     Files.createDirectories(conf.getParent());
     Files.write(conf, lines);
@@ -634,11 +643,19 @@ public final class LibertyDaemon implements AutoCloseable {
    */
   private String applicationFailure() {
     try {
-      if (!Files.exists(messagesLog())
-          || !Files.readString(messagesLog()).contains(APPLICATION_FAILED)) {
+      if (!Files.exists(messagesLog())) {
         return null;
       }
+      String log = new String(Files.readAllBytes(messagesLog()), StandardCharsets.UTF_8);
       List<String> causes = new ArrayList<>();
+      for (String line : log.lines().toList()) {
+        if (line.contains(LISTENER_FAILED) && OUR_ERROR.matcher(line).find()) {
+          causes.add(line.strip());
+        }
+      }
+      if (!log.contains(APPLICATION_FAILED) && causes.isEmpty()) {
+        return null;
+      }
       Path ffdc = logDir().resolve("ffdc");
       if (Files.isDirectory(ffdc)) {
         try (var reports = Files.list(ffdc)) {
@@ -744,6 +761,8 @@ public final class LibertyDaemon implements AutoCloseable {
     private Path wlp = Path.of(System.getProperty(WLP_PROPERTY, "target/liberty/wlp"));
     private Path configFrom;
     private final List<String> lines = new ArrayList<>();
+    private final List<java.util.function.Function<InetSocketAddress, String>> linesNamingItself =
+        new ArrayList<>();
     private final Map<String, byte[]> files = new LinkedHashMap<>();
     private final List<Path> libraries = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
@@ -771,6 +790,16 @@ public final class LibertyDaemon implements AutoCloseable {
      */
     public Builder line(String... lines) {
       this.lines.addAll(List.of(lines));
+      return this;
+    }
+
+    /**
+     * A configuration line that names the daemon's own UDP address, known only once its port is
+     * chosen (e.g. {@code services.kv.peer}, a service whose peer is the daemon itself); after the
+     * {@link #line}s.
+     */
+    public Builder lineNamingItself(java.util.function.Function<InetSocketAddress, String> line) {
+      linesNamingItself.add(line);
       return this;
     }
 

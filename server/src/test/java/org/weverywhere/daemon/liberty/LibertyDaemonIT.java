@@ -43,6 +43,14 @@ class LibertyDaemonIT {
         .statusCode();
   }
 
+  /**
+   * A heap smaller than the build's 2 GiB, and directory trees it can hold beside the daemon's own
+   * 512 MiB: a daemon refuses to start on quotas its heap could not run one execution under.
+   */
+  private static final String SMALL_HEAP = "1g";
+
+  private static final String SMALL_TREES = "host.quota.disk.per-execution = 64MiB";
+
   private static String announcedName(LibertyDaemon daemon) {
     return new UnicastProbe(
             new MessageSigner(Ed25519.generate()),
@@ -65,13 +73,15 @@ class LibertyDaemonIT {
     try (var byEnvironment =
             LibertyDaemon.builder()
                 .name("in-the-file")
-                .heap("512m")
+                .heap(SMALL_HEAP)
+                .line(SMALL_TREES)
                 .env("NODE_NAME", "from-the-environment")
                 .start();
         var byProperty =
             LibertyDaemon.builder()
                 .name("in-the-file")
-                .heap("512m")
+                .heap(SMALL_HEAP)
+                .line(SMALL_TREES)
                 .env("NODE_NAME", "from-the-environment")
                 .jvmOption("-Dnode.name=from-a-property")
                 .start()) {
@@ -82,8 +92,10 @@ class LibertyDaemonIT {
 
   @Test
   void twoDaemonsSideBySideAnswerEachAsItself() throws Exception {
-    try (var a = LibertyDaemon.builder().name("fixture-a").heap("512m").start();
-        var b = LibertyDaemon.builder().name("fixture-b").heap("512m").start()) {
+    try (var a =
+            LibertyDaemon.builder().name("fixture-a").heap(SMALL_HEAP).line(SMALL_TREES).start();
+        var b =
+            LibertyDaemon.builder().name("fixture-b").heap(SMALL_HEAP).line(SMALL_TREES).start()) {
       assertNotEquals(a.udpPort(), b.udpPort());
       assertNotEquals(a.httpPort(), b.httpPort());
       assertNotEquals(a.nodeId(), b.nodeId(), "each has its own state directory, so its own key");
@@ -100,7 +112,8 @@ class LibertyDaemonIT {
   @Test
   void aKilledDaemonRestartsOnItsStateDirectory() throws Exception {
     Path root;
-    try (var daemon = LibertyDaemon.builder().name("fixture-kill").heap("512m").start()) {
+    try (var daemon =
+        LibertyDaemon.builder().name("fixture-kill").heap(SMALL_HEAP).line(SMALL_TREES).start()) {
       root = daemon.stateDir().getParent();
       Fingerprint before = daemon.nodeId();
       byte[] key = Files.readAllBytes(daemon.stateDir().resolve("host.key.pem"));
@@ -128,12 +141,39 @@ class LibertyDaemonIT {
             () ->
                 LibertyDaemon.builder()
                     .name("fixture-bad")
-                    .heap("512m")
+                    .heap(SMALL_HEAP)
+                    .line(SMALL_TREES)
                     .line("netwrk.port = 1")
                     .readyTimeout(Duration.ofSeconds(300))
                     .start()
                     .close());
     assertTrue(failure.getMessage().contains("messages.log"), failure.getMessage());
     assertTrue(failure.getMessage().contains("netwrk.port"), failure.getMessage());
+  }
+
+  /**
+   * Issue 13: eight cores of directory trees on the build's 2 GiB heap left no room for guest
+   * memory; the daemon started and refused every execution while only a log warning said why. It
+   * now refuses to start, naming the key, its file and line, and the figures.
+   */
+  @Test
+  void quotasTheHeapCannotHoldFailTheStartNamingTheKeyItsLineAndTheFigures() {
+    var failure =
+        assertThrows(
+            LibertyDaemon.StartFailure.class,
+            () ->
+                LibertyDaemon.builder()
+                    .name("fixture-unfit")
+                    .line("host.quota.cores = 8")
+                    .readyTimeout(Duration.ofSeconds(300))
+                    .start()
+                    .close());
+    String said = failure.getMessage();
+    assertTrue(said.contains("the daemon's application did not start"), said);
+    assertTrue(
+        said.contains(LibertyDaemon.FIXTURE_CONF + ":6: host.quota.cores = 8: the JVM heap ("),
+        said);
+    assertTrue(said.contains("8 × 256 MiB, host.quota.disk.per-execution"), said);
+    assertTrue(said.contains("raise -Xmx in jvm.options"), said);
   }
 }
