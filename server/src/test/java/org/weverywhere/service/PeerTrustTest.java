@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.weld.junit5.EnableWeld;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -34,13 +31,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.net.UdpClient;
-import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
-import org.weverywhere.protocol.WireLimits;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.KeyPairFiles;
@@ -62,21 +57,14 @@ class PeerTrustTest {
   private static final MessageSigner RELAY = new MessageSigner(Ed25519.generate());
   private static final MessageSigner STRANGER = new MessageSigner(Ed25519.generate());
 
-  /** The node {@code far} is pinned to; the impostor answering at far's address is someone else. */
-  private static final Fingerprint FAR_NODE = Fingerprint.of(Ed25519.generate().getPublic());
-
-  private static final MessageSigner IMPOSTOR = new MessageSigner(Ed25519.generate());
-  private static final AtomicInteger IMPOSTOR_ANSWERS = new AtomicInteger();
-
   private static TestDaemonConfig test;
-  private static DatagramChannel impostor;
-  private static Thread impostorThread;
+
+  /** Answers for service {@code far} with a key of its own (item 11). */
+  private static ImpostorPeer impostor;
 
   static {
     try {
-      impostor = DatagramChannel.open();
-      impostor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      impostorThread = Thread.ofPlatform().daemon().name("impostor").start(PeerTrustTest::impostor);
+      impostor = ImpostorPeer.start();
       test =
           TestDaemonConfig.prepare(
               "peer-trust",
@@ -89,15 +77,14 @@ class PeerTrustTest {
               "services.kv.peer-service = kvhere",
               "services.kv.callers = team",
               "services.kv.peer-node = " + Fingerprint.of(HOST.getPublic()),
-              "services.far.peer-node = " + FAR_NODE,
+              "services.far.peer-node = " + impostor.pinnedNode(),
               "calls.timeout = 2s");
       Files.writeString(
           test.dir().resolve("weverywhere.conf"),
           String.join(
                   "\n",
                   "services.kv.peer = 127.0.0.1:" + test.udpPort(),
-                  "services.far.peer = 127.0.0.1:"
-                      + ((InetSocketAddress) impostor.getLocalAddress()).getPort())
+                  "services.far.peer = 127.0.0.1:" + impostor.port())
               + "\n",
           StandardOpenOption.APPEND);
       // the host key exists before the daemon starts, so the configuration can pin its node id
@@ -116,50 +103,11 @@ class PeerTrustTest {
     }
   }
 
-  /** Answers every request it can read with a description signed by its own key. */
-  private static void impostor() {
-    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(FAR_NODE), 1000);
-    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-    for (int i = 0; i < 100; i++) { // bounded: the tests send a handful
-      try {
-        buffer.clear();
-        var from = impostor.receive(buffer);
-        SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        var description =
-            new Message.Description(
-                Map.of(),
-                List.of(),
-                List.of(
-                    new Message.Service(
-                        "far",
-                        "kv",
-                        Optional.empty(),
-                        List.of("get (i32) -> i32"),
-                        1,
-                        1,
-                        "running",
-                        0,
-                        Optional.empty())));
-        impostor.send(
-            ByteBuffer.wrap(
-                IMPOSTOR.sign(
-                    Header.replyTo(request.header(), Clock.systemUTC().instant()), description)),
-            from);
-        IMPOSTOR_ANSWERS.incrementAndGet();
-      } catch (ProtocolException unreadable) {
-        // not a request this impostor understands: wait for the next
-      } catch (IOException closed) {
-        return;
-      }
-    }
-  }
-
   @WeldSetup WeldInitiator weld = WeldInitiator.from(DaemonParts.weld()).build();
 
   @AfterAll
   void stop() throws Exception {
     impostor.close();
-    impostorThread.join(Duration.ofSeconds(5));
     TestDaemonConfig.clear();
   }
 
@@ -219,11 +167,15 @@ class PeerTrustTest {
   @Test
   void answersForAPinnedPeerSignedByAnotherKeyAreRefusedNamingBothKeys() {
     var refused = assertThrows(ProtocolException.class, () -> ask(TEAM, run("farcaller")));
-    assertTrue(IMPOSTOR_ANSWERS.get() > 0, "the impostor was never asked");
+    assertTrue(impostor.answers() > 0, "the impostor was never asked");
     assertTrue(
         refused
             .getMessage()
-            .contains("signed by key " + IMPOSTOR.fingerprint() + ", not by node " + FAR_NODE),
+            .contains(
+                "signed by key "
+                    + impostor.fingerprint()
+                    + ", not by node "
+                    + impostor.pinnedNode()),
         refused.getMessage());
     assertTrue(
         refused.getMessage().contains("(pinned by peer-node) [WE5041]"), refused.getMessage());

@@ -14,13 +14,10 @@ import java.io.InputStreamReader;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +58,7 @@ import org.weverywhere.protocol.SignedFuzz;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.service.ImpostorPeer;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
@@ -87,13 +85,9 @@ class HostileIT {
   private static final KeyPair TEAM = Ed25519.generate();
   private static final KeyPair RELAY = Ed25519.generate();
 
-  /** The node service {@code far} is pinned to; the impostor at far's address is someone else. */
-  private static final Fingerprint FAR_NODE = Fingerprint.of(Ed25519.generate().getPublic());
+  /** Answers for service {@code far} with a key of its own (item 11). */
+  private static ImpostorPeer impostor;
 
-  private static final MessageSigner IMPOSTOR = new MessageSigner(Ed25519.generate());
-  private static final AtomicInteger IMPOSTOR_ANSWERS = new AtomicInteger();
-  private static DatagramChannel impostor;
-  private static Thread impostorThread;
   private static Path base;
   private static Path journalDisk;
   private static boolean smallDisk;
@@ -104,9 +98,7 @@ class HostileIT {
     base = Files.createTempDirectory("we-hostile-it");
     journalDisk = Files.createDirectories(base.resolve("journal-disk"));
     smallDisk = SmallDisk.mount(journalDisk, "4m");
-    impostor = DatagramChannel.open();
-    impostor.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    impostorThread = Thread.ofPlatform().daemon().name("impostor").start(HostileIT::impostor);
+    impostor = ImpostorPeer.start();
     daemon =
         LibertyDaemon.builder()
             .name("hostile")
@@ -147,9 +139,8 @@ class HostileIT {
                 "services.math.group = keepers",
                 "services.kv.peer-service = kvhere",
                 "services.kv.callers = team",
-                "services.far.peer = 127.0.0.1:"
-                    + ((InetSocketAddress) impostor.getLocalAddress()).getPort(),
-                "services.far.peer-node = " + FAR_NODE,
+                "services.far.peer = 127.0.0.1:" + impostor.port(),
+                "services.far.peer-node = " + impostor.pinnedNode(),
                 "calls.timeout = 2s")
             .lineNamingItself(self -> "services.kv.peer = 127.0.0.1:" + self.getPort())
             .groupKey("friends", "friend", FRIEND.getPublic())
@@ -169,48 +160,9 @@ class HostileIT {
     } finally {
       if (impostor != null) {
         impostor.close();
-        impostorThread.join(Duration.ofSeconds(5));
       }
       if (smallDisk) {
         SmallDisk.unmount(journalDisk);
-      }
-    }
-  }
-
-  /** Answers every request it can read with a description signed by its own key (item 11). */
-  private static void impostor() {
-    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(FAR_NODE), 1000);
-    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-    for (int i = 0; i < 100; i++) { // bounded: the test sends a handful
-      try {
-        buffer.clear();
-        var from = impostor.receive(buffer);
-        SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        var description =
-            new Message.Description(
-                Map.of(),
-                List.of(),
-                List.of(
-                    new Message.Service(
-                        "far",
-                        "kv",
-                        Optional.empty(),
-                        List.of("get (i32) -> i32"),
-                        1,
-                        1,
-                        "running",
-                        0,
-                        Optional.empty())));
-        impostor.send(
-            ByteBuffer.wrap(
-                IMPOSTOR.sign(
-                    Header.replyTo(request.header(), Clock.systemUTC().instant()), description)),
-            from);
-        IMPOSTOR_ANSWERS.incrementAndGet();
-      } catch (ProtocolException unreadable) {
-        // not a request this impostor understands: wait for the next
-      } catch (IOException closed) {
-        return;
       }
     }
   }
@@ -873,11 +825,15 @@ class HostileIT {
     var refused =
         assertThrows(
             ProtocolException.class, () -> ask(TEAM, run("farcaller"), Duration.ofSeconds(20)));
-    assertTrue(IMPOSTOR_ANSWERS.get() > 0, "the impostor was never asked");
+    assertTrue(impostor.answers() > 0, "the impostor was never asked");
     assertTrue(
         refused
             .getMessage()
-            .contains("signed by key " + IMPOSTOR.fingerprint() + ", not by node " + FAR_NODE),
+            .contains(
+                "signed by key "
+                    + impostor.fingerprint()
+                    + ", not by node "
+                    + impostor.pinnedNode()),
         refused.getMessage());
     assertTrue(
         refused.getMessage().contains("(pinned by peer-node) [WE5041]"), refused.getMessage());
