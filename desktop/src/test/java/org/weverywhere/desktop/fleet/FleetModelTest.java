@@ -8,10 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import javafx.scene.chart.XYChart;
@@ -24,6 +22,7 @@ import org.weverywhere.net.DaemonEvent;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.testing.MovableClock;
 import org.weverywhere.trust.Ed25519;
 
 class FleetModelTest {
@@ -35,24 +34,7 @@ class FleetModelTest {
 
   private final ScriptedNetworkClient client = new ScriptedNetworkClient();
   private final EventBus bus = new EventBus();
-  private Instant now = Instant.parse("2026-12-02T09:00:00Z");
-  private final Clock clock =
-      new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-02T09:00:00Z"));
   private final FleetModel model =
       new FleetModel(
           client,
@@ -90,7 +72,7 @@ class FleetModelTest {
     client.executor =
         request -> printed(probeOf(request).equals(Reading.MEMORY_PROBE) ? MEMORY : LOAD);
     model.refresh();
-    now = now.plusSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     model.refresh();
 
     assertEquals(8, client.executed.size(), "two probes, two daemons, two refreshes");

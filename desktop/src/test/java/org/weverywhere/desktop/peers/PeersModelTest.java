@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +16,7 @@ import org.weverywhere.desktop.client.Sighting;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
 import org.weverywhere.protocol.MessageSigner;
+import org.weverywhere.testing.MovableClock;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.Fingerprint;
 
@@ -167,33 +166,5 @@ class PeersModelTest {
         model.listeningTextProperty().get());
     model.stopListening();
     assertEquals("not listening", model.listeningTextProperty().get());
-  }
-
-  /** A clock the test moves by hand, so fading needs no waiting. */
-  static final class MovableClock extends Clock {
-    private Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

@@ -23,6 +23,7 @@ import org.weverywhere.protocol.SessionKeys;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
+import org.weverywhere.testing.MovableClock;
 import org.weverywhere.trust.Ed25519;
 
 /**
@@ -111,24 +112,8 @@ class SessionTableTest {
 
   @Test
   void sessionsAreForgottenAtTheirExpiry() throws Exception {
-    var clock = new java.util.concurrent.atomic.AtomicReference<>(NOW);
-    Clock moving =
-        new Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public Instant instant() {
-            return clock.get();
-          }
-        };
+    MovableClock clock = new MovableClock(NOW);
+    Clock moving = clock;
     SessionTable table = table(64, moving);
     Session session =
         open(table, new MessageSigner(Ed25519.generate()), InetAddress.getLoopbackAddress(), "a")
@@ -136,7 +121,7 @@ class SessionTableTest {
             .session();
     assertEquals(0, table.sweep());
     clock.set(NOW.plus(Duration.ofMinutes(10)));
-    assertTrue(session.expired(clock.get()));
+    assertTrue(session.expired(clock.instant()));
     assertEquals(1, table.sweep());
     assertNull(table.find(session.id()));
     assertEquals(0, table.held("a"));
