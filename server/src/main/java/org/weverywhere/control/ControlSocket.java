@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.newsclub.net.unix.AFUNIXServerSocket;
@@ -23,6 +22,7 @@ import org.newsclub.net.unix.AFUNIXSocketCredentials;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.host.Failures;
 import org.weverywhere.host.SupervisedLoop;
+import org.weverywhere.host.ThreadSource;
 import org.weverywhere.net.Frames;
 
 /**
@@ -43,7 +43,7 @@ public final class ControlSocket implements AutoCloseable {
   private final AFUNIXServerSocket server;
   private final PeerPolicy policy;
   private final ControlService service;
-  private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService connections = ThreadSource.virtualPerTask();
   private final Failures failures =
       new Failures("control socket", LOG, Duration.ofMinutes(1), System::nanoTime);
   private final SupervisedLoop acceptor;

@@ -16,6 +16,7 @@ import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.StateDirectory;
+import org.weverywhere.host.ThreadSource;
 import org.weverywhere.store.LibraryStore;
 
 /**
@@ -93,6 +94,8 @@ public class Daemon {
                 + (identity.created() ? " (new host key created)" : "")
                 + "; libraries: "
                 + libraries.list().size());
+    // on Liberty they come from the managed thread factory; the failsafe IT reads this line
+    LOG.info(() -> "platform threads made so far: " + ThreadSource.tally());
   }
 
   @PreDestroy

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.host.ThreadSource;
 
 /**
  * An append-only, durable journal of events, one CloudEvents 1.0 JSON object per line, each with a
@@ -115,8 +116,7 @@ public final class EventJournal implements AutoCloseable {
     this.retention = retention;
     this.maxTotalSize = maxTotalSize;
     this.source = source;
-    this.writer =
-        Thread.ofPlatform().name("event-journal-writer").daemon().unstarted(this::writeLoop);
+    this.writer = ThreadSource.unstarted("event-journal-writer", true, this::writeLoop);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.weverywhere.ErrorCode;
+import org.weverywhere.host.ThreadSource;
 
 /**
  * Compiles modules on a bounded pool of threads, each compile within a budget (issue 13 item 12).
@@ -47,8 +48,7 @@ public final class Compiler implements AutoCloseable {
   public Compiler(int threads) {
     this.pool =
         Executors.newFixedThreadPool(
-            Math.max(1, threads),
-            Thread.ofPlatform().daemon().name("weverywhere-compile-", 0).factory());
+            Math.max(1, threads), ThreadSource.platform("weverywhere-compile-", 0, true));
   }
 
   /**

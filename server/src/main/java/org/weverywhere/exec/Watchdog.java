@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.weverywhere.host.ThreadSource;
 
 /**
  * Polls the CPU time of every executing thread (ThreadMXBean) and the wall clock, and interrupts a
@@ -22,7 +23,7 @@ public final class Watchdog implements AutoCloseable {
 
   public Watchdog(Duration period) {
     this.periodNanos = period.toNanos();
-    this.thread = Thread.ofPlatform().daemon().name("weverywhere-watchdog").unstarted(this::loop);
+    this.thread = ThreadSource.unstarted("weverywhere-watchdog", true, this::loop);
     thread.start();
   }
 

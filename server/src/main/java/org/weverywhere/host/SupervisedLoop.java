@@ -48,7 +48,7 @@ public final class SupervisedLoop implements AutoCloseable {
     this.body = body;
     this.open = open;
     this.firstPause = firstPause;
-    this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::supervise);
+    this.thread = ThreadSource.unstarted(name, true, this::supervise);
   }
 
   public SupervisedLoop start() {

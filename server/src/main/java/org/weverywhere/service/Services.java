@@ -22,6 +22,7 @@ import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.CallValue;
 import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.Executor;
+import org.weverywhere.host.ThreadSource;
 import org.weverywhere.store.Library;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -59,7 +60,7 @@ public class Services {
       RestartPolicy policy) {
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("weverywhere-service-restarts").factory());
+            ThreadSource.platform("weverywhere-service-restarts", true));
     this.pools = new LinkedHashMap<>();
     this.declared = new LinkedHashMap<>();
     for (String name : config.services()) {

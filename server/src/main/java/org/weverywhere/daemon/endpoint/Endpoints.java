@@ -26,6 +26,7 @@ import org.weverywhere.host.ConfigChanged;
 import org.weverywhere.host.HostGroups;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.Intake;
+import org.weverywhere.host.ThreadSource;
 import org.weverywhere.idempotency.KeysFromJournal;
 import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
@@ -217,8 +218,7 @@ public class Endpoints {
                     .equals(java.util.List.of(ConfigKeys.ANONYMOUS)),
             sessions);
     announcer =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("announcer").daemon().factory());
+        Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("announcer", true));
     long every = network.announceInterval().toMillis();
     announcer.scheduleAtFixedRate(
         () -> udp.announce(handler.announce()), every, every, TimeUnit.MILLISECONDS);

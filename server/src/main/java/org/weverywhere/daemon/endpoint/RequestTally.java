@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.events.JournalException;
+import org.weverywhere.host.ThreadSource;
 
 /**
  * Requests counted per requester key, group and one more word (a refusal's reason, a message type),
@@ -76,8 +77,7 @@ final class RequestTally implements AutoCloseable {
     this.maxEntries = maxEntries;
     this.intervalNanos = interval.toNanos();
     this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("request-tally").daemon().factory());
+        Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("request-tally", true));
     ticker.scheduleWithFixedDelay(this::tick, 250, 250, TimeUnit.MILLISECONDS);
   }
 

@@ -38,6 +38,7 @@ import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.host.Failures;
 import org.weverywhere.host.SupervisedLoop;
+import org.weverywhere.host.ThreadSource;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.InterfaceChoice;
 import org.weverywhere.protocol.Audience;
@@ -125,7 +126,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private final Clock clock;
   private final Selector selector;
   private final List<Listener> listeners = new ArrayList<>();
-  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private final ExecutorService workers = ThreadSource.virtualPerTask();
 
   /**
    * Requests verified as signed by a key of a Signature Group, other than those running guest code:
@@ -136,7 +137,7 @@ public final class UdpEndpoint implements AutoCloseable {
    * (docs/PERFORMANCE.md, "Under attack"). Bounded by the fair slots of each lane.
    */
   private final ExecutorService trusted =
-      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-trusted-", 0).factory());
+      Executors.newCachedThreadPool(ThreadSource.platform("udp-trusted-", 0, true));
 
   /**
    * Requests that run guest code get platform threads: Wasmtime's frames are native, so a virtual
@@ -146,7 +147,7 @@ public final class UdpEndpoint implements AutoCloseable {
    * idle threads are reused, so a warm request does not pay for a new thread.
    */
   private final ExecutorService guests =
-      Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("udp-guest-", 0).factory());
+      Executors.newCachedThreadPool(ThreadSource.platform("udp-guest-", 0, true));
 
   /**
    * Slots of requests that do work (fetch, execute, call, control), shared with the HTTP channel.
@@ -187,8 +188,7 @@ public final class UdpEndpoint implements AutoCloseable {
   private final AnswerSpread spread;
   private final KnownPeers peers;
   private final ScheduledExecutorService spreader =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("udp-answer-spread").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("udp-answer-spread", true));
   private final AtomicInteger spreadPending = new AtomicInteger();
 
   /** One bound channel, where it sends replies from, and the multicast groups it serves. */
