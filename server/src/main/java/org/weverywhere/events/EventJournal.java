@@ -116,7 +116,9 @@ public final class EventJournal implements AutoCloseable {
     this.retention = retention;
     this.maxTotalSize = maxTotalSize;
     this.source = source;
-    this.writer = ThreadSource.unstarted("event-journal-writer", true, this::writeLoop);
+    // unmanaged: the daemon's start waits for this thread (it journals the start durably), and on
+    // Liberty a managed thread runs only once the application's start has ended (ThreadSource)
+    this.writer = ThreadSource.unmanaged("event-journal-writer", true, this::writeLoop);
   }
 
   /**

@@ -16,7 +16,8 @@ import javax.naming.NamingException;
  * and the server knows them; under Weld SE and in any plain JVM, where there is no such resource:
  * the JDK's platform threads. Every creation site keeps its thread's name, daemon flag and kind;
  * only the factory changes. Virtual threads are the JDK's in both: {@code concurrent-3.0} (Jakarta
- * EE 10) has no virtual managed threads.
+ * EE 10) has no virtual managed threads. A thread the application's start waits for is plain on
+ * every runtime ({@link #unmanaged}): on Liberty a managed one would not run before the start ends.
  *
  * <p>Static, not a bean, so that each site changes only the line that makes its thread (field
  * initialisers of classes that are not beans among them). The factory is looked up each time a site
@@ -67,6 +68,20 @@ public final class ThreadSource {
   /** One unstarted platform thread. */
   public static Thread unstarted(String name, boolean daemon, Runnable task) {
     return platform(name, daemon).newThread(task);
+  }
+
+  /**
+   * One unstarted plain platform thread on every runtime, for a thread that the application's start
+   * waits for. On Liberty a managed thread started while the web module initialises runs nothing
+   * until that initialisation ends: its run first restores the application's context, which asks
+   * {@code WebApp.initialize} for the module's metadata, and that waits for the monitor the
+   * starting thread holds while it notifies the CDI {@code Startup} observers. An observer that
+   * waits for such a thread (the daemon's start journals its start durably) never returns, and the
+   * application never starts (thread dump in docs/ARCHITECTURE.md, "Where threads come from").
+   */
+  public static Thread unmanaged(String name, boolean daemon, Runnable task) {
+    PLAIN.incrementAndGet();
+    return Thread.ofPlatform().name(name).daemon(daemon).unstarted(task);
   }
 
   /** A virtual thread per task, the JDK's on every runtime (Jakarta Concurrency 3.0 has none). */

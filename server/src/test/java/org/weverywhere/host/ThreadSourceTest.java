@@ -35,6 +35,15 @@ class ThreadSourceTest {
   }
 
   @Test
+  void anUnmanagedThreadIsAPlainPlatformThreadOnEveryRuntime() {
+    Thread thread = ThreadSource.unmanaged("test-writer", true, () -> {});
+    assertEquals("test-writer", thread.getName());
+    assertTrue(thread.isDaemon());
+    assertFalse(thread.isVirtual());
+    assertEquals(Thread.State.NEW, thread.getState());
+  }
+
+  @Test
   void perTaskThreadsAreVirtual() throws Exception {
     try (ExecutorService executor = ThreadSource.virtualPerTask()) {
       assertTrue(
