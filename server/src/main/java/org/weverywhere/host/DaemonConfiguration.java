@@ -29,6 +29,9 @@ public class DaemonConfiguration {
   private static final Logger LOG = Logger.getLogger(DaemonConfiguration.class.getName());
 
   private WeverywhereConfigSource files;
+  // absolute, as readiness and the logs name it: a relative one (-Dweverywhere.config.dir=etc)
+  // would say "etc" and mean the server's working directory
+  private Path dir;
   private ConfigLoader loader;
   private Config config;
 
@@ -43,7 +46,8 @@ public class DaemonConfiguration {
   public DaemonConfiguration(org.eclipse.microprofile.config.Config microProfile) {
     this.files = filesOf(microProfile);
     this.loader = ConfigLoader.outrankedBy(microProfile);
-    this.config = loader.load(files.directory());
+    this.dir = files.directory().toAbsolutePath();
+    this.config = loader.load(dir);
     // the files as they are now, which the source may have read a while ago
     files.replace(config);
   }
@@ -73,7 +77,7 @@ public class DaemonConfiguration {
 
   /** The directory a reload reads. */
   Path directory() {
-    return files.directory();
+    return dir;
   }
 
   /**
@@ -81,7 +85,7 @@ public class DaemonConfiguration {
    * content instead, under the same overrides; throws with every problem when it is not valid.
    */
   Config load(Map<Path, byte[]> pending) {
-    return loader.load(files.directory(), pending);
+    return loader.load(dir, pending);
   }
 
   /** Lets MicroProfile Config lookups from now on see {@code next}'s file values. */
