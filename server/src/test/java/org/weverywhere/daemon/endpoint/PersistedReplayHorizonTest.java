@@ -158,7 +158,11 @@ class PersistedReplayHorizonTest {
     assertEquals(renewed, Files.readString(file), "renewed a lease beyond the time it started");
     now.set(START.plusMillis(2000));
     horizon.admit(START.plusMillis(2000)); // within the renewed horizon: no write of its own
-    var restarted = PersistedReplayHorizon.open(file, clock, WINDOW);
+    // a restart reads what is on disk; this instance may be renewing again in the background (its
+    // clock moved on), and two instances writing one file is not what a restart does
+    Path afterRestart = Files.createDirectories(dir.resolve("restarted")).resolve("replay-horizon");
+    Files.copy(file, afterRestart);
+    var restarted = PersistedReplayHorizon.open(afterRestart, clock, WINDOW);
     assertEquals(
         Reason.SIGNED_BEFORE_START,
         assertThrows(ProtocolException.class, () -> restarted.admit(START.plusMillis(2000)))
