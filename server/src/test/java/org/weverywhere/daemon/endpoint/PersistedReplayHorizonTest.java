@@ -110,6 +110,9 @@ class PersistedReplayHorizonTest {
     Clock clock = now;
     var release = new java.util.concurrent.CountDownLatch(1);
     var writes = new java.util.concurrent.atomic.AtomicInteger();
+    // the test's end waits here for a renewal still writing, and refuses any later one: JUnit
+    // deletes the directory next, and a renewal's temporary file in it failed that (a CI run)
+    var testOver = new java.util.concurrent.atomic.AtomicBoolean();
     Path file = dir.resolve("replay-horizon");
     var horizon =
         PersistedReplayHorizon.open(
@@ -117,16 +120,21 @@ class PersistedReplayHorizonTest {
             clock,
             WINDOW,
             (f, value) -> {
-              if (writes.incrementAndGet() > 2) { // the renewal: a disk that takes its time
-                try {
-                  if (!release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    throw new IOException("never released");
-                  }
-                } catch (InterruptedException e) {
-                  throw new IOException(e);
+              synchronized (testOver) {
+                if (testOver.get()) {
+                  throw new IOException("the test is over");
                 }
+                if (writes.incrementAndGet() > 2) { // the renewal: a disk that takes its time
+                  try {
+                    if (!release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                      throw new IOException("never released");
+                    }
+                  } catch (InterruptedException e) {
+                    throw new IOException(e);
+                  }
+                }
+                PersistedReplayHorizon.write(f, value);
               }
-              PersistedReplayHorizon.write(f, value);
             });
     horizon.admit(START.plusMillis(10)); // beyond the floor's horizon: written first, as before
     now.set(START.plusMillis(600)); // 410 ms left: a renewal starts, and blocks in its write
@@ -168,5 +176,8 @@ class PersistedReplayHorizonTest {
         assertThrows(ProtocolException.class, () -> restarted.admit(START.plusMillis(2000)))
             .reason(),
         "what was accepted within the renewed horizon is refused after a restart");
+    synchronized (testOver) {
+      testOver.set(true);
+    }
   }
 }
