@@ -204,9 +204,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header reply =
-          new Header(
-              1, ids.apply(3), signedAt, Audience.ANY, Optional.of(ids.apply(2)), Optional.empty());
+      Header reply = replyHeader(3, 2);
       byte[] announce =
           sign(
               node,
@@ -235,14 +233,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header report =
-          new Header(
-              1,
-              ids.apply(12),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header report = replyHeader(12, 11);
       v.add(
           valid(
               "valid-report",
@@ -403,14 +394,7 @@ public final class ReceiverCases {
                           "src/out.txt",
                           "HELLO\n".getBytes(StandardCharsets.UTF_8),
                           1_767_225_598_000_000_000L))));
-      Header resultHeader =
-          new Header(
-              1,
-              ids.apply(15),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(14)),
-              Optional.empty());
+      Header resultHeader = replyHeader(15, 14);
       byte[] withTrees =
           sign(
               node,
@@ -502,14 +486,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header pageReply =
-          new Header(
-              1,
-              ids.apply(12),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header pageReply = replyHeader(12, 11);
       byte[] description =
           sign(
               node,
@@ -1026,14 +1003,7 @@ public final class ReceiverCases {
             List.of()));
 
     if (node != null) {
-      Header reply =
-          new Header(
-              1,
-              ids.apply(51),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(2)),
-              Optional.empty());
+      Header reply = replyHeader(51, 2);
       byte[] announce =
           sign(
               node,
@@ -1051,14 +1021,7 @@ public final class ReceiverCases {
               announce,
               "udp",
               false));
-      Header described =
-          new Header(
-              1,
-              ids.apply(52),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header described = replyHeader(52, 11);
       byte[] typed =
           sign(
               node,
@@ -1375,6 +1338,17 @@ public final class ReceiverCases {
 
   /** How long the stale cases lie outside the default window. */
   public static final Duration STALE_BY = Duration.ofSeconds(31);
+
+  /** The header of the node's reply {@code n} to request {@code re}, signed at the cases' time. */
+  private Header replyHeader(int n, int re) {
+    return new Header(
+        Header.VERSION,
+        ids.apply(n),
+        signedAt,
+        Audience.ANY,
+        Optional.of(ids.apply(re)),
+        Optional.empty());
+  }
 
   private Header header(int n, Audience audience, Instant at) {
     return new Header(
