@@ -29,6 +29,9 @@ public enum ErrorCode {
   WASM_BAD_ARGUMENT(
       "WE2010", "a function argument is missing, extra, or not a value of its parameter's type"),
   WASM_NO_FUNCTION("WE2011", "a module or library exports no function of the name asked for"),
+  WASM_FUNCTION_TEXT(
+      "WE2013",
+      "a function's listed text is not a name followed by a signature such as add (i32, i32) -> i32"),
   WASM_RUN_FAILED(
       "WE2012", "a run ended without completing: trapped, out of CPU time or memory, output cut"),
   WASM_LIMIT(

@@ -62,18 +62,9 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   @Override
   public synchronized Admission admit(String group, long memoryBytes, Duration wait) {
     GroupLimits quota = quota(group);
-    if (quota == null) {
-      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
-    }
-    if (memoryBytes > quota.memoryPerExecution()) {
-      return new Denied(
-          Quota.MEMORY_PER_EXECUTION,
-          "needs "
-              + memoryBytes
-              + " bytes of memory, one execution of group '"
-              + group
-              + "' may have "
-              + quota.memoryPerExecution());
+    Denied unfit = unfit(group, quota, memoryBytes, "execution");
+    if (unfit != null) {
+      return unfit;
     }
     Usage used = groups.computeIfAbsent(group, g -> new Usage());
     long deadline = System.nanoTime() + wait.toNanos();
@@ -144,18 +135,9 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   @Override
   public synchronized Admission reserve(String group, long memoryBytes) {
     GroupLimits quota = quota(group);
-    if (quota == null) {
-      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
-    }
-    if (memoryBytes > quota.memoryPerExecution()) {
-      return new Denied(
-          Quota.MEMORY_PER_EXECUTION,
-          "needs "
-              + memoryBytes
-              + " bytes of memory, one instance of group '"
-              + group
-              + "' may have "
-              + quota.memoryPerExecution());
+    Denied unfit = unfit(group, quota, memoryBytes, "instance");
+    if (unfit != null) {
+      return unfit;
     }
     Usage used = groups.computeIfAbsent(group, g -> new Usage());
     Denied memory = memoryDenial(group, quota, used, memoryBytes);
@@ -213,6 +195,29 @@ public final class ReservingQuotaLedger implements QuotaLedger {
   private boolean fairHostSlot(String group, Usage used) {
     boolean othersWait = waitingBy.keySet().stream().anyMatch(g -> !g.equals(group));
     return !othersWait || used.slots < Math.max(1, settings.host().cores() / activeGroups(group));
+  }
+
+  /**
+   * Why {@code memoryBytes} can never be admitted for {@code group}, however long it waits (no
+   * quota, or more than one {@code what} of it may have); null when it can.
+   */
+  private static Denied unfit(String group, GroupLimits quota, long memoryBytes, String what) {
+    if (quota == null) {
+      return new Denied(Quota.UNKNOWN_GROUP, "group '" + group + "' has no quota on this host");
+    }
+    if (memoryBytes > quota.memoryPerExecution()) {
+      return new Denied(
+          Quota.MEMORY_PER_EXECUTION,
+          "needs "
+              + memoryBytes
+              + " bytes of memory, one "
+              + what
+              + " of group '"
+              + group
+              + "' may have "
+              + quota.memoryPerExecution());
+    }
+    return null;
   }
 
   private Denied memoryDenial(String group, GroupLimits quota, Usage used, long memoryBytes) {

@@ -32,6 +32,7 @@ import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.FuncType;
 import org.weverywhere.wasm.Import;
+import org.weverywhere.wasm.ListedFunction;
 import org.weverywhere.wasm.ModuleInfo;
 
 /**
@@ -353,12 +354,12 @@ public class ServiceImports implements ImportProvider {
     for (var want : wanted.entrySet()) {
       Optional<String> export =
           described.functions().stream()
-              .filter(e -> e.startsWith(want.getKey() + " ("))
+              .filter(e -> ListedFunction.nameOf(e).equals(want.getKey()))
               .findFirst();
       if (export.isEmpty()) {
         return "offers no function " + want.getKey();
       }
-      Optional<FuncType> type = FuncType.parse(export.get().substring(want.getKey().length() + 1));
+      Optional<FuncType> type = ListedFunction.read(export.get()).flatMap(ListedFunction::core);
       if (type.isEmpty() || !type.get().equals(want.getValue())) {
         return "exports " + export.get() + ", not " + want.getKey() + " " + want.getValue();
       }
@@ -463,9 +464,9 @@ public class ServiceImports implements ImportProvider {
           "imports " + label + ", but " + peer + " runs no service '" + service + "'");
     }
     for (String export : described.functions()) {
-      int space = export.indexOf(" (");
-      if (space > 0 && export.substring(0, space).equals(function)) {
-        return FuncType.parse(export.substring(space + 1))
+      if (ListedFunction.nameOf(export).equals(function)) {
+        return ListedFunction.read(export)
+            .flatMap(ListedFunction::core)
             .orElseThrow(
                 () ->
                     new ServiceException(

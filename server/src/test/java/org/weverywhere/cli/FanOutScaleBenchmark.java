@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.DaemonParts;
@@ -95,12 +94,7 @@ public final class FanOutScaleBenchmark {
             + "Java %s, at most %d requests in flight%n",
         rounds, Runtime.getRuntime().availableProcessors(), Runtime.version(), 64);
     List<String> rows = new ArrayList<>();
-    try (WeldContainer weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize()) {
+    try (WeldContainer weld = DaemonParts.weld().initialize()) {
       for (int n : new int[] {10, 50, 200}) {
         List<Responder> responders = responders(n, weld);
         try {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.exec.GroupLimits;
 
@@ -136,56 +138,42 @@ class ExecutionConfigurationTest {
     assertEquals(problem.toString(), refused.getMessage());
   }
 
-  @Test
-  void quotasTheHeapCanHoldPassAndOnlyLoweringTheMemoryIsNoRefusal() throws IOException {
-    assertEquals(
-        java.util.Optional.empty(),
-        ExecutionConfiguration.heapProblem(
-            config("host.quota.cores = 2", "group.team.privileges = execute"), 2L << 30),
-        "the sample's quotas on the build's 2 GiB heap");
-    // 2 × 256 MiB of trees + 512 MiB leave 64 MiB: the 1 GiB memory quota is lowered to it (a
-    // warning), and an execution of 16 MiB still fits
-    var lowered = config("host.quota.cores = 2", "group.team.privileges = execute");
-    long heap = (1L << 30) + (64L << 20);
-    assertEquals(java.util.Optional.empty(), ExecutionConfiguration.heapProblem(lowered, heap));
-    assertEquals(
-        64L << 20,
-        ExecutionConfiguration.fitToHeap(
-                ExecutionConfiguration.quotas(lowered), org.weverywhere.config.Engine.CHICORY, heap)
-            .host()
-            .memoryTotal());
+  /**
+   * With {@code host.quota.cores = 2} and the sample's team: 2 × 256 MiB of trees and 512 MiB for
+   * the daemon leave {@code heap - 1024} MiB for guest memory, which only Chicory keeps on the
+   * heap.
+   */
+  @ParameterizedTest(name = "{0} on a {1} MiB heap: fits {2}")
+  @CsvSource({
+    "default,  2048, true,  the sample's quotas on the build's 2 GiB heap",
+    "default,  1088, true,  64 MiB left: the memory quota is lowered (a warning) and 16 MiB fit",
+    "chicory,  1032, false, 8 MiB left: less than anonymous's 16 MiB grant on Chicory",
+    "wasmtime, 1032, true,  8 MiB left: room enough on Wasmtime whose guest memory is off the heap",
+    "wasmtime, 1024, false, no room at all beside the trees and the daemon on any engine",
+  })
+  void quotasAreRefusedOnlyWhenTheHeapCannotHoldThem(
+      String engine, long heapMib, boolean fits, String why) throws IOException {
+    var config =
+        engine.equals("default")
+            ? config("host.quota.cores = 2", "group.team.privileges = execute")
+            : config(
+                "host.quota.cores = 2",
+                "group.team.privileges = execute",
+                "executor.engine = " + engine);
+    assertEquals(fits, ExecutionConfiguration.heapProblem(config, heapMib << 20).isEmpty(), why);
   }
 
   @Test
-  void guestMemoryCountsOnlyWhereTheEngineKeepsItOnTheHeap() throws IOException {
-    // 2 × 256 MiB of trees + 512 MiB leave 8 MiB: less than anonymous's 16 MiB grant on Chicory,
-    // room enough on Wasmtime, whose guest memory is outside the heap
-    long heap = (1L << 30) + (8L << 20);
-    assertTrue(
-        ExecutionConfiguration.heapProblem(
-                config(
-                    "host.quota.cores = 2",
-                    "group.team.privileges = execute",
-                    "executor.engine = chicory"),
-                heap)
-            .isPresent());
+  void onlyLoweringTheMemoryIsNoRefusal() throws IOException {
+    var lowered = config("host.quota.cores = 2", "group.team.privileges = execute");
     assertEquals(
-        java.util.Optional.empty(),
-        ExecutionConfiguration.heapProblem(
-            config(
-                "host.quota.cores = 2",
-                "group.team.privileges = execute",
-                "executor.engine = wasmtime"),
-            heap));
-    assertTrue(
-        ExecutionConfiguration.heapProblem(
-                config(
-                    "host.quota.cores = 2",
-                    "group.team.privileges = execute",
-                    "executor.engine = wasmtime"),
-                1L << 30)
-            .isPresent(),
-        "no room at all beside the trees and the daemon, on any engine");
+        64L << 20,
+        ExecutionConfiguration.fitToHeap(
+                ExecutionConfiguration.quotas(lowered),
+                org.weverywhere.config.Engine.CHICORY,
+                (1L << 30) + (64L << 20))
+            .host()
+            .memoryTotal());
   }
 
   @Test

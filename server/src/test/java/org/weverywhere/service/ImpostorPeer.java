@@ -1,5 +1,7 @@
 package org.weverywhere.service;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -67,6 +69,21 @@ public final class ImpostorPeer implements AutoCloseable {
   /** How many requests it has answered. */
   public int answers() {
     return answers.get();
+  }
+
+  /**
+   * Asserts that {@code refused} is a daemon refusing this impostor's answers: it was asked, and
+   * the reason names its key, the node pinned and the pin, with the code {@code WE5041}.
+   */
+  public void assertRefusedNamingBothKeys(Throwable refused) {
+    assertTrue(answers() > 0, "the impostor was never asked");
+    assertTrue(
+        refused
+            .getMessage()
+            .contains("signed by key " + fingerprint() + ", not by node " + pinnedNode),
+        refused.getMessage());
+    assertTrue(
+        refused.getMessage().contains("(pinned by peer-node) [WE5041]"), refused.getMessage());
   }
 
   private void answer() {

@@ -19,9 +19,8 @@ import org.weverywhere.bench.LoadRun;
 import org.weverywhere.bench.LoadSessions;
 import org.weverywhere.bench.Mix;
 import org.weverywhere.bench.Target;
-import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.ClientSessions;
-import org.weverywhere.net.UdpClient;
+import org.weverywhere.net.Daemons;
 import org.weverywhere.protocol.Audience;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -174,17 +173,18 @@ final class BenchCommand implements Callable<Integer> {
             + " in flight on "
             + loadThreads
             + " thread(s)");
-    BulkClient bulk =
-        new BulkClient(
-            client.signer(),
-            ClientOptions.verifier(),
-            Clock.systemUTC(),
-            client.timeout(),
-            client.timeout(),
-            WireLimits.HTTP);
-    LoadSessions sealing = sessions ? openSessions(bulk, targets, how) : null;
+    // every wait is --timeout: a load run counts what takes longer as unanswered, over HTTP too
+    Daemons load =
+        client.daemons(new Daemons.Waits(client.timeout(), client.timeout(), client.timeout()));
+    LoadSessions sealing = null;
+    if (sessions) {
+      ClientSessions held = new ClientSessions(client.signer(), Clock.systemUTC());
+      load = load.withSessions(held);
+      sealing = openSessions(load, held, targets, how);
+    }
     LoadRun.Report report =
-        new LoadRun(client.signer(), ClientOptions.verifier(), bulk, Clock.systemUTC(), sealing)
+        new LoadRun(
+                client.signer(), ClientOptions.verifier(), load.bulk(), Clock.systemUTC(), sealing)
             .run(plan);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -201,19 +201,16 @@ final class BenchCommand implements Callable<Integer> {
    * warm-up and the measured requests are sealed; a target that declines stops the run rather than
    * be measured signed.
    */
-  private LoadSessions openSessions(BulkClient bulk, List<Target> targets, Transport how) {
-    Clock clock = Clock.systemUTC();
-    ClientSessions held = new ClientSessions(client.signer(), clock);
-    bulk.withSessions(held);
-    UdpClient udp = new UdpClient(client.signer(), ClientOptions.verifier(), clock, held);
+  private LoadSessions openSessions(
+      Daemons load, ClientSessions held, List<Target> targets, Transport how) {
     LoadSessions sealing =
         new LoadSessions(
             client.signer(),
             held,
             target ->
                 how == Transport.UDP
-                    ? udp.openSession(target.udp(), target.node(), client.timeout())
-                    : bulk.openSession(target.http(), target.node()));
+                    ? load.udp().openSession(target.udp(), target.node(), client.timeout())
+                    : load.bulk().openSession(target.http(), target.node()));
     for (Target target : targets) {
       if (sealing.open(target).isEmpty()) {
         throw bad(

@@ -163,16 +163,20 @@ final class ClientOptions {
    */
   Daemons daemons() {
     if (daemons == null) {
-      daemons =
-          new Daemons(
-              this::signer,
-              verifier(),
-              Clock.systemUTC(),
-              () -> Daemons.Reach.of(MulticastGroups.DEFAULT.withPort(port), interfaceChoice()),
-              new Daemons.Waits(timeout(), timeout(), timeout().plusMinutes(5)),
-              this::say);
+      daemons = daemons(new Daemons.Waits(timeout(), timeout(), timeout().plusMinutes(5)));
     }
     return daemons;
+  }
+
+  /** A client of daemons of its own that waits {@code waits}, e.g. a load run's. */
+  Daemons daemons(Daemons.Waits waits) {
+    return new Daemons(
+        this::signer,
+        verifier(),
+        Clock.systemUTC(),
+        () -> Daemons.Reach.of(MulticastGroups.DEFAULT.withPort(port), interfaceChoice()),
+        waits,
+        this::say);
   }
 
   UdpClient udp() {

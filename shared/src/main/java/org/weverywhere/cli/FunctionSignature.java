@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.protocol.Message.WasmValue;
 import org.weverywhere.wasm.CallSignature;
+import org.weverywhere.wasm.ListedFunction;
 
 /**
  * An exported function's name and type, as {@code describe} lists it ({@code add (i32, i32) ->
@@ -23,14 +24,7 @@ record FunctionSignature(String name, CallSignature type) {
    * not that.
    */
   static Optional<FunctionSignature> parse(String export) {
-    // the arrow is the last one (a name may hold anything), and the parameters hold no parentheses
-    int arrow = export.lastIndexOf(") -> ");
-    int open = arrow < 0 ? -1 : export.lastIndexOf(" (", arrow);
-    if (open <= 0) {
-      return Optional.empty();
-    }
-    return CallSignature.parse(export.substring(open + 1))
-        .map(type -> new FunctionSignature(export.substring(0, open), type));
+    return ListedFunction.read(export).map(f -> new FunctionSignature(f.name(), f.signature()));
   }
 
   /**

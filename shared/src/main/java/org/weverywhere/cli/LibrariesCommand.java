@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.weverywhere.protocol.Message;
+import org.weverywhere.wasm.ListedFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,7 +70,7 @@ final class LibrariesCommand implements Callable<Integer> {
             (String) row.get("version"),
             row.get("size") + " B",
             ((String) row.get("sha256")).substring(0, 12),
-            String.join(", ", exports.stream().map(LibrariesCommand::functionName).toList()));
+            String.join(", ", exports.stream().map(ListedFunction::nameOf).toList()));
       }
       table.print(out);
     }
@@ -86,11 +87,5 @@ final class LibrariesCommand implements Callable<Integer> {
     row.put("sha256", HexFormat.of().formatHex(library.sha256()));
     row.put("exports", library.exports());
     return row;
-  }
-
-  /** {@code add (i32, i32) -> i32} is listed as {@code add}; describe shows the whole signature. */
-  private static String functionName(String export) {
-    int space = export.indexOf(" (");
-    return space < 0 ? export : export.substring(0, space);
   }
 }

@@ -1,5 +1,11 @@
 package org.weverywhere.protocol;
 
+import static org.weverywhere.protocol.CaseBytes.indexOf;
+import static org.weverywhere.protocol.CaseBytes.payload;
+import static org.weverywhere.protocol.CaseBytes.sign;
+import static org.weverywhere.protocol.CaseBytes.signPayload;
+import static org.weverywhere.protocol.CaseBytes.splice;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -198,9 +204,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header reply =
-          new Header(
-              1, ids.apply(3), signedAt, Audience.ANY, Optional.of(ids.apply(2)), Optional.empty());
+      Header reply = replyHeader(3, 2);
       byte[] announce =
           sign(
               node,
@@ -229,14 +233,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header report =
-          new Header(
-              1,
-              ids.apply(12),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header report = replyHeader(12, 11);
       v.add(
           valid(
               "valid-report",
@@ -397,14 +394,7 @@ public final class ReceiverCases {
                           "src/out.txt",
                           "HELLO\n".getBytes(StandardCharsets.UTF_8),
                           1_767_225_598_000_000_000L))));
-      Header resultHeader =
-          new Header(
-              1,
-              ids.apply(15),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(14)),
-              Optional.empty());
+      Header resultHeader = replyHeader(15, 14);
       byte[] withTrees =
           sign(
               node,
@@ -496,14 +486,7 @@ public final class ReceiverCases {
             "udp",
             true));
     if (node != null) {
-      Header pageReply =
-          new Header(
-              1,
-              ids.apply(12),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header pageReply = replyHeader(12, 11);
       byte[] description =
           sign(
               node,
@@ -733,54 +716,62 @@ public final class ReceiverCases {
             "udp",
             Reason.TRUNCATED,
             List.of()));
-    v.add(
-        rejected(
-            "payload-float",
-            "A discover whose body holds a float (1.5): floats are not used.",
-            raw(header(26, Audience.ANY, signedAt), discover, "x", "f93e00"),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    v.add(
-        rejected(
-            "payload-tag",
-            "A discover whose body holds a tagged value 1(0): no tags inside a payload.",
-            raw(header(27, Audience.ANY, signedAt), discover, "x", "c100"),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    v.add(
-        rejected(
-            "payload-undefined",
-            "A discover whose body holds undefined (f7): only false, true and null.",
-            raw(header(28, Audience.ANY, signedAt), discover, "x", "f7"),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    v.add(
-        rejected(
-            "payload-integer-key",
-            "A discover whose body map has the integer key 1: map keys are text.",
-            rawKey(header(29, Audience.ANY, signedAt), discover, "01"),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    v.add(
-        rejected(
-            "payload-bad-utf8",
-            "A discover whose body holds a text string with the bytes ff fe: not UTF-8.",
-            raw(header(30, Audience.ANY, signedAt), discover, "x", "62fffe"),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    v.add(
-        rejected(
-            "integer-beyond-64-bits",
-            "A discover whose body holds 2^64 - 1: integers must fit a signed 64-bit" + " integer.",
-            raw(header(31, Audience.ANY, signedAt), discover, "x", "1bffffffffffffffff"),
-            "udp",
-            Reason.LIMIT,
-            List.of()));
+    // bytes no CBOR encoder of ours writes, spliced into a discover's body: into the value of its
+    // key "x", or (asKey) as the key itself; ids 26 to 31 in order
+    record Spliced(String name, String description, boolean asKey, String hex, Reason reason) {}
+    List<Spliced> spliced =
+        List.of(
+            new Spliced(
+                "payload-float",
+                "A discover whose body holds a float (1.5): floats are not used.",
+                false,
+                "f93e00",
+                Reason.MALFORMED),
+            new Spliced(
+                "payload-tag",
+                "A discover whose body holds a tagged value 1(0): no tags inside a payload.",
+                false,
+                "c100",
+                Reason.MALFORMED),
+            new Spliced(
+                "payload-undefined",
+                "A discover whose body holds undefined (f7): only false, true and null.",
+                false,
+                "f7",
+                Reason.MALFORMED),
+            new Spliced(
+                "payload-integer-key",
+                "A discover whose body map has the integer key 1: map keys are text.",
+                true,
+                "01",
+                Reason.MALFORMED),
+            new Spliced(
+                "payload-bad-utf8",
+                "A discover whose body holds a text string with the bytes ff fe: not UTF-8.",
+                false,
+                "62fffe",
+                Reason.MALFORMED),
+            new Spliced(
+                "integer-beyond-64-bits",
+                "A discover whose body holds 2^64 - 1: integers must fit a signed 64-bit"
+                    + " integer.",
+                false,
+                "1bffffffffffffffff",
+                Reason.LIMIT));
+    for (int k = 0; k < spliced.size(); k++) {
+      Spliced row = spliced.get(k);
+      Header rowHeader = header(26 + k, Audience.ANY, signedAt);
+      v.add(
+          rejected(
+              row.name(),
+              row.description(),
+              row.asKey()
+                  ? rawKey(rowHeader, discover, row.hex())
+                  : raw(rowHeader, discover, "x", row.hex()),
+              "udp",
+              row.reason(),
+              List.of()));
+    }
     Map<String, Object> wide = payload(header(32, Audience.ANY, signedAt), discover);
     wide.put("body", Map.of("x", java.util.Collections.nCopies(257, 0L)));
     v.add(
@@ -816,101 +807,92 @@ public final class ReceiverCases {
             true));
 
     // ---- step 5: header fields, in order ----
-    Map<String, Object> noVersion = payload(header(35, Audience.ANY, signedAt), discover);
-    noVersion.remove("v");
-    v.add(
-        rejected(
-            "missing-version",
-            "A signed discover without v: WE5001 (not WE5010: there is no version to" + " refuse).",
-            signPayload(client, noVersion),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> textVersion = payload(header(36, Audience.ANY, signedAt), discover);
-    textVersion.put("v", "1");
-    v.add(
-        rejected(
-            "version-not-integer",
-            "A signed discover whose v is the text \"1\".",
-            signPayload(client, textVersion),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> v2Unknown = payload(header(37, Audience.ANY, signedAt), discover);
-    v2Unknown.put("v", 2L);
-    v2Unknown.put("t", "teleport");
-    v2Unknown.put("id", new byte[3]);
-    v.add(
-        rejected(
-            "version-before-type",
-            "Version 2, an unknown type and a 3-byte id: the version (WE5010) is"
-                + " checked first, since another version may lay out the rest differently.",
-            signPayload(client, v2Unknown),
-            "udp",
-            Reason.UNSUPPORTED_VERSION,
-            List.of()));
-    Map<String, Object> unknownBadId = payload(header(38, Audience.ANY, signedAt), discover);
-    unknownBadId.put("t", "teleport");
-    unknownBadId.put("id", new byte[16]);
-    v.add(
-        rejected(
-            "type-before-header",
-            "An unknown type and an all-zero id: the type (WE5011) is checked before"
-                + " the other header fields.",
-            signPayload(client, unknownBadId),
-            "udp",
-            Reason.UNKNOWN_TYPE,
-            List.of()));
-    Map<String, Object> zeroId = payload(header(39, Audience.ANY, signedAt), discover);
-    zeroId.put("id", new byte[16]);
-    v.add(
-        rejected(
-            "zero-id",
-            "A discover whose id is all zeros (reserved).",
-            signPayload(client, zeroId),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> zeroRe = payload(header(40, toNode, signedAt), discover);
-    zeroRe.put("re", new byte[16]);
-    v.add(
-        rejected(
-            "zero-re",
-            "A message whose re is all zeros.",
-            signPayload(client, zeroRe),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> shortAud = payload(header(41, Audience.ANY, signedAt), discover);
-    shortAud.put("aud", new byte[31]);
-    v.add(
-        rejected(
-            "audience-malformed",
-            "A discover whose aud is 31 bytes: \"any\" or a 32-byte node id.",
-            signPayload(client, shortAud),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> badGroup = payload(header(42, Audience.ANY, signedAt), discover);
-    badGroup.put("grp", "no spaces");
-    v.add(
-        rejected(
-            "group-name-malformed",
-            "A discover charged to the group \"no spaces\": not a group name.",
-            signPayload(client, badGroup),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
-    Map<String, Object> noBody = payload(header(43, Audience.ANY, signedAt), discover);
-    noBody.remove("body");
-    v.add(
-        rejected(
-            "missing-body",
-            "A discover without body.",
-            signPayload(client, noBody),
-            "udp",
-            Reason.MALFORMED,
-            List.of()));
+    // each a discover (ids 35 to 43 in order) with one header field edited after encoding
+    record Edited(
+        String name,
+        String description,
+        Audience audience,
+        java.util.function.Consumer<Map<String, Object>> edit,
+        Reason reason) {}
+    List<Edited> edited =
+        List.of(
+            new Edited(
+                "missing-version",
+                "A signed discover without v: WE5001 (not WE5010: there is no version to"
+                    + " refuse).",
+                Audience.ANY,
+                p -> p.remove("v"),
+                Reason.MALFORMED),
+            new Edited(
+                "version-not-integer",
+                "A signed discover whose v is the text \"1\".",
+                Audience.ANY,
+                p -> p.put("v", "1"),
+                Reason.MALFORMED),
+            new Edited(
+                "version-before-type",
+                "Version 2, an unknown type and a 3-byte id: the version (WE5010) is"
+                    + " checked first, since another version may lay out the rest differently.",
+                Audience.ANY,
+                p -> {
+                  p.put("v", 2L);
+                  p.put("t", "teleport");
+                  p.put("id", new byte[3]);
+                },
+                Reason.UNSUPPORTED_VERSION),
+            new Edited(
+                "type-before-header",
+                "An unknown type and an all-zero id: the type (WE5011) is checked before"
+                    + " the other header fields.",
+                Audience.ANY,
+                p -> {
+                  p.put("t", "teleport");
+                  p.put("id", new byte[16]);
+                },
+                Reason.UNKNOWN_TYPE),
+            new Edited(
+                "zero-id",
+                "A discover whose id is all zeros (reserved).",
+                Audience.ANY,
+                p -> p.put("id", new byte[16]),
+                Reason.MALFORMED),
+            new Edited(
+                "zero-re",
+                "A message whose re is all zeros.",
+                toNode,
+                p -> p.put("re", new byte[16]),
+                Reason.MALFORMED),
+            new Edited(
+                "audience-malformed",
+                "A discover whose aud is 31 bytes: \"any\" or a 32-byte node id.",
+                Audience.ANY,
+                p -> p.put("aud", new byte[31]),
+                Reason.MALFORMED),
+            new Edited(
+                "group-name-malformed",
+                "A discover charged to the group \"no spaces\": not a group name.",
+                Audience.ANY,
+                p -> p.put("grp", "no spaces"),
+                Reason.MALFORMED),
+            new Edited(
+                "missing-body",
+                "A discover without body.",
+                Audience.ANY,
+                p -> p.remove("body"),
+                Reason.MALFORMED));
+    for (int k = 0; k < edited.size(); k++) {
+      Edited row = edited.get(k);
+      Map<String, Object> fields = payload(header(35 + k, row.audience(), signedAt), discover);
+      row.edit().accept(fields);
+      v.add(
+          rejected(
+              row.name(),
+              row.description(),
+              signPayload(client, fields),
+              "udp",
+              row.reason(),
+              List.of()));
+    }
     Map<String, Object> extraTop = payload(header(44, Audience.ANY, signedAt), discover);
     extraTop.put("later", "a key of a later revision");
     extraTop.put("body", Map.of("later", 1L));
@@ -1021,14 +1003,7 @@ public final class ReceiverCases {
             List.of()));
 
     if (node != null) {
-      Header reply =
-          new Header(
-              1,
-              ids.apply(51),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(2)),
-              Optional.empty());
+      Header reply = replyHeader(51, 2);
       byte[] announce =
           sign(
               node,
@@ -1046,14 +1021,7 @@ public final class ReceiverCases {
               announce,
               "udp",
               false));
-      Header described =
-          new Header(
-              1,
-              ids.apply(52),
-              signedAt,
-              Audience.ANY,
-              Optional.of(ids.apply(11)),
-              Optional.empty());
+      Header described = replyHeader(52, 11);
       byte[] typed =
           sign(
               node,
@@ -1251,27 +1219,6 @@ public final class ReceiverCases {
         c.privileges());
   }
 
-  private Header header(int n, Audience audience, Instant at) {
-    return new Header(
-        Header.VERSION, ids.apply(n), at, audience, Optional.empty(), Optional.empty());
-  }
-
-  private static byte[] sign(KeyPair keys, Header header, Message message) {
-    return Sign1.sign(MessageCodec.encode(header, message), keys.getPrivate(), keys.getPublic());
-  }
-
-  private static Map<String, Object> payload(Header header, Message message) {
-    byte[] encoded = MessageCodec.encode(header, message);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map =
-        (Map<String, Object>) Cbor.decode(encoded, 0, encoded.length, WireLimits.HTTP, "payload");
-    return new LinkedHashMap<>(map);
-  }
-
-  private static byte[] signPayload(KeyPair keys, Map<String, Object> payload) {
-    return Sign1.sign(Cbor.encode(payload), keys.getPrivate(), keys.getPublic());
-  }
-
   private static final String MARK = "\u0001mark\u0001";
 
   /** A signed message whose body holds {@code key} = the raw CBOR item {@code rawHex}. */
@@ -1311,15 +1258,6 @@ public final class ReceiverCases {
     out.writeBytes(Cbor.encode("aud"));
     out.writeBytes(Cbor.encode("any"));
     return Sign1.sign(out.toByteArray(), client.getPrivate(), client.getPublic());
-  }
-
-  private static byte[] splice(byte[] bytes, byte[] marker, byte[] replacement) {
-    int at = indexOf(bytes, marker);
-    var out = new ByteArrayOutputStream();
-    out.write(bytes, 0, at);
-    out.writeBytes(replacement);
-    out.write(bytes, at + marker.length, bytes.length - at - marker.length);
-    return out.toByteArray();
   }
 
   /**
@@ -1398,19 +1336,22 @@ public final class ReceiverCases {
     return Arrays.copyOfRange(wire, start, start + length);
   }
 
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new IllegalArgumentException("not found");
-  }
-
   /** How long the stale cases lie outside the default window. */
   public static final Duration STALE_BY = Duration.ofSeconds(31);
+
+  /** The header of the node's reply {@code n} to request {@code re}, signed at the cases' time. */
+  private Header replyHeader(int n, int re) {
+    return new Header(
+        Header.VERSION,
+        ids.apply(n),
+        signedAt,
+        Audience.ANY,
+        Optional.of(ids.apply(re)),
+        Optional.empty());
+  }
+
+  private Header header(int n, Audience audience, Instant at) {
+    return new Header(
+        Header.VERSION, ids.apply(n), at, audience, Optional.empty(), Optional.empty());
+  }
 }

@@ -1,5 +1,9 @@
 package org.weverywhere.protocol;
 
+import static org.weverywhere.protocol.CaseBytes.payload;
+import static org.weverywhere.protocol.CaseBytes.sign;
+import static org.weverywhere.protocol.CaseBytes.splice;
+
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -466,30 +470,5 @@ public final class SessionCases {
   private Header header(int n, Audience audience, Instant at) {
     return new Header(
         Header.VERSION, ids.apply(n), at, audience, Optional.empty(), Optional.empty());
-  }
-
-  private static byte[] sign(KeyPair keys, Header header, Message message) {
-    return Sign1.sign(MessageCodec.encode(header, message), keys.getPrivate(), keys.getPublic());
-  }
-
-  private static Map<String, Object> payload(Header header, Message message) {
-    byte[] encoded = MessageCodec.encode(header, message);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map =
-        (Map<String, Object>) Cbor.decode(encoded, 0, encoded.length, WireLimits.HTTP, "payload");
-    return new LinkedHashMap<>(map);
-  }
-
-  private static byte[] splice(byte[] bytes, byte[] marker, byte[] replacement) {
-    for (int i = 0; i + marker.length <= bytes.length; i++) {
-      if (Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
-        var out = new java.io.ByteArrayOutputStream();
-        out.write(bytes, 0, i);
-        out.writeBytes(replacement);
-        out.write(bytes, i + marker.length, bytes.length - i - marker.length);
-        return out.toByteArray();
-      }
-    }
-    throw new IllegalArgumentException("not found");
   }
 }

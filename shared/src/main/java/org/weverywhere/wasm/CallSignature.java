@@ -140,10 +140,18 @@ public record CallSignature(List<String> params, List<String> results) {
 
   /** The core signature, when every type is a core one. */
   public Optional<FuncType> asCore() {
-    return hasByteStrings() ? Optional.empty() : FuncType.parse(toString());
+    return hasByteStrings()
+        ? Optional.empty()
+        : Optional.of(
+            new FuncType(
+                params.stream().map(ValueType::fromText).toList(),
+                results.stream().map(ValueType::fromText).toList()));
   }
 
-  /** Reads what {@link #toString()} writes; empty when the text is not that. */
+  /**
+   * Reads what {@link #toString()} writes; empty when the text is not that. The one reader of
+   * signature text: {@link FuncType#parse} and {@link ListedFunction} read through it.
+   */
   public static Optional<CallSignature> parse(String text) {
     int arrow = text.indexOf(") -> ");
     if (!text.startsWith("(") || arrow < 0 || text.endsWith(" -> ")) {
@@ -167,9 +175,7 @@ public record CallSignature(List<String> params, List<String> results) {
     }
     for (String text : list.split(",", -1)) {
       String type = text.strip();
-      boolean core =
-          java.util.Arrays.stream(ValueType.values()).anyMatch(t -> t.text().equals(type));
-      if (!core && !isByteString(type)) {
+      if (ValueType.fromText(type) == null && !isByteString(type)) {
         return Optional.empty();
       }
       types.add(type);

@@ -28,6 +28,16 @@ public enum ValueType {
     return null;
   }
 
+  /** The type named {@code text} in the text format, or null when no type has that name. */
+  static ValueType fromText(String text) {
+    for (ValueType type : values()) {
+      if (type.text.equals(text)) {
+        return type;
+      }
+    }
+    return null;
+  }
+
   public boolean isReference() {
     return this == FUNCREF || this == EXTERNREF;
   }

@@ -3,6 +3,7 @@ package org.weverywhere.desktop.client;
 import java.util.Objects;
 import java.util.Optional;
 import org.weverywhere.wasm.FuncType;
+import org.weverywhere.wasm.ListedFunction;
 
 /**
  * One function a peer's library exports, read from the text {@code describe} lists, e.g. {@code add
@@ -15,17 +16,14 @@ public record RemoteFunction(String name, Optional<FuncType> type) {
     Objects.requireNonNull(type, "type");
   }
 
-  /** Reads {@code name (p, ...) -> r}: the arrow is the last one, as a name may hold anything. */
+  /**
+   * Reads {@code name (p, ...) -> r}; a text with no signature of core types is shown whole, not
+   * offered for a typed call.
+   */
   public static RemoteFunction of(String export) {
-    int arrow = export.lastIndexOf(") -> ");
-    int open = arrow < 0 ? -1 : export.lastIndexOf(" (", arrow);
-    if (open <= 0) {
-      return new RemoteFunction(export, Optional.empty());
-    }
-    Optional<FuncType> type = FuncType.parse(export.substring(open + 1));
-    return type.isPresent()
-        ? new RemoteFunction(export.substring(0, open), type)
-        : new RemoteFunction(export, Optional.empty());
+    return ListedFunction.read(export)
+        .flatMap(f -> f.core().map(type -> new RemoteFunction(f.name(), Optional.of(type))))
+        .orElseGet(() -> new RemoteFunction(export, Optional.empty()));
   }
 
   @Override

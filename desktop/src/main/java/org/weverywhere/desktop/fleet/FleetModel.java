@@ -26,7 +26,7 @@ import org.weverywhere.WeverywhereException;
 import org.weverywhere.desktop.client.NetworkClient;
 import org.weverywhere.desktop.events.EventBus;
 import org.weverywhere.desktop.events.ExplorerEvent;
-import org.weverywhere.net.ControlClient;
+import org.weverywhere.desktop.journal.EventStream;
 import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.net.DaemonEvent;
 import org.weverywhere.protocol.Message;
@@ -87,8 +87,7 @@ public final class FleetModel {
           "Press Follow to count the local daemon's executions and refusals per group.");
   private final BooleanProperty live = new SimpleBooleanProperty(this, "live");
   private List<ExplorerEvent.PeerChoice> peers = List.of();
-  private volatile ControlClient connection;
-  private volatile boolean stopping;
+  private final EventStream stream = new EventStream();
 
   public FleetModel(
       NetworkClient client,
@@ -263,43 +262,24 @@ public final class FleetModel {
 
   /** Stops following; the bars stay. */
   public void stop() {
-    stopping = true;
-    ControlClient open = connection;
-    if (open != null) {
-      open.close(); // the reading thread sees the stream end
-    }
+    stream.stop();
   }
 
   private void read(Path path) {
-    String ending = "Stopped.";
-    try (ControlClient control = ControlClient.connect(path, Clock.systemUTC())) {
-      connection = control;
-      Message.Report described =
-          control.request(new Message.Control("status", Map.of()), Duration.ofSeconds(30));
-      long from =
-          Math.max(1, ((Number) described.data().get("journal-next")).longValue() - FIRST_LOOK);
-      ui.execute(
-          () -> {
-            perGroup.clear();
-            eventsStatus.set("Counting " + path + " from event " + from);
-          });
-      control.follow(
-          new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
-          report -> {
-            List<DaemonEvent> batch = DaemonEvent.readable(report);
-            if (!batch.isEmpty()) {
-              ui.execute(() -> count(batch));
-            }
-            return !stopping;
-          });
-    } catch (WeverywhereException failed) {
-      if (!stopping) {
-        ending = failed.getMessage() + " [" + failed.code().code() + "]";
-      }
-    }
-    connection = null;
-    stopping = false;
-    String said = ending;
+    String said =
+        stream.read(
+            path,
+            control -> {
+              long from = EventStream.recent(control, FIRST_LOOK);
+              ui.execute(
+                  () -> {
+                    perGroup.clear();
+                    eventsStatus.set("Counting " + path + " from event " + from);
+                  });
+              return from;
+            },
+            batch -> ui.execute(() -> count(batch)),
+            "Stopped.");
     ui.execute(
         () -> {
           eventsStatus.set(said);

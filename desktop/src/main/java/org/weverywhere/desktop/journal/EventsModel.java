@@ -1,10 +1,8 @@
 package org.weverywhere.desktop.journal;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -17,10 +15,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
-import org.weverywhere.WeverywhereException;
-import org.weverywhere.net.ControlClient;
 import org.weverywhere.net.DaemonEvent;
-import org.weverywhere.protocol.Message;
 
 /**
  * The Events screen's state: a local daemon's event stream, followed through its control socket
@@ -51,8 +46,7 @@ public final class EventsModel {
   private final ReadOnlyStringWrapper status =
       new ReadOnlyStringWrapper(
           this, "status", "Not following. Press Follow to read the local daemon's events.");
-  private volatile ControlClient connection;
-  private volatile boolean stopping;
+  private final EventStream stream = new EventStream();
   private long next;
 
   /**
@@ -109,48 +103,25 @@ public final class EventsModel {
 
   /** Stops following; what is shown stays. */
   public void stop() {
-    stopping = true;
-    ControlClient open = connection;
-    if (open != null) {
-      open.close(); // the reading thread sees the stream end
-    }
+    stream.stop();
   }
 
   private void read(Path path, long since) {
-    String ending = STOPPED;
-    try (ControlClient client = ControlClient.connect(path, Clock.systemUTC())) {
-      connection = client;
-      long from = since > 0 ? since : recent(client);
-      ui.execute(() -> status.set("Following " + path + " from event " + from));
-      client.follow(
-          new Message.Control("events", Map.of("follow", "true", "since", Long.toString(from))),
-          report -> {
-            List<DaemonEvent> batch = DaemonEvent.readable(report);
-            if (!batch.isEmpty()) {
-              ui.execute(() -> add(batch));
-            }
-            return !stopping;
-          });
-    } catch (WeverywhereException failed) {
-      if (!stopping) {
-        ending = failed.getMessage() + " [" + failed.code().code() + "]";
-      }
-    }
-    connection = null;
-    stopping = false;
-    String said = ending;
+    String said =
+        stream.read(
+            path,
+            client -> {
+              long from = since > 0 ? since : EventStream.recent(client, FIRST_LOOK);
+              ui.execute(() -> status.set("Following " + path + " from event " + from));
+              return from;
+            },
+            batch -> ui.execute(() -> add(batch)),
+            STOPPED);
     ui.execute(
         () -> {
           status.set(said);
           following.set(false);
         });
-  }
-
-  /** The first time: the last {@link #FIRST_LOOK} events, so the screen does not start empty. */
-  private static long recent(ControlClient client) {
-    Message.Report status =
-        client.request(new Message.Control("status", Map.of()), java.time.Duration.ofSeconds(30));
-    return Math.max(1, ((Number) status.data().get("journal-next")).longValue() - FIRST_LOOK);
   }
 
   /** Adds a batch read from the daemon (on the ui executor), keeping the last {@link #KEPT}. */

@@ -146,22 +146,7 @@ public final class ChicoryEngine implements WasmEngine {
     Instance instance = null;
     Ending ending;
     try {
-      var builder =
-          Instance.builder(compiled.module())
-              .withMachineFactory(compiled.machine())
-              .withImportValues(
-                  ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-              .withStart(false)
-              .withTableFactory(tables(compiled, module));
-      compiled
-          .module()
-          .memorySection()
-          .ifPresent(
-              memories ->
-                  builder.withMemoryLimits(
-                      new MemoryLimits(
-                          memories.getMemory(0).limits().initialPages(), module.memoryPages())));
-      instance = builder.build();
+      instance = instantiate(compiled, module, sandbox);
       ending = call(instance, entry);
     } catch (Throwable thrown) { // the guest boundary: whatever it did becomes an Ending
       Ending known = WasmEngine.ending(thrown, sandbox);
@@ -178,6 +163,28 @@ public final class ChicoryEngine implements WasmEngine {
       memoryBytes = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
     }
     return new Run(ending, memoryBytes);
+  }
+
+  /**
+   * An instance of {@code compiled}, not started, with the sandbox's host functions, its tables and
+   * its memory capped to the grant ({@code module.memoryPages()}).
+   */
+  private static Instance instantiate(Compiled compiled, Module module, Sandbox sandbox) {
+    var builder =
+        Instance.builder(compiled.module())
+            .withMachineFactory(compiled.machine())
+            .withImportValues(ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
+            .withStart(false)
+            .withTableFactory(tables(compiled, module));
+    compiled
+        .module()
+        .memorySection()
+        .ifPresent(
+            memories ->
+                builder.withMemoryLimits(
+                    new MemoryLimits(
+                        memories.getMemory(0).limits().initialPages(), module.memoryPages())));
+    return builder.build();
   }
 
   @Override
@@ -201,23 +208,7 @@ public final class ChicoryEngine implements WasmEngine {
             sandbox.state(),
             sandbox.interruption(),
             () -> {
-              var builder =
-                  Instance.builder(compiled.module())
-                      .withMachineFactory(compiled.machine())
-                      .withImportValues(
-                          ImportValues.builder().withFunctions(hostFunctions(sandbox)).build())
-                      .withStart(false)
-                      .withTableFactory(tables(compiled, module));
-              compiled
-                  .module()
-                  .memorySection()
-                  .ifPresent(
-                      memories ->
-                          builder.withMemoryLimits(
-                              new MemoryLimits(
-                                  memories.getMemory(0).limits().initialPages(),
-                                  module.memoryPages())));
-              built[0] = builder.build();
+              built[0] = instantiate(compiled, module, sandbox);
               if (initialize) {
                 built[0].export("_initialize").apply();
               }

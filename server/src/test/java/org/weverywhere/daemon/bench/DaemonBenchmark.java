@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
@@ -83,12 +82,7 @@ public final class DaemonBenchmark {
                 : "events.journal.dir = " + System.getProperty("journal.dir"),
             ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
-    try (WeldContainer weld =
-            new Weld()
-                .disableDiscovery()
-                .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-                .addExtension(DaemonParts.configExtension())
-                .initialize();
+    try (WeldContainer weld = DaemonParts.weld().initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();
       var node = daemon.identity().nodeId();

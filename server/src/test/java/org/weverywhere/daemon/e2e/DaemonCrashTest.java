@@ -172,14 +172,7 @@ class DaemonCrashTest {
   }
 
   private static Process start(Path dir, Path log) throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return new ProcessBuilder(
-            java,
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            DaemonProcess.class.getName(),
-            dir.toString())
+    return new ProcessBuilder(DaemonProcess.command(List.of(), dir))
         .redirectError(log.toFile())
         .start();
   }

@@ -158,11 +158,7 @@ public final class DaemonProcess {
 
   public static void main(String[] args) throws Exception {
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, args[0]);
-    Weld weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension());
+    Weld weld = DaemonParts.weld();
     org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
     try (WeldContainer container = weld.initialize()) {
       Daemon daemon = container.select(Daemon.class).get();

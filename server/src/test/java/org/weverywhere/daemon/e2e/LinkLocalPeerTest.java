@@ -95,19 +95,16 @@ class LinkLocalPeerTest {
             "http.port = " + PORT,
             "group.anonymous.privileges = execute, fetch",
             ""));
-    String java = ProcessHandle.current().info().command().orElse("java");
     daemon =
         new ProcessBuilder(
                 NETWORK.exec(
                     "a",
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    work.toString(),
-                    // every address of the namespace, its link-local one included
-                    "http=:::" + PORT))
+                    DaemonProcess.command(
+                            List.of(),
+                            work,
+                            // every address of the namespace, its link-local one included
+                            "http=:::" + PORT)
+                        .toArray(String[]::new)))
             .redirectError(work.resolve("daemon.log").toFile())
             .start();
     node = DaemonProcess.awaitReady(daemon, work.resolve("daemon.log"));

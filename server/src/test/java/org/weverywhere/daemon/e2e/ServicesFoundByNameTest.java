@@ -125,69 +125,58 @@ class ServicesFoundByNameTest {
 
   /** Announces kv, describes it with a get that is no signature, and answers calls with 999. */
   private static void evil() {
-    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(EVIL.fingerprint()), 1000);
-    ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
-    for (int i = 0; i < 200; i++) { // bounded: the tests send a few dozen
-      try {
-        buffer.clear();
-        var from = evil.receive(buffer);
-        SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
-        Message reply =
-            switch (request.message()) {
-              case Message.Discover d ->
-                  new Message.Announce("host-evil", 0, List.of(), List.of("kv"));
-              case Message.Describe d ->
-                  new Message.Description(
-                      Map.of(),
-                      List.of(),
-                      List.of(
-                          new Message.Service(
-                              "kv",
-                              "kv",
-                              Optional.empty(),
-                              List.of("get (i64, i64) -> nonsense", "put (i64, i64) -> i32"),
-                              1,
-                              1,
-                              "running",
-                              0,
-                              Optional.empty())),
-                      Optional.empty());
-              default ->
-                  new Message.Result(
-                      "completed",
-                      0,
-                      new byte[0],
-                      new byte[0],
-                      List.of(new Message.WasmValue("i64", 999)),
-                      0,
-                      0,
-                      0);
-            };
-        evil.send(
-            ByteBuffer.wrap(
-                EVIL.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
-            from);
-      } catch (ProtocolException unreadable) {
-        continue; // not for this responder: wait for the next
-      } catch (IOException closed) {
-        return;
-      }
-    }
+    respond(
+        evil,
+        EVIL,
+        "host-evil",
+        List.of("get (i64, i64) -> nonsense", "put (i64, i64) -> i32"),
+        call ->
+            new Message.Result(
+                "completed",
+                0,
+                new byte[0],
+                new byte[0],
+                List.of(new Message.WasmValue("i64", 999)),
+                0,
+                0,
+                0));
   }
 
   /** Announces kv and describes it as B does, and refuses every call as busy (so runs nothing). */
   private static void busy() {
-    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(busy.fingerprint()), 1000);
+    respond(
+        busyChannel,
+        busy,
+        "host-busy",
+        List.of("get (i64, i64) -> i64"),
+        call -> {
+          BUSY_CALLS.incrementAndGet();
+          return new Message.ErrorReply(
+              "WE6005", "every instance of kv stayed busy", Optional.empty());
+        });
+  }
+
+  /**
+   * A stand-in daemon on {@code channel} signing with {@code signer}: announces service kv as
+   * {@code name}, describes it with {@code functions}, and answers anything else with {@code
+   * call}'s reply.
+   */
+  private static void respond(
+      DatagramChannel channel,
+      MessageSigner signer,
+      String name,
+      List<String> functions,
+      java.util.function.Function<Message, Message> call) {
+    var verifier = Verifier.of(Clock.systemUTC(), Optional.of(signer.fingerprint()), 1000);
     ByteBuffer buffer = ByteBuffer.allocate(WireLimits.UDP_DATAGRAM_BYTES + 1);
     for (int i = 0; i < 200; i++) { // bounded: the tests send a few dozen
       try {
         buffer.clear();
-        var from = busyChannel.receive(buffer);
+        var from = channel.receive(buffer);
         SignedMessage request = verifier.verify(buffer.array(), buffer.position(), WireLimits.UDP);
         Message reply =
             switch (request.message()) {
-              case Message.Discover d ->
-                  new Message.Announce("host-busy", 0, List.of(), List.of("kv"));
+              case Message.Discover d -> new Message.Announce(name, 0, List.of(), List.of("kv"));
               case Message.Describe d ->
                   new Message.Description(
                       Map.of(),
@@ -197,22 +186,18 @@ class ServicesFoundByNameTest {
                               "kv",
                               "kv",
                               Optional.empty(),
-                              List.of("get (i64, i64) -> i64"),
+                              functions,
                               1,
                               1,
                               "running",
                               0,
                               Optional.empty())),
                       Optional.empty());
-              default -> {
-                BUSY_CALLS.incrementAndGet();
-                yield new Message.ErrorReply(
-                    "WE6005", "every instance of kv stayed busy", Optional.empty());
-              }
+              default -> call.apply(request.message());
             };
-        busyChannel.send(
+        channel.send(
             ByteBuffer.wrap(
-                busy.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
+                signer.sign(Header.replyTo(request.header(), Clock.systemUTC().instant()), reply)),
             from);
       } catch (ProtocolException unreadable) {
         continue; // not for this responder: wait for the next

@@ -115,17 +115,9 @@ class ThreeHostsTest {
             "group.anonymous.quota.network.period-bytes = 3000",
             "group.friends.privileges = execute, fetch",
             ""));
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process daemon =
         new ProcessBuilder(
-                NETWORK.exec(
-                    host,
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    DaemonProcess.class.getName(),
-                    dir.toString()))
+                NETWORK.exec(host, DaemonProcess.command(List.of(), dir).toArray(String[]::new)))
             .redirectError(dir.resolve("daemon.log").toFile())
             .start();
     daemons.put(host, daemon);

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.InterfaceSelection;
@@ -94,12 +93,7 @@ public final class DiscoveryScaleBenchmark {
         AnswerSpread.DEFAULT.perPeer(),
         AnswerSpread.DEFAULT.max());
     List<String> rows = new ArrayList<>();
-    try (WeldContainer weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize()) {
+    try (WeldContainer weld = DaemonParts.weld().initialize()) {
       var parts =
           new Parts(
               weld.select(LibraryStore.class).get(),

@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jboss.weld.environment.se.Weld;
+import java.util.function.Predicate;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +53,7 @@ import org.weverywhere.traffic.FairSlots;
 import org.weverywhere.traffic.SourceLimiter;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Ed25519;
+import org.weverywhere.trust.Fingerprint;
 import org.weverywhere.trust.Privilege;
 import org.weverywhere.trust.SignatureGroups;
 
@@ -77,12 +78,7 @@ class OneBadMessageTest {
             List.of("math.wasi"),
             "group.anonymous.privileges = execute",
             "group.anonymous.quota.network.rate = 100MiB/s");
-    weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize();
+    weld = DaemonParts.weld().initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity(); // started with the container
     endpoints = weld.select(Endpoints.class).get();
   }
@@ -94,6 +90,29 @@ class OneBadMessageTest {
   }
 
   /** A handler over the daemon's real parts, but whose executor fails the way a bug would. */
+  /**
+   * A UDP endpoint on loopback {@code port} with this test's limits and the daemon's key; only what
+   * a case is about varies.
+   */
+  private static UdpEndpoint endpoint(
+      int port,
+      UdpEndpoint.Check check,
+      RequestHandler handler,
+      Predicate<Fingerprint> knownKey,
+      Duration restartPause) {
+    return UdpEndpoint.open(
+        loopback(port),
+        endpoints.signer(),
+        check,
+        handler,
+        new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
+        Clock.systemUTC(),
+        AnswerSpread.DEFAULT,
+        new FairSlots(64, 16),
+        knownKey,
+        restartPause);
+  }
+
   private static RequestHandler failingHandler() {
     Executor broken =
         new Executor() {
@@ -169,17 +188,7 @@ class OneBadMessageTest {
           return verifier.verify(datagram, WireLimits.UDP);
         };
     try (var udp =
-        UdpEndpoint.open(
-            loopback(port),
-            endpoints.signer(),
-            check,
-            endpoints.handler(),
-            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
-            Clock.systemUTC(),
-            AnswerSpread.DEFAULT,
-            new FairSlots(64, 16),
-            key -> false,
-            Duration.ofMillis(200))) {
+        endpoint(port, check, endpoints.handler(), key -> false, Duration.ofMillis(200))) {
       send(port, "throw");
       send(port, "throw");
       assertInstanceOf(
@@ -202,17 +211,7 @@ class OneBadMessageTest {
           return verifier.verify(datagram, WireLimits.UDP);
         };
     try (var udp =
-        UdpEndpoint.open(
-            loopback(port),
-            endpoints.signer(),
-            check,
-            endpoints.handler(),
-            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
-            Clock.systemUTC(),
-            AnswerSpread.DEFAULT,
-            new FairSlots(64, 16),
-            key -> false,
-            Duration.ofMillis(500))) {
+        endpoint(port, check, endpoints.handler(), key -> false, Duration.ofMillis(500))) {
       send(port, "die");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (udp.down().isEmpty() && udp.restarts() == 0 && System.nanoTime() < deadline) {
@@ -238,15 +237,10 @@ class OneBadMessageTest {
     int port = freePort();
     Verifier verifier = endpoints.verifier();
     try (var udp =
-        UdpEndpoint.open(
-            loopback(port),
-            endpoints.signer(),
+        endpoint(
+            port,
             d -> verifier.verify(d, WireLimits.UDP),
             failingHandler(),
-            new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
-            Clock.systemUTC(),
-            AnswerSpread.DEFAULT,
-            new FairSlots(64, 16),
             key -> false,
             Duration.ofMillis(200))) {
       var refused =
@@ -389,15 +383,10 @@ class OneBadMessageTest {
     // forger that lane's budget and a failed check, nothing more.
     int port = freePort();
     try (var udp =
-            UdpEndpoint.open(
-                loopback(port),
-                endpoints.signer(),
+            endpoint(
+                port,
                 datagram -> endpoints.verifier().verify(datagram, WireLimits.UDP),
                 endpoints.handler(),
-                new SourceLimiter(2_000, 4_000, 1_000, System::nanoTime),
-                Clock.systemUTC(),
-                AnswerSpread.DEFAULT,
-                new FairSlots(64, 16),
                 me.fingerprint()::equals,
                 Duration.ofMillis(200));
         var socket = new DatagramSocket()) {

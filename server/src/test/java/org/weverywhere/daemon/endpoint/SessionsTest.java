@@ -98,6 +98,18 @@ class SessionsTest {
     return Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000);
   }
 
+  /** An HTTP client of {@code signer} that seals in {@code held}, with this test's waits. */
+  private static BulkClient bulk(MessageSigner signer, ClientSessions held) {
+    return new BulkClient(
+            signer,
+            clientVerifier(),
+            Clock.systemUTC(),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(10),
+            WireLimits.HTTP)
+        .withSessions(held);
+  }
+
   private InetSocketAddress udp() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), TEST.udpPort());
   }
@@ -166,15 +178,7 @@ class SessionsTest {
   void requestsGoSealedOverUdpAndHttpInOneSessionAndTheJournalNamesTheHandshakesKey()
       throws Exception {
     var udpClient = new UdpClient(me, clientVerifier(), Clock.systemUTC(), sessions);
-    var bulk =
-        new BulkClient(
-                me,
-                clientVerifier(),
-                Clock.systemUTC(),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(10),
-                WireLimits.HTTP)
-            .withSessions(sessions);
+    var bulk = bulk(me, sessions);
     for (int i = 0; i < 10; i++) {
       var reply = udpClient.request(udp(), node(), add(i, 40), Duration.ofSeconds(3));
       assertEquals(i + 40, sum(reply.message()));
@@ -234,29 +238,13 @@ class SessionsTest {
 
   @Test
   void aForgedOrUnknownSessionIsA400OverHttpAndSilenceOverUdp() throws Exception {
-    var bulk =
-        new BulkClient(
-                me,
-                clientVerifier(),
-                Clock.systemUTC(),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(10),
-                WireLimits.HTTP)
-            .withSessions(sessions);
+    var bulk = bulk(me, sessions);
     bulk.request(base(), node(), add(1, 1));
     Session real = sessions.current(node()).orElseThrow();
     // a thief who knows the session id but not its keys: the id of the real session, other keys
     MessageSigner thief = new MessageSigner(Ed25519.generate());
     ClientSessions theirs = new ClientSessions(thief, Clock.systemUTC());
-    new BulkClient(
-            thief,
-            clientVerifier(),
-            Clock.systemUTC(),
-            Duration.ofSeconds(3),
-            Duration.ofSeconds(10),
-            WireLimits.HTTP)
-        .withSessions(theirs)
-        .request(base(), node(), add(1, 1));
+    bulk(thief, theirs).request(base(), node(), add(1, 1));
     byte[] forged =
         theirs
             .current(node())
@@ -280,15 +268,7 @@ class SessionsTest {
   @Test
   void aSessionTheDaemonForgotCostsOneFallbackOverHttpAndUdpAndIsThenReplaced() {
     var udpClient = new UdpClient(me, clientVerifier(), Clock.systemUTC(), sessions);
-    var bulk =
-        new BulkClient(
-                me,
-                clientVerifier(),
-                Clock.systemUTC(),
-                Duration.ofSeconds(3),
-                Duration.ofSeconds(10),
-                WireLimits.HTTP)
-            .withSessions(sessions);
+    var bulk = bulk(me, sessions);
     assertEquals(2, sum(bulk.request(base(), node(), add(1, 1)).message()));
     Session first = sessions.current(node()).orElseThrow();
     endpoints.sessions().clear(); // as a restart does

@@ -93,16 +93,8 @@ class HostileInputTest {
           dir.resolve("key.pub-key.pem"), KeyPem.publicKeyText(group.getValue().getPublic()));
     }
     Path log = config.dir().resolve("daemon.log");
-    String java = ProcessHandle.current().info().command().orElse("java");
     daemon =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DaemonProcess.class.getName(),
-                config.dir().toString(),
-                "--http")
+        new ProcessBuilder(DaemonProcess.command(List.of(), config.dir(), "--http"))
             .redirectError(log.toFile())
             .start();
     daemonOut =

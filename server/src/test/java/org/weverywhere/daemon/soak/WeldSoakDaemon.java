@@ -62,18 +62,12 @@ final class WeldSoakDaemon implements SoakDaemon {
     config.add("control.socket = " + control);
     config.addAll(lines);
     Files.write(dir.resolve("weverywhere.conf"), config);
-    String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
         new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xss4m",
-                "-Xmx2g", // as Liberty's jvm.options
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.weverywhere.daemon.e2e.DaemonProcess",
-                dir.toString(),
-                "--http")
+                org.weverywhere.daemon.e2e.DaemonProcess.command(
+                    List.of("-Xss4m", "-Xmx2g"), // as Liberty's jvm.options
+                    dir,
+                    "--http"))
             .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("daemon.log").toFile()))
             .start();
     var daemon =

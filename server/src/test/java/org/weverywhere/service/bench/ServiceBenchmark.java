@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
@@ -79,12 +78,7 @@ public final class ServiceBenchmark {
             "services.two.instances = 2",
             ""));
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
-    try (WeldContainer weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize()) {
+    try (WeldContainer weld = DaemonParts.weld().initialize()) {
       Daemon daemon = weld.select(Daemon.class).get();
       Services services = weld.select(Services.class).get();
       Executor executor = weld.select(Executor.class).get();
