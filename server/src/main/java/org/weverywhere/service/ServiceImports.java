@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
@@ -19,6 +20,8 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.net.ClientSessions;
 import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.net.Daemons;
@@ -90,16 +93,21 @@ public class ServiceImports implements ImportProvider {
   protected ServiceImports() {}
 
   @Inject
-  public ServiceImports(Config config, Services services, HostIdentity identity) {
+  public ServiceImports(
+      Config config,
+      Services services,
+      HostIdentity identity,
+      @ConfigProperties ProtocolProperties protocol,
+      @ConfigProperties CallProperties calls) {
     this.config = config;
     this.services = services;
     var signer = new MessageSigner(identity.keys());
-    Duration skew = config.protocol().clockSkew();
+    Duration skew = protocol.clockSkew();
     var verifier =
         new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
-    this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
-    this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);
-    this.discoverByDefault = config.value(org.weverywhere.config.ConfigKeys.CALLS_DISCOVER);
+    this.maxDepth = calls.maxDepth();
+    this.timeout = calls.timeout();
+    this.discoverByDefault = calls.discover();
     // calls to another host's services go sealed in a session when it accepts one (PROTOCOL.md
     // §5a): a chain of calls then costs no Ed25519 operation per call after the first. Every UDP
     // exchange (a describe page, a call) is retransmitted on measured round trips within

@@ -100,6 +100,7 @@ public final class FanOutScaleBenchmark {
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
             .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation())
             .initialize()) {
       for (int n : new int[] {10, 50, 200}) {
         List<Responder> responders = responders(n, weld);

@@ -88,6 +88,7 @@ public final class DaemonBenchmark {
                 .disableDiscovery()
                 .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
                 .addExtension(DaemonParts.configExtension())
+                .addExtension(DaemonParts.configValidation())
                 .initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       Daemon daemon = weld.select(Daemon.class).get();

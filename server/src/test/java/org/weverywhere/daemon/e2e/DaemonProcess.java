@@ -162,7 +162,8 @@ public final class DaemonProcess {
         new Weld()
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension());
+            .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation());
     org.weverywhere.daemon.endpoint.LoopbackBulkServer http = null;
     try (WeldContainer container = weld.initialize()) {
       Daemon daemon = container.select(Daemon.class).get();

@@ -99,6 +99,7 @@ public final class DiscoveryScaleBenchmark {
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
             .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation())
             .initialize()) {
       var parts =
           new Parts(

@@ -82,6 +82,7 @@ class OneBadMessageTest {
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
             .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation())
             .initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity(); // started with the container
     endpoints = weld.select(Endpoints.class).get();

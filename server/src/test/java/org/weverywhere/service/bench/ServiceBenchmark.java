@@ -84,6 +84,7 @@ public final class ServiceBenchmark {
             .disableDiscovery()
             .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
             .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation())
             .initialize()) {
       Daemon daemon = weld.select(Daemon.class).get();
       Services services = weld.select(Services.class).get();
