@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ServiceSettings;
@@ -20,6 +19,7 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.RunningConfig;
 import org.weverywhere.host.properties.CallProperties;
 import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.net.ClientSessions;
@@ -94,13 +94,14 @@ public class ServiceImports implements ImportProvider {
 
   @Inject
   public ServiceImports(
-      Config config,
-      Services services,
-      HostIdentity identity,
-      @ConfigProperties ProtocolProperties protocol,
-      @ConfigProperties CallProperties calls) {
+      Config config, Services services, HostIdentity identity, RunningConfig running) {
     this.config = config;
     this.services = services;
+    // read, not injected: this bean is made with the executor, at the first execution, on a
+    // request's thread, where the container would fill an injected section from that thread's
+    // context class loader's Config; the running configuration reads the daemon's own
+    var protocol = running.section(ProtocolProperties.class);
+    var calls = running.section(CallProperties.class);
     var signer = new MessageSigner(identity.keys());
     Duration skew = protocol.clockSkew();
     var verifier =

@@ -39,6 +39,7 @@ import org.weverywhere.traffic.TrafficLedger;
 class ConfigSectionsTest {
   private static final String MAX_BYTES = "protocol.idempotency.max-bytes";
   private final List<AutoCloseable> opened = new ArrayList<>();
+  private ContainerConfig entered;
 
   @AfterEach
   void close() throws Exception {
@@ -57,6 +58,7 @@ class ConfigSectionsTest {
         ContainerConfig.enter(
             test.dir(), new ConfigSource[] {new EnvConfigSource(environment, 300)});
     opened.add(config);
+    entered = config;
     WeldContainer container =
         new Weld("sections-" + test.udpPort())
             .disableDiscovery()
@@ -134,6 +136,25 @@ class ConfigSectionsTest {
     assertEquals(
         ByteSize.ofMebibytes(1),
         section(daemon, HostQuotaProperties.class).quota().networkPeriodBytes());
+  }
+
+  /**
+   * The executor and the service imports are made at the first execution, on a request's thread,
+   * after the test fixtures (InProcessDaemon, TestDaemonConfig.clear) have released the thread's
+   * Config: an injected section would then be filled from whatever Config that thread's context
+   * class loader has (none here: SRCFG00015), so they read the daemon's own.
+   */
+  @Test
+  void beansMadeAfterTheStartReadTheDaemonsOwnConfigNotTheThreads() {
+    WeldContainer daemon =
+        start("late", Map.of("EXECUTOR_QUEUE_MAX", "9"), "executor.output.max = 3MiB");
+    entered.close();
+
+    var settings = daemon.select(org.weverywhere.exec.ExecutorParameters.class).get();
+    assertEquals(9, settings.queueMax());
+    assertEquals(ByteSize.ofMebibytes(3).bytes(), settings.outputMax());
+    // made now, through its client proxy
+    daemon.select(org.weverywhere.service.ServiceImports.class).get().toString();
   }
 
   @Test

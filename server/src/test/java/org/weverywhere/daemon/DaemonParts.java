@@ -11,6 +11,7 @@ import org.weverywhere.host.Intake;
 import org.weverywhere.host.RunningConfig;
 import org.weverywhere.host.properties.CallProperties;
 import org.weverywhere.host.properties.EventsProperties;
+import org.weverywhere.host.properties.ExecutorProperties;
 import org.weverywhere.host.properties.HostQuotaProperties;
 import org.weverywhere.host.properties.HttpProperties;
 import org.weverywhere.host.properties.IdempotencyProperties;
@@ -40,6 +41,7 @@ public final class DaemonParts {
           // the configuration sections beans inject (MicroProfile @ConfigProperties)
           CallProperties.class,
           EventsProperties.class,
+          ExecutorProperties.class,
           HostQuotaProperties.class,
           HttpProperties.class,
           IdempotencyProperties.class,

@@ -139,6 +139,19 @@ class WeverywhereConfigSourceTest {
   }
 
   @Test
+  void theEngineConverterTakesTheConfigurationsNames() {
+    assertEquals(Engine.CHICORY, new EngineConverter().convert("chicory"));
+    assertEquals(Engine.WASMTIME, new EngineConverter().convert(" wasmtime "));
+    for (String hostile :
+        List.of("CHICORY_", "v8", "chicory;wasmtime", "\u0000", "x".repeat(10_000))) {
+      var refused =
+          assertThrows(
+              IllegalArgumentException.class, () -> new EngineConverter().convert(hostile));
+      assertInstanceOf(InvalidValueException.class, refused.getCause(), hostile);
+    }
+  }
+
+  @Test
   void thePathConverterTakesAbsolutePathsOnly() {
     assertEquals(Path.of("/var/lib/we"), new PathConverter().convert("/var/lib/x/../we"));
     for (String hostile : List.of("relative/dir", "../etc", "~/x", "/tmp/a\u0000b")) {
