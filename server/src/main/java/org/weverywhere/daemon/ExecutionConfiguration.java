@@ -57,8 +57,8 @@ public class ExecutionConfiguration {
 
   /**
    * New quotas and executor limits apply to executions admitted from now on. The executor's section
-   * is read again: the one injected at start keeps its start values. Quotas are per group name, so
-   * they come from the typed configuration.
+   * is read again, as it is now; quotas are per group name, so they come from the typed
+   * configuration.
    */
   void apply(
       @Observes ConfigChanged change,

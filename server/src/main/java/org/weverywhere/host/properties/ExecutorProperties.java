@@ -8,9 +8,9 @@ import org.weverywhere.config.ByteSize;
 import org.weverywhere.config.Engine;
 
 /**
- * {@code executor.*}. The engine and the module cache apply at start; the output limit, the
- * wall-clock timeout and the queue live ({@code Executor.update}), so the executor's settings are
- * read again on {@link org.weverywhere.host.ConfigChanged}.
+ * {@code executor.*}. The engine, the module cache and the queue (the quota ledger's) apply at
+ * start; the output limit and the wall-clock timeout live ({@code Executor.update}), so the
+ * executor's settings are read again on {@link org.weverywhere.host.ConfigChanged}.
  */
 @ConfigProperties(prefix = "executor")
 @Dependent
