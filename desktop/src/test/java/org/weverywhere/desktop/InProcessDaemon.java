@@ -75,6 +75,7 @@ public final class InProcessDaemon implements AutoCloseable {
               .disableDiscovery()
               .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
               .addExtension(DaemonParts.configExtension())
+              .addExtension(DaemonParts.configValidation())
               .initialize();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

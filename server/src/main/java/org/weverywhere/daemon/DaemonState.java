@@ -6,12 +6,10 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.weverywhere.config.ByteSize;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.events.EventJournal;
@@ -19,6 +17,7 @@ import org.weverywhere.exec.host.ObservedDisk;
 import org.weverywhere.host.ConfigChanged;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.StateDirectory;
+import org.weverywhere.host.properties.EventsProperties;
 import org.weverywhere.store.BuiltinLibraries;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -44,25 +43,20 @@ public class DaemonState {
   }
 
   /**
-   * The event journal: events.journal.dir, else events/ in the state directory. Its limits come
-   * typed from MicroProfile Config (the files' source, outranked by the environment and system
-   * properties). A bad value in a file fails earlier, when the source reads it, with its file and
-   * line; a bad override of these keys fails the container's deployment check with the key, the
-   * value and the unit converter's message.
+   * The event journal: events.journal.dir, else events/ in the state directory, with the limits of
+   * its section. Read at start: the journal keeps its files and limits until a restart.
    */
   @Produces
   @Singleton
   EventJournal eventJournal(
-      StateDirectory state,
-      Config config,
-      HostIdentity identity,
-      @ConfigProperty(name = "events.journal.max-file-size") ByteSize maxFileSize,
-      @ConfigProperty(name = "events.journal.retention") Duration retention,
-      @ConfigProperty(name = "events.journal.max-total-size") ByteSize maxTotalSize) {
-    Path dir =
-        config.optional(ConfigKeys.EVENTS_JOURNAL_DIR).orElse(state.path().resolve("events"));
+      StateDirectory state, HostIdentity identity, @ConfigProperties EventsProperties events) {
+    Path dir = events.journalDir().orElse(state.path().resolve("events"));
     return EventJournal.open(
-        dir, maxFileSize.bytes(), retention, maxTotalSize.bytes(), identity.nodeId().toString());
+        dir,
+        events.journalMaxFileSize().bytes(),
+        events.journalRetention(),
+        events.journalMaxTotalSize().bytes(),
+        identity.nodeId().toString());
   }
 
   /** The disk host facts describe the filesystem the daemon keeps its state on. */

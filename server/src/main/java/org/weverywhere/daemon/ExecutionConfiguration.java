@@ -27,6 +27,8 @@ import org.weverywhere.exec.QuotaSettings;
 import org.weverywhere.host.ConfigChanged;
 import org.weverywhere.host.ConfigProposed;
 import org.weverywhere.host.HostGroups;
+import org.weverywhere.host.RunningConfig;
+import org.weverywhere.host.properties.ExecutorProperties;
 
 /**
  * The executor's settings from the configuration. A group limit left unset means "only the host
@@ -38,8 +40,11 @@ import org.weverywhere.host.HostGroups;
 public class ExecutionConfiguration {
   @Produces
   @Singleton
-  ExecutorParameters executorSettings(Config config) {
-    return executor(config);
+  ExecutorParameters executorSettings(RunningConfig running) {
+    // read, not injected: the executor is made at the first execution, on a request's thread,
+    // where the container would fill an injected section from that thread's context class loader's
+    // Config (ConfigSectionsTest); the running configuration reads the daemon's own
+    return parameters(running.section(ExecutorProperties.class));
   }
 
   /**
@@ -50,15 +55,22 @@ public class ExecutionConfiguration {
     refuseUnfit(proposed.next(), Runtime.getRuntime().maxMemory());
   }
 
-  /** New quotas and executor limits apply to executions admitted from now on. */
-  void apply(@Observes ConfigChanged change, QuotaLedger ledger, Executor executor) {
+  /**
+   * New quotas and executor limits apply to executions admitted from now on. The executor's section
+   * is read again, as it is now; quotas are per group name, so they come from the typed
+   * configuration.
+   */
+  void apply(
+      @Observes ConfigChanged change,
+      QuotaLedger ledger,
+      Executor executor,
+      RunningConfig running) {
     ledger.update(
         fitToHeap(quotas(change.next()), executor.engine(), Runtime.getRuntime().maxMemory()));
-    executor.update(executor(change.next()));
+    executor.update(parameters(running.section(ExecutorProperties.class)));
   }
 
-  static ExecutorParameters executor(Config config) {
-    var executor = config.executor();
+  static ExecutorParameters parameters(ExecutorProperties executor) {
     return new ExecutorParameters(
         executor.engine(),
         executor.moduleCacheModules(),

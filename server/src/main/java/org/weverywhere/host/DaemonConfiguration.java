@@ -11,15 +11,17 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.WeverywhereConfigSource;
+import org.weverywhere.host.properties.PropertiesReader;
 
 /**
  * Produces the {@link Config} the daemon starts with, read through the MicroProfile Config of its
  * container: the files' {@link WeverywhereConfigSource} (ordinal 250: the directory named by {@code
  * WEVERYWHERE_CONFIG_DIR}, else /etc/weverywhere, else the embedded sample), outranked key by key
  * by environment variables (300), system properties (400) and any other source above the files.
- * Beans that take a value with {@code @ConfigProperty} get the same value from the same sources.
- * What may change while it runs is read from {@link RunningConfig}, which reloads the same
- * directory and {@link #publish}es the result back into the source.
+ * Beans that take a section with {@code @ConfigProperties} ({@link
+ * org.weverywhere.host.properties}) get the same values from the same sources. What may change
+ * while it runs is read from {@link RunningConfig}, which reloads the same directory and {@link
+ * #publish}es the result back into the source.
  *
  * <p>An invalid configuration throws at startup with every error, file and line (or environment
  * variable, or system property): the daemon never runs half-configured.
@@ -28,6 +30,7 @@ import org.weverywhere.config.WeverywhereConfigSource;
 public class DaemonConfiguration {
   private static final Logger LOG = Logger.getLogger(DaemonConfiguration.class.getName());
 
+  private org.eclipse.microprofile.config.Config microProfile;
   private WeverywhereConfigSource files;
   // absolute, as readiness and the logs name it: a relative one (-Dweverywhere.config.dir=etc)
   // would say "etc" and mean the server's working directory
@@ -44,12 +47,24 @@ public class DaemonConfiguration {
    */
   @Inject
   public DaemonConfiguration(org.eclipse.microprofile.config.Config microProfile) {
+    this.microProfile = microProfile;
     this.files = filesOf(microProfile);
     this.loader = ConfigLoader.outrankedBy(microProfile);
     this.dir = files.directory().toAbsolutePath();
     this.config = loader.load(dir);
     // the files as they are now, which the source may have read a while ago
     files.replace(config);
+  }
+
+  /**
+   * Checks the configuration this MicroProfile Config gives the daemon, as the constructor reads
+   * it; throws {@link org.weverywhere.config.InvalidConfigException} with every problem, each named
+   * by file and line, environment variable or system property ({@link ConfigValidation} runs it
+   * before the container fills any injection).
+   */
+  static Config check(org.eclipse.microprofile.config.Config microProfile) {
+    WeverywhereConfigSource source = filesOf(microProfile);
+    return ConfigLoader.outrankedBy(microProfile).load(source.directory().toAbsolutePath());
   }
 
   private static WeverywhereConfigSource filesOf(org.eclipse.microprofile.config.Config config) {
@@ -86,6 +101,14 @@ public class DaemonConfiguration {
    */
   Config load(Map<Path, byte[]> pending) {
     return loader.load(dir, pending);
+  }
+
+  /**
+   * A configuration section ({@link org.weverywhere.host.properties}) as MicroProfile Config gives
+   * it now: after a reload, with the new files' values.
+   */
+  <T> T section(Class<T> type) {
+    return PropertiesReader.read(microProfile, type);
   }
 
   /** Lets MicroProfile Config lookups from now on see {@code next}'s file values. */

@@ -44,6 +44,15 @@ public class RunningConfig {
     return current;
   }
 
+  /**
+   * A configuration section ({@link org.weverywhere.host.properties}) as it is now: what an
+   * observer of {@link ConfigChanged} reads to apply a section live. Reads MicroProfile Config each
+   * time: once per change, never per request.
+   */
+  public <T> T section(Class<T> type) {
+    return source.section(type);
+  }
+
   /** The configuration directory, or empty when the daemon runs on the embedded sample. */
   public Optional<Path> directory() {
     Path dir = Path.of(current.location());

@@ -19,6 +19,9 @@ import org.weverywhere.exec.WasmValue;
 import org.weverywhere.exec.host.HostFault;
 import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.RunningConfig;
+import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.net.ClientSessions;
 import org.weverywhere.net.DaemonAddress;
 import org.weverywhere.net.Daemons;
@@ -91,16 +94,22 @@ public class ServiceImports implements ImportProvider {
   protected ServiceImports() {}
 
   @Inject
-  public ServiceImports(Config config, Services services, HostIdentity identity) {
+  public ServiceImports(
+      Config config, Services services, HostIdentity identity, RunningConfig running) {
     this.config = config;
     this.services = services;
+    // read, not injected: this bean is made with the executor, at the first execution, on a
+    // request's thread, where the container would fill an injected section from that thread's
+    // context class loader's Config; the running configuration reads the daemon's own
+    var protocol = running.section(ProtocolProperties.class);
+    var calls = running.section(CallProperties.class);
     var signer = new MessageSigner(identity.keys());
-    Duration skew = config.protocol().clockSkew();
+    Duration skew = protocol.clockSkew();
     var verifier =
         new Verifier(Clock.systemUTC(), skew, new ReplayCache(skew, 4096), Optional.empty());
-    this.maxDepth = config.value(org.weverywhere.config.ConfigKeys.CALLS_MAX_DEPTH);
-    this.timeout = config.value(org.weverywhere.config.ConfigKeys.CALLS_TIMEOUT);
-    this.discoverByDefault = config.value(org.weverywhere.config.ConfigKeys.CALLS_DISCOVER);
+    this.maxDepth = calls.maxDepth();
+    this.timeout = calls.timeout();
+    this.discoverByDefault = calls.discover();
     // calls to another host's services go sealed in a session when it accepts one (PROTOCOL.md
     // §5a): a chain of calls then costs no Ed25519 operation per call after the first. Every UDP
     // exchange (a describe page, a call) is retransmitted on measured round trips within

@@ -3,6 +3,7 @@ package org.weverywhere.daemon;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.weverywhere.config.WeverywhereConfigSource;
 
 /**
@@ -27,6 +28,15 @@ public final class ContainerConfig implements AutoCloseable {
 
   /** Registers the Config of {@code dir} and makes its class loader this thread's. */
   public static ContainerConfig enter(Path dir) {
+    return enter(dir, new ConfigSource[0]);
+  }
+
+  /**
+   * As {@link #enter(Path)}, with more sources in this daemon's Config only: e.g. an environment of
+   * its own ({@code new EnvConfigSource(Map.of("HTTP_PORT", "8080"), 300)}), which a test cannot
+   * give the JVM.
+   */
+  public static ContainerConfig enter(Path dir, ConfigSource... more) {
     Thread thread = Thread.currentThread();
     ClassLoader previous = thread.getContextClassLoader();
     ClassLoader loader = new ClassLoader("weverywhere-daemon " + dir, previous) {};
@@ -38,6 +48,7 @@ public final class ContainerConfig implements AutoCloseable {
             .addDefaultSources()
             .addDiscoveredConverters()
             .withSources(new WeverywhereConfigSource(dir))
+            .withSources(more)
             .build();
     resolver.registerConfig(config, loader);
     thread.setContextClassLoader(loader);

@@ -75,6 +75,7 @@ class ContainerConfigTest {
             .disableDiscovery()
             .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
             .addExtension(DaemonParts.configExtension())
+            .addExtension(DaemonParts.configValidation())
             .initialize();
     opened.add(container);
     // the next daemon's thread state is its own: this one's container has taken its Config

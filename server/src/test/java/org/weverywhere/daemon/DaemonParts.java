@@ -5,9 +5,17 @@ import org.weverywhere.control.ControlActions;
 import org.weverywhere.control.ControlEndpoint;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.exec.Executor;
+import org.weverywhere.host.ConfigValidation;
 import org.weverywhere.host.DaemonConfiguration;
 import org.weverywhere.host.Intake;
 import org.weverywhere.host.RunningConfig;
+import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.EventsProperties;
+import org.weverywhere.host.properties.ExecutorProperties;
+import org.weverywhere.host.properties.HostQuotaProperties;
+import org.weverywhere.host.properties.HttpProperties;
+import org.weverywhere.host.properties.IdempotencyProperties;
+import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.traffic.TrafficBeans;
 
 /**
@@ -29,7 +37,15 @@ public final class DaemonParts {
           ControlActions.class,
           ControlEndpoint.class,
           org.weverywhere.service.Services.class,
-          org.weverywhere.service.ServiceImports.class);
+          org.weverywhere.service.ServiceImports.class,
+          // the configuration sections beans inject (MicroProfile @ConfigProperties)
+          CallProperties.class,
+          EventsProperties.class,
+          ExecutorProperties.class,
+          HostQuotaProperties.class,
+          HttpProperties.class,
+          IdempotencyProperties.class,
+          ProtocolProperties.class);
 
   /**
    * MicroProfile Config's CDI side, as Liberty's mpConfig feature provides it: the {@code Config}
@@ -41,6 +57,14 @@ public final class DaemonParts {
   }
 
   /**
+   * The daemon's own check of its configuration before any injection, which the WAR registers in
+   * {@code META-INF/services}.
+   */
+  public static jakarta.enterprise.inject.spi.Extension configValidation() {
+    return new ConfigValidation();
+  }
+
+  /**
    * A Weld SE of the whole daemon. Its configuration is the MicroProfile Config of the thread's
    * context class loader when it starts ({@link ContainerConfig}, {@link TestDaemonConfig}).
    */
@@ -48,7 +72,8 @@ public final class DaemonParts {
     return new org.jboss.weld.environment.se.Weld()
         .disableDiscovery()
         .addBeanClasses(CLASSES.toArray(Class[]::new))
-        .addExtension(configExtension());
+        .addExtension(configExtension())
+        .addExtension(configValidation());
   }
 
   private DaemonParts() {}

@@ -2,6 +2,8 @@ package org.weverywhere.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,6 +122,45 @@ class WeverywhereConfigSourceTest {
         assertThrows(
                 IllegalArgumentException.class, () -> new DurationConverter().convert("5 minutes"))
             .getMessage());
+  }
+
+  @Test
+  void theCoresConverterRefusesWhatTheFilesRefuse() {
+    assertEquals(new Cores(8), new CoresConverter().convert(" 8 "));
+    for (String hostile : List.of("2.5", "0", "-1", "4097", "99999999999", "8 cores", "\u0000")) {
+      var refused =
+          assertThrows(IllegalArgumentException.class, () -> new CoresConverter().convert(hostile));
+      assertInstanceOf(InvalidValueException.class, refused.getCause(), hostile);
+    }
+    assertEquals(
+        "expected a whole number of cores like 2, got '2.5' (cores are whole execution slots)",
+        assertThrows(IllegalArgumentException.class, () -> new CoresConverter().convert("2.5"))
+            .getMessage());
+  }
+
+  @Test
+  void theEngineConverterTakesTheConfigurationsNames() {
+    assertEquals(Engine.CHICORY, new EngineConverter().convert("chicory"));
+    assertEquals(Engine.WASMTIME, new EngineConverter().convert(" wasmtime "));
+    for (String hostile :
+        List.of("CHICORY_", "v8", "chicory;wasmtime", "\u0000", "x".repeat(10_000))) {
+      var refused =
+          assertThrows(
+              IllegalArgumentException.class, () -> new EngineConverter().convert(hostile));
+      assertInstanceOf(InvalidValueException.class, refused.getCause(), hostile);
+    }
+  }
+
+  @Test
+  void thePathConverterTakesAbsolutePathsOnly() {
+    assertEquals(Path.of("/var/lib/we"), new PathConverter().convert("/var/lib/x/../we"));
+    for (String hostile : List.of("relative/dir", "../etc", "~/x", "/tmp/a\u0000b")) {
+      var refused =
+          assertThrows(IllegalArgumentException.class, () -> new PathConverter().convert(hostile));
+      assertInstanceOf(InvalidValueException.class, refused.getCause(), hostile);
+    }
+    // MicroProfile's contract for an empty value: absent, not an error
+    assertNull(new PathConverter().convert("  "));
   }
 
   @Test

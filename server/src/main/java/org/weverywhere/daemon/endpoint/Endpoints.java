@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.control.ControlActions;
@@ -27,6 +28,11 @@ import org.weverywhere.host.HostGroups;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.Intake;
 import org.weverywhere.host.ThreadSource;
+import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.EventsProperties;
+import org.weverywhere.host.properties.HttpProperties;
+import org.weverywhere.host.properties.IdempotencyProperties;
+import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.idempotency.KeysFromJournal;
 import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
@@ -96,11 +102,15 @@ public class Endpoints {
       TrafficLedger traffic,
       Services services,
       Intake intake,
-      ControlActions control) {
+      ControlActions control,
+      @ConfigProperties ProtocolProperties protocol,
+      @ConfigProperties IdempotencyProperties idempotency,
+      @ConfigProperties HttpProperties http,
+      @ConfigProperties CallProperties calls,
+      @ConfigProperties EventsProperties events) {
     this.config = config;
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
-    var protocol = config.protocol();
     // the replay cache starts empty: what an earlier run accepted is refused by its timestamp
     // instead
     var horizon =
@@ -126,25 +136,25 @@ public class Endpoints {
     this.handler =
         new RequestHandler(
             nodeName(config),
-            config.http().port(),
+            http.port(),
             authorizer::get,
             traffic,
             libraries,
             executor,
             journal,
             services,
-            config.value(ConfigKeys.CALLS_MAX_DEPTH),
+            calls.maxDepth(),
             intake,
             control,
-            requestKeys(config, journal));
-    handler.summarizeEvery(config.value(ConfigKeys.EVENTS_REFUSALS_INTERVAL));
+            requestKeys(idempotency, journal));
+    handler.summarizeEvery(events.refusalsInterval());
     int perSource = Math.max(1, config.value(ConfigKeys.NETWORK_SOURCE_RATE));
     this.sources = new SourceLimiter(perSource, 2L * perSource, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
     this.sessionTable =
         new SessionTable(
-            config.value(ConfigKeys.PROTOCOL_SESSION_ENTRIES),
-            config.value(ConfigKeys.PROTOCOL_SESSION_LIFETIME),
+            protocol.sessionEntries(),
+            protocol.sessionLifetime(),
             Clock.systemUTC(),
             System::nanoTime);
     this.sessions = new SessionHandshake(sessionTable, signer, journal, handler);
@@ -155,9 +165,7 @@ public class Endpoints {
             signer,
             sources,
             new BodyBudget(
-                config.value(ConfigKeys.HTTP_UNVERIFIED_MAX_TOTAL).bytes(),
-                1 << 20,
-                config.value(ConfigKeys.HTTP_UNVERIFIED_LARGE_PER_SOURCE)),
+                http.unverifiedMaxTotal().bytes(), 1 << 20, http.unverifiedLargePerSource()),
             work,
             traffic,
             sessions);
@@ -167,14 +175,11 @@ public class Endpoints {
    * The request keys seen, with those of requests that ran before a restart read back from the
    * journal.
    */
-  private static RequestKeys requestKeys(Config config, EventJournal journal) {
-    int entries = config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_ENTRIES);
+  private static RequestKeys requestKeys(IdempotencyProperties idempotency, EventJournal journal) {
+    int entries = idempotency.entries();
     var keys =
         new RequestKeys(
-            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_WINDOW),
-            entries,
-            config.value(ConfigKeys.PROTOCOL_IDEMPOTENCY_MAX_BYTES).bytes(),
-            System::nanoTime);
+            idempotency.window(), entries, idempotency.maxBytes().bytes(), System::nanoTime);
     int recovered = KeysFromJournal.load(journal, keys, entries, java.time.Instant.now());
     if (recovered > 0) {
       LOG.info(

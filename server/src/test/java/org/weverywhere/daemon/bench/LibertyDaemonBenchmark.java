@@ -318,6 +318,7 @@ public final class LibertyDaemonBenchmark {
                 .disableDiscovery()
                 .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
                 .addExtension(DaemonParts.configExtension())
+                .addExtension(DaemonParts.configValidation())
                 .initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       for (Row row : ROWS) {

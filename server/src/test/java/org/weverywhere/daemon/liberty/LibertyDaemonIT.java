@@ -65,8 +65,8 @@ class LibertyDaemonIT {
    * On Liberty the daemon's threads come from the container's managed thread factory, and it reads
    * its configuration through Liberty's MicroProfile Config: the environment (300) outranks the
    * files (250), a system property (400) outranks both, as MicroProfile Config defines them; and
-   * the beans' {@code @ConfigProperty} values (the event journal's limits, typed by this
-   * application's converters) are injected, or it would not start.
+   * the beans' {@code @ConfigProperties} sections (typed by this application's converters) are
+   * injected, or it would not start.
    */
   @Test
   void environmentAndSystemPropertiesOutrankTheFilesThroughLibertysMicroProfileConfig()
@@ -161,6 +161,36 @@ class LibertyDaemonIT {
                     .close());
     assertTrue(failure.getMessage().contains("messages.log"), failure.getMessage());
     assertTrue(failure.getMessage().contains("netwrk.port"), failure.getMessage());
+  }
+
+  /**
+   * Issue 19: beans take their sections as MicroProfile {@code @ConfigProperties} mappings on
+   * Liberty too (the daemon above would not start otherwise), and the daemon's own check runs
+   * before Liberty's MicroProfile Config fills them: a bad environment value of a mapped key
+   * ({@code host.quota.cores}, taken by a converter of this application) is named by its variable,
+   * with the configuration's message, not a converter's.
+   */
+  @Test
+  void aBadEnvironmentValueOfAMappedSectionFailsTheStartNamingItsVariable() {
+    var failure =
+        assertThrows(
+            LibertyDaemon.StartFailure.class,
+            () ->
+                LibertyDaemon.builder()
+                    .name("fixture-bad-variable")
+                    .heap(SMALL_HEAP)
+                    .line(SMALL_TREES)
+                    .env("HOST_QUOTA_CORES", "2.5")
+                    .readyTimeout(Duration.ofSeconds(300))
+                    .start()
+                    .close());
+    String said = failure.getMessage();
+    assertTrue(
+        said.contains(
+            "environment HOST_QUOTA_CORES: host.quota.cores: expected a whole number of cores like"
+                + " 2, got '2.5'"),
+        said);
+    assertFalse(said.contains("SRCFG"), said);
   }
 
   /**

@@ -1,0 +1,39 @@
+package org.weverywhere.host.properties;
+
+import jakarta.enterprise.context.Dependent;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.weverywhere.config.ByteSize;
+
+/**
+ * {@code http.*}: the bulk channel. All read at start (on Liberty the listener itself is
+ * server.xml's, which takes the same port from {@code WEVERYWHERE_HTTP_PORT}).
+ */
+@ConfigProperties(prefix = "http")
+@Dependent
+public class HttpProperties {
+  private String host;
+  private int port;
+
+  @ConfigProperty(name = "unverified.max-total")
+  private ByteSize unverifiedMaxTotal;
+
+  @ConfigProperty(name = "unverified.large-per-source")
+  private int unverifiedLargePerSource;
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public ByteSize unverifiedMaxTotal() {
+    return unverifiedMaxTotal;
+  }
+
+  public int unverifiedLargePerSource() {
+    return unverifiedLargePerSource;
+  }
+}
