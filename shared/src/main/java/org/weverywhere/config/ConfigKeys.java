@@ -125,7 +125,7 @@ public final class ConfigKeys {
           "http.unverified.max-total",
           ConfigValueType.SIZE,
           ByteSize.ofMebibytes(256),
-          "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked; bodies naming a key in no Signature Group at most three quarters of it); beyond it: 503 with Retry-After.");
+          "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked; bodies naming a key in no Signature Group at most three quarters of it, unless one such body is alone); beyond it: 503 with Retry-After.");
   public static final ConfigKey<Integer> HTTP_UNVERIFIED_LARGE_PER_SOURCE =
       key(
           "http.unverified.large-per-source",

@@ -12,9 +12,10 @@ import java.util.Optional;
  * few dozen unverifiable 64 MiB posts would take gigabytes before one signature fails.
  *
  * <p>A body that names a Signature Group's key (unchecked: {@code EnvelopeHead}) is a member's:
- * strangers' bodies may hold at most three quarters of the budget, and members' large bodies are
- * counted apart from strangers' from the same address, so a flood of strangers' bodies never leaves
- * a group key's request waiting for room.
+ * strangers' bodies may hold at most three quarters of the budget together (one alone may take
+ * more, so that the largest message can always be sent), and members' large bodies are counted
+ * apart from strangers' from the same address, so a flood of strangers' bodies never leaves a group
+ * key's request waiting for room.
  */
 final class BodyBudget {
   /**
@@ -61,7 +62,7 @@ final class BodyBudget {
     var sender = new Sender(source, member);
     long cost = bytes * COPIES_WHILE_VERIFYING;
     boolean isLarge = bytes >= largeBytes;
-    if (!fits(cost, member) || (isLarge && large.getOrDefault(sender, 0) >= largePerSource)) {
+    if (!fits(cost, member, 0) || (isLarge && large.getOrDefault(sender, 0) >= largePerSource)) {
       return Optional.empty();
     }
     take(cost, member);
@@ -76,9 +77,17 @@ final class BodyBudget {
     return totalBytes - totalBytes / 4;
   }
 
-  private boolean fits(long cost, boolean member) {
-    return reserved + cost <= totalBytes
-        && (member || reservedByStrangers + cost <= strangersBytes());
+  /**
+   * Whether {@code more} fits, for a body already holding {@code held}: a stranger's beyond the
+   * strangers' share only while no other stranger's body holds room.
+   */
+  private boolean fits(long more, boolean member, long held) {
+    if (reserved + more > totalBytes) {
+      return false;
+    }
+    return member
+        || reservedByStrangers - held == 0
+        || reservedByStrangers + more <= strangersBytes();
   }
 
   private void take(long cost, boolean member) {
@@ -119,7 +128,7 @@ final class BodyBudget {
         if (more <= 0) {
           return true;
         }
-        if (!fits(more, sender.member())
+        if (!fits(more, sender.member(), cost)
             || (becomesLarge && large.getOrDefault(sender, 0) >= largePerSource)) {
           return false;
         }

@@ -203,7 +203,7 @@ public final class BulkExchange {
     boolean member = false;
     if (contentLength >= HEAD_CHECKED_FROM) {
       try {
-        head = body.readNBytes(EnvelopeHead.BYTES);
+        head = readHead(body);
         member = isMember(EnvelopeHead.read(head, head.length, contentLength));
       } catch (ProtocolException refused) {
         return Reply.text(400, refused.code(), refused.getMessage(), CLOSE);
@@ -255,6 +255,24 @@ public final class BulkExchange {
           400, ErrorCode.PROTOCOL_MALFORMED, "the body could not be decoded", Map.of());
     }
     return answer(request, wire, source);
+  }
+
+  /**
+   * The first {@link EnvelopeHead#BYTES} bytes of a body (fewer if it ends sooner). Never asks the
+   * stream for zero bytes, as {@code readNBytes} does once it has them: Liberty's servlet stream
+   * then waits for more, which a sender of only a head never sends.
+   */
+  private static byte[] readHead(InputStream in) throws IOException {
+    byte[] head = new byte[EnvelopeHead.BYTES];
+    int got = 0;
+    while (got < head.length) {
+      int n = in.read(head, got, head.length - got);
+      if (n < 0) {
+        break;
+      }
+      got += n;
+    }
+    return got == head.length ? head : java.util.Arrays.copyOf(head, got);
   }
 
   private static Reply unreadable(IOException e) {

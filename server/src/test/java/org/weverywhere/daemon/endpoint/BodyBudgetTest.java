@@ -48,9 +48,16 @@ class BodyBudgetTest {
   void aGrowingBodyMeetsTheSameShares() throws Exception {
     var budget = new BodyBudget(12 * MIB, 64 * MIB, 4);
     InetAddress a = InetAddress.getByName("192.0.2.1");
-    try (var grant = budget.reserve(a, 64 * 1024, false).orElseThrow()) {
-      assertTrue(grant.growTo(3 * MIB));
-      assertTrue(!grant.growTo(3 * MIB + 1), "beyond the strangers' three quarters");
+    InetAddress b = InetAddress.getByName("192.0.2.2");
+    try (var other = budget.reserve(b, 1024, false).orElseThrow();
+        var grant = budget.reserve(a, 64 * 1024, false).orElseThrow()) {
+      assertTrue(grant.growTo(3 * MIB - 1024), "up to the strangers' three quarters");
+      assertTrue(!grant.growTo(3 * MIB), "beyond them, while another stranger's body holds room");
+    }
+    try (var alone = budget.reserve(a, 4 * MIB, false).orElseThrow()) {
+      // the largest message must always be receivable: alone, a stranger's body may take all
+      assertTrue(budget.reserve(b, 1, false).isEmpty(), "and then no other stranger's fits");
+      assertTrue(alone.growTo(4 * MIB));
     }
   }
 }
