@@ -93,6 +93,12 @@ public enum ErrorCode {
       "WE5052",
       "the requester's Signature Group holds its fair share of the daemon's request slots"),
   PROTOCOL_SOURCE_RATE("WE5053", "too many requests from one source address"),
+  PROTOCOL_UNVERIFIED_RATE(
+      "WE5054",
+      "one source address sends large bodies naming keys in no Signature Group faster than http.unverified.stranger-rate; retry later"),
+  PROTOCOL_DESCRIBE_RATE(
+      "WE5055",
+      "one source address asks describe for keys in no Signature Group faster than network.describe-rate; retry later"),
   PROTOCOL_KEY_REUSED("WE5060", "a request key came again with a request of different content"),
   PROTOCOL_RESULT_NOT_KEPT(
       "WE5061", "a request with this key already ran, but its result is no longer kept"),

@@ -89,6 +89,12 @@ public final class ConfigKeys {
           ConfigValueType.DURATION,
           Duration.ofSeconds(60),
           "Time between periodic announcements.");
+  public static final ConfigKey<Integer> NETWORK_DESCRIBE_RATE =
+      key(
+          "network.describe-rate",
+          ConfigValueType.COUNT,
+          20,
+          "describe requests per second from keys in no Signature Group that one source address may have answered (bursts of twice that); beyond, UDP ones are dropped and HTTP ones get 429 with Retry-After. Group keys are not counted.");
   public static final ConfigKey<Integer> NETWORK_SOURCE_RATE =
       key(
           "network.source-rate",
@@ -119,13 +125,19 @@ public final class ConfigKeys {
           "http.unverified.max-total",
           ConfigValueType.SIZE,
           ByteSize.ofMebibytes(256),
-          "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked); beyond it: 503 with Retry-After.");
+          "Memory all HTTP request bodies not yet verified may hold together (3 bytes per body byte while its signature is checked; bodies naming a key in no Signature Group at most three quarters of it, unless one such body is alone); beyond it: 503 with Retry-After.");
   public static final ConfigKey<Integer> HTTP_UNVERIFIED_LARGE_PER_SOURCE =
       key(
           "http.unverified.large-per-source",
           ConfigValueType.COUNT,
           2,
-          "Unverified HTTP bodies of 1 MiB or more one source address may send at once.");
+          "Unverified HTTP bodies of 1 MiB or more one source address may send at once (counted apart for bodies naming a Signature Group's key).");
+  public static final ConfigKey<Rate> HTTP_UNVERIFIED_STRANGER_RATE =
+      key(
+          "http.unverified.stranger-rate",
+          ConfigValueType.RATE,
+          new Rate(ByteSize.ofMebibytes(8)),
+          "Bytes per second one source address may send in HTTP bodies of 64 KiB or more that name a key in no Signature Group, before their signatures are checked; a body is taken while the source is not in debt (so one of any size passes after a pause), beyond: 429 with Retry-After, the body not read.");
 
   public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
       key(

@@ -61,6 +61,21 @@ public final class Sealed {
     return Arrays.copyOfRange(bytes, ID_AT, ID_AT + 8);
   }
 
+  /**
+   * The session id a protected header at {@code bytes[offset]} of {@code length} bytes names,
+   * unchecked; refused when it is not the one header this protocol writes ({@link EnvelopeHead}).
+   */
+  static byte[] claimedSession(byte[] bytes, int offset, int length) {
+    if (length != HEADER_BYTES
+        || !EnvelopeHead.samePrefix(bytes, offset, HEADER_PREFIX)
+        || !EnvelopeHead.samePrefix(bytes, offset + HEADER_PREFIX.length + 8, COUNTER_PREFIX)) {
+      throw new ProtocolException(
+          Reason.MALFORMED, "protected header must be exactly {1: 24, 4: id, 6: counter}");
+    }
+    return Arrays.copyOfRange(
+        bytes, offset + HEADER_PREFIX.length, offset + HEADER_PREFIX.length + 8);
+  }
+
   /** A structurally valid sealed message: the parts still to be checked. */
   record Parts(byte[] protectedHeader, byte[] sessionId, long counter, byte[] ciphertext) {}
 

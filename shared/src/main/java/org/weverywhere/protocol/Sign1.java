@@ -31,7 +31,22 @@ final class Sign1 {
   /** The only protected header this version writes: {1: -8, 4: h'...'} up to the kid's bytes. */
   private static final byte[] PROTECTED_PREFIX = {(byte) 0xa2, 0x01, 0x27, 0x04, 0x58, 0x20};
 
+  /** The protected header's length: the prefix and the 32-byte key. */
+  static final int PROTECTED_BYTES = 6 + KEY_BYTES;
+
   private Sign1() {}
+
+  /**
+   * The signer a protected header at {@code bytes[offset]} names, unchecked; refused when it is not
+   * the one header this protocol writes ({@link EnvelopeHead}).
+   */
+  static org.weverywhere.trust.Fingerprint claimedSigner(byte[] bytes, int offset) {
+    if (!EnvelopeHead.samePrefix(bytes, offset, PROTECTED_PREFIX)) {
+      throw new ProtocolException(
+          Reason.MALFORMED, "protected header must be exactly {1: -8, 4: 32-byte Ed25519 key}");
+    }
+    return org.weverywhere.trust.Fingerprint.ofRawEd25519(bytes, offset + PROTECTED_PREFIX.length);
+  }
 
   /**
    * The COSE_Sign1 bytes of {@code payload}, signed with {@code key} whose public half is {@code

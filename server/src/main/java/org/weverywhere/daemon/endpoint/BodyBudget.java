@@ -10,6 +10,12 @@ import java.util.Optional;
  * body is read only into room reserved here, a large one only while its source has fewer than
  * {@code largePerSource} large bodies in flight. Anyone can send a body, so without this bound a
  * few dozen unverifiable 64 MiB posts would take gigabytes before one signature fails.
+ *
+ * <p>A body that names a Signature Group's key (unchecked: {@code EnvelopeHead}) is a member's:
+ * strangers' bodies may hold at most three quarters of the budget together (one alone may take
+ * more, so that the largest message can always be sent), and members' large bodies are counted
+ * apart from strangers' from the same address, so a flood of strangers' bodies never leaves a group
+ * key's request waiting for room.
  */
 final class BodyBudget {
   /**
@@ -21,7 +27,11 @@ final class BodyBudget {
   private final long largeBytes;
   private final int largePerSource;
   private long reserved;
-  private final Map<InetAddress, Integer> large = new HashMap<>();
+  private long reservedByStrangers;
+  private final Map<Sender, Integer> large = new HashMap<>();
+
+  /** Whose large bodies are counted together: one address, members' apart from strangers'. */
+  private record Sender(InetAddress source, boolean member) {}
 
   /**
    * @param totalBytes memory all unverified bodies may hold at once ({@code
@@ -41,17 +51,50 @@ final class BodyBudget {
    * share is used up.
    */
   synchronized Optional<Grant> reserve(InetAddress source, long bytes) {
+    return reserve(source, bytes, false);
+  }
+
+  /**
+   * As {@link #reserve(InetAddress, long)}, for a member's body ({@code member}: it names a
+   * Signature Group's key) or a stranger's.
+   */
+  synchronized Optional<Grant> reserve(InetAddress source, long bytes, boolean member) {
+    var sender = new Sender(source, member);
     long cost = bytes * COPIES_WHILE_VERIFYING;
     boolean isLarge = bytes >= largeBytes;
-    if (reserved + cost > totalBytes
-        || (isLarge && large.getOrDefault(source, 0) >= largePerSource)) {
+    if (!fits(cost, member, 0) || (isLarge && large.getOrDefault(sender, 0) >= largePerSource)) {
       return Optional.empty();
     }
-    reserved += cost;
+    take(cost, member);
     if (isLarge) {
-      large.merge(source, 1, Integer::sum);
+      large.merge(sender, 1, Integer::sum);
     }
-    return Optional.of(new Grant(source, cost, isLarge));
+    return Optional.of(new Grant(sender, cost, isLarge));
+  }
+
+  /** What strangers' bodies may hold together: the budget less a quarter kept for members. */
+  long strangersBytes() {
+    return totalBytes - totalBytes / 4;
+  }
+
+  /**
+   * Whether {@code more} fits, for a body already holding {@code held}: a stranger's beyond the
+   * strangers' share only while no other stranger's body holds room.
+   */
+  private boolean fits(long more, boolean member, long held) {
+    if (reserved + more > totalBytes) {
+      return false;
+    }
+    return member
+        || reservedByStrangers - held == 0
+        || reservedByStrangers + more <= strangersBytes();
+  }
+
+  private void take(long cost, boolean member) {
+    reserved += cost;
+    if (!member) {
+      reservedByStrangers += cost;
+    }
   }
 
   synchronized long reserved() {
@@ -64,13 +107,13 @@ final class BodyBudget {
 
   /** A body's room: held until it is verified (or refused), then given back by {@link #close}. */
   final class Grant implements AutoCloseable {
-    private final InetAddress source;
+    private final Sender sender;
     private long cost;
     private boolean isLarge;
     private boolean closed;
 
-    private Grant(InetAddress source, long cost, boolean isLarge) {
-      this.source = source;
+    private Grant(Sender sender, long cost, boolean isLarge) {
+      this.sender = sender;
       this.cost = cost;
       this.isLarge = isLarge;
     }
@@ -85,15 +128,15 @@ final class BodyBudget {
         if (more <= 0) {
           return true;
         }
-        if (reserved + more > totalBytes
-            || (becomesLarge && large.getOrDefault(source, 0) >= largePerSource)) {
+        if (!fits(more, sender.member(), cost)
+            || (becomesLarge && large.getOrDefault(sender, 0) >= largePerSource)) {
           return false;
         }
-        reserved += more;
+        take(more, sender.member());
         cost += more;
         if (becomesLarge) {
           isLarge = true;
-          large.merge(source, 1, Integer::sum);
+          large.merge(sender, 1, Integer::sum);
         }
         return true;
       }
@@ -107,8 +150,11 @@ final class BodyBudget {
         }
         closed = true;
         reserved -= cost;
+        if (!sender.member()) {
+          reservedByStrangers -= cost;
+        }
         if (isLarge) {
-          large.computeIfPresent(source, (s, n) -> n == 1 ? null : n - 1);
+          large.computeIfPresent(sender, (s, n) -> n == 1 ? null : n - 1);
         }
       }
     }

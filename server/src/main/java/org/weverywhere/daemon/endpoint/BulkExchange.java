@@ -13,6 +13,7 @@ import java.util.logging.Logger;
 import org.weverywhere.ErrorCode;
 import org.weverywhere.WeverywhereException;
 import org.weverywhere.host.Failures;
+import org.weverywhere.protocol.EnvelopeHead;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
@@ -31,9 +32,16 @@ import org.weverywhere.traffic.TrafficLedger;
  * memory budget of unverified bodies; after, its group's fair share of work slots; a module sent
  * back is paced by the group's traffic rate.
  *
+ * <p>A large body is judged by its head first ({@link EnvelopeHead}): one that cannot verify, or
+ * that names a key in no Signature Group while its source is over {@code
+ * http.unverified.stranger-rate}, is refused before the rest is read, and its connection closed
+ * rather than drained. A stranger's {@code describe} meets its source's {@code
+ * network.describe-rate} once verified.
+ *
  * <p>Unverified bodies get a bare status (400 unverifiable, 413 too large, 429 source over its
  * rate, 503 budget full, with Retry-After); verified ones always get a signed reply, a failure
- * inside the daemon included ({@code WE5050}).
+ * inside the daemon included ({@code WE5050}), except a stranger's describe over its source's rate
+ * (429: answering it is the cost being limited).
  */
 public final class BulkExchange {
   private static final Logger LOG = Logger.getLogger(BulkExchange.class.getName());
@@ -45,6 +53,15 @@ public final class BulkExchange {
   private static final int CHUNK = 64 * 1024;
 
   static final String RETRY_AFTER_SECONDS = "1";
+
+  /**
+   * Bodies from this size on are judged by their head before the rest is read: below it, reading
+   * the whole costs about what judging it would.
+   */
+  static final int HEAD_CHECKED_FROM = 64 * 1024;
+
+  /** On a refusal sent before the body was read: the rest is not worth reading to keep the link. */
+  private static final Map<String, String> CLOSE = Map.of("Connection", "close");
 
   /** The header on every answer naming the protocol versions this node speaks (PROTOCOL.md §1). */
   public static final String VERSIONS_HEADER = "WEverywhere-Versions";
@@ -62,6 +79,7 @@ public final class BulkExchange {
   private final FairSlots work;
   private final TrafficLedger traffic;
   private final SessionHandshake sessions;
+  private final StrangerLimits strangers;
   private final Failures failures =
       new Failures("HTTP bulk channel", LOG, Duration.ofMinutes(1), System::nanoTime);
 
@@ -73,7 +91,16 @@ public final class BulkExchange {
       BodyBudget budget,
       FairSlots work,
       TrafficLedger traffic) {
-    this(verifier, handler, signer, sources, budget, work, traffic, SessionHandshake.NONE);
+    this(
+        verifier,
+        handler,
+        signer,
+        sources,
+        budget,
+        work,
+        traffic,
+        SessionHandshake.NONE,
+        StrangerLimits.none());
   }
 
   BulkExchange(
@@ -84,8 +111,10 @@ public final class BulkExchange {
       BodyBudget budget,
       FairSlots work,
       TrafficLedger traffic,
-      SessionHandshake sessions) {
+      SessionHandshake sessions,
+      StrangerLimits strangers) {
     this.sessions = sessions;
+    this.strangers = strangers;
     this.verifier = verifier;
     this.handler = handler;
     this.signer = signer;
@@ -160,7 +189,7 @@ public final class BulkExchange {
           429,
           ErrorCode.PROTOCOL_SOURCE_RATE,
           "too many requests from " + source.getHostAddress() + "; slow down",
-          Map.of("Retry-After", RETRY_AFTER_SECONDS));
+          closing(Map.of("Retry-After", RETRY_AFTER_SECONDS)));
     }
     int limit = WireLimits.HTTP.maxMessageBytes();
     if (contentLength > limit) {
@@ -168,10 +197,35 @@ public final class BulkExchange {
           413,
           ErrorCode.PROTOCOL_OVERSIZED,
           "a body of " + contentLength + " bytes; at most " + limit + " are read",
-          Map.of());
+          CLOSE);
+    }
+    byte[] head = new byte[0];
+    boolean member = false;
+    if (contentLength >= HEAD_CHECKED_FROM) {
+      try {
+        head = readHead(body);
+        member = isMember(EnvelopeHead.read(head, head.length, contentLength));
+      } catch (ProtocolException refused) {
+        return Reply.text(400, refused.code(), refused.getMessage(), CLOSE);
+      } catch (IOException e) {
+        return unreadable(e);
+      }
+      long wait = member ? 0 : strangers.largeBodies().admit(source, contentLength);
+      if (wait > 0) {
+        return Reply.text(
+            429,
+            ErrorCode.PROTOCOL_UNVERIFIED_RATE,
+            source.getHostAddress()
+                + " sends large bodies naming keys in no Signature Group faster than"
+                + " http.unverified.stranger-rate; retry later",
+            closing(
+                Map.of(
+                    "Retry-After",
+                    Long.toString(Math.max(1, (wait + 999_999_999) / 1_000_000_000)))));
+      }
     }
     Optional<BodyBudget.Grant> room =
-        budget.reserve(source, contentLength >= 0 ? contentLength : STEP);
+        budget.reserve(source, contentLength >= 0 ? contentLength : STEP, member);
     if (room.isEmpty()) {
       return busy();
     }
@@ -180,7 +234,7 @@ public final class BulkExchange {
     try (BodyBudget.Grant grant = room.get()) {
       Body read =
           contentLength >= 0
-              ? readExactly(body, (int) contentLength)
+              ? readExactly(body, (int) contentLength, head)
               : readChunked(body, grant, limit);
       if (read.refusal() != null) {
         return read.refusal();
@@ -194,11 +248,7 @@ public final class BulkExchange {
     } catch (ProtocolException refused) {
       return Reply.text(400, refused.code(), refused.getMessage(), Map.of());
     } catch (IOException e) {
-      return Reply.text(
-          400,
-          ErrorCode.PROTOCOL_TRANSPORT,
-          "the body could not be read: " + e.getMessage(),
-          Map.of());
+      return unreadable(e);
     } catch (RuntimeException e) { // decoding a stranger's bytes must never reach the 500 page
       failures.failed("an unverifiable body from " + source.getHostAddress() + " failed", e);
       return Reply.text(
@@ -207,21 +257,66 @@ public final class BulkExchange {
     return answer(request, wire, source);
   }
 
+  /**
+   * The first {@link EnvelopeHead#BYTES} bytes of a body (fewer if it ends sooner). Never asks the
+   * stream for zero bytes, as {@code readNBytes} does once it has them: Liberty's servlet stream
+   * then waits for more, which a sender of only a head never sends.
+   */
+  private static byte[] readHead(InputStream in) throws IOException {
+    byte[] head = new byte[EnvelopeHead.BYTES];
+    int got = 0;
+    while (got < head.length) {
+      int n = in.read(head, got, head.length - got);
+      if (n < 0) {
+        break;
+      }
+      got += n;
+    }
+    return got == head.length ? head : java.util.Arrays.copyOf(head, got);
+  }
+
+  private static Reply unreadable(IOException e) {
+    return Reply.text(
+        400,
+        ErrorCode.PROTOCOL_TRANSPORT,
+        "the body could not be read: " + e.getMessage(),
+        Map.of());
+  }
+
+  /** Whether a body's claimed sender (unchecked) is a Signature Group's key. */
+  private boolean isMember(EnvelopeHead.Claim claim) {
+    return switch (claim) {
+      case EnvelopeHead.SignedBy signed -> strangers.isMember().test(signed.signer());
+      case EnvelopeHead.InSession sealed ->
+          sessions.ownerOf(sealed.sessionId()).map(strangers.isMember()::test).orElse(false);
+    };
+  }
+
+  private static Map<String, String> closing(Map<String, String> headers) {
+    var all = new java.util.HashMap<>(headers);
+    all.putAll(CLOSE);
+    return all;
+  }
+
   private Reply busy() {
     return Reply.text(
         503,
         ErrorCode.PROTOCOL_BODY_BUDGET,
         "unverified request bodies fill their memory budget "
             + "(http.unverified.max-total) or this source sends too many large ones at once; retry later",
-        Map.of("Retry-After", RETRY_AFTER_SECONDS));
+        closing(Map.of("Retry-After", RETRY_AFTER_SECONDS)));
   }
 
   private record Body(byte[] bytes, int length, Reply refusal) {}
 
-  /** Reads a body of a declared length into one array of that length: the only copy made. */
-  private static Body readExactly(InputStream in, int length) throws IOException {
+  /**
+   * Reads a body of a declared length, whose {@code head} was read already, into one array of that
+   * length: the only copy made.
+   */
+  private static Body readExactly(InputStream in, int length, byte[] head) throws IOException {
     byte[] bytes = new byte[length];
-    int read = in.readNBytes(bytes, 0, length);
+    System.arraycopy(head, 0, bytes, 0, head.length);
+    int read = head.length + in.readNBytes(bytes, head.length, length - head.length);
     if (read < length) {
       throw new IOException(
           "the body ended after " + read + " of its " + length + " declared bytes");
@@ -264,6 +359,17 @@ public final class BulkExchange {
     Message message = request.message();
     boolean isWork = !(message instanceof Message.Discover || message instanceof Message.Describe);
     String group = handler.groupOf(request);
+    if (message instanceof Message.Describe
+        && !strangers.isMember().test(request.fingerprint())
+        && !strangers.describes().allow(source)) {
+      return Reply.text(
+          429,
+          ErrorCode.PROTOCOL_DESCRIBE_RATE,
+          source.getHostAddress()
+              + " asks describe for keys in no Signature Group faster than network.describe-rate;"
+              + " retry later",
+          Map.of("Retry-After", RETRY_AFTER_SECONDS));
+    }
     if (isWork && !work.tryAcquire(group)) {
       return signed(
           request,

@@ -42,6 +42,7 @@ import org.weverywhere.protocol.Verifier;
 import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.traffic.FairSlots;
+import org.weverywhere.traffic.SourceByteRate;
 import org.weverywhere.traffic.SourceLimiter;
 import org.weverywhere.traffic.TrafficLedger;
 import org.weverywhere.trust.Privilege;
@@ -70,6 +71,8 @@ public class Endpoints {
    * 127.0.0.1.
    */
   private SourceLimiter sources;
+
+  private StrangerLimits strangers;
 
   /**
    * Request slots of work (fetch, execute, call, control), shared fairly by the groups over UDP and
@@ -158,6 +161,19 @@ public class Endpoints {
             Clock.systemUTC(),
             System::nanoTime);
     this.sessions = new SessionHandshake(sessionTable, signer, journal, handler);
+    int describes = Math.max(1, config.value(ConfigKeys.NETWORK_DESCRIBE_RATE));
+    long bodyRate =
+        Math.max(1, config.value(ConfigKeys.HTTP_UNVERIFIED_STRANGER_RATE).bytesPerSecond());
+    this.strangers =
+        new StrangerLimits(
+            this::isMember,
+            // the burst lets a stranger send one body of the largest size after a pause
+            new SourceByteRate(
+                bodyRate,
+                Math.max(bodyRate, org.weverywhere.protocol.WireLimits.HTTP.maxMessageBytes()),
+                65_536,
+                System::nanoTime),
+            new SourceLimiter(describes, 2L * describes, 65_536, System::nanoTime));
     this.bulk =
         new BulkExchange(
             verifier,
@@ -168,7 +184,13 @@ public class Endpoints {
                 http.unverifiedMaxTotal().bytes(), 1 << 20, http.unverifiedLargePerSource()),
             work,
             traffic,
-            sessions);
+            sessions,
+            strangers);
+  }
+
+  /** Whether {@code key} is in a Signature Group (not only in {@code anonymous}). */
+  private boolean isMember(org.weverywhere.trust.Fingerprint key) {
+    return !groups.get().membership(key).groups().equals(java.util.List.of(ConfigKeys.ANONYMOUS));
   }
 
   /**
@@ -215,13 +237,9 @@ public class Endpoints {
             Clock.systemUTC(),
             org.weverywhere.net.AnswerSpread.DEFAULT,
             work,
-            key ->
-                !groups
-                    .get()
-                    .membership(key)
-                    .groups()
-                    .equals(java.util.List.of(ConfigKeys.ANONYMOUS)),
+            this::isMember,
             sessions);
+    udp.limitStrangerDescribes(strangers.describes());
     announcer =
         Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("announcer", true));
     long every = network.announceInterval().toMillis();

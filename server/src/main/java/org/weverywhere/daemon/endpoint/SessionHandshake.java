@@ -96,7 +96,11 @@ public final class SessionHandshake {
 
   /** The Signature Group key owning the session a sealed datagram names, unchecked. */
   Optional<org.weverywhere.trust.Fingerprint> claimedOwner(byte[] datagram) {
-    byte[] id = org.weverywhere.protocol.Sealed.claimedSession(datagram, datagram.length);
+    return ownerOf(org.weverywhere.protocol.Sealed.claimedSession(datagram, datagram.length));
+  }
+
+  /** The key owning session {@code id} (null: none), unchecked: a queue is chosen by it. */
+  Optional<org.weverywhere.trust.Fingerprint> ownerOf(byte[] id) {
     if (id == null || table == null) {
       return Optional.empty();
     }

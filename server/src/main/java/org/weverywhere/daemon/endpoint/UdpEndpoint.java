@@ -184,6 +184,13 @@ public final class UdpEndpoint implements AutoCloseable {
   private final SourceLimiter knownSources =
       new SourceLimiter(2_000, 4_000, 65_536, System::nanoTime);
 
+  /**
+   * Describes from keys in no group answered per source ({@code network.describe-rate}): the
+   * answers are what a describe flood costs.
+   */
+  private volatile SourceLimiter strangerDescribes =
+      new SourceLimiter(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, 1, System::nanoTime);
+
   private final List<SupervisedLoop> verifiers = new ArrayList<>();
   private final AnswerSpread spread;
   private final KnownPeers peers;
@@ -571,6 +578,11 @@ public final class UdpEndpoint implements AutoCloseable {
     return Optional.of(Fingerprint.ofRawEd25519(datagram, ENVELOPE_PREFIX.length));
   }
 
+  /** Limits the describes answered to keys in no group, per source, from now on. */
+  void limitStrangerDescribes(SourceLimiter describes) {
+    this.strangerDescribes = describes;
+  }
+
   /** A verifying thread's loop over one queue, until the endpoint closes. */
   private void verifyLoop(Semaphore ready, ArrayBlockingQueue<Pending> queue)
       throws InterruptedException {
@@ -617,6 +629,12 @@ public final class UdpEndpoint implements AutoCloseable {
           peers.heard(request.fingerprint());
         }
       }
+      return;
+    }
+    if (request.message() instanceof Message.Describe
+        && !knownSigner
+        && !strangerDescribes.allow(from.getAddress())) {
+      count("describe-rate"); // dropped as over-rate datagrams are: no answer to amplify
       return;
     }
     boolean isLight =

@@ -85,6 +85,10 @@ public final class AttackBenchmark {
       double p99,
       long unanswered,
       long asked,
+      double httpP50,
+      double httpP99,
+      long httpUnanswered,
+      long httpAsked,
       long executionsOk,
       long executions,
       long rssMax,
@@ -113,14 +117,14 @@ public final class AttackBenchmark {
       floodProcess(args);
       return;
     }
-    mode = Mode.valueOf(System.getProperty("attack.mode", "process").toUpperCase(Locale.ROOT));
+    mode = Mode.valueOf(property("attack.mode", "process").toUpperCase(Locale.ROOT));
     int cpus = Runtime.getRuntime().availableProcessors();
-    floodCpus = System.getProperty("attack.cpus.flood", "0");
-    daemonCpus = System.getProperty("attack.cpus.daemon", cpus > 1 ? "1-" + (cpus - 1) : "0");
-    int seconds = Integer.getInteger("attack.seconds", 20);
-    int rounds = Integer.getInteger("attack.rounds", 3);
+    floodCpus = property("attack.cpus.flood", "0");
+    daemonCpus = property("attack.cpus.daemon", cpus > 1 ? "1-" + (cpus - 1) : "0");
+    int seconds = Integer.parseInt(property("attack.seconds", "20"));
+    int rounds = Integer.parseInt(property("attack.rounds", "3"));
     List<Vector> chosen =
-        Arrays.stream(System.getProperty("attack.vectors", "").split(","))
+        Arrays.stream(property("attack.vectors", "").split(","))
             .filter(v -> !v.isBlank())
             .map(v -> Vector.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT)))
             .toList();
@@ -176,13 +180,23 @@ public final class AttackBenchmark {
           rows.values().stream().flatMap(List::stream).mapToDouble(Row::load).min().orElse(0),
           rows.values().stream().flatMap(List::stream).mapToDouble(Row::load).max().orElse(0));
       System.out.println(
-          "| vector (one anonymous key, loopback) | flood sent | trusted describe p50 | p99 | "
-              + "unanswered | trusted executions ok | daemon RSS max | journal growth | load |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+          "| vector (one anonymous key, loopback) | flood sent | trusted describe UDP p50 | p99 | "
+              + "unanswered | trusted describe HTTP p50 | p99 | unanswered | "
+              + "trusted executions ok | daemon RSS max | journal growth | load |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (var entry : rows.entrySet()) {
         System.out.println(format(median(entry.getValue())));
       }
     }
+  }
+
+  /**
+   * A system property, or {@code otherwise} when it is unset or blank: the bench profile passes
+   * every {@code attack.*} property, empty when the command line gives none.
+   */
+  private static String property(String name, String otherwise) {
+    String value = System.getProperty(name, "");
+    return value.isBlank() ? otherwise : value.strip();
   }
 
   private static Row median(List<Row> rows) {
@@ -193,6 +207,10 @@ public final class AttackBenchmark {
         median(rows, Row::p99),
         (long) median(rows, r -> r.unanswered()),
         (long) median(rows, r -> r.asked()),
+        median(rows, Row::httpP50),
+        median(rows, Row::httpP99),
+        (long) median(rows, r -> r.httpUnanswered()),
+        (long) median(rows, r -> r.httpAsked()),
         (long) median(rows, r -> r.executionsOk()),
         (long) median(rows, r -> r.executions()),
         rows.stream().mapToLong(Row::rssMax).max().orElse(0),
@@ -208,13 +226,18 @@ public final class AttackBenchmark {
 
   private static String format(Row row) {
     return String.format(
-        "| %s | %,d | %.1f ms | %.1f ms | %d of %d | %d of %d | %,d MiB | %,d KB/min | %.1f |",
+        "| %s | %,d | %.1f ms | %.1f ms | %d of %d | %.1f ms | %.1f ms | %d of %d | %d of %d | %,d"
+            + " MiB | %,d KB/min | %.1f |",
         row.vector().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
         row.sent(),
         row.p50(),
         row.p99(),
         row.unanswered(),
         row.asked(),
+        row.httpP50(),
+        row.httpP99(),
+        row.httpUnanswered(),
+        row.httpAsked(),
         row.executionsOk(),
         row.executions(),
         row.rssMax() >> 20,
@@ -266,6 +289,38 @@ public final class AttackBenchmark {
             new MessageSigner(FRIEND),
             Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
             Clock.systemUTC());
+    List<Long> httpLatencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong httpUnanswered = new AtomicLong();
+    var trustedHttp =
+        new BulkClient(
+            new MessageSigner(FRIEND),
+            Verifier.of(Clock.systemUTC(), Optional.empty(), 100_000),
+            Clock.systemUTC(),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            WireLimits.HTTP);
+    URI base = URI.create("http://127.0.0.1:" + daemon.httpPort());
+    // the same question over HTTP, where it shares Liberty's executor with the HTTP floods
+    var httpDescriber =
+        CompletableFuture.runAsync(
+            () -> {
+              while (running.get()) {
+                long start = System.nanoTime();
+                try {
+                  var reply =
+                      trustedHttp.request(base, daemon.nodeId(), new Message.Describe(List.of()));
+                  if (reply.message() instanceof Message.Description) {
+                    httpLatencies.add(System.nanoTime() - start);
+                  } else {
+                    httpUnanswered.incrementAndGet();
+                  }
+                } catch (RuntimeException lost) {
+                  httpUnanswered.incrementAndGet();
+                }
+                sleep(20);
+              }
+            },
+            threads);
     var describer =
         CompletableFuture.runAsync(
             () -> {
@@ -348,11 +403,14 @@ public final class AttackBenchmark {
     }
     CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     describer.get(10, TimeUnit.SECONDS);
+    httpDescriber.get(10, TimeUnit.SECONDS);
     executor.get(10, TimeUnit.SECONDS);
     threads.shutdownNow();
     long grown = size(journal) - journalBefore;
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
+    List<Long> httpSorted = new ArrayList<>(httpLatencies);
+    Collections.sort(httpSorted);
     return new Row(
         vector,
         sent.get(),
@@ -360,6 +418,10 @@ public final class AttackBenchmark {
         percentile(sorted, 0.99),
         unanswered.get(),
         unanswered.get() + sorted.size(),
+        percentile(httpSorted, 0.50),
+        percentile(httpSorted, 0.99),
+        httpUnanswered.get(),
+        httpUnanswered.get() + httpSorted.size(),
         executionsOk.get(),
         executions.get(),
         rssMax,

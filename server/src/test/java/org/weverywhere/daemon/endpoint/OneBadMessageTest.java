@@ -275,6 +275,19 @@ class OneBadMessageTest {
         message);
   }
 
+  /** A signed execute carrying a module of {@code bytes}: a real large body. */
+  private byte[] largeSigned(int bytes) {
+    return signed(
+        new Message.Execute(
+            new Message.ModuleTarget(new byte[bytes]),
+            new Message.Command(List.of(), Map.of(), new byte[0])));
+  }
+
+  /** The bytes a large body is judged by before the rest is read. */
+  static byte[] headOf(byte[] message) {
+    return java.util.Arrays.copyOf(message, org.weverywhere.protocol.EnvelopeHead.BYTES);
+  }
+
   private static SignedMessage reply(BulkExchange.Reply reply) {
     assertEquals(200, reply.status(), () -> new String(reply.body(), StandardCharsets.UTF_8));
     return Verifier.of(Clock.systemUTC(), Optional.empty(), 100)
@@ -335,7 +348,9 @@ class OneBadMessageTest {
             endpoints.handler(),
             new SourceLimiter(1_000, 1_000, 10, System::nanoTime),
             new BodyBudget(8 << 20, 1 << 20, 1));
-    var overBudget = exchange.exchange(HERE, 4 << 20, new ByteArrayInputStream(new byte[0]));
+    // a large body is judged by its head first: these begin as real messages of their size do
+    byte[] four = largeSigned(4 << 20);
+    var overBudget = exchange.exchange(HERE, four.length, new ByteArrayInputStream(headOf(four)));
     assertEquals(
         503, overBudget.status(), "4 MiB take 12 MiB while verified: more than the 8 MiB budget");
     assertEquals("1", overBudget.headers().get("Retry-After"));
@@ -344,10 +359,16 @@ class OneBadMessageTest {
     // a large body that arrives slowly holds its source's one large place until it is read
     var started = new CountDownLatch(1);
     var release = new CountDownLatch(1);
+    // just under 2 MiB with its envelope: 6 MiB while verified, the strangers' three quarters
+    byte[] two = largeSigned((2 << 20) - 4096);
+    var itsHead = new ByteArrayInputStream(headOf(two));
     InputStream slow =
         new InputStream() {
           @Override
           public int read() throws IOException {
+            if (itsHead.available() > 0) {
+              return itsHead.read();
+            }
             started.countDown();
             try {
               release.await(10, TimeUnit.SECONDS);
@@ -357,9 +378,9 @@ class OneBadMessageTest {
             throw new IOException("the sender went away");
           }
         };
-    var first = CompletableFuture.supplyAsync(() -> exchange.exchange(HERE, 2 << 20, slow));
+    var first = CompletableFuture.supplyAsync(() -> exchange.exchange(HERE, two.length, slow));
     assertTrue(started.await(5, TimeUnit.SECONDS));
-    var second = exchange.exchange(HERE, 2 << 20, new ByteArrayInputStream(new byte[0]));
+    var second = exchange.exchange(HERE, two.length, new ByteArrayInputStream(headOf(two)));
     assertEquals(503, second.status(), "one large body per source at once");
     var other =
         exchange.exchange(

@@ -49,6 +49,7 @@ import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.ControlClient;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Audience;
+import org.weverywhere.protocol.EnvelopeHead;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageId;
@@ -628,6 +629,15 @@ class HostileIT {
   @Test
   @Order(8)
   void item8UnverifiedBodiesBeyondTheBudgetGet503WithRetryAfter() throws Exception {
+    // a real message of 4 MiB (12 MiB while verified, over the 8 MiB budget), of which only the
+    // head is sent: a large body is judged by its head, then refused before the rest is read
+    byte[] message =
+        new MessageSigner(Ed25519.generate())
+            .sign(
+                Header.fresh(Audience.node(daemon.nodeId()), Clock.systemUTC().instant()),
+                new Message.Execute(
+                    new Message.ModuleTarget(new byte[4 << 20]),
+                    new Message.Command(List.of(), Map.of(), new byte[0])));
     try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
       socket.setSoTimeout(20_000);
       String head =
@@ -636,9 +646,10 @@ class HostileIT {
               + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
               + BulkClient.MEDIA_TYPE
               + "\r\nContent-Length: "
-              + (4 << 20)
+              + message.length
               + "\r\n\r\n";
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(message, 0, EnvelopeHead.BYTES);
       socket.getOutputStream().flush();
       var answer =
           new BufferedReader(
@@ -652,6 +663,42 @@ class HostileIT {
         retryAfter |= line.equalsIgnoreCase("Retry-After: 1");
       }
       assertTrue(retryAfter, "Retry-After");
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(8)
+  void item8ALargeBodyThatCannotVerifyIsRefusedByItsHeadAndItsConnectionClosed() throws Exception {
+    // AttackBenchmark's unverified-bodies flood: 4 MiB said, a tag and zeros; only 100 bytes sent
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
+      socket.setSoTimeout(20_000);
+      String head =
+          "POST "
+              + BulkClient.PATH
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+              + BulkClient.MEDIA_TYPE
+              + "\r\nContent-Length: "
+              + (4 << 20)
+              + "\r\n\r\n";
+      byte[] start = new byte[100];
+      start[0] = (byte) 0xd2;
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(start);
+      socket.getOutputStream().flush();
+      var answer =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      String status = answer.readLine();
+      assertTrue(status != null && status.startsWith("HTTP/1.1 400"), status);
+      boolean close = false;
+      String line;
+      for (line = answer.readLine(); line != null && !line.isEmpty(); line = answer.readLine()) {
+        close |= line.equalsIgnoreCase("Connection: close");
+      }
+      assertTrue(close, "Connection: close");
+      String body = answer.readLine(); // one line, ended by a line break
+      assertTrue(body != null && body.startsWith("WE5001"), body);
     }
     stillAnswers();
   }
