@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.BulkConnection;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.ProtocolException;
@@ -11,9 +12,11 @@ import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.SignedMessage;
 
 /**
- * One HTTP load worker: one request at a time through the shared {@link BulkClient}, whose HTTP
- * client keeps its connections open between requests (as a user's client does), so a run measures
- * requests rather than TCP handshakes. Run one per unit of concurrency, on virtual threads.
+ * One HTTP load worker: one request at a time on a kept-alive connection of its own to each target
+ * ({@link BulkConnection}, as {@code wrk} holds one per unit of concurrency), the replies verified
+ * by the shared {@link BulkClient}, so a run measures requests rather than TCP handshakes or the
+ * JDK HTTP client's hand-offs between its threads. Run one per unit of concurrency, each on a
+ * platform thread: the connection's reads block the thread, which then wakes without a hand-off.
  */
 final class HttpLoad implements Callable<Tally> {
   private final List<Target> targets;
@@ -27,6 +30,9 @@ final class HttpLoad implements Callable<Tally> {
 
   private long next;
   private final int stride;
+
+  /** This worker's connection to each target, opened on its first request. */
+  private final BulkConnection[] connections;
 
   HttpLoad(
       List<Target> targets,
@@ -45,10 +51,23 @@ final class HttpLoad implements Callable<Tally> {
     this.sessions = sessions;
     this.next = offset;
     this.stride = stride;
+    this.connections = new BulkConnection[targets.size()];
   }
 
   @Override
   public Tally call() {
+    try {
+      return load();
+    } finally {
+      for (BulkConnection connection : connections) {
+        if (connection != null) {
+          connection.close();
+        }
+      }
+    }
+  }
+
+  private Tally load() {
     Tally tally = new Tally();
     for (long start = System.nanoTime(); window.mayStart(start); start = System.nanoTime()) {
       long k = next;
@@ -63,14 +82,26 @@ final class HttpLoad implements Callable<Tally> {
       try {
         Header header = Header.fresh(target.audience(entry), clock.instant());
         Message request = RequestKey.keyed(target.requests().get(entry));
-        SignedMessage reply =
+        byte[] wire =
             sessions == null
-                ? bulk.verified(target.http(), target.node(), header, request)
-                : bulk.verifiedWire(
-                    target.http(),
-                    target.node(),
-                    header.id(),
-                    sessions.wire(target, header, request));
+                ? bulk.signer().sign(header, request)
+                : sessions.wire(target, header, request);
+        if (connections[t] == null) {
+          connections[t] =
+              new BulkConnection(
+                  target.http(),
+                  bulk.connectTimeout(),
+                  bulk.timeout(),
+                  bulk.limits().maxMessageBytes());
+        }
+        BulkConnection.Answer answer = connections[t].post(wire);
+        SignedMessage reply =
+            bulk.reply(
+                target.http().resolve(BulkClient.PATH),
+                target.node(),
+                header.id(),
+                answer.status(),
+                answer.body());
         long now = System.nanoTime();
         if (measured) {
           UdpLoad.classify(tally, reply.message(), now - start, now);

@@ -93,8 +93,11 @@ public final class LoadRun {
             new HttpLoad(
                 plan.targets(), order, window, bulk, clock, i, plan.concurrency(), sessions));
       }
+      // platform threads: a virtual thread's blocking read waits for the JDK's poller thread to
+      // wake it, one more hand-off per round trip (docs/PERFORMANCE.md, "HTTP path")
       pool =
-          Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bench-http-", 0).factory());
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofPlatform().name("bench-http-", 0).daemon().factory());
     }
     Tally total = new Tally();
     try (pool) {

@@ -223,6 +223,26 @@ public final class BulkClient {
     return send(base, node, id, wire);
   }
 
+  /** The key this client signs requests with. */
+  public MessageSigner signer() {
+    return signer;
+  }
+
+  /** The limits replies are read and verified under. */
+  public WireLimits limits() {
+    return limits;
+  }
+
+  /** How long one exchange may take. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** How long opening a connection may take. */
+  public Duration connectTimeout() {
+    return retryBudget;
+  }
+
   /** Sends signed or sealed bytes and verifies the reply; an {@code error} reply is returned. */
   private SignedMessage send(
       URI base, Fingerprint node, org.weverywhere.protocol.MessageId id, byte[] wire) {
@@ -254,7 +274,21 @@ public final class BulkClient {
       throw new ProtocolException(
           Reason.TRANSPORT, target + ": reading the reply: " + failed.getMessage(), failed);
     }
-    if (response.statusCode() != 200) {
+    return reply(target, node, id, response.statusCode(), body);
+  }
+
+  /**
+   * The verified reply in an answer of {@code node} to request {@code id} got some other way (a
+   * load generator's {@link BulkConnection}): a 200 carries it, an {@code error} reply included;
+   * any other status, another signer or a reply to another request throws.
+   */
+  public SignedMessage reply(
+      URI target,
+      Fingerprint node,
+      org.weverywhere.protocol.MessageId id,
+      int status,
+      byte[] body) {
+    if (status != 200) {
       // A daemon says in plain text why it could not verify a request (e.g. "WE5007 ..."): keep it.
       String why =
           new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
@@ -262,8 +296,7 @@ public final class BulkClient {
               .findFirst()
               .map(line -> ": " + line.strip())
               .orElse("");
-      throw new ProtocolException(
-          Reason.REFUSED, target + " answered HTTP " + response.statusCode() + why);
+      throw new ProtocolException(Reason.REFUSED, target + " answered HTTP " + status + why);
     }
     SignedMessage reply =
         verifier.verify(

@@ -184,6 +184,14 @@ public final class BulkExchange {
    * @param contentLength the declared length, or -1 when the body says none (chunked)
    */
   public Reply exchange(InetAddress source, long contentLength, InputStream body) {
+    return exchange(source, contentLength, body, HttpRequestTimeline.NONE);
+  }
+
+  /**
+   * As {@link #exchange(InetAddress, long, InputStream)}, passing each stage on {@code timeline}.
+   */
+  Reply exchange(
+      InetAddress source, long contentLength, InputStream body, HttpRequestTimeline timeline) {
     if (!sources.allow(source)) {
       return Reply.text(
           429,
@@ -239,7 +247,9 @@ public final class BulkExchange {
       if (read.refusal() != null) {
         return read.refusal();
       }
+      timeline.read();
       request = verifier.verify(read.bytes(), read.length(), WireLimits.HTTP, sessions.sessions());
+      timeline.verified(request.message().type(), request.session().isPresent());
       // a discover offering a session: the key schedule binds its bytes (they are small)
       wire =
           request.message() instanceof Message.Discover
@@ -254,7 +264,7 @@ public final class BulkExchange {
       return Reply.text(
           400, ErrorCode.PROTOCOL_MALFORMED, "the body could not be decoded", Map.of());
     }
-    return answer(request, wire, source);
+    return answer(request, wire, source, timeline);
   }
 
   /**
@@ -354,8 +364,13 @@ public final class BulkExchange {
     }
   }
 
-  /** The signed reply to a verified request; nothing thrown inside the daemon escapes unsigned. */
-  private Reply answer(SignedMessage request, byte[] wire, InetAddress source) {
+  /**
+   * The signed reply to a verified request; nothing thrown inside the daemon escapes unsigned. The
+   * reply is signed while the journal syncs its event, as on UDP, and returned only once the event
+   * is on disk (a journal that cannot write turns it into an error reply).
+   */
+  private Reply answer(
+      SignedMessage request, byte[] wire, InetAddress source, HttpRequestTimeline timeline) {
     Message message = request.message();
     boolean isWork = !(message instanceof Message.Discover || message instanceof Message.Describe);
     String group = handler.groupOf(request);
@@ -381,45 +396,63 @@ public final class BulkExchange {
               Optional.empty()),
           Optional.empty());
     }
-    Message reply;
-    try {
-      reply =
-          handler
-              .handle(request, RequestHandler.Transport.HTTP)
-              .orElseGet(
-                  () ->
-                      RequestHandler.error(
-                          ErrorCode.PROTOCOL_UNKNOWN_TYPE,
-                          message.type() + " is not a request",
-                          Optional.empty()));
-    } catch (WeverywhereException e) { // e.g. the journal cannot be written: said with its own code
-      failures.failed("a request (" + message.type() + ") failed", e);
-      reply = RequestHandler.error(e.code(), e.getMessage(), Optional.empty());
-    } catch (RuntimeException e) {
-      failures.failed("a request (" + message.type() + ") failed", e);
-      reply =
-          RequestHandler.error(
-              ErrorCode.PROTOCOL_INTERNAL,
-              "the daemon failed while handling this "
-                  + message.type()
-                  + " ("
-                  + e.getClass().getSimpleName()
-                  + "); it was counted and the daemon goes on",
-              Optional.empty());
+    try { // the slot is held until the event is on disk, as on UDP
+      Message reply;
+      RequestHandler.Answer answer;
+      try {
+        answer = handler.answer(request, RequestHandler.Transport.HTTP);
+        reply =
+            answer
+                .reply()
+                .orElseGet(
+                    () ->
+                        RequestHandler.error(
+                            ErrorCode.PROTOCOL_UNKNOWN_TYPE,
+                            message.type() + " is not a request",
+                            Optional.empty()));
+      } catch (RuntimeException e) {
+        return signed(request, failed(message, e), Optional.empty());
+      }
+      timeline.handled();
+      if (wire != null) {
+        reply = sessions.answer(reply, request, wire, source, false);
+      }
+      Reply signed =
+          signed(
+              request,
+              reply,
+              reply instanceof Message.ModuleReply
+                  ? Optional.of(new Pace(traffic, group))
+                  : Optional.empty());
+      timeline.signed();
+      try {
+        answer.whenRecorded();
+      } catch (RuntimeException e) { // not on the bill: the result is not given
+        return signed(request, failed(message, e), Optional.empty());
+      }
+      timeline.recorded();
+      return signed;
     } finally {
       if (isWork) {
         work.release(group);
       }
     }
-    if (wire != null) {
-      reply = sessions.answer(reply, request, wire, source, false);
+  }
+
+  /** The error reply to a request that failed inside the daemon, counted by reason. */
+  private Message failed(Message message, RuntimeException e) {
+    failures.failed("a request (" + message.type() + ") failed", e);
+    if (e instanceof WeverywhereException known) { // e.g. the journal cannot be written
+      return RequestHandler.error(known.code(), known.getMessage(), Optional.empty());
     }
-    return signed(
-        request,
-        reply,
-        reply instanceof Message.ModuleReply
-            ? Optional.of(new Pace(traffic, group))
-            : Optional.empty());
+    return RequestHandler.error(
+        ErrorCode.PROTOCOL_INTERNAL,
+        "the daemon failed while handling this "
+            + message.type()
+            + " ("
+            + e.getClass().getSimpleName()
+            + "); it was counted and the daemon goes on",
+        Optional.empty());
   }
 
   private Reply signed(SignedMessage request, Message reply, Optional<Pace> pace) {

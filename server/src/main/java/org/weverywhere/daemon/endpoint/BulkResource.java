@@ -40,16 +40,25 @@ public class BulkResource {
   @Produces({MEDIA_TYPE, BulkExchange.TEXT})
   public Response exchange(InputStream body, @Context HttpServletRequest http)
       throws UnknownHostException {
+    var timeline = HttpRequestTimeline.enteredAt(System.nanoTime());
     BulkExchange.Reply reply =
         endpoints
             .bulk()
             .exchange(
-                InetAddress.getByName(http.getRemoteAddr()), http.getContentLengthLong(), body);
+                InetAddress.getByName(http.getRemoteAddr()),
+                http.getContentLengthLong(),
+                body,
+                timeline);
     var response =
         Response.status(reply.status())
             .type(reply.type())
             .header("Content-Length", reply.body().length)
-            .entity((StreamingOutput) reply::writeTo);
+            .entity(
+                (StreamingOutput)
+                    out -> {
+                      reply.writeTo(out);
+                      timeline.written();
+                    });
     reply.headers().forEach(response::header);
     return response.build();
   }

@@ -52,6 +52,12 @@ public final class LibertyDaemonBenchmark {
    */
   private static final int JIT_WARMUP = Integer.getInteger("bench.jit-warmup", 40);
 
+  /**
+   * Only what the HTTP path's study needs (issue 16): the Chicory daemon, the rows in sessions, the
+   * floors ({@link HttpFloor}) and both transports' timelines, no CPU profile.
+   */
+  private static final boolean HTTP_ONLY = Boolean.getBoolean("bench.http-only");
+
   /** Whether the Weld SE breakdown runs too (it takes as long again). */
   private static final boolean WELD =
       Boolean.parseBoolean(System.getProperty("bench.weld", "true"));
@@ -86,7 +92,34 @@ public final class LibertyDaemonBenchmark {
           new Row("http", 16, false),
           new Row("http", 16, true));
 
+  /** A row not run (HTTP_ONLY): zeros in the table. */
+  private static final JsonNode EMPTY =
+      new ObjectMapper().createObjectNode().put("calls_per_second", 0);
+
   private LibertyDaemonBenchmark() {}
+
+  /** The HTTP path's study: both transports' timelines at 1 in flight, then the floors. */
+  static void httpPath(LibertyDaemon daemon, String peer) throws Exception {
+    System.out.println(floors(daemon));
+    System.out.println(timeline(daemon, peer, new Row("http", 1, true)));
+    System.out.println(timeline(daemon, peer, new Row("udp", 1, true)));
+    System.out.println(timeline(daemon, peer, new Row("http", 1, false)));
+    System.out.println(timeline(daemon, peer, new Row("http", 16, true)));
+    System.out.println(timeline(daemon, peer, new Row("udp", 16, true)));
+  }
+
+  /** What a round trip costs that does no WEverywhere work ({@link HttpFloor}), as a table. */
+  static String floors(LibertyDaemon daemon) throws Exception {
+    HttpFloor floor = new HttpFloor();
+    var figures = new LinkedHashMap<String, HttpFloor.Figure>();
+    figures.putAll(floor.against(daemon.httpBase(), SECONDS / 2.0));
+    figures.putAll(floor.againstJdkServer(SECONDS / 2.0));
+    StringBuilder text =
+        new StringBuilder(
+            "Floors: one request at a time, kept-alive connection\n\n| request | p50 / p99 |\n|---|---:|\n");
+    figures.forEach((what, figure) -> text.append("| " + what + " | " + figure + " |\n"));
+    return text.toString();
+  }
 
   public static void main(String[] args) throws Exception {
     System.out.printf(
@@ -98,7 +131,9 @@ public final class LibertyDaemonBenchmark {
         WARMUP);
     Map<String, Map<Row, JsonNode>> results = new LinkedHashMap<>();
     String profile = null;
-    for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
+    List<Row> rows0 = HTTP_ONLY ? ROWS.stream().filter(Row::sessions).toList() : ROWS;
+    for (Engine engine :
+        HTTP_ONLY ? List.of(Engine.CHICORY) : List.of(Engine.CHICORY, Engine.WASMTIME)) {
       // a shared two-core machine under load can take minutes to start Liberty
       var builder =
           LibertyDaemon.builder()
@@ -111,15 +146,15 @@ public final class LibertyDaemonBenchmark {
         String peer = "127.0.0.1:" + daemon.udpPort();
         Map<Row, JsonNode> rows = new LinkedHashMap<>();
         long warmStart = System.nanoTime();
-        for (Row row : ROWS) { // the JIT's turn: every path the rows take, before any is measured
-          bench(peer, daemon.udpPort(), row, 0, Math.max(1, JIT_WARMUP / ROWS.size()));
+        for (Row row : rows0) { // the JIT's turn: every path the rows take, before any is measured
+          bench(peer, daemon.udpPort(), row, 0, Math.max(1, JIT_WARMUP / rows0.size()));
         }
         System.out.printf(
             "Liberty, %s: JIT warm-up %.0f s, daemon CPU so far %.1f s%n",
             engine.configName(),
             (System.nanoTime() - warmStart) / 1e9,
             cpuNanos(daemon.pid()) / 1e9);
-        for (Row row : ROWS) {
+        for (Row row : rows0) {
           bench(peer, daemon.udpPort(), row, 0, WARMUP); // warm-up, apart: CPU is counted below
           long daemonCpu = cpuNanos(daemon.pid());
           long clientCpu = ownCpuNanos();
@@ -130,9 +165,15 @@ public final class LibertyDaemonBenchmark {
           rows.put(row, result);
           System.out.println(line("Liberty, " + engine.configName(), row, result));
         }
-        if (engine == Engine.CHICORY) {
+        if (HTTP_ONLY) {
+          httpPath(daemon, peer);
+        } else if (engine == Engine.CHICORY) {
           profile =
-              timeline(daemon, peer, new Row("udp", 1, true))
+              timeline(daemon, peer, new Row("http", 1, true))
+                  + "\n"
+                  + floors(daemon)
+                  + "\n"
+                  + timeline(daemon, peer, new Row("udp", 1, true))
                   + "\n"
                   + timeline(daemon, peer, new Row("udp", 1, false))
                   + "\n"
@@ -145,7 +186,7 @@ public final class LibertyDaemonBenchmark {
         System.out.println("Liberty, " + engine.configName() + ": did not start: " + failed);
       }
     }
-    if (WELD) {
+    if (WELD && !HTTP_ONLY) {
       for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
         results.put("Weld SE, " + engine.configName(), weld(engine));
       }
@@ -159,8 +200,11 @@ public final class LibertyDaemonBenchmark {
           for (boolean sealed : List.of(false, true)) {
             JsonNode u1 = rows.get(new Row("udp", 1, sealed));
             JsonNode h1 = rows.get(new Row("http", 1, sealed));
-            JsonNode u16 = rows.get(new Row("udp", 16, sealed));
-            JsonNode h16 = rows.get(new Row("http", 16, sealed));
+            if (u1 == null || h1 == null) {
+              continue; // a mode not run (bench.http-only)
+            }
+            JsonNode u16 = rows.getOrDefault(new Row("udp", 16, sealed), EMPTY);
+            JsonNode h16 = rows.getOrDefault(new Row("http", 16, sealed), EMPTY);
             long bad = 0;
             for (var e : rows.entrySet()) {
               if (e.getKey().sessions() == sealed) {
@@ -277,7 +321,7 @@ public final class LibertyDaemonBenchmark {
   }
 
   private static double ms(JsonNode r, String which) {
-    return r.get("latency_ms").get(which).asDouble();
+    return r.path("latency_ms").path(which).asDouble(Double.NaN);
   }
 
   private static long sum(JsonNode counts) {
@@ -409,12 +453,19 @@ public final class LibertyDaemonBenchmark {
   private static final List<String> STAGES =
       List.of("queued", "verify", "handOff", "handle", "sign", "journalWait", "send", "total");
 
+  /** Stages of the HTTP bulk channel's path, as {@code org.weverywhere.HttpRequest} names them. */
+  private static final List<String> HTTP_STAGES =
+      List.of("read", "verify", "handle", "sign", "journalWait", "write", "total");
+
   /**
    * Where the wall time of each UDP request goes inside the Liberty daemon, waits between threads
    * included: the daemon's own timeline events ({@code org.weverywhere.UdpRequest}) over one run of
    * {@code row}, each stage's median and mean.
    */
   static String timeline(LibertyDaemon daemon, String peer, Row row) throws Exception {
+    boolean http = row.transport().equals("http");
+    String eventName = http ? "org.weverywhere.HttpRequest" : "org.weverywhere.UdpRequest";
+    List<String> stages = http ? HTTP_STAGES : STAGES;
     Path jfr = Files.createTempFile("we-timeline", ".jfr");
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     String pid = Long.toString(daemon.pid());
@@ -424,7 +475,7 @@ public final class LibertyDaemonBenchmark {
         "JFR.start",
         "name=timeline",
         "settings=none",
-        "+org.weverywhere.UdpRequest#enabled=true");
+        "+" + eventName + "#enabled=true");
     JsonNode during = bench(peer, daemon.udpPort(), row, 1, SECONDS);
     run(jcmd, pid, "JFR.dump", "name=timeline", "filename=" + jfr);
     run(jcmd, pid, "JFR.stop", "name=timeline");
@@ -434,29 +485,30 @@ public final class LibertyDaemonBenchmark {
             "print",
             "--json",
             "--events",
-            "org.weverywhere.UdpRequest",
+            eventName,
             jfr.toString());
     Files.deleteIfExists(jfr);
     Map<String, List<Long>> spans = new LinkedHashMap<>();
-    STAGES.forEach(stage -> spans.put(stage, new ArrayList<>()));
+    stages.forEach(stage -> spans.put(stage, new ArrayList<>()));
     for (JsonNode event : new ObjectMapper().readTree(printed).path("recording").path("events")) {
       JsonNode values = event.path("values");
       if (!values.path("type").asText().equals("execute")) {
         continue;
       }
-      STAGES.forEach(stage -> spans.get(stage).add(values.path(stage).asLong()));
+      stages.forEach(stage -> spans.get(stage).add(values.path(stage).asLong()));
     }
     StringBuilder text = new StringBuilder();
     text.append(
         String.format(
-            "Inside the Liberty daemon (Chicory), UDP %s, %d in flight: %,.0f calls/s, p50 %.3f ms at the client; %d executes timed%n%n",
+            "Inside the Liberty daemon (Chicory), %s %s, %d in flight: %,.0f calls/s, p50 %.3f ms at the client; %d executes timed%n%n",
+            http ? "HTTP" : "UDP",
             row.sessions() ? "in sessions" : "signed",
             row.inFlight(),
             during.get("calls_per_second").asDouble(),
             ms(during, "p50"),
             spans.get("total").size()));
     text.append("| stage (received to sent) | p50 | mean |\n|---|---:|---:|\n");
-    for (String stage : STAGES) {
+    for (String stage : stages) {
       List<Long> values = new ArrayList<>(spans.get(stage));
       java.util.Collections.sort(values);
       double median = values.isEmpty() ? 0 : values.get(values.size() / 2) / 1e3;

@@ -102,16 +102,19 @@ public final class LoopbackBulkServer implements AutoCloseable {
     // the body is not closed before the reply: closing it would wait for bytes a refused body never
     // sends
     InputStream body = exchange.getRequestBody();
+    var timeline = HttpRequestTimeline.enteredAt(System.nanoTime()); // as BulkResource does
     BulkExchange.Reply reply =
         bulk.exchange(
             exchange.getRemoteAddress().getAddress(),
             declared == null ? -1 : Long.parseLong(declared),
-            body);
+            body,
+            timeline);
     exchange.getResponseHeaders().set("Content-Type", reply.type());
     reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
     exchange.sendResponseHeaders(reply.status(), reply.body().length);
     try (OutputStream out = exchange.getResponseBody()) {
       reply.writeTo(out);
+      timeline.written();
     }
   }
 

@@ -38,6 +38,7 @@ import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.net.BulkClient;
+import org.weverywhere.net.BulkConnection;
 import org.weverywhere.net.ClientSessions;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Audience;
@@ -164,6 +165,62 @@ class SessionsTest {
       long sum = 0;
       for (String stage :
           List.of("queued", "verify", "handOff", "handle", "sign", "journalWait", "send")) {
+        long span = event.getLong(stage);
+        assertTrue(span >= 0, stage + " " + span + " in " + event);
+        sum += span;
+      }
+      assertEquals(event.getLong("total"), sum, "the stages add up: " + event);
+      assertTrue(event.getLong("handle") > 0, "the execution took time: " + event);
+      assertTrue(event.getBoolean("sealed"), "the session's requests came sealed: " + event);
+    }
+  }
+
+  /**
+   * The HTTP bulk channel's timeline (issue 16): with a recording asking for {@code
+   * org.weverywhere.HttpRequest}, each request answered leaves one event whose stages (read,
+   * verify, handle, sign, journal wait, write) add up to the time from entering the resource to the
+   * reply written; a body refused before its signature leaves none.
+   */
+  @Test
+  void aRecordingSeesEachHttpRequestsStages() throws Exception {
+    var bulk =
+        new BulkClient(
+                me,
+                clientVerifier(),
+                Clock.systemUTC(),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(10),
+                WireLimits.HTTP)
+            .withSessions(sessions);
+    Path file = Files.createTempFile("we-timeline", ".jfr");
+    try (var recording = new jdk.jfr.Recording()) {
+      recording.enable("org.weverywhere.HttpRequest");
+      recording.start();
+      for (int i = 0; i < 5; i++) {
+        assertEquals(i + 2, sum(bulk.request(base(), node(), add(i, 2)).message()));
+      }
+      try (var garbage =
+          new BulkConnection(base(), Duration.ofSeconds(3), Duration.ofSeconds(10), 4096)) {
+        assertEquals(400, garbage.post(new byte[] {1, 2, 3}).status());
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    List<jdk.jfr.consumer.RecordedEvent> events =
+        jdk.jfr.consumer.RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals("org.weverywhere.HttpRequest"))
+            .toList();
+    Files.deleteIfExists(file);
+    List<jdk.jfr.consumer.RecordedEvent> executes =
+        events.stream().filter(e -> e.getString("type").equals("execute")).toList();
+    assertEquals(5, executes.size(), "one event per execute answered: " + events);
+    assertEquals(
+        events.size() - 5,
+        events.stream().filter(e -> e.getString("type").equals("discover")).count(),
+        "besides them only the session's handshake, and nothing for the garbage: " + events);
+    for (var event : executes) {
+      long sum = 0;
+      for (String stage : List.of("read", "verify", "handle", "sign", "journalWait", "write")) {
         long span = event.getLong(stage);
         assertTrue(span >= 0, stage + " " + span + " in " + event);
         sum += span;
