@@ -106,6 +106,9 @@ public final class EventJournal implements AutoCloseable {
   private IOException failure;
   private boolean closed;
 
+  /** While set, the writer writes nothing: tests hold a flush to see what waits for it. */
+  private boolean held;
+
   private FileChannel active;
   private final Thread writer;
 
@@ -374,6 +377,19 @@ public final class EventJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Holds every write until called again with false (tests: what waits for a flush, what does not).
+   */
+  void hold(boolean on) {
+    lock.lock();
+    try {
+      held = on;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** How long the writer waits before trying a failed disk again (tests shorten it). */
   void retryEvery(Duration every) {
     this.retryNanos = every.toNanos();
@@ -412,7 +428,11 @@ public final class EventJournal implements AutoCloseable {
       List<Pending> batch;
       lock.lock();
       try {
-        while (!closed && !urgent) {
+        while (!closed && (held || !urgent)) {
+          if (held) {
+            work.awaitUninterruptibly();
+            continue;
+          }
           if (pending.isEmpty()) {
             if (overBudget()) {
               // a full budget frees itself as the retention passes: look again now and then
