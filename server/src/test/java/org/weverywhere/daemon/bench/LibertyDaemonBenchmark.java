@@ -67,6 +67,9 @@ public final class LibertyDaemonBenchmark {
           "group.anonymous.quota.network.period-bytes = 1000GiB",
           "host.quota.network.rate = 1GiB/s",
           "host.quota.network.period-bytes = 1000GiB",
+          // 64 in flight from one group: its executions may all wait for the 2 cores at once (the
+          // queue's default 64 gives one group three quarters, and refuses the rest as a quota)
+          "executor.queue.max = 256",
           "network.source-rate = 100000");
 
   /** One measured run: transport, requests in flight, and whether they are sealed in a session. */
