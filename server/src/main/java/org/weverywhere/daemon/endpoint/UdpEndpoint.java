@@ -742,11 +742,10 @@ public final class UdpEndpoint implements AutoCloseable {
       send(outgoing);
       return;
     }
-    // The worker thread and the request's work slot go on to the next request: a request waiting
-    // for the journal's fdatasync holds neither (issue 16), and its reply still leaves only once
-    // its
-    // event is on disk. Sent by a thread of its own, so the journal's writer is back at its next
-    // flush at once rather than sending a batch's replies first.
+    // The worker thread and the request's work slot go on to the next request: a request that
+    // waits for the journal's fdatasync holds neither (issue 16), and its reply still leaves only
+    // once its event is on disk. A thread of its own sends it, so the journal's writer is back at
+    // its next flush at once rather than sending a batch's replies first.
     answer
         .recorded()
         .whenComplete(
