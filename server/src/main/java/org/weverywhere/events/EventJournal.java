@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -105,6 +106,9 @@ public final class EventJournal implements AutoCloseable {
 
   private IOException failure;
   private boolean closed;
+
+  /** While set, the writer writes nothing: tests hold a flush to see what waits for it. */
+  private boolean held;
 
   private FileChannel active;
   private final Thread writer;
@@ -276,6 +280,9 @@ public final class EventJournal implements AutoCloseable {
   }
 
   private CompletableFuture<Long> append(JournalEvent event, boolean deferred) {
+    // the JSON is made before the lock: appenders encode in parallel, and the writer never waits
+    // for an encoding to take its batch; only the sequence number is written in under the lock
+    Unnumbered unnumbered = unnumbered(event);
     lock.lock();
     try {
       while (pendingBytes > MAX_PENDING_BYTES && failure == null && !closed) {
@@ -286,7 +293,7 @@ public final class EventJournal implements AutoCloseable {
         throw full();
       }
       long sequence = nextSequence++;
-      byte[] line = encode(event.withSequence(sequence));
+      byte[] line = unnumbered.line(sequence);
       var done = new CompletableFuture<Long>();
       pending.add(new Pending(line, sequence, done));
       pendingBytes += line.length;
@@ -374,23 +381,71 @@ public final class EventJournal implements AutoCloseable {
     }
   }
 
+  /**
+   * Holds every write until called again with false (tests: what waits for a flush, what does not).
+   */
+  void hold(boolean on) {
+    lock.lock();
+    try {
+      held = on;
+      work.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** How long the writer waits before trying a failed disk again (tests shorten it). */
   void retryEvery(Duration every) {
     this.retryNanos = every.toNanos();
   }
 
   private byte[] encode(JournalEvent event) {
-    byte[] json = json(event).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-    line[json.length] = '\n';
-    return line;
+    return unnumbered(event).line(event.sequence());
   }
 
   /** The event as its journal line says it (a CloudEvents 1.0 JSON object), without the newline. */
   public String json(JournalEvent event) {
+    byte[] line = encode(event);
+    return new String(line, 0, line.length - 1, StandardCharsets.UTF_8);
+  }
+
+  private static final byte[] LINE_START =
+      "{\"specversion\":\"1.0\",\"id\":\"".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SEQUENCE_FIELD =
+      (",\"" + SEQUENCE + "\":").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DATA_FIELD = ",\"data\":".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * An event's journal line but for its sequence number (which appears twice: as the CloudEvents
+   * {@code id} and as {@value #SEQUENCE}), in the field order Jackson wrote the whole line in
+   * before: specversion, id, source, type, time, subject, datacontenttype, sequence, data.
+   *
+   * @param attributes {@code "source":...,"datacontenttype":"application/json"}, JSON
+   * @param data the data object, JSON
+   */
+  private record Unnumbered(byte[] attributes, byte[] data) {
+    byte[] line(long sequence) {
+      byte[] number = Long.toString(sequence).getBytes(StandardCharsets.US_ASCII);
+      var out =
+          new ByteArrayOutputStream(
+              LINE_START.length + 2 * number.length + attributes.length + data.length + 32);
+      out.writeBytes(LINE_START);
+      out.writeBytes(number);
+      out.write('"');
+      out.write(',');
+      out.writeBytes(attributes);
+      out.writeBytes(SEQUENCE_FIELD);
+      out.writeBytes(number);
+      out.writeBytes(DATA_FIELD);
+      out.writeBytes(data);
+      out.write('}');
+      out.write('\n');
+      return out.toByteArray();
+    }
+  }
+
+  private Unnumbered unnumbered(JournalEvent event) {
     ObjectNode node = JSON.createObjectNode();
-    node.put("specversion", "1.0");
-    node.put("id", Long.toString(event.sequence()));
     node.put("source", "/weverywhere/" + source);
     node.put("type", event.type());
     node.put("time", event.time().toString());
@@ -398,10 +453,14 @@ public final class EventJournal implements AutoCloseable {
       node.put("subject", event.subject());
     }
     node.put("datacontenttype", "application/json");
-    node.put(SEQUENCE, event.sequence());
-    node.set("data", event.data());
     try {
-      return JSON.writeValueAsString(node);
+      // as strings: Jackson's byte generator escapes characters beyond the BMP that its string
+      // writer, which wrote the journal's lines before, leaves as they are
+      byte[] object = JSON.writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+      // the attributes without the object's braces, to go between the id and the sequence
+      byte[] attributes = java.util.Arrays.copyOfRange(object, 1, object.length - 1);
+      return new Unnumbered(
+          attributes, JSON.writeValueAsString(event.data()).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -412,7 +471,11 @@ public final class EventJournal implements AutoCloseable {
       List<Pending> batch;
       lock.lock();
       try {
-        while (!closed && !urgent) {
+        while (!closed && (held || !urgent)) {
+          if (held) {
+            work.awaitUninterruptibly();
+            continue;
+          }
           if (pending.isEmpty()) {
             if (overBudget()) {
               // a full budget frees itself as the retention passes: look again now and then
@@ -593,14 +656,19 @@ public final class EventJournal implements AutoCloseable {
     if (active == null || durableSize >= maxSegmentSize) {
       rotate(batch.getFirst().sequence());
     }
-    var out = new ByteArrayOutputStream();
-    batch.forEach(p -> out.writeBytes(p.line()));
-    ByteBuffer buffer = ByteBuffer.wrap(out.toByteArray());
-    while (buffer.hasRemaining()) {
-      active.write(buffer);
+    // one gathering write of the lines as they are, not copied into one buffer first
+    ByteBuffer[] lines = new ByteBuffer[batch.size()];
+    long bytes = 0;
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = ByteBuffer.wrap(batch.get(i).line());
+      bytes += lines[i].remaining();
+    }
+    long written = 0;
+    while (written < bytes) {
+      written += active.write(lines);
     }
     active.force(false);
-    return buffer.capacity();
+    return bytes;
   }
 
   private void rotate(long firstSequence) throws IOException {

@@ -65,6 +65,53 @@ class EventJournalTest {
     assertEquals(1, node.path(EventJournal.SEQUENCE).asLong());
   }
 
+  /**
+   * The line is made in parts outside the journal's lock (issue 16): it must stay byte for byte
+   * what Jackson wrote for the whole CloudEvent, escapes included, for billing programs that read
+   * it.
+   */
+  @Test
+  void aLineMadeInPartsIsTheCloudEventJacksonWritesWhole() throws Exception {
+    ObjectNode data =
+        JSON.createObjectNode()
+            .put("requester", "SHA256:\"quoted\"\n\u0000\u2028 é 🙂")
+            .put("weverywhereseq", -1)
+            .put("bytes", Long.MAX_VALUE);
+    data.putArray("list").add(1).add("}{\\");
+    var hostile = JournalEvent.unsequenced("org.weverywhere.\"test\"", "sub\nject \"}\" 🙂", data);
+    try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "SHA256:\"node\"")) {
+      long sequence = journal.append(hostile);
+      journal.append(JournalEvent.unsequenced("org.weverywhere.test", null, data));
+      String first =
+          Files.readAllLines(dir.resolve("events-00000000000000000001.jsonl")).getFirst();
+      assertEquals(whole(hostile, sequence, "SHA256:\"node\""), first);
+      assertEquals(first, journal.json(readAll(journal, 1).getFirst()));
+      var second =
+          JSON.readTree(
+              Files.readAllLines(dir.resolve("events-00000000000000000001.jsonl")).get(1));
+      assertTrue(second.path("subject").isMissingNode(), "no subject, no field");
+      assertEquals(2, second.path(EventJournal.SEQUENCE).asLong());
+      assertEquals(data, second.path("data"));
+    }
+  }
+
+  /** The whole event as one Jackson object, the way the journal wrote lines before. */
+  private static String whole(JournalEvent event, long sequence, String source) throws Exception {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("specversion", "1.0");
+    node.put("id", Long.toString(sequence));
+    node.put("source", "/weverywhere/" + source);
+    node.put("type", event.type());
+    node.put("time", event.time().toString());
+    if (event.subject() != null) {
+      node.put("subject", event.subject());
+    }
+    node.put("datacontenttype", "application/json");
+    node.put(EventJournal.SEQUENCE, sequence);
+    node.set("data", event.data());
+    return JSON.writeValueAsString(node);
+  }
+
   @Test
   void sequenceNumbersContinueAfterRestart() throws Exception {
     try (var journal = EventJournal.open(dir, 1 << 20, KEEP, "n")) {

@@ -502,6 +502,23 @@ abstract class ExecutorContractTest {
     return assertInstanceOf(KeptInstance.Ready.class, start, () -> "got " + start).instance();
   }
 
+  /** Issue 16: executions may reuse memories (Chicory's pool); none sees what another left. */
+  @Test
+  void anExecutionSeesNoneOfTheMemoryThePreviousOneLeft() {
+    for (int i = 0; i < 4; i++) {
+      var put =
+          new FunctionCall(
+              Examples.bytes("kv"), "put", List.of(new I64(7), new I64(70 + i)), ANONYMOUS);
+      assertEquals(
+          List.of(new I32(1)),
+          returned(executor.execute(put)),
+          "execution " + i + ": key 7 is new in a fresh table");
+    }
+    var calls = new FunctionCall(Examples.bytes("kv"), "calls", List.of(), ANONYMOUS);
+    assertEquals(
+        List.of(new I64(0)), returned(executor.execute(calls)), "no call before this one counted");
+  }
+
   @Test
   void keptInstanceKeepsItsStateFromCallToCall() {
     try (KeptInstance kv = keep("kv", ANONYMOUS)) {

@@ -168,17 +168,57 @@ class TrafficLedgerTest {
   @Test
   void fairSlotsLeaveRoomForAGroupThatArrivesDuringAFlood() {
     var slots = new FairSlots(8, 2);
-    int flooder = 0;
-    while (slots.tryAcquire("anonymous") && flooder < 100) {
-      flooder++;
+    for (int i = 0; i < 6; i++) {
+      assertEquals(true, slots.tryAcquire("anonymous"));
     }
-    assertEquals(6, flooder, "one group alone holds at most total - reserve");
     assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(
+        false, slots.tryAcquire("anonymous"), "with two groups active, over its share of 4");
     slots.release("anonymous");
     slots.release("anonymous");
     assertEquals(
         false, slots.tryAcquire("anonymous"), "with two groups active, the flooder's share is 4");
     assertEquals(true, slots.tryAcquire("friends"));
-    assertEquals(2, slots.held("friends"));
+    assertEquals(3, slots.held("friends"));
+  }
+
+  @Test
+  void aGroupAloneUsesEverySlotAndAnArrivalStillGetsTheReserveAtOnce() {
+    var slots = new FairSlots(8, 2);
+    int flooder = 0;
+    while (flooder < 100 && slots.tryAcquire("anonymous")) {
+      flooder++;
+    }
+    assertEquals(8, flooder, "work-conserving: a group alone may use every slot");
+    // the flood holds 2 beyond total - reserve: lent, so an arriving group gets them at once
+    assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(false, slots.tryAcquire("friends"), "no more than the flood's borrowed slots");
+    assertEquals(10, slots.used(), "at most total + reserve at any time");
+    slots.release("anonymous");
+    assertEquals(false, slots.tryAcquire("anonymous"), "over its share, the flood takes no slot");
+    assertEquals(false, slots.tryAcquire("friends"), "a slot the flood returns is not re-lent");
+    for (int i = 0; i < 4; i++) {
+      slots.release("anonymous");
+    }
+    assertEquals(3, slots.held("anonymous"));
+    assertEquals(true, slots.tryAcquire("friends"), "within its share of 4 and the total");
+    assertEquals(true, slots.tryAcquire("anonymous"), "the flood is back within its share");
+    assertEquals(false, slots.tryAcquire("anonymous"), "4 at most each");
+    assertEquals(7, slots.used());
+  }
+
+  @Test
+  void aThirdGroupAdmittedWhileTheFloodsBorrowedSlotsAreOut() {
+    var slots = new FairSlots(8, 2);
+    while (slots.tryAcquire("anonymous")) {}
+    assertEquals(true, slots.tryAcquire("friends"));
+    assertEquals(true, slots.tryAcquire("partners"), "the second lent slot goes to the third");
+    assertEquals(false, slots.tryAcquire("partners"));
+    slots.release("friends");
+    assertEquals(
+        true, slots.tryAcquire("partners"), "the slot friends returned: still 10 held at most");
+    assertEquals(10, slots.used());
   }
 }

@@ -198,6 +198,14 @@ public final class UdpEndpoint implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(ThreadSource.platform("udp-answer-spread", true));
   private final AtomicInteger spreadPending = new AtomicInteger();
 
+  /**
+   * Sends the replies that waited for the journal's fsync, in the order their events became
+   * durable; unbounded, as the journal's pending events bound them (EventJournal waits appenders
+   * beyond its pending bytes).
+   */
+  private final ExecutorService replies =
+      Executors.newSingleThreadExecutor(ThreadSource.platform("udp-reply", true));
+
   /** One bound channel, where it sends replies from, and the multicast groups it serves. */
   private record Listener(
       DatagramChannel channel,
@@ -747,8 +755,53 @@ public final class UdpEndpoint implements AutoCloseable {
     }
     // signed while the journal syncs; nothing leaves before the request's event is on disk
     timeline.signed();
+    var outgoing = new Outgoing(listener, to, request, header, wire, limit, answer, timeline);
+    if (answer.recorded().isDone()) {
+      send(outgoing);
+      return;
+    }
+    // The worker thread and the request's work slot go on to the next request: a request that
+    // waits for the journal's fdatasync holds neither (issue 16), and its reply still leaves only
+    // once its event is on disk. A thread of its own sends it, so the journal's writer is back at
+    // its next flush at once rather than sending a batch's replies first.
+    answer
+        .recorded()
+        .whenComplete(
+            (sequence, failed) -> {
+              try {
+                replies.execute(() -> sendOrCount(outgoing));
+              } catch (java.util.concurrent.RejectedExecutionException closing) {
+                count("closing");
+              }
+            });
+  }
+
+  /** A signed or sealed reply waiting for its request's event to be durable. */
+  private record Outgoing(
+      Listener listener,
+      InetSocketAddress to,
+      SignedMessage request,
+      Header header,
+      byte[] wire,
+      int limit,
+      RequestHandler.Answer answer,
+      UdpRequestTimeline timeline) {}
+
+  private void sendOrCount(Outgoing outgoing) {
     try {
-      answer.whenRecorded();
+      send(outgoing);
+    } catch (IOException | RuntimeException e) {
+      count("failed");
+      failures.failed("a reply (" + outgoing.request().message().type() + ") failed", e);
+    }
+  }
+
+  /** Sends the reply once its event is durable; an event that could not be written, an error. */
+  private void send(Outgoing outgoing) throws IOException {
+    SignedMessage request = outgoing.request();
+    byte[] wire = outgoing.wire();
+    try {
+      outgoing.answer().whenRecorded();
     } catch (
         org.weverywhere.events.JournalException
             unrecorded) { // not on the bill: the result is not given
@@ -759,11 +812,14 @@ public final class UdpEndpoint implements AutoCloseable {
           SessionHandshake.wire(
               host,
               request,
-              header,
+              outgoing.header(),
               RequestHandler.error(unrecorded.code(), unrecorded.getMessage(), Optional.empty()));
     }
+    UdpRequestTimeline timeline = outgoing.timeline();
+    Listener listener = outgoing.listener();
+    InetSocketAddress to = outgoing.to();
     timeline.recorded();
-    if (wire.length > limit) {
+    if (wire.length > outgoing.limit()) {
       count("reply-over-3x");
       return;
     }
@@ -876,6 +932,7 @@ public final class UdpEndpoint implements AutoCloseable {
     workers.shutdownNow();
     trusted.shutdownNow();
     guests.shutdownNow();
+    replies.shutdownNow();
     spreader.shutdownNow();
   }
 }

@@ -59,7 +59,10 @@ public final class ChicoryEngine implements WasmEngine {
    *     which every instance of a cached module shares, so the next instance would start larger
    */
   private record Compiled(
-      WasmModule module, Function<Instance, Machine> machine, long[] tableMins) {}
+      WasmModule module,
+      Function<Instance, Machine> machine,
+      long[] tableMins,
+      MemoryPool memories) {}
 
   /**
    * An {@code int} and an {@code Instance} reference per element (8 bytes with compressed oops),
@@ -145,8 +148,20 @@ public final class ChicoryEngine implements WasmEngine {
     sandbox.interruption().arm(executing::interrupt);
     Instance instance = null;
     Ending ending;
+    // the memory the instance got from the pool, and its limits, to give back after the run
+    com.dylibso.chicory.runtime.Memory[] pooled = {null};
+    MemoryLimits[] pooledLimits = {null};
     try {
-      instance = instantiate(compiled, module, sandbox);
+      instance =
+          instantiate(
+              compiled,
+              module,
+              sandbox,
+              limits -> { // one memory, the common case, is pooled
+                pooledLimits[0] = limits;
+                pooled[0] = compiled.memories().take(limits);
+                return pooled[0];
+              });
       ending = call(instance, entry);
     } catch (Throwable thrown) { // the guest boundary: whatever it did becomes an Ending
       Ending known = WasmEngine.ending(thrown, sandbox);
@@ -162,6 +177,9 @@ public final class ChicoryEngine implements WasmEngine {
     if (instance != null && compiled.module().memorySection().isPresent()) {
       memoryBytes = (long) instance.memory().pages() * com.dylibso.chicory.runtime.Memory.PAGE_SIZE;
     }
+    if (pooled[0] != null) { // the guest has returned: nothing runs on this memory any more
+      compiled.memories().give(pooled[0], pooledLimits[0]);
+    }
     return new Run(ending, memoryBytes);
   }
 
@@ -170,6 +188,18 @@ public final class ChicoryEngine implements WasmEngine {
    * its memory capped to the grant ({@code module.memoryPages()}).
    */
   private static Instance instantiate(Compiled compiled, Module module, Sandbox sandbox) {
+    return instantiate(compiled, module, sandbox, null);
+  }
+
+  /**
+   * As {@link #instantiate(Compiled, Module, Sandbox)}, the memory of a module with one memory from
+   * {@code memoryFactory} when one is given (the pool).
+   */
+  private static Instance instantiate(
+      Compiled compiled,
+      Module module,
+      Sandbox sandbox,
+      java.util.function.Function<MemoryLimits, com.dylibso.chicory.runtime.Memory> memoryFactory) {
     var builder =
         Instance.builder(compiled.module())
             .withMachineFactory(compiled.machine())
@@ -180,10 +210,14 @@ public final class ChicoryEngine implements WasmEngine {
         .module()
         .memorySection()
         .ifPresent(
-            memories ->
-                builder.withMemoryLimits(
-                    new MemoryLimits(
-                        memories.getMemory(0).limits().initialPages(), module.memoryPages())));
+            memories -> {
+              builder.withMemoryLimits(
+                  new MemoryLimits(
+                      memories.getMemory(0).limits().initialPages(), module.memoryPages()));
+              if (memoryFactory != null && memories.memoryCount() == 1) {
+                builder.withMemoryFactory(memoryFactory);
+              }
+            });
     return builder.build();
   }
 
@@ -264,9 +298,11 @@ public final class ChicoryEngine implements WasmEngine {
       tableMins[i] = module.tableSection().getTable(i).limits().min();
     }
     if (bytes.length > compileMaxBytes) {
-      return new Compiled(module, com.dylibso.chicory.runtime.InterpreterMachine::new, tableMins);
+      return new Compiled(
+          module, com.dylibso.chicory.runtime.InterpreterMachine::new, tableMins, new MemoryPool());
     }
-    return new Compiled(module, MachineFactoryCompiler.compile(module), tableMins);
+    return new Compiled(
+        module, MachineFactoryCompiler.compile(module), tableMins, new MemoryPool());
   }
 
   static Ending call(Instance instance, Entry entry) {

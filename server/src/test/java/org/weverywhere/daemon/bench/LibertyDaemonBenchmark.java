@@ -28,16 +28,18 @@ import org.weverywhere.daemon.liberty.LibertyDaemon;
 /**
  * The request path of the real daemon on Open Liberty, measured with the project's own load
  * generator ({@code weverywhere bench}, run in this JVM): remote {@code execute} of {@code
- * math.add} over UDP and over HTTP (connections reused), one request in flight (latency) and 16
- * (throughput), for both engines; then the same against the daemon's beans under Weld SE in this
- * JVM (the JDK's HTTP server standing in for Liberty) as a breakdown; then a CPU profile of the
- * Liberty daemon (JFR execution samples during the 16-in-flight UDP run) by stage of the request
- * path and by thread.
+ * math.add} over UDP and over HTTP (connections reused), one request in flight (latency), 16 and,
+ * over UDP, 64 (throughput), for both engines, optionally beside another build's daemon row by row
+ * ({@code -Dbench.baseline}); then the same against the daemon's beans under Weld SE in this JVM
+ * (the JDK's HTTP server standing in for Liberty) as a breakdown; then a CPU profile of the Liberty
+ * daemon (JFR execution samples during the 64-in-flight UDP run) by stage of the request path and
+ * by thread.
  *
  * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} (after a
  * package: it needs {@code server/target/liberty}), or the class alone on the test class path with
  * {@code -Dweverywhere.liberty.dir=server/target/liberty/wlp}. {@code -Dbench.seconds=N} per run
- * (default 10), {@code -Dbench.warmup=N} (default 5).
+ * (default 10), {@code -Dbench.warmup=N} (default 5), {@code -Dbench.engines=chicory}, {@code
+ * -Dbench.transports=udp}, {@code -Dbench.profile=false}.
  */
 public final class LibertyDaemonBenchmark {
   private static final Path EXAMPLES =
@@ -71,6 +73,9 @@ public final class LibertyDaemonBenchmark {
           "group.anonymous.quota.network.period-bytes = 1000GiB",
           "host.quota.network.rate = 1GiB/s",
           "host.quota.network.period-bytes = 1000GiB",
+          // 64 in flight from one group: its executions may all wait for the 2 cores at once (the
+          // queue's default 64 gives one group three quarters, and refuses the rest as a quota)
+          "executor.queue.max = 256",
           "network.source-rate = 100000");
 
   /** One measured run: transport, requests in flight, and whether they are sealed in a session. */
@@ -81,7 +86,7 @@ public final class LibertyDaemonBenchmark {
   }
 
   /** Each signed row right before its sealed twin, so both meet the same minute of the machine. */
-  private static final List<Row> ROWS =
+  private static final List<Row> ALL_ROWS =
       List.of(
           new Row("udp", 1, false),
           new Row("udp", 1, true),
@@ -90,11 +95,40 @@ public final class LibertyDaemonBenchmark {
           new Row("udp", 16, false),
           new Row("udp", 16, true),
           new Row("http", 16, false),
-          new Row("http", 16, true));
+          new Row("http", 16, true),
+          new Row("udp", 64, false),
+          new Row("udp", 64, true));
 
-  /** A row not run (HTTP_ONLY): zeros in the table. */
-  private static final JsonNode EMPTY =
-      new ObjectMapper().createObjectNode().put("calls_per_second", 0);
+  /** The transports measured ({@code -Dbench.transports=udp} leaves HTTP out). */
+  private static final List<String> TRANSPORTS =
+      List.of(System.getProperty("bench.transports", "udp,http").split(","));
+
+  private static final List<Row> ROWS =
+      ALL_ROWS.stream()
+          .filter(row -> TRANSPORTS.contains(row.transport()))
+          .filter(row -> !HTTP_ONLY || row.sessions())
+          .toList();
+
+  /** The engines measured ({@code -Dbench.engines=chicory}). */
+  private static final List<Engine> ENGINES =
+      java.util.Arrays.stream(
+              System.getProperty("bench.engines", HTTP_ONLY ? "chicory" : "chicory,wasmtime")
+                  .split(","))
+          .map(name -> Engine.valueOf(name.strip().toUpperCase(java.util.Locale.ROOT)))
+          .toList();
+
+  /**
+   * Another Liberty installation to measure beside this build's, row by row in the same run (a
+   * {@code wlp} laid out from an earlier commit): {@code -Dbench.baseline=PATH}, named by {@code
+   * -Dbench.baseline.name} (default "before").
+   */
+  private static final String BASELINE = System.getProperty("bench.baseline");
+
+  private static final String BASELINE_NAME = System.getProperty("bench.baseline.name", "before");
+
+  /** Whether the Chicory daemon's timelines and CPU profile are recorded after the rows. */
+  private static final boolean PROFILE =
+      Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
 
   private LibertyDaemonBenchmark() {}
 
@@ -130,107 +164,135 @@ public final class LibertyDaemonBenchmark {
         SECONDS,
         WARMUP);
     Map<String, Map<Row, JsonNode>> results = new LinkedHashMap<>();
-    String profile = null;
-    List<Row> rows0 = HTTP_ONLY ? ROWS.stream().filter(Row::sessions).toList() : ROWS;
-    for (Engine engine :
-        HTTP_ONLY ? List.of(Engine.CHICORY) : List.of(Engine.CHICORY, Engine.WASMTIME)) {
-      // a shared two-core machine under load can take minutes to start Liberty
-      var builder =
-          LibertyDaemon.builder()
-              .name("bench-" + engine.configName())
-              .engine(engine)
-              .readyTimeout(java.time.Duration.ofMinutes(10));
-      builder.library(EXAMPLES.resolve("math.wasi"));
-      LINES.forEach(builder::line);
-      try (LibertyDaemon daemon = builder.start()) {
-        String peer = "127.0.0.1:" + daemon.udpPort();
-        Map<Row, JsonNode> rows = new LinkedHashMap<>();
-        long warmStart = System.nanoTime();
-        for (Row row : rows0) { // the JIT's turn: every path the rows take, before any is measured
-          bench(peer, daemon.udpPort(), row, 0, Math.max(1, JIT_WARMUP / rows0.size()));
+    StringBuilder profiles = new StringBuilder();
+    for (Engine engine : ENGINES) {
+      // this build's daemon, and the baseline's beside it: both warm, each row on one then the
+      // other
+      Map<String, Path> installations = new LinkedHashMap<>();
+      if (BASELINE != null) {
+        installations.put("Liberty " + BASELINE_NAME, Path.of(BASELINE));
+      }
+      installations.put(
+          "Liberty", Path.of(System.getProperty(LibertyDaemon.WLP_PROPERTY, "target/liberty/wlp")));
+      Map<String, LibertyDaemon> daemons = new LinkedHashMap<>();
+      try {
+        for (var installation : installations.entrySet()) {
+          // a shared two-core machine under load can take minutes to start Liberty
+          var builder =
+              LibertyDaemon.builder()
+                  .name(
+                      "bench-"
+                          + installation
+                              .getKey()
+                              .toLowerCase(java.util.Locale.ROOT)
+                              .replace(' ', '-')
+                          + "-"
+                          + engine.configName())
+                  .engine(engine)
+                  .wlp(installation.getValue())
+                  .readyTimeout(java.time.Duration.ofMinutes(10));
+          builder.library(EXAMPLES.resolve("math.wasi"));
+          LINES.forEach(builder::line);
+          try {
+            daemons.put(installation.getKey(), builder.start());
+          } catch (LibertyDaemon.StartFailure failed) {
+            System.out.println(
+                installation.getKey() + ", " + engine.configName() + ": did not start: " + failed);
+          }
         }
-        System.out.printf(
-            "Liberty, %s: JIT warm-up %.0f s, daemon CPU so far %.1f s%n",
-            engine.configName(),
-            (System.nanoTime() - warmStart) / 1e9,
-            cpuNanos(daemon.pid()) / 1e9);
-        for (Row row : rows0) {
-          bench(peer, daemon.udpPort(), row, 0, WARMUP); // warm-up, apart: CPU is counted below
-          long daemonCpu = cpuNanos(daemon.pid());
-          long clientCpu = ownCpuNanos();
-          JsonNode result = bench(peer, daemon.udpPort(), row, 0, SECONDS);
-          ((com.fasterxml.jackson.databind.node.ObjectNode) result)
-              .put("daemon_cpu_ms", (cpuNanos(daemon.pid()) - daemonCpu) / 1e6)
-              .put("client_cpu_ms", (ownCpuNanos() - clientCpu) / 1e6);
-          rows.put(row, result);
-          System.out.println(line("Liberty, " + engine.configName(), row, result));
+        for (var entry : daemons.entrySet()) {
+          LibertyDaemon daemon = entry.getValue();
+          String peer = "127.0.0.1:" + daemon.udpPort();
+          long warmStart = System.nanoTime();
+          for (Row row : ROWS) { // the JIT's turn: every path the rows take, before any is measured
+            bench(peer, daemon.udpPort(), row, 0, Math.max(1, JIT_WARMUP / ROWS.size()));
+          }
+          System.out.printf(
+              "%s, %s: JIT warm-up %.0f s, daemon CPU so far %.1f s%n",
+              entry.getKey(),
+              engine.configName(),
+              (System.nanoTime() - warmStart) / 1e9,
+              cpuNanos(daemon.pid()) / 1e9);
         }
-        if (HTTP_ONLY) {
-          httpPath(daemon, peer);
-        } else if (engine == Engine.CHICORY) {
-          profile =
-              timeline(daemon, peer, new Row("http", 1, true))
-                  + "\n"
-                  + floors(daemon)
-                  + "\n"
-                  + timeline(daemon, peer, new Row("udp", 1, true))
-                  + "\n"
-                  + timeline(daemon, peer, new Row("udp", 1, false))
-                  + "\n"
-                  + timeline(daemon, peer, new Row("udp", 16, true))
-                  + "\n"
-                  + profile(daemon, peer);
+        for (Row row : ROWS) {
+          for (var entry : daemons.entrySet()) {
+            LibertyDaemon daemon = entry.getValue();
+            String peer = "127.0.0.1:" + daemon.udpPort();
+            bench(peer, daemon.udpPort(), row, 0, WARMUP); // warm-up, apart: CPU is counted below
+            long daemonCpu = cpuNanos(daemon.pid());
+            long clientCpu = ownCpuNanos();
+            JsonNode result = bench(peer, daemon.udpPort(), row, 0, SECONDS);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) result)
+                .put("daemon_cpu_ms", (cpuNanos(daemon.pid()) - daemonCpu) / 1e6)
+                .put("client_cpu_ms", (ownCpuNanos() - clientCpu) / 1e6)
+                .put("load", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            String name = entry.getKey() + ", " + engine.configName();
+            results.computeIfAbsent(name, n -> new LinkedHashMap<>()).put(row, result);
+            System.out.println(line(name, row, result));
+          }
         }
-        results.put("Liberty, " + engine.configName(), rows);
-      } catch (LibertyDaemon.StartFailure failed) {
-        System.out.println("Liberty, " + engine.configName() + ": did not start: " + failed);
+        LibertyDaemon daemon = daemons.get("Liberty");
+        if (HTTP_ONLY && daemon != null) {
+          httpPath(daemon, "127.0.0.1:" + daemon.udpPort());
+        } else if (PROFILE && engine == Engine.CHICORY && daemon != null) {
+          String peer = "127.0.0.1:" + daemon.udpPort();
+          profiles
+              .append(timeline(daemon, peer, new Row("http", 1, true)))
+              .append("\n")
+              .append(floors(daemon))
+              .append("\n")
+              .append(timeline(daemon, peer, new Row("udp", 1, true)))
+              .append("\n")
+              .append(timeline(daemon, peer, new Row("udp", 16, true)))
+              .append("\n")
+              .append(timeline(daemon, peer, new Row("udp", 64, true)))
+              .append("\n")
+              .append(profile(daemon, peer));
+        }
+      } finally {
+        for (LibertyDaemon daemon : daemons.values()) {
+          daemon.close();
+        }
       }
     }
     if (WELD && !HTTP_ONLY) {
-      for (Engine engine : List.of(Engine.CHICORY, Engine.WASMTIME)) {
+      for (Engine engine : ENGINES) {
         results.put("Weld SE, " + engine.configName(), weld(engine));
       }
     }
     System.out.println();
     System.out.println(
-        "| daemon | requests | UDP 1 in flight p50 / p99 | HTTP 1 in flight p50 / p99 | UDP 16 in flight calls/s (p50) | HTTP 16 in flight calls/s (p50) | daemon CPU per call, UDP 1 / 16 | unanswered or refused |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
-    results.forEach(
-        (daemon, rows) -> {
-          for (boolean sealed : List.of(false, true)) {
-            JsonNode u1 = rows.get(new Row("udp", 1, sealed));
-            JsonNode h1 = rows.get(new Row("http", 1, sealed));
-            if (u1 == null || h1 == null) {
-              continue; // a mode not run (bench.http-only)
+        "| daemon | requests | in flight | calls/s | p50 / p99 | daemon CPU per call | client CPU per call | load (1 min) | unanswered or refused |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (Row row : ROWS) {
+      results.forEach(
+          (daemon, rows) -> {
+            JsonNode r = rows.get(row);
+            if (r == null) {
+              return;
             }
-            JsonNode u16 = rows.getOrDefault(new Row("udp", 16, sealed), EMPTY);
-            JsonNode h16 = rows.getOrDefault(new Row("http", 16, sealed), EMPTY);
-            long bad = 0;
-            for (var e : rows.entrySet()) {
-              if (e.getKey().sessions() == sealed) {
-                bad += sum(e.getValue().get("errors")) + sum(e.getValue().get("refused"));
-              }
-            }
+            long calls = Math.max(1, r.get("ok").asLong());
             System.out.printf(
-                "| %s | %s | %.2f / %.2f ms | %.2f / %.2f ms | %,.0f (%.2f ms) | %,.0f (%.2f ms) | %s / %s | %d |%n",
+                "| %s | %s | %d | %,.0f | %.2f / %.2f ms | %s | %s | %s | %d |%n",
                 daemon,
-                sealed ? "session" : "signed",
-                ms(u1, "p50"),
-                ms(u1, "p99"),
-                ms(h1, "p50"),
-                ms(h1, "p99"),
-                u16.get("calls_per_second").asDouble(),
-                ms(u16, "p50"),
-                h16.get("calls_per_second").asDouble(),
-                ms(h16, "p50"),
-                cpuPerCall(u1),
-                cpuPerCall(u16),
-                bad);
-          }
-        });
-    if (profile != null) {
+                row.label(),
+                row.inFlight(),
+                r.get("calls_per_second").asDouble(),
+                ms(r, "p50"),
+                ms(r, "p99"),
+                r.has("daemon_cpu_ms")
+                    ? String.format("%.3f ms", r.get("daemon_cpu_ms").asDouble() / calls)
+                    : "–",
+                r.has("client_cpu_ms")
+                    ? String.format("%.3f ms", r.get("client_cpu_ms").asDouble() / calls)
+                    : "–",
+                r.path("load").asText("–"),
+                sum(r.get("errors")) + sum(r.get("refused")));
+          });
+    }
+    if (!profiles.isEmpty()) {
       System.out.println();
-      System.out.println(profile);
+      System.out.println(profiles);
     }
     System.exit(0); // the CLI's HTTP client and Weld leave non-daemon threads behind
   }
@@ -272,13 +334,6 @@ public final class LibertyDaemonBenchmark {
       System.out.println("  failures: " + result.get("first_errors"));
     }
     return result;
-  }
-
-  private static String cpuPerCall(JsonNode r) {
-    return r.has("daemon_cpu_ms")
-        ? String.format(
-            "%.3f ms", r.get("daemon_cpu_ms").asDouble() / Math.max(1, r.get("ok").asLong()))
-        : "–";
   }
 
   private static String line(String daemon, Row row, JsonNode r) {
@@ -377,7 +432,7 @@ public final class LibertyDaemonBenchmark {
 
   /**
    * Where the Liberty daemon's CPU goes under load: a JFR recording (execution samples every 10 ms
-   * of each running thread, the JDK's "profile" settings) over one 16-in-flight UDP run, each
+   * of each running thread, the JDK's "profile" settings) over one 64-in-flight UDP run, each
    * sample put in the first stage of the request path its stack is in, and by thread.
    */
   static String profile(LibertyDaemon daemon, String peer) throws Exception {
@@ -386,7 +441,7 @@ public final class LibertyDaemonBenchmark {
     String pid = Long.toString(daemon.pid());
     run(jcmd, pid, "JFR.start", "name=bench", "settings=profile");
     Map<String, Integer> byMethod = new TreeMap<>();
-    JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 16, true), 1, SECONDS);
+    JsonNode during = bench(peer, daemon.udpPort(), new Row("udp", 64, true), 1, SECONDS);
     run(jcmd, pid, "JFR.dump", "name=bench", "filename=" + jfr);
     run(jcmd, pid, "JFR.stop", "name=bench");
     String printed =
@@ -419,7 +474,7 @@ public final class LibertyDaemonBenchmark {
     StringBuilder text = new StringBuilder();
     text.append(
         String.format(
-            "Profile of the Liberty daemon (Chicory) over UDP, 16 in flight, in sessions: %,.0f calls/s, %d execution samples%n%n",
+            "Profile of the Liberty daemon (Chicory) over UDP, 64 in flight, in sessions: %,.0f calls/s, %d execution samples%n%n",
             during.get("calls_per_second").asDouble(), samples));
     text.append("| stage of the request path (CPU samples) | share |\n|---|---:|\n");
     int total = Math.max(1, samples);

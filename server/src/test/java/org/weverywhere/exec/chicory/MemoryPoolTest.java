@@ -1,0 +1,99 @@
+package org.weverywhere.exec.chicory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 16: pooled memories pass nothing from one execution to the next. The pool relies on Chicory
+ * zeroing every memory an instance is built with; this checks the Chicory in use still does, with a
+ * memory that the previous "requester" filled.
+ */
+class MemoryPoolTest {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
+
+  @Test
+  void aMemoryIsReusedOnlyAtTheSizeItWasMade() {
+    var pool = new MemoryPool();
+    var limits = new MemoryLimits(2, 16);
+    Memory first = pool.take(limits);
+    pool.give(first, limits);
+    assertEquals(2L * Memory.PAGE_SIZE, pool.idleBytes());
+    assertSame(first, pool.take(limits), "an idle memory of the same limits is reused");
+    assertEquals(0, pool.idleBytes());
+    assertEquals(2, first.grow(1), "the guest grew it");
+    pool.give(first, limits);
+    assertEquals(0, pool.idleBytes(), "a grown memory is dropped: memory.size starts as made");
+    assertNotSame(first, pool.take(limits));
+    Memory other = pool.take(new MemoryLimits(2, 32));
+    pool.give(other, new MemoryLimits(2, 32));
+    assertNotSame(other, pool.take(limits), "another grant's maximum is another memory");
+  }
+
+  @Test
+  void theIdleMemoriesStayWithinTheirBudget() {
+    var pool = new MemoryPool();
+    var limits = new MemoryLimits(16, 16); // 1 MiB each
+    Memory[] taken = new Memory[6];
+    for (int i = 0; i < taken.length; i++) {
+      taken[i] = pool.take(limits);
+    }
+    for (Memory memory : taken) {
+      pool.give(memory, limits);
+    }
+    assertEquals(MemoryPool.MAX_BYTES, pool.idleBytes());
+  }
+
+  @Test
+  void sharedMemoriesAreNeverPooled() {
+    var pool = new MemoryPool();
+    var shared = new MemoryLimits(1, 4, true);
+    Memory memory = pool.take(shared);
+    pool.give(memory, shared);
+    assertEquals(0, pool.idleBytes());
+  }
+
+  @Test
+  void anInstanceBuiltOnAReusedMemorySeesNoneOfWhatTheLastOneLeft() throws Exception {
+    var module = Parser.parse(Files.readAllBytes(EXAMPLES.resolve("kv.wasi")));
+    var pool = new MemoryPool();
+    int initial = module.memorySection().orElseThrow().getMemory(0).limits().initialPages();
+    var limits = new MemoryLimits(initial, 64);
+    Memory used = pool.take(limits);
+    int size = initial * Memory.PAGE_SIZE;
+    byte[] secret = new byte[size];
+    java.util.Arrays.fill(secret, (byte) 0x5a);
+    used.write(0, secret); // everything the last requester could have left, data and stack
+    pool.give(used, limits);
+    Memory[] given = {null};
+    Instance.builder(module)
+        .withMemoryLimits(limits)
+        .withMemoryFactory(
+            l -> {
+              given[0] = pool.take(l);
+              return given[0];
+            })
+        .withStart(false)
+        .build();
+    assertSame(used, given[0], "the instance got the reused memory");
+    byte[] seen = given[0].readBytes(0, size);
+    // a fresh memory: zeroes, but for the module's own data segments
+    var fresh = new com.dylibso.chicory.runtime.ByteBufferMemory(limits);
+    Instance.builder(module)
+        .withMemoryLimits(limits)
+        .withMemoryFactory(l -> fresh)
+        .withStart(false)
+        .build();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        fresh.readBytes(0, size), seen, "a reused memory starts exactly as a fresh one");
+  }
+}
