@@ -26,123 +26,49 @@ import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleParser;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code weverywhere run}: runs a local module or a daemon's library on a daemon, as a WASI command
  * or as one typed function call, and exits as the guest did.
  */
-@Command(
-    name = "run",
-    description = {
-      "Run a module on a daemon: a local .wasm/.wasi file is sent with the request, any other name is a library the daemon has.",
-      "Without --function it runs as a WASI command with ARGS, --env and --stdin, prints the guest's stdout and stderr, and exits with its exit status.",
-      "With --function it calls that export with ARGS parsed as its parameter types (checked before anything is sent) and prints the results, one per line."
-    },
-    mixinStandardHelpOptions = true,
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  weverywhere run --peer test-daemon math --function add 2 40",
-      "  weverywhere run --any hello.wasi -- --name world",
-      "  echo hi | weverywhere run --peer 127.0.0.1 cat.wasi --stdin -",
-      "  weverywhere run --all sysinfo --key observer.key.pem",
-      "  weverywhere run --spread 3 fib.wasi -- 30",
-      "  weverywhere run --any files.wasi --dir ./work::data --out ./result -- upper data",
-      "",
-      "PEER is a node id (or a unique prefix of it), a daemon name, or host[:port].",
-      "Without --peer the first daemon to answer runs it (for a library: the first that offers it), as with --any.",
-      "--all and --spread print one block per daemon as each ends (--json: one object per line), then a summary; the exit status is 0 only when it completed (exit 0) on every daemon wanted. A daemon that refuses or stops answering gives its place to another not yet asked; none is asked twice.",
-      "Put -- before ARGS that start with a dash."
-    })
 final class RunCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  // the spec RunSpec.of built for this command (it holds the options' help texts); the fields below
+  // get their values from it when the command runs
+  CommandSpec spec;
 
-  @Mixin ClientOptions client;
+  ClientOptions client;
 
   static final class Where {
-    @Option(names = "--peer", paramLabel = "PEER", description = "The daemon to run on.")
     String peer;
-
-    @Option(names = "--any", description = "Any daemon that answers (that offers the library).")
     boolean any;
-
-    @Option(
-        names = "--all",
-        description = "Every daemon that answers (that offers the library), at once.")
     boolean all;
-
-    @Option(
-        names = "--spread",
-        paramLabel = "N",
-        description =
-            "N daemons, those with the most free slots and memory for your group first, then the least load.")
     Integer spread;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Where where = new Where();
 
-  @Parameters(
-      index = "0",
-      paramLabel = "MODULE|LIBRARY",
-      description = "A .wasm/.wasi file, or a library's name.")
   String target;
 
-  @Parameters(
-      index = "1..*",
-      paramLabel = "ARGS",
-      description = "Program arguments, or the function's arguments.")
   List<String> args = new ArrayList<>();
 
-  @Option(
-      names = "--function",
-      paramLabel = "NAME",
-      description = "Call this exported function instead of running _start.")
   String function;
 
-  @Option(
-      names = "--env",
-      paramLabel = "K=V",
-      description = "An environment variable for a command run (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(
-      names = "--stdin",
-      paramLabel = "FILE",
-      description =
-          "Standard input for a command run: a file, or - for this process's stdin (default: empty).")
   String stdin;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "LOCAL[::GUEST]",
-      description =
-          "Send this directory for a command run, seen by the guest at GUEST (default: LOCAL's name; :: / makes it the root); repeatable. It lives in the daemon's memory for this run only.")
   List<String> dirs = new ArrayList<>();
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "Write the directories the guest changed here, each under its guest path (with --all or --spread, under DIR/NAME-ID for each daemon); never over an existing file unless --force.")
   Path out;
 
-  @Option(names = "--force", description = "With --out, replace existing files.")
   boolean force;
 
-  @Option(
-      names = "--json",
-      description = "Print the outcome, exit status, output and results as one JSON object.")
   boolean json;
 
   @Override
   public Integer call() {
+    RunSpec.bind(spec, this);
     client.validate();
     Optional<Path> module = localModule();
     byte[] moduleBytes = module.map(RunCommand::read).orElse(null);
