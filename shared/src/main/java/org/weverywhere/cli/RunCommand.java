@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
 
   boolean json;
 
+  /** Signatures of library functions from earlier describes, so that a call need not describe. */
+  FunctionCache functions = FunctionCache.ofUser();
+
   @Override
   public Integer call() {
     RunSpec.bind(spec, this);
@@ -73,6 +76,8 @@ final class RunCommand implements Callable<Integer> {
     Optional<Path> module = localModule();
     byte[] moduleBytes = module.map(RunCommand::read).orElse(null);
     Message.Invocation invocation;
+    // a call typed from the signature this user's earlier describe of the daemon gave: null if not
+    Message.Call remembered = null;
     DiscoveredPeer peer;
     Peers peers = new Peers(client, spec.commandLine().getErr());
     if (where.all || where.spread != null) {
@@ -91,8 +96,11 @@ final class RunCommand implements Callable<Integer> {
         peer = choose(peers, false);
       } else {
         peer = choose(peers, true);
-        FunctionSignature signature = librarySignature(peer);
-        invocation = new Message.Call(function, signature.arguments(args));
+        remembered = rememberedCall(peer);
+        invocation =
+            remembered != null
+                ? remembered
+                : new Message.Call(function, librarySignature(peer).arguments(args));
       }
     } else {
       // argv starts with the program's name, as a shell would pass it
@@ -106,12 +114,22 @@ final class RunCommand implements Callable<Integer> {
         moduleBytes != null
             ? new Message.ModuleTarget(moduleBytes)
             : new Message.LibraryTarget(target);
-    // keyed once: a retry, over either transport, never runs it twice (PROTOCOL.md §4b)
-    Message execute = RequestKey.keyed(new Message.Execute(what, invocation));
-    Message reply =
-        moduleBytes == null && invocation instanceof Message.Call
-            ? smallCall(peer, execute)
-            : viaHttp(peer, execute);
+    Message reply;
+    try {
+      reply = send(peer, what, invocation);
+    } catch (ProtocolException refused) {
+      if (remembered == null || refused.reason() != ProtocolException.Reason.REFUSED) {
+        throw refused;
+      }
+      // typed from a remembered signature and refused: the library may have changed since, and
+      // only the daemon's description tells (a refused call did not run and took no request key)
+      Message.Call described = new Message.Call(function, librarySignature(peer).arguments(args));
+      if (described.equals(remembered)) {
+        throw refused;
+      }
+      client.say("the library's signature changed since it was remembered; calling again");
+      reply = send(peer, what, described);
+    }
     if (!(reply instanceof Message.Result result)) {
       throw new CommandException(
           ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
@@ -119,6 +137,38 @@ final class RunCommand implements Callable<Integer> {
     // written before the exit status is reported: a failed run may still have left files
     writeTrees(result, out);
     return report(peer, result);
+  }
+
+  /**
+   * Sends {@code invocation} of {@code what} to {@code peer}, keyed once: a retry, over either
+   * transport, never runs it twice (PROTOCOL.md §4b).
+   */
+  private Message send(DiscoveredPeer peer, Message.Target what, Message.Invocation invocation) {
+    Message execute = RequestKey.keyed(new Message.Execute(what, invocation));
+    return what instanceof Message.LibraryTarget && invocation instanceof Message.Call
+        ? smallCall(peer, execute)
+        : viaHttp(peer, execute);
+  }
+
+  /**
+   * The call typed by the signature remembered from an earlier describe of {@code peer} ({@link
+   * FunctionCache}), so that no describe precedes it; null when none is remembered or the words do
+   * not fit it (the library may have changed: a describe then decides).
+   */
+  private Message.Call rememberedCall(DiscoveredPeer peer) {
+    Optional<CallSignature> known = functions.find(peer.node(), target, function);
+    if (known.isEmpty()) {
+      return null;
+    }
+    try {
+      Message.Call call =
+          new Message.Call(function, new FunctionSignature(function, known.get()).arguments(args));
+      client.say("typed by the signature remembered in " + functions.file() + "; no describe");
+      return call;
+    } catch (WeverywhereException doesNotFit) {
+      client.say("the arguments do not fit the remembered signature; describing " + peer.label());
+      return null;
+    }
   }
 
   /**
@@ -414,22 +464,27 @@ final class RunCommand implements Callable<Integer> {
                         ErrorCode.STORE_NOT_FOUND,
                         peer.label() + " offers no library '" + target + "'"));
     List<FunctionSignature> functions = signatures(library);
-    return functions.stream()
-        .filter(f -> f.name().equals(function))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new CommandException(
-                    ErrorCode.WASM_NO_FUNCTION,
-                    "library "
-                        + library.name()
-                        + " on "
-                        + peer.label()
-                        + " exports no function '"
-                        + function
-                        + "'; it exports: "
-                        + String.join(
-                            ", ", functions.stream().map(FunctionSignature::name).toList())));
+    FunctionSignature found =
+        functions.stream()
+            .filter(f -> f.name().equals(function))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.WASM_NO_FUNCTION,
+                        "library "
+                            + library.name()
+                            + " on "
+                            + peer.label()
+                            + " exports no function '"
+                            + function
+                            + "'; it exports: "
+                            + String.join(
+                                ", ", functions.stream().map(FunctionSignature::name).toList())));
+    if (!this.functions.remember(peer.node(), target, function, found.type())) {
+      client.say("could not remember the signature in " + this.functions.file());
+    }
+    return found;
   }
 
   /**
