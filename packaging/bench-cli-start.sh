@@ -57,6 +57,10 @@ done
 curl -sf "http://127.0.0.1:$http_port/health/ready" | grep -q '"status":"UP"' || { echo "daemon not ready" >&2; exit 1; }
 
 peer=127.0.0.1:$udp_port
+# run --function remembers the signature a describe gave (cli/FunctionCache): kept in the run's own
+# directory, not the user's; a file where the directory should be means nothing is remembered
+export XDG_CACHE_HOME=$work/cache
+touch "$work/no-cache"
 run_args=(run --peer "$peer" --port "$udp_port" --timeout 20s math --function add 2 40)
 # the AOT cache trained on this very command, as postinst trains one at install
 WEVERYWHERE_AOT_OUTPUT=$work/cli.aot "$launcher" "${run_args[@]}" >/dev/null 2>&1 || true
@@ -90,6 +94,7 @@ echo "CLI start, $runs runs each, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/l
 printf '%-58s %8s %8s %8s\n' "command" "p50 ms" "min ms" "CPU ms"
 measure "node wasi-run.mjs call math.wasi add 2 40 (local)" 42 node "$node_runner" call "$examples/math.wasi" add i32:2 i32:40
 measure "weverywhere run --peer P math add 2 40 (launcher, AOT)" 42 env WEVERYWHERE_AOT_CACHE="$work/cli.aot" "$launcher" "${run_args[@]}"
+measure "weverywhere run ... (launcher, AOT, nothing remembered)" 42 env WEVERYWHERE_AOT_CACHE="$work/cli.aot" XDG_CACHE_HOME="$work/no-cache" "$launcher" "${run_args[@]}"
 measure "weverywhere run ... (launcher, the build's AOT cache)" 42 env -u WEVERYWHERE_AOT_CACHE "$launcher" "${run_args[@]}"
 measure "weverywhere run ... (launcher, no AOT cache)" 42 env WEVERYWHERE_AOT_CACHE= "$launcher" "${run_args[@]}"
 measure "java -jar weverywhere.jar run ... (default java: $(java -version 2>&1 | head -1 | cut -d'"' -f2))" 42 java -jar "$jar" "${run_args[@]}"

@@ -298,6 +298,40 @@ class CliAgainstDaemonIT {
   }
 
   @Test
+  void runTypesACallByTheRememberedSignatureAndARefusalSendsItBackToDescribe(@TempDir Path cache)
+      throws IOException {
+    String peer = "127.0.0.1:" + daemon.udpPort();
+    System.setProperty("weverywhere.cache.dir", cache.toString());
+    try {
+      CliRun first = we("run", "--peer", peer, "math", "--function", "add", "2", "40", "-v");
+      assertEquals("42\n", first.out(), first.toString());
+      Path file = cache.resolve("functions");
+      assertEquals(List.of(nodeId() + "\tmath\tadd\ti32,i32\ti32"), Files.readAllLines(file));
+
+      CliRun second = we("run", "--peer", peer, "math", "--function", "add", "2", "40", "-v");
+      assertEquals("42\n", second.out(), second.toString());
+      assertTrue(second.err().contains("no describe"), second.err());
+
+      // a wrong entry (a planted file, or the library changed): the daemon refuses the call before
+      // running it, a describe gives the signature, and the call goes again, typed right
+      Files.writeString(file, nodeId() + "\tmath\tadd\ti64,i64\ti64\n");
+      CliRun wrong = we("run", "--peer", peer, "math", "--function", "add", "2", "40", "-v");
+      assertEquals(0, wrong.status(), wrong.toString());
+      assertEquals("42\n", wrong.out(), wrong.toString());
+      assertTrue(wrong.err().contains("signature changed"), wrong.err());
+      assertEquals(List.of(nodeId() + "\tmath\tadd\ti32,i32\ti32"), Files.readAllLines(file));
+
+      // a function the library does not have: the describe's answer is the error, as without one
+      Files.writeString(file, nodeId() + "\tmath\tsub\ti32,i32\ti32\n");
+      CliRun gone = we("run", "--peer", peer, "math", "--function", "sub", "2", "1");
+      assertEquals(1, gone.status(), gone.toString());
+      assertTrue(gone.err().endsWith("[WE2011]\n"), gone.err());
+    } finally {
+      System.clearProperty("weverywhere.cache.dir");
+    }
+  }
+
+  @Test
   void runRefusesABadArgumentBeforeSendingAnything() {
     CliRun word = we("run", "--peer", "test-daemon", "math", "--function", "add", "2", "abc");
     assertEquals(1, word.status(), word.toString());

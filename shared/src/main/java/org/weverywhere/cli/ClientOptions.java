@@ -24,6 +24,7 @@ import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPairFiles;
 import org.weverywhere.trust.KeyPem;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -72,6 +73,63 @@ final class ClientOptions {
 
   private KeyPair keys;
   private Daemons daemons;
+
+  /**
+   * The same five options built in code, for a command whose spec is built in code ({@link
+   * RunSpec}): picocli reads annotations through proxies that the JVM spins at every start, the
+   * larger part of {@code run}'s start-up (docs/PERFORMANCE.md, "Fourth round"). The annotated
+   * fields above stay for the other commands; {@code ClientOptionsSpecTest} keeps the two alike.
+   */
+  static void addTo(CommandSpec command) {
+    command.addOption(
+        OptionSpec.builder("-i", "--interface")
+            .paramLabel("NAME")
+            .type(List.class)
+            .auxiliaryTypes(String.class)
+            .description("Interface to discover daemons on (repeatable; default: lo).")
+            .build());
+    command.addOption(
+        OptionSpec.builder("--port")
+            .paramLabel("PORT")
+            .type(int.class)
+            .defaultValue("22341")
+            .description("UDP port of the daemons (default: ${DEFAULT-VALUE}).")
+            .build());
+    command.addOption(
+        OptionSpec.builder("--timeout")
+            .paramLabel("DURATION")
+            .type(Duration.class)
+            .defaultValue("3s")
+            .description(
+                "How long to wait for answers: 500ms, 2s, 1m; a plain number is seconds (default: ${DEFAULT-VALUE}).")
+            .build());
+    command.addOption(
+        OptionSpec.builder("--key")
+            .paramLabel("KEY")
+            .type(Path.class)
+            .description(
+                "Sign with this private key (default: ~/.config/weverywhere/keys/<user>.key.pem if present, else a fresh key, i.e. anonymous).")
+            .build());
+    command.addOption(
+        OptionSpec.builder("-v", "--verbose")
+            .paramLabel("<verbose>") // as picocli names a flag from its field
+            .type(boolean.class)
+            .description("Say which key signs and where requests go, on stderr.")
+            .build());
+  }
+
+  /** The options {@link #addTo} added to {@code command}, as parsed. */
+  static ClientOptions of(CommandSpec command) {
+    ClientOptions options = new ClientOptions();
+    options.spec = command;
+    List<String> named = command.findOption("--interface").getValue();
+    options.interfaces = named == null ? new ArrayList<>() : new ArrayList<>(named);
+    options.port = command.findOption("--port").<Integer>getValue();
+    options.timeout = command.findOption("--timeout").getValue();
+    options.key = command.findOption("--key").getValue();
+    options.verbose = Boolean.TRUE.equals(command.findOption("--verbose").getValue());
+    return options;
+  }
 
   /** Checks the ranges picocli cannot; call first. */
   void validate() {

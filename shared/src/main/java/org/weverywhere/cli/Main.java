@@ -6,42 +6,48 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** The {@code weverywhere} command line: entry point of the CLI jar. */
-@Command(
-    name = "weverywhere",
-    mixinStandardHelpOptions = true,
-    versionProvider = Version.class,
-    description = "Run WASI programs everywhere on a network.",
-    // no `subcommands` here: picocli would build every one of them at start (see SUBCOMMANDS)
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  weverywhere inspect target/example-programs",
-      "  weverywhere inspect --json hello.wasi",
-      "  weverywhere keygen --name alice --out ~/.config/weverywhere",
-      "  weverywhere sign hello.wasi --key ~/.config/weverywhere/keys/alice.key.pem",
-      "  weverywhere peers --timeout 2s",
-      "  weverywhere describe test-daemon",
-      "  weverywhere run --peer test-daemon math --function add 2 40",
-      "  weverywhere config extract --to /tmp/we-etc",
-      "",
-      "Exit status:",
-      "  0  success",
-      "  1  failure: a bad file, module, key, peer or configuration (reason on stderr)",
-      "  N  run: the guest's own exit status, when it ran to the end",
-      "  2  bad usage: unknown command or option, missing argument"
-    })
 public final class Main implements Runnable {
-  @Spec CommandSpec spec;
+  private final CommandSpec spec = spec(this);
 
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "Missing command; see 'weverywhere --help'");
+  }
+
+  /**
+   * The top command, built in code: picocli reads an annotated command through annotation proxies
+   * that the JVM generates at every start, so the command line that {@code run} and {@code
+   * --version} need is built without annotations (docs/PERFORMANCE.md, "Fourth round").
+   */
+  private static CommandSpec spec(Main main) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(main);
+    spec.name("weverywhere").versionProvider(new Version());
+    // no subcommands here: picocli would build every one of them at start (see SUBCOMMANDS)
+    spec.usageMessage()
+        .description("Run WASI programs everywhere on a network.")
+        .footerHeading("%nExamples:%n")
+        .footer(
+            "  weverywhere inspect target/example-programs",
+            "  weverywhere inspect --json hello.wasi",
+            "  weverywhere keygen --name alice --out ~/.config/weverywhere",
+            "  weverywhere sign hello.wasi --key ~/.config/weverywhere/keys/alice.key.pem",
+            "  weverywhere peers --timeout 2s",
+            "  weverywhere describe test-daemon",
+            "  weverywhere run --peer test-daemon math --function add 2 40",
+            "  weverywhere config extract --to /tmp/we-etc",
+            "",
+            "Exit status:",
+            "  0  success",
+            "  1  failure: a bad file, module, key, peer or configuration (reason on stderr)",
+            "  N  run: the guest's own exit status, when it ran to the end",
+            "  2  bad usage: unknown command or option, missing argument");
+    HelpOptions.addTo(spec);
+    return spec;
   }
 
   /**
@@ -100,6 +106,14 @@ public final class Main implements Runnable {
     };
   }
 
+  /**
+   * What picocli builds the subcommand of class {@code type} from: {@code run}'s spec, built in
+   * code ({@link RunSpec}), or the annotated class.
+   */
+  static Object command(Class<?> type) {
+    return type == RunCommand.class ? RunSpec.of(new RunCommand()) : type;
+  }
+
   /** The configured command line with every subcommand, for help and the tests. */
   public static CommandLine commandLine() {
     Set<Class<?>> all = new LinkedHashSet<>();
@@ -125,9 +139,9 @@ public final class Main implements Runnable {
   }
 
   private static CommandLine configured(Collection<Class<?>> subcommands) {
-    CommandLine commandLine = new CommandLine(new Main());
+    CommandLine commandLine = new CommandLine(new Main().spec);
     for (Class<?> subcommand : subcommands) {
-      commandLine.addSubcommand(subcommand);
+      commandLine.addSubcommand(command(subcommand));
     }
     commandLine.setExecutionExceptionHandler(new FailureReporter());
     // after the subcommands are added, so that it reaches every one of them

@@ -26,127 +26,58 @@ import org.weverywhere.wasm.Export;
 import org.weverywhere.wasm.ExternType;
 import org.weverywhere.wasm.ModuleInfo;
 import org.weverywhere.wasm.ModuleParser;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code weverywhere run}: runs a local module or a daemon's library on a daemon, as a WASI command
  * or as one typed function call, and exits as the guest did.
  */
-@Command(
-    name = "run",
-    description = {
-      "Run a module on a daemon: a local .wasm/.wasi file is sent with the request, any other name is a library the daemon has.",
-      "Without --function it runs as a WASI command with ARGS, --env and --stdin, prints the guest's stdout and stderr, and exits with its exit status.",
-      "With --function it calls that export with ARGS parsed as its parameter types (checked before anything is sent) and prints the results, one per line."
-    },
-    mixinStandardHelpOptions = true,
-    footerHeading = "%nExamples:%n",
-    footer = {
-      "  weverywhere run --peer test-daemon math --function add 2 40",
-      "  weverywhere run --any hello.wasi -- --name world",
-      "  echo hi | weverywhere run --peer 127.0.0.1 cat.wasi --stdin -",
-      "  weverywhere run --all sysinfo --key observer.key.pem",
-      "  weverywhere run --spread 3 fib.wasi -- 30",
-      "  weverywhere run --any files.wasi --dir ./work::data --out ./result -- upper data",
-      "",
-      "PEER is a node id (or a unique prefix of it), a daemon name, or host[:port].",
-      "Without --peer the first daemon to answer runs it (for a library: the first that offers it), as with --any.",
-      "--all and --spread print one block per daemon as each ends (--json: one object per line), then a summary; the exit status is 0 only when it completed (exit 0) on every daemon wanted. A daemon that refuses or stops answering gives its place to another not yet asked; none is asked twice.",
-      "Put -- before ARGS that start with a dash."
-    })
 final class RunCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  // the spec RunSpec.of built for this command (it holds the options' help texts); the fields below
+  // get their values from it when the command runs
+  CommandSpec spec;
 
-  @Mixin ClientOptions client;
+  ClientOptions client;
 
   static final class Where {
-    @Option(names = "--peer", paramLabel = "PEER", description = "The daemon to run on.")
     String peer;
-
-    @Option(names = "--any", description = "Any daemon that answers (that offers the library).")
     boolean any;
-
-    @Option(
-        names = "--all",
-        description = "Every daemon that answers (that offers the library), at once.")
     boolean all;
-
-    @Option(
-        names = "--spread",
-        paramLabel = "N",
-        description =
-            "N daemons, those with the most free slots and memory for your group first, then the least load.")
     Integer spread;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Where where = new Where();
 
-  @Parameters(
-      index = "0",
-      paramLabel = "MODULE|LIBRARY",
-      description = "A .wasm/.wasi file, or a library's name.")
   String target;
 
-  @Parameters(
-      index = "1..*",
-      paramLabel = "ARGS",
-      description = "Program arguments, or the function's arguments.")
   List<String> args = new ArrayList<>();
 
-  @Option(
-      names = "--function",
-      paramLabel = "NAME",
-      description = "Call this exported function instead of running _start.")
   String function;
 
-  @Option(
-      names = "--env",
-      paramLabel = "K=V",
-      description = "An environment variable for a command run (repeatable).")
   Map<String, String> env = new LinkedHashMap<>();
 
-  @Option(
-      names = "--stdin",
-      paramLabel = "FILE",
-      description =
-          "Standard input for a command run: a file, or - for this process's stdin (default: empty).")
   String stdin;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "LOCAL[::GUEST]",
-      description =
-          "Send this directory for a command run, seen by the guest at GUEST (default: LOCAL's name; :: / makes it the root); repeatable. It lives in the daemon's memory for this run only.")
   List<String> dirs = new ArrayList<>();
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description =
-          "Write the directories the guest changed here, each under its guest path (with --all or --spread, under DIR/NAME-ID for each daemon); never over an existing file unless --force.")
   Path out;
 
-  @Option(names = "--force", description = "With --out, replace existing files.")
   boolean force;
 
-  @Option(
-      names = "--json",
-      description = "Print the outcome, exit status, output and results as one JSON object.")
   boolean json;
+
+  /** Signatures of library functions from earlier describes, so that a call need not describe. */
+  FunctionCache functions = FunctionCache.ofUser();
 
   @Override
   public Integer call() {
+    RunSpec.bind(spec, this);
     client.validate();
     Optional<Path> module = localModule();
     byte[] moduleBytes = module.map(RunCommand::read).orElse(null);
     Message.Invocation invocation;
+    // a call typed from the signature this user's earlier describe of the daemon gave: null if not
+    Message.Call remembered = null;
     DiscoveredPeer peer;
     Peers peers = new Peers(client, spec.commandLine().getErr());
     if (where.all || where.spread != null) {
@@ -165,8 +96,11 @@ final class RunCommand implements Callable<Integer> {
         peer = choose(peers, false);
       } else {
         peer = choose(peers, true);
-        FunctionSignature signature = librarySignature(peer);
-        invocation = new Message.Call(function, signature.arguments(args));
+        remembered = rememberedCall(peer);
+        invocation =
+            remembered != null
+                ? remembered
+                : new Message.Call(function, librarySignature(peer).arguments(args));
       }
     } else {
       // argv starts with the program's name, as a shell would pass it
@@ -180,12 +114,22 @@ final class RunCommand implements Callable<Integer> {
         moduleBytes != null
             ? new Message.ModuleTarget(moduleBytes)
             : new Message.LibraryTarget(target);
-    // keyed once: a retry, over either transport, never runs it twice (PROTOCOL.md §4b)
-    Message execute = RequestKey.keyed(new Message.Execute(what, invocation));
-    Message reply =
-        moduleBytes == null && invocation instanceof Message.Call
-            ? smallCall(peer, execute)
-            : viaHttp(peer, execute);
+    Message reply;
+    try {
+      reply = send(peer, what, invocation);
+    } catch (ProtocolException refused) {
+      if (remembered == null || refused.reason() != ProtocolException.Reason.REFUSED) {
+        throw refused;
+      }
+      // typed from a remembered signature and refused: the library may have changed since, and
+      // only the daemon's description tells (a refused call did not run and took no request key)
+      Message.Call described = new Message.Call(function, librarySignature(peer).arguments(args));
+      if (described.equals(remembered)) {
+        throw refused;
+      }
+      client.say("the library's signature changed since it was remembered; calling again");
+      reply = send(peer, what, described);
+    }
     if (!(reply instanceof Message.Result result)) {
       throw new CommandException(
           ErrorCode.PROTOCOL_REFUSED, peer.label() + " answered execute with " + reply.type());
@@ -193,6 +137,38 @@ final class RunCommand implements Callable<Integer> {
     // written before the exit status is reported: a failed run may still have left files
     writeTrees(result, out);
     return report(peer, result);
+  }
+
+  /**
+   * Sends {@code invocation} of {@code what} to {@code peer}, keyed once: a retry, over either
+   * transport, never runs it twice (PROTOCOL.md §4b).
+   */
+  private Message send(DiscoveredPeer peer, Message.Target what, Message.Invocation invocation) {
+    Message execute = RequestKey.keyed(new Message.Execute(what, invocation));
+    return what instanceof Message.LibraryTarget && invocation instanceof Message.Call
+        ? smallCall(peer, execute)
+        : viaHttp(peer, execute);
+  }
+
+  /**
+   * The call typed by the signature remembered from an earlier describe of {@code peer} ({@link
+   * FunctionCache}), so that no describe precedes it; null when none is remembered or the words do
+   * not fit it (the library may have changed: a describe then decides).
+   */
+  private Message.Call rememberedCall(DiscoveredPeer peer) {
+    Optional<CallSignature> known = functions.find(peer.node(), target, function);
+    if (known.isEmpty()) {
+      return null;
+    }
+    try {
+      Message.Call call =
+          new Message.Call(function, new FunctionSignature(function, known.get()).arguments(args));
+      client.say("typed by the signature remembered in " + functions.file() + "; no describe");
+      return call;
+    } catch (WeverywhereException doesNotFit) {
+      client.say("the arguments do not fit the remembered signature; describing " + peer.label());
+      return null;
+    }
   }
 
   /**
@@ -488,22 +464,27 @@ final class RunCommand implements Callable<Integer> {
                         ErrorCode.STORE_NOT_FOUND,
                         peer.label() + " offers no library '" + target + "'"));
     List<FunctionSignature> functions = signatures(library);
-    return functions.stream()
-        .filter(f -> f.name().equals(function))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new CommandException(
-                    ErrorCode.WASM_NO_FUNCTION,
-                    "library "
-                        + library.name()
-                        + " on "
-                        + peer.label()
-                        + " exports no function '"
-                        + function
-                        + "'; it exports: "
-                        + String.join(
-                            ", ", functions.stream().map(FunctionSignature::name).toList())));
+    FunctionSignature found =
+        functions.stream()
+            .filter(f -> f.name().equals(function))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new CommandException(
+                        ErrorCode.WASM_NO_FUNCTION,
+                        "library "
+                            + library.name()
+                            + " on "
+                            + peer.label()
+                            + " exports no function '"
+                            + function
+                            + "'; it exports: "
+                            + String.join(
+                                ", ", functions.stream().map(FunctionSignature::name).toList())));
+    if (!this.functions.remember(peer.node(), target, function, found.type())) {
+      client.say("could not remember the signature in " + this.functions.file());
+    }
+    return found;
   }
 
   /**

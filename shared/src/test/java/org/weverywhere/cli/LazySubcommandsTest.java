@@ -20,7 +20,7 @@ class LazySubcommandsTest {
   void theTableHoldsEveryNameAndAliasOfItsCommandsInHelpOrder() {
     List<String> names = new ArrayList<>();
     for (String name : Main.SUBCOMMANDS) {
-      var spec = new CommandLine(Main.subcommand(name)).getCommandSpec();
+      var spec = new CommandLine(Main.command(Main.subcommand(name))).getCommandSpec();
       List<String> own = new ArrayList<>(List.of(spec.aliases()));
       own.add(spec.name());
       assertTrue(own.contains(name), name + " is not a name of " + spec.name());
