@@ -3,7 +3,6 @@ package org.weverywhere.desktop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
@@ -70,13 +69,7 @@ public final class InProcessDaemon implements AutoCloseable {
       }
       // the configuration is read while the container starts (the daemon starts on its Startup
       // event)
-      container =
-          new Weld("daemon-" + name + "-" + config.udpPort())
-              .disableDiscovery()
-              .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-              .addExtension(DaemonParts.configExtension())
-              .addExtension(DaemonParts.configValidation())
-              .initialize();
+      container = DaemonParts.weld("daemon-" + name + "-" + config.udpPort()).initialize();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -1,8 +1,6 @@
 package org.weverywhere.traffic;
 
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,10 +10,8 @@ import java.util.function.LongSupplier;
  * rate, not its bandwidth. The table is bounded like {@link SourceLimiter}'s.
  */
 public final class SourceByteRate {
-  private final long bytesPerSecond;
-  private final long burst;
   private final LongSupplier clock;
-  private final Map<InetAddress, TokenBucket> sources;
+  private final SourceBuckets sources;
 
   /**
    * @param bytesPerSecond what one source may send, on average
@@ -27,16 +23,8 @@ public final class SourceByteRate {
     if (bytesPerSecond < 1 || burst < 1) {
       throw new IllegalArgumentException("a rate and a burst of at least one byte");
     }
-    this.bytesPerSecond = bytesPerSecond;
-    this.burst = burst;
     this.clock = clock;
-    this.sources =
-        new LinkedHashMap<>(256, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
-            return size() > maxSources;
-          }
-        };
+    this.sources = new SourceBuckets(bytesPerSecond, burst, maxSources);
   }
 
   /**
@@ -45,8 +33,7 @@ public final class SourceByteRate {
    */
   public synchronized long admit(InetAddress source, long bytes) {
     long now = clock.getAsLong();
-    TokenBucket bucket =
-        sources.computeIfAbsent(source, s -> new TokenBucket(bytesPerSecond, burst, now));
+    TokenBucket bucket = sources.of(source, now);
     if (bucket.available(now) <= 0) {
       return Math.max(1, bucket.debtNanos(now));
     }

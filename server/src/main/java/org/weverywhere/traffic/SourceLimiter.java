@@ -1,8 +1,6 @@
 package org.weverywhere.traffic;
 
 import java.net.InetAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -11,30 +9,18 @@ import java.util.function.LongSupplier;
  * flood of spoofed addresses costs fixed memory.
  */
 public final class SourceLimiter {
-  private final long packetsPerSecond;
-  private final long burst;
   private final LongSupplier clock;
-  private final Map<InetAddress, TokenBucket> sources;
+  private final SourceBuckets sources;
 
   public SourceLimiter(long packetsPerSecond, long burst, int maxSources, LongSupplier clock) {
-    this.packetsPerSecond = packetsPerSecond;
-    this.burst = burst;
     this.clock = clock;
-    this.sources =
-        new LinkedHashMap<>(256, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<InetAddress, TokenBucket> eldest) {
-            return size() > maxSources;
-          }
-        };
+    this.sources = new SourceBuckets(packetsPerSecond, burst, maxSources);
   }
 
   /** Whether one more packet from {@code source} may be looked at now. */
   public synchronized boolean allow(InetAddress source) {
     long now = clock.getAsLong();
-    return sources
-        .computeIfAbsent(source, s -> new TokenBucket(packetsPerSecond, burst, now))
-        .tryTake(1, now);
+    return sources.of(source, now).tryTake(1, now);
   }
 
   /** Sources currently remembered (at most maxSources). */

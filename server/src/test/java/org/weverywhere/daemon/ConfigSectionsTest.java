@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,13 +58,7 @@ class ConfigSectionsTest {
             test.dir(), new ConfigSource[] {new EnvConfigSource(environment, 300)});
     opened.add(config);
     entered = config;
-    WeldContainer container =
-        new Weld("sections-" + test.udpPort())
-            .disableDiscovery()
-            .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .addExtension(DaemonParts.configValidation())
-            .initialize();
+    WeldContainer container = DaemonParts.weld("sections-" + test.udpPort()).initialize();
     opened.add(container);
     // the daemon's Config stays this thread's until the test ends, so that the test can look up
     // a mapping as the daemon's own threads would

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,13 +69,7 @@ class ContainerConfigTest {
 
   private Started startIn(TestDaemonConfig test, ContainerConfig config) {
     opened.add(config);
-    WeldContainer container =
-        new Weld("config-" + test.udpPort())
-            .disableDiscovery()
-            .beanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .addExtension(DaemonParts.configValidation())
-            .initialize();
+    WeldContainer container = DaemonParts.weld("config-" + test.udpPort()).initialize();
     opened.add(container);
     // the next daemon's thread state is its own: this one's container has taken its Config
     config.close();

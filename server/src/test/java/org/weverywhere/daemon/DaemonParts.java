@@ -64,6 +64,11 @@ public final class DaemonParts {
     return new ConfigValidation();
   }
 
+  /** As {@link #weld()}, the container named {@code id}: several daemons in one JVM. */
+  public static org.jboss.weld.environment.se.Weld weld(String id) {
+    return weld().containerId(id);
+  }
+
   /**
    * A Weld SE of the whole daemon. Its configuration is the MicroProfile Config of the thread's
    * context class loader when it starts ({@link ContainerConfig}, {@link TestDaemonConfig}).

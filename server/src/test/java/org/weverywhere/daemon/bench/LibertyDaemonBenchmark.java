@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.cli.Main;
 import org.weverywhere.config.ConfigLoader;
@@ -412,13 +411,7 @@ public final class LibertyDaemonBenchmark {
     Files.writeString(dir.resolve("weverywhere.conf"), String.join("\n", config) + "\n");
     System.setProperty(ConfigLoader.CONFIG_DIR_PROPERTY, dir.toString());
     Map<Row, JsonNode> rows = new LinkedHashMap<>();
-    try (WeldContainer weld =
-            new Weld()
-                .disableDiscovery()
-                .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-                .addExtension(DaemonParts.configExtension())
-                .addExtension(DaemonParts.configValidation())
-                .initialize();
+    try (WeldContainer weld = DaemonParts.weld().initialize();
         var http = LoopbackBulkServer.start(weld.select(Endpoints.class).get(), httpPort)) {
       for (Row row : ROWS) {
         rows.put(row, bench("127.0.0.1:" + udpPort, udpPort, row, WARMUP, SECONDS));

@@ -26,8 +26,6 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.weverywhere.config.InterfaceSelection;
-import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
@@ -101,7 +99,7 @@ class OneBadMessageTest {
       Predicate<Fingerprint> knownKey,
       Duration restartPause) {
     return UdpEndpoint.open(
-        loopback(port),
+        LoopbackNetwork.settings(port),
         endpoints.signer(),
         check,
         handler,
@@ -141,19 +139,6 @@ class OneBadMessageTest {
     try (var socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  private static NetworkSettings loopback(int port) {
-    return new NetworkSettings(
-        new InterfaceSelection.Loopback(),
-        false,
-        InetAddress.getLoopbackAddress(),
-        false,
-        InetAddress.getLoopbackAddress(),
-        port,
-        0,
-        Duration.ofMinutes(10),
-        List.of());
   }
 
   private SignedMessage ask(int port, Message message) {

@@ -17,13 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.weverywhere.config.InterfaceSelection;
-import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.events.EventJournal;
@@ -56,12 +53,7 @@ class RepliesAfterTheFlushTest {
         List.of("math.wasi"),
         "group.anonymous.privileges = execute",
         "group.anonymous.quota.network.rate = 100MiB/s");
-    weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize();
+    weld = DaemonParts.weld().initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity(); // started with the container
     endpoints = weld.select(Endpoints.class).get();
   }
@@ -70,19 +62,6 @@ class RepliesAfterTheFlushTest {
   static void stop() {
     weld.close();
     TestDaemonConfig.clear();
-  }
-
-  private static NetworkSettings loopback(int port) {
-    return new NetworkSettings(
-        new InterfaceSelection.Loopback(),
-        false,
-        InetAddress.getLoopbackAddress(),
-        false,
-        InetAddress.getLoopbackAddress(),
-        port,
-        0,
-        Duration.ofMinutes(10),
-        List.of());
   }
 
   private byte[] add(long a, long b) {
@@ -117,7 +96,7 @@ class RepliesAfterTheFlushTest {
     var slots = new FairSlots(1, 0); // one work slot in all: a request waiting in it stops the next
     try (var udp =
             UdpEndpoint.open(
-                loopback(port),
+                LoopbackNetwork.settings(port),
                 endpoints.signer(),
                 d -> verifier.verify(d, WireLimits.UDP),
                 endpoints.handler(),

@@ -17,13 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.weverywhere.config.InterfaceSelection;
-import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.daemon.DaemonParts;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.net.AnswerSpread;
@@ -67,12 +64,7 @@ class StrangerLimitsTest {
         List.of("math.wasi"),
         "group.anonymous.privileges = execute",
         "group.anonymous.quota.network.rate = 100MiB/s");
-    weld =
-        new Weld()
-            .disableDiscovery()
-            .addBeanClasses(DaemonParts.CLASSES.toArray(Class[]::new))
-            .addExtension(DaemonParts.configExtension())
-            .initialize();
+    weld = DaemonParts.weld().initialize();
     weld.select(org.weverywhere.daemon.Daemon.class).get().identity();
     endpoints = weld.select(Endpoints.class).get();
   }
@@ -228,17 +220,7 @@ class StrangerLimitsTest {
     try (var probe = new DatagramSocket(0, HERE)) {
       port = probe.getLocalPort();
     }
-    var settings =
-        new NetworkSettings(
-            new InterfaceSelection.Loopback(),
-            false,
-            HERE,
-            false,
-            HERE,
-            port,
-            0,
-            Duration.ofMinutes(10),
-            List.of());
+    var settings = LoopbackNetwork.settings(port);
     try (var udp =
         UdpEndpoint.open(
             settings,
