@@ -41,6 +41,10 @@ public final class ChicoryEngine implements WasmEngine {
 
   private final long compileMaxBytes;
 
+  /** What every cached module's memory pool keeps idle, together. */
+  private final MemoryPool.Budget idleMemory =
+      new MemoryPool.Budget(MemoryPool.Budget.DEFAULT_BYTES);
+
   public ChicoryEngine(int cacheSize) {
     this(cacheSize, COMPILE_MAX_BYTES);
   }
@@ -49,7 +53,7 @@ public final class ChicoryEngine implements WasmEngine {
    * @param compileMaxBytes larger modules run interpreted (0: every module; the cold-path bench)
    */
   public ChicoryEngine(int cacheSize, long compileMaxBytes) {
-    this.cache = new ModuleCache<>(cacheSize, compiled -> {});
+    this.cache = new ModuleCache<>(cacheSize, compiled -> compiled.memories().close());
     this.compileMaxBytes = compileMaxBytes;
   }
 
@@ -299,10 +303,13 @@ public final class ChicoryEngine implements WasmEngine {
     }
     if (bytes.length > compileMaxBytes) {
       return new Compiled(
-          module, com.dylibso.chicory.runtime.InterpreterMachine::new, tableMins, new MemoryPool());
+          module,
+          com.dylibso.chicory.runtime.InterpreterMachine::new,
+          tableMins,
+          new MemoryPool(idleMemory));
     }
     return new Compiled(
-        module, MachineFactoryCompiler.compile(module), tableMins, new MemoryPool());
+        module, MachineFactoryCompiler.compile(module), tableMins, new MemoryPool(idleMemory));
   }
 
   static Ending call(Instance instance, Entry entry) {

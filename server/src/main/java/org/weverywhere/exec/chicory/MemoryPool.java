@@ -6,6 +6,7 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Linear memories of one module kept between its executions, so that a warm call does not allocate
@@ -16,16 +17,57 @@ import java.util.Map;
  * made (one that grew is dropped, so {@code memory.size} starts where the module says), and
  * Chicory's {@code Instance.initialize} zeroes every memory it is given before it writes the
  * module's data segments ({@code Memory.zero()}, checked by MemoryPoolTest against the Chicory in
- * use). Shared memories (threads) are never pooled. At most {@link #MAX_BYTES} are kept per module.
+ * use). Shared memories (threads) are never pooled. At most {@link #MAX_BYTES} are kept per module,
+ * and all modules' pools together keep at most their engine's {@link Budget}: idle memory is the
+ * daemon's own heap, which no grant counts, so one requester's many distinct modules (each cached
+ * with a pool) must not hold more of it than a fixed amount.
  */
 final class MemoryPool {
   /** Bytes of idle memories kept for one module: enough for a few small guests at once. */
   static final long MAX_BYTES = 4L << 20;
 
+  /** Idle bytes all of one engine's pools keep together. */
+  static final class Budget {
+    /** What an engine's pools keep at most by default: part of the daemon's own heap reserve. */
+    static final long DEFAULT_BYTES = 16L << 20;
+
+    private final long max;
+    private final AtomicLong used = new AtomicLong();
+
+    Budget(long max) {
+      this.max = max;
+    }
+
+    private boolean reserve(long bytes) {
+      long now;
+      do {
+        now = used.get();
+        if (now + bytes > max) {
+          return false;
+        }
+      } while (!used.compareAndSet(now, now + bytes));
+      return true;
+    }
+
+    private void release(long bytes) {
+      used.addAndGet(-bytes);
+    }
+
+    long usedBytes() {
+      return used.get();
+    }
+  }
+
   private record Size(int initialPages, int maximumPages) {}
 
+  private final Budget budget;
   private final Map<Size, ArrayDeque<Memory>> idle = new HashMap<>();
   private long bytes;
+  private boolean closed;
+
+  MemoryPool(Budget budget) {
+    this.budget = budget;
+  }
 
   /** A memory of {@code limits}: an idle one if there is one, else a new one. */
   Memory take(MemoryLimits limits) {
@@ -35,6 +77,7 @@ final class MemoryPool {
         Memory memory = same == null ? null : same.pollFirst();
         if (memory != null) {
           bytes -= bytesOf(memory);
+          budget.release(bytesOf(memory));
           return memory;
         }
       }
@@ -49,12 +92,23 @@ final class MemoryPool {
     }
     long size = bytesOf(memory);
     synchronized (this) {
-      if (bytes + size > MAX_BYTES) {
+      if (closed || bytes + size > MAX_BYTES || !budget.reserve(size)) {
         return;
       }
       idle.computeIfAbsent(size(limits), s -> new ArrayDeque<>()).addFirst(memory);
       bytes += size;
     }
+  }
+
+  /**
+   * Drops every idle memory and keeps none from now on (the module left the cache; an execution
+   * still running gives its memory back to nothing), returning their bytes to the engine's budget.
+   */
+  synchronized void close() {
+    closed = true;
+    budget.release(bytes);
+    bytes = 0;
+    idle.clear();
   }
 
   /** Bytes the idle memories hold. */

@@ -23,7 +23,7 @@ class MemoryPoolTest {
 
   @Test
   void aMemoryIsReusedOnlyAtTheSizeItWasMade() {
-    var pool = new MemoryPool();
+    var pool = new MemoryPool(new MemoryPool.Budget(Long.MAX_VALUE));
     var limits = new MemoryLimits(2, 16);
     Memory first = pool.take(limits);
     pool.give(first, limits);
@@ -41,7 +41,7 @@ class MemoryPoolTest {
 
   @Test
   void theIdleMemoriesStayWithinTheirBudget() {
-    var pool = new MemoryPool();
+    var pool = new MemoryPool(new MemoryPool.Budget(Long.MAX_VALUE));
     var limits = new MemoryLimits(16, 16); // 1 MiB each
     Memory[] taken = new Memory[6];
     for (int i = 0; i < taken.length; i++) {
@@ -54,8 +54,44 @@ class MemoryPoolTest {
   }
 
   @Test
+  void manyModulesPoolsTogetherStayWithinTheEnginesBudget() {
+    // one requester's many distinct modules, each cached with a pool of its own: idle memory is
+    // the daemon's heap, which no grant counts
+    var budget = new MemoryPool.Budget(3L << 20);
+    var limits = new MemoryLimits(16, 16); // 1 MiB each
+    var pools = new MemoryPool[8];
+    for (int i = 0; i < pools.length; i++) {
+      pools[i] = new MemoryPool(budget);
+      pools[i].give(pools[i].take(limits), limits);
+    }
+    assertEquals(3L << 20, budget.usedBytes());
+    long idle = 0;
+    for (MemoryPool pool : pools) {
+      idle += pool.idleBytes();
+    }
+    assertEquals(3L << 20, idle, "the pools beyond the budget kept nothing");
+    pools[0].take(limits); // reused: its bytes are no longer idle
+    assertEquals(2L << 20, budget.usedBytes());
+  }
+
+  @Test
+  void aClosedPoolKeepsNothingAndGivesItsBytesBack() {
+    var budget = new MemoryPool.Budget(8L << 20);
+    var pool = new MemoryPool(budget);
+    var limits = new MemoryLimits(16, 16);
+    Memory running = pool.take(limits); // an execution still running when its module is evicted
+    pool.give(pool.take(limits), limits);
+    assertEquals(1L << 20, budget.usedBytes());
+    pool.close();
+    assertEquals(0, budget.usedBytes(), "an evicted module's idle memory is the budget's again");
+    pool.give(running, limits);
+    assertEquals(0, pool.idleBytes(), "given back after the eviction: dropped");
+    assertEquals(0, budget.usedBytes());
+  }
+
+  @Test
   void sharedMemoriesAreNeverPooled() {
-    var pool = new MemoryPool();
+    var pool = new MemoryPool(new MemoryPool.Budget(Long.MAX_VALUE));
     var shared = new MemoryLimits(1, 4, true);
     Memory memory = pool.take(shared);
     pool.give(memory, shared);
@@ -65,7 +101,7 @@ class MemoryPoolTest {
   @Test
   void anInstanceBuiltOnAReusedMemorySeesNoneOfWhatTheLastOneLeft() throws Exception {
     var module = Parser.parse(Files.readAllBytes(EXAMPLES.resolve("kv.wasi")));
-    var pool = new MemoryPool();
+    var pool = new MemoryPool(new MemoryPool.Budget(Long.MAX_VALUE));
     int initial = module.memorySection().orElseThrow().getMemory(0).limits().initialPages();
     var limits = new MemoryLimits(initial, 64);
     Memory used = pool.take(limits);
