@@ -237,6 +237,23 @@ class HostileIT {
     assertEquals("[]", problems());
   }
 
+  /**
+   * The status line of an answer read from a raw socket; a daemon that does not answer within the
+   * socket's timeout fails the test with what its threads were doing and its log's tail.
+   */
+  private static String statusLine(BufferedReader answer) throws IOException {
+    try {
+      return answer.readLine();
+    } catch (java.net.SocketTimeoutException silent) {
+      throw new AssertionError(
+          "no answer within the socket's timeout\n"
+              + daemon.logTail(60)
+              + "\n"
+              + daemon.threadDump(),
+          silent);
+    }
+  }
+
   private static Message.Execute add(int a, int b) {
     return new Message.Execute(
         new Message.LibraryTarget("math"),
@@ -654,7 +671,7 @@ class HostileIT {
       var answer =
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      String status = answer.readLine();
+      String status = statusLine(answer);
       assertTrue(status != null && status.startsWith("HTTP/1.1 503"), status);
       boolean retryAfter = false;
       for (String line = answer.readLine();
@@ -689,7 +706,7 @@ class HostileIT {
       var answer =
           new BufferedReader(
               new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      String status = answer.readLine();
+      String status = statusLine(answer);
       assertTrue(status != null && status.startsWith("HTTP/1.1 400"), status);
       boolean close = false;
       String line;

@@ -293,6 +293,37 @@ public final class LibertyDaemon implements AutoCloseable {
     }
   }
 
+  /**
+   * The daemon's threads as {@code jcmd PID Thread.print} prints them (at most 30 s, 4 MiB), for a
+   * failure report when the daemon does not answer: which of Liberty's threads were busy, and with
+   * what.
+   */
+  public String threadDump() {
+    if (process == null || !process.isAlive()) {
+      return "(no thread dump: the daemon is not running)";
+    }
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = null;
+    try {
+      p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      byte[] out = p.getInputStream().readNBytes(4 << 20);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no thread dump: " + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(no thread dump: interrupted)";
+    } finally {
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   @Override
   public String toString() {
     return "Liberty daemon "
