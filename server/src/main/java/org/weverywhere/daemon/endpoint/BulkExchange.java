@@ -150,15 +150,6 @@ public final class BulkExchange {
           Optional.empty());
     }
 
-    /**
-     * Whether the connection ends with this reply: a refusal given before the body was read. Such a
-     * reply is flushed as soon as it is written, so that the sender has it before the server reads
-     * (or waits for) the rest of a body that it refused.
-     */
-    public boolean closesConnection() {
-      return "close".equals(headers.get("Connection"));
-    }
-
     /** Writes the body, chunk by chunk at the pace of its group's traffic quota. */
     public void writeTo(OutputStream out) throws IOException {
       if (pace.isEmpty()) {

@@ -57,11 +57,6 @@ public class BulkResource {
                 (StreamingOutput)
                     out -> {
                       reply.writeTo(out);
-                      if (reply.closesConnection()) {
-                        // Liberty reads the unread rest of a declared body when the request ends;
-                        // a sender that stops after the head must have its answer before that
-                        out.flush();
-                      }
                       timeline.written();
                     });
     reply.headers().forEach(response::header);
