@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.DaemonPaths;
+import org.weverywhere.host.properties.ControlProperties;
 
 /**
  * The daemon's control socket, opened when the daemon starts (where {@link DaemonPaths} says, mode
@@ -21,20 +23,24 @@ public class ControlEndpoint {
 
   private Config config;
   private ControlActions actions;
+  private ControlProperties control;
   private volatile ControlSocket socket;
 
   /** For CDI's client proxy only. */
   protected ControlEndpoint() {}
 
   @Inject
-  public ControlEndpoint(Config config, ControlActions actions) {
+  public ControlEndpoint(
+      Config config, ControlActions actions, @ConfigProperties ControlProperties control) {
+    // the typed configuration for the socket's path only: ControlProperties says why
     this.config = config;
     this.actions = actions;
+    this.control = control;
   }
 
   public void start() {
     Path path = DaemonPaths.of(config, System.getenv()).controlSocket();
-    var group = config.control().group();
+    var group = control.group();
     var accounts = new SystemAccounts();
     PeerPolicy policy;
     try {

@@ -11,13 +11,14 @@ import java.util.Set;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.config.Config;
-import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.host.ObservedDisk;
 import org.weverywhere.host.ConfigChanged;
 import org.weverywhere.host.HostIdentity;
+import org.weverywhere.host.RunningConfig;
 import org.weverywhere.host.StateDirectory;
 import org.weverywhere.host.properties.EventsProperties;
+import org.weverywhere.host.properties.LibrariesProperties;
 import org.weverywhere.store.BuiltinLibraries;
 import org.weverywhere.store.LibraryStore;
 import org.weverywhere.store.StoreException;
@@ -73,19 +74,18 @@ public class DaemonState {
   /** The library store under the state directory, with libraries.dir published into it. */
   @Produces
   @Singleton
-  LibraryStore libraryStore(StateDirectory state, Config config) {
+  LibraryStore libraryStore(StateDirectory state, @ConfigProperties LibrariesProperties libraries) {
     LibraryStore store =
         LibraryStore.open(
-            state.path().resolve("store").resolve("modules"),
-            config.value(ConfigKeys.LIBRARIES_MAX_MODULE_SIZE).bytes());
-    config
-        .optional(ConfigKeys.LIBRARIES_DIR)
+            state.path().resolve("store").resolve("modules"), libraries.maxModuleSize().bytes());
+    libraries
+        .dir()
         .ifPresent(
             dir ->
                 store
                     .publishDirectory(dir)
                     .forEach(problem -> LOG.warning("libraries.dir: " + problem.getMessage())));
-    offerBuiltins(store, config);
+    offerBuiltins(store, libraries);
     return store;
   }
 
@@ -93,14 +93,15 @@ public class DaemonState {
    * libraries.builtin and libraries.builtin.disabled apply at once, as a reload or set changes
    * them.
    */
-  void builtinsChanged(@Observes ConfigChanged change, LibraryStore store) {
-    offerBuiltins(store, change.next());
+  void builtinsChanged(@Observes ConfigChanged change, LibraryStore store, RunningConfig running) {
+    // read again, not the injected section: that one keeps the values the daemon started with
+    offerBuiltins(store, running.section(LibrariesProperties.class));
   }
 
   private List<BuiltinLibraries.Builtin> shipped;
 
-  private void offerBuiltins(LibraryStore store, Config config) {
-    boolean enabled = config.value(ConfigKeys.LIBRARIES_BUILTIN);
+  private void offerBuiltins(LibraryStore store, LibrariesProperties libraries) {
+    boolean enabled = libraries.builtin();
     if (enabled && shipped == null) {
       try {
         shipped = BuiltinLibraries.shipped();
@@ -113,8 +114,6 @@ public class DaemonState {
     }
     store.offerBuiltins(
         BuiltinLibraries.chosen(
-            enabled ? shipped : List.of(),
-            enabled,
-            Set.copyOf(config.optional(ConfigKeys.LIBRARIES_BUILTIN_DISABLED).orElse(List.of()))));
+            enabled ? shipped : List.of(), enabled, Set.copyOf(libraries.builtinDisabled())));
   }
 }

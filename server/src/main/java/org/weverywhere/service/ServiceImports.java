@@ -21,6 +21,8 @@ import org.weverywhere.exec.host.HostFunction;
 import org.weverywhere.host.HostIdentity;
 import org.weverywhere.host.RunningConfig;
 import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.NetworkProperties;
+import org.weverywhere.host.properties.PeersProperties;
 import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.net.ClientSessions;
 import org.weverywhere.net.DaemonAddress;
@@ -103,6 +105,8 @@ public class ServiceImports implements ImportProvider {
     // context class loader's Config; the running configuration reads the daemon's own
     var protocol = running.section(ProtocolProperties.class);
     var calls = running.section(CallProperties.class);
+    var network =
+        running.section(NetworkProperties.class).settings(running.section(PeersProperties.class));
     var signer = new MessageSigner(identity.keys());
     Duration skew = protocol.clockSkew();
     var verifier =
@@ -119,11 +123,11 @@ public class ServiceImports implements ImportProvider {
                 () -> signer,
                 verifier,
                 Clock.systemUTC(),
-                () -> ServiceFinder.reach(config.network()),
+                () -> ServiceFinder.reach(network),
                 new Daemons.Waits(timeout, timeout, timeout),
                 note -> {})
             .withSessions(new ClientSessions(signer, Clock.systemUTC()));
-    this.finder = new ServiceFinder(signer.fingerprint(), config.network(), daemons);
+    this.finder = new ServiceFinder(signer.fingerprint(), network, daemons);
   }
 
   @Override

@@ -10,11 +10,16 @@ import org.weverywhere.host.DaemonConfiguration;
 import org.weverywhere.host.Intake;
 import org.weverywhere.host.RunningConfig;
 import org.weverywhere.host.properties.CallProperties;
+import org.weverywhere.host.properties.ControlProperties;
 import org.weverywhere.host.properties.EventsProperties;
 import org.weverywhere.host.properties.ExecutorProperties;
 import org.weverywhere.host.properties.HostQuotaProperties;
 import org.weverywhere.host.properties.HttpProperties;
 import org.weverywhere.host.properties.IdempotencyProperties;
+import org.weverywhere.host.properties.LibrariesProperties;
+import org.weverywhere.host.properties.NetworkProperties;
+import org.weverywhere.host.properties.NodeProperties;
+import org.weverywhere.host.properties.PeersProperties;
 import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.traffic.TrafficBeans;
 
@@ -40,11 +45,16 @@ public final class DaemonParts {
           org.weverywhere.service.ServiceImports.class,
           // the configuration sections beans inject (MicroProfile @ConfigProperties)
           CallProperties.class,
+          ControlProperties.class,
           EventsProperties.class,
           ExecutorProperties.class,
           HostQuotaProperties.class,
           HttpProperties.class,
           IdempotencyProperties.class,
+          LibrariesProperties.class,
+          NetworkProperties.class,
+          NodeProperties.class,
+          PeersProperties.class,
           ProtocolProperties.class);
 
   /**

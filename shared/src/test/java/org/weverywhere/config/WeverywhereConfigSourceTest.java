@@ -11,6 +11,7 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,6 +162,51 @@ class WeverywhereConfigSourceTest {
     }
     // MicroProfile's contract for an empty value: absent, not an error
     assertNull(new PathConverter().convert("  "));
+  }
+
+  @Test
+  void multicastGroupsConvertThroughTheRegisteredConverter() throws IOException {
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .withSources(new WeverywhereConfigSource(files("network.ipv4.group = 239.1.2.3\n")))
+            .addDiscoveredConverters()
+            .build();
+    assertEquals(
+        InetAddress.getByName("239.1.2.3"),
+        config.getValue("network.ipv4.group", InetAddress.class));
+    // the default, as the registry writes it
+    assertEquals(
+        InetAddress.getByName("ff02::5745"),
+        config.getValue("network.ipv6.group", InetAddress.class));
+    assertNull(new MulticastGroupConverter().convert(" "));
+  }
+
+  @Test
+  void theMulticastConverterRefusesWhatTheFilesRefuseWithoutResolvingNames() {
+    // a host name would be a DNS lookup at injection: refused as text, like a unicast address
+    for (String hostile :
+        List.of(
+            "localhost",
+            "example.com",
+            "10.0.0.1",
+            "::1",
+            "fe80::1",
+            "239.1.2",
+            "239.1.2.300",
+            "ff02::1%eth0x",
+            "\u0000",
+            "x".repeat(10_000))) {
+      var refused =
+          assertThrows(
+              IllegalArgumentException.class, () -> new MulticastGroupConverter().convert(hostile));
+      assertInstanceOf(InvalidValueException.class, refused.getCause(), hostile);
+    }
+    assertEquals(
+        "'10.0.0.1' is not an IPv4 multicast address (224.0.0.0/4)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MulticastGroupConverter().convert("10.0.0.1"))
+            .getMessage());
   }
 
   @Test

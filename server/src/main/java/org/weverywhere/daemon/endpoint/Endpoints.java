@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.weverywhere.config.Config;
 import org.weverywhere.config.ConfigKeys;
+import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.control.ControlActions;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.Executor;
@@ -32,6 +33,9 @@ import org.weverywhere.host.properties.CallProperties;
 import org.weverywhere.host.properties.EventsProperties;
 import org.weverywhere.host.properties.HttpProperties;
 import org.weverywhere.host.properties.IdempotencyProperties;
+import org.weverywhere.host.properties.NetworkProperties;
+import org.weverywhere.host.properties.NodeProperties;
+import org.weverywhere.host.properties.PeersProperties;
 import org.weverywhere.host.properties.ProtocolProperties;
 import org.weverywhere.idempotency.KeysFromJournal;
 import org.weverywhere.idempotency.RequestKeys;
@@ -58,7 +62,7 @@ import org.weverywhere.trust.SignatureGroups;
 public class Endpoints {
   private static final Logger LOG = Logger.getLogger(Endpoints.class.getName());
 
-  private Config config;
+  private NetworkSettings network;
   private HostIdentity identity;
   private RequestHandler handler;
   private Verifier verifier;
@@ -110,8 +114,11 @@ public class Endpoints {
       @ConfigProperties IdempotencyProperties idempotency,
       @ConfigProperties HttpProperties http,
       @ConfigProperties CallProperties calls,
-      @ConfigProperties EventsProperties events) {
-    this.config = config;
+      @ConfigProperties EventsProperties events,
+      @ConfigProperties NetworkProperties network,
+      @ConfigProperties PeersProperties peers,
+      @ConfigProperties NodeProperties node) {
+    this.network = network.settings(peers);
     this.identity = identity;
     this.signer = new MessageSigner(identity.keys());
     // the replay cache starts empty: what an earlier run accepted is refused by its timestamp
@@ -138,7 +145,7 @@ public class Endpoints {
     authorizer.set(authorizer(config, groups));
     this.handler =
         new RequestHandler(
-            nodeName(config),
+            nodeName(node),
             http.port(),
             authorizer::get,
             traffic,
@@ -151,7 +158,7 @@ public class Endpoints {
             control,
             requestKeys(idempotency, journal));
     handler.summarizeEvery(events.refusalsInterval());
-    int perSource = Math.max(1, config.value(ConfigKeys.NETWORK_SOURCE_RATE));
+    int perSource = Math.max(1, network.sourceRate());
     this.sources = new SourceLimiter(perSource, 2L * perSource, 65_536, System::nanoTime);
     this.work = new FairSlots(64, 16);
     this.sessionTable =
@@ -161,9 +168,8 @@ public class Endpoints {
             Clock.systemUTC(),
             System::nanoTime);
     this.sessions = new SessionHandshake(sessionTable, signer, journal, handler);
-    int describes = Math.max(1, config.value(ConfigKeys.NETWORK_DESCRIBE_RATE));
-    long bodyRate =
-        Math.max(1, config.value(ConfigKeys.HTTP_UNVERIFIED_STRANGER_RATE).bytesPerSecond());
+    int describes = Math.max(1, network.describeRate());
+    long bodyRate = Math.max(1, http.unverifiedStrangerRate().bytesPerSecond());
     this.strangers =
         new StrangerLimits(
             this::isMember,
@@ -226,7 +232,6 @@ public class Endpoints {
 
   /** Opens the UDP side and starts announcing; the HTTP side is served by Liberty. */
   public void start() {
-    var network = config.network();
     udp =
         UdpEndpoint.open(
             network,
@@ -323,10 +328,8 @@ public class Endpoints {
     return privileges;
   }
 
-  private static String nodeName(Config config) {
-    return config
-        .node()
-        .name()
+  private static String nodeName(NodeProperties node) {
+    return node.name()
         .orElseGet(
             () -> {
               try {

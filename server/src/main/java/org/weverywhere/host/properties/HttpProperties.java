@@ -4,6 +4,7 @@ import jakarta.enterprise.context.Dependent;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.weverywhere.config.ByteSize;
+import org.weverywhere.config.Rate;
 
 /**
  * {@code http.*}: the bulk channel. All read at start (on Liberty the listener itself is
@@ -21,6 +22,9 @@ public class HttpProperties {
   @ConfigProperty(name = "unverified.large-per-source")
   private int unverifiedLargePerSource;
 
+  @ConfigProperty(name = "unverified.stranger-rate")
+  private Rate unverifiedStrangerRate;
+
   public String host() {
     return host;
   }
@@ -35,5 +39,12 @@ public class HttpProperties {
 
   public int unverifiedLargePerSource() {
     return unverifiedLargePerSource;
+  }
+
+  /**
+   * Bytes per second of bodies one source address of strangers may send before they are checked.
+   */
+  public Rate unverifiedStrangerRate() {
+    return unverifiedStrangerRate;
   }
 }

@@ -7,5 +7,12 @@
  * with; a bean that applies a section live reads it again with {@link
  * org.weverywhere.host.RunningConfig#section} when {@link org.weverywhere.host.ConfigChanged} says
  * the configuration was replaced.
+ *
+ * <p>{@code group.<name>.*} and {@code services.<name>.*} have no mapping: their names are the host
+ * owner's, and a mapping binds a fixed prefix to fixed fields. Beans read them from the typed
+ * {@link org.weverywhere.config.Config}, which {@link
+ * org.weverywhere.config.ConfigLoader#outrankedBy} builds by asking the same MicroProfile Config
+ * for every {@code group.<name>.*} key of each group the files name, so the environment and system
+ * properties outrank the files there too; {@code services.<name>.*} come from the files only.
  */
 package org.weverywhere.host.properties;
