@@ -88,11 +88,7 @@ public final class Config {
 
   /** Every service the configuration declares ({@code services.NAME.*}), sorted. */
   public Set<String> services() {
-    Set<String> services = new TreeSet<>();
-    for (String key : set.keySet()) {
-      ConfigKeys.serviceOf(key).ifPresent(services::add);
-    }
-    return services;
+    return servicesIn(set.keySet());
   }
 
   /** A declared service's settings; keys left unset are empty or defaults. */
@@ -201,6 +197,14 @@ public final class Config {
         optional(ConfigKeys.EVENTS_JOURNAL_DIR),
         value(ConfigKeys.EVENTS_JOURNAL_MAX_FILE_SIZE),
         value(ConfigKeys.EVENTS_JOURNAL_RETENTION));
+  }
+
+  static Set<String> servicesIn(Collection<String> keys) {
+    Set<String> services = new TreeSet<>();
+    for (String key : keys) {
+      ConfigKeys.serviceOf(key).ifPresent(services::add);
+    }
+    return services;
   }
 
   static Set<String> groupsIn(Collection<String> keys) {

@@ -216,10 +216,18 @@ public final class ConfigLoader {
         names.put(key.name(), key);
       }
     }
+    // the groups and services the files name: their keys are looked up like any other
     for (String group : Config.groupsIn(set.keySet())) {
       for (ConfigKey<?> key : ConfigKeys.all()) {
         if (key.isPattern()) {
           names.putIfAbsent(key.forGroup(group), key);
+        }
+      }
+    }
+    for (String service : Config.servicesIn(set.keySet())) {
+      for (ConfigKey<?> key : ConfigKeys.all()) {
+        if (key.isServicePattern()) {
+          names.putIfAbsent(key.forService(service), key);
         }
       }
     }

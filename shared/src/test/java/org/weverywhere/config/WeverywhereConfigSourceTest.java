@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -250,6 +251,54 @@ class WeverywhereConfigSourceTest {
     } finally {
       System.clearProperty(property);
     }
+  }
+
+  @Test
+  void keysOfTheGroupsAndServicesTheFilesNameAreOutrankedToo() throws IOException {
+    Files.writeString(
+        dir.resolve("weverywhere.conf"),
+        "group.friends.privileges = execute\n"
+            + "services.kv.library = kv\n"
+            + "services.kv.memory = 8MiB\n");
+    SmallRyeConfig mp =
+        new SmallRyeConfigBuilder()
+            .withSources(new WeverywhereConfigSource(dir))
+            .withSources(
+                new EnvConfigSource(
+                    Map.of(
+                        "GROUP_FRIENDS_PRIVILEGES", "execute, fetch",
+                        "SERVICES_KV_MEMORY", "16MiB",
+                        // a service the files do not name is not made up by the environment
+                        "SERVICES_GHOST_LIBRARY", "kv"),
+                    300))
+            .build();
+    Config config = ConfigLoader.outrankedBy(mp).load(dir);
+
+    assertEquals(
+        new Origin.Environment("GROUP_FRIENDS_PRIVILEGES"),
+        origin(config, "group.friends.privileges"));
+    assertEquals(Optional.of(ByteSize.ofMebibytes(16)), config.service("kv").memory());
+    assertEquals(
+        new Origin.Environment("SERVICES_KV_MEMORY"), origin(config, "services.kv.memory"));
+    assertEquals(Optional.of("kv"), config.service("kv").library(), "from the file");
+    assertEquals(java.util.Set.of("kv"), config.services());
+  }
+
+  @Test
+  void aBadServiceOverrideNamesItsVariable() throws IOException {
+    Files.writeString(dir.resolve("weverywhere.conf"), "services.kv.library = kv\n");
+    SmallRyeConfig mp =
+        new SmallRyeConfigBuilder()
+            .withSources(new WeverywhereConfigSource(dir))
+            .withSources(new EnvConfigSource(Map.of("SERVICES_KV_INSTANCES", "many"), 300))
+            .build();
+    InvalidConfigException failure =
+        assertThrows(InvalidConfigException.class, () -> ConfigLoader.outrankedBy(mp).load(dir));
+    assertTrue(
+        failure
+            .getMessage()
+            .startsWith("environment SERVICES_KV_INSTANCES: services.kv.instances:"),
+        failure.getMessage());
   }
 
   @Test

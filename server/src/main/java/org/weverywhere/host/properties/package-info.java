@@ -12,7 +12,8 @@
  * owner's, and a mapping binds a fixed prefix to fixed fields. Beans read them from the typed
  * {@link org.weverywhere.config.Config}, which {@link
  * org.weverywhere.config.ConfigLoader#outrankedBy} builds by asking the same MicroProfile Config
- * for every {@code group.<name>.*} key of each group the files name, so the environment and system
- * properties outrank the files there too; {@code services.<name>.*} come from the files only.
+ * for every {@code group.<name>.*} key of each group and every {@code services.<name>.*} key of
+ * each service the files name, so the environment and system properties outrank the files there
+ * too.
  */
 package org.weverywhere.host.properties;
