@@ -60,11 +60,16 @@ public class DaemonConfiguration {
    * Checks the configuration this MicroProfile Config gives the daemon, as the constructor reads
    * it; throws {@link org.weverywhere.config.InvalidConfigException} with every problem, each named
    * by file and line, environment variable or system property ({@link ConfigValidation} runs it
-   * before the container fills any injection).
+   * before the container fills any injection). A valid one is published into the files' source: the
+   * sections are filled from it next, and it may have read the files a while before (a drop-in
+   * written between, say), which would give the sections other values than the typed view.
    */
   static Config check(org.eclipse.microprofile.config.Config microProfile) {
     WeverywhereConfigSource source = filesOf(microProfile);
-    return ConfigLoader.outrankedBy(microProfile).load(source.directory().toAbsolutePath());
+    Config config =
+        ConfigLoader.outrankedBy(microProfile).load(source.directory().toAbsolutePath());
+    source.replace(config);
+    return config;
   }
 
   private static WeverywhereConfigSource filesOf(org.eclipse.microprofile.config.Config config) {

@@ -245,6 +245,35 @@ class ConfigSectionsTest {
   }
 
   @Test
+  void aDropInWrittenAfterTheSourceReadTheFilesReachesTheSectionsAsTheTypedView()
+      throws IOException {
+    // as the explorer's tests start daemons on a shared port: the daemon's MicroProfile Config is
+    // made (and reads the files) first, the drop-in is written before the container starts
+    var test = TestDaemonConfig.prepare("late-drop-in", List.of());
+    TestDaemonConfig.clear();
+    ContainerConfig config = ContainerConfig.enter(test.dir());
+    opened.add(config);
+    entered = config;
+    int shared;
+    try (var udp = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      shared = udp.getLocalPort();
+    }
+    Files.writeString(
+        Files.createDirectories(test.dir().resolve("weverywhere.d")).resolve("50-late.conf"),
+        "network.port = " + shared + "\nnode.name = late\n");
+    WeldContainer daemon = DaemonParts.weld("sections-late-" + shared).initialize();
+    opened.add(daemon);
+
+    assertEquals(
+        shared,
+        section(daemon, NetworkProperties.class)
+            .settings(section(daemon, PeersProperties.class))
+            .port());
+    assertEquals(
+        "late", probe(shared).announce().name(), "the endpoint answers on the drop-in's port");
+  }
+
+  @Test
   void theControlGroupFromTheFileOwnsTheSocket() throws IOException {
     assumeTrue(isRoot(), "the socket's group can be any group only for root");
     WeldContainer daemon = start("control-file", Map.of(), "control.group = daemon");
