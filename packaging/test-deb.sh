@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# The Debian package as a host owner meets it, on this machine: dpkg -i, files and permissions,
-# the daemon started as the package starts it (the unit's ExecStart as its user; systemd's part
-# done by hand when systemd does not run here), asked over UDP, HTTP and the control socket,
-# stopped; dpkg -r keeps the host's keys, configuration and state, a reinstall finds them, and
-# dpkg -P deletes them. Cleans up after itself on any failure.
+# The Debian package as a host owner meets it: dpkg -i, files and permissions, the daemon started
+# as the package starts it (the unit's ExecStart as its user; systemd's part done by hand, since
+# systemd does not run in the test's root), asked over UDP, HTTP and the control socket, stopped;
+# dpkg -r keeps the host's keys, configuration and state, a reinstall finds them, and dpkg -P
+# deletes them.
 #   bash packaging/test-deb.sh DIR_WITH_THE_DEB        (run by `./mvnw -Pdeb verify` and .ci/run)
-# Needs root. Skipped, saying why, when it is not root or the host already has a weverywhere
-# installation it must not touch; under CI (CI=true) those are failures instead.
+#
+# It runs in a throwaway copy of this machine: an overlay over / whose writes go to a tmpfs, in
+# namespaces of its own (mounts, PIDs, a network with only loopback). So it never touches the
+# machine's own files, dpkg database, users or running daemons, and nothing it starts outlives
+# it: when it ends, the kernel kills every process in its PID namespace and drops the mounts.
+# A weverywhere state directory left by `java -jar weverywhere-daemon.jar` run as root (the
+# README's first command) or an installed package are hidden inside, not a reason to refuse.
+# Needs root and a kernel with overlayfs. Skipped, saying why, otherwise; under CI (CI=true)
+# those are failures instead.
 set -euo pipefail
-
-dir=${1:?usage: test-deb.sh DIR_WITH_THE_DEB}
-deb=$(ls "$dir"/weverywhere_*_all.deb 2>/dev/null | head -1 || true)
-# ports of its own, so that a daemon already running here on the default port is not disturbed
-http_port=${WEVERYWHERE_TEST_DEB_PORT:-23581}
-udp_port=$((http_port + 1))
 
 skip() {
   if [[ ${CI:-} == true ]]; then
@@ -28,40 +29,87 @@ check() { # check DESCRIPTION COMMAND...
   if "${@:2}"; then echo "test-deb: ok   $1"; else fail "$1"; fi
 }
 
-[[ -n $deb ]] || fail "no weverywhere_*_all.deb in $dir"
-[[ $(id -u) == 0 ]] || skip "needs root (dpkg -i installs on this machine)"
-command -v dpkg >/dev/null || skip "no dpkg: not a Debian system"
-if dpkg-query -W -f='${Status}' weverywhere 2>/dev/null | grep -q "ok installed\|config-files"; then
-  skip "a weverywhere package is already installed here; this test would remove it"
+host_weverywhere() { # a digest of what this machine has of weverywhere outside the test
+  {
+    dpkg-query -W -f='${Status} ${Version}\n' weverywhere 2>&1 || true
+    getent passwd weverywhere || true
+    getent group weverywhere weverywhere-ctl || true
+    find /etc/weverywhere /var/lib/weverywhere /usr/lib/weverywhere /var/cache/weverywhere /usr/bin/weverywhere \
+      -printf '%p %m %u %g %s %T@\n' 2>/dev/null || true
+  } | sha256sum
+}
+
+case ${1:-} in
+  --throwaway-root) # PID 1 of the new namespaces: build the root, run the test in it, wait
+    deb=$2 base=$3
+    mount -t tmpfs -o mode=0755 tmpfs "$base"
+    mkdir "$base/upper" "$base/work" "$base/root"
+    root=$base/root
+    mount -t overlay overlay -o "lowerdir=/,upperdir=$base/upper,workdir=$base/work" "$root" \
+      || fail "cannot mount an overlay over /"
+    mount -t proc proc "$root/proc" # this PID namespace's processes only
+    mount --rbind /dev "$root/dev"
+    mount --rbind /sys "$root/sys"
+    mount -t tmpfs -o mode=0755 tmpfs "$root/run" # as at boot: no systemd, no other daemon's socket
+    mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
+    ip link set lo up
+    mkdir "$root/tmp/test-deb"
+    cp "$0" "$deb" "$root/tmp/test-deb/"
+    status=0
+    chroot "$root" /bin/bash /tmp/test-deb/test-deb.sh --inside "/tmp/test-deb/${deb##*/}" || status=$?
+    exit "$status"
+    ;;
+  --inside) # in the throwaway root
+    deb=$2
+    ;;
+  *)
+    dir=${1:?usage: test-deb.sh DIR_WITH_THE_DEB}
+    deb=$(ls "$dir"/weverywhere_*_all.deb 2>/dev/null | head -1 || true)
+    [[ -n $deb ]] || fail "no weverywhere_*_all.deb in $dir"
+    [[ $(id -u) == 0 ]] || skip "needs root (dpkg -i, mounts and namespaces)"
+    command -v dpkg >/dev/null || skip "no dpkg: not a Debian system"
+    command -v unshare >/dev/null || skip "no unshare (util-linux)"
+    grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || skip "the kernel has no overlay file system"
+    # what the machine has of weverywhere, to show that the test left it as it was
+    host_before=$(host_weverywhere)
+    base=$(mktemp -d /tmp/we-test-deb-root.XXXXXX) # a mount point only: the tmpfs is private
+    status=0
+    unshare --mount --pid --net --fork --propagation private \
+      bash "$0" --throwaway-root "$(realpath "$deb")" "$base" || status=$?
+    rmdir "$base"
+    ((status == 0)) || exit "$status"
+    [[ $(host_weverywhere) == "$host_before" ]] || fail "the machine's own weverywhere files, package or users changed"
+    echo "test-deb: ok   the machine's own weverywhere files, package and users are as they were"
+    exit 0
+    ;;
+esac
+
+# Whatever of weverywhere this machine has is made to vanish from the throwaway root only, so
+# that the package meets a clean one.
+if dpkg-query -W weverywhere >/dev/null 2>&1; then
+  dpkg -P --force-all weverywhere >/dev/null 2>&1 || fail "cannot purge the installed weverywhere from the test's root"
 fi
-for path in /etc/weverywhere /var/lib/weverywhere /usr/lib/weverywhere /run/weverywhere; do
-  [[ ! -e $path ]] || skip "$path exists: a weverywhere installation not from this test"
+rm -rf /etc/weverywhere /var/lib/weverywhere /usr/lib/weverywhere /var/cache/weverywhere
+getent passwd weverywhere >/dev/null && deluser --system --quiet weverywhere >/dev/null 2>&1
+for group in weverywhere-ctl weverywhere; do
+  getent group "$group" >/dev/null && delgroup --system --quiet "$group" >/dev/null 2>&1
 done
-getent passwd weverywhere >/dev/null && skip "a user 'weverywhere' exists already"
+# any port will do: this network namespace is the test's own
+http_port=${WEVERYWHERE_TEST_DEB_PORT:-23581}
+udp_port=$((http_port + 1))
 
 daemon_pid=
 work=$(mktemp -d /tmp/we-test-deb.XXXXXX)
-cleanup() {
+cleanup() { # the root and every process in it go when this ends: only the daemon's words are kept
   status=$?
   if [[ -n $daemon_pid ]] && kill -0 "$daemon_pid" 2>/dev/null; then
     kill -TERM -- "-$daemon_pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$daemon_pid" 2>/dev/null || true
   fi
-  if dpkg-query -W weverywhere >/dev/null 2>&1; then
-    dpkg -P weverywhere >/dev/null 2>&1 || echo "test-deb: cleanup: dpkg -P weverywhere failed" >&2
-  fi
-  # whatever a failed purge left: none of it existed before this test (checked above)
-  rm -rf /etc/weverywhere /var/lib/weverywhere /usr/lib/weverywhere /run/weverywhere
-  getent passwd weverywhere >/dev/null && deluser --system --quiet weverywhere >/dev/null 2>&1
-  for group in weverywhere-ctl weverywhere; do
-    getent group "$group" >/dev/null && delgroup --system --quiet "$group" >/dev/null 2>&1
-  done
   if ((status != 0)) && [[ -f $work/daemon.log ]]; then
     echo "test-deb: the daemon's output (last 30 lines):" >&2
     tail -30 "$work/daemon.log" >&2
   fi
-  rm -rf "$work"
   exit $status
 }
 trap cleanup EXIT
@@ -92,10 +140,6 @@ fi
 installed_mb=$(du -sm /usr/lib/weverywhere | cut -f1)
 check "the installed daemon and CLI take less than 150 MB ($installed_mb MB)" test "$installed_mb" -lt 150
 
-if [[ -d /run/systemd/system ]]; then
-  # postinst started it on the default port: this test runs its own on ports of its own
-  systemctl stop weverywhere.service || true
-fi
 # what systemd does before ExecStart: RuntimeDirectory=weverywhere, mode 0750, the user's
 install -d -o weverywhere -g weverywhere -m 0750 /run/weverywhere
 exec_start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/weverywhere.service)
@@ -155,7 +199,6 @@ check "a reinstall keeps the edited configuration" grep -q "edited by the host o
 check "a reinstall keeps what ctl wrote" test "$(mode /etc/weverywhere/weverywhere.d/99-control.conf)" = "644 weverywhere:weverywhere"
 check "a reinstall keeps the state private" test "$(mode /var/lib/weverywhere)" = "700 weverywhere:weverywhere"
 
-[[ -d /run/systemd/system ]] && systemctl stop weverywhere.service
 dpkg -P weverywhere >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -P"; }
 check "purge deletes the configuration" test ! -e /etc/weverywhere
 check "purge deletes the state" test ! -e /var/lib/weverywhere
