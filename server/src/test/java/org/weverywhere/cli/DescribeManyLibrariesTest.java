@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Audience;
@@ -54,7 +55,7 @@ class DescribeManyLibrariesTest {
 
   static {
     try {
-      Path modules = Files.createTempDirectory("we-many");
+      Path modules = ScratchDirectories.create("we-many");
       byte[] math = Files.readAllBytes(EXAMPLES.resolve("math.wasi"));
       for (int i = 0; i < LIBRARIES; i++) {
         Files.write(

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.daemon.endpoint.RequestHandler;
 import org.weverywhere.events.EventJournal;
@@ -52,7 +53,7 @@ public final class FanOutScaleBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 5);
-    Path dir = Files.createTempDirectory("we-fanout");
+    Path dir = ScratchDirectories.create("we-fanout");
     Files.writeString(
         dir.resolve("weverywhere.conf"),
         String.join(

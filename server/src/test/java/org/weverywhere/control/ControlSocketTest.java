@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.Frames;
 
 class ControlSocketTest {
@@ -67,9 +67,7 @@ class ControlSocketTest {
   @AfterEach
   void close() throws IOException {
     socket.close();
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    ScratchDirectories.delete(dir);
   }
 
   private static String exchange(AFUNIXSocket client, byte[] request) throws IOException {

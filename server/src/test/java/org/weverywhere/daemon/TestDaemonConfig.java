@@ -27,7 +27,7 @@ public record TestDaemonConfig(Path dir, int udpPort, int httpPort) {
   public static TestDaemonConfig prepare(String name, List<String> libraries, String... lines) {
     try (var udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         var tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Path dir = Files.createTempDirectory("we-" + name);
+      Path dir = ScratchDirectories.create("we-" + name);
       List<String> config =
           new ArrayList<>(
               List.of(

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.weverywhere.daemon.ScratchDirectories;
 
 /** Small test modules written in the text format, assembled by wabt's wat2wasm (apt: wabt). */
 final class Wat {
@@ -21,7 +22,7 @@ final class Wat {
   /** A whole module's text, assembled with {@code flags} (e.g. {@code --enable-tail-call}). */
   static byte[] assemble(String text, String... flags) {
     try {
-      Path dir = Files.createTempDirectory("wat");
+      Path dir = ScratchDirectories.create("wat");
       try {
         Path source = dir.resolve("m.wat");
         Path output = dir.resolve("m.wasm");

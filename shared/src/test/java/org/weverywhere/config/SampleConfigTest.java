@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the sample in {@code etc/} honest: complete, correct defaults, loadable, fully embedded.
@@ -50,7 +51,8 @@ class SampleConfigTest {
   }
 
   @Test
-  void theSampleLoadsWithoutErrorsWithItsCommentedLinesEnabledToo() throws IOException {
+  void theSampleLoadsWithoutErrorsWithItsCommentedLinesEnabledToo(@TempDir Path temp)
+      throws IOException {
     Config embedded = ConfigLoader.filesOnly().loadEmbedded();
     assertEquals(22341, embedded.network().port());
 
@@ -58,7 +60,7 @@ class SampleConfigTest {
     for (String name : List.of("weverywhere.conf", "weverywhere.d/10-quotas.conf")) {
       for (String line : Files.readAllLines(ETC.resolve(name))) {
         if (line.matches("# [a-z][A-Za-z0-9._-]* = .*") && !line.contains("<")) {
-          Path dir = Files.createTempDirectory("sample");
+          Path dir = Files.createTempDirectory(temp, "sample");
           Files.writeString(dir.resolve("weverywhere.conf"), line.substring(2) + "\n");
           try {
             ConfigLoader.filesOnly().load(dir);

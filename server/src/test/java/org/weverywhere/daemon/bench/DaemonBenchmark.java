@@ -21,6 +21,7 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.net.BulkClient;
@@ -47,7 +48,7 @@ public final class DaemonBenchmark {
   public static void main(String[] args) throws Exception {
     Path examples =
         Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-    Path dir = Files.createTempDirectory("we-bench");
+    Path dir = ScratchDirectories.create("we-bench");
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(examples.resolve("math.wasi"), libraries.resolve("math.wasi"));
     // a 1 MiB library: fib (named "fib" by its name section) with a custom section of padding

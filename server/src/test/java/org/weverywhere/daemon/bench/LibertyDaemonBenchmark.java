@@ -20,6 +20,7 @@ import org.weverywhere.cli.Main;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.daemon.liberty.LibertyDaemon;
@@ -388,7 +389,7 @@ public final class LibertyDaemonBenchmark {
 
   /** The same rows against the daemon's beans under Weld SE in this JVM. */
   private static Map<Row, JsonNode> weld(Engine engine) throws IOException {
-    Path dir = Files.createTempDirectory("we-bench-weld");
+    Path dir = ScratchDirectories.create("we-bench-weld");
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
     int udpPort;

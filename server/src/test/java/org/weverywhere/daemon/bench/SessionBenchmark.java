@@ -23,6 +23,7 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.endpoint.Endpoints;
 import org.weverywhere.daemon.endpoint.LoopbackBulkServer;
 import org.weverywhere.net.BulkClient;
@@ -107,7 +108,7 @@ public final class SessionBenchmark {
     }
     Path examples =
         Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-    Path dir = Files.createTempDirectory("we-session-bench");
+    Path dir = ScratchDirectories.create("we-session-bench");
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(examples.resolve("math.wasi"), libraries.resolve("math.wasi"));
     int port;

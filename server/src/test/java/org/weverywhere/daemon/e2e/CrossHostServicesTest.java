@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
@@ -68,7 +68,7 @@ class CrossHostServicesTest {
     missing.ifPresent(why -> System.out.println("CrossHostServicesTest skipped: " + why));
     assumeTrue(missing.isEmpty(), missing.orElse(""));
     assumeTrue(NETWORK.create(), "could not create the namespaces, bridge and veth pairs");
-    work = Files.createTempDirectory("we-sv");
+    work = ScratchDirectories.create("we-sv");
     HOSTS.forEach(host -> HOST_KEYS.put(host, Ed25519.generate()));
     String b = NETWORK.address("b") + ":" + PORT;
     String c = NETWORK.address("c") + ":" + PORT;
@@ -171,9 +171,7 @@ class CrossHostServicesTest {
     NETWORK.close();
     if (work != null
         && !Boolean.getBoolean("weverywhere.e2e.keep")) { // keep logs and journals to debug
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
     }
   }
 

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.weverywhere.daemon.LossyRelay;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.ControlClient;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Message;
@@ -100,7 +100,7 @@ class FaultSuiteTest {
     missing.ifPresent(why -> System.out.println("FaultSuiteTest skipped: " + why));
     assumeTrue(missing.isEmpty(), missing.orElse(""));
     assumeTrue(NETWORK.create(), "could not create the namespaces, bridge and veth pairs");
-    work = Files.createTempDirectory("we-ft");
+    work = ScratchDirectories.create("we-ft");
     String b = NETWORK.address("b") + ":" + PORT;
     // B runs the services and takes the executes; quotas large enough that only faults matter
     configure(
@@ -225,9 +225,7 @@ class FaultSuiteTest {
     daemons.clear();
     NETWORK.close(); // the nftables rules go with B's namespace
     if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
       work = null;
     }
   }

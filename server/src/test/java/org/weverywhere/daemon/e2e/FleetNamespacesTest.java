@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.weverywhere.cli.Main;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.trust.Ed25519;
 import org.weverywhere.trust.KeyPem;
 
@@ -69,7 +69,7 @@ class FleetNamespacesTest {
           "FleetNamespacesTest skipped: this kernel or container refused the namespace setup");
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
-    work = Files.createTempDirectory("we-fleet");
+    work = ScratchDirectories.create("we-fleet");
     observerKey =
         Files.write(work.resolve("observer.key.pem"), KeyPem.privateKeyText(OBSERVER.getPrivate()));
     // all five start at once: each JVM takes seconds on a busy machine; every one that started is
@@ -147,9 +147,7 @@ class FleetNamespacesTest {
     daemons.clear();
     NETWORK.close();
     if (work != null) {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
       work = null;
     }
   }

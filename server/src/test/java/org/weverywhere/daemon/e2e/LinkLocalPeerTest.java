@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.cli.Main;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.PeerAddress;
@@ -78,7 +78,7 @@ class LinkLocalPeerTest {
       NETWORK.close();
     }
     assumeTrue(ready, "could not create the namespace, bridge and link-local addresses");
-    work = Files.createTempDirectory("we-linklocal");
+    work = ScratchDirectories.create("we-linklocal");
     Path libraries = Files.createDirectories(work.resolve("libraries"));
     Files.copy(EXAMPLES.resolve("math.wasi"), libraries.resolve("math.wasi"));
     Files.writeString(
@@ -120,9 +120,7 @@ class LinkLocalPeerTest {
     }
     NETWORK.close();
     if (work != null) {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
     }
   }
 

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.UdpClient;
 import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
@@ -71,7 +71,7 @@ class ServicesFoundByNameTest {
 
   @BeforeAll
   static void startDaemons() throws Exception {
-    work = Files.createTempDirectory("we-byname");
+    work = ScratchDirectories.create("we-byname");
     for (String host : List.of("a", "b", "c", "d", "f")) {
       try (var free = new DatagramSocket(0)) { // a free port, released for the daemon to bind
         ports.put(host, free.getLocalPort());
@@ -252,9 +252,7 @@ class ServicesFoundByNameTest {
       evilThread.join(5000);
     }
     if (work != null && !Boolean.getBoolean("weverywhere.e2e.keep")) {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
     }
   }
 

@@ -7,9 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.AnswerSpread;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.MulticastGroups;
@@ -50,7 +50,7 @@ public final class ThreeDaemonsDiscoveryBenchmark {
       return;
     }
     List<DaemonProcess.Running> daemons = new ArrayList<>();
-    Path work = Files.createTempDirectory("we-sc-three");
+    Path work = ScratchDirectories.create("we-sc-three");
     try {
       if (!NETWORK.create()) {
         throw new IllegalStateException(
@@ -87,9 +87,7 @@ public final class ThreeDaemonsDiscoveryBenchmark {
           three.median(three.last) / alone.median(alone.last));
     } finally {
       removeAll(daemons);
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
     }
   }
 

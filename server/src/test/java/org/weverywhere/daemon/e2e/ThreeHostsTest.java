@@ -18,7 +18,6 @@ import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.Announcement;
 import org.weverywhere.net.Discovery;
 import org.weverywhere.net.MulticastGroups;
@@ -83,7 +83,7 @@ class ThreeHostsTest {
           "ThreeHostsTest skipped: this kernel or container refused the namespace setup");
     }
     assumeTrue(ready, "could not create the namespaces, bridge and veth pairs");
-    work = Files.createTempDirectory("we-three");
+    work = ScratchDirectories.create("we-three");
     for (String host : HOSTS) {
       start(host);
     }
@@ -135,9 +135,7 @@ class ThreeHostsTest {
     daemons.clear();
     NETWORK.close();
     if (work != null) {
-      try (var files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(work);
     }
   }
 

@@ -18,6 +18,7 @@ import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.InterfaceSelection;
 import org.weverywhere.config.NetworkSettings;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.net.AnswerSpread;
@@ -64,7 +65,7 @@ public final class DiscoveryScaleBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.getInteger("rounds", 10);
-    Path dir = Files.createTempDirectory("we-scale");
+    Path dir = ScratchDirectories.create("we-scale");
     Files.writeString(
         dir.resolve("weverywhere.conf"),
         String.join(

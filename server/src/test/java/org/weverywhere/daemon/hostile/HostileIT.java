@@ -41,6 +41,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.endpoint.PoisonedCallTest;
 import org.weverywhere.daemon.liberty.LibertyDaemon;
 import org.weverywhere.events.SmallDisk;
@@ -96,7 +97,7 @@ class HostileIT {
 
   @BeforeAll
   static void startDaemon() throws Exception {
-    base = Files.createTempDirectory("we-hostile-it");
+    base = ScratchDirectories.create("we-hostile-it");
     journalDisk = Files.createDirectories(base.resolve("journal-disk"));
     smallDisk = SmallDisk.mount(journalDisk, "4m");
     impostor = ImpostorPeer.start();

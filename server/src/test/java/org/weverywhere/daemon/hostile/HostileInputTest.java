@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.daemon.TestDaemonConfig;
 import org.weverywhere.daemon.e2e.DaemonProcess;
 import org.weverywhere.events.SmallDisk;
@@ -67,7 +68,7 @@ class HostileInputTest {
 
   @BeforeAll
   static void startDaemon() throws Exception {
-    Path base = Files.createTempDirectory("we-hostile");
+    Path base = ScratchDirectories.create("we-hostile");
     journalDisk = Files.createDirectories(base.resolve("journal-disk"));
     smallDisk = SmallDisk.mount(journalDisk, "4m");
     config =

@@ -36,6 +36,7 @@ import org.weverywhere.config.ConfigKeys;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.config.Engine;
 import org.weverywhere.config.SampleConfig;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.net.UnicastProbe;
 import org.weverywhere.protocol.Message;
@@ -272,7 +273,7 @@ public final class LibertyDaemon implements AutoCloseable {
     try {
       stop();
     } finally {
-      deleteTree(root);
+      ScratchDirectories.delete(root);
     }
   }
 
@@ -348,19 +349,14 @@ public final class LibertyDaemon implements AutoCloseable {
               + ": build it first (./mvnw -pl server -am package), or set -D"
               + WLP_PROPERTY);
     }
-    Path root;
-    try {
-      root = Files.createTempDirectory("we-liberty-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Path root = ScratchDirectories.create("we-liberty-");
     LibertyDaemon daemon;
     try {
       int[] ports = freePorts();
       daemon = new LibertyDaemon(settings, root, ports[0], ports[1]);
       daemon.layOut(wlp);
     } catch (IOException | RuntimeException e) {
-      deleteTree(root);
+      ScratchDirectories.delete(root);
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     try {
@@ -759,19 +755,6 @@ public final class LibertyDaemon implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartFailure("interrupted while waiting for the daemon", e);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
     }
   }
 

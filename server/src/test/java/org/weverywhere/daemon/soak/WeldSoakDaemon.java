@@ -3,7 +3,6 @@ package org.weverywhere.daemon.soak;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,12 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.net.MulticastGroups;
 import org.weverywhere.trust.Fingerprint;
 
@@ -39,7 +38,7 @@ final class WeldSoakDaemon implements SoakDaemon {
   }
 
   static WeldSoakDaemon start(List<String> lines, List<Path> libraries) throws IOException {
-    Path dir = Files.createTempDirectory("we-soak");
+    Path dir = ScratchDirectories.create("we-soak");
     Path modules = Files.createDirectories(dir.resolve("libraries"));
     for (Path library : libraries) {
       Files.copy(library, modules.resolve(library.getFileName().toString()));
@@ -143,10 +142,6 @@ final class WeldSoakDaemon implements SoakDaemon {
     if (!Files.exists(dir)) {
       return; // closed before (the shutdown hook after a normal end)
     }
-    try (var files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
+    ScratchDirectories.delete(dir);
   }
 }

@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.events.EventJournal;
 import org.weverywhere.events.JournalEvent;
 import org.weverywhere.exec.AdmittedGroup;
@@ -45,7 +46,7 @@ public final class JournalBenchmark {
   private JournalBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Path root = Files.createTempDirectory("journal-bench");
+    Path root = ScratchDirectories.create("journal-bench");
     try {
       System.out.println(
           "## Event journal throughput (events/s, median of "
@@ -73,9 +74,7 @@ public final class JournalBenchmark {
       row("reference: plain writes, no fsync (ceiling)", noSync, perEventSync);
       executionOverhead(Files.createTempDirectory(root, "overhead"));
     } finally {
-      try (var files = Files.walk(root)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      ScratchDirectories.delete(root);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
@@ -89,7 +90,7 @@ public final class ExecutorBenchmark {
    * program doing nothing: {@code fib 0}, {@code files churn DIR 0}) is subtracted.
    */
   private static void programs() throws Exception {
-    Path scratch = Files.createTempDirectory("bench-churn");
+    Path scratch = ScratchDirectories.create("bench-churn");
     Path fibNative = Files.createTempFile("fib-native", "");
     Path filesNative = Files.createTempFile("files-native", "");
     String runner =

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.weverywhere.config.Engine;
 import org.weverywhere.daemon.ExecutorBeans;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.Executor;
 import org.weverywhere.exec.ExecutorParameters;
@@ -97,7 +98,7 @@ public final class TableCostBenchmark {
             + " funcref) (func (export \"grow\") (result i32) "
             + grow
             + " (table.size $t)))";
-    Path dir = Files.createTempDirectory("tablecost");
+    Path dir = ScratchDirectories.create("tablecost");
     Path source = dir.resolve("t.wat");
     Path out = dir.resolve("t.wasm");
     Files.writeString(source, wat);

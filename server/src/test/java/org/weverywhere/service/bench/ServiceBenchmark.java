@@ -19,6 +19,7 @@ import org.jboss.weld.environment.se.WeldContainer;
 import org.weverywhere.config.ConfigLoader;
 import org.weverywhere.daemon.Daemon;
 import org.weverywhere.daemon.DaemonParts;
+import org.weverywhere.daemon.ScratchDirectories;
 import org.weverywhere.exec.AdmittedGroup;
 import org.weverywhere.exec.ExecutionOutcome;
 import org.weverywhere.exec.ExecutionRequest;
@@ -50,7 +51,7 @@ public final class ServiceBenchmark {
   public static void main(String[] args) throws Exception {
     Path examples =
         Path.of(System.getProperty("weverywhere.examples.dir", "../target/example-programs"));
-    Path dir = Files.createTempDirectory("we-service-bench");
+    Path dir = ScratchDirectories.create("we-service-bench");
     Path libraries = Files.createDirectories(dir.resolve("libraries"));
     Files.copy(examples.resolve("math.wasi"), libraries.resolve("math.wasi"));
     int port;
