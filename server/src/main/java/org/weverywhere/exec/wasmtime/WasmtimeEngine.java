@@ -19,6 +19,7 @@ public final class WasmtimeEngine implements WasmEngine {
   private final List<WasmtimeLane> lanes = new ArrayList<>();
 
   public WasmtimeEngine(int cacheSize) {
+    WasmtimeNativeLibrary.load();
     this.cacheSize = cacheSize;
   }
 
