@@ -435,9 +435,9 @@ abstract class ExecutorContractTest {
   }
 
   /**
-   * Seconds of wall time a loop may take to spend its group's CPU budget (3 s at most): the budget
-   * counts CPU time, and on a loaded 2-core machine the loop's thread gets a fraction of a core
-   * (10 s timed out here once with a CI run beside the test).
+   * Seconds of wall time a loop may take to spend its group's CPU budget (3 s at most). The budget
+   * counts CPU time, and on a loaded 2-core machine the loop's thread gets a fraction of a core: a
+   * wait of 10 s timed out here once with a CI run beside the test.
    */
   private static final int LOOP_ENDS = 60;
 
