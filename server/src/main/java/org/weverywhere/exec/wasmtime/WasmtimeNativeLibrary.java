@@ -2,15 +2,9 @@ package org.weverywhere.exec.wasmtime;
 
 import io.github.kawamuray.wasmtime.NativeLibraryLoader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Locale;
-import java.util.Properties;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,85 +12,64 @@ import java.util.logging.Logger;
  * wasmtime-java's JNI library, loaded without leaving a copy behind. The library's own loader
  * extracts its 18 MB {@code .so} into {@code java.io.tmpdir} at every JVM start and never deletes
  * it, so each start of a daemon (and each test JVM) left 18 MB in {@code /tmp}: 21 copies on this
- * machine in a day. Here the library goes to a private temporary file that is deleted as soon as it
- * is loaded (Linux keeps the mapping and frees the bytes when the process ends), and
- * wasmtime-java's loader is told it is loaded. On a system other than Linux, or if that loader ever
- * changes shape, it is left to load the library its own way.
+ * machine in a day.
+ *
+ * <p>The loader itself must load it: a JNI library belongs to the class loader of the class that
+ * called {@code System.load}, and under Liberty wasmtime-java is a shared library with a loader of
+ * its own, so a load from here would leave its native methods unlinked. So this asks the loader to
+ * load, then finds the file the process mapped ({@code /proc/self/maps}, exactly this process's
+ * copy, never another JVM's that is being extracted) and deletes it; Linux keeps the mapping until
+ * the process ends. A library found on {@code java.library.path} is not in the temporary directory
+ * and is left alone.
  */
 final class WasmtimeNativeLibrary {
   private static final Logger LOG = Logger.getLogger(WasmtimeNativeLibrary.class.getName());
-  private static boolean tried;
+  private static final Path MAPS = Path.of("/proc/self/maps");
+  private static boolean done;
 
   private WasmtimeNativeLibrary() {}
 
-  /** Loads the library once per JVM; later calls do nothing. */
+  /**
+   * Loads the library once per JVM and deletes the copy the loader extracted; later calls do
+   * nothing.
+   */
   static synchronized void load() {
-    if (tried) {
+    if (done) {
       return;
     }
-    tried = true;
-    String resource = resourceName();
-    Field loaded;
+    done = true;
+    NativeLibraryLoader.load();
+    if (!Files.isReadable(MAPS)) {
+      return; // not Linux: the loader's copy stays where it put it
+    }
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try {
-      // wasmtime-java 0.19.0, its last release: a private static flag its classes' static
-      // initialisers check before loading
-      loaded = NativeLibraryLoader.class.getDeclaredField("loaded");
-      loaded.setAccessible(true);
-      if (resource == null || loaded.getBoolean(null)) {
-        return;
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      LOG.log(Level.FINE, "wasmtime-java loads its JNI library its own way", e);
-      return;
-    }
-    try (InputStream bytes = NativeLibraryLoader.class.getResourceAsStream(resource)) {
-      if (bytes == null) {
-        return; // not this platform's build: the library's loader says so in its own words
-      }
-      Path copy =
-          Files.createTempFile(
-              "wasmtime_jni",
-              ".so",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      try {
-        Files.copy(bytes, copy, StandardCopyOption.REPLACE_EXISTING);
-        System.load(copy.toString());
-        loaded.setBoolean(null, true);
-      } finally {
+      tmp = tmp.toRealPath(); // the maps name files by their real paths
+      for (Path copy : extractedCopies(Files.readAllLines(MAPS), tmp)) {
         Files.deleteIfExists(copy);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot extract Wasmtime's JNI library " + resource, e);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException("wasmtime-java's loader flag became read-only", e);
+      LOG.log(Level.WARNING, "cannot delete the copy of Wasmtime's JNI library in " + tmp, e);
     }
   }
 
-  /** The library's name in wasmtime-java's jar on Linux, null on other systems. */
-  static String resourceName() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch =
-        switch (System.getProperty("os.arch", "")) {
-          case "amd64", "x86_64" -> "x86_64";
-          case "aarch64" -> "aarch64";
-          default -> null;
-        };
-    if (!os.startsWith("linux") || arch == null) {
-      return null;
-    }
-    return "/libwasmtime_jni_" + version() + "_linux_" + arch + ".so";
-  }
-
-  private static String version() {
-    try (InputStream meta =
-        NativeLibraryLoader.class.getResourceAsStream("/wasmtime-java-meta.properties")) {
-      Properties properties = new Properties();
-      if (meta != null) {
-        properties.load(meta);
-      }
-      return properties.getProperty("jnilib.version", "unknown");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read wasmtime-java's metadata", e);
-    }
+  /**
+   * The files in {@code tmp} named as wasmtime-java's loader names its copies ({@code
+   * libwasmtime_jni_<version>_<os>_<arch><random>.so}) that lines of {@code /proc/self/maps} show
+   * mapped.
+   */
+  static List<Path> extractedCopies(List<String> maps, Path tmp) {
+    return maps.stream()
+        .map(line -> line.indexOf('/') < 0 ? "" : line.substring(line.indexOf('/')).strip())
+        .filter(path -> !path.isEmpty() && !path.endsWith(" (deleted)"))
+        .map(Path::of)
+        .filter(path -> tmp.equals(path.getParent()))
+        .filter(
+            path -> {
+              String name = path.getFileName().toString();
+              return name.startsWith("libwasmtime_jni_") && name.endsWith(".so");
+            })
+        .distinct()
+        .toList();
   }
 }

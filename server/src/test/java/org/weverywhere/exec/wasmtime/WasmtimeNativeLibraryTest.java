@@ -37,6 +37,23 @@ class WasmtimeNativeLibraryTest {
     assertTrue(left.getFirst().startsWith("libwasmtime_jni_"), left.toString());
   }
 
+  @Test
+  void onlyTheLoadersCopiesInTheTemporaryDirectoryAreTaken() {
+    Path tmp = Path.of("/tmp");
+    List<String> maps =
+        List.of(
+            "7f1c2a000000-7f1c2a200000 r-xp 00000000 fe:00 131 /tmp/libwasmtime_jni_0.19.0_linux_x86_64123.so",
+            "7f1c2a200000-7f1c2a400000 r--p 00200000 fe:00 131 /tmp/libwasmtime_jni_0.19.0_linux_x86_64123.so",
+            "7f1c2b000000-7f1c2b100000 r-xp 00000000 fe:00 132 /usr/lib/weverywhere/libwasmtime_jni.so",
+            "7f1c2c000000-7f1c2c100000 r-xp 00000000 fe:00 133 /tmp/libwasmtime_jni_0.19.0_linux_x86_64456.so (deleted)",
+            "7f1c2d000000-7f1c2d100000 r-xp 00000000 fe:00 134 /tmp/libzstd-jni-1.5.so",
+            "7f1c2e000000-7f1c2e100000 rw-p 00000000 00:00 0 [heap]",
+            "7f1c2f000000-7f1c2f100000 rw-p 00000000 00:00 0");
+    assertEquals(
+        List.of(Path.of("/tmp/libwasmtime_jni_0.19.0_linux_x86_64123.so")),
+        WasmtimeNativeLibrary.extractedCopies(maps, tmp));
+  }
+
   private String inFreshJvm(String loader) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child =
