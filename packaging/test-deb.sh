@@ -10,8 +10,8 @@
 # namespaces of its own (mounts, PIDs, a network with only loopback). So it never touches the
 # machine's own files, dpkg database, users or running daemons, and nothing it starts outlives
 # it: when it ends, the kernel kills every process in its PID namespace and drops the mounts.
-# A weverywhere state directory left by `java -jar weverywhere-daemon.jar` run as root (the
-# README's first command) or an installed package are hidden inside, not a reason to refuse.
+# A weverywhere state directory left by the daemon run as root (the README's first command does
+# that) or an installed package is hidden inside, not a reason to refuse.
 # Needs root and a kernel with overlayfs. Skipped, saying why, otherwise; under CI (CI=true)
 # those are failures instead.
 set -euo pipefail
