@@ -10,17 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.net.BulkClient;
 import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.MessageSigner;
-import org.weverywhere.protocol.Verifier;
-import org.weverywhere.protocol.WireLimits;
-import org.weverywhere.trust.Ed25519;
 
 /**
  * The HTTP bulk channel of the daemon's own Liberty server answers: issue 16's benchmark and the
@@ -42,14 +37,7 @@ class LibertyBulkChannelIT {
             .library(EXAMPLES.resolve("math.wasi"))
             .readyTimeout(Duration.ofMinutes(10))
             .start()) {
-      var bulk =
-          new BulkClient(
-              new MessageSigner(Ed25519.generate()),
-              Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
-              Clock.systemUTC(),
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(60),
-              WireLimits.HTTP);
+      var bulk = LibertyDaemon.bulkClient();
       Message add =
           new Message.Execute(
               new Message.LibraryTarget("math"),

@@ -640,6 +640,20 @@ public final class LibertyDaemon implements AutoCloseable {
   }
 
   /**
+   * A client of the HTTP bulk channel with a fresh key (the anonymous group, unless a test names
+   * it), as a test's requests use it: 30 s to connect, 60 s for an answer.
+   */
+  public static BulkClient bulkClient() {
+    return new BulkClient(
+        new MessageSigner(Ed25519.generate()),
+        Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
+        Clock.systemUTC(),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        WireLimits.HTTP);
+  }
+
+  /**
    * The HTTP bulk channel answers a signed describe with a description: the JAX-RS resource is
    * deployed and works (readiness says nothing of it; a resource that failed to deploy still lets
    * the application start).

@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.weverywhere.config.Engine;
-import org.weverywhere.net.BulkClient;
 import org.weverywhere.protocol.Message;
-import org.weverywhere.protocol.MessageSigner;
-import org.weverywhere.protocol.Verifier;
-import org.weverywhere.protocol.WireLimits;
-import org.weverywhere.trust.Ed25519;
 
 /**
  * Wasmtime under Liberty, where wasmtime-java is a shared library with a class loader of its own:
@@ -40,14 +33,7 @@ class LibertyWasmtimeIT {
             .library(EXAMPLES.resolve("math.wasi"))
             .readyTimeout(Duration.ofMinutes(10))
             .start()) {
-      var bulk =
-          new BulkClient(
-              new MessageSigner(Ed25519.generate()),
-              Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
-              Clock.systemUTC(),
-              Duration.ofSeconds(30),
-              Duration.ofSeconds(60),
-              WireLimits.HTTP);
+      var bulk = LibertyDaemon.bulkClient();
       Message reply =
           bulk.request(
                   daemon.httpBase(),
