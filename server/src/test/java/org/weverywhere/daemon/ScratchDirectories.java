@@ -3,7 +3,6 @@ package org.weverywhere.daemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Set;
@@ -59,18 +58,14 @@ public final class ScratchDirectories {
   public static void delete(Path root) {
     LEFT.remove(root);
     for (int attempt = 1; ; attempt++) {
+      if (Files.notExists(root)) {
+        return;
+      }
       try (Stream<Path> paths = Files.walk(root)) {
         for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(path);
         }
         return;
-      } catch (NoSuchFileException e) {
-        if (e.getFile() != null && Path.of(e.getFile()).equals(root)) {
-          return; // nothing there
-        }
-        if (attempt == 3) {
-          throw new UncheckedIOException("cannot delete " + root, e);
-        }
       } catch (IOException e) {
         if (attempt == 3) {
           throw new UncheckedIOException("cannot delete " + root, e);

@@ -139,9 +139,7 @@ final class WeldSoakDaemon implements SoakDaemon {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    if (!Files.exists(dir)) {
-      return; // closed before (the shutdown hook after a normal end)
-    }
-    ScratchDirectories.delete(dir);
+    ScratchDirectories.delete(
+        dir); // nothing to do when closed before (the hook after a normal end)
   }
 }
