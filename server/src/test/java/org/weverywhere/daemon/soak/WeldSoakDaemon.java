@@ -139,7 +139,7 @@ final class WeldSoakDaemon implements SoakDaemon {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
-    ScratchDirectories.delete(
-        dir); // nothing to do when closed before (the hook after a normal end)
+    // nothing to do when closed before (the shutdown hook after a normal end)
+    ScratchDirectories.delete(dir);
   }
 }
