@@ -2,6 +2,7 @@ package org.weverywhere.daemon.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -734,6 +735,62 @@ class HostileIT {
       assertTrue(close, "Connection: close");
       String text = answer.reader().readLine(); // one line, ended by a line break
       assertTrue(text != null && text.startsWith("WE5001"), text);
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(8)
+  void item8ABodyDeclaredLongerThanAnyMessageIsRefusedWithoutBeingRead() throws Exception {
+    // Liberty reads and discards whatever of a body the application left unread before it closes
+    // the connection; with no MessageSizeLimit the daemon's 413 for 1 GiB declared cost it 1 GiB
+    long declared = 1L << 30;
+    long readable = 64L << 20; // far more than the socket buffers on both sides hold
+    try (var socket = new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
+      socket.setSoTimeout(20_000);
+      var out = socket.getOutputStream();
+      byte[] chunk = new byte[64 * 1024];
+      chunk[0] = (byte) 0xd2;
+      var start = new ByteArrayOutputStream();
+      start.write(
+          ("POST "
+                  + BulkClient.PATH
+                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                  + BulkClient.MEDIA_TYPE
+                  + "\r\nContent-Length: "
+                  + declared
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      start.write(chunk, 0, 100);
+      out.write(start.toByteArray());
+      String status =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      assertTrue(status != null && status.startsWith("HTTP/1.1 413"), status);
+      // the rest is not read: the connection is closed under the sender, a blocked write is the
+      // daemon neither reading nor closing (the socket's close below ends it)
+      var writing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                long written = 0;
+                try {
+                  while (written < readable) {
+                    out.write(chunk);
+                    written += chunk.length;
+                  }
+                  return "the daemon read " + written + " bytes of a body it refused";
+                } catch (IOException closed) {
+                  return null;
+                }
+              });
+      String read;
+      try {
+        read = writing.get(30, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException blocked) {
+        read = "the connection stayed open, unread, for 30 s after the 413";
+      }
+      assertNull(read);
     }
     stillAnswers();
   }
