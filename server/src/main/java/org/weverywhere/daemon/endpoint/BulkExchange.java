@@ -28,9 +28,10 @@ import org.weverywhere.traffic.TrafficLedger;
 /**
  * One exchange on the HTTP bulk channel, whatever serves it (Liberty's {@link BulkResource}, or the
  * JDK's HTTP server in tests): a body in, a reply out, and nothing one body does escapes as a 500.
- * Before the signature is checked a body meets its source's rate (the same limiter as UDP) and the
- * memory budget of unverified bodies; after, its group's fair share of work slots; a module sent
- * back is paced by the group's traffic rate.
+ * Before the signature is checked a body meets its source's rate (the same limiter as UDP; one of
+ * its own when its head names a Signature Group's key, as for datagrams) and the memory budget of
+ * unverified bodies; after, its group's fair share of work slots; a module sent back is paced by
+ * the group's traffic rate.
  *
  * <p>A large body is judged by its head first ({@link EnvelopeHead}): one that cannot verify, or
  * that names a key in no Signature Group while its source is over {@code
@@ -75,6 +76,14 @@ public final class BulkExchange {
   private final RequestHandler handler;
   private final MessageSigner signer;
   private final SourceLimiter sources;
+
+  /**
+   * The per-source rate of bodies whose head names a Signature Group's key: a budget of its own, as
+   * for datagrams, so that strangers flooding from the same address (every local client is
+   * 127.0.0.1, a NAT hides many) do not use up a trusted key's.
+   */
+  private final SourceLimiter memberSources;
+
   private final BodyBudget budget;
   private final FairSlots work;
   private final TrafficLedger traffic;
@@ -96,6 +105,7 @@ public final class BulkExchange {
         handler,
         signer,
         sources,
+        sources,
         budget,
         work,
         traffic,
@@ -108,6 +118,7 @@ public final class BulkExchange {
       RequestHandler handler,
       MessageSigner signer,
       SourceLimiter sources,
+      SourceLimiter memberSources,
       BodyBudget budget,
       FairSlots work,
       TrafficLedger traffic,
@@ -119,6 +130,7 @@ public final class BulkExchange {
     this.handler = handler;
     this.signer = signer;
     this.sources = sources;
+    this.memberSources = memberSources;
     this.budget = budget;
     this.work = work;
     this.traffic = traffic;
@@ -192,13 +204,6 @@ public final class BulkExchange {
    */
   Reply exchange(
       InetAddress source, long contentLength, InputStream body, HttpRequestTimeline timeline) {
-    if (!sources.allow(source)) {
-      return Reply.text(
-          429,
-          ErrorCode.PROTOCOL_SOURCE_RATE,
-          "too many requests from " + source.getHostAddress() + "; slow down",
-          closing(Map.of("Retry-After", RETRY_AFTER_SECONDS)));
-    }
     int limit = WireLimits.HTTP.maxMessageBytes();
     if (contentLength > limit) {
       return Reply.text(
@@ -207,16 +212,32 @@ public final class BulkExchange {
           "a body of " + contentLength + " bytes; at most " + limit + " are read",
           CLOSE);
     }
+    // the head names the key whose budget the body is counted in: read before the source's rate,
+    // it costs 83 bytes, and a stranger's flood from the same address cannot refuse a member
     byte[] head = new byte[0];
-    boolean member = false;
-    if (contentLength >= HEAD_CHECKED_FROM) {
+    EnvelopeHead.Claim claim = null;
+    ProtocolException badHead = null;
+    if (contentLength > 0) {
       try {
-        head = readHead(body);
-        member = isMember(EnvelopeHead.read(head, head.length, contentLength));
+        head = readHead(body, (int) Math.min(EnvelopeHead.BYTES, contentLength));
+        claim = EnvelopeHead.read(head, head.length, contentLength);
       } catch (ProtocolException refused) {
-        return Reply.text(400, refused.code(), refused.getMessage(), CLOSE);
+        badHead = refused;
       } catch (IOException e) {
         return unreadable(e);
+      }
+    }
+    boolean member = claim != null && isMember(claim);
+    if (!(member ? memberSources : sources).allow(source)) {
+      return Reply.text(
+          429,
+          ErrorCode.PROTOCOL_SOURCE_RATE,
+          "too many requests from " + source.getHostAddress() + "; slow down",
+          closing(Map.of("Retry-After", RETRY_AFTER_SECONDS)));
+    }
+    if (contentLength >= HEAD_CHECKED_FROM) {
+      if (badHead != null) { // a small body's is left to the verifier, which says more
+        return Reply.text(400, badHead.code(), badHead.getMessage(), CLOSE);
       }
       long wait = member ? 0 : strangers.largeBodies().admit(source, contentLength);
       if (wait > 0) {
@@ -268,12 +289,12 @@ public final class BulkExchange {
   }
 
   /**
-   * The first {@link EnvelopeHead#BYTES} bytes of a body (fewer if it ends sooner). Never asks the
-   * stream for zero bytes, as {@code readNBytes} does once it has them: Liberty's servlet stream
-   * then waits for more, which a sender of only a head never sends.
+   * The first {@code bytes} bytes of a body (fewer if it ends sooner). Never asks the stream for
+   * zero bytes, as {@code readNBytes} does once it has them: Liberty's servlet stream then waits
+   * for more, which a sender of only a head never sends.
    */
-  private static byte[] readHead(InputStream in) throws IOException {
-    byte[] head = new byte[EnvelopeHead.BYTES];
+  private static byte[] readHead(InputStream in, int bytes) throws IOException {
+    byte[] head = new byte[bytes];
     int got = 0;
     while (got < head.length) {
       int n = in.read(head, got, head.length - got);

@@ -186,6 +186,7 @@ public class Endpoints {
             handler,
             signer,
             sources,
+            new SourceLimiter(perSource, 2L * perSource, 65_536, System::nanoTime),
             new BodyBudget(
                 http.unverifiedMaxTotal().bytes(), 1 << 20, http.unverifiedLargePerSource()),
             work,

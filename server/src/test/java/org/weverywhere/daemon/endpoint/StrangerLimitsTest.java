@@ -83,10 +83,15 @@ class StrangerLimitsTest {
   }
 
   private BulkExchange bulk(StrangerLimits strangers) {
+    return bulk(strangers, new SourceLimiter(1_000, 1_000, 10, System::nanoTime));
+  }
+
+  private BulkExchange bulk(StrangerLimits strangers, SourceLimiter sources) {
     return new BulkExchange(
         endpoints.verifier(),
         endpoints.handler(),
         endpoints.signer(),
+        sources,
         new SourceLimiter(1_000, 1_000, 10, System::nanoTime),
         new BodyBudget(256L << 20, 1 << 20, 2),
         new FairSlots(64, 16),
@@ -194,6 +199,29 @@ class StrangerLimitsTest {
     nanos.addAndGet(Duration.ofSeconds(3).toNanos()); // the debt is paid
     var later = exchange.exchange(HERE, second.length, new ByteArrayInputStream(second));
     assertEquals(400, later.status(), "read again once out of debt: " + text(later));
+  }
+
+  @Test
+  void aStrangerFloodingFromAnAddressDoesNotUseUpTheRateOfAMemberSendingFromIt() {
+    // every local client is 127.0.0.1: a stranger's requests there once refused a member's too
+    var exchange =
+        bulk(limits(1 << 20, 1_000), new SourceLimiter(1, 2, 10, nanos::get)); // bursts of 2
+    for (int i = 0; i < 2; i++) {
+      assertInstanceOf(Message.Description.class, describeOverHttp(exchange, stranger).message());
+    }
+    byte[] third = signed(stranger, new Message.Describe(List.of()));
+    var limited = exchange.exchange(HERE, third.length, new ByteArrayInputStream(third));
+    assertEquals(429, limited.status());
+    assertTrue(text(limited).startsWith("WE5053"), text(limited));
+    for (int i = 0; i < 5; i++) {
+      assertInstanceOf(Message.Description.class, describeOverHttp(exchange, member).message());
+    }
+    // naming a member's key without its private key gets the member's budget and a failed check
+    byte[] forged = signed(stranger, new Message.Describe(List.of()));
+    byte[] claimed = signed(member, new Message.Describe(List.of()));
+    System.arraycopy(claimed, 0, forged, 0, EnvelopeHead.BYTES);
+    var refused = exchange.exchange(HERE, forged.length, new ByteArrayInputStream(forged));
+    assertEquals(400, refused.status(), text(refused));
   }
 
   @Test
