@@ -79,7 +79,7 @@ public final class ReplayCache {
         epochs[b] = epoch;
       }
       long[] table = slots[b];
-      int slot = (int) (mix(id.high() * seedHigh ^ Long.rotateLeft(id.low() * seedLow, 29)) & mask);
+      int slot = slotOf(id);
       for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
         long high = table[2 * slot];
         long low = table[2 * slot + 1];
@@ -99,6 +99,37 @@ public final class ReplayCache {
       throw new ProtocolException(
           Reason.BUSY, "replay cache full for messages stamped around " + timestamp);
     }
+  }
+
+  /**
+   * Whether {@code id} stamped {@code timestamp} was recorded and is still remembered; records
+   * nothing.
+   */
+  public boolean contains(MessageId id, Instant timestamp) {
+    long epoch = Math.floorDiv(timestamp.toEpochMilli(), periodMillis);
+    int b = (int) Math.floorMod(epoch, (long) BUCKETS);
+    synchronized (slots[b]) {
+      if (epochs[b] != epoch) {
+        return false;
+      }
+      long[] table = slots[b];
+      int slot = slotOf(id);
+      for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
+        long high = table[2 * slot];
+        long low = table[2 * slot + 1];
+        if (high == 0 && low == 0) {
+          return false;
+        }
+        if (high == id.high() && low == id.low()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private int slotOf(MessageId id) {
+    return (int) (mix(id.high() * seedHigh ^ Long.rotateLeft(id.low() * seedLow, 29)) & mask);
   }
 
   /** Bytes held by the tables (the cache's fixed memory, excluding a few object headers). */

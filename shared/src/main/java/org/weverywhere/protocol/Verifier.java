@@ -23,7 +23,7 @@ public final class Verifier {
 
   private final Clock clock;
   private final Duration window;
-  private final ReplayCache replays;
+  private final ReplayCaches replays;
   private final Optional<Fingerprint> self;
   private final ReplayHorizon horizon;
 
@@ -42,6 +42,18 @@ public final class Verifier {
       Clock clock,
       Duration window,
       ReplayCache replays,
+      Optional<Fingerprint> self,
+      ReplayHorizon horizon) {
+    this(clock, window, ReplayCaches.single(replays), self, horizon);
+  }
+
+  /**
+   * @param replays a cache for trusted signers' ids apart from everyone else's (a daemon's)
+   */
+  public Verifier(
+      Clock clock,
+      Duration window,
+      ReplayCaches replays,
       Optional<Fingerprint> self,
       ReplayHorizon horizon) {
     this.horizon = Objects.requireNonNull(horizon);
@@ -178,7 +190,7 @@ public final class Verifier {
     // a message an earlier run of this receiver could have accepted is refused: its replay cache is
     // gone
     horizon.admit(header.timestamp());
-    replays.record(header.id(), header.timestamp());
+    replays.record(parts.signer().fingerprint(), header.id(), header.timestamp());
     return new SignedMessage(
         header,
         decoded.message(),

@@ -42,6 +42,7 @@ import org.weverywhere.idempotency.RequestKeys;
 import org.weverywhere.protocol.Authorizer;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ReplayCache;
+import org.weverywhere.protocol.ReplayCaches;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.service.Services;
 import org.weverywhere.store.LibraryStore;
@@ -139,7 +140,11 @@ public class Endpoints {
         new Verifier(
             Clock.systemUTC(),
             protocol.clockSkew(),
-            new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()),
+            // a stranger's flood fills only the cache of keys in no group
+            new ReplayCaches(
+                new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()),
+                new ReplayCache(protocol.clockSkew(), protocol.replayCacheSize()),
+                this::isMember),
             Optional.of(identity.nodeId()),
             horizon);
     authorizer.set(authorizer(config, groups));
