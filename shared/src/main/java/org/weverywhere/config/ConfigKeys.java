@@ -150,7 +150,9 @@ public final class ConfigKeys {
           "protocol.replay-cache.size",
           ConfigValueType.COUNT,
           65_536,
-          "Message ids remembered to reject replays (entries).");
+          "Message ids remembered to reject replays (entries), in each of two caches: keys of"
+              + " Signature Groups, and all other keys (so a stranger's flood cannot fill a"
+              + " trusted key's; docs/PROTOCOL.md §5).");
   public static final ConfigKey<Duration> PROTOCOL_IDEMPOTENCY_WINDOW =
       key(
           "protocol.idempotency.window",
