@@ -79,25 +79,17 @@ public final class ReplayCache {
         epochs[b] = epoch;
       }
       long[] table = slots[b];
-      int slot = slotOf(id);
-      for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
-        long high = table[2 * slot];
-        long low = table[2 * slot + 1];
-        if (high == 0 && low == 0) {
-          if (counts[b] >= perBucket) {
-            break;
-          }
-          table[2 * slot] = id.high();
-          table[2 * slot + 1] = id.low();
-          counts[b]++;
-          return;
-        }
-        if (high == id.high() && low == id.low()) {
-          throw new ProtocolException(Reason.REPLAYED, "message " + id + " was seen before");
-        }
+      int slot = probe(table, id);
+      if (slot >= 0 && holds(table, slot, id)) {
+        throw new ProtocolException(Reason.REPLAYED, "message " + id + " was seen before");
       }
-      throw new ProtocolException(
-          Reason.BUSY, "replay cache full for messages stamped around " + timestamp);
+      if (slot < 0 || counts[b] >= perBucket) {
+        throw new ProtocolException(
+            Reason.BUSY, "replay cache full for messages stamped around " + timestamp);
+      }
+      table[2 * slot] = id.high();
+      table[2 * slot + 1] = id.low();
+      counts[b]++;
     }
   }
 
@@ -112,20 +104,27 @@ public final class ReplayCache {
       if (epochs[b] != epoch) {
         return false;
       }
-      long[] table = slots[b];
-      int slot = slotOf(id);
-      for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
-        long high = table[2 * slot];
-        long low = table[2 * slot + 1];
-        if (high == 0 && low == 0) {
-          return false;
-        }
-        if (high == id.high() && low == id.low()) {
-          return true;
-        }
-      }
-      return false;
+      int slot = probe(slots[b], id);
+      return slot >= 0 && holds(slots[b], slot, id);
     }
+  }
+
+  /**
+   * The slot of {@code table} that holds {@code id}, or else the empty one where it would go; -1
+   * when bounded probing met neither.
+   */
+  private int probe(long[] table, MessageId id) {
+    int slot = slotOf(id);
+    for (int probe = 0; probe < MAX_PROBES; probe++, slot = (slot + 1) & mask) {
+      if (holds(table, slot, id) || (table[2 * slot] == 0 && table[2 * slot + 1] == 0)) {
+        return slot;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean holds(long[] table, int slot, MessageId id) {
+    return table[2 * slot] == id.high() && table[2 * slot + 1] == id.low();
   }
 
   private int slotOf(MessageId id) {

@@ -242,6 +242,18 @@ class HostileIT {
   /** The answer to a body sent in part: its status line, and its reader at the next line. */
   private record PartAnswer(String status, BufferedReader reader) {}
 
+  /** The head of a POST to the bulk channel of a body said to be {@code declared} bytes long. */
+  private static byte[] postHead(long declared) {
+    return ("POST "
+            + BulkClient.PATH
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+            + BulkClient.MEDIA_TYPE
+            + "\r\nContent-Length: "
+            + declared
+            + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+  }
+
   /**
    * Posts a body that says it has {@code declared} bytes on a raw connection, sending its HTTP head
    * and the first {@code first} bytes of {@code body} in one write, then more only while no answer
@@ -254,15 +266,7 @@ class HostileIT {
   private static PartAnswer postPartly(Socket socket, byte[] body, int first, long declared)
       throws IOException {
     var start = new ByteArrayOutputStream();
-    start.write(
-        ("POST "
-                + BulkClient.PATH
-                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                + BulkClient.MEDIA_TYPE
-                + "\r\nContent-Length: "
-                + declared
-                + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    start.write(postHead(declared));
     start.write(body, 0, first);
     socket.getOutputStream().write(start.toByteArray());
     socket.getOutputStream().flush();
@@ -752,15 +756,7 @@ class HostileIT {
       byte[] chunk = new byte[64 * 1024];
       chunk[0] = (byte) 0xd2;
       var start = new ByteArrayOutputStream();
-      start.write(
-          ("POST "
-                  + BulkClient.PATH
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                  + BulkClient.MEDIA_TYPE
-                  + "\r\nContent-Length: "
-                  + declared
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      start.write(postHead(declared));
       start.write(chunk, 0, 100);
       out.write(start.toByteArray());
       String status =
