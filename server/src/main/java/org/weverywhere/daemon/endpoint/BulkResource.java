@@ -49,6 +49,11 @@ public class BulkResource {
                 http.getContentLengthLong(),
                 body,
                 timeline);
+    return response(reply, timeline::written);
+  }
+
+  /** The JAX-RS response that sends {@code reply}, then runs {@code written}. */
+  static Response response(BulkExchange.Reply reply, Runnable written) {
     var response =
         Response.status(reply.status())
             .type(reply.type())
@@ -57,7 +62,7 @@ public class BulkResource {
                 (StreamingOutput)
                     out -> {
                       reply.writeTo(out);
-                      timeline.written();
+                      written.run();
                     });
     reply.headers().forEach(response::header);
     return response.build();

@@ -378,7 +378,7 @@ public final class RequestHandler {
     Answer answer;
     try {
       answer = work.get();
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | Error failed) { // an Error too: the key must not stay in progress
       ticket.abandon(failed);
       throw failed;
     }
