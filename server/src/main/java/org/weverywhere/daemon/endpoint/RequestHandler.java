@@ -405,6 +405,17 @@ public final class RequestHandler {
     return answer;
   }
 
+  /**
+   * What a requester is told of a failure: a {@link org.weverywhere.WeverywhereException}'s message
+   * is written for it; anything else is named only by its class (a message may name paths on this
+   * host).
+   */
+  static String said(Throwable failure) {
+    return failure instanceof org.weverywhere.WeverywhereException known
+        ? known.getMessage()
+        : "the daemon failed (" + failure.getClass().getSimpleName() + ")";
+  }
+
   /** A retry: the kept result, or the running attempt's once it is recorded; never a second run. */
   private Answer repeat(RequestKeys.Repeat repeat, SignedMessage request, Requester requester) {
     Optional<Message> kept;
@@ -420,7 +431,7 @@ public final class RequestHandler {
               "the first attempt with request key "
                   + RequestKey.of(request.message()).orElseThrow()
                   + " failed without a result: "
-                  + failed.getCause().getMessage(),
+                  + said(failed.getCause()),
               Optional.empty()));
     } catch (java.util.concurrent.TimeoutException slow) {
       return Answer.now(

@@ -42,6 +42,7 @@ import org.weverywhere.protocol.Header;
 import org.weverywhere.protocol.Message;
 import org.weverywhere.protocol.MessageSigner;
 import org.weverywhere.protocol.ProtocolException;
+import org.weverywhere.protocol.RequestKey;
 import org.weverywhere.protocol.SignedMessage;
 import org.weverywhere.protocol.Verifier;
 import org.weverywhere.protocol.WireLimits;
@@ -112,13 +113,16 @@ class OneBadMessageTest {
   }
 
   private static RequestHandler failingHandler() {
-    Executor broken =
+    return failingHandler(
         new Executor() {
           @Override
           public ExecutionOutcome execute(ExecutionRequest request) {
             throw new IllegalStateException("a bug in the executor");
           }
-        };
+        });
+  }
+
+  private static RequestHandler failingHandler(Executor broken) {
     var authorizer =
         new Authorizer(SignatureGroups.none(), Map.of("anonymous", Set.of(Privilege.EXECUTE)));
     return new RequestHandler(
@@ -280,6 +284,44 @@ class OneBadMessageTest {
   }
 
   private static final InetAddress HERE = InetAddress.getLoopbackAddress();
+
+  @Test
+  void aKeyedRequestWhoseAttemptThrowsAnErrorIsReleasedNotLeftInProgress() throws Exception {
+    String secret = "/var/lib/secret/libwasmtime_jni.so";
+    RequestHandler handler =
+        failingHandler(
+            new Executor() {
+              @Override
+              public ExecutionOutcome execute(ExecutionRequest request) {
+                throw new UnsatisfiedLinkError(secret + ": cannot open shared object file");
+              }
+            });
+    RequestKey key = RequestKey.random();
+    for (int attempt = 0; attempt < 2; attempt++) { // the second was a retry that waited for ever
+      var answered =
+          CompletableFuture.supplyAsync(
+              () ->
+                  handler.answer(
+                      endpoints
+                          .verifier()
+                          .verify(
+                              signed(
+                                  new Message.Execute(
+                                          new Message.LibraryTarget("math"),
+                                          new Message.Call("add", List.of()))
+                                      .withKey(key)),
+                              WireLimits.UDP),
+                      RequestHandler.Transport.UDP));
+      var failed =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> answered.get(20, TimeUnit.SECONDS));
+      assertInstanceOf(UnsatisfiedLinkError.class, failed.getCause());
+    }
+    // a retry waiting on such an attempt is told what failed, not the message (a path here)
+    String told = RequestHandler.said(new UnsatisfiedLinkError(secret));
+    assertTrue(told.contains("UnsatisfiedLinkError") && !told.contains(secret), told);
+  }
 
   @Test
   void overHttpAFailureInsideTheDaemonIsASignedErrorNeverA500() {
