@@ -1,6 +1,5 @@
 package org.weverywhere.daemon.endpoint;
 
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -16,21 +15,20 @@ import org.weverywhere.host.Failures;
  * library that failed to link, a class that failed to initialise) passes it, and Liberty then sent
  * its message to the remote sender as the body of a 500: a path on the host, measured with an
  * {@link UnsatisfiedLinkError}. The sender gets {@code 500} with {@code WE5050} and no detail; the
- * host's log gets the failure, counted and logged once per interval. JAX-RS's own refusals (415,
- * 404, 405) keep their answer.
+ * host's log gets the failure, counted and logged once per interval. Only {@link Error}s are
+ * answered here: exceptions are {@link BulkExchange}'s, JAX-RS's own refusals (415, 404, 405) keep
+ * their answer, and a write that fails because the sender went away stays the container's to handle
+ * (a response already under way cannot become a 500).
  */
 @Provider
-public class InternalFailureAnswer implements ExceptionMapper<Throwable> {
+public class InternalFailureAnswer implements ExceptionMapper<Error> {
   private static final Logger LOG = Logger.getLogger(InternalFailureAnswer.class.getName());
 
   private final Failures failures =
       new Failures("HTTP bulk channel (escaped)", LOG, Duration.ofMinutes(1), System::nanoTime);
 
   @Override
-  public Response toResponse(Throwable failure) {
-    if (failure instanceof WebApplicationException refused) {
-      return refused.getResponse();
-    }
+  public Response toResponse(Error failure) {
     failures.failed("a request to the HTTP bulk channel failed", failure);
     return BulkResource.response(
         BulkExchange.Reply.text(
@@ -39,10 +37,5 @@ public class InternalFailureAnswer implements ExceptionMapper<Throwable> {
             "the daemon failed while handling this request; it was counted and the daemon goes on",
             Map.of()),
         () -> {});
-  }
-
-  /** Failures counted, by reason. */
-  Map<String, Long> failures() {
-    return failures.counts();
   }
 }
