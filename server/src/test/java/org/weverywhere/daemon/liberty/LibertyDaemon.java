@@ -644,12 +644,16 @@ public final class LibertyDaemon implements AutoCloseable {
    * it), as a test's requests use it: 30 s to connect, 60 s for an answer.
    */
   public static BulkClient bulkClient() {
+    return bulkClient(Duration.ofSeconds(30), Duration.ofSeconds(60));
+  }
+
+  private static BulkClient bulkClient(Duration connect, Duration answer) {
     return new BulkClient(
         new MessageSigner(Ed25519.generate()),
         Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
         Clock.systemUTC(),
-        Duration.ofSeconds(30),
-        Duration.ofSeconds(60),
+        connect,
+        answer,
         WireLimits.HTTP);
   }
 
@@ -659,14 +663,7 @@ public final class LibertyDaemon implements AutoCloseable {
    * the application start).
    */
   private void bulkChannelAnswers(Fingerprint node) {
-    var client =
-        new BulkClient(
-            new MessageSigner(Ed25519.generate()),
-            Verifier.of(Clock.systemUTC(), Optional.empty(), 64),
-            Clock.systemUTC(),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(30),
-            WireLimits.HTTP);
+    var client = bulkClient(Duration.ofSeconds(5), Duration.ofSeconds(30));
     Message answer = client.request(httpBase(), node, new Message.Describe(List.of())).message();
     if (!(answer instanceof Message.Description)) {
       throw new StartFailure(
