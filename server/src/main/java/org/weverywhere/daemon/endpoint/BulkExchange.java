@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import org.weverywhere.ErrorCode;
-import org.weverywhere.WeverywhereException;
 import org.weverywhere.host.Failures;
 import org.weverywhere.protocol.EnvelopeHead;
 import org.weverywhere.protocol.Header;
@@ -463,17 +462,7 @@ public final class BulkExchange {
   /** The error reply to a request that failed inside the daemon, counted by reason. */
   private Message failed(Message message, RuntimeException e) {
     failures.failed("a request (" + message.type() + ") failed", e);
-    if (e instanceof WeverywhereException known) { // e.g. the journal cannot be written
-      return RequestHandler.error(known.code(), known.getMessage(), Optional.empty());
-    }
-    return RequestHandler.error(
-        ErrorCode.PROTOCOL_INTERNAL,
-        "the daemon failed while handling this "
-            + message.type()
-            + " ("
-            + e.getClass().getSimpleName()
-            + "); it was counted and the daemon goes on",
-        Optional.empty());
+    return RequestHandler.failure(message.type(), e);
   }
 
   private Reply signed(SignedMessage request, Message reply, Optional<Pace> pace) {

@@ -406,6 +406,25 @@ public final class RequestHandler {
   }
 
   /**
+   * The error a requester gets when handling its {@code type} request failed inside the daemon: a
+   * {@link org.weverywhere.WeverywhereException} (e.g. a journal that cannot write) with its own
+   * code and message, anything else as {@code WE5050} naming only its class, as {@link #said} does.
+   */
+  static Message.ErrorReply failure(String type, RuntimeException failure) {
+    if (failure instanceof org.weverywhere.WeverywhereException known) {
+      return error(known.code(), known.getMessage(), Optional.empty());
+    }
+    return error(
+        ErrorCode.PROTOCOL_INTERNAL,
+        "the daemon failed while handling this "
+            + type
+            + " ("
+            + failure.getClass().getSimpleName()
+            + "); it was counted and the daemon goes on",
+        Optional.empty());
+  }
+
+  /**
    * What a requester is told of a failure: a {@link org.weverywhere.WeverywhereException}'s message
    * is written for it; anything else is named only by its class (a message may name paths on this
    * host).

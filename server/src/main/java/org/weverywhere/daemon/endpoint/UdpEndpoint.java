@@ -688,28 +688,10 @@ public final class UdpEndpoint implements AutoCloseable {
     RequestHandler.Answer answer;
     try {
       answer = handler.answer(request, RequestHandler.Transport.UDP);
-    } catch (
-        org.weverywhere.WeverywhereException
-            e) { // e.g. a journal that cannot write: said with its own code
+    } catch (RuntimeException e) { // the requester learns the daemon failed, rather than waiting
       count("failed");
       failures.failed("a request (" + request.message().type() + ") failed", e);
-      answer =
-          RequestHandler.Answer.now(
-              RequestHandler.error(e.code(), e.getMessage(), Optional.empty()));
-    } catch (
-        RuntimeException e) { // the requester learns the daemon failed, rather than waiting in vain
-      count("failed");
-      failures.failed("a request (" + request.message().type() + ") failed", e);
-      answer =
-          RequestHandler.Answer.now(
-              RequestHandler.error(
-                  org.weverywhere.ErrorCode.PROTOCOL_INTERNAL,
-                  "the daemon failed while handling this "
-                      + request.message().type()
-                      + " ("
-                      + e.getClass().getSimpleName()
-                      + "); it was counted and the daemon goes on",
-                  Optional.empty()));
+      answer = RequestHandler.Answer.now(RequestHandler.failure(request.message().type(), e));
     }
     Optional<Message> reply =
         answer
