@@ -139,6 +139,19 @@ public final class ConfigKeys {
           new Rate(ByteSize.ofMebibytes(8)),
           "Bytes per second one source address may send in HTTP bodies of 64 KiB or more that name a key in no Signature Group, before their signatures are checked; a body is taken while the source is not in debt (so one of any size passes after a pause), beyond: 429 with Retry-After, the body not read.");
 
+  public static final ConfigKey<Duration> HTTP_STRANGER_REFUSAL_DELAY =
+      key(
+          "http.stranger-refusal.delay",
+          ConfigValueType.DURATION,
+          Duration.ofSeconds(1),
+          "How long a refusal of an HTTP body naming a key in no Signature Group, sent before the body is read (400 unverifiable head, 429, 503), is held back: the connection is not read meanwhile, so a flooder waits instead of opening the next one. The hold grows by this much for every 64 refusals its source address has held already, so a source's refusals end at most about 64 per hold whatever its connections; 1ms in effect sends them at once.");
+  public static final ConfigKey<Integer> HTTP_STRANGER_REFUSAL_MAX_HELD =
+      key(
+          "http.stranger-refusal.max-held",
+          ConfigValueType.COUNT,
+          1_024,
+          "Refusals held back at once (http.stranger-refusal.delay); beyond, a refusal is sent at once.");
+
   public static final ConfigKey<Duration> PROTOCOL_CLOCK_SKEW =
       key(
           "protocol.clock-skew",

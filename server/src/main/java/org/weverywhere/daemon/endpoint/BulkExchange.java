@@ -137,14 +137,25 @@ public final class BulkExchange {
 
   /**
    * What to send back: a status, its content type and headers, and the body (paced when it is a
-   * module).
+   * module). A {@code holdable} reply refuses a body that names no Signature Group's key before it
+   * was read: its carrier may send it later ({@link HeldRefusals}).
    */
   public record Reply(
-      int status, String type, Map<String, String> headers, byte[] body, Optional<Pace> pace) {
+      int status,
+      String type,
+      Map<String, String> headers,
+      byte[] body,
+      Optional<Pace> pace,
+      boolean holdable) {
     public Reply {
       var all = new java.util.LinkedHashMap<>(headers);
       all.put(VERSIONS_HEADER, VERSIONS);
       headers = Map.copyOf(all);
+    }
+
+    /** This refusal, marked as one its carrier may hold back. */
+    Reply held() {
+      return new Reply(status, type, headers, body, pace, true);
     }
 
     /**
@@ -158,7 +169,8 @@ public final class BulkExchange {
           headers,
           (code.code() + " " + message.replace('\n', ' ').replace('\r', ' ') + "\n")
               .getBytes(StandardCharsets.UTF_8),
-          Optional.empty());
+          Optional.empty(),
+          false);
     }
 
     /** Writes the body, chunk by chunk at the pace of its group's traffic quota. */
@@ -228,34 +240,37 @@ public final class BulkExchange {
     }
     boolean member = claim != null && isMember(claim);
     if (!(member ? memberSources : sources).allow(source)) {
-      return Reply.text(
-          429,
-          ErrorCode.PROTOCOL_SOURCE_RATE,
-          "too many requests from " + source.getHostAddress() + "; slow down",
-          closing(Map.of("Retry-After", RETRY_AFTER_SECONDS)));
+      return unread(
+          member,
+          Reply.text(
+              429,
+              ErrorCode.PROTOCOL_SOURCE_RATE,
+              "too many requests from " + source.getHostAddress() + "; slow down",
+              closing(Map.of("Retry-After", RETRY_AFTER_SECONDS))));
     }
     if (contentLength >= HEAD_CHECKED_FROM) {
       if (badHead != null) { // a small body's is left to the verifier, which says more
-        return Reply.text(400, badHead.code(), badHead.getMessage(), CLOSE);
+        return Reply.text(400, badHead.code(), badHead.getMessage(), CLOSE).held();
       }
       long wait = member ? 0 : strangers.largeBodies().admit(source, contentLength);
       if (wait > 0) {
         return Reply.text(
-            429,
-            ErrorCode.PROTOCOL_UNVERIFIED_RATE,
-            source.getHostAddress()
-                + " sends large bodies naming keys in no Signature Group faster than"
-                + " http.unverified.stranger-rate; retry later",
-            closing(
-                Map.of(
-                    "Retry-After",
-                    Long.toString(Math.max(1, (wait + 999_999_999) / 1_000_000_000)))));
+                429,
+                ErrorCode.PROTOCOL_UNVERIFIED_RATE,
+                source.getHostAddress()
+                    + " sends large bodies naming keys in no Signature Group faster than"
+                    + " http.unverified.stranger-rate; retry later",
+                closing(
+                    Map.of(
+                        "Retry-After",
+                        Long.toString(Math.max(1, (wait + 999_999_999) / 1_000_000_000)))))
+            .held();
       }
     }
     Optional<BodyBudget.Grant> room =
         budget.reserve(source, contentLength >= 0 ? contentLength : STEP, member);
     if (room.isEmpty()) {
-      return busy();
+      return unread(member, busy());
     }
     SignedMessage request;
     byte[] wire;
@@ -320,6 +335,14 @@ public final class BulkExchange {
       case EnvelopeHead.InSession sealed ->
           sessions.ownerOf(sealed.sessionId()).map(strangers.isMember()::test).orElse(false);
     };
+  }
+
+  /**
+   * A refusal sent before the body was read: a stranger's may be held back ({@link HeldRefusals}),
+   * a member's is sent at once.
+   */
+  private static Reply unread(boolean member, Reply refusal) {
+    return member ? refusal : refusal.held();
   }
 
   private static Map<String, String> closing(Map<String, String> headers) {
@@ -469,7 +492,7 @@ public final class BulkExchange {
     byte[] bytes =
         SessionHandshake.wire(
             signer, request, Header.replyTo(request.header(), Clock.systemUTC().instant()), reply);
-    return new Reply(200, BulkResource.MEDIA_TYPE, Map.of(), bytes, pace);
+    return new Reply(200, BulkResource.MEDIA_TYPE, Map.of(), bytes, pace, false);
   }
 
   /** Exchanges that failed inside the daemon (not refusals), by reason. */

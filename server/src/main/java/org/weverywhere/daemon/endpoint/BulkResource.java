@@ -7,6 +7,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -17,8 +19,9 @@ import java.net.UnknownHostException;
 /**
  * The HTTP bulk channel: {@code POST /weverywhere/v1/messages}, one signed request in, one signed
  * reply out (errors included, so refusals are signed too). What is answered, and how a body that
- * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it. A body
- * of another Content-Type gets JAX-RS's 415.
+ * cannot be verified is refused, is {@link BulkExchange}'s: this resource only carries it, and
+ * holds back the refusals of strangers' unread bodies ({@link HeldRefusals}) without holding a
+ * thread. A body of another Content-Type gets JAX-RS's 415.
  */
 @Path("/v1/messages")
 @ApplicationScoped
@@ -38,18 +41,19 @@ public class BulkResource {
   @POST
   @Consumes(MEDIA_TYPE)
   @Produces({MEDIA_TYPE, BulkExchange.TEXT})
-  public Response exchange(InputStream body, @Context HttpServletRequest http)
+  public void exchange(
+      InputStream body, @Context HttpServletRequest http, @Suspended AsyncResponse answer)
       throws UnknownHostException {
     var timeline = HttpRequestTimeline.enteredAt(System.nanoTime());
+    InetAddress source = InetAddress.getByName(http.getRemoteAddr());
     BulkExchange.Reply reply =
-        endpoints
-            .bulk()
-            .exchange(
-                InetAddress.getByName(http.getRemoteAddr()),
-                http.getContentLengthLong(),
-                body,
-                timeline);
-    return response(reply, timeline::written);
+        endpoints.bulk().exchange(source, http.getContentLengthLong(), body, timeline);
+    Response response = response(reply, timeline::written);
+    if (reply.holdable()) {
+      endpoints.heldRefusals().send(source, () -> answer.resume(response));
+    } else {
+      answer.resume(response);
+    }
   }
 
   /** The JAX-RS response that sends {@code reply}, then runs {@code written}. */

@@ -87,6 +87,9 @@ public class Endpoints {
 
   private BulkExchange bulk;
 
+  /** Refusals of strangers' unread bodies on the HTTP bulk channel, held back a while. */
+  private HeldRefusals heldRefusals;
+
   /** Sessions (PROTOCOL.md §5a): in memory only, so a restart forgets every one. */
   private SessionTable sessionTable;
 
@@ -198,6 +201,8 @@ public class Endpoints {
             traffic,
             sessions,
             strangers);
+    this.heldRefusals =
+        new HeldRefusals(http.strangerRefusalDelay(), http.strangerRefusalMaxHeld());
   }
 
   /** Whether {@code key} is in a Signature Group (not only in {@code anonymous}). */
@@ -287,6 +292,11 @@ public class Endpoints {
     return bulk;
   }
 
+  /** Where Liberty's resource holds the refusals its exchange marks as holdable. */
+  HeldRefusals heldRefusals() {
+    return heldRefusals;
+  }
+
   RequestHandler handler() {
     return handler;
   }
@@ -316,6 +326,9 @@ public class Endpoints {
     }
     if (udp != null) {
       udp.close();
+    }
+    if (heldRefusals != null) {
+      heldRefusals.close();
     }
     if (handler != null) {
       handler.close(); // the last summaries of refusals go to the journal

@@ -1,6 +1,7 @@
 package org.weverywhere.host.properties;
 
 import jakarta.enterprise.context.Dependent;
+import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.weverywhere.config.ByteSize;
@@ -25,6 +26,12 @@ public class HttpProperties {
   @ConfigProperty(name = "unverified.stranger-rate")
   private Rate unverifiedStrangerRate;
 
+  @ConfigProperty(name = "stranger-refusal.delay")
+  private Duration strangerRefusalDelay;
+
+  @ConfigProperty(name = "stranger-refusal.max-held")
+  private int strangerRefusalMaxHeld;
+
   public String host() {
     return host;
   }
@@ -46,5 +53,15 @@ public class HttpProperties {
    */
   public Rate unverifiedStrangerRate() {
     return unverifiedStrangerRate;
+  }
+
+  /** How long a refusal of a stranger's unread body is held back before it is sent. */
+  public Duration strangerRefusalDelay() {
+    return strangerRefusalDelay;
+  }
+
+  /** How many such refusals may be held at once; beyond, they are sent at once. */
+  public int strangerRefusalMaxHeld() {
+    return strangerRefusalMaxHeld;
   }
 }

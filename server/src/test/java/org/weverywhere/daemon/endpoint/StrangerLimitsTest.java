@@ -1,6 +1,7 @@
 package org.weverywhere.daemon.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,12 +88,17 @@ class StrangerLimitsTest {
   }
 
   private BulkExchange bulk(StrangerLimits strangers, SourceLimiter sources) {
+    return bulk(strangers, sources, new SourceLimiter(1_000, 1_000, 10, System::nanoTime));
+  }
+
+  private BulkExchange bulk(
+      StrangerLimits strangers, SourceLimiter sources, SourceLimiter memberSources) {
     return new BulkExchange(
         endpoints.verifier(),
         endpoints.handler(),
         endpoints.signer(),
         sources,
-        new SourceLimiter(1_000, 1_000, 10, System::nanoTime),
+        memberSources,
         new BodyBudget(256L << 20, 1 << 20, 2),
         new FairSlots(64, 16),
         weld.select(TrafficLedger.class).get(),
@@ -156,6 +162,7 @@ class StrangerLimitsTest {
     assertTrue(text(refused).startsWith("WE5001"), text(refused));
     assertEquals("close", refused.headers().get("Connection"));
     assertTrue(body.read <= EnvelopeHead.BYTES, body.read + " bytes read");
+    assertTrue(refused.holdable(), "refused unread: its carrier may hold the answer back");
 
     byte[] longerThanSaid = badlySigned(stranger, 100_000);
     var lying = new Counted(longerThanSaid);
@@ -175,6 +182,7 @@ class StrangerLimitsTest {
         text(checked).startsWith("WE5006"),
         "read whole and its signature checked: " + text(checked));
     assertEquals(first.length, read.read);
+    assertFalse(checked.holdable(), "read whole: nothing is saved by holding its answer");
 
     // 2 MiB against 1 MiB/s: the source is in debt for about a second
     byte[] second = badlySigned(stranger, 2 << 20);
@@ -185,6 +193,7 @@ class StrangerLimitsTest {
     assertEquals("close", limited.headers().get("Connection"));
     assertTrue(Long.parseLong(limited.headers().get("Retry-After")) >= 1);
     assertTrue(unread.read <= EnvelopeHead.BYTES, unread.read + " bytes read");
+    assertTrue(limited.holdable());
 
     var elsewhere =
         exchange.exchange(address("127.0.0.2"), second.length, new ByteArrayInputStream(second));
@@ -213,6 +222,7 @@ class StrangerLimitsTest {
     var limited = exchange.exchange(HERE, third.length, new ByteArrayInputStream(third));
     assertEquals(429, limited.status());
     assertTrue(text(limited).startsWith("WE5053"), text(limited));
+    assertTrue(limited.holdable(), "a stranger's refusal may be held back");
     for (int i = 0; i < 5; i++) {
       assertInstanceOf(Message.Description.class, describeOverHttp(exchange, member).message());
     }
@@ -222,6 +232,21 @@ class StrangerLimitsTest {
     System.arraycopy(claimed, 0, forged, 0, EnvelopeHead.BYTES);
     var refused = exchange.exchange(HERE, forged.length, new ByteArrayInputStream(forged));
     assertEquals(400, refused.status(), text(refused));
+  }
+
+  @Test
+  void aMembersRefusalIsNeverHeldBack() {
+    var exchange =
+        bulk(
+            limits(1 << 20, 1_000),
+            new SourceLimiter(1_000, 1_000, 10, nanos::get),
+            new SourceLimiter(1, 1, 10, nanos::get));
+    assertInstanceOf(Message.Description.class, describeOverHttp(exchange, member).message());
+    byte[] second = signed(member, new Message.Describe(List.of()));
+    var limited = exchange.exchange(HERE, second.length, new ByteArrayInputStream(second));
+    assertEquals(429, limited.status(), text(limited));
+    assertTrue(text(limited).startsWith("WE5053"), text(limited));
+    assertFalse(limited.holdable(), "a member's refusal is sent at once");
   }
 
   @Test

@@ -88,6 +88,9 @@ class HostileIT {
   private static final KeyPair TEAM = Ed25519.generate();
   private static final KeyPair RELAY = Ed25519.generate();
 
+  /** How long the daemon holds back a refusal of a stranger's unread body. */
+  private static final Duration HOLD = Duration.ofSeconds(5);
+
   /** Answers for service {@code far} with a key of its own (item 11). */
   private static ImpostorPeer impostor;
 
@@ -124,6 +127,9 @@ class HostileIT {
                 "group.operators.privileges = control",
                 "http.unverified.max-total = 8MiB",
                 "http.unverified.large-per-source = 1",
+                // long enough that a refusal held back cannot pass for one sent at once (item 8)
+                "http.stranger-refusal.delay = " + HOLD.toSeconds() + "s",
+                "http.stranger-refusal.max-held = 4",
                 "events.refusals.interval = 1s",
                 // a replay after a restart must still be inside the window: only the horizon
                 // can refuse it (item 7)
@@ -739,6 +745,55 @@ class HostileIT {
       assertTrue(close, "Connection: close");
       String text = answer.reader().readLine(); // one line, ended by a line break
       assertTrue(text != null && text.startsWith("WE5001"), text);
+    }
+    stillAnswers();
+  }
+
+  @Test
+  @Order(8)
+  void item8RefusalsOfStrangersUnreadBodiesAreHeldBackAtMostMaxHeldAtOnce() throws Exception {
+    // AttackBenchmark's flood, eight connections at once: each refusal is held back, its
+    // connection unread, so that the flooder waits instead of opening the next one; at most four
+    // are held (http.stranger-refusal.max-held), the others answered at once
+    byte[] body = new byte[4 << 20];
+    body[0] = (byte) 0xd2;
+    int connections = 8;
+    var threads = Executors.newFixedThreadPool(connections);
+    try {
+      List<CompletableFuture<Long>> answered = new ArrayList<>();
+      for (int i = 0; i < connections; i++) {
+        answered.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (var socket =
+                      new Socket(InetAddress.getLoopbackAddress(), daemon.httpPort())) {
+                    long start = System.nanoTime();
+                    PartAnswer answer = postPartly(socket, body, 100, body.length);
+                    long took = System.nanoTime() - start;
+                    assertTrue(
+                        answer.status() != null && answer.status().startsWith("HTTP/1.1 400"),
+                        answer.status());
+                    return took;
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                },
+                threads));
+      }
+      Thread.sleep(500); // the eight are in: four held, four answered
+      long start = System.nanoTime();
+      assertInstanceOf(
+          Message.Description.class, askHttp(FRIEND, new Message.Describe(List.of())).message());
+      long trusted = System.nanoTime() - start;
+      assertTrue(trusted < HOLD.toNanos(), "a trusted key waited " + trusted / 1_000_000 + " ms");
+      List<Long> took = new ArrayList<>();
+      for (var one : answered) {
+        took.add(one.get(60, TimeUnit.SECONDS));
+      }
+      long held = took.stream().filter(nanos -> nanos >= HOLD.toNanos()).count();
+      assertTrue(held >= 1 && held <= 4, held + " of " + connections + " held: " + took);
+    } finally {
+      threads.shutdownNow();
     }
     stillAnswers();
   }
