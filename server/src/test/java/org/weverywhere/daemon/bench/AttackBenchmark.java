@@ -50,13 +50,13 @@ import org.weverywhere.trust.Fingerprint;
  * Issue 13's attack benchmark against the real daemon: this build's WAR on Open Liberty ({@link
  * LibertyDaemon}) with the sample configuration, {@code anonymous} allowed to execute (its default
  * quotas) and a trusted group. For each vector, one anonymous key floods it at full speed from
- * loopback (four threads, 48 for the unverified bodies) while a trusted key asks {@code describe}
- * every 20 ms (latency p50/p99, unanswered) and runs {@code math.add} every 200 ms (successes); the
- * daemon's RSS is sampled, its journal's growth per minute measured, and where its CPU went (per
- * kind of thread), the client's, the kernel's drops at the UDP socket and the load average are
- * printed to standard error. After a warm-up round with no attack, each vector runs {@code
- * attack.rounds} times (3), interleaved; the table gives the medians. The fuzz vector is the long
- * run of the hostile suite's validly signed fuzz.
+ * loopback (four threads, 48 for the unverified bodies, {@code -Dattack.unverified.connections})
+ * while a trusted key asks {@code describe} every 20 ms (latency p50/p99, unanswered) and runs
+ * {@code math.add} every 200 ms (successes); the daemon's RSS is sampled, its journal's growth per
+ * minute measured, and where its CPU went (per kind of thread), the client's, the kernel's drops at
+ * the UDP socket and the load average are printed to standard error. After a warm-up round with no
+ * attack, each vector runs {@code attack.rounds} times (3), interleaved; the table gives the
+ * medians. The fuzz vector is the long run of the hostile suite's validly signed fuzz.
  *
  * <p>By default the flood comes from a JVM of its own pinned with {@code taskset} to CPU 0 ({@code
  * -Dattack.cpus.flood}), and the daemon and the trusted client are pinned to the other CPUs ({@code
@@ -66,8 +66,9 @@ import org.weverywhere.trust.Fingerprint;
  *
  * <p>Run: {@code ./mvnw -B -o -Pbench -pl shared,server integration-test -DskipTests} ({@code
  * -Dattack.seconds=N} per vector and round, 20 by default; {@code
- * -Dattack.vectors=none,describe_udp} to choose), or this class's {@code main} on the server's test
- * class path from {@code server/} after {@code package}, with those properties.
+ * -Dattack.vectors=none,describe_udp} to choose; {@code -Dattack.config="key = value;..."} for more
+ * configuration lines), or this class's {@code main} on the server's test class path from {@code
+ * server/} after {@code package}, with those properties.
  */
 public final class AttackBenchmark {
   private static final KeyPair FRIEND = Ed25519.generate();
@@ -139,6 +140,12 @@ public final class AttackBenchmark {
                 "group.anonymous.privileges = execute",
                 "group.friends.privileges = execute, fetch, observe",
                 "group.friends.quota.cores = 1")
+            // more configuration lines, ';'-separated, to compare settings under one flood
+            .line(
+                Arrays.stream(property("attack.config", "").split(";"))
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toArray(String[]::new))
             .groupKey("friends", "friend", FRIEND.getPublic())
             .start()) {
       daemon = started;
@@ -269,7 +276,12 @@ public final class AttackBenchmark {
     AtomicLong sent = new AtomicLong();
     ExecutorService threads = Executors.newCachedThreadPool();
     List<CompletableFuture<Void>> flood = new ArrayList<>();
-    int flooders = vector == Vector.NONE ? 0 : vector == Vector.UNVERIFIED_BODIES_HTTP ? 48 : 4;
+    int flooders =
+        vector == Vector.NONE
+            ? 0
+            : vector == Vector.UNVERIFIED_BODIES_HTTP
+                ? Integer.getInteger("attack.unverified.connections", 48)
+                : 4;
     Flooder process = null;
     if (mode == Mode.PROCESS && flooders > 0) {
       process = Flooder.start(vector, flooders);
