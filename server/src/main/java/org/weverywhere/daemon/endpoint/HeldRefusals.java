@@ -94,7 +94,6 @@ final class HeldRefusals implements AutoCloseable {
     // two threads: sending a refusal may also drain what is left of its body in the container
     this.timer =
         new ScheduledThreadPoolExecutor(2, ThreadSource.platform("held-refusal-", 0, true));
-    timer.setRemoveOnCancelPolicy(true);
   }
 
   /**

@@ -113,6 +113,9 @@ public final class AttackBenchmark {
 
   private static String daemonCpus;
 
+  /** Connections of the unverified-bodies flood ({@code attack.unverified.connections}). */
+  private static int unverifiedConnections;
+
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals(FLOOD_COMMAND)) {
       floodProcess(args);
@@ -121,6 +124,7 @@ public final class AttackBenchmark {
     mode = Mode.valueOf(property("attack.mode", "process").toUpperCase(Locale.ROOT));
     int cpus = Runtime.getRuntime().availableProcessors();
     floodCpus = property("attack.cpus.flood", "0");
+    unverifiedConnections = Integer.parseInt(property("attack.unverified.connections", "48"));
     daemonCpus = property("attack.cpus.daemon", cpus > 1 ? "1-" + (cpus - 1) : "0");
     int seconds = Integer.parseInt(property("attack.seconds", "20"));
     int rounds = Integer.parseInt(property("attack.rounds", "3"));
@@ -279,9 +283,7 @@ public final class AttackBenchmark {
     int flooders =
         vector == Vector.NONE
             ? 0
-            : vector == Vector.UNVERIFIED_BODIES_HTTP
-                ? Integer.getInteger("attack.unverified.connections", 48)
-                : 4;
+            : vector == Vector.UNVERIFIED_BODIES_HTTP ? unverifiedConnections : 4;
     Flooder process = null;
     if (mode == Mode.PROCESS && flooders > 0) {
       process = Flooder.start(vector, flooders);
